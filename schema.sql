@@ -1,0 +1,148 @@
+-- xiaodian: the whole current schema. A new database is created from this file; an older one is
+-- brought here by the numbered steps in src/db/migrate.rs. Times are Unix seconds (UTC);
+-- money is integer fen.
+
+-- Shop settings a merchant edits (shop name, subDomain, WeChat keys...).
+CREATE TABLE settings (
+    key         TEXT PRIMARY KEY,
+    value       TEXT NOT NULL
+) STRICT;
+
+-- Values served to the mini-program by queryConfigValue / queryConfigBatch.
+CREATE TABLE config_values (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE,
+    value       TEXT NOT NULL,
+    remark      TEXT NOT NULL DEFAULT '',
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+
+-- Console accounts.
+CREATE TABLE admins (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    date_add      INTEGER NOT NULL,
+    date_login    INTEGER
+) STRICT;
+
+CREATE TABLE admin_sessions (
+    token_hash  TEXT PRIMARY KEY,
+    admin_id    INTEGER NOT NULL REFERENCES admins(id) ON DELETE CASCADE,
+    csrf        TEXT NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    date_add    INTEGER NOT NULL
+) STRICT;
+
+-- Merchant API keys: only a hash is kept; `prefix` lets the merchant recognise a key.
+CREATE TABLE api_keys (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    prefix      TEXT NOT NULL,
+    key_hash    TEXT NOT NULL UNIQUE,
+    date_add    INTEGER NOT NULL,
+    date_used   INTEGER
+) STRICT;
+
+-- Shoppers (the accounts issue grows this table).
+CREATE TABLE users (
+    id          INTEGER PRIMARY KEY,
+    nick        TEXT NOT NULL DEFAULT '',
+    avatar_url  TEXT NOT NULL DEFAULT '',
+    mobile      TEXT,
+    status      INTEGER NOT NULL DEFAULT 0,      -- 0 normal, 1 disabled
+    date_add    INTEGER NOT NULL
+) STRICT;
+
+-- Shopper login tokens: only the SHA-256 of the token is stored.
+CREATE TABLE user_tokens (
+    token_hash  TEXT PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    expires_at  INTEGER NOT NULL,
+    date_add    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX user_tokens_user ON user_tokens(user_id);
+
+CREATE TABLE banners (
+    id          INTEGER PRIMARY KEY,
+    type        TEXT NOT NULL DEFAULT '',
+    title       TEXT NOT NULL DEFAULT '',
+    pic_url     TEXT NOT NULL,
+    link_type   INTEGER NOT NULL DEFAULT 0,      -- 0 page in this mini-program, 1 another mini-program
+    link_url    TEXT NOT NULL DEFAULT '',
+    appid       TEXT NOT NULL DEFAULT '',
+    business_id INTEGER NOT NULL DEFAULT 0,
+    paixu       INTEGER NOT NULL DEFAULT 0,      -- sort order, small first
+    status      INTEGER NOT NULL DEFAULT 0,      -- 0 shown, 1 hidden
+    remark      TEXT NOT NULL DEFAULT '',
+    date_add    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX banners_type ON banners(type, status, paixu);
+
+-- Named ad slots (indexPop, index-live-pic...): `val` is the picture, `url` the link.
+CREATE TABLE ad_positions (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE,
+    val         TEXT NOT NULL DEFAULT '',
+    url         TEXT NOT NULL DEFAULT '',
+    type        INTEGER NOT NULL DEFAULT 0,
+    remark      TEXT NOT NULL DEFAULT '',
+    status      INTEGER NOT NULL DEFAULT 0,      -- 0 shown, 1 hidden
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE notices (
+    id          INTEGER PRIMARY KEY,
+    type        TEXT NOT NULL DEFAULT '',
+    title       TEXT NOT NULL,
+    content     TEXT NOT NULL DEFAULT '',
+    is_show     INTEGER NOT NULL DEFAULT 1,
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+CREATE INDEX notices_list ON notices(is_show, type, id);
+
+CREATE TABLE friendly_partners (
+    id          INTEGER PRIMARY KEY,
+    type        TEXT NOT NULL DEFAULT '',
+    title       TEXT NOT NULL,
+    pic_url     TEXT NOT NULL DEFAULT '',
+    link_url    TEXT NOT NULL DEFAULT '',
+    paixu       INTEGER NOT NULL DEFAULT 0,
+    status      INTEGER NOT NULL DEFAULT 0,      -- 0 shown, 1 hidden
+    date_add    INTEGER NOT NULL
+) STRICT;
+
+-- JSON storage (jsonSet/jsonList): user_id NULL = the shop's own (public) rows.
+CREATE TABLE json_data (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    type        TEXT NOT NULL DEFAULT '',
+    ref_id      TEXT NOT NULL DEFAULT '',
+    content     TEXT NOT NULL,
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+CREATE INDEX json_data_owner ON json_data(user_id, type, ref_id, id);
+
+-- Files in data/uploads; user_id NULL = uploaded by the merchant.
+CREATE TABLE uploads (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    path        TEXT NOT NULL UNIQUE,             -- relative to data/uploads, e.g. 2026/11/ab12.png
+    name        TEXT NOT NULL DEFAULT '',         -- the name the uploader gave
+    mime        TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    expires_at  INTEGER,                          -- deleted by the cleanup job after this
+    date_add    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX uploads_owner ON uploads(user_id, path);
+CREATE INDEX uploads_expiry ON uploads(expires_at) WHERE expires_at IS NOT NULL;
+
+-- Named counters for uniqueId/sequence.
+CREATE TABLE sequences (
+    type        TEXT PRIMARY KEY,
+    value       INTEGER NOT NULL
+) STRICT;

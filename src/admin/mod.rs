@@ -1,0 +1,52 @@
+//! The merchant's console: server-rendered pages under /admin.
+
+use rocket::{Catcher, Route};
+
+use crate::config::Config;
+use crate::db::{self, Db};
+use crate::error::ApiError;
+
+pub fn routes() -> Vec<Route> {
+    Vec::new()
+}
+
+pub fn catchers() -> Vec<Catcher> {
+    Vec::new()
+}
+
+/// Hashes a password with argon2id and a random salt.
+pub fn hash_password(password: &str) -> Result<String, String> {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Checks a password against an argon2 hash.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(hash)
+        .is_ok_and(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// Creates the `admin` account on first start; returns the one-time password when it made one up.
+pub fn bootstrap(db: &Db, cfg: &Config) -> Result<Option<String>, String> {
+    let count =
+        db.read_sync(|c| Ok::<_, ApiError>(db::admin::count_admins(c)?)).map_err(|e| format!("{e:?}"))?;
+    if count > 0 {
+        return Ok(None);
+    }
+    let (password, generated) = match &cfg.admin_password {
+        Some(p) if !p.is_empty() => (p.clone(), false),
+        _ => (
+            crate::secret::random_string(16, b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"),
+            true,
+        ),
+    };
+    let hash = hash_password(&password)?;
+    db.write_sync(|c| Ok::<_, ApiError>(db::admin::insert_admin(c, "admin", &hash, db::unix_now())?))
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(generated.then_some(password))
+}

@@ -1,0 +1,238 @@
+//! The apifm-compatible API: every answer is HTTP 200 with `{code, data, msg}`.
+//!
+//! Routes are mounted under [`SHOP_BASE`]; the [`ShopPrefix`] fairing rewrites
+//! `/{subDomain}/...` to it, so the subDomain can change at run time without re-mounting.
+
+pub mod config;
+pub mod files;
+pub mod guards;
+pub mod json;
+pub mod params;
+pub mod region;
+pub mod site;
+pub mod tools;
+
+use std::sync::Arc;
+
+use rocket::fairing::{Fairing, Info, Kind};
+use rocket::http::uri::Origin;
+use rocket::http::{ContentType, Method, Status};
+use rocket::request::Request;
+use rocket::response::{self, Responder, Response};
+use rocket::{Catcher, Data, Route};
+use serde::Serialize;
+
+use crate::cache::{Cache, Topic};
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::settings::Settings;
+
+pub use guards::{Authed, MaybeAuthed};
+pub use params::{Page, Paging, Params};
+
+/// Where the shop's routes are mounted; requests reach it only through the rewrite.
+pub const SHOP_BASE: &str = "/_shop";
+
+/// The API's answer on success: `{code: 0, data, msg: "success"}`.
+pub struct Reply<T>(pub T);
+
+pub type ApiResult<T> = Result<Reply<T>, ApiError>;
+
+#[derive(Serialize)]
+struct Envelope<'a, T: Serialize> {
+    code: i32,
+    data: &'a T,
+    msg: &'a str,
+}
+
+/// A pre-serialised envelope (cached answers).
+pub struct RawEnvelope(pub Arc<[u8]>);
+
+/// Serialises a success envelope to bytes (used by caches).
+pub fn envelope_bytes<T: Serialize>(data: &T) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(&Envelope { code: 0, data, msg: "success" })
+        .map_err(|e| ApiError::Internal(format!("serialise: {e}")))
+}
+
+fn json_response<'r>(body: Vec<u8>) -> response::Result<'r> {
+    Response::build()
+        .status(Status::Ok)
+        .header(ContentType::JSON)
+        .sized_body(body.len(), std::io::Cursor::new(body))
+        .ok()
+}
+
+impl<'r, T: Serialize> Responder<'r, 'static> for Reply<T> {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        match envelope_bytes(&self.0) {
+            Ok(body) => json_response(body),
+            Err(e) => {
+                e.log();
+                json_response(error_bytes(&e))
+            }
+        }
+    }
+}
+
+impl<'r> Responder<'r, 'static> for RawEnvelope {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        let body = self.0;
+        Response::build()
+            .status(Status::Ok)
+            .header(ContentType::JSON)
+            .sized_body(body.len(), std::io::Cursor::new(body.to_vec()))
+            .ok()
+    }
+}
+
+fn error_bytes(e: &ApiError) -> Vec<u8> {
+    let msg = e.msg();
+    serde_json::to_vec(&Envelope { code: e.code(), data: &e.data(), msg: &msg }).unwrap_or_default()
+}
+
+impl<'r> Responder<'r, 'static> for ApiError {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        self.log();
+        json_response(error_bytes(&self))
+    }
+}
+
+/// Answers from the cache, or runs `query` on a read connection and caches its answer.
+pub async fn cached<T, F>(
+    cache: &Cache,
+    db: &Db,
+    topic: Topic,
+    key: String,
+    query: F,
+) -> Result<RawEnvelope, ApiError>
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&rusqlite::Connection) -> Result<T, ApiError> + Send + 'static,
+{
+    match cache.get(topic, &key) {
+        Ok(answer) => Ok(RawEnvelope(answer)),
+        Err(generation) => {
+            let value = db.read(query).await?;
+            let answer: Arc<[u8]> = envelope_bytes(&value)?.into();
+            cache.put(topic, key, generation, answer.clone());
+            Ok(RawEnvelope(answer))
+        }
+    }
+}
+
+/// Every API route, grouped by domain; mounted at [`SHOP_BASE`].
+pub fn shop_routes() -> Vec<Route> {
+    [config::routes(), site::routes(), region::routes(), json::routes(), files::routes(), tools::routes()]
+        .concat()
+}
+
+/// The few paths the client calls without a subDomain; mounted at `/`.
+pub fn root_routes() -> Vec<Route> {
+    [region::root_routes(), files::root_routes(), tools::root_routes(), config::root_routes()].concat()
+}
+
+/// The path as the client sent it, before the subDomain rewrite.
+struct OriginalPath(String);
+
+/// Rewrites `/{subDomain}/x` to `/_shop/x`; direct requests to `/_shop` are refused.
+pub struct ShopPrefix;
+
+#[rocket::async_trait]
+impl Fairing for ShopPrefix {
+    fn info(&self) -> Info {
+        Info { name: "subDomain prefix", kind: Kind::Request }
+    }
+
+    async fn on_request(&self, req: &mut Request<'_>, _: &mut Data<'_>) {
+        let Some(settings) = req.rocket().state::<Settings>() else { return };
+        let path = req.uri().path().as_str().to_string();
+        let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+        let rest = &path[1 + first.len().min(path.len().saturating_sub(1))..];
+        let new_base = if first == &SHOP_BASE[1..] {
+            "/_shop_direct_refused"
+        } else if first == settings.get().subdomain() && !first.is_empty() {
+            SHOP_BASE
+        } else {
+            return;
+        };
+        let query = req.uri().query().map(|q| format!("?{}", q.as_str())).unwrap_or_default();
+        if let Ok(uri) = Origin::parse_owned(format!("{new_base}{rest}{query}")) {
+            req.local_cache(|| OriginalPath(path.clone()));
+            req.set_uri(uri);
+        }
+    }
+}
+
+/// True when a route pattern like `/_shop/x/<id>` or `/uploads/<p..>` matches `path`.
+fn pattern_matches(pattern: &str, path: &str) -> bool {
+    let mut want = pattern.trim_matches('/').split('/');
+    let mut got = path.trim_matches('/').split('/');
+    loop {
+        match (want.next(), got.next()) {
+            (None, None) => return true,
+            (Some(w), _) if w.starts_with('<') && w.ends_with("..>") => return true,
+            (Some(w), Some(_)) if w.starts_with('<') => {}
+            (Some(w), Some(g)) if w == g => {}
+            _ => return false,
+        }
+    }
+}
+
+/// Works out why no route answered: a guard's error, a wrong method, a wrong shop, or no such path.
+fn explain_miss(req: &Request<'_>) -> ApiError {
+    if let Some(e) = guards::failure(req) {
+        return e;
+    }
+    let now_path = req.uri().path().as_str().to_string();
+    let original = req.local_cache(|| OriginalPath(now_path.clone())).0.clone();
+    let allowed: Vec<Method> = req
+        .rocket()
+        .routes()
+        .filter(|r| r.method != req.method() && pattern_matches(r.uri.path(), &now_path))
+        .map(|r| r.method)
+        .collect();
+    if let Some(m) = allowed.first() {
+        return ApiError::WrongMethod {
+            path: original,
+            method: req.method().as_str().to_string(),
+            allowed: m.as_str().to_string(),
+        };
+    }
+    let first = original.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
+    let ours = req.rocket().state::<Settings>().map(|s| s.get().subdomain().to_string()).unwrap_or_default();
+    let top_level = crate::settings::RESERVED.contains(&first.as_str());
+    if first.is_empty() || first == ours || top_level || now_path.starts_with(SHOP_BASE) {
+        ApiError::UnknownPath(original)
+    } else {
+        ApiError::WrongShop { asked: first, ours }
+    }
+}
+
+#[rocket::catch(default)]
+fn api_catcher(status: Status, req: &Request<'_>) -> ApiError {
+    match status.code {
+        404 | 400 | 401 | 403 | 405 | 422 => explain_miss(req),
+        413 => ApiError::TooLarge { what: "请求", limit: "上限".into() },
+        503 => ApiError::Busy,
+        _ => guards::failure(req).unwrap_or_else(|| ApiError::Internal(format!("status {status}"))),
+    }
+}
+
+/// JSON catchers for the API (everything outside /admin).
+pub fn catchers() -> Vec<Catcher> {
+    rocket::catchers![api_catcher]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pattern_matches;
+
+    #[test]
+    fn patterns_match_dynamic_segments() {
+        assert!(pattern_matches("/_shop/config/value", "/_shop/config/value"));
+        assert!(pattern_matches("/_shop/notice/<id>", "/_shop/notice/3"));
+        assert!(pattern_matches("/uploads/<p..>", "/uploads/2026/11/a.png"));
+        assert!(!pattern_matches("/_shop/config/value", "/_shop/config/values"));
+        assert!(!pattern_matches("/_shop/config", "/_shop/config/value"));
+    }
+}

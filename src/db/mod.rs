@@ -1,0 +1,172 @@
+//! The SQLite store: a small pool of read connections and one writer connection.
+//!
+//! All SQL lives in this folder. Functions take a `&Connection` and return `rusqlite::Result`;
+//! the caller (a handler through [`Db::read`] / [`Db::write`], a job, a test) owns the transaction.
+
+pub mod admin;
+pub mod json;
+pub mod migrate;
+pub mod settings;
+pub mod site;
+pub mod upload;
+pub mod user;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+/// The pool had no connection free in time (or a worker died): answered as "busy".
+#[derive(Debug, Clone, Copy)]
+pub struct DbUnavailable;
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    read: r2d2::Pool<SqliteConnectionManager>,
+    // One writer: `BEGIN IMMEDIATE` transactions queue here instead of failing with SQLITE_BUSY.
+    write: Mutex<Connection>,
+}
+
+/// PRAGMAs every connection gets.
+fn prepare(c: &Connection) -> rusqlite::Result<()> {
+    c.busy_timeout(Duration::from_secs(5))?;
+    c.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+    Ok(())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("cannot open database {path}: {source}")]
+    Sqlite { path: String, source: rusqlite::Error },
+    #[error("cannot open database pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("{0}")]
+    Migrate(String),
+}
+
+impl Db {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path, readers: u32) -> Result<Db, OpenError> {
+        let sqlite = |source| OpenError::Sqlite { path: path.display().to_string(), source };
+        let mut write = Connection::open(path).map_err(sqlite)?;
+        write.pragma_update(None, "journal_mode", "WAL").map_err(sqlite)?;
+        prepare(&write).map_err(sqlite)?;
+        migrate::run(&mut write).map_err(|e| OpenError::Migrate(e.to_string()))?;
+        let manager = SqliteConnectionManager::file(path)
+            .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .with_init(|c: &mut Connection| prepare(c));
+        let read = r2d2::Pool::builder()
+            .max_size(readers.max(1))
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(5))
+            .build(manager)?;
+        Ok(Db { inner: Arc::new(Inner { path: path.to_path_buf(), read, write: Mutex::new(write) }) })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` on a read connection, on the blocking thread pool.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbUnavailable> + Send + 'static,
+    {
+        let db = self.clone();
+        rocket::tokio::task::spawn_blocking(move || db.read_sync(f)).await.map_err(|_| DbUnavailable)?
+    }
+
+    /// Runs `f` inside one `BEGIN IMMEDIATE` transaction on the writer, on the blocking pool;
+    /// commits when `f` succeeds, rolls back when it fails.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbUnavailable> + From<rusqlite::Error> + Send + 'static,
+    {
+        let db = self.clone();
+        rocket::tokio::task::spawn_blocking(move || db.write_sync(f)).await.map_err(|_| DbUnavailable)?
+    }
+
+    /// [`Db::read`] for threads that may block (jobs, CLI, tests).
+    pub fn read_sync<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&Connection) -> Result<T, E>,
+        E: From<DbUnavailable>,
+    {
+        let c = self.inner.read.get().map_err(|_| DbUnavailable)?;
+        f(&c)
+    }
+
+    /// [`Db::write`] for threads that may block (jobs, CLI, tests).
+    pub fn write_sync<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&Connection) -> Result<T, E>,
+        E: From<DbUnavailable> + From<rusqlite::Error>,
+    {
+        // A panic while holding the lock leaves no open transaction (it rolls back on drop).
+        let mut c = self.inner.write.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// True when the database answers a trivial query.
+    pub fn ping(&self) -> bool {
+        self.read_sync(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map_err(|_| DbUnavailable))
+            .is_ok()
+    }
+
+    /// Writes everything in the WAL back into the main file (clean shutdown).
+    pub fn checkpoint(&self) -> rusqlite::Result<()> {
+        let c = self.inner.write.lock().unwrap_or_else(|p| p.into_inner());
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+    }
+
+    /// A consistent online copy of the database (SQLite backup API) at `dest`.
+    pub fn backup_to(&self, dest: &Path) -> rusqlite::Result<()> {
+        let src = Connection::open_with_flags(&self.inner.path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        src.backup(rusqlite::MAIN_DB, dest, None)
+    }
+}
+
+/// Current time as "YYYY-MM-DD HH:MM:SS" in the shop's time zone (Asia/Shanghai, UTC+8).
+pub fn now_text() -> String {
+    format_time(time::OffsetDateTime::now_utc())
+}
+
+/// Formats a UTC instant in the shop's time zone.
+pub fn format_time(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::macros::offset!(+8));
+    let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    t.format(&f).unwrap_or_default()
+}
+
+/// Seconds since the Unix epoch.
+pub fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Formats Unix seconds in the shop's time zone ("" for 0).
+pub fn format_unix(secs: i64) -> String {
+    if secs == 0 {
+        return String::new();
+    }
+    time::OffsetDateTime::from_unix_timestamp(secs).map(format_time).unwrap_or_default()
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn unix_now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}

@@ -1,0 +1,230 @@
+//! The one table of API codes and messages, and the errors of each side (API, console, merchant API).
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+/// Every failure the mini-program API can answer. `code()` and `msg()` are the one table of codes.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    /// A required parameter is missing or empty.
+    #[error("缺少参数 {0}")]
+    Missing(&'static str),
+    /// A parameter is present but unusable.
+    #[error("参数 {name} 无效：{reason}")]
+    Invalid { name: &'static str, reason: Cow<'static, str> },
+    /// The image captcha was wrong, used or expired.
+    #[error("图形验证码错误或已过期")]
+    CaptchaWrong,
+    /// Not logged in, or the token is unknown, expired or revoked.
+    #[error("请先登录")]
+    NotLoggedIn,
+    /// Logged in but not allowed to do this.
+    #[error("{0}")]
+    Forbidden(Cow<'static, str>),
+    /// The thing named does not exist.
+    #[error("{0}不存在")]
+    NotFound(&'static str),
+    /// No such API path on this shop.
+    #[error("接口不存在：{0}")]
+    UnknownPath(String),
+    /// The path exists but not for this HTTP method.
+    #[error("接口 {path} 不支持 {method} 请求，请使用 {allowed}")]
+    WrongMethod { path: String, method: String, allowed: String },
+    /// The request named another shop than this one.
+    #[error("店铺 {asked} 不存在：本店的 subDomain 是 {ours}")]
+    WrongShop { asked: String, ours: String },
+    /// A body or file is larger than allowed.
+    #[error("{what}太大，最大允许 {limit}")]
+    TooLarge { what: &'static str, limit: String },
+    /// A file type we do not accept.
+    #[error("不支持的文件类型：{0}")]
+    BadFileType(String),
+    /// Rate limit reached.
+    #[error("操作太频繁，请稍后再试")]
+    TooMany,
+    /// A remote resource (download, WeChat...) failed.
+    #[error("{0}")]
+    Upstream(String),
+    /// A feature that needs a provider this shop has not configured, or that xiaodian does not offer.
+    #[error("{0}")]
+    Unsupported(Cow<'static, str>),
+    /// An empty list or no data (code 700 — templates treat it as "nothing to show").
+    #[error("暂无数据")]
+    Empty,
+    /// The database is saturated; the client may retry.
+    #[error("系统繁忙，请稍后再试")]
+    Busy,
+    /// A bug or I/O failure: details go to the log only.
+    #[error("系统错误，请稍后再试")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// The business code of the envelope. README lists this table.
+    pub fn code(&self) -> i32 {
+        match self {
+            ApiError::Missing(_) | ApiError::Invalid { .. } => 300,
+            ApiError::CaptchaWrong => 301,
+            ApiError::Forbidden(_) => 403,
+            ApiError::NotFound(_) | ApiError::UnknownPath(_) => 404,
+            ApiError::WrongMethod { .. } => 405,
+            ApiError::WrongShop { .. } => 406,
+            ApiError::TooLarge { .. } => 413,
+            ApiError::BadFileType(_) => 415,
+            ApiError::TooMany => 429,
+            ApiError::Internal(_) => 500,
+            ApiError::Unsupported(_) => 501,
+            ApiError::Upstream(_) => 502,
+            ApiError::Busy => 503,
+            ApiError::Empty => 700,
+            ApiError::NotLoggedIn => 2000,
+        }
+    }
+
+    /// The human-readable message shoppers see.
+    pub fn msg(&self) -> String {
+        self.to_string()
+    }
+
+    /// Extra `data` some codes carry (e.g. the amount still due); null otherwise.
+    pub fn data(&self) -> Value {
+        Value::Null
+    }
+
+    /// Shorthand for an invalid parameter.
+    pub fn invalid(name: &'static str, reason: impl Into<Cow<'static, str>>) -> ApiError {
+        ApiError::Invalid { name, reason: reason.into() }
+    }
+
+    /// Logs internal failures (with details) once, where the error is answered.
+    pub fn log(&self) {
+        if let ApiError::Internal(detail) = self {
+            log::error!("internal error: {detail}");
+        }
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(e: rusqlite::Error) -> Self {
+        ApiError::Internal(format!("sqlite: {e}"))
+    }
+}
+
+impl From<crate::db::DbUnavailable> for ApiError {
+    fn from(_: crate::db::DbUnavailable) -> Self {
+        ApiError::Busy
+    }
+}
+
+impl From<std::io::Error> for ApiError {
+    fn from(e: std::io::Error) -> Self {
+        ApiError::Internal(format!("io: {e}"))
+    }
+}
+
+/// Errors of the merchant JSON API (`/admin/api/v1`): real HTTP statuses.
+#[derive(Debug, thiserror::Error)]
+pub enum MerchantError {
+    #[error("missing or invalid API key")]
+    Unauthorized,
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{field}: {reason}")]
+    Invalid { field: &'static str, reason: Cow<'static, str> },
+    #[error("{0}")]
+    Conflict(Cow<'static, str>),
+    #[error("database busy, retry")]
+    Busy,
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl MerchantError {
+    pub fn status(&self) -> u16 {
+        match self {
+            MerchantError::Unauthorized => 401,
+            MerchantError::NotFound(_) => 404,
+            MerchantError::Invalid { .. } => 422,
+            MerchantError::Conflict(_) => 409,
+            MerchantError::Busy => 503,
+            MerchantError::Internal(_) => 500,
+        }
+    }
+
+    pub fn invalid(field: &'static str, reason: impl Into<Cow<'static, str>>) -> MerchantError {
+        MerchantError::Invalid { field, reason: reason.into() }
+    }
+}
+
+impl From<rusqlite::Error> for MerchantError {
+    fn from(e: rusqlite::Error) -> Self {
+        MerchantError::Internal(format!("sqlite: {e}"))
+    }
+}
+
+impl From<crate::db::DbUnavailable> for MerchantError {
+    fn from(_: crate::db::DbUnavailable) -> Self {
+        MerchantError::Busy
+    }
+}
+
+impl From<ApiError> for MerchantError {
+    fn from(e: ApiError) -> Self {
+        match e {
+            ApiError::Missing(f) => MerchantError::invalid(f, "is required"),
+            ApiError::Invalid { name, reason } => MerchantError::Invalid { field: name, reason },
+            ApiError::NotFound(w) => MerchantError::NotFound(w),
+            ApiError::Busy => MerchantError::Busy,
+            ApiError::Internal(d) => MerchantError::Internal(d),
+            ApiError::TooLarge { what, limit } => {
+                MerchantError::invalid(what, format!("larger than {limit}"))
+            }
+            ApiError::BadFileType(t) => MerchantError::invalid("file", format!("type {t} not accepted")),
+            other => MerchantError::Conflict(other.msg().into()),
+        }
+    }
+}
+
+/// Errors of the HTML console: rendered as an error page.
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("{0}")]
+    BadInput(String),
+    #[error("页面不存在")]
+    NotFound,
+    #[error("表单已过期，请刷新页面后重试")]
+    Csrf,
+    #[error("系统繁忙，请稍后再试")]
+    Busy,
+    #[error("系统错误：{0}")]
+    Internal(String),
+}
+
+impl From<rusqlite::Error> for AdminError {
+    fn from(e: rusqlite::Error) -> Self {
+        AdminError::Internal(format!("sqlite: {e}"))
+    }
+}
+
+impl From<crate::db::DbUnavailable> for AdminError {
+    fn from(_: crate::db::DbUnavailable) -> Self {
+        AdminError::Busy
+    }
+}
+
+impl From<askama::Error> for AdminError {
+    fn from(e: askama::Error) -> Self {
+        AdminError::Internal(format!("template: {e}"))
+    }
+}
+
+impl From<ApiError> for AdminError {
+    fn from(e: ApiError) -> Self {
+        match e {
+            ApiError::Busy => AdminError::Busy,
+            ApiError::Internal(d) => AdminError::Internal(d),
+            other => AdminError::BadInput(other.msg()),
+        }
+    }
+}

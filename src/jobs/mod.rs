@@ -1,0 +1,60 @@
+//! Background jobs: named threads that run a job's `run_once` every interval until shutdown.
+
+pub mod cleanup;
+
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// Running job threads; `stop` ends them promptly (they wait on a condvar, not a sleep).
+pub struct Jobs {
+    stop: Arc<(Mutex<bool>, Condvar)>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Default for Jobs {
+    fn default() -> Self {
+        Jobs { stop: Arc::new((Mutex::new(false), Condvar::new())), threads: Mutex::new(Vec::new()) }
+    }
+}
+
+impl Jobs {
+    /// Starts a named thread that calls `step` now and then every `every`, until stopped.
+    pub fn spawn(&self, name: &str, every: Duration, mut step: impl FnMut() + Send + 'static) {
+        let stop = self.stop.clone();
+        let handle = std::thread::Builder::new()
+            .name(format!("job-{name}"))
+            .spawn(move || loop {
+                step();
+                let (lock, cvar) = &*stop;
+                let stopped = lock.lock().unwrap_or_else(|p| p.into_inner());
+                let (stopped, _) =
+                    cvar.wait_timeout_while(stopped, every, |s| !*s).unwrap_or_else(|p| p.into_inner());
+                if *stopped {
+                    return;
+                }
+            })
+            .expect("spawning a job thread");
+        self.threads.lock().unwrap_or_else(|p| p.into_inner()).push(handle);
+    }
+
+    /// Asks every job to stop and waits for the current runs to finish.
+    pub fn stop(&self) {
+        let (lock, cvar) = &*self.stop;
+        *lock.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        cvar.notify_all();
+        for t in self.threads.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Starts every job of this build.
+pub fn start(jobs: &Jobs, ctx: cleanup::Context) {
+    let ctx = Arc::new(ctx);
+    jobs.spawn("cleanup", Duration::from_secs(600), move || {
+        if let Err(e) = cleanup::run_once(&ctx, crate::db::unix_now()) {
+            log::warn!("cleanup job: {e}");
+        }
+    });
+}

@@ -1,0 +1,154 @@
+//! xiaodian (小店): the whole backend of a WeChat mini-program shop in one binary.
+
+pub mod admin;
+pub mod api;
+pub mod cache;
+pub mod captcha;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod jobs;
+pub mod merchant;
+pub mod regions;
+pub mod secret;
+pub mod service;
+pub mod settings;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rocket::data::{ByteUnit, Limits};
+use rocket::fairing::AdHoc;
+use rocket::figment::Figment;
+use rocket::fs::{FileServer, Options};
+use rocket::http::Status;
+use rocket::{get, routes, Build, Rocket, State};
+
+use crate::config::Config;
+use crate::db::Db;
+
+/// What went wrong before the server could start.
+#[derive(Debug, thiserror::Error)]
+pub enum BootError {
+    #[error("cannot create {path}: {source}")]
+    Dir { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Db(#[from] db::OpenError),
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// Things start-up learned that the operator must see once.
+#[derive(Debug, Default)]
+pub struct Boot {
+    /// The admin password, when it was made up on this start.
+    pub generated_admin_password: Option<String>,
+    /// True when demo data was written on this start.
+    pub demo_filled: bool,
+}
+
+/// Opens the data dir and the database and builds the Rocket instance with every route mounted.
+pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
+    for dir in [cfg.data_dir.clone(), cfg.uploads_dir(), cfg.data_dir.join("tmp")] {
+        std::fs::create_dir_all(&dir)
+            .map_err(|source| BootError::Dir { path: dir.display().to_string(), source })?;
+    }
+    let db = Db::open(&cfg.db_path(), 4)?;
+    let mut boot = Boot::default();
+    boot.generated_admin_password = admin::bootstrap(&db, &cfg).map_err(BootError::Setup)?;
+    if cfg.demo {
+        boot.demo_filled =
+            demo::fill_if_empty(&db, &cfg).map_err(|e| BootError::Setup(format!("demo data: {e:?}")))?;
+    }
+    let settings = db
+        .read_sync(|c| Ok::<_, error::ApiError>(settings::Settings::load(c, cfg.subdomain.clone())?))
+        .map_err(|e| BootError::Setup(format!("settings: {e:?}")))?;
+    let jobs = Arc::new(jobs::Jobs::default());
+    if cfg.jobs {
+        jobs::start(&jobs, jobs::cleanup::Context { db: db.clone(), uploads_dir: cfg.uploads_dir() });
+    }
+    let rocket = rocket::custom(figment(&cfg))
+        .manage(db.clone())
+        .manage(settings)
+        .manage(cache::Cache::default())
+        .manage(regions::Regions::load())
+        .manage(captcha::Captchas::new(Duration::from_secs(300), 50_000))
+        .manage(api::tools::UniqueIds::default())
+        .manage(cfg.clone())
+        .attach(api::ShopPrefix)
+        .attach(AdHoc::on_shutdown("stop jobs, checkpoint", move |_| {
+            Box::pin(async move {
+                let jobs = jobs.clone();
+                let db = db.clone();
+                let _ = rocket::tokio::task::spawn_blocking(move || {
+                    jobs.stop();
+                    if let Err(e) = db.checkpoint() {
+                        log::warn!("WAL checkpoint at shutdown: {e}");
+                    }
+                })
+                .await;
+            })
+        }))
+        // The one mount table.
+        .mount("/", routes![healthz])
+        .mount(api::SHOP_BASE, api::shop_routes())
+        .mount("/", api::root_routes())
+        .mount("/uploads", FileServer::new(cfg.uploads_dir(), Options::None).rank(20))
+        .mount("/sdk", routes![sdk])
+        .mount("/admin", admin::routes())
+        .mount("/admin/api/v1", merchant::routes())
+        .register("/", api::catchers())
+        .register("/admin", admin::catchers())
+        .register("/admin/api", merchant::catchers());
+    Ok((rocket, boot))
+}
+
+fn figment(cfg: &Config) -> Figment {
+    let upload = ByteUnit::from(cfg.upload_max_bytes);
+    let limits = Limits::default()
+        .limit("form", ByteUnit::Kibibyte(api::params::BODY_LIMIT_KIB as u64))
+        .limit("json", ByteUnit::Mebibyte(1))
+        .limit("string", ByteUnit::Mebibyte(1))
+        .limit("file", upload)
+        .limit("data-form", upload + ByteUnit::Kibibyte(64));
+    let log_level = match cfg.log_level.as_str() {
+        "off" => "off",
+        "debug" => "debug",
+        "critical" => "critical",
+        _ => "normal",
+    };
+    Figment::from(rocket::Config::default())
+        .merge(("address", cfg.address))
+        .merge(("port", cfg.port))
+        .merge(("workers", cfg.workers))
+        // Few blocking threads: SQLite work is short and the default 512 costs throughput and memory.
+        .merge(("max_blocking", 16))
+        .merge(("ident", "xiaodian"))
+        .merge(("cli_colors", false))
+        .merge(("log_level", log_level))
+        .merge(("temp_dir", cfg.data_dir.join("tmp")))
+        .merge(("limits", limits))
+        .merge(("shutdown.grace", 5))
+        .merge(("shutdown.mercy", 5))
+}
+
+/// GET /healthz — 200 when the database answers, 503 otherwise.
+#[get("/healthz")]
+async fn healthz(db: &State<Db>) -> (Status, &'static str) {
+    let db = db.inner().clone();
+    match rocket::tokio::task::spawn_blocking(move || db.ping()).await {
+        Ok(true) => (Status::Ok, "{\"status\":\"ok\"}"),
+        _ => (Status::ServiceUnavailable, "{\"status\":\"database unavailable\"}"),
+    }
+}
+
+#[derive(rust_embed::RustEmbed)]
+#[folder = "static/sdk/"]
+struct SdkFiles;
+
+/// GET /sdk/xiaodian.js — the client adapter a mini-program copies or loads.
+#[get("/xiaodian.js")]
+fn sdk() -> Option<(rocket::http::ContentType, Vec<u8>)> {
+    SdkFiles::get("xiaodian.js").map(|f| (rocket::http::ContentType::JavaScript, f.data.into_owned()))
+}

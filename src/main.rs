@@ -1,0 +1,135 @@
+//! The xiaodian binary: `xiaodian [serve]`, `xiaodian backup <file>`.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use xiaodian::config::{Config, Flags, KNOWN_ENV};
+
+#[derive(Parser)]
+#[command(name = "xiaodian", version, about = "小店 — the whole backend of a WeChat mini-program shop")]
+struct Cli {
+    /// Address to listen on [env: XIAODIAN_ADDRESS] (default 127.0.0.1)
+    #[arg(long, global = true)]
+    address: Option<IpAddr>,
+    /// Port to listen on [env: XIAODIAN_PORT] (default 8000)
+    #[arg(long, global = true)]
+    port: Option<u16>,
+    /// Data directory: database, uploads, xiaodian.toml [env: XIAODIAN_DATA] (default ./data)
+    #[arg(long, global = true)]
+    data: Option<PathBuf>,
+    /// Log level: off, critical, normal, debug [env: XIAODIAN_LOG_LEVEL]
+    #[arg(long, global = true)]
+    log_level: Option<String>,
+    /// Public URL used in links the shop answers [env: XIAODIAN_BASE_URL]
+    #[arg(long, global = true)]
+    base_url: Option<String>,
+    /// Fill an empty shop with a demo catalogue
+    #[arg(long, global = true)]
+    demo: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the shop (the default)
+    Serve,
+    /// Write a consistent copy of the database to FILE (safe while the shop runs)
+    Backup { file: PathBuf },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let flags = Flags {
+        address: cli.address,
+        port: cli.port,
+        data_dir: cli.data,
+        log_level: cli.log_level,
+        base_url: cli.base_url,
+        demo: cli.demo,
+    };
+    let cfg = match Config::load(flags) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("xiaodian: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(cfg),
+        Command::Backup { file } => backup(cfg, file),
+    }
+}
+
+fn backup(cfg: Config, file: PathBuf) -> ExitCode {
+    let result = xiaodian::db::Db::open(&cfg.db_path(), 1)
+        .map_err(|e| e.to_string())
+        .and_then(|db| db.backup_to(&file).map_err(|e| e.to_string()));
+    match result {
+        Ok(()) => {
+            println!("backup written to {}", file.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("xiaodian backup: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(cfg: Config) -> ExitCode {
+    for name in &cfg.unknown_env {
+        eprintln!("warning: unknown variable {name} ignored (known: {})", KNOWN_ENV.join(", "));
+    }
+    let (rocket, boot) = match xiaodian::build(cfg.clone()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("xiaodian: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match rocket::tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(cfg.workers)
+        .max_blocking_threads(16)
+        .thread_name("xiaodian-worker")
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("xiaodian: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        let rocket = rocket.ignite().await?;
+        let port = rocket.config().port;
+        let mut shown = cfg.clone();
+        shown.port = port;
+        let url = shown.public_url();
+        let settings = rocket.state::<xiaodian::settings::Settings>().map(|s| s.get());
+        let sub = settings.as_ref().map(|s| s.subdomain().to_string()).unwrap_or_default();
+        println!("xiaodian {} — data in {}", env!("CARGO_PKG_VERSION"), cfg.data_dir.display());
+        println!("  API base:   {url}/{sub}");
+        println!("  console:    {url}/admin  (user: admin)");
+        if let Some(pw) = &boot.generated_admin_password {
+            println!("  admin password (shown once, change it in the console): {pw}");
+        }
+        if settings.as_ref().and_then(|s| s.wechat_appid().map(str::to_string)).is_none() {
+            println!("  WeChat:     SANDBOX MODE — no appid is set; nothing reaches real WeChat");
+        }
+        if boot.demo_filled {
+            println!("  demo shop:  filled with demo data");
+        }
+        rocket.launch().await.map(|_| ())
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xiaodian: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

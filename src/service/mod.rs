@@ -1,0 +1,3 @@
+//! Rules that span tables or touch more than the database.
+
+pub mod upload;

@@ -1,0 +1,274 @@
+//! Storing files: type sniffed from the bytes, size checked, written inside data/uploads under a
+//! random name, and recorded in the `uploads` table.
+
+use std::io::Write;
+use std::net::{IpAddr, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::db::{self, Db};
+use crate::error::ApiError;
+
+/// The file types we accept, recognised by their first bytes (never by the name the client gave).
+pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    let starts = |sig: &[u8]| bytes.starts_with(sig);
+    if starts(&[0xFF, 0xD8, 0xFF]) {
+        Some(("image/jpeg", "jpg"))
+    } else if starts(b"\x89PNG\r\n\x1a\n") {
+        Some(("image/png", "png"))
+    } else if starts(b"GIF87a") || starts(b"GIF89a") {
+        Some(("image/gif", "gif"))
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some(("image/webp", "webp"))
+    } else if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
+        Some(("video/mp4", "mp4"))
+    } else if starts(b"%PDF-") {
+        Some(("application/pdf", "pdf"))
+    } else {
+        None
+    }
+}
+
+/// What was stored.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub id: i64,
+    /// Relative to data/uploads.
+    pub path: String,
+    pub name: String,
+    pub mime: String,
+    pub size: i64,
+    pub date_add: i64,
+}
+
+/// The public URL of a stored file.
+pub fn url_of(base_url: &str, path: &str) -> String {
+    format!("{base_url}/uploads/{path}")
+}
+
+/// A display name without directories or control characters, at most 100 characters.
+pub fn clean_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    base.chars().filter(|c| !c.is_control()).take(100).collect()
+}
+
+/// Checks and stores `bytes`; blocking (file and database I/O). Nothing is left behind on failure.
+pub fn store(
+    db: &Db,
+    uploads_dir: &Path,
+    max_bytes: u64,
+    bytes: &[u8],
+    name: &str,
+    user_id: Option<i64>,
+    expire_hours: Option<i64>,
+) -> Result<Stored, ApiError> {
+    if bytes.is_empty() {
+        return Err(ApiError::invalid("upfile", "文件为空"));
+    }
+    if bytes.len() as u64 > max_bytes {
+        return Err(ApiError::TooLarge { what: "文件", limit: limit_text(max_bytes) });
+    }
+    let (mime, ext) = sniff(bytes).ok_or_else(|| {
+        ApiError::BadFileType("只接受 jpg、png、gif、webp 图片，mp4 视频和 pdf 文件".into())
+    })?;
+    if let Some(h) = expire_hours {
+        if !(1..=24 * 365 * 10).contains(&h) {
+            return Err(ApiError::invalid("expireHours", "应在 1 到 87600 小时之间"));
+        }
+    }
+    let now = time::OffsetDateTime::now_utc();
+    let rel = format!(
+        "{:04}/{:02}/{}.{ext}",
+        now.year(),
+        now.month() as u8,
+        crate::secret::new_token()[..24].to_owned()
+    );
+    let full = uploads_dir.join(&rel);
+    write_new(&full, bytes)?;
+    let row = db::upload::Upload {
+        id: 0,
+        user_id,
+        path: rel.clone(),
+        name: clean_name(name),
+        mime: mime.to_string(),
+        size: bytes.len() as i64,
+        expires_at: expire_hours.map(|h| now.unix_timestamp() + h * 3600),
+        date_add: now.unix_timestamp(),
+    };
+    let inserted = db.write_sync(|c| Ok::<_, ApiError>(db::upload::insert(c, &row)?));
+    match inserted {
+        Ok(id) => Ok(Stored {
+            id,
+            path: rel,
+            name: row.name,
+            mime: row.mime,
+            size: row.size,
+            date_add: row.date_add,
+        }),
+        Err(e) => {
+            let _ = std::fs::remove_file(&full);
+            Err(e)
+        }
+    }
+}
+
+/// Writes a file through a temporary name so a half-written file never has the final name.
+fn write_new(full: &Path, bytes: &[u8]) -> Result<(), ApiError> {
+    let dir = full.parent().ok_or_else(|| ApiError::Internal("upload path has no parent".into()))?;
+    std::fs::create_dir_all(dir)?;
+    let tmp: PathBuf = full.with_extension("part");
+    let result = (|| {
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, full)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    Ok(result?)
+}
+
+/// Deletes a stored file and its row; false when there was no such upload.
+pub fn remove(db: &Db, uploads_dir: &Path, id: i64) -> Result<bool, ApiError> {
+    let Some(row) = db.read_sync(|c| Ok::<_, ApiError>(db::upload::by_id(c, id)?))? else {
+        return Ok(false);
+    };
+    db.write_sync(|c| Ok::<_, ApiError>(db::upload::delete(c, id)?))?;
+    match std::fs::remove_file(uploads_dir.join(&row.path)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+        _ => Ok(true),
+    }
+}
+
+pub fn limit_text(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KB", bytes / 1024)
+    }
+}
+
+/// True for addresses a server must not be made to fetch from (loopback, private, link-local...).
+fn is_internal(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(a) => {
+            a.is_loopback()
+                || a.is_private()
+                || a.is_link_local()
+                || a.is_unspecified()
+                || a.is_broadcast()
+                || a.is_documentation()
+                || a.octets()[0] == 100 && (a.octets()[1] & 0xC0) == 64 // carrier-grade NAT
+        }
+        IpAddr::V6(a) => {
+            a.is_loopback()
+                || a.is_unspecified()
+                || (a.segments()[0] & 0xfe00) == 0xfc00 // unique local
+                || (a.segments()[0] & 0xffc0) == 0xfe80 // link local
+                || a.to_ipv4_mapped().is_some_and(|v4| is_internal(IpAddr::V4(v4)))
+        }
+    }
+}
+
+/// Checks that `url` is http(s) and, unless allowed, points at a public address.
+fn check_remote(url: &str, allow_private: bool) -> Result<(), ApiError> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or_else(|| ApiError::invalid("remoteFileUrl", "只支持 http 或 https 地址"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    if host_port.is_empty() {
+        return Err(ApiError::invalid("remoteFileUrl", "缺少主机名"));
+    }
+    if allow_private {
+        return Ok(());
+    }
+    let default_port = if url.starts_with("https") { 443 } else { 80 };
+    let with_port = if host_port.starts_with('[') {
+        if host_port.contains("]:") {
+            host_port.to_string()
+        } else {
+            format!("{host_port}:{default_port}")
+        }
+    } else if host_port.contains(':') {
+        host_port.to_string()
+    } else {
+        format!("{host_port}:{default_port}")
+    };
+    let addrs: Vec<_> = with_port
+        .to_socket_addrs()
+        .map_err(|_| ApiError::Upstream("无法解析远程文件的主机名".into()))?
+        .collect();
+    if addrs.is_empty() || addrs.iter().any(|a| is_internal(a.ip())) {
+        return Err(ApiError::invalid("remoteFileUrl", "不允许访问内网地址"));
+    }
+    Ok(())
+}
+
+/// Downloads `url` (10 s timeout, at most `max_bytes`, up to 3 redirects each checked); blocking.
+pub fn fetch_remote(url: &str, max_bytes: u64, allow_private: bool) -> Result<Vec<u8>, ApiError> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .build()
+        .into();
+    let mut current = url.to_string();
+    for _ in 0..4 {
+        check_remote(&current, allow_private)?;
+        let mut resp = agent.get(&current).call().map_err(|e| match e {
+            ureq::Error::Timeout(_) => ApiError::Upstream("下载远程文件超时".into()),
+            other => ApiError::Upstream(format!("下载远程文件失败：{other}")),
+        })?;
+        let status = resp.status().as_u16();
+        if (300..400).contains(&status) {
+            let next = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+            if !next.starts_with("http") {
+                return Err(ApiError::Upstream("远程文件的重定向地址无效".into()));
+            }
+            current = next;
+            continue;
+        }
+        if status != 200 {
+            return Err(ApiError::Upstream(format!("远程文件返回 HTTP {status}")));
+        }
+        return resp.body_mut().with_config().limit(max_bytes + 1).read_to_vec().map_err(|e| match e {
+            ureq::Error::BodyExceedsLimit(_) => {
+                ApiError::TooLarge { what: "远程文件", limit: limit_text(max_bytes) }
+            }
+            other => ApiError::Upstream(format!("读取远程文件失败：{other}")),
+        });
+    }
+    Err(ApiError::Upstream("远程文件重定向次数过多".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_come_from_the_bytes_not_the_name() {
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n....").unwrap().1, "png");
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]).unwrap().1, "jpg");
+        assert!(sniff(b"<script>alert(1)</script>").is_none());
+        assert!(sniff(b"MZ\x90\x00").is_none());
+    }
+
+    #[test]
+    fn names_lose_their_directories() {
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("C:\\x\\a.png"), "a.png");
+    }
+
+    #[test]
+    fn internal_addresses_are_refused() {
+        assert!(check_remote("http://127.0.0.1/x.png", false).is_err());
+        assert!(check_remote("http://10.1.2.3/x.png", false).is_err());
+        assert!(check_remote("http://[::1]:8080/x.png", false).is_err());
+        assert!(check_remote("ftp://example.com/x.png", false).is_err());
+        assert!(check_remote("http://127.0.0.1/x.png", true).is_ok());
+    }
+}

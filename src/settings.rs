@@ -1,0 +1,128 @@
+//! The shop's editable settings and config values, held in memory and reloaded after each write,
+//! so that every request reads them without touching the database.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+use rusqlite::Connection;
+
+use crate::db;
+
+/// Top-level path names that can never be a shop's subDomain.
+pub const RESERVED: &[&str] = &[
+    "admin",
+    "static",
+    "uploads",
+    "upload2",
+    "uploadByUrl",
+    "sandbox",
+    "healthz",
+    "common",
+    "sdk",
+    "notify",
+    "wechat",
+    "subdomain",
+    "favicon.ico",
+    "_shop",
+];
+
+/// Setting keys and what they mean (the console edits these).
+pub mod keys {
+    pub const SUBDOMAIN: &str = "subDomain";
+    pub const SHOP_NAME: &str = "shopName";
+    pub const WECHAT_APPID: &str = "wechatAppid";
+    pub const UPLOAD_QUOTA_MB: &str = "uploadQuotaMb";
+}
+
+/// Checks a subDomain: 1–32 of a-z, 0-9, '-' and '_', not a reserved name.
+pub fn validate_subdomain(s: &str) -> Result<(), &'static str> {
+    if s.is_empty() || s.len() > 32 {
+        return Err("长度应为 1–32 个字符");
+    }
+    if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
+        return Err("只能包含小写字母、数字、- 和 _");
+    }
+    if RESERVED.contains(&s) {
+        return Err("是保留名称");
+    }
+    Ok(())
+}
+
+/// One consistent snapshot of the settings.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub values: BTreeMap<String, String>,
+    pub config: BTreeMap<String, db::settings::ConfigValue>,
+    /// Set by XIAODIAN_SUBDOMAIN / the toml file: wins over the stored value.
+    pub subdomain_override: Option<String>,
+}
+
+impl Snapshot {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    /// The subDomain the API answers under.
+    pub fn subdomain(&self) -> &str {
+        self.subdomain_override.as_deref().or_else(|| self.get(keys::SUBDOMAIN)).unwrap_or("shop")
+    }
+
+    pub fn shop_name(&self) -> &str {
+        self.get(keys::SHOP_NAME).unwrap_or("小店")
+    }
+
+    pub fn wechat_appid(&self) -> Option<&str> {
+        self.get(keys::WECHAT_APPID)
+    }
+
+    /// How much the file store may hold (default 10 GiB).
+    pub fn upload_quota_bytes(&self) -> i64 {
+        self.get(keys::UPLOAD_QUOTA_MB).and_then(|v| v.parse::<i64>().ok()).unwrap_or(10 * 1024) * 1024 * 1024
+    }
+}
+
+/// Shared, reloadable settings.
+#[derive(Clone)]
+pub struct Settings {
+    current: Arc<RwLock<Arc<Snapshot>>>,
+    subdomain_override: Option<String>,
+}
+
+impl Settings {
+    /// Loads the settings from the database.
+    pub fn load(c: &Connection, subdomain_override: Option<String>) -> rusqlite::Result<Settings> {
+        let s =
+            Settings { current: Arc::new(RwLock::new(Arc::new(Snapshot::default()))), subdomain_override };
+        s.reload(c)?;
+        Ok(s)
+    }
+
+    /// The current snapshot (cheap: an Arc clone).
+    pub fn get(&self) -> Arc<Snapshot> {
+        self.current.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Re-reads the tables; call after every committed write to settings or config values.
+    pub fn reload(&self, c: &Connection) -> rusqlite::Result<()> {
+        let values = db::settings::all_settings(c)?.into_iter().collect();
+        let config = db::settings::all_config_values(c)?.into_iter().map(|v| (v.key.clone(), v)).collect();
+        let snap = Snapshot { values, config, subdomain_override: self.subdomain_override.clone() };
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(snap);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subdomains_are_checked() {
+        assert!(validate_subdomain("shop").is_ok());
+        assert!(validate_subdomain("my-shop_2").is_ok());
+        assert!(validate_subdomain("").is_err());
+        assert!(validate_subdomain("Shop").is_err());
+        assert!(validate_subdomain("admin").is_err());
+        assert!(validate_subdomain("a/b").is_err());
+    }
+}
