@@ -73,7 +73,7 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .manage(settings)
         .manage(cache::Cache::default())
         .manage(regions::Regions::load())
-        .manage(captcha::Captchas::new(Duration::from_secs(300), 50_000))
+        .manage(Arc::new(captcha::Captchas::new(Duration::from_secs(300), 50_000)))
         .manage(api::tools::UniqueIds::default())
         .manage(cfg.clone())
         .attach(api::ShopPrefix)

@@ -1,6 +1,7 @@
 //! Small tools: the image captcha, unique ids and sequences, straight-line distance.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use rocket::http::ContentType;
 use rocket::{get, post, routes, Route, State};
@@ -20,7 +21,7 @@ pub fn root_routes() -> Vec<Route> {
 
 /// GET /<sub>/verification/pic/get — graphValidateCodeUrl's image; anyone. A PNG; a new code per call.
 #[get("/verification/pic/get")]
-fn captcha_image(p: Params, captchas: &State<Captchas>) -> Result<(ContentType, Vec<u8>), ApiError> {
+fn captcha_image(p: Params, captchas: &State<Arc<Captchas>>) -> Result<(ContentType, Vec<u8>), ApiError> {
     let key = p.text("key", crate::captcha::MAX_KEY_CHARS)?;
     match captchas.issue(key) {
         Ok(png) => Ok((ContentType::PNG, png)),
@@ -31,7 +32,7 @@ fn captcha_image(p: Params, captchas: &State<Captchas>) -> Result<(ContentType, 
 
 /// POST /<sub>/verification/pic/check — graphValidateCodeCheck; anyone. Each key can be checked once.
 #[post("/verification/pic/check", data = "<p>")]
-fn captcha_check(p: Params, captchas: &State<Captchas>) -> ApiResult<()> {
+fn captcha_check(p: Params, captchas: &State<Arc<Captchas>>) -> ApiResult<()> {
     let key = p.text("key", crate::captcha::MAX_KEY_CHARS)?;
     let code = p.text("code", 20)?;
     match captchas.check(key, code) {

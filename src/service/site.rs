@@ -1,0 +1,261 @@
+//! Writes to what the shop shows (settings, config values, banners, ad slots, notices, links).
+//! Each write commits, then drops the cached answers or reloads the settings it changed, so the
+//! console and the merchant API can never forget to.
+
+use crate::cache::{Cache, Topic};
+use crate::db::{self, site::BannerInput, Db};
+use crate::error::ApiError;
+use crate::settings::{self, Settings};
+
+/// Limits every editor shares.
+pub const MAX_TITLE: usize = 100;
+pub const MAX_URL: usize = 1000;
+pub const MAX_KEY: usize = 100;
+pub const MAX_VALUE: usize = 20_000;
+pub const MAX_NOTICE: usize = 50_000;
+
+fn check_len(name: &'static str, v: &str, max: usize) -> Result<(), ApiError> {
+    if v.chars().count() > max {
+        return Err(ApiError::invalid(name, format!("不能超过 {max} 个字符")));
+    }
+    Ok(())
+}
+
+fn required(name: &'static str, v: &str) -> Result<(), ApiError> {
+    if v.trim().is_empty() {
+        return Err(ApiError::Missing(name));
+    }
+    Ok(())
+}
+
+/// Shop settings the console and merchant API may change, with their checks.
+pub fn check_setting(key: &str, value: &str) -> Result<(), ApiError> {
+    match key {
+        settings::keys::SUBDOMAIN => {
+            settings::validate_subdomain(value).map_err(|r| ApiError::invalid("subDomain", r))
+        }
+        settings::keys::SHOP_NAME => {
+            required("shopName", value)?;
+            check_len("shopName", value, 50)
+        }
+        settings::keys::UPLOAD_QUOTA_MB => match value.parse::<i64>() {
+            Ok(n) if (1..=10_000_000).contains(&n) => Ok(()),
+            _ => Err(ApiError::invalid("uploadQuotaMb", "应为 1 到 10000000 之间的整数")),
+        },
+        _ => Err(ApiError::invalid("key", format!("未知的设置项 {key}"))),
+    }
+}
+
+/// Sets shop settings in one transaction and reloads them.
+pub async fn set_settings(db: &Db, s: &Settings, pairs: Vec<(String, String)>) -> Result<(), ApiError> {
+    for (k, v) in &pairs {
+        check_setting(k, v.trim())?;
+    }
+    let s = s.clone();
+    db.write(move |c| {
+        for (k, v) in &pairs {
+            db::settings::set_setting(c, k, v.trim())?;
+        }
+        s.reload(c)?;
+        Ok(())
+    })
+    .await
+}
+
+/// Creates or replaces a config value and reloads the settings.
+pub async fn put_config_value(db: &Db, s: &Settings, key: String, value: String, remark: String) -> Result<i64, ApiError> {
+    let key = key.trim().to_string();
+    required("key", &key)?;
+    check_len("key", &key, MAX_KEY)?;
+    if key.contains(',') {
+        return Err(ApiError::invalid("key", "不能包含逗号"));
+    }
+    check_len("value", &value, MAX_VALUE)?;
+    check_len("remark", &remark, 200)?;
+    let s = s.clone();
+    db.write(move |c| {
+        let id = db::settings::put_config_value(c, &key, &value, &remark, db::unix_now())?;
+        s.reload(c)?;
+        Ok(id)
+    })
+    .await
+}
+
+/// Deletes a config value; false when there was none.
+pub async fn delete_config_value(db: &Db, s: &Settings, key: String) -> Result<bool, ApiError> {
+    let s = s.clone();
+    db.write(move |c| {
+        let gone = db::settings::delete_config_value(c, &key)?;
+        s.reload(c)?;
+        Ok(gone)
+    })
+    .await
+}
+
+fn check_banner(b: &BannerInput) -> Result<(), ApiError> {
+    required("picUrl", &b.pic_url)?;
+    check_len("picUrl", &b.pic_url, MAX_URL)?;
+    check_len("title", &b.title, MAX_TITLE)?;
+    check_len("type", &b.kind, 50)?;
+    check_len("linkUrl", &b.link_url, MAX_URL)?;
+    check_len("appid", &b.appid, 64)?;
+    check_len("remark", &b.remark, 200)?;
+    if !(0..=1).contains(&b.link_type) {
+        return Err(ApiError::invalid("linkType", "应为 0（本小程序页面）或 1（其他小程序）"));
+    }
+    if b.link_type == 1 && b.appid.trim().is_empty() {
+        return Err(ApiError::invalid("appid", "跳转其他小程序时必须填写 appid"));
+    }
+    if !(0..=1).contains(&b.status) {
+        return Err(ApiError::invalid("status", "应为 0（显示）或 1（隐藏）"));
+    }
+    Ok(())
+}
+
+/// Creates (id None) or updates a banner; returns its id.
+pub async fn save_banner(db: &Db, cache: &Cache, id: Option<i64>, b: BannerInput) -> Result<i64, ApiError> {
+    check_banner(&b)?;
+    let id = db
+        .write(move |c| match id {
+            Some(id) => {
+                if db::site::update_banner(c, id, &b)? {
+                    Ok(id)
+                } else {
+                    Err(ApiError::NotFound("轮播图"))
+                }
+            }
+            None => Ok(db::site::insert_banner(c, &b, db::unix_now())?),
+        })
+        .await?;
+    cache.invalidate(Topic::Site);
+    Ok(id)
+}
+
+pub async fn delete_banner(db: &Db, cache: &Cache, id: i64) -> Result<bool, ApiError> {
+    let gone = db.write(move |c| Ok::<_, ApiError>(db::site::delete_banner(c, id)?)).await?;
+    cache.invalidate(Topic::Site);
+    Ok(gone)
+}
+
+/// What an ad-slot form or call sets.
+#[derive(Debug, Clone, Default)]
+pub struct AdInput {
+    pub key: String,
+    pub val: String,
+    pub url: String,
+    pub kind: i64,
+    pub remark: String,
+    pub status: i64,
+}
+
+/// Creates or replaces the ad slot named `key`; returns its id.
+pub async fn put_ad_position(db: &Db, cache: &Cache, a: AdInput) -> Result<i64, ApiError> {
+    let key = a.key.trim().to_string();
+    required("key", &key)?;
+    check_len("key", &key, MAX_KEY)?;
+    check_len("val", &a.val, MAX_URL)?;
+    check_len("url", &a.url, MAX_URL)?;
+    check_len("remark", &a.remark, 200)?;
+    if !(0..=1).contains(&a.status) {
+        return Err(ApiError::invalid("status", "应为 0（显示）或 1（隐藏）"));
+    }
+    let id = db
+        .write(move |c| {
+            Ok::<_, ApiError>(db::site::put_ad_position(
+                c,
+                &key,
+                &a.val,
+                &a.url,
+                a.kind,
+                &a.remark,
+                a.status,
+                db::unix_now(),
+            )?)
+        })
+        .await?;
+    cache.invalidate(Topic::Site);
+    Ok(id)
+}
+
+pub async fn delete_ad_position(db: &Db, cache: &Cache, id: i64) -> Result<bool, ApiError> {
+    let gone = db.write(move |c| Ok::<_, ApiError>(db::site::delete_ad_position(c, id)?)).await?;
+    cache.invalidate(Topic::Site);
+    Ok(gone)
+}
+
+/// What a notice form or call sets.
+#[derive(Debug, Clone, Default)]
+pub struct NoticeInput {
+    pub kind: String,
+    pub title: String,
+    pub content: String,
+    pub is_show: bool,
+}
+
+/// Creates (id None) or updates a notice; returns its id.
+pub async fn save_notice(db: &Db, cache: &Cache, id: Option<i64>, n: NoticeInput) -> Result<i64, ApiError> {
+    required("title", &n.title)?;
+    check_len("title", &n.title, MAX_TITLE)?;
+    check_len("type", &n.kind, 50)?;
+    check_len("content", &n.content, MAX_NOTICE)?;
+    let id = db
+        .write(move |c| {
+            let now = db::unix_now();
+            match id {
+                Some(id) => {
+                    if db::site::update_notice(c, id, &n.kind, &n.title, &n.content, n.is_show, now)? {
+                        Ok(id)
+                    } else {
+                        Err(ApiError::NotFound("公告"))
+                    }
+                }
+                None => Ok(db::site::insert_notice(c, &n.kind, &n.title, &n.content, n.is_show, now)?),
+            }
+        })
+        .await?;
+    cache.invalidate(Topic::Site);
+    Ok(id)
+}
+
+pub async fn delete_notice(db: &Db, cache: &Cache, id: i64) -> Result<bool, ApiError> {
+    let gone = db.write(move |c| Ok::<_, ApiError>(db::site::delete_notice(c, id)?)).await?;
+    cache.invalidate(Topic::Site);
+    Ok(gone)
+}
+
+/// What a friendly-link form or call sets.
+#[derive(Debug, Clone, Default)]
+pub struct PartnerInput {
+    pub kind: String,
+    pub title: String,
+    pub pic_url: String,
+    pub link_url: String,
+    pub paixu: i64,
+    pub status: i64,
+}
+
+/// Creates (id None) or updates a friendly link; returns its id.
+pub async fn save_partner(db: &Db, cache: &Cache, id: Option<i64>, p: PartnerInput) -> Result<i64, ApiError> {
+    required("title", &p.title)?;
+    check_len("title", &p.title, MAX_TITLE)?;
+    check_len("type", &p.kind, 50)?;
+    check_len("picUrl", &p.pic_url, MAX_URL)?;
+    check_len("linkUrl", &p.link_url, MAX_URL)?;
+    if !(0..=1).contains(&p.status) {
+        return Err(ApiError::invalid("status", "应为 0（显示）或 1（隐藏）"));
+    }
+    let id = db
+        .write(move |c| {
+            db::site::save_partner(c, id, &p.kind, &p.title, &p.pic_url, &p.link_url, p.paixu, p.status, db::unix_now())?
+                .ok_or(ApiError::NotFound("友情链接"))
+        })
+        .await?;
+    cache.invalidate(Topic::Site);
+    Ok(id)
+}
+
+pub async fn delete_partner(db: &Db, cache: &Cache, id: i64) -> Result<bool, ApiError> {
+    let gone = db.write(move |c| Ok::<_, ApiError>(db::site::delete_partner(c, id)?)).await?;
+    cache.invalidate(Topic::Site);
+    Ok(gone)
+}

@@ -1,0 +1,1 @@
+//! Console tests (login, CSRF, pages).

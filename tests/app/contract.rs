@@ -1,0 +1,2 @@
+//! contract tests.
+use crate::support::*;

@@ -1,0 +1,10 @@
+//! Integration tests: the real app on a loopback port, a fresh SQLite file per test.
+
+mod admin;
+mod contract;
+mod files;
+mod merchant;
+mod site;
+mod storage;
+mod support;
+mod tools;

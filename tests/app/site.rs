@@ -1,0 +1,2 @@
+//! site tests.
+use crate::support::*;

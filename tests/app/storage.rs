@@ -1,0 +1,2 @@
+//! storage tests.
+use crate::support::*;

@@ -1,0 +1,2 @@
+//! tools tests.
+use crate::support::*;
