@@ -99,6 +99,7 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .mount("/admin", admin::routes())
         .mount("/admin/api/v1", merchant::routes())
         .register("/", api::catchers())
+        .register("/uploads", rocket::catchers![file_not_found])
         .register("/admin", admin::catchers())
         .register("/admin/api", merchant::catchers());
     Ok((rocket, boot))
@@ -131,6 +132,12 @@ fn figment(cfg: &Config) -> Figment {
         .merge(("limits", limits))
         .merge(("shutdown.grace", 5))
         .merge(("shutdown.mercy", 5))
+}
+
+/// Missing files are real 404s (image loaders and downloads look at the status).
+#[rocket::catch(default)]
+fn file_not_found(status: Status, _: &rocket::Request<'_>) -> (Status, &'static str) {
+    (status, "not found")
 }
 
 /// GET /healthz — 200 when the database answers, 503 otherwise.

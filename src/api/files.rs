@@ -71,7 +71,7 @@ impl UploadView {
 /// The multipart form wx.uploadFile sends.
 #[derive(FromForm)]
 pub struct UploadForm<'r> {
-    upfile: Option<TempFile<'r>>,
+    upfile: Result<TempFile<'r>, Errors<'r>>,
     token: Option<String>,
     #[field(name = "expireHours")]
     expire_hours: Option<String>,
@@ -82,8 +82,12 @@ pub struct UploadForm<'r> {
 fn form_error(errors: &Errors<'_>, cfg: &Config) -> ApiError {
     use rocket::form::error::ErrorKind;
     for e in errors.iter() {
-        if let ErrorKind::InvalidLength { .. } = e.kind {
-            return ApiError::TooLarge { what: "文件", limit: upload::limit_text(cfg.upload_max_bytes) };
+        match e.kind {
+            ErrorKind::InvalidLength { .. } => {
+                return ApiError::TooLarge { what: "文件", limit: upload::limit_text(cfg.upload_max_bytes) }
+            }
+            ErrorKind::Missing => return ApiError::Missing("upfile"),
+            _ => {}
         }
     }
     ApiError::invalid("upfile", "请以 multipart/form-data 上传，文件字段名为 upfile")
@@ -113,7 +117,7 @@ async fn receive(
     }
     let user_id = user_for_token(db, form.token.as_deref()).await?;
     let hours = expire_hours(form.expire_hours.as_deref())?;
-    let file = form.upfile.ok_or(ApiError::Missing("upfile"))?;
+    let file = form.upfile.map_err(|e| form_error(&e, cfg))?;
     if file.len() > cfg.upload_max_bytes {
         return Err(ApiError::TooLarge { what: "文件", limit: upload::limit_text(cfg.upload_max_bytes) });
     }
