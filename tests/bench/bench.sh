@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Loopback benchmark of a release build (not a test). Usage: tests/bench/bench.sh [seconds] [connections]
+# Installs wrk from Debian if missing, starts xiaodian with the demo shop on a free port in a temp
+# data dir, loads each endpoint in turn for the given time, and prints req/s and p99 per endpoint,
+# idle RSS and the time from start to first answer on an existing database. Bounded in time; stops by itself.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECS=${1:-10}
+CONNS=${2:-64}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+cargo build --release -q
+BIN=target/release/xiaodian
+DATA=$(mktemp -d)
+PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+BASE="http://127.0.0.1:$PORT"
+export XIAODIAN_ADMIN_PASSWORD=bench-password XIAODIAN_LOG_LEVEL=off
+
+wait_up() { for _ in $(seq 1 400); do curl -sf "$BASE/healthz" >/dev/null && return 0; sleep 0.01; done; return 1; }
+
+# First start creates and fills the database.
+$BIN --port "$PORT" --data "$DATA" --demo >/dev/null & PID=$!
+wait_up; kill -TERM $PID; wait $PID || true
+
+# Start to first answer on the existing database.
+T0=$(date +%s%N)
+$BIN --port "$PORT" --data "$DATA" >/dev/null & PID=$!
+trap 'kill $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
+wait_up
+T1=$(date +%s%N)
+echo "start to first answer: $(( (T1 - T0) / 1000000 )) ms"
+sleep 1
+echo "idle RSS: $(( $(awk '/VmRSS/{print $2}' /proc/$PID/status) / 1024 )) MB"
+
+run() { # name url
+  local out rps p99
+  out=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "$2" 2>&1)
+  rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
+  p99=$(awk '$1=="99%"{print $2}' <<<"$out")
+  printf '%-22s %10s req/s   p99 %s\n' "$1" "$rps" "$p99"
+}
+echo "wrk -t2 -c$CONNS -d${SECS}s, loopback, $(nproc) cores shared with the client"
+run healthz "$BASE/healthz"
+run banners "$BASE/shop/banner/list?type=index"
+run queryConfigBatch "$BASE/shop/config/values?keys=mallName,wxpay_api_url,order_pay_user_balance,needIdCheck,needBindMobile,zt_open_hx"
+run province "$BASE/common/region/v2/province"
+echo "RSS after load: $(( $(awk '/VmRSS/{print $2}' /proc/$PID/status) / 1024 )) MB"
