@@ -38,19 +38,21 @@ pub const TEMPLATE_CONFIG: &[(&str, &str, &str)] = &[
 /// Fills the shop when it has no config values and no banners yet; true when it wrote anything.
 pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
     let has_data = db.read_sync(|c| {
-        let n: i64 =
-            c.query_row("SELECT (SELECT count(*) FROM config_values) + (SELECT count(*) FROM banners)", [], |r| r.get(0))?;
+        let n: i64 = c.query_row(
+            "SELECT (SELECT count(*) FROM config_values) + (SELECT count(*) FROM banners)",
+            [],
+            |r| r.get(0),
+        )?;
         Ok::<_, ApiError>(n > 0)
     })?;
     if has_data {
         return Ok(false);
     }
-    let base = cfg.public_url();
     let mut urls = std::collections::HashMap::new();
     for name in Pictures::iter().filter(|n| n.ends_with(".png")) {
         let file = Pictures::get(&name).ok_or_else(|| ApiError::Internal(format!("demo picture {name}")))?;
         let stored = upload::store(db, &cfg.uploads_dir(), u64::MAX, &file.data, &name, None, None)?;
-        urls.insert(name.to_string(), upload::url_of(&base, &stored.path));
+        urls.insert(name.to_string(), upload::relative_url(&stored.path));
     }
     let pic = |n: &str| urls.get(n).cloned().unwrap_or_default();
     db.write_sync(|c| {
@@ -82,7 +84,16 @@ pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
             ..BannerInput::default()
         };
         db::site::insert_banner(c, &popup, now)?;
-        db::site::put_ad_position(c, "indexPop", &pic("ad-popup.png"), "/pages/coupons/index", 0, "首页弹窗", 0, now)?;
+        db::site::put_ad_position(
+            c,
+            "indexPop",
+            &pic("ad-popup.png"),
+            "/pages/coupons/index",
+            0,
+            "首页弹窗",
+            0,
+            now,
+        )?;
         let notices = [
             ("欢迎来到小店演示商城", "这是演示数据：商品、轮播图和公告都可以在后台修改或删除。"),
             ("满 99 元包邮", "全场订单满 99 元免运费，偏远地区除外。"),

@@ -53,7 +53,10 @@ fn start_up_prints_where_things_are_and_sigterm_shuts_down_cleanly() {
     let text = lines.concat();
     assert!(text.contains(&format!("API base:   http://127.0.0.1:{port}/shop")), "{text}");
     assert!(text.contains(&format!("console:    http://127.0.0.1:{port}/admin")), "{text}");
-    assert!(text.contains("admin password (shown once"), "a first start without XIAODIAN_ADMIN_PASSWORD prints one: {text}");
+    assert!(
+        text.contains("admin password (shown once"),
+        "a first start without XIAODIAN_ADMIN_PASSWORD prints one: {text}"
+    );
     assert!(text.contains("SANDBOX"), "{text}");
 
     let body = "content=%7B%22a%22%3A1%7D";

@@ -2,12 +2,11 @@
 
 use rocket::form::{Errors, Form, FromForm};
 use rocket::fs::TempFile;
-use rocket::request::{FromRequest, Outcome, Request};
 use rocket::tokio::io::AsyncReadExt;
 use rocket::{post, routes, Route, State};
 use serde::Serialize;
 
-use super::guards::user_for_token;
+use super::guards::{user_for_token, BaseUrl};
 use super::{ApiResult, MaybeAuthed, Page, Paging, Params, Reply};
 use crate::config::Config;
 use crate::db::{self, Db};
@@ -21,24 +20,6 @@ pub fn routes() -> Vec<Route> {
 
 pub fn root_routes() -> Vec<Route> {
     routes![upload2, upload_by_url]
-}
-
-/// The public base URL links are made with: the configured one, else the one the client used.
-pub struct BaseUrl(pub String);
-
-#[rocket::async_trait]
-impl<'r> FromRequest<'r> for BaseUrl {
-    type Error = ApiError;
-    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ApiError> {
-        let cfg = req.rocket().state::<Config>();
-        if let Some(url) = cfg.and_then(|c| c.base_url.clone()) {
-            return Outcome::Success(BaseUrl(url));
-        }
-        match req.host() {
-            Some(host) => Outcome::Success(BaseUrl(format!("http://{host}"))),
-            None => Outcome::Success(BaseUrl(cfg.map(Config::public_url).unwrap_or_default())),
-        }
-    }
 }
 
 #[derive(Serialize)]

@@ -129,3 +129,33 @@ impl<'r> FromData<'r> for MaybeAuthed {
         to_outcome(req, r)
     }
 }
+
+/// The public base URL links are made with: the configured one, else the one the client used.
+pub struct BaseUrl(pub String);
+
+impl BaseUrl {
+    /// An absolute URL for a stored link: our own files are stored as "/uploads/…" (so a new
+    /// domain never breaks them), links elsewhere are stored whole.
+    pub fn absolute(&self, stored: &str) -> String {
+        if stored.starts_with('/') {
+            format!("{}{stored}", self.0)
+        } else {
+            stored.to_string()
+        }
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for BaseUrl {
+    type Error = ApiError;
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ApiError> {
+        let cfg = req.rocket().state::<crate::config::Config>();
+        if let Some(url) = cfg.and_then(|c| c.base_url.clone()) {
+            return Outcome::Success(BaseUrl(url));
+        }
+        match req.host() {
+            Some(host) => Outcome::Success(BaseUrl(format!("http://{host}"))),
+            None => Outcome::Success(BaseUrl(cfg.map(crate::config::Config::public_url).unwrap_or_default())),
+        }
+    }
+}

@@ -27,7 +27,7 @@ use crate::db::Db;
 use crate::error::ApiError;
 use crate::settings::Settings;
 
-pub use guards::{Authed, MaybeAuthed};
+pub use guards::{Authed, BaseUrl, MaybeAuthed};
 pub use params::{Page, Paging, Params};
 
 /// Where the shop's routes are mounted; requests reach it only through the rewrite.

@@ -3,7 +3,7 @@
 use rocket::{get, post, routes, Route, State};
 use serde::Serialize;
 
-use super::{cached, ApiResult, Paging, Params, RawEnvelope, Reply};
+use super::{cached, ApiResult, BaseUrl, Paging, Params, RawEnvelope, Reply};
 use crate::cache::{Cache, Topic};
 use crate::db::{self, site, Db};
 use crate::error::ApiError;
@@ -39,13 +39,13 @@ pub struct BannerView {
     pub date_add: String,
 }
 
-impl From<site::Banner> for BannerView {
-    fn from(b: site::Banner) -> Self {
+impl BannerView {
+    fn new(b: site::Banner, base: &BaseUrl) -> Self {
         BannerView {
             id: b.id,
             kind: b.kind,
             title: b.title,
-            pic_url: b.pic_url,
+            pic_url: base.absolute(&b.pic_url),
             link_type: b.link_type,
             link_url: b.link_url,
             appid: b.appid,
@@ -60,12 +60,17 @@ impl From<site::Banner> for BannerView {
 
 /// GET /<sub>/banner/list — banners; anyone. Shown banners of `type` (all types when absent); 700 when none.
 #[get("/banner/list")]
-async fn banners(p: Params, db: &State<Db>, cache: &State<Cache>) -> Result<RawEnvelope, ApiError> {
+async fn banners(
+    p: Params,
+    db: &State<Db>,
+    cache: &State<Cache>,
+    base: BaseUrl,
+) -> Result<RawEnvelope, ApiError> {
     let kind = p.opt_text("type", 50)?.map(str::to_string);
-    let key = format!("banners:{}", kind.as_deref().unwrap_or(""));
+    let key = format!("banners:{}:{}", base.0, kind.as_deref().unwrap_or(""));
     cached(cache, db, Topic::Site, key, move |c| {
         let list: Vec<BannerView> =
-            site::shown_banners(c, kind.as_deref())?.into_iter().map(Into::into).collect();
+            site::shown_banners(c, kind.as_deref())?.into_iter().map(|b| BannerView::new(b, &base)).collect();
         if list.is_empty() {
             return Err(ApiError::Empty);
         }
@@ -103,12 +108,12 @@ pub struct AdView {
     pub date_update: String,
 }
 
-impl From<site::AdPosition> for AdView {
-    fn from(a: site::AdPosition) -> Self {
+impl AdView {
+    fn new(a: site::AdPosition, base: &BaseUrl) -> Self {
         AdView {
             id: a.id,
             key: a.key,
-            val: a.val,
+            val: base.absolute(&a.val),
             url: a.url,
             kind: a.kind,
             remark: a.remark,
@@ -120,10 +125,16 @@ impl From<site::AdPosition> for AdView {
 
 /// GET /<sub>/site/adPosition/info — adPosition; anyone. 700 when the slot is unset or hidden.
 #[get("/site/adPosition/info")]
-async fn ad_position(p: Params, db: &State<Db>, cache: &State<Cache>) -> Result<RawEnvelope, ApiError> {
+async fn ad_position(
+    p: Params,
+    db: &State<Db>,
+    cache: &State<Cache>,
+    base: BaseUrl,
+) -> Result<RawEnvelope, ApiError> {
     let key = p.text("key", 100)?.to_string();
-    cached(cache, db, Topic::Site, format!("ad:{key}"), move |c| match site::ad_position(c, &key)? {
-        Some(a) if a.status == 0 => Ok(AdView::from(a)),
+    let cache_key = format!("ad:{}:{key}", base.0);
+    cached(cache, db, Topic::Site, cache_key, move |c| match site::ad_position(c, &key)? {
+        Some(a) if a.status == 0 => Ok(AdView::new(a, &base)),
         _ => Err(ApiError::Empty),
     })
     .await
@@ -131,14 +142,14 @@ async fn ad_position(p: Params, db: &State<Db>, cache: &State<Cache>) -> Result<
 
 /// GET /<sub>/site/adPosition/batch — adPositionBatch; anyone. The shown slots among `keys`.
 #[get("/site/adPosition/batch")]
-async fn ad_positions(p: Params, db: &State<Db>) -> ApiResult<Vec<AdView>> {
+async fn ad_positions(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<Vec<AdView>> {
     let keys: Vec<String> = p.text("keys", 5000)?.split(',').map(|k| k.trim().to_string()).collect();
     let found = db
         .read(move |c| {
             let mut out = Vec::new();
             for k in keys.iter().filter(|k| !k.is_empty()).take(100) {
                 if let Some(a) = site::ad_position(c, k)?.filter(|a| a.status == 0) {
-                    out.push(AdView::from(a));
+                    out.push(AdView::new(a, &base));
                 }
             }
             Ok::<_, ApiError>(out)
@@ -238,9 +249,14 @@ pub struct PartnerView {
 
 /// POST /<sub>/friendly-partner/list — friendlyPartnerList(V2); anyone. 700 when none.
 #[post("/friendly-partner/list", data = "<p>")]
-async fn partners(p: Params, db: &State<Db>, cache: &State<Cache>) -> Result<RawEnvelope, ApiError> {
+async fn partners(
+    p: Params,
+    db: &State<Db>,
+    cache: &State<Cache>,
+    base: BaseUrl,
+) -> Result<RawEnvelope, ApiError> {
     let kind = p.opt_text("type", 50)?.map(str::to_string);
-    let key = format!("partners:{}", kind.as_deref().unwrap_or(""));
+    let key = format!("partners:{}:{}", base.0, kind.as_deref().unwrap_or(""));
     cached(cache, db, Topic::Site, key, move |c| {
         let list: Vec<PartnerView> = site::shown_partners(c, kind.as_deref())?
             .into_iter()
@@ -248,7 +264,7 @@ async fn partners(p: Params, db: &State<Db>, cache: &State<Cache>) -> Result<Raw
                 id: f.id,
                 kind: f.kind,
                 title: f.title,
-                pic_url: f.pic_url,
+                pic_url: base.absolute(&f.pic_url),
                 link_url: f.link_url,
                 paixu: f.paixu,
                 date_add: db::format_unix(f.date_add),

@@ -1,4 +1,4 @@
 //! Rules that span tables or touch more than the database.
 
-pub mod upload;
 pub mod site;
+pub mod upload;

@@ -63,7 +63,13 @@ pub async fn set_settings(db: &Db, s: &Settings, pairs: Vec<(String, String)>) -
 }
 
 /// Creates or replaces a config value and reloads the settings.
-pub async fn put_config_value(db: &Db, s: &Settings, key: String, value: String, remark: String) -> Result<i64, ApiError> {
+pub async fn put_config_value(
+    db: &Db,
+    s: &Settings,
+    key: String,
+    value: String,
+    remark: String,
+) -> Result<i64, ApiError> {
     let key = key.trim().to_string();
     required("key", &key)?;
     check_len("key", &key, MAX_KEY)?;
@@ -246,8 +252,18 @@ pub async fn save_partner(db: &Db, cache: &Cache, id: Option<i64>, p: PartnerInp
     }
     let id = db
         .write(move |c| {
-            db::site::save_partner(c, id, &p.kind, &p.title, &p.pic_url, &p.link_url, p.paixu, p.status, db::unix_now())?
-                .ok_or(ApiError::NotFound("友情链接"))
+            db::site::save_partner(
+                c,
+                id,
+                &p.kind,
+                &p.title,
+                &p.pic_url,
+                &p.link_url,
+                p.paixu,
+                p.status,
+                db::unix_now(),
+            )?
+            .ok_or(ApiError::NotFound("友情链接"))
         })
         .await?;
     cache.invalidate(Topic::Site);

@@ -43,7 +43,12 @@ pub struct Stored {
 
 /// The public URL of a stored file.
 pub fn url_of(base_url: &str, path: &str) -> String {
-    format!("{base_url}/uploads/{path}")
+    format!("{base_url}{}", relative_url(path))
+}
+
+/// How links to our own files are stored ("/uploads/2026/11/x.png"): absolute only when answered.
+pub fn relative_url(path: &str) -> String {
+    format!("/uploads/{path}")
 }
 
 /// A display name without directories or control characters, at most 100 characters.

@@ -95,7 +95,13 @@ fn every_route_answers_bad_input_with_a_named_parameter_and_no_panic() {
         ("POST", "/shop/json/delete", vec![], 2000, ""),
         ("POST", "/shop/dfs/upload/url", vec![], 300, "remoteFileUrl"),
         ("POST", "/shop/dfs/upload/url", vec![("remoteFileUrl", "file:///etc/passwd")], 300, "remoteFileUrl"),
-        ("POST", "/shop/dfs/upload/url", vec![("remoteFileUrl", "http://127.0.0.1:1/x.png")], 300, "remoteFileUrl"),
+        (
+            "POST",
+            "/shop/dfs/upload/url",
+            vec![("remoteFileUrl", "http://127.0.0.1:1/x.png")],
+            300,
+            "remoteFileUrl",
+        ),
         ("POST", "/uploadByUrl", vec![("subDomain", "other"), ("remoteFileUrl", "http://x/y")], 406, "other"),
         ("POST", "/shop/dfs/upload/list", vec![("path", &long)], 300, "path"),
         ("POST", "/shop/dfs/upload/file", vec![("token", "")], 300, "upfile"),
@@ -106,9 +112,27 @@ fn every_route_answers_bad_input_with_a_named_parameter_and_no_panic() {
         ("POST", "/shop/verification/pic/check", vec![("code", "k")], 300, "key"),
         ("GET", "/shop/uniqueId/sequence", vec![("defValue", "x")], 300, "defValue"),
         ("GET", "/common/map/distance", vec![], 300, "lat1"),
-        ("GET", "/common/map/distance", vec![("lat1", "91"), ("lng1", "0"), ("lat2", "0"), ("lng2", "0")], 300, "lat1"),
-        ("GET", "/common/map/distance", vec![("lat1", "NaN"), ("lng1", "0"), ("lat2", "0"), ("lng2", "0")], 300, "lat1"),
-        ("GET", "/common/map/distance", vec![("lat1", "1"), ("lng1", "inf"), ("lat2", "0"), ("lng2", "0")], 300, "lng1"),
+        (
+            "GET",
+            "/common/map/distance",
+            vec![("lat1", "91"), ("lng1", "0"), ("lat2", "0"), ("lng2", "0")],
+            300,
+            "lat1",
+        ),
+        (
+            "GET",
+            "/common/map/distance",
+            vec![("lat1", "NaN"), ("lng1", "0"), ("lat2", "0"), ("lng2", "0")],
+            300,
+            "lat1",
+        ),
+        (
+            "GET",
+            "/common/map/distance",
+            vec![("lat1", "1"), ("lng1", "inf"), ("lat2", "0"), ("lng2", "0")],
+            300,
+            "lng1",
+        ),
     ];
     for (method, path, params, code, names) in cases {
         let res = if method == "GET" { app.get(path, &params) } else { app.post(path, &params) };

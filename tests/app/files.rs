@@ -24,7 +24,8 @@ fn an_upload_is_stored_inside_the_data_dir_and_served_back() {
 fn the_v2_upload_path_checks_the_subdomain_and_records_the_owner() {
     let app = TestApp::new();
     let (uid, token) = app.shopper("u");
-    let res = app.upload("/upload2", "upfile", "me.png", &tiny_png(), &[("token", &token), ("subDomain", "shop")]);
+    let res =
+        app.upload("/upload2", "upfile", "me.png", &tiny_png(), &[("token", &token), ("subDomain", "shop")]);
     assert_code(&res, 0);
     let owner: Option<i64> = app.query(|c| c.query_row("SELECT user_id FROM uploads", [], |r| r.get(0)));
     assert_eq!(owner, Some(uid));
@@ -97,7 +98,10 @@ fn a_remote_file_is_downloaded_when_loopback_is_allowed_and_refused_otherwise() 
     assert_ne!(res["data"]["url"], url);
     let res = app.post("/uploadByUrl", &[("remoteFileUrl", &url), ("subDomain", "shop")]);
     assert_code(&res, 0);
-    let res = app.post("/shop/dfs/upload/url", &[("remoteFileUrl", &format!("{}/uploads/2020/01/nothing.png", app.base))]);
+    let res = app.post(
+        "/shop/dfs/upload/url",
+        &[("remoteFileUrl", &format!("{}/uploads/2020/01/nothing.png", app.base))],
+    );
     assert_code(&res, 502);
 
     let strict = TestApp::new();
@@ -112,7 +116,8 @@ fn the_cleanup_job_removes_expired_uploads() {
     let res = app.upload("/shop/dfs/upload/file", "upfile", "a.png", &tiny_png(), &[("expireHours", "1")]);
     let path = res["data"]["path"].as_str().unwrap().to_string();
     app.upload("/shop/dfs/upload/file", "upfile", "keep.png", &tiny_png(), &[]);
-    let ctx = xiaodian::jobs::cleanup::Context { db: app.db.clone(), uploads_dir: app.dir.path().join("uploads") };
+    let ctx =
+        xiaodian::jobs::cleanup::Context { db: app.db.clone(), uploads_dir: app.dir.path().join("uploads") };
     assert_eq!(xiaodian::jobs::cleanup::run_once(&ctx, xiaodian::db::unix_now()).unwrap(), 0);
     let later = xiaodian::db::unix_now() + 3601;
     assert_eq!(xiaodian::jobs::cleanup::run_once(&ctx, later).unwrap(), 1);

@@ -26,9 +26,16 @@ fn config_values_are_served_one_or_many_and_follow_edits() {
     let app = TestApp::new();
     assert_code(&app.get("/shop/config/value", &[("key", "mallName")]), 700);
     assert_code(&app.get("/shop/config/values", &[("keys", "mallName,x")]), 700);
-    block_on(site::put_config_value(&app.db, &app.settings, "mallName".into(), "我的小店".into(), "".into())).unwrap();
-    block_on(site::put_config_value(&app.db, &app.settings, "order_pay_user_balance".into(), "1".into(), "".into()))
+    block_on(site::put_config_value(&app.db, &app.settings, "mallName".into(), "我的小店".into(), "".into()))
         .unwrap();
+    block_on(site::put_config_value(
+        &app.db,
+        &app.settings,
+        "order_pay_user_balance".into(),
+        "1".into(),
+        "".into(),
+    ))
+    .unwrap();
     let res = app.get("/shop/config/value", &[("key", "mallName")]);
     assert_code(&res, 0);
     assert_eq!(res["data"], "我的小店");
@@ -39,7 +46,8 @@ fn config_values_are_served_one_or_many_and_follow_edits() {
     assert_eq!(list[1]["value"], "1");
     assert!(list[0]["dateUpdate"].as_str().unwrap().len() == 19);
 
-    block_on(site::put_config_value(&app.db, &app.settings, "mallName".into(), "新名字".into(), "".into())).unwrap();
+    block_on(site::put_config_value(&app.db, &app.settings, "mallName".into(), "新名字".into(), "".into()))
+        .unwrap();
     assert_eq!(app.get("/shop/config/value", &[("key", "mallName")])["data"], "新名字");
     assert!(block_on(site::delete_config_value(&app.db, &app.settings, "mallName".into())).unwrap());
     assert_code(&app.get("/shop/config/value", &[("key", "mallName")]), 700);
@@ -58,7 +66,8 @@ fn banners_are_filtered_by_type_ordered_and_hidden_ones_left_out() {
 
     let res = app.get("/shop/banner/list", &[("type", "index")]);
     assert_code(&res, 0);
-    let titles: Vec<&str> = res["data"].as_array().unwrap().iter().map(|b| b["title"].as_str().unwrap()).collect();
+    let titles: Vec<&str> =
+        res["data"].as_array().unwrap().iter().map(|b| b["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["a", "b"]);
     let first = &res["data"][0];
     assert!(first["id"].is_i64() && first["linkType"].is_i64() && first["picUrl"].is_string());
@@ -212,10 +221,12 @@ fn regions_walk_from_province_to_district() {
 #[test]
 fn subdomain_changes_take_effect_at_once() {
     let app = TestApp::new();
-    block_on(site::set_settings(&app.db, &app.settings, vec![("subDomain".into(), "newshop".into())])).unwrap();
+    block_on(site::set_settings(&app.db, &app.settings, vec![("subDomain".into(), "newshop".into())]))
+        .unwrap();
     assert_code(&app.get("/newshop/config/vipLevel", &[]), 0);
     assert_code(&app.get("/shop/config/vipLevel", &[]), 406);
-    let bad = block_on(site::set_settings(&app.db, &app.settings, vec![("subDomain".into(), "admin".into())]));
+    let bad =
+        block_on(site::set_settings(&app.db, &app.settings, vec![("subDomain".into(), "admin".into())]));
     assert!(bad.unwrap_err().msg().contains("subDomain"));
 }
 

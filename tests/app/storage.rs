@@ -7,7 +7,10 @@ fn a_shopper_sees_and_changes_only_their_own_rows() {
     let app = TestApp::new();
     let (_, alice) = app.shopper("alice");
     let (_, bob) = app.shopper("bob");
-    let res = app.post("/shop/json/set", &[("token", &alice), ("content", r#"{"times":1}"#), ("type", "feedback"), ("refId", "r1")]);
+    let res = app.post(
+        "/shop/json/set",
+        &[("token", &alice), ("content", r#"{"times":1}"#), ("type", "feedback"), ("refId", "r1")],
+    );
     assert_code(&res, 0);
     let id = res["data"]["id"].as_i64().unwrap().to_string();
     app.post("/shop/json/set", &[("token", &bob), ("content", r#"{"times":9}"#), ("type", "feedback")]);
@@ -23,7 +26,10 @@ fn a_shopper_sees_and_changes_only_their_own_rows() {
     assert_code(&app.post("/shop/json/set", &[("token", &bob), ("id", &id), ("content", "{}")]), 403);
     assert_code(&app.post("/shop/json/delete", &[("token", &bob), ("id", &id)]), 403);
     // Alice can.
-    let res = app.post("/shop/json/set", &[("token", &alice), ("id", &id), ("content", r#"{"times":2}"#), ("type", "feedback")]);
+    let res = app.post(
+        "/shop/json/set",
+        &[("token", &alice), ("id", &id), ("content", r#"{"times":2}"#), ("type", "feedback")],
+    );
     assert_eq!(res["data"]["jsonData"]["times"], 2);
     assert_code(&app.post("/shop/json/delete", &[("token", &alice), ("id", &id)]), 0);
     assert_code(&app.post("/shop/json/list", &[("token", &alice)]), 700);
@@ -50,7 +56,10 @@ fn lists_page_and_filter() {
     let (_, token) = app.shopper("d");
     for i in 0..5 {
         let content = format!(r#"{{"i":{i}}}"#);
-        app.post("/shop/json/set", &[("token", &token), ("content", &content), ("refId", if i < 3 { "x" } else { "y" })]);
+        app.post(
+            "/shop/json/set",
+            &[("token", &token), ("content", &content), ("refId", if i < 3 { "x" } else { "y" })],
+        );
     }
     let page = app.post("/shop/json/list/v2", &[("token", &token), ("pageSize", "2")]);
     assert_eq!(page["data"]["totalRow"], 5);

@@ -98,7 +98,8 @@ impl TestApp {
     pub fn get(&self, path: &str, query: &[(&str, &str)]) -> Value {
         let (status, body) = self.get_raw(path, query);
         assert_eq!(status, 200, "GET {path}: HTTP {status}: {}", String::from_utf8_lossy(&body));
-        serde_json::from_slice(&body).unwrap_or_else(|e| panic!("GET {path}: not JSON ({e}): {}", String::from_utf8_lossy(&body)))
+        serde_json::from_slice(&body)
+            .unwrap_or_else(|e| panic!("GET {path}: not JSON ({e}): {}", String::from_utf8_lossy(&body)))
     }
 
     /// GET; status and raw body.
@@ -135,7 +136,14 @@ impl TestApp {
     }
 
     /// A multipart upload like wx.uploadFile: file field `field`, plus text fields.
-    pub fn upload(&self, path: &str, field: &str, file_name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> Value {
+    pub fn upload(
+        &self,
+        path: &str,
+        field: &str,
+        file_name: &str,
+        bytes: &[u8],
+        fields: &[(&str, &str)],
+    ) -> Value {
         let (body, ct) = multipart(field, file_name, bytes, fields);
         let (status, text) = self.post_raw(path, &ct, &body);
         assert_eq!(status, 200, "upload {path}: {text}");
@@ -163,11 +171,6 @@ impl TestApp {
     pub fn query<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>) -> T {
         self.db.read_sync(|c| f(c).map_err(xiaodian::error::ApiError::from)).unwrap()
     }
-
-    /// The shop's own answer for a path under the subDomain.
-    pub fn shop(&self, path: &str) -> String {
-        format!("/shop{path}")
-    }
 }
 
 impl Drop for TestApp {
@@ -186,7 +189,9 @@ pub fn multipart(field: &str, file_name: &str, bytes: &[u8], fields: &[(&str, &s
     let boundary = "----xiaodian-test-boundary-7MA4YWxkTrZu0gW";
     let mut body = Vec::new();
     for (k, v) in fields {
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+        );
     }
     body.extend_from_slice(
         format!(
@@ -202,7 +207,9 @@ pub fn multipart(field: &str, file_name: &str, bytes: &[u8], fields: &[(&str, &s
 /// A valid 1x1 PNG.
 pub fn tiny_png() -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
-    image::RgbImage::from_pixel(1, 1, image::Rgb([200, 30, 30])).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    image::RgbImage::from_pixel(1, 1, image::Rgb([200, 30, 30]))
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
     out.into_inner()
 }
 

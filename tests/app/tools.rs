@@ -9,7 +9,10 @@ fn the_captcha_is_a_png_and_each_key_checks_once() {
     assert_eq!(status, 200);
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
     let code = app.captchas.peek("k1").expect("a code was issued for k1");
-    assert_code(&app.post("/shop/verification/pic/check", &[("key", "k1"), ("code", &code.to_lowercase())]), 0);
+    assert_code(
+        &app.post("/shop/verification/pic/check", &[("key", "k1"), ("code", &code.to_lowercase())]),
+        0,
+    );
     assert_code(&app.post("/shop/verification/pic/check", &[("key", "k1"), ("code", &code)]), 301);
 
     app.get_raw("/shop/verification/pic/get", &[("key", "k2")]);
