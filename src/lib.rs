@@ -55,12 +55,10 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
             .map_err(|source| BootError::Dir { path: dir.display().to_string(), source })?;
     }
     let db = Db::open(&cfg.db_path(), 4)?;
-    let mut boot = Boot::default();
-    boot.generated_admin_password = admin::bootstrap(&db, &cfg).map_err(BootError::Setup)?;
-    if cfg.demo {
-        boot.demo_filled =
-            demo::fill_if_empty(&db, &cfg).map_err(|e| BootError::Setup(format!("demo data: {e:?}")))?;
-    }
+    let generated_admin_password = admin::bootstrap(&db, &cfg).map_err(BootError::Setup)?;
+    let demo_filled = cfg.demo
+        && demo::fill_if_empty(&db, &cfg).map_err(|e| BootError::Setup(format!("demo data: {e:?}")))?;
+    let boot = Boot { generated_admin_password, demo_filled };
     let settings = db
         .read_sync(|c| Ok::<_, error::ApiError>(settings::Settings::load(c, cfg.subdomain.clone())?))
         .map_err(|e| BootError::Setup(format!("settings: {e:?}")))?;

@@ -65,12 +65,15 @@ fn malformed_bodies_are_refused_clearly() {
     assert_code(&res, 413);
 }
 
+/// Method, path, parameters, the expected code, and a word the message must contain.
+type Case<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, i64, &'a str);
+
 /// Every route of this issue, called with missing and malformed values: a clear envelope each time.
 #[test]
 fn every_route_answers_bad_input_with_a_named_parameter_and_no_panic() {
     let app = TestApp::new();
     let long = "x".repeat(300);
-    let cases: Vec<(&str, &str, Vec<(&str, &str)>, i64, &str)> = vec![
+    let cases: Vec<Case> = vec![
         ("GET", "/shop/config/value", vec![], 300, "key"),
         ("GET", "/shop/config/value", vec![("key", &long)], 300, "key"),
         ("GET", "/shop/config/values", vec![], 300, "keys"),
@@ -140,6 +143,8 @@ fn every_route_answers_bad_input_with_a_named_parameter_and_no_panic() {
         let msg = res["msg"].as_str().unwrap_or_default();
         assert!(!msg.is_empty() && msg.contains(names), "{method} {path}: msg {msg:?} should name {names:?}");
     }
+    let res = app.post("/jdvop/0/goods/list", &[]);
+    assert_code(&res, 501);
     // The app is still healthy afterwards.
     assert_eq!(app.get_raw("/healthz", &[]).0, 200);
 }
