@@ -1,4 +1,18 @@
-//! The merchant's console: server-rendered pages under /admin.
+//! The merchant's console: server-rendered pages under /admin, one file per section.
+
+mod ads;
+mod assets;
+mod auth;
+mod banners;
+mod config_values;
+mod dashboard;
+mod files;
+mod images;
+mod keys;
+mod links;
+mod notices;
+mod page;
+mod shop;
 
 use rocket::{Catcher, Route};
 
@@ -6,12 +20,28 @@ use crate::config::Config;
 use crate::db::{self, Db};
 use crate::error::ApiError;
 
+pub use auth::{AdminSession, SESSION_COOKIE};
+
+/// Every console route; lib.rs mounts them at /admin.
 pub fn routes() -> Vec<Route> {
-    Vec::new()
+    let mut all = Vec::new();
+    all.extend(assets::routes()); // /static/<file>, no session needed
+    all.extend(auth::routes()); // /login /logout /password
+    all.extend(dashboard::routes()); // /
+    all.extend(shop::routes()); // /shop
+    all.extend(config_values::routes()); // /config
+    all.extend(banners::routes()); // /banners
+    all.extend(ads::routes()); // /ads
+    all.extend(notices::routes()); // /notices
+    all.extend(links::routes()); // /links
+    all.extend(files::routes()); // /files
+    all.extend(keys::routes()); // /keys
+    all
 }
 
+/// HTML error pages (and the redirect to login) for /admin.
 pub fn catchers() -> Vec<Catcher> {
-    Vec::new()
+    page::catchers()
 }
 
 /// Hashes a password with argon2id and a random salt.

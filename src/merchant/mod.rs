@@ -1,11 +1,134 @@
-//! The merchant API: JSON under /admin/api/v1 with `Authorization: Bearer <key>`.
+//! The merchant API: JSON under /admin/api/v1 for the merchant's own systems and scripts, with
+//! `Authorization: Bearer <key>` and real HTTP statuses. Documented in docs/merchant-api.md.
 
+pub mod auth;
+pub mod body;
+pub mod problem;
+
+mod ads;
+mod banners;
+mod config_values;
+mod links;
+mod notices;
+mod settings;
+mod uploads;
+
+use rocket::http::Status;
+use rocket::request::Request;
 use rocket::{Catcher, Route};
 
+pub use auth::ApiKey;
+pub use body::{JsonBody, Paged, Paging};
+pub use problem::{Answer, Problem};
+
+use crate::error::MerchantError;
+
+/// Where [`routes`] are mounted (lib.rs); used for `Location` headers.
+pub const BASE: &str = "/admin/api/v1";
+
+/// Every merchant API route, mounted at [`BASE`].
 pub fn routes() -> Vec<Route> {
-    Vec::new()
+    [
+        settings::routes(),      // /settings
+        config_values::routes(), // /config-values
+        banners::routes(),       // /banners
+        ads::routes(),           // /ad-positions
+        notices::routes(),       // /notices
+        links::routes(),         // /friendly-links
+        uploads::routes(),       // /uploads
+    ]
+    .concat()
 }
 
+/// The JSON catcher for everything under /admin/api.
 pub fn catchers() -> Vec<Catcher> {
-    Vec::new()
+    rocket::catchers![merchant_catcher]
+}
+
+#[rocket::catch(default)]
+fn merchant_catcher(status: Status, req: &Request<'_>) -> Problem {
+    if let Some(p) = problem::recorded(req) {
+        return p;
+    }
+    match status.code {
+        404 => no_route(req),
+        422 => bad_path_value(req),
+        413 => Problem::new(status, "request body is too large"),
+        // Only uploads take something other than JSON.
+        415 => Problem {
+            field: Some("file".into()),
+            ..Problem::new(status, "file: send multipart/form-data with the file in a field named `file`")
+        },
+        503 => MerchantError::Busy.into(),
+        500 => MerchantError::Internal(format!("{} {}", req.method(), req.uri())).into(),
+        _ => Problem::new(status, status.reason().unwrap_or("request failed")),
+    }
+}
+
+/// Splits a mounted route pattern (`/admin/api/v1/banners/<id>`) and a path into segments.
+fn segments(s: &str) -> impl Iterator<Item = &str> {
+    s.trim_matches('/').split('/')
+}
+
+/// True when the route pattern matches the path (no trailing `<x..>` segments here).
+fn pattern_matches(pattern: &str, path: &str) -> bool {
+    segments(pattern).count() == segments(path).count()
+        && segments(pattern).zip(segments(path)).all(|(p, s)| p.starts_with('<') || p == s)
+}
+
+/// 405 with `Allow` when the path exists for other methods, else 404.
+fn no_route(req: &Request<'_>) -> Problem {
+    let path = req.uri().path().as_str();
+    let mut allowed: Vec<&str> = req
+        .rocket()
+        .routes()
+        .filter(|r| r.method != req.method() && pattern_matches(r.uri.path(), path))
+        .map(|r| r.method.as_str())
+        .collect();
+    allowed.sort_unstable();
+    allowed.dedup();
+    if allowed.is_empty() {
+        return Problem::new(
+            Status::NotFound,
+            format!("no such endpoint: {} {path} (see docs/merchant-api.md)", req.method()),
+        );
+    }
+    let allow = allowed.join(", ");
+    Problem {
+        allow: Some(allow.clone()),
+        ..Problem::new(
+            Status::MethodNotAllowed,
+            format!("{} is not allowed on {path}; use {allow}", req.method()),
+        )
+    }
+}
+
+/// A path segment Rocket could not parse (`/banners/abc`): names it.
+fn bad_path_value(req: &Request<'_>) -> Problem {
+    let path = req.uri().path().as_str();
+    for route in req.rocket().routes().filter(|r| r.method == req.method()) {
+        let pattern = route.uri.path();
+        if !pattern_matches(pattern, path) {
+            continue;
+        }
+        for (p, s) in segments(pattern).zip(segments(path)) {
+            if p == "<id>" && s.parse::<i64>().is_err() {
+                return Problem::invalid("id", format!("`{s}` is not a whole number"));
+            }
+        }
+    }
+    Problem::new(Status::UnprocessableEntity, "invalid value in the URL")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pattern_matches;
+
+    #[test]
+    fn patterns_match_whole_paths() {
+        assert!(pattern_matches("/admin/api/v1/banners/<id>", "/admin/api/v1/banners/3"));
+        assert!(pattern_matches("/admin/api/v1/banners", "/admin/api/v1/banners/"));
+        assert!(!pattern_matches("/admin/api/v1/banners", "/admin/api/v1/banners/3"));
+        assert!(!pattern_matches("/admin/api/v1/banners/<id>", "/admin/api/v1/notices/3"));
+    }
 }

@@ -1,1 +1,530 @@
-//! Merchant API tests.
+//! The merchant API (/admin/api/v1): keys, each resource's round trip through HTTP, what the shop
+//! then answers, and failures that must name the field and write nothing.
+
+use serde_json::{json, Value};
+use xiaodian::db;
+use xiaodian::error::ApiError;
+
+use crate::support::*;
+
+const KEY: &str = "test-key-123";
+
+/// An app that accepts [`KEY`] from its configuration.
+fn app_with_key() -> TestApp {
+    TestApp::with(|c| c.admin_api_key = Some(KEY.into()))
+}
+
+/// One answer: status, headers and body (JSON, or Null when empty).
+struct Res {
+    status: u16,
+    headers: ureq::http::HeaderMap,
+    body: Value,
+}
+
+impl Res {
+    fn header(&self, name: &str) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    /// Asserts a failure: the status, a JSON body with a message, and the field named (if any).
+    #[track_caller]
+    fn fails(&self, status: u16, field: Option<&str>) {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert!(
+            self.header("content-type").starts_with("application/json"),
+            "{}",
+            self.header("content-type")
+        );
+        assert!(self.body["error"].as_str().is_some_and(|e| !e.is_empty()), "{}", self.body);
+        assert_eq!(self.body["field"].as_str(), field, "{}", self.body);
+    }
+}
+
+/// A client of the merchant API with (or without) a key.
+struct Merchant<'a> {
+    app: &'a TestApp,
+    auth: Option<String>,
+    agent: ureq::Agent,
+}
+
+impl<'a> Merchant<'a> {
+    fn new(app: &'a TestApp, key: &str) -> Merchant<'a> {
+        Merchant::with_header(app, Some(format!("Bearer {key}")))
+    }
+
+    fn with_header(app: &'a TestApp, auth: Option<String>) -> Merchant<'a> {
+        let agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        Merchant { app, auth, agent }
+    }
+
+    fn send(&self, method: &str, path: &str, content_type: &str, body: Option<Vec<u8>>) -> Res {
+        let mut req =
+            ureq::http::Request::builder().method(method).uri(self.app.url(&format!("/admin/api/v1{path}")));
+        if let Some(a) = &self.auth {
+            req = req.header("Authorization", a);
+        }
+        let mut res = match body {
+            Some(bytes) => self.agent.run(req.header("Content-Type", content_type).body(bytes).unwrap()),
+            None => self.agent.run(req.body(()).unwrap()),
+        }
+        .unwrap();
+        let text = res.body_mut().read_to_string().unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{method} {path}: not JSON ({e}): {text}"))
+        };
+        Res { status: res.status().as_u16(), headers: res.headers().clone(), body }
+    }
+
+    fn get(&self, path: &str) -> Res {
+        self.send("GET", path, "", None)
+    }
+
+    fn delete(&self, path: &str) -> Res {
+        self.send("DELETE", path, "", None)
+    }
+
+    fn json(&self, method: &str, path: &str, body: &Value) -> Res {
+        self.send(method, path, "application/json", Some(body.to_string().into_bytes()))
+    }
+
+    fn raw(&self, method: &str, path: &str, body: &str) -> Res {
+        self.send(method, path, "application/json", Some(body.as_bytes().to_vec()))
+    }
+
+    fn upload(&self, field: &str, name: &str, bytes: &[u8]) -> Res {
+        let (body, ct) = multipart(field, name, bytes, &[]);
+        self.send("POST", "/uploads", &ct, Some(body))
+    }
+}
+
+fn count(app: &TestApp, table: &str) -> i64 {
+    app.query(|c| c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)))
+}
+
+/// Files under data/uploads, at any depth.
+fn stored_files(app: &TestApp) -> usize {
+    fn walk(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir)
+            .map(|rd| rd.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
+            .unwrap_or(0)
+    }
+    walk(&app.cfg.uploads_dir())
+}
+
+fn banner(title: &str) -> Value {
+    json!({"type": "index", "title": title, "picUrl": "https://img.example.com/a.png", "linkUrl": "/pages/a", "paixu": 1})
+}
+
+#[test]
+fn calls_without_a_valid_key_get_401_with_a_bearer_challenge() {
+    let app = app_with_key();
+    for auth in
+        [None, Some("Bearer wrong-key".to_string()), Some(format!("Basic {KEY}")), Some("Bearer ".into())]
+    {
+        let res = Merchant::with_header(&app, auth.clone()).get("/settings");
+        res.fails(401, None);
+        assert_eq!(res.header("www-authenticate"), "Bearer", "{auth:?}");
+    }
+    let res = Merchant::with_header(&app, None).json("POST", "/banners", &banner("x"));
+    res.fails(401, None);
+    assert_eq!(count(&app, "banners"), 0);
+
+    let res = Merchant::new(&app, KEY).get("/settings");
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.body["subDomain"], "shop");
+}
+
+#[test]
+fn without_a_configured_key_only_console_keys_open_the_api() {
+    let app = TestApp::new();
+    Merchant::new(&app, "").get("/settings").fails(401, None);
+    Merchant::new(&app, KEY).get("/settings").fails(401, None);
+}
+
+#[test]
+fn keys_made_in_the_console_work_and_record_their_use() {
+    let app = TestApp::new();
+    let key = xiaodian::secret::new_token();
+    let hash = xiaodian::secret::hash_token(&key);
+    let id = app
+        .db
+        .write_sync(|c| {
+            Ok::<_, ApiError>(db::admin::insert_api_key(c, "ci", &key[..8], &hash, db::unix_now())?)
+        })
+        .unwrap();
+    let used = || app.query(db::admin::api_keys).into_iter().find(|k| k.id == id).unwrap().date_used;
+    assert_eq!(used(), None);
+
+    let res = Merchant::new(&app, &key).get("/banners");
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.body, json!([]));
+    assert!(used().is_some_and(|t| t >= db::unix_now() - 5));
+
+    app.db.write_sync(|c| Ok::<_, ApiError>(db::admin::delete_api_key(c, id)?)).unwrap();
+    Merchant::new(&app, &key).get("/banners").fails(401, None);
+}
+
+#[test]
+fn settings_are_read_and_patched_field_by_field() {
+    let app = app_with_key();
+    let m = Merchant::new(&app, KEY);
+    let res = m.get("/settings");
+    assert_eq!(res.body["shopName"], "小店");
+    assert_eq!(res.body["subDomainFromEnvironment"], false);
+    assert_eq!(res.body["uploadQuotaMb"], 10240);
+    assert_eq!(res.body["apiBase"], format!("{}/shop", app.base));
+
+    let res = m.json("PATCH", "/settings", &json!({"shopName": "  阿明的店 ", "uploadQuotaMb": 500}));
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.body["shopName"], "阿明的店");
+    assert_eq!(res.body["uploadQuotaMb"], 500);
+    assert_eq!(res.body["subDomain"], "shop");
+    assert_eq!(m.get("/settings").body["shopName"], "阿明的店");
+    assert_eq!(m.json("PATCH", "/settings", &json!({})).body["uploadQuotaMb"], 500);
+}
+
+#[test]
+fn bad_settings_are_refused_naming_the_field_and_nothing_changes() {
+    let app = app_with_key();
+    let m = Merchant::new(&app, KEY);
+    let cases = [
+        (json!({"shopName": "新名字", "subDomain": "Admin"}), "subDomain"),
+        (json!({"subDomain": "admin"}), "subDomain"),
+        (json!({"shopName": "   "}), "shopName"),
+        (json!({"shopName": "长".repeat(51)}), "shopName"),
+        (json!({"uploadQuotaMb": 0}), "uploadQuotaMb"),
+        (json!({"uploadQuotaMb": "100"}), "uploadQuotaMb"),
+        (json!({"shopName": 7}), "shopName"),
+        (json!({"shopname": "x"}), "shopname"),
+    ];
+    for (body, field) in cases {
+        m.json("PATCH", "/settings", &body).fails(422, Some(field));
+    }
+    let now = m.get("/settings").body;
+    assert_eq!((now["shopName"].as_str(), now["subDomain"].as_str()), (Some("小店"), Some("shop")));
+    assert_eq!(app.query(xiaodian::db::settings::all_settings).len(), 0);
+}
+
+#[test]
+fn patching_the_subdomain_moves_the_shop() {
+    let app = app_with_key();
+    let m = Merchant::new(&app, KEY);
+    assert_code(&app.get("/shop/config/vipLevel", &[]), 0);
+    let res = m.json("PATCH", "/settings", &json!({"subDomain": "newshop"}));
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.body["subDomain"], "newshop");
+    assert_eq!(res.body["apiBase"], format!("{}/newshop", app.base));
+    assert_code(&app.get("/newshop/config/vipLevel", &[]), 0);
+    assert_code(&app.get("/shop/config/vipLevel", &[]), 406);
+}
+
+#[test]
+fn a_subdomain_fixed_by_the_environment_cannot_be_patched() {
+    let app = TestApp::with(|c| {
+        c.admin_api_key = Some(KEY.into());
+        c.subdomain = Some("envshop".into());
+    });
+    let m = Merchant::new(&app, KEY);
+    assert_eq!(m.get("/settings").body["subDomainFromEnvironment"], true);
+    m.json("PATCH", "/settings", &json!({"subDomain": "other", "shopName": "x"})).fails(409, None);
+    assert_eq!(m.get("/settings").body["shopName"], "小店");
+    assert_code(&app.get("/envshop/config/vipLevel", &[]), 0);
+}
+
+#[test]
+fn config_values_round_trip_and_reach_the_shop() {
+    let app = app_with_key();
+    let m = Merchant::new(&app, KEY);
+    m.get("/config-values/mallName").fails(404, None);
+
+    let res = m.json("PUT", "/config-values/mallName", &json!({"value": "我的小店", "remark": "店名"}));
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!((res.body["key"].as_str(), res.body["value"].as_str()), (Some("mallName"), Some("我的小店")));
+    assert_eq!(res.body["dateUpdate"].as_str().unwrap().len(), 19);
+    assert_eq!(app.get("/shop/config/value", &[("key", "mallName")])["data"], "我的小店");
+
+    let id = res.body["id"].clone();
+    let res = m.json("PUT", "/config-values/mallName", &json!({"value": "新名字"}));
+    assert_eq!((res.body["id"].clone(), res.body["remark"].as_str()), (id, Some("")));
+    assert_eq!(app.get("/shop/config/value", &[("key", "mallName")])["data"], "新名字");
+    m.json("PUT", "/config-values/order_pay_user_balance", &json!({"value": "1", "remark": "余额支付"}));
+
+    let keys = |path: &str| -> Vec<String> {
+        m.get(path).body.as_array().unwrap().iter().map(|v| v["key"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(keys("/config-values"), ["mallName", "order_pay_user_balance"]);
+    assert_eq!(keys("/config-values?search=余额"), ["order_pay_user_balance"]);
+    assert_eq!(m.get("/config-values/mallName").body["value"], "新名字");
+
+    assert_eq!(m.delete("/config-values/mallName").status, 204);
+    assert_code(&app.get("/shop/config/value", &[("key", "mallName")]), 700);
+    m.get("/config-values/mallName").fails(404, None);
+    m.delete("/config-values/mallName").fails(404, None);
+}
+
+#[test]
+fn bad_config_values_name_the_field_and_write_nothing() {
+    let app = app_with_key();
+    let m = Merchant::new(&app, KEY);
+    m.json("PUT", "/config-values/a,b", &json!({"value": "1"})).fails(422, Some("key"));
+    m.json("PUT", "/config-values/k", &json!({"value": "x".repeat(20_001)})).fails(422, Some("value"));
+    m.json("PUT", "/config-values/k", &json!({"remark": "no value"})).fails(422, Some("value"));
+    m.json("PUT", "/config-values/k", &json!({"value": 1})).fails(422, Some("value"));
+    m.json("PUT", "/config-values/k", &json!({"value": "1", "note": "typo"})).fails(422, Some("note"));
+    assert_eq!(count(&app, "config_values"), 0);
+}
+
+#[test]
+fn banners_round_trip_and_the_shop_follows_every_change() {
+    let app = app_with_key();
+    let m = Merchant::new(&app, KEY);
+    let res = m.json("POST", "/banners", &banner("春季上新"));
+    assert_eq!(res.status, 201, "{}", res.body);
+    let id = res.body["id"].as_i64().unwrap();
+    assert_eq!(res.header("location"), format!("/admin/api/v1/banners/{id}"));
+    assert_eq!(res.body["picUrl"], "https://img.example.com/a.png");
+    assert_eq!((res.body["linkType"].as_i64(), res.body["status"].as_i64()), (Some(0), Some(0)));
+
+    let shop = app.get("/shop/banner/list", &[]);
+    assert_code(&shop, 0);
+    assert_eq!(shop["data"][0]["title"], "春季上新");
+    assert_eq!(m.get(&format!("/banners/{id}")).body["title"], "春季上新");
+
+    // PUT replaces the whole banner: what it leaves out goes back to its default.
+    let res = m.json(
+        "PUT",
+        &format!("/banners/{id}"),
+        &json!({"title": "夏季", "picUrl": "https://img.example.com/b.png"}),
+    );
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(
+        (res.body["title"].as_str(), res.body["type"].as_str(), res.body["paixu"].as_i64()),
+        (Some("夏季"), Some(""), Some(0))
+    );
+    assert_eq!(app.get("/shop/banner/list", &[])["data"][0]["title"], "夏季");
+
+    m.json("POST", "/banners", &banner("mall"));
+    assert_eq!(m.get("/banners").body.as_array().unwrap().len(), 2);
+    assert_eq!(m.get("/banners?type=index").body.as_array().unwrap().len(), 1);
+
+    assert_eq!(m.delete(&format!("/banners/{id}")).status, 204);
+    assert_eq!(app.get("/shop/banner/list", &[])["data"].as_array().unwrap().len(), 1);
+    m.get(&format!("/banners/{id}")).fails(404, None);
+    m.delete(&format!("/banners/{id}")).fails(404, None);
+    m.json("PUT", &format!("/banners/{id}"), &banner("gone")).fails(404, None);
+}
+
+#[test]
+fn bad_banners_are_refused_naming_the_field_and_nothing_is_written() {
+    let app = app_with_key();
+    let m = Merchant::new(&app, KEY);
+    let mut long_title = banner("");
+    long_title["title"] = json!("长".repeat(101));
+    let mut no_appid = banner("x");
+    no_appid["linkType"] = json!(1);
+    let mut wrong_type = banner("x");
+    wrong_type["linkType"] = json!("one");
+    let mut typo = banner("x");
+    typo["titel"] = json!("x");
+    let cases = [
+        (json!({"title": "no picture"}), "picUrl"),
+        (long_title, "title"),
+        (no_appid, "appid"),
+        (wrong_type, "linkType"),
+        (typo, "titel"),
+        (json!({"picUrl": null}), "picUrl"),
+    ];
+    for (body, field) in cases {
+        m.json("POST", "/banners", &body).fails(422, Some(field));
+    }
+    m.raw("POST", "/banners", "{\"title\": ").fails(422, None);
+    m.raw("POST", "/banners", "").fails(422, None);
+    m.raw("POST", "/banners", "[1, 2]").fails(422, None);
+    m.get("/banners/abc").fails(422, Some("id"));
+    assert_eq!(count(&app, "banners"), 0);
+}
+
+#[test]
+fn ad_positions_are_put_by_key_and_deleted_by_id() {
+    let app = app_with_key();
+    let m = Merchant::new(&app, KEY);
+    let slot = json!({"val": "https://img.example.com/pop.png", "url": "/pages/coupons/index", "remark": "首页弹窗"});
+    let res = m.json("PUT", "/ad-positions/indexPop", &slot);
+    assert_eq!(res.status, 200, "{}", res.body);
+    let id = res.body["id"].as_i64().unwrap();
+    assert_eq!(
+        app.get("/shop/site/adPosition/info", &[("key", "indexPop")])["data"]["val"],
+        "https://img.example.com/pop.png"
+    );
+
+    let res = m.json("PUT", "/ad-positions/indexPop", &json!({"val": "text", "type": 1}));
+    assert_eq!(
+        (res.body["id"].as_i64(), res.body["type"].as_i64(), res.body["url"].as_str()),
+        (Some(id), Some(1), Some(""))
+    );
+    assert_eq!(app.get("/shop/site/adPosition/info", &[("key", "indexPop")])["data"]["val"], "text");
+    assert_eq!(m.get("/ad-positions").body.as_array().unwrap().len(), 1);
+    assert_eq!(m.get("/ad-positions/indexPop").body["val"], "text");
+
+    m.json("PUT", "/ad-positions/x", &json!({"status": 5})).fails(422, Some("status"));
+    m.json("PUT", "/ad-positions/x", &json!({"value": "typo"})).fails(422, Some("value"));
+    assert_eq!(count(&app, "ad_positions"), 1);
+
+    assert_eq!(m.delete(&format!("/ad-positions/{id}")).status, 204);
+    assert_code(&app.get("/shop/site/adPosition/info", &[("key", "indexPop")]), 700);
+    m.delete(&format!("/ad-positions/{id}")).fails(404, None);
+    m.get("/ad-positions/indexPop").fails(404, None);
+}
+
+#[test]
+fn notices_round_trip_with_paging_and_search() {
+    let app = app_with_key();
+    let m = Merchant::new(&app, KEY);
+    m.json("POST", "/notices", &json!({"content": "no title"})).fails(422, Some("title"));
+    m.json("POST", "/notices", &json!({"title": "x".repeat(101)})).fails(422, Some("title"));
+    m.json("POST", "/notices", &json!({"title": "x", "isShow": "yes"})).fails(422, Some("isShow"));
+    assert_eq!(count(&app, "notices"), 0);
+
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let res =
+            m.json("POST", "/notices", &json!({"title": format!("公告{i}"), "content": format!("内容{i}")}));
+        assert_eq!(res.status, 201, "{}", res.body);
+        assert_eq!(res.body["isShow"], true);
+        assert_eq!(res.header("location"), format!("/admin/api/v1/notices/{}", res.body["id"]));
+        ids.push(res.body["id"].as_i64().unwrap());
+    }
+    assert_eq!(app.get("/shop/notice/last-one", &[])["data"]["title"], "公告2");
+
+    let page = m.get("/notices?page=2&pageSize=2").body;
+    assert_eq!(
+        (page["total"].as_i64(), page["page"].as_i64(), page["pageSize"].as_i64()),
+        (Some(3), Some(2), Some(2))
+    );
+    assert_eq!(page["items"][0]["title"], "公告0");
+    assert_eq!(m.get("/notices?search=公告1").body["items"].as_array().unwrap().len(), 1);
+    m.get("/notices?pageSize=0").fails(422, Some("pageSize"));
+    m.get("/notices?page=abc").fails(422, Some("page"));
+
+    let res = m.json("PUT", &format!("/notices/{}", ids[2]), &json!({"title": "撤下", "isShow": false}));
+    assert_eq!((res.status, res.body["content"].as_str()), (200, Some("")));
+    assert_eq!(app.get("/shop/notice/last-one", &[])["data"]["title"], "公告1");
+    assert_eq!(m.get(&format!("/notices/{}", ids[2])).body["isShow"], false);
+
+    assert_eq!(m.delete(&format!("/notices/{}", ids[1])).status, 204);
+    assert_eq!(app.get("/shop/notice/last-one", &[])["data"]["title"], "公告0");
+    m.get(&format!("/notices/{}", ids[1])).fails(404, None);
+    m.delete(&format!("/notices/{}", ids[1])).fails(404, None);
+    m.json("PUT", "/notices/424242", &json!({"title": "x"})).fails(404, None);
+}
+
+#[test]
+fn friendly_links_round_trip() {
+    let app = app_with_key();
+    let m = Merchant::new(&app, KEY);
+    m.json("POST", "/friendly-links", &json!({"linkUrl": "https://example.com"})).fails(422, Some("title"));
+    let res = m.json(
+        "POST",
+        "/friendly-links",
+        &json!({"title": "甲", "linkUrl": "https://example.com", "type": "bank"}),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
+    let id = res.body["id"].as_i64().unwrap();
+    assert_eq!(res.header("location"), format!("/admin/api/v1/friendly-links/{id}"));
+    assert_eq!(app.post("/shop/friendly-partner/list", &[("type", "bank")])["data"][0]["title"], "甲");
+
+    let res = m.json("PUT", &format!("/friendly-links/{id}"), &json!({"title": "乙", "status": 1}));
+    assert_eq!(
+        (res.body["title"].as_str(), res.body["type"].as_str(), res.body["status"].as_i64()),
+        (Some("乙"), Some(""), Some(1))
+    );
+    assert_code(&app.post("/shop/friendly-partner/list", &[]), 700);
+    assert_eq!(m.get("/friendly-links").body.as_array().unwrap().len(), 1);
+    assert_eq!(m.get(&format!("/friendly-links/{id}")).body["title"], "乙");
+
+    assert_eq!(m.delete(&format!("/friendly-links/{id}")).status, 204);
+    m.delete(&format!("/friendly-links/{id}")).fails(404, None);
+    m.json("PUT", &format!("/friendly-links/{id}"), &json!({"title": "x"})).fails(404, None);
+}
+
+#[test]
+fn uploads_are_stored_listed_served_and_deleted() {
+    let app = app_with_key();
+    let m = Merchant::new(&app, KEY);
+    let png = tiny_png();
+    let res = m.upload("file", "logo.png", &png);
+    assert_eq!(res.status, 201, "{}", res.body);
+    let id = res.body["id"].as_i64().unwrap();
+    assert_eq!(res.header("location"), format!("/admin/api/v1/uploads/{id}"));
+    assert_eq!((res.body["name"].as_str(), res.body["mime"].as_str()), (Some("logo.png"), Some("image/png")));
+    assert_eq!(res.body["size"], png.len());
+    let url = res.body["url"].as_str().unwrap().to_string();
+    assert!(url.starts_with(&format!("{}/uploads/", app.base)), "{url}");
+    let served = app.get_raw(url.strip_prefix(&app.base).unwrap(), &[]);
+    assert_eq!((served.0, served.1), (200, png.clone()));
+
+    // A shopper's file is not the merchant's.
+    let (_, token) = app.shopper("alice");
+    let theirs = app.upload("/shop/dfs/upload/file", "upfile", "a.png", &png, &[("token", &token)]);
+    let theirs = theirs["data"]["id"].as_i64().unwrap();
+    let list = m.get("/uploads").body;
+    assert_eq!((list["total"].as_i64(), list["items"][0]["id"].as_i64()), (Some(1), Some(id)));
+    let year = res.body["path"].as_str().unwrap()[..4].to_string();
+    assert_eq!(m.get(&format!("/uploads?path={year}")).body["total"], 1);
+    assert_eq!(m.get("/uploads?path=1999").body["total"], 0);
+    assert_eq!(m.get(&format!("/uploads/{id}")).body["url"], url);
+    m.get(&format!("/uploads/{theirs}")).fails(404, None);
+    m.delete(&format!("/uploads/{theirs}")).fails(404, None);
+
+    assert_eq!(m.delete(&format!("/uploads/{id}")).status, 204);
+    assert_eq!(app.get_raw(url.strip_prefix(&app.base).unwrap(), &[]).0, 404);
+    m.delete(&format!("/uploads/{id}")).fails(404, None);
+    assert_eq!(count(&app, "uploads"), 1);
+}
+
+#[test]
+fn bad_uploads_name_the_file_field_and_store_nothing() {
+    let app = app_with_key();
+    let m = Merchant::new(&app, KEY);
+    m.upload("file", "evil.html", b"<script>alert(1)</script>").fails(422, Some("file"));
+    m.upload("file", "empty.png", b"").fails(422, Some("file"));
+    m.upload("upfile", "a.png", &tiny_png()).fails(422, Some("file"));
+    m.raw("POST", "/uploads", "{}").fails(415, Some("file"));
+    assert_eq!((count(&app, "uploads"), stored_files(&app)), (0, 0));
+}
+
+#[test]
+fn oversized_uploads_get_413_and_store_nothing() {
+    let app = TestApp::with(|c| {
+        c.admin_api_key = Some(KEY.into());
+        c.upload_max_bytes = 1024;
+    });
+    let mut big = tiny_png();
+    big.resize(2000, 0);
+    Merchant::new(&app, KEY).upload("file", "big.png", &big).fails(413, Some("file"));
+    assert_eq!((count(&app, "uploads"), stored_files(&app)), (0, 0));
+}
+
+#[test]
+fn unknown_routes_wrong_methods_and_broken_bodies_answer_json() {
+    let app = app_with_key();
+    let m = Merchant::new(&app, KEY);
+    m.get("/nope").fails(404, None);
+    Merchant::with_header(&app, None).get("/nope").fails(404, None);
+    let res = m.delete("/settings");
+    res.fails(405, None);
+    assert_eq!(res.header("allow"), "GET, PATCH");
+    m.raw("PATCH", "/settings", "{not json").fails(422, None);
+    m.raw("PATCH", "/settings", "{\"shopName\": \"a\",}").fails(422, None);
+    let huge = json!({"title": "x", "content": "a".repeat(1024 * 1024 + 1)});
+    m.json("POST", "/notices", &huge).fails(413, None);
+    assert_eq!(count(&app, "notices"), 0);
+
+    // Outside v1 but under /admin/api: still JSON, never HTML.
+    let (status, body) = app.get_raw("/admin/api/v2/banners", &[]);
+    assert_eq!(status, 404);
+    let body: Value = serde_json::from_slice(&body).expect("JSON, not HTML");
+    assert!(body["error"].is_string());
+}

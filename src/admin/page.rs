@@ -1,0 +1,409 @@
+//! What every console page shares: the signed-in frame (`Staff`), CSRF-checked forms (`Posted`),
+//! HTML answers with safe headers, flash messages, paging, the error page and the /admin catchers.
+
+use askama::Template;
+use rocket::form::{Contextual, Form, FromForm};
+use rocket::http::{ContentType, Header, Status};
+use rocket::request::{self, FlashMessage, FromRequest, Request};
+use rocket::response::{self, Flash, Redirect, Responder, Response};
+use rocket::{catch, catchers, Catcher};
+
+use super::auth::AdminSession;
+use crate::error::{AdminError, ApiError};
+use crate::settings::Settings;
+
+/// A signed-in merchant on a page: the session plus what the frame around every page shows.
+pub struct Staff {
+    pub session: AdminSession,
+    pub shop_name: String,
+    /// No WeChat AppID yet: every WeChat call goes to the built-in simulator.
+    pub sandbox: bool,
+    /// Which nav entry is lit, from the path.
+    pub section: &'static str,
+    pub flash: Option<Note>,
+}
+
+/// A one-off message carried across a redirect.
+pub struct Note {
+    /// "success" or "error".
+    pub kind: String,
+    pub text: String,
+}
+
+/// One sidebar entry.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+const NAV: &[(&str, &str, &str)] = &[
+    ("dashboard", "/admin", "概览"),
+    ("shop", "/admin/shop", "店铺设置"),
+    ("config", "/admin/config", "系统参数"),
+    ("banners", "/admin/banners", "轮播图"),
+    ("ads", "/admin/ads", "广告位"),
+    ("notices", "/admin/notices", "公告"),
+    ("links", "/admin/links", "友情链接"),
+    ("files", "/admin/files", "文件"),
+    ("keys", "/admin/keys", "API 密钥"),
+    ("password", "/admin/password", "修改密码"),
+];
+
+impl Staff {
+    /// The sidebar, with the current section lit.
+    pub fn nav(&self) -> Vec<NavItem> {
+        NAV.iter().map(|&(key, href, label)| NavItem { href, label, active: key == self.section }).collect()
+    }
+}
+
+fn section_of(path: &str) -> &'static str {
+    let first = path.trim_start_matches("/admin").trim_start_matches('/').split('/').next().unwrap_or("");
+    NAV.iter().find(|(key, _, _)| *key == first).map_or("dashboard", |(key, _, _)| key)
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Staff {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
+        let session = match req.guard::<AdminSession>().await {
+            request::Outcome::Success(s) => s,
+            request::Outcome::Error((status, _)) => return request::Outcome::Error((status, ())),
+            request::Outcome::Forward(status) => return request::Outcome::Forward(status),
+        };
+        let snap = req.rocket().state::<Settings>().map(Settings::get).unwrap_or_default();
+        let flash = req.guard::<Option<FlashMessage<'_>>>().await.succeeded().flatten().map(|f| {
+            let (kind, text) = f.into_inner();
+            Note { kind, text }
+        });
+        request::Outcome::Success(Staff {
+            session,
+            shop_name: snap.shop_name().to_string(),
+            sandbox: snap.wechat_appid().is_none(),
+            section: section_of(req.uri().path().as_str()),
+            flash,
+        })
+    }
+}
+
+/// A form posted from a console page: parsed, and accepted only when its `csrf` field matches the
+/// session's. A mismatch answers 403 before the handler runs, so no handler can forget the check.
+pub struct Posted<T>(pub T);
+
+#[rocket::async_trait]
+impl<'r, T: FromForm<'r> + Send + 'r> rocket::data::FromData<'r> for Posted<T> {
+    type Error = AdminError;
+
+    async fn from_data(req: &'r Request<'_>, data: rocket::Data<'r>) -> rocket::data::Outcome<'r, Self> {
+        use rocket::outcome::Outcome::{Error, Forward, Success};
+        let expected = match req.guard::<AdminSession>().await {
+            Success(s) => s.csrf,
+            Error((status, _)) | Forward(status) => return Error((status, AdminError::Csrf)),
+        };
+        let form = match Form::<Contextual<'r, T>>::from_data(req, data).await {
+            Success(form) => form.into_inner(),
+            Error((status, errors)) => return Error((status, AdminError::BadInput(errors.to_string()))),
+            Forward(f) => return Forward(f),
+        };
+        let given = form.context.field_value("csrf").unwrap_or("");
+        if !crate::secret::same(given, &expected) {
+            return Error((Status::Forbidden, AdminError::Csrf));
+        }
+        match form.value {
+            Some(value) => Success(Posted(value)),
+            None => Error((form.context.status(), AdminError::BadInput("表单内容不完整".into()))),
+        }
+    }
+}
+
+/// An HTML answer with the console's headers (never cached, never framed, own scripts only).
+pub struct Html {
+    pub status: Status,
+    pub body: String,
+}
+
+const CSP: &str = "default-src 'self'; img-src 'self' data: https: http:; style-src 'self'; \
+                   script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+                   frame-ancestors 'none'";
+
+impl<'r> Responder<'r, 'static> for Html {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        Response::build()
+            .status(self.status)
+            .header(ContentType::HTML)
+            .header(Header::new("Cache-Control", "no-store"))
+            .header(Header::new("X-Frame-Options", "DENY"))
+            .header(Header::new("X-Content-Type-Options", "nosniff"))
+            .header(Header::new("Referrer-Policy", "same-origin"))
+            .header(Header::new("Content-Security-Policy", CSP))
+            .sized_body(self.body.len(), std::io::Cursor::new(self.body))
+            .ok()
+    }
+}
+
+/// Renders a page with HTTP 200.
+pub fn render(page: &impl Template) -> Result<Html, AdminError> {
+    render_as(Status::Ok, page)
+}
+
+/// Renders a page with a chosen status (422 for a form sent back with a message).
+pub fn render_as(status: Status, page: &impl Template) -> Result<Html, AdminError> {
+    Ok(Html { status, body: page.render()? })
+}
+
+/// What a form post answers: the next page (after a redirect) or the form again with a message.
+#[derive(rocket::Responder)]
+pub enum Answer {
+    // Boxed: a Flash<Redirect> is ten times the size of a page.
+    Done(Box<Flash<Redirect>>),
+    Page(Html),
+}
+
+/// Redirects (303) to `to` with a success message.
+pub fn done(to: impl Into<String>, message: impl Into<String>) -> Answer {
+    Answer::Done(Box::new(Flash::success(Redirect::to(to.into()), message.into())))
+}
+
+/// Redirects (303) to `to` with an error message.
+pub fn failed(to: impl Into<String>, message: impl Into<String>) -> Answer {
+    Answer::Done(Box::new(Flash::error(Redirect::to(to.into()), message.into())))
+}
+
+/// Why a form was not saved: words for the merchant, or a failure for the error page.
+pub enum Problem {
+    Say(String),
+    Fail(AdminError),
+}
+
+impl From<AdminError> for Problem {
+    fn from(e: AdminError) -> Self {
+        Problem::Fail(e)
+    }
+}
+
+impl Problem {
+    /// A service refusal in the merchant's words; `labels` maps parameter names to field labels.
+    pub fn from_api(e: ApiError, labels: &[(&str, &str)]) -> Problem {
+        let label = |name: &str| {
+            labels.iter().find(|(n, _)| *n == name).map_or(name.to_string(), |(_, l)| l.to_string())
+        };
+        match e {
+            ApiError::Busy | ApiError::Internal(_) => Problem::Fail(e.into()),
+            ApiError::Missing(name) => Problem::Say(format!("请填写{}", label(name))),
+            ApiError::Invalid { name, reason } => Problem::Say(format!("{}{reason}", label(name))),
+            other => Problem::Say(other.msg()),
+        }
+    }
+
+    /// The message to show beside the form; internal failures go to the error page instead.
+    pub fn message(self) -> Result<String, AdminError> {
+        match self {
+            Problem::Say(m) => Ok(m),
+            Problem::Fail(e) => Err(e),
+        }
+    }
+}
+
+/// Parses a whole number typed into a form.
+pub fn number(label: &str, v: &str) -> Result<i64, Problem> {
+    v.trim().parse().map_err(|_| Problem::Say(format!("{label}应为整数")))
+}
+
+/// One page of a list: which page, how many, and the query that keeps search and filters.
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    /// e.g. `?q=abc&page=` (the page number is appended).
+    pub link: String,
+}
+
+pub const PER_PAGE: i64 = 25;
+
+impl Pager {
+    /// `keep` holds the search/filter parameters every page link carries (empty ones are dropped).
+    pub fn new(page: Option<i64>, total: i64, keep: &[(&str, &str)]) -> Pager {
+        let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+        let page = page.unwrap_or(1).clamp(1, pages);
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in keep.iter().filter(|(_, v)| !v.is_empty()) {
+            q.append_pair(k, v);
+        }
+        let q = q.finish();
+        let link = if q.is_empty() { "?page=".to_string() } else { format!("?{q}&page=") };
+        Pager { page, pages, total, link }
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * PER_PAGE
+    }
+
+    /// This page's slice of a list held in memory.
+    pub fn slice<T>(&self, items: Vec<T>) -> Vec<T> {
+        items.into_iter().skip(self.offset() as usize).take(PER_PAGE as usize).collect()
+    }
+}
+
+/// A search box value: trimmed, None when empty.
+pub fn search(q: Option<&str>) -> Option<String> {
+    q.map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(100).collect())
+}
+
+/// "YYYY-MM-DD HH:MM" in the shop's time zone, "—" for never.
+pub fn when(secs: &i64) -> String {
+    match *secs {
+        0 => "—".into(),
+        s => crate::db::format_unix(s).get(..16).unwrap_or_default().to_string(),
+    }
+}
+
+/// Like [`when`] for optional times.
+pub fn when_opt(secs: &Option<i64>) -> String {
+    when(&secs.unwrap_or(0))
+}
+
+/// A byte count for people: "12.3 MB".
+pub fn size(bytes: &i64) -> String {
+    let b = *bytes as f64;
+    if b >= 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.1} GB", b / (1024.0 * 1024.0 * 1024.0))
+    } else if b >= 1024.0 * 1024.0 {
+        format!("{:.1} MB", b / (1024.0 * 1024.0))
+    } else if b >= 1024.0 {
+        format!("{:.1} KB", b / 1024.0)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+/// Asks "are you sure?" before a destructive POST; the page works without JavaScript.
+#[derive(Template)]
+#[template(path = "admin/confirm.html")]
+pub struct Confirm {
+    pub staff: Staff,
+    pub title: String,
+    /// What will be deleted, as the merchant knows it.
+    pub what: String,
+    pub warning: &'static str,
+    pub action: String,
+    pub back: String,
+}
+
+/// The error page; it stands alone so it renders even without a session.
+#[derive(Template)]
+#[template(path = "admin/error.html")]
+struct ErrorPage {
+    status: u16,
+    title: &'static str,
+    message: String,
+}
+
+fn error_page(status: Status, message: String) -> Html {
+    let title = match status.code {
+        400 | 413 | 422 => "提交的内容有误",
+        403 => "操作未被接受",
+        404 => "页面不存在",
+        429 => "操作太频繁",
+        503 => "系统繁忙",
+        _ => "出错了",
+    };
+    let page = ErrorPage { status: status.code, title, message };
+    let body = page.render().unwrap_or_else(|e| format!("{} {e}", status.code));
+    Html { status, body }
+}
+
+impl<'r> Responder<'r, 'static> for AdminError {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let status = match &self {
+            AdminError::BadInput(_) => Status::BadRequest,
+            AdminError::NotFound => Status::NotFound,
+            AdminError::Csrf => Status::Forbidden,
+            AdminError::Busy => Status::ServiceUnavailable,
+            AdminError::Internal(detail) => {
+                log::error!("console {}: {detail}", req.uri());
+                Status::InternalServerError
+            }
+        };
+        let message = match self {
+            AdminError::Internal(_) => "系统错误，请稍后再试。详细原因已写入服务器日志。".to_string(),
+            other => other.to_string(),
+        };
+        error_page(status, message).respond_to(req)
+    }
+}
+
+/// HTML error pages for /admin (the merchant JSON API under /admin/api registers its own).
+pub fn catchers() -> Vec<Catcher> {
+    catchers![unauthorized, any_error]
+}
+
+fn is_merchant_api(req: &Request<'_>) -> bool {
+    req.uri().path().as_str().starts_with("/admin/api/")
+}
+
+/// Answers JSON to merchant-API paths, should one ever reach the console's catchers.
+fn api_json(status: Status) -> (Status, (ContentType, String)) {
+    (status, (ContentType::JSON, format!("{{\"error\":\"{}\"}}", status.reason_lossy())))
+}
+
+#[derive(rocket::Responder)]
+enum Caught {
+    Page(Html),
+    Json((Status, (ContentType, String))),
+    Login(Redirect),
+}
+
+/// 401 — no session: off to the login page, coming back here afterwards.
+#[catch(401)]
+fn unauthorized(req: &Request<'_>) -> Caught {
+    if is_merchant_api(req) {
+        return Caught::Json(api_json(Status::Unauthorized));
+    }
+    let next = match req.method() {
+        rocket::http::Method::Get => req.uri().to_string(),
+        _ => "/admin".to_string(),
+    };
+    let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    Caught::Login(Redirect::to(format!("/admin/login?next={next}")))
+}
+
+/// Every other error status under /admin.
+#[catch(default)]
+fn any_error(status: Status, req: &Request<'_>) -> Caught {
+    if is_merchant_api(req) {
+        return Caught::Json(api_json(status));
+    }
+    let message = match status.code {
+        403 => AdminError::Csrf.to_string(),
+        404 => "这个地址没有页面，可能已被删除或输错了。请回到概览，从菜单进入。".into(),
+        413 => {
+            let max = req.rocket().state::<crate::config::Config>().map_or(0, |c| c.upload_max_bytes);
+            format!("提交的内容太大（单个文件最大 {}）。", crate::service::upload::limit_text(max))
+        }
+        400 | 422 => "表单内容不完整或格式不对，请返回后重试。".into(),
+        503 => AdminError::Busy.to_string(),
+        _ => "系统错误，请稍后再试。".into(),
+    };
+    Caught::Page(error_page(status, message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_clamp_and_keep_filters() {
+        let p = Pager::new(Some(9), 51, &[("q", "红 色"), ("type", "")]);
+        assert_eq!((p.page, p.pages, p.offset()), (3, 3, 50));
+        assert_eq!(p.link, "?q=%E7%BA%A2+%E8%89%B2&page=");
+        assert_eq!(Pager::new(None, 0, &[]).pages, 1);
+    }
+
+    #[test]
+    fn sections_come_from_the_path() {
+        assert_eq!(section_of("/admin"), "dashboard");
+        assert_eq!(section_of("/admin/banners/3/delete"), "banners");
+        assert_eq!(section_of("/admin/nope"), "dashboard");
+    }
+}
