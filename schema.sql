@@ -45,14 +45,43 @@ CREATE TABLE api_keys (
     date_used   INTEGER
 ) STRICT;
 
--- Shoppers (the accounts issue grows this table).
+-- Shoppers.
 CREATE TABLE users (
-    id          INTEGER PRIMARY KEY,
-    nick        TEXT NOT NULL DEFAULT '',
-    avatar_url  TEXT NOT NULL DEFAULT '',
-    mobile      TEXT,
-    status      INTEGER NOT NULL DEFAULT 0,      -- 0 normal, 1 disabled
-    date_add    INTEGER NOT NULL
+    id            INTEGER PRIMARY KEY,
+    nick          TEXT NOT NULL DEFAULT '',
+    avatar_url    TEXT NOT NULL DEFAULT '',
+    mobile        TEXT UNIQUE,
+    username      TEXT UNIQUE,
+    email         TEXT UNIQUE,
+    password_hash TEXT,                           -- argon2; NULL until the shopper sets one
+    gender        INTEGER NOT NULL DEFAULT 0,     -- 0 unknown, 1 male, 2 female
+    province      TEXT NOT NULL DEFAULT '',
+    city          TEXT NOT NULL DEFAULT '',
+    birthday      TEXT NOT NULL DEFAULT '',
+    ext_json      TEXT NOT NULL DEFAULT '{}',
+    referrer_id   INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    source        TEXT NOT NULL DEFAULT '',       -- wxapp, mobile, username, email
+    status        INTEGER NOT NULL DEFAULT 0,     -- 0 normal, 1 disabled
+    date_add      INTEGER NOT NULL,
+    date_login    INTEGER
+) STRICT;
+
+-- The shopper's WeChat identity; session_key is the latest WeChat gave us and never leaves the server.
+CREATE TABLE wechat_accounts (
+    user_id       INTEGER NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,
+    appid         TEXT NOT NULL,
+    openid        TEXT NOT NULL,
+    unionid       TEXT,
+    session_key   TEXT NOT NULL DEFAULT '',
+    date_session  INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (appid, openid)
+) STRICT;
+
+-- WeChat access tokens, kept so a restart does not fetch (and invalidate) a new one.
+CREATE TABLE wechat_tokens (
+    appid         TEXT PRIMARY KEY,
+    access_token  TEXT NOT NULL,
+    expires_at    INTEGER NOT NULL
 ) STRICT;
 
 -- Shopper login tokens: only the SHA-256 of the token is stored.
@@ -146,3 +175,30 @@ CREATE TABLE sequences (
     type        TEXT PRIMARY KEY,
     value       INTEGER NOT NULL
 ) STRICT;
+
+-- shipping addresses
+-- A shopper's delivery addresses. Region ids are the 6-digit codes of the built-in region data
+-- (src/regions.rs); their names are looked up when answering, so a renamed region needs no migration.
+CREATE TABLE shipping_addresses (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    link_man    TEXT NOT NULL,
+    mobile      TEXT NOT NULL,
+    province_id TEXT NOT NULL,
+    city_id     TEXT NOT NULL,
+    district_id TEXT,                                -- NULL only where the city has no districts (东莞市)
+    street_id   TEXT,                                -- kept as given: the built-in data stops at districts
+    address     TEXT NOT NULL,
+    code        TEXT NOT NULL DEFAULT '',            -- postcode
+    idcard      TEXT NOT NULL DEFAULT '',            -- for cross-border parcels
+    latitude    REAL,
+    longitude   REAL,
+    ext_json    TEXT NOT NULL DEFAULT '',            -- a JSON object as text, '' when none
+    status      INTEGER NOT NULL DEFAULT 0,          -- 0 normal, 1 disabled
+    is_default  INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1)),
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+CREATE INDEX shipping_addresses_user ON shipping_addresses(user_id, id);
+-- At most one default per shopper, even if a code path forgot to clear the old one.
+CREATE UNIQUE INDEX shipping_addresses_default ON shipping_addresses(user_id) WHERE is_default = 1;

@@ -22,6 +22,9 @@ pub const KNOWN_ENV: &[&str] = &[
     "XIAODIAN_UPLOAD_MAX_MB",
     "XIAODIAN_FETCH_ALLOW_PRIVATE",
     "XIAODIAN_WORKERS",
+    "XIAODIAN_WECHAT_APPID",
+    "XIAODIAN_WECHAT_SECRET",
+    "XIAODIAN_WECHAT_API_BASE",
 ];
 
 /// Settings that are fixed for the life of the process.
@@ -51,6 +54,8 @@ pub struct Config {
     pub jobs: bool,
     /// Rocket async worker threads.
     pub workers: usize,
+    /// WeChat keys from the environment (they win over the console's).
+    pub wechat: crate::settings::WechatEnv,
     /// Variables that looked like ours but are not known: warned about at start-up.
     pub unknown_env: Vec<String>,
 }
@@ -108,6 +113,7 @@ impl Config {
             demo: false,
             jobs: true,
             workers: 4,
+            wechat: crate::settings::WechatEnv::default(),
             unknown_env: Vec::new(),
         }
     }
@@ -195,6 +201,13 @@ impl Config {
                     self.upload_max_bytes = mb * 1024 * 1024;
                 }
                 "XIAODIAN_FETCH_ALLOW_PRIVATE" => self.fetch_allow_private = v == "1" || v == "true",
+                "XIAODIAN_WECHAT_APPID" => self.wechat.appid = Some(v.to_string()).filter(|v| !v.is_empty()),
+                "XIAODIAN_WECHAT_SECRET" => {
+                    self.wechat.secret = Some(v.to_string()).filter(|v| !v.is_empty())
+                }
+                "XIAODIAN_WECHAT_API_BASE" => {
+                    self.wechat.api_base = Some(v.trim_end_matches('/').to_string()).filter(|v| !v.is_empty())
+                }
                 "XIAODIAN_WORKERS" => self.workers = v.parse::<usize>().map_err(|e| invalid(key, e))?.max(1),
                 _ => self.unknown_env.push(key.clone()),
             }
@@ -231,6 +244,17 @@ impl Config {
         cfg.workers = 2;
         cfg.admin_password = Some("test-admin-password".into());
         cfg
+    }
+
+    /// How this process reaches itself (the sandbox is called over real HTTP on loopback).
+    pub fn loopback_url(&self) -> String {
+        let host = match self.address {
+            IpAddr::V4(a) if a.is_unspecified() => "127.0.0.1".to_string(),
+            IpAddr::V6(a) if a.is_unspecified() => "[::1]".to_string(),
+            IpAddr::V6(a) => format!("[{a}]"),
+            a => a.to_string(),
+        };
+        format!("http://{host}:{}", self.port)
     }
 
     /// The public URL of the shop, without a trailing slash.

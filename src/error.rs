@@ -19,6 +19,15 @@ pub enum ApiError {
     /// Not logged in, or the token is unknown, expired or revoked.
     #[error("请先登录")]
     NotLoggedIn,
+    /// WeChat replaced the session_key the data was encrypted with: log in again.
+    #[error("微信登录状态已过期，请重新调用 wx.login 登录后再试")]
+    SessionStale,
+    /// login_wx for an openid that has no account yet.
+    #[error("该微信用户尚未注册")]
+    NotRegistered,
+    /// A unique thing (mobile, username...) belongs to another account.
+    #[error("{0}已被其他账号使用")]
+    Taken(&'static str),
     /// Logged in but not allowed to do this.
     #[error("{0}")]
     Forbidden(Cow<'static, str>),
@@ -79,6 +88,9 @@ impl ApiError {
             ApiError::Busy => 503,
             ApiError::Empty => 700,
             ApiError::NotLoggedIn => 2000,
+            ApiError::SessionStale => 2001,
+            ApiError::NotRegistered => 10000,
+            ApiError::Taken(_) => 409,
         }
     }
 

@@ -11,9 +11,11 @@ pub mod error;
 pub mod jobs;
 pub mod merchant;
 pub mod regions;
+pub mod sandbox;
 pub mod secret;
 pub mod service;
 pub mod settings;
+pub mod wechat;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -60,11 +62,23 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         && demo::fill_if_empty(&db, &cfg).map_err(|e| BootError::Setup(format!("demo data: {e:?}")))?;
     let boot = Boot { generated_admin_password, demo_filled };
     let settings = db
-        .read_sync(|c| Ok::<_, error::ApiError>(settings::Settings::load(c, cfg.subdomain.clone())?))
+        .read_sync(|c| {
+            Ok::<_, error::ApiError>(settings::Settings::load_with(
+                c,
+                cfg.subdomain.clone(),
+                cfg.wechat.clone(),
+            )?)
+        })
         .map_err(|e| BootError::Setup(format!("settings: {e:?}")))?;
+    let wechat = wechat::WeChat::new(&cfg, db.clone(), settings.clone());
+    let sandbox = settings.get().wechat_appid().is_none();
     let jobs = Arc::new(jobs::Jobs::default());
     if cfg.jobs {
-        jobs::start(&jobs, jobs::cleanup::Context { db: db.clone(), uploads_dir: cfg.uploads_dir() });
+        jobs::start(
+            &jobs,
+            jobs::cleanup::Context { db: db.clone(), uploads_dir: cfg.uploads_dir() },
+            wechat.clone(),
+        );
     }
     let rocket = rocket::custom(figment(&cfg))
         .manage(db.clone())
@@ -73,6 +87,8 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .manage(regions::Regions::load())
         .manage(Arc::new(captcha::Captchas::new(Duration::from_secs(300), 50_000)))
         .manage(api::tools::UniqueIds::default())
+        .manage(wechat)
+        .manage(sandbox::wechat::SandboxWeChat::default())
         .manage(cfg.clone())
         .attach(api::ShopPrefix)
         .attach(AdHoc::on_shutdown("stop jobs, checkpoint", move |_| {
@@ -96,10 +112,13 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .mount("/sdk", routes![sdk])
         .mount("/admin", admin::routes())
         .mount("/admin/api/v1", merchant::routes())
+        // The simulator is mounted only when the shop starts without a real appid.
+        .mount("/", if sandbox { sandbox::routes() } else { Vec::new() })
         .register("/", api::catchers())
         .register("/uploads", rocket::catchers![file_not_found])
         .register("/admin", admin::catchers())
-        .register("/admin/api", merchant::catchers());
+        .register("/admin/api", merchant::catchers())
+        .register("/sandbox", sandbox::catchers());
     Ok((rocket, boot))
 }
 

@@ -31,6 +31,8 @@ pub mod keys {
     pub const SUBDOMAIN: &str = "subDomain";
     pub const SHOP_NAME: &str = "shopName";
     pub const WECHAT_APPID: &str = "wechatAppid";
+    pub const WECHAT_SECRET: &str = "wechatSecret";
+    pub const WECHAT_API_BASE: &str = "wechatApiBase";
     pub const UPLOAD_QUOTA_MB: &str = "uploadQuotaMb";
 }
 
@@ -55,6 +57,16 @@ pub struct Snapshot {
     pub config: BTreeMap<String, db::settings::ConfigValue>,
     /// Set by XIAODIAN_SUBDOMAIN / the toml file: wins over the stored value.
     pub subdomain_override: Option<String>,
+    /// WeChat keys from the environment: win over the stored values.
+    pub wechat_env: WechatEnv,
+}
+
+/// XIAODIAN_WECHAT_APPID / _SECRET / _API_BASE.
+#[derive(Debug, Clone, Default)]
+pub struct WechatEnv {
+    pub appid: Option<String>,
+    pub secret: Option<String>,
+    pub api_base: Option<String>,
 }
 
 impl Snapshot {
@@ -71,8 +83,17 @@ impl Snapshot {
         self.get(keys::SHOP_NAME).unwrap_or("小店")
     }
 
+    /// The real WeChat appid, if one is configured (None = sandbox mode).
     pub fn wechat_appid(&self) -> Option<&str> {
-        self.get(keys::WECHAT_APPID)
+        self.wechat_env.appid.as_deref().or_else(|| self.get(keys::WECHAT_APPID))
+    }
+
+    pub fn wechat_secret(&self) -> Option<&str> {
+        self.wechat_env.secret.as_deref().or_else(|| self.get(keys::WECHAT_SECRET))
+    }
+
+    pub fn wechat_api_base(&self) -> Option<&str> {
+        self.wechat_env.api_base.as_deref().or_else(|| self.get(keys::WECHAT_API_BASE))
     }
 
     /// How much the file store may hold (default 10 GiB).
@@ -86,13 +107,26 @@ impl Snapshot {
 pub struct Settings {
     current: Arc<RwLock<Arc<Snapshot>>>,
     subdomain_override: Option<String>,
+    wechat_env: WechatEnv,
 }
 
 impl Settings {
     /// Loads the settings from the database.
     pub fn load(c: &Connection, subdomain_override: Option<String>) -> rusqlite::Result<Settings> {
-        let s =
-            Settings { current: Arc::new(RwLock::new(Arc::new(Snapshot::default()))), subdomain_override };
+        Settings::load_with(c, subdomain_override, WechatEnv::default())
+    }
+
+    /// Loads the settings with the environment's overrides.
+    pub fn load_with(
+        c: &Connection,
+        subdomain_override: Option<String>,
+        wechat_env: WechatEnv,
+    ) -> rusqlite::Result<Settings> {
+        let s = Settings {
+            current: Arc::new(RwLock::new(Arc::new(Snapshot::default()))),
+            subdomain_override,
+            wechat_env,
+        };
         s.reload(c)?;
         Ok(s)
     }
@@ -106,7 +140,12 @@ impl Settings {
     pub fn reload(&self, c: &Connection) -> rusqlite::Result<()> {
         let values = db::settings::all_settings(c)?.into_iter().collect();
         let config = db::settings::all_config_values(c)?.into_iter().map(|v| (v.key.clone(), v)).collect();
-        let snap = Snapshot { values, config, subdomain_override: self.subdomain_override.clone() };
+        let snap = Snapshot {
+            values,
+            config,
+            subdomain_override: self.subdomain_override.clone(),
+            wechat_env: self.wechat_env.clone(),
+        };
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(snap);
         Ok(())
     }

@@ -4,7 +4,7 @@ use askama::Template;
 use rocket::{get, routes, Route, State};
 
 use super::page::{render, Html, Staff};
-use crate::api::files::BaseUrl;
+use crate::api::BaseUrl;
 use crate::db::{self, Db};
 use crate::error::AdminError;
 use crate::settings::{keys, Settings};

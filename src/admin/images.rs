@@ -9,7 +9,7 @@ use rocket::request::{self, FromRequest, Request};
 use rocket::tokio::io::AsyncReadExt;
 
 use super::page::Problem;
-use crate::api::files::BaseUrl;
+use crate::api::BaseUrl;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::AdminError;
@@ -92,10 +92,12 @@ impl FileStore {
         typed: &str,
     ) -> Result<String, Problem> {
         if let Some(f) = chosen(file, self.max_bytes)? {
-            return Ok(self.url(&self.store(f, true).await?.path));
+            // Our own files are stored relative, so a new domain never breaks them.
+            return Ok(upload::relative_url(&self.store(f, true).await?.path));
         }
         let typed = typed.trim();
-        if !(typed.is_empty() || typed.starts_with("https://") || typed.starts_with("http://")) {
+        let ours = typed.starts_with("/uploads/") && !typed.contains("..");
+        if !(typed.is_empty() || ours || typed.starts_with("https://") || typed.starts_with("http://")) {
             return Err(Problem::Say("图片地址应以 https:// 或 http:// 开头".into()));
         }
         Ok(typed.to_string())

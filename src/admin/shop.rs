@@ -6,7 +6,7 @@ use rocket::http::Status;
 use rocket::{get, post, routes, Route, State};
 
 use super::page::{done, render, render_as, Answer, Html, Posted, Problem, Staff};
-use crate::api::files::BaseUrl;
+use crate::api::BaseUrl;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::AdminError;

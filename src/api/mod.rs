@@ -3,6 +3,7 @@
 //! Routes are mounted under [`SHOP_BASE`]; the [`ShopPrefix`] fairing rewrites
 //! `/{subDomain}/...` to it, so the subDomain can change at run time without re-mounting.
 
+pub mod address;
 pub mod config;
 pub mod files;
 pub mod guards;
@@ -11,6 +12,7 @@ pub mod params;
 pub mod region;
 pub mod site;
 pub mod tools;
+pub mod user;
 
 use std::sync::Arc;
 
@@ -122,8 +124,17 @@ where
 
 /// Every API route, grouped by domain; mounted at [`SHOP_BASE`].
 pub fn shop_routes() -> Vec<Route> {
-    [config::routes(), site::routes(), region::routes(), json::routes(), files::routes(), tools::routes()]
-        .concat()
+    [
+        config::routes(),
+        site::routes(),
+        region::routes(),
+        json::routes(),
+        files::routes(),
+        tools::routes(),
+        address::routes(),
+        user::routes(),
+    ]
+    .concat()
 }
 
 /// The few paths the client calls without a subDomain; mounted at `/`.

@@ -3,6 +3,7 @@
 //! All SQL lives in this folder. Functions take a `&Connection` and return `rusqlite::Result`;
 //! the caller (a handler through [`Db::read`] / [`Db::write`], a job, a test) owns the transaction.
 
+pub mod address;
 pub mod admin;
 pub mod json;
 pub mod migrate;
@@ -10,6 +11,7 @@ pub mod settings;
 pub mod site;
 pub mod upload;
 pub mod user;
+pub mod wechat;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -34,3 +34,111 @@ pub fn delete_token(c: &Connection, token_hash: &str) -> Result<bool> {
 pub fn count_users(c: &Connection) -> Result<i64> {
     c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))
 }
+
+/// A shopper's profile row.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: i64,
+    pub nick: String,
+    pub avatar_url: String,
+    pub mobile: Option<String>,
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub has_password: bool,
+    pub gender: i64,
+    pub province: String,
+    pub city: String,
+    pub birthday: String,
+    pub ext_json: String,
+    pub referrer_id: Option<i64>,
+    pub source: String,
+    pub status: i64,
+    pub date_add: i64,
+    pub date_login: Option<i64>,
+}
+
+const USER_COLUMNS: &str =
+    "id, nick, avatar_url, mobile, username, email, password_hash IS NOT NULL, gender, province,
+    city, birthday, ext_json, referrer_id, source, status, date_add, date_login";
+
+fn user(r: &rusqlite::Row) -> Result<User> {
+    Ok(User {
+        id: r.get(0)?,
+        nick: r.get(1)?,
+        avatar_url: r.get(2)?,
+        mobile: r.get(3)?,
+        username: r.get(4)?,
+        email: r.get(5)?,
+        has_password: r.get(6)?,
+        gender: r.get(7)?,
+        province: r.get(8)?,
+        city: r.get(9)?,
+        birthday: r.get(10)?,
+        ext_json: r.get(11)?,
+        referrer_id: r.get(12)?,
+        source: r.get(13)?,
+        status: r.get(14)?,
+        date_add: r.get(15)?,
+        date_login: r.get(16)?,
+    })
+}
+
+pub fn by_id(c: &Connection, id: i64) -> Result<Option<User>> {
+    c.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"), [id], user).optional()
+}
+
+pub fn by_mobile(c: &Connection, mobile: &str) -> Result<Option<User>> {
+    c.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE mobile = ?1"), [mobile], user).optional()
+}
+
+/// Creates a shopper; returns the id.
+pub fn create(
+    c: &Connection,
+    source: &str,
+    referrer_id: Option<i64>,
+    mobile: Option<&str>,
+    now: i64,
+) -> Result<i64> {
+    c.execute(
+        "INSERT INTO users (source, referrer_id, mobile, date_add) VALUES (?1, ?2, ?3, ?4)",
+        params![source, referrer_id, mobile, now],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+pub fn exists(c: &Connection, id: i64) -> Result<bool> {
+    c.query_row("SELECT count(*) FROM users WHERE id = ?1", [id], |r| r.get::<_, i64>(0)).map(|n| n == 1)
+}
+
+pub fn set_mobile(c: &Connection, id: i64, mobile: &str) -> Result<()> {
+    c.execute("UPDATE users SET mobile = ?2 WHERE id = ?1", params![id, mobile])?;
+    Ok(())
+}
+
+pub fn touch_login(c: &Connection, id: i64, now: i64) -> Result<()> {
+    c.execute("UPDATE users SET date_login = ?2 WHERE id = ?1", params![id, now])?;
+    Ok(())
+}
+
+/// What modifyUserInfo may change; None leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileEdit {
+    pub nick: Option<String>,
+    pub avatar_url: Option<String>,
+    pub gender: Option<i64>,
+    pub province: Option<String>,
+    pub city: Option<String>,
+    pub birthday: Option<String>,
+    pub ext_json: Option<String>,
+}
+
+pub fn update_profile(c: &Connection, id: i64, e: &ProfileEdit) -> Result<()> {
+    c.execute(
+        "UPDATE users SET nick = coalesce(?2, nick), avatar_url = coalesce(?3, avatar_url),
+             gender = coalesce(?4, gender), province = coalesce(?5, province), city = coalesce(?6, city),
+             birthday = coalesce(?7, birthday), ext_json = coalesce(?8, ext_json)
+         WHERE id = ?1",
+        params![id, e.nick, e.avatar_url, e.gender, e.province, e.city, e.birthday, e.ext_json],
+    )?;
+    Ok(())
+}

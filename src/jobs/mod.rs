@@ -50,11 +50,19 @@ impl Jobs {
 }
 
 /// Starts every job of this build.
-pub fn start(jobs: &Jobs, ctx: cleanup::Context) {
+pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) {
     let ctx = Arc::new(ctx);
     jobs.spawn("cleanup", Duration::from_secs(600), move || {
         if let Err(e) = cleanup::run_once(&ctx, crate::db::unix_now()) {
             log::warn!("cleanup job: {e}");
+        }
+    });
+    // Keeps the access token fresh ahead of expiry (real WeChat only: the sandbox starts with the server).
+    jobs.spawn("wechat-token", Duration::from_secs(60), move || {
+        if wechat.creds().is_ok_and(|c| !c.sandbox) {
+            if let Err(e) = wechat.refresh_if_due() {
+                log::warn!("wechat token refresh: {e}");
+            }
         }
     });
 }

@@ -5,7 +5,7 @@ use rocket::{get, patch, routes, Route, State};
 use serde::{Deserialize, Serialize};
 
 use super::{Answer, ApiKey, JsonBody};
-use crate::api::files::BaseUrl;
+use crate::api::BaseUrl;
 use crate::db::Db;
 use crate::error::MerchantError;
 use crate::service;

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::body::opt_text;
 use super::{Answer, ApiKey, Paged, Paging, Problem, BASE};
-use crate::api::files::BaseUrl;
+use crate::api::BaseUrl;
 use crate::config::Config;
 use crate::db::{self, upload::Upload, Db};
 use crate::error::{ApiError, MerchantError};

@@ -1,4 +1,5 @@
 //! Rules that span tables or touch more than the database.
 
+pub mod account;
 pub mod site;
 pub mod upload;

@@ -1,8 +1,10 @@
 //! Integration tests: the real app on a loopback port, a fresh SQLite file per test.
 
+mod address;
 mod admin;
 mod contract;
 mod files;
+mod login;
 mod merchant;
 mod site;
 mod storage;

@@ -219,3 +219,22 @@ pub fn assert_code(res: &Value, code: i64) {
     assert_eq!(res["code"], code, "expected code {code}, got {res}");
     assert!(res["msg"].as_str().is_some_and(|m| !m.is_empty()), "msg must be a non-empty string: {res}");
 }
+
+impl TestApp {
+    /// Logs in through WeChat (the sandbox) with a login code; returns (uid, token).
+    pub fn login_wechat(&self, code: &str) -> (i64, String) {
+        let res = self.post("/shop/user/wxapp/authorize", &[("code", code)]);
+        assert_code(&res, 0);
+        (res["data"]["uid"].as_i64().unwrap(), res["data"]["token"].as_str().unwrap().to_string())
+    }
+
+    /// What the WeChat app would hand the mini-program for `data`, sealed with the current session
+    /// of the openid the login `code` stands for.
+    pub fn sandbox_encrypt(&self, code: &str, data: serde_json::Value) -> serde_json::Value {
+        let openid = xiaodian::sandbox::wechat::openid_for(code);
+        self.post_json(
+            "/sandbox/wechat/control/encrypt",
+            &serde_json::json!({ "openid": openid, "data": data }),
+        )
+    }
+}

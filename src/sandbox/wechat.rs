@@ -1,0 +1,243 @@
+//! `/sandbox/wechat/...`: code2Session, access tokens and phone numbers, as WeChat answers them.
+//!
+//! A login code always maps to the same openid (so a test or a developer can log in as "alice"
+//! again); each code2Session hands out a fresh session_key, as WeChat may. Phone codes are single
+//! use; a code holding an 11-digit mainland number (e.g. "phone-13800138000") yields that number.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use base64::Engine;
+use rand::RngCore;
+use rocket::serde::json::Json;
+use rocket::{get, post, routes, Route, State};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::SandboxOn;
+use crate::wechat::{crypto, SANDBOX_APPID, SANDBOX_SECRET};
+
+pub fn routes() -> Vec<Route> {
+    routes![jscode2session, token, stable_token, phone_number, expire_tokens, encrypt]
+}
+
+/// What the simulator remembers (in memory: a restart is like WeChat forgetting sessions).
+#[derive(Default)]
+pub struct SandboxWeChat {
+    session_keys: Mutex<HashMap<String, String>>,
+    tokens: Mutex<HashSet<String>>,
+    used_phone_codes: Mutex<HashSet<String>>,
+    /// Every call the simulator answered: (what, detail) — shown in the console.
+    pub log: Mutex<Vec<(String, String)>>,
+}
+
+fn err(errcode: i64, errmsg: &str) -> Json<Value> {
+    Json(json!({ "errcode": errcode, "errmsg": errmsg }))
+}
+
+fn random_b64(n: usize) -> String {
+    let mut bytes = vec![0u8; n];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The openid a login code stands for (28 characters, like WeChat's).
+pub fn openid_for(code: &str) -> String {
+    let digest = Sha256::digest(format!("{SANDBOX_APPID}:{code}").as_bytes());
+    let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest);
+    format!("o{}", &text[..27])
+}
+
+impl SandboxWeChat {
+    fn note(&self, what: &str, detail: String) {
+        let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+        if log.len() >= 1000 {
+            log.remove(0);
+        }
+        log.push((what.to_string(), detail));
+    }
+
+    fn valid_token(&self, token: &str) -> bool {
+        self.tokens.lock().unwrap_or_else(|p| p.into_inner()).contains(token)
+    }
+
+    fn issue_token(&self) -> String {
+        let token = format!("sandbox-{}", crate::secret::new_token());
+        self.tokens.lock().unwrap_or_else(|p| p.into_inner()).insert(token.clone());
+        token
+    }
+}
+
+fn check_app(appid: Option<&str>, secret: Option<&str>) -> Option<Json<Value>> {
+    if appid != Some(SANDBOX_APPID) {
+        return Some(err(40013, "invalid appid"));
+    }
+    if secret != Some(SANDBOX_SECRET) {
+        return Some(err(40125, "invalid appsecret"));
+    }
+    None
+}
+
+/// GET /sandbox/wechat/sns/jscode2session — code2Session.
+#[get("/sandbox/wechat/sns/jscode2session?<appid>&<secret>&<js_code>&<grant_type>")]
+fn jscode2session(
+    _on: SandboxOn,
+    sb: &State<SandboxWeChat>,
+    appid: Option<&str>,
+    secret: Option<&str>,
+    js_code: Option<&str>,
+    grant_type: Option<&str>,
+) -> Json<Value> {
+    if let Some(e) = check_app(appid, secret) {
+        return e;
+    }
+    if grant_type != Some("authorization_code") {
+        return err(40002, "invalid grant_type");
+    }
+    let code = js_code.unwrap_or("").trim();
+    if code.is_empty() || code.len() > 128 || code.starts_with("invalid") {
+        return err(40029, "invalid code");
+    }
+    let openid = openid_for(code);
+    let session_key = random_b64(16);
+    sb.session_keys.lock().unwrap_or_else(|p| p.into_inner()).insert(openid.clone(), session_key.clone());
+    sb.note("code2Session", format!("code {code} → openid {openid}"));
+    Json(json!({ "openid": openid, "session_key": session_key }))
+}
+
+/// GET /sandbox/wechat/cgi-bin/token — the classic access token.
+#[get("/sandbox/wechat/cgi-bin/token?<grant_type>&<appid>&<secret>")]
+fn token(
+    _on: SandboxOn,
+    sb: &State<SandboxWeChat>,
+    grant_type: Option<&str>,
+    appid: Option<&str>,
+    secret: Option<&str>,
+) -> Json<Value> {
+    if grant_type != Some("client_credential") {
+        return err(40002, "invalid grant_type");
+    }
+    if let Some(e) = check_app(appid, secret) {
+        return e;
+    }
+    Json(json!({ "access_token": sb.issue_token(), "expires_in": 7200 }))
+}
+
+#[derive(Deserialize)]
+struct StableTokenBody {
+    grant_type: Option<String>,
+    appid: Option<String>,
+    secret: Option<String>,
+}
+
+/// POST /sandbox/wechat/cgi-bin/stable_token — the stable access token.
+#[post("/sandbox/wechat/cgi-bin/stable_token", data = "<body>")]
+fn stable_token(_on: SandboxOn, sb: &State<SandboxWeChat>, body: Json<StableTokenBody>) -> Json<Value> {
+    if body.grant_type.as_deref() != Some("client_credential") {
+        return err(40002, "invalid grant_type");
+    }
+    if let Some(e) = check_app(body.appid.as_deref(), body.secret.as_deref()) {
+        return e;
+    }
+    sb.note("stable_token", "a new access token".into());
+    Json(json!({ "access_token": sb.issue_token(), "expires_in": 7200 }))
+}
+
+/// The phone number a sandbox phone code stands for.
+fn phone_for(code: &str) -> String {
+    let digits: String = code.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() == 11 && digits.starts_with('1') {
+        return digits;
+    }
+    let d = Sha256::digest(code.as_bytes());
+    let n = u64::from_be_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]]) % 100_000_000;
+    format!("139{n:08}")
+}
+
+#[derive(Deserialize)]
+struct PhoneBody {
+    code: Option<String>,
+}
+
+/// POST /sandbox/wechat/wxa/business/getuserphonenumber — phone number by code.
+#[post("/sandbox/wechat/wxa/business/getuserphonenumber?<access_token>", data = "<body>")]
+fn phone_number(
+    _on: SandboxOn,
+    sb: &State<SandboxWeChat>,
+    access_token: Option<&str>,
+    body: Json<PhoneBody>,
+) -> Json<Value> {
+    if !sb.valid_token(access_token.unwrap_or("")) {
+        return err(40001, "invalid credential, access_token is invalid or not latest");
+    }
+    let code = body.code.as_deref().unwrap_or("").trim().to_string();
+    if code.is_empty() || code.starts_with("invalid") {
+        return err(40029, "invalid code");
+    }
+    if !sb.used_phone_codes.lock().unwrap_or_else(|p| p.into_inner()).insert(code.clone()) {
+        return err(40029, "invalid code (already used)");
+    }
+    let phone = phone_for(&code);
+    sb.note("getuserphonenumber", format!("code {code} → {phone}"));
+    Json(json!({
+        "errcode": 0, "errmsg": "ok",
+        "phone_info": {
+            "phoneNumber": phone, "purePhoneNumber": phone, "countryCode": "86",
+            "watermark": { "timestamp": crate::db::unix_now(), "appid": SANDBOX_APPID },
+        },
+    }))
+}
+
+/// POST /sandbox/wechat/control/expire-tokens — makes every issued token invalid (tests WeChat's 40001).
+#[post("/sandbox/wechat/control/expire-tokens")]
+fn expire_tokens(_on: SandboxOn, sb: &State<SandboxWeChat>) -> Json<Value> {
+    sb.tokens.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    Json(json!({ "errcode": 0, "errmsg": "ok" }))
+}
+
+#[derive(Deserialize)]
+struct EncryptBody {
+    openid: String,
+    data: Value,
+}
+
+/// POST /sandbox/wechat/control/encrypt — what the WeChat app would hand the mini-program:
+/// `data` plus a watermark, encrypted with the openid's current session_key, and its signature.
+#[post("/sandbox/wechat/control/encrypt", data = "<body>")]
+fn encrypt(_on: SandboxOn, sb: &State<SandboxWeChat>, body: Json<EncryptBody>) -> Json<Value> {
+    let Some(key) = sb.session_keys.lock().unwrap_or_else(|p| p.into_inner()).get(&body.openid).cloned()
+    else {
+        return err(40003, "no session for this openid: log in first");
+    };
+    let mut data = body.data.clone();
+    let raw_data = data.to_string();
+    if let Value::Object(map) = &mut data {
+        map.insert("watermark".into(), json!({ "appid": SANDBOX_APPID, "timestamp": crate::db::unix_now() }));
+    }
+    let mut iv = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut iv);
+    match crypto::encrypt(&key, &iv, data.to_string().as_bytes()) {
+        Ok(encrypted) => Json(json!({
+            "encryptedData": encrypted,
+            "iv": base64::engine::general_purpose::STANDARD.encode(iv),
+            "rawData": raw_data,
+            "signature": crypto::signature(&raw_data, &key),
+        })),
+        Err(e) => err(-1, &e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_map_to_stable_openids_and_phone_codes_to_numbers() {
+        assert_eq!(openid_for("code-alice"), openid_for("code-alice"));
+        assert_ne!(openid_for("code-alice"), openid_for("code-bob"));
+        assert_eq!(openid_for("x").len(), 28);
+        assert_eq!(phone_for("phone-13800138000"), "13800138000");
+        assert_eq!(phone_for("abc").len(), 11);
+    }
+}

@@ -1,0 +1,159 @@
+//! Shopper accounts: WeChat login and registration, tokens, phone binding.
+
+use rusqlite::Connection;
+
+use crate::db::{self, wechat::Account, Db};
+use crate::error::ApiError;
+use crate::secret;
+use crate::wechat::{crypto, Session, WeChat};
+
+/// How long a login token lives.
+pub const TOKEN_DAYS: i64 = 30;
+
+/// What every login method answers (the templates store these four).
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Login {
+    pub token: String,
+    pub uid: i64,
+    pub openid: String,
+    pub mobile: String,
+}
+
+/// What to do when the openid has no account yet.
+#[derive(Debug, Clone, Copy)]
+pub enum IfUnknown {
+    /// Create the account, crediting `referrer` if it is a real shopper.
+    Register { referrer: Option<i64> },
+    /// Answer 10000 (login_wx).
+    Refuse,
+}
+
+/// Issues a new token for `user_id` inside the caller's transaction; returns the token.
+pub fn issue_token(c: &Connection, user_id: i64, now: i64) -> Result<String, ApiError> {
+    let token = secret::new_token();
+    db::user::insert_token(c, &secret::hash_token(&token), user_id, now + TOKEN_DAYS * 86_400, now)?;
+    db::user::touch_login(c, user_id, now)?;
+    Ok(token)
+}
+
+fn valid_referrer(c: &Connection, referrer: Option<i64>) -> Result<Option<i64>, ApiError> {
+    match referrer {
+        Some(r) if db::user::exists(c, r)? => Ok(Some(r)),
+        _ => Ok(None),
+    }
+}
+
+/// Finds or creates the account of a WeChat session and logs it in (one transaction).
+/// `mobile`, when given, is bound to the account (phone-number login).
+pub fn login_session(
+    c: &Connection,
+    appid: &str,
+    s: &Session,
+    if_unknown: IfUnknown,
+    mobile: Option<&str>,
+) -> Result<Login, ApiError> {
+    let now = db::unix_now();
+    let user_id = match db::wechat::by_openid(c, appid, &s.openid)? {
+        Some(a) => {
+            db::wechat::set_session_key(c, a.user_id, &s.session_key, s.unionid.as_deref(), now)?;
+            a.user_id
+        }
+        None => {
+            // A phone login may find the shopper's account by the number first.
+            let existing = match mobile {
+                Some(m) => db::user::by_mobile(c, m)?.map(|u| u.id),
+                None => None,
+            };
+            let user_id = match (existing, if_unknown) {
+                (Some(id), _) => id,
+                (None, IfUnknown::Refuse) => return Err(ApiError::NotRegistered),
+                (None, IfUnknown::Register { referrer }) => {
+                    let referrer = valid_referrer(c, referrer)?;
+                    db::user::create(c, "wxapp", referrer, mobile, now)?
+                }
+            };
+            if db::wechat::by_user(c, user_id)?.is_some() {
+                return Err(ApiError::Taken("该手机号"));
+            }
+            let account = Account {
+                user_id,
+                appid: appid.to_string(),
+                openid: s.openid.clone(),
+                unionid: s.unionid.clone(),
+                session_key: s.session_key.clone(),
+            };
+            db::wechat::insert(c, &account, now)?;
+            user_id
+        }
+    };
+    if let Some(m) = mobile {
+        bind_mobile(c, user_id, m)?;
+    }
+    let user = db::user::by_id(c, user_id)?.ok_or(ApiError::NotFound("用户"))?;
+    if user.status != 0 {
+        return Err(ApiError::Forbidden("账号已被禁用".into()));
+    }
+    let token = issue_token(c, user_id, now)?;
+    Ok(Login { token, uid: user_id, openid: s.openid.clone(), mobile: user.mobile.unwrap_or_default() })
+}
+
+/// Binds a mobile number; refused when another account holds it.
+pub fn bind_mobile(c: &Connection, user_id: i64, mobile: &str) -> Result<(), ApiError> {
+    match db::user::by_mobile(c, mobile)? {
+        Some(other) if other.id != user_id => Err(ApiError::Taken("该手机号")),
+        Some(_) => Ok(()),
+        None => Ok(db::user::set_mobile(c, user_id, mobile)?),
+    }
+}
+
+/// Runs blocking WeChat work off the async executor.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    rocket::tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::Internal(format!("blocking task: {e}")))?
+}
+
+/// code2Session then [`login_session`], off the executor.
+pub async fn wechat_login(
+    db: &Db,
+    wx: &WeChat,
+    code: String,
+    if_unknown: IfUnknown,
+) -> Result<Login, ApiError> {
+    let (db, wx) = (db.clone(), wx.clone());
+    blocking(move || {
+        let session = wx.code2session(&code)?;
+        let appid = wx.creds()?.appid;
+        db.write_sync(|c| login_session(c, &appid, &session, if_unknown, None))
+    })
+    .await
+}
+
+/// Opens encrypted data with a session key, mapping failures to what the shopper should do.
+pub fn open_data(
+    session_key: &str,
+    encrypted: &str,
+    iv: &str,
+    appid: &str,
+) -> Result<serde_json::Value, ApiError> {
+    crypto::decrypt(session_key, encrypted, iv, appid).map_err(|e| match e {
+        crypto::CryptoError::Base64(name) | crypto::CryptoError::Length(name) => {
+            ApiError::invalid(if name == "session_key" { "encryptedData" } else { name }, "格式不正确")
+        }
+        crypto::CryptoError::Decrypt => ApiError::SessionStale,
+        crypto::CryptoError::Watermark => ApiError::invalid("encryptedData", "不属于本小程序"),
+    })
+}
+
+/// The phone number inside decrypted getPhoneNumber data.
+pub fn phone_of(data: &serde_json::Value) -> Result<String, ApiError> {
+    data["purePhoneNumber"]
+        .as_str()
+        .or_else(|| data["phoneNumber"].as_str())
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| ApiError::invalid("encryptedData", "不包含手机号"))
+}

@@ -1,0 +1,293 @@
+//! The WeChat server API over ureq: code2Session, the access token (cached, persisted, refreshed
+//! one at a time), phone numbers by code. Calls block: handlers run them with `spawn_blocking`.
+//!
+//! With no appid configured the shop is in sandbox mode and every call goes, over real HTTP, to
+//! xiaodian's own simulator at `/sandbox/wechat` (src/sandbox).
+
+pub mod crypto;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::config::Config;
+use crate::db::{self, Db};
+use crate::error::ApiError;
+use crate::settings::Settings;
+
+/// The sandbox's own appid and secret (what the simulator accepts).
+pub const SANDBOX_APPID: &str = "wxsandbox00000000";
+pub const SANDBOX_SECRET: &str = "sandbox-secret-not-for-production";
+
+/// A token is refreshed when it has less than this left (WeChat gives 7200 s).
+const REFRESH_AHEAD_SECS: i64 = 600;
+
+/// Who we are to WeChat, and where WeChat is, right now.
+#[derive(Debug, Clone)]
+pub struct Creds {
+    pub appid: String,
+    pub secret: String,
+    pub base: String,
+    pub sandbox: bool,
+}
+
+/// What went wrong talking to WeChat.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum WxError {
+    #[error("WeChat unreachable: {0}")]
+    Transport(String),
+    #[error("WeChat errcode {errcode}: {errmsg}")]
+    Api { errcode: i64, errmsg: String },
+    #[error("WeChat is not configured: {0}")]
+    NotConfigured(&'static str),
+}
+
+impl WxError {
+    fn is_token_error(&self) -> bool {
+        matches!(self, WxError::Api { errcode: 40001 | 40014 | 42001, .. })
+    }
+}
+
+impl From<WxError> for ApiError {
+    fn from(e: WxError) -> Self {
+        match e {
+            WxError::Transport(t) => ApiError::Upstream(format!("微信服务暂时无法访问：{t}")),
+            WxError::Api { errcode: -1, .. } => ApiError::Upstream("微信系统繁忙，请稍后再试".into()),
+            WxError::Api { errcode: 40029 | 40163, .. } => {
+                ApiError::invalid("code", "微信登录凭证无效或已被使用，请重新调用 wx.login")
+            }
+            WxError::Api { errcode: 45011, .. } => ApiError::TooMany,
+            WxError::Api { errcode, errmsg } => {
+                ApiError::Upstream(format!("微信返回错误 {errcode}：{errmsg}"))
+            }
+            WxError::NotConfigured(what) => ApiError::Unsupported(format!("微信未配置：{what}").into()),
+        }
+    }
+}
+
+/// code2Session's answer.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Session {
+    pub openid: String,
+    pub session_key: String,
+    #[serde(default)]
+    pub unionid: Option<String>,
+}
+
+/// A phone number from `getuserphonenumber`.
+#[derive(Debug, Clone)]
+pub struct Phone {
+    pub phone_number: String,
+    pub pure_phone_number: String,
+    pub country_code: String,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    errcode: i64,
+    #[serde(default)]
+    errmsg: String,
+}
+
+/// The WeChat client, shared by handlers and jobs.
+#[derive(Clone)]
+pub struct WeChat {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    agent: ureq::Agent,
+    db: Db,
+    settings: Settings,
+    loopback: String,
+    // Single flight: one token fetch at a time; others wait and reuse its result.
+    token: Mutex<Option<(String, String, i64)>>,
+}
+
+impl WeChat {
+    pub fn new(cfg: &Config, db: Db, settings: Settings) -> WeChat {
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(10)))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        WeChat {
+            inner: Arc::new(Inner {
+                agent,
+                db,
+                settings,
+                loopback: cfg.loopback_url(),
+                token: Mutex::new(None),
+            }),
+        }
+    }
+
+    /// The credentials and base URL in force now (environment > console > sandbox).
+    pub fn creds(&self) -> Result<Creds, WxError> {
+        let snap = self.inner.settings.get();
+        match snap.wechat_appid() {
+            None => Ok(Creds {
+                appid: SANDBOX_APPID.into(),
+                secret: SANDBOX_SECRET.into(),
+                base: snap
+                    .wechat_api_base()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("{}/sandbox/wechat", self.inner.loopback)),
+                sandbox: true,
+            }),
+            Some(appid) => Ok(Creds {
+                appid: appid.to_string(),
+                secret: snap.wechat_secret().ok_or(WxError::NotConfigured("AppSecret"))?.to_string(),
+                base: snap
+                    .wechat_api_base()
+                    .unwrap_or("https://api.weixin.qq.com")
+                    .trim_end_matches('/')
+                    .to_string(),
+                sandbox: false,
+            }),
+        }
+    }
+
+    fn decode<T: DeserializeOwned>(text: &str) -> Result<T, WxError> {
+        let err: ErrorBody = serde_json::from_str(text).map_err(|_| {
+            WxError::Transport(format!("not JSON: {}", text.chars().take(80).collect::<String>()))
+        })?;
+        if err.errcode != 0 {
+            return Err(WxError::Api { errcode: err.errcode, errmsg: err.errmsg });
+        }
+        serde_json::from_str(text).map_err(|e| WxError::Transport(format!("unexpected answer: {e}")))
+    }
+
+    fn get_json<T: DeserializeOwned>(&self, url: &str, query: &[(&str, &str)]) -> Result<T, WxError> {
+        let mut req = self.inner.agent.get(url);
+        for (k, v) in query {
+            req = req.query(*k, *v);
+        }
+        let mut res = req.call().map_err(|e| WxError::Transport(e.to_string()))?;
+        let text = res.body_mut().read_to_string().map_err(|e| WxError::Transport(e.to_string()))?;
+        Self::decode(&text)
+    }
+
+    fn post_json<T: DeserializeOwned>(&self, url: &str, body: &serde_json::Value) -> Result<T, WxError> {
+        let mut res = self
+            .inner
+            .agent
+            .post(url)
+            .header("Content-Type", "application/json")
+            .send(body.to_string())
+            .map_err(|e| WxError::Transport(e.to_string()))?;
+        let text = res.body_mut().read_to_string().map_err(|e| WxError::Transport(e.to_string()))?;
+        Self::decode(&text)
+    }
+
+    /// Exchanges a `wx.login` code for the openid and session_key.
+    pub fn code2session(&self, code: &str) -> Result<Session, WxError> {
+        let c = self.creds()?;
+        self.get_json(
+            &format!("{}/sns/jscode2session", c.base),
+            &[
+                ("appid", &c.appid),
+                ("secret", &c.secret),
+                ("js_code", code),
+                ("grant_type", "authorization_code"),
+            ],
+        )
+    }
+
+    /// A live access token: from memory, else the database, else a new one from WeChat.
+    pub fn access_token(&self) -> Result<String, WxError> {
+        self.token(false)
+    }
+
+    fn token(&self, force: bool) -> Result<String, WxError> {
+        let c = self.creds()?;
+        let now = db::unix_now();
+        let mut slot = self.inner.token.lock().unwrap_or_else(|p| p.into_inner());
+        if !force {
+            if let Some((appid, token, expires)) = slot.as_ref() {
+                if *appid == c.appid && *expires - REFRESH_AHEAD_SECS > now {
+                    return Ok(token.clone());
+                }
+            }
+            let stored = self
+                .inner
+                .db
+                .read_sync(|conn| Ok::<_, ApiError>(db::wechat::token(conn, &c.appid)?))
+                .map_err(|e| WxError::Transport(e.msg()))?;
+            if let Some((token, expires)) = stored.filter(|(_, e)| *e - REFRESH_AHEAD_SECS > now) {
+                *slot = Some((c.appid.clone(), token.clone(), expires));
+                return Ok(token);
+            }
+        }
+        #[derive(Deserialize)]
+        struct TokenBody {
+            access_token: String,
+            expires_in: i64,
+        }
+        // stable_token does not invalidate tokens other tools on the same appid hold.
+        let body = serde_json::json!({
+            "grant_type": "client_credential", "appid": c.appid, "secret": c.secret, "force_refresh": force,
+        });
+        let t: TokenBody = self.post_json(&format!("{}/cgi-bin/stable_token", c.base), &body)?;
+        let expires = now + t.expires_in;
+        let (appid, token) = (c.appid.clone(), t.access_token.clone());
+        self.inner
+            .db
+            .write_sync(|conn| Ok::<_, ApiError>(db::wechat::put_token(conn, &appid, &token, expires)?))
+            .map_err(|e| WxError::Transport(e.msg()))?;
+        *slot = Some((c.appid, t.access_token.clone(), expires));
+        Ok(t.access_token)
+    }
+
+    /// Refreshes the token when it is close to expiry (the job calls this).
+    pub fn refresh_if_due(&self) -> Result<(), WxError> {
+        self.token(false).map(|_| ())
+    }
+
+    /// Calls `path` with the access token; on an expired-token answer refreshes once and retries.
+    pub fn call_with_token<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<T, WxError> {
+        let base = self.creds()?.base;
+        let token = self.token(false)?;
+        match self.post_json(&format!("{base}{path}?access_token={token}"), body) {
+            Err(e) if e.is_token_error() => {
+                let token = self.token(true)?;
+                self.post_json(&format!("{base}{path}?access_token={token}"), body)
+            }
+            other => other,
+        }
+    }
+
+    /// The phone number behind a `getPhoneNumber` button code (single use, 5 minutes).
+    pub fn phone_number(&self, code: &str) -> Result<Phone, WxError> {
+        #[derive(Deserialize)]
+        struct Body {
+            phone_info: Info,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Info {
+            phone_number: String,
+            pure_phone_number: String,
+            // Typed string in the docs, a number in the example: take either.
+            country_code: serde_json::Value,
+        }
+        let b: Body =
+            self.call_with_token("/wxa/business/getuserphonenumber", &serde_json::json!({ "code": code }))?;
+        let country_code = match b.phone_info.country_code {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        };
+        Ok(Phone {
+            phone_number: b.phone_info.phone_number,
+            pure_phone_number: b.phone_info.pure_phone_number,
+            country_code,
+        })
+    }
+}
