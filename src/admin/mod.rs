@@ -13,6 +13,8 @@ mod links;
 mod notices;
 mod page;
 mod shop;
+mod users;
+mod wechat;
 
 use rocket::{Catcher, Route};
 
@@ -36,6 +38,8 @@ pub fn routes() -> Vec<Route> {
     all.extend(links::routes()); // /links
     all.extend(files::routes()); // /files
     all.extend(keys::routes()); // /keys
+    all.extend(wechat::routes()); // /wechat
+    all.extend(users::routes()); // /users
     all
 }
 

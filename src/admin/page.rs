@@ -40,6 +40,8 @@ pub struct NavItem {
 const NAV: &[(&str, &str, &str)] = &[
     ("dashboard", "/admin", "概览"),
     ("shop", "/admin/shop", "店铺设置"),
+    ("wechat", "/admin/wechat", "微信设置"),
+    ("users", "/admin/users", "用户"),
     ("config", "/admin/config", "系统参数"),
     ("banners", "/admin/banners", "轮播图"),
     ("ads", "/admin/ads", "广告位"),

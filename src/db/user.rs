@@ -142,3 +142,47 @@ pub fn update_profile(c: &Connection, id: i64, e: &ProfileEdit) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// Shoppers for the console: search by id, nick, mobile, username or e-mail; optional status; newest first.
+pub fn search(
+    c: &Connection,
+    q: Option<&str>,
+    status: Option<i64>,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<User>, i64)> {
+    let cond =
+        "(?1 IS NULL OR CAST(id AS TEXT) = ?1 OR instr(nick, ?1) > 0 OR instr(coalesce(mobile, ''), ?1) > 0
+                 OR instr(coalesce(username, ''), ?1) > 0 OR instr(coalesce(email, ''), ?1) > 0)
+                AND (?2 IS NULL OR status = ?2)";
+    let total: i64 =
+        c.query_row(&format!("SELECT count(*) FROM users WHERE {cond}"), params![q, status], |r| r.get(0))?;
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE {cond} ORDER BY id DESC LIMIT ?3 OFFSET ?4"
+    ))?;
+    let rows = st.query_map(params![q, status, limit, offset], user)?;
+    Ok((rows.collect::<Result<_>>()?, total))
+}
+
+/// Enables (0) or disables (1) a shopper; disabling also ends every login. False when unknown.
+pub fn set_status(c: &Connection, id: i64, status: i64) -> Result<bool> {
+    let n = c.execute("UPDATE users SET status = ?2 WHERE id = ?1", params![id, status])?;
+    if n == 1 && status != 0 {
+        c.execute("DELETE FROM user_tokens WHERE user_id = ?1", [id])?;
+    }
+    Ok(n == 1)
+}
+
+/// Live logins of a shopper.
+pub fn count_tokens(c: &Connection, id: i64, now: i64) -> Result<i64> {
+    c.query_row(
+        "SELECT count(*) FROM user_tokens WHERE user_id = ?1 AND expires_at > ?2",
+        params![id, now],
+        |r| r.get(0),
+    )
+}
+
+/// Shoppers this one referred.
+pub fn count_referred(c: &Connection, id: i64) -> Result<i64> {
+    c.query_row("SELECT count(*) FROM users WHERE referrer_id = ?1", [id], |r| r.get(0))
+}

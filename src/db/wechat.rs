@@ -78,3 +78,8 @@ pub fn set_session_key(
     )?;
     Ok(())
 }
+
+pub fn delete_tokens(c: &Connection) -> Result<()> {
+    c.execute("DELETE FROM wechat_tokens", [])?;
+    Ok(())
+}

@@ -42,6 +42,26 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), ApiError> {
             Ok(n) if (1..=10_000_000).contains(&n) => Ok(()),
             _ => Err(ApiError::invalid("uploadQuotaMb", "应为 1 到 10000000 之间的整数")),
         },
+        settings::keys::WECHAT_APPID => {
+            let ok = value.is_empty()
+                || (value.starts_with("wx")
+                    && value.len() == 18
+                    && value.bytes().all(|b| b.is_ascii_alphanumeric()));
+            if ok {
+                Ok(())
+            } else {
+                Err(ApiError::invalid("wechatAppid", "应为 wx 开头的 18 位 AppID，留空则使用沙箱"))
+            }
+        }
+        settings::keys::WECHAT_SECRET => check_len("wechatSecret", value, 64),
+        settings::keys::WECHAT_API_BASE => {
+            let ok = value.is_empty() || value.starts_with("https://") || value.starts_with("http://");
+            if ok {
+                check_len("wechatApiBase", value, 200)
+            } else {
+                Err(ApiError::invalid("wechatApiBase", "应以 https:// 或 http:// 开头"))
+            }
+        }
         _ => Err(ApiError::invalid("key", format!("未知的设置项 {key}"))),
     }
 }

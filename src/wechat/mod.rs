@@ -242,6 +242,12 @@ impl WeChat {
         Ok(t.access_token)
     }
 
+    /// Forgets the cached token (after the merchant changes the keys).
+    pub fn forget_token(&self) {
+        *self.inner.token.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        let _ = self.inner.db.write_sync(|c| Ok::<_, ApiError>(db::wechat::delete_tokens(c)?));
+    }
+
     /// Refreshes the token when it is close to expiry (the job calls this).
     pub fn refresh_if_due(&self) -> Result<(), WxError> {
         self.token(false).map(|_| ())

@@ -11,16 +11,16 @@ use crate::support::*;
 const PASSWORD: &str = "test-admin-password";
 
 /// One answer: status, headers that matter here, body text.
-struct Page {
-    status: u16,
-    location: Option<String>,
-    set_cookies: Vec<String>,
-    body: String,
+pub struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub set_cookies: Vec<String>,
+    pub body: String,
 }
 
 impl Page {
     #[track_caller]
-    fn assert_has(&self, text: &str) -> &Self {
+    pub fn assert_has(&self, text: &str) -> &Self {
         assert!(self.body.contains(text), "expected {text:?} in HTTP {} page:\n{}", self.status, self.body);
         self
     }
@@ -37,7 +37,7 @@ impl Page {
 }
 
 /// A browser with its own cookie jar.
-struct Browser<'a> {
+pub struct Browser<'a> {
     app: &'a TestApp,
     agent: ureq::Agent,
     jar: BTreeMap<String, String>,
@@ -56,7 +56,7 @@ impl<'a> Browser<'a> {
     }
 
     /// A signed-in browser.
-    fn staff(app: &'a TestApp) -> Browser<'a> {
+    pub fn staff(app: &'a TestApp) -> Browser<'a> {
         let mut b = Browser::new(app);
         let res = b.login("admin", PASSWORD);
         assert_eq!(res.status, 303, "login failed: {}", res.body);
@@ -84,12 +84,12 @@ impl<'a> Browser<'a> {
         Page { status, location, set_cookies, body: res.body_mut().read_to_string().unwrap() }
     }
 
-    fn get(&mut self, path: &str) -> Page {
+    pub fn get(&mut self, path: &str) -> Page {
         let res = self.agent.get(&self.app.url(path)).header("Cookie", &self.cookie_header()).call().unwrap();
         self.keep(res)
     }
 
-    fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+    pub fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let res = self
             .agent
             .post(&self.app.url(path))
@@ -122,7 +122,7 @@ impl<'a> Browser<'a> {
     }
 
     /// The session's CSRF token, read from a page like a form would carry it.
-    fn csrf(&mut self) -> String {
+    pub fn csrf(&mut self) -> String {
         self.get("/admin/password").csrf()
     }
 }

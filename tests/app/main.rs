@@ -2,6 +2,7 @@
 
 mod address;
 mod admin;
+mod admin_users;
 mod contract;
 mod files;
 mod login;
