@@ -12,6 +12,7 @@ mod links;
 mod notices;
 mod settings;
 mod uploads;
+mod users;
 
 use rocket::http::Status;
 use rocket::request::Request;
@@ -36,6 +37,7 @@ pub fn routes() -> Vec<Route> {
         notices::routes(),       // /notices
         links::routes(),         // /friendly-links
         uploads::routes(),       // /uploads
+        users::routes(),         // /users
     ]
     .concat()
 }

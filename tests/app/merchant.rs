@@ -528,3 +528,27 @@ fn unknown_routes_wrong_methods_and_broken_bodies_answer_json() {
     let body: Value = serde_json::from_slice(&body).expect("JSON, not HTML");
     assert!(body["error"].is_string());
 }
+
+#[test]
+fn users_are_listed_found_and_disabled_through_the_merchant_api() {
+    let app = app_with_key();
+    let m = Merchant::new(&app, KEY);
+    let (uid, token) = app.login_wechat("code-merchant-user");
+    app.post("/shop/user/modify", &[("token", &token), ("nick", "阿梅")]);
+    let list = m.get("/users?search=%E9%98%BF%E6%A2%85");
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert_eq!(list.body["items"][0]["id"], uid);
+    assert_eq!(list.body["items"][0]["disabled"], false);
+    assert_eq!(m.get(&format!("/users/{uid}")).body["nick"], "阿梅");
+    m.get("/users/999999").fails(404, None);
+    m.get("/users?status=odd").fails(422, Some("status"));
+
+    let res = m.json("POST", &format!("/users/{uid}/disable"), &json!({}));
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.body["disabled"], true);
+    assert_code(&app.get("/shop/user/check-token", &[("token", &token)]), 2000);
+    assert_eq!(m.get("/users?status=disabled").body["total"], 1);
+    let res = m.json("POST", &format!("/users/{uid}/enable"), &json!({}));
+    assert_eq!(res.body["disabled"], false);
+    Merchant::with_header(&app, None).get("/users").fails(401, None);
+}
