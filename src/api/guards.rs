@@ -3,7 +3,9 @@
 //! A handler that takes [`Authed`] answers 2000 to anyone without a live token; one that takes
 //! [`MaybeAuthed`] serves both, but an invalid token still answers 2000.
 
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::sync::{Mutex, RwLock};
+use std::time::Instant;
 
 use rocket::data::{self, Data, FromData};
 use rocket::http::Status;
@@ -34,18 +36,72 @@ pub(crate) fn failure(req: &Request<'_>) -> Option<ApiError> {
 /// Resolves a token to a user id: None for no token, 2000 for a dead one or a disabled user.
 async fn resolve(req: &Request<'_>, token: Option<&str>) -> Result<Option<i64>, ApiError> {
     let db = req.rocket().state::<Db>().ok_or_else(|| ApiError::Internal("Db not managed".into()))?;
-    user_for_token(db, token).await
+    resolve_with(db, req.rocket().state::<TokenCache>(), token).await
+}
+
+/// Live tokens seen lately, so a guarded request costs no extra database read. An entry is trusted
+/// for at most [`TOKEN_CACHE_SECS`]; logout and disabling drop entries at once.
+#[derive(Default)]
+pub struct TokenCache {
+    map: RwLock<HashMap<String, (i64, i64, Instant)>>,
+}
+
+/// How long a cached token is trusted before the database is asked again.
+pub const TOKEN_CACHE_SECS: u64 = 30;
+const TOKEN_CACHE_MAX: usize = 100_000;
+
+impl TokenCache {
+    fn get(&self, hash: &str, now: i64) -> Option<i64> {
+        let map = self.map.read().unwrap_or_else(|p| p.into_inner());
+        let (uid, expires, seen) = map.get(hash)?;
+        (*expires > now && seen.elapsed().as_secs() < TOKEN_CACHE_SECS).then_some(*uid)
+    }
+
+    fn put(&self, hash: String, uid: i64, expires: i64) {
+        let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= TOKEN_CACHE_MAX {
+            map.clear();
+        }
+        map.insert(hash, (uid, expires, Instant::now()));
+    }
+
+    /// Drops one token (logout).
+    pub fn forget(&self, hash: &str) {
+        self.map.write().unwrap_or_else(|p| p.into_inner()).remove(hash);
+    }
+
+    /// Drops every token of a shopper (disabled, password changed).
+    pub fn forget_user(&self, uid: i64) {
+        self.map.write().unwrap_or_else(|p| p.into_inner()).retain(|_, (u, _, _)| *u != uid);
+    }
 }
 
 /// Resolves a token outside a guard (multipart uploads carry it as a form field).
 pub async fn user_for_token(db: &Db, token: Option<&str>) -> Result<Option<i64>, ApiError> {
+    resolve_with(db, None, token).await
+}
+
+async fn resolve_with(
+    db: &Db,
+    cache: Option<&TokenCache>,
+    token: Option<&str>,
+) -> Result<Option<i64>, ApiError> {
     let Some(token) = token.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
     let hash = secret::hash_token(token);
-    let found =
-        db.read(move |c| Ok::<_, ApiError>(db::user::user_for_token(c, &hash, db::unix_now())?)).await?;
+    let now = db::unix_now();
+    if let Some(uid) = cache.and_then(|c| c.get(&hash, now)) {
+        return Ok(Some(uid));
+    }
+    let key = hash.clone();
+    let found = db.read(move |c| Ok::<_, ApiError>(db::user::token_owner(c, &key, now)?)).await?;
     match found {
-        Some((id, false)) => Ok(Some(id)),
-        Some((_, true)) => Err(ApiError::Forbidden("账号已被禁用".into())),
+        Some((id, false, expires)) => {
+            if let Some(c) = cache {
+                c.put(hash, id, expires);
+            }
+            Ok(Some(id))
+        }
+        Some((_, true, _)) => Err(ApiError::Forbidden("账号已被禁用".into())),
         None => Err(ApiError::NotLoggedIn),
     }
 }

@@ -2,18 +2,6 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Result};
 
-/// The user a token hash belongs to, if the token is live and the user not disabled.
-/// Returns `Some((user_id, disabled))` for a live token.
-pub fn user_for_token(c: &Connection, token_hash: &str, now: i64) -> Result<Option<(i64, bool)>> {
-    c.query_row(
-        "SELECT u.id, u.status FROM user_tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.token_hash = ?1 AND t.expires_at > ?2",
-        params![token_hash, now],
-        |r| Ok((r.get(0)?, r.get::<_, i64>(1)? != 0)),
-    )
-    .optional()
-}
-
 pub fn insert_user(c: &Connection, nick: &str, now: i64) -> Result<i64> {
     c.execute("INSERT INTO users (nick, date_add) VALUES (?1, ?2)", params![nick, now])?;
     Ok(c.last_insert_rowid())
@@ -185,4 +173,15 @@ pub fn count_tokens(c: &Connection, id: i64, now: i64) -> Result<i64> {
 /// Shoppers this one referred.
 pub fn count_referred(c: &Connection, id: i64) -> Result<i64> {
     c.query_row("SELECT count(*) FROM users WHERE referrer_id = ?1", [id], |r| r.get(0))
+}
+
+/// The owner of a live token: (user id, disabled, expires_at).
+pub fn token_owner(c: &Connection, token_hash: &str, now: i64) -> Result<Option<(i64, bool, i64)>> {
+    c.query_row(
+        "SELECT u.id, u.status, t.expires_at FROM user_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = ?1 AND t.expires_at > ?2",
+        params![token_hash, now],
+        |r| Ok((r.get(0)?, r.get::<_, i64>(1)? != 0, r.get(2)?)),
+    )
+    .optional()
 }

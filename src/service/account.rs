@@ -2,6 +2,7 @@
 
 use rusqlite::Connection;
 
+use crate::api::guards::TokenCache;
 use crate::db::{self, wechat::Account, Db};
 use crate::error::ApiError;
 use crate::secret;
@@ -156,4 +157,19 @@ pub fn phone_of(data: &serde_json::Value) -> Result<String, ApiError> {
         .filter(|p| !p.is_empty())
         .map(str::to_string)
         .ok_or_else(|| ApiError::invalid("encryptedData", "不包含手机号"))
+}
+
+/// Disables (1) or enables (0) a shopper; disabling ends every login at once. False when unknown.
+pub async fn set_status(db: &Db, tokens: &TokenCache, user_id: i64, status: i64) -> Result<bool, ApiError> {
+    let found = db.write(move |c| Ok::<_, ApiError>(db::user::set_status(c, user_id, status)?)).await?;
+    tokens.forget_user(user_id);
+    Ok(found)
+}
+
+/// Revokes one login token (loginout).
+pub async fn logout(db: &Db, tokens: &TokenCache, token: &str) -> Result<(), ApiError> {
+    let hash = secret::hash_token(token);
+    tokens.forget(&hash);
+    db.write(move |c| Ok::<_, ApiError>(db::user::delete_token(c, &hash)?)).await?;
+    Ok(())
 }
