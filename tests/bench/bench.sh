@@ -43,4 +43,13 @@ run healthz "$BASE/healthz"
 run banners "$BASE/shop/banner/list?type=index"
 run queryConfigBatch "$BASE/shop/config/values?keys=mallName,wxpay_api_url,order_pay_user_balance,needIdCheck,needBindMobile,zt_open_hx"
 run province "$BASE/common/region/v2/province"
+# Issue 3: the cost of the token guard, and sandbox logins per second.
+TOKEN=$(curl -s -X POST "$BASE/shop/user/wxapp/authorize" -d code=bench-token | python3 -c 'import json,sys;print(json.load(sys.stdin)["data"]["token"])')
+curl -s -X POST "$BASE/shop/user/modify" -d "token=$TOKEN&nick=bench" >/dev/null
+run "notice detail (public)" "$BASE/shop/notice/detail?id=1"
+run "userDetail (token)" "$BASE/shop/user/detail?token=$TOKEN"
+run "check-token (token)" "$BASE/shop/user/check-token?token=$TOKEN"
+run "vipLevel (public)" "$BASE/shop/config/vipLevel"
+out=$(wrk -t2 -c32 -d"${SECS}s" --latency -s tests/bench/authorize.lua "$BASE/shop/user/wxapp/authorize" 2>&1)
+printf '%-22s %10s req/s   p99 %s\n' "authorize (sandbox)" "$(awk '/Requests\/sec/{print $2}' <<<"$out")" "$(awk '$1=="99%"{print $2}' <<<"$out")"
 echo "RSS after load: $(( $(awk '/VmRSS/{print $2}' /proc/$PID/status) / 1024 )) MB"
