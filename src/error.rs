@@ -46,6 +46,9 @@ pub enum ApiError {
     /// A body or file is larger than allowed.
     #[error("{what}太大，最大允许 {limit}")]
     TooLarge { what: &'static str, limit: String },
+    /// The shop's file store is full.
+    #[error("文件空间已满（上限 {limit}），请在后台删除不用的文件或提高上限")]
+    QuotaFull { limit: String },
     /// A file type we do not accept.
     #[error("不支持的文件类型：{0}")]
     BadFileType(String),
@@ -79,7 +82,7 @@ impl ApiError {
             ApiError::NotFound(_) | ApiError::UnknownPath(_) => 404,
             ApiError::WrongMethod { .. } => 405,
             ApiError::WrongShop { .. } => 406,
-            ApiError::TooLarge { .. } => 413,
+            ApiError::TooLarge { .. } | ApiError::QuotaFull { .. } => 413,
             ApiError::BadFileType(_) => 415,
             ApiError::TooMany => 429,
             ApiError::Internal(_) => 500,

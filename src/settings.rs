@@ -36,6 +36,9 @@ pub mod keys {
     pub const UPLOAD_QUOTA_MB: &str = "uploadQuotaMb";
 }
 
+/// The file store's default size limit.
+pub const DEFAULT_UPLOAD_QUOTA_MB: i64 = 10 * 1024;
+
 /// Checks a subDomain: 1–32 of a-z, 0-9, '-' and '_', not a reserved name.
 pub fn validate_subdomain(s: &str) -> Result<(), &'static str> {
     if s.is_empty() || s.len() > 32 {
@@ -98,7 +101,9 @@ impl Snapshot {
 
     /// How much the file store may hold (default 10 GiB).
     pub fn upload_quota_bytes(&self) -> i64 {
-        self.get(keys::UPLOAD_QUOTA_MB).and_then(|v| v.parse::<i64>().ok()).unwrap_or(10 * 1024) * 1024 * 1024
+        self.get(keys::UPLOAD_QUOTA_MB).and_then(|v| v.parse::<i64>().ok()).unwrap_or(DEFAULT_UPLOAD_QUOTA_MB)
+            * 1024
+            * 1024
     }
 }
 

@@ -73,6 +73,9 @@ impl From<ApiError> for Problem {
                 field: Some("file".into()),
                 ..Problem::new(Status::PayloadTooLarge, format!("file: larger than the {limit} limit"))
             },
+            ApiError::QuotaFull { limit } => {
+                Problem::new(Status::InsufficientStorage, format!("the file store is full (limit {limit})"))
+            }
             other => MerchantError::from(other).into(),
         }
     }

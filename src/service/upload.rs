@@ -100,7 +100,17 @@ pub fn store(
         expires_at: expire_hours.map(|h| now.unix_timestamp() + h * 3600),
         date_add: now.unix_timestamp(),
     };
-    let inserted = db.write_sync(|c| Ok::<_, ApiError>(db::upload::insert(c, &row)?));
+    // The quota is checked in the same transaction as the insert, so racing uploads cannot overshoot it.
+    let inserted = db.write_sync(|c| {
+        let (_, used) = db::site::upload_totals(c)?;
+        let quota_mb = db::settings::get_setting(c, crate::settings::keys::UPLOAD_QUOTA_MB)?
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(crate::settings::DEFAULT_UPLOAD_QUOTA_MB);
+        if used + row.size > quota_mb * 1024 * 1024 {
+            return Err(ApiError::QuotaFull { limit: limit_text((quota_mb * 1024 * 1024) as u64) });
+        }
+        Ok(db::upload::insert(c, &row)?)
+    });
     match inserted {
         Ok(id) => Ok(Stored {
             id,

@@ -125,3 +125,22 @@ fn the_cleanup_job_removes_expired_uploads() {
     let rows: i64 = app.query(|c| c.query_row("SELECT count(*) FROM uploads", [], |r| r.get(0)));
     assert_eq!(rows, 1);
 }
+
+#[test]
+fn the_file_store_quota_is_kept_and_nothing_is_left_behind() {
+    let app = TestApp::new();
+    app.db
+        .write_sync(|c| {
+            xiaodian::db::settings::set_setting(c, "uploadQuotaMb", "1")?;
+            Ok::<_, xiaodian::error::ApiError>(())
+        })
+        .unwrap();
+    let big = [tiny_png(), vec![0u8; 700 * 1024]].concat();
+    assert_code(&app.upload("/shop/dfs/upload/file", "upfile", "a.png", &big, &[]), 0);
+    let res = app.upload("/shop/dfs/upload/file", "upfile", "b.png", &big, &[]);
+    assert_code(&res, 413);
+    assert!(res["msg"].as_str().unwrap().contains("文件空间已满"));
+    let rows: i64 = app.query(|c| c.query_row("SELECT count(*) FROM uploads", [], |r| r.get(0)));
+    assert_eq!(rows, 1);
+    assert_eq!(walk(&app.dir.path().join("uploads")).len(), 1, "the refused file was removed");
+}
