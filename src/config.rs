@@ -22,6 +22,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "XIAODIAN_UPLOAD_MAX_MB",
     "XIAODIAN_FETCH_ALLOW_PRIVATE",
     "XIAODIAN_WORKERS",
+    "XIAODIAN_IP_HEADER",
     "XIAODIAN_WECHAT_APPID",
     "XIAODIAN_WECHAT_SECRET",
     "XIAODIAN_WECHAT_API_BASE",
@@ -54,6 +55,9 @@ pub struct Config {
     pub jobs: bool,
     /// Rocket async worker threads.
     pub workers: usize,
+    /// The header a trusted reverse proxy puts the client address in (e.g. X-Real-IP); None when
+    /// xiaodian faces clients directly, so a client cannot pick its own address for rate limits.
+    pub ip_header: Option<String>,
     /// WeChat keys from the environment (they win over the console's).
     pub wechat: crate::settings::WechatEnv,
     /// Variables that looked like ours but are not known: warned about at start-up.
@@ -113,6 +117,7 @@ impl Config {
             demo: false,
             jobs: true,
             workers: 4,
+            ip_header: None,
             wechat: crate::settings::WechatEnv::default(),
             unknown_env: Vec::new(),
         }
@@ -201,6 +206,7 @@ impl Config {
                     self.upload_max_bytes = mb * 1024 * 1024;
                 }
                 "XIAODIAN_FETCH_ALLOW_PRIVATE" => self.fetch_allow_private = v == "1" || v == "true",
+                "XIAODIAN_IP_HEADER" => self.ip_header = Some(v.to_string()).filter(|v| !v.is_empty()),
                 "XIAODIAN_WECHAT_APPID" => self.wechat.appid = Some(v.to_string()).filter(|v| !v.is_empty()),
                 "XIAODIAN_WECHAT_SECRET" => {
                     self.wechat.secret = Some(v.to_string()).filter(|v| !v.is_empty())

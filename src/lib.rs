@@ -149,6 +149,13 @@ fn figment(cfg: &Config) -> Figment {
         .merge(("temp_dir", cfg.data_dir.join("tmp")))
         .merge(("limits", limits))
         .merge(("shutdown.grace", 5))
+        // Rocket trusts X-Real-IP by default; only a configured proxy header may name the client.
+        .merge((
+            "ip_header",
+            cfg.ip_header
+                .clone()
+                .map_or(rocket::figment::value::Value::from(false), rocket::figment::value::Value::from),
+        ))
         .merge(("shutdown.mercy", 5))
 }
 

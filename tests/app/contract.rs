@@ -187,3 +187,19 @@ fn healthz_answers_and_the_sdk_is_served() {
     let on_disk = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/static/sdk/xiaodian.js")).unwrap();
     assert_eq!(body, on_disk);
 }
+
+#[test]
+fn client_address_headers_are_trusted_only_when_a_proxy_header_is_configured() {
+    let rt = rocket::tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let ip_header = |header: Option<&str>| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cfg = xiaodian::config::Config::for_tests(dir.path());
+        cfg.ip_header = header.map(str::to_string);
+        let (rocket, _) = xiaodian::build(cfg).unwrap();
+        rt.block_on(async {
+            rocket.ignite().await.unwrap().config().ip_header.as_ref().map(|h| h.to_string())
+        })
+    };
+    assert_eq!(ip_header(None), None);
+    assert_eq!(ip_header(Some("X-Forwarded-For")).as_deref(), Some("X-Forwarded-For"));
+}
