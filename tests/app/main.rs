@@ -2,11 +2,15 @@
 
 mod address;
 mod admin;
+mod attention;
 mod contract;
 mod files;
+mod friends;
 mod login;
 mod merchant;
+mod messages;
 mod site;
 mod storage;
 mod support;
 mod tools;
+mod verify;
