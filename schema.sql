@@ -202,3 +202,52 @@ CREATE TABLE shipping_addresses (
 CREATE INDEX shipping_addresses_user ON shipping_addresses(user_id, id);
 -- At most one default per shopper, even if a code path forgot to clear the old one.
 CREATE UNIQUE INDEX shipping_addresses_default ON shipping_addresses(user_id) WHERE is_default = 1;
+
+-- social: friends, follows, inbox messages
+-- Friendship is mutual: adding writes both directions, so each shopper's list is one index range.
+CREATE TABLE user_friends (
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    friend_id   INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    date_add    INTEGER NOT NULL,
+    PRIMARY KEY (user_id, friend_id),
+    CHECK (user_id <> friend_id)
+) STRICT, WITHOUT ROWID;
+
+-- Follows are one-way; the primary key makes a repeated follow a no-op, and the second index
+-- serves "who follows me" and its count.
+CREATE TABLE user_follows (
+    follower_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    followee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    date_add    INTEGER NOT NULL,
+    PRIMARY KEY (follower_id, followee_id),
+    CHECK (follower_id <> followee_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX user_follows_followee ON user_follows(followee_id, follower_id);
+
+-- What the console sent (to one shopper or to all): the merchant's record of it.
+CREATE TABLE message_sends (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER REFERENCES users(id) ON DELETE SET NULL, -- NULL with to_all = 1
+    to_all      INTEGER NOT NULL DEFAULT 0 CHECK (to_all IN (0, 1)),
+    kind        TEXT NOT NULL DEFAULT '',
+    title       TEXT NOT NULL,
+    content     TEXT NOT NULL DEFAULT '',
+    recipients  INTEGER NOT NULL,                 -- how many inboxes it reached when sent
+    sent_by     TEXT NOT NULL DEFAULT '',         -- the console account
+    date_add    INTEGER NOT NULL
+) STRICT;
+
+-- A shopper's inbox: one row per recipient, so read and deleted are each shopper's own.
+CREATE TABLE user_messages (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL DEFAULT '',         -- the client's `type`: order, system, shop...
+    title       TEXT NOT NULL,
+    content     TEXT NOT NULL DEFAULT '',
+    send_id     INTEGER REFERENCES message_sends(id) ON DELETE SET NULL, -- NULL: sent by a feature
+    is_read     INTEGER NOT NULL DEFAULT 0 CHECK (is_read IN (0, 1)),
+    date_add    INTEGER NOT NULL,
+    date_read   INTEGER
+) STRICT;
+CREATE INDEX user_messages_inbox ON user_messages(user_id, id);
+CREATE INDEX user_messages_send ON user_messages(send_id, is_read) WHERE send_id IS NOT NULL;

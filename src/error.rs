@@ -70,6 +70,13 @@ pub enum ApiError {
     /// A bug or I/O failure: details go to the log only.
     #[error("系统错误，请稍后再试")]
     Internal(String),
+    /// A yes/no check answered "no" (code -1: the client's check methods answer 0 for yes, -1
+    /// for no); the message says what is not so ("未关注").
+    #[error("{0}")]
+    CheckedNo(&'static str),
+    /// Code 700 with a message saying what was not found (checkReferrer: "邀请码错误").
+    #[error("{0}")]
+    NoData(&'static str),
 }
 
 impl ApiError {
@@ -94,6 +101,8 @@ impl ApiError {
             ApiError::SessionStale => 2001,
             ApiError::NotRegistered => 10000,
             ApiError::Taken(_) => 409,
+            ApiError::CheckedNo(_) => -1,
+            ApiError::NoData(_) => 700,
         }
     }
 

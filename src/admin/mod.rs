@@ -10,6 +10,7 @@ mod files;
 mod images;
 mod keys;
 mod links;
+mod messages;
 mod notices;
 mod page;
 mod shop;
@@ -36,6 +37,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(ads::routes()); // /ads
     all.extend(notices::routes()); // /notices
     all.extend(links::routes()); // /links
+    all.extend(messages::routes()); // /messages
     all.extend(files::routes()); // /files
     all.extend(keys::routes()); // /keys
     all.extend(wechat::routes()); // /wechat

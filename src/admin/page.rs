@@ -46,6 +46,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("banners", "/admin/banners", "轮播图"),
     ("ads", "/admin/ads", "广告位"),
     ("notices", "/admin/notices", "公告"),
+    ("messages", "/admin/messages", "站内消息"),
     ("links", "/admin/links", "友情链接"),
     ("files", "/admin/files", "文件"),
     ("keys", "/admin/keys", "API 密钥"),

@@ -4,15 +4,19 @@
 //! `/{subDomain}/...` to it, so the subDomain can change at run time without re-mounting.
 
 pub mod address;
+pub mod attention;
 pub mod config;
 pub mod files;
+pub mod friend;
 pub mod guards;
 pub mod json;
+pub mod message;
 pub mod params;
 pub mod region;
 pub mod site;
 pub mod tools;
 pub mod user;
+pub mod verify;
 
 use std::sync::Arc;
 
@@ -133,6 +137,10 @@ pub fn shop_routes() -> Vec<Route> {
         tools::routes(),
         address::routes(),
         user::routes(),
+        friend::routes(),
+        message::routes(),
+        attention::routes(),
+        verify::routes(),
     ]
     .concat()
 }

@@ -5,7 +5,10 @@
 
 pub mod address;
 pub mod admin;
+pub mod follow;
+pub mod friend;
 pub mod json;
+pub mod message;
 pub mod migrate;
 pub mod settings;
 pub mod site;

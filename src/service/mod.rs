@@ -1,5 +1,7 @@
 //! Rules that span tables or touch more than the database.
 
 pub mod account;
+pub mod message;
 pub mod site;
+pub mod social;
 pub mod upload;

@@ -3,11 +3,15 @@
 mod address;
 mod admin;
 mod admin_users;
+mod attention;
 mod contract;
 mod files;
+mod friends;
 mod login;
 mod merchant;
+mod messages;
 mod site;
 mod storage;
 mod support;
 mod tools;
+mod verify;
