@@ -1,13 +1,11 @@
 //! Inbox messages: sent by features through service::message::send and by the console's
 //! 「站内消息」 page; listed newest first, read and deleted only by their owner.
 
-use std::collections::BTreeMap;
-use std::time::Duration;
-
 use serde_json::Value;
 use xiaodian::error::ApiError;
 use xiaodian::service::message;
 
+use crate::admin::Browser;
 use crate::support::*;
 
 const LIST: &str = "/shop/user/message/list";
@@ -131,61 +129,22 @@ fn the_send_function_checks_its_input_and_its_shopper() {
     assert!(try_send(uid, "好", "").is_ok(), "the kind may be empty");
 }
 
-/// A signed-in console browser with its own cookie jar (redirects are not followed).
-struct Console<'a> {
-    app: &'a TestApp,
-    agent: ureq::Agent,
-    jar: BTreeMap<String, String>,
-}
+/// A signed-in console browser (the console tests' one), answering (status, body).
+struct Console<'a>(Browser<'a>);
 
 impl<'a> Console<'a> {
     fn signed_in(app: &'a TestApp) -> Console<'a> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .max_redirects_will_error(false)
-            .timeout_global(Some(Duration::from_secs(30)))
-            .build()
-            .into();
-        let mut b = Console { app, agent, jar: BTreeMap::new() };
-        let csrf = csrf_of(&b.get("/admin/login").1);
-        let form =
-            [("username", "admin"), ("password", "test-admin-password"), ("csrf", &csrf), ("next", "/admin")];
-        assert_eq!(b.post("/admin/login", &form).0, 303);
-        b
-    }
-
-    fn keep(&mut self, mut res: ureq::http::Response<ureq::Body>) -> (u16, String) {
-        for c in res.headers().get_all("set-cookie") {
-            let c = c.to_str().unwrap();
-            let (name, rest) = c.split_once('=').unwrap();
-            let value = rest.split(';').next().unwrap();
-            if value.is_empty() || c.contains("Max-Age=0") {
-                self.jar.remove(name);
-            } else {
-                self.jar.insert(name.to_string(), value.to_string());
-            }
-        }
-        (res.status().as_u16(), res.body_mut().read_to_string().unwrap())
-    }
-
-    fn cookies(&self) -> String {
-        self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        Console(Browser::staff(app))
     }
 
     fn get(&mut self, path: &str) -> (u16, String) {
-        let res = self.agent.get(&self.app.url(path)).header("Cookie", &self.cookies()).call().unwrap();
-        self.keep(res)
+        let page = self.0.get(path);
+        (page.status, page.body)
     }
 
     fn post(&mut self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
-        let res = self
-            .agent
-            .post(&self.app.url(path))
-            .header("Cookie", &self.cookies())
-            .send_form(form.iter().copied())
-            .unwrap();
-        self.keep(res)
+        let page = self.0.post(path, form);
+        (page.status, page.body)
     }
 
     /// Sends the form on /admin/messages/new as a person would.
