@@ -1,7 +1,8 @@
 //! `/sandbox/wechat/...`: code2Session, access tokens and phone numbers, as WeChat answers them.
 //!
 //! A login code always maps to the same openid (so a test or a developer can log in as "alice"
-//! again); each code2Session hands out a fresh session_key, as WeChat may. Phone codes are single
+//! again; "alice#2" is another wx.login of Alice); each code2Session hands out a fresh session_key,
+//! as WeChat may. Phone codes are single
 //! use; a code holding an 11-digit mainland number (e.g. "phone-13800138000") yields that number.
 
 use std::collections::{HashMap, HashSet};
@@ -42,9 +43,11 @@ fn random_b64(n: usize) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// The openid a login code stands for (28 characters, like WeChat's).
+/// The openid a login code stands for (28 characters, like WeChat's). What follows a `#` is
+/// ignored, so "alice#2" is a second wx.login of the same shopper.
 pub fn openid_for(code: &str) -> String {
-    let digest = Sha256::digest(format!("{SANDBOX_APPID}:{code}").as_bytes());
+    let who = code.split('#').next().unwrap_or(code);
+    let digest = Sha256::digest(format!("{SANDBOX_APPID}:{who}").as_bytes());
     let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest);
     format!("o{}", &text[..27])
 }

@@ -6,8 +6,9 @@
 
 pub mod crypto;
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -105,7 +106,16 @@ struct Inner {
     loopback: String,
     // Single flight: one token fetch at a time; others wait and reuse its result.
     token: Mutex<Option<(String, String, i64)>>,
+    // A login code is good for one code2Session: concurrent or repeated logins with the same code
+    // (double taps, retries) share the first answer instead of getting 40163 from WeChat.
+    codes: Mutex<HashMap<String, (Instant, SessionCell)>>,
 }
+
+/// One code2Session answer, computed once and shared by everyone who asked with the same code.
+type SessionCell = Arc<OnceLock<Result<Session, WxError>>>;
+
+/// How long the answer for a login code is reused.
+const CODE_REUSE: Duration = Duration::from_secs(10);
 
 impl WeChat {
     pub fn new(cfg: &Config, db: Db, settings: Settings) -> WeChat {
@@ -121,6 +131,7 @@ impl WeChat {
                 settings,
                 loopback: cfg.loopback_url(),
                 token: Mutex::new(None),
+                codes: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -183,8 +194,26 @@ impl WeChat {
         Self::decode(&text)
     }
 
-    /// Exchanges a `wx.login` code for the openid and session_key.
+    /// Exchanges a `wx.login` code for the openid and session_key (once per code, see `codes`).
     pub fn code2session(&self, code: &str) -> Result<Session, WxError> {
+        let cell = {
+            let mut codes = self.inner.codes.lock().unwrap_or_else(|p| p.into_inner());
+            codes.retain(|_, (at, _)| at.elapsed() < CODE_REUSE);
+            codes
+                .entry(code.to_string())
+                .or_insert_with(|| (Instant::now(), Arc::new(OnceLock::new())))
+                .1
+                .clone()
+        };
+        let answer = cell.get_or_init(|| self.fetch_session(code)).clone();
+        if answer.is_err() {
+            // A failure (WeChat busy, network) may be retried with the same code.
+            self.inner.codes.lock().unwrap_or_else(|p| p.into_inner()).remove(code);
+        }
+        answer
+    }
+
+    fn fetch_session(&self, code: &str) -> Result<Session, WxError> {
         let c = self.creds()?;
         self.get_json(
             &format!("{}/sns/jscode2session", c.base),

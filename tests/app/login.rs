@@ -100,19 +100,27 @@ fn a_referrer_that_is_not_a_shopper_is_ignored() {
 #[test]
 fn encrypted_data_is_decrypted_with_the_watermark_checked_and_tampering_refused() {
     let app = TestApp::new();
-    app.login_wechat("code-hank");
+    app.login_wechat("code-hank#1");
     let sealed = app.sandbox_encrypt("code-hank", json!({"stepInfoList": [{"timestamp": 1, "step": 100}]}));
-    // decode takes a code: the next login of the same user gets a new session key, so seal again.
-    let res = app.post(
-        "/shop/user/wxapp/decode/encryptedData",
-        &[
-            ("code", "code-hank"),
-            ("encryptedData", sealed["encryptedData"].as_str().unwrap()),
-            ("iv", sealed["iv"].as_str().unwrap()),
-        ],
-    );
-    assert_code(&res, 2001);
-    let (_, token) = app.login_wechat("code-hank");
+    let decode = |code: &str| {
+        app.post(
+            "/shop/user/wxapp/decode/encryptedData",
+            &[
+                ("code", code),
+                ("encryptedData", sealed["encryptedData"].as_str().unwrap()),
+                ("iv", sealed["iv"].as_str().unwrap()),
+            ],
+        )
+    };
+    // The same login code within seconds is one code2Session: the data opens.
+    let res = decode("code-hank#1");
+    assert_code(&res, 0);
+    assert_eq!(res["data"]["stepInfoList"][0]["step"], 100);
+    assert!(res["data"]["watermark"].is_null(), "the watermark is checked, not answered");
+    // A new wx.login replaces the session key: data sealed before it no longer opens (2001).
+    assert_code(&decode("code-hank#2"), 2001);
+
+    let (_, token) = app.login_wechat("code-hank#3");
     let sealed = app.sandbox_encrypt(
         "code-hank",
         json!({"phoneNumber": "13800000001", "purePhoneNumber": "13800000001", "countryCode": "86"}),
@@ -129,16 +137,16 @@ fn encrypted_data_is_decrypted_with_the_watermark_checked_and_tampering_refused(
     assert_eq!(res["data"]["mobile"], "13800000001");
     assert_eq!(app.get("/shop/user/detail", &[("token", &token)])["data"]["base"]["mobile"], "13800000001");
 
-    for (data, iv, code) in [
-        ("%%%", "AAAAAAAAAAAAAAAAAAAAAA==", 300),
-        ("AAAA", "AAAAAAAAAAAAAAAAAAAAAA==", 300),
-        (sealed["encryptedData"].as_str().unwrap(), "AAAA", 300),
+    for (data, iv) in [
+        ("%%%", "AAAAAAAAAAAAAAAAAAAAAA=="),
+        ("AAAA", "AAAAAAAAAAAAAAAAAAAAAA=="),
+        (sealed["encryptedData"].as_str().unwrap(), "AAAA"),
     ] {
         let res = app
             .post("/shop/user/wxapp/bindMobile", &[("token", &token), ("encryptedData", data), ("iv", iv)]);
-        assert_code(&res, code);
+        assert_code(&res, 300);
     }
-    // A ciphertext opened with another key: the session key is stale → log in again (2001).
+    // A ciphertext that does not open with the session key: stale key → log in again (2001).
     let other = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
     let res = app.post(
         "/shop/user/wxapp/bindMobile",
@@ -150,43 +158,43 @@ fn encrypted_data_is_decrypted_with_the_watermark_checked_and_tampering_refused(
 #[test]
 fn phone_login_registers_with_the_number_when_asked_to() {
     let app = TestApp::new();
-    // The mini-program logs in (wx.login) first, then the shopper taps the phone button.
-    app.post("/shop/user/wxapp/login", &[("code", "code-ivy")]);
-    let sealed = app.sandbox_encrypt(
-        "code-ivy",
-        json!({"phoneNumber": "13900000002", "purePhoneNumber": "13900000002", "countryCode": "86"}),
-    );
-    let args = |auto: &'static str| {
-        vec![
-            ("code", "code-ivy".to_string()),
-            ("encryptedData", sealed["encryptedData"].as_str().unwrap().to_string()),
-            ("iv", sealed["iv"].as_str().unwrap().to_string()),
-            ("autoReg", auto.to_string()),
-        ]
+    // The mini-program calls wx.login, then the shopper taps the phone button.
+    let sealed = {
+        app.post("/shop/user/wxapp/login", &[("code", "code-ivy#1")]);
+        app.sandbox_encrypt(
+            "code-ivy",
+            json!({"phoneNumber": "13900000002", "purePhoneNumber": "13900000002", "countryCode": "86"}),
+        )
     };
-    let refused = args("false");
-    let refused: Vec<(&str, &str)> = refused.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    // code2Session in the login call hands out a new key, so this data no longer opens: 2001.
-    assert_code(&app.post("/shop/user/wxapp/login/mobile", &refused), 2001);
-
-    // The V3 form uses the phone button's code instead.
-    let res = app.post(
-        "/shop/user/wxapp/login/mobile/v2",
-        &[("code", "code-ivy"), ("codeMobile", "phone-13900000002")],
-    );
-    assert_code(&res, 10000);
-    let res = app.post(
-        "/shop/user/wxapp/login/mobile/v2",
-        &[("code", "code-ivy"), ("codeMobile", "phone-13900000002b"), ("autoReg", "true")],
-    );
+    let login = |auto: &str| {
+        app.post(
+            "/shop/user/wxapp/login/mobile",
+            &[
+                ("code", "code-ivy#1"),
+                ("encryptedData", sealed["encryptedData"].as_str().unwrap()),
+                ("iv", sealed["iv"].as_str().unwrap()),
+                ("autoReg", auto),
+            ],
+        )
+    };
+    assert_code(&login("false"), 10000);
+    let res = login("true");
     assert_code(&res, 0);
     assert_eq!(res["data"]["mobile"], "13900000002");
+
+    // The V3 form takes the phone button's code instead.
+    let v3 = |phone_code: &str, auto: &str| {
+        app.post(
+            "/shop/user/wxapp/login/mobile/v2",
+            &[("code", "code-june"), ("codeMobile", phone_code), ("autoReg", auto)],
+        )
+    };
+    assert_code(&v3("pa-13900000003", "false"), 10000);
+    let res = v3("pb-13900000003", "true");
+    assert_code(&res, 0);
+    assert_eq!(res["data"]["mobile"], "13900000003");
     // Phone codes are single use, as on WeChat.
-    let res = app.post(
-        "/shop/user/wxapp/login/mobile/v2",
-        &[("code", "code-ivy"), ("codeMobile", "phone-13900000002b"), ("autoReg", "true")],
-    );
-    assert_code(&res, 300);
+    assert_code(&v3("pb-13900000003", "true"), 300);
 }
 
 #[test]
@@ -258,4 +266,24 @@ fn the_sandbox_is_off_once_a_real_appid_is_set() {
     assert_eq!(status, 404);
     // WeChat unreachable: a clear 502, not a hang or a panic.
     assert_code(&app.post("/shop/user/wxapp/authorize", &[("code", "code-x")]), 502);
+}
+
+#[test]
+fn concurrent_logins_with_one_code_make_one_shopper_and_all_succeed() {
+    let app = TestApp::new();
+    let uids: Vec<i64> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                s.spawn(|| {
+                    let res = app.post("/shop/user/wxapp/authorize", &[("code", "code-double-tap")]);
+                    assert_code(&res, 0);
+                    res["data"]["uid"].as_i64().unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(uids.windows(2).all(|w| w[0] == w[1]), "{uids:?}");
+    let users: i64 = app.query(|c| c.query_row("SELECT count(*) FROM users", [], |r| r.get(0)));
+    assert_eq!(users, 1);
 }
