@@ -67,6 +67,15 @@ pub enum ApiError {
     /// A bug or I/O failure: details go to the log only.
     #[error("系统错误，请稍后再试")]
     Internal(String),
+    /// An SMS or e-mail verification code was wrong, used, expired or never sent (the message says which).
+    #[error("{0}")]
+    CodeWrong(Cow<'static, str>),
+    /// Wrong account or password: the same answer whether the account exists or not.
+    #[error("账号或密码错误")]
+    BadLogin,
+    /// A rate limit with the wait spelled out ("请 45 秒后再试").
+    #[error("{0}")]
+    RateLimited(String),
 }
 
 impl ApiError {
@@ -91,6 +100,9 @@ impl ApiError {
             ApiError::SessionStale => 2001,
             ApiError::NotRegistered => 10000,
             ApiError::Taken(_) => 409,
+            ApiError::CodeWrong(_) => 302,
+            ApiError::BadLogin => 401,
+            ApiError::RateLimited(_) => 429,
         }
     }
 

@@ -4,6 +4,7 @@ mod ads;
 mod assets;
 mod auth;
 mod banners;
+mod codes;
 mod config_values;
 mod dashboard;
 mod files;
@@ -36,6 +37,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(links::routes()); // /links
     all.extend(files::routes()); // /files
     all.extend(keys::routes()); // /keys
+    all.extend(codes::routes()); // /codes
     all
 }
 

@@ -46,6 +46,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("notices", "/admin/notices", "公告"),
     ("links", "/admin/links", "友情链接"),
     ("files", "/admin/files", "文件"),
+    ("codes", "/admin/codes", "验证码发件箱"),
     ("keys", "/admin/keys", "API 密钥"),
     ("password", "/admin/password", "修改密码"),
 ];

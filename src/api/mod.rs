@@ -4,6 +4,7 @@
 //! `/{subDomain}/...` to it, so the subDomain can change at run time without re-mounting.
 
 pub mod address;
+pub mod codes;
 pub mod config;
 pub mod files;
 pub mod guards;
@@ -13,6 +14,7 @@ pub mod region;
 pub mod site;
 pub mod tools;
 pub mod user;
+pub mod user_password;
 
 use std::sync::Arc;
 
@@ -133,6 +135,8 @@ pub fn shop_routes() -> Vec<Route> {
         tools::routes(),
         address::routes(),
         user::routes(),
+        codes::routes(),
+        user_password::routes(),
     ]
     .concat()
 }

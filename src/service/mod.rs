@@ -1,5 +1,7 @@
 //! Rules that span tables or touch more than the database.
 
 pub mod account;
+pub mod codes;
+pub mod identity;
 pub mod site;
 pub mod upload;

@@ -1,7 +1,9 @@
 //! Integration tests: the real app on a loopback port, a fresh SQLite file per test.
 
+mod accounts;
 mod address;
 mod admin;
+mod codes;
 mod contract;
 mod files;
 mod login;
