@@ -188,6 +188,32 @@ fn refuse(msg: impl Into<std::borrow::Cow<'static, str>>) -> Result<Result<(), A
     Ok(Err(ApiError::CodeWrong(msg.into())))
 }
 
+/// The target's live code, or why there is none (never sent, used, dead, expired). Reads only:
+/// callers check it before slow work (argon2) so a request without a live code costs little.
+pub fn live(
+    c: &Connection,
+    channel: Channel,
+    target: &str,
+    now: i64,
+) -> Result<Result<store::CodeRow, ApiError>, ApiError> {
+    let refusal = |m: &'static str| Ok(Err(ApiError::CodeWrong(m.into())));
+    let Some(row) = store::latest(c, channel.as_str(), target)? else {
+        return refusal("请先获取验证码");
+    };
+    match row.status {
+        store::USED => refusal("验证码已使用，请重新获取"),
+        store::DEAD => refusal("验证码已失效，请重新获取"),
+        _ if row.expires_at <= now => refusal("验证码已过期，请重新获取"),
+        _ => Ok(Ok(row)),
+    }
+}
+
+/// Refuses early, on a read connection, when the target has no live code.
+pub async fn require_live(db: &Db, channel: Channel, target: &str) -> Result<(), ApiError> {
+    let target = target.to_string();
+    db.read(move |c| live(c, channel, &target, db::unix_now())).await?.map(|_| ())
+}
+
 /// Checks `code` against the target's newest code, in the caller's transaction. `Ok(Ok(()))`:
 /// right, and the code is now used. `Ok(Err(refusal))`: wrong, used, expired or dead — commit it
 /// anyway, since a wrong try is counted. `Err`: a failure.
@@ -198,17 +224,10 @@ pub fn redeem(
     code: &str,
     now: i64,
 ) -> Result<Result<(), ApiError>, ApiError> {
-    let Some(row) = store::latest(c, channel.as_str(), target)? else {
-        return refuse("请先获取验证码");
+    let row = match live(c, channel, target, now)? {
+        Ok(row) => row,
+        Err(refusal) => return Ok(Err(refusal)),
     };
-    match row.status {
-        store::USED => return refuse("验证码已使用，请重新获取"),
-        store::DEAD => return refuse("验证码已失效，请重新获取"),
-        _ => {}
-    }
-    if row.expires_at <= now {
-        return refuse("验证码已过期，请重新获取");
-    }
     if secret::same(&secret::hash_token(code.trim()), &row.code_hash) {
         store::set_status(c, row.id, store::USED)?;
         return Ok(Ok(()));

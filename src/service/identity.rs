@@ -278,7 +278,8 @@ pub async fn register_username(
 
 /// register_mobile / register_email: a new account proved by a code, with a password. When the
 /// mobile or e-mail already has an account, `autoLogin` with the right code logs into it (the code
-/// proves the shopper owns it); without `autoLogin` it is 409 and the code stays unused.
+/// proves the shopper owns it); without `autoLogin` it is 409 and the code stays unused. A wrong
+/// code is refused before anything says whether the account exists.
 pub async fn register_with_code(
     db: &Db,
     channel: Channel,
@@ -288,16 +289,19 @@ pub async fn register_with_code(
     profile: Profile,
     auto_login: bool,
 ) -> Result<Option<Login>, ApiError> {
+    codes::require_live(db, channel, &target).await?;
     let hash = hash_new(pwd).await?;
     let ident = Ident::of(channel, &target);
     db.write(move |c| {
         let now = db::unix_now();
+        if let Err(refusal) = codes::redeem(c, channel, &target, &code, now)? {
+            return Ok(Err(refusal));
+        }
+        // Only a right code learns that the number is taken; the refusal rolls back, so the code
+        // stays usable (e.g. for a login).
         let existing = ident.find(c)?;
         if existing.is_some() && !auto_login {
             return Err(ident.taken());
-        }
-        if let Err(refusal) = codes::redeem(c, channel, &target, &code, now)? {
-            return Ok(Err(refusal));
         }
         let id = match existing {
             Some(u) => u.id,
@@ -351,6 +355,7 @@ pub async fn reset_password(
     code: String,
     pwd: String,
 ) -> Result<(), ApiError> {
+    codes::require_live(db, channel, &target).await?;
     let hash = hash_new(pwd).await?;
     let ident = Ident::of(channel, &target);
     db.write(move |c| {
@@ -370,7 +375,7 @@ pub async fn reset_password(
 }
 
 /// bindMobileSms / bindEmail: binds a mobile or e-mail proved by a code; `pwd` also sets the
-/// password. 409 (code left unused) when another account holds it.
+/// password. 409 (code left unused) when another account holds it; a wrong code is refused first.
 pub async fn bind_with_code(
     db: &Db,
     user_id: i64,
@@ -379,18 +384,17 @@ pub async fn bind_with_code(
     code: String,
     pwd: Option<String>,
 ) -> Result<(), ApiError> {
+    codes::require_live(db, channel, &target).await?;
     let hash = match pwd {
         Some(p) => Some(hash_new(p).await?),
         None => None,
     };
     let ident = Ident::of(channel, &target);
     db.write(move |c| {
-        if ident.find(c)?.is_some_and(|u| u.id != user_id) {
-            return Err(ident.taken());
-        }
         if let Err(refusal) = codes::redeem(c, channel, &target, &code, db::unix_now())? {
-            return Ok(Err(refusal));
+            return Ok::<_, ApiError>(Err(refusal));
         }
+        // Taken rolls back, so the code stays usable.
         ident.bind(c, user_id)?;
         if let Some(hash) = &hash {
             db::user::set_password(c, user_id, hash)?;

@@ -115,13 +115,17 @@ fn mobile_registration_refuses_wrong_used_and_expired_codes_and_taken_numbers() 
     assert!(msg(&wrong).contains("验证码错误"), "{wrong}");
     assert_code(&register(&code, &[]), 0);
     let replay = register(&code, &[]);
-    assert_code(&replay, 409);
-    assert!(msg(&replay).contains("手机号"), "{replay}");
+    assert_code(&replay, 302);
+    assert!(msg(&replay).contains("已使用"), "{replay}");
 
-    // Taken: 409 and the fresh code stays usable; with autoLogin the code proves the number.
+    // Taken: 409 only with the right code (a wrong one learns nothing), and the fresh code stays
+    // usable; with autoLogin the code proves the number.
     age_codes(&app, "13800138002", 61);
     let fresh = sms_code(&app, "13800138002");
-    assert_code(&register(&fresh, &[]), 409);
+    assert_code(&register(not(&fresh), &[]), 302);
+    let taken = register(&fresh, &[]);
+    assert_code(&taken, 409);
+    assert!(msg(&taken).contains("手机号"), "{taken}");
     let back = register(&fresh, &[("autoLogin", "true")]);
     assert_code(&back, 0);
     let uid: i64 =
@@ -137,6 +141,10 @@ fn mobile_registration_refuses_wrong_used_and_expired_codes_and_taken_numbers() 
     assert_code(&late, 302);
     assert!(msg(&late).contains("过期"), "{late}");
 
+    let never_sent =
+        app.post(M_REGISTER, &[("mobile", "13800138004"), ("code", "123456"), ("pwd", "123456")]);
+    assert_code(&never_sent, 302);
+    assert!(msg(&never_sent).contains("请先获取验证码"), "{never_sent}");
     let short = app.post(M_REGISTER, &[("mobile", "13800138004"), ("code", "123456"), ("pwd", "12345")]);
     assert_code(&short, 300);
     assert!(msg(&short).contains("pwd"), "{short}");
@@ -336,8 +344,7 @@ fn email_accounts_register_log_in_bind_and_reset_by_mail_code() {
     assert_eq!(stored, "alice@example.com");
     let replay =
         app.post(E_REGISTER, &[("email", "alice@example.com"), ("code", &code), ("pwd", "secret-1")]);
-    assert_code(&replay, 409);
-    assert!(msg(&replay).contains("邮箱"), "{replay}");
+    assert_code(&replay, 302);
 
     let login = app.post(E_LOGIN, &[("email", "ALICE@example.com"), ("pwd", "secret-1")]);
     assert_code(&login, 0);
@@ -378,7 +385,9 @@ fn email_accounts_register_log_in_bind_and_reset_by_mail_code() {
     assert_eq!(bob_login["data"]["uid"], bob_uid);
     age_codes(&app, "alice@example.com", 61);
     let code = mail_code(&app, "alice@example.com");
-    assert_code(&app.post(E_BIND, &[("token", &bob), ("email", "alice@example.com"), ("code", &code)]), 409);
+    let taken = app.post(E_BIND, &[("token", &bob), ("email", "alice@example.com"), ("code", &code)]);
+    assert_code(&taken, 409);
+    assert!(msg(&taken).contains("邮箱"), "{taken}");
 }
 
 #[test]
