@@ -251,3 +251,37 @@ CREATE TABLE user_messages (
 ) STRICT;
 CREATE INDEX user_messages_inbox ON user_messages(user_id, id);
 CREATE INDEX user_messages_send ON user_messages(send_id, is_read) WHERE send_id IS NOT NULL;
+-- verification codes
+-- SMS and e-mail codes. Only the SHA-256 of a code is kept; the newest code of a target is the
+-- one that counts. The rows are also the rate-limit record (per target, per client IP), so they
+-- are kept for two days and pruned a few at a time by each send.
+CREATE TABLE verification_codes (
+    id          INTEGER PRIMARY KEY,
+    channel     TEXT NOT NULL CHECK (channel IN ('sms', 'mail')),
+    target      TEXT NOT NULL,                       -- mobile number, or lower-case e-mail
+    code_hash   TEXT NOT NULL,
+    client_ip   TEXT NOT NULL DEFAULT '',
+    tries       INTEGER NOT NULL DEFAULT 0,          -- wrong guesses so far
+    status      INTEGER NOT NULL DEFAULT 0,          -- 0 live, 1 used, 2 dead (wrong too often, replaced, undelivered)
+    expires_at  INTEGER NOT NULL,
+    date_add    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX verification_codes_target ON verification_codes(channel, target, date_add);
+CREATE INDEX verification_codes_ip ON verification_codes(client_ip, date_add);
+
+-- Every code message: the merchant's outbox while no provider is configured (sandbox, tests),
+-- and the delivery record (code masked) once one is. Kept 30 days.
+CREATE TABLE code_outbox (
+    id          INTEGER PRIMARY KEY,
+    channel     TEXT NOT NULL CHECK (channel IN ('sms', 'mail')),
+    target      TEXT NOT NULL,
+    content     TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('outbox', 'sent', 'failed')),
+    error       TEXT NOT NULL DEFAULT '',
+    date_add    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX code_outbox_target ON code_outbox(target, id);
+
+-- password accounts
+-- Usernames are unique whatever their case ("Alice" and "alice" are one account).
+CREATE UNIQUE INDEX users_username_nocase ON users(username COLLATE NOCASE);

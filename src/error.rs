@@ -77,6 +77,15 @@ pub enum ApiError {
     /// Code 700 with a message saying what was not found (checkReferrer: "邀请码错误").
     #[error("{0}")]
     NoData(&'static str),
+    /// An SMS or e-mail verification code was wrong, used, expired or never sent (the message says which).
+    #[error("{0}")]
+    CodeWrong(Cow<'static, str>),
+    /// Wrong account or password: the same answer whether the account exists or not.
+    #[error("账号或密码错误")]
+    BadLogin,
+    /// A rate limit with the wait spelled out ("请 45 秒后再试").
+    #[error("{0}")]
+    RateLimited(String),
 }
 
 impl ApiError {
@@ -103,6 +112,9 @@ impl ApiError {
             ApiError::Taken(_) => 409,
             ApiError::CheckedNo(_) => -1,
             ApiError::NoData(_) => 700,
+            ApiError::CodeWrong(_) => 302,
+            ApiError::BadLogin => 401,
+            ApiError::RateLimited(_) => 429,
         }
     }
 

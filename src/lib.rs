@@ -6,6 +6,7 @@ pub mod cache;
 pub mod captcha;
 pub mod config;
 pub mod db;
+pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod jobs;
@@ -88,6 +89,7 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .manage(regions::Regions::load())
         .manage(Arc::new(captcha::Captchas::new(Duration::from_secs(300), 50_000)))
         .manage(api::tools::UniqueIds::default())
+        .manage(service::identity::LoginLimiter::default())
         .manage(wechat)
         .manage(sandbox::wechat::SandboxWeChat::default())
         .manage(cfg.clone())
@@ -115,6 +117,7 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .mount("/admin/api/v1", merchant::routes())
         // The simulator is mounted only when the shop starts without a real appid.
         .mount("/", if sandbox { sandbox::routes() } else { Vec::new() })
+        .mount("/", if sandbox { sandbox::codes::routes() } else { Vec::new() })
         .register("/", api::catchers())
         .register("/uploads", rocket::catchers![file_not_found])
         .register("/admin", admin::catchers())

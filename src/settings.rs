@@ -34,6 +34,26 @@ pub mod keys {
     pub const WECHAT_SECRET: &str = "wechatSecret";
     pub const WECHAT_API_BASE: &str = "wechatApiBase";
     pub const UPLOAD_QUOTA_MB: &str = "uploadQuotaMb";
+    /// '1': sending an SMS code needs the image captcha (key + picCode).
+    pub const SMS_NEED_PIC_CODE: &str = "smsNeedPicCode";
+    /// Tencent Cloud SMS (API 3.0, SendSms).
+    pub const SMS_API_BASE: &str = "smsApiBase";
+    pub const SMS_SECRET_ID: &str = "smsSecretId";
+    pub const SMS_SECRET_KEY: &str = "smsSecretKey";
+    pub const SMS_SDK_APP_ID: &str = "smsSdkAppId";
+    pub const SMS_SIGN_NAME: &str = "smsSignName";
+    pub const SMS_TEMPLATE_ID: &str = "smsTemplateId";
+    pub const SMS_REGION: &str = "smsRegion";
+    /// '1': the SMS template has a second parameter {2} for the minutes a code stays valid.
+    pub const SMS_TEMPLATE_MINUTES: &str = "smsTemplateMinutes";
+    /// E-mail through SMTP.
+    pub const SMTP_HOST: &str = "smtpHost";
+    pub const SMTP_PORT: &str = "smtpPort";
+    pub const SMTP_USER: &str = "smtpUser";
+    pub const SMTP_PASSWORD: &str = "smtpPassword";
+    pub const SMTP_FROM: &str = "smtpFrom";
+    /// ssl (implicit TLS), starttls, or none (a relay on a trusted network); default by port.
+    pub const SMTP_SECURITY: &str = "smtpSecurity";
 }
 
 /// The file store's default size limit.

@@ -4,6 +4,7 @@ mod ads;
 mod assets;
 mod auth;
 mod banners;
+mod codes;
 mod config_values;
 mod dashboard;
 mod files;
@@ -42,6 +43,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(keys::routes()); // /keys
     all.extend(wechat::routes()); // /wechat
     all.extend(users::routes()); // /users
+    all.extend(codes::routes()); // /codes
     all
 }
 

@@ -49,6 +49,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("messages", "/admin/messages", "站内消息"),
     ("links", "/admin/links", "友情链接"),
     ("files", "/admin/files", "文件"),
+    ("codes", "/admin/codes", "验证码发件箱"),
     ("keys", "/admin/keys", "API 密钥"),
     ("password", "/admin/password", "修改密码"),
 ];

@@ -1,4 +1,6 @@
-//! 店铺设置: shop name, subDomain (the API base URL) and the file quota.
+//! 店铺设置: shop name, subDomain (the API base URL), the file quota, and how verification codes
+//! reach shoppers (Tencent Cloud SMS, SMTP e-mail). Secrets are never shown back: an empty secret
+//! field keeps the saved one, and a tick box clears it.
 
 use askama::Template;
 use rocket::form::FromForm;
@@ -17,8 +19,121 @@ pub fn routes() -> Vec<Route> {
     routes![edit, save]
 }
 
-const LABELS: &[(&str, &str)] =
-    &[("shopName", "店铺名称"), ("subDomain", "API 子域名"), ("uploadQuotaMb", "文件空间上限")];
+const LABELS: &[(&str, &str)] = &[
+    ("shopName", "店铺名称"),
+    ("subDomain", "API 子域名"),
+    ("uploadQuotaMb", "文件空间上限"),
+    ("smsApiBase", "短信接口地址"),
+    ("smsSecretId", "SecretId"),
+    ("smsSecretKey", "SecretKey"),
+    ("smsSdkAppId", "短信应用 SdkAppId"),
+    ("smsSignName", "短信签名"),
+    ("smsTemplateId", "短信模板 ID"),
+    ("smsRegion", "地域"),
+    ("smtpHost", "SMTP 服务器"),
+    ("smtpPort", "SMTP 端口"),
+    ("smtpUser", "SMTP 用户名"),
+    ("smtpPassword", "SMTP 密码"),
+    ("smtpFrom", "发件人"),
+    ("smtpSecurity", "加密方式"),
+];
+
+/// The verification-code part of the form; sent as a whole (`codes_section`) by the page.
+#[derive(FromForm, Default)]
+struct CodesForm {
+    sms_need_pic_code: bool,
+    #[field(default = String::new())]
+    sms_secret_id: String,
+    /// Empty keeps the saved key.
+    #[field(default = String::new())]
+    sms_secret_key: String,
+    clear_sms_secret_key: bool,
+    #[field(default = String::new())]
+    sms_sdk_app_id: String,
+    #[field(default = String::new())]
+    sms_sign_name: String,
+    #[field(default = String::new())]
+    sms_template_id: String,
+    sms_template_minutes: bool,
+    #[field(default = String::new())]
+    sms_region: String,
+    #[field(default = String::new())]
+    sms_api_base: String,
+    #[field(default = String::new())]
+    smtp_host: String,
+    #[field(default = String::new())]
+    smtp_port: String,
+    #[field(default = String::new())]
+    smtp_security: String,
+    #[field(default = String::new())]
+    smtp_user: String,
+    /// Empty keeps the saved password.
+    #[field(default = String::new())]
+    smtp_password: String,
+    clear_smtp_password: bool,
+    #[field(default = String::new())]
+    smtp_from: String,
+}
+
+impl CodesForm {
+    fn load(s: &crate::settings::Snapshot) -> CodesForm {
+        let v = |k: &str| s.get(k).unwrap_or("").to_string();
+        CodesForm {
+            sms_need_pic_code: s.get(keys::SMS_NEED_PIC_CODE) == Some("1"),
+            sms_secret_id: v(keys::SMS_SECRET_ID),
+            sms_sdk_app_id: v(keys::SMS_SDK_APP_ID),
+            sms_sign_name: v(keys::SMS_SIGN_NAME),
+            sms_template_id: v(keys::SMS_TEMPLATE_ID),
+            sms_template_minutes: s.get(keys::SMS_TEMPLATE_MINUTES) == Some("1"),
+            sms_region: v(keys::SMS_REGION),
+            sms_api_base: v(keys::SMS_API_BASE),
+            smtp_host: v(keys::SMTP_HOST),
+            smtp_port: v(keys::SMTP_PORT),
+            smtp_security: v(keys::SMTP_SECURITY),
+            smtp_user: v(keys::SMTP_USER),
+            smtp_from: v(keys::SMTP_FROM),
+            ..Default::default()
+        }
+    }
+
+    /// The settings to write; secrets only when typed or cleared.
+    fn pairs(&self) -> Vec<(String, String)> {
+        let flag = |b: bool| if b { "1" } else { "0" }.to_string();
+        let mut pairs = vec![
+            (keys::SMS_NEED_PIC_CODE, flag(self.sms_need_pic_code)),
+            (keys::SMS_SECRET_ID, self.sms_secret_id.clone()),
+            (keys::SMS_SDK_APP_ID, self.sms_sdk_app_id.clone()),
+            (keys::SMS_SIGN_NAME, self.sms_sign_name.clone()),
+            (keys::SMS_TEMPLATE_ID, self.sms_template_id.clone()),
+            (keys::SMS_TEMPLATE_MINUTES, flag(self.sms_template_minutes)),
+            (keys::SMS_REGION, self.sms_region.clone()),
+            (keys::SMS_API_BASE, self.sms_api_base.clone()),
+            (keys::SMTP_HOST, self.smtp_host.clone()),
+            (keys::SMTP_PORT, self.smtp_port.clone()),
+            (keys::SMTP_SECURITY, self.smtp_security.clone()),
+            (keys::SMTP_USER, self.smtp_user.clone()),
+            (keys::SMTP_FROM, self.smtp_from.clone()),
+        ];
+        if self.clear_sms_secret_key {
+            pairs.push((keys::SMS_SECRET_KEY, String::new()));
+        } else if !self.sms_secret_key.is_empty() {
+            pairs.push((keys::SMS_SECRET_KEY, self.sms_secret_key.clone()));
+        }
+        if self.clear_smtp_password {
+            pairs.push((keys::SMTP_PASSWORD, String::new()));
+        } else if !self.smtp_password.is_empty() {
+            pairs.push((keys::SMTP_PASSWORD, self.smtp_password.clone()));
+        }
+        pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+
+    /// Never send a typed secret back to the browser.
+    fn without_secrets(mut self) -> CodesForm {
+        self.sms_secret_key.clear();
+        self.smtp_password.clear();
+        self
+    }
+}
 
 /// What the form shows and sends back.
 #[derive(FromForm)]
@@ -26,6 +141,9 @@ struct ShopForm {
     shop_name: String,
     sub_domain: Option<String>,
     quota_mb: String,
+    /// Present when the page's code-delivery section was sent.
+    codes_section: Option<String>,
+    codes: CodesForm,
 }
 
 #[derive(Template)]
@@ -37,9 +155,33 @@ struct ShopPage {
     env_sub_domain: Option<String>,
     base: String,
     error: Option<String>,
+    sms_key_set: bool,
+    smtp_password_set: bool,
+    /// No WeChat AppID: codes go to the outbox whatever is configured here.
+    sandbox: bool,
 }
 
 impl ShopPage {
+    fn new(
+        staff: Staff,
+        form: ShopForm,
+        env_sub_domain: Option<String>,
+        base: String,
+        error: Option<String>,
+        snap: &crate::settings::Snapshot,
+    ) -> ShopPage {
+        ShopPage {
+            staff,
+            form,
+            env_sub_domain,
+            base,
+            error,
+            sms_key_set: snap.get(keys::SMS_SECRET_KEY).is_some(),
+            smtp_password_set: snap.get(keys::SMTP_PASSWORD).is_some(),
+            sandbox: snap.wechat_appid().is_none(),
+        }
+    }
+
     fn sub_domain(&self) -> &str {
         self.env_sub_domain.as_deref().or(self.form.sub_domain.as_deref()).unwrap_or("")
     }
@@ -58,8 +200,10 @@ fn edit(
         shop_name: snap.get(keys::SHOP_NAME).unwrap_or("").to_string(),
         sub_domain: Some(snap.subdomain().to_string()),
         quota_mb: (snap.upload_quota_bytes() / (1024 * 1024)).to_string(),
+        codes_section: None,
+        codes: CodesForm::load(&snap),
     };
-    render(&ShopPage { staff, form, env_sub_domain: cfg.subdomain.clone(), base: base.0, error: None })
+    render(&ShopPage::new(staff, form, cfg.subdomain.clone(), base.0, None, &snap))
 }
 
 /// POST /admin/shop — staff only.
@@ -81,11 +225,15 @@ async fn save(
     if let (None, Some(sub)) = (&cfg.subdomain, &form.sub_domain) {
         pairs.push((keys::SUBDOMAIN.to_string(), sub.clone()));
     }
+    if form.codes_section.is_some() {
+        pairs.extend(form.codes.pairs());
+    }
     match service::site::set_settings(db, settings, pairs).await {
         Ok(()) => Ok(done("/admin/shop", "店铺设置已保存")),
         Err(e) => {
             let error = Some(Problem::from_api(e, LABELS).message()?);
-            let page = ShopPage { staff, form, env_sub_domain: cfg.subdomain.clone(), base: base.0, error };
+            let form = ShopForm { codes: form.codes.without_secrets(), ..form };
+            let page = ShopPage::new(staff, form, cfg.subdomain.clone(), base.0, error, &settings.get());
             Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
         }
     }

@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod attention;
+pub mod codes;
 pub mod config;
 pub mod files;
 pub mod friend;
@@ -16,6 +17,7 @@ pub mod region;
 pub mod site;
 pub mod tools;
 pub mod user;
+pub mod user_password;
 pub mod verify;
 
 use std::sync::Arc;
@@ -141,6 +143,8 @@ pub fn shop_routes() -> Vec<Route> {
         message::routes(),
         attention::routes(),
         verify::routes(),
+        codes::routes(),
+        user_password::routes(),
     ]
     .concat()
 }

@@ -185,3 +185,85 @@ pub fn token_owner(c: &Connection, token_hash: &str, now: i64) -> Result<Option<
     )
     .optional()
 }
+// Accounts by mobile, username or e-mail with a password.
+
+pub fn by_username(c: &Connection, username: &str) -> Result<Option<User>> {
+    c.query_row(
+        &format!("SELECT {USER_COLUMNS} FROM users WHERE username = ?1 COLLATE NOCASE"),
+        [username],
+        user,
+    )
+    .optional()
+}
+
+/// By e-mail; addresses are stored lower-case.
+pub fn by_email(c: &Connection, email: &str) -> Result<Option<User>> {
+    c.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?1"), [email], user).optional()
+}
+
+/// The argon2 hash of a shopper's password (None: no such shopper, or no password set).
+pub fn password_hash(c: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(c.query_row("SELECT password_hash FROM users WHERE id = ?1", [id], |r| r.get(0)).optional()?.flatten())
+}
+
+pub fn set_password(c: &Connection, id: i64, password_hash: &str) -> Result<()> {
+    c.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![id, password_hash])?;
+    Ok(())
+}
+
+pub fn set_username(c: &Connection, id: i64, username: &str) -> Result<()> {
+    c.execute("UPDATE users SET username = ?2 WHERE id = ?1", params![id, username])?;
+    Ok(())
+}
+
+pub fn set_email(c: &Connection, id: i64, email: &str) -> Result<()> {
+    c.execute("UPDATE users SET email = ?2 WHERE id = ?1", params![id, email])?;
+    Ok(())
+}
+
+/// A shopper registering with a mobile, a username or an e-mail.
+#[derive(Debug, Clone, Default)]
+pub struct NewAccount {
+    /// mobile, username, email
+    pub source: String,
+    pub mobile: Option<String>,
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub password_hash: Option<String>,
+    pub nick: String,
+    pub province: String,
+    pub city: String,
+    pub ext_json: String,
+    pub referrer_id: Option<i64>,
+}
+
+/// Creates the shopper; returns the id.
+pub fn create_account(c: &Connection, a: &NewAccount, now: i64) -> Result<i64> {
+    c.execute(
+        "INSERT INTO users (source, mobile, username, email, password_hash, nick, province, city,
+                            ext_json, referrer_id, date_add)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            a.source,
+            a.mobile,
+            a.username,
+            a.email,
+            a.password_hash,
+            a.nick,
+            a.province,
+            a.city,
+            a.ext_json,
+            a.referrer_id,
+            now
+        ],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+/// Revokes a shopper's tokens, all or all but one (after a password change).
+pub fn delete_tokens_of(c: &Connection, user_id: i64, keep_hash: Option<&str>) -> Result<usize> {
+    c.execute(
+        "DELETE FROM user_tokens WHERE user_id = ?1 AND (?2 IS NULL OR token_hash <> ?2)",
+        params![user_id, keep_hash],
+    )
+}

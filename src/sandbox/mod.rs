@@ -1,6 +1,7 @@
 //! The WeChat simulator: on when no appid is set. It speaks WeChat's own protocol over HTTP, so
 //! every byte of the real client path (ureq, JSON, crypto) runs; only the other end is local.
 
+pub mod codes;
 pub mod wechat;
 
 use rocket::request::{FromRequest, Outcome, Request};

@@ -1,6 +1,8 @@
 //! Rules that span tables or touch more than the database.
 
 pub mod account;
+pub mod codes;
+pub mod identity;
 pub mod message;
 pub mod site;
 pub mod social;

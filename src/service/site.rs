@@ -62,8 +62,95 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), ApiError> {
                 Err(ApiError::invalid("wechatApiBase", "应以 https:// 或 http:// 开头"))
             }
         }
+        settings::keys::SMS_NEED_PIC_CODE | settings::keys::SMS_TEMPLATE_MINUTES => match value {
+            "" | "0" | "1" => Ok(()),
+            _ => Err(ApiError::invalid(key_name(key), "应为 0（否）或 1（是）")),
+        },
+        settings::keys::SMS_API_BASE => {
+            check_len("smsApiBase", value, 200)?;
+            if value.is_empty() || value.starts_with("https://") || value.starts_with("http://") {
+                Ok(())
+            } else {
+                Err(ApiError::invalid("smsApiBase", "应以 https:// 开头"))
+            }
+        }
+        settings::keys::SMS_SECRET_ID | settings::keys::SMS_SECRET_KEY => {
+            check_len(key_name(key), value, 128)?;
+            no_spaces(key_name(key), value)
+        }
+        settings::keys::SMS_SDK_APP_ID | settings::keys::SMS_TEMPLATE_ID => {
+            if value.len() <= 20 && value.bytes().all(|b| b.is_ascii_digit()) {
+                Ok(())
+            } else {
+                Err(ApiError::invalid(key_name(key), "应为数字"))
+            }
+        }
+        settings::keys::SMS_SIGN_NAME => check_len("smsSignName", value, 30),
+        settings::keys::SMS_REGION => {
+            if value.len() <= 32
+                && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                Ok(())
+            } else {
+                Err(ApiError::invalid("smsRegion", "应为地域代码，例如 ap-guangzhou"))
+            }
+        }
+        settings::keys::SMTP_HOST => {
+            let ok = value.len() <= 253
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+            if ok {
+                Ok(())
+            } else {
+                Err(ApiError::invalid("smtpHost", "应为服务器域名或 IP 地址"))
+            }
+        }
+        settings::keys::SMTP_PORT => match value.parse::<u16>() {
+            _ if value.is_empty() => Ok(()),
+            Ok(n) if n > 0 => Ok(()),
+            _ => Err(ApiError::invalid("smtpPort", "应为 1 到 65535 之间的整数")),
+        },
+        settings::keys::SMTP_USER | settings::keys::SMTP_PASSWORD => check_len(key_name(key), value, 200),
+        settings::keys::SMTP_FROM => {
+            check_len("smtpFrom", value, 200)?;
+            if value.is_empty() || value.parse::<lettre::message::Mailbox>().is_ok() {
+                Ok(())
+            } else {
+                Err(ApiError::invalid("smtpFrom", "应为邮箱地址，例如 小店 <shop@example.com>"))
+            }
+        }
+        settings::keys::SMTP_SECURITY => match value {
+            "" | "ssl" | "starttls" | "none" => Ok(()),
+            _ => Err(ApiError::invalid("smtpSecurity", "应为 ssl、starttls 或 none")),
+        },
         _ => Err(ApiError::invalid("key", format!("未知的设置项 {key}"))),
     }
+}
+
+/// The `&'static` name of a known setting key (error messages name the parameter).
+fn key_name(key: &str) -> &'static str {
+    use settings::keys::*;
+    [
+        SMS_NEED_PIC_CODE,
+        SMS_TEMPLATE_MINUTES,
+        SMS_SECRET_ID,
+        SMS_SECRET_KEY,
+        SMS_SDK_APP_ID,
+        SMS_TEMPLATE_ID,
+        SMTP_USER,
+        SMTP_PASSWORD,
+    ]
+    .into_iter()
+    .find(|k| *k == key)
+    .unwrap_or("value")
+}
+
+fn no_spaces(name: &'static str, v: &str) -> Result<(), ApiError> {
+    if v.chars().any(char::is_whitespace) {
+        return Err(ApiError::invalid(name, "不能包含空格"));
+    }
+    Ok(())
 }
 
 /// Sets shop settings in one transaction and reloads them.

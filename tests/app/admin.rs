@@ -249,6 +249,7 @@ fn every_console_page_renders_with_its_heading_the_nav_and_the_sandbox_banner() 
         ("/admin/files", "文件"),
         ("/admin/keys", "API 密钥"),
         ("/admin/password", "修改密码"),
+        ("/admin/codes", "验证码发件箱"),
     ];
     for (path, heading) in pages {
         let page = b.get(path);
@@ -650,4 +651,93 @@ fn the_merchant_api_under_admin_api_keeps_its_own_json_errors() {
     let res = Browser::new(&app).get("/admin/api/v1/no-such-thing");
     assert_ne!(res.status, 303, "never sent to the console's login page");
     assert!(res.body.trim_start().starts_with('{'), "JSON, not the console's HTML: {}", res.body);
+}
+
+#[test]
+fn the_code_outbox_lists_codes_newest_first_and_searches_by_target() {
+    let app = TestApp::new();
+    let code = crate::codes::sms_code(&app, "13800138000");
+    crate::codes::mail_code(&app, "alice@example.com");
+    let mut b = Browser::staff(&app);
+    let page = b.get("/admin/codes");
+    assert_eq!(page.status, 200);
+    page.assert_has("13800138000").assert_has(&code).assert_has("alice@example.com").assert_has("仅发件箱");
+    assert!(
+        page.body.find("alice@example.com").unwrap() < page.body.find("13800138000").unwrap(),
+        "newest first"
+    );
+    page.assert_has("只进入本发件箱");
+    let found = b.get("/admin/codes?q=138001");
+    found.assert_has("13800138000");
+    assert!(!found.body.contains("alice@example.com"));
+    b.get("/admin/codes?q=nobody").assert_has("没有发给“nobody”的验证码");
+    assert_eq!(Browser::new(&app).get("/admin/codes").status, 303, "staff only");
+}
+
+/// The shop form as the page sends it, with the code-delivery section.
+fn shop_form<'a>(csrf: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut form = vec![
+        ("csrf", csrf),
+        ("shop_name", "小店"),
+        ("sub_domain", "shop"),
+        ("quota_mb", "100"),
+        ("codes_section", "1"),
+    ];
+    form.extend_from_slice(extra);
+    form
+}
+
+#[test]
+fn sms_and_smtp_settings_are_saved_and_their_secrets_never_shown_back() {
+    let app = TestApp::new();
+    let mut b = Browser::staff(&app);
+    let csrf = b.csrf();
+    let res = b.post(
+        "/admin/shop",
+        &shop_form(
+            &csrf,
+            &[
+                ("codes.sms_need_pic_code", "true"),
+                ("codes.sms_secret_id", "AKIDexample"),
+                ("codes.sms_secret_key", "very-secret-key"),
+                ("codes.sms_sdk_app_id", "1400000001"),
+                ("codes.sms_sign_name", "小店"),
+                ("codes.sms_template_id", "123456"),
+                ("codes.smtp_host", "smtp.example.com"),
+                ("codes.smtp_port", "465"),
+                ("codes.smtp_security", "ssl"),
+                ("codes.smtp_user", "shop@example.com"),
+                ("codes.smtp_password", "mail-secret"),
+                ("codes.smtp_from", "小店 <shop@example.com>"),
+            ],
+        ),
+    );
+    assert_eq!(res.status, 303, "{}", res.body);
+    let snap = app.settings.get();
+    assert_eq!(snap.get("smsNeedPicCode"), Some("1"));
+    assert_eq!(snap.get("smsSecretKey"), Some("very-secret-key"));
+    assert_eq!(snap.get("smtpPassword"), Some("mail-secret"));
+    assert_eq!(snap.get("smtpFrom"), Some("小店 <shop@example.com>"));
+    let page = b.get("/admin/shop");
+    page.assert_has("邮件 (SMTP)").assert_has("value=\"AKIDexample\"").assert_has("已设置");
+    assert!(!page.body.contains("very-secret-key") && !page.body.contains("mail-secret"));
+
+    // Empty secret fields keep the saved ones; the tick box clears one.
+    let csrf = page.csrf();
+    let res = b.post("/admin/shop", &shop_form(&csrf, &[("codes.clear_smtp_password", "true")]));
+    assert_eq!(res.status, 303, "{}", res.body);
+    let snap = app.settings.get();
+    assert_eq!(snap.get("smsSecretKey"), Some("very-secret-key"));
+    assert_eq!(snap.get("smtpPassword"), None);
+    assert_eq!(snap.get("smsNeedPicCode"), Some("0"), "an unticked box turns it off");
+
+    // A bad sender comes back with a message, and the typed secret is not echoed.
+    let bad = b.post(
+        "/admin/shop",
+        &shop_form(&csrf, &[("codes.smtp_from", "not an address"), ("codes.smtp_password", "typed-secret")]),
+    );
+    assert_eq!(bad.status, 422);
+    bad.assert_has("发件人应为邮箱地址");
+    assert!(!bad.body.contains("typed-secret"));
+    assert_eq!(app.settings.get().get("smtpPassword"), None, "nothing saved");
 }

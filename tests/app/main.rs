@@ -1,9 +1,11 @@
 //! Integration tests: the real app on a loopback port, a fresh SQLite file per test.
 
+mod accounts;
 mod address;
 mod admin;
 mod admin_users;
 mod attention;
+mod codes;
 mod contract;
 mod files;
 mod friends;
