@@ -6,7 +6,6 @@ use rocket::{get, post, routes, Route, State};
 use super::auth::Empty;
 use super::page::Answer;
 use super::page::{done, render, search, Confirm, Html, Pager, Posted, Staff, PER_PAGE};
-use crate::api::guards::TokenCache;
 use crate::db::{self, user::User, Db};
 use crate::error::AdminError;
 use crate::service;
@@ -121,14 +120,13 @@ async fn set_status(
     action: &str,
     _form: Posted<Empty>,
     db: &State<Db>,
-    tokens: &State<TokenCache>,
 ) -> Result<Answer, AdminError> {
     let status = match action {
         "disable" => 1,
         "enable" => 0,
         _ => return Err(AdminError::NotFound),
     };
-    let found = service::account::set_status(db, tokens, id, status).await?;
+    let found = service::account::set_status(db, id, status).await?;
     if !found {
         return Err(AdminError::NotFound);
     }

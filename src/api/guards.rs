@@ -40,10 +40,11 @@ async fn resolve(req: &Request<'_>, token: Option<&str>) -> Result<Option<i64>, 
 }
 
 /// Live tokens seen lately, so a guarded request costs no extra database read. An entry is trusted
-/// for at most [`TOKEN_CACHE_SECS`]; logout and disabling drop entries at once.
+/// for at most [`TOKEN_CACHE_SECS`], and not at all once any token was revoked after it was read
+/// (logout, disabling, a password change: see `db::user::token_epoch`).
 #[derive(Default)]
 pub struct TokenCache {
-    map: RwLock<HashMap<String, (i64, i64, Instant)>>,
+    map: RwLock<HashMap<String, (i64, i64, u64, Instant)>>,
 }
 
 /// How long a cached token is trusted before the database is asked again.
@@ -53,26 +54,18 @@ const TOKEN_CACHE_MAX: usize = 100_000;
 impl TokenCache {
     fn get(&self, hash: &str, now: i64) -> Option<i64> {
         let map = self.map.read().unwrap_or_else(|p| p.into_inner());
-        let (uid, expires, seen) = map.get(hash)?;
-        (*expires > now && seen.elapsed().as_secs() < TOKEN_CACHE_SECS).then_some(*uid)
+        let (uid, expires, epoch, seen) = map.get(hash)?;
+        let fresh = *epoch == db::user::token_epoch() && seen.elapsed().as_secs() < TOKEN_CACHE_SECS;
+        (fresh && *expires > now).then_some(*uid)
     }
 
-    fn put(&self, hash: String, uid: i64, expires: i64) {
+    /// Remembers a lookup made at revocation `epoch` (read before the database was asked).
+    fn put(&self, hash: String, uid: i64, expires: i64, epoch: u64) {
         let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
         if map.len() >= TOKEN_CACHE_MAX {
             map.clear();
         }
-        map.insert(hash, (uid, expires, Instant::now()));
-    }
-
-    /// Drops one token (logout).
-    pub fn forget(&self, hash: &str) {
-        self.map.write().unwrap_or_else(|p| p.into_inner()).remove(hash);
-    }
-
-    /// Drops every token of a shopper (disabled, password changed).
-    pub fn forget_user(&self, uid: i64) {
-        self.map.write().unwrap_or_else(|p| p.into_inner()).retain(|_, (u, _, _)| *u != uid);
+        map.insert(hash, (uid, expires, epoch, Instant::now()));
     }
 }
 
@@ -93,11 +86,12 @@ async fn resolve_with(
         return Ok(Some(uid));
     }
     let key = hash.clone();
+    let epoch = db::user::token_epoch();
     let found = db.read(move |c| Ok::<_, ApiError>(db::user::token_owner(c, &key, now)?)).await?;
     match found {
         Some((id, false, expires)) => {
             if let Some(c) = cache {
-                c.put(hash, id, expires);
+                c.put(hash, id, expires, epoch);
             }
             Ok(Some(id))
         }

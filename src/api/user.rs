@@ -5,7 +5,6 @@ use rocket::request::FromParam;
 use rocket::{get, post, routes, Route, State};
 use serde::Serialize;
 
-use super::guards::TokenCache;
 use super::{ApiResult, Authed, BaseUrl, Params, Reply};
 use crate::db::{self, Db};
 use crate::error::ApiError;
@@ -315,8 +314,8 @@ fn check_token(_req: Authed) -> ApiResult<()> {
 
 /// GET /<sub>/user/loginout — loginout; anyone. Revokes the token (a dead one is fine too).
 #[get("/user/loginout")]
-async fn logout(p: Params, db: &State<Db>, tokens: &State<TokenCache>) -> ApiResult<()> {
-    account::logout(db, tokens, p.text("token", 200)?).await?;
+async fn logout(p: Params, db: &State<Db>) -> ApiResult<()> {
+    account::logout(db, p.text("token", 200)?).await?;
     Ok(Reply(()))
 }
 

@@ -123,8 +123,16 @@ impl Db {
         // A panic while holding the lock leaves no open transaction (it rolls back on drop).
         let mut c = self.inner.write.lock().unwrap_or_else(|p| p.into_inner());
         let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
+        let out = match f(&tx) {
+            Ok(out) => out,
+            Err(e) => {
+                user::transaction_ended(false);
+                return Err(e);
+            }
+        };
+        let committed = tx.commit();
+        user::transaction_ended(committed.is_ok());
+        committed?;
         Ok(out)
     }
 

@@ -1,6 +1,33 @@
 //! Shoppers and their login tokens (the accounts issue adds the rest).
 
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rusqlite::{params, Connection, OptionalExtension, Result};
+
+thread_local! {
+    // Set by a write that revokes tokens; Db::write_sync bumps the epoch once that write commits.
+    static REVOKED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Bumped after every committed revocation: cached token lookups older than it are not trusted.
+static TOKEN_EPOCH: AtomicU64 = AtomicU64::new(0);
+
+/// The current revocation epoch (see the token cache in api/guards.rs).
+pub fn token_epoch() -> u64 {
+    TOKEN_EPOCH.load(Ordering::SeqCst)
+}
+
+fn note_revocation() {
+    REVOKED.with(|r| r.set(true));
+}
+
+/// Called by the writer when a transaction ends; a committed revocation bumps the epoch.
+pub(crate) fn transaction_ended(committed: bool) {
+    if REVOKED.with(|r| r.replace(false)) && committed {
+        TOKEN_EPOCH.fetch_add(1, Ordering::SeqCst);
+    }
+}
 
 pub fn insert_user(c: &Connection, nick: &str, now: i64) -> Result<i64> {
     c.execute("INSERT INTO users (nick, date_add) VALUES (?1, ?2)", params![nick, now])?;
@@ -16,6 +43,7 @@ pub fn insert_token(c: &Connection, token_hash: &str, user_id: i64, expires_at: 
 }
 
 pub fn delete_token(c: &Connection, token_hash: &str) -> Result<bool> {
+    note_revocation();
     Ok(c.execute("DELETE FROM user_tokens WHERE token_hash = ?1", [token_hash])? == 1)
 }
 
@@ -156,6 +184,7 @@ pub fn search(
 pub fn set_status(c: &Connection, id: i64, status: i64) -> Result<bool> {
     let n = c.execute("UPDATE users SET status = ?2 WHERE id = ?1", params![id, status])?;
     if n == 1 && status != 0 {
+        note_revocation();
         c.execute("DELETE FROM user_tokens WHERE user_id = ?1", [id])?;
     }
     Ok(n == 1)
@@ -262,6 +291,7 @@ pub fn create_account(c: &Connection, a: &NewAccount, now: i64) -> Result<i64> {
 
 /// Revokes a shopper's tokens, all or all but one (after a password change).
 pub fn delete_tokens_of(c: &Connection, user_id: i64, keep_hash: Option<&str>) -> Result<usize> {
+    note_revocation();
     c.execute(
         "DELETE FROM user_tokens WHERE user_id = ?1 AND (?2 IS NULL OR token_hash <> ?2)",
         params![user_id, keep_hash],

@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use super::body::opt_text;
 use super::{Answer, ApiKey, Paged, Paging, Problem};
-use crate::api::guards::TokenCache;
 use crate::db::{self, user::User, Db};
 use crate::error::MerchantError;
 use crate::service;
@@ -102,8 +101,8 @@ async fn show(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Json<UserView>> {
     Ok(Json(load(db, id).await?))
 }
 
-async fn set_status(db: &Db, tokens: &TokenCache, id: i64, status: i64) -> Answer<Json<UserView>> {
-    let found = service::account::set_status(db, tokens, id, status).await?;
+async fn set_status(db: &Db, id: i64, status: i64) -> Answer<Json<UserView>> {
+    let found = service::account::set_status(db, id, status).await?;
     if !found {
         return Err(MerchantError::NotFound("user").into());
     }
@@ -112,17 +111,12 @@ async fn set_status(db: &Db, tokens: &TokenCache, id: i64, status: i64) -> Answe
 
 /// POST /admin/api/v1/users/<id>/disable — merchant key. Also ends every login of the shopper.
 #[post("/users/<id>/disable")]
-async fn disable(
-    _key: ApiKey,
-    db: &State<Db>,
-    tokens: &State<TokenCache>,
-    id: i64,
-) -> Answer<Json<UserView>> {
-    set_status(db, tokens, id, 1).await
+async fn disable(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Json<UserView>> {
+    set_status(db, id, 1).await
 }
 
 /// POST /admin/api/v1/users/<id>/enable — merchant key.
 #[post("/users/<id>/enable")]
-async fn enable(_key: ApiKey, db: &State<Db>, tokens: &State<TokenCache>, id: i64) -> Answer<Json<UserView>> {
-    set_status(db, tokens, id, 0).await
+async fn enable(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Json<UserView>> {
+    set_status(db, id, 0).await
 }

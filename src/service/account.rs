@@ -2,7 +2,6 @@
 
 use rusqlite::Connection;
 
-use crate::api::guards::TokenCache;
 use crate::db::{self, wechat::Account, Db};
 use crate::error::ApiError;
 use crate::secret;
@@ -160,16 +159,13 @@ pub fn phone_of(data: &serde_json::Value) -> Result<String, ApiError> {
 }
 
 /// Disables (1) or enables (0) a shopper; disabling ends every login at once. False when unknown.
-pub async fn set_status(db: &Db, tokens: &TokenCache, user_id: i64, status: i64) -> Result<bool, ApiError> {
-    let found = db.write(move |c| Ok::<_, ApiError>(db::user::set_status(c, user_id, status)?)).await?;
-    tokens.forget_user(user_id);
-    Ok(found)
+pub async fn set_status(db: &Db, user_id: i64, status: i64) -> Result<bool, ApiError> {
+    db.write(move |c| Ok::<_, ApiError>(db::user::set_status(c, user_id, status)?)).await
 }
 
 /// Revokes one login token (loginout).
-pub async fn logout(db: &Db, tokens: &TokenCache, token: &str) -> Result<(), ApiError> {
+pub async fn logout(db: &Db, token: &str) -> Result<(), ApiError> {
     let hash = secret::hash_token(token);
-    tokens.forget(&hash);
     db.write(move |c| Ok::<_, ApiError>(db::user::delete_token(c, &hash)?)).await?;
     Ok(())
 }
