@@ -202,3 +202,37 @@ CREATE TABLE shipping_addresses (
 CREATE INDEX shipping_addresses_user ON shipping_addresses(user_id, id);
 -- At most one default per shopper, even if a code path forgot to clear the old one.
 CREATE UNIQUE INDEX shipping_addresses_default ON shipping_addresses(user_id) WHERE is_default = 1;
+
+-- ledger
+-- A shopper's money (fen) and points. Every change writes an immutable `ledger` row in the same
+-- transaction (service::ledger::post), so each column always equals the sum of its ledger rows;
+-- `xiaodian check` verifies it. The CHECKs are the last guard against an overdraft.
+CREATE TABLE user_accounts (
+    user_id        INTEGER PRIMARY KEY REFERENCES users(id),
+    balance        INTEGER NOT NULL DEFAULT 0 CHECK (balance >= 0),   -- fen, spendable
+    freeze         INTEGER NOT NULL DEFAULT 0 CHECK (freeze >= 0),    -- fen, held (withdrawals, deposits)
+    score          INTEGER NOT NULL DEFAULT 0 CHECK (score >= 0),     -- points
+    growth         INTEGER NOT NULL DEFAULT 0 CHECK (growth >= 0),    -- growth points
+    totle_consumed INTEGER NOT NULL DEFAULT 0,                        -- fen spent in the shop (a statistic, not ledgered)
+    date_add       INTEGER NOT NULL,
+    date_update    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE ledger (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id),
+    account     TEXT NOT NULL CHECK (account IN ('balance', 'freeze', 'score', 'growth')),
+    amount      INTEGER NOT NULL CHECK (amount <> 0),                 -- signed: + in, - out
+    after       INTEGER NOT NULL CHECK (after >= 0),                  -- the account's value after this row
+    reason      TEXT NOT NULL,                                        -- Chinese, shown to the shopper
+    source_type TEXT NOT NULL,                                        -- level_buy, admin, order, payment, refund...
+    source_id   TEXT NOT NULL DEFAULT '',
+    date_add    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX ledger_user ON ledger(user_id, account, id);
+CREATE INDEX ledger_source ON ledger(source_type, source_id);
+-- Rows are history: a correction is a new row, never an edit.
+CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+BEGIN SELECT RAISE(ABORT, 'ledger rows are immutable'); END;
+CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+BEGIN SELECT RAISE(ABORT, 'ledger rows are immutable'); END;

@@ -8,6 +8,7 @@ pub mod config;
 pub mod files;
 pub mod guards;
 pub mod json;
+pub mod ledger;
 pub mod params;
 pub mod region;
 pub mod site;
@@ -133,6 +134,7 @@ pub fn shop_routes() -> Vec<Route> {
         tools::routes(),
         address::routes(),
         user::routes(),
+        ledger::routes(),
     ]
     .concat()
 }

@@ -4,6 +4,7 @@ mod address;
 mod admin;
 mod contract;
 mod files;
+mod ledger;
 mod login;
 mod merchant;
 mod site;
