@@ -9,6 +9,7 @@ mod dashboard;
 mod files;
 mod images;
 mod keys;
+mod levels;
 mod links;
 mod notices;
 mod page;
@@ -36,6 +37,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(links::routes()); // /links
     all.extend(files::routes()); // /files
     all.extend(keys::routes()); // /keys
+    all.extend(levels::routes()); // /levels
     all
 }
 

@@ -45,6 +45,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("ads", "/admin/ads", "广告位"),
     ("notices", "/admin/notices", "公告"),
     ("links", "/admin/links", "友情链接"),
+    ("levels", "/admin/levels", "会员等级"),
     ("files", "/admin/files", "文件"),
     ("keys", "/admin/keys", "API 密钥"),
     ("password", "/admin/password", "修改密码"),

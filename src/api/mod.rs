@@ -9,6 +9,7 @@ pub mod files;
 pub mod guards;
 pub mod json;
 pub mod ledger;
+pub mod levels;
 pub mod params;
 pub mod region;
 pub mod site;
@@ -135,6 +136,7 @@ pub fn shop_routes() -> Vec<Route> {
         address::routes(),
         user::routes(),
         ledger::routes(),
+        levels::routes(),
     ]
     .concat()
 }

@@ -7,6 +7,7 @@ pub mod address;
 pub mod admin;
 pub mod json;
 pub mod ledger;
+pub mod levels;
 pub mod migrate;
 pub mod settings;
 pub mod site;

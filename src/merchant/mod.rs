@@ -8,6 +8,7 @@ pub mod problem;
 mod ads;
 mod banners;
 mod config_values;
+mod levels;
 mod links;
 mod notices;
 mod settings;
@@ -36,6 +37,7 @@ pub fn routes() -> Vec<Route> {
         notices::routes(),       // /notices
         links::routes(),         // /friendly-links
         uploads::routes(),       // /uploads
+        levels::routes(),        // /member-levels
     ]
     .concat()
 }

@@ -2,5 +2,6 @@
 
 pub mod account;
 pub mod ledger;
+pub mod levels;
 pub mod site;
 pub mod upload;

@@ -5,6 +5,8 @@ mod admin;
 mod contract;
 mod files;
 mod ledger;
+mod levels;
+mod levels_console;
 mod login;
 mod merchant;
 mod site;
