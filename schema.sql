@@ -285,3 +285,102 @@ CREATE INDEX code_outbox_target ON code_outbox(target, id);
 -- password accounts
 -- Usernames are unique whatever their case ("Alice" and "alice" are one account).
 CREATE UNIQUE INDEX users_username_nocase ON users(username COLLATE NOCASE);
+-- ledger
+-- A shopper's money (fen) and points. Every change writes an immutable `ledger` row in the same
+-- transaction (service::ledger::post), so each column always equals the sum of its ledger rows;
+-- `xiaodian check` verifies it. The CHECKs are the last guard against an overdraft.
+CREATE TABLE user_accounts (
+    user_id        INTEGER PRIMARY KEY REFERENCES users(id),
+    balance        INTEGER NOT NULL DEFAULT 0 CHECK (balance >= 0),   -- fen, spendable
+    freeze         INTEGER NOT NULL DEFAULT 0 CHECK (freeze >= 0),    -- fen, held (withdrawals, deposits)
+    score          INTEGER NOT NULL DEFAULT 0 CHECK (score >= 0),     -- points
+    growth         INTEGER NOT NULL DEFAULT 0 CHECK (growth >= 0),    -- growth points
+    totle_consumed INTEGER NOT NULL DEFAULT 0,                        -- fen spent in the shop (a statistic, not ledgered)
+    date_add       INTEGER NOT NULL,
+    date_update    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE ledger (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id),
+    account     TEXT NOT NULL CHECK (account IN ('balance', 'freeze', 'score', 'growth')),
+    amount      INTEGER NOT NULL CHECK (amount <> 0),                 -- signed: + in, - out
+    after       INTEGER NOT NULL CHECK (after >= 0),                  -- the account's value after this row
+    reason      TEXT NOT NULL,                                        -- Chinese, shown to the shopper
+    source_type TEXT NOT NULL,                                        -- level_buy, admin, order, payment, refund...
+    source_id   TEXT NOT NULL DEFAULT '',
+    date_add    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX ledger_user ON ledger(user_id, account, id);
+CREATE INDEX ledger_source ON ledger(source_type, source_id);
+-- Rows are history: a correction is a new row, never an edit.
+CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+BEGIN SELECT RAISE(ABORT, 'ledger rows are immutable'); END;
+CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+BEGIN SELECT RAISE(ABORT, 'ledger rows are immutable'); END;
+
+-- member levels
+-- Levels a shopper buys with balance for a number of days. `rebate_percent` is what a member pays
+-- of the list price (88 = 8.8折, 100 = no discount); `upgrade_send_score` points come with a new level.
+CREATE TABLE user_levels (
+    id                 INTEGER PRIMARY KEY,
+    name               TEXT NOT NULL,
+    level              INTEGER NOT NULL CHECK (level >= 1),          -- higher is better
+    pic                TEXT NOT NULL DEFAULT '',
+    remark             TEXT NOT NULL DEFAULT '',
+    rebate_percent     INTEGER NOT NULL DEFAULT 100 CHECK (rebate_percent BETWEEN 1 AND 100),
+    upgrade_send_score INTEGER NOT NULL DEFAULT 0 CHECK (upgrade_send_score >= 0),
+    ext_json           TEXT NOT NULL DEFAULT '{}',                   -- more benefits: {"name": "text"}
+    paixu              INTEGER NOT NULL DEFAULT 0,
+    status             INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1)),  -- 0 shown, 1 hidden
+    date_add           INTEGER NOT NULL,
+    date_update        INTEGER NOT NULL
+) STRICT;
+CREATE INDEX user_levels_shown ON user_levels(status, paixu, level);
+-- One level per number, so "a higher level exists" (canUpgrade) means something.
+CREATE UNIQUE INDEX user_levels_number ON user_levels(level);
+
+-- What a level costs for how long.
+CREATE TABLE user_level_prices (
+    id                 INTEGER PRIMARY KEY,
+    level_id           INTEGER NOT NULL REFERENCES user_levels(id) ON DELETE CASCADE,
+    days               INTEGER NOT NULL CHECK (days BETWEEN 1 AND 36600),
+    price_fen          INTEGER NOT NULL CHECK (price_fen >= 0),
+    original_price_fen INTEGER NOT NULL DEFAULT 0 CHECK (original_price_fen >= 0),
+    paixu              INTEGER NOT NULL DEFAULT 0,
+    status             INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1)),  -- 0 on sale, 1 hidden
+    date_add           INTEGER NOT NULL,
+    date_update        INTEGER NOT NULL
+) STRICT;
+CREATE INDEX user_level_prices_level ON user_level_prices(level_id, status, paixu);
+
+-- Every purchase and renewal, with what was bought kept as it was (levels and prices may change).
+CREATE TABLE user_level_buys (
+    id            INTEGER PRIMARY KEY,
+    user_id       INTEGER NOT NULL REFERENCES users(id),
+    level_id      INTEGER REFERENCES user_levels(id) ON DELETE SET NULL,
+    price_id      INTEGER REFERENCES user_level_prices(id) ON DELETE SET NULL,
+    level_name    TEXT NOT NULL,
+    days          INTEGER NOT NULL,
+    amount_fen    INTEGER NOT NULL,
+    kind          INTEGER NOT NULL CHECK (kind IN (0, 1, 2)),         -- 0 new level, 1 extension, 2 auto-renewal
+    is_auto_renew INTEGER NOT NULL DEFAULT 0 CHECK (is_auto_renew IN (0, 1)),
+    remark        TEXT NOT NULL DEFAULT '',
+    status        INTEGER NOT NULL DEFAULT 1 CHECK (status IN (0, 1)),  -- 0 awaiting payment, 1 paid
+    date_add      INTEGER NOT NULL,
+    date_expire   INTEGER NOT NULL                                    -- the level's expiry this purchase led to
+) STRICT;
+CREATE INDEX user_level_buys_user ON user_level_buys(user_id, id);
+
+-- The level a shopper holds now; a row past date_expire is lapsed even before the job removes it.
+CREATE TABLE user_levels_current (
+    user_id     INTEGER PRIMARY KEY REFERENCES users(id),
+    level_id    INTEGER NOT NULL REFERENCES user_levels(id),
+    price_id    INTEGER REFERENCES user_level_prices(id) ON DELETE SET NULL,  -- what auto-renewal buys again
+    auto_renew  INTEGER NOT NULL DEFAULT 0 CHECK (auto_renew IN (0, 1)),
+    date_expire INTEGER NOT NULL,
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+CREATE INDEX user_levels_current_expiry ON user_levels_current(date_expire);
+CREATE INDEX user_levels_current_level ON user_levels_current(level_id, date_expire);

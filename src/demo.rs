@@ -103,7 +103,71 @@ pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
             db::site::insert_notice(c, "", title, content, true, now)?;
         }
         db::site::save_partner(c, None, "", "小店", &pic("goods-tea.png"), "https://example.com", 0, 0, now)?;
+        member_levels(c, now)?;
         Ok::<_, ApiError>(())
     })?;
     Ok(true)
+}
+
+/// A demo member level: (days, price fen, original price fen) per price.
+struct DemoLevel {
+    name: &'static str,
+    level: i64,
+    rebate_percent: i64,
+    gift: i64,
+    benefits: &'static [(&'static str, &'static str)],
+    prices: &'static [(i64, i64, i64)],
+}
+
+const DEMO_LEVELS: [DemoLevel; 3] = [
+    DemoLevel {
+        name: "白银会员",
+        level: 1,
+        rebate_percent: 98,
+        gift: 10,
+        benefits: &[("会员价", "全场 9.8 折")],
+        prices: &[(30, 990, 1500), (365, 9900, 18000)],
+    },
+    DemoLevel {
+        name: "黄金会员",
+        level: 2,
+        rebate_percent: 95,
+        gift: 100,
+        benefits: &[("会员价", "全场 9.5 折"), ("生日礼", "生日当月双倍积分")],
+        prices: &[(30, 1990, 2900), (365, 19900, 34800)],
+    },
+    DemoLevel {
+        name: "钻石会员",
+        level: 3,
+        rebate_percent: 88,
+        gift: 500,
+        benefits: &[("会员价", "全场 8.8 折"), ("专属客服", "7×24 小时")],
+        prices: &[(365, 39900, 69900)],
+    },
+];
+
+/// Three member levels with prices, so the template's 会员中心 (linked from a demo banner) works.
+fn member_levels(c: &rusqlite::Connection, now: i64) -> Result<(), ApiError> {
+    use crate::db::levels::{insert_level, insert_price, LevelFields, PriceFields};
+    use crate::service::levels::Benefits;
+    for d in &DEMO_LEVELS {
+        let benefits = Benefits(d.benefits.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+        let f = LevelFields {
+            name: d.name.into(),
+            level: d.level,
+            pic: String::new(),
+            remark: format!("{}：购物享折扣，升级送积分", d.name),
+            rebate_percent: d.rebate_percent,
+            upgrade_send_score: d.gift,
+            ext_json: benefits.to_json(),
+            paixu: d.level,
+            status: 0,
+        };
+        let id = insert_level(c, &f, now)?;
+        for &(days, price_fen, original_price_fen) in d.prices {
+            let p = PriceFields { days, price_fen, original_price_fen, paixu: 0, status: 0 };
+            insert_price(c, id, &p, now)?;
+        }
+    }
+    Ok(())
 }

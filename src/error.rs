@@ -61,6 +61,12 @@ pub enum ApiError {
     /// A feature that needs a provider this shop has not configured, or that xiaodian does not offer.
     #[error("{0}")]
     Unsupported(Cow<'static, str>),
+    /// A balance payment the shopper's balance cannot cover; `data` is the amount still due (yuan).
+    #[error("余额不足")]
+    NotEnoughBalance { due_fen: i64 },
+    /// A points payment the shopper's points cannot cover; `data` is the points still due.
+    #[error("积分不足")]
+    NotEnoughScore { due: i64 },
     /// An empty list or no data (code 700 — templates treat it as "nothing to show").
     #[error("暂无数据")]
     Empty,
@@ -104,6 +110,8 @@ impl ApiError {
             ApiError::Internal(_) => 500,
             ApiError::Unsupported(_) => 501,
             ApiError::Upstream(_) => 502,
+            ApiError::NotEnoughScore { .. } => 30001,
+            ApiError::NotEnoughBalance { .. } => 40000,
             ApiError::Busy => 503,
             ApiError::Empty => 700,
             ApiError::NotLoggedIn => 2000,
@@ -125,7 +133,12 @@ impl ApiError {
 
     /// Extra `data` some codes carry (e.g. the amount still due); null otherwise.
     pub fn data(&self) -> Value {
-        Value::Null
+        match self {
+            // A number, not text: templates do arithmetic on the amount still due.
+            ApiError::NotEnoughBalance { due_fen } => Value::from(crate::money::yuan(*due_fen)),
+            ApiError::NotEnoughScore { due } => Value::from(*due),
+            _ => Value::Null,
+        }
     }
 
     /// Shorthand for an invalid parameter.

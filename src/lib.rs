@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod jobs;
 pub mod merchant;
+pub mod money;
 pub mod regions;
 pub mod sandbox;
 pub mod secret;

@@ -10,6 +10,7 @@ mod dashboard;
 mod files;
 mod images;
 mod keys;
+mod levels;
 mod links;
 mod messages;
 mod notices;
@@ -44,6 +45,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(wechat::routes()); // /wechat
     all.extend(users::routes()); // /users
     all.extend(codes::routes()); // /codes
+    all.extend(levels::routes()); // /levels
     all
 }
 

@@ -48,6 +48,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("notices", "/admin/notices", "公告"),
     ("messages", "/admin/messages", "站内消息"),
     ("links", "/admin/links", "友情链接"),
+    ("levels", "/admin/levels", "会员等级"),
     ("files", "/admin/files", "文件"),
     ("codes", "/admin/codes", "验证码发件箱"),
     ("keys", "/admin/keys", "API 密钥"),

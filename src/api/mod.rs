@@ -11,6 +11,8 @@ pub mod files;
 pub mod friend;
 pub mod guards;
 pub mod json;
+pub mod ledger;
+pub mod levels;
 pub mod message;
 pub mod params;
 pub mod region;
@@ -145,6 +147,8 @@ pub fn shop_routes() -> Vec<Route> {
         verify::routes(),
         codes::routes(),
         user_password::routes(),
+        ledger::routes(),
+        levels::routes(),
     ]
     .concat()
 }

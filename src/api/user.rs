@@ -342,15 +342,58 @@ pub struct UserBase {
     pub has_password: bool,
     pub date_add: String,
     pub date_login: String,
+    /// When the member level runs out; "" without one.
+    pub level_expire: String,
 }
 
+/// The member level the shopper holds; id 0, level 0 and "普通会员" when none.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserLevelView {
     pub id: i64,
     pub level: i64,
     pub name: String,
+    pub pic: String,
+    /// 折 members pay (10 = no discount).
+    pub rebate: f64,
+    pub is_auto_renew: bool,
+    pub date_expire: String,
+    /// A shown level ranks above this one.
     pub can_upgrade: bool,
+}
+
+/// The shopper's level at `now` as userDetail answers it.
+fn user_level(
+    c: &rusqlite::Connection,
+    base: &BaseUrl,
+    uid: i64,
+    now: i64,
+) -> Result<UserLevelView, ApiError> {
+    let held = crate::service::levels::held(c, uid, now)?;
+    let number = held.as_ref().map_or(0, |(l, _)| l.fields.level);
+    let can_upgrade = db::levels::higher_shown_exists(c, number)?;
+    Ok(match held {
+        Some((l, cur)) => UserLevelView {
+            id: l.id,
+            level: l.fields.level,
+            pic: if l.fields.pic.is_empty() { String::new() } else { base.absolute(&l.fields.pic) },
+            name: l.fields.name,
+            rebate: l.fields.rebate_percent as f64 / 10.0,
+            is_auto_renew: cur.auto_renew,
+            date_expire: db::format_unix(cur.date_expire),
+            can_upgrade,
+        },
+        None => UserLevelView {
+            id: 0,
+            level: 0,
+            name: "普通会员".into(),
+            pic: String::new(),
+            rebate: 10.0,
+            is_auto_renew: false,
+            date_expire: String::new(),
+            can_upgrade,
+        },
+    })
 }
 
 #[derive(Serialize)]
@@ -382,14 +425,16 @@ pub struct UserDetail {
 #[get("/user/detail")]
 async fn detail(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<UserDetail> {
     let uid = req.user_id;
-    let (u, referrer) = db
+    let level_base = BaseUrl(base.0.clone());
+    let (u, referrer, user_level) = db
         .read(move |c| {
             let u = db::user::by_id(c, uid)?.ok_or(ApiError::NotLoggedIn)?;
             let referrer = match u.referrer_id {
                 Some(r) => db::user::by_id(c, r)?,
                 None => None,
             };
-            Ok::<_, ApiError>((u, referrer))
+            let level = user_level(c, &level_base, uid, db::unix_now())?;
+            Ok::<_, ApiError>((u, referrer, level))
         })
         .await?;
     let ext = serde_json::from_str(&u.ext_json).unwrap_or_else(|_| serde_json::json!({}));
@@ -415,9 +460,10 @@ async fn detail(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<UserDet
             has_password: u.has_password,
             date_add: db::format_unix(u.date_add),
             date_login: u.date_login.map(db::format_unix).unwrap_or_default(),
+            level_expire: user_level.date_expire.clone(),
         },
         ext,
-        user_level: UserLevelView { id: 0, level: 0, name: "普通会员".into(), can_upgrade: false },
+        user_level,
         referrer: referrer.map(|r| ReferrerView {
             id: r.id,
             nick: r.nick,

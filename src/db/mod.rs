@@ -9,6 +9,8 @@ pub mod codes;
 pub mod follow;
 pub mod friend;
 pub mod json;
+pub mod ledger;
+pub mod levels;
 pub mod message;
 pub mod migrate;
 pub mod settings;

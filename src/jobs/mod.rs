@@ -1,6 +1,7 @@
 //! Background jobs: named threads that run a job's `run_once` every interval until shutdown.
 
 pub mod cleanup;
+pub mod levels;
 
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
@@ -52,6 +53,7 @@ impl Jobs {
 /// Starts every job of this build.
 pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) {
     let ctx = Arc::new(ctx);
+    let levels_db = ctx.db.clone();
     jobs.spawn("cleanup", Duration::from_secs(600), move || {
         if let Err(e) = cleanup::run_once(&ctx, crate::db::unix_now()) {
             log::warn!("cleanup job: {e}");
@@ -63,6 +65,12 @@ pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) 
             if let Err(e) = wechat.refresh_if_due() {
                 log::warn!("wechat token refresh: {e}");
             }
+        }
+    });
+    // Renews auto-renewing member levels before they expire and removes expired ones.
+    jobs.spawn("levels", Duration::from_secs(600), move || {
+        if let Err(e) = levels::run_once(&levels_db, crate::db::unix_now()) {
+            log::warn!("member levels job: {e}");
         }
     });
 }

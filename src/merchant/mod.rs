@@ -8,6 +8,7 @@ pub mod problem;
 mod ads;
 mod banners;
 mod config_values;
+mod levels;
 mod links;
 mod notices;
 mod settings;
@@ -38,6 +39,7 @@ pub fn routes() -> Vec<Route> {
         links::routes(),         // /friendly-links
         uploads::routes(),       // /uploads
         users::routes(),         // /users
+        levels::routes(),        // /member-levels
     ]
     .concat()
 }

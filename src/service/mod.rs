@@ -3,6 +3,8 @@
 pub mod account;
 pub mod codes;
 pub mod identity;
+pub mod ledger;
+pub mod levels;
 pub mod message;
 pub mod site;
 pub mod social;

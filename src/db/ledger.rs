@@ -1,0 +1,162 @@
+//! The shopper's accounts (`user_accounts`) and their immutable history (`ledger`).
+//! Only service::ledger writes here, so a value never changes without its ledger row.
+
+use rusqlite::{params, Connection, OptionalExtension, Result};
+
+/// One of a shopper's ledgered values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Account {
+    /// Spendable money, fen.
+    Balance,
+    /// Money held back (withdrawals in progress, deposits), fen.
+    Freeze,
+    /// Points.
+    Score,
+    /// Growth points.
+    Growth,
+}
+
+impl Account {
+    pub const ALL: [Account; 4] = [Account::Balance, Account::Freeze, Account::Score, Account::Growth];
+
+    /// The `ledger.account` value, which is also the `user_accounts` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Account::Balance => "balance",
+            Account::Freeze => "freeze",
+            Account::Score => "score",
+            Account::Growth => "growth",
+        }
+    }
+}
+
+/// A shopper's accounts as stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Accounts {
+    pub user_id: i64,
+    pub balance: i64,
+    pub freeze: i64,
+    pub score: i64,
+    pub growth: i64,
+    pub totle_consumed: i64,
+}
+
+impl Accounts {
+    pub fn get(&self, a: Account) -> i64 {
+        match a {
+            Account::Balance => self.balance,
+            Account::Freeze => self.freeze,
+            Account::Score => self.score,
+            Account::Growth => self.growth,
+        }
+    }
+}
+
+fn accounts(r: &rusqlite::Row) -> Result<Accounts> {
+    Ok(Accounts {
+        user_id: r.get(0)?,
+        balance: r.get(1)?,
+        freeze: r.get(2)?,
+        score: r.get(3)?,
+        growth: r.get(4)?,
+        totle_consumed: r.get(5)?,
+    })
+}
+
+const ACCOUNT_COLUMNS: &str = "user_id, balance, freeze, score, growth, totle_consumed";
+
+/// Creates the shopper's accounts row (all zero) unless it exists.
+pub fn ensure_account(c: &Connection, user_id: i64, now: i64) -> Result<()> {
+    c.execute(
+        "INSERT INTO user_accounts (user_id, date_add, date_update) VALUES (?1, ?2, ?2)
+         ON CONFLICT (user_id) DO NOTHING",
+        params![user_id, now],
+    )?;
+    Ok(())
+}
+
+/// Adds `amount` to one account unless the result would be negative; the new value, or None
+/// when refused. One conditional UPDATE, so two spends can never both pass a stale check.
+pub fn apply(c: &Connection, user_id: i64, account: Account, amount: i64, now: i64) -> Result<Option<i64>> {
+    let col = account.as_str();
+    c.query_row(
+        &format!(
+            "UPDATE user_accounts SET {col} = {col} + ?2, date_update = ?3
+             WHERE user_id = ?1 AND {col} + ?2 >= 0 RETURNING {col}"
+        ),
+        params![user_id, amount, now],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// Adds spent money to the "total consumed" statistic.
+pub fn add_consumed(c: &Connection, user_id: i64, fen: i64, now: i64) -> Result<()> {
+    c.execute(
+        "UPDATE user_accounts SET totle_consumed = totle_consumed + ?2, date_update = ?3 WHERE user_id = ?1",
+        params![user_id, fen, now],
+    )?;
+    Ok(())
+}
+
+pub fn accounts_of(c: &Connection, user_id: i64) -> Result<Option<Accounts>> {
+    c.query_row(
+        &format!("SELECT {ACCOUNT_COLUMNS} FROM user_accounts WHERE user_id = ?1"),
+        [user_id],
+        accounts,
+    )
+    .optional()
+}
+
+/// A ledger row about to be written.
+#[derive(Debug, Clone)]
+pub struct NewEntry<'a> {
+    pub user_id: i64,
+    pub account: Account,
+    pub amount: i64,
+    pub after: i64,
+    pub reason: &'a str,
+    pub source_type: &'a str,
+    pub source_id: &'a str,
+}
+
+pub fn insert(c: &Connection, e: &NewEntry, now: i64) -> Result<i64> {
+    c.execute(
+        "INSERT INTO ledger (user_id, account, amount, after, reason, source_type, source_id, date_add)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![e.user_id, e.account.as_str(), e.amount, e.after, e.reason, e.source_type, e.source_id, now],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+/// Every accounts row (for the consistency check).
+pub fn all_accounts(c: &Connection) -> Result<Vec<Accounts>> {
+    let mut st = c.prepare(&format!("SELECT {ACCOUNT_COLUMNS} FROM user_accounts ORDER BY user_id"))?;
+    let rows = st.query_map([], accounts)?;
+    rows.collect()
+}
+
+/// Per shopper and account: the sum of the ledger rows and the `after` of the newest one.
+pub fn ledger_totals(c: &Connection) -> Result<Vec<(i64, String, i64, i64)>> {
+    let mut st = c.prepare(
+        "SELECT user_id, account, sum(amount),
+                (SELECT l2.after FROM ledger l2 WHERE l2.user_id = l.user_id AND l2.account = l.account
+                 ORDER BY l2.id DESC LIMIT 1)
+         FROM ledger l GROUP BY user_id, account ORDER BY user_id, account",
+    )?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    rows.collect()
+}
+
+/// Rows whose `after` is not the previous row's `after` plus their amount: (id, user, account, expected).
+pub fn broken_chain(c: &Connection, limit: i64) -> Result<Vec<(i64, i64, String, i64)>> {
+    let mut st = c.prepare(
+        "SELECT id, user_id, account, before + amount FROM (
+             SELECT id, user_id, account, amount, after,
+                    lag(after, 1, 0) OVER (PARTITION BY user_id, account ORDER BY id) AS before
+             FROM ledger)
+         WHERE before + amount <> after ORDER BY id LIMIT ?1",
+    )?;
+    let rows = st.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    rows.collect()
+}

@@ -1,0 +1,140 @@
+//! The shop's one ledger: every change of a shopper's balance, frozen money, points or growth goes
+//! through [`post`], inside the caller's transaction, and writes an immutable row saying why.
+//! So each account always equals the sum of its rows, which [`check`] verifies.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::Connection;
+
+pub use crate::db::ledger::{Account, Accounts};
+use crate::db::{self, ledger::NewEntry};
+use crate::error::ApiError;
+
+/// What caused a ledger row (`ledger.source_type`); `source_id` names the thing itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A member level bought or renewed (source_id: the `user_level_buys` id).
+    LevelBuy,
+    /// A change the merchant made by hand.
+    Admin,
+    Order,
+    Payment,
+    Refund,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::LevelBuy => "level_buy",
+            Source::Admin => "admin",
+            Source::Order => "order",
+            Source::Payment => "payment",
+            Source::Refund => "refund",
+        }
+    }
+}
+
+/// Largest single movement: keeps every sum far from i64 overflow (SQLite would turn it into a float).
+const MAX_AMOUNT: i64 = 1_000_000_000_000;
+
+/// Adds `amount` (signed) to one of the shopper's accounts and writes its ledger row, in the
+/// caller's transaction; returns the account's new value. Creates the accounts row on first use.
+/// A change that would leave the account negative writes nothing and answers 40000 with the
+/// amount still due (balance), 30001 (points), or 403 (frozen money, growth). An amount of 0
+/// writes no row and answers the current value.
+pub fn post(
+    c: &Connection,
+    user_id: i64,
+    account: Account,
+    amount: i64,
+    reason: &str,
+    source: Source,
+    source_id: &str,
+) -> Result<i64, ApiError> {
+    if amount.abs() > MAX_AMOUNT {
+        return Err(ApiError::Internal(format!("ledger amount {amount} out of range")));
+    }
+    if reason.trim().is_empty() {
+        return Err(ApiError::Internal("ledger row without a reason".into()));
+    }
+    let now = db::unix_now();
+    db::ledger::ensure_account(c, user_id, now)?;
+    if amount == 0 {
+        return Ok(value(c, user_id, account)?);
+    }
+    let Some(after) = db::ledger::apply(c, user_id, account, amount, now)? else {
+        let due = -amount - value(c, user_id, account)?;
+        return Err(shortfall(account, due));
+    };
+    let entry = NewEntry { user_id, account, amount, after, reason, source_type: source.as_str(), source_id };
+    db::ledger::insert(c, &entry, now)?;
+    Ok(after)
+}
+
+fn value(c: &Connection, user_id: i64, account: Account) -> rusqlite::Result<i64> {
+    Ok(db::ledger::accounts_of(c, user_id)?.map_or(0, |a| a.get(account)))
+}
+
+/// The refusal for an account that cannot cover `due` more.
+fn shortfall(account: Account, due: i64) -> ApiError {
+    match account {
+        Account::Balance => ApiError::NotEnoughBalance { due_fen: due },
+        Account::Score => ApiError::NotEnoughScore { due },
+        Account::Freeze => ApiError::Forbidden("冻结金额不足".into()),
+        Account::Growth => ApiError::Forbidden("成长值不足".into()),
+    }
+}
+
+/// Adds money the shopper spent to their "total consumed" statistic (not a ledgered account).
+pub fn add_consumed(c: &Connection, user_id: i64, fen: i64) -> Result<(), ApiError> {
+    let now = db::unix_now();
+    db::ledger::ensure_account(c, user_id, now)?;
+    Ok(db::ledger::add_consumed(c, user_id, fen, now)?)
+}
+
+/// The shopper's accounts; all zero for a shopper who never had a ledger row.
+pub fn accounts_of(c: &Connection, user_id: i64) -> Result<Accounts, ApiError> {
+    Ok(db::ledger::accounts_of(c, user_id)?.unwrap_or(Accounts { user_id, ..Default::default() }))
+}
+
+/// Every way the stored accounts disagree with their ledger, in words for the operator; empty
+/// when all is well. Checks that each account equals the sum of its rows, that its newest row's
+/// `after` is the account's value, and that each row's `after` follows from the one before.
+pub fn check(c: &Connection) -> Result<Vec<String>, ApiError> {
+    let mut problems = Vec::new();
+    let accounts = db::ledger::all_accounts(c)?;
+    let totals: HashMap<(i64, String), (i64, i64)> = db::ledger::ledger_totals(c)?
+        .into_iter()
+        .map(|(user, account, sum, last_after)| ((user, account), (sum, last_after)))
+        .collect();
+    let total_of = |user: i64, account: Account| totals.get(&(user, account.as_str().to_string())).copied();
+    for a in &accounts {
+        for account in Account::ALL {
+            let stored = a.get(account);
+            let (sum, last_after) = total_of(a.user_id, account).unwrap_or((0, 0));
+            if stored != sum {
+                problems.push(format!(
+                    "用户 {} 的 {} 为 {stored}，但流水合计为 {sum}",
+                    a.user_id,
+                    account.as_str()
+                ));
+            } else if stored != last_after {
+                problems.push(format!(
+                    "用户 {} 的 {} 为 {stored}，但最后一条流水记录的余额为 {last_after}",
+                    a.user_id,
+                    account.as_str()
+                ));
+            }
+        }
+    }
+    let holders: HashSet<i64> = accounts.iter().map(|a| a.user_id).collect();
+    let mut orphans: Vec<&(i64, String)> = totals.keys().filter(|(u, _)| !holders.contains(u)).collect();
+    orphans.sort();
+    for (user, account) in orphans {
+        problems.push(format!("用户 {user} 有 {account} 流水，但没有账户记录"));
+    }
+    for (id, user, account, expected) in db::ledger::broken_chain(c, 100)? {
+        problems.push(format!("流水 #{id}（用户 {user} 的 {account}）记录的余额应为 {expected}"));
+    }
+    Ok(problems)
+}
