@@ -105,5 +105,6 @@ pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
         db::site::save_partner(c, None, "", "小店", &pic("goods-tea.png"), "https://example.com", 0, 0, now)?;
         Ok::<_, ApiError>(())
     })?;
+    crate::demo_catalog::fill(db, &urls)?;
     Ok(true)
 }

@@ -7,6 +7,7 @@ pub mod captcha;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod demo_catalog;
 pub mod error;
 pub mod jobs;
 pub mod merchant;

@@ -6,6 +6,7 @@
 pub mod address;
 pub mod config;
 pub mod files;
+pub mod goods;
 pub mod guards;
 pub mod json;
 pub mod params;
@@ -133,6 +134,7 @@ pub fn shop_routes() -> Vec<Route> {
         tools::routes(),
         address::routes(),
         user::routes(),
+        goods::routes(),
     ]
     .concat()
 }

@@ -3,6 +3,7 @@
 mod address;
 mod admin;
 mod admin_users;
+mod catalog;
 mod contract;
 mod files;
 mod login;
