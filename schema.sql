@@ -384,3 +384,156 @@ CREATE TABLE user_levels_current (
 ) STRICT;
 CREATE INDEX user_levels_current_expiry ON user_levels_current(date_expire);
 CREATE INDEX user_levels_current_level ON user_levels_current(level_id, date_expire);
+-- catalogue
+-- Goods categories: a tree by `pid` (NULL = top level, answered as pid 0). `level` (1 = top) is
+-- stored because the templates filter on it; it is the parent's level + 1, set by
+-- db::catalog::insert_category. A category with children or goods cannot be deleted (FK).
+CREATE TABLE goods_categories (
+    id          INTEGER PRIMARY KEY,
+    pid         INTEGER REFERENCES goods_categories(id),
+    name        TEXT NOT NULL,
+    icon        TEXT NOT NULL DEFAULT '',         -- "/uploads/…" or an absolute URL
+    type        TEXT NOT NULL DEFAULT '',         -- free label; templates use 'index' for home-page sections
+    key         TEXT NOT NULL DEFAULT '',         -- the merchant's own code for the category
+    level       INTEGER NOT NULL DEFAULT 1 CHECK (level >= 1),
+    paixu       INTEGER NOT NULL DEFAULT 0,       -- sort order, small first
+    is_use      INTEGER NOT NULL DEFAULT 1 CHECK (is_use IN (0, 1)),
+    ext_json    TEXT NOT NULL DEFAULT '{}',       -- free-form JSON object (goodsCategoryDetail extJson)
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+CREATE INDEX goods_categories_pid ON goods_categories(pid);
+
+-- Goods. For goods with SKUs, `stores`, `min_price`, `min_score` and `original_price` are kept
+-- equal to their SKUs' (sum of stock, cheapest price) by the goods_skus triggers below, so stock
+-- taken from a SKU is taken from the goods in the same statement. Money in fen, weight in grams.
+CREATE TABLE goods (
+    id              INTEGER PRIMARY KEY,
+    category_id     INTEGER REFERENCES goods_categories(id),
+    shop_id         INTEGER NOT NULL DEFAULT 0,   -- 0 = the shop itself; branch shops arrive later
+    name            TEXT NOT NULL,
+    characteristic  TEXT NOT NULL DEFAULT '',     -- one-line selling point
+    content         TEXT NOT NULL DEFAULT '',     -- rich text (HTML); links to our files as "/uploads/…"
+    pic             TEXT NOT NULL DEFAULT '',     -- main picture
+    video_id        INTEGER REFERENCES uploads(id) ON DELETE SET NULL, -- answered as videoId (videoDetail)
+    tags            TEXT NOT NULL DEFAULT '',     -- comma-separated
+    purchase_notes  TEXT NOT NULL DEFAULT '',
+    status          INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1)),            -- 0 on shelf, 1 off
+    recommend_status INTEGER NOT NULL DEFAULT 0 CHECK (recommend_status IN (0, 1)), -- 1 recommended
+    -- Marketing flags the templates filter lists by; their prices and rules live with each feature.
+    kanjia          INTEGER NOT NULL DEFAULT 0 CHECK (kanjia IN (0, 1)),
+    miaosha         INTEGER NOT NULL DEFAULT 0 CHECK (miaosha IN (0, 1)),
+    pingtuan        INTEGER NOT NULL DEFAULT 0 CHECK (pingtuan IN (0, 1)),
+    paixu           INTEGER NOT NULL DEFAULT 0,
+    stores          INTEGER NOT NULL DEFAULT 0 CHECK (stores >= 0),
+    min_price       INTEGER NOT NULL DEFAULT 0 CHECK (min_price >= 0),
+    original_price  INTEGER NOT NULL DEFAULT 0 CHECK (original_price >= 0),
+    min_score       INTEGER NOT NULL DEFAULT 0 CHECK (min_score >= 0),  -- points price
+    min_buy_number  INTEGER NOT NULL DEFAULT 1 CHECK (min_buy_number >= 1),
+    weight          INTEGER NOT NULL DEFAULT 0 CHECK (weight >= 0),
+    -- Counters kept by orders, favourites, views and reviews.
+    number_sells    INTEGER NOT NULL DEFAULT 0,
+    number_orders   INTEGER NOT NULL DEFAULT 0,
+    number_fav      INTEGER NOT NULL DEFAULT 0,
+    number_views    INTEGER NOT NULL DEFAULT 0,
+    number_reputation      INTEGER NOT NULL DEFAULT 0,
+    number_good_reputation INTEGER NOT NULL DEFAULT 0,
+    logistics_id    INTEGER,                      -- freight template; NULL = none (free shipping)
+    ext_json        TEXT NOT NULL DEFAULT '{}',   -- free-form JSON object (goodsDetail extJson)
+    date_add        INTEGER NOT NULL,
+    date_update     INTEGER NOT NULL
+) STRICT;
+-- Shop-window lists: on-shelf goods by category, in the default order (paixu, newest first).
+CREATE INDEX goods_category_shelf ON goods(category_id, status, paixu, id DESC);
+CREATE INDEX goods_shelf ON goods(status, paixu, id DESC);
+
+-- Trigram full-text index over the goods' words, so a Chinese substring search ("龙井茶") uses the
+-- index instead of scanning every name. External content: the text lives only in `goods`.
+CREATE VIRTUAL TABLE goods_fts USING fts5(
+    name, tags, characteristic, content = 'goods', content_rowid = 'id', tokenize = 'trigram'
+);
+-- Kept in sync by triggers, so every write of a goods row updates it in the same transaction.
+CREATE TRIGGER goods_fts_insert AFTER INSERT ON goods BEGIN
+    INSERT INTO goods_fts(rowid, name, tags, characteristic)
+    VALUES (NEW.id, NEW.name, NEW.tags, NEW.characteristic);
+END;
+CREATE TRIGGER goods_fts_delete AFTER DELETE ON goods BEGIN
+    INSERT INTO goods_fts(goods_fts, rowid, name, tags, characteristic)
+    VALUES ('delete', OLD.id, OLD.name, OLD.tags, OLD.characteristic);
+END;
+CREATE TRIGGER goods_fts_update AFTER UPDATE OF name, tags, characteristic ON goods BEGIN
+    INSERT INTO goods_fts(goods_fts, rowid, name, tags, characteristic)
+    VALUES ('delete', OLD.id, OLD.name, OLD.tags, OLD.characteristic);
+    INSERT INTO goods_fts(rowid, name, tags, characteristic)
+    VALUES (NEW.id, NEW.name, NEW.tags, NEW.characteristic);
+END;
+
+-- The goods' pictures (the gallery), in order.
+CREATE TABLE goods_pics (
+    id          INTEGER PRIMARY KEY,
+    goods_id    INTEGER NOT NULL REFERENCES goods(id) ON DELETE CASCADE,
+    pic         TEXT NOT NULL,
+    paixu       INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX goods_pics_goods ON goods_pics(goods_id, paixu, id);
+
+-- Specs: a goods' properties (颜色, 尺码) and their values (红, XL).
+CREATE TABLE goods_properties (
+    id          INTEGER PRIMARY KEY,
+    goods_id    INTEGER NOT NULL REFERENCES goods(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    paixu       INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (goods_id, name)
+) STRICT;
+
+CREATE TABLE goods_property_children (
+    id          INTEGER PRIMARY KEY,
+    property_id INTEGER NOT NULL REFERENCES goods_properties(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    paixu       INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (property_id, name)
+) STRICT;
+
+-- One row per spec combination. `property_child_ids` is the client's own key, "pid:cid,pid:cid,"
+-- with the pairs sorted by property id, so a lookup is one indexed equality.
+CREATE TABLE goods_skus (
+    id                 INTEGER PRIMARY KEY,
+    goods_id           INTEGER NOT NULL REFERENCES goods(id) ON DELETE CASCADE,
+    property_child_ids TEXT NOT NULL,
+    price              INTEGER NOT NULL CHECK (price >= 0),
+    original_price     INTEGER NOT NULL DEFAULT 0 CHECK (original_price >= 0),
+    score              INTEGER NOT NULL DEFAULT 0 CHECK (score >= 0),
+    stores             INTEGER NOT NULL DEFAULT 0 CHECK (stores >= 0),
+    weight             INTEGER NOT NULL DEFAULT 0 CHECK (weight >= 0),
+    code               TEXT NOT NULL DEFAULT '',  -- the merchant's SKU code
+    UNIQUE (goods_id, property_child_ids)
+) STRICT;
+-- The goods row mirrors its SKUs: total stock, and the cheapest SKU's prices.
+CREATE TRIGGER goods_skus_insert AFTER INSERT ON goods_skus BEGIN
+    UPDATE goods SET
+        stores = (SELECT coalesce(sum(stores), 0) FROM goods_skus WHERE goods_id = NEW.goods_id),
+        min_price = (SELECT min(price) FROM goods_skus WHERE goods_id = NEW.goods_id),
+        min_score = (SELECT min(score) FROM goods_skus WHERE goods_id = NEW.goods_id),
+        original_price = (SELECT original_price FROM goods_skus WHERE goods_id = NEW.goods_id
+                          ORDER BY price, id LIMIT 1)
+    WHERE id = NEW.goods_id;
+END;
+CREATE TRIGGER goods_skus_update AFTER UPDATE OF stores, price, score, original_price ON goods_skus BEGIN
+    UPDATE goods SET
+        stores = (SELECT coalesce(sum(stores), 0) FROM goods_skus WHERE goods_id = NEW.goods_id),
+        min_price = (SELECT min(price) FROM goods_skus WHERE goods_id = NEW.goods_id),
+        min_score = (SELECT min(score) FROM goods_skus WHERE goods_id = NEW.goods_id),
+        original_price = (SELECT original_price FROM goods_skus WHERE goods_id = NEW.goods_id
+                          ORDER BY price, id LIMIT 1)
+    WHERE id = NEW.goods_id;
+END;
+-- Removing the last SKU leaves the prices as they were and no stock: the merchant sets it again.
+CREATE TRIGGER goods_skus_delete AFTER DELETE ON goods_skus BEGIN
+    UPDATE goods SET
+        stores = (SELECT coalesce(sum(stores), 0) FROM goods_skus WHERE goods_id = OLD.goods_id),
+        min_price = coalesce((SELECT min(price) FROM goods_skus WHERE goods_id = OLD.goods_id), min_price),
+        min_score = coalesce((SELECT min(score) FROM goods_skus WHERE goods_id = OLD.goods_id), min_score),
+        original_price = coalesce((SELECT original_price FROM goods_skus WHERE goods_id = OLD.goods_id
+                                   ORDER BY price, id LIMIT 1), original_price)
+    WHERE id = OLD.goods_id;
+END;

@@ -106,6 +106,7 @@ pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
         member_levels(c, now)?;
         Ok::<_, ApiError>(())
     })?;
+    crate::demo_catalog::fill(db, &urls)?;
     Ok(true)
 }
 

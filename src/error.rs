@@ -34,6 +34,9 @@ pub enum ApiError {
     /// The thing named does not exist.
     #[error("{0}不存在")]
     NotFound(&'static str),
+    /// The goods exists but the merchant took it off the shelf.
+    #[error("商品已下架")]
+    OffShelf,
     /// No such API path on this shop.
     #[error("接口不存在：{0}")]
     UnknownPath(String),
@@ -102,6 +105,7 @@ impl ApiError {
             ApiError::CaptchaWrong => 301,
             ApiError::Forbidden(_) => 403,
             ApiError::NotFound(_) | ApiError::UnknownPath(_) => 404,
+            ApiError::OffShelf => 404,
             ApiError::WrongMethod { .. } => 405,
             ApiError::WrongShop { .. } => 406,
             ApiError::TooLarge { .. } | ApiError::QuotaFull { .. } => 413,

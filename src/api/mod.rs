@@ -9,6 +9,7 @@ pub mod codes;
 pub mod config;
 pub mod files;
 pub mod friend;
+pub mod goods;
 pub mod guards;
 pub mod json;
 pub mod ledger;
@@ -149,6 +150,7 @@ pub fn shop_routes() -> Vec<Route> {
         user_password::routes(),
         ledger::routes(),
         levels::routes(),
+        goods::routes(),
     ]
     .concat()
 }

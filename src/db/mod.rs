@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod admin;
+pub mod catalog;
 pub mod codes;
 pub mod follow;
 pub mod friend;

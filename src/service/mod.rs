@@ -1,6 +1,7 @@
 //! Rules that span tables or touch more than the database.
 
 pub mod account;
+pub mod catalog;
 pub mod codes;
 pub mod identity;
 pub mod ledger;

@@ -43,6 +43,9 @@ def goods(c, shape, s=400):
             "square": abs(cx) < s * 0.28 and abs(cy) < s * 0.28,
             "diamond": abs(cx) + abs(cy) < s * 0.36,
             "ring": s * 0.18 < math.hypot(cx, cy) < s * 0.33,
+            "triangle": -s * 0.3 < cy < s * 0.3 and abs(cx) < (cy + s * 0.3) * 0.6,
+            "stripes": abs(cx) < s * 0.3 and abs(cy) < s * 0.3 and int((cy + s) // (s * 0.1)) % 2 == 0,
+            "bowl": cy > -s * 0.05 and math.hypot(cx, cy + s * 0.05) < s * 0.32,
         }[shape]
         return c if inside else bg
     return png(s, s, px)
@@ -58,6 +61,10 @@ def main():
         "goods-cup.png": goods((200, 120, 60), "square"),
         "goods-honey.png": goods((240, 180, 20), "diamond"),
         "goods-tshirt.png": goods((220, 60, 60), "ring"),
+        "goods-blacktea.png": goods((150, 60, 40), "circle"),
+        "goods-goji.png": goods((210, 40, 50), "triangle"),
+        "goods-bowl.png": goods((70, 110, 170), "bowl"),
+        "goods-scarf.png": goods((130, 90, 160), "stripes"),
         "ad-popup.png": banner((120, 80, 220), (240, 90, 160), 600, 800),
     }
     for name, data in files.items():

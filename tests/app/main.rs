@@ -5,6 +5,7 @@ mod address;
 mod admin;
 mod admin_users;
 mod attention;
+mod catalog;
 mod codes;
 mod contract;
 mod files;

@@ -88,9 +88,19 @@ function uploadFile(options) {
   finish(run(), options)
 }
 
-/** Installs `global.wx` (request and uploadFile only). */
+/** wx.*StorageSync over a Map: empty at start, like a fresh install of the mini-program. */
+const stored = new Map()
+const storage = {
+  getStorageSync: (key) => (stored.has(key) ? stored.get(key) : ''),
+  setStorageSync: (key, value) => void stored.set(key, value),
+  removeStorageSync: (key) => void stored.delete(key),
+  clearStorageSync: () => stored.clear(),
+}
+
+/** Installs `global.wx` (request, uploadFile and the synchronous storage calls). */
 function install() {
   global.wx = Object.assign(global.wx || {}, { request, uploadFile })
+  Object.assign(global.wx, storage)
   return global.wx
 }
 

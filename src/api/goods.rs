@@ -1,0 +1,542 @@
+//! The shop window's reads: categories, goods lists and search, a goods page, and a SKU's price.
+//!
+//! Shoppers see only goods on the shelf: an unknown id answers 404 "商品不存在", an off-shelf one
+//! 404 "商品已下架". Money is answered in yuan as a JSON number, weight in kilograms. The optional
+//! `token` these methods take (member prices) is not read: a stale token must not break a goods
+//! page, and member prices arrive with member levels.
+
+use rocket::{get, post, routes, Route, State};
+use serde::Serialize;
+
+use super::{ApiResult, BaseUrl, Paging, Params, Reply};
+use crate::db::catalog::{
+    self, CategoryRow, GoodsFilter, GoodsOrder, GoodsRow, PropertyRow, SkuRow, TextField,
+};
+use crate::db::{self, Db};
+use crate::error::ApiError;
+use crate::service::catalog as rules;
+
+pub fn routes() -> Vec<Route> {
+    routes![categories, category_detail, list_v1, list_v2, detail, price]
+}
+
+/// Fen as a JSON number of yuan (1990 → 19.9).
+pub fn yuan(fen: i64) -> f64 {
+    fen as f64 / 100.0
+}
+
+/// Grams as a JSON number of kilograms (the client's weight unit).
+fn kg(grams: i64) -> f64 {
+    grams as f64 / 1000.0
+}
+
+/// A free-form JSON object stored as text; `{}` when empty or unreadable.
+fn json_object(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::Object(Default::default()))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryView {
+    pub id: i64,
+    /// 0 for a top-level category.
+    pub pid: i64,
+    pub name: String,
+    pub icon: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub key: String,
+    pub level: i64,
+    pub paixu: i64,
+    pub is_use: bool,
+    pub date_add: String,
+    pub date_update: String,
+}
+
+impl CategoryView {
+    fn new(c: CategoryRow, base: &BaseUrl) -> Self {
+        CategoryView {
+            id: c.id,
+            pid: c.fields.pid.unwrap_or(0),
+            icon: base.absolute(&c.fields.icon),
+            name: c.fields.name,
+            kind: c.fields.kind,
+            key: c.fields.key,
+            level: c.level,
+            paixu: c.fields.paixu,
+            is_use: c.fields.is_use,
+            date_add: db::format_unix(c.date_add),
+            date_update: db::format_unix(c.date_update),
+        }
+    }
+}
+
+/// The shown categories: in use, and every ancestor in use too.
+fn shown_categories(all: Vec<CategoryRow>) -> Vec<CategoryRow> {
+    // Parents come before children (ordered by level), so one pass knows each parent's fate.
+    let mut shown = std::collections::HashSet::new();
+    all.into_iter()
+        .filter(|c| {
+            let visible = c.fields.is_use && c.fields.pid.is_none_or(|p| shown.contains(&p));
+            if visible {
+                shown.insert(c.id);
+            }
+            visible
+        })
+        .collect()
+}
+
+/// GET /<sub>/shop/goods/category/all — goodsCategory(V2); anyone. The shown categories as one
+/// flat list (parents first; `pid`/`level` make the tree); 700 when there are none.
+#[get("/shop/goods/category/all")]
+async fn categories(db: &State<Db>, base: BaseUrl) -> ApiResult<Vec<CategoryView>> {
+    let all = db.read(|c| Ok::<_, ApiError>(catalog::all_categories(c)?)).await?;
+    let list: Vec<CategoryView> =
+        shown_categories(all).into_iter().map(|c| CategoryView::new(c, &base)).collect();
+    if list.is_empty() {
+        return Err(ApiError::Empty);
+    }
+    Ok(Reply(list))
+}
+
+/// goodsCategoryDetail: `{info, extJson}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryDetail {
+    pub info: CategoryView,
+    pub ext_json: serde_json::Value,
+}
+
+/// GET /<sub>/shop/goods/category/info — goodsCategoryDetail(V2); anyone. 404 for an unknown or
+/// hidden category.
+#[get("/shop/goods/category/info")]
+async fn category_detail(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<CategoryDetail> {
+    let id = p.int("id")?;
+    let shown = db
+        .read(move |c| {
+            let all = catalog::all_categories(c)?;
+            Ok::<_, ApiError>(shown_categories(all).into_iter().find(|x| x.id == id))
+        })
+        .await?;
+    let cat = shown.ok_or(ApiError::NotFound("商品分类"))?;
+    let ext_json = json_object(&cat.fields.ext_json);
+    Ok(Reply(CategoryDetail { info: CategoryView::new(cat, &base), ext_json }))
+}
+
+/// A goods as lists and the goods page's `basicInfo` show it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoodsView {
+    pub id: i64,
+    /// 0 when uncategorised.
+    pub category_id: i64,
+    pub shop_id: i64,
+    pub name: String,
+    pub characteristic: String,
+    pub pic: String,
+    /// The uploaded video's id for videoDetail; "" when none.
+    pub video_id: String,
+    pub tags: String,
+    pub purchase_notes: String,
+    pub status: i64,
+    pub status_str: &'static str,
+    pub recommend_status: i64,
+    pub recommend_status_str: &'static str,
+    pub paixu: i64,
+    pub stores: i64,
+    pub min_price: f64,
+    pub original_price: f64,
+    pub min_score: i64,
+    pub min_buy_number: i64,
+    /// Kilograms.
+    pub weight: f64,
+    pub number_sells: i64,
+    pub number_orders: i64,
+    pub number_fav: i64,
+    pub views: i64,
+    pub number_reputation: i64,
+    pub number_good_reputation: i64,
+    /// Freight template; 0 = none.
+    pub logistics_id: i64,
+    /// ",1,2," when the goods has specs (templates open the spec picker), "" otherwise.
+    pub property_ids: String,
+    /// Add-ons (goodsAddition) are not offered yet.
+    pub has_addition: bool,
+    /// Purchase limits (goodsLimitations) are not offered yet.
+    pub limitation: bool,
+    pub kanjia: bool,
+    /// 0 until the goods has a bargain (kanjia) price.
+    pub kanjia_price: f64,
+    pub miaosha: bool,
+    pub pingtuan: bool,
+    /// 0 until the goods has a group-buy (pingtuan) price.
+    pub pingtuan_price: f64,
+    pub date_add: String,
+    pub date_update: String,
+}
+
+impl GoodsView {
+    fn new(g: &GoodsRow, base: &BaseUrl) -> Self {
+        let f = &g.fields;
+        GoodsView {
+            id: g.id,
+            category_id: f.category_id.unwrap_or(0),
+            shop_id: f.shop_id,
+            name: f.name.clone(),
+            characteristic: f.characteristic.clone(),
+            pic: base.absolute(&f.pic),
+            video_id: f.video_id.map(|v| v.to_string()).unwrap_or_default(),
+            tags: f.tags.clone(),
+            purchase_notes: f.purchase_notes.clone(),
+            status: f.status,
+            status_str: if f.status == 0 { "上架" } else { "下架" },
+            recommend_status: f.recommend_status,
+            recommend_status_str: if f.recommend_status == 1 { "推荐" } else { "普通" },
+            paixu: f.paixu,
+            stores: f.stores,
+            min_price: yuan(f.min_price),
+            original_price: yuan(f.original_price),
+            min_score: f.min_score,
+            min_buy_number: f.min_buy_number,
+            weight: kg(f.weight),
+            number_sells: g.counters.number_sells,
+            number_orders: g.counters.number_orders,
+            number_fav: g.counters.number_fav,
+            views: g.counters.number_views,
+            number_reputation: g.counters.number_reputation,
+            number_good_reputation: g.counters.number_good_reputation,
+            logistics_id: f.logistics_id.unwrap_or(0),
+            property_ids: g.property_ids.clone(),
+            has_addition: false,
+            limitation: false,
+            kanjia: f.kanjia,
+            kanjia_price: 0.0,
+            miaosha: f.miaosha,
+            pingtuan: f.pingtuan,
+            pingtuan_price: 0.0,
+            date_add: db::format_unix(g.date_add),
+            date_update: db::format_unix(g.date_update),
+        }
+    }
+}
+
+/// Goods lists take larger pages than other lists: templates ask `pageSize=10000` for "all".
+const MAX_GOODS_PAGE: i64 = 500;
+
+/// `page` from 1; `pageSize` from 1, above [`MAX_GOODS_PAGE`] served as that many.
+fn goods_paging(p: &Params) -> Result<Paging, ApiError> {
+    let page = p.opt_int("page")?.unwrap_or(1);
+    if page < 1 {
+        return Err(ApiError::invalid("page", "应从 1 开始"));
+    }
+    let page_size = p.opt_int("pageSize")?.unwrap_or(20);
+    if page_size < 1 {
+        return Err(ApiError::invalid("pageSize", "应大于 0"));
+    }
+    Ok(Paging { page, page_size: page_size.min(MAX_GOODS_PAGE) })
+}
+
+/// Whitespace-separated search words of `name`, each a substring to find.
+fn terms(p: &Params, name: &'static str, field: TextField) -> Result<Vec<(TextField, String)>, ApiError> {
+    let Some(text) = p.opt_text(name, 100)? else { return Ok(Vec::new()) };
+    let words: Vec<(TextField, String)> = text.split_whitespace().map(|w| (field, w.to_string())).collect();
+    if words.len() > 10 {
+        return Err(ApiError::invalid(name, "最多 10 个关键词"));
+    }
+    Ok(words)
+}
+
+/// A price bound in yuan, as fen.
+fn price_bound(p: &Params, name: &'static str) -> Result<Option<i64>, ApiError> {
+    if p.get(name).is_none() {
+        return Ok(None);
+    }
+    let v = p.float(name)?;
+    if !(0.0..=1e9).contains(&v) {
+        return Err(ApiError::invalid(name, "应在 0 到 10 亿元之间"));
+    }
+    Ok(Some((v * 100.0).round() as i64))
+}
+
+/// `true` keeps only goods with the flag; `false` or absent does not filter.
+fn flag(p: &Params, name: &'static str) -> Result<Option<bool>, ApiError> {
+    Ok(p.opt_bool(name)?.filter(|&on| on))
+}
+
+/// The list filter the client sent; `categoryId` is expanded to its subtree by the query.
+struct ListRequest {
+    category_id: Option<i64>,
+    filter: GoodsFilter,
+    paging: Paging,
+}
+
+impl ListRequest {
+    fn parse(p: &Params) -> Result<ListRequest, ApiError> {
+        // Templates send categoryId 0 (or '') for "全部".
+        let category_id = match p.opt_int("categoryId")? {
+            Some(id) if id < 0 => return Err(ApiError::invalid("categoryId", "应为分类 id")),
+            Some(0) | None => None,
+            Some(id) => Some(id),
+        };
+        let shop_ids = match p.opt_text("shopId", 200)? {
+            None => None,
+            Some(text) => Some(
+                text.split(',')
+                    .map(|s| s.trim().parse::<i64>())
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|_| ApiError::invalid("shopId", "应为门店 id，多个用逗号分隔"))?,
+            ),
+        };
+        let recommend_status = match p.opt_int("recommendStatus")? {
+            Some(v @ (0 | 1)) => Some(v),
+            Some(_) => return Err(ApiError::invalid("recommendStatus", "应为 0（普通）或 1（推荐）")),
+            None => None,
+        };
+        let mut terms_all = terms(p, "nameLike", TextField::Name)?;
+        terms_all.extend(terms(p, "k", TextField::Any)?);
+        terms_all.extend(terms(p, "tagsLike", TextField::Tags)?);
+        terms_all.extend(terms(p, "tags", TextField::Tags)?);
+        let filter = GoodsFilter {
+            category_ids: None,
+            shop_ids,
+            terms: terms_all,
+            recommend_status,
+            kanjia: flag(p, "kanjia")?,
+            miaosha: flag(p, "miaosha")?,
+            pingtuan: flag(p, "pingtuan")?,
+            price_min: price_bound(p, "priceMin")?,
+            price_max: price_bound(p, "priceMax")?,
+            order: order_by(p)?,
+        };
+        Ok(ListRequest { category_id, filter, paging: goods_paging(p)? })
+    }
+
+    /// One page of on-shelf goods and the total; the category becomes its subtree here.
+    async fn run(self, db: &Db) -> Result<(Vec<GoodsRow>, i64, Paging), ApiError> {
+        let ListRequest { category_id, mut filter, paging } = self;
+        let (rows, total) = db
+            .read(move |c| {
+                if let Some(id) = category_id {
+                    filter.category_ids = Some(catalog::category_subtree(c, id)?);
+                }
+                Ok::<_, ApiError>(catalog::shelf_goods(c, &filter, paging.offset(), paging.limit())?)
+            })
+            .await?;
+        Ok((rows, total, paging))
+    }
+}
+
+fn order_by(p: &Params) -> Result<GoodsOrder, ApiError> {
+    Ok(match p.get("orderBy") {
+        None => GoodsOrder::Shelf,
+        Some("priceUp") => GoodsOrder::PriceUp,
+        Some("priceDown") => GoodsOrder::PriceDown,
+        Some("ordersUp") => GoodsOrder::OrdersUp,
+        Some("ordersDown") => GoodsOrder::OrdersDown,
+        Some("addedUp") => GoodsOrder::AddedUp,
+        Some("addedDown") => GoodsOrder::AddedDown,
+        Some("nameUp") => GoodsOrder::NameUp,
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "orderBy",
+                "应为 priceUp、priceDown、ordersUp、ordersDown、addedUp、addedDown 或 nameUp",
+            ))
+        }
+    })
+}
+
+/// POST /<sub>/shop/goods/list — goods; anyone. The V1 list: a bare array of on-shelf goods
+/// (filters as goodsv2); 700 when nothing matches.
+#[post("/shop/goods/list", data = "<p>")]
+async fn list_v1(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<Vec<GoodsView>> {
+    let (rows, _, _) = ListRequest::parse(&p)?.run(db).await?;
+    if rows.is_empty() {
+        return Err(ApiError::Empty);
+    }
+    Ok(Reply(rows.iter().map(|g| GoodsView::new(g, &base)).collect()))
+}
+
+/// POST /<sub>/shop/goods/list/v2 — goodsv2; anyone. On-shelf goods by categoryId (with its
+/// subcategories), nameLike / k / tagsLike (trigram index from 3 characters), recommendStatus,
+/// kanjia / miaosha / pingtuan, priceMin / priceMax, shopId; orderBy; `{result, totalRow,
+/// totalPage}`, 700 when the page is empty.
+#[post("/shop/goods/list/v2", data = "<p>")]
+async fn list_v2(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<super::Page<GoodsView>> {
+    let (rows, total, paging) = ListRequest::parse(&p)?.run(db).await?;
+    Ok(Reply(paging.page(rows.iter().map(|g| GoodsView::new(g, &base)).collect(), total)?))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PicView {
+    pub id: i64,
+    pub goods_id: i64,
+    pub pic: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpecValueView {
+    pub id: i64,
+    pub property_id: i64,
+    pub name: String,
+    pub paixu: i64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpecView {
+    pub id: i64,
+    pub goods_id: i64,
+    pub name: String,
+    pub paixu: i64,
+    /// The values this goods offers.
+    pub childs_cur_goods: Vec<SpecValueView>,
+}
+
+impl From<&PropertyRow> for SpecView {
+    fn from(p: &PropertyRow) -> Self {
+        SpecView {
+            id: p.id,
+            goods_id: p.goods_id,
+            name: p.name.clone(),
+            paixu: p.paixu,
+            childs_cur_goods: p
+                .children
+                .iter()
+                .map(|c| SpecValueView {
+                    id: c.id,
+                    property_id: c.property_id,
+                    name: c.name.clone(),
+                    paixu: c.paixu,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A SKU (skuList item) and goodsPriceV2's answer.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SkuView {
+    /// The SKU's id; 0 for goods without specs.
+    pub id: i64,
+    pub goods_id: i64,
+    /// "pid:cid,pid:cid," sorted by property id.
+    pub property_child_ids: String,
+    pub property_child_names: String,
+    pub price: f64,
+    pub original_price: f64,
+    pub score: i64,
+    pub stores: i64,
+    /// Kilograms.
+    pub weight: f64,
+    pub code: String,
+    /// 0 until the goods has a group-buy (pingtuan) price.
+    pub pingtuan_price: f64,
+}
+
+impl SkuView {
+    fn new(s: &SkuRow, names: String) -> Self {
+        SkuView {
+            id: s.id,
+            goods_id: s.goods_id,
+            property_child_ids: s.fields.property_child_ids.clone(),
+            property_child_names: names,
+            price: yuan(s.fields.price),
+            original_price: yuan(s.fields.original_price),
+            score: s.fields.score,
+            stores: s.fields.stores,
+            weight: kg(s.fields.weight),
+            code: s.fields.code.clone(),
+            pingtuan_price: 0.0,
+        }
+    }
+
+    /// The price of goods without specs.
+    fn of_goods(g: &GoodsRow) -> Self {
+        SkuView {
+            id: 0,
+            goods_id: g.id,
+            property_child_ids: String::new(),
+            property_child_names: String::new(),
+            price: yuan(g.fields.min_price),
+            original_price: yuan(g.fields.original_price),
+            score: g.fields.min_score,
+            stores: g.fields.stores,
+            weight: kg(g.fields.weight),
+            code: String::new(),
+            pingtuan_price: 0.0,
+        }
+    }
+}
+
+/// goodsDetail(V2). `properties` and `skuList` are absent for goods without specs: the templates
+/// test `if (data.properties)` to decide that a spec must be chosen.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoodsDetail {
+    pub basic_info: GoodsView,
+    pub pics: Vec<PicView>,
+    /// Rich text; links to our own files made absolute.
+    pub content: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<CategoryView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Vec<SpecView>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku_list: Option<Vec<SkuView>>,
+    /// The merchant's free-form extension fields.
+    pub ext_json: serde_json::Value,
+}
+
+/// Rich text with `src="/uploads/…"` made absolute: the mini-program has no base URL to resolve
+/// a relative link against.
+fn absolute_content(html: &str, base: &BaseUrl) -> String {
+    html.replace("src=\"/uploads/", &format!("src=\"{}/uploads/", base.0))
+        .replace("src='/uploads/", &format!("src='{}/uploads/", base.0))
+}
+
+impl GoodsDetail {
+    fn new(page: rules::GoodsPage, base: &BaseUrl) -> Self {
+        let rules::GoodsPage { goods, pics, category, specs, skus } = page;
+        let sku_list: Vec<SkuView> = skus
+            .iter()
+            .map(|s| SkuView::new(s, rules::key_names(&s.fields.property_child_ids, &specs)))
+            .collect();
+        GoodsDetail {
+            basic_info: GoodsView::new(&goods, base),
+            pics: pics
+                .into_iter()
+                .map(|p| PicView { id: p.id, goods_id: p.goods_id, pic: base.absolute(&p.pic) })
+                .collect(),
+            content: absolute_content(&goods.fields.content, base),
+            category: category.map(|c| CategoryView::new(c, base)),
+            properties: (!specs.is_empty()).then(|| specs.iter().map(SpecView::from).collect()),
+            sku_list: (!sku_list.is_empty()).then_some(sku_list),
+            ext_json: json_object(&goods.fields.ext_json),
+        }
+    }
+}
+
+/// GET /<sub>/shop/goods/detail — goodsDetail(V2); anyone. The page of an on-shelf goods:
+/// basicInfo, pics, content, category, properties with childsCurGoods, skuList, extJson.
+#[get("/shop/goods/detail")]
+async fn detail(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<GoodsDetail> {
+    let id = p.int("id")?;
+    let page = db.read(move |c| rules::goods_page(c, id)).await?;
+    Ok(Reply(GoodsDetail::new(page, &base)))
+}
+
+/// POST /<sub>/shop/goods/price — goodsPrice(V2); anyone. The price, points and stock of one
+/// spec choice (`propertyChildIds`, pairs in any order); goods without specs answer their own.
+#[post("/shop/goods/price", data = "<p>")]
+async fn price(p: Params, db: &State<Db>) -> ApiResult<SkuView> {
+    let goods_id = p.int("goodsId")?;
+    let key = p.opt_text("propertyChildIds", 200)?.map(str::to_string);
+    let quote = db.read(move |c| rules::quote(c, goods_id, key.as_deref())).await?;
+    Ok(Reply(match &quote.sku {
+        Some(sku) => SkuView::new(sku, quote.names.clone()),
+        None => SkuView::of_goods(&quote.goods),
+    }))
+}
