@@ -65,6 +65,15 @@ struct DetailPage {
     openid: Option<String>,
     logins: i64,
     referred: i64,
+    /// The member level held and until when (None: an ordinary member, or it lapsed).
+    level: Option<(String, i64)>,
+    accounts: db::ledger::Accounts,
+}
+
+impl DetailPage {
+    fn yuan(fen: &i64) -> String {
+        format!("{:.2}", *fen as f64 / 100.0)
+    }
 }
 
 /// GET /admin/users/<id> — staff only.
@@ -78,13 +87,21 @@ async fn detail(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminErro
                 None => None,
             };
             let openid = db::wechat::by_user(c, id)?.map(|a| a.openid);
-            let logins = db::user::count_tokens(c, id, db::unix_now())?;
+            let now = db::unix_now();
+            let logins = db::user::count_tokens(c, id, now)?;
             let referred = db::user::count_referred(c, id)?;
-            Ok::<_, AdminError>((user, referrer, openid, logins, referred))
+            let level = match db::levels::current_of(c, id)?.filter(|cur| cur.date_expire > now) {
+                Some(cur) => {
+                    db::levels::level_by_id(c, cur.level_id)?.map(|l| (l.fields.name, cur.date_expire))
+                }
+                None => None,
+            };
+            let accounts = db::ledger::accounts_of(c, id)?.unwrap_or_default();
+            Ok::<_, AdminError>((user, referrer, openid, logins, referred, level, accounts))
         })
         .await?;
-    let (user, referrer, openid, logins, referred) = page;
-    render(&DetailPage { staff, user, referrer, openid, logins, referred })
+    let (user, referrer, openid, logins, referred, level, accounts) = page;
+    render(&DetailPage { staff, user, referrer, openid, logins, referred, level, accounts })
 }
 
 /// GET /admin/users/<id>/<action> — staff only; asks before disabling or enabling.

@@ -47,6 +47,25 @@ fn referrer(p: &Params) -> Result<Option<i64>, ApiError> {
     Ok(p.get("referrer").and_then(|r| r.parse::<i64>().ok()))
 }
 
+/// `rawData` + `signature` when the client sent them (wx.getUserInfo does), to check against the
+/// session key: `signature == sha1(rawData + session_key)`.
+fn signed_raw(p: &Params) -> Result<Option<(String, String)>, ApiError> {
+    match (p.opt_text("rawData", 10_000)?, p.opt_text("signature", 64)?) {
+        (Some(raw), Some(sig)) => Ok(Some((raw.to_string(), sig.to_string()))),
+        (Some(_), None) => Err(ApiError::Missing("signature")),
+        _ => Ok(None),
+    }
+}
+
+fn check_signature(signed: &Option<(String, String)>, session_key: &str) -> Result<(), ApiError> {
+    match signed {
+        Some((raw, sig)) if !crate::wechat::crypto::signature_ok(raw, session_key, sig) => {
+            Err(ApiError::invalid("signature", "与 rawData 不符：数据被改动过，或登录状态已过期"))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn code(p: &Params) -> Result<String, ApiError> {
     Ok(p.text("code", 128)?.to_string())
 }
@@ -80,9 +99,11 @@ async fn register_complex(
     } else {
         None
     };
+    let signed = signed_raw(&p)?;
     let (db, wx) = (db.inner().clone(), wx.inner().clone());
     let login = blocking(move || {
         let session = wx.code2session(&code)?;
+        check_signature(&signed, &session.session_key)?;
         let appid = wx.creds()?.appid;
         let info = match &sealed {
             Some((data, iv)) => Some(account::open_data(&session.session_key, data, iv, &appid)?),
@@ -294,9 +315,11 @@ async fn bind_openid_v2(req: Authed, db: &State<Db>, wx: &State<WeChat>) -> ApiR
 async fn decode(_kind: WxKind, p: Params, wx: &State<WeChat>) -> ApiResult<serde_json::Value> {
     let code = code(&p)?;
     let (data, iv) = (p.text("encryptedData", 20_000)?.to_string(), p.text("iv", 64)?.to_string());
+    let signed = signed_raw(&p)?;
     let wx = wx.inner().clone();
     let mut json = blocking(move || {
         let s = wx.code2session(&code)?;
+        check_signature(&signed, &s.session_key)?;
         account::open_data(&s.session_key, &data, &iv, &wx.creds()?.appid)
     })
     .await?;

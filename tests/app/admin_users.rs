@@ -75,7 +75,11 @@ fn shoppers_are_found_shown_and_disabled_with_confirmation() {
     list.assert_has("<h1>用户").assert_has("小明");
     assert!(b.get("/admin/users?q=%E5%B0%8F%E6%98%8E").body.contains(&format!("/admin/users/{uid}")));
     b.get("/admin/users?q=nobody-like-this").assert_has("没有符合条件的用户");
-    b.get(&format!("/admin/users/{uid}")).assert_has("小明").assert_has(&format!("/admin/users/{referrer}"));
+    b.get(&format!("/admin/users/{uid}"))
+        .assert_has("小明")
+        .assert_has(&format!("/admin/users/{referrer}"))
+        .assert_has("普通会员")
+        .assert_has("¥0.00");
 
     let confirm = b.get(&format!("/admin/users/{uid}/disable"));
     confirm.assert_has("禁用用户");

@@ -289,3 +289,30 @@ fn concurrent_logins_with_one_code_make_one_shopper_and_all_succeed() {
     let users: i64 = app.query(|c| c.query_row("SELECT count(*) FROM users", [], |r| r.get(0)));
     assert_eq!(users, 1);
 }
+
+#[test]
+fn raw_data_is_checked_against_its_signature_when_sent() {
+    let app = TestApp::new();
+    app.login_wechat("code-oli#1");
+    let sealed = app.sandbox_encrypt("code-oli", json!({"nickName": "奥利", "gender": 2}));
+    let raw = sealed["rawData"].as_str().unwrap();
+    let call = |raw: &str, sig: &str| {
+        app.post(
+            "/shop/user/wxapp/decode/encryptedData",
+            &[
+                ("code", "code-oli#1"),
+                ("encryptedData", sealed["encryptedData"].as_str().unwrap()),
+                ("iv", sealed["iv"].as_str().unwrap()),
+                ("rawData", raw),
+                ("signature", sig),
+            ],
+        )
+    };
+    let res = call(raw, sealed["signature"].as_str().unwrap());
+    assert_code(&res, 0);
+    assert_eq!(res["data"]["nickName"], "奥利");
+    let forged = raw.replace("奥利", "别人");
+    let res = call(&forged, sealed["signature"].as_str().unwrap());
+    assert_code(&res, 300);
+    assert!(res["msg"].as_str().unwrap().contains("signature"));
+}
