@@ -25,12 +25,17 @@ impl Page {
         self
     }
 
+    /// Where a redirect points ("" when it is not one).
+    pub fn location(&self) -> &str {
+        self.location.as_deref().unwrap_or("")
+    }
+
     fn cookie(&self, name: &str) -> Option<&str> {
         self.set_cookies.iter().map(String::as_str).find(|c| c.starts_with(&format!("{name}=")))
     }
 
     /// The page's CSRF token (the first hidden `csrf` field).
-    fn csrf(&self) -> String {
+    pub fn csrf(&self) -> String {
         let at = self.body.find("name=\"csrf\" value=\"").expect("page has a csrf field") + 19;
         self.body[at..at + 64].to_string()
     }
@@ -100,7 +105,7 @@ impl<'a> Browser<'a> {
     }
 
     /// A multipart post with one file field `file`.
-    fn post_file(&mut self, path: &str, fields: &[(&str, &str)], name: &str, bytes: &[u8]) -> Page {
+    pub fn post_file(&mut self, path: &str, fields: &[(&str, &str)], name: &str, bytes: &[u8]) -> Page {
         let (body, ct) = multipart("file", name, bytes, fields);
         let res = self
             .agent

@@ -1,97 +1,33 @@
 //! Member levels in the console (会员等级 pages, CSRF) and in the merchant API (/member-levels).
 
-use std::collections::BTreeMap;
-use std::time::Duration;
-
 use serde_json::{json, Value};
 use xiaodian::db;
 use xiaodian::error::ApiError;
 
+use crate::admin::{Browser, Page};
 use crate::ledger::credit;
 use crate::levels::{buy, level, price, INFO, LIST};
 use crate::support::*;
 
-/// A signed-in console browser: keeps the session cookie, does not follow redirects.
-struct Console<'a> {
-    app: &'a TestApp,
-    agent: ureq::Agent,
-    cookies: BTreeMap<String, String>,
-}
-
-/// Status, Location and body of a console answer.
-struct Page {
-    status: u16,
-    location: String,
-    body: String,
-}
-
-impl Page {
-    #[track_caller]
-    fn has(&self, text: &str) -> &Page {
-        assert!(self.body.contains(text), "expected {text:?} in HTTP {}:\n{}", self.status, self.body);
-        self
-    }
-
-    fn csrf(&self) -> String {
-        let at = self.body.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
-        self.body[at..at + 64].to_string()
-    }
-}
+/// The console tests' browser, with the level form's upload shape.
+struct Console<'a>(Browser<'a>);
 
 impl<'a> Console<'a> {
     fn signed_in(app: &'a TestApp) -> Console<'a> {
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .max_redirects_will_error(false)
-            .timeout_global(Some(Duration::from_secs(30)))
-            .build()
-            .into();
-        let mut b = Console { app, agent, cookies: BTreeMap::new() };
-        let token = b.get("/admin/login").csrf();
-        let form = [
-            ("username", "admin"),
-            ("password", "test-admin-password"),
-            ("csrf", &token),
-            ("next", "/admin"),
-        ];
-        assert_eq!(b.post("/admin/login", &form).status, 303);
-        b
-    }
-
-    fn keep(&mut self, mut res: ureq::http::Response<ureq::Body>) -> Page {
-        for c in res.headers().get_all("set-cookie") {
-            let c = c.to_str().unwrap();
-            let (name, rest) = c.split_once('=').unwrap();
-            self.cookies.insert(name.to_string(), rest.split(';').next().unwrap().to_string());
-        }
-        let location =
-            res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-        Page { status: res.status().as_u16(), location, body: res.body_mut().read_to_string().unwrap() }
-    }
-
-    fn cookie(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        Console(Browser::staff(app))
     }
 
     fn get(&mut self, path: &str) -> Page {
-        let res = self.agent.get(&self.app.url(path)).header("Cookie", &self.cookie()).call().unwrap();
-        self.keep(res)
+        self.0.get(path)
     }
 
     fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        let req = self.agent.post(&self.app.url(path)).header("Cookie", &self.cookie());
-        let res = req.send_form(form.iter().copied()).unwrap();
-        self.keep(res)
+        self.0.post(path, form)
     }
 
     fn post_file(&mut self, path: &str, fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Page {
         let (name, bytes) = file.unwrap_or(("", b""));
-        let (body, ct) = multipart("file", name, bytes, fields);
-        let req =
-            self.agent.post(&self.app.url(path)).header("Cookie", &self.cookie()).header("Content-Type", &ct);
-        let res = req.send(&body[..]).unwrap();
-        self.keep(res)
+        self.0.post_file(path, fields, name, bytes)
     }
 
     /// The session's CSRF token, as a form on any page carries it.
@@ -124,8 +60,8 @@ fn level_form<'a>(csrf: &'a str, name: &'a str, number: &'a str, rebate: &'a str
 fn levels_and_prices_are_made_in_the_console_and_reach_the_shop() {
     let app = TestApp::new();
     let mut b = Console::signed_in(&app);
-    b.get("/admin").has("href=\"/admin/levels\"").has("会员等级");
-    b.get("/admin/levels").has("还没有会员等级");
+    b.get("/admin").assert_has("href=\"/admin/levels\"").assert_has("会员等级");
+    b.get("/admin/levels").assert_has("还没有会员等级");
 
     // A level with an uploaded picture; on to its page to add prices.
     let csrf = b.csrf();
@@ -136,8 +72,11 @@ fn levels_and_prices_are_made_in_the_console_and_reach_the_shop() {
         Some(("gold.png", &png)),
     );
     assert_eq!(res.status, 303, "{}", res.body);
-    let id: i64 = res.location.rsplit('/').next().unwrap().parse().unwrap();
-    b.get(&res.location).has("会员等级已创建").has("还没有价格").has("专属客服：7×24 小时");
+    let id: i64 = res.location().rsplit('/').next().unwrap().parse().unwrap();
+    b.get(res.location())
+        .assert_has("会员等级已创建")
+        .assert_has("还没有价格")
+        .assert_has("专属客服：7×24 小时");
     assert_eq!(count(&app, "uploads"), 1);
 
     let res = app.get(INFO, &[("id", &id.to_string())]);
@@ -160,7 +99,11 @@ fn levels_and_prices_are_made_in_the_console_and_reach_the_shop() {
     ];
     let res = b.post(&prices, &form);
     assert_eq!(res.status, 303, "{}", res.body);
-    b.get(&res.location).has("价格已添加").has("3 个月").has("49.90").has("（90 天）");
+    b.get(res.location())
+        .assert_has("价格已添加")
+        .assert_has("3 个月")
+        .assert_has("49.90")
+        .assert_has("（90 天）");
     let stored: i64 = app.query(|c| c.query_row("SELECT price_fen FROM user_level_prices", [], |r| r.get(0)));
     assert_eq!(stored, 4990);
     let list = app.get("/shop/user/level/prices", &[("levelId", &id.to_string())]);
@@ -179,21 +122,21 @@ fn levels_and_prices_are_made_in_the_console_and_reach_the_shop() {
         ];
         let res = b.post(&prices, &form);
         assert_eq!(res.status, 422, "{price}");
-        res.has(why).has(&format!("value=\"{price}\""));
+        res.assert_has(why).assert_has(&format!("value=\"{price}\""));
     }
     assert_eq!(count(&app, "user_level_prices"), 1);
     let res = b.post_file("/admin/levels/new", &level_form(&csrf, "重复", "2", "9"), None);
     assert_eq!(res.status, 422);
-    res.has("已被「黄金会员」使用").has("value=\"重复\"");
+    res.assert_has("已被「黄金会员」使用").assert_has("value=\"重复\"");
     let res = b.post_file("/admin/levels/new", &level_form(&csrf, "折扣错", "3", "12"), None);
     assert_eq!(res.status, 422);
-    res.has("折扣");
+    res.assert_has("折扣");
     assert_eq!(count(&app, "user_levels"), 1);
 
     // Editing a price and the level.
     let price_id: i64 = app.query(|c| c.query_row("SELECT id FROM user_level_prices", [], |r| r.get(0)));
     let page = format!("/admin/levels/{id}/prices/{price_id}");
-    b.get(&page).has("value=\"49.90\"");
+    b.get(&page).assert_has("value=\"49.90\"");
     let form = [
         ("csrf", csrf.as_str()),
         ("days", "365"),
@@ -213,11 +156,11 @@ fn levels_and_prices_are_made_in_the_console_and_reach_the_shop() {
     form.retain(|(k, _)| *k != "f.status");
     form.push(("f.status", "1"));
     assert_eq!(b.post_file(&format!("/admin/levels/{id}"), &form, None).status, 303);
-    b.get("/admin/levels").has("黄金会员 Plus").has("不打折").has("隐藏");
+    b.get("/admin/levels").assert_has("黄金会员 Plus").assert_has("不打折").assert_has("隐藏");
     assert_code(&app.post(LIST, &[]), 700);
 
     // Deleting a price asks first.
-    b.get(&format!("{page}/delete")).has("确定要删除").has("1 年");
+    b.get(&format!("{page}/delete")).assert_has("确定要删除").assert_has("1 年");
     assert_eq!(b.post(&format!("{page}/delete"), &[("csrf", &csrf)]).status, 303);
     assert_eq!(count(&app, "user_level_prices"), 0);
 }
@@ -232,9 +175,9 @@ fn a_level_shoppers_hold_cannot_be_deleted_and_forms_need_the_csrf_token() {
     assert_code(&buy(&app, &token, month, false), 0);
 
     let mut b = Console::signed_in(&app);
-    b.get("/admin/levels").has("黄金会员");
+    b.get("/admin/levels").assert_has("黄金会员");
     let confirm = b.get(&format!("/admin/levels/{gold}/delete"));
-    confirm.has("确定要删除").has("黄金会员");
+    confirm.assert_has("确定要删除").assert_has("黄金会员");
     let csrf = confirm.csrf();
 
     // Without the token (or with a wrong one) nothing happens.
@@ -250,7 +193,7 @@ fn a_level_shoppers_hold_cannot_be_deleted_and_forms_need_the_csrf_token() {
     // With it, the delete is refused while Alice holds the level.
     let res = b.post(&delete, &[("csrf", &csrf)]);
     assert_eq!(res.status, 303);
-    b.get(&res.location).has("还有 1 位会员持有这个等级");
+    b.get(res.location()).assert_has("还有 1 位会员持有这个等级");
     assert_eq!(count(&app, "user_levels"), 1);
 
     // Once her level has run out, it goes (her purchase record stays, without the level).
@@ -262,7 +205,7 @@ fn a_level_shoppers_hold_cannot_be_deleted_and_forms_need_the_csrf_token() {
         .unwrap();
     let res = b.post(&delete, &[("csrf", &csrf)]);
     assert_eq!(res.status, 303);
-    b.get(&res.location).has("会员等级已删除");
+    b.get(res.location()).assert_has("会员等级已删除");
     assert_eq!((count(&app, "user_levels"), count(&app, "user_level_prices")), (0, 0));
     assert_eq!(count(&app, "user_levels_current"), 0);
     let logs = app.post("/shop/user/level/buyLogs", &[("token", &token)]);
