@@ -8,6 +8,7 @@ mod codes;
 mod config_values;
 mod dashboard;
 mod files;
+mod goods;
 mod images;
 mod keys;
 mod levels;
@@ -46,6 +47,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(users::routes()); // /users
     all.extend(codes::routes()); // /codes
     all.extend(levels::routes()); // /levels
+    all.extend(goods::routes()); // /goods
     all
 }
 

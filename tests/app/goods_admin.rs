@@ -298,3 +298,128 @@ fn inconsistent_goods_are_refused_naming_the_field_and_write_nothing() {
     refused(api(&app, "PUT", "/goods/424242", Some(&shirt())), 404, None);
     refused(api(&app, "DELETE", "/goods/424242", None), 404, None);
 }
+
+/// A signed-in console browser: keeps the session cookie, does not follow redirects.
+struct Console<'a> {
+    app: &'a TestApp,
+    agent: ureq::Agent,
+    cookies: std::collections::BTreeMap<String, String>,
+}
+
+/// Status, Location and body of a console answer.
+struct Page {
+    status: u16,
+    location: String,
+    body: String,
+}
+
+impl Page {
+    #[track_caller]
+    fn has(&self, text: &str) -> &Page {
+        assert!(self.body.contains(text), "expected {text:?} in HTTP {}:\n{}", self.status, self.body);
+        self
+    }
+
+    fn csrf(&self) -> String {
+        let at = self.body.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+        self.body[at..at + 64].to_string()
+    }
+}
+
+impl<'a> Console<'a> {
+    fn signed_in(app: &'a TestApp) -> Console<'a> {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .build()
+            .into();
+        let mut b = Console { app, agent, cookies: Default::default() };
+        let token = b.get("/admin/login").csrf();
+        let form = [
+            ("username", "admin"),
+            ("password", "test-admin-password"),
+            ("csrf", &token),
+            ("next", "/admin"),
+        ];
+        assert_eq!(b.post("/admin/login", &form).status, 303);
+        b
+    }
+
+    fn keep(&mut self, mut res: ureq::http::Response<ureq::Body>) -> Page {
+        for c in res.headers().get_all("set-cookie") {
+            let (name, rest) = c.to_str().unwrap().split_once('=').unwrap();
+            self.cookies.insert(name.to_string(), rest.split(';').next().unwrap().to_string());
+        }
+        let location =
+            res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        Page { status: res.status().as_u16(), location, body: res.body_mut().read_to_string().unwrap() }
+    }
+
+    fn cookie(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    fn get(&mut self, path: &str) -> Page {
+        let res = self.agent.get(&self.app.url(path)).header("Cookie", &self.cookie()).call().unwrap();
+        self.keep(res)
+    }
+
+    fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let req = self.agent.post(&self.app.url(path)).header("Cookie", &self.cookie());
+        let res = req.send_form(form.iter().copied()).unwrap();
+        self.keep(res)
+    }
+}
+
+#[test]
+fn the_goods_console_lists_filters_and_moves_goods_in_bulk() {
+    let app = app_with_key();
+    let (_, cat) = api(&app, "POST", "/categories", Some(&json!({"name": "茶叶"})));
+    let cat_id = cat["id"].as_i64().unwrap();
+    let (_, tea) = api(
+        &app,
+        "POST",
+        "/goods",
+        Some(&json!({"name": "西湖龙井", "categoryId": cat_id, "minPrice": 128.5, "stores": 5})),
+    );
+    let (_, cup) =
+        api(&app, "POST", "/goods", Some(&json!({"name": "白瓷茶杯", "minPrice": 9.9, "stores": 2})));
+    let (tea, cup) = (tea["id"].as_i64().unwrap().to_string(), cup["id"].as_i64().unwrap().to_string());
+
+    let mut b = Console::signed_in(&app);
+    let page = b.get("/admin/goods");
+    assert_eq!(page.status, 200);
+    page.has("西湖龙井").has("白瓷茶杯").has("128.50").has("茶叶");
+    let filtered = b.get(&format!("/admin/goods?category={cat_id}"));
+    filtered.has("西湖龙井");
+    assert!(!filtered.body.contains("白瓷茶杯"));
+    assert!(!b.get("/admin/goods?q=茶杯").body.contains("西湖龙井"));
+    let csrf = page.csrf();
+
+    // Without the session's token nothing moves.
+    let forged = b.post("/admin/goods/bulk", &[("csrf", "x"), ("action", "off"), ("ids", &tea)]);
+    assert_eq!(forged.status, 403);
+    assert_code(&detail(&app, tea.parse().unwrap()), 0);
+
+    // Both off the shelf at once: the shop stops showing them.
+    let off =
+        b.post("/admin/goods/bulk", &[("csrf", &csrf), ("action", "off"), ("ids", &tea), ("ids", &cup)]);
+    assert_eq!((off.status, off.location.as_str()), (303, "/admin/goods"));
+    assert_code(&detail(&app, tea.parse().unwrap()), 404);
+    assert_code(&detail(&app, cup.parse().unwrap()), 404);
+    b.get("/admin/goods?status=1").has("西湖龙井").has("白瓷茶杯");
+    assert_eq!(b.post("/admin/goods/bulk", &[("csrf", &csrf), ("action", "on"), ("ids", &tea)]).status, 303);
+    assert_code(&detail(&app, tea.parse().unwrap()), 0);
+
+    // Delete asks first, and deletes only on confirmation.
+    let confirm = b.post("/admin/goods/bulk", &[("csrf", &csrf), ("action", "delete"), ("ids", &cup)]);
+    assert_eq!(confirm.status, 200);
+    confirm.has("白瓷茶杯").has("确认删除");
+    assert_eq!(api(&app, "GET", &format!("/goods/{cup}"), None).0, 200);
+    assert_eq!(b.post("/admin/goods/bulk-delete", &[("csrf", "x"), ("ids", &cup)]).status, 403);
+    assert_eq!(b.post("/admin/goods/bulk-delete", &[("csrf", &csrf), ("ids", &cup)]).status, 303);
+    assert_eq!(api(&app, "GET", &format!("/goods/{cup}"), None).0, 404);
+    // Nothing checked: a clear refusal, not a crash.
+    assert_eq!(b.post("/admin/goods/bulk", &[("csrf", &csrf), ("action", "off")]).status, 400);
+}
