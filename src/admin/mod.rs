@@ -4,6 +4,7 @@ mod ads;
 mod assets;
 mod auth;
 mod banners;
+mod categories;
 mod codes;
 mod config_values;
 mod dashboard;
@@ -48,6 +49,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(codes::routes()); // /codes
     all.extend(levels::routes()); // /levels
     all.extend(goods::routes()); // /goods
+    all.extend(categories::routes()); // /categories
     all
 }
 

@@ -50,6 +50,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("links", "/admin/links", "友情链接"),
     ("levels", "/admin/levels", "会员等级"),
     ("goods", "/admin/goods", "商品"),
+    ("categories", "/admin/categories", "商品分类"),
     ("files", "/admin/files", "文件"),
     ("codes", "/admin/codes", "验证码发件箱"),
     ("keys", "/admin/keys", "API 密钥"),

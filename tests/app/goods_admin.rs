@@ -423,3 +423,90 @@ fn the_goods_console_lists_filters_and_moves_goods_in_bulk() {
     // Nothing checked: a clear refusal, not a crash.
     assert_eq!(b.post("/admin/goods/bulk", &[("csrf", &csrf), ("action", "off")]).status, 400);
 }
+
+#[test]
+fn the_category_console_adds_moves_and_refuses_to_delete_a_category_in_use() {
+    let app = app_with_key();
+    let mut b = Console::signed_in(&app);
+    let form = b.get("/admin/categories/new");
+    assert_eq!(form.status, 200);
+    let csrf = form.csrf();
+    let add = |b: &mut Console, name: &str, pid: &str| {
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("f.name", name),
+            ("f.pid", pid),
+            ("f.icon", ""),
+            ("f.kind", ""),
+            ("f.key", ""),
+            ("f.paixu", "0"),
+            ("f.is_use", "true"),
+        ];
+        b.post("/admin/categories/new", &fields)
+    };
+    assert_eq!(add(&mut b, "茶叶", "0").status, 303);
+    assert_eq!(add(&mut b, "饮品", "0").status, 303);
+    let id_of = |name: &str| {
+        app.query(|c| {
+            c.query_row("SELECT id FROM goods_categories WHERE name = ?1", [name], |r| r.get::<_, i64>(0))
+        })
+    };
+    let (tea, drinks) = (id_of("茶叶"), id_of("饮品"));
+    assert_eq!(add(&mut b, "绿茶", &tea.to_string()).status, 303);
+    let green = id_of("绿茶");
+    b.get("/admin/categories").has("茶叶").has("绿茶").has("饮品");
+
+    // An empty name, or a parent that is its own child: refused on the form, nothing changes.
+    let bad = add(&mut b, "", "0");
+    assert_eq!(bad.status, 422);
+    bad.has("名称");
+    let under_child = b.post(
+        &format!("/admin/categories/{tea}"),
+        &[
+            ("csrf", &csrf),
+            ("f.name", "茶叶"),
+            ("f.pid", &green.to_string()),
+            ("f.icon", ""),
+            ("f.kind", ""),
+            ("f.key", ""),
+            ("f.paixu", "0"),
+        ],
+    );
+    assert_eq!(under_child.status, 422);
+    under_child.has("上级分类");
+    // Without the session's token: refused, nothing written.
+    let forged = b.post(
+        "/admin/categories/new",
+        &[("csrf", "x"), ("f.name", "假的"), ("f.pid", "0"), ("f.paixu", "0")],
+    );
+    assert_eq!(forged.status, 403);
+    assert_eq!(
+        app.query(|c| c.query_row("SELECT count(*) FROM goods_categories", [], |r| r.get::<_, i64>(0))),
+        3
+    );
+
+    // Move 茶叶 (with 绿茶) under 饮品: levels follow, the shop sees it.
+    let moved = b.post(
+        &format!("/admin/categories/{tea}"),
+        &[
+            ("csrf", &csrf),
+            ("f.name", "茶叶"),
+            ("f.pid", &drinks.to_string()),
+            ("f.icon", ""),
+            ("f.kind", ""),
+            ("f.key", ""),
+            ("f.paixu", "0"),
+            ("f.is_use", "true"),
+        ],
+    );
+    assert_eq!(moved.status, 303, "{}", moved.body);
+    assert_eq!(api(&app, "GET", &format!("/categories/{green}"), None).1["level"], 3);
+
+    // In use: the deletion is refused saying why; an empty leaf goes after confirmation.
+    b.get(&format!("/admin/categories/{tea}/delete")).has("确认删除");
+    let refused = b.post(&format!("/admin/categories/{tea}/delete"), &[("csrf", &csrf)]);
+    assert_eq!(refused.status, 400);
+    refused.has("子分类");
+    assert_eq!(b.post(&format!("/admin/categories/{green}/delete"), &[("csrf", &csrf)]).status, 303);
+    assert_eq!(api(&app, "GET", &format!("/categories/{green}"), None).0, 404);
+}
