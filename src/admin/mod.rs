@@ -4,10 +4,12 @@ mod ads;
 mod assets;
 mod auth;
 mod banners;
+mod categories;
 mod codes;
 mod config_values;
 mod dashboard;
 mod files;
+mod goods;
 mod images;
 mod keys;
 mod levels;
@@ -46,6 +48,8 @@ pub fn routes() -> Vec<Route> {
     all.extend(users::routes()); // /users
     all.extend(codes::routes()); // /codes
     all.extend(levels::routes()); // /levels
+    all.extend(goods::routes()); // /goods
+    all.extend(categories::routes()); // /categories
     all
 }
 

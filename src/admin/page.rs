@@ -49,6 +49,8 @@ const NAV: &[(&str, &str, &str)] = &[
     ("messages", "/admin/messages", "站内消息"),
     ("links", "/admin/links", "友情链接"),
     ("levels", "/admin/levels", "会员等级"),
+    ("goods", "/admin/goods", "商品"),
+    ("categories", "/admin/categories", "商品分类"),
     ("files", "/admin/files", "文件"),
     ("codes", "/admin/codes", "验证码发件箱"),
     ("keys", "/admin/keys", "API 密钥"),

@@ -693,3 +693,183 @@ mod tests {
         assert_eq!(escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
     }
 }
+
+// ---- The merchant's writes (issue 4). Cross-table rules live in service::catalog.
+
+/// Rewrites a category's own fields and parent; the caller re-levels its subtree after a move.
+pub fn update_category(c: &Connection, id: i64, f: &CategoryFields, now: i64) -> Result<bool> {
+    let n = c
+        .prepare_cached(
+            "UPDATE goods_categories SET pid = ?2, name = ?3, icon = ?4, type = ?5, key = ?6, paixu = ?7,
+                    is_use = ?8, ext_json = ?9, date_update = ?10
+             WHERE id = ?1",
+        )?
+        .execute(params![id, f.pid, f.name, f.icon, f.kind, f.key, f.paixu, f.is_use, f.ext_json, now])?;
+    Ok(n == 1)
+}
+
+/// Sets `level` of the category and every descendant from its parent's level, so a moved
+/// subtree keeps "parent's level + 1" all the way down.
+pub fn relevel_subtree(c: &Connection, id: i64) -> Result<()> {
+    c.prepare_cached(
+        "WITH RECURSIVE t(id, lvl) AS (
+             SELECT c.id, coalesce((SELECT p.level + 1 FROM goods_categories p WHERE p.id = c.pid), 1)
+               FROM goods_categories c WHERE c.id = ?1
+             UNION SELECT ch.id, t.lvl + 1 FROM goods_categories ch JOIN t ON ch.pid = t.id)
+         UPDATE goods_categories SET level = (SELECT lvl FROM t WHERE t.id = goods_categories.id)
+         WHERE id IN (SELECT id FROM t)",
+    )?
+    .execute([id])?;
+    Ok(())
+}
+
+/// How many direct children and goods a category has (a category in use cannot be deleted).
+pub fn category_usage(c: &Connection, id: i64) -> Result<(i64, i64)> {
+    c.prepare_cached(
+        "SELECT (SELECT count(*) FROM goods_categories WHERE pid = ?1),
+                (SELECT count(*) FROM goods WHERE category_id = ?1)",
+    )?
+    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+}
+
+pub fn delete_category(c: &Connection, id: i64) -> Result<bool> {
+    Ok(c.prepare_cached("DELETE FROM goods_categories WHERE id = ?1")?.execute([id])? == 1)
+}
+
+/// Rewrites a goods' merchant fields (not its counters). For goods with SKUs the caller passes the
+/// SKU-derived stock and prices unchanged: the triggers own them.
+pub fn update_goods(c: &Connection, id: i64, f: &GoodsFields, now: i64) -> Result<bool> {
+    let n = c
+        .prepare_cached(
+            "UPDATE goods SET category_id = ?2, shop_id = ?3, name = ?4, characteristic = ?5, content = ?6,
+                    pic = ?7, video_id = ?8, tags = ?9, purchase_notes = ?10, status = ?11,
+                    recommend_status = ?12, kanjia = ?13, miaosha = ?14, pingtuan = ?15, paixu = ?16,
+                    stores = ?17, min_price = ?18, original_price = ?19, min_score = ?20,
+                    min_buy_number = ?21, weight = ?22, logistics_id = ?23, ext_json = ?24,
+                    date_update = ?25
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            f.category_id,
+            f.shop_id,
+            f.name,
+            f.characteristic,
+            f.content,
+            f.pic,
+            f.video_id,
+            f.tags,
+            f.purchase_notes,
+            f.status,
+            f.recommend_status,
+            f.kanjia,
+            f.miaosha,
+            f.pingtuan,
+            f.paixu,
+            f.stores,
+            f.min_price,
+            f.original_price,
+            f.min_score,
+            f.min_buy_number,
+            f.weight,
+            f.logistics_id,
+            f.ext_json,
+            now
+        ])?;
+    Ok(n == 1)
+}
+
+/// Stock of a goods without specs.
+pub fn set_goods_stores(c: &Connection, id: i64, stores: i64, now: i64) -> Result<bool> {
+    let n = c
+        .prepare_cached("UPDATE goods SET stores = ?2, date_update = ?3 WHERE id = ?1")?
+        .execute(params![id, stores, now])?;
+    Ok(n == 1)
+}
+
+/// Stock of one SKU (canonical key); the goods' total follows by trigger. False when the goods
+/// has no such SKU.
+pub fn set_sku_stores(c: &Connection, goods_id: i64, key: &str, stores: i64) -> Result<bool> {
+    let n = c
+        .prepare_cached("UPDATE goods_skus SET stores = ?3 WHERE goods_id = ?1 AND property_child_ids = ?2")?
+        .execute(params![goods_id, key, stores])?;
+    Ok(n == 1)
+}
+
+/// Removes a goods; pictures, specs and SKUs go with it (ON DELETE CASCADE), the index by trigger.
+pub fn delete_goods(c: &Connection, id: i64) -> Result<bool> {
+    Ok(c.prepare_cached("DELETE FROM goods WHERE id = ?1")?.execute([id])? == 1)
+}
+
+/// Removes a goods' gallery so it can be written again in its new order.
+pub fn delete_pics(c: &Connection, goods_id: i64) -> Result<()> {
+    c.prepare_cached("DELETE FROM goods_pics WHERE goods_id = ?1")?.execute([goods_id])?;
+    Ok(())
+}
+
+/// What the merchant's goods list is narrowed to; every set filter must hold.
+#[derive(Debug, Clone, Default)]
+pub struct MerchantGoodsFilter {
+    /// A substring of the name.
+    pub name: Option<String>,
+    pub category_id: Option<i64>,
+    /// 0 on shelf, 1 off.
+    pub status: Option<i64>,
+}
+
+/// One page of all goods (on shelf or not), newest first, and how many match in all.
+pub fn merchant_goods(
+    c: &Connection,
+    f: &MerchantGoodsFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<GoodsRow>, i64)> {
+    let pattern = f.name.as_ref().map(|n| format!("%{}%", escape_like(n)));
+    let filter = "(?1 IS NULL OR g.name LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR g.category_id = ?2)
+                  AND (?3 IS NULL OR g.status = ?3)";
+    let total: i64 = c
+        .prepare_cached(&format!("SELECT count(*) FROM goods g WHERE {filter}"))?
+        .query_row(params![pattern, f.category_id, f.status], |r| r.get(0))?;
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {GOODS_COLUMNS} FROM goods g WHERE {filter} ORDER BY g.id DESC LIMIT ?4 OFFSET ?5"
+    ))?;
+    let rows = st.query_map(params![pattern, f.category_id, f.status, limit, offset], goods_row)?;
+    Ok((rows.collect::<Result<Vec<_>>>()?, total))
+}
+
+pub fn set_property(c: &Connection, id: i64, paixu: i64) -> Result<()> {
+    c.prepare_cached("UPDATE goods_properties SET paixu = ?2 WHERE id = ?1")?.execute(params![id, paixu])?;
+    Ok(())
+}
+
+pub fn delete_property(c: &Connection, id: i64) -> Result<()> {
+    c.prepare_cached("DELETE FROM goods_properties WHERE id = ?1")?.execute([id])?;
+    Ok(())
+}
+
+pub fn set_property_child(c: &Connection, id: i64, paixu: i64) -> Result<()> {
+    c.prepare_cached("UPDATE goods_property_children SET paixu = ?2 WHERE id = ?1")?
+        .execute(params![id, paixu])?;
+    Ok(())
+}
+
+pub fn delete_property_child(c: &Connection, id: i64) -> Result<()> {
+    c.prepare_cached("DELETE FROM goods_property_children WHERE id = ?1")?.execute([id])?;
+    Ok(())
+}
+
+/// Rewrites a SKU's price, stock and the rest; the goods row follows by trigger.
+pub fn update_sku(c: &Connection, id: i64, f: &SkuFields) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE goods_skus SET price = ?2, original_price = ?3, score = ?4, stores = ?5, weight = ?6,
+                code = ?7
+         WHERE id = ?1",
+    )?
+    .execute(params![id, f.price, f.original_price, f.score, f.stores, f.weight, f.code])?;
+    Ok(())
+}
+
+pub fn delete_sku(c: &Connection, id: i64) -> Result<()> {
+    c.prepare_cached("DELETE FROM goods_skus WHERE id = ?1")?.execute([id])?;
+    Ok(())
+}

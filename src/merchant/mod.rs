@@ -7,6 +7,7 @@ pub mod problem;
 
 mod ads;
 mod banners;
+mod catalog;
 mod config_values;
 mod levels;
 mod links;
@@ -40,6 +41,7 @@ pub fn routes() -> Vec<Route> {
         uploads::routes(),       // /uploads
         users::routes(),         // /users
         levels::routes(),        // /member-levels
+        catalog::routes(),       // /categories, /goods
     ]
     .concat()
 }

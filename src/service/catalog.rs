@@ -6,7 +6,9 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::Connection;
 
-use crate::db::catalog::{self, CategoryRow, GoodsFields, GoodsRow, PicRow, PropertyRow, SkuFields, SkuRow};
+use crate::db::catalog::{
+    self, CategoryFields, CategoryRow, GoodsFields, GoodsRow, PicRow, PropertyRow, SkuFields, SkuRow,
+};
 use crate::error::ApiError;
 
 /// Most specs (颜色, 尺码...) one goods may have, and so most pairs in a spec key.
@@ -234,6 +236,324 @@ pub fn quote(c: &Connection, goods_id: i64, key: Option<&str>) -> Result<Quote, 
     };
     let specs = catalog::properties(c, goods_id)?;
     Ok(Quote { names: key_names(&key, &specs), goods, sku: Some(sku) })
+}
+
+// ---- The merchant's writes (issue 4): each runs inside the caller's one transaction, so the
+// search index and the SKU→goods triggers see the whole change or none of it.
+
+/// Longest goods name, in characters.
+pub const MAX_GOODS_NAME: usize = 100;
+/// Longest category name.
+pub const MAX_CATEGORY_NAME: usize = 50;
+/// Longest one-line text (selling point, tags).
+pub const MAX_LINE: usize = 200;
+/// Longest rich content, in characters.
+pub const MAX_CONTENT: usize = 200_000;
+/// Most SKUs one goods' specs may multiply out to.
+pub const MAX_SKUS: usize = 1000;
+
+fn check_len(name: &'static str, v: &str, max: usize) -> Result<(), ApiError> {
+    if v.chars().count() > max {
+        return Err(ApiError::invalid(name, format!("最多 {max} 个字")));
+    }
+    Ok(())
+}
+
+fn check_json_object(name: &'static str, v: &str) -> Result<(), ApiError> {
+    match serde_json::from_str::<serde_json::Value>(v) {
+        Ok(serde_json::Value::Object(_)) => Ok(()),
+        _ => Err(ApiError::invalid(name, "应为 JSON 对象")),
+    }
+}
+
+/// Rich content as the shop may show it: scripts, event handlers and other active HTML removed.
+pub fn sanitize_html(html: &str) -> String {
+    ammonia::clean(html)
+}
+
+/// Adds (`id` None) or rewrites a category. Moving it under another parent re-levels its whole
+/// subtree; moving it under itself or its own descendant is refused.
+pub fn save_category(c: &Connection, id: Option<i64>, f: &CategoryFields, now: i64) -> Result<i64, ApiError> {
+    if f.name.trim().is_empty() {
+        return Err(ApiError::Missing("name"));
+    }
+    check_len("name", &f.name, MAX_CATEGORY_NAME)?;
+    for (name, v) in [("icon", &f.icon), ("type", &f.kind), ("key", &f.key)] {
+        check_len(name, v, MAX_LINE)?;
+    }
+    check_json_object("extJson", &f.ext_json)?;
+    if let Some(pid) = f.pid {
+        if catalog::category(c, pid)?.is_none() {
+            return Err(ApiError::invalid("pid", "上级分类不存在"));
+        }
+        if let Some(id) = id {
+            if catalog::category_subtree(c, id)?.contains(&pid) {
+                return Err(ApiError::invalid("pid", "不能移到自己或自己的下级分类下面"));
+            }
+        }
+    }
+    match id {
+        None => Ok(catalog::insert_category(c, f, now)?),
+        Some(id) => {
+            if !catalog::update_category(c, id, f, now)? {
+                return Err(ApiError::NotFound("分类"));
+            }
+            catalog::relevel_subtree(c, id)?;
+            Ok(id)
+        }
+    }
+}
+
+/// Deletes an empty category; one with sub-categories or goods is refused, saying which.
+pub fn delete_category(c: &Connection, id: i64) -> Result<(), ApiError> {
+    if catalog::category(c, id)?.is_none() {
+        return Err(ApiError::NotFound("分类"));
+    }
+    let (children, goods) = catalog::category_usage(c, id)?;
+    if children > 0 {
+        return Err(ApiError::Forbidden(format!("该分类下还有 {children} 个子分类，请先移走或删除").into()));
+    }
+    if goods > 0 {
+        return Err(ApiError::Forbidden(format!("该分类下还有 {goods} 个商品，请先移到其他分类").into()));
+    }
+    catalog::delete_category(c, id)?;
+    Ok(())
+}
+
+/// The merchant-set fields of a goods: lengths, flags, the category, JSON; content sanitised.
+fn check_goods_fields(c: &Connection, f: &mut GoodsFields) -> Result<(), ApiError> {
+    if f.name.trim().is_empty() {
+        return Err(ApiError::Missing("name"));
+    }
+    check_len("name", &f.name, MAX_GOODS_NAME)?;
+    check_len("characteristic", &f.characteristic, MAX_LINE)?;
+    check_len("tags", &f.tags, MAX_LINE)?;
+    check_len("purchaseNotes", &f.purchase_notes, 2000)?;
+    check_len("pic", &f.pic, 500)?;
+    check_len("content", &f.content, MAX_CONTENT)?;
+    if !(0..=1).contains(&f.status) {
+        return Err(ApiError::invalid("status", "应为 0（上架）或 1（下架）"));
+    }
+    if !(0..=1).contains(&f.recommend_status) {
+        return Err(ApiError::invalid("recommendStatus", "应为 0 或 1"));
+    }
+    if f.min_buy_number < 1 {
+        return Err(ApiError::invalid("minBuyNumber", "至少为 1"));
+    }
+    check_json_object("extJson", &f.ext_json)?;
+    if let Some(cid) = f.category_id {
+        if catalog::category(c, cid)?.is_none() {
+            return Err(ApiError::invalid("categoryId", "分类不存在"));
+        }
+    }
+    f.content = sanitize_html(&f.content);
+    Ok(())
+}
+
+/// Creates a goods the merchant sent: [`create_goods`] after the field checks and sanitising.
+pub fn add_goods(c: &Connection, mut g: NewGoods, now: i64) -> Result<i64, ApiError> {
+    check_goods_fields(c, &mut g.fields)?;
+    if g.pics.len() > 50 {
+        return Err(ApiError::invalid("pics", "最多 50 张图片"));
+    }
+    if g.specs.len() <= MAX_SPECS && !g.specs.is_empty() && g.skus.is_empty() {
+        g.skus = combinations(&g.specs)?.into_iter().map(|values| default_sku(&g.fields, values)).collect();
+    }
+    create_goods(c, &g, now)
+}
+
+/// Every combination of one value per spec, in the specs' order; refused beyond [`MAX_SKUS`].
+pub fn combinations(specs: &[NewSpec]) -> Result<Vec<Vec<String>>, ApiError> {
+    let total =
+        specs.iter().try_fold(1usize, |n, s| n.checked_mul(s.values.len()).filter(|&n| n <= MAX_SKUS));
+    if total.is_none() {
+        return Err(ApiError::invalid("properties", format!("规格组合最多 {MAX_SKUS} 个")));
+    }
+    let mut out: Vec<Vec<String>> = vec![Vec::new()];
+    for spec in specs {
+        out = out
+            .iter()
+            .flat_map(|prefix| {
+                spec.values.iter().map(move |v| {
+                    let mut next = prefix.clone();
+                    next.push(v.clone());
+                    next
+                })
+            })
+            .collect();
+    }
+    Ok(out)
+}
+
+/// A generated SKU: the goods' own price, no stock.
+fn default_sku(f: &GoodsFields, values: Vec<String>) -> NewSku {
+    NewSku {
+        values,
+        price: f.min_price,
+        original_price: f.original_price,
+        score: f.min_score,
+        weight: f.weight,
+        ..NewSku::default()
+    }
+}
+
+/// Replaces a whole goods: fields, gallery, specs and SKUs. Specs and values are matched by name,
+/// so SKUs whose combination still exists keep their key. With specs but no SKUs sent, the SKU
+/// matrix is regenerated: every combination, existing SKUs kept as they are (price and stock),
+/// new ones at the goods' price with no stock, vanished ones removed.
+pub fn replace_goods(c: &Connection, id: i64, mut g: NewGoods, now: i64) -> Result<(), ApiError> {
+    if catalog::goods(c, id)?.is_none() {
+        return Err(ApiError::NotFound("商品"));
+    }
+    check_goods_fields(c, &mut g.fields)?;
+    if g.pics.len() > 50 {
+        return Err(ApiError::invalid("pics", "最多 50 张图片"));
+    }
+    let regenerate = !g.specs.is_empty() && g.skus.is_empty();
+    if regenerate && g.specs.len() <= MAX_SPECS {
+        g.skus = combinations(&g.specs)?.into_iter().map(|values| default_sku(&g.fields, values)).collect();
+    }
+    check_new_goods(&g)?;
+
+    catalog::delete_pics(c, id)?;
+    for (i, pic) in g.pics.iter().enumerate() {
+        catalog::insert_pic(c, id, pic, i as i64)?;
+    }
+    // Specs by name: kept ones keep their ids (and so their SKUs' keys).
+    let old_specs = catalog::properties(c, id)?;
+    let mut value_ids: Vec<(i64, HashMap<&str, i64>)> = Vec::new();
+    for (i, spec) in g.specs.iter().enumerate() {
+        let old = old_specs.iter().find(|p| p.name == spec.name);
+        let property_id = match old {
+            Some(p) => {
+                catalog::set_property(c, p.id, i as i64)?;
+                p.id
+            }
+            None => catalog::insert_property(c, id, &spec.name, i as i64)?,
+        };
+        let mut ids = HashMap::new();
+        for (j, value) in spec.values.iter().enumerate() {
+            let kept = old.and_then(|p| p.children.iter().find(|v| &v.name == value));
+            let vid = match kept {
+                Some(v) => {
+                    catalog::set_property_child(c, v.id, j as i64)?;
+                    v.id
+                }
+                None => catalog::insert_property_child(c, property_id, value, j as i64)?,
+            };
+            ids.insert(value.as_str(), vid);
+        }
+        if let Some(p) = old {
+            for v in p.children.iter().filter(|v| !spec.values.contains(&v.name)) {
+                catalog::delete_property_child(c, v.id)?;
+            }
+        }
+        value_ids.push((property_id, ids));
+    }
+    for p in old_specs.iter().filter(|p| !g.specs.iter().any(|s| s.name == p.name)) {
+        catalog::delete_property(c, p.id)?;
+    }
+    // SKUs by key.
+    let old_skus = catalog::skus(c, id)?;
+    let mut keys = HashSet::new();
+    for sku in &g.skus {
+        let pairs: Vec<(i64, i64)> =
+            value_ids.iter().zip(&sku.values).map(|((pid, ids), v)| (*pid, ids[v.as_str()])).collect();
+        let fields = SkuFields {
+            property_child_ids: key_text(&pairs),
+            price: sku.price,
+            original_price: sku.original_price,
+            score: sku.score,
+            stores: sku.stores,
+            weight: sku.weight,
+            code: sku.code.clone(),
+        };
+        match old_skus.iter().find(|s| s.fields.property_child_ids == fields.property_child_ids) {
+            Some(_) if regenerate => {}
+            Some(old) => catalog::update_sku(c, old.id, &fields)?,
+            None => {
+                catalog::insert_sku(c, id, &fields)?;
+            }
+        }
+        keys.insert(fields.property_child_ids);
+    }
+    for old in old_skus.iter().filter(|s| !keys.contains(&s.fields.property_child_ids)) {
+        catalog::delete_sku(c, old.id)?;
+    }
+    // With SKUs the goods' stock and prices are theirs (the triggers just set them).
+    let mut fields = g.fields;
+    if !g.specs.is_empty() {
+        let now_row = catalog::goods(c, id)?.ok_or(ApiError::NotFound("商品"))?;
+        fields.stores = now_row.fields.stores;
+        fields.min_price = now_row.fields.min_price;
+        fields.original_price = now_row.fields.original_price;
+        fields.min_score = now_row.fields.min_score;
+    }
+    catalog::update_goods(c, id, &fields, now)?;
+    Ok(())
+}
+
+/// A stock change: the goods' own stock (goods without specs) or per SKU by spec key.
+#[derive(Debug, Clone)]
+pub enum StockChange {
+    Goods(i64),
+    Skus(Vec<(String, i64)>),
+}
+
+/// Sets stock; a SKU key that is not one of the goods' SKUs, or the wrong form for the goods
+/// (per SKU for goods without specs or the reverse), is refused and nothing is written.
+pub fn set_stock(c: &Connection, id: i64, change: &StockChange, now: i64) -> Result<(), ApiError> {
+    let goods = catalog::goods(c, id)?.ok_or(ApiError::NotFound("商品"))?;
+    let has_specs = !goods.property_ids.is_empty();
+    match change {
+        StockChange::Goods(_) if has_specs => {
+            Err(ApiError::invalid("stores", "该商品有规格，请用 skus 按规格设置库存"))
+        }
+        StockChange::Goods(n) if *n < 0 => Err(ApiError::invalid("stores", "不能为负数")),
+        StockChange::Goods(n) => {
+            catalog::set_goods_stores(c, id, *n, now)?;
+            Ok(())
+        }
+        StockChange::Skus(_) if !has_specs => {
+            Err(ApiError::invalid("skus", "该商品没有规格，请用 stores 设置库存"))
+        }
+        StockChange::Skus(list) => {
+            if list.is_empty() {
+                return Err(ApiError::Missing("skus"));
+            }
+            for (text, n) in list {
+                if *n < 0 {
+                    return Err(ApiError::invalid("skus", format!("SKU “{text}”的库存不能为负数")));
+                }
+                let key = key_text(&parse_key(text)?);
+                if !catalog::set_sku_stores(c, id, &key, *n)? {
+                    return Err(ApiError::invalid("skus", format!("SKU “{text}”不是该商品的规格组合")));
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Puts goods on (`on`) or off the shelf; unknown ids are refused naming the first.
+pub fn set_shelf(c: &Connection, ids: &[i64], on: bool, now: i64) -> Result<(), ApiError> {
+    for &id in ids {
+        if !catalog::set_goods_status(c, id, if on { 0 } else { 1 }, now)? {
+            return Err(ApiError::NotFound("商品"));
+        }
+    }
+    Ok(())
+}
+
+/// Deletes goods with everything that belongs to them. Nothing references goods yet; when orders
+/// arrive they must refuse (or take the goods off the shelf instead) for goods they reference.
+pub fn delete_goods(c: &Connection, ids: &[i64]) -> Result<(), ApiError> {
+    for &id in ids {
+        if !catalog::delete_goods(c, id)? {
+            return Err(ApiError::NotFound("商品"));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod codes;
 mod contract;
 mod files;
 mod friends;
+mod goods_admin;
 mod ledger;
 mod levels;
 mod levels_console;
