@@ -6,6 +6,7 @@ pub mod body;
 pub mod problem;
 
 mod ads;
+mod articles;
 mod banners;
 mod config_values;
 mod levels;
@@ -40,6 +41,7 @@ pub fn routes() -> Vec<Route> {
         uploads::routes(),       // /uploads
         users::routes(),         // /users
         levels::routes(),        // /member-levels
+        articles::routes(),      // /articles
     ]
     .concat()
 }

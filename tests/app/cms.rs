@@ -349,3 +349,56 @@ fn site_statistics_count_published_articles_views_favs_and_comments() {
     assert_eq!((cms["numbers"].as_i64(), cms["views"].as_i64()), (Some(2), Some(1)));
     assert_eq!((cms["fav"].as_i64(), cms["comments"].as_i64()), (Some(1), Some(1)));
 }
+
+/// A merchant API call with the test key: (status, JSON body or Null).
+fn merchant(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let req = ureq::http::Request::builder()
+        .method(method)
+        .uri(app.url(&format!("/admin/api/v1{path}")))
+        .header("Authorization", "Bearer cms-test-key");
+    let mut res = match body {
+        Some(b) => agent.run(req.header("Content-Type", "application/json").body(b.to_string()).unwrap()),
+        None => agent.run(req.body(()).unwrap()),
+    }
+    .unwrap();
+    let text = res.body_mut().read_to_string().unwrap();
+    let json = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() };
+    (res.status().as_u16(), json)
+}
+
+#[test]
+fn the_merchant_api_creates_lists_updates_and_deletes_articles() {
+    let app = TestApp::with(|c| c.admin_api_key = Some("cms-test-key".into()));
+    let help = add_category(&app, "帮助", "", true);
+    let body = serde_json::json!({
+        "categoryId": help, "title": "配送说明", "content": "<p>次日达<script>x()</script></p>", "tags": "配送"
+    });
+    let (status, created) = merchant(&app, "POST", "/articles", Some(&body));
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["content"], "<p>次日达</p>");
+    let id = created["id"].as_i64().unwrap();
+    assert_eq!(ids(&app.post(LIST_V2, &[("keywords", "配送说明")])), vec![id]);
+
+    let (status, list) = merchant(&app, "GET", "/articles?search=配送&page=1&pageSize=10", None);
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["total"], 1);
+
+    let hidden = serde_json::json!({ "categoryId": help, "title": "配送说明", "status": 2 });
+    assert_eq!(merchant(&app, "PUT", &format!("/articles/{id}"), Some(&hidden)).0, 200);
+    assert_code(&app.get(DETAIL_V2, &[("id", &id.to_string())]), 404);
+    assert_eq!(merchant(&app, "GET", "/articles?status=2", None).1["total"], 1);
+
+    for (bad, field) in [
+        (serde_json::json!({ "title": "" }), "title"),
+        (serde_json::json!({ "title": "x", "status": 7 }), "status"),
+        (serde_json::json!({ "title": "x", "categoryId": 999 }), "categoryId"),
+    ] {
+        let (status, res) = merchant(&app, "POST", "/articles", Some(&bad));
+        assert_eq!(status, 422, "{res}");
+        assert_eq!(res["field"], field, "{res}");
+    }
+    assert_eq!(merchant(&app, "PUT", "/articles/999", Some(&hidden)).0, 404);
+    assert_eq!(merchant(&app, "DELETE", &format!("/articles/{id}"), None).0, 204);
+    assert_eq!(merchant(&app, "DELETE", &format!("/articles/{id}"), None).0, 404);
+}
