@@ -4,6 +4,7 @@ mod ads;
 mod assets;
 mod auth;
 mod banners;
+mod cms;
 mod codes;
 mod config_values;
 mod dashboard;
@@ -46,6 +47,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(users::routes()); // /users
     all.extend(codes::routes()); // /codes
     all.extend(levels::routes()); // /levels
+    all.extend(cms::routes()); // /articles /comments
     all
 }
 

@@ -49,6 +49,8 @@ const NAV: &[(&str, &str, &str)] = &[
     ("messages", "/admin/messages", "站内消息"),
     ("links", "/admin/links", "友情链接"),
     ("levels", "/admin/levels", "会员等级"),
+    ("articles", "/admin/articles", "文章"),
+    ("comments", "/admin/comments", "评论"),
     ("files", "/admin/files", "文件"),
     ("codes", "/admin/codes", "验证码发件箱"),
     ("keys", "/admin/keys", "API 密钥"),

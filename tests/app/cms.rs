@@ -402,3 +402,80 @@ fn the_merchant_api_creates_lists_updates_and_deletes_articles() {
     assert_eq!(merchant(&app, "DELETE", &format!("/articles/{id}"), None).0, 204);
     assert_eq!(merchant(&app, "DELETE", &format!("/articles/{id}"), None).0, 404);
 }
+
+#[test]
+fn the_console_edits_articles_and_hides_shows_and_deletes_comments() {
+    use crate::admin::Browser;
+    let app = TestApp::new();
+    let help = add_category(&app, "帮助中心", "", true);
+    let mut b = Browser::staff(&app);
+    b.get("/admin/articles").assert_has("<h1>文章").assert_has("还没有文章");
+    b.get("/admin/articles/new").assert_has("<h1>发布文章").assert_has("帮助中心");
+    b.get("/admin/comments").assert_has("<h1>评论").assert_has("还没有评论");
+
+    let csrf = b.csrf();
+    let help_id = help.to_string();
+    let form = article_form(&csrf, "售后政策", &help_id, "<p>七天无理由<script>x()</script></p>");
+    let saved = b.post("/admin/articles/new", &form);
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let list = app.post(LIST_V2, &[("keywords", "售后政策")]);
+    assert_code(&list, 0);
+    let id = ids(&list)[0];
+    let detail = app.get(DETAIL_V2, &[("id", &id.to_string())]);
+    assert_eq!(detail["data"]["info"]["content"], "<p>七天无理由</p>");
+    b.get("/admin/articles?q=售后").assert_has("售后政策");
+
+    // A bad form comes back filled with a message, and nothing is written.
+    let csrf = b.csrf();
+    let bad = b.post("/admin/articles/new", &article_form(&csrf, "", "", "x"));
+    assert_eq!(bad.status, 422);
+    bad.assert_has("请填写标题");
+
+    b.get(&format!("/admin/articles/{id}/delete")).assert_has("售后政策");
+
+    let (_, alice) = app.shopper("alice");
+    let a = id.to_string();
+    let res =
+        app.post(COMMENT_ADD, &[("token", &alice), ("type", "1"), ("refId", &a), ("content", "说得清楚")]);
+    let comment = res["data"].as_i64().unwrap();
+    b.get("/admin/comments").assert_has("说得清楚").assert_has("alice");
+    let csrf = b.csrf();
+    let hidden =
+        b.post(&format!("/admin/comments/{comment}/status"), &[("csrf", csrf.as_str()), ("status", "1")]);
+    assert_eq!(hidden.status, 303, "{}", hidden.body);
+    assert_code(&app.post(COMMENT_LIST, &[("type", "1"), ("refId", &a)]), 700);
+    assert_eq!(app.get(DETAIL_V2, &[("id", &a)])["data"]["info"]["numberComment"], 0);
+    let csrf = b.csrf();
+    b.post(&format!("/admin/comments/{comment}/status"), &[("csrf", csrf.as_str()), ("status", "0")]);
+    assert_eq!(app.post(COMMENT_LIST, &[("type", "1"), ("refId", &a)])["data"]["totalRow"], 1);
+    let csrf = b.csrf();
+    let gone = b.post(&format!("/admin/comments/{comment}/delete"), &[("csrf", csrf.as_str())]);
+    assert_eq!(gone.status, 303, "{}", gone.body);
+    assert_code(&app.post(COMMENT_LIST, &[("type", "1"), ("refId", &a)]), 700);
+
+    let csrf = b.csrf();
+    assert_eq!(b.post(&format!("/admin/articles/{id}/delete"), &[("csrf", csrf.as_str())]).status, 303);
+    assert_code(&app.get(DETAIL_V2, &[("id", &a)]), 404);
+}
+
+/// Every field of the console's article form, as a browser sends it.
+fn article_form<'a>(
+    csrf: &'a str,
+    title: &'a str,
+    category: &'a str,
+    content: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("f.title", title),
+        ("f.category_id", category),
+        ("f.pic", ""),
+        ("f.descript", ""),
+        ("f.content", content),
+        ("f.author", ""),
+        ("f.tags", ""),
+        ("f.keywords", ""),
+        ("f.paixu", "0"),
+        ("f.status", "0"),
+    ]
+}
