@@ -5,6 +5,7 @@ mod assets;
 mod auth;
 mod banners;
 mod cms;
+mod cms_setup;
 mod codes;
 mod config_values;
 mod dashboard;
@@ -48,6 +49,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(codes::routes()); // /codes
     all.extend(levels::routes()); // /levels
     all.extend(cms::routes()); // /articles /comments
+    all.extend(cms_setup::routes()); // /article-categories /pages
     all
 }
 

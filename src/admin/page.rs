@@ -50,6 +50,8 @@ const NAV: &[(&str, &str, &str)] = &[
     ("links", "/admin/links", "友情链接"),
     ("levels", "/admin/levels", "会员等级"),
     ("articles", "/admin/articles", "文章"),
+    ("article-categories", "/admin/article-categories", "文章分类"),
+    ("pages", "/admin/pages", "单页"),
     ("comments", "/admin/comments", "评论"),
     ("files", "/admin/files", "文件"),
     ("codes", "/admin/codes", "验证码发件箱"),

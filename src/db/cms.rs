@@ -619,3 +619,32 @@ pub fn comments(
     let rows = st.query_map(params_from_iter(args.iter()), comment_row)?.collect::<Result<Vec<_>>>()?;
     Ok((rows, total))
 }
+
+/// Replaces a category's fields; false when there is none.
+pub fn update_category(c: &Connection, id: i64, f: &CategoryFields, now: i64) -> Result<bool> {
+    let n = c.execute(
+        "UPDATE cms_categories SET pid = ?2, name = ?3, type = ?4, icon = ?5, paixu = ?6, is_use = ?7,
+             ext_json = ?8, date_update = ?9
+         WHERE id = ?1",
+        params![id, f.pid, f.name, f.kind, f.icon, f.paixu, f.is_use, f.ext_json, now],
+    )?;
+    Ok(n == 1)
+}
+
+/// Deletes a category; its articles become uncategorised (ON DELETE SET NULL).
+pub fn delete_category(c: &Connection, id: i64) -> Result<bool> {
+    Ok(c.execute("DELETE FROM cms_categories WHERE id = ?1", [id])? == 1)
+}
+
+/// Every single page, by key.
+pub fn pages(c: &Connection) -> Result<Vec<PageRow>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, key, title, content, date_add, date_update FROM cms_pages ORDER BY key",
+    )?;
+    let rows = st.query_map([], page_row)?.collect();
+    rows
+}
+
+pub fn delete_page(c: &Connection, key: &str) -> Result<bool> {
+    Ok(c.execute("DELETE FROM cms_pages WHERE key = ?1", [key])? == 1)
+}

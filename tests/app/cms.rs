@@ -479,3 +479,58 @@ fn article_form<'a>(
         ("f.status", "0"),
     ]
 }
+
+#[test]
+fn the_console_edits_article_categories_and_single_pages() {
+    use crate::admin::Browser;
+    let app = TestApp::new();
+    let mut b = Browser::staff(&app);
+    b.get("/admin/article-categories").assert_has("<h1>文章分类").assert_has("还没有文章分类");
+    b.get("/admin/pages").assert_has("<h1>单页").assert_has("还没有单页");
+
+    let csrf = b.csrf();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("name", "帮助中心"),
+        ("kind", "index"),
+        ("paixu", "0"),
+        ("is_use", "true"),
+    ];
+    assert_eq!(b.post("/admin/article-categories", &form).status, 303);
+    let cats = app.get(CATEGORIES, &[]);
+    assert_eq!(cats["data"][0]["name"], "帮助中心");
+    let id = cats["data"][0]["id"].as_i64().unwrap().to_string();
+    b.get(&format!("/admin/article-categories?edit={id}")).assert_has("value=\"帮助中心\"");
+    let csrf = b.csrf();
+    let off = [("csrf", csrf.as_str()), ("id", id.as_str()), ("name", "帮助"), ("kind", ""), ("paixu", "1")];
+    assert_eq!(b.post("/admin/article-categories", &off).status, 303);
+    assert_code(&app.get(CATEGORIES, &[]), 700);
+    let csrf = b.csrf();
+    let bad = b.post("/admin/article-categories", &[("csrf", csrf.as_str()), ("name", "")]);
+    assert_eq!(bad.status, 422);
+    bad.assert_has("名称应为");
+
+    let csrf = b.csrf();
+    let page = [
+        ("csrf", csrf.as_str()),
+        ("key", "about"),
+        ("title", "关于我们"),
+        ("content", "<p>你好<script>x()</script></p>"),
+    ];
+    assert_eq!(b.post("/admin/pages", &page).status, 303);
+    let res = app.get(PAGE, &[("key", "about")]);
+    assert_eq!(res["data"]["info"]["content"], "<p>你好</p>");
+    let csrf = b.csrf();
+    let bad = b.post("/admin/pages", &[("csrf", csrf.as_str()), ("key", "关于"), ("title", "x")]);
+    assert_eq!(bad.status, 422);
+    bad.assert_has("编号应为");
+    b.get("/admin/pages/about/delete").assert_has("关于我们");
+    let csrf = b.csrf();
+    assert_eq!(b.post("/admin/pages/about/delete", &[("csrf", csrf.as_str())]).status, 303);
+    assert_code(&app.get(PAGE, &[("key", "about")]), 700);
+    let csrf = b.csrf();
+    assert_eq!(
+        b.post(&format!("/admin/article-categories/{id}/delete"), &[("csrf", csrf.as_str())]).status,
+        303
+    );
+}
