@@ -537,3 +537,137 @@ CREATE TRIGGER goods_skus_delete AFTER DELETE ON goods_skus BEGIN
                                    ORDER BY price, id LIMIT 1), original_price)
     WHERE id = OLD.goods_id;
 END;
+
+-- cms
+-- Article categories (a flat list with an optional parent); `type` is free text the templates
+-- filter on (wechat-app-mall shows `type = 'index'` on the home page).
+CREATE TABLE cms_categories (
+    id          INTEGER PRIMARY KEY,
+    pid         INTEGER REFERENCES cms_categories(id) ON DELETE SET NULL,
+    name        TEXT NOT NULL,
+    type        TEXT NOT NULL DEFAULT '',
+    icon        TEXT NOT NULL DEFAULT '',
+    paixu       INTEGER NOT NULL DEFAULT 0,
+    is_use      INTEGER NOT NULL DEFAULT 1,
+    ext_json    TEXT NOT NULL DEFAULT '{}',
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+
+-- Articles: the shop's (user_id NULL) and shoppers' (cmsArticleCreate). `content` is stored
+-- already sanitised HTML. The counters follow their rows through the triggers below.
+CREATE TABLE cms_articles (
+    id             INTEGER PRIMARY KEY,
+    category_id    INTEGER REFERENCES cms_categories(id) ON DELETE SET NULL,
+    user_id        INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    title          TEXT NOT NULL,
+    descript       TEXT NOT NULL DEFAULT '',
+    content        TEXT NOT NULL DEFAULT '',
+    pic            TEXT NOT NULL DEFAULT '',
+    author         TEXT NOT NULL DEFAULT '',
+    tags           TEXT NOT NULL DEFAULT '',     -- comma-separated
+    keywords       TEXT NOT NULL DEFAULT '',
+    paixu          INTEGER NOT NULL DEFAULT 0,
+    is_recommend   INTEGER NOT NULL DEFAULT 0,
+    status         INTEGER NOT NULL DEFAULT 0,   -- 0 published, 1 awaiting review, 2 hidden
+    number_read    INTEGER NOT NULL DEFAULT 0,
+    number_fav     INTEGER NOT NULL DEFAULT 0,
+    number_comment INTEGER NOT NULL DEFAULT 0,
+    number_useful  INTEGER NOT NULL DEFAULT 0,
+    number_useless INTEGER NOT NULL DEFAULT 0,
+    date_add       INTEGER NOT NULL,
+    date_update    INTEGER NOT NULL
+) STRICT;
+-- Lists: published articles of a category in the default order (paixu, newest first).
+CREATE INDEX cms_articles_list ON cms_articles(status, category_id, paixu, id DESC);
+
+-- Trigram index over the articles' words, as goods_fts, so Chinese substring search is indexed.
+CREATE VIRTUAL TABLE cms_articles_fts USING fts5(
+    title, tags, keywords, descript, content = 'cms_articles', content_rowid = 'id', tokenize = 'trigram'
+);
+CREATE TRIGGER cms_articles_fts_insert AFTER INSERT ON cms_articles BEGIN
+    INSERT INTO cms_articles_fts(rowid, title, tags, keywords, descript)
+    VALUES (NEW.id, NEW.title, NEW.tags, NEW.keywords, NEW.descript);
+END;
+CREATE TRIGGER cms_articles_fts_delete AFTER DELETE ON cms_articles BEGIN
+    INSERT INTO cms_articles_fts(cms_articles_fts, rowid, title, tags, keywords, descript)
+    VALUES ('delete', OLD.id, OLD.title, OLD.tags, OLD.keywords, OLD.descript);
+END;
+CREATE TRIGGER cms_articles_fts_update AFTER UPDATE OF title, tags, keywords, descript ON cms_articles BEGIN
+    INSERT INTO cms_articles_fts(cms_articles_fts, rowid, title, tags, keywords, descript)
+    VALUES ('delete', OLD.id, OLD.title, OLD.tags, OLD.keywords, OLD.descript);
+    INSERT INTO cms_articles_fts(rowid, title, tags, keywords, descript)
+    VALUES (NEW.id, NEW.title, NEW.tags, NEW.keywords, NEW.descript);
+END;
+
+-- Single pages by key (about, contact...).
+CREATE TABLE cms_pages (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE,
+    title       TEXT NOT NULL,
+    content     TEXT NOT NULL DEFAULT '',        -- sanitised HTML
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+
+-- A shopper's favourite articles: one row per (shopper, article), so adding twice is a no-op.
+CREATE TABLE cms_article_favs (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES cms_articles(id) ON DELETE CASCADE,
+    date_add   INTEGER NOT NULL,
+    UNIQUE (user_id, article_id)
+) STRICT;
+CREATE TRIGGER cms_article_favs_insert AFTER INSERT ON cms_article_favs BEGIN
+    UPDATE cms_articles SET number_fav = number_fav + 1 WHERE id = NEW.article_id;
+END;
+CREATE TRIGGER cms_article_favs_delete AFTER DELETE ON cms_article_favs BEGIN
+    UPDATE cms_articles SET number_fav = number_fav - 1 WHERE id = OLD.article_id;
+END;
+
+-- A shopper's one attitude per article (useful or useless); changing it moves the counters.
+CREATE TABLE cms_article_votes (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES cms_articles(id) ON DELETE CASCADE,
+    is_useful  INTEGER NOT NULL,
+    date_add   INTEGER NOT NULL,
+    UNIQUE (user_id, article_id)
+) STRICT;
+CREATE INDEX cms_article_votes_article ON cms_article_votes(article_id, id DESC);
+CREATE TRIGGER cms_article_votes_insert AFTER INSERT ON cms_article_votes BEGIN
+    UPDATE cms_articles SET number_useful = number_useful + NEW.is_useful,
+                            number_useless = number_useless + 1 - NEW.is_useful
+    WHERE id = NEW.article_id;
+END;
+CREATE TRIGGER cms_article_votes_update AFTER UPDATE OF is_useful ON cms_article_votes BEGIN
+    UPDATE cms_articles SET number_useful = number_useful + NEW.is_useful - OLD.is_useful,
+                            number_useless = number_useless + OLD.is_useful - NEW.is_useful
+    WHERE id = NEW.article_id;
+END;
+
+-- Comments and feedback (addComment): type 0 = feedback to the shop, 1 = on an article (ref_id).
+-- Hidden ones (status 1) stay for the merchant but leave the lists and the article's count.
+CREATE TABLE comments (
+    id        INTEGER PRIMARY KEY,
+    user_id   INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    type      INTEGER NOT NULL,
+    ref_id    INTEGER NOT NULL DEFAULT 0,
+    pid       INTEGER NOT NULL DEFAULT 0,       -- the comment this one answers; 0 = top level
+    content   TEXT NOT NULL,
+    ext_json  TEXT NOT NULL DEFAULT '{}',
+    status    INTEGER NOT NULL DEFAULT 0,       -- 0 shown, 1 hidden
+    date_add  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX comments_ref ON comments(type, ref_id, status, id DESC);
+-- An article's comment count is its shown comments.
+CREATE TRIGGER comments_insert AFTER INSERT ON comments WHEN NEW.type = 1 AND NEW.status = 0 BEGIN
+    UPDATE cms_articles SET number_comment = number_comment + 1 WHERE id = NEW.ref_id;
+END;
+CREATE TRIGGER comments_delete AFTER DELETE ON comments WHEN OLD.type = 1 AND OLD.status = 0 BEGIN
+    UPDATE cms_articles SET number_comment = number_comment - 1 WHERE id = OLD.ref_id;
+END;
+CREATE TRIGGER comments_status AFTER UPDATE OF status ON comments WHEN NEW.type = 1 BEGIN
+    UPDATE cms_articles SET number_comment = number_comment + (NEW.status = 0) - (OLD.status = 0)
+    WHERE id = NEW.ref_id;
+END;

@@ -5,6 +5,8 @@ mod assets;
 mod auth;
 mod banners;
 mod categories;
+mod cms;
+mod cms_setup;
 mod codes;
 mod config_values;
 mod dashboard;
@@ -50,6 +52,8 @@ pub fn routes() -> Vec<Route> {
     all.extend(levels::routes()); // /levels
     all.extend(goods::routes()); // /goods
     all.extend(categories::routes()); // /categories
+    all.extend(cms::routes()); // /articles /comments
+    all.extend(cms_setup::routes()); // /article-categories /pages
     all
 }
 

@@ -127,6 +127,7 @@ pub fn size_text(bytes: i64) -> String {
 #[get("/site/statistics")]
 async fn site_statistics(db: &State<Db>, settings: &State<Settings>) -> ApiResult<SiteStatistics> {
     let (count, used) = db.read(|c| Ok::<_, ApiError>(db::site::upload_totals(c)?)).await?;
+    let (numbers, views, fav, comments) = db.read(|c| Ok::<_, ApiError>(db::cms::totals(c)?)).await?;
     let snap = settings.get();
     let quota = snap.upload_quota_bytes();
     let left = (quota - used).max(0);
@@ -141,8 +142,8 @@ async fn site_statistics(db: &State<Db>, settings: &State<Settings>) -> ApiResul
             is_fixed: true,
         },
         wx_appid: snap.wechat_appid().unwrap_or_default().to_string(),
-        // The CMS arrives with the shop-window issue; until then the shop has no articles.
-        cms_article: CmsStatistics { comments: 0, numbers: 0, fav: 0, views: 0 },
+        // Published articles and their counters.
+        cms_article: CmsStatistics { comments, numbers, fav, views },
     }))
 }
 

@@ -5,7 +5,9 @@
 
 pub mod address;
 pub mod attention;
+pub mod cms;
 pub mod codes;
+pub mod comment;
 pub mod config;
 pub mod files;
 pub mod friend;
@@ -151,6 +153,8 @@ pub fn shop_routes() -> Vec<Route> {
         ledger::routes(),
         levels::routes(),
         goods::routes(),
+        cms::routes(),
+        comment::routes(),
     ]
     .concat()
 }

@@ -6,6 +6,7 @@
 pub mod address;
 pub mod admin;
 pub mod catalog;
+pub mod cms;
 pub mod codes;
 pub mod follow;
 pub mod friend;

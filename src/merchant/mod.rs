@@ -6,6 +6,7 @@ pub mod body;
 pub mod problem;
 
 mod ads;
+mod articles;
 mod banners;
 mod catalog;
 mod config_values;
@@ -42,6 +43,7 @@ pub fn routes() -> Vec<Route> {
         users::routes(),         // /users
         levels::routes(),        // /member-levels
         catalog::routes(),       // /categories, /goods
+        articles::routes(),      // /articles
     ]
     .concat()
 }

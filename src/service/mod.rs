@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod cms;
 pub mod codes;
 pub mod identity;
 pub mod ledger;

@@ -6,6 +6,7 @@ mod admin;
 mod admin_users;
 mod attention;
 mod catalog;
+mod cms;
 mod codes;
 mod contract;
 mod files;
