@@ -9,6 +9,7 @@ pub mod db;
 pub mod delivery;
 pub mod demo;
 pub mod demo_catalog;
+pub mod demo_shopfront;
 pub mod error;
 pub mod jobs;
 pub mod merchant;

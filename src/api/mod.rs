@@ -7,6 +7,7 @@ pub mod address;
 pub mod attention;
 pub mod codes;
 pub mod config;
+pub mod favourites;
 pub mod files;
 pub mod friend;
 pub mod goods;
@@ -17,6 +18,7 @@ pub mod levels;
 pub mod message;
 pub mod params;
 pub mod region;
+pub mod reputation;
 pub mod site;
 pub mod tools;
 pub mod user;
@@ -151,6 +153,8 @@ pub fn shop_routes() -> Vec<Route> {
         ledger::routes(),
         levels::routes(),
         goods::routes(),
+        favourites::routes(),
+        reputation::routes(),
     ]
     .concat()
 }
