@@ -1,5 +1,5 @@
-//! Demo reviews for `--demo`: two shoppers' reviews on the first goods of the shop window, so a
-//! goods page shows its 评价 section.
+//! Demo data for `--demo`: two shoppers' reviews on the first goods of the shop window (so a goods
+//! page shows its 评价 section) and two shops with coordinates.
 
 use crate::db::catalog::{self, GoodsFilter};
 use crate::db::reputation::NewReputation;
@@ -32,6 +32,37 @@ pub fn fill(db: &Db) -> Result<(), ApiError> {
                 ..NewReputation::default()
             };
             add_review(c, &r, now)?;
+        }
+        Ok::<_, ApiError>(())
+    })
+}
+
+/// Two demo shops in Hangzhou with coordinates; the second is also a pick-up point.
+pub fn fill_shops(db: &Db) -> Result<(), ApiError> {
+    use crate::db::shops::{self, ShopFields};
+    let shops = [
+        ("西湖旗舰店", "杭州市西湖区湖滨路 1 号", (30.2590, 120.1650), false, "每天 9:00–21:00"),
+        ("东站自提点", "杭州市上城区东站路 2 号", (30.2906, 120.2126), true, "每天 8:00–20:00"),
+    ];
+    db.write_sync(|c| {
+        let now = db::unix_now();
+        for (paixu, (name, address, (lat, lng), pick, hours)) in shops.into_iter().enumerate() {
+            let f = ShopFields {
+                name: name.into(),
+                address: address.into(),
+                link_man: "店长".into(),
+                link_phone: "0571-88888888".into(),
+                opening_hours: hours.into(),
+                province_id: "330000000000".into(),
+                city_id: "330100000000".into(),
+                latitude: Some(lat),
+                longitude: Some(lng),
+                is_pick_point: pick,
+                paixu: paixu as i64,
+                ext_json: "{}".into(),
+                ..ShopFields::default()
+            };
+            shops::insert(c, &f, None, shops::OPEN, now)?;
         }
         Ok::<_, ApiError>(())
     })

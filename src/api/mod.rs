@@ -19,6 +19,7 @@ pub mod message;
 pub mod params;
 pub mod region;
 pub mod reputation;
+pub mod shops;
 pub mod site;
 pub mod tools;
 pub mod user;
@@ -155,6 +156,7 @@ pub fn shop_routes() -> Vec<Route> {
         goods::routes(),
         favourites::routes(),
         reputation::routes(),
+        shops::routes(),
     ]
     .concat()
 }

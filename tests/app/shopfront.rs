@@ -189,3 +189,124 @@ fn a_review_is_checked_before_it_is_stored() {
         Err(ApiError::Invalid { name: "stars", .. })
     ));
 }
+
+const SHOPS: &str = "/shop/shop/subshop/list";
+const SHOPS_V2: &str = "/shop/shop/subshop/list/v2";
+const SHOP: &str = "/shop/shop/subshop/detail/v2";
+const SHOP_APPLY: &str = "/shop/shop/subshop/apply";
+const MY_SHOPS: &str = "/shop/shop/subshop/my";
+const PICK_POINTS: &str = "/shop/shop/subshop/pickPoints";
+
+fn shop(app: &TestApp, name: &str, city: &str, at: Option<(f64, f64)>, pick_point: bool) -> i64 {
+    use xiaodian::db::shops::{self, ShopFields};
+    let f = ShopFields {
+        name: name.into(),
+        city_id: city.into(),
+        address: format!("{name}地址"),
+        link_phone: "0571-88888888".into(),
+        latitude: at.map(|a| a.0),
+        longitude: at.map(|a| a.1),
+        is_pick_point: pick_point,
+        ext_json: "{\"停车\":\"免费\"}".into(),
+        ..ShopFields::default()
+    };
+    app.db.write_sync(|c| Ok::<_, ApiError>(shops::insert(c, &f, None, shops::OPEN, unix_now())?)).unwrap()
+}
+
+const HANGZHOU: &str = "330100000000";
+
+#[test]
+fn shops_are_listed_nearest_first_with_the_distance_in_km() {
+    let app = TestApp::new();
+    // West Lake, Hangzhou East station, Shanghai People's Square.
+    shop(&app, "上海店", "310100000000", Some((31.2304, 121.4737)), false);
+    shop(&app, "东站店", HANGZHOU, Some((30.2906, 120.2126)), true);
+    shop(&app, "西湖店", HANGZHOU, Some((30.2590, 120.1300)), false);
+    shop(&app, "无坐标店", HANGZHOU, None, false);
+    let here = [("curlatitude", "30.2600"), ("curlongitude", "120.1310")];
+
+    let res = app.post(SHOPS, &here);
+    assert_code(&res, 0);
+    let names: Vec<&str> =
+        res["data"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["西湖店", "东站店", "上海店", "无坐标店"]);
+    let near = res["data"][0]["distance"].as_f64().unwrap();
+    assert!(near > 0.0 && near < 0.5, "{near}");
+    let shanghai = res["data"][2]["distance"].as_f64().unwrap();
+    assert!((150.0..190.0).contains(&shanghai), "{shanghai}");
+    assert_eq!(res["data"][3]["distance"], 0.0);
+
+    let hz = app.post(SHOPS_V2, &[here[0], here[1], ("cityId", HANGZHOU), ("pageSize", "2"), ("page", "2")]);
+    assert_code(&hz, 0);
+    assert_eq!(hz["data"]["totalRow"], 3);
+    assert_eq!(hz["data"]["result"][0]["name"], "无坐标店");
+    let by_name = app.post(SHOPS, &[("nameLike", "东站")]);
+    assert_eq!(by_name["data"].as_array().unwrap().len(), 1);
+    assert_code(&app.post(SHOPS, &[("nameLike", "北京")]), 700);
+
+    let picks = app.post(PICK_POINTS, &here);
+    assert_code(&picks, 0);
+    assert_eq!(picks["data"]["totalRow"], 1);
+    assert_eq!(picks["data"]["result"][0]["name"], "东站店");
+
+    assert_code(&app.post(SHOPS, &[("curlatitude", "30")]), 300);
+    assert_code(&app.post(SHOPS, &[("curlatitude", "91"), ("curlongitude", "120")]), 300);
+    assert_code(&app.post(SHOPS, &[("curlatitude", "abc"), ("curlongitude", "120")]), 300);
+}
+
+#[test]
+fn a_shop_page_shows_an_open_shop_and_its_extension_fields() {
+    let app = TestApp::new();
+    let id = shop(&app, "西湖店", HANGZHOU, Some((30.2590, 120.1300)), false).to_string();
+    let res = app.get(SHOP, &[("id", &id)]);
+    assert_code(&res, 0);
+    assert_eq!(res["data"]["info"]["name"], "西湖店");
+    assert_eq!(res["data"]["info"]["address"], "西湖店地址");
+    assert_eq!(res["data"]["info"]["linkPhone"], "0571-88888888");
+    assert_eq!(res["data"]["info"]["statusStr"], "正常");
+    assert_eq!(res["data"]["extJson"]["停车"], "免费");
+    assert_code(&app.get(SHOP, &[("id", "99999")]), 404);
+    assert_code(&app.get(SHOP, &[]), 300);
+}
+
+#[test]
+fn a_shoppers_application_waits_for_the_merchant() {
+    use xiaodian::db::shops;
+    let app = TestApp::new();
+    let (_, token) = app.shopper("阿丽");
+    assert_code(&app.get(MY_SHOPS, &[("token", &token)]), 700);
+    let res = app.post(
+        SHOP_APPLY,
+        &[
+            ("token", &token),
+            ("name", "阿丽水果店"),
+            ("address", "登云路 1 号"),
+            ("latitude", "30.3"),
+            ("longitude", "120.1"),
+            ("status", "0"),
+        ],
+    );
+    assert_code(&res, 0);
+    assert_eq!(res["data"]["status"], 1);
+    assert_eq!(res["data"]["statusStr"], "待审核");
+    let id = res["data"]["id"].as_i64().unwrap();
+
+    assert_code(&app.post(SHOPS, &[]), 700);
+    assert_code(&app.get(SHOP, &[("id", &id.to_string())]), 404);
+    let mine = app.get(MY_SHOPS, &[("token", &token)]);
+    assert_code(&mine, 0);
+    assert_eq!(mine["data"][0]["name"], "阿丽水果店");
+
+    app.db.write_sync(|c| Ok::<_, ApiError>(shops::set_status(c, id, shops::OPEN, unix_now())?)).unwrap();
+    assert_eq!(app.post(SHOPS, &[])["data"][0]["name"], "阿丽水果店");
+
+    assert_code(&app.post(SHOP_APPLY, &[("token", &token)]), 300);
+    assert_code(&app.post(SHOP_APPLY, &[("token", &token), ("name", "x"), ("latitude", "100")]), 300);
+    assert_code(&app.post(SHOP_APPLY, &[("token", &token), ("name", "x"), ("extJsonStr", "[1]")]), 300);
+    assert_code(&app.post(SHOP_APPLY, &[("name", "x")]), 2000);
+    assert_code(&app.get(MY_SHOPS, &[]), 2000);
+    for _ in 0..5 {
+        assert_code(&app.post(SHOP_APPLY, &[("token", &token), ("name", "又一家")]), 0);
+    }
+    assert_code(&app.post(SHOP_APPLY, &[("token", &token), ("name", "太多了")]), 403);
+}

@@ -66,3 +66,37 @@ test('goodsReputation(V2) shows the demo reviews with the reviewer', async () =>
   const page = await WXAPI.goodsDetail(goods.id)
   assert.ok(page.data.basicInfo.numberReputation >= 3)
 })
+
+test('fetchShops answers the demo shops nearest first with a numeric distance', async () => {
+  const res = await WXAPI.fetchShops({ curlatitude: '30.2906', curlongitude: '120.2126' })
+  assert.equal(res.code, 0, res.msg)
+  assert.equal(res.data[0].name, '东站自提点')
+  for (const s of res.data) {
+    assert.equal(typeof s.distance, 'number')
+    assert.equal(typeof s.distance.toFixed(3), 'string')
+  }
+  assert.ok(res.data[1].distance > 5, `${res.data[1].distance} km`)
+  const detail = await WXAPI.shopSubdetail(res.data[1].id)
+  assert.equal(detail.code, 0, detail.msg)
+  assert.equal(detail.data.info.name, '西湖旗舰店')
+  assert.equal(typeof detail.data.info.linkPhone, 'string')
+  const picks = await WXAPI.pickPoints({ curlatitude: '30.2906', curlongitude: '120.2126' })
+  assert.equal(picks.code, 0, picks.msg)
+  assert.deepEqual(picks.data.result.map((s) => s.name), ['东站自提点'])
+})
+
+test('shopSubApply stores a pending shop that fetchMyShops lists', async () => {
+  const login = await WXAPI.authorize({ code: 'code-node-shopfront-apply' })
+  assert.equal(login.code, 0, login.msg)
+  const token = login.data.token
+  assert.equal((await WXAPI.fetchMyShops(token)).code, 700)
+  const res = await WXAPI.shopSubApply({
+    token, name: '我的小店', address: '杭州市', cityId: '330100000000', districtId: '', provinceId: '330000000000',
+    latitude: '30.3', longitude: '120.1', status: '0'
+  })
+  assert.equal(res.code, 0, res.msg)
+  assert.equal(res.data.statusStr, '待审核')
+  const mine = await WXAPI.fetchMyShops(token)
+  assert.equal(mine.code, 0, mine.msg)
+  assert.equal(mine.data[0].name, '我的小店')
+})
