@@ -12,6 +12,7 @@ mod levels;
 mod links;
 mod notices;
 mod settings;
+mod shops;
 mod uploads;
 mod users;
 
@@ -40,6 +41,7 @@ pub fn routes() -> Vec<Route> {
         uploads::routes(),       // /uploads
         users::routes(),         // /users
         levels::routes(),        // /member-levels
+        shops::routes(),         // /shops
     ]
     .concat()
 }
