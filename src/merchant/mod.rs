@@ -11,6 +11,7 @@ mod config_values;
 mod levels;
 mod links;
 mod notices;
+mod reputations;
 mod settings;
 mod shops;
 mod uploads;
@@ -42,6 +43,7 @@ pub fn routes() -> Vec<Route> {
         users::routes(),         // /users
         levels::routes(),        // /member-levels
         shops::routes(),         // /shops
+        reputations::routes(),   // /reputations
     ]
     .concat()
 }

@@ -593,3 +593,52 @@ fn shops_round_trip_and_applications_are_approved_by_status() {
     assert_eq!(m.delete(&format!("/shops/{id}")).status, 404);
     assert_eq!(m.get(&format!("/shops/{id}")).status, 404);
 }
+
+#[test]
+fn reviews_are_replied_to_hidden_and_shown() {
+    use xiaodian::db::catalog::GoodsFields;
+    use xiaodian::db::reputation::NewReputation;
+    use xiaodian::service::catalog::{create_goods, NewGoods};
+    let app = app_with_key();
+    let m = Merchant::new(&app, KEY);
+    let (uid, _) = app.shopper("阿丽");
+    let g = NewGoods {
+        fields: GoodsFields { name: "龙井".into(), ..GoodsFields::default() },
+        ..NewGoods::default()
+    };
+    let goods = app.db.write_sync(|c| create_goods(c, &g, xiaodian::db::unix_now())).unwrap();
+    let r = NewReputation {
+        goods_id: goods,
+        user_id: uid,
+        reputation: 2,
+        stars: 5,
+        remark: "好".into(),
+        ..NewReputation::default()
+    };
+    let id = app
+        .db
+        .write_sync(|c| xiaodian::service::reputation::add_review(c, &r, xiaodian::db::unix_now()))
+        .unwrap();
+
+    let list = m.get(&format!("/reputations?goodsId={goods}"));
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert_eq!(list.body["items"][0]["nick"], "阿丽");
+    let res = m.json("PUT", &format!("/reputations/{id}/reply"), &json!({"reply": "谢谢惠顾"}));
+    assert_eq!(res.status, 200, "{}", res.body);
+    let shown = app.post("/shop/shop/goods/reputation", &[("goodsId", &goods.to_string())]);
+    assert_eq!(shown["data"][0]["goods"]["goodReputationReply"], "谢谢惠顾");
+    m.json("PUT", &format!("/reputations/{id}/reply"), &json!({"reply": "x".repeat(501)}))
+        .fails(422, Some("reply"));
+
+    assert_eq!(
+        m.send("POST", &format!("/reputations/{id}/hide"), "application/json", None).body["hidden"],
+        true
+    );
+    assert_eq!(app.post("/shop/shop/goods/reputation", &[("goodsId", &goods.to_string())])["code"], 700);
+    assert_eq!(
+        m.send("POST", &format!("/reputations/{id}/show"), "application/json", None).body["hidden"],
+        false
+    );
+    assert_eq!(app.post("/shop/shop/goods/reputation", &[("goodsId", &goods.to_string())])["code"], 0);
+    assert_eq!(m.send("POST", "/reputations/9999/hide", "application/json", None).status, 404);
+}
