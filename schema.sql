@@ -671,3 +671,93 @@ CREATE TRIGGER comments_status AFTER UPDATE OF status ON comments WHEN NEW.type 
     UPDATE cms_articles SET number_comment = number_comment + (NEW.status = 0) - (OLD.status = 0)
     WHERE id = NEW.ref_id;
 END;
+-- shopfront
+-- A shopper's favourite goods (goodsFavAdd / goodsFavList). One row per shopper and goods, so
+-- adding twice is a no-op. goods.number_fav is kept by the triggers below, in the same statement.
+CREATE TABLE goods_favs (
+    id        INTEGER PRIMARY KEY,
+    user_id   INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    goods_id  INTEGER NOT NULL REFERENCES goods(id) ON DELETE CASCADE,
+    date_add  INTEGER NOT NULL,
+    UNIQUE (user_id, goods_id)
+) STRICT;
+CREATE INDEX goods_favs_goods ON goods_favs(goods_id);
+CREATE TRIGGER goods_favs_count_add AFTER INSERT ON goods_favs BEGIN
+    UPDATE goods SET number_fav = number_fav + 1 WHERE id = NEW.goods_id;
+END;
+CREATE TRIGGER goods_favs_count_remove AFTER DELETE ON goods_favs BEGIN
+    UPDATE goods SET number_fav = max(number_fav - 1, 0) WHERE id = OLD.goods_id;
+END;
+
+-- Goods reviews. Written by orderReputation (one per order line: `order_goods_id`, unique when
+-- set; NULL for reviews made otherwise, e.g. demo data) and read by goodsReputation.
+-- goods.number_reputation / number_good_reputation count the SHOWN reviews and are recomputed by
+-- the triggers below on every change, so hiding a review in the console updates them too.
+CREATE TABLE goods_reputations (
+    id              INTEGER PRIMARY KEY,
+    order_goods_id  INTEGER UNIQUE,               -- the order line reviewed; NULL = not from an order
+    goods_id        INTEGER NOT NULL REFERENCES goods(id) ON DELETE CASCADE,
+    user_id         INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    reputation      INTEGER NOT NULL CHECK (reputation IN (0, 1, 2)), -- 0 bad, 1 medium, 2 good
+    stars           INTEGER NOT NULL DEFAULT 5 CHECK (stars BETWEEN 1 AND 5),
+    remark          TEXT NOT NULL DEFAULT '',
+    pics            TEXT NOT NULL DEFAULT '[]',   -- JSON array of picture URLs ("/uploads/…" or absolute)
+    reply           TEXT NOT NULL DEFAULT '',     -- the merchant's answer; '' = none yet
+    status          INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1)), -- 0 shown, 1 hidden
+    date_add        INTEGER NOT NULL,
+    date_reply      INTEGER                       -- when `reply` was last written
+) STRICT;
+CREATE INDEX goods_reputations_goods ON goods_reputations(goods_id, status, id DESC);
+CREATE TRIGGER goods_reputations_count_insert AFTER INSERT ON goods_reputations BEGIN
+    UPDATE goods SET
+        number_reputation = (SELECT count(*) FROM goods_reputations WHERE goods_id = NEW.goods_id AND status = 0),
+        number_good_reputation = (SELECT count(*) FROM goods_reputations
+                                  WHERE goods_id = NEW.goods_id AND status = 0 AND reputation = 2)
+    WHERE id = NEW.goods_id;
+END;
+CREATE TRIGGER goods_reputations_count_update AFTER UPDATE OF status, reputation ON goods_reputations BEGIN
+    UPDATE goods SET
+        number_reputation = (SELECT count(*) FROM goods_reputations WHERE goods_id = NEW.goods_id AND status = 0),
+        number_good_reputation = (SELECT count(*) FROM goods_reputations
+                                  WHERE goods_id = NEW.goods_id AND status = 0 AND reputation = 2)
+    WHERE id = NEW.goods_id;
+END;
+CREATE TRIGGER goods_reputations_count_delete AFTER DELETE ON goods_reputations BEGIN
+    UPDATE goods SET
+        number_reputation = (SELECT count(*) FROM goods_reputations WHERE goods_id = OLD.goods_id AND status = 0),
+        number_good_reputation = (SELECT count(*) FROM goods_reputations
+                                  WHERE goods_id = OLD.goods_id AND status = 0 AND reputation = 2)
+    WHERE id = OLD.goods_id;
+END;
+
+-- Shops (门店) and pick-up points (自提点). The merchant's own shops are created in the console or
+-- the merchant API (status 0); a shopper's shopSubApply stores one as status 1 (pending) with
+-- `user_id` set, for the merchant to approve (0) or reject (2). Shoppers see status 0 only.
+CREATE TABLE shops (
+    id              INTEGER PRIMARY KEY,
+    user_id         INTEGER REFERENCES users(id) ON DELETE SET NULL, -- the applicant; NULL = merchant's own
+    name            TEXT NOT NULL,
+    pic             TEXT NOT NULL DEFAULT '',
+    characteristic  TEXT NOT NULL DEFAULT '',
+    introduce       TEXT NOT NULL DEFAULT '',
+    activity        TEXT NOT NULL DEFAULT '',
+    address         TEXT NOT NULL DEFAULT '',
+    link_man        TEXT NOT NULL DEFAULT '',
+    link_phone      TEXT NOT NULL DEFAULT '',
+    opening_hours   TEXT NOT NULL DEFAULT '',
+    number          TEXT NOT NULL DEFAULT '',     -- the merchant's own shop code
+    type            TEXT NOT NULL DEFAULT '',     -- free label the templates filter by
+    province_id     TEXT NOT NULL DEFAULT '',
+    city_id         TEXT NOT NULL DEFAULT '',
+    district_id     TEXT NOT NULL DEFAULT '',
+    latitude        REAL CHECK (latitude IS NULL OR latitude BETWEEN -90 AND 90),
+    longitude       REAL CHECK (longitude IS NULL OR longitude BETWEEN -180 AND 180),
+    is_pick_point   INTEGER NOT NULL DEFAULT 0 CHECK (is_pick_point IN (0, 1)), -- listed by pickPoints
+    paixu           INTEGER NOT NULL DEFAULT 0,
+    status          INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1, 2)), -- 0 open, 1 pending, 2 rejected
+    ext_json        TEXT NOT NULL DEFAULT '{}',
+    date_add        INTEGER NOT NULL,
+    date_update     INTEGER NOT NULL
+) STRICT;
+CREATE INDEX shops_status ON shops(status, paixu, id);
+CREATE INDEX shops_user ON shops(user_id);

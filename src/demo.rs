@@ -108,6 +108,8 @@ pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
     })?;
     crate::demo_catalog::fill(db, &urls)?;
     crate::demo_cms::fill(db, &urls)?;
+    crate::demo_shopfront::fill(db)?;
+    crate::demo_shopfront::fill_shops(db)?;
     Ok(true)
 }
 

@@ -123,7 +123,12 @@ fn serve(cfg: Config) -> ExitCode {
         if boot.demo_filled {
             println!("  demo shop:  filled with demo data");
         }
-        rocket.launch().await.map(|_| ())
+        // Dropping the launched instance closes every pooled connection before the last checkpoint.
+        drop(rocket.launch().await?);
+        if let Err(e) = xiaodian::db::Db::checkpoint_file(&cfg.db_path()) {
+            eprintln!("xiaodian: final WAL checkpoint failed: {e}");
+        }
+        Ok::<(), rocket::Error>(())
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,6 +9,7 @@ pub mod cms;
 pub mod codes;
 pub mod comment;
 pub mod config;
+pub mod favourites;
 pub mod files;
 pub mod friend;
 pub mod goods;
@@ -19,6 +20,8 @@ pub mod levels;
 pub mod message;
 pub mod params;
 pub mod region;
+pub mod reputation;
+pub mod shops;
 pub mod site;
 pub mod tools;
 pub mod user;
@@ -155,6 +158,9 @@ pub fn shop_routes() -> Vec<Route> {
         goods::routes(),
         cms::routes(),
         comment::routes(),
+        favourites::routes(),
+        reputation::routes(),
+        shops::routes(),
     ]
     .concat()
 }

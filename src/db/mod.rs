@@ -8,6 +8,7 @@ pub mod admin;
 pub mod catalog;
 pub mod cms;
 pub mod codes;
+pub mod favourites;
 pub mod follow;
 pub mod friend;
 pub mod json;
@@ -15,7 +16,9 @@ pub mod ledger;
 pub mod levels;
 pub mod message;
 pub mod migrate;
+pub mod reputation;
 pub mod settings;
+pub mod shops;
 pub mod site;
 pub mod upload;
 pub mod user;
@@ -149,6 +152,14 @@ impl Db {
     /// Writes everything in the WAL back into the main file (clean shutdown).
     pub fn checkpoint(&self) -> rusqlite::Result<()> {
         let c = self.inner.write.lock().unwrap_or_else(|p| p.into_inner());
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+    }
+
+    /// Folds the WAL back into the database file once nothing else has it open (the last step of a
+    /// shutdown: a checkpoint during shutdown can be blocked by a request still finishing).
+    pub fn checkpoint_file(path: &Path) -> rusqlite::Result<()> {
+        let c = Connection::open(path)?;
+        c.busy_timeout(Duration::from_secs(5))?;
         c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
     }
 

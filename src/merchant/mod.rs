@@ -13,7 +13,9 @@ mod config_values;
 mod levels;
 mod links;
 mod notices;
+mod reputations;
 mod settings;
+mod shops;
 mod uploads;
 mod users;
 
@@ -44,6 +46,8 @@ pub fn routes() -> Vec<Route> {
         levels::routes(),        // /member-levels
         catalog::routes(),       // /categories, /goods
         articles::routes(),      // /articles
+        shops::routes(),         // /shops
+        reputations::routes(),   // /reputations
     ]
     .concat()
 }

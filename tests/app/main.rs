@@ -18,6 +18,7 @@ mod levels_console;
 mod login;
 mod merchant;
 mod messages;
+mod shopfront;
 mod site;
 mod storage;
 mod support;

@@ -552,3 +552,93 @@ fn users_are_listed_found_and_disabled_through_the_merchant_api() {
     assert_eq!(res.body["disabled"], false);
     Merchant::with_header(&app, None).get("/users").fails(401, None);
 }
+
+#[test]
+fn shops_round_trip_and_applications_are_approved_by_status() {
+    let app = app_with_key();
+    let m = Merchant::new(&app, KEY);
+    m.json("POST", "/shops", &json!({"address": "no name"})).fails(422, Some("name"));
+    m.json("POST", "/shops", &json!({"name": "x", "latitude": 91.0})).fails(422, Some("latitude"));
+    m.json("POST", "/shops", &json!({"name": "x", "status": 5})).fails(422, Some("status"));
+    m.json("POST", "/shops", &json!({"name": "x", "extJson": [1]})).fails(422, Some("extJson"));
+    assert_eq!(count(&app, "shops"), 0);
+
+    let res = m.json(
+        "POST",
+        "/shops",
+        &json!({"name": "西湖店", "address": "湖滨路 1 号", "latitude": 30.259, "longitude": 120.165, "isPickPoint": true}),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
+    let id = res.body["id"].as_i64().unwrap();
+    assert_eq!(res.header("location"), format!("/admin/api/v1/shops/{id}"));
+    assert_eq!(app.post("/shop/shop/subshop/list", &[])["data"][0]["name"], "西湖店");
+    assert_eq!(app.post("/shop/shop/subshop/pickPoints", &[])["data"]["totalRow"], 1);
+
+    let (_, token) = app.shopper("阿丽");
+    let applied = app.post("/shop/shop/subshop/apply", &[("token", &token), ("name", "阿丽水果店")]);
+    let applied_id = applied["data"]["id"].as_i64().unwrap();
+    let pending = m.get("/shops?status=1");
+    assert_eq!(pending.body["total"], 1, "{}", pending.body);
+    let mut approve = pending.body["items"][0].clone();
+    let o = approve.as_object_mut().unwrap();
+    for k in ["id", "userId", "dateAdd", "dateUpdate"] {
+        o.remove(k);
+    }
+    o.insert("status".into(), json!(0));
+    let res = m.json("PUT", &format!("/shops/{applied_id}"), &approve);
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(app.post("/shop/shop/subshop/list", &[])["data"].as_array().unwrap().len(), 2);
+
+    assert_eq!(m.delete(&format!("/shops/{id}")).status, 204);
+    assert_eq!(m.delete(&format!("/shops/{id}")).status, 404);
+    assert_eq!(m.get(&format!("/shops/{id}")).status, 404);
+}
+
+#[test]
+fn reviews_are_replied_to_hidden_and_shown() {
+    use xiaodian::db::catalog::GoodsFields;
+    use xiaodian::db::reputation::NewReputation;
+    use xiaodian::service::catalog::{create_goods, NewGoods};
+    let app = app_with_key();
+    let m = Merchant::new(&app, KEY);
+    let (uid, _) = app.shopper("阿丽");
+    let g = NewGoods {
+        fields: GoodsFields { name: "龙井".into(), ..GoodsFields::default() },
+        ..NewGoods::default()
+    };
+    let goods = app.db.write_sync(|c| create_goods(c, &g, xiaodian::db::unix_now())).unwrap();
+    let r = NewReputation {
+        goods_id: goods,
+        user_id: uid,
+        reputation: 2,
+        stars: 5,
+        remark: "好".into(),
+        ..NewReputation::default()
+    };
+    let id = app
+        .db
+        .write_sync(|c| xiaodian::service::reputation::add_review(c, &r, xiaodian::db::unix_now()))
+        .unwrap();
+
+    let list = m.get(&format!("/reputations?goodsId={goods}"));
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert_eq!(list.body["items"][0]["nick"], "阿丽");
+    let res = m.json("PUT", &format!("/reputations/{id}/reply"), &json!({"reply": "谢谢惠顾"}));
+    assert_eq!(res.status, 200, "{}", res.body);
+    let shown = app.post("/shop/shop/goods/reputation", &[("goodsId", &goods.to_string())]);
+    assert_eq!(shown["data"][0]["goods"]["goodReputationReply"], "谢谢惠顾");
+    m.json("PUT", &format!("/reputations/{id}/reply"), &json!({"reply": "x".repeat(501)}))
+        .fails(422, Some("reply"));
+
+    assert_eq!(
+        m.send("POST", &format!("/reputations/{id}/hide"), "application/json", None).body["hidden"],
+        true
+    );
+    assert_eq!(app.post("/shop/shop/goods/reputation", &[("goodsId", &goods.to_string())])["code"], 700);
+    assert_eq!(
+        m.send("POST", &format!("/reputations/{id}/show"), "application/json", None).body["hidden"],
+        false
+    );
+    assert_eq!(app.post("/shop/shop/goods/reputation", &[("goodsId", &goods.to_string())])["code"], 0);
+    assert_eq!(m.send("POST", "/reputations/9999/hide", "application/json", None).status, 404);
+}

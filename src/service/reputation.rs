@@ -1,0 +1,39 @@
+//! Writing goods reviews: the one place that checks a review before it is stored, for
+//! orderReputation (orders), the demo data and tests.
+
+use rusqlite::Connection;
+
+use crate::db::catalog;
+use crate::db::reputation::{self, NewReputation};
+use crate::error::ApiError;
+
+/// Longest review text, in characters.
+pub const MAX_REMARK: usize = 500;
+/// Most pictures on one review.
+pub const MAX_PICS: usize = 9;
+
+/// Checks and stores a review of an existing goods; its id. 300 names the bad field; an order
+/// line reviewed twice answers 403.
+pub fn add_review(c: &Connection, r: &NewReputation, now: i64) -> Result<i64, ApiError> {
+    if !(0..=2).contains(&r.reputation) {
+        return Err(ApiError::invalid("reputation", "应为 0（差评）、1（中评）或 2（好评）"));
+    }
+    if !(1..=5).contains(&r.stars) {
+        return Err(ApiError::invalid("stars", "应在 1 到 5 之间"));
+    }
+    if r.remark.chars().count() > MAX_REMARK {
+        return Err(ApiError::invalid("remark", format!("最多 {MAX_REMARK} 个字")));
+    }
+    if r.pics.len() > MAX_PICS {
+        return Err(ApiError::invalid("pics", format!("最多 {MAX_PICS} 张图片")));
+    }
+    if catalog::goods(c, r.goods_id)?.is_none() {
+        return Err(ApiError::NotFound("商品"));
+    }
+    if let Some(line) = r.order_goods_id {
+        if reputation::line_reviewed(c, line)? {
+            return Err(ApiError::Forbidden("该商品已评价过".into()));
+        }
+    }
+    Ok(reputation::insert(c, r, now)?)
+}
