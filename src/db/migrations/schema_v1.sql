@@ -1,0 +1,763 @@
+-- xiaodian: the whole current schema. A new database is created from this file; an older one is
+-- brought here by the numbered steps in src/db/migrate.rs. Times are Unix seconds (UTC);
+-- money is integer fen.
+
+-- Shop settings a merchant edits (shop name, subDomain, WeChat keys...).
+CREATE TABLE settings (
+    key         TEXT PRIMARY KEY,
+    value       TEXT NOT NULL
+) STRICT;
+
+-- Values served to the mini-program by queryConfigValue / queryConfigBatch.
+CREATE TABLE config_values (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE,
+    value       TEXT NOT NULL,
+    remark      TEXT NOT NULL DEFAULT '',
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+
+-- Console accounts.
+CREATE TABLE admins (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    date_add      INTEGER NOT NULL,
+    date_login    INTEGER
+) STRICT;
+
+CREATE TABLE admin_sessions (
+    token_hash  TEXT PRIMARY KEY,
+    admin_id    INTEGER NOT NULL REFERENCES admins(id) ON DELETE CASCADE,
+    csrf        TEXT NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    date_add    INTEGER NOT NULL
+) STRICT;
+
+-- Merchant API keys: only a hash is kept; `prefix` lets the merchant recognise a key.
+CREATE TABLE api_keys (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    prefix      TEXT NOT NULL,
+    key_hash    TEXT NOT NULL UNIQUE,
+    date_add    INTEGER NOT NULL,
+    date_used   INTEGER
+) STRICT;
+
+-- Shoppers.
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    nick          TEXT NOT NULL DEFAULT '',
+    avatar_url    TEXT NOT NULL DEFAULT '',
+    mobile        TEXT UNIQUE,
+    username      TEXT UNIQUE,
+    email         TEXT UNIQUE,
+    password_hash TEXT,                           -- argon2; NULL until the shopper sets one
+    gender        INTEGER NOT NULL DEFAULT 0,     -- 0 unknown, 1 male, 2 female
+    province      TEXT NOT NULL DEFAULT '',
+    city          TEXT NOT NULL DEFAULT '',
+    birthday      TEXT NOT NULL DEFAULT '',
+    ext_json      TEXT NOT NULL DEFAULT '{}',
+    referrer_id   INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    source        TEXT NOT NULL DEFAULT '',       -- wxapp, mobile, username, email
+    status        INTEGER NOT NULL DEFAULT 0,     -- 0 normal, 1 disabled
+    date_add      INTEGER NOT NULL,
+    date_login    INTEGER
+) STRICT;
+
+-- The shopper's WeChat identity; session_key is the latest WeChat gave us and never leaves the server.
+CREATE TABLE wechat_accounts (
+    user_id       INTEGER NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,
+    appid         TEXT NOT NULL,
+    openid        TEXT NOT NULL,
+    unionid       TEXT,
+    session_key   TEXT NOT NULL DEFAULT '',
+    date_session  INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (appid, openid)
+) STRICT;
+
+-- WeChat access tokens, kept so a restart does not fetch (and invalidate) a new one.
+CREATE TABLE wechat_tokens (
+    appid         TEXT PRIMARY KEY,
+    access_token  TEXT NOT NULL,
+    expires_at    INTEGER NOT NULL
+) STRICT;
+
+-- Shopper login tokens: only the SHA-256 of the token is stored.
+CREATE TABLE user_tokens (
+    token_hash  TEXT PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    expires_at  INTEGER NOT NULL,
+    date_add    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX user_tokens_user ON user_tokens(user_id);
+
+CREATE TABLE banners (
+    id          INTEGER PRIMARY KEY,
+    type        TEXT NOT NULL DEFAULT '',
+    title       TEXT NOT NULL DEFAULT '',
+    pic_url     TEXT NOT NULL,
+    link_type   INTEGER NOT NULL DEFAULT 0,      -- 0 page in this mini-program, 1 another mini-program
+    link_url    TEXT NOT NULL DEFAULT '',
+    appid       TEXT NOT NULL DEFAULT '',
+    business_id INTEGER NOT NULL DEFAULT 0,
+    paixu       INTEGER NOT NULL DEFAULT 0,      -- sort order, small first
+    status      INTEGER NOT NULL DEFAULT 0,      -- 0 shown, 1 hidden
+    remark      TEXT NOT NULL DEFAULT '',
+    date_add    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX banners_type ON banners(type, status, paixu);
+
+-- Named ad slots (indexPop, index-live-pic...): `val` is the picture, `url` the link.
+CREATE TABLE ad_positions (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE,
+    val         TEXT NOT NULL DEFAULT '',
+    url         TEXT NOT NULL DEFAULT '',
+    type        INTEGER NOT NULL DEFAULT 0,
+    remark      TEXT NOT NULL DEFAULT '',
+    status      INTEGER NOT NULL DEFAULT 0,      -- 0 shown, 1 hidden
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE notices (
+    id          INTEGER PRIMARY KEY,
+    type        TEXT NOT NULL DEFAULT '',
+    title       TEXT NOT NULL,
+    content     TEXT NOT NULL DEFAULT '',
+    is_show     INTEGER NOT NULL DEFAULT 1,
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+CREATE INDEX notices_list ON notices(is_show, type, id);
+
+CREATE TABLE friendly_partners (
+    id          INTEGER PRIMARY KEY,
+    type        TEXT NOT NULL DEFAULT '',
+    title       TEXT NOT NULL,
+    pic_url     TEXT NOT NULL DEFAULT '',
+    link_url    TEXT NOT NULL DEFAULT '',
+    paixu       INTEGER NOT NULL DEFAULT 0,
+    status      INTEGER NOT NULL DEFAULT 0,      -- 0 shown, 1 hidden
+    date_add    INTEGER NOT NULL
+) STRICT;
+
+-- JSON storage (jsonSet/jsonList): user_id NULL = the shop's own (public) rows.
+CREATE TABLE json_data (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    type        TEXT NOT NULL DEFAULT '',
+    ref_id      TEXT NOT NULL DEFAULT '',
+    content     TEXT NOT NULL,
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+CREATE INDEX json_data_owner ON json_data(user_id, type, ref_id, id);
+
+-- Files in data/uploads; user_id NULL = uploaded by the merchant.
+CREATE TABLE uploads (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    path        TEXT NOT NULL UNIQUE,             -- relative to data/uploads, e.g. 2026/11/ab12.png
+    name        TEXT NOT NULL DEFAULT '',         -- the name the uploader gave
+    mime        TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    expires_at  INTEGER,                          -- deleted by the cleanup job after this
+    date_add    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX uploads_owner ON uploads(user_id, path);
+CREATE INDEX uploads_expiry ON uploads(expires_at) WHERE expires_at IS NOT NULL;
+
+-- Named counters for uniqueId/sequence.
+CREATE TABLE sequences (
+    type        TEXT PRIMARY KEY,
+    value       INTEGER NOT NULL
+) STRICT;
+
+-- shipping addresses
+-- A shopper's delivery addresses. Region ids are the 6-digit codes of the built-in region data
+-- (src/regions.rs); their names are looked up when answering, so a renamed region needs no migration.
+CREATE TABLE shipping_addresses (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    link_man    TEXT NOT NULL,
+    mobile      TEXT NOT NULL,
+    province_id TEXT NOT NULL,
+    city_id     TEXT NOT NULL,
+    district_id TEXT,                                -- NULL only where the city has no districts (东莞市)
+    street_id   TEXT,                                -- kept as given: the built-in data stops at districts
+    address     TEXT NOT NULL,
+    code        TEXT NOT NULL DEFAULT '',            -- postcode
+    idcard      TEXT NOT NULL DEFAULT '',            -- for cross-border parcels
+    latitude    REAL,
+    longitude   REAL,
+    ext_json    TEXT NOT NULL DEFAULT '',            -- a JSON object as text, '' when none
+    status      INTEGER NOT NULL DEFAULT 0,          -- 0 normal, 1 disabled
+    is_default  INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1)),
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+CREATE INDEX shipping_addresses_user ON shipping_addresses(user_id, id);
+-- At most one default per shopper, even if a code path forgot to clear the old one.
+CREATE UNIQUE INDEX shipping_addresses_default ON shipping_addresses(user_id) WHERE is_default = 1;
+
+-- social: friends, follows, inbox messages
+-- Friendship is mutual: adding writes both directions, so each shopper's list is one index range.
+CREATE TABLE user_friends (
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    friend_id   INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    date_add    INTEGER NOT NULL,
+    PRIMARY KEY (user_id, friend_id),
+    CHECK (user_id <> friend_id)
+) STRICT, WITHOUT ROWID;
+
+-- Follows are one-way; the primary key makes a repeated follow a no-op, and the second index
+-- serves "who follows me" and its count.
+CREATE TABLE user_follows (
+    follower_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    followee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    date_add    INTEGER NOT NULL,
+    PRIMARY KEY (follower_id, followee_id),
+    CHECK (follower_id <> followee_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX user_follows_followee ON user_follows(followee_id, follower_id);
+
+-- What the console sent (to one shopper or to all): the merchant's record of it.
+CREATE TABLE message_sends (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER REFERENCES users(id) ON DELETE SET NULL, -- NULL with to_all = 1
+    to_all      INTEGER NOT NULL DEFAULT 0 CHECK (to_all IN (0, 1)),
+    kind        TEXT NOT NULL DEFAULT '',
+    title       TEXT NOT NULL,
+    content     TEXT NOT NULL DEFAULT '',
+    recipients  INTEGER NOT NULL,                 -- how many inboxes it reached when sent
+    sent_by     TEXT NOT NULL DEFAULT '',         -- the console account
+    date_add    INTEGER NOT NULL
+) STRICT;
+
+-- A shopper's inbox: one row per recipient, so read and deleted are each shopper's own.
+CREATE TABLE user_messages (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL DEFAULT '',         -- the client's `type`: order, system, shop...
+    title       TEXT NOT NULL,
+    content     TEXT NOT NULL DEFAULT '',
+    send_id     INTEGER REFERENCES message_sends(id) ON DELETE SET NULL, -- NULL: sent by a feature
+    is_read     INTEGER NOT NULL DEFAULT 0 CHECK (is_read IN (0, 1)),
+    date_add    INTEGER NOT NULL,
+    date_read   INTEGER
+) STRICT;
+CREATE INDEX user_messages_inbox ON user_messages(user_id, id);
+CREATE INDEX user_messages_send ON user_messages(send_id, is_read) WHERE send_id IS NOT NULL;
+-- verification codes
+-- SMS and e-mail codes. Only the SHA-256 of a code is kept; the newest code of a target is the
+-- one that counts. The rows are also the rate-limit record (per target, per client IP), so they
+-- are kept for two days and pruned a few at a time by each send.
+CREATE TABLE verification_codes (
+    id          INTEGER PRIMARY KEY,
+    channel     TEXT NOT NULL CHECK (channel IN ('sms', 'mail')),
+    target      TEXT NOT NULL,                       -- mobile number, or lower-case e-mail
+    code_hash   TEXT NOT NULL,
+    client_ip   TEXT NOT NULL DEFAULT '',
+    tries       INTEGER NOT NULL DEFAULT 0,          -- wrong guesses so far
+    status      INTEGER NOT NULL DEFAULT 0,          -- 0 live, 1 used, 2 dead (wrong too often, replaced, undelivered)
+    expires_at  INTEGER NOT NULL,
+    date_add    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX verification_codes_target ON verification_codes(channel, target, date_add);
+CREATE INDEX verification_codes_ip ON verification_codes(client_ip, date_add);
+
+-- Every code message: the merchant's outbox while no provider is configured (sandbox, tests),
+-- and the delivery record (code masked) once one is. Kept 30 days.
+CREATE TABLE code_outbox (
+    id          INTEGER PRIMARY KEY,
+    channel     TEXT NOT NULL CHECK (channel IN ('sms', 'mail')),
+    target      TEXT NOT NULL,
+    content     TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('outbox', 'sent', 'failed')),
+    error       TEXT NOT NULL DEFAULT '',
+    date_add    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX code_outbox_target ON code_outbox(target, id);
+
+-- password accounts
+-- Usernames are unique whatever their case ("Alice" and "alice" are one account).
+CREATE UNIQUE INDEX users_username_nocase ON users(username COLLATE NOCASE);
+-- ledger
+-- A shopper's money (fen) and points. Every change writes an immutable `ledger` row in the same
+-- transaction (service::ledger::post), so each column always equals the sum of its ledger rows;
+-- `xiaodian check` verifies it. The CHECKs are the last guard against an overdraft.
+CREATE TABLE user_accounts (
+    user_id        INTEGER PRIMARY KEY REFERENCES users(id),
+    balance        INTEGER NOT NULL DEFAULT 0 CHECK (balance >= 0),   -- fen, spendable
+    freeze         INTEGER NOT NULL DEFAULT 0 CHECK (freeze >= 0),    -- fen, held (withdrawals, deposits)
+    score          INTEGER NOT NULL DEFAULT 0 CHECK (score >= 0),     -- points
+    growth         INTEGER NOT NULL DEFAULT 0 CHECK (growth >= 0),    -- growth points
+    totle_consumed INTEGER NOT NULL DEFAULT 0,                        -- fen spent in the shop (a statistic, not ledgered)
+    date_add       INTEGER NOT NULL,
+    date_update    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE ledger (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id),
+    account     TEXT NOT NULL CHECK (account IN ('balance', 'freeze', 'score', 'growth')),
+    amount      INTEGER NOT NULL CHECK (amount <> 0),                 -- signed: + in, - out
+    after       INTEGER NOT NULL CHECK (after >= 0),                  -- the account's value after this row
+    reason      TEXT NOT NULL,                                        -- Chinese, shown to the shopper
+    source_type TEXT NOT NULL,                                        -- level_buy, admin, order, payment, refund...
+    source_id   TEXT NOT NULL DEFAULT '',
+    date_add    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX ledger_user ON ledger(user_id, account, id);
+CREATE INDEX ledger_source ON ledger(source_type, source_id);
+-- Rows are history: a correction is a new row, never an edit.
+CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+BEGIN SELECT RAISE(ABORT, 'ledger rows are immutable'); END;
+CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+BEGIN SELECT RAISE(ABORT, 'ledger rows are immutable'); END;
+
+-- member levels
+-- Levels a shopper buys with balance for a number of days. `rebate_percent` is what a member pays
+-- of the list price (88 = 8.8折, 100 = no discount); `upgrade_send_score` points come with a new level.
+CREATE TABLE user_levels (
+    id                 INTEGER PRIMARY KEY,
+    name               TEXT NOT NULL,
+    level              INTEGER NOT NULL CHECK (level >= 1),          -- higher is better
+    pic                TEXT NOT NULL DEFAULT '',
+    remark             TEXT NOT NULL DEFAULT '',
+    rebate_percent     INTEGER NOT NULL DEFAULT 100 CHECK (rebate_percent BETWEEN 1 AND 100),
+    upgrade_send_score INTEGER NOT NULL DEFAULT 0 CHECK (upgrade_send_score >= 0),
+    ext_json           TEXT NOT NULL DEFAULT '{}',                   -- more benefits: {"name": "text"}
+    paixu              INTEGER NOT NULL DEFAULT 0,
+    status             INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1)),  -- 0 shown, 1 hidden
+    date_add           INTEGER NOT NULL,
+    date_update        INTEGER NOT NULL
+) STRICT;
+CREATE INDEX user_levels_shown ON user_levels(status, paixu, level);
+-- One level per number, so "a higher level exists" (canUpgrade) means something.
+CREATE UNIQUE INDEX user_levels_number ON user_levels(level);
+
+-- What a level costs for how long.
+CREATE TABLE user_level_prices (
+    id                 INTEGER PRIMARY KEY,
+    level_id           INTEGER NOT NULL REFERENCES user_levels(id) ON DELETE CASCADE,
+    days               INTEGER NOT NULL CHECK (days BETWEEN 1 AND 36600),
+    price_fen          INTEGER NOT NULL CHECK (price_fen >= 0),
+    original_price_fen INTEGER NOT NULL DEFAULT 0 CHECK (original_price_fen >= 0),
+    paixu              INTEGER NOT NULL DEFAULT 0,
+    status             INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1)),  -- 0 on sale, 1 hidden
+    date_add           INTEGER NOT NULL,
+    date_update        INTEGER NOT NULL
+) STRICT;
+CREATE INDEX user_level_prices_level ON user_level_prices(level_id, status, paixu);
+
+-- Every purchase and renewal, with what was bought kept as it was (levels and prices may change).
+CREATE TABLE user_level_buys (
+    id            INTEGER PRIMARY KEY,
+    user_id       INTEGER NOT NULL REFERENCES users(id),
+    level_id      INTEGER REFERENCES user_levels(id) ON DELETE SET NULL,
+    price_id      INTEGER REFERENCES user_level_prices(id) ON DELETE SET NULL,
+    level_name    TEXT NOT NULL,
+    days          INTEGER NOT NULL,
+    amount_fen    INTEGER NOT NULL,
+    kind          INTEGER NOT NULL CHECK (kind IN (0, 1, 2)),         -- 0 new level, 1 extension, 2 auto-renewal
+    is_auto_renew INTEGER NOT NULL DEFAULT 0 CHECK (is_auto_renew IN (0, 1)),
+    remark        TEXT NOT NULL DEFAULT '',
+    status        INTEGER NOT NULL DEFAULT 1 CHECK (status IN (0, 1)),  -- 0 awaiting payment, 1 paid
+    date_add      INTEGER NOT NULL,
+    date_expire   INTEGER NOT NULL                                    -- the level's expiry this purchase led to
+) STRICT;
+CREATE INDEX user_level_buys_user ON user_level_buys(user_id, id);
+
+-- The level a shopper holds now; a row past date_expire is lapsed even before the job removes it.
+CREATE TABLE user_levels_current (
+    user_id     INTEGER PRIMARY KEY REFERENCES users(id),
+    level_id    INTEGER NOT NULL REFERENCES user_levels(id),
+    price_id    INTEGER REFERENCES user_level_prices(id) ON DELETE SET NULL,  -- what auto-renewal buys again
+    auto_renew  INTEGER NOT NULL DEFAULT 0 CHECK (auto_renew IN (0, 1)),
+    date_expire INTEGER NOT NULL,
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+CREATE INDEX user_levels_current_expiry ON user_levels_current(date_expire);
+CREATE INDEX user_levels_current_level ON user_levels_current(level_id, date_expire);
+-- catalogue
+-- Goods categories: a tree by `pid` (NULL = top level, answered as pid 0). `level` (1 = top) is
+-- stored because the templates filter on it; it is the parent's level + 1, set by
+-- db::catalog::insert_category. A category with children or goods cannot be deleted (FK).
+CREATE TABLE goods_categories (
+    id          INTEGER PRIMARY KEY,
+    pid         INTEGER REFERENCES goods_categories(id),
+    name        TEXT NOT NULL,
+    icon        TEXT NOT NULL DEFAULT '',         -- "/uploads/…" or an absolute URL
+    type        TEXT NOT NULL DEFAULT '',         -- free label; templates use 'index' for home-page sections
+    key         TEXT NOT NULL DEFAULT '',         -- the merchant's own code for the category
+    level       INTEGER NOT NULL DEFAULT 1 CHECK (level >= 1),
+    paixu       INTEGER NOT NULL DEFAULT 0,       -- sort order, small first
+    is_use      INTEGER NOT NULL DEFAULT 1 CHECK (is_use IN (0, 1)),
+    ext_json    TEXT NOT NULL DEFAULT '{}',       -- free-form JSON object (goodsCategoryDetail extJson)
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+CREATE INDEX goods_categories_pid ON goods_categories(pid);
+
+-- Goods. For goods with SKUs, `stores`, `min_price`, `min_score` and `original_price` are kept
+-- equal to their SKUs' (sum of stock, cheapest price) by the goods_skus triggers below, so stock
+-- taken from a SKU is taken from the goods in the same statement. Money in fen, weight in grams.
+CREATE TABLE goods (
+    id              INTEGER PRIMARY KEY,
+    category_id     INTEGER REFERENCES goods_categories(id),
+    shop_id         INTEGER NOT NULL DEFAULT 0,   -- 0 = the shop itself; branch shops arrive later
+    name            TEXT NOT NULL,
+    characteristic  TEXT NOT NULL DEFAULT '',     -- one-line selling point
+    content         TEXT NOT NULL DEFAULT '',     -- rich text (HTML); links to our files as "/uploads/…"
+    pic             TEXT NOT NULL DEFAULT '',     -- main picture
+    video_id        INTEGER REFERENCES uploads(id) ON DELETE SET NULL, -- answered as videoId (videoDetail)
+    tags            TEXT NOT NULL DEFAULT '',     -- comma-separated
+    purchase_notes  TEXT NOT NULL DEFAULT '',
+    status          INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1)),            -- 0 on shelf, 1 off
+    recommend_status INTEGER NOT NULL DEFAULT 0 CHECK (recommend_status IN (0, 1)), -- 1 recommended
+    -- Marketing flags the templates filter lists by; their prices and rules live with each feature.
+    kanjia          INTEGER NOT NULL DEFAULT 0 CHECK (kanjia IN (0, 1)),
+    miaosha         INTEGER NOT NULL DEFAULT 0 CHECK (miaosha IN (0, 1)),
+    pingtuan        INTEGER NOT NULL DEFAULT 0 CHECK (pingtuan IN (0, 1)),
+    paixu           INTEGER NOT NULL DEFAULT 0,
+    stores          INTEGER NOT NULL DEFAULT 0 CHECK (stores >= 0),
+    min_price       INTEGER NOT NULL DEFAULT 0 CHECK (min_price >= 0),
+    original_price  INTEGER NOT NULL DEFAULT 0 CHECK (original_price >= 0),
+    min_score       INTEGER NOT NULL DEFAULT 0 CHECK (min_score >= 0),  -- points price
+    min_buy_number  INTEGER NOT NULL DEFAULT 1 CHECK (min_buy_number >= 1),
+    weight          INTEGER NOT NULL DEFAULT 0 CHECK (weight >= 0),
+    -- Counters kept by orders, favourites, views and reviews.
+    number_sells    INTEGER NOT NULL DEFAULT 0,
+    number_orders   INTEGER NOT NULL DEFAULT 0,
+    number_fav      INTEGER NOT NULL DEFAULT 0,
+    number_views    INTEGER NOT NULL DEFAULT 0,
+    number_reputation      INTEGER NOT NULL DEFAULT 0,
+    number_good_reputation INTEGER NOT NULL DEFAULT 0,
+    logistics_id    INTEGER,                      -- freight template; NULL = none (free shipping)
+    ext_json        TEXT NOT NULL DEFAULT '{}',   -- free-form JSON object (goodsDetail extJson)
+    date_add        INTEGER NOT NULL,
+    date_update     INTEGER NOT NULL
+) STRICT;
+-- Shop-window lists: on-shelf goods by category, in the default order (paixu, newest first).
+CREATE INDEX goods_category_shelf ON goods(category_id, status, paixu, id DESC);
+CREATE INDEX goods_shelf ON goods(status, paixu, id DESC);
+
+-- Trigram full-text index over the goods' words, so a Chinese substring search ("龙井茶") uses the
+-- index instead of scanning every name. External content: the text lives only in `goods`.
+CREATE VIRTUAL TABLE goods_fts USING fts5(
+    name, tags, characteristic, content = 'goods', content_rowid = 'id', tokenize = 'trigram'
+);
+-- Kept in sync by triggers, so every write of a goods row updates it in the same transaction.
+CREATE TRIGGER goods_fts_insert AFTER INSERT ON goods BEGIN
+    INSERT INTO goods_fts(rowid, name, tags, characteristic)
+    VALUES (NEW.id, NEW.name, NEW.tags, NEW.characteristic);
+END;
+CREATE TRIGGER goods_fts_delete AFTER DELETE ON goods BEGIN
+    INSERT INTO goods_fts(goods_fts, rowid, name, tags, characteristic)
+    VALUES ('delete', OLD.id, OLD.name, OLD.tags, OLD.characteristic);
+END;
+CREATE TRIGGER goods_fts_update AFTER UPDATE OF name, tags, characteristic ON goods BEGIN
+    INSERT INTO goods_fts(goods_fts, rowid, name, tags, characteristic)
+    VALUES ('delete', OLD.id, OLD.name, OLD.tags, OLD.characteristic);
+    INSERT INTO goods_fts(rowid, name, tags, characteristic)
+    VALUES (NEW.id, NEW.name, NEW.tags, NEW.characteristic);
+END;
+
+-- The goods' pictures (the gallery), in order.
+CREATE TABLE goods_pics (
+    id          INTEGER PRIMARY KEY,
+    goods_id    INTEGER NOT NULL REFERENCES goods(id) ON DELETE CASCADE,
+    pic         TEXT NOT NULL,
+    paixu       INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX goods_pics_goods ON goods_pics(goods_id, paixu, id);
+
+-- Specs: a goods' properties (颜色, 尺码) and their values (红, XL).
+CREATE TABLE goods_properties (
+    id          INTEGER PRIMARY KEY,
+    goods_id    INTEGER NOT NULL REFERENCES goods(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    paixu       INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (goods_id, name)
+) STRICT;
+
+CREATE TABLE goods_property_children (
+    id          INTEGER PRIMARY KEY,
+    property_id INTEGER NOT NULL REFERENCES goods_properties(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    paixu       INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (property_id, name)
+) STRICT;
+
+-- One row per spec combination. `property_child_ids` is the client's own key, "pid:cid,pid:cid,"
+-- with the pairs sorted by property id, so a lookup is one indexed equality.
+CREATE TABLE goods_skus (
+    id                 INTEGER PRIMARY KEY,
+    goods_id           INTEGER NOT NULL REFERENCES goods(id) ON DELETE CASCADE,
+    property_child_ids TEXT NOT NULL,
+    price              INTEGER NOT NULL CHECK (price >= 0),
+    original_price     INTEGER NOT NULL DEFAULT 0 CHECK (original_price >= 0),
+    score              INTEGER NOT NULL DEFAULT 0 CHECK (score >= 0),
+    stores             INTEGER NOT NULL DEFAULT 0 CHECK (stores >= 0),
+    weight             INTEGER NOT NULL DEFAULT 0 CHECK (weight >= 0),
+    code               TEXT NOT NULL DEFAULT '',  -- the merchant's SKU code
+    UNIQUE (goods_id, property_child_ids)
+) STRICT;
+-- The goods row mirrors its SKUs: total stock, and the cheapest SKU's prices.
+CREATE TRIGGER goods_skus_insert AFTER INSERT ON goods_skus BEGIN
+    UPDATE goods SET
+        stores = (SELECT coalesce(sum(stores), 0) FROM goods_skus WHERE goods_id = NEW.goods_id),
+        min_price = (SELECT min(price) FROM goods_skus WHERE goods_id = NEW.goods_id),
+        min_score = (SELECT min(score) FROM goods_skus WHERE goods_id = NEW.goods_id),
+        original_price = (SELECT original_price FROM goods_skus WHERE goods_id = NEW.goods_id
+                          ORDER BY price, id LIMIT 1)
+    WHERE id = NEW.goods_id;
+END;
+CREATE TRIGGER goods_skus_update AFTER UPDATE OF stores, price, score, original_price ON goods_skus BEGIN
+    UPDATE goods SET
+        stores = (SELECT coalesce(sum(stores), 0) FROM goods_skus WHERE goods_id = NEW.goods_id),
+        min_price = (SELECT min(price) FROM goods_skus WHERE goods_id = NEW.goods_id),
+        min_score = (SELECT min(score) FROM goods_skus WHERE goods_id = NEW.goods_id),
+        original_price = (SELECT original_price FROM goods_skus WHERE goods_id = NEW.goods_id
+                          ORDER BY price, id LIMIT 1)
+    WHERE id = NEW.goods_id;
+END;
+-- Removing the last SKU leaves the prices as they were and no stock: the merchant sets it again.
+CREATE TRIGGER goods_skus_delete AFTER DELETE ON goods_skus BEGIN
+    UPDATE goods SET
+        stores = (SELECT coalesce(sum(stores), 0) FROM goods_skus WHERE goods_id = OLD.goods_id),
+        min_price = coalesce((SELECT min(price) FROM goods_skus WHERE goods_id = OLD.goods_id), min_price),
+        min_score = coalesce((SELECT min(score) FROM goods_skus WHERE goods_id = OLD.goods_id), min_score),
+        original_price = coalesce((SELECT original_price FROM goods_skus WHERE goods_id = OLD.goods_id
+                                   ORDER BY price, id LIMIT 1), original_price)
+    WHERE id = OLD.goods_id;
+END;
+
+-- cms
+-- Article categories (a flat list with an optional parent); `type` is free text the templates
+-- filter on (wechat-app-mall shows `type = 'index'` on the home page).
+CREATE TABLE cms_categories (
+    id          INTEGER PRIMARY KEY,
+    pid         INTEGER REFERENCES cms_categories(id) ON DELETE SET NULL,
+    name        TEXT NOT NULL,
+    type        TEXT NOT NULL DEFAULT '',
+    icon        TEXT NOT NULL DEFAULT '',
+    paixu       INTEGER NOT NULL DEFAULT 0,
+    is_use      INTEGER NOT NULL DEFAULT 1,
+    ext_json    TEXT NOT NULL DEFAULT '{}',
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+
+-- Articles: the shop's (user_id NULL) and shoppers' (cmsArticleCreate). `content` is stored
+-- already sanitised HTML. The counters follow their rows through the triggers below.
+CREATE TABLE cms_articles (
+    id             INTEGER PRIMARY KEY,
+    category_id    INTEGER REFERENCES cms_categories(id) ON DELETE SET NULL,
+    user_id        INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    title          TEXT NOT NULL,
+    descript       TEXT NOT NULL DEFAULT '',
+    content        TEXT NOT NULL DEFAULT '',
+    pic            TEXT NOT NULL DEFAULT '',
+    author         TEXT NOT NULL DEFAULT '',
+    tags           TEXT NOT NULL DEFAULT '',     -- comma-separated
+    keywords       TEXT NOT NULL DEFAULT '',
+    paixu          INTEGER NOT NULL DEFAULT 0,
+    is_recommend   INTEGER NOT NULL DEFAULT 0,
+    status         INTEGER NOT NULL DEFAULT 0,   -- 0 published, 1 awaiting review, 2 hidden
+    number_read    INTEGER NOT NULL DEFAULT 0,
+    number_fav     INTEGER NOT NULL DEFAULT 0,
+    number_comment INTEGER NOT NULL DEFAULT 0,
+    number_useful  INTEGER NOT NULL DEFAULT 0,
+    number_useless INTEGER NOT NULL DEFAULT 0,
+    date_add       INTEGER NOT NULL,
+    date_update    INTEGER NOT NULL
+) STRICT;
+-- Lists: published articles of a category in the default order (paixu, newest first).
+CREATE INDEX cms_articles_list ON cms_articles(status, category_id, paixu, id DESC);
+
+-- Trigram index over the articles' words, as goods_fts, so Chinese substring search is indexed.
+CREATE VIRTUAL TABLE cms_articles_fts USING fts5(
+    title, tags, keywords, descript, content = 'cms_articles', content_rowid = 'id', tokenize = 'trigram'
+);
+CREATE TRIGGER cms_articles_fts_insert AFTER INSERT ON cms_articles BEGIN
+    INSERT INTO cms_articles_fts(rowid, title, tags, keywords, descript)
+    VALUES (NEW.id, NEW.title, NEW.tags, NEW.keywords, NEW.descript);
+END;
+CREATE TRIGGER cms_articles_fts_delete AFTER DELETE ON cms_articles BEGIN
+    INSERT INTO cms_articles_fts(cms_articles_fts, rowid, title, tags, keywords, descript)
+    VALUES ('delete', OLD.id, OLD.title, OLD.tags, OLD.keywords, OLD.descript);
+END;
+CREATE TRIGGER cms_articles_fts_update AFTER UPDATE OF title, tags, keywords, descript ON cms_articles BEGIN
+    INSERT INTO cms_articles_fts(cms_articles_fts, rowid, title, tags, keywords, descript)
+    VALUES ('delete', OLD.id, OLD.title, OLD.tags, OLD.keywords, OLD.descript);
+    INSERT INTO cms_articles_fts(rowid, title, tags, keywords, descript)
+    VALUES (NEW.id, NEW.title, NEW.tags, NEW.keywords, NEW.descript);
+END;
+
+-- Single pages by key (about, contact...).
+CREATE TABLE cms_pages (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE,
+    title       TEXT NOT NULL,
+    content     TEXT NOT NULL DEFAULT '',        -- sanitised HTML
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+
+-- A shopper's favourite articles: one row per (shopper, article), so adding twice is a no-op.
+CREATE TABLE cms_article_favs (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES cms_articles(id) ON DELETE CASCADE,
+    date_add   INTEGER NOT NULL,
+    UNIQUE (user_id, article_id)
+) STRICT;
+CREATE TRIGGER cms_article_favs_insert AFTER INSERT ON cms_article_favs BEGIN
+    UPDATE cms_articles SET number_fav = number_fav + 1 WHERE id = NEW.article_id;
+END;
+CREATE TRIGGER cms_article_favs_delete AFTER DELETE ON cms_article_favs BEGIN
+    UPDATE cms_articles SET number_fav = number_fav - 1 WHERE id = OLD.article_id;
+END;
+
+-- A shopper's one attitude per article (useful or useless); changing it moves the counters.
+CREATE TABLE cms_article_votes (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES cms_articles(id) ON DELETE CASCADE,
+    is_useful  INTEGER NOT NULL,
+    date_add   INTEGER NOT NULL,
+    UNIQUE (user_id, article_id)
+) STRICT;
+CREATE INDEX cms_article_votes_article ON cms_article_votes(article_id, id DESC);
+CREATE TRIGGER cms_article_votes_insert AFTER INSERT ON cms_article_votes BEGIN
+    UPDATE cms_articles SET number_useful = number_useful + NEW.is_useful,
+                            number_useless = number_useless + 1 - NEW.is_useful
+    WHERE id = NEW.article_id;
+END;
+CREATE TRIGGER cms_article_votes_update AFTER UPDATE OF is_useful ON cms_article_votes BEGIN
+    UPDATE cms_articles SET number_useful = number_useful + NEW.is_useful - OLD.is_useful,
+                            number_useless = number_useless + OLD.is_useful - NEW.is_useful
+    WHERE id = NEW.article_id;
+END;
+
+-- Comments and feedback (addComment): type 0 = feedback to the shop, 1 = on an article (ref_id).
+-- Hidden ones (status 1) stay for the merchant but leave the lists and the article's count.
+CREATE TABLE comments (
+    id        INTEGER PRIMARY KEY,
+    user_id   INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    type      INTEGER NOT NULL,
+    ref_id    INTEGER NOT NULL DEFAULT 0,
+    pid       INTEGER NOT NULL DEFAULT 0,       -- the comment this one answers; 0 = top level
+    content   TEXT NOT NULL,
+    ext_json  TEXT NOT NULL DEFAULT '{}',
+    status    INTEGER NOT NULL DEFAULT 0,       -- 0 shown, 1 hidden
+    date_add  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX comments_ref ON comments(type, ref_id, status, id DESC);
+-- An article's comment count is its shown comments.
+CREATE TRIGGER comments_insert AFTER INSERT ON comments WHEN NEW.type = 1 AND NEW.status = 0 BEGIN
+    UPDATE cms_articles SET number_comment = number_comment + 1 WHERE id = NEW.ref_id;
+END;
+CREATE TRIGGER comments_delete AFTER DELETE ON comments WHEN OLD.type = 1 AND OLD.status = 0 BEGIN
+    UPDATE cms_articles SET number_comment = number_comment - 1 WHERE id = OLD.ref_id;
+END;
+CREATE TRIGGER comments_status AFTER UPDATE OF status ON comments WHEN NEW.type = 1 BEGIN
+    UPDATE cms_articles SET number_comment = number_comment + (NEW.status = 0) - (OLD.status = 0)
+    WHERE id = NEW.ref_id;
+END;
+-- shopfront
+-- A shopper's favourite goods (goodsFavAdd / goodsFavList). One row per shopper and goods, so
+-- adding twice is a no-op. goods.number_fav is kept by the triggers below, in the same statement.
+CREATE TABLE goods_favs (
+    id        INTEGER PRIMARY KEY,
+    user_id   INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    goods_id  INTEGER NOT NULL REFERENCES goods(id) ON DELETE CASCADE,
+    date_add  INTEGER NOT NULL,
+    UNIQUE (user_id, goods_id)
+) STRICT;
+CREATE INDEX goods_favs_goods ON goods_favs(goods_id);
+CREATE TRIGGER goods_favs_count_add AFTER INSERT ON goods_favs BEGIN
+    UPDATE goods SET number_fav = number_fav + 1 WHERE id = NEW.goods_id;
+END;
+CREATE TRIGGER goods_favs_count_remove AFTER DELETE ON goods_favs BEGIN
+    UPDATE goods SET number_fav = max(number_fav - 1, 0) WHERE id = OLD.goods_id;
+END;
+
+-- Goods reviews. Written by orderReputation (one per order line: `order_goods_id`, unique when
+-- set; NULL for reviews made otherwise, e.g. demo data) and read by goodsReputation.
+-- goods.number_reputation / number_good_reputation count the SHOWN reviews and are recomputed by
+-- the triggers below on every change, so hiding a review in the console updates them too.
+CREATE TABLE goods_reputations (
+    id              INTEGER PRIMARY KEY,
+    order_goods_id  INTEGER UNIQUE,               -- the order line reviewed; NULL = not from an order
+    goods_id        INTEGER NOT NULL REFERENCES goods(id) ON DELETE CASCADE,
+    user_id         INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    reputation      INTEGER NOT NULL CHECK (reputation IN (0, 1, 2)), -- 0 bad, 1 medium, 2 good
+    stars           INTEGER NOT NULL DEFAULT 5 CHECK (stars BETWEEN 1 AND 5),
+    remark          TEXT NOT NULL DEFAULT '',
+    pics            TEXT NOT NULL DEFAULT '[]',   -- JSON array of picture URLs ("/uploads/…" or absolute)
+    reply           TEXT NOT NULL DEFAULT '',     -- the merchant's answer; '' = none yet
+    status          INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1)), -- 0 shown, 1 hidden
+    date_add        INTEGER NOT NULL,
+    date_reply      INTEGER                       -- when `reply` was last written
+) STRICT;
+CREATE INDEX goods_reputations_goods ON goods_reputations(goods_id, status, id DESC);
+CREATE TRIGGER goods_reputations_count_insert AFTER INSERT ON goods_reputations BEGIN
+    UPDATE goods SET
+        number_reputation = (SELECT count(*) FROM goods_reputations WHERE goods_id = NEW.goods_id AND status = 0),
+        number_good_reputation = (SELECT count(*) FROM goods_reputations
+                                  WHERE goods_id = NEW.goods_id AND status = 0 AND reputation = 2)
+    WHERE id = NEW.goods_id;
+END;
+CREATE TRIGGER goods_reputations_count_update AFTER UPDATE OF status, reputation ON goods_reputations BEGIN
+    UPDATE goods SET
+        number_reputation = (SELECT count(*) FROM goods_reputations WHERE goods_id = NEW.goods_id AND status = 0),
+        number_good_reputation = (SELECT count(*) FROM goods_reputations
+                                  WHERE goods_id = NEW.goods_id AND status = 0 AND reputation = 2)
+    WHERE id = NEW.goods_id;
+END;
+CREATE TRIGGER goods_reputations_count_delete AFTER DELETE ON goods_reputations BEGIN
+    UPDATE goods SET
+        number_reputation = (SELECT count(*) FROM goods_reputations WHERE goods_id = OLD.goods_id AND status = 0),
+        number_good_reputation = (SELECT count(*) FROM goods_reputations
+                                  WHERE goods_id = OLD.goods_id AND status = 0 AND reputation = 2)
+    WHERE id = OLD.goods_id;
+END;
+
+-- Shops (门店) and pick-up points (自提点). The merchant's own shops are created in the console or
+-- the merchant API (status 0); a shopper's shopSubApply stores one as status 1 (pending) with
+-- `user_id` set, for the merchant to approve (0) or reject (2). Shoppers see status 0 only.
+CREATE TABLE shops (
+    id              INTEGER PRIMARY KEY,
+    user_id         INTEGER REFERENCES users(id) ON DELETE SET NULL, -- the applicant; NULL = merchant's own
+    name            TEXT NOT NULL,
+    pic             TEXT NOT NULL DEFAULT '',
+    characteristic  TEXT NOT NULL DEFAULT '',
+    introduce       TEXT NOT NULL DEFAULT '',
+    activity        TEXT NOT NULL DEFAULT '',
+    address         TEXT NOT NULL DEFAULT '',
+    link_man        TEXT NOT NULL DEFAULT '',
+    link_phone      TEXT NOT NULL DEFAULT '',
+    opening_hours   TEXT NOT NULL DEFAULT '',
+    number          TEXT NOT NULL DEFAULT '',     -- the merchant's own shop code
+    type            TEXT NOT NULL DEFAULT '',     -- free label the templates filter by
+    province_id     TEXT NOT NULL DEFAULT '',
+    city_id         TEXT NOT NULL DEFAULT '',
+    district_id     TEXT NOT NULL DEFAULT '',
+    latitude        REAL CHECK (latitude IS NULL OR latitude BETWEEN -90 AND 90),
+    longitude       REAL CHECK (longitude IS NULL OR longitude BETWEEN -180 AND 180),
+    is_pick_point   INTEGER NOT NULL DEFAULT 0 CHECK (is_pick_point IN (0, 1)), -- listed by pickPoints
+    paixu           INTEGER NOT NULL DEFAULT 0,
+    status          INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1, 2)), -- 0 open, 1 pending, 2 rejected
+    ext_json        TEXT NOT NULL DEFAULT '{}',
+    date_add        INTEGER NOT NULL,
+    date_update     INTEGER NOT NULL
+) STRICT;
+CREATE INDEX shops_status ON shops(status, paixu, id);
+CREATE INDEX shops_user ON shops(user_id);
