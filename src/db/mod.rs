@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod admin;
+pub mod cart;
 pub mod catalog;
 pub mod cms;
 pub mod codes;
@@ -16,6 +17,7 @@ pub mod ledger;
 pub mod levels;
 pub mod message;
 pub mod migrate;
+pub mod order;
 pub mod reputation;
 pub mod settings;
 pub mod shops;
