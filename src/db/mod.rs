@@ -18,6 +18,7 @@ pub mod levels;
 pub mod message;
 pub mod migrate;
 pub mod order;
+pub mod order_admin;
 pub mod reputation;
 pub mod settings;
 pub mod shops;

@@ -8,6 +8,7 @@ pub mod identity;
 pub mod ledger;
 pub mod levels;
 pub mod message;
+pub mod order_admin;
 pub mod reputation;
 pub mod site;
 pub mod social;

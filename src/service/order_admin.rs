@@ -1,0 +1,195 @@
+//! What the merchant does to orders (console and merchant API alike): ship, change the price or
+//! the address before payment, close, write off pick-up codes, and decide after-sale requests,
+//! refunding to the shopper's balance through the ledger. Each runs inside the caller's
+//! transaction and each change is guarded by the status it leaves, so doing it twice does it once.
+
+use rusqlite::Connection;
+
+use crate::db::order::{self, refund_status, status, NewParcel, OrderRow, RefundRow};
+use crate::db::order_admin::{self, Destination};
+use crate::error::ApiError;
+use crate::money::{yuan_text, MAX_FEN};
+use crate::service::ledger::{self, Account, Source};
+
+const NOT_FOUND: ApiError = ApiError::NotFound("订单");
+
+fn wrong_state(o: &OrderRow, wanted: &str) -> ApiError {
+    ApiError::Forbidden(format!("订单{}，不能{wanted}", status::label(o.fields.status)).into())
+}
+
+fn load(c: &Connection, order_id: i64) -> Result<OrderRow, ApiError> {
+    order::order(c, order_id)?.ok_or(NOT_FOUND)
+}
+
+/// A parcel as the merchant types it: carrier and tracking number.
+#[derive(Debug, Clone, Default)]
+pub struct ParcelInput {
+    pub carrier: String,
+    pub tracking_number: String,
+}
+
+/// Checks a typed parcel: both parts present, short, and a tracking number of letters, digits
+/// and dashes (what carriers print).
+fn checked_parcel(p: &ParcelInput) -> Result<NewParcel, ApiError> {
+    let carrier = p.carrier.trim();
+    let tracking = p.tracking_number.trim();
+    if carrier.is_empty() {
+        return Err(ApiError::Missing("carrier"));
+    }
+    if carrier.chars().count() > 30 {
+        return Err(ApiError::invalid("carrier", "最多 30 个字"));
+    }
+    if tracking.is_empty() {
+        return Err(ApiError::Missing("trackingNumber"));
+    }
+    if tracking.len() > 40 || !tracking.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(ApiError::invalid("trackingNumber", "应为不超过 40 位的字母、数字或短横线"));
+    }
+    Ok(NewParcel {
+        shipper_name: carrier.to_string(),
+        tracking_number: tracking.to_string(),
+        traces: "[]".into(),
+        ..NewParcel::default()
+    })
+}
+
+/// Ships a paid delivery order in one or more parcels (1 → 2) and records the event.
+pub fn ship(c: &Connection, order_id: i64, parcels: &[ParcelInput], now: i64) -> Result<OrderRow, ApiError> {
+    let checked = parcels.iter().map(checked_parcel).collect::<Result<Vec<_>, _>>()?;
+    if checked.is_empty() {
+        return Err(ApiError::Missing("trackingNumber"));
+    }
+    let o = load(c, order_id)?;
+    if o.fields.peisong_type != "kd" {
+        return Err(ApiError::Forbidden("到店自提的订单无需发货，请在核销页核销提货码".into()));
+    }
+    if !order::mark_shipped(c, order_id, now)? {
+        return Err(wrong_state(&o, "发货"));
+    }
+    for p in &checked {
+        order::insert_parcel(c, order_id, p, now)?;
+    }
+    let said = checked.iter().map(|p| format!("{} {}", p.shipper_name, p.tracking_number)).collect::<Vec<_>>();
+    order::add_event(c, order_id, "ship", &format!("商家发货：{}", said.join("；")), now)?;
+    load(c, order_id)
+}
+
+/// Sets the amount an unpaid order costs (the merchant's discount or surcharge) and records the
+/// old and new amounts as an event.
+pub fn change_price(c: &Connection, order_id: i64, fen: i64, now: i64) -> Result<OrderRow, ApiError> {
+    if !(0..=MAX_FEN).contains(&fen) {
+        return Err(ApiError::invalid("amountReal", "应为不小于 0 的金额"));
+    }
+    let o = load(c, order_id)?;
+    if !order_admin::set_amount_real(c, order_id, fen, now)? {
+        return Err(wrong_state(&o, "改价"));
+    }
+    let said = format!("商家改价：¥{} → ¥{}", yuan_text(o.fields.amount_real), yuan_text(fen));
+    order::add_event(c, order_id, "price", &said, now)?;
+    load(c, order_id)
+}
+
+/// Replaces the address of an unpaid delivery order and records the event.
+pub fn change_address(c: &Connection, order_id: i64, d: &Destination, now: i64) -> Result<OrderRow, ApiError> {
+    let text = |name: &'static str, v: &str, max: usize, required: bool| -> Result<String, ApiError> {
+        let v = v.trim();
+        if required && v.is_empty() {
+            return Err(ApiError::Missing(name));
+        }
+        if v.chars().count() > max {
+            return Err(ApiError::invalid(name, format!("最多 {max} 个字")));
+        }
+        Ok(v.to_string())
+    };
+    let d = Destination {
+        link_man: text("linkMan", &d.link_man, 30, true)?,
+        mobile: text("mobile", &d.mobile, 20, true)?,
+        province_id: text("provinceId", &d.province_id, 20, false)?,
+        city_id: text("cityId", &d.city_id, 20, false)?,
+        district_id: text("districtId", &d.district_id, 20, false)?,
+        address: text("address", &d.address, 200, true)?,
+        postcode: text("code", &d.postcode, 10, false)?,
+    };
+    if !d.mobile.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b'+') {
+        return Err(ApiError::invalid("mobile", "应为电话号码"));
+    }
+    let o = load(c, order_id)?;
+    if o.fields.peisong_type != "kd" {
+        return Err(ApiError::Forbidden("到店自提的订单没有收货地址".into()));
+    }
+    if !order_admin::set_destination(c, order_id, &d, now)? {
+        return Err(wrong_state(&o, "修改地址"));
+    }
+    let said = format!("商家修改收货地址：{} {} {}", d.link_man, d.mobile, d.address);
+    order::add_event(c, order_id, "address", &said, now)?;
+    load(c, order_id)
+}
+
+/// What an after-sale decision did.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub refund: RefundRow,
+    /// Fen put back on the shopper's balance (0 for an exchange or a rejection).
+    pub refunded: i64,
+    /// The shopper's balance afterwards (None when it did not move).
+    pub balance: Option<i64>,
+}
+
+fn load_refund(c: &Connection, refund_id: i64) -> Result<RefundRow, ApiError> {
+    order::refund(c, refund_id)?.ok_or(ApiError::NotFound("售后申请"))
+}
+
+fn refund_closed(r: &RefundRow) -> ApiError {
+    ApiError::Forbidden(format!("售后申请{}，不能再处理", refund_status::label(r.status)).into())
+}
+
+/// Approves an open after-sale request and finishes it: the amount asked (never more than the
+/// order still holds) goes back to the shopper's balance through the ledger; an exchange moves
+/// no money. Approving it again is refused and moves nothing.
+pub fn approve_refund(c: &Connection, refund_id: i64, remark: &str, now: i64) -> Result<Decision, ApiError> {
+    let r = load_refund(c, refund_id)?;
+    if !matches!(r.status, refund_status::PENDING | refund_status::APPROVED) {
+        return Err(refund_closed(&r));
+    }
+    let o = load(c, r.refund.order_id)?;
+    let money = if r.refund.kind == 2 { 0 } else { r.refund.amount };
+    let left = o.fields.amount_real - order_admin::refunded_total(c, o.id)?;
+    if money > left {
+        return Err(ApiError::Forbidden(
+            format!("该订单最多还能退 ¥{}，申请的 ¥{} 超出", yuan_text(left.max(0)), yuan_text(money)).into(),
+        ));
+    }
+    if !order_admin::decide_refund(c, refund_id, refund_status::DONE, remark.trim(), now)? {
+        return Err(refund_closed(&r));
+    }
+    let mut balance = None;
+    if money > 0 {
+        let reason = format!("订单 {} 售后退款", o.order_number);
+        let after =
+            ledger::post(c, r.refund.user_id, Account::Balance, money, &reason, Source::Refund, &refund_id.to_string())?;
+        balance = Some(after);
+    }
+    let said = match money {
+        0 => "商家同意售后申请".to_string(),
+        m => format!("商家同意售后申请，退款 ¥{} 至余额", yuan_text(m)),
+    };
+    order::add_event(c, o.id, "refund", &said, now)?;
+    Ok(Decision { refund: load_refund(c, refund_id)?, refunded: money, balance })
+}
+
+/// Rejects an open after-sale request with the merchant's reason.
+pub fn reject_refund(c: &Connection, refund_id: i64, remark: &str, now: i64) -> Result<Decision, ApiError> {
+    let remark = remark.trim();
+    if remark.is_empty() {
+        return Err(ApiError::Missing("remark"));
+    }
+    if remark.chars().count() > 200 {
+        return Err(ApiError::invalid("remark", "最多 200 个字"));
+    }
+    let r = load_refund(c, refund_id)?;
+    if !order_admin::decide_refund(c, refund_id, refund_status::REJECTED, remark, now)? {
+        return Err(refund_closed(&r));
+    }
+    order::add_event(c, r.refund.order_id, "refund", &format!("商家拒绝售后申请：{remark}"), now)?;
+    Ok(Decision { refund: load_refund(c, refund_id)?, refunded: 0, balance: None })
+}
