@@ -95,6 +95,15 @@ pub enum ApiError {
     /// A rate limit with the wait spelled out ("请 45 秒后再试").
     #[error("{0}")]
     RateLimited(String),
+    /// The goods has specs and none was chosen (code 30002: the templates open the spec popup).
+    #[error("请先选择商品规格")]
+    SpecRequired,
+    /// Not enough stock for an order or a cart line; names the goods and what is left.
+    #[error("商品“{name}”库存不足，仅剩 {left} 件")]
+    OutOfStock { name: String, left: i64 },
+    /// An after-sale request for this order (line) is already open (code 20000).
+    #[error("该订单已有售后申请在处理中")]
+    RefundOpen,
 }
 
 impl ApiError {
@@ -127,6 +136,9 @@ impl ApiError {
             ApiError::CodeWrong(_) => 302,
             ApiError::BadLogin => 401,
             ApiError::RateLimited(_) => 429,
+            ApiError::SpecRequired => 30002,
+            ApiError::OutOfStock { .. } => 30003,
+            ApiError::RefundOpen => 20000,
         }
     }
 

@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod attention;
+pub mod cart;
 pub mod cms;
 pub mod codes;
 pub mod comment;
@@ -161,6 +162,7 @@ pub fn shop_routes() -> Vec<Route> {
         favourites::routes(),
         reputation::routes(),
         shops::routes(),
+        cart::routes(),
     ]
     .concat()
 }

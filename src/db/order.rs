@@ -857,3 +857,10 @@ pub fn saleroom(c: &Connection, from_day: &str, to_day: &str) -> Result<Vec<(Str
     let rows = st.query_map(params![from_day, to_day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     rows.collect()
 }
+
+/// Replaces an order's extension fields (a JSON object).
+pub fn set_ext_json(c: &Connection, id: i64, ext_json: &str, now: i64) -> Result<()> {
+    c.prepare_cached("UPDATE orders SET ext_json = ?2, date_update = ?3 WHERE id = ?1")?
+        .execute(params![id, ext_json, now])?;
+    Ok(())
+}

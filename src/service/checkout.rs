@@ -1,0 +1,497 @@
+//! Checkout: what an order costs (`price`, the preview, writes nothing) and placing it (`place`,
+//! in the caller's one `BEGIN IMMEDIATE` transaction: stock, points, coupon, the order and its lines).
+//!
+//! The rules other parts of the shop own are each called from exactly one place here:
+//! [`unit_price`] (price tiers), [`pick_additions`] (add-ons), [`check_limits`] (purchase limits),
+//! [`freight`] (freight templates) and [`coupon_discount`] / [`usable_coupons`] / [`lock_coupon`]
+//! (coupons). Until those land they answer: list price, no add-ons offered, no limits, free
+//! freight, no coupons.
+
+use rusqlite::Connection;
+use serde::Deserialize;
+
+use crate::db::order::{self, status, NewLine, NewOrder};
+use crate::db::{self, catalog::SkuRow};
+use crate::error::ApiError;
+use crate::service::catalog::{self, Quote};
+use crate::service::ledger::{self, Account, Source};
+use crate::service::orders::OrderRules;
+
+/// Most lines one order (or one cart) may hold.
+pub const MAX_LINES: usize = 100;
+/// Most of one thing in one line.
+pub const MAX_NUMBER: i64 = 99_999;
+
+/// An add-on as the client sends it: `{id, pid}` (the add-on value and its group).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+pub struct AdditionChoice {
+    pub id: i64,
+    pub pid: i64,
+}
+
+/// One thing to buy.
+#[derive(Debug, Clone, Default)]
+pub struct LineInput {
+    pub goods_id: i64,
+    pub number: i64,
+    /// "pid:cid,pid:cid" as sent; None/"" for goods without specs.
+    pub property_child_ids: Option<String>,
+    pub additions: Vec<AdditionChoice>,
+}
+
+/// A line with its price worked out.
+pub struct PricedLine {
+    pub quote: Quote,
+    pub number: i64,
+    /// Fen per unit, add-ons included.
+    pub unit_price: i64,
+    /// Fen per unit for the add-ons alone.
+    pub additions_price: i64,
+    pub unit_score: i64,
+    /// JSON snapshot of the add-ons chosen.
+    pub additions_json: String,
+}
+
+impl PricedLine {
+    pub fn amount(&self) -> i64 {
+        self.unit_price.saturating_mul(self.number)
+    }
+
+    pub fn score(&self) -> i64 {
+        self.unit_score.saturating_mul(self.number)
+    }
+
+    /// Stock left where this line takes it from.
+    pub fn stores(&self) -> i64 {
+        self.quote.sku.as_ref().map_or(self.quote.goods.fields.stores, |s: &SkuRow| s.fields.stores)
+    }
+}
+
+/// Reads an add-on list sent as a JSON string (`addition`, `goodsAdditionList`); "" = none.
+pub fn parse_additions(name: &'static str, text: Option<&str>) -> Result<Vec<AdditionChoice>, ApiError> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(Vec::new()) };
+    let mut list: Vec<AdditionChoice> = serde_json::from_str(text)
+        .map_err(|e| ApiError::invalid(name, format!("应为 [{{id, pid}}] 形式的 JSON 数组：{e}")))?;
+    list.sort_unstable();
+    list.dedup();
+    Ok(list)
+}
+
+/// Prices one line: the goods (on the shelf), its SKU (30002 when the goods has specs and none
+/// was chosen), the unit price, the add-ons. Writes nothing.
+pub fn price_line(c: &Connection, user_id: i64, line: &LineInput, now: i64) -> Result<PricedLine, ApiError> {
+    if !(1..=MAX_NUMBER).contains(&line.number) {
+        return Err(ApiError::invalid("number", format!("应在 1 到 {MAX_NUMBER} 之间")));
+    }
+    let key = line.property_child_ids.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    let goods = catalog::shown_goods(c, line.goods_id)?;
+    if key.is_none() && !goods.property_ids.is_empty() {
+        return Err(ApiError::SpecRequired);
+    }
+    let quote = catalog::quote(c, line.goods_id, key)?;
+    let min = quote.goods.fields.min_buy_number;
+    if line.number < min {
+        return Err(ApiError::invalid("number", format!("“{}”至少购买 {min} 件", quote.goods.fields.name)));
+    }
+    let (list_price, unit_score) = match &quote.sku {
+        Some(sku) => (sku.fields.price, sku.fields.score),
+        None => (quote.goods.fields.min_price, quote.goods.fields.min_score),
+    };
+    let base = unit_price(c, user_id, &quote, line.number, list_price, now)?;
+    let (additions_price, additions_json) = pick_additions(c, &quote, &line.additions)?;
+    Ok(PricedLine {
+        number: line.number,
+        unit_price: base.saturating_add(additions_price),
+        additions_price,
+        unit_score,
+        additions_json,
+        quote,
+    })
+}
+
+/// The unit price of a line before add-ons. Price tiers (`service::tiers::unit_price`) are not in
+/// this build yet: the list price.
+fn unit_price(
+    _c: &Connection,
+    _user_id: i64,
+    _quote: &Quote,
+    _number: i64,
+    list_price: i64,
+    _now: i64,
+) -> Result<i64, ApiError> {
+    Ok(list_price)
+}
+
+/// The add-ons chosen for a line: (fen per unit, JSON snapshot). Add-ons
+/// (`service::additions::pick`) are not in this build yet, so choosing any is refused.
+fn pick_additions(
+    _c: &Connection,
+    _quote: &Quote,
+    chosen: &[AdditionChoice],
+) -> Result<(i64, String), ApiError> {
+    if chosen.is_empty() {
+        return Ok((0, "[]".into()));
+    }
+    Err(ApiError::invalid("addition", "本店暂未提供可选配件"))
+}
+
+/// Purchase limits (`service::limits::rules`) are not in this build yet: none apply.
+fn check_limits(_c: &Connection, _user_id: i64, _lines: &[PricedLine], _now: i64) -> Result<(), ApiError> {
+    Ok(())
+}
+
+/// Freight of a delivery (`service::freight::quote`) is not in this build yet: free.
+fn freight(_c: &Connection, _lines: &[PricedLine], _input: &CheckoutInput) -> Result<i64, ApiError> {
+    Ok(0)
+}
+
+/// A coupon the shopper can use on these lines (the preview's `couponUserList`).
+#[derive(Debug, Clone)]
+pub struct UsableCoupon {
+    pub id: i64,
+    pub name: String,
+    /// Fen off, or the discount for `money_type` 1.
+    pub money: i64,
+    pub money_type: i64,
+    /// Fen the goods must reach.
+    pub money_threshold: i64,
+}
+
+/// Coupons (`service::coupons::usable`) are not in this build yet: none.
+fn usable_coupons(
+    _c: &Connection,
+    _user_id: i64,
+    _lines: &[PricedLine],
+    _now: i64,
+) -> Result<Vec<UsableCoupon>, ApiError> {
+    Ok(Vec::new())
+}
+
+/// Fen off for the coupon the shopper chose (`service::coupons::discount`); coupons are not in
+/// this build yet, so choosing one is refused.
+fn coupon_discount(
+    _c: &Connection,
+    _user_id: i64,
+    coupon_user_id: Option<i64>,
+    _lines: &[PricedLine],
+    _now: i64,
+) -> Result<i64, ApiError> {
+    match coupon_user_id {
+        None => Ok(0),
+        Some(_) => Err(ApiError::invalid("couponId", "本店暂未开通优惠券")),
+    }
+}
+
+/// Locks the chosen coupon to the order (`service::coupons::lock`); nothing to lock yet.
+fn lock_coupon(
+    _c: &Connection,
+    _user_id: i64,
+    _coupon_user_id: Option<i64>,
+    _order_id: i64,
+    _now: i64,
+) -> Result<(), ApiError> {
+    Ok(())
+}
+
+/// Gives back the coupon locked to a closed order (`service::coupons::release`); none yet.
+pub fn release_coupon(_c: &Connection, _order_id: i64, _now: i64) -> Result<(), ApiError> {
+    Ok(())
+}
+
+/// How the order reaches the shopper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Peisong {
+    /// 快递: delivered to the address.
+    #[default]
+    Delivery,
+    /// 自提: picked up at a shop.
+    PickUp,
+}
+
+impl Peisong {
+    pub fn code(self) -> &'static str {
+        match self {
+            Peisong::Delivery => "kd",
+            Peisong::PickUp => "zq",
+        }
+    }
+}
+
+/// Where a delivery goes, as sent with the order (a snapshot: later address edits do not move it).
+#[derive(Debug, Clone, Default)]
+pub struct Destination {
+    pub link_man: String,
+    pub mobile: String,
+    pub province_id: String,
+    pub city_id: String,
+    pub district_id: String,
+    pub street_id: String,
+    pub address: String,
+    pub postcode: String,
+}
+
+/// Everything orderCreate sends, checked.
+#[derive(Debug, Clone, Default)]
+pub struct CheckoutInput {
+    pub lines: Vec<LineInput>,
+    pub peisong: Peisong,
+    pub destination: Destination,
+    /// Pick-up shop (zq).
+    pub shop_id_zt: Option<i64>,
+    pub shop_name_zt: String,
+    /// The shopper's coupon (`couponId`).
+    pub coupon_user_id: Option<i64>,
+    /// Points the shopper wants to spend to lower the price.
+    pub deduction_score: i64,
+    pub remark: String,
+    /// A JSON object.
+    pub ext_json: String,
+    /// `isCanHx`: give the order a write-off code (pick-up orders always get one).
+    pub is_can_hx: bool,
+}
+
+/// The shop's points-for-money rule as the preview answers it (`scoreDeductionRules`).
+#[derive(Debug, Clone, Copy)]
+pub struct ScoreRule {
+    /// Points per 1 yuan.
+    pub score: i64,
+    /// Fen those points are worth (100 = 1 yuan).
+    pub money: i64,
+}
+
+/// An order's money worked out.
+pub struct Priced {
+    pub lines: Vec<PricedLine>,
+    pub amount_goods: i64,
+    pub amount_logistics: i64,
+    pub amount_coupon: i64,
+    /// Fen taken off for points.
+    pub deduction_money: i64,
+    /// Points that takes.
+    pub deduction_score: i64,
+    pub amount_real: i64,
+    /// The goods' points price.
+    pub score: i64,
+    pub goods_number: i64,
+    pub is_need_logistics: bool,
+    pub coupons: Vec<UsableCoupon>,
+    pub score_rules: Vec<ScoreRule>,
+}
+
+/// Works out what an order costs, checking stock, the pick-up shop and the shopper's points;
+/// writes nothing (orderCreate with `calculate=true`).
+pub fn price(
+    c: &Connection,
+    user_id: i64,
+    input: &CheckoutInput,
+    rules: &OrderRules,
+    now: i64,
+) -> Result<Priced, ApiError> {
+    if input.lines.is_empty() {
+        return Err(ApiError::invalid("goodsJsonStr", "至少要有一件商品"));
+    }
+    if input.lines.len() > MAX_LINES {
+        return Err(ApiError::invalid("goodsJsonStr", format!("一个订单最多 {MAX_LINES} 种商品")));
+    }
+    let lines = input.lines.iter().map(|l| price_line(c, user_id, l, now)).collect::<Result<Vec<_>, _>>()?;
+    check_stock(&lines)?;
+    check_limits(c, user_id, &lines, now)?;
+    if input.peisong == Peisong::PickUp {
+        pick_up_shop(c, input.shop_id_zt)?;
+    }
+    let amount_goods = lines.iter().fold(0i64, |s, l| s.saturating_add(l.amount()));
+    let score = lines.iter().fold(0i64, |s, l| s.saturating_add(l.score()));
+    let goods_number = lines.iter().map(|l| l.number).sum();
+    let amount_logistics = match input.peisong {
+        Peisong::Delivery => freight(c, &lines, input)?,
+        Peisong::PickUp => 0,
+    };
+    let amount_coupon = coupon_discount(c, user_id, input.coupon_user_id, &lines, now)?.min(amount_goods);
+    let (deduction_money, deduction_score) =
+        rules.score_deduction(input.deduction_score, amount_goods - amount_coupon)?;
+    let amount_real = (amount_goods + amount_logistics - amount_coupon - deduction_money).max(0);
+    // Points spent now: the deduction, and the goods' points price when nothing is left to pay
+    // (such an order is created paid); otherwise the goods' points are taken at payment.
+    let need = deduction_score.saturating_add(if amount_real == 0 { score } else { 0 });
+    if need > 0 {
+        let have = ledger::accounts_of(c, user_id)?.score;
+        if need > have {
+            return Err(ApiError::NotEnoughScore { due: need - have });
+        }
+    }
+    Ok(Priced {
+        coupons: usable_coupons(c, user_id, &lines, now)?,
+        score_rules: rules.score_rules(),
+        is_need_logistics: input.peisong == Peisong::Delivery,
+        lines,
+        amount_goods,
+        amount_logistics,
+        amount_coupon,
+        deduction_money,
+        deduction_score,
+        amount_real,
+        score,
+        goods_number,
+    })
+}
+
+/// Refuses when the same SKU, over all lines, needs more than is left.
+fn check_stock(lines: &[PricedLine]) -> Result<(), ApiError> {
+    let mut wanted: Vec<((i64, Option<i64>), i64, &PricedLine)> = Vec::new();
+    for l in lines {
+        let at = (l.quote.goods.id, l.quote.sku.as_ref().map(|s| s.id));
+        match wanted.iter_mut().find(|(k, _, _)| *k == at) {
+            Some((_, n, _)) => *n += l.number,
+            None => wanted.push((at, l.number, l)),
+        }
+    }
+    for (_, n, l) in wanted {
+        if n > l.stores() {
+            return Err(out_of_stock(l));
+        }
+    }
+    Ok(())
+}
+
+fn out_of_stock(l: &PricedLine) -> ApiError {
+    let mut name = l.quote.goods.fields.name.clone();
+    if !l.quote.names.is_empty() {
+        name = format!("{name}（{}）", l.quote.names.trim_end_matches(','));
+    }
+    ApiError::OutOfStock { name, left: l.stores() }
+}
+
+/// The open pick-up shop chosen for a zq order.
+fn pick_up_shop(c: &Connection, id: Option<i64>) -> Result<crate::db::shops::ShopRow, ApiError> {
+    let id = id.ok_or(ApiError::Missing("shopIdZt"))?;
+    match crate::db::shops::get(c, id)? {
+        Some(s) if s.status == 0 => Ok(s),
+        _ => Err(ApiError::invalid("shopIdZt", "自提门店不存在或未营业")),
+    }
+}
+
+/// What placing an order produced.
+pub struct Placed {
+    pub order: order::OrderRow,
+    pub priced: Priced,
+}
+
+/// Places an order in the caller's transaction: prices it, takes stock per SKU with a
+/// conditional UPDATE (a shortage answers 30003 naming the goods and rolls everything back),
+/// spends the deduction points, locks the coupon, and stores the order, its lines and its first
+/// event. An order that costs nothing is created paid (its goods' points are taken now).
+pub fn place(
+    c: &Connection,
+    user_id: i64,
+    input: &CheckoutInput,
+    rules: &OrderRules,
+    now: i64,
+) -> Result<Placed, ApiError> {
+    let priced = price(c, user_id, input, rules, now)?;
+    for l in &priced.lines {
+        let taken = match &l.quote.sku {
+            Some(sku) => order::take_sku_stock(c, sku.id, l.number)?,
+            None => order::take_goods_stock(c, l.quote.goods.id, l.number)?,
+        };
+        if !taken {
+            return Err(out_of_stock(l));
+        }
+    }
+    let free = priced.amount_real == 0;
+    let shop_name = match input.peisong {
+        Peisong::PickUp => pick_up_shop(c, input.shop_id_zt)?.fields.name,
+        Peisong::Delivery => String::new(),
+    };
+    let hx_number =
+        if input.is_can_hx || input.peisong == Peisong::PickUp { Some(new_hx_number(c)?) } else { None };
+    let d = &input.destination;
+    let new = NewOrder {
+        user_id,
+        status: if free { status::PAID } else { status::UNPAID },
+        amount_goods: priced.amount_goods,
+        amount_logistics: priced.amount_logistics,
+        amount_coupon: priced.amount_coupon,
+        amount_score_deduction: priced.deduction_money,
+        amount_real: priced.amount_real,
+        score: priced.score,
+        score_deduction: priced.deduction_score,
+        goods_number: priced.goods_number,
+        peisong_type: input.peisong.code().into(),
+        shop_id_zt: input.shop_id_zt.filter(|_| input.peisong == Peisong::PickUp),
+        shop_name_zt: shop_name,
+        hx_number,
+        coupon_user_id: input.coupon_user_id,
+        link_man: d.link_man.clone(),
+        mobile: d.mobile.clone(),
+        province_id: d.province_id.clone(),
+        city_id: d.city_id.clone(),
+        district_id: d.district_id.clone(),
+        street_id: d.street_id.clone(),
+        address: d.address.clone(),
+        postcode: d.postcode.clone(),
+        remark: input.remark.clone(),
+        ext_json: input.ext_json.clone(),
+        close_at: (!free).then(|| now + rules.close_after_secs()),
+        date_pay: free.then_some(now),
+    };
+    let date = db::format_unix(now).get(..10).unwrap_or("").replace('-', "");
+    let id = order::insert_order(c, &new, &date, now)?;
+    for l in &priced.lines {
+        order::insert_line(c, id, user_id, &new_line(l), now)?;
+    }
+    let number = order::order_number(&date, id);
+    if priced.deduction_score > 0 {
+        let reason = format!("订单 {number} 积分抵扣");
+        ledger::post(
+            c,
+            user_id,
+            Account::Score,
+            -priced.deduction_score,
+            &reason,
+            Source::Order,
+            &id.to_string(),
+        )?;
+    }
+    lock_coupon(c, user_id, input.coupon_user_id, id, now)?;
+    order::add_event(c, id, "create", "下单", now)?;
+    if free {
+        crate::service::orders::settle_paid(c, id, now)?;
+    }
+    let order = order::order(c, id)?.ok_or_else(|| ApiError::Internal(format!("order {id} vanished")))?;
+    Ok(Placed { order, priced })
+}
+
+fn new_line(l: &PricedLine) -> NewLine {
+    let g = &l.quote.goods;
+    NewLine {
+        goods_id: g.id,
+        sku_id: l.quote.sku.as_ref().map(|s| s.id),
+        property_child_ids: l
+            .quote
+            .sku
+            .as_ref()
+            .map(|s| s.fields.property_child_ids.clone())
+            .unwrap_or_default(),
+        property: l.quote.names.clone(),
+        goods_name: g.fields.name.clone(),
+        pic: g.fields.pic.clone(),
+        additions: l.additions_json.clone(),
+        amount_single: l.unit_price,
+        amount: l.amount(),
+        score_single: l.unit_score,
+        number: l.number,
+    }
+}
+
+/// A fresh 10-digit write-off code no other order has.
+fn new_hx_number(c: &Connection) -> Result<String, ApiError> {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    for _ in 0..10 {
+        let code = rng.gen_range(1_000_000_000u64..10_000_000_000u64).to_string();
+        if !order::hx_number_taken(c, &code)? {
+            return Ok(code);
+        }
+    }
+    Err(ApiError::Internal("no free write-off code after 10 tries".into()))
+}

@@ -1,0 +1,461 @@
+//! The order lifecycle after checkout: pay from the balance, close (by the shopper or the job),
+//! confirm receipt, review, pick-up write-off and after-sale requests, plus the shop's order rules.
+//!
+//! Each change is one guarded status move (`db::order::mark_*`) in the caller's transaction, and
+//! whatever goes with it (stock, points, coupon, sales counters) happens only when the move did:
+//! closing an order twice returns its stock once, and a job never closes an order paid meanwhile.
+
+use rusqlite::Connection;
+
+use crate::db::order::{self, status, NewRefund, OrderRow};
+use crate::db::reputation::NewReputation;
+use crate::error::ApiError;
+use crate::service::checkout::{self, ScoreRule};
+use crate::service::ledger::{self, Account, Source};
+use crate::service::reputation;
+
+/// Setting keys (the `settings` table; edited in the console's shop settings).
+pub mod keys {
+    /// Minutes an unpaid order stays open (default 30).
+    pub const CLOSE_MINUTES: &str = "orderCloseMinutes";
+    /// Days after shipping when receipt is confirmed for the shopper (default 7).
+    pub const AUTO_CONFIRM_DAYS: &str = "orderAutoConfirmDays";
+    /// Days after receipt when a default good review is left (default 7).
+    pub const AUTO_REVIEW_DAYS: &str = "orderAutoReviewDays";
+    /// Points worth 1 yuan at checkout (0 or unset: points cannot lower the price).
+    pub const SCORE_PER_YUAN: &str = "scoreDeductionPerYuan";
+    /// Largest share of the goods' price points may pay, in percent (default 50).
+    pub const SCORE_MAX_PERCENT: &str = "scoreDeductionMaxPercent";
+    /// Shopper ids (comma-separated) who are shop staff: they may look up orders by write-off
+    /// code (orderDetail with hxNumber) and write them off (orderHX).
+    pub const HX_STAFF: &str = "orderHxStaff";
+    /// Seconds between two runs of the order jobs (default 60).
+    pub const JOB_INTERVAL_SECS: &str = "orderJobIntervalSecs";
+}
+
+/// The shop's order rules, read from its settings.
+#[derive(Debug, Clone)]
+pub struct OrderRules {
+    pub close_minutes: i64,
+    pub auto_confirm_days: i64,
+    pub auto_review_days: i64,
+    pub score_per_yuan: i64,
+    pub score_max_percent: i64,
+    pub hx_staff: Vec<i64>,
+    pub job_interval_secs: i64,
+}
+
+impl Default for OrderRules {
+    fn default() -> Self {
+        OrderRules {
+            close_minutes: 30,
+            auto_confirm_days: 7,
+            auto_review_days: 7,
+            score_per_yuan: 0,
+            score_max_percent: 50,
+            hx_staff: Vec::new(),
+            job_interval_secs: 60,
+        }
+    }
+}
+
+impl OrderRules {
+    /// The rules from a settings lookup; unset or unreadable values keep their defaults.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> OrderRules {
+        let d = OrderRules::default();
+        let num = |key: &str, default: i64, min: i64, max: i64| {
+            get(key)
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .filter(|v| (min..=max).contains(v))
+                .unwrap_or(default)
+        };
+        OrderRules {
+            close_minutes: num(keys::CLOSE_MINUTES, d.close_minutes, 1, 60 * 24 * 30),
+            auto_confirm_days: num(keys::AUTO_CONFIRM_DAYS, d.auto_confirm_days, 1, 365),
+            auto_review_days: num(keys::AUTO_REVIEW_DAYS, d.auto_review_days, 1, 365),
+            score_per_yuan: num(keys::SCORE_PER_YUAN, d.score_per_yuan, 0, 1_000_000),
+            score_max_percent: num(keys::SCORE_MAX_PERCENT, d.score_max_percent, 0, 100),
+            hx_staff: get(keys::HX_STAFF)
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|s| s.trim().parse::<i64>().ok())
+                .collect(),
+            job_interval_secs: num(keys::JOB_INTERVAL_SECS, d.job_interval_secs, 1, 3600),
+        }
+    }
+
+    /// The rules as the in-memory settings hold them (handlers).
+    pub fn of(snapshot: &crate::settings::Snapshot) -> OrderRules {
+        OrderRules::from_lookup(|k| snapshot.get(k).map(str::to_string))
+    }
+
+    /// The rules straight from the database (jobs).
+    pub fn load(c: &Connection) -> Result<OrderRules, ApiError> {
+        let all: std::collections::HashMap<String, String> =
+            crate::db::settings::all_settings(c)?.into_iter().collect();
+        Ok(OrderRules::from_lookup(|k| all.get(k).cloned()))
+    }
+
+    pub fn close_after_secs(&self) -> i64 {
+        self.close_minutes * 60
+    }
+
+    /// True when the shopper is shop staff for write-offs.
+    pub fn is_hx_staff(&self, user_id: i64) -> bool {
+        self.hx_staff.contains(&user_id)
+    }
+
+    /// (fen off, points spent) for `requested` points on `base` fen of goods: at most the shop's
+    /// share of `base`, and no more points than that buys.
+    pub fn score_deduction(&self, requested: i64, base: i64) -> Result<(i64, i64), ApiError> {
+        if requested < 0 {
+            return Err(ApiError::invalid("deductionScore", "不能为负数"));
+        }
+        if requested == 0 {
+            return Ok((0, 0));
+        }
+        if self.score_per_yuan <= 0 {
+            return Err(ApiError::invalid("deductionScore", "本店未开启积分抵扣"));
+        }
+        let rate = self.score_per_yuan;
+        let cap = base.max(0).saturating_mul(self.score_max_percent) / 100;
+        let fen = (requested.saturating_mul(100) / rate).min(cap);
+        // The points that buy exactly `fen` (rounded up, so the shop never gives money away).
+        let points = (fen.saturating_mul(rate) + 99) / 100;
+        Ok((fen, points))
+    }
+
+    /// The rule the preview answers (`scoreDeductionRules`); none when points cannot pay.
+    pub fn score_rules(&self) -> Vec<ScoreRule> {
+        if self.score_per_yuan > 0 {
+            vec![ScoreRule { score: self.score_per_yuan, money: 100 }]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// What the templates call an order that is not the shopper's: 404 "订单不存在".
+pub const NOT_FOUND: ApiError = ApiError::NotFound("订单");
+
+fn own(c: &Connection, user_id: i64, order_id: i64) -> Result<OrderRow, ApiError> {
+    order::order_of(c, user_id, order_id)?.ok_or(NOT_FOUND)
+}
+
+fn wrong_state(o: &OrderRow, wanted: &str) -> ApiError {
+    ApiError::Forbidden(format!("订单{}，不能{wanted}", status::label(o.fields.status)).into())
+}
+
+/// What goes with a payment, once the order is marked paid: the goods' points price, the goods'
+/// sales counters, the shopper's total consumed and the event.
+pub fn settle_paid(c: &Connection, order_id: i64, now: i64) -> Result<(), ApiError> {
+    let o = order::order(c, order_id)?.ok_or(NOT_FOUND)?;
+    if o.fields.score > 0 {
+        let reason = format!("订单 {} 积分支付", o.order_number);
+        ledger::post(
+            c,
+            o.fields.user_id,
+            Account::Score,
+            -o.fields.score,
+            &reason,
+            Source::Order,
+            &o.id.to_string(),
+        )?;
+    }
+    for l in order::lines(c, order_id)? {
+        order::add_sales(c, l.line.goods_id, l.line.number)?;
+    }
+    if o.fields.amount_real > 0 {
+        ledger::add_consumed(c, o.fields.user_id, o.fields.amount_real)?;
+    }
+    order::add_event(c, order_id, "pay", "支付成功", now)?;
+    Ok(())
+}
+
+/// orderPay: pays the shopper's unpaid order from their balance (40000 with the amount due when
+/// it is short; 30001 when the goods' points are short).
+pub fn pay_from_balance(c: &Connection, user_id: i64, order_id: i64, now: i64) -> Result<OrderRow, ApiError> {
+    let o = own(c, user_id, order_id)?;
+    if o.fields.status != status::UNPAID {
+        return Err(wrong_state(&o, "支付"));
+    }
+    if o.fields.amount_real > 0 {
+        let reason = format!("支付订单 {}", o.order_number);
+        ledger::post(
+            c,
+            user_id,
+            Account::Balance,
+            -o.fields.amount_real,
+            &reason,
+            Source::Order,
+            &o.id.to_string(),
+        )?;
+    }
+    if !order::mark_paid(c, o.id, o.fields.amount_real, now)? {
+        return Err(wrong_state(&o, "支付"));
+    }
+    settle_paid(c, o.id, now)?;
+    order::order(c, o.id)?.ok_or(NOT_FOUND)
+}
+
+/// Closes an unpaid order and gives back what it held: stock per SKU, deduction points, the
+/// coupon. False (and nothing given back) when the order was no longer unpaid.
+pub fn close(c: &Connection, order_id: i64, reason: &str, now: i64) -> Result<bool, ApiError> {
+    let Some(o) = order::order(c, order_id)? else { return Ok(false) };
+    if !order::mark_closed(c, order_id, reason, now)? {
+        return Ok(false);
+    }
+    for l in order::lines(c, order_id)? {
+        match l.line.sku_id {
+            Some(sku) => order::return_sku_stock(c, sku, l.line.number)?,
+            None => order::return_goods_stock(c, l.line.goods_id, l.line.number)?,
+        }
+    }
+    if o.fields.score_deduction > 0 {
+        let why = format!("订单 {} 关闭，退回抵扣积分", o.order_number);
+        ledger::post(
+            c,
+            o.fields.user_id,
+            Account::Score,
+            o.fields.score_deduction,
+            &why,
+            Source::Order,
+            &o.id.to_string(),
+        )?;
+    }
+    checkout::release_coupon(c, order_id, now)?;
+    order::add_event(c, order_id, "close", reason, now)?;
+    Ok(true)
+}
+
+/// orderClose: the shopper cancels their unpaid order.
+pub fn close_by_shopper(c: &Connection, user_id: i64, order_id: i64, now: i64) -> Result<(), ApiError> {
+    let o = own(c, user_id, order_id)?;
+    if o.fields.status != status::UNPAID || !close(c, order_id, "用户取消订单", now)? {
+        return Err(wrong_state(&o, "关闭"));
+    }
+    Ok(())
+}
+
+/// orderDelete: hides a closed or completed order from its shopper.
+pub fn delete_by_shopper(c: &Connection, user_id: i64, order_id: i64, now: i64) -> Result<(), ApiError> {
+    let o = own(c, user_id, order_id)?;
+    if !order::user_delete(c, user_id, order_id, now)? {
+        return Err(ApiError::Forbidden(
+            format!("订单{}，只有已关闭或已完成的订单可以删除", status::label(o.fields.status)).into(),
+        ));
+    }
+    Ok(())
+}
+
+/// orderDelivery: the shopper confirms receipt of a shipped order (2 → 3).
+pub fn confirm_receipt(c: &Connection, user_id: i64, order_id: i64, now: i64) -> Result<(), ApiError> {
+    let o = own(c, user_id, order_id)?;
+    if !order::mark_received(c, order_id, &[status::SHIPPED], now)? {
+        return Err(wrong_state(&o, "确认收货"));
+    }
+    order::add_event(c, order_id, "receive", "确认收货", now)?;
+    Ok(())
+}
+
+/// The job's receipt confirmation; false when the order was no longer shipped.
+pub fn auto_confirm(c: &Connection, order_id: i64, now: i64) -> Result<bool, ApiError> {
+    if !order::mark_received(c, order_id, &[status::SHIPPED], now)? {
+        return Ok(false);
+    }
+    order::add_event(c, order_id, "receive", "超时自动确认收货", now)?;
+    Ok(true)
+}
+
+/// One review of an order line, as orderReputation sends it.
+#[derive(Debug, Clone)]
+pub struct LineReview {
+    pub order_goods_id: i64,
+    pub reputation: i64,
+    pub stars: i64,
+    pub remark: String,
+    pub pics: Vec<String>,
+}
+
+/// orderReputation: reviews lines of a received order (through `reputation::add_review`, so the
+/// goods' counters move) and completes it (3 → 4).
+pub fn review(
+    c: &Connection,
+    user_id: i64,
+    order_id: i64,
+    reviews: &[LineReview],
+    now: i64,
+) -> Result<(), ApiError> {
+    let o = own(c, user_id, order_id)?;
+    if o.fields.status != status::RECEIVED {
+        return Err(wrong_state(&o, "评价"));
+    }
+    let lines = order::lines(c, order_id)?;
+    for r in reviews {
+        let Some(line) = lines.iter().find(|l| l.id == r.order_goods_id) else {
+            return Err(ApiError::invalid("reputations", format!("订单中没有商品记录 {}", r.order_goods_id)));
+        };
+        let new = NewReputation {
+            order_goods_id: Some(line.id),
+            goods_id: line.line.goods_id,
+            user_id,
+            reputation: r.reputation,
+            stars: r.stars,
+            remark: r.remark.clone(),
+            pics: r.pics.clone(),
+        };
+        add_line_review(c, &new, now)?;
+    }
+    if !order::mark_reviewed(c, order_id, now)? {
+        return Err(wrong_state(&o, "评价"));
+    }
+    order::add_event(c, order_id, "review", "已评价", now)?;
+    Ok(())
+}
+
+/// Stores a line's review; a goods deleted since is skipped (its reviews would have nowhere to show).
+fn add_line_review(c: &Connection, r: &NewReputation, now: i64) -> Result<(), ApiError> {
+    match reputation::add_review(c, r, now) {
+        Ok(_) | Err(ApiError::NotFound(_)) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The job's default good review of every line not yet reviewed, completing the order; false
+/// when the order was no longer awaiting review.
+pub fn auto_review(c: &Connection, order_id: i64, now: i64) -> Result<bool, ApiError> {
+    let Some(o) = order::order(c, order_id)? else { return Ok(false) };
+    if o.fields.status != status::RECEIVED {
+        return Ok(false);
+    }
+    for l in order::lines(c, order_id)? {
+        if crate::db::reputation::line_reviewed(c, l.id)? {
+            continue;
+        }
+        let new = NewReputation {
+            order_goods_id: Some(l.id),
+            goods_id: l.line.goods_id,
+            user_id: o.fields.user_id,
+            reputation: 2,
+            stars: 5,
+            remark: "系统默认好评".into(),
+            pics: Vec::new(),
+        };
+        add_line_review(c, &new, now)?;
+    }
+    if !order::mark_reviewed(c, order_id, now)? {
+        return Ok(false);
+    }
+    order::add_event(c, order_id, "review", "超时自动好评", now)?;
+    Ok(true)
+}
+
+/// orderHX: staff write off a pick-up order by its code (1 or 2 → 3); `ext_json` (a JSON object)
+/// is merged into the order's extension fields.
+pub fn write_off(
+    c: &Connection,
+    hx_number: &str,
+    ext_json: Option<&str>,
+    now: i64,
+) -> Result<OrderRow, ApiError> {
+    let o = order::by_hx_number(c, hx_number)?.ok_or(ApiError::NotFound("核销码"))?;
+    if !order::mark_received(c, o.id, &[status::PAID, status::SHIPPED], now)? {
+        return Err(wrong_state(&o, "核销"));
+    }
+    if let Some(extra) = ext_json {
+        let mut ext: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&o.fields.ext_json).unwrap_or_default();
+        let add: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(extra).map_err(|_| ApiError::invalid("extJsonStr", "应为 JSON 对象"))?;
+        ext.extend(add);
+        order::set_ext_json(c, o.id, &serde_json::Value::Object(ext).to_string(), now)?;
+    }
+    order::add_event(c, o.id, "hx", "到店核销", now)?;
+    order::order(c, o.id)?.ok_or(NOT_FOUND)
+}
+
+/// An after-sale request as the shopper sends it.
+#[derive(Debug, Clone, Default)]
+pub struct RefundInput {
+    pub order_id: i64,
+    /// None = the whole order.
+    pub order_goods_id: Option<i64>,
+    pub kind: i64,
+    pub logistics_status: i64,
+    pub reason: String,
+    /// Fen asked back; None = the whole amount paid (for the line: its amount).
+    pub amount: Option<i64>,
+    pub remark: String,
+    pub pics: Vec<String>,
+}
+
+/// refundApply: opens an after-sale request on a paid order (20000 when one is open already).
+pub fn apply_refund(c: &Connection, user_id: i64, r: &RefundInput, now: i64) -> Result<i64, ApiError> {
+    let o = own(c, user_id, r.order_id)?;
+    if matches!(o.fields.status, status::UNPAID | status::CLOSED) {
+        return Err(wrong_state(&o, "申请售后"));
+    }
+    let most = match r.order_goods_id {
+        Some(line_id) => {
+            let lines = order::lines(c, o.id)?;
+            let line = lines
+                .iter()
+                .find(|l| l.id == line_id)
+                .ok_or_else(|| ApiError::invalid("orderGoodsId", "不是该订单的商品"))?;
+            line.line.amount.min(o.fields.amount_real)
+        }
+        None => o.fields.amount_real,
+    };
+    let amount = r.amount.unwrap_or(most);
+    if !(0..=most).contains(&amount) {
+        return Err(ApiError::invalid("amount", format!("应在 0 到 {} 元之间", crate::money::yuan(most))));
+    }
+    let new = NewRefund {
+        order_id: o.id,
+        order_goods_id: r.order_goods_id.unwrap_or(0),
+        user_id,
+        kind: r.kind,
+        logistics_status: r.logistics_status,
+        reason: r.reason.clone(),
+        amount,
+        remark: r.remark.clone(),
+        pics: serde_json::to_string(&r.pics).unwrap_or_else(|_| "[]".into()),
+    };
+    let id = order::insert_refund(c, &new, now)?.ok_or(ApiError::RefundOpen)?;
+    order::set_has_refund(c, o.id, now)?;
+    order::add_event(c, o.id, "refund", &format!("申请售后：{}", r.reason), now)?;
+    Ok(id)
+}
+
+/// refundApplyCancel: withdraws the shopper's open request(s) on an order (or one line).
+pub fn cancel_refund(
+    c: &Connection,
+    user_id: i64,
+    order_id: i64,
+    line: Option<i64>,
+    now: i64,
+) -> Result<(), ApiError> {
+    let o = own(c, user_id, order_id)?;
+    if order::cancel_refunds(c, o.id, line, now)? == 0 {
+        return Err(ApiError::NotFound("处理中的售后申请"));
+    }
+    order::add_event(c, o.id, "refund", "撤销售后申请", now)?;
+    Ok(())
+}
+
+/// refundApplySetBackLogistics: the parcel the shopper sends back for an open request.
+pub fn set_back_logistics(
+    c: &Connection,
+    user_id: i64,
+    order_id: i64,
+    line: Option<i64>,
+    shipper_name: &str,
+    tracking_number: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    let o = own(c, user_id, order_id)?;
+    if order::set_back_logistics(c, o.id, line, shipper_name, tracking_number, now)? == 0 {
+        return Err(ApiError::NotFound("处理中的售后申请"));
+    }
+    Ok(())
+}
