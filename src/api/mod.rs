@@ -19,6 +19,8 @@ pub mod json;
 pub mod ledger;
 pub mod levels;
 pub mod message;
+pub mod order;
+pub mod order_views;
 pub mod params;
 pub mod region;
 pub mod reputation;
@@ -163,6 +165,7 @@ pub fn shop_routes() -> Vec<Route> {
         reputation::routes(),
         shops::routes(),
         cart::routes(),
+        order::routes(),
     ]
     .concat()
 }
