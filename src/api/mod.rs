@@ -22,6 +22,8 @@ pub mod message;
 pub mod order;
 pub mod order_views;
 pub mod params;
+pub mod purchases;
+pub mod refund;
 pub mod region;
 pub mod reputation;
 pub mod shops;
@@ -166,6 +168,8 @@ pub fn shop_routes() -> Vec<Route> {
         shops::routes(),
         cart::routes(),
         order::routes(),
+        refund::routes(),
+        purchases::routes(),
     ]
     .concat()
 }

@@ -554,3 +554,14 @@ pub fn ship(
     order::add_event(c, order_id, "ship", &format!("商家发货 {}", what.join("，")), now)?;
     order::order(c, order_id)?.ok_or(NOT_FOUND)
 }
+
+/// The after-sale requests of the shopper's order, with its lines.
+pub struct OrderRefunds {
+    pub lines: Vec<order::LineRow>,
+    pub refunds: Vec<order::RefundRow>,
+}
+
+pub fn refunds_of(c: &Connection, user_id: i64, order_id: i64) -> Result<OrderRefunds, ApiError> {
+    let o = own(c, user_id, order_id)?;
+    Ok(OrderRefunds { lines: order::lines(c, o.id)?, refunds: order::refunds(c, o.id)? })
+}

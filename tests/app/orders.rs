@@ -390,3 +390,122 @@ fn a_free_order_is_created_paid_and_a_pick_up_order_is_written_off_by_staff() {
     assert_code(&app.post(HX, &[("token", &staff), ("hxNumber", &hx)]), 403);
     assert_eq!(app.get(DETAIL, &[("token", &token), ("hxNumber", &hx)])["data"]["extJson"]["核销人"], "小王");
 }
+
+const REFUND_APPLY: &str = "/shop/order/refundApply/apply";
+const REFUND_INFO: &str = "/shop/order/refundApply/info";
+const REFUND_CANCEL: &str = "/shop/order/refundApply/cancel";
+const REFUNDS: &str = "/shop/order/refund";
+
+/// A paid order of `number` teas for a new shopper: (uid, token, order id, tea id).
+fn paid_order(app: &TestApp, nick: &str, number: i64) -> (i64, String, String, i64) {
+    let (uid, token) = app.shopper(nick);
+    let tea = app.add_goods(plain("龙井茶", 1990, 10));
+    app.credit(uid, Account::Balance, 100_000);
+    let id = id_of(&create(app, &token, &one_line(tea, number, ""), &[]));
+    assert_code(&app.post(PAY, &[("token", &token), ("orderId", &id)]), 0);
+    (uid, token, id, tea)
+}
+
+#[test]
+fn one_after_sale_request_per_line_is_open_at_a_time() {
+    let app = TestApp::new();
+    let (_, token, id, _) = paid_order(&app, "alice", 2);
+    let line = app.get(DETAIL, &[("token", &token), ("id", &id)])["data"]["goods"][0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    assert_code(&app.get(REFUND_INFO, &[("token", &token), ("orderId", &id)]), 700);
+    let form = [
+        ("token", token.as_str()),
+        ("orderId", id.as_str()),
+        ("orderGoodsId", line.as_str()),
+        ("type", "1"),
+        ("logisticsStatus", "1"),
+        ("reason", "茶叶受潮"),
+        ("amount", "19.9"),
+        ("pic", "/uploads/a.png,/uploads/b.png"),
+        ("remark", "请退一盒"),
+    ];
+    assert_code(&app.post(REFUND_APPLY, &form), 0);
+    let again = app.post(REFUND_APPLY, &form);
+    assert_code(&again, 20000);
+    let info = app.get(REFUND_INFO, &[("token", &token), ("orderId", &id)]);
+    assert_code(&info, 0);
+    let first = &info["data"][0];
+    assert_eq!(first["baseInfo"]["orderGoodsId"].as_i64().unwrap().to_string(), line);
+    assert_eq!(first["baseInfo"]["statusStr"], "待处理");
+    assert_eq!(first["baseInfo"]["typeStr"], "退货退款");
+    assert_eq!(first["baseInfo"]["amount"], 19.9);
+    assert_eq!(first["goodInfo"]["goodsName"], "龙井茶");
+    assert_eq!(first["pics"].as_array().unwrap().len(), 2);
+    let list = app.post(LIST, &[("token", &token), ("hasRefund", "true")]);
+    assert_code(&list, 0);
+    assert_eq!(list["data"]["orderList"][0]["hasRefund"], true);
+
+    let too_much = [("token", token.as_str()), ("orderId", id.as_str()), ("reason", "x"), ("amount", "100")];
+    assert_code(&app.post(REFUND_APPLY, &too_much), 300);
+    assert_code(&app.post(REFUND_CANCEL, &[("token", &token), ("orderId", &id), ("orderGoodsId", &line)]), 0);
+    assert_code(&app.post(REFUND_CANCEL, &[("token", &token), ("orderId", &id)]), 404);
+    assert_code(&app.post(REFUND_APPLY, &form), 0);
+    let all = app.get(REFUNDS, &[("token", &token), ("orderId", &id)]);
+    assert_code(&all, 0);
+    let statuses: Vec<&str> =
+        all["data"].as_array().unwrap().iter().map(|r| r["statusStr"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["已撤销", "待处理"]);
+
+    let (_, bob) = app.shopper("bob");
+    assert_code(&app.get(REFUNDS, &[("token", &bob), ("orderId", &id)]), 404);
+    let (_, unpaid_token) = app.shopper("carol");
+    let tea = app.add_goods(plain("红茶", 100, 5));
+    let unpaid = id_of(&create(&app, &unpaid_token, &one_line(tea, 1, ""), &[]));
+    assert_code(
+        &app.post(REFUND_APPLY, &[("token", &unpaid_token), ("orderId", &unpaid), ("reason", "x")]),
+        403,
+    );
+}
+
+#[test]
+fn purchases_show_in_the_dynamic_the_history_and_the_daily_sales() {
+    let app = TestApp::new();
+    assert_code(&app.get("/shop/site/goods/dynamic", &[]), 700);
+    let (_, token, id, tea) = paid_order(&app, "alice", 3);
+    let dynamic = app.get("/shop/site/goods/dynamic", &[("type", "1")]);
+    assert_code(&dynamic, 0);
+    assert_eq!(dynamic["data"][0]["nick"], "alice");
+    assert_eq!(dynamic["data"][0]["number"], 3);
+    assert_code(&app.get("/shop/site/goods/dynamic/v2", &[("type", "2")]), 300);
+
+    let his = app.post("/shop/shop/goods/his/list", &[("token", &token)]);
+    assert_code(&his, 0);
+    assert_eq!(his["data"]["totalRow"], 1);
+    assert_eq!(his["data"]["result"][0]["goodsId"], tea);
+    assert_eq!(his["data"]["result"][0]["orderId"].as_i64().unwrap().to_string(), id);
+    assert_code(
+        &app.post("/shop/shop/goods/his/delete", &[("token", &token), ("goodsId", &tea.to_string())]),
+        0,
+    );
+    assert_code(&app.post("/shop/shop/goods/his/list", &[("token", &token)]), 700);
+    assert_code(&app.post("/shop/shop/goods/his/delete", &[("token", &token)]), 300);
+
+    let sales = app.get("/shop/site/statistics/saleroom", &[("token", &token)]);
+    assert_code(&sales, 403);
+    app.db
+        .write_sync(|c| {
+            Ok::<_, ApiError>(xiaodian::db::settings::put_config_value(
+                c,
+                "statistics_saleroom_open",
+                "1",
+                "",
+                unix_now(),
+            )?)
+        })
+        .unwrap();
+    app.db.read_sync(|c| Ok::<_, ApiError>(app.settings.reload(c)?)).unwrap();
+    let sales = app.get("/shop/site/statistics/saleroom", &[("token", &token)]);
+    assert_code(&sales, 0);
+    assert_eq!(sales["data"][0]["saleroom"], 59.7);
+    assert_eq!(sales["data"][0]["amount"], 59.7);
+    assert_eq!(sales["data"][0]["number"], 1);
+    let bad = app.get("/shop/site/statistics/saleroom", &[("token", &token), ("dateBegin", "2026-13-01")]);
+    assert_code(&bad, 300);
+}
