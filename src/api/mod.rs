@@ -19,7 +19,11 @@ pub mod json;
 pub mod ledger;
 pub mod levels;
 pub mod message;
+pub mod order;
+pub mod order_views;
 pub mod params;
+pub mod purchases;
+pub mod refund;
 pub mod region;
 pub mod reputation;
 pub mod shops;
@@ -163,6 +167,9 @@ pub fn shop_routes() -> Vec<Route> {
         reputation::routes(),
         shops::routes(),
         cart::routes(),
+        order::routes(),
+        refund::routes(),
+        purchases::routes(),
     ]
     .concat()
 }

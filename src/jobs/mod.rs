@@ -1,6 +1,9 @@
 //! Background jobs: named threads that run a job's `run_once` every interval until shutdown.
 
+pub mod auto_review;
 pub mod cleanup;
+pub mod close_unpaid;
+pub mod confirm_receipt;
 pub mod levels;
 
 use std::sync::{Arc, Condvar, Mutex};
@@ -54,6 +57,7 @@ impl Jobs {
 pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) {
     let ctx = Arc::new(ctx);
     let levels_db = ctx.db.clone();
+    let orders_db = ctx.db.clone();
     jobs.spawn("cleanup", Duration::from_secs(600), move || {
         if let Err(e) = cleanup::run_once(&ctx, crate::db::unix_now()) {
             log::warn!("cleanup job: {e}");
@@ -71,6 +75,24 @@ pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) 
     jobs.spawn("levels", Duration::from_secs(600), move || {
         if let Err(e) = levels::run_once(&levels_db, crate::db::unix_now()) {
             log::warn!("member levels job: {e}");
+        }
+    });
+    // Order deadlines: unpaid orders close, shipped ones are received, received ones reviewed.
+    // The interval is the `orderJobIntervalSecs` setting as it was at start-up.
+    let every = orders_db
+        .read_sync(crate::service::orders::OrderRules::load)
+        .map(|r| r.job_interval_secs)
+        .unwrap_or(60);
+    jobs.spawn("orders", Duration::from_secs(every as u64), move || {
+        let now = crate::db::unix_now();
+        if let Err(e) = close_unpaid::run_once(&orders_db, now) {
+            log::warn!("closing unpaid orders: {e}");
+        }
+        if let Err(e) = confirm_receipt::run_once(&orders_db, now) {
+            log::warn!("confirming receipts: {e}");
+        }
+        if let Err(e) = auto_review::run_once(&orders_db, now) {
+            log::warn!("default reviews: {e}");
         }
     });
 }

@@ -459,3 +459,109 @@ pub fn set_back_logistics(
     }
     Ok(())
 }
+
+/// Everything orderDetail shows of one order.
+pub struct OrderDetail {
+    pub order: OrderRow,
+    pub lines: Vec<order::LineRow>,
+    pub parcels: Vec<order::ParcelRow>,
+    pub events: Vec<order::EventRow>,
+    pub refunds: Vec<order::RefundRow>,
+}
+
+/// The shopper's order with all that hangs off it; by write-off code (which wins over the id,
+/// as the client documents) only for the order's owner or shop staff.
+pub fn detail(
+    c: &Connection,
+    user_id: i64,
+    id: Option<i64>,
+    hx_number: Option<&str>,
+    rules: &OrderRules,
+) -> Result<OrderDetail, ApiError> {
+    let o = match (hx_number, id) {
+        (Some(hx), _) => {
+            let o = order::by_hx_number(c, hx)?.ok_or(ApiError::NotFound("核销码"))?;
+            if o.fields.user_id != user_id && !rules.is_hx_staff(user_id) {
+                return Err(ApiError::Forbidden("只有本店核销员可以按核销码查看订单".into()));
+            }
+            o
+        }
+        (None, Some(id)) => own(c, user_id, id)?,
+        (None, None) => return Err(ApiError::Missing("id")),
+    };
+    Ok(OrderDetail {
+        lines: order::lines(c, o.id)?,
+        parcels: order::parcels_of(c, &[o.id])?,
+        events: order::events(c, o.id)?,
+        refunds: order::refunds(c, o.id)?,
+        order: o,
+    })
+}
+
+/// A page of a shopper's orders with their lines and parcels, and how many match in all.
+pub struct OrderPage {
+    pub orders: Vec<OrderRow>,
+    pub lines: Vec<order::LineRow>,
+    pub parcels: Vec<order::ParcelRow>,
+    pub total: i64,
+    pub buyer: Option<crate::db::user::User>,
+}
+
+pub fn page(c: &Connection, f: &order::OrderFilter, offset: i64, limit: i64) -> Result<OrderPage, ApiError> {
+    let (orders, total) = order::list(c, f, offset, limit)?;
+    let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+    let buyer = match f.user_id {
+        Some(uid) if !orders.is_empty() => crate::db::user::by_id(c, uid)?,
+        _ => None,
+    };
+    Ok(OrderPage {
+        lines: order::lines_of(c, &ids)?,
+        parcels: order::parcels_of(c, &ids)?,
+        orders,
+        total,
+        buyer,
+    })
+}
+
+/// The merchant ships a paid order (1 → 2) in one or more parcels (carrier + tracking number);
+/// for the console and the merchant API. Delivery orders need at least one parcel.
+pub fn ship(
+    c: &Connection,
+    order_id: i64,
+    parcels: &[order::NewParcel],
+    now: i64,
+) -> Result<OrderRow, ApiError> {
+    let o = order::order(c, order_id)?.ok_or(NOT_FOUND)?;
+    if o.fields.peisong_type == "kd" && parcels.is_empty() {
+        return Err(ApiError::Missing("trackingNumber"));
+    }
+    for p in parcels {
+        if p.shipper_name.trim().is_empty() {
+            return Err(ApiError::Missing("carrier"));
+        }
+        if p.tracking_number.trim().is_empty() {
+            return Err(ApiError::Missing("trackingNumber"));
+        }
+    }
+    if !order::mark_shipped(c, order_id, now)? {
+        return Err(wrong_state(&o, "发货"));
+    }
+    for p in parcels {
+        order::insert_parcel(c, order_id, p, now)?;
+    }
+    let what: Vec<String> =
+        parcels.iter().map(|p| format!("{} {}", p.shipper_name, p.tracking_number)).collect();
+    order::add_event(c, order_id, "ship", &format!("商家发货 {}", what.join("，")), now)?;
+    order::order(c, order_id)?.ok_or(NOT_FOUND)
+}
+
+/// The after-sale requests of the shopper's order, with its lines.
+pub struct OrderRefunds {
+    pub lines: Vec<order::LineRow>,
+    pub refunds: Vec<order::RefundRow>,
+}
+
+pub fn refunds_of(c: &Connection, user_id: i64, order_id: i64) -> Result<OrderRefunds, ApiError> {
+    let o = own(c, user_id, order_id)?;
+    Ok(OrderRefunds { lines: order::lines(c, o.id)?, refunds: order::refunds(c, o.id)? })
+}

@@ -141,3 +141,371 @@ pub fn create(app: &TestApp, token: &str, goods_json: &str, extra: &[(&str, &str
     form.extend_from_slice(extra);
     app.post(CREATE, &form)
 }
+
+const LIST: &str = "/shop/order/list";
+const DETAIL: &str = "/shop/order/detail";
+const CLOSE: &str = "/shop/order/close";
+const PAY: &str = "/shop/order/pay";
+const DELIVERY: &str = "/shop/order/delivery";
+const REPUTATION: &str = "/shop/order/reputation";
+const STATISTICS: &str = "/shop/order/statistics";
+const DELETE: &str = "/shop/order/delete";
+const HX: &str = "/shop/order/hx";
+
+fn id_of(res: &Value) -> String {
+    res["data"]["id"].as_i64().unwrap_or_else(|| panic!("no order id: {res}")).to_string()
+}
+
+/// Ships an order as the merchant would (the console and merchant API call the same service).
+pub fn ship(app: &TestApp, order_id: &str) {
+    let parcel = xiaodian::db::order::NewParcel {
+        shipper_code: "SF".into(),
+        shipper_name: "顺丰速运".into(),
+        tracking_number: "SF1234567890".into(),
+        traces: r#"[{"AcceptStation":"已揽收","AcceptTime":"2026-11-23 10:00:00"}]"#.into(),
+    };
+    let id: i64 = order_id.parse().unwrap();
+    app.db.write_sync(|c| xiaodian::service::orders::ship(c, id, &[parcel], unix_now())).unwrap();
+}
+
+#[test]
+fn a_preview_prices_without_writing_and_an_order_takes_stock_per_sku() {
+    let app = TestApp::new();
+    let (uid, token) = app.shopper("alice");
+    let shirt = app.add_goods(tee("T恤"));
+    let key = app.tee_key(shirt, "蓝", "L");
+    let json = one_line(shirt, 2, &key);
+
+    let res = app.post(CREATE, &[("token", &token), ("goodsJsonStr", &json), ("calculate", "true")]);
+    assert_code(&res, 0);
+    let d = &res["data"];
+    assert_eq!(d["amountTotle"], 120.0);
+    assert_eq!(d["amountReal"], 120.0);
+    assert_eq!(d["amountLogistics"], 0.0);
+    assert_eq!(d["isNeedLogistics"], true);
+    assert_eq!(d["couponUserList"], serde_json::json!([]));
+    assert!(d["id"].is_null());
+    assert_eq!(app.sku_stores(shirt, &key), 4, "a preview takes no stock");
+    assert_eq!(app.query(|c| c.query_row("SELECT count(*) FROM orders", [], |r| r.get::<_, i64>(0))), 0);
+
+    let res = create(&app, &token, &json, &[("remark", "请尽快发货")]);
+    assert_code(&res, 0);
+    assert_eq!(res["data"]["status"], 0);
+    assert_eq!(res["data"]["amountReal"], 120.0);
+    assert_eq!(app.sku_stores(shirt, &key), 2);
+    assert_eq!(app.goods_stores(shirt), 1 + 2 + 3 + 2, "the goods' total follows its SKUs");
+    let id = id_of(&res);
+
+    let detail = app.get(DETAIL, &[("token", &token), ("id", &id)]);
+    assert_code(&detail, 0);
+    let info = &detail["data"]["orderInfo"];
+    assert_eq!(info["statusStr"], "待支付");
+    assert_eq!(info["remark"], "请尽快发货");
+    assert_eq!(info["uid"], uid);
+    assert!(info["orderNumber"].as_str().unwrap().ends_with(&format!("{:08}", id.parse::<i64>().unwrap())));
+    let line = &detail["data"]["goods"][0];
+    assert_eq!(line["goodsName"], "T恤");
+    assert_eq!(line["number"], 2);
+    assert_eq!(line["amountSingle"], 60.0);
+    assert_eq!(line["property"], "颜色:蓝,尺码:L,");
+    assert_eq!(detail["data"]["logistics"]["cityStr"], "深圳市");
+    assert_eq!(detail["data"]["logs"][0]["typeStr"], "下单");
+
+    let (_, bob) = app.shopper("bob");
+    assert_code(&app.get(DETAIL, &[("token", &bob), ("id", &id)]), 404);
+}
+
+#[test]
+fn checkout_refuses_what_it_cannot_sell_naming_the_problem() {
+    let app = TestApp::new();
+    let (_, token) = app.shopper("alice");
+    let shirt = app.add_goods(tee("T恤"));
+    let tea = app.add_goods(plain("龙井茶", 1990, 3));
+    let res = create(&app, &token, &one_line(shirt, 1, ""), &[]);
+    assert_code(&res, 30002);
+    let res = create(&app, &token, &one_line(tea, 4, ""), &[]);
+    assert_code(&res, 30003);
+    assert!(res["msg"].as_str().unwrap().contains("龙井茶"), "{res}");
+    assert!(res["msg"].as_str().unwrap().contains("仅剩 3 件"), "{res}");
+    assert_code(&create(&app, &token, "[{\"goodsId\":\"x\"}]", &[]), 300);
+    let res = app
+        .post(CREATE, &[("token", &token), ("goodsJsonStr", &one_line(tea, 1, "")), ("peisongType", "kd")]);
+    assert_code(&res, 300);
+    assert!(res["msg"].as_str().unwrap().contains("linkMan"), "{res}");
+    let res = create(&app, &token, &one_line(tea, 1, ""), &[("couponId", "7")]);
+    assert_code(&res, 300);
+    assert!(res["msg"].as_str().unwrap().contains("couponId"), "{res}");
+    app.set_shelf(tea, false);
+    assert_code(&create(&app, &token, &one_line(tea, 1, ""), &[]), 404);
+    assert_eq!(app.goods_stores(tea), 3, "refused orders take no stock");
+}
+
+#[test]
+fn paying_from_the_balance_needs_enough_and_moves_the_order_and_the_sales() {
+    let app = TestApp::new();
+    let (uid, token) = app.shopper("alice");
+    let tea = app.add_goods(plain("龙井茶", 1990, 10));
+    let id = id_of(&create(&app, &token, &one_line(tea, 2, ""), &[]));
+    app.credit(uid, Account::Balance, 1000);
+    let res = app.post(PAY, &[("token", &token), ("orderId", &id)]);
+    assert_code(&res, 40000);
+    assert_eq!(res["data"], 29.8);
+    app.credit(uid, Account::Balance, 3000);
+    let res = app.post(PAY, &[("token", &token), ("orderId", &id)]);
+    assert_code(&res, 0);
+    assert_eq!(res["data"]["status"], 1);
+    assert_eq!(app.account(uid).balance, 4000 - 3980);
+    assert_code(&app.post(PAY, &[("token", &token), ("orderId", &id)]), 403);
+    let (sells, orders): (i64, i64) = app.query(|c| {
+        c.query_row("SELECT number_sells, number_orders FROM goods WHERE id = ?1", [tea], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+    });
+    assert_eq!((sells, orders), (2, 1));
+    assert_code(&app.post(CLOSE, &[("token", &token), ("orderId", &id)]), 403);
+    let stats = app.get(STATISTICS, &[("token", &token)]);
+    assert_eq!(stats["data"]["count_id_no_transfer"], 1);
+    assert_eq!(stats["data"]["count_id_no_pay"], 0);
+}
+
+#[test]
+fn closing_returns_stock_and_points_once_however_often_it_is_asked() {
+    let app = TestApp::new();
+    let (uid, token) = app.shopper("alice");
+    app.set_setting("scoreDeductionPerYuan", "100");
+    app.credit(uid, Account::Score, 500);
+    let shirt = app.add_goods(tee("T恤"));
+    let key = app.tee_key(shirt, "蓝", "M");
+    let res = create(&app, &token, &one_line(shirt, 3, &key), &[("deductionScore", "300")]);
+    assert_code(&res, 0);
+    assert_eq!(res["data"]["deductionMoney"], 3.0);
+    assert_eq!(res["data"]["amountReal"], 147.0);
+    assert_eq!(app.account(uid).score, 200);
+    assert_eq!(app.sku_stores(shirt, &key), 0);
+    let id = id_of(&res);
+
+    assert_code(&app.post(CLOSE, &[("token", &token), ("orderId", &id)]), 0);
+    assert_eq!(app.sku_stores(shirt, &key), 3);
+    assert_eq!(app.account(uid).score, 500);
+    let again = app.post(CLOSE, &[("token", &token), ("orderId", &id)]);
+    assert_code(&again, 403);
+    assert!(again["msg"].as_str().unwrap().contains("已关闭"), "{again}");
+    assert_eq!(app.sku_stores(shirt, &key), 3, "closing twice returns stock once");
+    assert_eq!(app.account(uid).score, 500);
+    let detail = app.get(DETAIL, &[("token", &token), ("id", &id)]);
+    assert_eq!(detail["data"]["orderInfo"]["status"], -1);
+    assert_eq!(detail["data"]["orderInfo"]["statusStr"], "已关闭");
+    assert_code(&app.post(DELETE, &[("token", &token), ("orderId", &id)]), 0);
+    assert_code(&app.get(DETAIL, &[("token", &token), ("id", &id)]), 404);
+    assert_code(&app.post(LIST, &[("token", &token)]), 700);
+}
+
+#[test]
+fn an_order_goes_from_paid_to_shipped_to_received_to_reviewed() {
+    let app = TestApp::new();
+    let (uid, token) = app.shopper("alice");
+    let tea = app.add_goods(plain("龙井茶", 1990, 10));
+    app.credit(uid, Account::Balance, 10_000);
+    let id = id_of(&create(&app, &token, &one_line(tea, 1, ""), &[]));
+    assert_code(&app.post(DELIVERY, &[("token", &token), ("orderId", &id)]), 403);
+    assert_code(&app.post(PAY, &[("token", &token), ("orderId", &id)]), 0);
+    ship(&app, &id);
+    let detail = app.get(DETAIL, &[("token", &token), ("id", &id)]);
+    assert_eq!(detail["data"]["orderInfo"]["statusStr"], "待收货");
+    assert_eq!(detail["data"]["logistics"]["trackingNumber"], "SF1234567890");
+    let traces: Value =
+        serde_json::from_str(detail["data"]["orderLogisticsShippers"][0]["traces"].as_str().unwrap())
+            .unwrap();
+    assert_eq!(traces[0]["AcceptStation"], "已揽收");
+    let list = app.post(LIST, &[("token", &token), ("status", "2")]);
+    assert_code(&list, 0);
+    assert_eq!(list["data"]["goodsMap"][&id][0]["goodsName"], "龙井茶");
+    assert_eq!(list["data"]["logisticsMap"][&id]["shipperName"], "顺丰速运");
+    assert_eq!(list["data"]["userMap"][uid.to_string()]["nick"], "alice");
+    assert_code(&app.post(LIST, &[("token", &token), ("status", "0")]), 700);
+
+    assert_code(&app.post(DELIVERY, &[("token", &token), ("orderId", &id)]), 0);
+    let line_id =
+        app.get(DETAIL, &[("token", &token), ("id", &id)])["data"]["goods"][0]["id"].as_i64().unwrap();
+    let post = serde_json::json!({"token": token, "orderId": id, "reputations": [
+        {"id": line_id, "reputation": 2, "reputationNumber": 5, "remark": "好茶", "pics": []}
+    ]})
+    .to_string();
+    assert_code(&app.post(REPUTATION, &[("postJsonString", &post)]), 0);
+    let detail = app.get(DETAIL, &[("token", &token), ("id", &id)]);
+    assert_eq!(detail["data"]["orderInfo"]["status"], 4);
+    let reviews = app.post("/shop/shop/goods/reputation/v2", &[("goodsId", &tea.to_string())]);
+    assert_code(&reviews, 0);
+    assert_eq!(reviews["data"]["result"][0]["goods"]["goodReputationRemark"], "好茶");
+    let n: i64 = app.query(|c| {
+        c.query_row("SELECT number_good_reputation FROM goods WHERE id = ?1", [tea], |r| r.get(0))
+    });
+    assert_eq!(n, 1);
+    assert_code(&app.post(REPUTATION, &[("postJsonString", &post)]), 403);
+    let stats = app.get(STATISTICS, &[("token", &token)]);
+    assert_eq!(stats["data"]["count_id_success"], 1);
+}
+
+#[test]
+fn a_free_order_is_created_paid_and_a_pick_up_order_is_written_off_by_staff() {
+    let app = TestApp::new();
+    let (_, token) = app.shopper("alice");
+    let (staff_id, staff) = app.shopper("店员");
+    let gift = app.add_goods(plain("赠品", 0, 5));
+    let res = create(&app, &token, &one_line(gift, 1, ""), &[]);
+    assert_code(&res, 0);
+    assert_eq!(res["data"]["status"], 1, "nothing to pay: created paid");
+
+    let shop = app
+        .db
+        .write_sync(|c| {
+            let f = xiaodian::db::shops::ShopFields { name: "东站自提点".into(), ..Default::default() };
+            Ok::<_, ApiError>(xiaodian::db::shops::insert(c, &f, None, 0, unix_now())?)
+        })
+        .unwrap()
+        .to_string();
+    let tea = app.add_goods(plain("龙井茶", 0, 5));
+    let res = app.post(
+        CREATE,
+        &[
+            ("token", &token),
+            ("goodsJsonStr", &one_line(tea, 1, "")),
+            ("peisongType", "zq"),
+            ("shopIdZt", &shop),
+        ],
+    );
+    assert_code(&res, 0);
+    let hx = res["data"]["hxNumber"].as_str().unwrap().to_string();
+    assert_eq!(hx.len(), 10);
+    assert_code(&app.get(DETAIL, &[("token", &staff), ("hxNumber", &hx)]), 403);
+    assert_code(&app.post(HX, &[("token", &staff), ("hxNumber", &hx)]), 403);
+    app.set_setting("orderHxStaff", &staff_id.to_string());
+    let seen = app.get(DETAIL, &[("token", &staff), ("hxNumber", &hx)]);
+    assert_code(&seen, 0);
+    assert_eq!(seen["data"]["orderInfo"]["shopNameZt"], "东站自提点");
+    assert!(seen["data"]["logistics"].is_null());
+    let res = app.post(HX, &[("token", &staff), ("hxNumber", &hx), ("extJsonStr", r#"{"核销人":"小王"}"#)]);
+    assert_code(&res, 0);
+    assert_eq!(res["data"]["status"], 3);
+    assert_code(&app.post(HX, &[("token", &staff), ("hxNumber", &hx)]), 403);
+    assert_eq!(app.get(DETAIL, &[("token", &token), ("hxNumber", &hx)])["data"]["extJson"]["核销人"], "小王");
+}
+
+const REFUND_APPLY: &str = "/shop/order/refundApply/apply";
+const REFUND_INFO: &str = "/shop/order/refundApply/info";
+const REFUND_CANCEL: &str = "/shop/order/refundApply/cancel";
+const REFUNDS: &str = "/shop/order/refund";
+
+/// A paid order of `number` teas for a new shopper: (uid, token, order id, tea id).
+fn paid_order(app: &TestApp, nick: &str, number: i64) -> (i64, String, String, i64) {
+    let (uid, token) = app.shopper(nick);
+    let tea = app.add_goods(plain("龙井茶", 1990, 10));
+    app.credit(uid, Account::Balance, 100_000);
+    let id = id_of(&create(app, &token, &one_line(tea, number, ""), &[]));
+    assert_code(&app.post(PAY, &[("token", &token), ("orderId", &id)]), 0);
+    (uid, token, id, tea)
+}
+
+#[test]
+fn one_after_sale_request_per_line_is_open_at_a_time() {
+    let app = TestApp::new();
+    let (_, token, id, _) = paid_order(&app, "alice", 2);
+    let line = app.get(DETAIL, &[("token", &token), ("id", &id)])["data"]["goods"][0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    assert_code(&app.get(REFUND_INFO, &[("token", &token), ("orderId", &id)]), 700);
+    let form = [
+        ("token", token.as_str()),
+        ("orderId", id.as_str()),
+        ("orderGoodsId", line.as_str()),
+        ("type", "1"),
+        ("logisticsStatus", "1"),
+        ("reason", "茶叶受潮"),
+        ("amount", "19.9"),
+        ("pic", "/uploads/a.png,/uploads/b.png"),
+        ("remark", "请退一盒"),
+    ];
+    assert_code(&app.post(REFUND_APPLY, &form), 0);
+    let again = app.post(REFUND_APPLY, &form);
+    assert_code(&again, 20000);
+    let info = app.get(REFUND_INFO, &[("token", &token), ("orderId", &id)]);
+    assert_code(&info, 0);
+    let first = &info["data"][0];
+    assert_eq!(first["baseInfo"]["orderGoodsId"].as_i64().unwrap().to_string(), line);
+    assert_eq!(first["baseInfo"]["statusStr"], "待处理");
+    assert_eq!(first["baseInfo"]["typeStr"], "退货退款");
+    assert_eq!(first["baseInfo"]["amount"], 19.9);
+    assert_eq!(first["goodInfo"]["goodsName"], "龙井茶");
+    assert_eq!(first["pics"].as_array().unwrap().len(), 2);
+    let list = app.post(LIST, &[("token", &token), ("hasRefund", "true")]);
+    assert_code(&list, 0);
+    assert_eq!(list["data"]["orderList"][0]["hasRefund"], true);
+
+    let too_much = [("token", token.as_str()), ("orderId", id.as_str()), ("reason", "x"), ("amount", "100")];
+    assert_code(&app.post(REFUND_APPLY, &too_much), 300);
+    assert_code(&app.post(REFUND_CANCEL, &[("token", &token), ("orderId", &id), ("orderGoodsId", &line)]), 0);
+    assert_code(&app.post(REFUND_CANCEL, &[("token", &token), ("orderId", &id)]), 404);
+    assert_code(&app.post(REFUND_APPLY, &form), 0);
+    let all = app.get(REFUNDS, &[("token", &token), ("orderId", &id)]);
+    assert_code(&all, 0);
+    let statuses: Vec<&str> =
+        all["data"].as_array().unwrap().iter().map(|r| r["statusStr"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["已撤销", "待处理"]);
+
+    let (_, bob) = app.shopper("bob");
+    assert_code(&app.get(REFUNDS, &[("token", &bob), ("orderId", &id)]), 404);
+    let (_, unpaid_token) = app.shopper("carol");
+    let tea = app.add_goods(plain("红茶", 100, 5));
+    let unpaid = id_of(&create(&app, &unpaid_token, &one_line(tea, 1, ""), &[]));
+    assert_code(
+        &app.post(REFUND_APPLY, &[("token", &unpaid_token), ("orderId", &unpaid), ("reason", "x")]),
+        403,
+    );
+}
+
+#[test]
+fn purchases_show_in_the_dynamic_the_history_and_the_daily_sales() {
+    let app = TestApp::new();
+    assert_code(&app.get("/shop/site/goods/dynamic", &[]), 700);
+    let (_, token, id, tea) = paid_order(&app, "alice", 3);
+    let dynamic = app.get("/shop/site/goods/dynamic", &[("type", "1")]);
+    assert_code(&dynamic, 0);
+    assert_eq!(dynamic["data"][0]["nick"], "alice");
+    assert_eq!(dynamic["data"][0]["number"], 3);
+    assert_code(&app.get("/shop/site/goods/dynamic/v2", &[("type", "2")]), 300);
+
+    let his = app.post("/shop/shop/goods/his/list", &[("token", &token)]);
+    assert_code(&his, 0);
+    assert_eq!(his["data"]["totalRow"], 1);
+    assert_eq!(his["data"]["result"][0]["goodsId"], tea);
+    assert_eq!(his["data"]["result"][0]["orderId"].as_i64().unwrap().to_string(), id);
+    assert_code(
+        &app.post("/shop/shop/goods/his/delete", &[("token", &token), ("goodsId", &tea.to_string())]),
+        0,
+    );
+    assert_code(&app.post("/shop/shop/goods/his/list", &[("token", &token)]), 700);
+    assert_code(&app.post("/shop/shop/goods/his/delete", &[("token", &token)]), 300);
+
+    let sales = app.get("/shop/site/statistics/saleroom", &[("token", &token)]);
+    assert_code(&sales, 403);
+    app.db
+        .write_sync(|c| {
+            Ok::<_, ApiError>(xiaodian::db::settings::put_config_value(
+                c,
+                "statistics_saleroom_open",
+                "1",
+                "",
+                unix_now(),
+            )?)
+        })
+        .unwrap();
+    app.db.read_sync(|c| Ok::<_, ApiError>(app.settings.reload(c)?)).unwrap();
+    let sales = app.get("/shop/site/statistics/saleroom", &[("token", &token)]);
+    assert_code(&sales, 0);
+    assert_eq!(sales["data"][0]["saleroom"], 59.7);
+    assert_eq!(sales["data"][0]["amount"], 59.7);
+    assert_eq!(sales["data"][0]["number"], 1);
+    let bad = app.get("/shop/site/statistics/saleroom", &[("token", &token), ("dateBegin", "2026-13-01")]);
+    assert_code(&bad, 300);
+}

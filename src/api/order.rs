@@ -1,0 +1,428 @@
+//! Orders (`/order/...`): checkout (`orderCreate`, with `calculate=true` a preview that writes
+//! nothing), the shopper's lists, detail and statistics, and the moves the shopper makes: pay from
+//! the balance, close, delete, confirm receipt, review; staff write off pick-up orders.
+
+use std::collections::BTreeMap;
+
+use rocket::{get, post, routes, Route, State};
+use serde::{Deserialize, Serialize};
+
+use super::order_views::{
+    BuyerView, CheckoutView, EventView, LineView, LogisticsView, OrderView, ParcelView, Trace,
+};
+use super::{ApiResult, Authed, BaseUrl, MaybeAuthed, Paging, Params, Reply};
+use crate::db::order::{status, OrderFilter};
+use crate::db::{self, Db};
+use crate::error::ApiError;
+use crate::regions::Regions;
+use crate::service::checkout::{self, AdditionChoice, CheckoutInput, Destination, LineInput, Peisong};
+use crate::service::orders::{self, LineReview, OrderRules};
+use crate::settings::Settings;
+
+pub fn routes() -> Vec<Route> {
+    routes![create, list, detail, close, delete, pay, delivery, hx, reputation, statistics]
+}
+
+/// Largest `extJsonStr` / `remark`, in characters.
+const MAX_EXT_JSON: usize = 4096;
+const MAX_REMARK: usize = 500;
+
+/// A goods id or number sent as a JSON number or a string.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Num {
+    N(i64),
+    S(String),
+}
+
+impl Num {
+    fn get(&self) -> Option<i64> {
+        match self {
+            Num::N(n) => Some(*n),
+            Num::S(s) => s.trim().parse().ok(),
+        }
+    }
+}
+
+/// One element of `goodsJsonStr`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawLine {
+    goods_id: Num,
+    number: Option<Num>,
+    property_child_ids: Option<String>,
+    /// An array of {id, pid}, or the same as a JSON string.
+    goods_addition_list: Option<serde_json::Value>,
+}
+
+fn parse_lines(text: &str) -> Result<Vec<LineInput>, ApiError> {
+    let bad = |why: String| ApiError::invalid("goodsJsonStr", why);
+    let raw: Vec<RawLine> =
+        serde_json::from_str(text).map_err(|e| bad(format!("应为商品 JSON 数组：{e}")))?;
+    raw.into_iter()
+        .map(|l| {
+            let goods_id = l.goods_id.get().ok_or_else(|| bad("goodsId 应为整数".into()))?;
+            let number =
+                l.number.map_or(Some(1), |n| n.get()).ok_or_else(|| bad("number 应为整数".into()))?;
+            let additions: Vec<AdditionChoice> = match l.goods_addition_list {
+                None | Some(serde_json::Value::Null) => Vec::new(),
+                Some(serde_json::Value::String(s)) => checkout::parse_additions("goodsJsonStr", Some(&s))?,
+                Some(v) => {
+                    serde_json::from_value(v).map_err(|e| bad(format!("goodsAdditionList 无效：{e}")))?
+                }
+            };
+            Ok(LineInput { goods_id, number, property_child_ids: l.property_child_ids, additions })
+        })
+        .collect()
+}
+
+/// Reads orderCreate's form into a checkout; a delivery being created needs its address.
+fn parse_checkout(p: &Params, regions: &Regions, creating: bool) -> Result<CheckoutInput, ApiError> {
+    let peisong = match p.opt_text("peisongType", 10)? {
+        None | Some("kd") => Peisong::Delivery,
+        Some("zq") => Peisong::PickUp,
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "peisongType",
+                format!("应为 kd（快递）或 zq（自提），收到“{other}”"),
+            ))
+        }
+    };
+    let need_address = creating && peisong == Peisong::Delivery;
+    let text = |name: &'static str, max: usize| -> Result<String, ApiError> {
+        let v = if need_address { Some(p.text(name, max)?) } else { p.opt_text(name, max)? };
+        Ok(v.unwrap_or("").to_string())
+    };
+    let destination = Destination {
+        link_man: text("linkMan", 30)?,
+        mobile: text("mobile", 20)?,
+        province_id: region(p, regions, "provinceId", need_address)?,
+        city_id: region(p, regions, "cityId", need_address)?,
+        district_id: region(p, regions, "districtId", false)?,
+        street_id: p.opt_text("streetId", 20)?.unwrap_or("").to_string(),
+        address: text("address", 200)?,
+        postcode: p.opt_text("code", 10)?.unwrap_or("").to_string(),
+    };
+    let ext_json = match p.opt_text("extJsonStr", MAX_EXT_JSON)? {
+        None => "{}".to_string(),
+        Some(t) => match serde_json::from_str::<serde_json::Value>(t) {
+            Ok(serde_json::Value::Object(_)) => t.to_string(),
+            _ => return Err(ApiError::invalid("extJsonStr", "应为 JSON 对象")),
+        },
+    };
+    Ok(CheckoutInput {
+        lines: parse_lines(p.text("goodsJsonStr", 100_000)?)?,
+        peisong,
+        destination,
+        shop_id_zt: p.opt_int("shopIdZt")?,
+        shop_name_zt: p.opt_text("shopNameZt", 100)?.unwrap_or("").to_string(),
+        coupon_user_id: p.opt_int("couponId")?.filter(|&id| id > 0),
+        deduction_score: p.opt_int("deductionScore")?.unwrap_or(0),
+        remark: p.opt_text("remark", MAX_REMARK)?.unwrap_or("").to_string(),
+        ext_json,
+        is_can_hx: p.opt_bool("isCanHx")?.unwrap_or(false),
+    })
+}
+
+/// A region id that must be one of the built-in regions when sent (or when `required`).
+fn region(p: &Params, regions: &Regions, name: &'static str, required: bool) -> Result<String, ApiError> {
+    let id = if required { Some(p.text(name, 20)?) } else { p.opt_text(name, 20)? };
+    match id {
+        None => Ok(String::new()),
+        Some(id) if regions.get(id).is_some() => Ok(id.to_string()),
+        Some(id) => Err(ApiError::invalid(name, format!("未知的地区编码“{id}”"))),
+    }
+}
+
+/// POST /<sub>/order/create — orderCreate; logged-in shopper. `calculate=true` only prices.
+#[post("/order/create", data = "<req>")]
+async fn create(
+    req: Authed,
+    db: &State<Db>,
+    settings: &State<Settings>,
+    regions: &State<Regions>,
+) -> ApiResult<CheckoutView> {
+    let preview = req.p.opt_bool("calculate")?.unwrap_or(false);
+    let input = parse_checkout(&req.p, regions, !preview)?;
+    let (user, rules, now) = (req.user_id, OrderRules::of(&settings.get()), db::unix_now());
+    if preview {
+        let priced = db.read(move |c| checkout::price(c, user, &input, &rules, now)).await?;
+        return Ok(Reply(CheckoutView::new(&priced, None)));
+    }
+    let placed = db.write(move |c| checkout::place(c, user, &input, &rules, now)).await?;
+    Ok(Reply(CheckoutView::new(&placed.priced, Some(&placed.order))))
+}
+
+/// orderList: `{orderList, goodsMap, logisticsMap, userMap, totalRow, totalPage}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OrderListView {
+    order_list: Vec<OrderView>,
+    goods_map: BTreeMap<String, Vec<LineView>>,
+    logistics_map: BTreeMap<String, LogisticsView>,
+    user_map: BTreeMap<String, BuyerView>,
+    total_row: i64,
+    total_page: i64,
+}
+
+/// `status` as the list tabs send it: '' or 9999 = all.
+fn status_filter(p: &Params) -> Result<Option<i64>, ApiError> {
+    match p.opt_int("status")? {
+        None | Some(9999) => Ok(None),
+        Some(s) if (-1..=4).contains(&s) => Ok(Some(s)),
+        Some(_) => Err(ApiError::invalid("status", "应为 -1 到 4 之间的订单状态")),
+    }
+}
+
+/// POST /<sub>/order/list — orderList; logged-in shopper, own orders. 700 when none.
+#[post("/order/list", data = "<req>")]
+async fn list(
+    req: Authed,
+    db: &State<Db>,
+    regions: &State<Regions>,
+    base: BaseUrl,
+) -> ApiResult<OrderListView> {
+    let paging = Paging::from(&req.p)?;
+    let f = OrderFilter {
+        user_id: Some(req.user_id),
+        status: status_filter(&req.p)?,
+        has_refund: req.p.opt_bool("hasRefund")?.filter(|&r| r),
+        order_number: req.p.opt_text("orderNumber", 40)?.map(str::to_string),
+    };
+    let page = db.read(move |c| orders::page(c, &f, paging.offset(), paging.limit())).await?;
+    if page.orders.is_empty() {
+        return Err(ApiError::Empty);
+    }
+    let mut goods_map: BTreeMap<String, Vec<LineView>> = BTreeMap::new();
+    for l in &page.lines {
+        goods_map.entry(l.order_id.to_string()).or_default().push(LineView::new(&base, l, &[]));
+    }
+    let mut logistics_map = BTreeMap::new();
+    let mut order_list = Vec::new();
+    for o in &page.orders {
+        let parcel = page.parcels.iter().find(|p| p.order_id == o.id);
+        if let Some(l) = LogisticsView::new(regions, o, parcel) {
+            logistics_map.insert(o.id.to_string(), l);
+        }
+        let first = page.lines.iter().find(|l| l.order_id == o.id).map_or(0, |l| l.line.goods_id);
+        order_list.push(OrderView::new(o, first));
+    }
+    let user_map = page.buyer.iter().map(|u| (u.id.to_string(), BuyerView::new(&base, u))).collect();
+    let total_page = (page.total + paging.page_size - 1) / paging.page_size;
+    Ok(Reply(OrderListView {
+        order_list,
+        goods_map,
+        logistics_map,
+        user_map,
+        total_row: page.total,
+        total_page,
+    }))
+}
+
+/// orderDetail's answer.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OrderDetailView {
+    order_info: OrderView,
+    goods: Vec<LineView>,
+    logistics: Option<LogisticsView>,
+    /// The first parcel's traces, oldest first.
+    logistics_traces: Vec<Trace>,
+    order_logistics_shippers: Vec<ParcelView>,
+    logs: Vec<EventView>,
+    ext_json: serde_json::Value,
+    /// Coupons given with the order, surcharges and stock movements: features xiaodian does not
+    /// have, always empty (the templates loop over them unguarded).
+    goods_coupons: Vec<NoEntry>,
+    order_additional_prices: Vec<NoEntry>,
+    order_stores: Vec<NoEntry>,
+}
+
+/// The element of a list that is always empty.
+#[derive(Serialize)]
+struct NoEntry {}
+
+/// GET /<sub>/order/detail — orderDetail; logged-in shopper (own order by `id`), or shop staff by
+/// `hxNumber` (which wins when both are sent).
+#[get("/order/detail")]
+async fn detail(
+    req: Authed,
+    db: &State<Db>,
+    settings: &State<Settings>,
+    regions: &State<Regions>,
+    base: BaseUrl,
+) -> ApiResult<OrderDetailView> {
+    let id = req.p.opt_int("id")?;
+    let hx = req.p.opt_text("hxNumber", 40)?.map(str::to_string);
+    let (user, rules) = (req.user_id, OrderRules::of(&settings.get()));
+    let d = db.read(move |c| orders::detail(c, user, id, hx.as_deref(), &rules)).await?;
+    let first = d.lines.first().map_or(0, |l| l.line.goods_id);
+    let traces =
+        d.parcels.first().and_then(|p| serde_json::from_str(&p.parcel.traces).ok()).unwrap_or_default();
+    Ok(Reply(OrderDetailView {
+        order_info: OrderView::new(&d.order, first),
+        goods: d.lines.iter().map(|l| LineView::new(&base, l, &d.refunds)).collect(),
+        logistics: LogisticsView::new(regions, &d.order, d.parcels.first()),
+        logistics_traces: traces,
+        order_logistics_shippers: d.parcels.iter().map(ParcelView::new).collect(),
+        logs: d.events.iter().map(EventView::new).collect(),
+        ext_json: serde_json::from_str(&d.order.fields.ext_json).unwrap_or_else(|_| serde_json::json!({})),
+        goods_coupons: Vec::new(),
+        order_additional_prices: Vec::new(),
+        order_stores: Vec::new(),
+    }))
+}
+
+/// Runs one of the shopper's order moves in a write transaction.
+async fn order_move<F>(req: &Authed, db: &Db, f: F) -> ApiResult<()>
+where
+    F: FnOnce(&rusqlite::Connection, i64, i64, i64) -> Result<(), ApiError> + Send + 'static,
+{
+    let (user, id) = (req.user_id, req.p.int("orderId")?);
+    db.write(move |c| f(c, user, id, db::unix_now())).await?;
+    Ok(Reply(()))
+}
+
+/// POST /<sub>/order/close — orderClose (+V2); logged-in shopper, own unpaid order. Stock, points
+/// and coupon go back.
+#[post("/order/close", data = "<req>")]
+async fn close(req: Authed, db: &State<Db>) -> ApiResult<()> {
+    order_move(&req, db, orders::close_by_shopper).await
+}
+
+/// POST /<sub>/order/delete — orderDelete; logged-in shopper, own closed or completed order.
+#[post("/order/delete", data = "<req>")]
+async fn delete(req: Authed, db: &State<Db>) -> ApiResult<()> {
+    order_move(&req, db, orders::delete_by_shopper).await
+}
+
+/// POST /<sub>/order/delivery — orderDelivery; logged-in shopper, own shipped order (2 → 3).
+#[post("/order/delivery", data = "<req>")]
+async fn delivery(req: Authed, db: &State<Db>) -> ApiResult<()> {
+    order_move(&req, db, orders::confirm_receipt).await
+}
+
+/// POST /<sub>/order/pay — orderPay (+V2); logged-in shopper, own unpaid order, from the balance
+/// (40000 with the amount still due when it is short).
+#[post("/order/pay", data = "<req>")]
+async fn pay(req: Authed, db: &State<Db>) -> ApiResult<OrderView> {
+    let (user, id) = (req.user_id, req.p.int("orderId")?);
+    let o = db.write(move |c| orders::pay_from_balance(c, user, id, db::unix_now())).await?;
+    Ok(Reply(OrderView::new(&o, 0)))
+}
+
+/// POST /<sub>/order/hx — orderHX / orderHXV2; shop staff (the `orderHxStaff` setting) write off a
+/// pick-up order by its code: it becomes 待评价.
+#[post("/order/hx", data = "<req>")]
+async fn hx(req: Authed, db: &State<Db>, settings: &State<Settings>) -> ApiResult<OrderView> {
+    if !OrderRules::of(&settings.get()).is_hx_staff(req.user_id) {
+        return Err(ApiError::Forbidden("只有本店核销员可以核销订单".into()));
+    }
+    let code = req.p.text("hxNumber", 40)?.to_string();
+    let ext = req.p.opt_text("extJsonStr", MAX_EXT_JSON)?.map(str::to_string);
+    let o = db.write(move |c| orders::write_off(c, &code, ext.as_deref(), db::unix_now())).await?;
+    Ok(Reply(OrderView::new(&o, 0)))
+}
+
+/// One review in postJsonString.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawReview {
+    id: Num,
+    reputation: Option<Num>,
+    reputation_number: Option<Num>,
+    #[serde(default)]
+    remark: String,
+    #[serde(default)]
+    pics: Vec<String>,
+}
+
+/// postJsonString: `{token, orderId, reputations: [...]}`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawReputation {
+    token: Option<String>,
+    order_id: Num,
+    reputations: Vec<RawReview>,
+}
+
+fn parse_reviews(raw: Vec<RawReview>) -> Result<Vec<LineReview>, ApiError> {
+    let bad = |why: &str| ApiError::invalid("postJsonString", why.to_string());
+    raw.into_iter()
+        .map(|r| {
+            let stars = r
+                .reputation_number
+                .as_ref()
+                .map_or(Some(5), Num::get)
+                .ok_or_else(|| bad("reputationNumber 应为整数"))?;
+            // The templates map stars to 0 bad / 1 medium / 2 good themselves; follow the stars when absent.
+            let fallback = if stars <= 1 {
+                0
+            } else if stars <= 4 {
+                1
+            } else {
+                2
+            };
+            let reputation = r
+                .reputation
+                .as_ref()
+                .map_or(Some(fallback), Num::get)
+                .ok_or_else(|| bad("reputation 应为整数"))?;
+            Ok(LineReview {
+                order_goods_id: r.id.get().ok_or_else(|| bad("id 应为订单商品 id"))?,
+                reputation,
+                stars,
+                remark: r.remark,
+                pics: r.pics,
+            })
+        })
+        .collect()
+}
+
+/// POST /<sub>/order/reputation — orderReputation; the logged-in shopper whose token is inside
+/// `postJsonString` (or sent beside it), own received order (3 → 4).
+#[post("/order/reputation", data = "<req>")]
+async fn reputation(req: MaybeAuthed, db: &State<Db>) -> ApiResult<()> {
+    let text = req.p.text("postJsonString", 100_000)?;
+    let raw: RawReputation = serde_json::from_str(text)
+        .map_err(|e| ApiError::invalid("postJsonString", format!("不是有效的评价 JSON：{e}")))?;
+    let user = match req.user_id {
+        Some(u) => u,
+        None => {
+            super::guards::user_for_token(db, raw.token.as_deref()).await?.ok_or(ApiError::NotLoggedIn)?
+        }
+    };
+    let order_id =
+        raw.order_id.get().ok_or_else(|| ApiError::invalid("postJsonString", "orderId 应为整数"))?;
+    let reviews = parse_reviews(raw.reputations)?;
+    db.write(move |c| orders::review(c, user, order_id, &reviews, db::unix_now())).await?;
+    Ok(Reply(()))
+}
+
+/// orderStatistics: counts per status as the badges read them.
+#[derive(Serialize)]
+struct StatisticsView {
+    count_id_no_pay: i64,
+    count_id_no_transfer: i64,
+    count_id_no_confirm: i64,
+    count_id_no_reputation: i64,
+    count_id_success: i64,
+    count_id_close: i64,
+}
+
+/// GET /<sub>/order/statistics — orderStatistics / orderStatisticsv2; logged-in shopper.
+/// `isNeedLogistics` true/false counts only delivery / pick-up orders.
+#[get("/order/statistics")]
+async fn statistics(req: Authed, db: &State<Db>) -> ApiResult<StatisticsView> {
+    let (user, kind) = (req.user_id, req.p.opt_bool("isNeedLogistics")?);
+    let counts = db.read(move |c| Ok::<_, ApiError>(db::order::status_counts(c, user, kind)?)).await?;
+    let of = |s: i64| counts.iter().find(|(st, _)| *st == s).map_or(0, |(_, n)| *n);
+    Ok(Reply(StatisticsView {
+        count_id_no_pay: of(status::UNPAID),
+        count_id_no_transfer: of(status::PAID),
+        count_id_no_confirm: of(status::SHIPPED),
+        count_id_no_reputation: of(status::RECEIVED),
+        count_id_success: of(status::DONE),
+        count_id_close: of(status::CLOSED),
+    }))
+}
