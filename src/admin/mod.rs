@@ -18,6 +18,7 @@ mod levels;
 mod links;
 mod messages;
 mod notices;
+mod orders;
 mod page;
 mod shop;
 mod users;
@@ -54,6 +55,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(categories::routes()); // /categories
     all.extend(cms::routes()); // /articles /comments
     all.extend(cms_setup::routes()); // /article-categories /pages
+    all.extend(orders::routes()); // /orders /refunds /writeoff
     all
 }
 

@@ -58,12 +58,14 @@ fn filter_sql(f: &AdminFilter) -> (String, Vec<Value>) {
     }
     if let Some(s) = &f.shopper {
         let i = push(s.clone().into(), &mut values);
-        let by_id = s.parse::<i64>().map(|_| format!("o.user_id = CAST(?{i} AS INTEGER) OR ")).unwrap_or_default();
+        let by_id =
+            s.parse::<i64>().map(|_| format!("o.user_id = CAST(?{i} AS INTEGER) OR ")).unwrap_or_default();
         cond.push(format!("({by_id}instr(u.nick, ?{i}) > 0 OR u.mobile = ?{i})"));
     }
     if let Some(g) = &f.goods {
         let i = push(g.clone().into(), &mut values);
-        let by_id = g.parse::<i64>().map(|_| format!("l.goods_id = CAST(?{i} AS INTEGER) OR ")).unwrap_or_default();
+        let by_id =
+            g.parse::<i64>().map(|_| format!("l.goods_id = CAST(?{i} AS INTEGER) OR ")).unwrap_or_default();
         cond.push(format!(
             "EXISTS (SELECT 1 FROM order_goods l WHERE l.order_id = o.id AND ({by_id}instr(l.goods_name, ?{i}) > 0))"
         ));

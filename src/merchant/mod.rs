@@ -13,6 +13,7 @@ mod config_values;
 mod levels;
 mod links;
 mod notices;
+mod orders;
 mod reputations;
 mod settings;
 mod shops;
@@ -48,6 +49,7 @@ pub fn routes() -> Vec<Route> {
         articles::routes(),      // /articles
         shops::routes(),         // /shops
         reputations::routes(),   // /reputations
+        orders::routes(),        // /orders, /refunds
     ]
     .concat()
 }

@@ -10,6 +10,7 @@ use crate::db::order_admin::{self, Destination};
 use crate::error::ApiError;
 use crate::money::{yuan_text, MAX_FEN};
 use crate::service::ledger::{self, Account, Source};
+use crate::service::orders;
 
 const NOT_FOUND: ApiError = ApiError::NotFound("订单");
 
@@ -53,7 +54,8 @@ fn checked_parcel(p: &ParcelInput) -> Result<NewParcel, ApiError> {
     })
 }
 
-/// Ships a paid delivery order in one or more parcels (1 → 2) and records the event.
+/// Ships a paid delivery order in one or more parcels (1 → 2) through the orders service's
+/// [`orders::ship`], after checking what the merchant typed. Pick-up orders are written off instead.
 pub fn ship(c: &Connection, order_id: i64, parcels: &[ParcelInput], now: i64) -> Result<OrderRow, ApiError> {
     let checked = parcels.iter().map(checked_parcel).collect::<Result<Vec<_>, _>>()?;
     if checked.is_empty() {
@@ -63,15 +65,7 @@ pub fn ship(c: &Connection, order_id: i64, parcels: &[ParcelInput], now: i64) ->
     if o.fields.peisong_type != "kd" {
         return Err(ApiError::Forbidden("到店自提的订单无需发货，请在核销页核销提货码".into()));
     }
-    if !order::mark_shipped(c, order_id, now)? {
-        return Err(wrong_state(&o, "发货"));
-    }
-    for p in &checked {
-        order::insert_parcel(c, order_id, p, now)?;
-    }
-    let said = checked.iter().map(|p| format!("{} {}", p.shipper_name, p.tracking_number)).collect::<Vec<_>>();
-    order::add_event(c, order_id, "ship", &format!("商家发货：{}", said.join("；")), now)?;
-    load(c, order_id)
+    orders::ship(c, order_id, &checked, now)
 }
 
 /// Sets the amount an unpaid order costs (the merchant's discount or surcharge) and records the
@@ -90,7 +84,12 @@ pub fn change_price(c: &Connection, order_id: i64, fen: i64, now: i64) -> Result
 }
 
 /// Replaces the address of an unpaid delivery order and records the event.
-pub fn change_address(c: &Connection, order_id: i64, d: &Destination, now: i64) -> Result<OrderRow, ApiError> {
+pub fn change_address(
+    c: &Connection,
+    order_id: i64,
+    d: &Destination,
+    now: i64,
+) -> Result<OrderRow, ApiError> {
     let text = |name: &'static str, v: &str, max: usize, required: bool| -> Result<String, ApiError> {
         let v = v.trim();
         if required && v.is_empty() {
@@ -165,8 +164,15 @@ pub fn approve_refund(c: &Connection, refund_id: i64, remark: &str, now: i64) ->
     let mut balance = None;
     if money > 0 {
         let reason = format!("订单 {} 售后退款", o.order_number);
-        let after =
-            ledger::post(c, r.refund.user_id, Account::Balance, money, &reason, Source::Refund, &refund_id.to_string())?;
+        let after = ledger::post(
+            c,
+            r.refund.user_id,
+            Account::Balance,
+            money,
+            &reason,
+            Source::Refund,
+            &refund_id.to_string(),
+        )?;
         balance = Some(after);
     }
     let said = match money {
@@ -192,4 +198,37 @@ pub fn reject_refund(c: &Connection, refund_id: i64, remark: &str, now: i64) -> 
     }
     order::add_event(c, r.refund.order_id, "refund", &format!("商家拒绝售后申请：{remark}"), now)?;
     Ok(Decision { refund: load_refund(c, refund_id)?, refunded: 0, balance: None })
+}
+
+/// Closes an unpaid order for the merchant through the shopper's own close
+/// ([`orders::close`]), so stock, deduction points and the coupon go back the same way.
+pub fn close(c: &Connection, order_id: i64, now: i64) -> Result<OrderRow, ApiError> {
+    let o = load(c, order_id)?;
+    if o.fields.status != status::UNPAID || !orders::close(c, order_id, "商家关闭订单", now)? {
+        return Err(wrong_state(&o, "关闭"));
+    }
+    load(c, order_id)
+}
+
+/// The order a pick-up code belongs to, for the write-off page to show before confirming.
+pub fn find_by_hx(c: &Connection, hx_number: &str) -> Result<OrderRow, ApiError> {
+    let hx = hx_number.trim();
+    if hx.is_empty() {
+        return Err(ApiError::Missing("hxNumber"));
+    }
+    order::by_hx_number(c, hx)?.ok_or(ApiError::NotFound("核销码"))
+}
+
+/// Writes off a pick-up code at the counter (1 or 2 → 3) through the shopper API's write-off.
+pub fn write_off(c: &Connection, hx_number: &str, now: i64) -> Result<OrderRow, ApiError> {
+    let o = find_by_hx(c, hx_number)?;
+    orders::write_off(c, &o.fields.hx_number.unwrap_or_default(), None, now)
+}
+
+/// A day typed in a filter ("YYYY-MM-DD"); None when empty.
+pub fn day(name: &'static str, v: Option<&str>) -> Result<Option<String>, ApiError> {
+    let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    let f = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(v, &f).map_err(|_| ApiError::invalid(name, "应为 YYYY-MM-DD 格式的日期"))?;
+    Ok(Some(v.to_string()))
 }

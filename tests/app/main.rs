@@ -19,6 +19,7 @@ mod levels_console;
 mod login;
 mod merchant;
 mod messages;
+mod order_admin;
 mod order_jobs;
 mod orders;
 mod shopfront;

@@ -1,0 +1,601 @@
+//! The merchant's side of orders: the console (list, filters, search, CSV, ship, price, address,
+//! close, write-off, after-sales, packing slip) and the merchant API (/orders, /refunds), each
+//! through HTTP, with the refusals that must change nothing.
+
+use serde_json::{json, Value};
+use xiaodian::db::catalog::GoodsFields;
+use xiaodian::db::unix_now;
+use xiaodian::error::ApiError;
+use xiaodian::service::catalog::{create_goods, NewGoods};
+use xiaodian::service::ledger::{self, Account, Source};
+use xiaodian::service::orders::{self, RefundInput};
+
+use crate::admin::Browser;
+use crate::support::*;
+
+const KEY: &str = "orders-key-123";
+
+fn app_with_key() -> TestApp {
+    TestApp::with(|c| c.admin_api_key = Some(KEY.into()))
+}
+
+/// A goods without specs at `fen` with `stores` in stock.
+fn goods(app: &TestApp, name: &str, fen: i64, stores: i64) -> i64 {
+    let g = NewGoods {
+        fields: GoodsFields {
+            name: name.into(),
+            min_price: fen,
+            original_price: fen,
+            stores,
+            pic: "/uploads/a.png".into(),
+            ..GoodsFields::default()
+        },
+        ..NewGoods::default()
+    };
+    app.db.write_sync(|c| create_goods(c, &g, unix_now())).unwrap()
+}
+
+/// Places a delivery order through the shopper API (orderCreate); `hx` asks for a pick-up code.
+fn place(app: &TestApp, token: &str, goods_id: i64, number: i64, mobile: &str, hx: bool) -> i64 {
+    let goods = json!([{ "goodsId": goods_id, "number": number }]).to_string();
+    let res = app.post(
+        "/shop/order/create",
+        &[
+            ("token", token),
+            ("goodsJsonStr", &goods),
+            ("peisongType", "kd"),
+            ("linkMan", "张三"),
+            ("mobile", mobile),
+            ("provinceId", "110000"),
+            ("cityId", "110100"),
+            ("districtId", "110101"),
+            ("address", "长安街 1 号"),
+            ("isCanHx", if hx { "true" } else { "false" }),
+        ],
+    );
+    assert_code(&res, 0);
+    res["data"]["id"].as_i64().unwrap_or_else(|| panic!("no order id: {res}"))
+}
+
+/// Tops the shopper's balance up and pays the order from it.
+fn pay(app: &TestApp, user_id: i64, order_id: i64) {
+    app.db
+        .write_sync(|c| {
+            let due = xiaodian::db::order::order(c, order_id)?.unwrap().fields.amount_real;
+            ledger::post(c, user_id, Account::Balance, due, "测试充值", Source::Admin, "test")?;
+            orders::pay_from_balance(c, user_id, order_id, unix_now())
+        })
+        .unwrap();
+}
+
+fn apply_refund(app: &TestApp, user_id: i64, order_id: i64, amount: Option<i64>) -> i64 {
+    let r = RefundInput { order_id, reason: "不想要了".into(), amount, ..RefundInput::default() };
+    app.db.write_sync(|c| orders::apply_refund(c, user_id, &r, unix_now())).unwrap()
+}
+
+fn order_status(app: &TestApp, id: i64) -> i64 {
+    app.query(|c| c.query_row("SELECT status FROM orders WHERE id = ?1", [id], |r| r.get(0)))
+}
+
+fn order_number(app: &TestApp, id: i64) -> String {
+    app.query(|c| c.query_row("SELECT order_number FROM orders WHERE id = ?1", [id], |r| r.get(0)))
+}
+
+fn stores(app: &TestApp, goods_id: i64) -> i64 {
+    app.query(|c| c.query_row("SELECT stores FROM goods WHERE id = ?1", [goods_id], |r| r.get(0)))
+}
+
+fn balance(app: &TestApp, user_id: i64) -> i64 {
+    app.db.read_sync(|c| ledger::accounts_of(c, user_id)).unwrap().balance
+}
+
+fn refund_rows(app: &TestApp, refund_id: i64) -> i64 {
+    app.query(|c| {
+        c.query_row(
+            "SELECT count(*) FROM ledger WHERE source_type = 'refund' AND source_id = ?1",
+            [refund_id.to_string()],
+            |r| r.get(0),
+        )
+    })
+}
+
+fn set_mobile(app: &TestApp, user_id: i64, mobile: &str) {
+    app.db
+        .write_sync(|c| {
+            c.execute("UPDATE users SET mobile = ?2 WHERE id = ?1", rusqlite::params![user_id, mobile])?;
+            Ok::<_, ApiError>(())
+        })
+        .unwrap();
+}
+
+// ---- Console.
+
+#[test]
+fn the_console_list_filters_by_status_shopper_and_goods_searches_and_exports_what_it_shows() {
+    let app = TestApp::new();
+    let (alice, at) = app.shopper("爱丽丝");
+    let (bob, bt) = app.shopper("鲍勃");
+    set_mobile(&app, bob, "13900000002");
+    let tea = goods(&app, "龙井茶", 5000, 10);
+    let cup = goods(&app, "青瓷杯", 1200, 10);
+    let a1 = place(&app, &at, tea, 1, "13800000001", false);
+    let a2 = place(&app, &at, cup, 2, "13800000009", false);
+    let b1 = place(&app, &bt, cup, 1, "13700000003", false);
+    pay(&app, alice, a1);
+    let (n1, n2, n3) = (order_number(&app, a1), order_number(&app, a2), order_number(&app, b1));
+    let mut b = Browser::staff(&app);
+
+    let all = b.get("/admin/orders");
+    assert_eq!(all.status, 200);
+    all.assert_has(&n1)
+        .assert_has(&n2)
+        .assert_has(&n3)
+        .assert_has("龙井茶×1")
+        .assert_has("/admin/orders/export.csv");
+
+    let paid = b.get("/admin/orders?status=1");
+    paid.assert_has(&n1);
+    assert!(!paid.body.contains(&n2) && !paid.body.contains(&n3), "{}", paid.body);
+
+    let by_goods = b.get("/admin/orders?goods=%E9%9D%92%E7%93%B7"); // 青瓷
+    by_goods.assert_has(&n2).assert_has(&n3);
+    assert!(!by_goods.body.contains(&n1));
+    let by_goods_id = b.get(&format!("/admin/orders?goods={tea}"));
+    by_goods_id.assert_has(&n1);
+    assert!(!by_goods_id.body.contains(&n2));
+
+    let by_shopper = b.get("/admin/orders?shopper=%E9%B2%8D%E5%8B%83"); // 鲍勃
+    by_shopper.assert_has(&n3);
+    assert!(!by_shopper.body.contains(&n1) && !by_shopper.body.contains(&n2));
+
+    let by_number = b.get(&format!("/admin/orders?q={n2}"));
+    by_number.assert_has(&n2);
+    assert!(!by_number.body.contains(&n1) && !by_number.body.contains(&n3));
+    // The order's contact phone and the shopper's account phone both find it.
+    let by_phone = b.get("/admin/orders?q=13800000009");
+    by_phone.assert_has(&n2);
+    assert!(!by_phone.body.contains(&n1));
+    b.get("/admin/orders?q=13900000002").assert_has(&n3);
+
+    let today = xiaodian::db::now_text()[..10].to_string();
+    b.get(&format!("/admin/orders?from={today}&to={today}")).assert_has(&n1).assert_has(&n3);
+    let none = b.get("/admin/orders?from=2020-01-01&to=2020-01-02");
+    assert!(!none.body.contains(&n1));
+    none.assert_has("没有符合条件的订单");
+    let bad = b.get("/admin/orders?from=yesterday");
+    assert_eq!(bad.status, 200);
+    bad.assert_has("开始日期应为 YYYY-MM-DD");
+
+    let (_, stranger) = app.get_raw("/admin/orders/export.csv", &[]);
+    assert!(!String::from_utf8_lossy(&stranger).contains(&n1), "the export needs a session");
+    let csv = b.get("/admin/orders/export.csv?goods=%E9%9D%92%E7%93%B7");
+    assert_eq!(csv.status, 200);
+    assert!(csv.body.starts_with('\u{feff}'), "a BOM for Excel");
+    assert!(csv.body.contains("\"订单号\""));
+    assert!(csv.body.contains(&n2) && csv.body.contains(&n3) && !csv.body.contains(&n1), "{}", csv.body);
+    assert_eq!(csv.body.lines().count(), 3, "a header and two orders: {}", csv.body);
+}
+
+#[test]
+fn shipping_in_the_console_records_every_parcel_and_moves_a_paid_order_to_shipped() {
+    let app = TestApp::new();
+    let (alice, at) = app.shopper("爱丽丝");
+    let tea = goods(&app, "龙井茶", 5000, 10);
+    let unpaid = place(&app, &at, tea, 1, "13800000001", false);
+    let paid = place(&app, &at, tea, 2, "13800000001", false);
+    pay(&app, alice, paid);
+    let mut b = Browser::staff(&app);
+
+    let page = b.get(&format!("/admin/orders/{paid}"));
+    page.assert_has("发货").assert_has("name=\"tracking\"").assert_has("龙井茶");
+    let csrf = page.csrf();
+    let res = b.post(
+        &format!("/admin/orders/{paid}/ship"),
+        &[
+            ("csrf", &csrf),
+            ("carrier", "顺丰速运"),
+            ("tracking", "SF1234567890"),
+            ("carrier", "中通快递"),
+            ("tracking", "ZT-998877"),
+            ("carrier", ""),
+            ("tracking", ""),
+        ],
+    );
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert_eq!(order_status(&app, paid), 2);
+    let page = b.get(res.location());
+    page.assert_has("已发货").assert_has("SF1234567890").assert_has("ZT-998877").assert_has("商家发货");
+    let parcels: i64 = app.query(|c| {
+        c.query_row("SELECT count(*) FROM order_logistics WHERE order_id = ?1", [paid], |r| r.get(0))
+    });
+    assert_eq!(parcels, 2);
+
+    // An unpaid order cannot be shipped: the reason comes back and nothing is written.
+    let res = b.post(
+        &format!("/admin/orders/{unpaid}/ship"),
+        &[("csrf", &csrf), ("carrier", "顺丰速运"), ("tracking", "SF1")],
+    );
+    assert_eq!(res.status, 303);
+    b.get(res.location()).assert_has("订单待支付，不能发货");
+    assert_eq!(order_status(&app, unpaid), 0);
+    // A tracking number that is not one is refused by name.
+    let res = b.post(
+        &format!("/admin/orders/{paid}/ship"),
+        &[("csrf", &csrf), ("carrier", "顺丰"), ("tracking", "<x>")],
+    );
+    b.get(res.location()).assert_has("trackingNumber");
+}
+
+#[test]
+fn the_price_and_the_address_change_before_payment_and_not_after() {
+    let app = TestApp::new();
+    let (alice, at) = app.shopper("爱丽丝");
+    let tea = goods(&app, "龙井茶", 5000, 10);
+    let id = place(&app, &at, tea, 1, "13800000001", false);
+    let mut b = Browser::staff(&app);
+    let csrf = b.get(&format!("/admin/orders/{id}")).assert_has("修改价格").csrf();
+
+    let res = b.post(&format!("/admin/orders/{id}/price"), &[("csrf", &csrf), ("amount", "38.8")]);
+    assert_eq!(res.status, 303);
+    b.get(res.location()).assert_has("价格已修改").assert_has("商家改价：¥50.00 → ¥38.80");
+    let real: i64 =
+        app.query(|c| c.query_row("SELECT amount_real FROM orders WHERE id = ?1", [id], |r| r.get(0)));
+    assert_eq!(real, 3880);
+    let res = b.post(&format!("/admin/orders/{id}/price"), &[("csrf", &csrf), ("amount", "-1")]);
+    b.get(res.location()).assert_has("新价格应为");
+
+    let res = b.post(
+        &format!("/admin/orders/{id}/address"),
+        &[
+            ("csrf", &csrf),
+            ("link_man", "李四"),
+            ("mobile", "13600000006"),
+            ("province_id", ""),
+            ("city_id", ""),
+            ("district_id", ""),
+            ("address", "西湖路 8 号"),
+            ("postcode", "310000"),
+        ],
+    );
+    assert_eq!(res.status, 303);
+    b.get(res.location()).assert_has("收货地址已修改").assert_has("西湖路 8 号");
+    let res = b.post(
+        &format!("/admin/orders/{id}/address"),
+        &[
+            ("csrf", &csrf),
+            ("link_man", ""),
+            ("mobile", "13600000006"),
+            ("province_id", ""),
+            ("city_id", ""),
+            ("district_id", ""),
+            ("address", "x"),
+            ("postcode", ""),
+        ],
+    );
+    b.get(res.location()).assert_has("请填写收货人");
+
+    // Once paid (the changed price), neither can change.
+    pay(&app, alice, id);
+    let res = b.post(&format!("/admin/orders/{id}/price"), &[("csrf", &csrf), ("amount", "1")]);
+    b.get(res.location()).assert_has("订单待发货，不能改价");
+    let real: i64 =
+        app.query(|c| c.query_row("SELECT amount_real FROM orders WHERE id = ?1", [id], |r| r.get(0)));
+    assert_eq!(real, 3880);
+    let page = b.get(&format!("/admin/orders/{id}"));
+    assert!(!page.body.contains("修改价格") && !page.body.contains("修改地址"), "{}", page.body);
+}
+
+#[test]
+fn closing_an_order_asks_first_needs_the_token_and_gives_the_stock_back_once() {
+    let app = TestApp::new();
+    let (_alice, at) = app.shopper("爱丽丝");
+    let tea = goods(&app, "龙井茶", 5000, 10);
+    let id = place(&app, &at, tea, 3, "13800000001", false);
+    assert_eq!(stores(&app, tea), 7);
+    let mut b = Browser::staff(&app);
+
+    let ask = b.get(&format!("/admin/orders/{id}/close"));
+    assert_eq!(ask.status, 200);
+    ask.assert_has("确定要关闭订单").assert_has("确认关闭");
+    assert_eq!(order_status(&app, id), 0, "asking changes nothing");
+
+    let res = b.post(&format!("/admin/orders/{id}/close"), &[("csrf", "wrong")]);
+    assert_eq!(res.status, 403);
+    assert_eq!(order_status(&app, id), 0);
+
+    let res = b.post(&format!("/admin/orders/{id}/close"), &[("csrf", &ask.csrf())]);
+    assert_eq!(res.status, 303);
+    b.get(res.location()).assert_has("订单已关闭").assert_has("商家关闭订单");
+    assert_eq!(order_status(&app, id), -1);
+    assert_eq!(stores(&app, tea), 10);
+
+    let res = b.post(&format!("/admin/orders/{id}/close"), &[("csrf", &ask.csrf())]);
+    b.get(res.location()).assert_has("订单已关闭，不能关闭");
+    assert_eq!(stores(&app, tea), 10, "closing twice returns the stock once");
+    assert_eq!(b.get("/admin/orders/999999/close").status, 404);
+}
+
+#[test]
+fn a_pick_up_code_is_looked_up_shown_and_written_off_once() {
+    let app = TestApp::new();
+    let (alice, at) = app.login_wechat("code-alice");
+    let tea = goods(&app, "龙井茶", 5000, 10);
+    let id = place(&app, &at, tea, 1, "13800000001", true);
+    pay(&app, alice, id);
+    let hx: String =
+        app.query(|c| c.query_row("SELECT hx_number FROM orders WHERE id = ?1", [id], |r| r.get(0)));
+    let mut b = Browser::staff(&app);
+
+    b.get("/admin/writeoff").assert_has("核销提货码");
+    b.get("/admin/writeoff?hx=000").assert_has("核销码不存在");
+    let page = b.get(&format!("/admin/writeoff?hx={hx}"));
+    page.assert_has(&order_number(&app, id)).assert_has("龙井茶×1").assert_has(">确认核销</button>");
+    assert_eq!(order_status(&app, id), 1, "looking up changes nothing");
+
+    let res = b.post("/admin/writeoff", &[("csrf", &page.csrf()), ("hx", &hx)]);
+    assert_eq!(res.status, 303);
+    let after = b.get(res.location());
+    after.assert_has("已核销").assert_has("订单待评价，不能核销");
+    assert!(!after.body.contains(">确认核销</button>"), "{}", after.body);
+    assert_eq!(order_status(&app, id), 3);
+
+    let res = b.post("/admin/writeoff", &[("csrf", &page.csrf()), ("hx", &hx)]);
+    b.get(res.location()).assert_has("不能核销");
+}
+
+#[test]
+fn approving_a_refund_credits_the_balance_once_even_when_approved_twice() {
+    let app = TestApp::new();
+    let (alice, at) = app.shopper("爱丽丝");
+    let tea = goods(&app, "龙井茶", 5000, 10);
+    let id = place(&app, &at, tea, 1, "13800000001", false);
+    pay(&app, alice, id);
+    assert_eq!(balance(&app, alice), 0);
+    let refund = apply_refund(&app, alice, id, Some(3000));
+    let mut b = Browser::staff(&app);
+
+    let queue = b.get("/admin/refunds");
+    queue.assert_has(&order_number(&app, id)).assert_has("不想要了").assert_has("30.00").assert_has("待处理");
+    queue.assert_has("微信原路退款");
+    let ask = b.get(&format!("/admin/refunds/{refund}/approve"));
+    ask.assert_has("退款 ¥30.00 到买家余额");
+    assert_eq!(balance(&app, alice), 0, "asking refunds nothing");
+
+    let res = b.post(&format!("/admin/refunds/{refund}/approve"), &[("csrf", &ask.csrf())]);
+    assert_eq!(res.status, 303);
+    b.get(res.location()).assert_has("已同意售后申请").assert_has("已完成");
+    assert_eq!(balance(&app, alice), 3000);
+
+    let res = b.post(&format!("/admin/refunds/{refund}/approve"), &[("csrf", &ask.csrf())]);
+    b.get(res.location()).assert_has("售后申请已完成，不能再处理");
+    assert_eq!(balance(&app, alice), 3000, "the second approval moves nothing");
+    assert_eq!(refund_rows(&app, refund), 1);
+    let reason: String = app
+        .query(|c| c.query_row("SELECT reason FROM ledger WHERE source_type = 'refund'", [], |r| r.get(0)));
+    assert!(reason.contains("售后退款"), "{reason}");
+    assert!(app.db.read_sync(|c| ledger::check(c)).unwrap().is_empty(), "the ledger adds up");
+    b.get(&format!("/admin/orders/{id}")).assert_has("退款 ¥30.00 至余额");
+
+    // A rejection needs a reason and moves no money.
+    let other = place(&app, &at, tea, 1, "13800000001", false);
+    pay(&app, alice, other);
+    let second = apply_refund(&app, alice, other, None);
+    let before = balance(&app, alice);
+    let res = b.post(&format!("/admin/refunds/{second}/reject"), &[("csrf", &ask.csrf()), ("remark", "")]);
+    b.get(res.location()).assert_has("请填写拒绝原因");
+    let res = b
+        .post(&format!("/admin/refunds/{second}/reject"), &[("csrf", &ask.csrf()), ("remark", "商品已拆封")]);
+    b.get(res.location()).assert_has("已拒绝售后申请").assert_has("商品已拆封");
+    assert_eq!(balance(&app, alice), before);
+}
+
+#[test]
+fn the_packing_slip_is_a_printable_page_of_the_order() {
+    let app = TestApp::new();
+    let (_alice, at) = app.shopper("爱丽丝");
+    let tea = goods(&app, "龙井茶", 5000, 10);
+    let id = place(&app, &at, tea, 2, "13800000001", false);
+    let mut b = Browser::staff(&app);
+    let slip = b.get(&format!("/admin/orders/{id}/slip"));
+    assert_eq!(slip.status, 200);
+    slip.assert_has("发货单")
+        .assert_has(&order_number(&app, id))
+        .assert_has("龙井茶")
+        .assert_has("长安街 1 号");
+    slip.assert_has("/admin/static/slip.css");
+    let css = b.get("/admin/static/slip.css");
+    assert_eq!(css.status, 200);
+    assert!(css.body.contains("@media print"));
+    assert_eq!(b.get("/admin/orders/999999/slip").status, 404);
+}
+
+// ---- Merchant API.
+
+/// Sends a merchant API call with the key; answers (status, JSON body or Null).
+fn api(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let req = ureq::http::Request::builder()
+        .method(method)
+        .uri(app.url(&format!("/admin/api/v1{path}")))
+        .header("Authorization", format!("Bearer {KEY}"));
+    let mut res = match body {
+        Some(b) => agent
+            .run(req.header("Content-Type", "application/json").body(b.to_string().into_bytes()).unwrap()),
+        None => agent.run(req.body(()).unwrap()),
+    }
+    .unwrap();
+    let text = res.body_mut().read_to_string().unwrap();
+    let json = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() };
+    (res.status().as_u16(), json)
+}
+
+#[track_caller]
+fn refused(res: (u16, Value), status: u16, field: Option<&str>) {
+    assert_eq!(res.0, status, "{}", res.1);
+    assert!(res.1["error"].as_str().is_some_and(|e| !e.is_empty()), "{}", res.1);
+    assert_eq!(res.1["field"].as_str(), field, "{}", res.1);
+}
+
+#[test]
+fn merchant_api_lists_filters_and_reads_orders() {
+    let app = app_with_key();
+    let (alice, at) = app.shopper("爱丽丝");
+    let tea = goods(&app, "龙井茶", 5000, 10);
+    let cup = goods(&app, "青瓷杯", 1200, 10);
+    let a = place(&app, &at, tea, 1, "13800000001", false);
+    let b = place(&app, &at, cup, 2, "13800000002", false);
+    pay(&app, alice, a);
+
+    let (status, all) = api(&app, "GET", "/orders", None);
+    assert_eq!(status, 200, "{all}");
+    assert_eq!(all["total"], 2);
+    assert_eq!(all["items"][0]["id"], b, "newest first");
+    assert_eq!(all["items"][0]["statusStr"], "待支付");
+    assert_eq!(all["items"][0]["amountReal"], 24.0);
+    assert_eq!(all["items"][0]["nick"], "爱丽丝");
+
+    let (_, paid) = api(&app, "GET", "/orders?status=1", None);
+    assert_eq!(paid["total"], 1);
+    assert_eq!(paid["items"][0]["id"], a);
+    let (_, found) = api(&app, "GET", "/orders?search=13800000002", None);
+    assert_eq!(found["total"], 1);
+    assert_eq!(found["items"][0]["id"], b);
+    let (_, by_goods) = api(&app, "GET", &format!("/orders?goods={tea}&pageSize=1"), None);
+    assert_eq!((by_goods["total"].as_i64(), by_goods["items"][0]["id"].as_i64()), (Some(1), Some(a)));
+
+    let (status, one) = api(&app, "GET", &format!("/orders/{a}"), None);
+    assert_eq!(status, 200, "{one}");
+    assert_eq!(one["orderNumber"], order_number(&app, a));
+    assert_eq!(one["goods"][0]["goodsName"], "龙井茶");
+    assert_eq!(one["goods"][0]["amount"], 50.0);
+    assert_eq!(one["linkMan"], "张三");
+    assert!(one["logs"].as_array().unwrap().iter().any(|e| e["type"] == "pay"), "{one}");
+
+    refused(api(&app, "GET", "/orders/999999", None), 404, None);
+    refused(api(&app, "GET", "/orders?status=9", None), 422, Some("status"));
+    refused(api(&app, "GET", "/orders?dateFrom=2026-13-01", None), 422, Some("dateFrom"));
+    refused(api(&app, "GET", "/orders?hasRefund=maybe", None), 422, Some("hasRefund"));
+}
+
+#[test]
+fn merchant_api_ships_paid_orders_and_refuses_unpaid_ones() {
+    let app = app_with_key();
+    let (alice, at) = app.shopper("爱丽丝");
+    let tea = goods(&app, "龙井茶", 5000, 10);
+    let unpaid = place(&app, &at, tea, 1, "13800000001", false);
+    let paid = place(&app, &at, tea, 1, "13800000001", false);
+    pay(&app, alice, paid);
+    let parcel = json!({"carrier": "顺丰速运", "trackingNumber": "SF1234567890"});
+
+    refused(api(&app, "POST", &format!("/orders/{unpaid}/ship"), Some(&parcel)), 409, None);
+    assert_eq!(order_status(&app, unpaid), 0);
+    refused(api(&app, "POST", "/orders/999999/ship", Some(&parcel)), 404, None);
+    refused(
+        api(&app, "POST", &format!("/orders/{paid}/ship"), Some(&json!({"carrier": "顺丰速运"}))),
+        422,
+        Some("trackingNumber"),
+    );
+    refused(
+        api(
+            &app,
+            "POST",
+            &format!("/orders/{paid}/ship"),
+            Some(&json!({"carrier": "顺丰", "tracking": "1"})),
+        ),
+        422,
+        Some("tracking"),
+    );
+    assert_eq!(order_status(&app, paid), 1, "refusals write nothing");
+
+    let (status, shipped) = api(&app, "POST", &format!("/orders/{paid}/ship"), Some(&parcel));
+    assert_eq!(status, 200, "{shipped}");
+    assert_eq!(shipped["status"], 2);
+    assert_eq!(shipped["logistics"][0]["carrier"], "顺丰速运");
+    assert_eq!(shipped["logistics"][0]["trackingNumber"], "SF1234567890");
+    refused(api(&app, "POST", &format!("/orders/{paid}/ship"), Some(&parcel)), 409, None);
+}
+
+#[test]
+fn merchant_api_changes_the_price_only_before_payment_and_closes_once() {
+    let app = app_with_key();
+    let (alice, at) = app.shopper("爱丽丝");
+    let tea = goods(&app, "龙井茶", 5000, 10);
+    let id = place(&app, &at, tea, 2, "13800000001", false);
+
+    let (status, changed) =
+        api(&app, "POST", &format!("/orders/{id}/price"), Some(&json!({"amountRealFen": 8888})));
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(changed["amountReal"], 88.88);
+    assert!(changed["logs"].as_array().unwrap().iter().any(|e| e["type"] == "price"), "{changed}");
+    refused(
+        api(&app, "POST", &format!("/orders/{id}/price"), Some(&json!({"amountRealFen": -1}))),
+        422,
+        Some("amountRealFen"),
+    );
+    refused(
+        api(&app, "POST", &format!("/orders/{id}/price"), Some(&json!({"amountReal": 1}))),
+        422,
+        Some("amountReal"),
+    );
+    refused(api(&app, "POST", "/orders/999999/price", Some(&json!({"amountRealFen": 1}))), 404, None);
+
+    let other = place(&app, &at, tea, 1, "13800000001", false);
+    pay(&app, alice, other);
+    refused(
+        api(&app, "POST", &format!("/orders/{other}/price"), Some(&json!({"amountRealFen": 1}))),
+        409,
+        None,
+    );
+    refused(api(&app, "POST", &format!("/orders/{other}/close"), None), 409, None);
+
+    assert_eq!(stores(&app, tea), 7);
+    let (status, closed) = api(&app, "POST", &format!("/orders/{id}/close"), None);
+    assert_eq!(status, 200, "{closed}");
+    assert_eq!(closed["status"], -1);
+    assert_eq!(stores(&app, tea), 9);
+    refused(api(&app, "POST", &format!("/orders/{id}/close"), None), 409, None);
+    assert_eq!(stores(&app, tea), 9);
+    refused(api(&app, "POST", "/orders/999999/close", None), 404, None);
+}
+
+#[test]
+fn merchant_api_approves_refunds_to_the_balance_once_and_rejects_with_a_reason() {
+    let app = app_with_key();
+    let (alice, at) = app.shopper("爱丽丝");
+    let tea = goods(&app, "龙井茶", 5000, 10);
+    let a = place(&app, &at, tea, 1, "13800000001", false);
+    let b = place(&app, &at, tea, 1, "13800000001", false);
+    pay(&app, alice, a);
+    pay(&app, alice, b);
+    let ra = apply_refund(&app, alice, a, None);
+    let rb = apply_refund(&app, alice, b, Some(100));
+
+    let (status, queue) = api(&app, "GET", "/refunds?status=0", None);
+    assert_eq!(status, 200, "{queue}");
+    assert_eq!(queue["total"], 2);
+    assert_eq!(queue["items"][0]["statusStr"], "待处理");
+    refused(api(&app, "GET", "/refunds?status=7", None), 422, Some("status"));
+
+    let (status, done) = api(&app, "POST", &format!("/refunds/{ra}/approve"), None);
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["refund"]["status"], 4);
+    assert_eq!(done["refunded"], 50.0);
+    assert_eq!(done["balance"], 50.0);
+    refused(api(&app, "POST", &format!("/refunds/{ra}/approve"), None), 409, None);
+    assert_eq!(balance(&app, alice), 5000);
+    assert_eq!(refund_rows(&app, ra), 1);
+
+    refused(api(&app, "POST", &format!("/refunds/{rb}/reject"), Some(&json!({}))), 422, Some("remark"));
+    let (status, rejected) =
+        api(&app, "POST", &format!("/refunds/{rb}/reject"), Some(&json!({"remark": "超过售后期"})));
+    assert_eq!(status, 200, "{rejected}");
+    assert_eq!(rejected["refund"]["status"], 2);
+    assert_eq!(rejected["refund"]["merchantRemark"], "超过售后期");
+    refused(api(&app, "POST", &format!("/refunds/{rb}/approve"), None), 409, None);
+    assert_eq!(balance(&app, alice), 5000);
+    refused(api(&app, "POST", "/refunds/999999/approve", None), 404, None);
+    refused(api(&app, "POST", "/refunds/999999/reject", Some(&json!({"remark": "x"}))), 404, None);
+    let (_, order) = api(&app, "GET", &format!("/orders/{a}"), None);
+    assert_eq!(order["refunds"][0]["status"], 4);
+    assert_eq!(order["hasRefund"], true);
+}
