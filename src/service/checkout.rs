@@ -84,11 +84,11 @@ pub fn price_line(c: &Connection, user_id: i64, line: &LineInput, now: i64) -> R
         return Err(ApiError::invalid("number", format!("应在 1 到 {MAX_NUMBER} 之间")));
     }
     let key = line.property_child_ids.as_deref().map(str::trim).filter(|k| !k.is_empty());
-    let goods = catalog::shown_goods(c, line.goods_id)?;
-    if key.is_none() && !goods.property_ids.is_empty() {
-        return Err(ApiError::SpecRequired);
-    }
-    let quote = catalog::quote(c, line.goods_id, key)?;
+    let quote = match catalog::quote(c, line.goods_id, key) {
+        // Without a key, the only parameter quote refuses is "this goods has specs".
+        Err(ApiError::Invalid { .. }) if key.is_none() => return Err(ApiError::SpecRequired),
+        other => other?,
+    };
     let min = quote.goods.fields.min_buy_number;
     if line.number < min {
         return Err(ApiError::invalid("number", format!("“{}”至少购买 {min} 件", quote.goods.fields.name)));
@@ -337,15 +337,13 @@ pub fn price(
 
 /// Refuses when the same SKU, over all lines, needs more than is left.
 fn check_stock(lines: &[PricedLine]) -> Result<(), ApiError> {
-    let mut wanted: Vec<((i64, Option<i64>), i64, &PricedLine)> = Vec::new();
+    // Units wanted per stock holder (goods id, SKU id), with a line to name it by.
+    let mut wanted: std::collections::BTreeMap<(i64, Option<i64>), (i64, &PricedLine)> = Default::default();
     for l in lines {
         let at = (l.quote.goods.id, l.quote.sku.as_ref().map(|s| s.id));
-        match wanted.iter_mut().find(|(k, _, _)| *k == at) {
-            Some((_, n, _)) => *n += l.number,
-            None => wanted.push((at, l.number, l)),
-        }
+        wanted.entry(at).or_insert((0, l)).0 += l.number;
     }
-    for (_, n, l) in wanted {
+    for (n, l) in wanted.into_values() {
         if n > l.stores() {
             return Err(out_of_stock(l));
         }

@@ -20,6 +20,9 @@ wait_up() { for _ in $(seq 1 400); do curl -sf "$BASE/healthz" >/dev/null && ret
 # First start creates and fills the database.
 $BIN --port "$PORT" --data "$DATA" --demo >/dev/null & PID=$!
 wait_up; kill -TERM $PID; wait $PID || true
+# Issue 5: a hot SKU with plenty of stock for the orderCreate runs.
+HOT=$(sqlite3 "$DATA/xiaodian.db" "SELECT goods_id || '|' || property_child_ids FROM goods_skus ORDER BY id LIMIT 1")
+sqlite3 "$DATA/xiaodian.db" "UPDATE goods_skus SET stores = 100000000 WHERE goods_id = ${HOT%%|*} AND property_child_ids = '${HOT#*|}'"
 
 # Start to first answer on the existing database.
 T0=$(date +%s%N)
@@ -52,4 +55,19 @@ run "check-token (token)" "$BASE/shop/user/check-token?token=$TOKEN"
 run "vipLevel (public)" "$BASE/shop/config/vipLevel"
 out=$(wrk -t2 -c32 -d"${SECS}s" --latency -s tests/bench/authorize.lua "$BASE/shop/user/wxapp/authorize" 2>&1)
 printf '%-22s %10s req/s   p99 %s\n' "authorize (sandbox)" "$(awk '/Requests\/sec/{print $2}' <<<"$out")" "$(awk '$1=="99%"{print $2}' <<<"$out")"
+# Issue 5: orderCreate for one line of the hot SKU (stock contention on one row) as 200 shoppers,
+# and the same as a preview (calculate=true).
+TOKENS="$DATA/tokens.txt"
+for i in $(seq 1 200); do
+  curl -s -X POST "$BASE/shop/user/wxapp/authorize" -d "code=bench-buyer-$i" \
+    | python3 -c 'import json,sys;print(json.load(sys.stdin)["data"]["token"])'
+done >"$TOKENS"
+GOODS_JSON=$(python3 -c 'import json,sys,urllib.parse;g,k=sys.argv[1].split("|");print(urllib.parse.quote(json.dumps([{"goodsId":int(g),"number":1,"propertyChildIds":k}])))' "$HOT")
+export TOKENS GOODS_JSON
+out=$(CALCULATE=true wrk -t2 -c32 -d"${SECS}s" --latency -s tests/bench/order.lua "$BASE/shop/order/create" 2>&1)
+printf '%-22s %10s req/s   p99 %s\n' "orderCreate preview" "$(awk '/Requests\/sec/{print $2}' <<<"$out")" "$(awk '$1=="99%"{print $2}' <<<"$out")"
+out=$(CALCULATE=false wrk -t2 -c32 -d"${SECS}s" --latency -s tests/bench/order.lua "$BASE/shop/order/create" 2>&1)
+printf '%-22s %10s req/s   p99 %s\n' "orderCreate" "$(awk '/Requests\/sec/{print $2}' <<<"$out")" "$(awk '$1=="99%"{print $2}' <<<"$out")"
+ORDERS=$(sqlite3 "$DATA/xiaodian.db" "SELECT count(*) FROM orders")
+echo "orders in the database after the run: $ORDERS"
 echo "RSS after load: $(( $(awk '/VmRSS/{print $2}' /proc/$PID/status) / 1024 )) MB"
