@@ -373,7 +373,7 @@ fn approving_a_refund_credits_the_balance_once_even_when_approved_twice() {
     let reason: String = app
         .query(|c| c.query_row("SELECT reason FROM ledger WHERE source_type = 'refund'", [], |r| r.get(0)));
     assert!(reason.contains("售后退款"), "{reason}");
-    assert!(app.db.read_sync(|c| ledger::check(c)).unwrap().is_empty(), "the ledger adds up");
+    assert!(app.db.read_sync(ledger::check).unwrap().is_empty(), "the ledger adds up");
     b.get(&format!("/admin/orders/{id}")).assert_has("退款 ¥30.00 至余额");
 
     // A rejection needs a reason and moves no money.
