@@ -13,6 +13,7 @@ pub mod favourites;
 pub mod files;
 pub mod friend;
 pub mod goods;
+pub mod goods_rules;
 pub mod guards;
 pub mod json;
 pub mod ledger;
@@ -161,6 +162,7 @@ pub fn shop_routes() -> Vec<Route> {
         favourites::routes(),
         reputation::routes(),
         shops::routes(),
+        goods_rules::routes(),
     ]
     .concat()
 }

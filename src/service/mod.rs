@@ -1,14 +1,18 @@
 //! Rules that span tables or touch more than the database.
 
 pub mod account;
+pub mod additions;
 pub mod catalog;
 pub mod cms;
 pub mod codes;
+pub mod freight;
 pub mod identity;
 pub mod ledger;
 pub mod levels;
+pub mod limits;
 pub mod message;
 pub mod reputation;
 pub mod site;
 pub mod social;
+pub mod tiers;
 pub mod upload;
