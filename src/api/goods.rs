@@ -12,6 +12,7 @@ use super::{ApiResult, BaseUrl, Paging, Params, Reply};
 use crate::db::catalog::{
     self, CategoryRow, GoodsFilter, GoodsOrder, GoodsRow, PropertyRow, SkuRow, TextField,
 };
+use crate::db::goods_rules::{self, RuleFlags};
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::service::catalog as rules;
@@ -160,10 +161,13 @@ pub struct GoodsView {
     pub logistics_id: i64,
     /// ",1,2," when the goods has specs (templates open the spec picker), "" otherwise.
     pub property_ids: String,
-    /// Add-ons (goodsAddition) are not offered yet.
+    /// True when the goods has add-ons (goodsAddition).
     pub has_addition: bool,
-    /// Purchase limits (goodsLimitations) are not offered yet.
+    /// True when the goods has purchase limits (goodsLimitations).
     pub limitation: bool,
+    /// The goods' own price tiers on the goods page; absent in lists and when it has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_multilevels: Option<Vec<super::goods_rules::TierView>>,
     pub kanjia: bool,
     /// 0 until the goods has a bargain (kanjia) price.
     pub kanjia_price: f64,
@@ -176,6 +180,14 @@ pub struct GoodsView {
 }
 
 impl GoodsView {
+    /// Sets the flags of the goods' checkout rules.
+    fn with_flags(mut self, flags: Option<&RuleFlags>) -> Self {
+        let f = flags.copied().unwrap_or_default();
+        self.has_addition = f.has_additions;
+        self.limitation = f.has_limits;
+        self
+    }
+
     fn new(g: &GoodsRow, base: &BaseUrl) -> Self {
         let f = &g.fields;
         GoodsView {
@@ -209,6 +221,7 @@ impl GoodsView {
             property_ids: g.property_ids.clone(),
             has_addition: false,
             limitation: false,
+            price_multilevels: None,
             kanjia: f.kanjia,
             kanjia_price: 0.0,
             miaosha: f.miaosha,
@@ -312,17 +325,20 @@ impl ListRequest {
     }
 
     /// One page of on-shelf goods and the total; the category becomes its subtree here.
-    async fn run(self, db: &Db) -> Result<(Vec<GoodsRow>, i64, Paging), ApiError> {
+    async fn run(self, db: &Db, base: &BaseUrl) -> Result<(Vec<GoodsView>, i64, Paging), ApiError> {
         let ListRequest { category_id, mut filter, paging } = self;
-        let (rows, total) = db
+        let (rows, total, flags) = db
             .read(move |c| {
                 if let Some(id) = category_id {
                     filter.category_ids = Some(catalog::category_subtree(c, id)?);
                 }
-                Ok::<_, ApiError>(catalog::shelf_goods(c, &filter, paging.offset(), paging.limit())?)
+                let (rows, total) = catalog::shelf_goods(c, &filter, paging.offset(), paging.limit())?;
+                let ids: Vec<i64> = rows.iter().map(|g| g.id).collect();
+                Ok::<_, ApiError>((rows, total, goods_rules::flags(c, &ids)?))
             })
             .await?;
-        Ok((rows, total, paging))
+        let views = rows.iter().map(|g| GoodsView::new(g, base).with_flags(flags.get(&g.id))).collect();
+        Ok((views, total, paging))
     }
 }
 
@@ -349,11 +365,11 @@ fn order_by(p: &Params) -> Result<GoodsOrder, ApiError> {
 /// (filters as goodsv2); 700 when nothing matches.
 #[post("/shop/goods/list", data = "<p>")]
 async fn list_v1(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<Vec<GoodsView>> {
-    let (rows, _, _) = ListRequest::parse(&p)?.run(db).await?;
-    if rows.is_empty() {
+    let (views, _, _) = ListRequest::parse(&p)?.run(db, &base).await?;
+    if views.is_empty() {
         return Err(ApiError::Empty);
     }
-    Ok(Reply(rows.iter().map(|g| GoodsView::new(g, &base)).collect()))
+    Ok(Reply(views))
 }
 
 /// POST /<sub>/shop/goods/list/v2 — goodsv2; anyone. On-shelf goods by categoryId (with its
@@ -362,8 +378,8 @@ async fn list_v1(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<Vec<Good
 /// totalPage}`, 700 when the page is empty.
 #[post("/shop/goods/list/v2", data = "<p>")]
 async fn list_v2(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<super::Page<GoodsView>> {
-    let (rows, total, paging) = ListRequest::parse(&p)?.run(db).await?;
-    Ok(Reply(paging.page(rows.iter().map(|g| GoodsView::new(g, &base)).collect(), total)?))
+    let (views, total, paging) = ListRequest::parse(&p)?.run(db, &base).await?;
+    Ok(Reply(paging.page(views, total)?))
 }
 
 #[derive(Serialize)]
@@ -488,6 +504,12 @@ pub struct GoodsDetail {
     pub sku_list: Option<Vec<SkuView>>,
     /// The merchant's free-form extension fields.
     pub ext_json: serde_json::Value,
+    /// The goods' freight template; absent when it has none (no delivery, no freight).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logistics: Option<super::goods_rules::LogisticsView>,
+    /// The goods' own price tiers, as `basicInfo.priceMultilevels`; absent when none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_multilevels: Option<Vec<super::goods_rules::TierView>>,
 }
 
 /// Rich text with `src="/uploads/…"` made absolute: the mini-program has no base URL to resolve
@@ -515,6 +537,8 @@ impl GoodsDetail {
             properties: (!specs.is_empty()).then(|| specs.iter().map(SpecView::from).collect()),
             sku_list: (!sku_list.is_empty()).then_some(sku_list),
             ext_json: json_object(&goods.fields.ext_json),
+            logistics: None,
+            price_multilevels: None,
         }
     }
 }
@@ -524,8 +548,14 @@ impl GoodsDetail {
 #[get("/shop/goods/detail")]
 async fn detail(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<GoodsDetail> {
     let id = p.int("id")?;
-    let page = db.read(move |c| rules::goods_page(c, id)).await?;
-    Ok(Reply(GoodsDetail::new(page, &base)))
+    let (page, extras) = db
+        .read(move |c| {
+            let page = rules::goods_page(c, id)?;
+            let extras = super::goods_rules::DetailExtras::load(c, &page.goods)?;
+            Ok::<_, ApiError>((page, extras))
+        })
+        .await?;
+    Ok(Reply(extras.apply(GoodsDetail::new(page, &base))))
 }
 
 /// POST /<sub>/shop/goods/price — goodsPrice(V2); anyone. The price, points and stock of one

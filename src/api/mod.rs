@@ -14,6 +14,7 @@ pub mod favourites;
 pub mod files;
 pub mod friend;
 pub mod goods;
+pub mod goods_rules;
 pub mod guards;
 pub mod json;
 pub mod ledger;
@@ -170,6 +171,7 @@ pub fn shop_routes() -> Vec<Route> {
         order::routes(),
         refund::routes(),
         purchases::routes(),
+        goods_rules::routes(),
     ]
     .concat()
 }

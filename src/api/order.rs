@@ -76,8 +76,8 @@ fn parse_lines(text: &str) -> Result<Vec<LineInput>, ApiError> {
         .collect()
 }
 
-/// Reads orderCreate's form into a checkout; a delivery being created needs its address.
-fn parse_checkout(p: &Params, regions: &Regions, creating: bool) -> Result<CheckoutInput, ApiError> {
+/// Reads orderCreate's form into a checkout (whether the address is needed, checkout decides).
+fn parse_checkout(p: &Params, regions: &Regions) -> Result<CheckoutInput, ApiError> {
     let peisong = match p.opt_text("peisongType", 10)? {
         None | Some("kd") => Peisong::Delivery,
         Some("zq") => Peisong::PickUp,
@@ -88,17 +88,15 @@ fn parse_checkout(p: &Params, regions: &Regions, creating: bool) -> Result<Check
             ))
         }
     };
-    let need_address = creating && peisong == Peisong::Delivery;
     let text = |name: &'static str, max: usize| -> Result<String, ApiError> {
-        let v = if need_address { Some(p.text(name, max)?) } else { p.opt_text(name, max)? };
-        Ok(v.unwrap_or("").to_string())
+        Ok(p.opt_text(name, max)?.unwrap_or("").to_string())
     };
     let destination = Destination {
         link_man: text("linkMan", 30)?,
         mobile: text("mobile", 20)?,
-        province_id: region(p, regions, "provinceId", need_address)?,
-        city_id: region(p, regions, "cityId", need_address)?,
-        district_id: region(p, regions, "districtId", false)?,
+        province_id: region(p, regions, "provinceId")?,
+        city_id: region(p, regions, "cityId")?,
+        district_id: region(p, regions, "districtId")?,
         street_id: p.opt_text("streetId", 20)?.unwrap_or("").to_string(),
         address: text("address", 200)?,
         postcode: p.opt_text("code", 10)?.unwrap_or("").to_string(),
@@ -124,10 +122,9 @@ fn parse_checkout(p: &Params, regions: &Regions, creating: bool) -> Result<Check
     })
 }
 
-/// A region id that must be one of the built-in regions when sent (or when `required`).
-fn region(p: &Params, regions: &Regions, name: &'static str, required: bool) -> Result<String, ApiError> {
-    let id = if required { Some(p.text(name, 20)?) } else { p.opt_text(name, 20)? };
-    match id {
+/// A region id, which must be one of the built-in regions when sent.
+fn region(p: &Params, regions: &Regions, name: &'static str) -> Result<String, ApiError> {
+    match p.opt_text(name, 20)? {
         None => Ok(String::new()),
         Some(id) if regions.get(id).is_some() => Ok(id.to_string()),
         Some(id) => Err(ApiError::invalid(name, format!("未知的地区编码“{id}”"))),
@@ -143,7 +140,7 @@ async fn create(
     regions: &State<Regions>,
 ) -> ApiResult<CheckoutView> {
     let preview = req.p.opt_bool("calculate")?.unwrap_or(false);
-    let input = parse_checkout(&req.p, regions, !preview)?;
+    let input = parse_checkout(&req.p, regions)?;
     let (user, rules, now) = (req.user_id, OrderRules::of(&settings.get()), db::unix_now());
     if preview {
         let priced = db.read(move |c| checkout::price(c, user, &input, &rules, now)).await?;

@@ -533,6 +533,23 @@ pub fn hide_bought(c: &Connection, user_id: i64, id: Option<i64>, goods_id: Opti
     .execute(params![user_id, id, goods_id])
 }
 
+/// Pieces of `goods_id` (of one SKU when given) the shopper ordered since `since`, closed orders
+/// left out (purchase limits).
+pub fn bought_since(
+    c: &Connection,
+    user_id: i64,
+    goods_id: i64,
+    sku_id: Option<i64>,
+    since: i64,
+) -> Result<i64> {
+    c.prepare_cached(
+        "SELECT coalesce(sum(l.number), 0) FROM order_goods l JOIN orders o ON o.id = l.order_id
+         WHERE l.user_id = ?1 AND l.goods_id = ?2 AND (?3 IS NULL OR l.sku_id = ?3)
+           AND l.date_add >= ?4 AND o.status <> -1",
+    )?
+    .query_row(params![user_id, goods_id, sku_id, since], |r| r.get(0))
+}
+
 // ---- Stock and sales counters.
 
 /// Takes `n` from a goods without specs; false when fewer than `n` are left.

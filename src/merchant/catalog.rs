@@ -228,6 +228,8 @@ pub struct GoodsView {
     pub min_score: i64,
     pub min_buy_number: i64,
     pub weight: i64,
+    /// Freight template id; 0 = none (no delivery, no freight).
+    pub logistics_id: i64,
     /// Free-form JSON object.
     pub ext_json: serde_json::Value,
     pub properties: Vec<SpecView>,
@@ -264,6 +266,7 @@ fn goods_view(c: &rusqlite::Connection, id: i64) -> Result<Option<GoodsView>, Pr
         min_score: f.min_score,
         min_buy_number: f.min_buy_number,
         weight: f.weight,
+        logistics_id: f.logistics_id.unwrap_or(0),
         ext_json: serde_json::from_str(&f.ext_json).unwrap_or_default(),
         sku_list: skus
             .into_iter()
@@ -343,6 +346,8 @@ pub struct GoodsBody {
     pub min_score: i64,
     pub min_buy_number: i64,
     pub weight: i64,
+    /// A freight template's id; 0 or absent = none.
+    pub logistics_id: i64,
     pub ext_json: serde_json::Map<String, serde_json::Value>,
     pub properties: Vec<SpecBody>,
     pub sku_list: Vec<SkuBody>,
@@ -371,6 +376,7 @@ impl Default for GoodsBody {
             min_score: 0,
             min_buy_number: 1,
             weight: 0,
+            logistics_id: 0,
             ext_json: serde_json::Map::new(),
             properties: Vec::new(),
             sku_list: Vec::new(),
@@ -419,6 +425,7 @@ impl GoodsBody {
                 min_score: self.min_score,
                 min_buy_number: self.min_buy_number,
                 weight: self.weight,
+                logistics_id: (self.logistics_id > 0).then_some(self.logistics_id),
                 ext_json: serde_json::Value::Object(self.ext_json).to_string(),
                 ..GoodsFields::default()
             },

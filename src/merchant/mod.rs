@@ -10,6 +10,8 @@ mod articles;
 mod banners;
 mod catalog;
 mod config_values;
+mod freight;
+mod goods_rules;
 mod levels;
 mod links;
 mod notices;
@@ -50,6 +52,8 @@ pub fn routes() -> Vec<Route> {
         shops::routes(),         // /shops
         reputations::routes(),   // /reputations
         orders::routes(),        // /orders, /refunds
+        freight::routes(),       // /freight-templates
+        goods_rules::routes(),   // /goods/<id>/limits, /tiers, /additions
     ]
     .concat()
 }

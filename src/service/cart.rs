@@ -27,7 +27,7 @@ pub fn add(
     line: &LineInput,
     now: i64,
 ) -> Result<(), ApiError> {
-    let priced = checkout::price_line(c, user_id, line, now)?;
+    let priced = checkout::price_line(c, line, "addition")?;
     let key_text = priced.quote.sku.as_ref().map(|s| s.fields.property_child_ids.clone()).unwrap_or_default();
     let additions = serde_json::to_string(&line.additions).unwrap_or_else(|_| "[]".into());
     let key = item_key(line.goods_id, &key_text, &additions);
@@ -83,7 +83,7 @@ pub fn set_number(
         return Err(ApiError::invalid("number", format!("应在 1 到 {} 之间", checkout::MAX_NUMBER)));
     }
     let row = cart::item(c, user_id, cart_type, key)?.ok_or(NOT_FOUND)?;
-    let priced = checkout::price_line(c, user_id, &line_of(&row, number), now)?;
+    let priced = checkout::price_line(c, &line_of(&row, number), "number")?;
     check_stock(&priced, number)?;
     cart::set_number(c, user_id, cart_type, key, number, now)?;
     Ok(())
@@ -99,10 +99,10 @@ pub struct CartLine {
 }
 
 /// The cart's lines, each priced as checkout would price it.
-pub fn contents(c: &Connection, user_id: i64, cart_type: &str, now: i64) -> Result<Vec<CartLine>, ApiError> {
+pub fn contents(c: &Connection, user_id: i64, cart_type: &str) -> Result<Vec<CartLine>, ApiError> {
     let mut out = Vec::new();
     for row in cart::items(c, user_id, cart_type)? {
-        let priced = match checkout::price_line(c, user_id, &line_of(&row, row.number), now) {
+        let priced = match checkout::price_line(c, &line_of(&row, row.number), "addition") {
             Ok(p) => Some(p),
             Err(ApiError::Internal(e)) => return Err(ApiError::Internal(e)),
             Err(ApiError::Busy) => return Err(ApiError::Busy),

@@ -346,6 +346,7 @@ fn check_goods_fields(c: &Connection, f: &mut GoodsFields) -> Result<(), ApiErro
             return Err(ApiError::invalid("categoryId", "分类不存在"));
         }
     }
+    crate::service::freight::check_goods_template(c, f.logistics_id)?;
     f.content = sanitize_html(&f.content);
     Ok(())
 }

@@ -2,10 +2,10 @@
 //! in the caller's one `BEGIN IMMEDIATE` transaction: stock, points, coupon, the order and its lines).
 //!
 //! The rules other parts of the shop own are each called from exactly one place here:
-//! [`unit_price`] (price tiers), [`pick_additions`] (add-ons), [`check_limits`] (purchase limits),
-//! [`freight`] (freight templates) and [`coupon_discount`] / [`usable_coupons`] / [`lock_coupon`]
-//! (coupons). Until those land they answer: list price, no add-ons offered, no limits, free
-//! freight, no coupons.
+//! [`unit_price`] (`service::tiers`), [`pick_additions`] (`service::additions`), [`check_limits`]
+//! (`service::limits`), [`freight`] (`service::freight`) and [`coupon_discount`] /
+//! [`usable_coupons`] / [`lock_coupon`] / [`release_coupon`] (coupons: not in this build yet, so
+//! none are offered and choosing one is refused).
 
 use rusqlite::Connection;
 use serde::Deserialize;
@@ -79,7 +79,8 @@ pub fn parse_additions(name: &'static str, text: Option<&str>) -> Result<Vec<Add
 
 /// Prices one line: the goods (on the shelf), its SKU (30002 when the goods has specs and none
 /// was chosen), the unit price, the add-ons. Writes nothing.
-pub fn price_line(c: &Connection, user_id: i64, line: &LineInput, now: i64) -> Result<PricedLine, ApiError> {
+/// `param` names the add-ons in refusals (`addition` in the cart, `goodsJsonStr` at checkout).
+pub fn price_line(c: &Connection, line: &LineInput, param: &'static str) -> Result<PricedLine, ApiError> {
     if !(1..=MAX_NUMBER).contains(&line.number) {
         return Err(ApiError::invalid("number", format!("应在 1 到 {MAX_NUMBER} 之间")));
     }
@@ -97,8 +98,8 @@ pub fn price_line(c: &Connection, user_id: i64, line: &LineInput, now: i64) -> R
         Some(sku) => (sku.fields.price, sku.fields.score),
         None => (quote.goods.fields.min_price, quote.goods.fields.min_score),
     };
-    let base = unit_price(c, user_id, &quote, line.number, list_price, now)?;
-    let (additions_price, additions_json) = pick_additions(c, &quote, &line.additions)?;
+    let base = unit_price(c, &quote, line.number, list_price)?;
+    let (additions_price, additions_json) = pick_additions(c, &quote, &line.additions, param)?;
     Ok(PricedLine {
         number: line.number,
         unit_price: base.saturating_add(additions_price),
@@ -109,40 +110,82 @@ pub fn price_line(c: &Connection, user_id: i64, line: &LineInput, now: i64) -> R
     })
 }
 
-/// The unit price of a line before add-ons. Price tiers (`service::tiers::unit_price`) are not in
-/// this build yet: the list price.
-fn unit_price(
-    _c: &Connection,
-    _user_id: i64,
-    _quote: &Quote,
-    _number: i64,
-    list_price: i64,
-    _now: i64,
-) -> Result<i64, ApiError> {
-    Ok(list_price)
+/// The unit price of a line before add-ons: the list price, lowered by the goods' price tiers.
+fn unit_price(c: &Connection, quote: &Quote, number: i64, list_price: i64) -> Result<i64, ApiError> {
+    let key = quote.sku.as_ref().map(|s| s.fields.property_child_ids.as_str());
+    crate::service::tiers::unit_price(c, quote.goods.id, key, number, list_price)
 }
 
-/// The add-ons chosen for a line: (fen per unit, JSON snapshot). Add-ons
-/// (`service::additions::pick`) are not in this build yet, so choosing any is refused.
+/// The add-ons chosen for a line, checked against the goods' own: (fen per unit, JSON snapshot).
 fn pick_additions(
-    _c: &Connection,
-    _quote: &Quote,
+    c: &Connection,
+    quote: &Quote,
     chosen: &[AdditionChoice],
+    param: &'static str,
 ) -> Result<(i64, String), ApiError> {
     if chosen.is_empty() {
         return Ok((0, "[]".into()));
     }
-    Err(ApiError::invalid("addition", "本店暂未提供可选配件"))
+    let json = serde_json::to_string(chosen).unwrap_or_else(|_| "[]".into());
+    let pick = crate::service::additions::pick_as(c, quote.goods.id, &json, param)?;
+    Ok((pick.extra, pick.json))
 }
 
-/// Purchase limits (`service::limits::rules`) are not in this build yet: none apply.
-fn check_limits(_c: &Connection, _user_id: i64, _lines: &[PricedLine], _now: i64) -> Result<(), ApiError> {
+/// Purchase limits: per order, or per shopper within a window (only for the rule's member level
+/// when it names one). Refusals answer 300 naming `number`.
+fn check_limits(c: &Connection, user_id: i64, lines: &[PricedLine], now: i64) -> Result<(), ApiError> {
+    let level = crate::service::levels::held(c, user_id, now)?.map(|(l, _)| l.id);
+    for l in lines {
+        let key = l.quote.sku.as_ref().map(|s| s.fields.property_child_ids.as_str());
+        for rule in crate::service::limits::rules(c, l.quote.goods.id, key)? {
+            if rule.user_level_id.is_some_and(|want| Some(want) != level) {
+                continue;
+            }
+            // This order's pieces the rule covers (the whole goods, or its one SKU).
+            let covered = |p: &&PricedLine| {
+                p.quote.goods.id == rule.goods_id
+                    && (rule.sku_id.is_none() || p.quote.sku.as_ref().map(|s| s.id) == rule.sku_id)
+            };
+            let here: i64 = lines.iter().filter(covered).map(|p| p.number).sum();
+            let before = match rule.window_start(now) {
+                None => 0,
+                Some(since) => order::bought_since(c, user_id, rule.goods_id, rule.sku_id, since)?,
+            };
+            if before + here > rule.buy_numbers {
+                let left = (rule.buy_numbers - before).max(0);
+                return Err(ApiError::invalid(
+                    "number",
+                    format!(
+                        "“{}”限购 {} 件，您还可以买 {left} 件",
+                        l.quote.goods.fields.name, rule.buy_numbers
+                    ),
+                ));
+            }
+        }
+    }
     Ok(())
 }
 
-/// Freight of a delivery (`service::freight::quote`) is not in this build yet: free.
-fn freight(_c: &Connection, _lines: &[PricedLine], _input: &CheckoutInput) -> Result<i64, ApiError> {
-    Ok(0)
+/// Freight of a delivery by the goods' freight templates; (fen, whether any line needs delivery).
+fn freight(c: &Connection, lines: &[PricedLine], input: &CheckoutInput) -> Result<(i64, bool), ApiError> {
+    let fl: Vec<crate::service::freight::FreightLine> = lines
+        .iter()
+        .map(|l| crate::service::freight::FreightLine {
+            logistics_id: l.quote.goods.fields.logistics_id,
+            number: l.number,
+            unit_weight: l.quote.sku.as_ref().map_or(l.quote.goods.fields.weight, |s| s.fields.weight),
+            amount: l.amount(),
+        })
+        .collect();
+    let d = &input.destination;
+    let some = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
+    let dest = crate::service::freight::Destination {
+        province_id: some(&d.province_id),
+        city_id: some(&d.city_id),
+        district_id: some(&d.district_id),
+    };
+    let q = crate::service::freight::quote(c, &fl, &dest)?;
+    Ok((q.amount, q.needs_logistics))
 }
 
 /// A coupon the shopper can use on these lines (the preview's `couponUserList`).
@@ -230,6 +273,24 @@ pub struct Destination {
     pub postcode: String,
 }
 
+impl Destination {
+    /// A delivery needs someone, a phone, a city and an address; 300 names what is missing.
+    pub fn check(&self) -> Result<(), ApiError> {
+        for (name, v) in [
+            ("linkMan", &self.link_man),
+            ("mobile", &self.mobile),
+            ("provinceId", &self.province_id),
+            ("cityId", &self.city_id),
+            ("address", &self.address),
+        ] {
+            if v.trim().is_empty() {
+                return Err(ApiError::Missing(name));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Everything orderCreate sends, checked.
 #[derive(Debug, Clone, Default)]
 pub struct CheckoutInput {
@@ -293,7 +354,8 @@ pub fn price(
     if input.lines.len() > MAX_LINES {
         return Err(ApiError::invalid("goodsJsonStr", format!("一个订单最多 {MAX_LINES} 种商品")));
     }
-    let lines = input.lines.iter().map(|l| price_line(c, user_id, l, now)).collect::<Result<Vec<_>, _>>()?;
+    let lines =
+        input.lines.iter().map(|l| price_line(c, l, "goodsJsonStr")).collect::<Result<Vec<_>, _>>()?;
     check_stock(&lines)?;
     check_limits(c, user_id, &lines, now)?;
     if input.peisong == Peisong::PickUp {
@@ -302,9 +364,9 @@ pub fn price(
     let amount_goods = lines.iter().fold(0i64, |s, l| s.saturating_add(l.amount()));
     let score = lines.iter().fold(0i64, |s, l| s.saturating_add(l.score()));
     let goods_number = lines.iter().map(|l| l.number).sum();
-    let amount_logistics = match input.peisong {
+    let (amount_logistics, needs_delivery) = match input.peisong {
         Peisong::Delivery => freight(c, &lines, input)?,
-        Peisong::PickUp => 0,
+        Peisong::PickUp => (0, false),
     };
     let amount_coupon = coupon_discount(c, user_id, input.coupon_user_id, &lines, now)?.min(amount_goods);
     let (deduction_money, deduction_score) =
@@ -322,7 +384,7 @@ pub fn price(
     Ok(Priced {
         coupons: usable_coupons(c, user_id, &lines, now)?,
         score_rules: rules.score_rules(),
-        is_need_logistics: input.peisong == Peisong::Delivery,
+        is_need_logistics: needs_delivery,
         lines,
         amount_goods,
         amount_logistics,
@@ -386,6 +448,9 @@ pub fn place(
     now: i64,
 ) -> Result<Placed, ApiError> {
     let priced = price(c, user_id, input, rules, now)?;
+    if priced.is_need_logistics {
+        input.destination.check()?;
+    }
     for l in &priced.lines {
         let taken = match &l.quote.sku {
             Some(sku) => order::take_sku_stock(c, sku.id, l.number)?,

@@ -1,18 +1,22 @@
 //! Rules that span tables or touch more than the database.
 
 pub mod account;
+pub mod additions;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod cms;
 pub mod codes;
+pub mod freight;
 pub mod identity;
 pub mod ledger;
 pub mod levels;
+pub mod limits;
 pub mod message;
 pub mod order_admin;
 pub mod orders;
 pub mod reputation;
 pub mod site;
 pub mod social;
+pub mod tiers;
 pub mod upload;

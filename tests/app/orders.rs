@@ -75,6 +75,20 @@ impl TestApp {
         format!("{}:{},{}:{}", a.0, a.1, b.0, b.1)
     }
 
+    /// Puts a goods on a freight template of 8 元 for the first piece and 2 元 for each further one.
+    pub fn ship_by_template(&self, goods: i64) {
+        self.query(|c| {
+            c.execute(
+                "INSERT INTO freight_templates (name, fee_type, first_number, first_amount, add_number, add_amount,
+                                                date_add, date_update)
+                 VALUES ('快递', 0, 1, 800, 1, 200, 0, 0)",
+                [],
+            )?;
+            let id = c.last_insert_rowid();
+            c.execute("UPDATE goods SET logistics_id = ?2 WHERE id = ?1", rusqlite::params![goods, id])
+        });
+    }
+
     pub fn set_shelf(&self, goods: i64, on: bool) {
         self.query(|c| {
             c.execute("UPDATE goods SET status = ?2 WHERE id = ?1", rusqlite::params![goods, i64::from(!on)])
@@ -173,6 +187,7 @@ fn a_preview_prices_without_writing_and_an_order_takes_stock_per_sku() {
     let app = TestApp::new();
     let (uid, token) = app.shopper("alice");
     let shirt = app.add_goods(tee("T恤"));
+    app.ship_by_template(shirt);
     let key = app.tee_key(shirt, "蓝", "L");
     let json = one_line(shirt, 2, &key);
 
@@ -180,8 +195,8 @@ fn a_preview_prices_without_writing_and_an_order_takes_stock_per_sku() {
     assert_code(&res, 0);
     let d = &res["data"];
     assert_eq!(d["amountTotle"], 120.0);
-    assert_eq!(d["amountReal"], 120.0);
-    assert_eq!(d["amountLogistics"], 0.0);
+    assert_eq!(d["amountLogistics"], 10.0, "8 元 for the first piece, 2 元 for the second");
+    assert_eq!(d["amountReal"], 130.0);
     assert_eq!(d["isNeedLogistics"], true);
     assert_eq!(d["couponUserList"], serde_json::json!([]));
     assert!(d["id"].is_null());
@@ -191,7 +206,7 @@ fn a_preview_prices_without_writing_and_an_order_takes_stock_per_sku() {
     let res = create(&app, &token, &json, &[("remark", "请尽快发货")]);
     assert_code(&res, 0);
     assert_eq!(res["data"]["status"], 0);
-    assert_eq!(res["data"]["amountReal"], 120.0);
+    assert_eq!(res["data"]["amountReal"], 130.0);
     assert_eq!(app.sku_stores(shirt, &key), 2);
     assert_eq!(app.goods_stores(shirt), 1 + 2 + 3 + 2, "the goods' total follows its SKUs");
     let id = id_of(&res);
@@ -228,10 +243,11 @@ fn checkout_refuses_what_it_cannot_sell_naming_the_problem() {
     assert!(res["msg"].as_str().unwrap().contains("龙井茶"), "{res}");
     assert!(res["msg"].as_str().unwrap().contains("仅剩 3 件"), "{res}");
     assert_code(&create(&app, &token, "[{\"goodsId\":\"x\"}]", &[]), 300);
+    app.ship_by_template(tea);
     let res = app
         .post(CREATE, &[("token", &token), ("goodsJsonStr", &one_line(tea, 1, "")), ("peisongType", "kd")]);
     assert_code(&res, 300);
-    assert!(res["msg"].as_str().unwrap().contains("linkMan"), "{res}");
+    assert!(res["msg"].as_str().unwrap().contains("linkMan"), "a delivery needs an address: {res}");
     let res = create(&app, &token, &one_line(tea, 1, ""), &[("couponId", "7")]);
     assert_code(&res, 300);
     assert!(res["msg"].as_str().unwrap().contains("couponId"), "{res}");
@@ -508,4 +524,55 @@ fn purchases_show_in_the_dynamic_the_history_and_the_daily_sales() {
     assert_eq!(sales["data"][0]["number"], 1);
     let bad = app.get("/shop/site/statistics/saleroom", &[("token", &token), ("dateBegin", "2026-13-01")]);
     assert_code(&bad, 300);
+}
+
+#[test]
+fn checkout_applies_price_tiers_add_ons_and_purchase_limits() {
+    let app = TestApp::new();
+    let (_, token) = app.shopper("alice");
+    let tea = app.add_goods(plain("奶茶", 1000, 100));
+    let (group, pearl) = app.query(|c| {
+        c.execute("INSERT INTO goods_price_tiers (goods_id, number, price) VALUES (?1, 3, 800)", [tea])?;
+        c.execute(
+            "INSERT INTO goods_addition_groups (goods_id, name, required, multiple) VALUES (?1, '加料', 0, 1)",
+            [tea],
+        )?;
+        let group = c.last_insert_rowid();
+        c.execute("INSERT INTO goods_addition_items (group_id, name, price) VALUES (?1, '珍珠', 200)", [group])?;
+        Ok((group, c.last_insert_rowid()))
+    });
+    let line = |n: i64, add: bool| {
+        let mut l = serde_json::json!({"goodsId": tea, "number": n});
+        if add {
+            l["goodsAdditionList"] = serde_json::json!([{"id": pearl, "pid": group}]);
+        }
+        serde_json::json!([l]).to_string()
+    };
+    let res =
+        app.post(CREATE, &[("token", &token), ("goodsJsonStr", &line(2, false)), ("calculate", "true")]);
+    assert_eq!(res["data"]["amountReal"], 20.0);
+    let res =
+        app.post(CREATE, &[("token", &token), ("goodsJsonStr", &line(3, false)), ("calculate", "true")]);
+    assert_eq!(res["data"]["amountReal"], 24.0, "from 3 pieces the tier price 8 元 applies");
+    let res = app.post(CREATE, &[("token", &token), ("goodsJsonStr", &line(3, true)), ("calculate", "true")]);
+    assert_code(&res, 0);
+    assert_eq!(res["data"]["amountReal"], 30.0, "the add-on adds 2 元 a piece");
+    assert_eq!(res["data"]["goodsAdditionalPriceMap"][tea.to_string()], 6.0);
+    let bad =
+        serde_json::json!([{"goodsId": tea, "number": 1, "goodsAdditionList": [{"id": 999, "pid": group}]}])
+            .to_string();
+    assert_code(&app.post(CREATE, &[("token", &token), ("goodsJsonStr", &bad), ("calculate", "true")]), 300);
+
+    // At most 4 per shopper ever.
+    app.query(|c| {
+        c.execute(
+            "INSERT INTO goods_limits (goods_id, unit, duration, buy_numbers) VALUES (?1, 5, 1, 4)",
+            [tea],
+        )
+    });
+    assert_code(&create(&app, &token, &line(3, false), &[]), 0);
+    let res = create(&app, &token, &line(2, false), &[]);
+    assert_code(&res, 300);
+    assert!(res["msg"].as_str().unwrap().contains("还可以买 1 件"), "{res}");
+    assert_code(&create(&app, &token, &line(1, false), &[]), 0);
 }
