@@ -9,6 +9,7 @@ pub mod cms;
 pub mod codes;
 pub mod comment;
 pub mod config;
+pub mod coupons;
 pub mod favourites;
 pub mod files;
 pub mod friend;
@@ -161,6 +162,7 @@ pub fn shop_routes() -> Vec<Route> {
         favourites::routes(),
         reputation::routes(),
         shops::routes(),
+        coupons::routes(),
     ]
     .concat()
 }

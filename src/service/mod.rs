@@ -4,6 +4,7 @@ pub mod account;
 pub mod catalog;
 pub mod cms;
 pub mod codes;
+pub mod coupons;
 pub mod identity;
 pub mod ledger;
 pub mod levels;
