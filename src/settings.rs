@@ -54,6 +54,8 @@ pub mod keys {
     pub const SMTP_FROM: &str = "smtpFrom";
     /// ssl (implicit TLS), starttls, or none (a relay on a trusted network); default by port.
     pub const SMTP_SECURITY: &str = "smtpSecurity";
+    /// Seconds between runs of the coupon expiry job (default 600, at least 10).
+    pub const COUPON_EXPIRY_INTERVAL_SECS: &str = "couponExpiryIntervalSecs";
 }
 
 /// The file store's default size limit.

@@ -9,6 +9,7 @@ pub mod cms;
 pub mod codes;
 pub mod comment;
 pub mod config;
+pub mod coupons;
 pub mod favourites;
 pub mod files;
 pub mod friend;
@@ -163,6 +164,7 @@ pub fn shop_routes() -> Vec<Route> {
         reputation::routes(),
         shops::routes(),
         goods_rules::routes(),
+        coupons::routes(),
     ]
     .concat()
 }

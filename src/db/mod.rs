@@ -8,6 +8,7 @@ pub mod admin;
 pub mod catalog;
 pub mod cms;
 pub mod codes;
+pub mod coupons;
 pub mod favourites;
 pub mod follow;
 pub mod freight;

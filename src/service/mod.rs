@@ -5,6 +5,7 @@ pub mod additions;
 pub mod catalog;
 pub mod cms;
 pub mod codes;
+pub mod coupons;
 pub mod freight;
 pub mod identity;
 pub mod ledger;

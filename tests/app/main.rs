@@ -9,6 +9,7 @@ mod catalog;
 mod cms;
 mod codes;
 mod contract;
+mod coupons;
 mod files;
 mod freight;
 mod friends;
