@@ -95,6 +95,9 @@ pub enum ApiError {
     /// A rate limit with the wait spelled out ("请 45 秒后再试").
     #[error("{0}")]
     RateLimited(String),
+    /// WeChat's content check found the text risky (WeChat's own code 87014); nothing was published.
+    #[error("内容含有违法违规信息，请修改后再提交")]
+    ContentRisky,
 }
 
 impl ApiError {
@@ -127,6 +130,7 @@ impl ApiError {
             ApiError::CodeWrong(_) => 302,
             ApiError::BadLogin => 401,
             ApiError::RateLimited(_) => 429,
+            ApiError::ContentRisky => 87014,
         }
     }
 
