@@ -5,8 +5,9 @@ use rusqlite::{params, Connection, Result};
 /// A held or refused text as recorded.
 #[derive(Debug, Clone)]
 pub struct NewCheck<'a> {
-    pub user_id: i64,
-    /// comment, article, reputation.
+    /// None for an anonymous upload.
+    pub user_id: Option<i64>,
+    /// comment, article, reputation, image.
     pub target: &'a str,
     /// The stored item; None when refused.
     pub target_id: Option<i64>,

@@ -28,6 +28,7 @@ pub fn routes() -> Vec<Route> {
         expire_tokens,
         encrypt,
         msg_sec_check,
+        img_sec_check,
         sec_words,
         set_sec_words
     ]
@@ -316,6 +317,64 @@ fn msg_sec_check(
         "result": { "suggest": suggest, "label": label },
         "detail": detail,
     }))
+}
+
+/// The multipart form imgSecCheck sends.
+#[derive(rocket::form::FromForm)]
+struct MediaForm<'r> {
+    media: rocket::fs::TempFile<'r>,
+}
+
+/// True for the sandbox's stand-in of a forbidden picture: one whose average colour is nearly
+/// pure red.
+fn forbidden_picture(img: &image::DynamicImage) -> bool {
+    let rgb = img.to_rgb8();
+    let n = u64::from(rgb.width()) * u64::from(rgb.height());
+    if n == 0 {
+        return false;
+    }
+    let mut sum = [0u64; 3];
+    for p in rgb.pixels() {
+        for (s, v) in sum.iter_mut().zip(p.0) {
+            *s += u64::from(v);
+        }
+    }
+    let [r, g, b] = sum.map(|s| s / n);
+    r >= 230 && g <= 25 && b <= 25
+}
+
+/// POST /sandbox/wechat/wxa/img_sec_check — imgSecCheck: multipart `media`, at most 750 × 1334
+/// pixels and 1 MB; a nearly pure red picture is risky (87014), anything else passes.
+#[post("/sandbox/wechat/wxa/img_sec_check?<access_token>", data = "<form>")]
+async fn img_sec_check(
+    _on: SandboxOn,
+    sb: &State<SandboxWeChat>,
+    access_token: Option<&str>,
+    form: rocket::form::Form<MediaForm<'_>>,
+) -> Json<Value> {
+    use rocket::tokio::io::AsyncReadExt;
+    if !sb.valid_token(access_token.unwrap_or("")) {
+        return err(40001, "invalid credential, access_token is invalid or not latest");
+    }
+    let mut bytes = Vec::new();
+    let read = match form.media.open().await {
+        Ok(mut f) => f.read_to_end(&mut bytes).await.is_ok(),
+        Err(_) => false,
+    };
+    if !read || bytes.len() > crate::wechat::IMG_CHECK_MAX_BYTES {
+        return err(40006, "invalid media size");
+    }
+    let Ok(img) = image::load_from_memory(&bytes) else { return err(40006, "invalid media file") };
+    let (w, h) = crate::wechat::IMG_CHECK_MAX_SIDE;
+    if img.width() > w || img.height() > h {
+        return err(40006, "invalid media size: at most 750 x 1334");
+    }
+    if forbidden_picture(&img) {
+        sb.note("imgSecCheck", format!("risky: {} × {}", img.width(), img.height()));
+        return err(87014, "risky content");
+    }
+    sb.note("imgSecCheck", format!("pass: {} × {}", img.width(), img.height()));
+    err(0, "ok")
 }
 
 /// GET /sandbox/wechat/control/sec-words — the word lists msgSecCheck flags.

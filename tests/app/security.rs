@@ -87,12 +87,15 @@ fn passing_text_is_published_and_risky_text_is_refused_with_87014_and_not_stored
     let list = app.post(COMMENT_LIST, &[("type", "1"), ("refId", &a)]);
     assert_eq!(list["data"]["totalRow"], 1);
     assert_eq!(list["data"]["result"][0]["statusStr"], "显示");
+    // WeChat drops our token: the check refreshes it once and retries.
+    app.post_json("/sandbox/wechat/control/expire-tokens", &json!({}));
+    assert_code(&app.post(COMMENT_ADD, &[("token", &alice), ("content", "再来一条")]), 0);
 
     let risky = app
         .post(COMMENT_ADD, &[("token", &alice), ("type", "1"), ("refId", &a), ("content", "买违禁词请私聊")]);
     assert_code(&risky, 87014);
     assert!(risky["msg"].as_str().unwrap().contains("违法违规"), "{risky}");
-    assert_eq!(comment_count(&app), 1);
+    assert_eq!(comment_count(&app), 2);
     assert_eq!(app.get(DETAIL_V2, &[("id", &a)])["data"]["info"]["numberComment"], 1);
 
     // An article: risky words anywhere (here past WeChat's 2,500-character limit) refuse it whole.
@@ -276,4 +279,50 @@ fn the_sandbox_checks_like_wechat() {
     assert_eq!(call(json!({"openid": openid, "scene": 2, "content": "x"}))["errcode"], 47001);
     let stale = app.post_json("/sandbox/wechat/wxa/msg_sec_check?access_token=nope", &json!({"version": 2}));
     assert_eq!(stale["errcode"], 40001);
+}
+
+fn png(w: u32, h: u32, rgb: [u8; 3]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(w, h, image::Rgb(rgb)).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+fn upload_count(app: &TestApp) -> i64 {
+    app.query(|c| c.query_row("SELECT count(*) FROM uploads", [], |r| r.get(0)))
+}
+
+#[test]
+fn pictures_pass_img_sec_check_before_they_are_stored() {
+    const UPLOAD: &str = "/shop/dfs/upload/file";
+    let app = TestApp::new();
+    let (_, alice) = app.login_wechat("code-alice");
+    let red = png(1000, 2000, [255, 0, 0]);
+    // Off: not checked.
+    assert_code(&app.upload(UPLOAD, "upfile", "a.png", &red, &[("token", &alice)]), 0);
+
+    check_on(&app);
+    // Larger than WeChat takes: shrunk before it is sent; the original is what is stored.
+    let green = png(1000, 2000, [20, 200, 40]);
+    let ok = app.upload(UPLOAD, "upfile", "green.png", &green, &[("token", &alice)]);
+    assert_code(&ok, 0);
+    assert_eq!(ok["data"]["size"], green.len());
+    let risky = app.upload(UPLOAD, "upfile", "red.png", &red, &[("token", &alice)]);
+    assert_code(&risky, 87014);
+    // Anonymous uploads are checked too.
+    assert_code(&app.upload(UPLOAD, "upfile", "red.png", &red, &[]), 87014);
+    assert_eq!(upload_count(&app), 2);
+    // Files that are not pictures are not sent.
+    assert_code(&app.upload(UPLOAD, "upfile", "a.pdf", b"%PDF-1.4 hello", &[("token", &alice)]), 0);
+    assert_eq!(
+        checks(&app),
+        vec![
+            ("image".to_string(), "risky".to_string(), None),
+            ("image".to_string(), "risky".to_string(), None)
+        ]
+    );
+
+    wechat_down(&app);
+    let down = app.upload(UPLOAD, "upfile", "green.png", &green, &[("token", &alice)]);
+    assert_code(&down, 502);
+    assert_eq!(upload_count(&app), 3);
 }
