@@ -112,6 +112,9 @@ pub enum ApiError {
     /// which the template pays by WeChat Pay with nextAction {type:7, couponRuleId}.
     #[error("该优惠券需要支付 {} 元购买", crate::money::yuan_text(*due_fen))]
     CouponMustPay { due_fen: i64 },
+    /// WeChat's content check found the text risky (WeChat's own code 87014); nothing was published.
+    #[error("内容含有违法违规信息，请修改后再提交")]
+    ContentRisky,
 }
 
 impl ApiError {
@@ -149,6 +152,7 @@ impl ApiError {
             ApiError::CouponLimit(_) => 20003,
             ApiError::CouponExpired => 20004,
             ApiError::CouponMustPay { .. } => 30002,
+            ApiError::ContentRisky => 87014,
         }
     }
 

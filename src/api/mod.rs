@@ -20,6 +20,7 @@ pub mod json;
 pub mod ledger;
 pub mod levels;
 pub mod message;
+pub mod news_sign;
 pub mod params;
 pub mod region;
 pub mod reputation;
@@ -160,6 +161,7 @@ pub fn shop_routes() -> Vec<Route> {
         goods::routes(),
         cms::routes(),
         comment::routes(),
+        news_sign::routes(),
         favourites::routes(),
         reputation::routes(),
         shops::routes(),

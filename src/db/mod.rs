@@ -20,6 +20,7 @@ pub mod levels;
 pub mod message;
 pub mod migrate;
 pub mod reputation;
+pub mod security;
 pub mod settings;
 pub mod shops;
 pub mod site;

@@ -13,6 +13,7 @@ pub mod levels;
 pub mod limits;
 pub mod message;
 pub mod reputation;
+pub mod security;
 pub mod site;
 pub mod social;
 pub mod tiers;
