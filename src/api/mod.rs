@@ -10,6 +10,7 @@ pub mod cms;
 pub mod codes;
 pub mod comment;
 pub mod config;
+pub mod coupons;
 pub mod favourites;
 pub mod files;
 pub mod friend;
@@ -20,6 +21,7 @@ pub mod json;
 pub mod ledger;
 pub mod levels;
 pub mod message;
+pub mod news_sign;
 pub mod order;
 pub mod order_views;
 pub mod params;
@@ -164,6 +166,7 @@ pub fn shop_routes() -> Vec<Route> {
         goods::routes(),
         cms::routes(),
         comment::routes(),
+        news_sign::routes(),
         favourites::routes(),
         reputation::routes(),
         shops::routes(),
@@ -172,6 +175,7 @@ pub fn shop_routes() -> Vec<Route> {
         refund::routes(),
         purchases::routes(),
         goods_rules::routes(),
+        coupons::routes(),
     ]
     .concat()
 }

@@ -6,6 +6,7 @@ use rusqlite::Connection;
 use crate::db::catalog;
 use crate::db::reputation::{self, NewReputation};
 use crate::error::ApiError;
+use crate::service::security::{self, Scene, Verdict};
 
 /// Longest review text, in characters.
 pub const MAX_REMARK: usize = 500;
@@ -37,3 +38,23 @@ pub fn add_review(c: &Connection, r: &NewReputation, now: i64) -> Result<i64, Ap
     }
     Ok(reputation::insert(c, r, now)?)
 }
+
+/// [`add_review`] for a shopper's review that went through the content check
+/// (`service::security::check_text` with `Scene::Reputation`, before the write transaction): a
+/// held one is stored hidden (status 1) and recorded for the merchant.
+pub fn add_checked_review(
+    c: &Connection,
+    r: &NewReputation,
+    verdict: &Verdict,
+    now: i64,
+) -> Result<i64, ApiError> {
+    let id = add_review(c, r, now)?;
+    if verdict.held() {
+        reputation::set_status(c, id, HIDDEN)?;
+        security::record_held(c, r.user_id, Scene::Reputation, id, verdict, &r.remark, now)?;
+    }
+    Ok(id)
+}
+
+/// A review's status while hidden (held reviews stay hidden until the merchant shows them).
+const HIDDEN: i64 = 1;
