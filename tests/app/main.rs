@@ -11,6 +11,7 @@ mod codes;
 mod contract;
 mod files;
 mod freight;
+mod freight_console;
 mod friends;
 mod goods_admin;
 mod goods_rules;
