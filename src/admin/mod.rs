@@ -11,7 +11,9 @@ mod codes;
 mod config_values;
 mod dashboard;
 mod files;
+mod freight;
 mod goods;
+mod goods_rules;
 mod images;
 mod keys;
 mod levels;
@@ -54,6 +56,8 @@ pub fn routes() -> Vec<Route> {
     all.extend(categories::routes()); // /categories
     all.extend(cms::routes()); // /articles /comments
     all.extend(cms_setup::routes()); // /article-categories /pages
+    all.extend(freight::routes()); // /freight
+    all.extend(goods_rules::routes()); // /goods/<id>/rules
     all
 }
 

@@ -51,6 +51,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("levels", "/admin/levels", "会员等级"),
     ("goods", "/admin/goods", "商品"),
     ("categories", "/admin/categories", "商品分类"),
+    ("freight", "/admin/freight", "运费模板"),
     ("articles", "/admin/articles", "文章"),
     ("article-categories", "/admin/article-categories", "文章分类"),
     ("pages", "/admin/pages", "单页"),

@@ -175,7 +175,10 @@ fn goodsv2_lists_on_shelf_demo_goods_with_numbers_where_templates_compute() {
         assert_eq!(g["status"], 0);
         assert_eq!(g["statusStr"], "上架");
         assert!(g["pic"].as_str().unwrap().starts_with(&format!("{}/uploads/", app.base)), "{g}");
-        assert!(g["propertyIds"].is_string() && g["hasAddition"] == false, "{g}");
+        assert!(
+            g["propertyIds"].is_string() && g["hasAddition"].is_boolean() && g["limitation"].is_boolean(),
+            "{g}"
+        );
     }
     let shirt = listed(&app, "T 恤");
     assert!(

@@ -13,6 +13,7 @@ mod contract;
 mod coupons;
 mod files;
 mod freight;
+mod freight_console;
 mod friends;
 mod goods_admin;
 mod goods_rules;
