@@ -176,7 +176,7 @@ pub struct GoodsView {
 }
 
 impl GoodsView {
-    fn new(g: &GoodsRow, base: &BaseUrl) -> Self {
+    pub fn new(g: &GoodsRow, base: &BaseUrl) -> Self {
         let f = &g.fields;
         GoodsView {
             id: g.id,

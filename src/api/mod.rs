@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod attention;
+pub mod calendar;
 pub mod cms;
 pub mod codes;
 pub mod comment;
@@ -17,8 +18,11 @@ pub mod guards;
 pub mod json;
 pub mod ledger;
 pub mod levels;
+pub mod media;
 pub mod message;
+pub mod my_goods;
 pub mod params;
+pub mod rebate;
 pub mod region;
 pub mod reputation;
 pub mod shops;
@@ -161,6 +165,10 @@ pub fn shop_routes() -> Vec<Route> {
         favourites::routes(),
         reputation::routes(),
         shops::routes(),
+        calendar::routes(),
+        rebate::routes(),
+        my_goods::routes(),
+        media::routes(),
     ]
     .concat()
 }

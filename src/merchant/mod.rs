@@ -8,6 +8,7 @@ pub mod problem;
 mod ads;
 mod articles;
 mod banners;
+mod calendar;
 mod catalog;
 mod config_values;
 mod levels;
@@ -48,6 +49,7 @@ pub fn routes() -> Vec<Route> {
         articles::routes(),      // /articles
         shops::routes(),         // /shops
         reputations::routes(),   // /reputations
+        calendar::routes(),      // /goods/{id}/calendar, /goods/{id}/time-slots
     ]
     .concat()
 }

@@ -346,6 +346,9 @@ fn check_goods_fields(c: &Connection, f: &mut GoodsFields) -> Result<(), ApiErro
             return Err(ApiError::invalid("categoryId", "分类不存在"));
         }
     }
+    if let Some(video_id) = f.video_id {
+        crate::service::video::check_video(c, video_id, None)?;
+    }
     f.content = sanitize_html(&f.content);
     Ok(())
 }

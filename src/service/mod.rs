@@ -1,6 +1,7 @@
 //! Rules that span tables or touch more than the database.
 
 pub mod account;
+pub mod calendar;
 pub mod catalog;
 pub mod cms;
 pub mod codes;
@@ -8,7 +9,9 @@ pub mod identity;
 pub mod ledger;
 pub mod levels;
 pub mod message;
+pub mod publish;
 pub mod reputation;
 pub mod site;
 pub mod social;
 pub mod upload;
+pub mod video;
