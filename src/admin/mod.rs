@@ -12,6 +12,8 @@ mod config_values;
 mod dashboard;
 mod files;
 mod goods;
+mod goods_calendar;
+mod goods_review;
 mod images;
 mod keys;
 mod levels;
@@ -54,6 +56,8 @@ pub fn routes() -> Vec<Route> {
     all.extend(categories::routes()); // /categories
     all.extend(cms::routes()); // /articles /comments
     all.extend(cms_setup::routes()); // /article-categories /pages
+    all.extend(goods_calendar::routes()); // /goods/<id>/calendar
+    all.extend(goods_review::routes()); // /goods-review
     all
 }
 

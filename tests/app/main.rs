@@ -6,6 +6,7 @@ mod admin;
 mod admin_users;
 mod attention;
 mod calendar;
+mod calendar_console;
 mod catalog;
 mod cms;
 mod codes;
