@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod delivery;
 pub mod demo;
+pub mod demo_calendar;
 pub mod demo_catalog;
 pub mod demo_cms;
 pub mod demo_rules;

@@ -13,6 +13,8 @@ mod dashboard;
 mod files;
 mod freight;
 mod goods;
+mod goods_calendar;
+mod goods_review;
 mod goods_rules;
 mod images;
 mod keys;
@@ -58,6 +60,8 @@ pub fn routes() -> Vec<Route> {
     all.extend(cms_setup::routes()); // /article-categories /pages
     all.extend(freight::routes()); // /freight
     all.extend(goods_rules::routes()); // /goods/<id>/rules
+    all.extend(goods_calendar::routes()); // /goods/<id>/calendar
+    all.extend(goods_review::routes()); // /goods-review
     all
 }
 

@@ -50,6 +50,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("links", "/admin/links", "友情链接"),
     ("levels", "/admin/levels", "会员等级"),
     ("goods", "/admin/goods", "商品"),
+    ("goods-review", "/admin/goods-review", "商品审核"),
     ("categories", "/admin/categories", "商品分类"),
     ("freight", "/admin/freight", "运费模板"),
     ("articles", "/admin/articles", "文章"),

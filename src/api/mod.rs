@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod attention;
+pub mod calendar;
 pub mod cms;
 pub mod codes;
 pub mod comment;
@@ -19,9 +20,12 @@ pub mod guards;
 pub mod json;
 pub mod ledger;
 pub mod levels;
+pub mod media;
 pub mod message;
+pub mod my_goods;
 pub mod news_sign;
 pub mod params;
+pub mod rebate;
 pub mod region;
 pub mod reputation;
 pub mod shops;
@@ -167,6 +171,10 @@ pub fn shop_routes() -> Vec<Route> {
         shops::routes(),
         goods_rules::routes(),
         coupons::routes(),
+        calendar::routes(),
+        rebate::routes(),
+        my_goods::routes(),
+        media::routes(),
     ]
     .concat()
 }

@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod admin;
+pub mod calendar;
 pub mod catalog;
 pub mod cms;
 pub mod codes;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod additions;
+pub mod calendar;
 pub mod catalog;
 pub mod cms;
 pub mod codes;
@@ -12,9 +13,11 @@ pub mod ledger;
 pub mod levels;
 pub mod limits;
 pub mod message;
+pub mod publish;
 pub mod reputation;
 pub mod security;
 pub mod site;
 pub mod social;
 pub mod tiers;
 pub mod upload;
+pub mod video;
