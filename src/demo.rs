@@ -107,9 +107,11 @@ pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
         Ok::<_, ApiError>(())
     })?;
     crate::demo_catalog::fill(db, &urls)?;
+    crate::demo_rules::fill(db)?;
     crate::demo_cms::fill(db, &urls)?;
     crate::demo_shopfront::fill(db)?;
     crate::demo_shopfront::fill_shops(db)?;
+    crate::demo_calendar::fill(db, &urls)?;
     Ok(true)
 }
 

@@ -11,7 +11,11 @@ mod codes;
 mod config_values;
 mod dashboard;
 mod files;
+mod freight;
 mod goods;
+mod goods_calendar;
+mod goods_review;
+mod goods_rules;
 mod images;
 mod keys;
 mod levels;
@@ -54,6 +58,10 @@ pub fn routes() -> Vec<Route> {
     all.extend(categories::routes()); // /categories
     all.extend(cms::routes()); // /articles /comments
     all.extend(cms_setup::routes()); // /article-categories /pages
+    all.extend(freight::routes()); // /freight
+    all.extend(goods_rules::routes()); // /goods/<id>/rules
+    all.extend(goods_calendar::routes()); // /goods/<id>/calendar
+    all.extend(goods_review::routes()); // /goods-review
     all
 }
 

@@ -188,7 +188,7 @@ impl GoodsView {
         self
     }
 
-    fn new(g: &GoodsRow, base: &BaseUrl) -> Self {
+    pub fn new(g: &GoodsRow, base: &BaseUrl) -> Self {
         let f = &g.fields;
         GoodsView {
             id: g.id,

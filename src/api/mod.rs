@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod attention;
+pub mod calendar;
 pub mod cart;
 pub mod cms;
 pub mod codes;
@@ -20,12 +21,15 @@ pub mod guards;
 pub mod json;
 pub mod ledger;
 pub mod levels;
+pub mod media;
 pub mod message;
+pub mod my_goods;
 pub mod news_sign;
 pub mod order;
 pub mod order_views;
 pub mod params;
 pub mod purchases;
+pub mod rebate;
 pub mod refund;
 pub mod region;
 pub mod reputation;
@@ -176,6 +180,10 @@ pub fn shop_routes() -> Vec<Route> {
         purchases::routes(),
         goods_rules::routes(),
         coupons::routes(),
+        calendar::routes(),
+        rebate::routes(),
+        my_goods::routes(),
+        media::routes(),
     ]
     .concat()
 }

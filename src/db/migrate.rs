@@ -13,6 +13,7 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/checkout_catalog.sql"),
     include_str!("migrations/coupons.sql"),
     include_str!("migrations/cms_security.sql"),
+    include_str!("migrations/goods_calendar.sql"),
     include_str!("migrations/orders.sql"),
 ];
 

@@ -8,6 +8,7 @@ pub mod problem;
 mod ads;
 mod articles;
 mod banners;
+mod calendar;
 mod catalog;
 mod config_values;
 mod freight;
@@ -52,6 +53,7 @@ pub fn routes() -> Vec<Route> {
         reputations::routes(),   // /reputations
         freight::routes(),       // /freight-templates
         goods_rules::routes(),   // /goods/<id>/limits, /tiers, /additions
+        calendar::routes(),      // /goods/{id}/calendar, /goods/{id}/time-slots
     ]
     .concat()
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod additions;
+pub mod calendar;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
@@ -15,9 +16,11 @@ pub mod levels;
 pub mod limits;
 pub mod message;
 pub mod orders;
+pub mod publish;
 pub mod reputation;
 pub mod security;
 pub mod site;
 pub mod social;
 pub mod tiers;
 pub mod upload;
+pub mod video;
