@@ -12,6 +12,7 @@ mod config_values;
 mod dashboard;
 mod files;
 mod goods;
+mod goods_editor;
 mod images;
 mod keys;
 mod levels;
@@ -51,6 +52,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(codes::routes()); // /codes
     all.extend(levels::routes()); // /levels
     all.extend(goods::routes()); // /goods
+    all.extend(goods_editor::routes()); // /goods/new /goods/<id>
     all.extend(categories::routes()); // /categories
     all.extend(cms::routes()); // /articles /comments
     all.extend(cms_setup::routes()); // /article-categories /pages

@@ -12,6 +12,7 @@ mod contract;
 mod files;
 mod friends;
 mod goods_admin;
+mod goods_editor;
 mod ledger;
 mod levels;
 mod levels_console;
