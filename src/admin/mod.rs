@@ -20,7 +20,9 @@ mod links;
 mod messages;
 mod notices;
 mod page;
+mod reputations;
 mod shop;
+mod shops;
 mod users;
 mod wechat;
 
@@ -56,6 +58,8 @@ pub fn routes() -> Vec<Route> {
     all.extend(categories::routes()); // /categories
     all.extend(cms::routes()); // /articles /comments
     all.extend(cms_setup::routes()); // /article-categories /pages
+    all.extend(shops::routes()); // /shops
+    all.extend(reputations::routes()); // /reputations
     all
 }
 

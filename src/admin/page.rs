@@ -51,6 +51,8 @@ const NAV: &[(&str, &str, &str)] = &[
     ("levels", "/admin/levels", "会员等级"),
     ("goods", "/admin/goods", "商品"),
     ("categories", "/admin/categories", "商品分类"),
+    ("reputations", "/admin/reputations", "商品评价"),
+    ("shops", "/admin/shops", "门店"),
     ("articles", "/admin/articles", "文章"),
     ("article-categories", "/admin/article-categories", "文章分类"),
     ("pages", "/admin/pages", "单页"),

@@ -9,6 +9,7 @@ pub mod ledger;
 pub mod levels;
 pub mod message;
 pub mod reputation;
+pub mod shops;
 pub mod site;
 pub mod social;
 pub mod upload;

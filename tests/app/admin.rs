@@ -255,6 +255,10 @@ fn every_console_page_renders_with_its_heading_the_nav_and_the_sandbox_banner() 
         ("/admin/keys", "API 密钥"),
         ("/admin/password", "修改密码"),
         ("/admin/codes", "验证码发件箱"),
+        ("/admin/goods/new", "新增商品"),
+        ("/admin/shops", "门店"),
+        ("/admin/shops/new", "新增门店"),
+        ("/admin/reputations", "商品评价"),
     ];
     for (path, heading) in pages {
         let page = b.get(path);

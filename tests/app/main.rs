@@ -20,6 +20,7 @@ mod login;
 mod merchant;
 mod messages;
 mod shopfront;
+mod shops_console;
 mod site;
 mod storage;
 mod support;
