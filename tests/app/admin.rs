@@ -117,6 +117,18 @@ impl<'a> Browser<'a> {
         self.keep(res)
     }
 
+    /// A post with a body built by hand (e.g. multipart with several file fields).
+    pub fn post_body(&mut self, path: &str, content_type: &str, body: &[u8]) -> Page {
+        let res = self
+            .agent
+            .post(&self.app.url(path))
+            .header("Cookie", &self.cookie_header())
+            .header("Content-Type", content_type)
+            .send(body)
+            .unwrap();
+        self.keep(res)
+    }
+
     /// Opens the login page (for its double-submit token) and signs in.
     fn login(&mut self, username: &str, password: &str) -> Page {
         let token = self.get("/admin/login").csrf();

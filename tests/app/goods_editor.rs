@@ -9,15 +9,45 @@ use crate::support::*;
 
 const DETAIL: &str = "/shop/shop/goods/detail";
 
-/// Undoes askama's HTML escaping of attribute values and text.
+/// Undoes askama's HTML escaping of attribute values and text (named and numeric entities).
 fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(end) = rest.find(';').filter(|&e| e <= 8) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .map(|h| u32::from_str_radix(h, 16))
+                .or_else(|| entity.strip_prefix('#').map(str::parse::<u32>))
+                .and_then(Result::ok)
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn attr(tag: &str, name: &str) -> Option<String> {
@@ -359,4 +389,56 @@ fn rich_content_is_sanitised_on_save_and_the_form_keeps_the_other_fields() {
     let edit = b.get(&format!("/admin/goods/{id}"));
     assert_eq!(value_of(&edit, "f.tags"), "新品,包邮");
     edit.assert_has("预览");
+}
+
+/// A multipart body as a browser sends the editor: text fields, then file parts (an empty file
+/// name is an input left empty).
+fn browser_multipart(fields: &[(String, String)], files: &[(&str, &str, &[u8])]) -> (Vec<u8>, String) {
+    let boundary = "----editor-boundary-5b1f";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+        );
+    }
+    for (field, file_name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (body, format!("multipart/form-data; boundary={boundary}"))
+}
+
+#[test]
+fn a_picture_uploaded_for_the_content_goes_in_at_the_cursor_and_empty_file_inputs_are_ignored() {
+    let app = TestApp::new();
+    let mut b = Browser::staff(&app);
+    let new = b.get("/admin/goods/new");
+    let mut fields = form_fields(&new);
+    for (name, value) in
+        [("f.name", "红茶"), ("f.price", "12"), ("f.content", "<p>前文</p><p>后文</p>"), ("f.caret", "9")]
+    {
+        fields.iter_mut().find(|(n, _)| n == name).unwrap().1 = value.into();
+    }
+    fields.push(("action".into(), "content-image".into()));
+    // Both file inputs as a browser sends them: the gallery's left empty, the content's chosen.
+    let pic = png(10, 200, 10);
+    let (body, ct) = browser_multipart(&fields, &[("file", "", b""), ("content_file", "tea.png", &pic)]);
+    let page = b.post_body("/admin/goods/new", &ct, &body);
+    assert_eq!(page.status, 200, "{}", page.body);
+    page.assert_has("图片已插入详情");
+    let content = value_of(&page, "f.content");
+    assert!(content.starts_with("<p>前文</p><p><img src=\"/uploads/"), "{content}");
+    assert!(content.ends_with("alt=\"\"></p><p>后文</p>"), "{content}");
+    assert!(form_fields(&page).iter().all(|(n, _)| n != "pics"), "the empty gallery input added nothing");
+
+    let id = id_from(&press(&mut b, "/admin/goods/new", &page, &[], "save"));
+    let d = app.get(DETAIL, &[("id", &id.to_string())]);
+    assert!(d["data"]["content"].as_str().unwrap().contains("<img src=\""), "{d}");
 }
