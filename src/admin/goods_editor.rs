@@ -362,17 +362,14 @@ fn move_picture(pics: &mut Vec<String>, action: &str) -> bool {
     true
 }
 
-/// Inserts an image tag into the content at the caret (characters), or at the end.
-fn insert_image(content: &str, caret: &str, url: &str) -> String {
+/// Inserts an image tag into the content at the caret (characters), or at the end; the new
+/// content and the caret just after the picture, so the next one follows it.
+fn insert_image(content: &str, caret: &str, url: &str) -> (String, usize) {
     let tag = format!("<p><img src=\"{}\" alt=\"\"></p>", url.replace('"', "%22"));
-    let at = caret.trim().parse::<usize>().ok().filter(|&n| n <= content.chars().count());
-    match at {
-        Some(n) => {
-            let byte = content.char_indices().nth(n).map_or(content.len(), |(b, _)| b);
-            format!("{}{tag}{}", &content[..byte], &content[byte..])
-        }
-        None => format!("{content}{tag}"),
-    }
+    let len = content.chars().count();
+    let at = caret.trim().parse::<usize>().ok().filter(|&n| n <= len).unwrap_or(len);
+    let byte = content.char_indices().nth(at).map_or(content.len(), |(b, _)| b);
+    (format!("{}{tag}{}", &content[..byte], &content[byte..]), at + tag.chars().count())
 }
 
 /// The editor for a stored goods.
@@ -474,7 +471,9 @@ async fn page(
 ) -> Result<Html, AdminError> {
     let skus =
         e.skus.into_iter().map(|input| SkuLine { label: combo_of(&input).join(" / "), input }).collect();
-    let mut specs = e.specs;
+    // Blank rows are offered afresh each time, so they never pile up across presses.
+    let mut specs: Vec<SpecInput> =
+        e.specs.into_iter().filter(|s| !(s.name.trim().is_empty() && s.values.trim().is_empty())).collect();
     specs.extend(std::iter::repeat_with(<SpecInput as Default>::default).take(BLANK_SPECS));
     let preview = rules::sanitize_html(&e.f.content);
     let categories = categories(db).await?;
@@ -607,7 +606,8 @@ async fn press(
         Ok(Some(f)) => match store.store(f, true).await {
             Ok(stored) => {
                 let url = upload::relative_url(&stored.path);
-                e.f.content = insert_image(&e.f.content, &e.f.caret, &url);
+                let (content, caret) = insert_image(&e.f.content, &e.f.caret, &url);
+                (e.f.content, e.f.caret) = (content, caret.to_string());
                 notice = Some("图片已插入详情，保存后生效".into());
             }
             Err(p) => error = error.or(Some(p.message()?)),
@@ -740,11 +740,10 @@ mod tests {
         assert!(move_picture(&mut pics, "pic-remove:0"));
         assert_eq!(pics, ["c", "b"]);
         assert!(!move_picture(&mut pics, "save"));
-        assert_eq!(
-            insert_image("<p>好茶</p>", "4", "/u/x.png"),
-            "<p>好<p><img src=\"/u/x.png\" alt=\"\"></p>茶</p>"
-        );
-        assert!(insert_image("x", "", "/u").ends_with("alt=\"\"></p>"));
+        let tag = "<p><img src=\"/u/x.png\" alt=\"\"></p>";
+        assert_eq!(insert_image("<p>好茶</p>", "4", "/u/x.png"), (format!("<p>好{tag}茶</p>"), 4 + 34));
+        assert_eq!(insert_image("x", "", "/u/x.png"), (format!("x{tag}"), 35));
+        assert_eq!(insert_image("x", "99", "/u/x.png").1, 35);
     }
 
     #[test]
