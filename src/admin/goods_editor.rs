@@ -278,8 +278,8 @@ fn to_new_goods(e: &Editor, base: GoodsFields) -> Result<NewGoods, String> {
     let f = &e.f;
     let specs = read_specs(&e.specs)?;
     let combos: Vec<Vec<String>> = e.skus.iter().map(combo_of).collect();
-    let expected =
-        if specs.is_empty() { Vec::new() } else { rules::combinations(&specs).unwrap_or_default() };
+    // Too many combinations is refused here with its own reason, not as a stale table.
+    let expected: Vec<Vec<String>> = regenerate(&specs, &[], "")?.iter().map(combo_of).collect();
     if combos != expected {
         return Err(
             "规格有改动，规格组合表还是旧的：请先点「生成规格组合」，填好新组合的价格和库存后再保存".into()
@@ -744,6 +744,18 @@ mod tests {
         assert_eq!(insert_image("<p>好茶</p>", "4", "/u/x.png"), (format!("<p>好{tag}茶</p>"), 4 + 34));
         assert_eq!(insert_image("x", "", "/u/x.png"), (format!("x{tag}"), 35));
         assert_eq!(insert_image("x", "99", "/u/x.png").1, 35);
+    }
+
+    #[test]
+    fn saving_too_many_combinations_says_so() {
+        let specs = vec![
+            spec("a", "1,2,3,4,5,6,7,8,9,10,11"),
+            spec("b", "1,2,3,4,5,6,7,8,9,10"),
+            spec("c", "1,2,3,4,5,6,7,8,9,10"),
+        ];
+        let f = Fields { name: "x".into(), ..<Fields as Default>::default() };
+        let e = Editor { f, specs, ..Editor::default() };
+        assert!(to_new_goods(&e, GoodsFields::default()).unwrap_err().contains("1000"));
     }
 
     #[test]
