@@ -53,6 +53,8 @@ const NAV: &[(&str, &str, &str)] = &[
     ("goods-review", "/admin/goods-review", "商品审核"),
     ("categories", "/admin/categories", "商品分类"),
     ("freight", "/admin/freight", "运费模板"),
+    ("reputations", "/admin/reputations", "商品评价"),
+    ("shops", "/admin/shops", "门店"),
     ("articles", "/admin/articles", "文章"),
     ("article-categories", "/admin/article-categories", "文章分类"),
     ("pages", "/admin/pages", "单页"),

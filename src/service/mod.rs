@@ -16,6 +16,7 @@ pub mod message;
 pub mod publish;
 pub mod reputation;
 pub mod security;
+pub mod shops;
 pub mod site;
 pub mod social;
 pub mod tiers;
