@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod demo;
 pub mod demo_catalog;
 pub mod demo_cms;
+pub mod demo_coupons;
 pub mod demo_shopfront;
 pub mod error;
 pub mod jobs;

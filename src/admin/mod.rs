@@ -9,6 +9,7 @@ mod cms;
 mod cms_setup;
 mod codes;
 mod config_values;
+mod coupons;
 mod dashboard;
 mod files;
 mod goods;
@@ -21,6 +22,7 @@ mod notices;
 mod page;
 mod shop;
 mod users;
+mod virtual_goods;
 mod wechat;
 
 use rocket::{Catcher, Route};
@@ -54,6 +56,8 @@ pub fn routes() -> Vec<Route> {
     all.extend(categories::routes()); // /categories
     all.extend(cms::routes()); // /articles /comments
     all.extend(cms_setup::routes()); // /article-categories /pages
+    all.extend(coupons::routes()); // /coupons
+    all.extend(virtual_goods::routes()); // /virtual-goods
     all
 }
 

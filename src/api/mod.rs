@@ -28,6 +28,7 @@ pub mod tools;
 pub mod user;
 pub mod user_password;
 pub mod verify;
+pub mod virtual_goods;
 
 use std::sync::Arc;
 
@@ -163,6 +164,7 @@ pub fn shop_routes() -> Vec<Route> {
         reputation::routes(),
         shops::routes(),
         coupons::routes(),
+        virtual_goods::routes(),
     ]
     .concat()
 }

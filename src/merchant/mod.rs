@@ -10,6 +10,7 @@ mod articles;
 mod banners;
 mod catalog;
 mod config_values;
+mod coupons;
 mod levels;
 mod links;
 mod notices;
@@ -48,6 +49,7 @@ pub fn routes() -> Vec<Route> {
         articles::routes(),      // /articles
         shops::routes(),         // /shops
         reputations::routes(),   // /reputations
+        coupons::routes(),       // /coupons
     ]
     .concat()
 }

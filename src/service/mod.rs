@@ -13,3 +13,4 @@ pub mod reputation;
 pub mod site;
 pub mod social;
 pub mod upload;
+pub mod virtual_goods;
