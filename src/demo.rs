@@ -112,6 +112,7 @@ pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
     crate::demo_shopfront::fill(db)?;
     crate::demo_shopfront::fill_shops(db)?;
     crate::demo_calendar::fill(db, &urls)?;
+    crate::demo_coupons::fill(db)?;
     Ok(true)
 }
 

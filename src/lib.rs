@@ -12,6 +12,7 @@ pub mod demo_calendar;
 pub mod demo_catalog;
 pub mod demo_cms;
 pub mod demo_rules;
+pub mod demo_coupons;
 pub mod demo_shopfront;
 pub mod error;
 pub mod jobs;

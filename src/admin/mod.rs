@@ -9,6 +9,7 @@ mod cms;
 mod cms_setup;
 mod codes;
 mod config_values;
+mod coupons;
 mod dashboard;
 mod files;
 mod freight;
@@ -28,6 +29,7 @@ mod reputations;
 mod shop;
 mod shops;
 mod users;
+mod virtual_goods;
 mod wechat;
 
 use rocket::{Catcher, Route};
@@ -68,6 +70,8 @@ pub fn routes() -> Vec<Route> {
     all.extend(goods_review::routes()); // /goods-review
     all.extend(shops::routes()); // /shops
     all.extend(reputations::routes()); // /reputations
+    all.extend(coupons::routes()); // /coupons
+    all.extend(virtual_goods::routes()); // /virtual-goods
     all
 }
 

@@ -59,6 +59,8 @@ const NAV: &[(&str, &str, &str)] = &[
     ("article-categories", "/admin/article-categories", "文章分类"),
     ("pages", "/admin/pages", "单页"),
     ("comments", "/admin/comments", "评论"),
+    ("coupons", "/admin/coupons", "优惠券"),
+    ("virtual-goods", "/admin/virtual-goods", "虚拟商品"),
     ("files", "/admin/files", "文件"),
     ("codes", "/admin/codes", "验证码发件箱"),
     ("keys", "/admin/keys", "API 密钥"),

@@ -34,6 +34,7 @@ pub mod tools;
 pub mod user;
 pub mod user_password;
 pub mod verify;
+pub mod virtual_goods;
 
 use std::sync::Arc;
 
@@ -175,6 +176,7 @@ pub fn shop_routes() -> Vec<Route> {
         rebate::routes(),
         my_goods::routes(),
         media::routes(),
+        virtual_goods::routes(),
     ]
     .concat()
 }

@@ -27,6 +27,7 @@ pub mod shops;
 pub mod site;
 pub mod upload;
 pub mod user;
+pub mod virtual_goods;
 pub mod wechat;
 
 use std::path::{Path, PathBuf};

@@ -13,6 +13,7 @@ mod catalog;
 mod config_values;
 mod freight;
 mod goods_rules;
+mod coupons;
 mod levels;
 mod links;
 mod notices;
@@ -54,6 +55,7 @@ pub fn routes() -> Vec<Route> {
         freight::routes(),       // /freight-templates
         goods_rules::routes(),   // /goods/<id>/limits, /tiers, /additions
         calendar::routes(),      // /goods/{id}/calendar, /goods/{id}/time-slots
+        coupons::routes(),       // /coupons
     ]
     .concat()
 }

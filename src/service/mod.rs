@@ -22,3 +22,4 @@ pub mod social;
 pub mod tiers;
 pub mod upload;
 pub mod video;
+pub mod virtual_goods;
