@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod bench_data;
 pub mod cache;
 pub mod captcha;
 pub mod config;

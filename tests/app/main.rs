@@ -6,6 +6,7 @@ mod admin;
 mod admin_users;
 mod attention;
 mod catalog;
+mod catalogue_cache;
 mod cms;
 mod codes;
 mod contract;
