@@ -109,6 +109,11 @@ impl<'r> Responder<'r, 'static> for RawEnvelope {
     }
 }
 
+/// Serialises an error envelope to bytes (used by caches of answers that may be "no data").
+pub fn error_envelope_bytes(e: &ApiError) -> Vec<u8> {
+    error_bytes(e)
+}
+
 fn error_bytes(e: &ApiError) -> Vec<u8> {
     let msg = e.msg();
     serde_json::to_vec(&Envelope { code: e.code(), data: &e.data(), msg: &msg }).unwrap_or_default()

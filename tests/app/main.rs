@@ -8,6 +8,7 @@ mod attention;
 mod calendar;
 mod calendar_console;
 mod catalog;
+mod catalogue_cache;
 mod cms;
 mod cms_more;
 mod codes;
