@@ -39,6 +39,7 @@ pub mod tools;
 pub mod user;
 pub mod user_password;
 pub mod verify;
+pub mod virtual_goods;
 
 use std::sync::Arc;
 
@@ -113,6 +114,11 @@ impl<'r> Responder<'r, 'static> for RawEnvelope {
     }
 }
 
+/// Serialises an error envelope to bytes (used by caches of answers that may be "no data").
+pub fn error_envelope_bytes(e: &ApiError) -> Vec<u8> {
+    error_bytes(e)
+}
+
 fn error_bytes(e: &ApiError) -> Vec<u8> {
     let msg = e.msg();
     serde_json::to_vec(&Envelope { code: e.code(), data: &e.data(), msg: &msg }).unwrap_or_default()
@@ -184,6 +190,7 @@ pub fn shop_routes() -> Vec<Route> {
         rebate::routes(),
         my_goods::routes(),
         media::routes(),
+        virtual_goods::routes(),
     ]
     .concat()
 }

@@ -14,6 +14,7 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/coupons.sql"),
     include_str!("migrations/cms_security.sql"),
     include_str!("migrations/goods_calendar.sql"),
+    include_str!("migrations/catalogue_order_indexes.sql"),
     include_str!("migrations/orders.sql"),
 ];
 

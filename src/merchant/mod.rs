@@ -11,6 +11,7 @@ mod banners;
 mod calendar;
 mod catalog;
 mod config_values;
+mod coupons;
 mod freight;
 mod goods_rules;
 mod levels;
@@ -54,6 +55,7 @@ pub fn routes() -> Vec<Route> {
         freight::routes(),       // /freight-templates
         goods_rules::routes(),   // /goods/<id>/limits, /tiers, /additions
         calendar::routes(),      // /goods/{id}/calendar, /goods/{id}/time-slots
+        coupons::routes(),       // /coupons
     ]
     .concat()
 }

@@ -131,6 +131,39 @@ pub fn delete_rule(c: &Connection, id: i64) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Creates a merge rule: hand in `parts` (rule id, number), get one coupon of `rule_id`; its id.
+pub fn create_merge(
+    c: &Connection,
+    name: &str,
+    rule_id: i64,
+    parts: &[(i64, i64)],
+    now: i64,
+) -> Result<i64, ApiError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ApiError::Missing("name"));
+    }
+    if name.chars().count() > 60 {
+        return Err(ApiError::invalid("name", "最多 60 个字"));
+    }
+    store::rule(c, rule_id)?.ok_or(ApiError::invalid("ruleId", format!("优惠券 {rule_id} 不存在")))?;
+    if parts.is_empty() || parts.len() > 10 {
+        return Err(ApiError::invalid("parts", "应列出 1 到 10 种要交出的优惠券"));
+    }
+    let mut seen = Vec::new();
+    for &(part, number) in parts {
+        store::rule(c, part)?.ok_or(ApiError::invalid("parts", format!("优惠券 {part} 不存在")))?;
+        if !(1..=100).contains(&number) {
+            return Err(ApiError::invalid("parts", "每种的张数应在 1 到 100 之间"));
+        }
+        if seen.contains(&part) {
+            return Err(ApiError::invalid("parts", format!("优惠券 {part} 重复出现")));
+        }
+        seen.push(part);
+    }
+    Ok(store::insert_merge(c, name, rule_id, parts, now)?)
+}
+
 /// When a coupon of `rule` taken at `now` is valid: (start, end).
 fn validity(rule: &Rule, now: i64) -> (i64, i64) {
     if rule.f.valid_type == 1 {

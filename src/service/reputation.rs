@@ -58,3 +58,25 @@ pub fn add_checked_review(
 
 /// A review's status while hidden (held reviews stay hidden until the merchant shows them).
 const HIDDEN: i64 = 1;
+/// Longest merchant reply, in characters.
+pub const MAX_REPLY: usize = 500;
+
+/// Writes the merchant's reply to a review ("" removes it); shoppers see it at once.
+pub fn reply_review(c: &Connection, id: i64, reply: &str, now: i64) -> Result<(), ApiError> {
+    let reply = reply.trim();
+    if reply.chars().count() > MAX_REPLY {
+        return Err(ApiError::invalid("reply", format!("最多 {MAX_REPLY} 个字")));
+    }
+    if !reputation::set_reply(c, id, reply, now)? {
+        return Err(ApiError::NotFound("评价"));
+    }
+    Ok(())
+}
+
+/// Hides a review from shoppers or shows it again (the goods' review counts follow).
+pub fn set_review_hidden(c: &Connection, id: i64, hidden: bool) -> Result<(), ApiError> {
+    if !reputation::set_status(c, id, i64::from(hidden))? {
+        return Err(ApiError::NotFound("评价"));
+    }
+    Ok(())
+}
