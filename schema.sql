@@ -851,6 +851,228 @@ CREATE TABLE goods_addition_items (
     paixu         INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 CREATE INDEX goods_addition_items_group ON goods_addition_items(group_id, paixu, id);
+-- coupons
+-- A coupon rule the merchant sets up. money_type 0: `money` fen off; 1: a discount where `money` is
+-- the percent still paid (88 = 8.8折), capped by `money_max` fen when > 0. `money_hreshold` is the
+-- least the in-scope goods must cost. Validity: valid_type 0 = the fixed window [date_start, date_end);
+-- 1 = `valid_days` days from taking. `number_total` coupons can be taken, `number_taken` counts them
+-- (a conditional UPDATE keeps it ≤ total); `per_user` limits takes per shopper (0 = no limit).
+-- Taking costs `need_score` points and/or `need_amount` fen of balance; `pwd` ('' = none) must be
+-- given to take it.
+CREATE TABLE coupon_rules (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL,
+    type           TEXT NOT NULL DEFAULT '',      -- free label the templates filter by
+    money_type     INTEGER NOT NULL DEFAULT 0 CHECK (money_type IN (0, 1)),
+    money          INTEGER NOT NULL CHECK (money > 0),
+    money_max      INTEGER NOT NULL DEFAULT 0 CHECK (money_max >= 0),
+    money_hreshold INTEGER NOT NULL DEFAULT 0 CHECK (money_hreshold >= 0),
+    scope          INTEGER NOT NULL DEFAULT 0 CHECK (scope IN (0, 1, 2)), -- 0 all, 1 goods, 2 categories
+    valid_type     INTEGER NOT NULL DEFAULT 0 CHECK (valid_type IN (0, 1)),
+    date_start     INTEGER NOT NULL DEFAULT 0,
+    date_end       INTEGER NOT NULL DEFAULT 0,
+    valid_days     INTEGER NOT NULL DEFAULT 0 CHECK (valid_days >= 0),
+    number_total   INTEGER NOT NULL CHECK (number_total >= 0),
+    number_taken   INTEGER NOT NULL DEFAULT 0 CHECK (number_taken >= 0 AND number_taken <= number_total),
+    per_user       INTEGER NOT NULL DEFAULT 1 CHECK (per_user >= 0),
+    need_score     INTEGER NOT NULL DEFAULT 0 CHECK (need_score >= 0),
+    need_amount    INTEGER NOT NULL DEFAULT 0 CHECK (need_amount >= 0),
+    pwd            TEXT NOT NULL DEFAULT '',
+    status         INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1)), -- 0 on, 1 off
+    paixu          INTEGER NOT NULL DEFAULT 0,
+    date_add       INTEGER NOT NULL,
+    date_update    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX coupon_rules_list ON coupon_rules(status, paixu, id DESC);
+
+-- What a scoped rule applies to: goods ids (scope 1) or category ids (scope 2). No FK: a goods or
+-- category deleted later simply stops matching.
+CREATE TABLE coupon_rule_refs (
+    rule_id INTEGER NOT NULL REFERENCES coupon_rules(id) ON DELETE CASCADE,
+    ref_id  INTEGER NOT NULL,
+    PRIMARY KEY (rule_id, ref_id)
+) STRICT, WITHOUT ROWID;
+
+-- Coupons held by shoppers. status 0 usable, 1 locked by order `order_id` (no FK: orders live in
+-- another module), 2 used, 3 expired. `taker_id` took it (per-user limits count it even after it
+-- was given away); `source` says how it came: fetch, exchange, send, merge, admin.
+-- A rule with coupons held cannot be deleted (RESTRICT): switch it off instead.
+CREATE TABLE coupon_users (
+    id          INTEGER PRIMARY KEY,
+    rule_id     INTEGER NOT NULL REFERENCES coupon_rules(id) ON DELETE RESTRICT,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    taker_id    INTEGER NOT NULL,
+    source      TEXT NOT NULL,
+    status      INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1, 2, 3)),
+    order_id    INTEGER CHECK ((status = 1) = (order_id IS NOT NULL) OR status = 2),
+    date_start  INTEGER NOT NULL,
+    date_end    INTEGER NOT NULL,
+    date_use    INTEGER,
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+CREATE INDEX coupon_users_user ON coupon_users(user_id, status, id DESC);
+CREATE INDEX coupon_users_taker ON coupon_users(rule_id, taker_id, source);
+CREATE INDEX coupon_users_order ON coupon_users(order_id) WHERE order_id IS NOT NULL;
+CREATE INDEX coupon_users_expiry ON coupon_users(status, date_end);
+
+-- Exchange codes (exchangeCoupons: number + pwd): each gives one coupon of its rule, once.
+-- Printed and handed out by the merchant, so they are outside the rule's public stock.
+CREATE TABLE coupon_codes (
+    id             INTEGER PRIMARY KEY,
+    rule_id        INTEGER NOT NULL REFERENCES coupon_rules(id) ON DELETE CASCADE,
+    number         TEXT NOT NULL UNIQUE,
+    pwd            TEXT NOT NULL,
+    user_id        INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    coupon_user_id INTEGER,
+    date_add       INTEGER NOT NULL,
+    date_used      INTEGER
+) STRICT;
+CREATE INDEX coupon_codes_rule ON coupon_codes(rule_id, id);
+
+-- Merge rules (mergeCoupons): hand in the listed coupons (`number` of each rule), get one of `rule_id`.
+CREATE TABLE coupon_merges (
+    id       INTEGER PRIMARY KEY,
+    name     TEXT NOT NULL,
+    rule_id  INTEGER NOT NULL REFERENCES coupon_rules(id) ON DELETE CASCADE,
+    status   INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1)), -- 0 on, 1 off
+    date_add INTEGER NOT NULL
+) STRICT;
+CREATE TABLE coupon_merge_parts (
+    merge_id INTEGER NOT NULL REFERENCES coupon_merges(id) ON DELETE CASCADE,
+    rule_id  INTEGER NOT NULL REFERENCES coupon_rules(id) ON DELETE CASCADE,
+    number   INTEGER NOT NULL CHECK (number > 0),
+    PRIMARY KEY (merge_id, rule_id)
+) STRICT, WITHOUT ROWID;
+
+-- virtual goods
+-- Virtual goods sold for balance (virtualTrader*). kind 0: paid content (`content` shown to buyers,
+-- bought once per shopper, no stock); kind 1: cards/codes, one row of virtual_goods_cards per unit.
+CREATE TABLE virtual_goods (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    pic         TEXT NOT NULL DEFAULT '',
+    description TEXT NOT NULL DEFAULT '',     -- shown to everyone
+    content     TEXT NOT NULL DEFAULT '',     -- shown to buyers only
+    kind        INTEGER NOT NULL DEFAULT 0 CHECK (kind IN (0, 1)),
+    price       INTEGER NOT NULL CHECK (price >= 0),
+    number_sold INTEGER NOT NULL DEFAULT 0,
+    status      INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1)), -- 0 on sale, 1 off
+    paixu       INTEGER NOT NULL DEFAULT 0,
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+CREATE INDEX virtual_goods_list ON virtual_goods(status, paixu, id DESC);
+
+-- Purchases; `card` is the card/code the buyer got (kind 1), '' for content.
+CREATE TABLE virtual_goods_buys (
+    id       INTEGER PRIMARY KEY,
+    goods_id INTEGER NOT NULL REFERENCES virtual_goods(id) ON DELETE RESTRICT,
+    user_id  INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    amount   INTEGER NOT NULL,
+    card     TEXT NOT NULL DEFAULT '',
+    date_add INTEGER NOT NULL
+) STRICT;
+CREATE INDEX virtual_goods_buys_user ON virtual_goods_buys(user_id, id DESC);
+CREATE INDEX virtual_goods_buys_goods ON virtual_goods_buys(goods_id, user_id);
+
+-- Card stock: a card with buy_id set is sold; the conditional UPDATE that sets it sells it once.
+CREATE TABLE virtual_goods_cards (
+    id       INTEGER PRIMARY KEY,
+    goods_id INTEGER NOT NULL REFERENCES virtual_goods(id) ON DELETE CASCADE,
+    content  TEXT NOT NULL,
+    buy_id   INTEGER REFERENCES virtual_goods_buys(id),
+    date_add INTEGER NOT NULL
+) STRICT;
+CREATE INDEX virtual_goods_cards_free ON virtual_goods_cards(goods_id, buy_id, id);
+-- cms_security
+-- A shopper's sign-up for an article (an event, a class: cmsNewsSign*): one per shopper and article.
+CREATE TABLE cms_article_signs (
+    id          INTEGER PRIMARY KEY,
+    article_id  INTEGER NOT NULL REFERENCES cms_articles(id) ON DELETE CASCADE,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    ext_json    TEXT NOT NULL DEFAULT '{}',       -- what the shopper filled in (extJsonStr)
+    date_add    INTEGER NOT NULL,
+    UNIQUE (article_id, user_id)
+) STRICT;
+CREATE INDEX cms_article_signs_user ON cms_article_signs(user_id);
+-- Named counters on an article that the mini-program moves (cmsArticleModifyExtNumber: shares,
+-- plays...); kept apart from cms_articles so no existing table changes.
+CREATE TABLE cms_article_ext_numbers (
+    article_id  INTEGER NOT NULL REFERENCES cms_articles(id) ON DELETE CASCADE,
+    key         TEXT NOT NULL,
+    value       INTEGER NOT NULL DEFAULT 0,
+    date_update INTEGER NOT NULL,
+    PRIMARY KEY (article_id, key)
+) STRICT, WITHOUT ROWID;
+-- Content security (WeChat msgSecCheck): the texts it held for the merchant ('review') or refused
+-- ('risky'). Passed texts leave no row. `target_id` is the stored item (NULL when refused); it is
+-- no foreign key because it points into several tables.
+CREATE TABLE content_checks (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    target      TEXT NOT NULL,                    -- comment, article, reputation
+    target_id   INTEGER,
+    suggest     TEXT NOT NULL CHECK (suggest IN ('review', 'risky')),
+    label       INTEGER NOT NULL,                 -- WeChat's label (100 normal, 20001 politics...)
+    reason      TEXT NOT NULL DEFAULT '',         -- why it was held when WeChat did not decide
+    excerpt     TEXT NOT NULL DEFAULT '',         -- the text's first 100 characters, for the merchant
+    date_add    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX content_checks_target ON content_checks(target, target_id);
+-- goods calendar
+-- A goods' price and stock on one calendar day (hotel rooms, tickets), read by goodsPriceDaily.
+-- `day` is a calendar day in the shop's time zone ('YYYY-MM-DD'), not an instant, so it is text;
+-- `sku_id` NULL is the goods itself (goods without specs), and a SKU's days go with the SKU.
+CREATE TABLE goods_day_prices (
+    id          INTEGER PRIMARY KEY,
+    goods_id    INTEGER NOT NULL REFERENCES goods(id) ON DELETE CASCADE,
+    sku_id      INTEGER REFERENCES goods_skus(id) ON DELETE CASCADE,
+    day         TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    price       INTEGER NOT NULL CHECK (price >= 0),
+    stores      INTEGER NOT NULL CHECK (stores >= 0),
+    date_update INTEGER NOT NULL
+) STRICT;
+-- One row per goods, SKU and day: NULLs never collide in a UNIQUE index, so NULL counts as 0.
+CREATE UNIQUE INDEX goods_day_prices_day ON goods_day_prices(goods_id, ifnull(sku_id, 0), day);
+
+-- Bookable time slots of a day (goodsTimesDays / goodsTimesDayItems), each with its own price and
+-- stock. Orders name a slot by `name` ("09:00-10:00"), so it is unique within its day.
+CREATE TABLE goods_time_slots (
+    id          INTEGER PRIMARY KEY,
+    goods_id    INTEGER NOT NULL REFERENCES goods(id) ON DELETE CASCADE,
+    sku_id      INTEGER REFERENCES goods_skus(id) ON DELETE CASCADE,
+    day         TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    name        TEXT NOT NULL,
+    price       INTEGER NOT NULL CHECK (price >= 0),
+    stores      INTEGER NOT NULL CHECK (stores >= 0),
+    date_update INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX goods_time_slots_slot ON goods_time_slots(goods_id, ifnull(sku_id, 0), day, name);
+
+-- Goods a shopper published (pushNewGoods, C2C): the owner, and the merchant's review. The goods
+-- row itself stays off the shelf until the review approves it; an edit by the owner sends it back
+-- to review. Goods without a row here are the merchant's own.
+CREATE TABLE goods_publishers (
+    goods_id    INTEGER PRIMARY KEY REFERENCES goods(id) ON DELETE CASCADE,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    review      INTEGER NOT NULL DEFAULT 0 CHECK (review IN (0, 1, 2)), -- 0 awaiting, 1 approved, 2 rejected
+    reason      TEXT NOT NULL DEFAULT '',                               -- why it was rejected
+    date_add    INTEGER NOT NULL,
+    date_review INTEGER
+) STRICT;
+CREATE INDEX goods_publishers_user ON goods_publishers(user_id, goods_id);
+CREATE INDEX goods_publishers_review ON goods_publishers(review, goods_id);
+-- catalogue order indexes
+-- Shop-window lists in every orderBy the client sends (priceUp/Down, ordersUp/Down, addedUp/Down),
+-- for the whole shop and per category: a page, even a deep one, walks an index (db::catalog::
+-- shelf_page reads ids first) instead of sorting every on-shelf goods.
+CREATE INDEX goods_shelf_price ON goods(status, min_price, id DESC);
+CREATE INDEX goods_shelf_orders ON goods(status, number_orders, id DESC);
+CREATE INDEX goods_shelf_added ON goods(status, date_add, id);
+CREATE INDEX goods_category_price ON goods(category_id, status, min_price, id DESC);
+CREATE INDEX goods_category_orders ON goods(category_id, status, number_orders, id DESC);
+CREATE INDEX goods_category_added ON goods(category_id, status, date_add, id);
 
 -- orders
 -- The shopping cart: one row per (shopper, cart type, goods + specs + add-ons). `item_key` is the

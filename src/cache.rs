@@ -2,6 +2,11 @@
 //!
 //! A reader takes the topic's generation before it queries and stores its answer only if no
 //! write bumped the generation meanwhile, so a stale answer can never be stored after a write.
+//!
+//! Two kinds of topic: [`Topic::Site`] is invalidated by hand by the service functions that write
+//! it; [`Topic::Catalogue`] follows the database's catalogue epoch ([`crate::db::Db::catalogue_epoch`]),
+//! which the writer bumps itself after any commit that touched a catalogue table, so no catalogue
+//! writer can forget it (use [`Cache::get_at`] for it, never [`Cache::invalidate`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -11,15 +16,49 @@ use std::sync::{Arc, RwLock};
 pub enum Topic {
     /// Banners, ad positions, notices, friendly links.
     Site,
+    /// Goods lists and searches, goods pages, prices, and the list totals behind them.
+    Catalogue,
 }
 
-/// At most this many answers per topic; past it the topic starts over.
-const MAX_PER_TOPIC: usize = 2048;
+impl Topic {
+    /// Most bytes (keys and answers) the topic keeps; past it a quarter of its answers go.
+    fn budget(self) -> usize {
+        match self {
+            Topic::Site => 4 << 20,
+            // ~20,000 goods pages or ~3,000 list pages: the hot part of a large catalogue.
+            Topic::Catalogue => 48 << 20,
+        }
+    }
+}
 
 #[derive(Default)]
 struct Slot {
     generation: u64,
+    bytes: usize,
     answers: HashMap<String, Arc<[u8]>>,
+}
+
+impl Slot {
+    fn clear(&mut self) {
+        self.answers.clear();
+        self.bytes = 0;
+    }
+
+    /// Drops an arbitrary quarter of the answers (hash order): cheap, and hot answers come back
+    /// on their next request.
+    fn shed(&mut self) {
+        let mut n = 0usize;
+        let mut freed = 0usize;
+        self.answers.retain(|k, v| {
+            n += 1;
+            let keep = !n.is_multiple_of(4);
+            if !keep {
+                freed += k.len() + v.len();
+            }
+            keep
+        });
+        self.bytes -= freed;
+    }
 }
 
 /// The shared answer cache.
@@ -38,6 +77,29 @@ impl Cache {
         }
     }
 
+    /// The cached answer for `key` in a topic that follows an outside `epoch` (the database's
+    /// catalogue epoch, read just before): a newer epoch drops the topic's answers first. On a
+    /// miss, the epoch to pass to [`Cache::put`].
+    pub fn get_at(&self, topic: Topic, key: &str, epoch: u64) -> Result<Arc<[u8]>, u64> {
+        {
+            let slots = self.slots.read().unwrap_or_else(|p| p.into_inner());
+            match slots.get(&topic) {
+                Some(slot) if slot.generation == epoch => return slot.answers.get(key).cloned().ok_or(epoch),
+                // A reader that read the epoch before a newer one was adopted: its answer may be stale.
+                Some(slot) if slot.generation > epoch => return Err(epoch),
+                None if epoch == 0 => return Err(0),
+                _ => {}
+            }
+        }
+        let mut slots = self.slots.write().unwrap_or_else(|p| p.into_inner());
+        let slot = slots.entry(topic).or_default();
+        if slot.generation < epoch {
+            slot.generation = epoch;
+            slot.clear();
+        }
+        Err(epoch)
+    }
+
     /// Stores an answer computed at `generation`; ignored when a write happened since.
     pub fn put(&self, topic: Topic, key: String, generation: u64, answer: Arc<[u8]>) {
         let mut slots = self.slots.write().unwrap_or_else(|p| p.into_inner());
@@ -45,10 +107,18 @@ impl Cache {
         if slot.generation != generation {
             return;
         }
-        if slot.answers.len() >= MAX_PER_TOPIC {
-            slot.answers.clear();
+        let size = key.len() + answer.len();
+        if size > topic.budget() / 8 {
+            return;
         }
-        slot.answers.insert(key, answer);
+        while slot.bytes + size > topic.budget() && !slot.answers.is_empty() {
+            slot.shed();
+        }
+        let key_len = key.len();
+        slot.bytes += size;
+        if let Some(old) = slot.answers.insert(key, answer) {
+            slot.bytes -= key_len + old.len();
+        }
     }
 
     /// Drops every answer of `topic`; call after the write commits.
@@ -56,7 +126,7 @@ impl Cache {
         let mut slots = self.slots.write().unwrap_or_else(|p| p.into_inner());
         let slot = slots.entry(topic).or_default();
         slot.generation += 1;
-        slot.answers.clear();
+        slot.clear();
     }
 }
 
@@ -75,5 +145,35 @@ mod tests {
         assert_eq!(&*cache.get(Topic::Site, "k").unwrap(), b"new");
         cache.invalidate(Topic::Site);
         assert!(cache.get(Topic::Site, "k").is_err());
+    }
+
+    #[test]
+    fn a_catalogue_answer_lives_only_in_its_epoch() {
+        let cache = Cache::default();
+        let epoch = cache.get_at(Topic::Catalogue, "k", 0).unwrap_err();
+        cache.put(Topic::Catalogue, "k".into(), epoch, Arc::from(&b"at 0"[..]));
+        assert_eq!(&*cache.get_at(Topic::Catalogue, "k", 0).unwrap(), b"at 0");
+        // A write committed: epoch 1 sees nothing, and a late answer from epoch 0 is not stored.
+        assert_eq!(cache.get_at(Topic::Catalogue, "k", 1).unwrap_err(), 1);
+        assert_eq!(cache.get_at(Topic::Catalogue, "k", 0).unwrap_err(), 0);
+        cache.put(Topic::Catalogue, "k".into(), 0, Arc::from(&b"stale"[..]));
+        assert!(cache.get_at(Topic::Catalogue, "k", 1).is_err());
+        cache.put(Topic::Catalogue, "k".into(), 1, Arc::from(&b"at 1"[..]));
+        assert_eq!(&*cache.get_at(Topic::Catalogue, "k", 1).unwrap(), b"at 1");
+    }
+
+    #[test]
+    fn a_full_topic_sheds_answers_instead_of_growing() {
+        let cache = Cache::default();
+        let answer: Arc<[u8]> = vec![0u8; 64 << 10].into();
+        for i in 0..2_000 {
+            cache.put(Topic::Catalogue, format!("k{i}"), 0, answer.clone());
+        }
+        let slots = cache.slots.read().unwrap();
+        let slot = &slots[&Topic::Catalogue];
+        let counted: usize = slot.answers.iter().map(|(k, v)| k.len() + v.len()).sum();
+        assert_eq!(slot.bytes, counted);
+        assert!(slot.bytes <= Topic::Catalogue.budget());
+        assert!(slot.answers.len() > 100, "most recent answers are kept");
     }
 }

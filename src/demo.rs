@@ -10,6 +10,11 @@ use crate::settings::keys;
 #[folder = "static/demo/"]
 struct Pictures;
 
+/// The bytes of a demo picture in static/demo (also used by `bench-data`).
+pub fn picture(name: &str) -> Option<Vec<u8>> {
+    Pictures::get(name).map(|f| f.data.into_owned())
+}
+
 /// Config values the shop templates read at launch (shared/api/flows.md "Config"), with the
 /// values a new shop should start from.
 pub const TEMPLATE_CONFIG: &[(&str, &str, &str)] = &[
@@ -107,9 +112,12 @@ pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
         Ok::<_, ApiError>(())
     })?;
     crate::demo_catalog::fill(db, &urls)?;
+    crate::demo_rules::fill(db)?;
     crate::demo_cms::fill(db, &urls)?;
     crate::demo_shopfront::fill(db)?;
     crate::demo_shopfront::fill_shops(db)?;
+    crate::demo_calendar::fill(db, &urls)?;
+    crate::demo_coupons::fill(db)?;
     Ok(true)
 }
 

@@ -95,6 +95,26 @@ pub enum ApiError {
     /// A rate limit with the wait spelled out ("请 45 秒后再试").
     #[error("{0}")]
     RateLimited(String),
+    /// A coupon that cannot be taken or used now (switched off, not started, wrong state, below
+    /// its threshold, outside its scope); the message says why.
+    #[error("{0}")]
+    CouponUnavailable(Cow<'static, str>),
+    /// Nothing left to take or buy: a coupon rule's stock, a virtual goods' cards.
+    #[error("{0}已售罄")]
+    SoldOut(&'static str),
+    /// The shopper already took as many of this coupon as one shopper may.
+    #[error("你已领取过该优惠券（每人限领 {0} 张）")]
+    CouponLimit(i64),
+    /// The coupon's validity has ended.
+    #[error("优惠券已过期")]
+    CouponExpired,
+    /// A coupon sold for money the balance cannot cover; `data` is the amount still due (yuan),
+    /// which the template pays by WeChat Pay with nextAction {type:7, couponRuleId}.
+    #[error("该优惠券需要支付 {} 元购买", crate::money::yuan_text(*due_fen))]
+    CouponMustPay { due_fen: i64 },
+    /// WeChat's content check found the text risky (WeChat's own code 87014); nothing was published.
+    #[error("内容含有违法违规信息，请修改后再提交")]
+    ContentRisky,
     /// The goods has specs and none was chosen (code 30002: the templates open the spec popup).
     #[error("请先选择商品规格")]
     SpecRequired,
@@ -136,6 +156,12 @@ impl ApiError {
             ApiError::CodeWrong(_) => 302,
             ApiError::BadLogin => 401,
             ApiError::RateLimited(_) => 429,
+            ApiError::CouponUnavailable(_) => 20001,
+            ApiError::SoldOut(_) => 20002,
+            ApiError::CouponLimit(_) => 20003,
+            ApiError::CouponExpired => 20004,
+            ApiError::CouponMustPay { .. } => 30002,
+            ApiError::ContentRisky => 87014,
             ApiError::SpecRequired => 30002,
             ApiError::OutOfStock { .. } => 30003,
             ApiError::RefundOpen => 20000,
@@ -153,6 +179,7 @@ impl ApiError {
             // A number, not text: templates do arithmetic on the amount still due.
             ApiError::NotEnoughBalance { due_fen } => Value::from(crate::money::yuan(*due_fen)),
             ApiError::NotEnoughScore { due } => Value::from(*due),
+            ApiError::CouponMustPay { due_fen } => Value::from(crate::money::yuan(*due_fen)),
             _ => Value::Null,
         }
     }

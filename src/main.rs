@@ -1,4 +1,4 @@
-//! The xiaodian binary: `xiaodian [serve]`, `xiaodian backup <file>`.
+//! The xiaodian binary: `xiaodian [serve]`, `xiaodian backup <file>`, `xiaodian bench-data`.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -38,6 +38,16 @@ enum Command {
     Serve,
     /// Write a consistent copy of the database to FILE (safe while the shop runs)
     Backup { file: PathBuf },
+    /// Fill an empty data dir with a large synthetic catalogue (Chinese names, tags, prices, specs
+    /// and SKUs) for benchmarks; see tests/bench/bench.sh catalog
+    BenchData {
+        /// How many goods
+        #[arg(long, default_value_t = 100_000)]
+        goods: usize,
+        /// How many categories (a tenth top level, the rest below them)
+        #[arg(long, default_value_t = 200)]
+        categories: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -60,6 +70,7 @@ fn main() -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cfg),
         Command::Backup { file } => backup(cfg, file),
+        Command::BenchData { goods, categories } => bench_data(cfg, goods, categories),
     }
 }
 
@@ -74,6 +85,31 @@ fn backup(cfg: Config, file: PathBuf) -> ExitCode {
         }
         Err(e) => {
             eprintln!("xiaodian backup: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn bench_data(cfg: Config, goods: usize, categories: usize) -> ExitCode {
+    let started = std::time::Instant::now();
+    let result = std::fs::create_dir_all(cfg.uploads_dir())
+        .map_err(|e| e.to_string())
+        .and_then(|()| xiaodian::db::Db::open(&cfg.db_path(), 1).map_err(|e| e.to_string()))
+        .and_then(|db| xiaodian::bench_data::generate(&db, &cfg, categories, goods).map_err(|e| e.msg()));
+    match result {
+        Ok(made) => {
+            println!(
+                "bench data in {}: {} categories, {} goods, {} SKUs in {:.1} s",
+                cfg.data_dir.display(),
+                made.categories,
+                made.goods,
+                made.skus,
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("xiaodian bench-data: {e}");
             ExitCode::FAILURE
         }
     }

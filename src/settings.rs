@@ -54,6 +54,11 @@ pub mod keys {
     pub const SMTP_FROM: &str = "smtpFrom";
     /// ssl (implicit TLS), starttls, or none (a relay on a trusted network); default by port.
     pub const SMTP_SECURITY: &str = "smtpSecurity";
+    /// Seconds between runs of the coupon expiry job (default 600, at least 10).
+    pub const COUPON_EXPIRY_INTERVAL_SECS: &str = "couponExpiryIntervalSecs";
+    /// '1': shoppers' texts (comments, articles, reviews) pass WeChat's msgSecCheck before they
+    /// are published. Off by default.
+    pub const CONTENT_SEC_CHECK: &str = "contentSecCheck";
 }
 
 /// The file store's default size limit.
@@ -117,6 +122,11 @@ impl Snapshot {
 
     pub fn wechat_api_base(&self) -> Option<&str> {
         self.wechat_env.api_base.as_deref().or_else(|| self.get(keys::WECHAT_API_BASE))
+    }
+
+    /// True when shoppers' texts must pass WeChat's content check before they are published.
+    pub fn content_sec_check(&self) -> bool {
+        self.get(keys::CONTENT_SEC_CHECK) == Some("1")
     }
 
     /// How much the file store may hold (default 10 GiB).

@@ -23,7 +23,7 @@ const LABELS: &[(&str, &str)] =
     &[("name", "名称"), ("pid", "上级分类"), ("icon", "图标"), ("type", "类型"), ("key", "编号")];
 
 /// The categories in tree order: each parent followed by its subtree.
-fn tree(rows: Vec<CategoryRow>) -> Vec<CategoryRow> {
+pub(super) fn tree(rows: Vec<CategoryRow>) -> Vec<CategoryRow> {
     fn walk(pid: Option<i64>, rows: &[CategoryRow], out: &mut Vec<CategoryRow>) {
         for r in rows.iter().filter(|r| r.fields.pid == pid) {
             out.push(r.clone());

@@ -95,11 +95,21 @@ impl FileStore {
             // Our own files are stored relative, so a new domain never breaks them.
             return Ok(upload::relative_url(&self.store(f, true).await?.path));
         }
-        let typed = typed.trim();
-        let ours = typed.starts_with("/uploads/") && !typed.contains("..");
-        if !(typed.is_empty() || ours || typed.starts_with("https://") || typed.starts_with("http://")) {
-            return Err(Problem::Say("图片地址应以 https:// 或 http:// 开头".into()));
-        }
-        Ok(typed.to_string())
+        typed_picture(typed)
     }
+
+    /// The largest file the store takes.
+    pub fn max_bytes(&self) -> u64 {
+        self.max_bytes
+    }
+}
+
+/// A picture address typed into a form: ours ("/uploads/…") or an http(s) URL; "" stays "".
+pub fn typed_picture(typed: &str) -> Result<String, Problem> {
+    let typed = typed.trim();
+    let ours = typed.starts_with("/uploads/") && !typed.contains("..");
+    if !(typed.is_empty() || ours || typed.starts_with("https://") || typed.starts_with("http://")) {
+        return Err(Problem::Say("图片地址应以 https:// 或 http:// 开头".into()));
+    }
+    Ok(typed.to_string())
 }

@@ -9,9 +9,15 @@ mod cms;
 mod cms_setup;
 mod codes;
 mod config_values;
+mod coupons;
 mod dashboard;
 mod files;
+mod freight;
 mod goods;
+mod goods_calendar;
+mod goods_editor;
+mod goods_review;
+mod goods_rules;
 mod images;
 mod keys;
 mod levels;
@@ -20,8 +26,11 @@ mod messages;
 mod notices;
 mod orders;
 mod page;
+mod reputations;
 mod shop;
+mod shops;
 mod users;
+mod virtual_goods;
 mod wechat;
 
 use rocket::{Catcher, Route};
@@ -52,10 +61,19 @@ pub fn routes() -> Vec<Route> {
     all.extend(codes::routes()); // /codes
     all.extend(levels::routes()); // /levels
     all.extend(goods::routes()); // /goods
+    all.extend(goods_editor::routes()); // /goods/new /goods/<id>
     all.extend(categories::routes()); // /categories
     all.extend(cms::routes()); // /articles /comments
     all.extend(cms_setup::routes()); // /article-categories /pages
     all.extend(orders::routes()); // /orders /refunds /writeoff
+    all.extend(freight::routes()); // /freight
+    all.extend(goods_rules::routes()); // /goods/<id>/rules
+    all.extend(goods_calendar::routes()); // /goods/<id>/calendar
+    all.extend(goods_review::routes()); // /goods-review
+    all.extend(shops::routes()); // /shops
+    all.extend(reputations::routes()); // /reputations
+    all.extend(coupons::routes()); // /coupons
+    all.extend(virtual_goods::routes()); // /virtual-goods
     all
 }
 

@@ -1,5 +1,6 @@
-//! 微信设置: the mini-program's AppID, AppSecret and API address, a connection test, and what the
-//! sandbox has answered.
+//! 微信设置: the mini-program's AppID, AppSecret and API address, a connection test, content
+//! security (msgSecCheck on shoppers' texts: on/off, and the texts it held or refused), and what
+//! the sandbox has answered.
 
 use askama::Template;
 use rocket::form::FromForm;
@@ -8,7 +9,8 @@ use rocket::{get, post, routes, Route, State};
 
 use super::auth::Empty;
 use super::page::{done, failed, render, render_as, Answer, Html, Posted, Problem, Staff};
-use crate::db::Db;
+use crate::db::security::CheckRow;
+use crate::db::{self, Db};
 use crate::error::AdminError;
 use crate::sandbox::wechat::SandboxWeChat;
 use crate::service;
@@ -16,7 +18,7 @@ use crate::settings::{keys, Settings};
 use crate::wechat::WeChat;
 
 pub fn routes() -> Vec<Route> {
-    routes![edit, save, test]
+    routes![edit, save, test, security]
 }
 
 const LABELS: &[(&str, &str)] =
@@ -42,6 +44,17 @@ struct WechatPage {
     /// The sandbox's latest answers, newest first.
     log: Vec<(String, String)>,
     error: Option<String>,
+    /// Whether shoppers' texts pass WeChat's content check before they are published.
+    content_check: bool,
+    /// The latest texts the content check held or refused, newest first.
+    checks: Vec<CheckRow>,
+}
+
+/// How many held or refused texts the page lists.
+const CHECKS_SHOWN: i64 = 30;
+
+async fn latest_checks(db: &Db) -> Result<Vec<CheckRow>, AdminError> {
+    db.read(|c| Ok::<_, AdminError>(db::security::latest(c, CHECKS_SHOWN)?)).await
 }
 
 fn page(
@@ -50,6 +63,7 @@ fn page(
     sandbox: &SandboxWeChat,
     form: Option<WechatForm>,
     error: Option<String>,
+    checks: Vec<CheckRow>,
 ) -> WechatPage {
     let snap = settings.get();
     let form = form.unwrap_or_else(|| WechatForm {
@@ -67,17 +81,21 @@ fn page(
         env_api_base: snap.wechat_env.api_base.is_some(),
         log,
         error,
+        content_check: snap.content_sec_check(),
+        checks,
     }
 }
 
 /// GET /admin/wechat — staff only.
 #[get("/wechat")]
-fn edit(
+async fn edit(
     staff: Staff,
+    db: &State<Db>,
     settings: &State<Settings>,
     sandbox: &State<SandboxWeChat>,
 ) -> Result<Html, AdminError> {
-    render(&page(staff, settings, sandbox, None, None))
+    let checks = latest_checks(db).await?;
+    render(&page(staff, settings, sandbox, None, None, checks))
 }
 
 /// POST /admin/wechat — staff only. Values the environment sets are left alone.
@@ -114,7 +132,9 @@ async fn save(
         }
         Err(e) => {
             let error = Some(Problem::from_api(e, LABELS).message()?);
-            let p = page(staff, settings, sandbox, Some(WechatForm { secret: String::new(), ..form }), error);
+            let checks = latest_checks(db).await?;
+            let form = Some(WechatForm { secret: String::new(), ..form });
+            let p = page(staff, settings, sandbox, form, error, checks);
             Ok(Answer::Page(render_as(Status::UnprocessableEntity, &p)?))
         }
     }
@@ -135,4 +155,24 @@ async fn test(_staff: Staff, _form: Posted<Empty>, wechat: &State<WeChat>) -> Re
         Ok(c) => done("/admin/wechat", format!("连接成功：已用 AppID {} 取得 access_token", c.appid)),
         Err(e) => failed("/admin/wechat", format!("连接失败：{e}")),
     })
+}
+
+#[derive(FromForm)]
+struct SecurityForm {
+    /// "1" turns the check on; anything else (an unticked box sends nothing) turns it off.
+    enabled: Option<String>,
+}
+
+/// POST /admin/wechat/security — staff only. Turns the content check of shoppers' texts on or off.
+#[post("/wechat/security", data = "<form>")]
+async fn security(
+    _staff: Staff,
+    form: Posted<SecurityForm>,
+    db: &State<Db>,
+    settings: &State<Settings>,
+) -> Result<Answer, AdminError> {
+    let on = form.0.enabled.as_deref() == Some("1");
+    let pairs = vec![(keys::CONTENT_SEC_CHECK.to_string(), if on { "1" } else { "0" }.to_string())];
+    service::site::set_settings(db, settings, pairs).await?;
+    Ok(done("/admin/wechat", if on { "内容安全检测已开启" } else { "内容安全检测已关闭" }))
 }

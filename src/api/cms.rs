@@ -14,6 +14,9 @@ use crate::db::cms::{self as store, ArticleFields, ArticleFilter, ArticleRow, Ca
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::service::cms as rules;
+use crate::service::security::{self, Scene};
+use crate::settings::Settings;
+use crate::wechat::WeChat;
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -30,6 +33,8 @@ pub fn routes() -> Vec<Route> {
         vote_logs,
         page,
         tags,
+        tags_v2,
+        modify_ext_number,
         fav_add,
         fav_check,
         fav_list,
@@ -220,12 +225,14 @@ pub struct ArticleDetail {
     pub info: ArticleView,
     pub category: Option<CategoryView>,
     pub is_fav: bool,
+    /// The counters cmsArticleModifyExtNumber moves, by name.
+    pub ext_numbers: Vec<ExtNumberView>,
 }
 
 async fn detail(req: MaybeAuthed, db: &Db, base: &BaseUrl) -> Result<ArticleDetail, ApiError> {
     let id = req.p.int("id")?;
     let user = req.user_id;
-    let (a, cat, fav) = db
+    let (a, cat, fav, numbers) = db
         .write(move |c| {
             // One cheap UPDATE counts the view; it touches only published articles.
             if !store::count_view(c, id)? {
@@ -237,13 +244,15 @@ async fn detail(req: MaybeAuthed, db: &Db, base: &BaseUrl) -> Result<ArticleDeta
                 Some(u) => store::is_fav(c, u, id)?,
                 None => false,
             };
-            Ok::<_, ApiError>((a, cat, fav))
+            let numbers = store::ext_numbers(c, id)?;
+            Ok::<_, ApiError>((a, cat, fav, numbers))
         })
         .await?;
     Ok(ArticleDetail {
         info: ArticleView::new(a, base, true),
         category: cat.map(|c| CategoryView::new(c, base)),
         is_fav: fav,
+        ext_numbers: numbers.into_iter().map(|(key, value)| ExtNumberView { key, value }).collect(),
     })
 }
 
@@ -305,13 +314,21 @@ fn article_fields(p: &Params) -> Result<ArticleFields, ApiError> {
 }
 
 /// POST /<sub>/cms/news/put — cmsArticleCreate(V2); logged-in shopper. A new article, or with
-/// `id` an edit of one's own; published at once. Answers the article's id.
+/// `id` an edit of one's own; published at once, or awaiting review when the content check holds
+/// it (risky text answers 87014 and stores nothing). Answers the article's id.
 #[post("/cms/news/put", data = "<req>")]
-async fn create(req: Authed, db: &State<Db>) -> ApiResult<i64> {
+async fn create(
+    req: Authed,
+    db: &State<Db>,
+    wx: &State<WeChat>,
+    settings: &State<Settings>,
+) -> ApiResult<i64> {
     let id = req.p.opt_int("id")?;
     let f = article_fields(&req.p)?;
     let user = req.user_id;
-    Ok(Reply(db.write(move |c| rules::save_shopper_article(c, user, id, f, db::unix_now())).await?))
+    let verdict =
+        security::check_text(db, wx, settings, user, Scene::Article, &rules::article_text(&f)).await?;
+    Ok(Reply(db.write(move |c| rules::save_shopper_article(c, user, id, f, &verdict, db::unix_now())).await?))
 }
 
 /// POST /<sub>/cms/news/del — cmsArticleDelete(V2); logged-in shopper, own article.
@@ -440,6 +457,39 @@ async fn tags(db: &State<Db>) -> ApiResult<Vec<TagView>> {
         return Err(ApiError::Empty);
     }
     Ok(Reply(list.into_iter().map(|(name, number)| TagView { name, number }).collect()))
+}
+
+/// POST /<sub>/newsTag/list — cmsTagsV2 (cms host, merchantId rewritten by the adapter); anyone.
+/// As cmsTags: the published articles' tags, most used first; 700 when none.
+#[post("/newsTag/list")]
+async fn tags_v2(db: &State<Db>) -> ApiResult<Vec<TagView>> {
+    tags(db).await
+}
+
+/// An article's named counters after cmsArticleModifyExtNumber.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExtNumberView {
+    pub key: String,
+    pub value: i64,
+}
+
+/// POST /<sub>/cms/news/modifyExtNumber — cmsArticleModifyExtNumber(V2); logged-in shopper. Moves
+/// the published article `id`'s counter `key` (letters, digits, _; ≤ 30) by `number` (−1000…1000,
+/// default 1; never below 0). Answers every counter of the article.
+#[post("/cms/news/modifyExtNumber", data = "<req>")]
+async fn modify_ext_number(req: Authed, db: &State<Db>) -> ApiResult<Vec<ExtNumberView>> {
+    let id = req.p.int("id")?;
+    let key = req.p.text("key", rules::MAX_EXT_KEY)?.to_string();
+    if !key.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_') {
+        return Err(ApiError::invalid("key", "只能包含字母、数字和下划线"));
+    }
+    let delta = req.p.opt_int("number")?.unwrap_or(1);
+    if !(-1000..=1000).contains(&delta) {
+        return Err(ApiError::invalid("number", "应在 -1000 到 1000 之间"));
+    }
+    let all = db.write(move |c| rules::modify_ext_number(c, id, &key, delta, db::unix_now())).await?;
+    Ok(Reply(all.into_iter().map(|(key, value)| ExtNumberView { key, value }).collect()))
 }
 
 /// POST /<sub>/cms/news/fav/add — cmsArticleFavPut; logged-in shopper. Adding again changes nothing.

@@ -1,7 +1,9 @@
 //! Comments and feedback (留言 & 反馈): `type` 0 is feedback to the shop, 1 a comment on an
 //! article (`refId` = the article); `pid` answers another comment of the same thread. Shoppers
 //! must be logged in to add one; lists show the shown (not hidden) ones with the writer's nick
-//! and avatar.
+//! and avatar. With the shop's content check on, a comment passes WeChat's msgSecCheck first
+//! (service::security): risky answers 87014 and stores nothing, review stores it awaiting the
+//! merchant (status 2).
 
 use rocket::{post, routes, Route, State};
 use serde::Serialize;
@@ -11,9 +13,12 @@ use crate::db::cms::{self as store, CommentFilter, CommentRow, NewComment};
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::service::cms as rules;
+use crate::service::security::{self, Scene};
+use crate::settings::Settings;
+use crate::wechat::WeChat;
 
 pub fn routes() -> Vec<Route> {
-    routes![add, list_v1, list_v2]
+    routes![add, delete, list_v1, list_v2]
 }
 
 /// Longest comment, in characters.
@@ -54,7 +59,11 @@ impl CommentView {
             ext_json: serde_json::from_str(&m.ext_json)
                 .unwrap_or_else(|_| serde_json::Value::Object(Default::default())),
             status: m.status,
-            status_str: if m.status == 0 { "显示" } else { "已隐藏" },
+            status_str: match m.status {
+                0 => "显示",
+                rules::COMMENT_AWAITING => "待审核",
+                _ => "已隐藏",
+            },
             date_add: db::format_unix(m.date_add),
         }
     }
@@ -62,7 +71,7 @@ impl CommentView {
 
 /// POST /<sub>/comment/add — addComment; logged-in shopper. Answers the new comment's id.
 #[post("/comment/add", data = "<req>")]
-async fn add(req: Authed, db: &State<Db>) -> ApiResult<i64> {
+async fn add(req: Authed, db: &State<Db>, wx: &State<WeChat>, settings: &State<Settings>) -> ApiResult<i64> {
     let p = &req.p;
     let content = p.text("content", MAX_COMMENT)?.trim().to_string();
     if content.is_empty() {
@@ -81,7 +90,17 @@ async fn add(req: Authed, db: &State<Db>) -> ApiResult<i64> {
         content,
         ext_json,
     };
-    Ok(Reply(db.write(move |c| rules::add_comment(c, m, db::unix_now())).await?))
+    let verdict = security::check_text(db, wx, settings, req.user_id, Scene::Comment, &m.content).await?;
+    Ok(Reply(db.write(move |c| rules::add_comment(c, m, &verdict, db::unix_now())).await?))
+}
+
+/// POST /<sub>/comment/del — delComment; logged-in shopper, own comment only (another's answers 404).
+#[post("/comment/del", data = "<req>")]
+async fn delete(req: Authed, db: &State<Db>) -> ApiResult<()> {
+    let id = req.p.int("id")?;
+    let user = req.user_id;
+    db.write(move |c| rules::delete_own_comment(c, user, id)).await?;
+    Ok(Reply(()))
 }
 
 async fn list(p: Params, db: &Db) -> Result<Page<CommentView>, ApiError> {

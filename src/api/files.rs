@@ -1,4 +1,6 @@
-//! The file store: uploads (multipart `upfile`), downloads from a URL, and listings.
+//! The file store: uploads (multipart `upfile`), downloads from a URL, and listings. With the
+//! shop's content check on, pictures pass WeChat's imgSecCheck before they are stored
+//! (service::security::check_image: risky 87014, WeChat down 502).
 
 use rocket::form::{Errors, Form, FromForm};
 use rocket::fs::TempFile;
@@ -11,8 +13,10 @@ use super::{ApiResult, MaybeAuthed, Page, Paging, Params, Reply};
 use crate::config::Config;
 use crate::db::{self, Db};
 use crate::error::ApiError;
+use crate::service::security;
 use crate::service::upload::{self, Stored};
 use crate::settings::Settings;
+use crate::wechat::WeChat;
 
 pub fn routes() -> Vec<Route> {
     routes![upload_file, upload_from_url, list, list_v2]
@@ -84,6 +88,7 @@ async fn receive(
     db: &Db,
     cfg: &Config,
     settings: &Settings,
+    wx: &WeChat,
     check_shop: bool,
 ) -> Result<Stored, ApiError> {
     let form = form.map_err(|e| form_error(&e, cfg))?.into_inner();
@@ -109,9 +114,13 @@ async fn receive(
     let mut bytes = Vec::with_capacity(file.len() as usize);
     file.open().await?.read_to_end(&mut bytes).await?;
     let (db, dir, max) = (db.clone(), cfg.uploads_dir(), cfg.upload_max_bytes);
-    rocket::tokio::task::spawn_blocking(move || upload::store(&db, &dir, max, &bytes, &name, user_id, hours))
-        .await
-        .map_err(|e| ApiError::Internal(format!("upload task: {e}")))?
+    let (wx, settings) = (wx.clone(), settings.clone());
+    rocket::tokio::task::spawn_blocking(move || {
+        security::check_image(&db, &wx, &settings, user_id, &name, &bytes)?;
+        upload::store(&db, &dir, max, &bytes, &name, user_id, hours)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("upload task: {e}")))?
 }
 
 /// POST /<sub>/dfs/upload/file — uploadFile; anyone (a token records the owner). multipart `upfile`.
@@ -121,9 +130,10 @@ async fn upload_file(
     db: &State<Db>,
     cfg: &State<Config>,
     settings: &State<Settings>,
+    wx: &State<WeChat>,
     base: BaseUrl,
 ) -> ApiResult<UploadView> {
-    let stored = receive(form, db, cfg, settings, false).await?;
+    let stored = receive(form, db, cfg, settings, wx, false).await?;
     Ok(Reply(UploadView::new(&base, stored)))
 }
 
@@ -134,22 +144,34 @@ async fn upload2(
     db: &State<Db>,
     cfg: &State<Config>,
     settings: &State<Settings>,
+    wx: &State<WeChat>,
     base: BaseUrl,
 ) -> ApiResult<UploadView> {
-    let stored = receive(form, db, cfg, settings, true).await?;
+    let stored = receive(form, db, cfg, settings, wx, true).await?;
     Ok(Reply(UploadView::new(&base, stored)))
 }
 
-async fn from_url(req: MaybeAuthed, db: &Db, cfg: &Config, base: &BaseUrl) -> Result<UploadView, ApiError> {
+/// Where a download goes and who checks it.
+struct Sink<'a> {
+    db: &'a Db,
+    cfg: &'a Config,
+    settings: &'a Settings,
+    wx: &'a WeChat,
+}
+
+async fn from_url(req: MaybeAuthed, sink: Sink<'_>, base: &BaseUrl) -> Result<UploadView, ApiError> {
+    let Sink { db, cfg, settings, wx } = sink;
     let url = req.p.text("remoteFileUrl", 2000)?.to_string();
     req.p.opt_text("ext", 10)?;
     let hours = req.p.opt_int("expireHours")?;
     let (db, dir, max, allow) =
         (db.clone(), cfg.uploads_dir(), cfg.upload_max_bytes, cfg.fetch_allow_private);
     let user_id = req.user_id;
+    let (wx, settings) = (wx.clone(), settings.clone());
     let stored = rocket::tokio::task::spawn_blocking(move || {
         let bytes = upload::fetch_remote(&url, max, allow)?;
         let name = url.rsplit('/').next().unwrap_or("").split('?').next().unwrap_or("").to_string();
+        security::check_image(&db, &wx, &settings, user_id, &name, &bytes)?;
         upload::store(&db, &dir, max, &bytes, &name, user_id, hours)
     })
     .await
@@ -163,9 +185,11 @@ async fn upload_from_url(
     req: MaybeAuthed,
     db: &State<Db>,
     cfg: &State<Config>,
+    settings: &State<Settings>,
+    wx: &State<WeChat>,
     base: BaseUrl,
 ) -> ApiResult<UploadView> {
-    Ok(Reply(from_url(req, db, cfg, &base).await?))
+    Ok(Reply(from_url(req, Sink { db, cfg, settings, wx }, &base).await?))
 }
 
 /// POST /uploadByUrl — uploadFileFromUrlV2 / V22 (via the adapter); anyone. As uploadFileFromUrl.
@@ -175,13 +199,14 @@ async fn upload_by_url(
     db: &State<Db>,
     cfg: &State<Config>,
     settings: &State<Settings>,
+    wx: &State<WeChat>,
     base: BaseUrl,
 ) -> ApiResult<UploadView> {
     let ours = settings.get().subdomain().to_string();
     if let Some(asked) = req.p.get("subDomain").filter(|s| *s != ours) {
         return Err(ApiError::WrongShop { asked: asked.to_string(), ours });
     }
-    Ok(Reply(from_url(req, db, cfg, &base).await?))
+    Ok(Reply(from_url(req, Sink { db, cfg, settings, wx }, &base).await?))
 }
 
 async fn listing(req: MaybeAuthed, db: &Db, base: &BaseUrl) -> Result<Page<UploadView>, ApiError> {

@@ -4,11 +4,20 @@
 //! 404 "商品已下架". Money is answered in yuan as a JSON number, weight in kilograms. The optional
 //! `token` these methods take (member prices) is not read: a stale token must not break a goods
 //! page, and member prices arrive with member levels.
+//!
+//! Goods lists, goods pages and prices are answered from the answer cache ([`Topic::Catalogue`]),
+//! keyed by their normalised parameters. The cache follows the database's catalogue epoch, which
+//! the writer bumps after every committed write to a `goods…` table (see
+//! [`crate::db::CATALOGUE_TABLE_PREFIXES`]), so every catalogue write — console, merchant API, orders
+//! taking stock, anything added later — is seen by the next answer without any writer calling us.
+
+use std::sync::Arc;
 
 use rocket::{get, post, routes, Route, State};
 use serde::Serialize;
 
-use super::{ApiResult, BaseUrl, Paging, Params, Reply};
+use super::{envelope_bytes, ApiResult, BaseUrl, Paging, Params, RawEnvelope, Reply};
+use crate::cache::{Cache, Topic};
 use crate::db::catalog::{
     self, CategoryRow, GoodsFilter, GoodsOrder, GoodsRow, PropertyRow, SkuRow, TextField,
 };
@@ -188,7 +197,7 @@ impl GoodsView {
         self
     }
 
-    fn new(g: &GoodsRow, base: &BaseUrl) -> Self {
+    pub fn new(g: &GoodsRow, base: &BaseUrl) -> Self {
         let f = &g.fields;
         GoodsView {
             id: g.id,
@@ -324,21 +333,89 @@ impl ListRequest {
         Ok(ListRequest { category_id, filter, paging: goods_paging(p)? })
     }
 
-    /// One page of on-shelf goods and the total; the category becomes its subtree here.
-    async fn run(self, db: &Db, base: &BaseUrl) -> Result<(Vec<GoodsView>, i64, Paging), ApiError> {
+    /// The cache key of this list's page (`what` names the answer's shape).
+    fn key(&self, what: &str, base: &BaseUrl) -> String {
+        let ListRequest { category_id, filter, paging } = self;
+        format!("{what}:{}:{category_id:?}:{filter:?}:{}:{}", base.0, paging.page, paging.page_size)
+    }
+
+    /// One page of on-shelf goods and the total; the category becomes its subtree here. The total
+    /// of a filter is cached (whatever the order and page), so paging through a large category or
+    /// search counts its matches once per catalogue epoch, not once per page.
+    fn run(
+        self,
+        c: &rusqlite::Connection,
+        totals: &Totals,
+    ) -> Result<(Vec<GoodsRow>, i64, Paging), ApiError> {
         let ListRequest { category_id, mut filter, paging } = self;
-        let (rows, total, flags) = db
-            .read(move |c| {
-                if let Some(id) = category_id {
-                    filter.category_ids = Some(catalog::category_subtree(c, id)?);
+        if let Some(id) = category_id {
+            filter.category_ids = Some(catalog::category_subtree(c, id)?);
+        }
+        let total_key = format!("total:{:?}", GoodsFilter { order: GoodsOrder::Shelf, ..filter.clone() });
+        let total = match totals.get(&total_key) {
+            Some(total) => total,
+            None => {
+                let total = catalog::shelf_count(c, &filter)?;
+                totals.put(total_key, total);
+                total
+            }
+        };
+        let rows = if total <= paging.offset() {
+            Vec::new()
+        } else {
+            catalog::shelf_page(c, &filter, paging.offset(), paging.limit())?
+        };
+        Ok((rows, total, paging))
+    }
+}
+
+/// Cached list totals of one catalogue epoch.
+struct Totals {
+    cache: Cache,
+    epoch: u64,
+}
+
+impl Totals {
+    fn get(&self, key: &str) -> Option<i64> {
+        let bytes = self.cache.get_at(Topic::Catalogue, key, self.epoch).ok()?;
+        Some(i64::from_le_bytes(bytes.as_ref().try_into().ok()?))
+    }
+
+    fn put(&self, key: String, total: i64) {
+        self.cache.put(Topic::Catalogue, key, self.epoch, Arc::from(&total.to_le_bytes()[..]));
+    }
+}
+
+/// Answers a catalogue read from the answer cache, or runs `query` on a read connection and caches
+/// its answer for the current catalogue epoch. "No data" answers (700, 404, off shelf) are cached
+/// too: a search with no hit costs as much as one with hits, and is asked as often.
+async fn catalogue_answer<T, F>(
+    cache: &Cache,
+    db: &Db,
+    key: String,
+    query: F,
+) -> Result<RawEnvelope, ApiError>
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&rusqlite::Connection, &Totals) -> Result<T, ApiError> + Send + 'static,
+{
+    // The epoch is read before the query: an answer built from rows older than a commit is then
+    // stored under the epoch that commit has already ended, and never served after it.
+    let epoch = db.catalogue_epoch();
+    match cache.get_at(Topic::Catalogue, &key, epoch) {
+        Ok(answer) => Ok(RawEnvelope(answer)),
+        Err(epoch) => {
+            let totals = Totals { cache: cache.clone(), epoch };
+            let answer: Arc<[u8]> = match db.read(move |c| query(c, &totals)).await {
+                Ok(value) => envelope_bytes(&value)?.into(),
+                Err(e @ (ApiError::Empty | ApiError::NotFound(_) | ApiError::OffShelf)) => {
+                    super::error_envelope_bytes(&e).into()
                 }
-                let (rows, total) = catalog::shelf_goods(c, &filter, paging.offset(), paging.limit())?;
-                let ids: Vec<i64> = rows.iter().map(|g| g.id).collect();
-                Ok::<_, ApiError>((rows, total, goods_rules::flags(c, &ids)?))
-            })
-            .await?;
-        let views = rows.iter().map(|g| GoodsView::new(g, base).with_flags(flags.get(&g.id))).collect();
-        Ok((views, total, paging))
+                Err(e) => return Err(e),
+            };
+            cache.put(Topic::Catalogue, key, epoch, answer.clone());
+            Ok(RawEnvelope(answer))
+        }
     }
 }
 
@@ -364,12 +441,23 @@ fn order_by(p: &Params) -> Result<GoodsOrder, ApiError> {
 /// POST /<sub>/shop/goods/list — goods; anyone. The V1 list: a bare array of on-shelf goods
 /// (filters as goodsv2); 700 when nothing matches.
 #[post("/shop/goods/list", data = "<p>")]
-async fn list_v1(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<Vec<GoodsView>> {
-    let (views, _, _) = ListRequest::parse(&p)?.run(db, &base).await?;
-    if views.is_empty() {
-        return Err(ApiError::Empty);
-    }
-    Ok(Reply(views))
+async fn list_v1(
+    p: Params,
+    db: &State<Db>,
+    cache: &State<Cache>,
+    base: BaseUrl,
+) -> Result<RawEnvelope, ApiError> {
+    let request = ListRequest::parse(&p)?;
+    let key = request.key("goods", &base);
+    catalogue_answer(cache, db, key, move |c, totals| {
+        let (rows, _, _) = request.run(c, totals)?;
+        if rows.is_empty() {
+            return Err(ApiError::Empty);
+        }
+        let flags = goods_rules::flags(c, &rows.iter().map(|g| g.id).collect::<Vec<_>>())?;
+        Ok(rows.iter().map(|g| GoodsView::new(g, &base).with_flags(flags.get(&g.id))).collect::<Vec<_>>())
+    })
+    .await
 }
 
 /// POST /<sub>/shop/goods/list/v2 — goodsv2; anyone. On-shelf goods by categoryId (with its
@@ -377,9 +465,21 @@ async fn list_v1(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<Vec<Good
 /// kanjia / miaosha / pingtuan, priceMin / priceMax, shopId; orderBy; `{result, totalRow,
 /// totalPage}`, 700 when the page is empty.
 #[post("/shop/goods/list/v2", data = "<p>")]
-async fn list_v2(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<super::Page<GoodsView>> {
-    let (views, total, paging) = ListRequest::parse(&p)?.run(db, &base).await?;
-    Ok(Reply(paging.page(views, total)?))
+async fn list_v2(
+    p: Params,
+    db: &State<Db>,
+    cache: &State<Cache>,
+    base: BaseUrl,
+) -> Result<RawEnvelope, ApiError> {
+    let request = ListRequest::parse(&p)?;
+    let key = request.key("goodsv2", &base);
+    catalogue_answer(cache, db, key, move |c, totals| {
+        let (rows, total, paging) = request.run(c, totals)?;
+        let flags = goods_rules::flags(c, &rows.iter().map(|g| g.id).collect::<Vec<_>>())?;
+        paging
+            .page(rows.iter().map(|g| GoodsView::new(g, &base).with_flags(flags.get(&g.id))).collect(), total)
+    })
+    .await
 }
 
 #[derive(Serialize)]
@@ -546,27 +646,35 @@ impl GoodsDetail {
 /// GET /<sub>/shop/goods/detail — goodsDetail(V2); anyone. The page of an on-shelf goods:
 /// basicInfo, pics, content, category, properties with childsCurGoods, skuList, extJson.
 #[get("/shop/goods/detail")]
-async fn detail(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<GoodsDetail> {
+async fn detail(
+    p: Params,
+    db: &State<Db>,
+    cache: &State<Cache>,
+    base: BaseUrl,
+) -> Result<RawEnvelope, ApiError> {
     let id = p.int("id")?;
-    let (page, extras) = db
-        .read(move |c| {
-            let page = rules::goods_page(c, id)?;
-            let extras = super::goods_rules::DetailExtras::load(c, &page.goods)?;
-            Ok::<_, ApiError>((page, extras))
-        })
-        .await?;
-    Ok(Reply(extras.apply(GoodsDetail::new(page, &base))))
+    let key = format!("detail:{}:{id}", base.0);
+    catalogue_answer(cache, db, key, move |c, _| {
+        let page = rules::goods_page(c, id)?;
+        let extras = super::goods_rules::DetailExtras::load(c, &page.goods)?;
+        Ok(extras.apply(GoodsDetail::new(page, &base)))
+    })
+    .await
 }
 
 /// POST /<sub>/shop/goods/price — goodsPrice(V2); anyone. The price, points and stock of one
 /// spec choice (`propertyChildIds`, pairs in any order); goods without specs answer their own.
 #[post("/shop/goods/price", data = "<p>")]
-async fn price(p: Params, db: &State<Db>) -> ApiResult<SkuView> {
+async fn price(p: Params, db: &State<Db>, cache: &State<Cache>) -> Result<RawEnvelope, ApiError> {
     let goods_id = p.int("goodsId")?;
     let key = p.opt_text("propertyChildIds", 200)?.map(str::to_string);
-    let quote = db.read(move |c| rules::quote(c, goods_id, key.as_deref())).await?;
-    Ok(Reply(match &quote.sku {
-        Some(sku) => SkuView::new(sku, quote.names.clone()),
-        None => SkuView::of_goods(&quote.goods),
-    }))
+    let cache_key = format!("price:{goods_id}:{key:?}");
+    catalogue_answer(cache, db, cache_key, move |c, _| {
+        let quote = rules::quote(c, goods_id, key.as_deref())?;
+        Ok(match &quote.sku {
+            Some(sku) => SkuView::new(sku, quote.names.clone()),
+            None => SkuView::of_goods(&quote.goods),
+        })
+    })
+    .await
 }

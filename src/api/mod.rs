@@ -5,11 +5,13 @@
 
 pub mod address;
 pub mod attention;
+pub mod calendar;
 pub mod cart;
 pub mod cms;
 pub mod codes;
 pub mod comment;
 pub mod config;
+pub mod coupons;
 pub mod favourites;
 pub mod files;
 pub mod friend;
@@ -19,11 +21,15 @@ pub mod guards;
 pub mod json;
 pub mod ledger;
 pub mod levels;
+pub mod media;
 pub mod message;
+pub mod my_goods;
+pub mod news_sign;
 pub mod order;
 pub mod order_views;
 pub mod params;
 pub mod purchases;
+pub mod rebate;
 pub mod refund;
 pub mod region;
 pub mod reputation;
@@ -33,6 +39,7 @@ pub mod tools;
 pub mod user;
 pub mod user_password;
 pub mod verify;
+pub mod virtual_goods;
 
 use std::sync::Arc;
 
@@ -107,6 +114,11 @@ impl<'r> Responder<'r, 'static> for RawEnvelope {
     }
 }
 
+/// Serialises an error envelope to bytes (used by caches of answers that may be "no data").
+pub fn error_envelope_bytes(e: &ApiError) -> Vec<u8> {
+    error_bytes(e)
+}
+
 fn error_bytes(e: &ApiError) -> Vec<u8> {
     let msg = e.msg();
     serde_json::to_vec(&Envelope { code: e.code(), data: &e.data(), msg: &msg }).unwrap_or_default()
@@ -164,6 +176,7 @@ pub fn shop_routes() -> Vec<Route> {
         goods::routes(),
         cms::routes(),
         comment::routes(),
+        news_sign::routes(),
         favourites::routes(),
         reputation::routes(),
         shops::routes(),
@@ -172,6 +185,12 @@ pub fn shop_routes() -> Vec<Route> {
         refund::routes(),
         purchases::routes(),
         goods_rules::routes(),
+        coupons::routes(),
+        calendar::routes(),
+        rebate::routes(),
+        my_goods::routes(),
+        media::routes(),
+        virtual_goods::routes(),
     ]
     .concat()
 }

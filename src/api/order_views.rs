@@ -369,9 +369,9 @@ impl CheckoutView {
                 .map(|c| CouponOffer {
                     id: c.id,
                     name: c.name.clone(),
-                    money: yuan(c.money),
+                    money: c.money,
                     money_type: c.money_type,
-                    money_hreshold: yuan(c.money_threshold),
+                    money_hreshold: c.money_hreshold,
                 })
                 .collect(),
             coupon_id: p.coupons.iter().map(|c| c.id).collect(),

@@ -484,7 +484,7 @@ pub enum GoodsOrder {
 }
 
 impl GoodsOrder {
-    fn sql(self) -> &'static str {
+    pub fn sql(self) -> &'static str {
         match self {
             GoodsOrder::Shelf => "g.paixu, g.id DESC",
             GoodsOrder::PriceUp => "g.min_price, g.id DESC",
@@ -521,7 +521,10 @@ const TRIGRAM: usize = 3;
 
 /// The WHERE clause of a shop-window list and its parameters, in placeholder order.
 fn shelf_where(f: &GoodsFilter) -> (String, Vec<Value>) {
-    let mut sql = String::from("g.status = 0");
+    // With a category, `+` keeps SQLite off the whole-shop goods_shelf* indexes (status first): it
+    // would walk every on-shelf goods in order looking for the category's, which without ANALYZE
+    // statistics it thinks is cheaper than the category's own index and a small sort.
+    let mut sql = String::from(if f.category_ids.is_some() { "+g.status = 0" } else { "g.status = 0" });
     let mut args: Vec<Value> = Vec::new();
     let mut in_list = |sql: &mut String, column: &str, ids: &[i64]| {
         let marks = vec!["?"; ids.len()].join(",");
@@ -592,23 +595,44 @@ fn escape_like(term: &str) -> String {
     out
 }
 
-/// One page of on-shelf goods matching `f`, and how many match in all.
-pub fn shelf_goods(c: &Connection, f: &GoodsFilter, offset: i64, limit: i64) -> Result<(Vec<GoodsRow>, i64)> {
+/// How many on-shelf goods match `f` (its order is ignored).
+pub fn shelf_count(c: &Connection, f: &GoodsFilter) -> Result<i64> {
     let (filter, args) = shelf_where(f);
-    let total: i64 = c
-        .prepare_cached(&format!("SELECT count(*) FROM goods g WHERE {filter}"))?
-        .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
-    if total <= offset {
-        return Ok((Vec::new(), total));
+    c.prepare_cached(&format!("SELECT count(*) FROM goods g WHERE {filter}"))?
+        .query_row(params_from_iter(args.iter()), |r| r.get(0))
+}
+
+/// One page of on-shelf goods matching `f`, in its order.
+pub fn shelf_page(c: &Connection, f: &GoodsFilter, offset: i64, limit: i64) -> Result<Vec<GoodsRow>> {
+    let (filter, args) = shelf_where(f);
+    // Ids first: the order and OFFSET walk only an index (the goods_shelf_* / goods_category_*
+    // indexes cover every order), so a deep page does not build the rows it skips.
+    let sql = format!("SELECT g.id FROM goods g WHERE {filter} ORDER BY {} LIMIT ? OFFSET ?", f.order.sql());
+    let page = args.into_iter().chain([Value::Integer(limit), Value::Integer(offset)]);
+    let ids: Vec<i64> =
+        c.prepare_cached(&sql)?.query_map(params_from_iter(page), |r| r.get(0))?.collect::<Result<_>>()?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
     // Lists never show the rich text: leave it unread.
     let columns = GOODS_COLUMNS.replacen("g.content", "'' AS content", 1);
-    let sql =
-        format!("SELECT {columns} FROM goods g WHERE {filter} ORDER BY {} LIMIT ? OFFSET ?", f.order.sql());
-    let mut st = c.prepare_cached(&sql)?;
-    let page = args.into_iter().chain([Value::Integer(limit), Value::Integer(offset)]);
-    let rows = st.query_map(params_from_iter(page), goods_row)?;
-    Ok((rows.collect::<Result<_>>()?, total))
+    let marks = vec!["?"; ids.len()].join(",");
+    let mut st = c.prepare_cached(&format!("SELECT {columns} FROM goods g WHERE g.id IN ({marks})"))?;
+    let mut rows: Vec<GoodsRow> =
+        st.query_map(params_from_iter(ids.iter()), goods_row)?.collect::<Result<_>>()?;
+    let rank: std::collections::HashMap<i64, usize> =
+        ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    rows.sort_by_key(|g| rank.get(&g.id).copied().unwrap_or(usize::MAX));
+    Ok(rows)
+}
+
+/// One page of on-shelf goods matching `f`, and how many match in all.
+pub fn shelf_goods(c: &Connection, f: &GoodsFilter, offset: i64, limit: i64) -> Result<(Vec<GoodsRow>, i64)> {
+    let total = shelf_count(c, f)?;
+    if total <= offset {
+        return Ok((Vec::new(), total));
+    }
+    Ok((shelf_page(c, f, offset, limit)?, total))
 }
 
 #[cfg(test)]
@@ -686,6 +710,40 @@ mod tests {
         };
         assert!(plan("槐蜂蜜").contains("goods_fts VIRTUAL TABLE INDEX"), "{}", plan("槐蜂蜜"));
         assert!(!plan("蜂蜜").contains("goods_fts"), "two characters fall back to LIKE");
+    }
+
+    /// The query plan of a page of ids for `f`, one line per step.
+    fn page_plan(c: &Connection, f: &GoodsFilter) -> String {
+        let (filter, args) = shelf_where(f);
+        let sql =
+            format!("EXPLAIN QUERY PLAN SELECT g.id FROM goods g WHERE {filter} ORDER BY {}", f.order.sql());
+        let mut st = c.prepare(&sql).unwrap();
+        let rows = st.query_map(params_from_iter(args.iter()), |r| r.get::<_, String>(3)).unwrap();
+        rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn list_pages_walk_a_covering_index_in_every_order() {
+        let c = fresh();
+        let orders = [
+            GoodsOrder::Shelf,
+            GoodsOrder::PriceUp,
+            GoodsOrder::PriceDown,
+            GoodsOrder::OrdersUp,
+            GoodsOrder::OrdersDown,
+            GoodsOrder::AddedUp,
+            GoodsOrder::AddedDown,
+        ];
+        for order in orders {
+            // A category (with its subcategories): its own index, never a walk over the whole shelf.
+            let f = GoodsFilter { category_ids: Some(vec![1, 2]), order, ..GoodsFilter::default() };
+            let plan = page_plan(&c, &f);
+            assert!(plan.contains("COVERING INDEX goods_category_"), "{order:?}: {plan}");
+            // The whole shop: the order's own index, no sort of every goods.
+            let plan = page_plan(&c, &GoodsFilter { order, ..GoodsFilter::default() });
+            assert!(plan.contains("COVERING INDEX goods_shelf"), "{order:?}: {plan}");
+            assert!(!plan.contains("TEMP B-TREE FOR ORDER BY"), "{order:?}: {plan}");
+        }
     }
 
     #[test]

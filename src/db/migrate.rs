@@ -9,8 +9,14 @@ pub const SCHEMA: &str = include_str!("../../schema.sql");
 /// `STEPS[i]` takes a database from version `i + 1` to `i + 2`. Each step is a file in
 /// src/db/migrations/ (`topic.sql`, in STEPS order); schema.sql is edited to the same result, and the test
 /// below proves a version-1 database migrated through every step equals a new one.
-pub const STEPS: &[&str] =
-    &[include_str!("migrations/checkout_catalog.sql"), include_str!("migrations/orders.sql")];
+pub const STEPS: &[&str] = &[
+    include_str!("migrations/checkout_catalog.sql"),
+    include_str!("migrations/coupons.sql"),
+    include_str!("migrations/cms_security.sql"),
+    include_str!("migrations/goods_calendar.sql"),
+    include_str!("migrations/catalogue_order_indexes.sql"),
+    include_str!("migrations/orders.sql"),
+];
 
 /// The version `schema.sql` describes.
 pub const VERSION: i64 = STEPS.len() as i64 + 1;

@@ -5,10 +5,12 @@
 
 pub mod address;
 pub mod admin;
+pub mod calendar;
 pub mod cart;
 pub mod catalog;
 pub mod cms;
 pub mod codes;
+pub mod coupons;
 pub mod favourites;
 pub mod follow;
 pub mod freight;
@@ -22,14 +24,17 @@ pub mod migrate;
 pub mod order;
 pub mod order_admin;
 pub mod reputation;
+pub mod security;
 pub mod settings;
 pub mod shops;
 pub mod site;
 pub mod upload;
 pub mod user;
+pub mod virtual_goods;
 pub mod wechat;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -51,6 +56,25 @@ struct Inner {
     read: r2d2::Pool<SqliteConnectionManager>,
     // One writer: `BEGIN IMMEDIATE` transactions queue here instead of failing with SQLITE_BUSY.
     write: Mutex<Connection>,
+    /// Bumped after every committed write that touched a catalogue table.
+    catalogue_epoch: AtomicU64,
+    /// Set by the writer's update hook while its open transaction touches a catalogue table.
+    catalogue_touched: Arc<AtomicBool>,
+}
+
+/// Tables whose rows the shop window's cached answers (goodsv2, goodsDetailV2, goodsPriceV2...)
+/// are built from: every table named `goods…` (goods, categories, pictures, specs, SKUs, the
+/// search index, favourites and reviews that feed the goods' counters) and freight templates.
+///
+/// THE RULE for new catalogue data: name its table `goods_…` (or add its prefix here). Then every
+/// write to it, through any function, trigger or cascade, drops the cached catalogue answers when it
+/// commits — no writer has to remember to (SQLite's update hook sees every row change on the one
+/// writer connection; it does not see WITHOUT ROWID tables, so do not use those for catalogue data).
+pub const CATALOGUE_TABLE_PREFIXES: &[&str] = &["goods", "logistics", "freight"];
+
+/// True when a write to `table` changes what the shop window answers.
+pub fn is_catalogue_table(table: &str) -> bool {
+    CATALOGUE_TABLE_PREFIXES.iter().any(|p| table.starts_with(p))
 }
 
 /// PRAGMAs every connection gets.
@@ -78,6 +102,15 @@ impl Db {
         write.pragma_update(None, "journal_mode", "WAL").map_err(sqlite)?;
         prepare(&write).map_err(sqlite)?;
         migrate::run(&mut write).map_err(|e| OpenError::Migrate(e.to_string()))?;
+        let catalogue_touched = Arc::new(AtomicBool::new(false));
+        let touched = catalogue_touched.clone();
+        write
+            .update_hook(Some(move |_: rusqlite::hooks::Action, _: &str, table: &str, _: i64| {
+                if is_catalogue_table(table) {
+                    touched.store(true, Ordering::Relaxed);
+                }
+            }))
+            .map_err(sqlite)?;
         let manager = SqliteConnectionManager::file(path)
             .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .with_init(|c: &mut Connection| prepare(c));
@@ -86,7 +119,29 @@ impl Db {
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(5))
             .build(manager)?;
-        Ok(Db { inner: Arc::new(Inner { path: path.to_path_buf(), read, write: Mutex::new(write) }) })
+        Ok(Db {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                read,
+                write: Mutex::new(write),
+                catalogue_epoch: AtomicU64::new(0),
+                catalogue_touched,
+            }),
+        })
+    }
+
+    /// Changes after every committed write to a catalogue table ([`is_catalogue_table`]); cached
+    /// catalogue answers are valid only for the epoch they were computed in.
+    pub fn catalogue_epoch(&self) -> u64 {
+        self.inner.catalogue_epoch.load(Ordering::SeqCst)
+    }
+
+    /// Ends the writer's transaction for the catalogue: a commit that touched it bumps the epoch
+    /// (after the commit, so a reader that sees the new epoch also sees the new rows).
+    fn catalogue_write_ended(&self, committed: bool) {
+        if self.inner.catalogue_touched.swap(false, Ordering::SeqCst) && committed {
+            self.inner.catalogue_epoch.fetch_add(1, Ordering::SeqCst);
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -139,11 +194,14 @@ impl Db {
             Ok(out) => out,
             Err(e) => {
                 user::transaction_ended(false);
+                drop(tx);
+                self.catalogue_write_ended(false);
                 return Err(e);
             }
         };
         let committed = tx.commit();
         user::transaction_ended(committed.is_ok());
+        self.catalogue_write_ended(committed.is_ok());
         committed?;
         Ok(out)
     }

@@ -149,3 +149,41 @@ pub fn line_reviewed(c: &Connection, order_goods_id: i64) -> Result<bool> {
         |r| r.get(0),
     )
 }
+
+/// What the console's review list keeps; every set filter must hold.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewFilter {
+    pub goods_id: Option<i64>,
+    /// A substring of the goods' name.
+    pub goods_name: Option<String>,
+    /// 0 bad, 1 medium, 2 good.
+    pub reputation: Option<i64>,
+    /// 0 shown, 1 hidden.
+    pub status: Option<i64>,
+}
+
+/// One page of reviews matching the filter, newest first, and how many match.
+pub fn filtered(
+    c: &Connection,
+    f: &ReviewFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<ReputationRow>, i64)> {
+    let pattern = f
+        .goods_name
+        .as_ref()
+        .map(|n| format!("%{}%", n.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let filter = "(?1 IS NULL OR r.goods_id = ?1) AND (?2 IS NULL OR g.name LIKE ?2 ESCAPE '\\')
+         AND (?3 IS NULL OR r.reputation = ?3) AND (?4 IS NULL OR r.status = ?4)";
+    let total = c.query_row(
+        &format!("SELECT count(*) FROM goods_reputations r JOIN goods g ON g.id = r.goods_id WHERE {filter}"),
+        params![f.goods_id, pattern, f.reputation, f.status],
+        |r| r.get(0),
+    )?;
+    let sql = format!("{SELECT} WHERE {filter} ORDER BY r.id DESC LIMIT ?5 OFFSET ?6");
+    let rows = c
+        .prepare(&sql)?
+        .query_map(params![f.goods_id, pattern, f.reputation, f.status, limit, offset], row)?
+        .collect::<Result<Vec<_>>>()?;
+    Ok((rows, total))
+}

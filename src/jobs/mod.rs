@@ -4,6 +4,7 @@ pub mod auto_review;
 pub mod cleanup;
 pub mod close_unpaid;
 pub mod confirm_receipt;
+pub mod coupons;
 pub mod levels;
 
 use std::sync::{Arc, Condvar, Mutex};
@@ -57,6 +58,7 @@ impl Jobs {
 pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) {
     let ctx = Arc::new(ctx);
     let levels_db = ctx.db.clone();
+    let coupons_db = ctx.db.clone();
     let orders_db = ctx.db.clone();
     jobs.spawn("cleanup", Duration::from_secs(600), move || {
         if let Err(e) = cleanup::run_once(&ctx, crate::db::unix_now()) {
@@ -75,6 +77,18 @@ pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) 
     jobs.spawn("levels", Duration::from_secs(600), move || {
         if let Err(e) = levels::run_once(&levels_db, crate::db::unix_now()) {
             log::warn!("member levels job: {e}");
+        }
+    });
+    // Expires ended coupons; ticks each minute and runs when the interval setting says it is due.
+    let mut last_run: Option<std::time::Instant> = None;
+    jobs.spawn("coupons", Duration::from_secs(60), move || {
+        let every = Duration::from_secs(coupons::interval_secs(&coupons_db));
+        if last_run.is_some_and(|t| t.elapsed() < every) {
+            return;
+        }
+        last_run = Some(std::time::Instant::now());
+        if let Err(e) = coupons::run_once(&coupons_db, crate::db::unix_now()) {
+            log::warn!("coupon expiry job: {e}");
         }
     });
     // Order deadlines: unpaid orders close, shipped ones are received, received ones reviewed.

@@ -214,6 +214,8 @@ pub struct GoodsView {
     pub content: String,
     pub pic: String,
     pub pics: Vec<String>,
+    /// The uploaded video's id; 0 = none.
+    pub video_id: i64,
     pub tags: String,
     pub purchase_notes: String,
     pub status: i64,
@@ -252,6 +254,7 @@ fn goods_view(c: &rusqlite::Connection, id: i64) -> Result<Option<GoodsView>, Pr
         content: f.content,
         pic: f.pic,
         pics: catalog::pics(c, id)?.into_iter().map(|p| p.pic).collect(),
+        video_id: f.video_id.unwrap_or(0),
         tags: f.tags,
         purchase_notes: f.purchase_notes,
         status: f.status,
@@ -351,6 +354,8 @@ pub struct GoodsBody {
     pub ext_json: serde_json::Map<String, serde_json::Value>,
     pub properties: Vec<SpecBody>,
     pub sku_list: Vec<SkuBody>,
+    /// An uploaded video's id (`/uploads`); 0 = none.
+    pub video_id: i64,
 }
 
 impl Default for GoodsBody {
@@ -380,6 +385,7 @@ impl Default for GoodsBody {
             ext_json: serde_json::Map::new(),
             properties: Vec::new(),
             sku_list: Vec::new(),
+            video_id: 0,
         }
     }
 }
@@ -427,6 +433,7 @@ impl GoodsBody {
                 weight: self.weight,
                 logistics_id: (self.logistics_id > 0).then_some(self.logistics_id),
                 ext_json: serde_json::Value::Object(self.ext_json).to_string(),
+                video_id: (self.video_id > 0).then_some(self.video_id),
                 ..GoodsFields::default()
             },
             pics: self.pics,

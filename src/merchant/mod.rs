@@ -8,8 +8,10 @@ pub mod problem;
 mod ads;
 mod articles;
 mod banners;
+mod calendar;
 mod catalog;
 mod config_values;
+mod coupons;
 mod freight;
 mod goods_rules;
 mod levels;
@@ -54,6 +56,8 @@ pub fn routes() -> Vec<Route> {
         orders::routes(),        // /orders, /refunds
         freight::routes(),       // /freight-templates
         goods_rules::routes(),   // /goods/<id>/limits, /tiers, /additions
+        calendar::routes(),      // /goods/{id}/calendar, /goods/{id}/time-slots
+        coupons::routes(),       // /coupons
     ]
     .concat()
 }

@@ -1,4 +1,4 @@
-//! The shop's settings: name, subDomain, upload quota.
+//! The shop's settings: name, subDomain, upload quota, content security (msgSecCheck) on or off.
 
 use rocket::serde::json::Json;
 use rocket::{get, patch, routes, Route, State};
@@ -23,6 +23,8 @@ pub struct SettingsView {
     /// True when XIAODIAN_SUBDOMAIN (or the toml file) fixes the subDomain.
     pub sub_domain_from_environment: bool,
     pub upload_quota_mb: i64,
+    /// True when shoppers' texts pass WeChat's content check before they are published.
+    pub content_sec_check: bool,
     /// Where the shop's mini-program API answers: `{base URL}/{subDomain}`.
     pub api_base: String,
 }
@@ -34,6 +36,7 @@ impl SettingsView {
             sub_domain: s.subdomain().to_string(),
             sub_domain_from_environment: s.subdomain_override.is_some(),
             upload_quota_mb: s.upload_quota_bytes() / (1024 * 1024),
+            content_sec_check: s.content_sec_check(),
             api_base: format!("{}/{}", base.0, s.subdomain()),
         }
     }
@@ -46,6 +49,7 @@ pub struct SettingsPatch {
     pub shop_name: Option<String>,
     pub sub_domain: Option<String>,
     pub upload_quota_mb: Option<i64>,
+    pub content_sec_check: Option<bool>,
 }
 
 /// GET /admin/api/v1/settings — merchant key.
@@ -74,6 +78,7 @@ async fn update(
         (keys::SHOP_NAME, patch.shop_name),
         (keys::SUBDOMAIN, patch.sub_domain),
         (keys::UPLOAD_QUOTA_MB, patch.upload_quota_mb.map(|n| n.to_string())),
+        (keys::CONTENT_SEC_CHECK, patch.content_sec_check.map(|on| if on { "1" } else { "0" }.to_string())),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))

@@ -20,7 +20,18 @@ use super::SandboxOn;
 use crate::wechat::{crypto, SANDBOX_APPID, SANDBOX_SECRET};
 
 pub fn routes() -> Vec<Route> {
-    routes![jscode2session, token, stable_token, phone_number, expire_tokens, encrypt]
+    routes![
+        jscode2session,
+        token,
+        stable_token,
+        phone_number,
+        expire_tokens,
+        encrypt,
+        msg_sec_check,
+        img_sec_check,
+        sec_words,
+        set_sec_words
+    ]
 }
 
 /// What the simulator remembers (in memory: a restart is like WeChat forgetting sessions).
@@ -29,9 +40,28 @@ pub struct SandboxWeChat {
     session_keys: Mutex<HashMap<String, String>>,
     tokens: Mutex<HashSet<String>>,
     used_phone_codes: Mutex<HashSet<String>>,
+    /// The words msgSecCheck flags (settable through /sandbox/wechat/control/sec-words).
+    sec_words: Mutex<SecWords>,
     /// Every call the simulator answered: (what, detail) — shown in the console.
     pub log: Mutex<Vec<(String, String)>>,
 }
+
+/// The sandbox's content-security word lists: a text holding a `risky` word is risky, else one
+/// holding a `review` word needs review, else it passes.
+#[derive(Debug, Clone, serde::Serialize, Deserialize)]
+pub struct SecWords {
+    pub risky: Vec<String>,
+    pub review: Vec<String>,
+}
+
+impl Default for SecWords {
+    fn default() -> Self {
+        SecWords { risky: vec!["违禁词".into()], review: vec!["待审词".into()] }
+    }
+}
+
+/// The label the sandbox gives flagged text (WeChat's 21000: other).
+const SANDBOX_SEC_LABEL: i64 = 21000;
 
 fn err(errcode: i64, errmsg: &str) -> Json<Value> {
     Json(json!({ "errcode": errcode, "errmsg": errmsg }))
@@ -229,6 +259,139 @@ fn encrypt(_on: SandboxOn, sb: &State<SandboxWeChat>, body: Json<EncryptBody>) -
         })),
         Err(e) => err(-1, &e.to_string()),
     }
+}
+
+#[derive(Deserialize)]
+struct SecCheckBody {
+    version: Option<i64>,
+    openid: Option<String>,
+    scene: Option<i64>,
+    content: Option<String>,
+}
+
+/// POST /sandbox/wechat/wxa/msg_sec_check — msgSecCheck v2 against the sandbox's word lists. Like
+/// WeChat it wants an openid it has seen (a code2Session since the sandbox started; else 61010).
+#[post("/sandbox/wechat/wxa/msg_sec_check?<access_token>", data = "<body>")]
+fn msg_sec_check(
+    _on: SandboxOn,
+    sb: &State<SandboxWeChat>,
+    access_token: Option<&str>,
+    body: Json<SecCheckBody>,
+) -> Json<Value> {
+    if !sb.valid_token(access_token.unwrap_or("")) {
+        return err(40001, "invalid credential, access_token is invalid or not latest");
+    }
+    if body.version != Some(2) {
+        return err(47001, "data format error: version must be 2");
+    }
+    let openid = body.openid.as_deref().unwrap_or("");
+    if openid.is_empty() {
+        return err(40003, "invalid openid");
+    }
+    if !sb.session_keys.lock().unwrap_or_else(|p| p.into_inner()).contains_key(openid) {
+        return err(61010, "user access record expired");
+    }
+    if !matches!(body.scene, Some(1..=4)) {
+        return err(47001, "data format error: scene must be 1-4");
+    }
+    let content = body.content.as_deref().unwrap_or("");
+    if content.chars().count() > crate::wechat::SEC_CHECK_MAX_CHARS {
+        return err(47001, "data format error: content too long");
+    }
+    let words = sb.sec_words.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let hit = |list: &[String]| list.iter().find(|w| !w.is_empty() && content.contains(w.as_str())).cloned();
+    let (suggest, label, keyword) = match (hit(&words.risky), hit(&words.review)) {
+        (Some(w), _) => ("risky", SANDBOX_SEC_LABEL, Some(w)),
+        (None, Some(w)) => ("review", SANDBOX_SEC_LABEL, Some(w)),
+        (None, None) => ("pass", 100, None),
+    };
+    let excerpt: String = content.chars().take(30).collect();
+    sb.note("msgSecCheck", format!("{suggest}: {excerpt}"));
+    let trace_id = format!("sandbox-{}", crate::secret::new_token());
+    let detail: Vec<Value> = keyword
+        .iter()
+        .map(|w| json!({ "strategy": "keyword", "errcode": 0, "suggest": suggest, "label": label, "keyword": w }))
+        .collect();
+    Json(json!({
+        "errcode": 0, "errmsg": "ok", "trace_id": trace_id,
+        "result": { "suggest": suggest, "label": label },
+        "detail": detail,
+    }))
+}
+
+/// The multipart form imgSecCheck sends.
+#[derive(rocket::form::FromForm)]
+struct MediaForm<'r> {
+    media: rocket::fs::TempFile<'r>,
+}
+
+/// True for the sandbox's stand-in of a forbidden picture: one whose average colour is nearly
+/// pure red.
+fn forbidden_picture(img: &image::DynamicImage) -> bool {
+    let rgb = img.to_rgb8();
+    let n = u64::from(rgb.width()) * u64::from(rgb.height());
+    if n == 0 {
+        return false;
+    }
+    let mut sum = [0u64; 3];
+    for p in rgb.pixels() {
+        for (s, v) in sum.iter_mut().zip(p.0) {
+            *s += u64::from(v);
+        }
+    }
+    let [r, g, b] = sum.map(|s| s / n);
+    r >= 230 && g <= 25 && b <= 25
+}
+
+/// POST /sandbox/wechat/wxa/img_sec_check — imgSecCheck: multipart `media`, at most 750 × 1334
+/// pixels and 1 MB; a nearly pure red picture is risky (87014), anything else passes.
+#[post("/sandbox/wechat/wxa/img_sec_check?<access_token>", data = "<form>")]
+async fn img_sec_check(
+    _on: SandboxOn,
+    sb: &State<SandboxWeChat>,
+    access_token: Option<&str>,
+    form: rocket::form::Form<MediaForm<'_>>,
+) -> Json<Value> {
+    use rocket::tokio::io::AsyncReadExt;
+    if !sb.valid_token(access_token.unwrap_or("")) {
+        return err(40001, "invalid credential, access_token is invalid or not latest");
+    }
+    let mut bytes = Vec::new();
+    let read = match form.media.open().await {
+        Ok(mut f) => f.read_to_end(&mut bytes).await.is_ok(),
+        Err(_) => false,
+    };
+    if !read || bytes.len() > crate::wechat::IMG_CHECK_MAX_BYTES {
+        return err(40006, "invalid media size");
+    }
+    let Ok(img) = image::load_from_memory(&bytes) else { return err(40006, "invalid media file") };
+    let (w, h) = crate::wechat::IMG_CHECK_MAX_SIDE;
+    if img.width() > w || img.height() > h {
+        return err(40006, "invalid media size: at most 750 x 1334");
+    }
+    if forbidden_picture(&img) {
+        sb.note("imgSecCheck", format!("risky: {} × {}", img.width(), img.height()));
+        return err(87014, "risky content");
+    }
+    sb.note("imgSecCheck", format!("pass: {} × {}", img.width(), img.height()));
+    err(0, "ok")
+}
+
+/// GET /sandbox/wechat/control/sec-words — the word lists msgSecCheck flags.
+#[get("/sandbox/wechat/control/sec-words")]
+fn sec_words(_on: SandboxOn, sb: &State<SandboxWeChat>) -> Json<SecWords> {
+    Json(sb.sec_words.lock().unwrap_or_else(|p| p.into_inner()).clone())
+}
+
+/// POST /sandbox/wechat/control/sec-words — replaces the word lists (`{risky: [...], review: [...]}`).
+#[post("/sandbox/wechat/control/sec-words", data = "<body>")]
+fn set_sec_words(_on: SandboxOn, sb: &State<SandboxWeChat>, body: Json<SecWords>) -> Json<SecWords> {
+    let mut words = body.into_inner();
+    for list in [&mut words.risky, &mut words.review] {
+        list.retain(|w| !w.trim().is_empty());
+    }
+    *sb.sec_words.lock().unwrap_or_else(|p| p.into_inner()) = words.clone();
+    Json(words)
 }
 
 #[cfg(test)]

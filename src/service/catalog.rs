@@ -347,6 +347,9 @@ fn check_goods_fields(c: &Connection, f: &mut GoodsFields) -> Result<(), ApiErro
         }
     }
     crate::service::freight::check_goods_template(c, f.logistics_id)?;
+    if let Some(video_id) = f.video_id {
+        crate::service::video::check_video(c, video_id, None)?;
+    }
     f.content = sanitize_html(&f.content);
     Ok(())
 }

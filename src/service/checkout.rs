@@ -4,8 +4,7 @@
 //! The rules other parts of the shop own are each called from exactly one place here:
 //! [`unit_price`] (`service::tiers`), [`pick_additions`] (`service::additions`), [`check_limits`]
 //! (`service::limits`), [`freight`] (`service::freight`) and [`coupon_discount`] /
-//! [`usable_coupons`] / [`lock_coupon`] / [`release_coupon`] (coupons: not in this build yet, so
-//! none are offered and choosing one is refused).
+//! [`usable_coupons`] / [`lock_coupon`] / [`release_coupon`] / [`use_coupon`] (`service::coupons`).
 
 use rusqlite::Connection;
 use serde::Deserialize;
@@ -14,6 +13,7 @@ use crate::db::order::{self, status, NewLine, NewOrder};
 use crate::db::{self, catalog::SkuRow};
 use crate::error::ApiError;
 use crate::service::catalog::{self, Quote};
+use crate::service::coupons;
 use crate::service::ledger::{self, Account, Source};
 use crate::service::orders::OrderRules;
 
@@ -188,56 +188,65 @@ fn freight(c: &Connection, lines: &[PricedLine], input: &CheckoutInput) -> Resul
     Ok((q.amount, q.needs_logistics))
 }
 
-/// A coupon the shopper can use on these lines (the preview's `couponUserList`).
-#[derive(Debug, Clone)]
-pub struct UsableCoupon {
-    pub id: i64,
-    pub name: String,
-    /// Fen off, or the discount for `money_type` 1.
-    pub money: i64,
-    pub money_type: i64,
-    /// Fen the goods must reach.
-    pub money_threshold: i64,
+/// The lines as the coupon rules see them.
+fn coupon_lines(lines: &[PricedLine]) -> Vec<coupons::CouponLine> {
+    lines
+        .iter()
+        .map(|l| coupons::CouponLine {
+            goods_id: l.quote.goods.id,
+            category_id: l.quote.goods.fields.category_id,
+            amount: l.amount(),
+        })
+        .collect()
 }
 
-/// Coupons (`service::coupons::usable`) are not in this build yet: none.
+/// The shopper's coupons usable on these lines, the biggest discount first (`couponUserList`).
 fn usable_coupons(
-    _c: &Connection,
-    _user_id: i64,
-    _lines: &[PricedLine],
-    _now: i64,
-) -> Result<Vec<UsableCoupon>, ApiError> {
-    Ok(Vec::new())
+    c: &Connection,
+    user_id: i64,
+    lines: &[PricedLine],
+    now: i64,
+) -> Result<Vec<coupons::UsableCoupon>, ApiError> {
+    coupons::usable(c, user_id, &coupon_lines(lines), now)
 }
 
-/// Fen off for the coupon the shopper chose (`service::coupons::discount`); coupons are not in
-/// this build yet, so choosing one is refused.
+/// Fen off for the coupon the shopper chose (20001 / 20004 / 404 saying why it cannot be used).
 fn coupon_discount(
-    _c: &Connection,
-    _user_id: i64,
+    c: &Connection,
+    user_id: i64,
     coupon_user_id: Option<i64>,
-    _lines: &[PricedLine],
-    _now: i64,
+    lines: &[PricedLine],
+    now: i64,
 ) -> Result<i64, ApiError> {
     match coupon_user_id {
         None => Ok(0),
-        Some(_) => Err(ApiError::invalid("couponId", "本店暂未开通优惠券")),
+        Some(id) => coupons::discount(c, user_id, id, &coupon_lines(lines), now),
     }
 }
 
-/// Locks the chosen coupon to the order (`service::coupons::lock`); nothing to lock yet.
+/// Locks the chosen coupon to the order by a conditional UPDATE: two orders racing for one coupon
+/// cannot both have it.
 fn lock_coupon(
-    _c: &Connection,
-    _user_id: i64,
-    _coupon_user_id: Option<i64>,
-    _order_id: i64,
-    _now: i64,
+    c: &Connection,
+    user_id: i64,
+    coupon_user_id: Option<i64>,
+    order_id: i64,
+    now: i64,
 ) -> Result<(), ApiError> {
-    Ok(())
+    match coupon_user_id {
+        None => Ok(()),
+        Some(id) => coupons::lock(c, user_id, id, order_id, now),
+    }
 }
 
-/// Gives back the coupon locked to a closed order (`service::coupons::release`); none yet.
-pub fn release_coupon(_c: &Connection, _order_id: i64, _now: i64) -> Result<(), ApiError> {
+/// Gives back the coupon locked to a closed order (idempotent).
+pub fn release_coupon(c: &Connection, order_id: i64, now: i64) -> Result<(), ApiError> {
+    coupons::release(c, order_id, now)
+}
+
+/// Marks the coupon locked to a paid order as used.
+pub fn use_coupon(c: &Connection, order_id: i64, now: i64) -> Result<(), ApiError> {
+    coupons::use_locked(c, order_id, now)?;
     Ok(())
 }
 
@@ -335,7 +344,7 @@ pub struct Priced {
     pub score: i64,
     pub goods_number: i64,
     pub is_need_logistics: bool,
-    pub coupons: Vec<UsableCoupon>,
+    pub coupons: Vec<coupons::UsableCoupon>,
     pub score_rules: Vec<ScoreRule>,
 }
 

@@ -5,6 +5,7 @@ use rusqlite::Connection;
 
 use crate::db::cms::{self, ArticleFields, ArticleRow, NewComment};
 use crate::error::ApiError;
+use crate::service::security::{self, Scene, Verdict};
 
 /// What the 404 names: "文章不存在".
 pub const NO_ARTICLE: ApiError = ApiError::NotFound("文章");
@@ -36,27 +37,51 @@ fn check_category(c: &Connection, id: Option<i64>) -> Result<(), ApiError> {
 }
 
 /// A shopper's article: new (`id` None) or an edit of their own. Shoppers' articles are published
-/// at once (the merchant hides one from the console or the merchant API); recommending and the
-/// status stay the merchant's.
+/// at once (the merchant hides one from the console or the merchant API) unless the content check
+/// held it (`verdict`): then it awaits review (status 1). Recommending and the status otherwise
+/// stay the merchant's.
 pub fn save_shopper_article(
     c: &Connection,
     user: i64,
     id: Option<i64>,
     mut f: ArticleFields,
+    verdict: &Verdict,
     now: i64,
 ) -> Result<i64, ApiError> {
     check_category(c, f.category_id)?;
     f.content = sanitise_html(&f.content);
-    match id {
-        None => Ok(cms::insert_article(c, Some(user), &f, now)?),
+    let checked = format!("{}\n{}", f.title, f.descript);
+    let saved = match id {
+        None => {
+            f.status = if verdict.held() { ARTICLE_AWAITING } else { 0 };
+            cms::insert_article(c, Some(user), &f, now)?
+        }
         Some(id) => {
             let old = own_article(c, user, id)?;
             f.is_recommend = old.fields.is_recommend;
-            f.status = old.fields.status;
+            f.status = if verdict.held() { ARTICLE_AWAITING } else { old.fields.status };
             cms::update_article(c, id, &f, now)?;
-            Ok(id)
+            id
         }
-    }
+    };
+    security::record_held(c, user, Scene::Article, saved, verdict, &checked, now)?;
+    Ok(saved)
+}
+
+/// An article's status while it awaits the merchant's review.
+pub const ARTICLE_AWAITING: i64 = 1;
+
+/// The text of an article that the content check reads: title, description, tags and the
+/// visible text of the content.
+pub fn article_text(f: &ArticleFields) -> String {
+    format!(
+        "{}\n{}\n{}\n{}\n{}",
+        f.title,
+        f.descript,
+        f.tags,
+        f.keywords,
+        security::plain_text(&sanitise_html(&f.content))
+    )
 }
 
 /// The shopper's own article; another's (or the shop's) answers 404 as if it did not exist.
@@ -123,9 +148,13 @@ pub fn vote(
 pub const COMMENT_FEEDBACK: i64 = 0;
 pub const COMMENT_ARTICLE: i64 = 1;
 
+/// A comment's status while it awaits the merchant's review (held by the content check).
+pub const COMMENT_AWAITING: i64 = 2;
+
 /// Adds a shopper's comment: an article comment needs a published article; an answer (`pid`)
-/// needs a shown comment of the same thread.
-pub fn add_comment(c: &Connection, m: NewComment, now: i64) -> Result<i64, ApiError> {
+/// needs a shown comment of the same thread. A comment the content check held (`verdict`) is
+/// stored awaiting review, not shown.
+pub fn add_comment(c: &Connection, m: NewComment, verdict: &Verdict, now: i64) -> Result<i64, ApiError> {
     match m.kind {
         COMMENT_FEEDBACK => {}
         COMMENT_ARTICLE => {
@@ -141,7 +170,53 @@ pub fn add_comment(c: &Connection, m: NewComment, now: i64) -> Result<i64, ApiEr
             return Err(ApiError::invalid("pid", format!("评论 {} 不存在", m.pid)));
         }
     }
-    Ok(cms::insert_comment(c, &m, now)?)
+    let id = cms::insert_comment(c, &m, now)?;
+    if verdict.held() {
+        cms::set_comment_status(c, id, COMMENT_AWAITING)?;
+        if let Some(user) = m.user_id {
+            security::record_held(c, user, Scene::Comment, id, verdict, &m.content, now)?;
+        }
+    }
+    Ok(id)
+}
+
+/// Deletes a comment the shopper wrote; another's (or an unknown one) answers 404.
+pub fn delete_own_comment(c: &Connection, user: i64, id: i64) -> Result<(), ApiError> {
+    if !cms::delete_own_comment(c, id, user)? {
+        return Err(ApiError::NotFound("评论"));
+    }
+    Ok(())
+}
+
+/// Longest name of an article's counter, and how many counters one article may have.
+pub const MAX_EXT_KEY: usize = 30;
+pub const MAX_EXT_KEYS: usize = 20;
+
+/// Moves a published article's named counter by `delta` (cmsArticleModifyExtNumber); answers
+/// every counter of the article afterwards.
+pub fn modify_ext_number(
+    c: &Connection,
+    article: i64,
+    key: &str,
+    delta: i64,
+    now: i64,
+) -> Result<Vec<(String, i64)>, ApiError> {
+    published(c, article)?;
+    let existing = cms::ext_numbers(c, article)?;
+    if existing.len() >= MAX_EXT_KEYS && !existing.iter().any(|(k, _)| k == key) {
+        return Err(ApiError::invalid("key", format!("每篇文章最多 {MAX_EXT_KEYS} 个扩展数字")));
+    }
+    cms::add_ext_number(c, article, key, delta, now)?;
+    Ok(cms::ext_numbers(c, article)?)
+}
+
+/// Signs a shopper up for a published article (cmsNewsSignOnline); signing up twice answers 403.
+pub fn sign_up(c: &Connection, user: i64, article: i64, ext_json: &str, now: i64) -> Result<(), ApiError> {
+    published(c, article)?;
+    if !cms::add_sign(c, article, user, ext_json, now)? {
+        return Err(ApiError::Forbidden("已报名，无需重复报名".into()));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

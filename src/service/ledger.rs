@@ -20,6 +20,10 @@ pub enum Source {
     Order,
     Payment,
     Refund,
+    /// A coupon taken for points or money (source_id: the `coupon_users` id).
+    Coupon,
+    /// Virtual goods bought (source_id: the `virtual_goods_buys` id).
+    VirtualGoods,
 }
 
 impl Source {
@@ -30,6 +34,8 @@ impl Source {
             Source::Order => "order",
             Source::Payment => "payment",
             Source::Refund => "refund",
+            Source::Coupon => "coupon",
+            Source::VirtualGoods => "virtual_goods",
         }
     }
 }

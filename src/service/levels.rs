@@ -425,3 +425,15 @@ fn renewal(c: &Connection, cur: &Current, now: i64) -> Result<Option<Buy>, ApiEr
         date_expire: expire,
     }))
 }
+
+/// goodsRebate: the discount the shopper's current level gives on an on-shelf goods, in 折 as the
+/// client shows it (8.8 = pays 88% of the price; 10 = no discount). No shopper, no level or a
+/// lapsed one answer 10. A level's rebate applies to every goods of the shop.
+pub fn rebate_on(c: &Connection, user_id: Option<i64>, goods_id: i64, now: i64) -> Result<f64, ApiError> {
+    crate::service::catalog::shown_goods(c, goods_id)?;
+    let percent = match user_id {
+        Some(uid) => held(c, uid, now)?.map_or(100, |(level, _)| level.fields.rebate_percent),
+        None => 100,
+    };
+    Ok(percent as f64 / 10.0)
+}

@@ -168,6 +168,7 @@ pub fn settle_paid(c: &Connection, order_id: i64, now: i64) -> Result<(), ApiErr
     if o.fields.amount_real > 0 {
         ledger::add_consumed(c, o.fields.user_id, o.fields.amount_real)?;
     }
+    checkout::use_coupon(c, order_id, now)?;
     order::add_event(c, order_id, "pay", "支付成功", now)?;
     Ok(())
 }

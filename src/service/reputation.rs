@@ -6,6 +6,7 @@ use rusqlite::Connection;
 use crate::db::catalog;
 use crate::db::reputation::{self, NewReputation};
 use crate::error::ApiError;
+use crate::service::security::{self, Scene, Verdict};
 
 /// Longest review text, in characters.
 pub const MAX_REMARK: usize = 500;
@@ -36,4 +37,46 @@ pub fn add_review(c: &Connection, r: &NewReputation, now: i64) -> Result<i64, Ap
         }
     }
     Ok(reputation::insert(c, r, now)?)
+}
+
+/// [`add_review`] for a shopper's review that went through the content check
+/// (`service::security::check_text` with `Scene::Reputation`, before the write transaction): a
+/// held one is stored hidden (status 1) and recorded for the merchant.
+pub fn add_checked_review(
+    c: &Connection,
+    r: &NewReputation,
+    verdict: &Verdict,
+    now: i64,
+) -> Result<i64, ApiError> {
+    let id = add_review(c, r, now)?;
+    if verdict.held() {
+        reputation::set_status(c, id, HIDDEN)?;
+        security::record_held(c, r.user_id, Scene::Reputation, id, verdict, &r.remark, now)?;
+    }
+    Ok(id)
+}
+
+/// A review's status while hidden (held reviews stay hidden until the merchant shows them).
+const HIDDEN: i64 = 1;
+/// Longest merchant reply, in characters.
+pub const MAX_REPLY: usize = 500;
+
+/// Writes the merchant's reply to a review ("" removes it); shoppers see it at once.
+pub fn reply_review(c: &Connection, id: i64, reply: &str, now: i64) -> Result<(), ApiError> {
+    let reply = reply.trim();
+    if reply.chars().count() > MAX_REPLY {
+        return Err(ApiError::invalid("reply", format!("最多 {MAX_REPLY} 个字")));
+    }
+    if !reputation::set_reply(c, id, reply, now)? {
+        return Err(ApiError::NotFound("评价"));
+    }
+    Ok(())
+}
+
+/// Hides a review from shoppers or shows it again (the goods' review counts follow).
+pub fn set_review_hidden(c: &Connection, id: i64, hidden: bool) -> Result<(), ApiError> {
+    if !reputation::set_status(c, id, i64::from(hidden))? {
+        return Err(ApiError::NotFound("评价"));
+    }
+    Ok(())
 }

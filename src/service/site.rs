@@ -62,6 +62,10 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), ApiError> {
                 Err(ApiError::invalid("wechatApiBase", "应以 https:// 或 http:// 开头"))
             }
         }
+        settings::keys::CONTENT_SEC_CHECK => match value {
+            "" | "0" | "1" => Ok(()),
+            _ => Err(ApiError::invalid("contentSecCheck", "应为 0（关闭）或 1（开启）")),
+        },
         settings::keys::SMS_NEED_PIC_CODE | settings::keys::SMS_TEMPLATE_MINUTES => match value {
             "" | "0" | "1" => Ok(()),
             _ => Err(ApiError::invalid(key_name(key), "应为 0（否）或 1（是）")),

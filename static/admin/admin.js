@@ -44,6 +44,60 @@
     sync();
   });
 
+  /* Goods editor's rich content: a small toolbar over the HTML textarea. The caret position
+     travels with the form so a picture uploaded for the content goes in where the cursor was. */
+  document.querySelectorAll('[data-rich]').forEach(function (box) {
+    var text = box.querySelector('[data-rich-text]');
+    var caret = box.querySelector('[data-caret]');
+    var bar = box.querySelector('.rich-bar');
+    var file = box.querySelector('[data-content-file]');
+    var insert = box.querySelector('[data-content-insert]');
+    if (!text) { return; }
+    if (bar) { bar.hidden = false; }
+    function keep() { if (caret) { caret.value = String(Array.from(text.value.slice(0, text.selectionStart)).length); } }
+    ['keyup', 'click', 'select', 'input'].forEach(function (ev) { text.addEventListener(ev, keep); });
+    function put(before, after) {
+      var a = text.selectionStart, b = text.selectionEnd, v = text.value;
+      text.value = v.slice(0, a) + before + v.slice(a, b) + after + v.slice(b);
+      text.focus();
+      text.selectionStart = a + before.length;
+      text.selectionEnd = b + before.length;
+      keep();
+    }
+    box.querySelectorAll('[data-wrap]').forEach(function (btn) {
+      btn.addEventListener('click', function () {
+        var tag = btn.getAttribute('data-wrap');
+        put('<' + tag + '>', '</' + tag + '>');
+      });
+    });
+    box.querySelectorAll('[data-list]').forEach(function (btn) {
+      btn.addEventListener('click', function () { put('<ul>\n  <li>', '</li>\n</ul>'); });
+    });
+    box.querySelectorAll('[data-link]').forEach(function (btn) {
+      btn.addEventListener('click', function () {
+        var href = window.prompt('链接地址（https://…）', 'https://');
+        if (!href) { return; }
+        put('<a href="' + href.replace(/"/g, '%22') + '">', '</a>');
+      });
+    });
+    box.querySelectorAll('[data-image]').forEach(function (btn) {
+      btn.addEventListener('click', function () { keep(); if (file) { file.click(); } });
+    });
+    /* Choosing a picture for the content uploads it at once (the form comes back with it in). */
+    if (file && insert) {
+      file.addEventListener('change', function () { if (file.files && file.files.length) { insert.click(); } });
+    }
+  });
+
+  /* Several gallery files chosen: say how many. */
+  document.querySelectorAll('[data-files]').forEach(function (input) {
+    input.addEventListener('change', function () {
+      var n = input.files ? input.files.length : 0;
+      input.parentNode.classList.toggle('chosen', n > 0);
+      input.parentNode.firstChild.textContent = n ? '已选择 ' + n + ' 张图片' : '选择图片（可多选）';
+    });
+  });
+
   /* "Back" links go back in history when there is one. */
   document.querySelectorAll('[data-back]').forEach(function (a) {
     a.addEventListener('click', function (e) {

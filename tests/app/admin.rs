@@ -117,6 +117,18 @@ impl<'a> Browser<'a> {
         self.keep(res)
     }
 
+    /// A post with a body built by hand (e.g. multipart with several file fields).
+    pub fn post_body(&mut self, path: &str, content_type: &str, body: &[u8]) -> Page {
+        let res = self
+            .agent
+            .post(&self.app.url(path))
+            .header("Cookie", &self.cookie_header())
+            .header("Content-Type", content_type)
+            .send(body)
+            .unwrap();
+        self.keep(res)
+    }
+
     /// Opens the login page (for its double-submit token) and signs in.
     fn login(&mut self, username: &str, password: &str) -> Page {
         let token = self.get("/admin/login").csrf();
@@ -255,6 +267,10 @@ fn every_console_page_renders_with_its_heading_the_nav_and_the_sandbox_banner() 
         ("/admin/keys", "API 密钥"),
         ("/admin/password", "修改密码"),
         ("/admin/codes", "验证码发件箱"),
+        ("/admin/goods/new", "新增商品"),
+        ("/admin/shops", "门店"),
+        ("/admin/shops/new", "新增门店"),
+        ("/admin/reputations", "商品评价"),
     ];
     for (path, heading) in pages {
         let page = b.get(path);

@@ -271,3 +271,25 @@ fn rules_of_goods_off_the_shelf_are_not_shown() {
     assert_code(&res, 404);
     assert!(res["msg"].as_str().unwrap().contains("下架"));
 }
+
+#[test]
+fn the_demo_shop_has_freight_tiers_addons_and_a_limit_to_show() {
+    let app = TestApp::with(|c| c.demo = true);
+    let find = |word: &str| {
+        let res = app.post(LIST_V2, &[("nameLike", word)]);
+        assert_code(&res, 0);
+        res["data"]["result"][0].clone()
+    };
+    let tea = find("龙井");
+    assert_eq!(tea["limitation"], true);
+    assert_ne!(tea["logisticsId"], 0);
+    let mug = find("马克杯");
+    assert_eq!(mug["hasAddition"], true);
+    let honey = find("蜂蜜");
+    let page = app.get(DETAIL, &[("id", &honey["id"].to_string())]);
+    assert_eq!(page["data"]["basicInfo"]["priceMultilevels"][0]["number"], 3);
+    assert_eq!(page["data"]["logistics"]["freeRules"][0]["minAmount"], 99.0);
+    let scarf = find("围巾");
+    let page = app.get(DETAIL, &[("id", &scarf["id"].to_string())]);
+    assert_eq!(page["data"]["logistics"]["isFree"], true);
+}

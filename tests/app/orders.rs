@@ -249,8 +249,8 @@ fn checkout_refuses_what_it_cannot_sell_naming_the_problem() {
     assert_code(&res, 300);
     assert!(res["msg"].as_str().unwrap().contains("linkMan"), "a delivery needs an address: {res}");
     let res = create(&app, &token, &one_line(tea, 1, ""), &[("couponId", "7")]);
-    assert_code(&res, 300);
-    assert!(res["msg"].as_str().unwrap().contains("couponId"), "{res}");
+    assert_code(&res, 404);
+    assert!(res["msg"].as_str().unwrap().contains("优惠券"), "{res}");
     app.set_shelf(tea, false);
     assert_code(&create(&app, &token, &one_line(tea, 1, ""), &[]), 404);
     assert_eq!(app.goods_stores(tea), 3, "refused orders take no stock");
@@ -575,4 +575,56 @@ fn checkout_applies_price_tiers_add_ons_and_purchase_limits() {
     assert_code(&res, 300);
     assert!(res["msg"].as_str().unwrap().contains("还可以买 1 件"), "{res}");
     assert_code(&create(&app, &token, &line(1, false), &[]), 0);
+}
+
+/// A coupon of 10 元 off from 30 元, held by `user`; the held coupon's id.
+fn ten_off_coupon(app: &TestApp, user: i64) -> i64 {
+    use xiaodian::db::coupons::RuleFields;
+    use xiaodian::service::coupons;
+    app.db
+        .write_sync(|c| {
+            let f = RuleFields {
+                name: "满30减10".into(),
+                money: 1000,
+                money_hreshold: 3000,
+                date_start: unix_now() - 60,
+                date_end: unix_now() + 86_400,
+                number_total: 100,
+                per_user: 5,
+                ..Default::default()
+            };
+            let id = coupons::save_rule(c, None, f, unix_now())?;
+            let rule = xiaodian::db::coupons::rule(c, id)?.unwrap();
+            coupons::grant(c, &rule, user, "test", unix_now())
+        })
+        .unwrap()
+}
+
+#[test]
+fn a_coupon_is_offered_used_once_and_given_back_when_the_order_closes() {
+    let app = TestApp::new();
+    let (uid, token) = app.shopper("alice");
+    let tea = app.add_goods(plain("龙井茶", 1990, 10));
+    let coupon = ten_off_coupon(&app, uid).to_string();
+    let json = one_line(tea, 2, "");
+    let res = app.post(CREATE, &[("token", &token), ("goodsJsonStr", &json), ("calculate", "true")]);
+    assert_code(&res, 0);
+    assert_eq!(res["data"]["couponUserList"][0]["id"].as_i64().unwrap().to_string(), coupon);
+    assert_eq!(res["data"]["couponUserList"][0]["name"], "满30减10");
+    let res = create(&app, &token, &json, &[("couponId", &coupon)]);
+    assert_code(&res, 0);
+    assert_eq!(res["data"]["couponAmount"], 10.0);
+    assert_eq!(res["data"]["amountReal"], 29.8);
+    let id = id_of(&res);
+    let again = create(&app, &token, &json, &[("couponId", &coupon)]);
+    assert_code(&again, 20001);
+    assert_code(&app.post(CLOSE, &[("token", &token), ("orderId", &id)]), 0);
+    let res = create(&app, &token, &json, &[("couponId", &coupon)]);
+    assert_code(&res, 0);
+    app.credit(uid, Account::Balance, 10_000);
+    assert_code(&app.post(PAY, &[("token", &token), ("orderId", &id_of(&res))]), 0);
+    let state: i64 =
+        app.query(|c| c.query_row("SELECT status FROM coupon_users WHERE id = ?1", [&coupon], |r| r.get(0)));
+    assert_eq!(state, 2, "used once the order is paid");
+    assert_code(&create(&app, &token, &json, &[("couponId", &coupon)]), 20001);
 }

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Loopback benchmark of a release build (not a test). Usage: tests/bench/bench.sh [seconds] [connections]
+#   or: tests/bench/bench.sh catalog [seconds] [connections]   (GOODS=100000 CATEGORIES=200 by default)
+# The catalog mode generates a large catalogue with `xiaodian bench-data` and loads the shop-window
+# reads (goodsv2 pages, goodsDetailV2, Chinese nameLike search) against /healthz in the same run.
 # Installs wrk from Debian if missing, starts xiaodian with the demo shop on a free port in a temp
 # data dir, loads each endpoint in turn for the given time, and prints req/s and p99 per endpoint,
 # idle RSS and the time from start to first answer on an existing database. Bounded in time; stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+MODE=foundation
+if [ "${1:-}" = catalog ]; then MODE=catalog; shift; fi
 SECS=${1:-10}
 CONNS=${2:-64}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
@@ -16,6 +21,42 @@ BASE="http://127.0.0.1:$PORT"
 export XIAODIAN_ADMIN_PASSWORD=bench-password XIAODIAN_LOG_LEVEL=off
 
 wait_up() { for _ in $(seq 1 400); do curl -sf "$BASE/healthz" >/dev/null && return 0; sleep 0.01; done; return 1; }
+
+if [ "$MODE" = catalog ]; then
+  GOODS=${GOODS:-100000}
+  CATEGORIES=${CATEGORIES:-200}
+  export GOODS
+  $BIN bench-data --data "$DATA" --goods "$GOODS" --categories "$CATEGORIES"
+  $BIN --port "$PORT" --data "$DATA" >/dev/null & PID=$!
+  trap 'kill $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
+  wait_up
+  HEALTHZ_RPS=
+  run() { # name url [lua script]
+    local out rps p99 ratio=""
+    out=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency ${3:+-s "$3"} "$2" 2>&1)
+    rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
+    p99=$(awk '$1=="99%"{print $2}' <<<"$out")
+    if [ -n "$HEALTHZ_RPS" ]; then ratio=$(awk -v a="$rps" -v b="$HEALTHZ_RPS" 'BEGIN{printf "%3.0f%% of /healthz", 100*a/b}'); fi
+    [ "$1" = healthz ] && HEALTHZ_RPS=$rps
+    printf '%-34s %10s req/s   p99 %-8s %s\n' "$1" "$rps" "$p99" "$ratio"
+  }
+  echo "catalogue: $GOODS goods in $CATEGORIES categories"
+  echo "wrk -t2 -c$CONNS -d${SECS}s, loopback, $(nproc) cores shared with the client"
+  run healthz "$BASE/healthz"
+  wrk_post() { # lua that POSTs a fixed form body
+    printf 'wrk.method="POST"\nwrk.headers["Content-Type"]="application/x-www-form-urlencoded"\nwrk.body="%s"\n' "$1" >"$DATA/post.lua"
+    echo "$DATA/post.lua"
+  }
+  run "goodsv2 category 1, page 1" "$BASE/shop/shop/goods/list/v2" "$(wrk_post 'categoryId=1&page=1&pageSize=20')"
+  run "goodsv2 category 1, page 200" "$BASE/shop/shop/goods/list/v2" "$(wrk_post 'categoryId=1&page=200&pageSize=20')"
+  run "goodsv2 priceUp, page 50" "$BASE/shop/shop/goods/list/v2" "$(wrk_post 'orderBy=priceUp&page=50&pageSize=20')"
+  run "goodsDetailV2 (random of $GOODS)" "$BASE" tests/bench/goods_detail.lua
+  run "goodsv2 nameLike (12 searches)" "$BASE" tests/bench/search.lua
+  run "goodsv2 4,500 cold category pages" "$BASE" tests/bench/category_pages.lua
+  run "healthz (again)" "$BASE/healthz"
+  echo "RSS after load: $(( $(awk '/VmRSS/{print $2}' /proc/$PID/status) / 1024 )) MB"
+  exit 0
+fi
 
 # First start creates and fills the database.
 $BIN --port "$PORT" --data "$DATA" --demo >/dev/null & PID=$!

@@ -1,0 +1,257 @@
+//! A goods' calendar for the merchant's systems: the price and stock of each day (hotels,
+//! tickets) and the bookable time slots of each day, for the goods itself or one SKU
+//! (`propertyChildIds`). Money in yuan; days 'YYYY-MM-DD' in the shop's time zone.
+
+use rocket::serde::json::Json;
+use rocket::{delete, get, put, routes, FromForm, Route, State};
+use serde::{Deserialize, Serialize};
+
+use super::body::opt_text;
+use super::{Answer, ApiKey, JsonBody, Problem};
+use crate::db::calendar as cal_db;
+use crate::db::{self, Db};
+use crate::error::{ApiError, MerchantError};
+use crate::money;
+use crate::service::calendar::{self as cal, DaySetting, NewSlot};
+
+pub fn routes() -> Vec<Route> {
+    routes![days, set_days, remove_days, slots, set_slots, remove_slots]
+}
+
+/// The service's "no such goods" in the API's words; other refusals name their field.
+fn problem(e: ApiError) -> Problem {
+    match e {
+        ApiError::NotFound(_) => MerchantError::NotFound("goods").into(),
+        other => other.into(),
+    }
+}
+
+fn fen(name: &'static str, yuan: f64) -> Result<i64, Problem> {
+    money::yuan_number_to_fen(yuan)
+        .ok_or_else(|| Problem::invalid(name, "must be a yuan amount ≥ 0 with at most two decimals"))
+}
+
+/// `?propertyChildIds=&from=&to=` (from defaults to today, to to a year after from).
+#[derive(Debug, FromForm)]
+pub struct RangeQuery<'r> {
+    #[field(name = "propertyChildIds")]
+    key: Option<&'r str>,
+    from: Option<&'r str>,
+    to: Option<&'r str>,
+    name: Option<&'r str>,
+}
+
+/// The range asked for, checked; the key as given.
+struct Range {
+    key: Option<String>,
+    from: String,
+    to: String,
+}
+
+impl RangeQuery<'_> {
+    fn range(&self) -> Result<Range, Problem> {
+        let from = match opt_text("from", self.from, 10)? {
+            Some(f) => cal::day_text(cal::parse_day("from", &f)?),
+            None => cal::day_text(cal::today()),
+        };
+        let to = match opt_text("to", self.to, 10)? {
+            Some(t) => t,
+            None => {
+                let first = cal::parse_day("from", &from)?;
+                cal::day_text(first + time::Duration::days(cal::MAX_RANGE_DAYS - 1))
+            }
+        };
+        let days = cal::day_range(&from, &to)?;
+        Ok(Range {
+            key: opt_text("propertyChildIds", self.key, 200)?,
+            from: days[0].clone(),
+            to: days[days.len() - 1].clone(),
+        })
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DayView {
+    pub day: String,
+    /// The SKU's key; "" for the goods itself.
+    pub property_child_ids: String,
+    pub price: f64,
+    pub stores: i64,
+}
+
+/// The days of a range for the goods or SKU; checks the goods and key first.
+fn read_days(c: &rusqlite::Connection, goods_id: i64, r: &Range) -> Result<Vec<DayView>, ApiError> {
+    let goods = crate::db::catalog::goods(c, goods_id)?.ok_or(ApiError::NotFound("商品"))?;
+    let sku_id = cal::sku_of_key(c, &goods, r.key.as_deref())?;
+    let key = cal::key_of_sku(c, goods_id, sku_id)?;
+    let rows = cal_db::days(c, goods_id, sku_id, &r.from, &r.to, cal::MAX_RANGE_DAYS)?;
+    Ok(rows
+        .into_iter()
+        .map(|d| DayView {
+            day: d.day,
+            property_child_ids: key.clone(),
+            price: money::yuan(d.price),
+            stores: d.stores,
+        })
+        .collect())
+}
+
+/// GET /admin/api/v1/goods/<id>/calendar?propertyChildIds=&from=&to= — merchant key. The days set
+/// in the range, in order.
+#[get("/goods/<id>/calendar?<q..>")]
+async fn days(_key: ApiKey, db: &State<Db>, id: i64, q: RangeQuery<'_>) -> Answer<Json<Vec<DayView>>> {
+    let r = q.range()?;
+    Ok(Json(db.read(move |c| read_days(c, id, &r)).await.map_err(problem)?))
+}
+
+/// `{"propertyChildIds": "1:2,", "from": "2026-12-01", "to": "2026-12-31", "price": 399, "stores": 5}`
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct DaysBody {
+    pub property_child_ids: String,
+    pub from: String,
+    pub to: String,
+    pub price: f64,
+    pub stores: i64,
+}
+
+/// PUT /admin/api/v1/goods/<id>/calendar — merchant key. Sets one price and stock on every day of
+/// the range (days already set are overwritten); answers the range's days.
+#[put("/goods/<id>/calendar", data = "<body>")]
+async fn set_days(
+    _key: ApiKey,
+    db: &State<Db>,
+    id: i64,
+    body: JsonBody<DaysBody>,
+) -> Answer<Json<Vec<DayView>>> {
+    let b = body.0;
+    let setting = DaySetting {
+        from: b.from.clone(),
+        to: b.to.clone(),
+        price: fen("price", b.price)?,
+        stores: b.stores,
+    };
+    let key = Some(b.property_child_ids).filter(|k| !k.trim().is_empty());
+    let range = Range { key: key.clone(), from: b.from, to: b.to };
+    let days = db
+        .write(move |c| {
+            cal::set_days(c, id, key.as_deref(), &setting, db::unix_now())?;
+            read_days(c, id, &range)
+        })
+        .await
+        .map_err(problem)?;
+    Ok(Json(days))
+}
+
+#[derive(Debug, Serialize)]
+pub struct Removed {
+    pub removed: usize,
+}
+
+/// DELETE /admin/api/v1/goods/<id>/calendar?propertyChildIds=&from=&to= — merchant key. Removes
+/// the days of the range; answers how many there were.
+#[delete("/goods/<id>/calendar?<q..>")]
+async fn remove_days(_key: ApiKey, db: &State<Db>, id: i64, q: RangeQuery<'_>) -> Answer<Json<Removed>> {
+    let r = q.range()?;
+    let removed = db
+        .write(move |c| cal::remove_days(c, id, r.key.as_deref(), &r.from, &r.to))
+        .await
+        .map_err(problem)?;
+    Ok(Json(Removed { removed }))
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SlotView {
+    pub id: i64,
+    pub day: String,
+    pub property_child_ids: String,
+    pub name: String,
+    pub price: f64,
+    pub stores: i64,
+}
+
+fn read_slots(c: &rusqlite::Connection, goods_id: i64, r: &Range) -> Result<Vec<SlotView>, ApiError> {
+    let days = cal::day_range(&r.from, &r.to)?;
+    let goods = crate::db::catalog::goods(c, goods_id)?.ok_or(ApiError::NotFound("商品"))?;
+    let sku_id = cal::sku_of_key(c, &goods, r.key.as_deref())?;
+    let key = cal::key_of_sku(c, goods_id, sku_id)?;
+    let mut out = Vec::new();
+    for day in &days {
+        out.extend(cal_db::slots_of_day(c, goods_id, sku_id, day)?.into_iter().map(|s| SlotView {
+            id: s.id,
+            day: s.day,
+            property_child_ids: key.clone(),
+            name: s.name,
+            price: money::yuan(s.price),
+            stores: s.stores,
+        }));
+    }
+    Ok(out)
+}
+
+/// GET /admin/api/v1/goods/<id>/time-slots?propertyChildIds=&from=&to= — merchant key. The slots
+/// of every day in the range, by day then name.
+#[get("/goods/<id>/time-slots?<q..>")]
+async fn slots(_key: ApiKey, db: &State<Db>, id: i64, q: RangeQuery<'_>) -> Answer<Json<Vec<SlotView>>> {
+    let r = q.range()?;
+    Ok(Json(db.read(move |c| read_slots(c, id, &r)).await.map_err(problem)?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct SlotBody {
+    pub name: String,
+    pub price: f64,
+    pub stores: i64,
+}
+
+/// `{"propertyChildIds": "", "from": "…", "to": "…", "slots": [{"name": "09:00-10:00", "price": 50, "stores": 4}]}`
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct SlotsBody {
+    pub property_child_ids: String,
+    pub from: String,
+    pub to: String,
+    pub slots: Vec<SlotBody>,
+}
+
+/// PUT /admin/api/v1/goods/<id>/time-slots — merchant key. Adds the named slots to every day of
+/// the range, or sets their price and stock where the day has them; other slots stay.
+#[put("/goods/<id>/time-slots", data = "<body>")]
+async fn set_slots(
+    _key: ApiKey,
+    db: &State<Db>,
+    id: i64,
+    body: JsonBody<SlotsBody>,
+) -> Answer<Json<Vec<SlotView>>> {
+    let b = body.0;
+    let mut slots = Vec::with_capacity(b.slots.len());
+    for s in b.slots {
+        slots.push(NewSlot { name: s.name, price: fen("slots", s.price)?, stores: s.stores });
+    }
+    let key = Some(b.property_child_ids).filter(|k| !k.trim().is_empty());
+    let range = Range { key: key.clone(), from: b.from, to: b.to };
+    let answer = db
+        .write(move |c| {
+            cal::set_slots(c, id, key.as_deref(), &range.from, &range.to, &slots, db::unix_now())?;
+            read_slots(c, id, &range)
+        })
+        .await
+        .map_err(problem)?;
+    Ok(Json(answer))
+}
+
+/// DELETE /admin/api/v1/goods/<id>/time-slots?propertyChildIds=&from=&to=&name= — merchant key.
+/// Removes the range's slots (only those called `name` when given); answers how many went.
+#[delete("/goods/<id>/time-slots?<q..>")]
+async fn remove_slots(_key: ApiKey, db: &State<Db>, id: i64, q: RangeQuery<'_>) -> Answer<Json<Removed>> {
+    let r = q.range()?;
+    let name = opt_text("name", q.name, cal::MAX_SLOT_NAME)?;
+    let removed = db
+        .write(move |c| cal::remove_slots(c, id, r.key.as_deref(), &r.from, &r.to, name.as_deref()))
+        .await
+        .map_err(problem)?;
+    Ok(Json(Removed { removed }))
+}

@@ -1,0 +1,294 @@
+//! Calendar goods: a price and stock per day (hotels, tickets) and bookable time slots per day,
+//! each for the goods itself or for one of its SKUs. Days are 'YYYY-MM-DD' in the shop's time
+//! zone (UTC+8, as every time the shop shows); "today" is that zone's today.
+
+use rusqlite::Connection;
+use time::{Date, Duration, OffsetDateTime};
+
+use crate::db::calendar as cal;
+use crate::db::catalog::{self, GoodsRow};
+use crate::error::ApiError;
+use crate::service::catalog::{key_text, parse_key, shown_goods};
+
+pub use crate::db::calendar::{DayPrice, TimeSlot};
+
+/// Longest range one write may cover, and most days a shopper's list shows.
+pub const MAX_RANGE_DAYS: i64 = 366;
+/// Longest slot name ("09:00-10:00", "上午场").
+pub const MAX_SLOT_NAME: usize = 20;
+/// Most slots one write may set per day.
+pub const MAX_SLOTS_PER_DAY: usize = 48;
+
+const DAY_FORMAT: &[time::format_description::FormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+/// Today in the shop's time zone.
+pub fn today() -> Date {
+    OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date()
+}
+
+/// A day as stored and answered: "2026-11-23".
+pub fn day_text(d: Date) -> String {
+    d.format(DAY_FORMAT).unwrap_or_default()
+}
+
+/// Reads a 'YYYY-MM-DD' day; errors name the parameter.
+pub fn parse_day(name: &'static str, text: &str) -> Result<Date, ApiError> {
+    Date::parse(text.trim(), DAY_FORMAT)
+        .map_err(|_| ApiError::invalid(name, format!("应为 YYYY-MM-DD 格式的日期，收到“{}”", text.trim())))
+}
+
+/// Every day from `from` to `to` inclusive; a reversed or too long range is refused.
+pub fn day_range(from: &str, to: &str) -> Result<Vec<String>, ApiError> {
+    let (first, last) = (parse_day("from", from)?, parse_day("to", to)?);
+    if last < first {
+        return Err(ApiError::invalid("to", "结束日期不能早于开始日期"));
+    }
+    if (last - first).whole_days() >= MAX_RANGE_DAYS {
+        return Err(ApiError::invalid("to", format!("一次最多设置 {MAX_RANGE_DAYS} 天")));
+    }
+    let mut out = Vec::new();
+    let mut d = first;
+    while d <= last {
+        out.push(day_text(d));
+        d += Duration::days(1);
+    }
+    Ok(out)
+}
+
+fn any_goods(c: &Connection, goods_id: i64) -> Result<GoodsRow, ApiError> {
+    catalog::goods(c, goods_id)?.ok_or(ApiError::NotFound("商品"))
+}
+
+/// Which calendar a spec key names: None for goods without specs (no key allowed), the SKU's id
+/// for goods with specs (a key is required and must be one of the goods' SKUs).
+pub fn sku_of_key(c: &Connection, goods: &GoodsRow, key: Option<&str>) -> Result<Option<i64>, ApiError> {
+    let pairs = parse_key(key.unwrap_or(""))?;
+    let bad = |why: &'static str| Err(ApiError::invalid("propertyChildIds", why));
+    if goods.property_ids.is_empty() {
+        return if pairs.is_empty() { Ok(None) } else { bad("该商品没有规格可选") };
+    }
+    if pairs.is_empty() {
+        return bad("该商品有规格，请先选择规格");
+    }
+    match catalog::sku(c, goods.id, &key_text(&pairs))? {
+        Some(sku) => Ok(Some(sku.id)),
+        None => bad("该商品没有这个规格组合"),
+    }
+}
+
+/// Which calendar a SKU id (goodsPriceDaily's `priceId`) names, checked as [`sku_of_key`].
+fn sku_of_id(c: &Connection, goods: &GoodsRow, price_id: Option<i64>) -> Result<Option<i64>, ApiError> {
+    let bad = |why: &'static str| Err(ApiError::invalid("priceId", why));
+    match (goods.property_ids.is_empty(), price_id) {
+        (true, None) => Ok(None),
+        (true, Some(_)) => bad("该商品没有规格，无需传 priceId"),
+        (false, None) => bad("该商品有规格，请传所选规格的 id"),
+        (false, Some(id)) => match catalog::skus(c, goods.id)?.into_iter().find(|s| s.id == id) {
+            Some(_) => Ok(Some(id)),
+            None => bad("该商品没有这个规格"),
+        },
+    }
+}
+
+/// The price and stock of a goods (or the SKU of `sku_key`) on `day`, for checkout: None when the
+/// merchant has not set that day. Unknown goods answer 404, a wrong key or day 300. The goods'
+/// shelf state is the caller's to check.
+pub fn day_price(
+    c: &Connection,
+    goods_id: i64,
+    sku_key: Option<&str>,
+    day: &str,
+) -> Result<Option<DayPrice>, ApiError> {
+    let day = day_text(parse_day("day", day)?);
+    let goods = any_goods(c, goods_id)?;
+    let sku_id = sku_of_key(c, &goods, sku_key)?;
+    Ok(cal::day(c, goods_id, sku_id, &day)?)
+}
+
+/// goodsPriceDaily: an on-shelf goods' days from today on (at most a year), in order.
+pub fn shown_days(c: &Connection, goods_id: i64, price_id: Option<i64>) -> Result<Vec<DayPrice>, ApiError> {
+    let goods = shown_goods(c, goods_id)?;
+    let sku_id = sku_of_id(c, &goods, price_id)?;
+    let from = today();
+    let to = from + Duration::days(MAX_RANGE_DAYS - 1);
+    Ok(cal::days(c, goods_id, sku_id, &day_text(from), &day_text(to), MAX_RANGE_DAYS)?)
+}
+
+/// goodsTimesDays: the days from today on that still have a slot with stock.
+pub fn bookable_days(c: &Connection, goods_id: i64, sku_key: Option<&str>) -> Result<Vec<String>, ApiError> {
+    let goods = shown_goods(c, goods_id)?;
+    let sku_id = sku_of_key(c, &goods, sku_key)?;
+    Ok(cal::bookable_days(c, goods_id, sku_id, &day_text(today()), MAX_RANGE_DAYS)?)
+}
+
+/// goodsTimesDayItems: every slot of one day (sold-out ones too, with stock 0).
+pub fn day_slots(
+    c: &Connection,
+    goods_id: i64,
+    sku_key: Option<&str>,
+    day: &str,
+) -> Result<Vec<TimeSlot>, ApiError> {
+    let day = day_text(parse_day("day", day)?);
+    let goods = shown_goods(c, goods_id)?;
+    let sku_id = sku_of_key(c, &goods, sku_key)?;
+    Ok(cal::slots_of_day(c, goods_id, sku_id, &day)?)
+}
+
+/// One slot of a day by name, for checkout; None when the day has no such slot.
+pub fn time_slot(
+    c: &Connection,
+    goods_id: i64,
+    sku_key: Option<&str>,
+    day: &str,
+    name: &str,
+) -> Result<Option<TimeSlot>, ApiError> {
+    let day = day_text(parse_day("day", day)?);
+    let goods = any_goods(c, goods_id)?;
+    let sku_id = sku_of_key(c, &goods, sku_key)?;
+    Ok(cal::slots_of_day(c, goods_id, sku_id, &day)?.into_iter().find(|s| s.name == name))
+}
+
+/// A price and stock for every day of a range.
+#[derive(Debug, Clone)]
+pub struct DaySetting {
+    pub from: String,
+    pub to: String,
+    /// Fen.
+    pub price: i64,
+    pub stores: i64,
+}
+
+fn check_price_stock(price: i64, stores: i64) -> Result<(), ApiError> {
+    if price < 0 {
+        return Err(ApiError::invalid("price", "不能为负数"));
+    }
+    if !(0..=1_000_000).contains(&stores) {
+        return Err(ApiError::invalid("stores", "应在 0 到 1000000 之间"));
+    }
+    Ok(())
+}
+
+/// Sets the price and stock of every day in the range (replacing what was set); how many days.
+pub fn set_days(
+    c: &Connection,
+    goods_id: i64,
+    sku_key: Option<&str>,
+    s: &DaySetting,
+    now: i64,
+) -> Result<usize, ApiError> {
+    let goods = any_goods(c, goods_id)?;
+    let sku_id = sku_of_key(c, &goods, sku_key)?;
+    let days = day_range(&s.from, &s.to)?;
+    check_price_stock(s.price, s.stores)?;
+    for day in &days {
+        cal::put_day(c, goods_id, sku_id, day, s.price, s.stores, now)?;
+    }
+    Ok(days.len())
+}
+
+/// Removes the days of a range; how many there were.
+pub fn remove_days(
+    c: &Connection,
+    goods_id: i64,
+    sku_key: Option<&str>,
+    from: &str,
+    to: &str,
+) -> Result<usize, ApiError> {
+    let goods = any_goods(c, goods_id)?;
+    let sku_id = sku_of_key(c, &goods, sku_key)?;
+    let days = day_range(from, to)?;
+    Ok(cal::delete_days(c, goods_id, sku_id, &days[0], &days[days.len() - 1])?)
+}
+
+/// A slot to offer on each day of a range.
+#[derive(Debug, Clone)]
+pub struct NewSlot {
+    pub name: String,
+    /// Fen.
+    pub price: i64,
+    pub stores: i64,
+}
+
+/// Sets the slots on every day of the range: each named slot is added or gets the new price and
+/// stock; other slots of those days stay. How many day-slots were written.
+pub fn set_slots(
+    c: &Connection,
+    goods_id: i64,
+    sku_key: Option<&str>,
+    from: &str,
+    to: &str,
+    slots: &[NewSlot],
+    now: i64,
+) -> Result<usize, ApiError> {
+    let goods = any_goods(c, goods_id)?;
+    let sku_id = sku_of_key(c, &goods, sku_key)?;
+    let days = day_range(from, to)?;
+    if slots.is_empty() {
+        return Err(ApiError::Missing("slots"));
+    }
+    if slots.len() > MAX_SLOTS_PER_DAY {
+        return Err(ApiError::invalid("slots", format!("每天最多 {MAX_SLOTS_PER_DAY} 个时段")));
+    }
+    let mut names = std::collections::HashSet::new();
+    for s in slots {
+        let name = s.name.trim();
+        if name.is_empty() || name.chars().count() > MAX_SLOT_NAME {
+            return Err(ApiError::invalid("name", format!("时段名称不能为空，最多 {MAX_SLOT_NAME} 个字")));
+        }
+        if !names.insert(name) {
+            return Err(ApiError::invalid("name", format!("时段“{name}”重复")));
+        }
+        check_price_stock(s.price, s.stores)?;
+    }
+    for day in &days {
+        for s in slots {
+            cal::put_slot(c, goods_id, sku_id, day, s.name.trim(), s.price, s.stores, now)?;
+        }
+    }
+    Ok(days.len() * slots.len())
+}
+
+/// Removes the slots of a range (only those named `name` when given); how many went.
+pub fn remove_slots(
+    c: &Connection,
+    goods_id: i64,
+    sku_key: Option<&str>,
+    from: &str,
+    to: &str,
+    name: Option<&str>,
+) -> Result<usize, ApiError> {
+    let goods = any_goods(c, goods_id)?;
+    let sku_id = sku_of_key(c, &goods, sku_key)?;
+    let days = day_range(from, to)?;
+    Ok(cal::delete_slots(c, goods_id, sku_id, &days[0], &days[days.len() - 1], name)?)
+}
+
+/// The canonical spec key of a SKU id of the goods ("" for the goods itself): how views name it.
+pub fn key_of_sku(c: &Connection, goods_id: i64, sku_id: Option<i64>) -> Result<String, ApiError> {
+    let Some(id) = sku_id else { return Ok(String::new()) };
+    Ok(catalog::skus(c, goods_id)?
+        .into_iter()
+        .find(|s| s.id == id)
+        .map(|s| s.fields.property_child_ids)
+        .unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_are_inclusive_and_bounded() {
+        assert_eq!(
+            day_range("2026-02-27", "2026-03-01").unwrap(),
+            ["2026-02-27", "2026-02-28", "2026-03-01"]
+        );
+        assert_eq!(day_range("2026-01-01", "2026-01-01").unwrap().len(), 1);
+        assert!(day_range("2026-01-02", "2026-01-01").unwrap_err().msg().contains("to"));
+        assert_eq!(day_range("2026-01-01", "2027-01-01").unwrap().len(), 366);
+        assert!(day_range("2026-01-01", "2027-01-02").unwrap_err().msg().contains("366"));
+        assert!(day_range("2026-1-1", "2026-01-02").unwrap_err().msg().contains("from"));
+        assert!(day_range("2026-02-30", "2026-03-02").is_err());
+    }
+}

@@ -1,0 +1,333 @@
+//! Calendar goods: daily prices and stock (goodsPriceDaily) and bookable time slots
+//! (goodsTimesDays / goodsTimesDayItems), set through the merchant API and read by the shop;
+//! goodsRebate from the member level; videoDetail for a goods' uploaded video.
+
+use serde_json::{json, Value};
+use xiaodian::db;
+use xiaodian::service::calendar;
+
+use crate::support::*;
+
+const KEY: &str = "calendar-key-123";
+
+fn app_with_key() -> TestApp {
+    TestApp::with(|c| c.admin_api_key = Some(KEY.into()))
+}
+
+/// A merchant API call; (status, JSON body or Null).
+pub fn api(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let req = ureq::http::Request::builder()
+        .method(method)
+        .uri(app.url(&format!("/admin/api/v1{path}")))
+        .header("Authorization", format!("Bearer {KEY}"));
+    let mut res = match body {
+        Some(b) => agent
+            .run(req.header("Content-Type", "application/json").body(b.to_string().into_bytes()).unwrap()),
+        None => agent.run(req.body(()).unwrap()),
+    }
+    .unwrap();
+    let text = res.body_mut().read_to_string().unwrap();
+    let json = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() };
+    (res.status().as_u16(), json)
+}
+
+#[track_caller]
+fn refused(res: (u16, Value), status: u16, field: Option<&str>) {
+    assert_eq!(res.0, status, "{}", res.1);
+    assert_eq!(res.1["field"].as_str(), field, "{}", res.1);
+}
+
+/// Creates goods through the merchant API; its id.
+pub fn goods(app: &TestApp, body: Value) -> i64 {
+    let (status, g) = api(app, "POST", "/goods", Some(&body));
+    assert_eq!(status, 201, "{g}");
+    g["id"].as_i64().unwrap()
+}
+
+/// The day `n` days after today in the shop's time zone.
+fn day(n: i64) -> String {
+    calendar::day_text(calendar::today() + time::Duration::days(n))
+}
+
+#[test]
+fn daily_prices_are_set_for_a_range_and_read_from_today_on() {
+    let app = app_with_key();
+    let room = goods(&app, json!({"name": "湖景大床房", "minPrice": 388, "stores": 10}));
+    let path = format!("/goods/{room}/calendar");
+    let empty = app.get("/shop/shop/goods/price/day", &[("goodsId", &room.to_string())]);
+    assert_code(&empty, 700);
+
+    let (status, days) =
+        api(&app, "PUT", &path, Some(&json!({"from": day(-1), "to": day(2), "price": 399.5, "stores": 3})));
+    assert_eq!(status, 200, "{days}");
+    assert_eq!(days.as_array().unwrap().len(), 4);
+    api(&app, "PUT", &path, Some(&json!({"from": day(1), "to": day(1), "price": 599, "stores": 0})));
+
+    let res = app.get("/shop/shop/goods/price/day", &[("goodsId", &room.to_string()), ("priceId", "")]);
+    assert_code(&res, 0);
+    let list = res["data"].as_array().unwrap();
+    assert_eq!(list.len(), 3, "yesterday is past: {res}");
+    assert_eq!(list[0]["day"], day(0));
+    assert_eq!(list[0]["price"], 399.5);
+    assert_eq!(list[0]["stores"], 3);
+    assert_eq!(list[0]["goodsId"], room);
+    assert_eq!((list[1]["price"].as_f64(), list[1]["stores"].as_i64()), (Some(599.0), Some(0)));
+
+    // Checkout's view of one day.
+    let found = app.db.read_sync(|c| calendar::day_price(c, room, None, &day(2))).unwrap().unwrap();
+    assert_eq!((found.price, found.stores), (39950, 3));
+    assert!(app.db.read_sync(|c| calendar::day_price(c, room, None, &day(30))).unwrap().is_none());
+    let bad = app.db.read_sync(|c| calendar::day_price(c, room, None, "明天")).unwrap_err();
+    assert!(bad.msg().contains("day"), "{}", bad.msg());
+
+    let (status, gone) = api(&app, "DELETE", &format!("{path}?from={}&to={}", day(0), day(0)), None);
+    assert_eq!((status, gone["removed"].as_i64()), (200, Some(1)));
+    let (_, left) = api(&app, "GET", &path, None);
+    assert_eq!(left.as_array().unwrap().len(), 2, "{left}");
+}
+
+#[test]
+fn goods_with_specs_keep_a_calendar_per_sku() {
+    let app = app_with_key();
+    let id = goods(
+        &app,
+        json!({"name": "景区门票", "properties": [{"name": "票种", "values": ["成人", "儿童"]}],
+               "skuList": [{"values": ["成人"], "price": 120, "stores": 9}, {"values": ["儿童"], "price": 60, "stores": 9}]}),
+    );
+    let detail = app.get("/shop/shop/goods/detail", &[("id", &id.to_string())]);
+    let skus = detail["data"]["skuList"].as_array().unwrap().clone();
+    let (adult_key, child_key) =
+        (skus[0]["propertyChildIds"].as_str().unwrap(), skus[1]["propertyChildIds"].as_str().unwrap());
+    let path = format!("/goods/{id}/calendar");
+    let (s, _) = api(
+        &app,
+        "PUT",
+        &path,
+        Some(
+            &json!({"propertyChildIds": adult_key, "from": day(0), "to": day(1), "price": 150, "stores": 5}),
+        ),
+    );
+    assert_eq!(s, 200);
+    api(
+        &app,
+        "PUT",
+        &path,
+        Some(&json!({"propertyChildIds": child_key, "from": day(0), "to": day(0), "price": 70, "stores": 5})),
+    );
+    refused(
+        api(&app, "PUT", &path, Some(&json!({"from": day(0), "to": day(0), "price": 1, "stores": 1}))),
+        422,
+        Some("propertyChildIds"),
+    );
+
+    let gid = id.to_string();
+    let no_sku = app.get("/shop/shop/goods/price/day", &[("goodsId", &gid)]);
+    assert_code(&no_sku, 300);
+    assert!(no_sku["msg"].as_str().unwrap().contains("priceId"));
+    let adult_id = skus[0]["id"].to_string();
+    let adult = app.get("/shop/shop/goods/price/day", &[("goodsId", &gid), ("priceId", &adult_id)]);
+    assert_code(&adult, 0);
+    assert_eq!(adult["data"].as_array().unwrap().len(), 2);
+    assert_eq!(adult["data"][0]["price"], 150.0);
+    assert_eq!(adult["data"][0]["priceId"], skus[0]["id"]);
+    let stranger = app.get("/shop/shop/goods/price/day", &[("goodsId", &gid), ("priceId", "999999")]);
+    assert_code(&stranger, 300);
+
+    // Keys arrive in any order and are read the same way.
+    let child = app.db.read_sync(|c| calendar::day_price(c, id, Some(child_key), &day(0))).unwrap().unwrap();
+    assert_eq!(child.price, 7000);
+}
+
+#[test]
+fn time_slots_answer_bookable_days_and_each_days_slots() {
+    let app = app_with_key();
+    let id = goods(&app, json!({"name": "羽毛球场地", "minPrice": 50, "stores": 100}));
+    let path = format!("/goods/{id}/time-slots");
+    let gid = id.to_string();
+    assert_code(&app.post("/shop/shop/goods/times/days", &[("goodsId", &gid)]), 700);
+
+    let body = json!({"from": day(0), "to": day(2), "slots": [
+        {"name": "09:00-10:00", "price": 50, "stores": 2},
+        {"name": "19:00-20:00", "price": 80.5, "stores": 1}
+    ]});
+    let (status, slots) = api(&app, "PUT", &path, Some(&body));
+    assert_eq!(status, 200, "{slots}");
+    assert_eq!(slots.as_array().unwrap().len(), 6);
+    // Day 1 is sold out in both slots.
+    let sold_out = json!({"from": day(1), "to": day(1), "slots": [
+        {"name": "09:00-10:00", "price": 50, "stores": 0}, {"name": "19:00-20:00", "price": 80.5, "stores": 0}
+    ]});
+    assert_eq!(api(&app, "PUT", &path, Some(&sold_out)).0, 200);
+
+    let days = app.post("/shop/shop/goods/times/days", &[("goodsId", &gid), ("propertyChildIds", "")]);
+    assert_code(&days, 0);
+    assert_eq!(days["data"], json!([day(0), day(2)]));
+
+    let items = app.post("/shop/shop/goods/times/items", &[("day", &day(2)), ("goodsId", &gid)]);
+    assert_code(&items, 0);
+    let list = items["data"].as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["name"], "09:00-10:00");
+    assert_eq!((list[1]["price"].as_f64(), list[1]["stores"].as_i64()), (Some(80.5), Some(1)));
+    let slot =
+        app.db.read_sync(|c| calendar::time_slot(c, id, None, &day(2), "19:00-20:00")).unwrap().unwrap();
+    assert_eq!(slot.price, 8050);
+
+    let bad_day = app.post("/shop/shop/goods/times/items", &[("day", "12月1日"), ("goodsId", &gid)]);
+    assert_code(&bad_day, 300);
+    assert!(bad_day["msg"].as_str().unwrap().contains("day"));
+    let spec = app.post("/shop/shop/goods/times/days", &[("goodsId", &gid), ("propertyChildIds", "1:2,")]);
+    assert_code(&spec, 300);
+    assert_code(&app.post("/shop/shop/goods/times/days", &[("goodsId", "999999")]), 404);
+
+    let (s, removed) =
+        api(&app, "DELETE", &format!("{path}?from={}&to={}&name=09:00-10:00", day(0), day(2)), None);
+    assert_eq!((s, removed["removed"].as_i64()), (200, Some(3)));
+    let items = app.post("/shop/shop/goods/times/items", &[("day", &day(0)), ("goodsId", &gid)]);
+    assert_eq!(items["data"].as_array().unwrap().len(), 1);
+
+    // Off the shelf: the shop no longer answers its calendar.
+    api(&app, "POST", &format!("/goods/{id}/off-shelf"), None);
+    let off = app.post("/shop/shop/goods/times/days", &[("goodsId", &gid)]);
+    assert_code(&off, 404);
+    assert!(off["msg"].as_str().unwrap().contains("下架"));
+}
+
+#[test]
+fn calendar_writes_refuse_bad_ranges_and_unknown_goods_and_need_the_key() {
+    let app = app_with_key();
+    let id = goods(&app, json!({"name": "房间", "minPrice": 1}));
+    let path = format!("/goods/{id}/calendar");
+    refused(
+        api(&app, "PUT", &path, Some(&json!({"from": day(3), "to": day(1), "price": 1, "stores": 1}))),
+        422,
+        Some("to"),
+    );
+    refused(
+        api(&app, "PUT", &path, Some(&json!({"from": day(0), "to": day(400), "price": 1, "stores": 1}))),
+        422,
+        Some("to"),
+    );
+    refused(
+        api(&app, "PUT", &path, Some(&json!({"from": "tomorrow", "to": day(1), "price": 1, "stores": 1}))),
+        422,
+        Some("from"),
+    );
+    refused(
+        api(&app, "PUT", &path, Some(&json!({"from": day(0), "to": day(1), "price": -1, "stores": 1}))),
+        422,
+        Some("price"),
+    );
+    refused(
+        api(&app, "PUT", &path, Some(&json!({"from": day(0), "to": day(1), "price": 1, "stores": -5}))),
+        422,
+        Some("stores"),
+    );
+    let slots = format!("/goods/{id}/time-slots");
+    let twice = json!({"from": day(0), "to": day(0), "slots": [{"name": "上午", "price": 1, "stores": 1}, {"name": "上午", "price": 1, "stores": 1}]});
+    refused(api(&app, "PUT", &slots, Some(&twice)), 422, Some("name"));
+    refused(api(&app, "PUT", &slots, Some(&json!({"from": day(0), "to": day(0)}))), 422, Some("slots"));
+    let (status, _) = api(
+        &app,
+        "PUT",
+        "/goods/999999/calendar",
+        Some(&json!({"from": day(0), "to": day(0), "price": 1, "stores": 1})),
+    );
+    assert_eq!(status, 404);
+    let count: i64 = app.query(|c| c.query_row("SELECT count(*) FROM goods_day_prices", [], |r| r.get(0)));
+    assert_eq!(count, 0, "refused writes leave nothing behind");
+
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let res = agent.get(&app.url(&format!("/admin/api/v1{path}"))).call().unwrap();
+    assert_eq!(res.status().as_u16(), 401);
+}
+
+#[test]
+fn the_rebate_is_the_members_level_discount() {
+    let app = app_with_key();
+    let id = goods(&app, json!({"name": "茶叶", "minPrice": 100, "stores": 1})).to_string();
+    let anyone = app.get("/shop/shop/goods/rebate/v2", &[("goodsId", &id), ("token", "")]);
+    assert_code(&anyone, 0);
+    assert_eq!(anyone["data"], 10.0);
+
+    let (uid, token) = app.shopper("会员");
+    let plain = app.get("/shop/shop/goods/rebate/v2", &[("goodsId", &id), ("token", &token)]);
+    assert_eq!(plain["data"], 10.0);
+    app.db
+        .write_sync(|c| {
+            let now = db::unix_now();
+            let f = db::levels::LevelFields {
+                name: "金卡".into(),
+                level: 1,
+                rebate_percent: 88,
+                ext_json: "{}".into(),
+                ..Default::default()
+            };
+            let level_id = db::levels::insert_level(c, &f, now)?;
+            let cur = db::levels::Current {
+                user_id: uid,
+                level_id,
+                price_id: None,
+                auto_renew: false,
+                date_expire: now + 86400,
+            };
+            db::levels::set_current(c, &cur, now)?;
+            Ok::<_, xiaodian::error::ApiError>(())
+        })
+        .unwrap();
+    let member = app.get("/shop/shop/goods/rebate/v2", &[("goodsId", &id), ("token", &token)]);
+    assert_code(&member, 0);
+    assert_eq!(member["data"], 8.8);
+
+    assert_code(&app.get("/shop/shop/goods/rebate/v2", &[("goodsId", &id), ("token", "forged")]), 2000);
+    assert_code(&app.get("/shop/shop/goods/rebate/v2", &[("goodsId", "999999")]), 404);
+    assert_code(&app.get("/shop/shop/goods/rebate/v2", &[("goodsId", "abc")]), 300);
+}
+
+/// The smallest bytes the upload sniffer takes for an mp4.
+pub fn tiny_mp4() -> Vec<u8> {
+    let mut v = vec![0, 0, 0, 24];
+    v.extend_from_slice(b"ftypisom\0\0\x02\0isomiso2");
+    v.extend_from_slice(&[0u8; 64]);
+    v
+}
+
+#[test]
+fn a_goods_video_must_be_an_uploaded_video_and_video_detail_answers_its_url_and_cover() {
+    let app = app_with_key();
+    let video = app.upload("/shop/dfs/upload/file", "upfile", "demo.mp4", &tiny_mp4(), &[]);
+    assert_code(&video, 0);
+    let video_id = video["data"]["id"].as_i64().unwrap();
+    let picture = app.upload("/shop/dfs/upload/file", "upfile", "a.png", &tiny_png(), &[]);
+    let picture_id = picture["data"]["id"].as_i64().unwrap();
+
+    refused(
+        api(&app, "POST", "/goods", Some(&json!({"name": "x", "videoId": picture_id}))),
+        422,
+        Some("videoId"),
+    );
+    refused(
+        api(&app, "POST", "/goods", Some(&json!({"name": "x", "videoId": 999999}))),
+        422,
+        Some("videoId"),
+    );
+    let id = goods(
+        &app,
+        json!({"name": "有视频的商品", "pic": "https://example.com/cover.png", "minPrice": 1, "videoId": video_id}),
+    );
+    let detail = app.get("/shop/shop/goods/detail", &[("id", &id.to_string())]);
+    assert_eq!(detail["data"]["basicInfo"]["videoId"], video_id.to_string());
+
+    let res = app.get("/shop/media/video/detail", &[("videoId", &video_id.to_string())]);
+    assert_code(&res, 0);
+    let url = res["data"]["fdMp4"].as_str().unwrap();
+    assert!(url.starts_with(&format!("{}/uploads/", app.base)) && url.ends_with(".mp4"), "{url}");
+    assert_eq!(res["data"]["coverUrl"], "https://example.com/cover.png");
+    let (status, _) = app.get_raw(&url[app.base.len()..], &[]);
+    assert_eq!(status, 200);
+
+    assert_code(&app.get("/shop/media/video/detail", &[("videoId", &picture_id.to_string())]), 404);
+    assert_code(&app.get("/shop/media/video/detail", &[("videoId", "999999")]), 404);
+    assert_code(&app.get("/shop/media/video/detail", &[]), 300);
+}

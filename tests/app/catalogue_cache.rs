@@ -1,0 +1,160 @@
+//! The shop window's answer cache: goodsv2, goodsDetailV2 and goodsPriceV2 are answered from memory,
+//! and every committed catalogue write — through the service, the merchant API, or plain SQL on
+//! any `goods…` table, the way a future writer might — shows in the very next answer.
+
+use serde_json::Value;
+use xiaodian::db::catalog::{self, CategoryFields, GoodsFields};
+use xiaodian::db::unix_now;
+use xiaodian::error::ApiError;
+use xiaodian::service::catalog::{create_goods, NewGoods, NewSku, NewSpec};
+
+use crate::support::*;
+
+const LIST_V2: &str = "/shop/shop/goods/list/v2";
+const DETAIL: &str = "/shop/shop/goods/detail";
+const PRICE: &str = "/shop/shop/goods/price";
+
+fn add_goods(app: &TestApp, name: &str, category_id: Option<i64>, price: i64) -> i64 {
+    let g = NewGoods {
+        fields: GoodsFields {
+            name: name.into(),
+            category_id,
+            min_price: price,
+            original_price: price,
+            stores: 10,
+            ..GoodsFields::default()
+        },
+        ..NewGoods::default()
+    };
+    app.db.write_sync(|c| create_goods(c, &g, unix_now())).unwrap()
+}
+
+fn detail(app: &TestApp, id: i64) -> Value {
+    app.get(DETAIL, &[("id", &id.to_string())])
+}
+
+/// Runs SQL on the writer, as any code in the shop writes.
+fn write_sql(app: &TestApp, sql: &str, id: i64) {
+    app.db.write_sync(|c| Ok::<_, ApiError>(c.execute(sql, [id])?)).unwrap();
+}
+
+#[test]
+fn a_price_change_and_a_shelf_off_show_in_the_next_list_and_goods_page() {
+    let app = TestApp::new();
+    let tea = add_goods(&app, "明前龙井茶", None, 9900);
+    add_goods(&app, "安吉白茶", None, 5900);
+    let list = || app.post(LIST_V2, &[("nameLike", "龙井茶")]);
+    // Asked twice: the second answer comes from the cache.
+    for _ in 0..2 {
+        assert_eq!(list()["data"]["result"][0]["minPrice"], 99.0);
+        assert_eq!(detail(&app, tea)["data"]["basicInfo"]["minPrice"], 99.0);
+    }
+
+    write_sql(&app, "UPDATE goods SET min_price = 8800 WHERE id = ?1", tea);
+    assert_eq!(list()["data"]["result"][0]["minPrice"], 88.0);
+    assert_eq!(detail(&app, tea)["data"]["basicInfo"]["minPrice"], 88.0);
+
+    app.db.write_sync(|c| Ok::<_, ApiError>(catalog::set_goods_status(c, tea, 1, unix_now())?)).unwrap();
+    assert_code(&list(), 700);
+    assert_eq!(detail(&app, tea)["msg"], "商品已下架");
+    assert_eq!(app.post(LIST_V2, &[])["data"]["totalRow"], 1, "the cached total follows too");
+}
+
+#[test]
+fn stock_taken_from_a_sku_shows_in_the_price_and_the_goods_page() {
+    let app = TestApp::new();
+    let sku = |v: &str, stores| NewSku { values: vec![v.into()], price: 3000, stores, ..NewSku::default() };
+    let g = NewGoods {
+        fields: GoodsFields { name: "保温杯".into(), ..GoodsFields::default() },
+        specs: vec![NewSpec { name: "颜色".into(), values: vec!["白".into(), "黑".into()] }],
+        skus: vec![sku("白", 5), sku("黑", 7)],
+        ..NewGoods::default()
+    };
+    let id = app.db.write_sync(|c| create_goods(c, &g, unix_now())).unwrap();
+    let page = detail(&app, id);
+    let key = page["data"]["skuList"][0]["propertyChildIds"].as_str().unwrap().to_string();
+    let price = || app.post(PRICE, &[("goodsId", &id.to_string()), ("propertyChildIds", &key)]);
+    assert_eq!(price()["data"]["stores"], 5);
+    assert_eq!(detail(&app, id)["data"]["basicInfo"]["stores"], 12);
+
+    // As an order would take stock: a plain UPDATE of the SKU; the goods row follows by trigger.
+    write_sql(&app, "UPDATE goods_skus SET stores = stores - 2 WHERE goods_id = ?1 AND stores = 5", id);
+    assert_eq!(price()["data"]["stores"], 3);
+    assert_eq!(detail(&app, id)["data"]["basicInfo"]["stores"], 10);
+    assert_eq!(detail(&app, id)["data"]["skuList"][0]["stores"], 3);
+}
+
+#[test]
+fn merchant_api_edits_and_category_renames_show_at_once() {
+    let app = TestApp::with(|c| c.admin_api_key = Some("cache-key-123".into()));
+    let cat = app
+        .db
+        .write_sync(|c| {
+            let f = CategoryFields { name: "茶叶".into(), ..CategoryFields::default() };
+            Ok::<_, ApiError>(catalog::insert_category(c, &f, unix_now())?)
+        })
+        .unwrap();
+    let id = add_goods(&app, "铁观音 250g", Some(cat), 6800);
+    let in_category = || app.post(LIST_V2, &[("categoryId", &cat.to_string())]);
+    assert_eq!(in_category()["data"]["totalRow"], 1);
+    assert_eq!(detail(&app, id)["data"]["category"]["name"], "茶叶");
+
+    write_sql(&app, "UPDATE goods_categories SET name = '乌龙茶' WHERE id = ?1", cat);
+    assert_eq!(detail(&app, id)["data"]["category"]["name"], "乌龙茶");
+    add_goods(&app, "大红袍 100g", Some(cat), 12800);
+    assert_eq!(in_category()["data"]["totalRow"], 2, "a new goods counts at once");
+
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let res = agent
+        .post(&app.url(&format!("/admin/api/v1/goods/{id}/off-shelf")))
+        .header("Authorization", "Bearer cache-key-123")
+        .send_empty()
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(in_category()["data"]["totalRow"], 1);
+    assert_eq!(detail(&app, id)["msg"], "商品已下架");
+}
+
+#[test]
+fn only_committed_catalogue_writes_start_a_new_cache_epoch() {
+    let app = TestApp::new();
+    let before = app.db.catalogue_epoch();
+    app.login_wechat("code-epoch");
+    assert_eq!(app.db.catalogue_epoch(), before, "a login writes no catalogue table");
+
+    let id = add_goods(&app, "猕猴桃", None, 3900);
+    let after_insert = app.db.catalogue_epoch();
+    assert!(after_insert > before);
+    let failed = app.db.write_sync(|c| {
+        c.execute("UPDATE goods SET min_price = 1 WHERE id = ?1", [id])?;
+        Err::<(), _>(ApiError::Empty)
+    });
+    assert!(failed.is_err());
+    assert_eq!(app.db.catalogue_epoch(), after_insert, "a rolled-back write changes nothing");
+    assert_eq!(detail(&app, id)["data"]["basicInfo"]["minPrice"], 39.0);
+}
+
+#[test]
+fn deep_pages_in_every_order_match_the_whole_sorted_list() {
+    let app = TestApp::new();
+    for (i, name) in ["苹果", "香蕉", "橙子", "葡萄", "西瓜", "芒果", "草莓"].iter().enumerate()
+    {
+        add_goods(&app, name, None, [500, 300, 900, 100, 700, 300, 800][i]);
+    }
+    for order in ["priceUp", "priceDown", "addedUp", "addedDown", "ordersDown", "nameUp"] {
+        let all = app.post(LIST_V2, &[("orderBy", order), ("pageSize", "7")]);
+        let whole: Vec<Value> = all["data"]["result"].as_array().unwrap().clone();
+        let mut paged = Vec::new();
+        for page in 1..=3 {
+            let res =
+                app.post(LIST_V2, &[("orderBy", order), ("pageSize", "3"), ("page", &page.to_string())]);
+            assert_code(&res, 0);
+            assert_eq!(res["data"]["totalRow"], 7);
+            assert_eq!(res["data"]["totalPage"], 3);
+            paged.extend(res["data"]["result"].as_array().unwrap().iter().cloned());
+        }
+        let ids = |l: &[Value]| l.iter().map(|g| g["id"].as_i64().unwrap()).collect::<Vec<_>>();
+        assert_eq!(ids(&paged), ids(&whole), "{order}");
+    }
+    assert_code(&app.post(LIST_V2, &[("pageSize", "3"), ("page", "4")]), 700);
+}
