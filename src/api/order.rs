@@ -17,7 +17,9 @@ use crate::error::ApiError;
 use crate::regions::Regions;
 use crate::service::checkout::{self, AdditionChoice, CheckoutInput, Destination, LineInput, Peisong};
 use crate::service::orders::{self, LineReview, OrderRules};
+use crate::service::security::{self, Scene, Verdict};
 use crate::settings::Settings;
+use crate::wechat::WeChat;
 
 pub fn routes() -> Vec<Route> {
     routes![create, list, detail, close, delete, pay, delivery, hx, reputation, statistics]
@@ -371,6 +373,7 @@ fn parse_reviews(raw: Vec<RawReview>) -> Result<Vec<LineReview>, ApiError> {
                 stars,
                 remark: r.remark,
                 pics: r.pics,
+                verdict: Verdict::Off,
             })
         })
         .collect()
@@ -379,7 +382,12 @@ fn parse_reviews(raw: Vec<RawReview>) -> Result<Vec<LineReview>, ApiError> {
 /// POST /<sub>/order/reputation — orderReputation; the logged-in shopper whose token is inside
 /// `postJsonString` (or sent beside it), own received order (3 → 4).
 #[post("/order/reputation", data = "<req>")]
-async fn reputation(req: MaybeAuthed, db: &State<Db>) -> ApiResult<()> {
+async fn reputation(
+    req: MaybeAuthed,
+    db: &State<Db>,
+    wx: &State<WeChat>,
+    settings: &State<Settings>,
+) -> ApiResult<()> {
     let text = req.p.text("postJsonString", 100_000)?;
     let raw: RawReputation = serde_json::from_str(text)
         .map_err(|e| ApiError::invalid("postJsonString", format!("不是有效的评价 JSON：{e}")))?;
@@ -391,7 +399,11 @@ async fn reputation(req: MaybeAuthed, db: &State<Db>) -> ApiResult<()> {
     };
     let order_id =
         raw.order_id.get().ok_or_else(|| ApiError::invalid("postJsonString", "orderId 应为整数"))?;
-    let reviews = parse_reviews(raw.reputations)?;
+    let mut reviews = parse_reviews(raw.reputations)?;
+    // Shoppers' words pass the shop's content check before anything is written.
+    for r in &mut reviews {
+        r.verdict = security::check_text(db, wx, settings, user, Scene::Reputation, &r.remark).await?;
+    }
     db.write(move |c| orders::review(c, user, order_id, &reviews, db::unix_now())).await?;
     Ok(Reply(()))
 }

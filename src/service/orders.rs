@@ -13,6 +13,7 @@ use crate::error::ApiError;
 use crate::service::checkout::{self, ScoreRule};
 use crate::service::ledger::{self, Account, Source};
 use crate::service::reputation;
+use crate::service::security::Verdict;
 
 /// Setting keys (the `settings` table; edited in the console's shop settings).
 pub mod keys {
@@ -276,10 +277,12 @@ pub struct LineReview {
     pub stars: i64,
     pub remark: String,
     pub pics: Vec<String>,
+    /// The content check's answer for `remark` (security::check_text, before the transaction).
+    pub verdict: Verdict,
 }
 
-/// orderReputation: reviews lines of a received order (through `reputation::add_review`, so the
-/// goods' counters move) and completes it (3 → 4).
+/// orderReputation: reviews lines of a received order (through `reputation::add_checked_review`,
+/// so the goods' counters move and a held text stays hidden) and completes it (3 → 4).
 pub fn review(
     c: &Connection,
     user_id: i64,
@@ -305,7 +308,7 @@ pub fn review(
             remark: r.remark.clone(),
             pics: r.pics.clone(),
         };
-        add_line_review(c, &new, now)?;
+        add_line_review(c, &new, &r.verdict, now)?;
     }
     if !order::mark_reviewed(c, order_id, now)? {
         return Err(wrong_state(&o, "评价"));
@@ -315,8 +318,8 @@ pub fn review(
 }
 
 /// Stores a line's review; a goods deleted since is skipped (its reviews would have nowhere to show).
-fn add_line_review(c: &Connection, r: &NewReputation, now: i64) -> Result<(), ApiError> {
-    match reputation::add_review(c, r, now) {
+fn add_line_review(c: &Connection, r: &NewReputation, verdict: &Verdict, now: i64) -> Result<(), ApiError> {
+    match reputation::add_checked_review(c, r, verdict, now) {
         Ok(_) | Err(ApiError::NotFound(_)) => Ok(()),
         Err(e) => Err(e),
     }
@@ -342,7 +345,8 @@ pub fn auto_review(c: &Connection, order_id: i64, now: i64) -> Result<bool, ApiE
             remark: "系统默认好评".into(),
             pics: Vec::new(),
         };
-        add_line_review(c, &new, now)?;
+        // The shop's own default text needs no content check.
+        add_line_review(c, &new, &Verdict::Off, now)?;
     }
     if !order::mark_reviewed(c, order_id, now)? {
         return Ok(false);

@@ -628,3 +628,57 @@ fn a_coupon_is_offered_used_once_and_given_back_when_the_order_closes() {
     assert_eq!(state, 2, "used once the order is paid");
     assert_code(&create(&app, &token, &json, &[("couponId", &coupon)]), 20001);
 }
+
+#[test]
+fn with_the_content_check_on_a_risky_review_is_refused_and_a_doubtful_one_is_stored_hidden() {
+    let app = TestApp::new();
+    app.db
+        .write_sync(|c| {
+            xiaodian::db::settings::set_setting(c, "contentSecCheck", "1")?;
+            app.settings.reload(c)?;
+            Ok::<_, ApiError>(())
+        })
+        .unwrap();
+    let (uid, token) = app.login_wechat("code-reviewer");
+    let tea = app.add_goods(plain("龙井茶", 1990, 10));
+    app.credit(uid, Account::Balance, 10_000);
+    let received = |app: &TestApp| {
+        let id = id_of(&create(app, &token, &one_line(tea, 1, ""), &[]));
+        assert_code(&app.post(PAY, &[("token", &token), ("orderId", &id)]), 0);
+        ship(app, &id);
+        assert_code(&app.post(DELIVERY, &[("token", &token), ("orderId", &id)]), 0);
+        let line = app.get(DETAIL, &[("token", &token), ("id", &id)])["data"]["goods"][0]["id"].clone();
+        (id, line)
+    };
+    let review = |id: &str, line: &Value, remark: &str| {
+        let post = serde_json::json!({"token": token, "orderId": id, "reputations": [
+            {"id": line, "reputation": 2, "reputationNumber": 5, "remark": remark, "pics": []}
+        ]});
+        app.post(REPUTATION, &[("postJsonString", &post.to_string())])
+    };
+    let stored = |app: &TestApp| -> Vec<i64> {
+        app.query(|c| {
+            let mut q = c.prepare("SELECT status FROM goods_reputations WHERE goods_id = ?1 ORDER BY id")?;
+            let rows = q.query_map([tea], |r| r.get(0))?.collect();
+            rows
+        })
+    };
+
+    let (risky, line) = received(&app);
+    assert_code(&review(&risky, &line, "这是违禁词"), 87014);
+    assert!(stored(&app).is_empty(), "nothing is stored");
+    let d = app.get(DETAIL, &[("token", &token), ("id", &risky)]);
+    assert_eq!(d["data"]["orderInfo"]["status"], 3, "the order still awaits its review");
+
+    let (held, line) = received(&app);
+    assert_code(&review(&held, &line, "有待审词的评价"), 0);
+    assert_eq!(stored(&app), vec![1], "held: stored hidden");
+    assert_code(&app.post("/shop/shop/goods/reputation/v2", &[("goodsId", &tea.to_string())]), 700);
+
+    assert_code(&review(&risky, &line_of(&app, &token, &risky), "好茶"), 0);
+    assert_eq!(stored(&app), vec![1, 0], "a clean text is published");
+}
+
+fn line_of(app: &TestApp, token: &str, id: &str) -> Value {
+    app.get(DETAIL, &[("token", token), ("id", id)])["data"]["goods"][0]["id"].clone()
+}
