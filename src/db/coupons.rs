@@ -353,7 +353,7 @@ pub fn held_by(c: &Connection, user_id: i64, statuses: &[i64]) -> Result<Vec<Hel
         let list: Vec<String> = statuses.iter().map(i64::to_string).collect();
         format!("AND u.status IN ({})", list.join(","))
     };
-    let mut st = c.prepare(&format!(
+    let mut st = c.prepare_cached(&format!(
         "SELECT {HELD_COLUMNS} FROM coupon_users u JOIN coupon_rules r ON r.id = u.rule_id
          WHERE u.user_id = ?1 {filter} ORDER BY u.id DESC LIMIT 500"
     ))?;

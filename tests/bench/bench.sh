@@ -13,6 +13,7 @@ if [ "${1:-}" = catalog ]; then MODE=catalog; shift; fi
 SECS=${1:-10}
 CONNS=${2:-64}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
 cargo build --release -q
 BIN=target/release/xiaodian
 DATA=$(mktemp -d)
@@ -28,7 +29,7 @@ if [ "$MODE" = catalog ]; then
   export GOODS
   $BIN bench-data --data "$DATA" --goods "$GOODS" --categories "$CATEGORIES"
   $BIN --port "$PORT" --data "$DATA" >/dev/null & PID=$!
-  trap 'kill $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
+  trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
   wait_up
   HEALTHZ_RPS=
   run() { # name url [lua script]
@@ -62,13 +63,14 @@ fi
 $BIN --port "$PORT" --data "$DATA" --demo >/dev/null & PID=$!
 wait_up; kill -TERM $PID; wait $PID || true
 # Issue 5: a hot SKU with plenty of stock for the orderCreate runs.
-HOT=$(sqlite3 "$DATA/xiaodian.db" "SELECT goods_id || '|' || property_child_ids FROM goods_skus ORDER BY id LIMIT 1")
+HOT=$(sqlite3 "$DATA/xiaodian.db" "SELECT goods_id || '|' || property_child_ids FROM goods_skus
+  WHERE goods_id NOT IN (SELECT goods_id FROM goods_limits) ORDER BY id LIMIT 1")
 sqlite3 "$DATA/xiaodian.db" "UPDATE goods_skus SET stores = 100000000 WHERE goods_id = ${HOT%%|*} AND property_child_ids = '${HOT#*|}'"
 
 # Start to first answer on the existing database.
 T0=$(date +%s%N)
 $BIN --port "$PORT" --data "$DATA" >/dev/null & PID=$!
-trap 'kill $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
+trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
 wait_up
 T1=$(date +%s%N)
 echo "start to first answer: $(( (T1 - T0) / 1000000 )) ms"
@@ -106,9 +108,9 @@ done >"$TOKENS"
 GOODS_JSON=$(python3 -c 'import json,sys,urllib.parse;g,k=sys.argv[1].split("|");print(urllib.parse.quote(json.dumps([{"goodsId":int(g),"number":1,"propertyChildIds":k}])))' "$HOT")
 export TOKENS GOODS_JSON
 out=$(CALCULATE=true wrk -t2 -c32 -d"${SECS}s" --latency -s tests/bench/order.lua "$BASE/shop/order/create" 2>&1)
-printf '%-22s %10s req/s   p99 %s\n' "orderCreate preview" "$(awk '/Requests\/sec/{print $2}' <<<"$out")" "$(awk '$1=="99%"{print $2}' <<<"$out")"
+printf '%-22s %10s req/s   p99 %-8s %s\n' "orderCreate preview" "$(awk '/Requests\/sec/{print $2}' <<<"$out")" "$(awk '$1=="99%"{print $2}' <<<"$out")" "$(grep '^answers' <<<"$out")"
 out=$(CALCULATE=false wrk -t2 -c32 -d"${SECS}s" --latency -s tests/bench/order.lua "$BASE/shop/order/create" 2>&1)
-printf '%-22s %10s req/s   p99 %s\n' "orderCreate" "$(awk '/Requests\/sec/{print $2}' <<<"$out")" "$(awk '$1=="99%"{print $2}' <<<"$out")"
+printf '%-22s %10s req/s   p99 %-8s %s\n' "orderCreate" "$(awk '/Requests\/sec/{print $2}' <<<"$out")" "$(awk '$1=="99%"{print $2}' <<<"$out")" "$(grep '^answers' <<<"$out")"
 ORDERS=$(sqlite3 "$DATA/xiaodian.db" "SELECT count(*) FROM orders")
 echo "orders in the database after the run: $ORDERS"
 echo "RSS after load: $(( $(awk '/VmRSS/{print $2}' /proc/$PID/status) / 1024 )) MB"

@@ -17,3 +17,27 @@ request = function()
   return wrk.format(nil, nil, nil,
     "token=" .. token .. "&calculate=" .. calculate .. "&goodsJsonStr=" .. goods .. address)
 end
+
+-- Count the envelope codes, so refusals are never mistaken for orders.
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+end
+ok, other, sample = 0, 0, ""
+function response(status, headers, body)
+  if body:find('"code":0,', 1, true) then
+    ok = ok + 1
+  else
+    other = other + 1
+    if sample == "" then sample = body:sub(1, 200) end
+  end
+end
+function done(summary, latency, requests)
+  local o, b, s = 0, 0, ""
+  for _, t in ipairs(threads) do
+    o = o + t:get("ok")
+    b = b + t:get("other")
+    if s == "" then s = t:get("sample") end
+  end
+  io.write(string.format("answers: %d code 0, %d other %s\n", o, b, s))
+end
