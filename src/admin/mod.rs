@@ -24,6 +24,7 @@ mod levels;
 mod links;
 mod messages;
 mod notices;
+mod order_settings;
 mod orders;
 mod page;
 mod reputations;
@@ -66,6 +67,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(cms::routes()); // /articles /comments
     all.extend(cms_setup::routes()); // /article-categories /pages
     all.extend(orders::routes()); // /orders /refunds /writeoff
+    all.extend(order_settings::routes()); // /order-settings
     all.extend(freight::routes()); // /freight
     all.extend(goods_rules::routes()); // /goods/<id>/rules
     all.extend(goods_calendar::routes()); // /goods/<id>/calendar

@@ -55,6 +55,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("orders", "/admin/orders", "订单"),
     ("refunds", "/admin/refunds", "售后"),
     ("writeoff", "/admin/writeoff", "核销"),
+    ("order-settings", "/admin/order-settings", "订单设置"),
     ("freight", "/admin/freight", "运费模板"),
     ("reputations", "/admin/reputations", "商品评价"),
     ("shops", "/admin/shops", "门店"),

@@ -5,6 +5,7 @@
 use crate::cache::{Cache, Topic};
 use crate::db::{self, site::BannerInput, Db};
 use crate::error::ApiError;
+use crate::service::orders::keys as order_keys;
 use crate::settings::{self, Settings};
 
 /// Limits every editor shares.
@@ -128,7 +129,32 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), ApiError> {
             "" | "ssl" | "starttls" | "none" => Ok(()),
             _ => Err(ApiError::invalid("smtpSecurity", "应为 ssl、starttls 或 none")),
         },
+        order_keys::CLOSE_MINUTES => int_setting(order_keys::CLOSE_MINUTES, value, 1, 60 * 24 * 30),
+        order_keys::AUTO_CONFIRM_DAYS => int_setting(order_keys::AUTO_CONFIRM_DAYS, value, 1, 365),
+        order_keys::AUTO_REVIEW_DAYS => int_setting(order_keys::AUTO_REVIEW_DAYS, value, 1, 365),
+        order_keys::SCORE_PER_YUAN => int_setting(order_keys::SCORE_PER_YUAN, value, 0, 1_000_000),
+        order_keys::SCORE_MAX_PERCENT => int_setting(order_keys::SCORE_MAX_PERCENT, value, 0, 100),
+        order_keys::JOB_INTERVAL_SECS => int_setting(order_keys::JOB_INTERVAL_SECS, value, 1, 3600),
+        settings::keys::COUPON_EXPIRY_INTERVAL_SECS => {
+            int_setting(settings::keys::COUPON_EXPIRY_INTERVAL_SECS, value, 10, 86_400)
+        }
+        order_keys::HX_STAFF => {
+            if value.split(',').filter(|p| !p.is_empty()).all(|p| p.parse::<i64>().is_ok_and(|id| id > 0)) {
+                Ok(())
+            } else {
+                Err(ApiError::invalid(order_keys::HX_STAFF, "应为用户编号，用逗号隔开"))
+            }
+        }
         _ => Err(ApiError::invalid("key", format!("未知的设置项 {key}"))),
+    }
+}
+
+/// A whole-number setting within `min..=max` ("" keeps the default).
+fn int_setting(name: &'static str, value: &str, min: i64, max: i64) -> Result<(), ApiError> {
+    match value.parse::<i64>() {
+        _ if value.is_empty() => Ok(()),
+        Ok(n) if (min..=max).contains(&n) => Ok(()),
+        _ => Err(ApiError::invalid(name, format!("应为 {min} 到 {max} 之间的整数"))),
     }
 }
 

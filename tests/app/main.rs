@@ -32,6 +32,7 @@ mod messages;
 mod my_goods;
 mod order_admin;
 mod order_jobs;
+mod order_settings;
 mod orders;
 mod security;
 mod shopfront;
