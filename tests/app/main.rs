@@ -33,6 +33,7 @@ mod my_goods;
 mod order_admin;
 mod order_jobs;
 mod orders;
+mod pay_password;
 mod security;
 mod shopfront;
 mod shops_console;
