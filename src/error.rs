@@ -124,6 +124,10 @@ pub enum ApiError {
     /// An after-sale request for this order (line) is already open (code 20000).
     #[error("该订单已有售后申请在处理中")]
     RefundOpen,
+    /// A wrong pay password (orderPay, modifyPayPassword); says how many tries are left before
+    /// the 15-minute lockout.
+    #[error("支付密码错误，还可以再试 {left} 次")]
+    PayPasswordWrong { left: i64 },
 }
 
 impl ApiError {
@@ -165,6 +169,7 @@ impl ApiError {
             ApiError::SpecRequired => 30002,
             ApiError::OutOfStock { .. } => 30003,
             ApiError::RefundOpen => 20000,
+            ApiError::PayPasswordWrong { .. } => 401,
         }
     }
 

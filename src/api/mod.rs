@@ -28,6 +28,7 @@ pub mod news_sign;
 pub mod order;
 pub mod order_views;
 pub mod params;
+pub mod pay_password;
 pub mod purchases;
 pub mod rebate;
 pub mod refund;
@@ -191,6 +192,7 @@ pub fn shop_routes() -> Vec<Route> {
         my_goods::routes(),
         media::routes(),
         virtual_goods::routes(),
+        pay_password::routes(),
     ]
     .concat()
 }

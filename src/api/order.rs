@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::regions::Regions;
 use crate::service::checkout::{self, AdditionChoice, CheckoutInput, Destination, LineInput, Peisong};
 use crate::service::orders::{self, LineReview, OrderRules};
+use crate::service::pay_password;
 use crate::service::security::{self, Scene, Verdict};
 use crate::settings::Settings;
 use crate::wechat::WeChat;
@@ -302,10 +303,13 @@ async fn delivery(req: Authed, db: &State<Db>) -> ApiResult<()> {
 }
 
 /// POST /<sub>/order/pay — orderPay (+V2); logged-in shopper, own unpaid order, from the balance
-/// (40000 with the amount still due when it is short).
+/// (40000 with the amount still due when it is short). Once the shopper set a pay password, `pwd`
+/// must carry it (checked before the write transaction: argon2 is slow).
 #[post("/order/pay", data = "<req>")]
 async fn pay(req: Authed, db: &State<Db>) -> ApiResult<OrderView> {
     let (user, id) = (req.user_id, req.p.int("orderId")?);
+    let pwd = req.p.opt_text("pwd", 20)?.map(str::to_string);
+    pay_password::check(db, user, pwd, "pwd").await?;
     let o = db.write(move |c| orders::pay_from_balance(c, user, id, db::unix_now())).await?;
     Ok(Reply(OrderView::new(&o, 0)))
 }

@@ -16,6 +16,7 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/goods_calendar.sql"),
     include_str!("migrations/catalogue_order_indexes.sql"),
     include_str!("migrations/orders.sql"),
+    include_str!("migrations/pay_passwords.sql"),
 ];
 
 /// The version `schema.sql` describes.

@@ -1,0 +1,43 @@
+//! The shopper's pay password (`/user/paypwd/...`): set once, modify with the old one, reset by
+//! an SMS code. orderPay asks for it once set (see `service::pay_password`).
+
+use rocket::{post, routes, Route, State};
+
+use super::{ApiResult, Authed, Params, Reply};
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::service::codes;
+use crate::service::pay_password as paypwd;
+
+pub fn routes() -> Vec<Route> {
+    routes![set, modify, reset]
+}
+
+fn pwd(p: &Params, name: &'static str) -> Result<String, ApiError> {
+    paypwd::digits(name, p.text(name, 20)?)
+}
+
+/// POST /<sub>/user/paypwd/set — setPayPassword; logged-in shopper. pwd (6 digits); 403 when one
+/// is set already.
+#[post("/user/paypwd/set", data = "<req>")]
+async fn set(req: Authed, db: &State<Db>) -> ApiResult<()> {
+    paypwd::set(db, req.user_id, pwd(&req.p, "pwd")?).await?;
+    Ok(Reply(()))
+}
+
+/// POST /<sub>/user/paypwd/modify — modifyPayPassword; logged-in shopper. pwdOld + pwdNew.
+#[post("/user/paypwd/modify", data = "<req>")]
+async fn modify(req: Authed, db: &State<Db>) -> ApiResult<()> {
+    let (old, new) = (pwd(&req.p, "pwdOld")?, pwd(&req.p, "pwdNew")?);
+    paypwd::modify(db, req.user_id, old, new).await?;
+    Ok(Reply(()))
+}
+
+/// POST /<sub>/user/paypwd/reset — resetPayPassword; anyone. mobile + SMS code + pwd.
+#[post("/user/paypwd/reset", data = "<p>")]
+async fn reset(p: Params, db: &State<Db>) -> ApiResult<()> {
+    let mobile = codes::mobile("mobile", p.text("mobile", 20)?)?;
+    let (code, pwd) = (p.text("code", 20)?.to_string(), pwd(&p, "pwd")?);
+    paypwd::reset(db, mobile, code, pwd).await?;
+    Ok(Reply(()))
+}

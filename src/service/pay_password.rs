@@ -1,0 +1,145 @@
+//! The shopper's pay password: 6 digits, argon2-hashed, asked by orderPay once set. Hashing and
+//! checking run on the blocking pool before any write transaction, so the single writer never
+//! waits for argon2. Wrong tries are kept in the database: the 5th within 15 minutes locks paying
+//! (and modifying) for 15 minutes.
+
+use super::account::blocking;
+use super::codes::{self, Channel};
+use super::identity::hash_new;
+use crate::db::{self, pay_password as store, Db};
+use crate::error::ApiError;
+
+/// Wrong tries allowed within [`WINDOW_SECS`] before the lockout.
+pub const MAX_FAILS: i64 = 5;
+/// The window wrong tries are counted in, and how long the lockout lasts.
+pub const WINDOW_SECS: i64 = 15 * 60;
+
+/// A pay password: exactly 6 digits.
+pub fn digits(name: &'static str, v: &str) -> Result<String, ApiError> {
+    if v.len() != 6 || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::invalid(name, "支付密码应为 6 位数字"));
+    }
+    Ok(v.to_string())
+}
+
+/// setPayPassword: the first pay password; 403 when one is set already (modify or reset it).
+pub async fn set(db: &Db, user_id: i64, pwd: String) -> Result<(), ApiError> {
+    let hash = hash_new(pwd).await?;
+    let added =
+        db.write(move |c| Ok::<_, ApiError>(store::insert(c, user_id, &hash, db::unix_now())?)).await?;
+    if !added {
+        return Err(already_set());
+    }
+    Ok(())
+}
+
+fn already_set() -> ApiError {
+    ApiError::Forbidden("已设置过支付密码，请使用修改支付密码或通过短信验证码重置".into())
+}
+
+/// modifyPayPassword: the old pay password (a wrong one counts as a wrong try) proves the change.
+pub async fn modify(db: &Db, user_id: i64, old: String, new: String) -> Result<(), ApiError> {
+    let Some(hash_old) = check(db, user_id, Some(old), "pwdOld").await? else {
+        return Err(ApiError::Forbidden("尚未设置支付密码，请先设置".into()));
+    };
+    let hash = hash_new(new).await?;
+    let replaced = db
+        .write(move |c| Ok::<_, ApiError>(store::replace(c, user_id, &hash_old, &hash, db::unix_now())?))
+        .await?;
+    if !replaced {
+        // Changed (or reset) by another request between the check and this write.
+        return Err(ApiError::Forbidden("支付密码刚被修改，请重新输入".into()));
+    }
+    Ok(())
+}
+
+/// resetPayPassword: a new pay password for the account of `mobile`, proved by an SMS code.
+/// Clears any lockout.
+pub async fn reset(db: &Db, mobile: String, code: String, pwd: String) -> Result<(), ApiError> {
+    codes::require_live(db, Channel::Sms, &mobile).await?;
+    let hash = hash_new(pwd).await?;
+    db.write(move |c| {
+        let now = db::unix_now();
+        if let Err(refusal) = codes::redeem(c, Channel::Sms, &mobile, &code, now)? {
+            return Ok(Err(refusal));
+        }
+        let u = db::user::by_mobile(c, &mobile)?.ok_or(ApiError::NotFound("该手机号的账号"))?;
+        if u.status != 0 {
+            return Err(ApiError::Forbidden("账号已被禁用".into()));
+        }
+        store::upsert(c, u.id, &hash, now)?;
+        Ok(Ok(()))
+    })
+    .await?
+}
+
+/// Checks the shopper's pay password when one is set: `Ok(None)` when none is set (nothing to
+/// check), `Ok(Some(hash))` when `pwd` is right. Missing → 300 naming `param`; wrong → 401 with the
+/// tries left; locked → 429 with the wait. Runs no write transaction unless wrong tries change.
+pub async fn check(
+    db: &Db,
+    user_id: i64,
+    pwd: Option<String>,
+    param: &'static str,
+) -> Result<Option<String>, ApiError> {
+    let Some(stored) = db.read(move |c| Ok::<_, ApiError>(store::get(c, user_id)?)).await? else {
+        return Ok(None);
+    };
+    let now = db::unix_now();
+    if stored.locked_until > now {
+        return Err(locked(stored.locked_until - now));
+    }
+    let pwd = pwd.ok_or_else(|| ApiError::invalid(param, "请输入支付密码"))?;
+    let hash = stored.hash.clone();
+    let right = blocking(move || Ok(crate::admin::verify_password(&pwd, &hash))).await?;
+    if right {
+        if stored.fails > 0 {
+            db.write(move |c| Ok::<_, ApiError>(store::set_fails(c, user_id, 0, 0, 0)?)).await?;
+        }
+        return Ok(Some(stored.hash));
+    }
+    // Re-read inside the write so concurrent wrong tries all count.
+    let outcome = db
+        .write(move |c| {
+            let Some(cur) = store::get(c, user_id)? else { return Ok::<_, ApiError>(Wrong::Left(MAX_FAILS)) };
+            let (fails, start) = if now - cur.fail_window_start < WINDOW_SECS {
+                (cur.fails + 1, cur.fail_window_start)
+            } else {
+                (1, now)
+            };
+            if fails >= MAX_FAILS {
+                store::set_fails(c, user_id, 0, 0, now + WINDOW_SECS)?;
+                Ok(Wrong::Locked)
+            } else {
+                store::set_fails(c, user_id, fails, start, cur.locked_until)?;
+                Ok(Wrong::Left(MAX_FAILS - fails))
+            }
+        })
+        .await?;
+    Err(match outcome {
+        Wrong::Left(left) => ApiError::PayPasswordWrong { left },
+        Wrong::Locked => locked(WINDOW_SECS),
+    })
+}
+
+enum Wrong {
+    Left(i64),
+    Locked,
+}
+
+fn locked(secs: i64) -> ApiError {
+    ApiError::RateLimited(format!("支付密码错误次数过多，请 {}后再试", codes::wait_text(secs)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pay_password_is_exactly_six_digits() {
+        assert_eq!(digits("pwd", "012345").unwrap(), "012345");
+        for bad in ["12345", "1234567", "12345a", "１２３４５６", ""] {
+            assert_eq!(digits("pwd", bad).unwrap_err().code(), 300, "{bad}");
+        }
+    }
+}
