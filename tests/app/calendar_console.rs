@@ -5,80 +5,9 @@
 use serde_json::json;
 use xiaodian::service::calendar;
 
+use crate::admin::Browser;
 use crate::calendar::goods;
 use crate::support::*;
-
-/// A signed-in console browser: keeps the session cookie, does not follow redirects.
-struct Console<'a> {
-    app: &'a TestApp,
-    agent: ureq::Agent,
-    cookies: std::collections::BTreeMap<String, String>,
-}
-
-struct Page {
-    status: u16,
-    location: String,
-    body: String,
-}
-
-impl Page {
-    #[track_caller]
-    fn has(&self, text: &str) -> &Page {
-        assert!(self.body.contains(text), "expected {text:?} in HTTP {}:\n{}", self.status, self.body);
-        self
-    }
-
-    fn csrf(&self) -> String {
-        let at = self.body.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
-        self.body[at..at + 64].to_string()
-    }
-}
-
-impl<'a> Console<'a> {
-    fn signed_in(app: &'a TestApp) -> Console<'a> {
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .max_redirects_will_error(false)
-            .build()
-            .into();
-        let mut b = Console { app, agent, cookies: Default::default() };
-        let token = b.get("/admin/login").csrf();
-        let form = [
-            ("username", "admin"),
-            ("password", "test-admin-password"),
-            ("csrf", &token),
-            ("next", "/admin"),
-        ];
-        assert_eq!(b.post("/admin/login", &form).status, 303);
-        b
-    }
-
-    fn keep(&mut self, mut res: ureq::http::Response<ureq::Body>) -> Page {
-        for c in res.headers().get_all("set-cookie") {
-            let (name, rest) = c.to_str().unwrap().split_once('=').unwrap();
-            self.cookies.insert(name.to_string(), rest.split(';').next().unwrap().to_string());
-        }
-        let location =
-            res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-        Page { status: res.status().as_u16(), location, body: res.body_mut().read_to_string().unwrap() }
-    }
-
-    fn cookie(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
-    }
-
-    fn get(&mut self, path: &str) -> Page {
-        let res = self.agent.get(&self.app.url(path)).header("Cookie", &self.cookie()).call().unwrap();
-        self.keep(res)
-    }
-
-    fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        let req = self.agent.post(&self.app.url(path)).header("Cookie", &self.cookie());
-        let res = req.send_form(form.iter().copied()).unwrap();
-        self.keep(res)
-    }
-}
 
 fn day(n: i64) -> String {
     calendar::day_text(calendar::today() + time::Duration::days(n))
@@ -90,10 +19,10 @@ fn the_calendar_page_sets_days_and_slots_that_the_shop_then_answers() {
     let id = goods(&app, json!({"name": "山景双床房", "minPrice": 300, "stores": 5}));
     let gid = id.to_string();
     let path = format!("/admin/goods/{id}/calendar");
-    let mut b = Console::signed_in(&app);
+    let mut b = Browser::staff(&app);
     let page = b.get(&path);
     assert_eq!(page.status, 200);
-    page.has("山景双床房").has("还没有设置今天以后的日期");
+    page.assert_has("山景双床房").assert_has("还没有设置今天以后的日期");
     let csrf = page.csrf();
 
     let days = format!("{path}/days");
@@ -114,8 +43,8 @@ fn the_calendar_page_sets_days_and_slots_that_the_shop_then_answers() {
             ("stores", "4"),
         ],
     );
-    assert_eq!((saved.status, saved.location.as_str()), (303, path.as_str()));
-    b.get(&path).has("已设置 3 天的价格和库存").has("420.50").has(&day(2));
+    assert_eq!((saved.status, saved.location()), (303, path.as_str()));
+    b.get(&path).assert_has("已设置 3 天的价格和库存").assert_has("420.50").assert_has(&day(2));
     let shop = app.get("/shop/shop/goods/price/day", &[("goodsId", &gid)]);
     assert_eq!(shop["data"].as_array().unwrap().len(), 3);
     assert_eq!(shop["data"][0]["price"], 420.5);
@@ -125,17 +54,17 @@ fn the_calendar_page_sets_days_and_slots_that_the_shop_then_answers() {
         &[("csrf", &csrf), ("range.from", &to), ("range.to", &from), ("price", "1"), ("stores", "1")],
     );
     assert_eq!(bad.status, 303);
-    b.get(&path).has("结束日期不能早于开始日期");
+    b.get(&path).assert_has("结束日期不能早于开始日期");
     b.post(
         &days,
         &[("csrf", &csrf), ("range.from", &from), ("range.to", &to), ("price", "abc"), ("stores", "1")],
     );
-    b.get(&path).has("价格应为");
+    b.get(&path).assert_has("价格应为");
 
     let gone = b
         .post(&format!("{path}/days/delete"), &[("csrf", &csrf), ("range.from", &from), ("range.to", &from)]);
     assert_eq!(gone.status, 303);
-    b.get(&path).has("已删除 1 天");
+    b.get(&path).assert_has("已删除 1 天");
     let shop = app.get("/shop/shop/goods/price/day", &[("goodsId", &gid)]);
     assert_eq!(shop["data"].as_array().unwrap().len(), 2);
 
@@ -151,7 +80,7 @@ fn the_calendar_page_sets_days_and_slots_that_the_shop_then_answers() {
             ("stores", "3"),
         ],
     );
-    b.get(&path).has("已设置 2 个时段").has("14:00-15:00");
+    b.get(&path).assert_has("已设置 2 个时段").assert_has("14:00-15:00");
     let items = app.post("/shop/shop/goods/times/items", &[("day", &from), ("goodsId", &gid)]);
     assert_code(&items, 0);
     assert_eq!(items["data"].as_array().unwrap().len(), 2);
@@ -179,10 +108,10 @@ fn the_review_page_approves_and_rejects_shoppers_goods() {
         res["data"]["id"].as_i64().unwrap()
     };
     let (lamp, chair) = (put("旧台灯"), put("旧椅子"));
-    let mut b = Console::signed_in(&app);
+    let mut b = Browser::staff(&app);
     let page = b.get("/admin/goods-review");
     assert_eq!(page.status, 200);
-    page.has("旧台灯").has("旧椅子").has("商品审核");
+    page.assert_has("旧台灯").assert_has("旧椅子").assert_has("商品审核");
     let csrf = page.csrf();
 
     assert_eq!(b.post(&format!("/admin/goods-review/{lamp}/approve"), &[("csrf", "x")]).status, 403);
@@ -190,10 +119,10 @@ fn the_review_page_approves_and_rejects_shoppers_goods() {
     assert_code(&app.get("/shop/shop/goods/detail", &[("id", &lamp.to_string())]), 0);
 
     b.post(&format!("/admin/goods-review/{chair}/reject"), &[("csrf", &csrf), ("reason", " ")]);
-    b.get("/admin/goods-review").has("请填写拒绝原因");
+    b.get("/admin/goods-review").assert_has("请填写拒绝原因");
     b.post(&format!("/admin/goods-review/{chair}/reject"), &[("csrf", &csrf), ("reason", "图片太模糊")]);
     let rejected = b.get("/admin/goods-review?review=2");
-    rejected.has("旧椅子").has("图片太模糊");
+    rejected.assert_has("旧椅子").assert_has("图片太模糊");
     assert!(!b.get("/admin/goods-review").body.contains("旧椅子"));
     let mine = app.post("/shop/shop/goods/mygoods", &[("token", &alice)]);
     let chair_row =

@@ -6,7 +6,7 @@ use xiaodian::db::coupons::{self as store, RuleFields};
 use xiaodian::db::ledger::Account;
 use xiaodian::error::ApiError;
 use xiaodian::service::coupons::{self, CouponLine};
-use xiaodian::service::ledger::{self, Source};
+use xiaodian::service::ledger;
 
 use crate::support::*;
 
@@ -53,7 +53,7 @@ fn fetch(app: &TestApp, token: &str, id: i64, extra: &[(&str, &str)]) -> Value {
 }
 
 fn credit(app: &TestApp, uid: i64, account: Account, amount: i64) {
-    app.db.write_sync(|c| ledger::post(c, uid, account, amount, "测试充值", Source::Admin, "t")).unwrap();
+    app.credit(uid, account, amount);
 }
 
 fn accounts(app: &TestApp, uid: i64) -> (i64, i64) {

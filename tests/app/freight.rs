@@ -16,20 +16,7 @@ fn app_with_key() -> TestApp {
 
 /// A merchant API call: (status, JSON body or Null).
 pub fn api(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let req = ureq::http::Request::builder()
-        .method(method)
-        .uri(app.url(&format!("/admin/api/v1{path}")))
-        .header("Authorization", format!("Bearer {KEY}"));
-    let mut res = match body {
-        Some(b) => agent
-            .run(req.header("Content-Type", "application/json").body(b.to_string().into_bytes()).unwrap()),
-        None => agent.run(req.body(()).unwrap()),
-    }
-    .unwrap();
-    let text = res.body_mut().read_to_string().unwrap();
-    let json = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() };
-    (res.status().as_u16(), json)
+    merchant_call(app, KEY, method, path, body)
 }
 
 /// 8 元 for the first piece, 2 元 each further piece; 广东 5 元 + 1 元; free from 99 元, or from

@@ -4,6 +4,7 @@
 
 use serde_json::{json, Value};
 
+use crate::admin::Browser;
 use crate::support::*;
 
 const KEY: &str = "goods-key-123";
@@ -299,79 +300,6 @@ fn inconsistent_goods_are_refused_naming_the_field_and_write_nothing() {
     refused(api(&app, "DELETE", "/goods/424242", None), 404, None);
 }
 
-/// A signed-in console browser: keeps the session cookie, does not follow redirects.
-struct Console<'a> {
-    app: &'a TestApp,
-    agent: ureq::Agent,
-    cookies: std::collections::BTreeMap<String, String>,
-}
-
-/// Status, Location and body of a console answer.
-struct Page {
-    status: u16,
-    location: String,
-    body: String,
-}
-
-impl Page {
-    #[track_caller]
-    fn has(&self, text: &str) -> &Page {
-        assert!(self.body.contains(text), "expected {text:?} in HTTP {}:\n{}", self.status, self.body);
-        self
-    }
-
-    fn csrf(&self) -> String {
-        let at = self.body.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
-        self.body[at..at + 64].to_string()
-    }
-}
-
-impl<'a> Console<'a> {
-    fn signed_in(app: &'a TestApp) -> Console<'a> {
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .max_redirects_will_error(false)
-            .build()
-            .into();
-        let mut b = Console { app, agent, cookies: Default::default() };
-        let token = b.get("/admin/login").csrf();
-        let form = [
-            ("username", "admin"),
-            ("password", "test-admin-password"),
-            ("csrf", &token),
-            ("next", "/admin"),
-        ];
-        assert_eq!(b.post("/admin/login", &form).status, 303);
-        b
-    }
-
-    fn keep(&mut self, mut res: ureq::http::Response<ureq::Body>) -> Page {
-        for c in res.headers().get_all("set-cookie") {
-            let (name, rest) = c.to_str().unwrap().split_once('=').unwrap();
-            self.cookies.insert(name.to_string(), rest.split(';').next().unwrap().to_string());
-        }
-        let location =
-            res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-        Page { status: res.status().as_u16(), location, body: res.body_mut().read_to_string().unwrap() }
-    }
-
-    fn cookie(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
-    }
-
-    fn get(&mut self, path: &str) -> Page {
-        let res = self.agent.get(&self.app.url(path)).header("Cookie", &self.cookie()).call().unwrap();
-        self.keep(res)
-    }
-
-    fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        let req = self.agent.post(&self.app.url(path)).header("Cookie", &self.cookie());
-        let res = req.send_form(form.iter().copied()).unwrap();
-        self.keep(res)
-    }
-}
-
 #[test]
 fn the_goods_console_lists_filters_and_moves_goods_in_bulk() {
     let app = app_with_key();
@@ -387,12 +315,12 @@ fn the_goods_console_lists_filters_and_moves_goods_in_bulk() {
         api(&app, "POST", "/goods", Some(&json!({"name": "白瓷茶杯", "minPrice": 9.9, "stores": 2})));
     let (tea, cup) = (tea["id"].as_i64().unwrap().to_string(), cup["id"].as_i64().unwrap().to_string());
 
-    let mut b = Console::signed_in(&app);
+    let mut b = Browser::staff(&app);
     let page = b.get("/admin/goods");
     assert_eq!(page.status, 200);
-    page.has("西湖龙井").has("白瓷茶杯").has("128.50").has("茶叶");
+    page.assert_has("西湖龙井").assert_has("白瓷茶杯").assert_has("128.50").assert_has("茶叶");
     let filtered = b.get(&format!("/admin/goods?category={cat_id}"));
-    filtered.has("西湖龙井");
+    filtered.assert_has("西湖龙井");
     assert!(!filtered.body.contains("白瓷茶杯"));
     assert!(!b.get("/admin/goods?q=茶杯").body.contains("西湖龙井"));
     let csrf = page.csrf();
@@ -405,17 +333,17 @@ fn the_goods_console_lists_filters_and_moves_goods_in_bulk() {
     // Both off the shelf at once: the shop stops showing them.
     let off =
         b.post("/admin/goods/bulk", &[("csrf", &csrf), ("action", "off"), ("ids", &tea), ("ids", &cup)]);
-    assert_eq!((off.status, off.location.as_str()), (303, "/admin/goods"));
+    assert_eq!((off.status, off.location()), (303, "/admin/goods"));
     assert_code(&detail(&app, tea.parse().unwrap()), 404);
     assert_code(&detail(&app, cup.parse().unwrap()), 404);
-    b.get("/admin/goods?status=1").has("西湖龙井").has("白瓷茶杯");
+    b.get("/admin/goods?status=1").assert_has("西湖龙井").assert_has("白瓷茶杯");
     assert_eq!(b.post("/admin/goods/bulk", &[("csrf", &csrf), ("action", "on"), ("ids", &tea)]).status, 303);
     assert_code(&detail(&app, tea.parse().unwrap()), 0);
 
     // Delete asks first, and deletes only on confirmation.
     let confirm = b.post("/admin/goods/bulk", &[("csrf", &csrf), ("action", "delete"), ("ids", &cup)]);
     assert_eq!(confirm.status, 200);
-    confirm.has("白瓷茶杯").has("确认删除");
+    confirm.assert_has("白瓷茶杯").assert_has("确认删除");
     assert_eq!(api(&app, "GET", &format!("/goods/{cup}"), None).0, 200);
     assert_eq!(b.post("/admin/goods/bulk-delete", &[("csrf", "x"), ("ids", &cup)]).status, 403);
     assert_eq!(b.post("/admin/goods/bulk-delete", &[("csrf", &csrf), ("ids", &cup)]).status, 303);
@@ -427,11 +355,11 @@ fn the_goods_console_lists_filters_and_moves_goods_in_bulk() {
 #[test]
 fn the_category_console_adds_moves_and_refuses_to_delete_a_category_in_use() {
     let app = app_with_key();
-    let mut b = Console::signed_in(&app);
+    let mut b = Browser::staff(&app);
     let form = b.get("/admin/categories/new");
     assert_eq!(form.status, 200);
     let csrf = form.csrf();
-    let add = |b: &mut Console, name: &str, pid: &str| {
+    let add = |b: &mut Browser, name: &str, pid: &str| {
         let fields = [
             ("csrf", csrf.as_str()),
             ("f.name", name),
@@ -454,12 +382,12 @@ fn the_category_console_adds_moves_and_refuses_to_delete_a_category_in_use() {
     let (tea, drinks) = (id_of("茶叶"), id_of("饮品"));
     assert_eq!(add(&mut b, "绿茶", &tea.to_string()).status, 303);
     let green = id_of("绿茶");
-    b.get("/admin/categories").has("茶叶").has("绿茶").has("饮品");
+    b.get("/admin/categories").assert_has("茶叶").assert_has("绿茶").assert_has("饮品");
 
     // An empty name, or a parent that is its own child: refused on the form, nothing changes.
     let bad = add(&mut b, "", "0");
     assert_eq!(bad.status, 422);
-    bad.has("名称");
+    bad.assert_has("名称");
     let under_child = b.post(
         &format!("/admin/categories/{tea}"),
         &[
@@ -473,7 +401,7 @@ fn the_category_console_adds_moves_and_refuses_to_delete_a_category_in_use() {
         ],
     );
     assert_eq!(under_child.status, 422);
-    under_child.has("上级分类");
+    under_child.assert_has("上级分类");
     // Without the session's token: refused, nothing written.
     let forged = b.post(
         "/admin/categories/new",
@@ -503,10 +431,10 @@ fn the_category_console_adds_moves_and_refuses_to_delete_a_category_in_use() {
     assert_eq!(api(&app, "GET", &format!("/categories/{green}"), None).1["level"], 3);
 
     // In use: the deletion is refused saying why; an empty leaf goes after confirmation.
-    b.get(&format!("/admin/categories/{tea}/delete")).has("确认删除");
+    b.get(&format!("/admin/categories/{tea}/delete")).assert_has("确认删除");
     let refused = b.post(&format!("/admin/categories/{tea}/delete"), &[("csrf", &csrf)]);
     assert_eq!(refused.status, 400);
-    refused.has("子分类");
+    refused.assert_has("子分类");
     assert_eq!(b.post(&format!("/admin/categories/{green}/delete"), &[("csrf", &csrf)]).status, 303);
     assert_eq!(api(&app, "GET", &format!("/categories/{green}"), None).0, 404);
 }

@@ -413,20 +413,7 @@ fn the_packing_slip_is_a_printable_page_of_the_order() {
 
 /// Sends a merchant API call with the key; answers (status, JSON body or Null).
 fn api(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let req = ureq::http::Request::builder()
-        .method(method)
-        .uri(app.url(&format!("/admin/api/v1{path}")))
-        .header("Authorization", format!("Bearer {KEY}"));
-    let mut res = match body {
-        Some(b) => agent
-            .run(req.header("Content-Type", "application/json").body(b.to_string().into_bytes()).unwrap()),
-        None => agent.run(req.body(()).unwrap()),
-    }
-    .unwrap();
-    let text = res.body_mut().read_to_string().unwrap();
-    let json = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() };
-    (res.status().as_u16(), json)
+    merchant_call(app, KEY, method, path, body)
 }
 
 #[track_caller]

@@ -632,13 +632,7 @@ fn a_coupon_is_offered_used_once_and_given_back_when_the_order_closes() {
 #[test]
 fn with_the_content_check_on_a_risky_review_is_refused_and_a_doubtful_one_is_stored_hidden() {
     let app = TestApp::new();
-    app.db
-        .write_sync(|c| {
-            xiaodian::db::settings::set_setting(c, "contentSecCheck", "1")?;
-            app.settings.reload(c)?;
-            Ok::<_, ApiError>(())
-        })
-        .unwrap();
+    app.set_setting("contentSecCheck", "1");
     let (uid, token) = app.login_wechat("code-reviewer");
     let tea = app.add_goods(plain("龙井茶", 1990, 10));
     app.credit(uid, Account::Balance, 10_000);

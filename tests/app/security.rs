@@ -6,7 +6,6 @@ use xiaodian::db::catalog::GoodsFields;
 use xiaodian::db::cms::ArticleFields;
 use xiaodian::db::reputation::NewReputation;
 use xiaodian::db::unix_now;
-use xiaodian::error::ApiError;
 use xiaodian::service::catalog::{create_goods, NewGoods};
 use xiaodian::service::cms::save_shop_article;
 use xiaodian::service::reputation::add_checked_review;
@@ -22,13 +21,7 @@ const DETAIL_V2: &str = "/shop/cms/news/detail/v2";
 const SEC_WORDS: &str = "/sandbox/wechat/control/sec-words";
 
 fn set(app: &TestApp, key: &str, value: &str) {
-    app.db
-        .write_sync(|c| {
-            xiaodian::db::settings::set_setting(c, key, value)?;
-            app.settings.reload(c)?;
-            Ok::<_, ApiError>(())
-        })
-        .unwrap();
+    app.set_setting(key, value);
 }
 
 /// Turns the shop's content check on, as the console does.
@@ -244,17 +237,7 @@ fn the_console_and_the_merchant_api_switch_the_check() {
 }
 
 fn merchant_patch(app: &TestApp, body: &Value) -> (u16, Value) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let req = ureq::http::Request::builder()
-        .method("PATCH")
-        .uri(app.url("/admin/api/v1/settings"))
-        .header("Authorization", "Bearer sec-test-key")
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .unwrap();
-    let mut res = agent.run(req).unwrap();
-    let text = res.body_mut().read_to_string().unwrap();
-    (res.status().as_u16(), serde_json::from_str(&text).unwrap_or(Value::Null))
+    merchant_call(app, "sec-test-key", "PATCH", "/settings", Some(body))
 }
 
 #[test]

@@ -238,3 +238,26 @@ impl TestApp {
         )
     }
 }
+
+/// A merchant API call with the bearer `key`: (status, JSON body or Null).
+pub fn merchant_call(
+    app: &TestApp,
+    key: &str,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+) -> (u16, Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let req = ureq::http::Request::builder()
+        .method(method)
+        .uri(app.url(&format!("/admin/api/v1{path}")))
+        .header("Authorization", format!("Bearer {key}"));
+    let mut res = match body {
+        Some(b) => agent.run(req.header("Content-Type", "application/json").body(b.to_string()).unwrap()),
+        None => agent.run(req.body(()).unwrap()),
+    }
+    .unwrap();
+    let text = res.body_mut().read_to_string().unwrap();
+    let json = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() };
+    (res.status().as_u16(), json)
+}

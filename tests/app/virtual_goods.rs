@@ -2,7 +2,7 @@
 
 use xiaodian::db::ledger::Account;
 use xiaodian::db::virtual_goods::GoodsFields;
-use xiaodian::service::ledger::{self, Source};
+use xiaodian::service::ledger;
 use xiaodian::service::virtual_goods;
 
 use crate::support::*;
@@ -36,9 +36,7 @@ fn cards(price: i64) -> GoodsFields {
 }
 
 fn credit(app: &TestApp, uid: i64, fen: i64) {
-    app.db
-        .write_sync(|c| ledger::post(c, uid, Account::Balance, fen, "测试充值", Source::Admin, "t"))
-        .unwrap();
+    app.credit(uid, Account::Balance, fen);
 }
 
 fn balance(app: &TestApp, uid: i64) -> i64 {
