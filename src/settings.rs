@@ -59,6 +59,10 @@ pub mod keys {
     /// '1': shoppers' texts (comments, articles, reviews) pass WeChat's msgSecCheck before they
     /// are published. Off by default.
     pub const CONTENT_SEC_CHECK: &str = "contentSecCheck";
+    /// Smallest withdrawal (提现), fen (default 100 = 1 元).
+    pub const WITHDRAW_MIN_FEN: &str = "withdrawMinFen";
+    /// Withdrawals one shopper may ask for per day (default 3).
+    pub const WITHDRAW_DAILY_COUNT: &str = "withdrawDailyCount";
 }
 
 /// The file store's default size limit.
