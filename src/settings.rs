@@ -67,6 +67,10 @@ pub mod keys {
     pub const WXPAY_SIGN_TYPE: &str = "wxpaySignType";
     pub const WXPAY_CERT: &str = "wxpayCertPath";
     pub const WXPAY_CERT_KEY: &str = "wxpayCertKeyPath";
+    /// Smallest withdrawal (提现), fen (default 100 = 1 元).
+    pub const WITHDRAW_MIN_FEN: &str = "withdrawMinFen";
+    /// Withdrawals one shopper may ask for per day (default 3).
+    pub const WITHDRAW_DAILY_COUNT: &str = "withdrawDailyCount";
 }
 
 /// The file store's default size limit.

@@ -170,6 +170,12 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), ApiError> {
                 Err(ApiError::invalid(order_keys::HX_STAFF, "应为用户编号，用逗号隔开"))
             }
         }
+        settings::keys::WITHDRAW_MIN_FEN => {
+            int_setting(settings::keys::WITHDRAW_MIN_FEN, value, 1, crate::money::MAX_FEN)
+        }
+        settings::keys::WITHDRAW_DAILY_COUNT => {
+            int_setting(settings::keys::WITHDRAW_DAILY_COUNT, value, 1, 1000)
+        }
         _ => Err(ApiError::invalid("key", format!("未知的设置项 {key}"))),
     }
 }
