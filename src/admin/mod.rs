@@ -28,11 +28,13 @@ mod order_settings;
 mod orders;
 mod page;
 mod reputations;
+mod sandbox;
 mod shop;
 mod shops;
 mod users;
 mod virtual_goods;
 mod wechat;
+pub(crate) mod wxcodes;
 
 use rocket::{Catcher, Route};
 
@@ -76,6 +78,8 @@ pub fn routes() -> Vec<Route> {
     all.extend(reputations::routes()); // /reputations
     all.extend(coupons::routes()); // /coupons
     all.extend(virtual_goods::routes()); // /virtual-goods
+    all.extend(wxcodes::routes()); // /wxcodes /wxcodes/schemes
+    all.extend(sandbox::routes()); // /sandbox
     all
 }
 

@@ -41,6 +41,7 @@ pub mod user;
 pub mod user_password;
 pub mod verify;
 pub mod virtual_goods;
+pub mod wxcodes;
 
 use std::sync::Arc;
 
@@ -193,6 +194,7 @@ pub fn shop_routes() -> Vec<Route> {
         media::routes(),
         virtual_goods::routes(),
         pay_password::routes(),
+        wxcodes::routes(),
     ]
     .concat()
 }

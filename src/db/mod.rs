@@ -33,6 +33,7 @@ pub mod upload;
 pub mod user;
 pub mod virtual_goods;
 pub mod wechat;
+pub mod wxcodes;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

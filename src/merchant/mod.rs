@@ -23,6 +23,7 @@ mod settings;
 mod shops;
 mod uploads;
 mod users;
+mod wxcodes;
 
 use rocket::http::Status;
 use rocket::request::Request;
@@ -58,6 +59,7 @@ pub fn routes() -> Vec<Route> {
         goods_rules::routes(),   // /goods/<id>/limits, /tiers, /additions
         calendar::routes(),      // /goods/{id}/calendar, /goods/{id}/time-slots
         coupons::routes(),       // /coupons
+        wxcodes::routes(),       // /url-schemes
     ]
     .concat()
 }
