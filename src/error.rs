@@ -128,6 +128,10 @@ pub enum ApiError {
     /// the 15-minute lockout.
     #[error("支付密码错误，还可以再试 {left} 次")]
     PayPasswordWrong { left: i64 },
+    /// WeChat's 41030: the page of a mini-program code is not in the released version (or does
+    /// not exist); the templates show their own "上线以后才可以获取二维码" for this code.
+    #[error("小程序页面 {0} 不存在或尚未发布上线，发布后才能生成小程序码（测试可传 check_path=false）")]
+    PageNotReleased(String),
 }
 
 impl ApiError {
@@ -170,6 +174,7 @@ impl ApiError {
             ApiError::OutOfStock { .. } => 30003,
             ApiError::RefundOpen => 20000,
             ApiError::PayPasswordWrong { .. } => 401,
+            ApiError::PageNotReleased(_) => 41030,
         }
     }
 
@@ -235,6 +240,9 @@ pub enum MerchantError {
     Busy,
     #[error("internal error")]
     Internal(String),
+    /// WeChat (or another remote service) refused or failed; the message says what it answered.
+    #[error("{0}")]
+    Upstream(String),
 }
 
 impl MerchantError {
@@ -246,6 +254,7 @@ impl MerchantError {
             MerchantError::Conflict(_) => 409,
             MerchantError::Busy => 503,
             MerchantError::Internal(_) => 500,
+            MerchantError::Upstream(_) => 502,
         }
     }
 
@@ -278,6 +287,10 @@ impl From<ApiError> for MerchantError {
                 MerchantError::invalid(what, format!("larger than {limit}"))
             }
             ApiError::BadFileType(t) => MerchantError::invalid("file", format!("type {t} not accepted")),
+            ApiError::Upstream(m) => MerchantError::Upstream(m),
+            ApiError::PageNotReleased(page) => {
+                MerchantError::invalid("path", format!("page {page} is not released (WeChat 41030)"))
+            }
             other => MerchantError::Conflict(other.msg().into()),
         }
     }

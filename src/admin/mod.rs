@@ -32,12 +32,14 @@ mod orders;
 mod page;
 mod pay_bill;
 mod reputations;
+mod sandbox;
 mod shop;
 mod shops;
 mod users;
 mod virtual_goods;
 mod wechat;
 mod withdrawals;
+pub(crate) mod wxcodes;
 
 use rocket::{Catcher, Route};
 
@@ -85,6 +87,8 @@ pub fn routes() -> Vec<Route> {
     all.extend(deposits::routes()); // /deposits
     all.extend(invoices::routes()); // /invoices
     all.extend(pay_bill::routes()); // /pay-bill
+    all.extend(wxcodes::routes()); // /wxcodes /wxcodes/schemes
+    all.extend(sandbox::routes()); // /sandbox
     all
 }
 

@@ -41,6 +41,8 @@ const NAV: &[(&str, &str, &str)] = &[
     ("dashboard", "/admin", "概览"),
     ("shop", "/admin/shop", "店铺设置"),
     ("wechat", "/admin/wechat", "微信设置"),
+    ("wxcodes", "/admin/wxcodes", "小程序码"),
+    ("sandbox", "/admin/sandbox", "沙箱记录"),
     ("users", "/admin/users", "用户"),
     ("config", "/admin/config", "系统参数"),
     ("banners", "/admin/banners", "轮播图"),

@@ -46,6 +46,7 @@ pub mod user_password;
 pub mod verify;
 pub mod virtual_goods;
 pub mod withdraw;
+pub mod wxcodes;
 
 use std::sync::Arc;
 
@@ -202,6 +203,7 @@ pub fn shop_routes() -> Vec<Route> {
         deposit::routes(),
         invoice::routes(),
         pay_bill::routes(),
+        wxcodes::routes(),
     ]
     .concat()
 }

@@ -19,6 +19,7 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/pay_passwords.sql"),
     include_str!("migrations/payments.sql"),
     include_str!("migrations/funds.sql"),
+    include_str!("migrations/wxcodes.sql"),
 ];
 
 /// The version `schema.sql` describes.

@@ -37,6 +37,7 @@ pub mod user;
 pub mod virtual_goods;
 pub mod wechat;
 pub mod withdraw;
+pub mod wxcodes;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -24,6 +24,7 @@ mod shops;
 mod uploads;
 mod users;
 mod withdrawals;
+mod wxcodes;
 
 use rocket::http::Status;
 use rocket::request::Request;
@@ -60,6 +61,7 @@ pub fn routes() -> Vec<Route> {
         calendar::routes(),      // /goods/{id}/calendar, /goods/{id}/time-slots
         coupons::routes(),       // /coupons
         withdrawals::routes(),   // /withdrawals
+        wxcodes::routes(),       // /url-schemes
     ]
     .concat()
 }

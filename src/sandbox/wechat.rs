@@ -44,7 +44,23 @@ pub struct SandboxWeChat {
     sec_words: Mutex<SecWords>,
     /// Every call the simulator answered: (what, detail) — shown in the console.
     pub log: Mutex<Vec<(String, String)>>,
+    /// The same calls with their time, for the console's 沙箱记录 page (newest last).
+    record: Mutex<std::collections::VecDeque<Noted>>,
 }
+
+/// One call the sandbox answered: what was called and what it was sent.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Noted {
+    /// Counts up from 1 since the sandbox started.
+    pub seq: u64,
+    /// Unix seconds.
+    pub at: i64,
+    pub what: String,
+    pub detail: String,
+}
+
+/// How many calls the record keeps (the oldest go first).
+const RECORD_KEEP: usize = 5000;
 
 /// The sandbox's content-security word lists: a text holding a `risky` word is risky, else one
 /// holding a `review` word needs review, else it passes.
@@ -88,7 +104,36 @@ impl SandboxWeChat {
         if log.len() >= 1000 {
             log.remove(0);
         }
-        log.push((what.to_string(), detail));
+        log.push((what.to_string(), detail.clone()));
+        drop(log);
+        let mut record = self.record.lock().unwrap_or_else(|p| p.into_inner());
+        if record.len() >= RECORD_KEEP {
+            record.pop_front();
+        }
+        let seq = record.back().map_or(1, |n| n.seq + 1);
+        record.push_back(Noted { seq, at: crate::db::unix_now(), what: what.to_string(), detail });
+    }
+
+    /// Recorded calls, newest first, of one kind (`what`) or all: one page and the total.
+    pub fn recorded(&self, what: Option<&str>, offset: usize, limit: usize) -> (Vec<Noted>, usize) {
+        let record = self.record.lock().unwrap_or_else(|p| p.into_inner());
+        let matching = || record.iter().rev().filter(|n| what.is_none_or(|w| n.what == w));
+        (matching().skip(offset).take(limit).cloned().collect(), matching().count())
+    }
+
+    /// The kinds of call recorded so far, with how many of each, by name.
+    pub fn recorded_kinds(&self) -> Vec<(String, usize)> {
+        let record = self.record.lock().unwrap_or_else(|p| p.into_inner());
+        let mut kinds = std::collections::BTreeMap::<String, usize>::new();
+        for n in record.iter() {
+            *kinds.entry(n.what.clone()).or_default() += 1;
+        }
+        kinds.into_iter().collect()
+    }
+
+    /// Answers only with a token the sandbox issued (what WeChat's 40001 guards).
+    pub(crate) fn token_ok(&self, token: Option<&str>) -> bool {
+        self.valid_token(token.unwrap_or(""))
     }
 
     fn valid_token(&self, token: &str) -> bool {

@@ -4,6 +4,7 @@
 //! With no appid configured the shop is in sandbox mode and every call goes, over real HTTP, to
 //! xiaodian's own simulator at `/sandbox/wechat` (src/sandbox).
 
+pub mod codes;
 pub mod crypto;
 pub mod pay;
 

@@ -46,3 +46,4 @@ mod support;
 mod tools;
 mod verify;
 mod virtual_goods;
+mod wxcodes;
