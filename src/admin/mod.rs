@@ -33,6 +33,7 @@ mod shops;
 mod users;
 mod virtual_goods;
 mod wechat;
+mod wechat_refunds;
 
 use rocket::{Catcher, Route};
 
@@ -76,6 +77,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(reputations::routes()); // /reputations
     all.extend(coupons::routes()); // /coupons
     all.extend(virtual_goods::routes()); // /virtual-goods
+    all.extend(wechat_refunds::routes()); // /wechat-refunds
     all
 }
 

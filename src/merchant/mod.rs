@@ -23,6 +23,7 @@ mod settings;
 mod shops;
 mod uploads;
 mod users;
+mod wechat_refunds;
 
 use rocket::http::Status;
 use rocket::request::Request;
@@ -58,6 +59,8 @@ pub fn routes() -> Vec<Route> {
         goods_rules::routes(),   // /goods/<id>/limits, /tiers, /additions
         calendar::routes(),      // /goods/{id}/calendar, /goods/{id}/time-slots
         coupons::routes(),       // /coupons
+        // /wechat-refunds
+        wechat_refunds::routes(),
     ]
     .concat()
 }

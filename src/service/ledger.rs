@@ -24,6 +24,8 @@ pub enum Source {
     Coupon,
     /// Virtual goods bought (source_id: the `virtual_goods_buys` id).
     VirtualGoods,
+    /// A refund going back to WeChat Pay (source_id: the `payment_refunds` id).
+    WechatRefund,
 }
 
 impl Source {
@@ -36,6 +38,7 @@ impl Source {
             Source::Refund => "refund",
             Source::Coupon => "coupon",
             Source::VirtualGoods => "virtual_goods",
+            Source::WechatRefund => "wechat_refund",
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod order_admin;
 pub mod orders;
 pub mod pay_password;
 pub mod publish;
+pub mod refund_wechat;
 pub mod reputation;
 pub mod security;
 pub mod shops;
