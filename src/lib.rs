@@ -89,6 +89,10 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
             wechat.clone(),
         );
     }
+    let wx_refunds = service::refund_wechat::WxRefunds::new(&cfg, settings.clone());
+    if cfg.jobs {
+        jobs::start_wxrefund(&jobs, db.clone(), wx_refunds.clone());
+    }
     let rocket = rocket::custom(figment(&cfg))
         .manage(db.clone())
         .manage(settings)
@@ -102,6 +106,8 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .manage(sandbox::wechat::SandboxWeChat::default())
         .manage(sandbox::codes_wx::SandboxCodes::default())
         .manage(service::wxcodes::LiveCache::default())
+        .manage(sandbox::pay_refund::SandboxRefunds::default())
+        .manage(wx_refunds)
         .manage(cfg.clone())
         .attach(api::ShopPrefix)
         .attach(AdHoc::on_shutdown("stop jobs, checkpoint", move |_| {
@@ -129,6 +135,8 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .mount("/", if sandbox { sandbox::routes() } else { Vec::new() })
         .mount("/", if sandbox { sandbox::codes::routes() } else { Vec::new() })
         .mount("/", if sandbox { sandbox::codes_wx::routes() } else { Vec::new() })
+        .mount("/", if sandbox { sandbox::pay_refund::routes() } else { Vec::new() })
+        .mount("/", api::refund_notify::routes())
         .register("/", api::catchers())
         .register("/uploads", rocket::catchers![file_not_found])
         .register("/admin", admin::catchers())

@@ -38,6 +38,7 @@ mod shops;
 mod users;
 mod virtual_goods;
 mod wechat;
+mod wechat_refunds;
 mod withdrawals;
 pub(crate) mod wxcodes;
 
@@ -89,6 +90,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(pay_bill::routes()); // /pay-bill
     all.extend(wxcodes::routes()); // /wxcodes /wxcodes/schemes
     all.extend(sandbox::routes()); // /sandbox
+    all.extend(wechat_refunds::routes()); // /wechat-refunds
     all
 }
 

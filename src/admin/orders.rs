@@ -17,6 +17,7 @@ use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
 use crate::money::{parse_yuan, yuan_text};
 use crate::service::order_admin::{self as rules, ParcelInput};
+use crate::service::refund_wechat::{self, WxRefunds};
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -730,21 +731,31 @@ async fn confirm_approve(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, 
         .ok_or(AdminError::NotFound)?;
     let o = find(db, r.refund.order_id).await?;
     let money = if r.refund.kind == 2 { 0 } else { r.refund.amount };
+    let order_id = o.row.id;
+    let to_wechat =
+        db.read(move |c| Ok::<_, AdminError>(refund_wechat::wechat_share(c, order_id, money)?)).await?;
     let question = match money {
         0 => format!(
             "确定同意订单 {} 的{}申请吗？",
             o.row.order_number,
             refund_status::type_label(r.refund.kind)
         ),
-        m => {
+        m if to_wechat == 0 => {
             format!("确定同意订单 {} 的售后申请，并退款 ¥{} 到买家余额吗？", o.row.order_number, yuan_text(m))
         }
+        m => format!(
+            "确定同意订单 {} 的售后申请，并退款 ¥{}（¥{} 原路退回微信支付，¥{} 到买家余额）吗？",
+            o.row.order_number,
+            yuan_text(m),
+            yuan_text(to_wechat),
+            yuan_text(m - to_wechat)
+        ),
     };
     render(&ConfirmPage {
         staff,
         title: "同意售后申请",
         question,
-        warning: "退款立即进入买家的账户余额并记入资金流水，无法撤回。微信原路退款将随微信支付功能提供。"
+        warning: "退到余额的部分立即到账并记入资金流水；原路退回微信支付的部分在微信确认后到账，进度见“微信退款”页。无法撤回。"
             .into(),
         button: "确认同意",
         action: format!("/admin/refunds/{id}/approve"),
@@ -775,16 +786,30 @@ where
     }
 }
 
-/// POST /admin/refunds/<id>/approve — staff only. Refunds to the balance and finishes the request.
+/// POST /admin/refunds/<id>/approve — staff only. Refunds the way the order was paid (a WeChat
+/// payment's share back to WeChat, asked after the decision commits; the rest to the balance) and
+/// finishes the request.
 #[post("/refunds/<id>/approve", data = "<form>")]
 async fn approve(
     _admin: AdminSession,
     db: &State<Db>,
+    wx: &State<WxRefunds>,
     id: i64,
     form: Posted<ApproveForm>,
 ) -> Result<Answer, AdminError> {
     let remark = form.0.remark.unwrap_or_default();
-    decide(db, "已同意售后申请".into(), move |c| rules::approve_refund(c, id, &remark, db::unix_now())).await
+    // A refusal rolls the whole transaction back.
+    let decided: Result<rules::Decision, ApiError> =
+        db.write(move |c| rules::approve_refund(c, id, &remark, db::unix_now())).await;
+    let d = match decided {
+        Ok(d) => d,
+        Err(e @ (ApiError::Busy | ApiError::Internal(_))) => return Err(e.into()),
+        Err(ApiError::NotFound(_)) => return Err(AdminError::NotFound),
+        Err(e) => return Ok(failed("/admin/refunds", e.msg())),
+    };
+    let Some(wechat) = d.wechat_refund else { return Ok(done("/admin/refunds", "已同意售后申请")) };
+    let r = refund_wechat::send_now(db, wx, wechat).await?;
+    Ok(done("/admin/refunds", format!("已同意售后申请，{}", refund_wechat::sent_words(&r))))
 }
 
 /// POST /admin/refunds/<id>/reject — staff only. `remark` says why.

@@ -56,6 +56,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("categories", "/admin/categories", "商品分类"),
     ("orders", "/admin/orders", "订单"),
     ("refunds", "/admin/refunds", "售后"),
+    ("wechat-refunds", "/admin/wechat-refunds", "微信退款"),
     ("writeoff", "/admin/writeoff", "核销"),
     ("order-settings", "/admin/order-settings", "订单设置"),
     ("freight", "/admin/freight", "运费模板"),

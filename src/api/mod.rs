@@ -36,6 +36,7 @@ pub mod pay_password;
 pub mod purchases;
 pub mod rebate;
 pub mod refund;
+pub mod refund_notify;
 pub mod region;
 pub mod reputation;
 pub mod shops;

@@ -20,6 +20,7 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/payments.sql"),
     include_str!("migrations/funds.sql"),
     include_str!("migrations/wxcodes.sql"),
+    include_str!("migrations/payment_refunds.sql"),
 ];
 
 /// The version `schema.sql` describes.

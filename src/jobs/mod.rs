@@ -6,6 +6,7 @@ pub mod close_unpaid;
 pub mod confirm_receipt;
 pub mod coupons;
 pub mod levels;
+pub mod wxrefund;
 
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
@@ -107,6 +108,16 @@ pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) 
         }
         if let Err(e) = auto_review::run_once(&orders_db, now) {
             log::warn!("default reviews: {e}");
+        }
+    });
+}
+
+/// Starts the WeChat refund job: every minute it queries refunds WeChat has not finished and
+/// sends again those left pending or failed for a passing reason.
+pub fn start_wxrefund(jobs: &Jobs, db: crate::db::Db, wx: crate::service::refund_wechat::WxRefunds) {
+    jobs.spawn("wxrefund", Duration::from_secs(60), move || {
+        if let Err(e) = wxrefund::run_once(&db, &wx, crate::db::unix_now()) {
+            log::warn!("wechat refund job: {e}");
         }
     });
 }

@@ -23,6 +23,7 @@ mod settings;
 mod shops;
 mod uploads;
 mod users;
+mod wechat_refunds;
 mod withdrawals;
 mod wxcodes;
 
@@ -62,6 +63,8 @@ pub fn routes() -> Vec<Route> {
         coupons::routes(),       // /coupons
         withdrawals::routes(),   // /withdrawals
         wxcodes::routes(),       // /url-schemes
+        // /wechat-refunds
+        wechat_refunds::routes(),
     ]
     .concat()
 }

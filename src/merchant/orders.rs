@@ -13,6 +13,7 @@ use crate::db::{self, Db};
 use crate::error::{ApiError, MerchantError};
 use crate::money::yuan;
 use crate::service::order_admin::{self as admin, Decision, ParcelInput};
+use crate::service::refund_wechat::{self, WxRefunds};
 
 pub fn routes() -> Vec<Route> {
     routes![list, show, ship, close, price, refunds, approve, reject]
@@ -264,6 +265,10 @@ pub struct DecisionView {
     pub refund: RefundView,
     /// Yuan put back on the shopper's balance by this call.
     pub refunded: f64,
+    /// Yuan going back to the WeChat payment that paid the order, and that refund's id
+    /// (`GET /admin/api/v1/wechat-refunds/<id>`).
+    pub to_wechat: f64,
+    pub wechat_refund_id: Option<i64>,
     /// The shopper's balance afterwards, when it moved.
     pub balance: Option<f64>,
 }
@@ -273,6 +278,8 @@ impl From<Decision> for DecisionView {
         DecisionView {
             refund: RefundView::new(d.refund, None),
             refunded: yuan(d.refunded),
+            to_wechat: yuan(d.to_wechat),
+            wechat_refund_id: d.wechat_refund,
             balance: d.balance.map(yuan),
         }
     }
@@ -457,17 +464,25 @@ pub struct DecisionBody {
     pub remark: String,
 }
 
-/// POST /admin/api/v1/refunds/<id>/approve — merchant key. Refunds the amount to the shopper's
-/// balance and finishes the request; 409 when it was already decided.
+/// POST /admin/api/v1/refunds/<id>/approve — merchant key. Refunds the amount the way the order
+/// was paid (a WeChat payment's share back to WeChat, the rest to the shopper's balance) and
+/// finishes the request; 409 when it was already decided.
 #[post("/refunds/<id>/approve", data = "<body>")]
 async fn approve(
     _key: ApiKey,
     db: &State<Db>,
+    wx: &State<WxRefunds>,
     id: i64,
     body: Option<JsonBody<DecisionBody>>,
 ) -> Answer<Json<DecisionView>> {
     let remark = body.map(|b| b.0.remark).unwrap_or_default();
     let d = db.write(move |c| admin::approve_refund(c, id, &remark, db::unix_now()).map_err(named)).await?;
+    if let Some(wechat) = d.wechat_refund {
+        // Sent after the decision committed; a failure stays on the refund (the job sends it again).
+        if let Err(e) = refund_wechat::send_now(db, wx, wechat).await {
+            log::warn!("wechat refund {wechat} not sent: {e}");
+        }
+    }
     Ok(Json(d.into()))
 }
 

@@ -3,6 +3,7 @@
 
 pub mod codes;
 pub mod codes_wx;
+pub mod pay_refund;
 pub mod wechat;
 
 use rocket::request::{FromRequest, Outcome, Request};

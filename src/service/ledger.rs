@@ -30,6 +30,8 @@ pub enum Source {
     Deposit,
     /// A bill paid at the shop (source_id: the `pay_bills` id).
     PayBill,
+    /// A refund going back to WeChat Pay (source_id: the `payment_refunds` id).
+    WechatRefund,
 }
 
 impl Source {
@@ -45,6 +47,7 @@ impl Source {
             Source::Withdrawal => "withdrawal",
             Source::Deposit => "deposit",
             Source::PayBill => "pay_bill",
+            Source::WechatRefund => "wechat_refund",
         }
     }
 }

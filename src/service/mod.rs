@@ -24,6 +24,7 @@ pub mod pay_bill;
 pub mod pay_password;
 pub mod publish;
 pub mod qr;
+pub mod refund_wechat;
 pub mod reputation;
 pub mod security;
 pub mod shops;

@@ -11,6 +11,7 @@ use crate::error::ApiError;
 use crate::money::{yuan_text, MAX_FEN};
 use crate::service::ledger::{self, Account, Source};
 use crate::service::orders;
+use crate::service::refund_wechat;
 
 const NOT_FOUND: ApiError = ApiError::NotFound("订单");
 
@@ -130,6 +131,10 @@ pub struct Decision {
     pub refund: RefundRow,
     /// Fen put back on the shopper's balance (0 for an exchange or a rejection).
     pub refunded: i64,
+    /// Fen going back to the WeChat payment that paid the order, and the `payment_refunds` row
+    /// the caller sends to WeChat after the commit ([`refund_wechat::send`]).
+    pub to_wechat: i64,
+    pub wechat_refund: Option<i64>,
     /// The shopper's balance afterwards (None when it did not move).
     pub balance: Option<i64>,
 }
@@ -143,8 +148,10 @@ fn refund_closed(r: &RefundRow) -> ApiError {
 }
 
 /// Approves an open after-sale request and finishes it: the amount asked (never more than the
-/// order still holds) goes back to the shopper's balance through the ledger; an exchange moves
-/// no money. Approving it again is refused and moves nothing.
+/// order still holds) goes back the way it was paid — the share a WeChat payment paid goes back
+/// to WeChat ([`refund_wechat::plan_for_order`]: frozen until WeChat confirms), the rest to the
+/// shopper's balance through the ledger; an exchange moves no money. Approving it again is
+/// refused and moves nothing.
 pub fn approve_refund(c: &Connection, refund_id: i64, remark: &str, now: i64) -> Result<Decision, ApiError> {
     let r = load_refund(c, refund_id)?;
     if !matches!(r.status, refund_status::PENDING | refund_status::APPROVED) {
@@ -161,26 +168,40 @@ pub fn approve_refund(c: &Connection, refund_id: i64, remark: &str, now: i64) ->
     if !order_admin::decide_refund(c, refund_id, refund_status::DONE, remark.trim(), now)? {
         return Err(refund_closed(&r));
     }
+    let wechat =
+        refund_wechat::plan_for_order(c, refund_id, o.id, &o.order_number, r.refund.user_id, money, now)?;
+    let to_wechat = wechat.map_or(0, |(_, fen)| fen);
+    let to_balance = money - to_wechat;
     let mut balance = None;
-    if money > 0 {
+    if to_balance > 0 {
         let reason = format!("订单 {} 售后退款", o.order_number);
         let after = ledger::post(
             c,
             r.refund.user_id,
             Account::Balance,
-            money,
+            to_balance,
             &reason,
             Source::Refund,
             &refund_id.to_string(),
         )?;
         balance = Some(after);
     }
-    let said = match money {
-        0 => "商家同意售后申请".to_string(),
-        m => format!("商家同意售后申请，退款 ¥{} 至余额", yuan_text(m)),
+    let said = match (to_balance, to_wechat) {
+        (0, 0) => "商家同意售后申请".to_string(),
+        (m, 0) => format!("商家同意售后申请，退款 ¥{} 至余额", yuan_text(m)),
+        (0, w) => format!("商家同意售后申请，退款 ¥{} 原路退回微信支付", yuan_text(w)),
+        (m, w) => {
+            format!("商家同意售后申请，退款 ¥{} 原路退回微信支付，¥{} 至余额", yuan_text(w), yuan_text(m))
+        }
     };
     order::add_event(c, o.id, "refund", &said, now)?;
-    Ok(Decision { refund: load_refund(c, refund_id)?, refunded: money, balance })
+    Ok(Decision {
+        refund: load_refund(c, refund_id)?,
+        refunded: to_balance,
+        to_wechat,
+        wechat_refund: wechat.map(|(id, _)| id),
+        balance,
+    })
 }
 
 /// Rejects an open after-sale request with the merchant's reason.
@@ -197,7 +218,13 @@ pub fn reject_refund(c: &Connection, refund_id: i64, remark: &str, now: i64) -> 
         return Err(refund_closed(&r));
     }
     order::add_event(c, r.refund.order_id, "refund", &format!("商家拒绝售后申请：{remark}"), now)?;
-    Ok(Decision { refund: load_refund(c, refund_id)?, refunded: 0, balance: None })
+    Ok(Decision {
+        refund: load_refund(c, refund_id)?,
+        refunded: 0,
+        to_wechat: 0,
+        wechat_refund: None,
+        balance: None,
+    })
 }
 
 /// Closes an unpaid order for the merchant through the shopper's own close

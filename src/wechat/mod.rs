@@ -7,6 +7,7 @@
 pub mod codes;
 pub mod crypto;
 pub mod pay;
+pub mod refund;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};

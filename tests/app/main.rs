@@ -47,3 +47,4 @@ mod tools;
 mod verify;
 mod virtual_goods;
 mod wxcodes;
+mod wxrefund;

@@ -1,0 +1,35 @@
+//! The WeChat Pay refund notify: WeChat tells us how a refund ended. The notify carries no
+//! signature; it is ours when appid and mch_id match and `req_info` decrypts with our API key.
+
+use rocket::http::ContentType;
+use rocket::{post, routes, Route, State};
+
+use crate::db::{self, Db};
+use crate::service::refund_wechat::{self, NotifyError, WxRefunds};
+use crate::wechat::pay;
+
+pub fn routes() -> Vec<Route> {
+    routes![refund_notify]
+}
+
+/// POST /notify/wxpay/refund — called by WeChat Pay. Applies the refund's result once and answers
+/// SUCCESS; anything it cannot trust or apply is answered FAIL (WeChat repeats it later).
+#[post("/notify/wxpay/refund", data = "<body>")]
+async fn refund_notify(db: &State<Db>, wx: &State<WxRefunds>, body: String) -> (ContentType, String) {
+    let read = pay::from_xml(&body).map_err(|_| NotifyError::Bad("bad XML")).and_then(|fields| {
+        let creds = wx.creds().map_err(|_| NotifyError::Bad("pay is not configured"))?;
+        refund_wechat::read_notify(&fields, &creds)
+    });
+    let applied = match read {
+        Ok(state) => db.write(move |c| refund_wechat::apply_notify(c, &state, db::unix_now())).await,
+        Err(e) => Err(e),
+    };
+    let answer = match applied {
+        Ok(_) => pay::notify_answer(true, "OK"),
+        Err(e) => {
+            log::warn!("refund notify refused: {e}");
+            pay::notify_answer(false, &e.to_string())
+        }
+    };
+    (ContentType::XML, answer)
+}
