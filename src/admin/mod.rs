@@ -27,6 +27,7 @@ mod notices;
 mod order_settings;
 mod orders;
 mod page;
+mod payments;
 mod reputations;
 mod shop;
 mod shops;
@@ -76,6 +77,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(reputations::routes()); // /reputations
     all.extend(coupons::routes()); // /coupons
     all.extend(virtual_goods::routes()); // /virtual-goods
+    all.extend(payments::routes()); // /payments
     all
 }
 

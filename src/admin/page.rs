@@ -53,6 +53,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("goods-review", "/admin/goods-review", "商品审核"),
     ("categories", "/admin/categories", "商品分类"),
     ("orders", "/admin/orders", "订单"),
+    ("payments", "/admin/payments", "支付记录"),
     ("refunds", "/admin/refunds", "售后"),
     ("writeoff", "/admin/writeoff", "核销"),
     ("order-settings", "/admin/order-settings", "订单设置"),

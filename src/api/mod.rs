@@ -28,6 +28,7 @@ pub mod news_sign;
 pub mod order;
 pub mod order_views;
 pub mod params;
+pub mod pay;
 pub mod pay_password;
 pub mod purchases;
 pub mod rebate;
@@ -193,6 +194,7 @@ pub fn shop_routes() -> Vec<Route> {
         media::routes(),
         virtual_goods::routes(),
         pay_password::routes(),
+        pay::routes(),
     ]
     .concat()
 }

@@ -18,6 +18,7 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/orders.sql"),
     include_str!("migrations/pay_passwords.sql"),
     include_str!("migrations/payments.sql"),
+    include_str!("migrations/recharge_rules.sql"),
 ];
 
 /// The version `schema.sql` describes.

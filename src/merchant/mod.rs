@@ -18,6 +18,7 @@ mod levels;
 mod links;
 mod notices;
 mod orders;
+mod payments;
 mod reputations;
 mod settings;
 mod shops;
@@ -58,6 +59,7 @@ pub fn routes() -> Vec<Route> {
         goods_rules::routes(),   // /goods/<id>/limits, /tiers, /additions
         calendar::routes(),      // /goods/{id}/calendar, /goods/{id}/time-slots
         coupons::routes(),       // /coupons
+        payments::routes(),      // /payments
     ]
     .concat()
 }

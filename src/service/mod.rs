@@ -18,6 +18,7 @@ pub mod message;
 pub mod order_admin;
 pub mod orders;
 pub mod pay_password;
+pub mod payment;
 pub mod publish;
 pub mod reputation;
 pub mod security;

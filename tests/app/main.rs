@@ -44,3 +44,4 @@ mod support;
 mod tools;
 mod verify;
 mod virtual_goods;
+mod wxpay;
