@@ -45,3 +45,4 @@ mod tools;
 mod verify;
 mod virtual_goods;
 mod wxpay;
+mod wxpay_console;
