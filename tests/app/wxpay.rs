@@ -453,3 +453,69 @@ fn other_channels_answer_not_available_and_the_key_is_never_answered() {
         assert!(!answer.to_string().contains(SANDBOX_PAY_KEY), "{answer}");
     }
 }
+
+/// A stand-in for the shop's public address: answers the first `fail` requests with HTTP 502 (a
+/// proxy whose upstream is down), then relays each request to `target` and its answer back.
+fn flaky_proxy(target: String, fail: usize) -> u16 {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let (mut line, mut path, mut length) = (String::new(), String::new(), 0usize);
+            while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                if path.is_empty() {
+                    path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                if line == "\r\n" {
+                    break;
+                }
+                line.clear();
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let answer = if n < fail {
+                "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string()
+            } else {
+                let mut res = agent
+                    .post(format!("{target}{path}"))
+                    .header("Content-Type", "text/xml")
+                    .send(&body[..])
+                    .unwrap();
+                let text = res.body_mut().read_to_string().unwrap();
+                format!("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}", text.len())
+            };
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    port
+}
+
+#[test]
+fn the_sandbox_repeats_a_failed_notify_until_the_shop_says_success() {
+    let app_port = free_port();
+    let proxy = flaky_proxy(format!("http://127.0.0.1:{app_port}"), 2);
+    let app = TestApp::with(|c| {
+        c.port = app_port;
+        c.base_url = Some(format!("http://127.0.0.1:{proxy}"));
+    });
+    app.post_json("/sandbox/pay/control/schedule", &json!({ "ms": [100, 100, 100, 100] }));
+    let (uid, token) = shopper(&app, "code-alice");
+    let paid = sandbox_pay(&app, &prepay_of(&wxpay(&app, &token, "3", None)), true);
+    assert_eq!(paid["delivered"], false, "the first delivery failed: {paid}");
+    assert_eq!(app.account(uid).balance, 0);
+    for _ in 0..50 {
+        if app.account(uid).balance == 300 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(app.account(uid).balance, 300, "a repeat got through");
+    assert_eq!(ledger_rows(&app, uid), 1);
+}
