@@ -16,9 +16,9 @@ use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::money::yuan;
 use crate::service::account::blocking;
-use crate::service::payment::{self, Action, Start, PAY_WINDOW_SECS};
+use crate::service::payment::{self, Action, Prepay, Start};
 use crate::settings::Settings;
-use crate::wechat::pay::{self as wxpay, RequestPayment, UnifiedOrder};
+use crate::wechat::pay::{self as wxpay, RequestPayment};
 use crate::wechat::WeChat;
 
 pub fn routes() -> Vec<Route> {
@@ -70,33 +70,13 @@ async fn wxpay_wxapp(
         .await?;
     let notify_url = format!("{}/notify/wxpay", cfg.public_url());
     let client_ip = ip.map_or_else(|| "127.0.0.1".to_string(), |i| i.to_string());
-    let (wx, asked) = (wx.inner().clone(), p.clone());
-    let prepay = blocking(move || {
-        let o = UnifiedOrder {
-            body: &body,
-            out_trade_no: &asked.out_trade_no,
-            total_fee: asked.money,
-            spbill_create_ip: &client_ip,
-            notify_url: &notify_url,
-            openid: &asked.openid,
-            time_expire: &wxpay::beijing_time(asked.date_add + PAY_WINDOW_SECS),
-        };
-        Ok(wx.unified_order(&creds, &o).map(|id| (id, creds)))
+    let (db, wx) = (db.inner().clone(), wx.inner().clone());
+    let fields = blocking(move || {
+        let asked = Prepay { creds, body: &body, client_ip: &client_ip, notify_url: &notify_url };
+        payment::prepay(&db, &wx, &p, &asked)
     })
     .await?;
-    let id = p.id;
-    match prepay {
-        Ok((prepay_id, creds)) => {
-            let stored = prepay_id.clone();
-            db.write(move |c| Ok::<_, ApiError>(store::set_prepay(c, id, &stored, db::unix_now())?)).await?;
-            Ok(Reply(wxpay::request_payment(&creds, &prepay_id, db::unix_now())))
-        }
-        Err(e) => {
-            let why = e.to_string();
-            db.write(move |c| Ok::<_, ApiError>(store::mark_closed(c, id, &why, db::unix_now())?)).await?;
-            Err(e.into())
-        }
-    }
+    Ok(Reply(fields))
 }
 
 /// `money` in yuan → fen (300 naming it when absent, malformed or not positive).

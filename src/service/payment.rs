@@ -18,7 +18,7 @@ use crate::money::yuan_text;
 use crate::service::coupons::{self, Fetch};
 use crate::service::ledger::{self, Account, Source};
 use crate::service::{levels, orders};
-use crate::wechat::pay::{self, PayCreds, PayError, TradeState};
+use crate::wechat::pay::{self, PayCreds, PayError, RequestPayment, TradeState, UnifiedOrder};
 use crate::wechat::WeChat;
 
 /// How long a shopper has to pay a unified order (`time_expire`); WeChat keeps a prepay_id 2 h.
@@ -211,6 +211,43 @@ pub fn create(c: &Connection, s: &Start, now: i64) -> Result<Payment, ApiError> 
     };
     let id = store::insert(c, &p, &order_ids, now)?;
     store::by_id(c, id)?.ok_or(ApiError::NotFound("支付记录"))
+}
+
+/// What the unified order of a recorded payment needs besides the payment.
+pub struct Prepay<'a> {
+    pub creds: PayCreds,
+    /// WeChat's `body`: the shop's name and what is paid.
+    pub body: &'a str,
+    pub client_ip: &'a str,
+    pub notify_url: &'a str,
+}
+
+/// Asks WeChat for the prepay_id of a payment [`create`] recorded and answers the signed
+/// `wx.requestPayment` fields; when WeChat refuses, the payment is closed and the refusal answered.
+/// Blocking; WeChat is called outside any transaction.
+pub fn prepay(db: &Db, wx: &WeChat, p: &Payment, asked: &Prepay) -> Result<RequestPayment, ApiError> {
+    let o = UnifiedOrder {
+        body: asked.body,
+        out_trade_no: &p.out_trade_no,
+        total_fee: p.money,
+        spbill_create_ip: asked.client_ip,
+        notify_url: asked.notify_url,
+        openid: &p.openid,
+        time_expire: &pay::beijing_time(p.date_add + PAY_WINDOW_SECS),
+    };
+    match wx.unified_order(&asked.creds, &o) {
+        Ok(prepay_id) => {
+            db.write_sync(|c| {
+                store::set_prepay(c, p.id, &prepay_id, db::unix_now()).map_err(ApiError::from)
+            })?;
+            Ok(pay::request_payment(&asked.creds, &prepay_id, db::unix_now()))
+        }
+        Err(e) => {
+            let why = e.to_string();
+            db.write_sync(|c| store::mark_closed(c, p.id, &why, db::unix_now()).map_err(ApiError::from))?;
+            Err(e.into())
+        }
+    }
 }
 
 /// What applying a paid payment did.
