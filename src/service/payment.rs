@@ -183,7 +183,7 @@ pub struct Start<'a> {
     pub sign_type: pay::SignType,
 }
 
-/// A new out_trade_no: "XD", the time and 10 random digits (24 characters, WeChat allows 32).
+/// A new out_trade_no: "XD", the Beijing time and 10 random digits (26 characters; WeChat allows 32).
 pub fn new_out_trade_no(now: i64) -> String {
     format!("XD{}{}", pay::beijing_time(now), crate::secret::random_string(10, b"0123456789"))
 }
@@ -456,4 +456,39 @@ pub fn check(c: &Connection) -> Result<Vec<String>, ApiError> {
         problems.push(format!("订单 {number}（#{id}）余额支付 {expected} 分，余额流水记录 {debited} 分"));
     }
     Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_actions_parse_as_the_templates_send_them() {
+        assert_eq!(Action::parse(None).unwrap(), Action::Recharge);
+        assert_eq!(Action::parse(Some(" ")).unwrap(), Action::Recharge);
+        assert_eq!(Action::parse(Some(r#"{"type":0,"id":5}"#)).unwrap(), Action::Orders(vec![5]));
+        assert_eq!(Action::parse(Some(r#"{"type":"0","id":"7,5,7"}"#)).unwrap(), Action::Orders(vec![5, 7]));
+        assert_eq!(
+            Action::parse(Some(r#"{"type":6,"userLevelPriceId":"3","isAutoRenew":true}"#)).unwrap(),
+            Action::Level { price_id: 3, auto_renew: true }
+        );
+        assert_eq!(
+            Action::parse(Some(r#"{"type":7,"couponRuleId":9}"#)).unwrap(),
+            Action::Coupon { rule_id: 9, pwd: None }
+        );
+        assert_eq!(Action::parse(Some(r#"{"type":4,"money":1}"#)).unwrap().type_code(), 4);
+        for bad in [r#"{"type":13}"#, r#"{"type":0,"id":"1,x"}"#, r#"{"id":1}"#, "[]", "{", r#"{"type":6}"#] {
+            let e = Action::parse(Some(bad)).unwrap_err();
+            assert_eq!(e.code(), 300, "{bad}");
+            assert!(e.msg().contains("nextAction"), "{bad}: {}", e.msg());
+        }
+    }
+
+    #[test]
+    fn out_trade_numbers_fit_wechat() {
+        let no = new_out_trade_no(1_700_000_000);
+        assert_eq!(no.len(), 26);
+        assert!(no.len() <= 32 && no.bytes().all(|b| b.is_ascii_alphanumeric()));
+        assert_ne!(no, new_out_trade_no(1_700_000_000));
+    }
 }
