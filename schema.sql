@@ -1429,3 +1429,13 @@ CREATE TABLE payment_refunds (
 CREATE INDEX payment_refunds_payment ON payment_refunds (payment_id);
 CREATE INDEX payment_refunds_order_refund ON payment_refunds (order_refund_id);
 CREATE INDEX payment_refunds_open ON payment_refunds (date_update) WHERE status IN ('pending', 'processing', 'failed');
+
+-- recharge_rules
+-- The shop's recharge bonus rules (充 X 送 Y): a balance recharge of at least `confine` fen gets
+-- `send` fen more; only the best matching rule applies (rechargeSendRules lists them).
+CREATE TABLE recharge_rules (
+    id        INTEGER PRIMARY KEY,
+    confine   INTEGER NOT NULL UNIQUE CHECK (confine > 0), -- fen recharged at least
+    send      INTEGER NOT NULL CHECK (send > 0),           -- fen given on top
+    date_add  INTEGER NOT NULL
+) STRICT;

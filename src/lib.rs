@@ -108,6 +108,7 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .manage(service::wxcodes::LiveCache::default())
         .manage(sandbox::pay_refund::SandboxRefunds::default())
         .manage(wx_refunds)
+        .manage(sandbox::pay::SandboxPay::default())
         .manage(cfg.clone())
         .attach(api::ShopPrefix)
         .attach(AdHoc::on_shutdown("stop jobs, checkpoint", move |_| {
@@ -137,6 +138,8 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .mount("/", if sandbox { sandbox::codes_wx::routes() } else { Vec::new() })
         .mount("/", if sandbox { sandbox::pay_refund::routes() } else { Vec::new() })
         .mount("/", api::refund_notify::routes())
+        .mount("/", if sandbox { sandbox::pay::routes() } else { Vec::new() })
+        .mount("/", api::pay::notify_routes())
         .register("/", api::catchers())
         .register("/uploads", rocket::catchers![file_not_found])
         .register("/admin", admin::catchers())

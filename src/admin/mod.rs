@@ -31,6 +31,7 @@ mod order_settings;
 mod orders;
 mod page;
 mod pay_bill;
+mod payments;
 mod reputations;
 mod sandbox;
 mod shop;
@@ -91,6 +92,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(wxcodes::routes()); // /wxcodes /wxcodes/schemes
     all.extend(sandbox::routes()); // /sandbox
     all.extend(wechat_refunds::routes()); // /wechat-refunds
+    all.extend(payments::routes()); // /payments
     all
 }
 

@@ -55,6 +55,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("goods-review", "/admin/goods-review", "商品审核"),
     ("categories", "/admin/categories", "商品分类"),
     ("orders", "/admin/orders", "订单"),
+    ("payments", "/admin/payments", "支付记录"),
     ("refunds", "/admin/refunds", "售后"),
     ("wechat-refunds", "/admin/wechat-refunds", "微信退款"),
     ("writeoff", "/admin/writeoff", "核销"),

@@ -31,6 +31,7 @@ pub mod news_sign;
 pub mod order;
 pub mod order_views;
 pub mod params;
+pub mod pay;
 pub mod pay_bill;
 pub mod pay_password;
 pub mod purchases;
@@ -205,6 +206,7 @@ pub fn shop_routes() -> Vec<Route> {
         invoice::routes(),
         pay_bill::routes(),
         wxcodes::routes(),
+        pay::routes(),
     ]
     .concat()
 }

@@ -21,6 +21,7 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/funds.sql"),
     include_str!("migrations/wxcodes.sql"),
     include_str!("migrations/payment_refunds.sql"),
+    include_str!("migrations/recharge_rules.sql"),
 ];
 
 /// The version `schema.sql` describes.

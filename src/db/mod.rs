@@ -27,6 +27,7 @@ pub mod order;
 pub mod order_admin;
 pub mod pay_bill;
 pub mod pay_password;
+pub mod payment;
 pub mod payment_refund;
 pub mod reputation;
 pub mod security;

@@ -6,6 +6,7 @@ pub mod close_unpaid;
 pub mod confirm_receipt;
 pub mod coupons;
 pub mod levels;
+pub mod pay_reconcile;
 pub mod wxrefund;
 
 use std::sync::{Arc, Condvar, Mutex};
@@ -61,6 +62,8 @@ pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) 
     let levels_db = ctx.db.clone();
     let coupons_db = ctx.db.clone();
     let orders_db = ctx.db.clone();
+    let pay_db = ctx.db.clone();
+    let pay_wechat = wechat.clone();
     jobs.spawn("cleanup", Duration::from_secs(600), move || {
         if let Err(e) = cleanup::run_once(&ctx, crate::db::unix_now()) {
             log::warn!("cleanup job: {e}");
@@ -90,6 +93,12 @@ pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) 
         last_run = Some(std::time::Instant::now());
         if let Err(e) = coupons::run_once(&coupons_db, crate::db::unix_now()) {
             log::warn!("coupon expiry job: {e}");
+        }
+    });
+    // WeChat payments left pending: queried, applied when paid, closed when over.
+    jobs.spawn("pay-reconcile", Duration::from_secs(60), move || {
+        if let Err(e) = pay_reconcile::run_once(&pay_db, &pay_wechat, crate::db::unix_now()) {
+            log::warn!("pay reconciliation: {e}");
         }
     });
     // Order deadlines: unpaid orders close, shipped ones are received, received ones reviewed.

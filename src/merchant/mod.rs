@@ -18,6 +18,7 @@ mod levels;
 mod links;
 mod notices;
 mod orders;
+mod payments;
 mod reputations;
 mod settings;
 mod shops;
@@ -65,6 +66,7 @@ pub fn routes() -> Vec<Route> {
         wxcodes::routes(),       // /url-schemes
         // /wechat-refunds
         wechat_refunds::routes(),
+        payments::routes(), // /payments
     ]
     .concat()
 }

@@ -22,6 +22,7 @@ pub mod order_admin;
 pub mod orders;
 pub mod pay_bill;
 pub mod pay_password;
+pub mod payment;
 pub mod publish;
 pub mod qr;
 pub mod refund_wechat;

@@ -247,6 +247,217 @@ pub fn notify_answer(ok: bool, msg: &str) -> String {
     to_xml(&m)
 }
 
+// ---- the calls (blocking ureq; never inside a DB transaction) ----
+
+/// What went wrong with a pay call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PayError {
+    #[error("微信支付无法访问：{0}")]
+    Transport(String),
+    /// `return_code` FAIL: the request itself was refused (signature, parameters...).
+    #[error("微信支付拒绝了请求：{0}")]
+    Refused(String),
+    /// `result_code` FAIL: the business answer (ORDERPAID, ORDERCLOSED...).
+    #[error("微信支付返回 {code}：{des}")]
+    Business { code: String, des: String },
+    /// The answer's signature did not verify with our key.
+    #[error("微信支付应答签名错误")]
+    BadSign,
+    #[error("微信支付未配置：{0}")]
+    NotConfigured(&'static str),
+}
+
+impl PayError {
+    /// The business error code (`err_code`), if that is what this is.
+    pub fn err_code(&self) -> Option<&str> {
+        match self {
+            PayError::Business { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+}
+
+impl From<PayError> for crate::error::ApiError {
+    fn from(e: PayError) -> Self {
+        match e {
+            PayError::NotConfigured(_) => crate::error::ApiError::Unsupported(e.to_string().into()),
+            other => crate::error::ApiError::Upstream(other.to_string()),
+        }
+    }
+}
+
+/// A JSAPI unified order.
+pub struct UnifiedOrder<'a> {
+    pub body: &'a str,
+    pub out_trade_no: &'a str,
+    pub total_fee: i64,
+    pub spbill_create_ip: &'a str,
+    pub notify_url: &'a str,
+    pub openid: &'a str,
+    /// yyyyMMddHHmmss, Beijing time.
+    pub time_expire: &'a str,
+}
+
+/// The five `wx.requestPayment` fields, named as the mini-program wants them.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestPayment {
+    /// Seconds, as a string (wx.requestPayment refuses a number).
+    pub time_stamp: String,
+    pub nonce_str: String,
+    pub package: String,
+    pub sign_type: String,
+    pub pay_sign: String,
+}
+
+/// The signed fields the mini-program passes to `wx.requestPayment` for `prepay_id`.
+pub fn request_payment(creds: &PayCreds, prepay_id: &str, now: i64) -> RequestPayment {
+    let mut m = BTreeMap::new();
+    m.insert("appId".to_string(), creds.appid.clone());
+    m.insert("timeStamp".to_string(), now.to_string());
+    m.insert("nonceStr".to_string(), nonce());
+    m.insert("package".to_string(), format!("prepay_id={prepay_id}"));
+    m.insert("signType".to_string(), creds.sign_type.as_str().to_string());
+    let pay_sign = sign(&m, &creds.key, creds.sign_type);
+    RequestPayment {
+        time_stamp: m["timeStamp"].clone(),
+        nonce_str: m["nonceStr"].clone(),
+        package: m["package"].clone(),
+        sign_type: m["signType"].clone(),
+        pay_sign,
+    }
+}
+
+/// What orderquery says about a payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TradeState {
+    Paid {
+        transaction_id: String,
+        total_fee: i64,
+    },
+    /// NOTPAY / USERPAYING: not (yet) paid.
+    NotPaid,
+    /// CLOSED / REVOKED / PAYERROR: will never be paid.
+    Over(String),
+    /// ORDERNOTEXIST: WeChat never saw it (e.g. the unified order failed).
+    Unknown,
+    /// REFUND and anything else: paid earlier, nothing for us to apply here.
+    Other(String),
+}
+
+/// `yyyyMMddHHmmss` in Beijing time (WeChat's `time_expire`).
+pub fn beijing_time(unix: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(unix)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));
+    format!(
+        "{:04}{:02}{:02}{:02}{:02}{:02}",
+        t.year(),
+        t.month() as u8,
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+impl super::WeChat {
+    /// The merchant in force now.
+    pub fn pay_creds(&self) -> Result<PayCreds, PayError> {
+        let snap = self.inner.settings.get();
+        PayCreds::from_settings(&snap, &self.inner.loopback)
+            .map_err(|PayConfigError::Missing(w)| PayError::NotConfigured(w))
+    }
+
+    /// Posts signed `params` to `{base}{path}` and answers the verified fields of a SUCCESS/SUCCESS answer.
+    fn pay_call(
+        &self,
+        creds: &PayCreds,
+        path: &str,
+        mut params: BTreeMap<String, String>,
+    ) -> Result<BTreeMap<String, String>, PayError> {
+        params.insert("appid".into(), creds.appid.clone());
+        params.insert("mch_id".into(), creds.mch_id.clone());
+        sign_request(&mut params, &creds.key, creds.sign_type);
+        let mut res = self
+            .inner
+            .agent
+            .post(format!("{}{path}", creds.base))
+            .header("Content-Type", "text/xml; charset=utf-8")
+            .send(to_xml(&params))
+            .map_err(|e| PayError::Transport(e.to_string()))?;
+        let text = res.body_mut().read_to_string().map_err(|e| PayError::Transport(e.to_string()))?;
+        let answer = from_xml(&text).map_err(PayError::Transport)?;
+        if answer.get("return_code").map(String::as_str) != Some("SUCCESS") {
+            return Err(PayError::Refused(answer.get("return_msg").cloned().unwrap_or_default()));
+        }
+        if !verify(&answer, &creds.key) {
+            return Err(PayError::BadSign);
+        }
+        if answer.get("result_code").map(String::as_str) != Some("SUCCESS") {
+            return Err(PayError::Business {
+                code: answer.get("err_code").cloned().unwrap_or_default(),
+                des: answer.get("err_code_des").cloned().unwrap_or_default(),
+            });
+        }
+        Ok(answer)
+    }
+
+    /// unifiedorder (JSAPI): the prepay_id.
+    pub fn unified_order(&self, creds: &PayCreds, o: &UnifiedOrder) -> Result<String, PayError> {
+        let mut p = BTreeMap::new();
+        for (k, v) in [
+            ("body", o.body.to_string()),
+            ("out_trade_no", o.out_trade_no.to_string()),
+            ("total_fee", o.total_fee.to_string()),
+            ("spbill_create_ip", o.spbill_create_ip.to_string()),
+            ("notify_url", o.notify_url.to_string()),
+            ("trade_type", "JSAPI".to_string()),
+            ("openid", o.openid.to_string()),
+            ("time_expire", o.time_expire.to_string()),
+        ] {
+            p.insert(k.to_string(), v);
+        }
+        let answer = self.pay_call(creds, "/pay/unifiedorder", p)?;
+        answer
+            .get("prepay_id")
+            .filter(|v| !v.is_empty())
+            .cloned()
+            .ok_or_else(|| PayError::Transport("应答缺少 prepay_id".into()))
+    }
+
+    /// orderquery by our out_trade_no.
+    pub fn order_query(&self, creds: &PayCreds, out_trade_no: &str) -> Result<TradeState, PayError> {
+        let mut p = BTreeMap::new();
+        p.insert("out_trade_no".to_string(), out_trade_no.to_string());
+        let answer = match self.pay_call(creds, "/pay/orderquery", p) {
+            Err(e) if e.err_code() == Some("ORDERNOTEXIST") => return Ok(TradeState::Unknown),
+            other => other?,
+        };
+        let state = answer.get("trade_state").map_or("", String::as_str);
+        Ok(match state {
+            "SUCCESS" => TradeState::Paid {
+                transaction_id: answer.get("transaction_id").cloned().unwrap_or_default(),
+                total_fee: answer.get("total_fee").and_then(|v| v.parse().ok()).unwrap_or(-1),
+            },
+            "NOTPAY" | "USERPAYING" => TradeState::NotPaid,
+            "CLOSED" | "REVOKED" | "PAYERROR" => TradeState::Over(state.to_string()),
+            other => TradeState::Other(other.to_string()),
+        })
+    }
+
+    /// closeorder: after it the shopper can no longer pay this out_trade_no. ORDERCLOSED counts
+    /// as done; ORDERPAID comes back as a business error (the caller must query and apply).
+    pub fn close_order(&self, creds: &PayCreds, out_trade_no: &str) -> Result<(), PayError> {
+        let mut p = BTreeMap::new();
+        p.insert("out_trade_no".to_string(), out_trade_no.to_string());
+        match self.pay_call(creds, "/pay/closeorder", p) {
+            Err(e) if e.err_code() == Some("ORDERCLOSED") => Ok(()),
+            other => other.map(|_| ()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,6 +500,38 @@ mod tests {
         sign_request(&mut p, "k", SignType::Md5);
         p.insert("sign_type".into(), "SHA1".into());
         assert!(!verify(&p, "k"), "unknown sign types are refused");
+    }
+
+    #[test]
+    fn request_payment_fields_are_signed_with_the_sign_type() {
+        for t in [SignType::Md5, SignType::HmacSha256] {
+            let creds = PayCreds {
+                appid: "wxd930ea5d5a258f4f".into(),
+                mch_id: "1".into(),
+                key: "k".into(),
+                base: String::new(),
+                sign_type: t,
+                cert_path: None,
+                cert_key_path: None,
+                sandbox: true,
+            };
+            let r = request_payment(&creds, "wx123", 1_700_000_000);
+            assert_eq!(r.time_stamp, "1700000000");
+            assert_eq!(r.package, "prepay_id=wx123");
+            assert_eq!(r.sign_type, t.as_str());
+            let mut m = BTreeMap::new();
+            for (k, v) in [
+                ("appId", "wxd930ea5d5a258f4f"),
+                ("timeStamp", "1700000000"),
+                ("nonceStr", r.nonce_str.as_str()),
+                ("package", "prepay_id=wx123"),
+                ("signType", t.as_str()),
+            ] {
+                m.insert(k.to_string(), v.to_string());
+            }
+            assert_eq!(r.pay_sign, sign(&m, "k", t));
+        }
+        assert_eq!(beijing_time(0), "19700101080000");
     }
 
     #[test]

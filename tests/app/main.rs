@@ -47,4 +47,6 @@ mod tools;
 mod verify;
 mod virtual_goods;
 mod wxcodes;
+mod wxpay;
+mod wxpay_console;
 mod wxrefund;

@@ -10,6 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 MODE=foundation
 if [ "${1:-}" = catalog ]; then MODE=catalog; shift; fi
+# wxpay mode: WeChat Pay notifies (signed XML, first deliveries then replays; NOTIFIES=20000
+# pending payments by default) and userAmount, each against /healthz in the same run.
+if [ "${1:-}" = wxpay ]; then MODE=wxpay; shift; fi
 SECS=${1:-10}
 CONNS=${2:-64}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
@@ -56,6 +59,31 @@ if [ "$MODE" = catalog ]; then
   run "goodsv2 4,500 cold category pages" "$BASE" tests/bench/category_pages.lua
   run "healthz (again)" "$BASE/healthz"
   echo "RSS after load: $(( $(awk '/VmRSS/{print $2}' /proc/$PID/status) / 1024 )) MB"
+  exit 0
+fi
+
+if [ "$MODE" = wxpay ]; then
+  $BIN --port "$PORT" --data "$DATA" >/dev/null & PID=$!
+  trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
+  wait_up
+  LOGIN=$(curl -s -X POST "$BASE/shop/user/wxapp/authorize" -d code=bench-payer)
+  TOKEN=$(python3 -c 'import json,sys;print(json.load(sys.stdin)["data"]["token"])' <<<"$LOGIN")
+  UID_=$(python3 -c 'import json,sys;print(json.load(sys.stdin)["data"]["uid"])' <<<"$LOGIN")
+  NOTIFIES="$DATA/notifies.txt"
+  python3 tests/bench/notify_prepare.py "$DATA/xiaodian.db" "$UID_" "${NOTIFY_COUNT:-20000}" >"$NOTIFIES"
+  export NOTIFIES
+  runw() { # name url [lua]
+    local out
+    out=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency ${3:+-s "$3"} "$2" 2>&1)
+    printf '%-34s %10s req/s   p99 %s\n' "$1" "$(awk '/Requests\/sec/{print $2}' <<<"$out")" "$(awk '$1=="99%"{print $2}' <<<"$out")"
+  }
+  echo "wrk -t2 -c$CONNS -d${SECS}s, loopback, $(nproc) cores shared with the client"
+  runw healthz "$BASE/healthz"
+  runw "userAmount (token)" "$BASE/shop/user/amount?token=$TOKEN"
+  runw "notify /notify/wxpay" "$BASE" tests/bench/notify.lua
+  echo "payments applied: $(sqlite3 "$DATA/xiaodian.db" "SELECT count(*) FROM payments WHERE status = 1") of ${NOTIFY_COUNT:-20000}"
+  echo "ledger rows of the payer: $(sqlite3 "$DATA/xiaodian.db" "SELECT count(*) FROM ledger WHERE user_id = $UID_")"
+  runw "healthz (again)" "$BASE/healthz"
   exit 0
 fi
 
