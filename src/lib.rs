@@ -100,6 +100,7 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .manage(service::identity::LoginLimiter::default())
         .manage(wechat)
         .manage(sandbox::wechat::SandboxWeChat::default())
+        .manage(sandbox::messages::SandboxMessages::default())
         .manage(cfg.clone())
         .attach(api::ShopPrefix)
         .attach(AdHoc::on_shutdown("stop jobs, checkpoint", move |_| {
@@ -126,6 +127,7 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         // The simulator is mounted only when the shop starts without a real appid.
         .mount("/", if sandbox { sandbox::routes() } else { Vec::new() })
         .mount("/", if sandbox { sandbox::codes::routes() } else { Vec::new() })
+        .mount("/", if sandbox { sandbox::messages::routes() } else { Vec::new() })
         .register("/", api::catchers())
         .register("/uploads", rocket::catchers![file_not_found])
         .register("/admin", admin::catchers())

@@ -59,6 +59,12 @@ pub mod keys {
     /// '1': shoppers' texts (comments, articles, reviews) pass WeChat's msgSecCheck before they
     /// are published. Off by default.
     pub const CONTENT_SEC_CHECK: &str = "contentSecCheck";
+    /// Which mini-program version a subscription message opens: formal (default), trial or developer.
+    pub const MINIPROGRAM_STATE: &str = "miniprogramState";
+    /// Seconds between outbox sweeps when nothing wakes the job (default 30, 1–3600).
+    pub const OUTBOX_INTERVAL_SECS: &str = "outboxIntervalSecs";
+    /// The official account (公众号) linked to the mini-program: template messages go through it.
+    pub const OFFICIAL_APPID: &str = "officialAppid";
 }
 
 /// The file store's default size limit.

@@ -26,6 +26,7 @@ mod messages;
 mod notices;
 mod order_settings;
 mod orders;
+mod outbox;
 mod page;
 mod reputations;
 mod shop;
@@ -76,6 +77,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(reputations::routes()); // /reputations
     all.extend(coupons::routes()); // /coupons
     all.extend(virtual_goods::routes()); // /virtual-goods
+    all.extend(outbox::routes()); // /subscribe-messages /outbox
     all
 }
 

@@ -36,6 +36,7 @@ pub mod region;
 pub mod reputation;
 pub mod shops;
 pub mod site;
+pub mod template_msg;
 pub mod tools;
 pub mod user;
 pub mod user_password;
@@ -193,6 +194,7 @@ pub fn shop_routes() -> Vec<Route> {
         media::routes(),
         virtual_goods::routes(),
         pay_password::routes(),
+        template_msg::routes(),
     ]
     .concat()
 }

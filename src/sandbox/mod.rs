@@ -2,6 +2,7 @@
 //! every byte of the real client path (ureq, JSON, crypto) runs; only the other end is local.
 
 pub mod codes;
+pub mod messages;
 pub mod wechat;
 
 use rocket::request::{FromRequest, Outcome, Request};

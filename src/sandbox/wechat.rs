@@ -91,7 +91,7 @@ impl SandboxWeChat {
         log.push((what.to_string(), detail));
     }
 
-    fn valid_token(&self, token: &str) -> bool {
+    pub(crate) fn valid_token(&self, token: &str) -> bool {
         self.tokens.lock().unwrap_or_else(|p| p.into_inner()).contains(token)
     }
 
