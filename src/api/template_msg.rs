@@ -19,9 +19,8 @@ pub fn routes() -> Vec<Route> {
 
 /// POST /<sub>/template-msg/wxa/formId — addTempleMsgFormid; logged-in shopper. Always 501:
 /// form ids and prepay ids no longer send anything since WeChat retired template messages.
-#[post("/template-msg/wxa/formId", data = "<req>")]
-async fn add_form_id(req: Authed) -> ApiResult<()> {
-    let _ = req.user_id;
+#[post("/template-msg/wxa/formId", data = "<_shopper>")]
+async fn add_form_id(_shopper: Authed) -> ApiResult<()> {
     Err(ApiError::Unsupported(
         "微信已于 2020 年停用小程序模板消息，formId / 预支付 ID 不再能用来发消息；请在小程序里用 \
          wx.requestSubscribeMessage 让用户订阅，再由本店发送订阅消息"

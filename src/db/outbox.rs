@@ -234,7 +234,12 @@ pub fn page(c: &Connection, f: &Filter, offset: i64, limit: i64) -> Result<(Vec<
     Ok((rows.collect::<Result<_>>()?, total))
 }
 
-/// How many messages are pending (the bench waits for 0).
+/// When the earliest pending message is due (None when nothing is pending).
+pub fn next_due(c: &Connection) -> Result<Option<i64>> {
+    c.query_row("SELECT min(next_try_at) FROM message_outbox WHERE status = 0", [], |r| r.get(0))
+}
+
+/// How many messages are pending.
 pub fn pending_count(c: &Connection) -> Result<i64> {
     c.query_row("SELECT count(*) FROM message_outbox WHERE status = 0", [], |r| r.get(0))
 }

@@ -219,11 +219,23 @@ pub fn interval_secs(db: &Db) -> u64 {
         .unwrap_or(DEFAULT_INTERVAL_SECS)
 }
 
-/// One step of the job thread: drain what is due, then wait for a wake-up or the interval.
+/// How long to sleep: until the earliest pending message is due (a back-off ending), at most the
+/// interval, at least a second.
+fn sleep_secs(db: &Db, now: i64) -> u64 {
+    let interval = interval_secs(db);
+    match db.read_sync(|c| Ok::<_, ApiError>(outbox::next_due(c)?)) {
+        Ok(Some(due)) => (due - now).clamp(1, interval as i64) as u64,
+        _ => interval,
+    }
+}
+
+/// One step of the job thread: drain what is due, then wait for a wake-up, the next due message
+/// or the interval.
 pub fn step(db: &Db, wechat: &WeChat) {
     let seen = crate::service::outbox::wake_count();
     if let Err(e) = run_once(db, wechat, db::unix_now()) {
         log::warn!("message outbox: {e:?}");
     }
-    crate::service::outbox::wait_for_work(seen, Duration::from_secs(interval_secs(db)));
+    let secs = sleep_secs(db, db::unix_now());
+    crate::service::outbox::wait_for_work(seen, Duration::from_secs(secs));
 }

@@ -483,3 +483,23 @@ fn with_jobs_running_a_new_message_goes_out_promptly() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn with_jobs_running_a_busy_answer_is_retried_when_its_back_off_ends_not_at_the_next_sweep() {
+    let app = TestApp::with(|c| c.jobs = true);
+    app.set_setting("outboxIntervalSecs", "3600");
+    app.faults(json!({ "busy": 1 }));
+    app.map_paid();
+    app.paid_by_wechat_shopper("code-max", "龙井茶");
+    let start = Instant::now();
+    while app.received()["total"] != 1 {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "not resent after its back-off: {:?}",
+            app.outbox()[0]
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let row = &app.outbox()[0];
+    assert_eq!((row.status, row.tries), (store::status::SENT, 2), "one busy answer, then sent");
+}
