@@ -109,6 +109,7 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .manage(sandbox::pay_refund::SandboxRefunds::default())
         .manage(wx_refunds)
         .manage(sandbox::pay::SandboxPay::default())
+        .manage(sandbox::messages::SandboxMessages::default())
         .manage(cfg.clone())
         .attach(api::ShopPrefix)
         .attach(AdHoc::on_shutdown("stop jobs, checkpoint", move |_| {
@@ -140,6 +141,7 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .mount("/", api::refund_notify::routes())
         .mount("/", if sandbox { sandbox::pay::routes() } else { Vec::new() })
         .mount("/", api::pay::notify_routes())
+        .mount("/", if sandbox { sandbox::messages::routes() } else { Vec::new() })
         .register("/", api::catchers())
         .register("/uploads", rocket::catchers![file_not_found])
         .register("/admin", admin::catchers())

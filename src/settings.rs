@@ -71,6 +71,12 @@ pub mod keys {
     pub const WITHDRAW_MIN_FEN: &str = "withdrawMinFen";
     /// Withdrawals one shopper may ask for per day (default 3).
     pub const WITHDRAW_DAILY_COUNT: &str = "withdrawDailyCount";
+    /// Which mini-program version a subscription message opens: formal (default), trial or developer.
+    pub const MINIPROGRAM_STATE: &str = "miniprogramState";
+    /// Seconds between outbox sweeps when nothing wakes the job (default 30, 1–3600).
+    pub const OUTBOX_INTERVAL_SECS: &str = "outboxIntervalSecs";
+    /// The official account (公众号) linked to the mini-program: template messages go through it.
+    pub const OFFICIAL_APPID: &str = "officialAppid";
 }
 
 /// The file store's default size limit.

@@ -29,6 +29,7 @@ mod messages;
 mod notices;
 mod order_settings;
 mod orders;
+mod outbox;
 mod page;
 mod pay_bill;
 mod payments;
@@ -93,6 +94,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(sandbox::routes()); // /sandbox
     all.extend(wechat_refunds::routes()); // /wechat-refunds
     all.extend(payments::routes()); // /payments
+    all.extend(outbox::routes()); // /subscribe-messages /outbox
     all
 }
 

@@ -75,6 +75,8 @@ const NAV: &[(&str, &str, &str)] = &[
     ("pay-bill", "/admin/pay-bill", "买单"),
     ("files", "/admin/files", "文件"),
     ("codes", "/admin/codes", "验证码发件箱"),
+    ("subscribe-messages", "/admin/subscribe-messages", "订阅消息"),
+    ("outbox", "/admin/outbox", "消息发送记录"),
     ("keys", "/admin/keys", "API 密钥"),
     ("password", "/admin/password", "修改密码"),
 ];

@@ -42,6 +42,7 @@ pub mod region;
 pub mod reputation;
 pub mod shops;
 pub mod site;
+pub mod template_msg;
 pub mod tools;
 pub mod user;
 pub mod user_password;
@@ -207,6 +208,7 @@ pub fn shop_routes() -> Vec<Route> {
         pay_bill::routes(),
         wxcodes::routes(),
         pay::routes(),
+        template_msg::routes(),
     ]
     .concat()
 }

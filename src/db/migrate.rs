@@ -22,6 +22,7 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/wxcodes.sql"),
     include_str!("migrations/payment_refunds.sql"),
     include_str!("migrations/recharge_rules.sql"),
+    include_str!("migrations/outbox.sql"),
 ];
 
 /// The version `schema.sql` describes.

@@ -25,6 +25,7 @@ pub mod message;
 pub mod migrate;
 pub mod order;
 pub mod order_admin;
+pub mod outbox;
 pub mod pay_bill;
 pub mod pay_password;
 pub mod payment;

@@ -6,6 +6,7 @@
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::service::orders;
+use crate::service::outbox::{self, ShopEvent};
 
 /// How many orders one run looks at; the rest wait for the next run.
 const BATCH: i64 = 500;
@@ -15,11 +16,22 @@ pub fn run_once(db: &Db, now: i64) -> Result<usize, ApiError> {
     let due = db.read_sync(|c| Ok::<_, ApiError>(db::order::unpaid_due(c, now, BATCH)?))?;
     let mut closed = 0;
     for id in due {
-        match db.write_sync(|c| orders::close(c, id, "超时未支付，系统自动关闭", now)) {
+        match db.write_sync(|c| close_for_timeout(c, id, now)) {
             Ok(true) => closed += 1,
             Ok(false) => {}
             // One order's failure must not hold up the others; it is retried next run.
             Err(e) => log::warn!("closing unpaid order {id}: {e:?}"),
+        }
+    }
+    Ok(closed)
+}
+
+/// Closes one overdue order and tells its shopper (when the shop maps that event to a template).
+fn close_for_timeout(c: &rusqlite::Connection, id: i64, now: i64) -> Result<bool, ApiError> {
+    let closed = orders::close(c, id, "超时未支付，系统自动关闭", now)?;
+    if closed {
+        if let Some(o) = db::order::order(c, id)? {
+            outbox::enqueue_event(c, o.fields.user_id, ShopEvent::OrderClosed { order_id: id }, now)?;
         }
     }
     Ok(closed)

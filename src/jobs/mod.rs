@@ -6,6 +6,7 @@ pub mod close_unpaid;
 pub mod confirm_receipt;
 pub mod coupons;
 pub mod levels;
+pub mod outbox;
 pub mod pay_reconcile;
 pub mod wxrefund;
 
@@ -50,6 +51,8 @@ impl Jobs {
         let (lock, cvar) = &*self.stop;
         *lock.lock().unwrap_or_else(|p| p.into_inner()) = true;
         cvar.notify_all();
+        // The outbox job waits on its own wake-up between sweeps.
+        crate::service::outbox::wake();
         for t in self.threads.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
             let _ = t.join();
         }
@@ -64,6 +67,7 @@ pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) 
     let orders_db = ctx.db.clone();
     let pay_db = ctx.db.clone();
     let pay_wechat = wechat.clone();
+    let (outbox_db, outbox_wechat) = (ctx.db.clone(), wechat.clone());
     jobs.spawn("cleanup", Duration::from_secs(600), move || {
         if let Err(e) = cleanup::run_once(&ctx, crate::db::unix_now()) {
             log::warn!("cleanup job: {e}");
@@ -101,6 +105,8 @@ pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) 
             log::warn!("pay reconciliation: {e}");
         }
     });
+    // The message outbox: drains what is due, then sleeps until a new message or the interval.
+    jobs.spawn("outbox", Duration::from_millis(1), move || outbox::step(&outbox_db, &outbox_wechat));
     // Order deadlines: unpaid orders close, shipped ones are received, received ones reviewed.
     // The interval is the `orderJobIntervalSecs` setting as it was at start-up.
     let every = orders_db

@@ -3,6 +3,7 @@
 
 pub mod codes;
 pub mod codes_wx;
+pub mod messages;
 pub mod pay;
 pub mod pay_refund;
 pub mod wechat;

@@ -136,7 +136,7 @@ impl SandboxWeChat {
         self.valid_token(token.unwrap_or(""))
     }
 
-    fn valid_token(&self, token: &str) -> bool {
+    pub(crate) fn valid_token(&self, token: &str) -> bool {
         self.tokens.lock().unwrap_or_else(|p| p.into_inner()).contains(token)
     }
 

@@ -20,6 +20,7 @@ pub mod limits;
 pub mod message;
 pub mod order_admin;
 pub mod orders;
+pub mod outbox;
 pub mod pay_bill;
 pub mod pay_password;
 pub mod payment;

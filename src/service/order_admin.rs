@@ -11,6 +11,7 @@ use crate::error::ApiError;
 use crate::money::{yuan_text, MAX_FEN};
 use crate::service::ledger::{self, Account, Source};
 use crate::service::orders;
+use crate::service::outbox::ShopEvent;
 use crate::service::refund_wechat;
 
 const NOT_FOUND: ApiError = ApiError::NotFound("订单");
@@ -195,6 +196,7 @@ pub fn approve_refund(c: &Connection, refund_id: i64, remark: &str, now: i64) ->
         }
     };
     order::add_event(c, o.id, "refund", &said, now)?;
+    crate::service::outbox::enqueue_event(c, r.refund.user_id, ShopEvent::RefundDecided { refund_id }, now)?;
     Ok(Decision {
         refund: load_refund(c, refund_id)?,
         refunded: to_balance,
@@ -218,6 +220,7 @@ pub fn reject_refund(c: &Connection, refund_id: i64, remark: &str, now: i64) -> 
         return Err(refund_closed(&r));
     }
     order::add_event(c, r.refund.order_id, "refund", &format!("商家拒绝售后申请：{remark}"), now)?;
+    crate::service::outbox::enqueue_event(c, r.refund.user_id, ShopEvent::RefundDecided { refund_id }, now)?;
     Ok(Decision {
         refund: load_refund(c, refund_id)?,
         refunded: 0,

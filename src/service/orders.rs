@@ -12,6 +12,7 @@ use crate::db::reputation::NewReputation;
 use crate::error::ApiError;
 use crate::service::checkout::{self, ScoreRule};
 use crate::service::ledger::{self, Account, Source};
+use crate::service::outbox::ShopEvent;
 use crate::service::reputation;
 use crate::service::security::Verdict;
 
@@ -171,6 +172,7 @@ pub fn settle_paid(c: &Connection, order_id: i64, now: i64) -> Result<(), ApiErr
     }
     checkout::use_coupon(c, order_id, now)?;
     order::add_event(c, order_id, "pay", "支付成功", now)?;
+    crate::service::outbox::enqueue_event(c, o.fields.user_id, ShopEvent::OrderPaid { order_id }, now)?;
     Ok(())
 }
 
@@ -557,6 +559,13 @@ pub fn ship(
     let what: Vec<String> =
         parcels.iter().map(|p| format!("{} {}", p.shipper_name, p.tracking_number)).collect();
     order::add_event(c, order_id, "ship", &format!("商家发货 {}", what.join("，")), now)?;
+    // Shipping a pick-up order is how the merchant says it is ready at the store.
+    let event = if o.fields.peisong_type == "zq" {
+        ShopEvent::PickupReady { order_id }
+    } else {
+        ShopEvent::OrderShipped { order_id }
+    };
+    crate::service::outbox::enqueue_event(c, o.fields.user_id, event, now)?;
     order::order(c, order_id)?.ok_or(NOT_FOUND)
 }
 

@@ -160,6 +160,30 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), ApiError> {
         order_keys::SCORE_PER_YUAN => int_setting(order_keys::SCORE_PER_YUAN, value, 0, 1_000_000),
         order_keys::SCORE_MAX_PERCENT => int_setting(order_keys::SCORE_MAX_PERCENT, value, 0, 100),
         order_keys::JOB_INTERVAL_SECS => int_setting(order_keys::JOB_INTERVAL_SECS, value, 1, 3600),
+        settings::keys::MINIPROGRAM_STATE => match value {
+            "" | "formal" | "trial" | "developer" => Ok(()),
+            _ => Err(ApiError::invalid(
+                "miniprogramState",
+                "应为 formal（正式版）、trial（体验版）或 developer（开发版）",
+            )),
+        },
+        settings::keys::OUTBOX_INTERVAL_SECS => {
+            int_setting(settings::keys::OUTBOX_INTERVAL_SECS, value, 1, 3600)
+        }
+        settings::keys::OFFICIAL_APPID => {
+            let ok = value.is_empty()
+                || (value.starts_with("wx")
+                    && value.len() == 18
+                    && value.bytes().all(|b| b.is_ascii_alphanumeric()));
+            if ok {
+                Ok(())
+            } else {
+                Err(ApiError::invalid(
+                    "officialAppid",
+                    "应为 wx 开头的 18 位公众号 AppID，留空则不发公众号模板消息",
+                ))
+            }
+        }
         settings::keys::COUPON_EXPIRY_INTERVAL_SECS => {
             int_setting(settings::keys::COUPON_EXPIRY_INTERVAL_SECS, value, 10, 86_400)
         }

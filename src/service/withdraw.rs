@@ -116,5 +116,12 @@ pub fn decide(
             ledger::post(c, w.user_id, Account::Balance, w.money, &r, Source::Withdrawal, &source_id)?;
         }
     }
+    let event = crate::service::outbox::ShopEvent::WithdrawalDecided {
+        withdrawal_id: id,
+        amount_fen: w.money,
+        approved: to == status::APPROVED,
+        reason: why,
+    };
+    crate::service::outbox::enqueue_event(c, w.user_id, event, now)?;
     store::get(c, id)?.ok_or(ApiError::NotFound("提现记录"))
 }

@@ -216,6 +216,10 @@ impl WeChat {
             .header("Content-Type", "application/json")
             .send(body.to_string())
             .map_err(|e| WxError::Transport(e.to_string()))?;
+        // A gateway error (502/503 from a proxy) is WeChat being unreachable, whatever its body says.
+        if res.status().is_server_error() {
+            return Err(WxError::Transport(format!("HTTP {}", res.status().as_u16())));
+        }
         let text = res.body_mut().read_to_string().map_err(|e| WxError::Transport(e.to_string()))?;
         Self::decode(&text)
     }
@@ -318,11 +322,36 @@ impl WeChat {
         let token = self.token(false)?;
         match self.post_json(&format!("{base}{path}?access_token={token}"), body) {
             Err(e) if e.is_token_error() => {
-                let token = self.token(true)?;
+                let token = self.token_after_reject(&token)?;
                 self.post_json(&format!("{base}{path}?access_token={token}"), body)
             }
             other => other,
         }
+    }
+
+    /// A token to retry with after WeChat rejected `rejected`: the one another thread fetched
+    /// meanwhile, else a forced refresh (so parallel senders refresh once, not once each).
+    fn token_after_reject(&self, rejected: &str) -> Result<String, WxError> {
+        let appid = self.creds()?.appid;
+        if let Some((a, t, _)) = self.inner.token.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            if *a == appid && t != rejected {
+                return Ok(t.clone());
+            }
+        }
+        self.token(true)
+    }
+
+    /// subscribeMessage.send: one subscription message (`touser, template_id, page, data,
+    /// miniprogram_state, lang`). An expired token is refreshed once and the send retried.
+    pub fn send_subscribe_message(&self, body: &serde_json::Value) -> Result<(), WxError> {
+        self.call_with_token::<serde::de::IgnoredAny>("/cgi-bin/message/subscribe/send", body).map(|_| ())
+    }
+
+    /// uniformMessage.send: an official-account template message addressed by the mini-program
+    /// openid (`touser, mp_template_msg{appid, template_id, url, miniprogram, data}`).
+    pub fn send_uniform_message(&self, body: &serde_json::Value) -> Result<(), WxError> {
+        self.call_with_token::<serde::de::IgnoredAny>("/cgi-bin/message/wxopen/template/uniform_send", body)
+            .map(|_| ())
     }
 
     /// msgSecCheck v2 for one piece of text (≤ [`SEC_CHECK_MAX_CHARS`] characters) written by

@@ -36,6 +36,7 @@ mod order_admin;
 mod order_jobs;
 mod order_settings;
 mod orders;
+mod outbox;
 mod pay_password;
 mod security;
 mod shopfront;
