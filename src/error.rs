@@ -128,6 +128,9 @@ pub enum ApiError {
     /// the 15-minute lockout.
     #[error("支付密码错误，还可以再试 {left} 次")]
     PayPasswordWrong { left: i64 },
+    /// scoreSign a second time the same day (code 10000: the templates show it like a success).
+    #[error("今天已经签到过了")]
+    AlreadySigned,
 }
 
 impl ApiError {
@@ -170,6 +173,7 @@ impl ApiError {
             ApiError::OutOfStock { .. } => 30003,
             ApiError::RefundOpen => 20000,
             ApiError::PayPasswordWrong { .. } => 401,
+            ApiError::AlreadySigned => 10000,
         }
     }
 

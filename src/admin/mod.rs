@@ -27,9 +27,11 @@ mod notices;
 mod order_settings;
 mod orders;
 mod page;
+mod points;
 mod reputations;
 mod shop;
 mod shops;
+mod user_ledger;
 mod users;
 mod virtual_goods;
 mod wechat;
@@ -76,6 +78,8 @@ pub fn routes() -> Vec<Route> {
     all.extend(reputations::routes()); // /reputations
     all.extend(coupons::routes()); // /coupons
     all.extend(virtual_goods::routes()); // /virtual-goods
+    all.extend(points::routes()); // /points /points/codes
+    all.extend(user_ledger::routes()); // /users/<id>/ledger
     all
 }
 

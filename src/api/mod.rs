@@ -29,6 +29,7 @@ pub mod order;
 pub mod order_views;
 pub mod params;
 pub mod pay_password;
+pub mod points;
 pub mod purchases;
 pub mod rebate;
 pub mod refund;
@@ -193,6 +194,7 @@ pub fn shop_routes() -> Vec<Route> {
         media::routes(),
         virtual_goods::routes(),
         pay_password::routes(),
+        points::routes(),
     ]
     .concat()
 }

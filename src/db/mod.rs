@@ -24,6 +24,7 @@ pub mod migrate;
 pub mod order;
 pub mod order_admin;
 pub mod pay_password;
+pub mod points;
 pub mod reputation;
 pub mod security;
 pub mod settings;

@@ -14,6 +14,7 @@ mod config_values;
 mod coupons;
 mod freight;
 mod goods_rules;
+mod ledger;
 mod levels;
 mod links;
 mod notices;
@@ -58,6 +59,7 @@ pub fn routes() -> Vec<Route> {
         goods_rules::routes(),   // /goods/<id>/limits, /tiers, /additions
         calendar::routes(),      // /goods/{id}/calendar, /goods/{id}/time-slots
         coupons::routes(),       // /coupons
+        ledger::routes(),        // /users/{id}/adjustments, /users/{id}/ledger
     ]
     .concat()
 }

@@ -24,6 +24,18 @@ pub enum Source {
     Coupon,
     /// Virtual goods bought (source_id: the `virtual_goods_buys` id).
     VirtualGoods,
+    /// Registration points (source_id empty).
+    Register,
+    /// A daily sign-in (source_id: the `score_signs` id).
+    Sign,
+    /// A share opened in a WeChat group (source_id: the group's openGId).
+    ShareGroup,
+    /// A redemption code (source_id: the `score_codes` id).
+    ScoreCode,
+    /// Points exchanged for balance or growth (source_id: `cash` or `growth`).
+    Exchange,
+    /// Points for the money paid on a received order (source_id: the order id).
+    OrderReward,
 }
 
 impl Source {
@@ -36,6 +48,12 @@ impl Source {
             Source::Refund => "refund",
             Source::Coupon => "coupon",
             Source::VirtualGoods => "virtual_goods",
+            Source::Register => "register",
+            Source::Sign => "sign",
+            Source::ShareGroup => "share_group",
+            Source::ScoreCode => "score_code",
+            Source::Exchange => "exchange",
+            Source::OrderReward => "order_reward",
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod additions;
+pub mod audit;
 pub mod calendar;
 pub mod cart;
 pub mod catalog;
@@ -18,6 +19,7 @@ pub mod message;
 pub mod order_admin;
 pub mod orders;
 pub mod pay_password;
+pub mod points;
 pub mod publish;
 pub mod reputation;
 pub mod security;

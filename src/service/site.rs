@@ -145,7 +145,9 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), ApiError> {
                 Err(ApiError::invalid(order_keys::HX_STAFF, "应为用户编号，用逗号隔开"))
             }
         }
-        _ => Err(ApiError::invalid("key", format!("未知的设置项 {key}"))),
+        // The points rules (service::points::keys) check themselves.
+        _ => super::points::check_setting(key, value)
+            .unwrap_or_else(|| Err(ApiError::invalid("key", format!("未知的设置项 {key}")))),
     }
 }
 

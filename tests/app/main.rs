@@ -35,6 +35,8 @@ mod order_jobs;
 mod order_settings;
 mod orders;
 mod pay_password;
+mod points;
+mod points_console;
 mod security;
 mod shopfront;
 mod shops_console;
