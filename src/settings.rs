@@ -59,6 +59,8 @@ pub mod keys {
     /// '1': shoppers' texts (comments, articles, reviews) pass WeChat's msgSecCheck before they
     /// are published. Off by default.
     pub const CONTENT_SEC_CHECK: &str = "contentSecCheck";
+    /// The points rules' keys (register, per yuan spent, group shares, exchange rates).
+    pub use crate::service::points::keys as points;
 }
 
 /// The file store's default size limit.

@@ -451,9 +451,28 @@ pub struct ShareView {
     pub score: i64,
 }
 
+/// The session key the opener's share info is sealed with: a fresh one for a login `code`, else the
+/// logged-in opener's stored one (2001 when there is none).
+fn opener_session_key(
+    db: &Db,
+    wx: &WeChat,
+    code: Option<&str>,
+    user: Option<i64>,
+) -> Result<String, ApiError> {
+    match (code, user) {
+        (Some(code), _) => Ok(wx.code2session(code)?.session_key),
+        (None, Some(uid)) => db
+            .read_sync(|c| Ok::<_, ApiError>(db::wechat::by_user(c, uid)?))?
+            .map(|a| a.session_key)
+            .filter(|k| !k.is_empty())
+            .ok_or(ApiError::SessionStale),
+        (None, None) => Err(ApiError::Missing("code")),
+    }
+}
+
 /// POST /<sub>/score/share/wxa/group — shareGroupGetScore; anyone who opened a shared card.
-/// Decrypts wx.getShareInfo's data with the session of `code` (or, without one, the logged-in
-/// shopper's stored session) and pays the sharer `referrer` for that group, once a day.
+/// Decrypts wx.getShareInfo's data with the opener's session and pays the sharer `referrer` for
+/// that group, once a day (WeChat is called before, never inside, the write transaction).
 #[post("/score/share/wxa/group", data = "<req>")]
 async fn share_group(
     req: MaybeAuthed,
@@ -465,18 +484,10 @@ async fn share_group(
     let referrer = p.int("referrer")?;
     let (data, iv) = (p.text("encryptedData", 10_000)?.to_string(), p.text("iv", 64)?.to_string());
     let code = p.opt_text("code", 128)?.map(str::to_string);
-    let (db, wx, user, rules) =
-        (db.inner().clone(), wx.inner().clone(), req.user_id, PointRules::of(&settings.get()));
+    let (db, wx, user) = (db.inner().clone(), wx.inner().clone(), req.user_id);
+    let rules = PointRules::of(&settings.get());
     let score = blocking(move || {
-        let session_key = match (code, user) {
-            (Some(code), _) => wx.code2session(&code)?.session_key,
-            (None, Some(uid)) => db
-                .read_sync(|c| Ok::<_, ApiError>(db::wechat::by_user(c, uid)?))?
-                .map(|a| a.session_key)
-                .filter(|k| !k.is_empty())
-                .ok_or(ApiError::SessionStale)?,
-            (None, None) => return Err(ApiError::Missing("code")),
-        };
+        let session_key = opener_session_key(&db, &wx, code.as_deref(), user)?;
         let info = account::open_data(&session_key, &data, &iv, &wx.creds()?.appid)?;
         let gid = info["openGId"].as_str().filter(|g| !g.is_empty() && g.len() <= 128).map(str::to_string);
         let gid = gid.ok_or_else(|| ApiError::invalid("encryptedData", "不包含群信息（openGId）"))?;
