@@ -1230,6 +1230,143 @@ CREATE TABLE pay_passwords (
     date_update        INTEGER NOT NULL
 ) STRICT;
 
+-- payments
+-- WeChat Pay v2 payments: one row per unified order we asked WeChat for. The notify moves it to
+-- paid exactly once (status 0 → 1 in one conditional UPDATE, transaction_id unique), then its
+-- nextAction is applied in the same transaction.
+CREATE TABLE payments (
+    id              INTEGER PRIMARY KEY,
+    out_trade_no    TEXT NOT NULL UNIQUE,            -- ours, sent to WeChat (≤ 32 characters)
+    user_id         INTEGER NOT NULL REFERENCES users(id),
+    openid          TEXT NOT NULL,
+    money           INTEGER NOT NULL CHECK (money > 0), -- fen asked of WeChat (total_fee)
+    remark          TEXT NOT NULL DEFAULT '',
+    next_action     TEXT NOT NULL DEFAULT '',        -- as the client sent it (a JSON string); '' = recharge
+    action_type     INTEGER NOT NULL DEFAULT -1,     -- the nextAction type; -1 = balance recharge
+    -- 0 awaiting payment, 1 paid and applied, 2 closed unpaid, 3 paid but its purpose could not be
+    -- applied (the money stays in the shopper's balance; apply_error says why)
+    status          INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1, 2, 3)),
+    prepay_id       TEXT NOT NULL DEFAULT '',
+    sign_type       TEXT NOT NULL DEFAULT 'MD5' CHECK (sign_type IN ('MD5', 'HMAC-SHA256')),
+    transaction_id  TEXT UNIQUE,                     -- WeChat's, once paid
+    paid_fen        INTEGER CHECK (paid_fen IS NULL OR paid_fen >= 0), -- total_fee WeChat confirmed
+    bonus_fen       INTEGER NOT NULL DEFAULT 0 CHECK (bonus_fen >= 0), -- recharge bonus given with it
+    apply_error     TEXT NOT NULL DEFAULT '',
+    query_count     INTEGER NOT NULL DEFAULT 0,      -- reconciliation queries made
+    date_add        INTEGER NOT NULL,
+    date_update     INTEGER NOT NULL,
+    date_paid       INTEGER,
+    date_close      INTEGER
+) STRICT;
+CREATE INDEX payments_user ON payments (user_id, id);
+CREATE INDEX payments_pending ON payments (date_add) WHERE status = 0;
+
+-- Which orders a payment (nextAction type 0) pays: a comma list in `id` gives several rows.
+CREATE TABLE payment_orders (
+    payment_id  INTEGER NOT NULL REFERENCES payments(id),
+    order_id    INTEGER NOT NULL REFERENCES orders(id),
+    PRIMARY KEY (payment_id, order_id)
+) STRICT;
+CREATE INDEX payment_orders_order ON payment_orders (order_id);
+-- funds
+-- Withdrawals (提现): money a shopper asked to take out. While one waits (status 0) its money sits
+-- in the shopper's `freeze` account (ledger), so it can be neither spent nor asked for twice.
+-- 0 awaiting the merchant, 1 approved (the merchant pays out by hand; `pay_reference` records the
+-- transfer), 2 rejected (the money went back to the balance; `rejection_reason` says why).
+CREATE TABLE withdrawals (
+    id                INTEGER PRIMARY KEY,
+    number            TEXT NOT NULL UNIQUE,
+    user_id           INTEGER NOT NULL REFERENCES users(id),
+    money             INTEGER NOT NULL CHECK (money > 0),
+    status            INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1, 2)),
+    remark            TEXT NOT NULL DEFAULT '',
+    ext_json          TEXT NOT NULL DEFAULT '',
+    rejection_reason  TEXT NOT NULL DEFAULT '',
+    pay_reference     TEXT NOT NULL DEFAULT '',
+    decided_by        TEXT NOT NULL DEFAULT '',
+    date_decide       INTEGER,
+    date_add          INTEGER NOT NULL,
+    date_update       INTEGER NOT NULL
+) STRICT;
+CREATE INDEX withdrawals_user ON withdrawals(user_id, id);
+CREATE INDEX withdrawals_status ON withdrawals(status, id);
+
+-- Deposits (押金): money a shopper leaves with the shop, held in their `freeze` account.
+-- 0 held, 1 return asked for, 2 returned (back on the balance). A refused return goes back to 0
+-- with `refuse_reason` set.
+CREATE TABLE deposits (
+    id               INTEGER PRIMARY KEY,
+    number           TEXT NOT NULL UNIQUE,
+    user_id          INTEGER NOT NULL REFERENCES users(id),
+    amount           INTEGER NOT NULL CHECK (amount > 0),
+    status           INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1, 2)),
+    ref_code         TEXT NOT NULL DEFAULT '',
+    remark           TEXT NOT NULL DEFAULT '',
+    ext_json         TEXT NOT NULL DEFAULT '',
+    refuse_reason    TEXT NOT NULL DEFAULT '',
+    decided_by       TEXT NOT NULL DEFAULT '',
+    date_back_apply  INTEGER,
+    date_decide      INTEGER,
+    date_add         INTEGER NOT NULL,
+    date_update      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX deposits_user ON deposits(user_id, id);
+CREATE INDEX deposits_status ON deposits(status, id);
+
+-- Invoices (发票) shoppers ask for; the merchant issues them outside xiaodian and records the
+-- number (and a link to the file) here. 0 awaiting, 1 issued, 2 refused (`refuse_reason`).
+CREATE TABLE invoices (
+    id              INTEGER PRIMARY KEY,
+    user_id         INTEGER NOT NULL REFERENCES users(id),
+    order_id        INTEGER REFERENCES orders(id),
+    title_type      INTEGER NOT NULL DEFAULT 0 CHECK (title_type IN (0, 1)), -- 0 company, 1 person
+    com_name        TEXT NOT NULL,
+    tfn             TEXT NOT NULL DEFAULT '',
+    amount          INTEGER NOT NULL CHECK (amount > 0),
+    consumption     TEXT NOT NULL DEFAULT '',
+    email           TEXT NOT NULL DEFAULT '',
+    mobile          TEXT NOT NULL DEFAULT '',
+    address         TEXT NOT NULL DEFAULT '',
+    bank            TEXT NOT NULL DEFAULT '',
+    remark          TEXT NOT NULL DEFAULT '',
+    ext_json        TEXT NOT NULL DEFAULT '',
+    status          INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1, 2)),
+    invoice_number  TEXT NOT NULL DEFAULT '',
+    file            TEXT NOT NULL DEFAULT '',
+    refuse_reason   TEXT NOT NULL DEFAULT '',
+    decided_by      TEXT NOT NULL DEFAULT '',
+    date_decide     INTEGER,
+    date_add        INTEGER NOT NULL,
+    date_update     INTEGER NOT NULL
+) STRICT;
+CREATE INDEX invoices_user ON invoices(user_id, id);
+CREATE INDEX invoices_status ON invoices(status, id);
+CREATE INDEX invoices_order ON invoices(order_id) WHERE order_id IS NOT NULL;
+
+-- Pay-bill (买单) discount rules: a bill of at least `consume` fen costs `discounts` fen less.
+CREATE TABLE pay_bill_discounts (
+    id          INTEGER PRIMARY KEY,
+    consume     INTEGER NOT NULL UNIQUE CHECK (consume > 0),
+    discounts   INTEGER NOT NULL CHECK (discounts > 0 AND discounts < consume),
+    date_add    INTEGER NOT NULL,
+    date_update INTEGER NOT NULL
+) STRICT;
+
+-- Bills paid at the shop: what was consumed, the discount applied, what was paid and how.
+CREATE TABLE pay_bills (
+    id          INTEGER PRIMARY KEY,
+    number      TEXT NOT NULL UNIQUE,
+    user_id     INTEGER NOT NULL REFERENCES users(id),
+    shop_id     INTEGER,
+    money       INTEGER NOT NULL CHECK (money > 0),
+    discount    INTEGER NOT NULL DEFAULT 0 CHECK (discount >= 0),
+    real_money  INTEGER NOT NULL CHECK (real_money >= 0),
+    paid_by     TEXT NOT NULL CHECK (paid_by IN ('balance', 'wxpay')),
+    date_add    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX pay_bills_user ON pay_bills(user_id, id);
+CREATE INDEX pay_bills_date ON pay_bills(date_add);
+
 -- points
 -- Sign-in rewards by streak: on the n-th consecutive day a shopper gets the points of the rule with
 -- the largest `continuous` not above n (so the last rule keeps paying for longer streaks).

@@ -26,6 +26,11 @@ pub const KNOWN_ENV: &[&str] = &[
     "XIAODIAN_WECHAT_APPID",
     "XIAODIAN_WECHAT_SECRET",
     "XIAODIAN_WECHAT_API_BASE",
+    "XIAODIAN_WXPAY_MCHID",
+    "XIAODIAN_WXPAY_KEY",
+    "XIAODIAN_WECHAT_PAY_BASE",
+    "XIAODIAN_WXPAY_CERT",
+    "XIAODIAN_WXPAY_CERT_KEY",
 ];
 
 /// Settings that are fixed for the life of the process.
@@ -213,6 +218,17 @@ impl Config {
                 }
                 "XIAODIAN_WECHAT_API_BASE" => {
                     self.wechat.api_base = Some(v.trim_end_matches('/').to_string()).filter(|v| !v.is_empty())
+                }
+                "XIAODIAN_WXPAY_MCHID" => {
+                    self.wechat.pay_mch_id = Some(v.to_string()).filter(|v| !v.is_empty())
+                }
+                "XIAODIAN_WXPAY_KEY" => self.wechat.pay_key = Some(v.to_string()).filter(|v| !v.is_empty()),
+                "XIAODIAN_WECHAT_PAY_BASE" => {
+                    self.wechat.pay_base = Some(v.trim_end_matches('/').to_string()).filter(|v| !v.is_empty())
+                }
+                "XIAODIAN_WXPAY_CERT" => self.wechat.pay_cert = Some(v.to_string()).filter(|v| !v.is_empty()),
+                "XIAODIAN_WXPAY_CERT_KEY" => {
+                    self.wechat.pay_cert_key = Some(v.to_string()).filter(|v| !v.is_empty())
                 }
                 "XIAODIAN_WORKERS" => self.workers = v.parse::<usize>().map_err(|e| invalid(key, e))?.max(1),
                 _ => self.unknown_env.push(key.clone()),

@@ -59,6 +59,18 @@ pub mod keys {
     /// '1': shoppers' texts (comments, articles, reviews) pass WeChat's msgSecCheck before they
     /// are published. Off by default.
     pub const CONTENT_SEC_CHECK: &str = "contentSecCheck";
+    /// WeChat Pay v2: merchant number, API key (secret), base URL, sign type (MD5 or HMAC-SHA256)
+    /// and the PEM files of the merchant's API certificate and key (refunds).
+    pub const WXPAY_MCH_ID: &str = "wxpayMchId";
+    pub const WXPAY_KEY: &str = "wxpayKey";
+    pub const WXPAY_BASE: &str = "wxpayBase";
+    pub const WXPAY_SIGN_TYPE: &str = "wxpaySignType";
+    pub const WXPAY_CERT: &str = "wxpayCertPath";
+    pub const WXPAY_CERT_KEY: &str = "wxpayCertKeyPath";
+    /// Smallest withdrawal (提现), fen (default 100 = 1 元).
+    pub const WITHDRAW_MIN_FEN: &str = "withdrawMinFen";
+    /// Withdrawals one shopper may ask for per day (default 3).
+    pub const WITHDRAW_DAILY_COUNT: &str = "withdrawDailyCount";
     /// The points rules' keys (register, per yuan spent, group shares, exchange rates).
     pub use crate::service::points::keys as points;
 }
@@ -91,12 +103,30 @@ pub struct Snapshot {
     pub wechat_env: WechatEnv,
 }
 
-/// XIAODIAN_WECHAT_APPID / _SECRET / _API_BASE.
-#[derive(Debug, Clone, Default)]
+/// XIAODIAN_WECHAT_APPID / _SECRET / _API_BASE and the WeChat Pay ones (XIAODIAN_WXPAY_MCHID,
+/// _KEY, _CERT, _CERT_KEY, XIAODIAN_WECHAT_PAY_BASE).
+#[derive(Clone, Default)]
 pub struct WechatEnv {
     pub appid: Option<String>,
     pub secret: Option<String>,
     pub api_base: Option<String>,
+    pub pay_mch_id: Option<String>,
+    pub pay_key: Option<String>,
+    pub pay_base: Option<String>,
+    pub pay_cert: Option<String>,
+    pub pay_cert_key: Option<String>,
+}
+
+impl std::fmt::Debug for WechatEnv {
+    // Secrets are left out on purpose: this ends up in logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WechatEnv")
+            .field("appid", &self.appid)
+            .field("api_base", &self.api_base)
+            .field("pay_mch_id", &self.pay_mch_id)
+            .field("pay_base", &self.pay_base)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Snapshot {
@@ -124,6 +154,31 @@ impl Snapshot {
 
     pub fn wechat_api_base(&self) -> Option<&str> {
         self.wechat_env.api_base.as_deref().or_else(|| self.get(keys::WECHAT_API_BASE))
+    }
+
+    pub fn wxpay_mch_id(&self) -> Option<&str> {
+        self.wechat_env.pay_mch_id.as_deref().or_else(|| self.get(keys::WXPAY_MCH_ID))
+    }
+
+    pub fn wxpay_key(&self) -> Option<&str> {
+        self.wechat_env.pay_key.as_deref().or_else(|| self.get(keys::WXPAY_KEY))
+    }
+
+    pub fn wxpay_base(&self) -> Option<&str> {
+        self.wechat_env.pay_base.as_deref().or_else(|| self.get(keys::WXPAY_BASE))
+    }
+
+    /// MD5 unless HMAC-SHA256 is chosen.
+    pub fn wxpay_sign_type(&self) -> crate::wechat::pay::SignType {
+        self.get(keys::WXPAY_SIGN_TYPE).and_then(crate::wechat::pay::SignType::parse).unwrap_or_default()
+    }
+
+    pub fn wxpay_cert(&self) -> Option<&str> {
+        self.wechat_env.pay_cert.as_deref().or_else(|| self.get(keys::WXPAY_CERT))
+    }
+
+    pub fn wxpay_cert_key(&self) -> Option<&str> {
+        self.wechat_env.pay_cert_key.as_deref().or_else(|| self.get(keys::WXPAY_CERT_KEY))
     }
 
     /// True when shoppers' texts must pass WeChat's content check before they are published.

@@ -11,14 +11,17 @@ mod codes;
 mod config_values;
 mod coupons;
 mod dashboard;
+mod deposits;
 mod files;
 mod freight;
+mod funds;
 mod goods;
 mod goods_calendar;
 mod goods_editor;
 mod goods_review;
 mod goods_rules;
 mod images;
+mod invoices;
 mod keys;
 mod levels;
 mod links;
@@ -27,6 +30,7 @@ mod notices;
 mod order_settings;
 mod orders;
 mod page;
+mod pay_bill;
 mod points;
 mod reputations;
 mod shop;
@@ -35,6 +39,7 @@ mod user_ledger;
 mod users;
 mod virtual_goods;
 mod wechat;
+mod withdrawals;
 
 use rocket::{Catcher, Route};
 
@@ -78,6 +83,10 @@ pub fn routes() -> Vec<Route> {
     all.extend(reputations::routes()); // /reputations
     all.extend(coupons::routes()); // /coupons
     all.extend(virtual_goods::routes()); // /virtual-goods
+    all.extend(withdrawals::routes()); // /withdrawals
+    all.extend(deposits::routes()); // /deposits
+    all.extend(invoices::routes()); // /invoices
+    all.extend(pay_bill::routes()); // /pay-bill
     all.extend(points::routes()); // /points /points/codes
     all.extend(user_ledger::routes()); // /users/<id>/ledger
     all

@@ -12,12 +12,15 @@ pub mod codes;
 pub mod comment;
 pub mod config;
 pub mod coupons;
+pub mod deposit;
 pub mod favourites;
 pub mod files;
 pub mod friend;
+pub mod funds;
 pub mod goods;
 pub mod goods_rules;
 pub mod guards;
+pub mod invoice;
 pub mod json;
 pub mod ledger;
 pub mod levels;
@@ -28,6 +31,7 @@ pub mod news_sign;
 pub mod order;
 pub mod order_views;
 pub mod params;
+pub mod pay_bill;
 pub mod pay_password;
 pub mod points;
 pub mod purchases;
@@ -42,6 +46,7 @@ pub mod user;
 pub mod user_password;
 pub mod verify;
 pub mod virtual_goods;
+pub mod withdraw;
 
 use std::sync::Arc;
 
@@ -194,6 +199,10 @@ pub fn shop_routes() -> Vec<Route> {
         media::routes(),
         virtual_goods::routes(),
         pay_password::routes(),
+        withdraw::routes(),
+        deposit::routes(),
+        invoice::routes(),
+        pay_bill::routes(),
         points::routes(),
     ]
     .concat()

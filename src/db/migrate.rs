@@ -17,6 +17,8 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/catalogue_order_indexes.sql"),
     include_str!("migrations/orders.sql"),
     include_str!("migrations/pay_passwords.sql"),
+    include_str!("migrations/payments.sql"),
+    include_str!("migrations/funds.sql"),
     include_str!("migrations/points.sql"),
 ];
 

@@ -24,6 +24,7 @@ mod settings;
 mod shops;
 mod uploads;
 mod users;
+mod withdrawals;
 
 use rocket::http::Status;
 use rocket::request::Request;
@@ -59,6 +60,7 @@ pub fn routes() -> Vec<Route> {
         goods_rules::routes(),   // /goods/<id>/limits, /tiers, /additions
         calendar::routes(),      // /goods/{id}/calendar, /goods/{id}/time-slots
         coupons::routes(),       // /coupons
+        withdrawals::routes(),   // /withdrawals
         ledger::routes(),        // /users/{id}/adjustments, /users/{id}/ledger
     ]
     .concat()

@@ -83,7 +83,7 @@ pub fn openid_for(code: &str) -> String {
 }
 
 impl SandboxWeChat {
-    fn note(&self, what: &str, detail: String) {
+    pub(crate) fn note(&self, what: &str, detail: String) {
         let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
         if log.len() >= 1000 {
             log.remove(0);

@@ -24,6 +24,12 @@ pub enum Source {
     Coupon,
     /// Virtual goods bought (source_id: the `virtual_goods_buys` id).
     VirtualGoods,
+    /// A withdrawal asked for, paid out or rejected (source_id: the `withdrawals` id).
+    Withdrawal,
+    /// A deposit paid or returned (source_id: the `deposits` id).
+    Deposit,
+    /// A bill paid at the shop (source_id: the `pay_bills` id).
+    PayBill,
     /// Registration points (source_id empty).
     Register,
     /// A daily sign-in (source_id: the `score_signs` id).
@@ -48,6 +54,9 @@ impl Source {
             Source::Refund => "refund",
             Source::Coupon => "coupon",
             Source::VirtualGoods => "virtual_goods",
+            Source::Withdrawal => "withdrawal",
+            Source::Deposit => "deposit",
+            Source::PayBill => "pay_bill",
             Source::Register => "register",
             Source::Sign => "sign",
             Source::ShareGroup => "share_group",

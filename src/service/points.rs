@@ -366,6 +366,9 @@ pub const KINDS: &[(i64, &str, &str)] = &[
     (12, "payment", "在线支付"),
     (13, "level_buy", "购买会员"),
     (14, "virtual_goods", "虚拟商品"),
+    (15, "withdrawal", "提现"),
+    (16, "deposit", "押金"),
+    (17, "pay_bill", "买单"),
 ];
 
 /// (type, typeStr) of a ledger source; 99 "其他" for one this table does not know yet.

@@ -63,6 +63,31 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), ApiError> {
                 Err(ApiError::invalid("wechatApiBase", "应以 https:// 或 http:// 开头"))
             }
         }
+        settings::keys::WXPAY_MCH_ID => match value {
+            "" => Ok(()),
+            v if (8..=12).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
+            _ => Err(ApiError::invalid("wxpayMchId", "商户号应为 8–12 位数字")),
+        },
+        settings::keys::WXPAY_KEY => match value {
+            "" => Ok(()),
+            v if v.len() == 32 && v.bytes().all(|b| b.is_ascii_alphanumeric()) => Ok(()),
+            _ => Err(ApiError::invalid("wxpayKey", "API 密钥应为 32 位字母或数字")),
+        },
+        settings::keys::WXPAY_BASE => {
+            if value.is_empty() || value.starts_with("https://") || value.starts_with("http://") {
+                check_len("wxpayBase", value, 200)
+            } else {
+                Err(ApiError::invalid("wxpayBase", "应以 https:// 或 http:// 开头"))
+            }
+        }
+        settings::keys::WXPAY_SIGN_TYPE => match value {
+            "" | "MD5" | "HMAC-SHA256" => Ok(()),
+            _ => Err(ApiError::invalid("wxpaySignType", "应为 MD5 或 HMAC-SHA256")),
+        },
+        settings::keys::WXPAY_CERT | settings::keys::WXPAY_CERT_KEY => {
+            let name = if key == settings::keys::WXPAY_CERT { "wxpayCertPath" } else { "wxpayCertKeyPath" };
+            check_len(name, value, 500)
+        }
         settings::keys::CONTENT_SEC_CHECK => match value {
             "" | "0" | "1" => Ok(()),
             _ => Err(ApiError::invalid("contentSecCheck", "应为 0（关闭）或 1（开启）")),
@@ -144,6 +169,12 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), ApiError> {
             } else {
                 Err(ApiError::invalid(order_keys::HX_STAFF, "应为用户编号，用逗号隔开"))
             }
+        }
+        settings::keys::WITHDRAW_MIN_FEN => {
+            int_setting(settings::keys::WITHDRAW_MIN_FEN, value, 1, crate::money::MAX_FEN)
+        }
+        settings::keys::WITHDRAW_DAILY_COUNT => {
+            int_setting(settings::keys::WITHDRAW_DAILY_COUNT, value, 1, 1000)
         }
         // The points rules (service::points::keys) check themselves.
         _ => super::points::check_setting(key, value)

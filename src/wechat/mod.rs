@@ -5,6 +5,7 @@
 //! xiaodian's own simulator at `/sandbox/wechat` (src/sandbox).
 
 pub mod crypto;
+pub mod pay;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};

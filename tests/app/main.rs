@@ -20,6 +20,8 @@ mod files;
 mod freight;
 mod freight_console;
 mod friends;
+mod funds;
+mod funds_console;
 mod goods_admin;
 mod goods_editor;
 mod goods_rules;

@@ -1,0 +1,103 @@
+//! Deposits (押金): money a shopper leaves with the shop. Paying moves it balance → freeze (so
+//! `userAmount.freeze` shows it); the shopper asks for it back; the merchant returns it (freeze →
+//! balance) or refuses with a reason (it stays held).
+//!
+//! Paid by WeChat (nextAction `{type:5, amount}`, pages/asset/index.js): the notify first credits
+//! the balance with what WeChat collected, then [`apply_paid`] pays the deposit from the balance in
+//! the same transaction, exactly like [`pay`].
+
+use rusqlite::Connection;
+use serde_json::Value;
+
+use crate::db::deposit::{self as store, status, DepositRow, NewDeposit};
+use crate::error::ApiError;
+use crate::money::{yuan_text, MAX_FEN};
+use crate::service::funds::{action_fen, action_text, reason, shop_date};
+use crate::service::ledger::{self, Account, Source};
+
+const NOT_FOUND: ApiError = ApiError::NotFound("押金记录");
+
+/// Pays a deposit from the balance, in the caller's transaction. 40000 with the amount short
+/// when the balance cannot cover it (nothing is recorded then).
+pub fn pay(c: &Connection, user_id: i64, d: &NewDeposit, now: i64) -> Result<DepositRow, ApiError> {
+    if d.amount <= 0 || d.amount > MAX_FEN {
+        return Err(ApiError::invalid("amount", "应为大于 0 的金额"));
+    }
+    let id = store::insert(c, user_id, d, &shop_date(now), now)?;
+    let row = store::get(c, id)?.ok_or(NOT_FOUND)?;
+    let why = format!("支付押金 {}", row.number);
+    ledger::post(c, user_id, Account::Balance, -d.amount, &why, Source::Deposit, &id.to_string())?;
+    ledger::post(c, user_id, Account::Freeze, d.amount, &why, Source::Deposit, &id.to_string())?;
+    Ok(row)
+}
+
+/// The shopper's own deposit; 404 for anyone else's.
+pub fn owned(c: &Connection, user_id: i64, id: i64) -> Result<DepositRow, ApiError> {
+    store::get(c, id)?.filter(|d| d.user_id == user_id).ok_or(NOT_FOUND)
+}
+
+/// The shopper asks for a held deposit back; 403 when it is not held (asked already, returned).
+pub fn ask_return(c: &Connection, user_id: i64, id: i64, now: i64) -> Result<DepositRow, ApiError> {
+    let d = owned(c, user_id, id)?;
+    if !store::ask_return(c, user_id, id, now)? {
+        return Err(ApiError::Forbidden(format!("押金{}，不能申请退回", status::label(d.status)).into()));
+    }
+    owned(c, user_id, id)
+}
+
+/// The merchant returns a deposit whose return was asked for (freeze → balance), or refuses with a
+/// required reason (it stays held; the shopper may ask again). 404 unknown; 403 when no return was asked.
+pub fn decide(
+    c: &Connection,
+    id: i64,
+    give_back: bool,
+    refuse_reason: &str,
+    by: &str,
+    now: i64,
+) -> Result<DepositRow, ApiError> {
+    let d = store::get(c, id)?.ok_or(NOT_FOUND)?;
+    let (to, why) =
+        if give_back { (status::RETURNED, String::new()) } else { (status::HELD, reason(refuse_reason)?) };
+    if !store::decide(c, id, to, &why, by, now)? {
+        return Err(ApiError::Forbidden(
+            format!("押金 {} 当前{}，没有待处理的退回申请", d.number, status::label(d.status)).into(),
+        ));
+    }
+    if give_back {
+        let r = format!("押金 {} 退回余额", d.number);
+        ledger::post(c, d.user_id, Account::Freeze, -d.amount, &r, Source::Deposit, &id.to_string())?;
+        ledger::post(c, d.user_id, Account::Balance, d.amount, &r, Source::Deposit, &id.to_string())?;
+    }
+    store::get(c, id)?.ok_or(NOT_FOUND)
+}
+
+/// The deposit a nextAction type 5 asks for: `{type:5, amount, remark?, refCode?}`.
+fn from_action(action: &Value) -> Result<NewDeposit, ApiError> {
+    Ok(NewDeposit {
+        amount: action_fen(action, "amount")?,
+        ref_code: action_text(action, "refCode", 50)?,
+        remark: action_text(action, "remark", 200)?,
+        ext_json: String::new(),
+    })
+}
+
+/// At `wxpay` time: refuses a type-5 nextAction that could not be applied (no or a bad amount, or
+/// a WeChat amount of `money_fen` that is not positive or is more than the deposit — the balance
+/// pays the rest when it is less).
+pub fn check_wechat(_c: &Connection, _user_id: i64, action: &Value, money_fen: i64) -> Result<(), ApiError> {
+    let d = from_action(action)?;
+    if money_fen <= 0 || money_fen > d.amount {
+        return Err(ApiError::invalid(
+            "money",
+            format!("押金为 {} 元，在线支付金额应大于 0 且不超过它", yuan_text(d.amount)),
+        ));
+    }
+    Ok(())
+}
+
+/// Inside the payment notify's transaction, after the paid amount was credited to the balance:
+/// records the deposit and pays it from the balance, as [`pay`] does. 40000 when the balance
+/// (credit included) no longer covers it; the caller then keeps the credit on the balance.
+pub fn apply_paid(c: &Connection, user_id: i64, action: &Value, now: i64) -> Result<(), ApiError> {
+    pay(c, user_id, &from_action(action)?, now).map(|_| ())
+}
