@@ -132,6 +132,9 @@ pub enum ApiError {
     /// not exist); the templates show their own "上线以后才可以获取二维码" for this code.
     #[error("小程序页面 {0} 不存在或尚未发布上线，发布后才能生成小程序码（测试可传 check_path=false）")]
     PageNotReleased(String),
+    /// scoreSign a second time the same day (code 10000: the templates show it like a success).
+    #[error("今天已经签到过了")]
+    AlreadySigned,
 }
 
 impl ApiError {
@@ -175,6 +178,7 @@ impl ApiError {
             ApiError::RefundOpen => 20000,
             ApiError::PayPasswordWrong { .. } => 401,
             ApiError::PageNotReleased(_) => 41030,
+            ApiError::AlreadySigned => 10000,
         }
     }
 

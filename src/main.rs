@@ -1,4 +1,5 @@
-//! The xiaodian binary: `xiaodian [serve]`, `xiaodian backup <file>`, `xiaodian bench-data`.
+//! The xiaodian binary: `xiaodian [serve]`, `xiaodian backup <file>`, `xiaodian check`,
+//! `xiaodian bench-data`.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -38,6 +39,9 @@ enum Command {
     Serve,
     /// Write a consistent copy of the database to FILE (safe while the shop runs)
     Backup { file: PathBuf },
+    /// Verify the shop's data (every account equals the sum of its ledger...); prints each
+    /// difference and exits with 1 when anything differs
+    Check,
     /// Fill an empty data dir with a large synthetic catalogue (Chinese names, tags, prices, specs
     /// and SKUs) for benchmarks; see tests/bench/bench.sh catalog
     BenchData {
@@ -70,6 +74,7 @@ fn main() -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cfg),
         Command::Backup { file } => backup(cfg, file),
+        Command::Check => check(cfg),
         Command::BenchData { goods, categories } => bench_data(cfg, goods, categories),
     }
 }
@@ -86,6 +91,34 @@ fn backup(cfg: Config, file: PathBuf) -> ExitCode {
         Err(e) => {
             eprintln!("xiaodian backup: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(cfg: Config) -> ExitCode {
+    let path = cfg.db_path();
+    if !path.exists() {
+        eprintln!("xiaodian check: no database at {}", path.display());
+        return ExitCode::from(2);
+    }
+    let result = xiaodian::db::Db::open(&path, 1)
+        .map_err(|e| e.to_string())
+        .and_then(|db| db.read_sync(xiaodian::service::audit::run_checks).map_err(|e| e.msg()));
+    match result {
+        Ok(problems) if problems.is_empty() => {
+            println!("all accounts agree with the ledger");
+            ExitCode::SUCCESS
+        }
+        Ok(problems) => {
+            for p in &problems {
+                println!("{p}");
+            }
+            println!("{} difference(s) found", problems.len());
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("xiaodian check: {e}");
+            ExitCode::from(2)
         }
     }
 }

@@ -77,6 +77,8 @@ pub mod keys {
     pub const OUTBOX_INTERVAL_SECS: &str = "outboxIntervalSecs";
     /// The official account (公众号) linked to the mini-program: template messages go through it.
     pub const OFFICIAL_APPID: &str = "officialAppid";
+    /// The points rules' keys (register, per yuan spent, group shares, exchange rates).
+    pub use crate::service::points::keys as points;
 }
 
 /// The file store's default size limit.

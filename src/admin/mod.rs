@@ -33,10 +33,12 @@ mod outbox;
 mod page;
 mod pay_bill;
 mod payments;
+mod points;
 mod reputations;
 mod sandbox;
 mod shop;
 mod shops;
+mod user_ledger;
 mod users;
 mod virtual_goods;
 mod wechat;
@@ -95,6 +97,8 @@ pub fn routes() -> Vec<Route> {
     all.extend(wechat_refunds::routes()); // /wechat-refunds
     all.extend(payments::routes()); // /payments
     all.extend(outbox::routes()); // /subscribe-messages /outbox
+    all.extend(points::routes()); // /points /points/codes
+    all.extend(user_ledger::routes()); // /users/<id>/ledger
     all
 }
 

@@ -51,6 +51,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("messages", "/admin/messages", "站内消息"),
     ("links", "/admin/links", "友情链接"),
     ("levels", "/admin/levels", "会员等级"),
+    ("points", "/admin/points", "积分"),
     ("goods", "/admin/goods", "商品"),
     ("goods-review", "/admin/goods-review", "商品审核"),
     ("categories", "/admin/categories", "商品分类"),

@@ -76,7 +76,7 @@ fn uids(p: &Params) -> Result<Vec<i64>, ApiError> {
 /// `dateAddBegin` / `dateAddEnd` ("2018-05-16", or with " HH:MM:SS") in the shop's time zone, as
 /// an instant: the begin is inclusive; an end is exclusive, so an end date alone takes in that
 /// whole day.
-fn date_bound(p: &Params, name: &'static str, end: bool) -> Result<Option<i64>, ApiError> {
+pub fn date_bound(p: &Params, name: &'static str, end: bool) -> Result<Option<i64>, ApiError> {
     let Some(v) = p.opt_text(name, 19)? else { return Ok(None) };
     let day = format_description!("[year]-[month]-[day]");
     let moment = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");

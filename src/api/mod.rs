@@ -34,6 +34,7 @@ pub mod params;
 pub mod pay;
 pub mod pay_bill;
 pub mod pay_password;
+pub mod points;
 pub mod purchases;
 pub mod rebate;
 pub mod refund;
@@ -209,6 +210,7 @@ pub fn shop_routes() -> Vec<Route> {
         wxcodes::routes(),
         pay::routes(),
         template_msg::routes(),
+        points::routes(),
     ]
     .concat()
 }

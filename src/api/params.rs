@@ -101,6 +101,13 @@ impl Params {
         }
     }
 
+    /// These parameters with `pairs` added (a pair replaces a parameter of the same name).
+    pub fn merged(&self, pairs: impl IntoIterator<Item = (String, String)>) -> Params {
+        let mut map = self.map.clone();
+        map.extend(pairs);
+        Params { map }
+    }
+
     /// The token parameter, if any.
     pub fn token(&self) -> Option<&str> {
         self.get("token")

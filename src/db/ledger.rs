@@ -160,3 +160,102 @@ pub fn broken_chain(c: &Connection, limit: i64) -> Result<Vec<(i64, i64, String,
     let rows = st.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     rows.collect()
 }
+
+/// One ledger row as written.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: i64,
+    pub user_id: i64,
+    /// `balance`, `freeze`, `score` or `growth`.
+    pub account: String,
+    pub amount: i64,
+    pub after: i64,
+    pub reason: String,
+    pub source_type: String,
+    pub source_id: String,
+    pub date_add: i64,
+}
+
+/// Which of a shopper's ledger rows a list shows; empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct EntryFilter {
+    /// The accounts shown (at least one).
+    pub accounts: Vec<Account>,
+    /// Some(true): only money in (amount > 0); Some(false): only money out.
+    pub income: Option<bool>,
+    /// Only rows of these sources.
+    pub sources: Vec<String>,
+    /// Only rows about this thing (with `sources`, e.g. one order).
+    pub source_id: Option<String>,
+    /// The reason contains this text.
+    pub reason_like: Option<String>,
+    /// Written at or after (unix seconds).
+    pub since: Option<i64>,
+    /// Written before (unix seconds).
+    pub before: Option<i64>,
+}
+
+fn entry(r: &rusqlite::Row) -> Result<Entry> {
+    Ok(Entry {
+        id: r.get(0)?,
+        user_id: r.get(1)?,
+        account: r.get(2)?,
+        amount: r.get(3)?,
+        after: r.get(4)?,
+        reason: r.get(5)?,
+        source_type: r.get(6)?,
+        source_id: r.get(7)?,
+        date_add: r.get(8)?,
+    })
+}
+
+/// A page of the shopper's ledger rows, newest first, and how many match.
+pub fn entries_of(
+    c: &Connection,
+    user_id: i64,
+    f: &EntryFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<Entry>, i64)> {
+    use rusqlite::types::Value;
+    let mut sql = String::from(" FROM ledger WHERE user_id = ?");
+    let mut args: Vec<Value> = vec![Value::Integer(user_id)];
+    let marks = |n: usize| vec!["?"; n].join(", ");
+    sql.push_str(&format!(" AND account IN ({})", marks(f.accounts.len())));
+    args.extend(f.accounts.iter().map(|a| Value::Text(a.as_str().into())));
+    match f.income {
+        Some(true) => sql.push_str(" AND amount > 0"),
+        Some(false) => sql.push_str(" AND amount < 0"),
+        None => {}
+    }
+    if !f.sources.is_empty() {
+        sql.push_str(&format!(" AND source_type IN ({})", marks(f.sources.len())));
+        args.extend(f.sources.iter().map(|s| Value::Text(s.clone())));
+    }
+    if let Some(id) = &f.source_id {
+        sql.push_str(" AND source_id = ?");
+        args.push(Value::Text(id.clone()));
+    }
+    if let Some(text) = &f.reason_like {
+        sql.push_str(" AND instr(reason, ?) > 0");
+        args.push(Value::Text(text.clone()));
+    }
+    if let Some(t) = f.since {
+        sql.push_str(" AND date_add >= ?");
+        args.push(Value::Integer(t));
+    }
+    if let Some(t) = f.before {
+        sql.push_str(" AND date_add < ?");
+        args.push(Value::Integer(t));
+    }
+    let total: i64 =
+        c.query_row(&format!("SELECT count(*){sql}"), rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+    args.push(Value::Integer(limit));
+    args.push(Value::Integer(offset));
+    let mut st = c.prepare(&format!(
+        "SELECT id, user_id, account, amount, after, reason, source_type, source_id, date_add{sql}
+         ORDER BY id DESC LIMIT ? OFFSET ?"
+    ))?;
+    let rows = st.query_map(rusqlite::params_from_iter(args.iter()), entry)?;
+    Ok((rows.collect::<Result<Vec<_>>>()?, total))
+}

@@ -23,6 +23,7 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/payment_refunds.sql"),
     include_str!("migrations/recharge_rules.sql"),
     include_str!("migrations/outbox.sql"),
+    include_str!("migrations/points.sql"),
 ];
 
 /// The version `schema.sql` describes.

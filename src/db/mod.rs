@@ -30,6 +30,7 @@ pub mod pay_bill;
 pub mod pay_password;
 pub mod payment;
 pub mod payment_refund;
+pub mod points;
 pub mod reputation;
 pub mod security;
 pub mod settings;

@@ -14,6 +14,7 @@ mod config_values;
 mod coupons;
 mod freight;
 mod goods_rules;
+mod ledger;
 mod levels;
 mod links;
 mod notices;
@@ -67,6 +68,7 @@ pub fn routes() -> Vec<Route> {
         // /wechat-refunds
         wechat_refunds::routes(),
         payments::routes(), // /payments
+        ledger::routes(),   // /users/{id}/adjustments, /users/{id}/ledger
     ]
     .concat()
 }

@@ -70,7 +70,7 @@ pub fn login_session(
                 (None, IfUnknown::Refuse) => return Err(ApiError::NotRegistered),
                 (None, IfUnknown::Register { referrer }) => {
                     let referrer = valid_referrer(c, referrer)?;
-                    db::user::create(c, "wxapp", referrer, mobile, now)?
+                    crate::service::points::welcome(c, db::user::create(c, "wxapp", referrer, mobile, now)?)?
                 }
             };
             if db::wechat::by_user(c, user_id)?.is_some() {

@@ -270,7 +270,10 @@ pub async fn register_username(
         }
         let mut profile = profile;
         profile.referrer = valid_referrer(c, profile.referrer)?;
-        let id = db::user::create_account(c, &ident.account(Some(hash), &profile), now)?;
+        let id = crate::service::points::welcome(
+            c,
+            db::user::create_account(c, &ident.account(Some(hash), &profile), now)?,
+        )?;
         auto_login.then(|| login_user(c, id, now)).transpose()
     })
     .await
@@ -308,7 +311,10 @@ pub async fn register_with_code(
             None => {
                 let mut profile = profile;
                 profile.referrer = valid_referrer(c, profile.referrer)?;
-                db::user::create_account(c, &ident.account(Some(hash), &profile), now)?
+                crate::service::points::welcome(
+                    c,
+                    db::user::create_account(c, &ident.account(Some(hash), &profile), now)?,
+                )?
             }
         };
         Ok(Ok(auto_login.then(|| login_user(c, id, now)).transpose()?))
@@ -337,7 +343,10 @@ pub async fn login_with_code(
             None if auto_reg => {
                 let mut profile = profile;
                 profile.referrer = valid_referrer(c, profile.referrer)?;
-                db::user::create_account(c, &ident.account(None, &profile), now)?
+                crate::service::points::welcome(
+                    c,
+                    db::user::create_account(c, &ident.account(None, &profile), now)?,
+                )?
             }
             None => return Err(ApiError::NotFound("该账号")),
         };

@@ -32,6 +32,18 @@ pub enum Source {
     PayBill,
     /// A refund going back to WeChat Pay (source_id: the `payment_refunds` id).
     WechatRefund,
+    /// Registration points (source_id empty).
+    Register,
+    /// A daily sign-in (source_id: the `score_signs` id).
+    Sign,
+    /// A share opened in a WeChat group (source_id: the group's openGId).
+    ShareGroup,
+    /// A redemption code (source_id: the `score_codes` id).
+    ScoreCode,
+    /// Points exchanged for balance or growth (source_id: `cash` or `growth`).
+    Exchange,
+    /// Points for the money paid on a received order (source_id: the order id).
+    OrderReward,
 }
 
 impl Source {
@@ -48,6 +60,12 @@ impl Source {
             Source::Deposit => "deposit",
             Source::PayBill => "pay_bill",
             Source::WechatRefund => "wechat_refund",
+            Source::Register => "register",
+            Source::Sign => "sign",
+            Source::ShareGroup => "share_group",
+            Source::ScoreCode => "score_code",
+            Source::Exchange => "exchange",
+            Source::OrderReward => "order_reward",
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod additions;
+pub mod audit;
 pub mod calendar;
 pub mod cart;
 pub mod catalog;
@@ -24,6 +25,7 @@ pub mod outbox;
 pub mod pay_bill;
 pub mod pay_password;
 pub mod payment;
+pub mod points;
 pub mod publish;
 pub mod qr;
 pub mod refund_wechat;

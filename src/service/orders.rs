@@ -259,6 +259,7 @@ pub fn confirm_receipt(c: &Connection, user_id: i64, order_id: i64, now: i64) ->
         return Err(wrong_state(&o, "确认收货"));
     }
     order::add_event(c, order_id, "receive", "确认收货", now)?;
+    crate::service::points::award_order(c, order_id)?;
     Ok(())
 }
 
@@ -268,6 +269,7 @@ pub fn auto_confirm(c: &Connection, order_id: i64, now: i64) -> Result<bool, Api
         return Ok(false);
     }
     order::add_event(c, order_id, "receive", "超时自动确认收货", now)?;
+    crate::service::points::award_order(c, order_id)?;
     Ok(true)
 }
 
@@ -378,6 +380,7 @@ pub fn write_off(
         order::set_ext_json(c, o.id, &serde_json::Value::Object(ext).to_string(), now)?;
     }
     order::add_event(c, o.id, "hx", "到店核销", now)?;
+    crate::service::points::award_order(c, o.id)?;
     order::order(c, o.id)?.ok_or(NOT_FOUND)
 }
 

@@ -200,7 +200,9 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), ApiError> {
         settings::keys::WITHDRAW_DAILY_COUNT => {
             int_setting(settings::keys::WITHDRAW_DAILY_COUNT, value, 1, 1000)
         }
-        _ => Err(ApiError::invalid("key", format!("未知的设置项 {key}"))),
+        // The points rules (service::points::keys) check themselves.
+        _ => super::points::check_setting(key, value)
+            .unwrap_or_else(|| Err(ApiError::invalid("key", format!("未知的设置项 {key}")))),
     }
 }
 

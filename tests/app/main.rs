@@ -38,6 +38,8 @@ mod order_settings;
 mod orders;
 mod outbox;
 mod pay_password;
+mod points;
+mod points_console;
 mod security;
 mod shopfront;
 mod shops_console;

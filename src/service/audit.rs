@@ -1,0 +1,24 @@
+//! `xiaodian check`: every consistency check the operator can run on a shop's data, in one list.
+
+use rusqlite::Connection;
+
+use crate::error::ApiError;
+use crate::service::ledger;
+
+/// One named check: what it verifies, and the function that lists what differs.
+pub type Check = (&'static str, fn(&Connection) -> Result<Vec<String>, ApiError>);
+
+/// Every check, in the order they run. Add a new one here.
+pub const CHECKS: &[Check] = &[
+    ("accounts equal the sum of their ledger", ledger::check),
+    ("every paid order and payment has its money", crate::service::payment::check),
+];
+
+/// Runs every check; each difference in words (prefixed with the check's name); empty when all agree.
+pub fn run_checks(c: &Connection) -> Result<Vec<String>, ApiError> {
+    let mut problems = Vec::new();
+    for (name, check) in CHECKS {
+        problems.extend(check(c)?.into_iter().map(|p| format!("[{name}] {p}")));
+    }
+    Ok(problems)
+}
