@@ -19,6 +19,7 @@ mod goods_editor;
 mod goods_review;
 mod goods_rules;
 mod images;
+mod kefu;
 mod keys;
 mod levels;
 mod links;
@@ -76,6 +77,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(reputations::routes()); // /reputations
     all.extend(coupons::routes()); // /coupons
     all.extend(virtual_goods::routes()); // /virtual-goods
+    all.extend(kefu::routes()); // /kefu
     all
 }
 

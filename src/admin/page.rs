@@ -66,6 +66,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("coupons", "/admin/coupons", "优惠券"),
     ("virtual-goods", "/admin/virtual-goods", "虚拟商品"),
     ("files", "/admin/files", "文件"),
+    ("kefu", "/admin/kefu", "客服消息"),
     ("codes", "/admin/codes", "验证码发件箱"),
     ("keys", "/admin/keys", "API 密钥"),
     ("password", "/admin/password", "修改密码"),

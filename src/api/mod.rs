@@ -41,6 +41,7 @@ pub mod user;
 pub mod user_password;
 pub mod verify;
 pub mod virtual_goods;
+pub mod wechat_push;
 
 use std::sync::Arc;
 

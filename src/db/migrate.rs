@@ -17,6 +17,7 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/catalogue_order_indexes.sql"),
     include_str!("migrations/orders.sql"),
     include_str!("migrations/pay_passwords.sql"),
+    include_str!("migrations/kefu.sql"),
 ];
 
 /// The version `schema.sql` describes.

@@ -17,6 +17,7 @@ pub mod freight;
 pub mod friend;
 pub mod goods_rules;
 pub mod json;
+pub mod kefu;
 pub mod ledger;
 pub mod levels;
 pub mod message;

@@ -2,6 +2,7 @@
 //! every byte of the real client path (ureq, JSON, crypto) runs; only the other end is local.
 
 pub mod codes;
+pub mod kefu;
 pub mod wechat;
 
 use rocket::request::{FromRequest, Outcome, Request};
@@ -10,7 +11,7 @@ use rocket::{Catcher, Route};
 use crate::settings::Settings;
 
 pub fn routes() -> Vec<Route> {
-    wechat::routes()
+    [wechat::routes(), kefu::routes()].concat()
 }
 
 /// Admits a request only while the shop is in sandbox mode (no real appid configured).

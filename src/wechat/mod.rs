@@ -5,6 +5,8 @@
 //! xiaodian's own simulator at `/sandbox/wechat` (src/sandbox).
 
 pub mod crypto;
+pub mod kefu;
+pub mod push;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};

@@ -23,6 +23,7 @@ mod friends;
 mod goods_admin;
 mod goods_editor;
 mod goods_rules;
+mod kefu;
 mod ledger;
 mod levels;
 mod levels_console;
