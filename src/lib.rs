@@ -110,6 +110,7 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .manage(wx_refunds)
         .manage(sandbox::pay::SandboxPay::default())
         .manage(sandbox::messages::SandboxMessages::default())
+        .manage(sandbox::kefu::SandboxKefu::default())
         .manage(cfg.clone())
         .attach(api::ShopPrefix)
         .attach(AdHoc::on_shutdown("stop jobs, checkpoint", move |_| {
@@ -129,6 +130,7 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .mount("/", routes![healthz])
         .mount(api::SHOP_BASE, api::shop_routes())
         .mount("/", api::root_routes())
+        .mount("/", api::wechat_push::routes())
         .mount("/uploads", FileServer::new(cfg.uploads_dir(), Options::None).rank(20))
         .mount("/sdk", routes![sdk])
         .mount("/admin", admin::routes())

@@ -79,6 +79,14 @@ pub mod keys {
     pub const OFFICIAL_APPID: &str = "officialAppid";
     /// The points rules' keys (register, per yuan spent, group shares, exchange rates).
     pub use crate::service::points::keys as points;
+    /// Message push (客服消息): the Token set in the mini-program's 开发设置 › 消息推送.
+    pub const KEFU_TOKEN: &str = "kefuToken";
+    /// Message push: the 43-character EncodingAESKey; set = the encrypted (safe) mode.
+    pub const KEFU_AES_KEY: &str = "kefuAesKey";
+    /// Message push data format: json (default) or xml.
+    pub const KEFU_FORMAT: &str = "kefuFormat";
+    /// '1': shoppers' messages are handed to WeChat's customer-service system (transfer_customer_service).
+    pub const KEFU_TRANSFER: &str = "kefuTransfer";
 }
 
 /// The file store's default size limit.
@@ -190,6 +198,26 @@ impl Snapshot {
     /// True when shoppers' texts must pass WeChat's content check before they are published.
     pub fn content_sec_check(&self) -> bool {
         self.get(keys::CONTENT_SEC_CHECK) == Some("1")
+    }
+
+    /// The message push Token (None: the callback refuses every push).
+    pub fn kefu_token(&self) -> Option<&str> {
+        self.get(keys::KEFU_TOKEN)
+    }
+
+    /// The message push EncodingAESKey (Some: the encrypted mode).
+    pub fn kefu_aes_key(&self) -> Option<&str> {
+        self.get(keys::KEFU_AES_KEY)
+    }
+
+    /// True when the message push is configured for XML (the sandbox pushes in this format).
+    pub fn kefu_xml(&self) -> bool {
+        self.get(keys::KEFU_FORMAT) == Some("xml")
+    }
+
+    /// True when shoppers' messages go to WeChat's customer-service system.
+    pub fn kefu_transfer(&self) -> bool {
+        self.get(keys::KEFU_TRANSFER) == Some("1")
     }
 
     /// How much the file store may hold (default 10 GiB).

@@ -22,6 +22,7 @@ mod goods_review;
 mod goods_rules;
 mod images;
 mod invoices;
+mod kefu;
 mod keys;
 mod levels;
 mod links;
@@ -99,6 +100,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(outbox::routes()); // /subscribe-messages /outbox
     all.extend(points::routes()); // /points /points/codes
     all.extend(user_ledger::routes()); // /users/<id>/ledger
+    all.extend(kefu::routes()); // /kefu
     all
 }
 

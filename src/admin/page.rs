@@ -75,6 +75,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("invoices", "/admin/invoices", "发票"),
     ("pay-bill", "/admin/pay-bill", "买单"),
     ("files", "/admin/files", "文件"),
+    ("kefu", "/admin/kefu", "客服消息"),
     ("codes", "/admin/codes", "验证码发件箱"),
     ("subscribe-messages", "/admin/subscribe-messages", "订阅消息"),
     ("outbox", "/admin/outbox", "消息发送记录"),

@@ -9,16 +9,20 @@ use rocket::{get, post, routes, Route, State};
 
 use super::auth::Empty;
 use super::page::{done, failed, render, render_as, Answer, Html, Posted, Problem, Staff};
+use crate::api::guards::BaseUrl;
+use crate::config::Config;
+use crate::db::kefu::MediaCheck;
 use crate::db::security::CheckRow;
 use crate::db::{self, Db};
 use crate::error::AdminError;
 use crate::sandbox::wechat::SandboxWeChat;
 use crate::service;
+use crate::service::media_check;
 use crate::settings::{keys, Settings};
 use crate::wechat::WeChat;
 
 pub fn routes() -> Vec<Route> {
-    routes![edit, save, test, security]
+    routes![edit, save, test, security, push_settings, media_decide]
 }
 
 const LABELS: &[(&str, &str)] =
@@ -48,13 +52,25 @@ struct WechatPage {
     content_check: bool,
     /// The latest texts the content check held or refused, newest first.
     checks: Vec<CheckRow>,
+    /// Message push (客服消息) settings; the EncodingAESKey is shown back (WeChat shows it too).
+    push_token: String,
+    push_aes_key: String,
+    push_xml: bool,
+    push_transfer: bool,
+    /// The URL to enter in WeChat's 消息推送 settings.
+    callback_url: String,
+    /// Audio, video and avatars waiting for WeChat's asynchronous check or for the merchant.
+    media: Vec<MediaCheck>,
 }
 
 /// How many held or refused texts the page lists.
 const CHECKS_SHOWN: i64 = 30;
 
-async fn latest_checks(db: &Db) -> Result<Vec<CheckRow>, AdminError> {
-    db.read(|c| Ok::<_, AdminError>(db::security::latest(c, CHECKS_SHOWN)?)).await
+async fn latest_checks(db: &Db) -> Result<(Vec<CheckRow>, Vec<MediaCheck>), AdminError> {
+    db.read(|c| {
+        Ok::<_, AdminError>((db::security::latest(c, CHECKS_SHOWN)?, db::kefu::open_checks(c, CHECKS_SHOWN)?))
+    })
+    .await
 }
 
 fn page(
@@ -63,7 +79,8 @@ fn page(
     sandbox: &SandboxWeChat,
     form: Option<WechatForm>,
     error: Option<String>,
-    checks: Vec<CheckRow>,
+    (checks, media): (Vec<CheckRow>, Vec<MediaCheck>),
+    public_url: &str,
 ) -> WechatPage {
     let snap = settings.get();
     let form = form.unwrap_or_else(|| WechatForm {
@@ -83,6 +100,12 @@ fn page(
         error,
         content_check: snap.content_sec_check(),
         checks,
+        push_token: snap.kefu_token().unwrap_or("").to_string(),
+        push_aes_key: snap.kefu_aes_key().unwrap_or("").to_string(),
+        push_xml: snap.kefu_xml(),
+        push_transfer: snap.kefu_transfer(),
+        callback_url: format!("{public_url}/wechat/callback"),
+        media,
     }
 }
 
@@ -93,9 +116,10 @@ async fn edit(
     db: &State<Db>,
     settings: &State<Settings>,
     sandbox: &State<SandboxWeChat>,
+    base: BaseUrl,
 ) -> Result<Html, AdminError> {
     let checks = latest_checks(db).await?;
-    render(&page(staff, settings, sandbox, None, None, checks))
+    render(&page(staff, settings, sandbox, None, None, checks, &base.0))
 }
 
 /// POST /admin/wechat — staff only. Values the environment sets are left alone.
@@ -107,6 +131,7 @@ async fn save(
     settings: &State<Settings>,
     sandbox: &State<SandboxWeChat>,
     wechat: &State<WeChat>,
+    base: BaseUrl,
 ) -> Result<Answer, AdminError> {
     let form = form.0;
     let env = settings.get().wechat_env.clone();
@@ -134,7 +159,7 @@ async fn save(
             let error = Some(Problem::from_api(e, LABELS).message()?);
             let checks = latest_checks(db).await?;
             let form = Some(WechatForm { secret: String::new(), ..form });
-            let p = page(staff, settings, sandbox, form, error, checks);
+            let p = page(staff, settings, sandbox, form, error, checks, &base.0);
             Ok(Answer::Page(render_as(Status::UnprocessableEntity, &p)?))
         }
     }
@@ -175,4 +200,80 @@ async fn security(
     let pairs = vec![(keys::CONTENT_SEC_CHECK.to_string(), if on { "1" } else { "0" }.to_string())];
     service::site::set_settings(db, settings, pairs).await?;
     Ok(done("/admin/wechat", if on { "内容安全检测已开启" } else { "内容安全检测已关闭" }))
+}
+
+#[derive(FromForm)]
+struct PushForm {
+    token: String,
+    aes_key: String,
+    /// json or xml.
+    format: String,
+    /// "1" hands shoppers' messages to WeChat's customer-service system.
+    transfer: Option<String>,
+}
+
+/// POST /admin/wechat/push — staff only. The message push (客服消息) Token, EncodingAESKey, data
+/// format and transfer to WeChat's customer-service system; every value checked.
+#[post("/wechat/push", data = "<form>")]
+async fn push_settings(
+    _staff: Staff,
+    form: Posted<PushForm>,
+    db: &State<Db>,
+    settings: &State<Settings>,
+) -> Result<Answer, AdminError> {
+    let f = form.0;
+    let pairs = vec![
+        (keys::KEFU_TOKEN.to_string(), f.token.trim().to_string()),
+        (keys::KEFU_AES_KEY.to_string(), f.aes_key.trim().to_string()),
+        (keys::KEFU_FORMAT.to_string(), f.format.trim().to_string()),
+        (
+            keys::KEFU_TRANSFER.to_string(),
+            if f.transfer.as_deref() == Some("1") { "1" } else { "0" }.to_string(),
+        ),
+    ];
+    match service::site::set_settings(db, settings, pairs).await {
+        Ok(()) => Ok(done("/admin/wechat#push", "消息推送设置已保存")),
+        Err(e) => {
+            const PUSH_LABELS: &[(&str, &str)] = &[
+                ("kefuToken", "Token"),
+                ("kefuAesKey", "EncodingAESKey"),
+                ("kefuFormat", "数据格式"),
+                ("kefuTransfer", "转发到客服系统"),
+            ];
+            Ok(failed("/admin/wechat#push", Problem::from_api(e, PUSH_LABELS).message()?))
+        }
+    }
+}
+
+#[derive(FromForm)]
+struct DecideForm {
+    /// "publish" or "remove".
+    action: String,
+}
+
+/// POST /admin/wechat/media/<id> — staff only. Publishes or removes held audio, video or avatar.
+#[post("/wechat/media/<id>", data = "<form>")]
+async fn media_decide(
+    _staff: Staff,
+    id: i64,
+    form: Posted<DecideForm>,
+    db: &State<Db>,
+    cfg: &State<Config>,
+) -> Result<Answer, AdminError> {
+    let publish = match form.0.action.as_str() {
+        "publish" => true,
+        "remove" => false,
+        _ => return Ok(failed("/admin/wechat#media", "未知的操作")),
+    };
+    let (db, dirs) = (db.inner().clone(), media_check::Dirs::of(cfg));
+    let res =
+        rocket::tokio::task::spawn_blocking(move || media_check::merchant_decide(&db, &dirs, id, publish))
+            .await
+            .map_err(|e| AdminError::Internal(format!("media decision: {e}")))?;
+    match res {
+        Ok(()) if publish => Ok(done("/admin/wechat#media", "已发布")),
+        Ok(()) => Ok(done("/admin/wechat#media", "已删除")),
+        Err(crate::error::ApiError::Forbidden(why)) => Ok(failed("/admin/wechat#media", why.to_string())),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -13,8 +13,8 @@ use super::{ApiResult, MaybeAuthed, Page, Paging, Params, Reply};
 use crate::config::Config;
 use crate::db::{self, Db};
 use crate::error::ApiError;
-use crate::service::security;
 use crate::service::upload::{self, Stored};
+use crate::service::{media_check, security};
 use crate::settings::Settings;
 use crate::wechat::WeChat;
 
@@ -90,6 +90,7 @@ async fn receive(
     settings: &Settings,
     wx: &WeChat,
     check_shop: bool,
+    base: &BaseUrl,
 ) -> Result<Stored, ApiError> {
     let form = form.map_err(|e| form_error(&e, cfg))?.into_inner();
     if check_shop {
@@ -115,7 +116,12 @@ async fn receive(
     file.open().await?.read_to_end(&mut bytes).await?;
     let (db, dir, max) = (db.clone(), cfg.uploads_dir(), cfg.upload_max_bytes);
     let (wx, settings) = (wx.clone(), settings.clone());
+    let (dirs, base) = (media_check::Dirs::of(cfg), base.0.clone());
     rocket::tokio::task::spawn_blocking(move || {
+        // Audio and video are checked asynchronously: held until WeChat's verdict arrives.
+        if settings.get().content_sec_check() && media_check::needs_async(&bytes) {
+            return media_check::store_held(&db, &wx, &dirs, &base, max, &bytes, &name, user_id, hours);
+        }
         security::check_image(&db, &wx, &settings, user_id, &name, &bytes)?;
         upload::store(&db, &dir, max, &bytes, &name, user_id, hours)
     })
@@ -133,7 +139,7 @@ async fn upload_file(
     wx: &State<WeChat>,
     base: BaseUrl,
 ) -> ApiResult<UploadView> {
-    let stored = receive(form, db, cfg, settings, wx, false).await?;
+    let stored = receive(form, db, cfg, settings, wx, false, &base).await?;
     Ok(Reply(UploadView::new(&base, stored)))
 }
 
@@ -147,7 +153,7 @@ async fn upload2(
     wx: &State<WeChat>,
     base: BaseUrl,
 ) -> ApiResult<UploadView> {
-    let stored = receive(form, db, cfg, settings, wx, true).await?;
+    let stored = receive(form, db, cfg, settings, wx, true, &base).await?;
     Ok(Reply(UploadView::new(&base, stored)))
 }
 

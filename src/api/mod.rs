@@ -49,6 +49,7 @@ pub mod user;
 pub mod user_password;
 pub mod verify;
 pub mod virtual_goods;
+pub mod wechat_push;
 pub mod withdraw;
 pub mod wxcodes;
 

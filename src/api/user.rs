@@ -9,6 +9,9 @@ use super::{ApiResult, Authed, BaseUrl, Params, Reply};
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::service::account::{self, blocking, IfUnknown, Login};
+use crate::service::media_check::{self, AvatarCheck};
+use crate::service::security::{self, Scene, Verdict};
+use crate::settings::Settings;
 use crate::wechat::WeChat;
 
 pub fn routes() -> Vec<Route> {
@@ -518,8 +521,17 @@ async fn wxinfo(req: Authed, db: &State<Db>) -> ApiResult<WxInfo> {
 }
 
 /// POST /<sub>/user/modify — modifyUserInfo(V2); logged-in shopper. Changes only the fields sent.
+/// With the shop's content check on, a risky nickname is refused (87014), one WeChat wants reviewed
+/// is kept and listed for the merchant, and an avatar URL from elsewhere is applied only once
+/// WeChat's asynchronous check passes it.
 #[post("/user/modify", data = "<req>")]
-async fn modify(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<()> {
+async fn modify(
+    req: Authed,
+    db: &State<Db>,
+    base: BaseUrl,
+    wx: &State<WeChat>,
+    settings: &State<Settings>,
+) -> ApiResult<()> {
     let p = &req.p;
     let gender = p.opt_int("gender")?;
     if gender.is_some_and(|g| !(0..=2).contains(&g)) {
@@ -538,8 +550,26 @@ async fn modify(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<()> {
     };
     // Our own uploads are kept relative so a new domain never breaks them.
     let avatar = p.opt_text("avatarUrl", 1000)?.map(|a| a.strip_prefix(&base.0).unwrap_or(a).to_string());
+    let nick = p.opt_text("nick", 30)?.map(str::to_string);
+    let uid = req.user_id;
+    let verdict = match &nick {
+        Some(n) => security::check_text(db, wx, settings, uid, Scene::Profile, n).await?,
+        None => Verdict::Off,
+    };
+    let avatar = match avatar {
+        Some(url) => {
+            let (d, w, s, u) =
+                (db.inner().clone(), wx.inner().clone(), settings.inner().clone(), url.clone());
+            let check =
+                rocket::tokio::task::spawn_blocking(move || media_check::check_avatar(&d, &w, &s, uid, &u))
+                    .await
+                    .map_err(|e| ApiError::Internal(format!("avatar check task: {e}")))??;
+            (check == AvatarCheck::Apply).then_some(url)
+        }
+        None => None,
+    };
     let edit = db::user::ProfileEdit {
-        nick: p.opt_text("nick", 30)?.map(str::to_string),
+        nick: nick.clone(),
         avatar_url: avatar,
         gender,
         province: p.opt_text("province", 30)?.map(str::to_string),
@@ -547,7 +577,11 @@ async fn modify(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<()> {
         birthday: p.opt_text("birthday", 10)?.map(str::to_string),
         ext_json,
     };
-    let uid = req.user_id;
-    db.write(move |c| Ok::<_, ApiError>(db::user::update_profile(c, uid, &edit)?)).await?;
+    db.write(move |c| {
+        db::user::update_profile(c, uid, &edit)?;
+        let text = nick.unwrap_or_default();
+        security::record_held(c, uid, Scene::Profile, uid, &verdict, &text, db::unix_now())
+    })
+    .await?;
     Ok(Reply(()))
 }

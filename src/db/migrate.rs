@@ -24,6 +24,7 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/recharge_rules.sql"),
     include_str!("migrations/outbox.sql"),
     include_str!("migrations/points.sql"),
+    include_str!("migrations/kefu.sql"),
 ];
 
 /// The version `schema.sql` describes.

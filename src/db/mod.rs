@@ -19,6 +19,7 @@ pub mod friend;
 pub mod goods_rules;
 pub mod invoice;
 pub mod json;
+pub mod kefu;
 pub mod ledger;
 pub mod levels;
 pub mod message;

@@ -3,6 +3,7 @@
 
 pub mod codes;
 pub mod codes_wx;
+pub mod kefu;
 pub mod messages;
 pub mod pay;
 pub mod pay_refund;
@@ -14,7 +15,7 @@ use rocket::{Catcher, Route};
 use crate::settings::Settings;
 
 pub fn routes() -> Vec<Route> {
-    wechat::routes()
+    [wechat::routes(), kefu::routes()].concat()
 }
 
 /// Admits a request only while the shop is in sandbox mode (no real appid configured).

@@ -136,6 +136,11 @@ impl SandboxWeChat {
         self.valid_token(token.unwrap_or(""))
     }
 
+    /// True when the openid logged in since the sandbox started (WeChat's "visited recently").
+    pub(crate) fn knows_openid(&self, openid: &str) -> bool {
+        self.session_keys.lock().unwrap_or_else(|p| p.into_inner()).contains_key(openid)
+    }
+
     pub(crate) fn valid_token(&self, token: &str) -> bool {
         self.tokens.lock().unwrap_or_else(|p| p.into_inner()).contains(token)
     }

@@ -24,6 +24,8 @@ pub enum Scene {
     Article,
     /// A goods review (WeChat scene 2, comment).
     Reputation,
+    /// A shopper's nickname (WeChat scene 1, profile).
+    Profile,
 }
 
 impl Scene {
@@ -33,6 +35,7 @@ impl Scene {
             Scene::Comment => "comment",
             Scene::Article => "article",
             Scene::Reputation => "reputation",
+            Scene::Profile => "nick",
         }
     }
 
@@ -41,6 +44,7 @@ impl Scene {
         match self {
             Scene::Comment | Scene::Reputation => 2,
             Scene::Article => 3,
+            Scene::Profile => 1,
         }
     }
 }

@@ -92,6 +92,32 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), ApiError> {
             "" | "0" | "1" => Ok(()),
             _ => Err(ApiError::invalid("contentSecCheck", "应为 0（关闭）或 1（开启）")),
         },
+        settings::keys::KEFU_TOKEN => {
+            let ok = value.is_empty()
+                || ((3..=32).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric()));
+            if ok {
+                Ok(())
+            } else {
+                Err(ApiError::invalid("kefuToken", "应为 3–32 位英文字母或数字，与微信后台填写的一致"))
+            }
+        }
+        settings::keys::KEFU_AES_KEY => {
+            let ok =
+                value.is_empty() || (value.len() == 43 && value.bytes().all(|b| b.is_ascii_alphanumeric()));
+            if ok {
+                Ok(())
+            } else {
+                Err(ApiError::invalid("kefuAesKey", "应为 43 位英文字母或数字，留空则使用明文模式"))
+            }
+        }
+        settings::keys::KEFU_FORMAT => match value {
+            "" | "json" | "xml" => Ok(()),
+            _ => Err(ApiError::invalid("kefuFormat", "应为 json 或 xml")),
+        },
+        settings::keys::KEFU_TRANSFER => match value {
+            "" | "0" | "1" => Ok(()),
+            _ => Err(ApiError::invalid("kefuTransfer", "应为 0（否）或 1（是）")),
+        },
         settings::keys::SMS_NEED_PIC_CODE | settings::keys::SMS_TEMPLATE_MINUTES => match value {
             "" | "0" | "1" => Ok(()),
             _ => Err(ApiError::invalid(key_name(key), "应为 0（否）或 1（是）")),

@@ -20,6 +20,12 @@ pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
         Some(("image/gif", "gif"))
     } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
         Some(("image/webp", "webp"))
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WAVE" {
+        Some(("audio/wav", "wav"))
+    } else if starts(b"ID3") || starts(&[0xFF, 0xFB]) || starts(&[0xFF, 0xF3]) || starts(&[0xFF, 0xF2]) {
+        Some(("audio/mpeg", "mp3"))
+    } else if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" && &bytes[8..11] == b"M4A" {
+        Some(("audio/mp4", "m4a"))
     } else if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
         Some(("video/mp4", "mp4"))
     } else if starts(b"%PDF-") {
@@ -74,7 +80,9 @@ pub fn store(
         return Err(ApiError::TooLarge { what: "文件", limit: limit_text(max_bytes) });
     }
     let (mime, ext) = sniff(bytes).ok_or_else(|| {
-        ApiError::BadFileType("只接受 jpg、png、gif、webp 图片，mp4 视频和 pdf 文件".into())
+        ApiError::BadFileType(
+            "只接受 jpg、png、gif、webp 图片，mp4 视频，mp3、m4a、wav 音频和 pdf 文件".into(),
+        )
     })?;
     if let Some(h) = expire_hours {
         if !(1..=24 * 365 * 10).contains(&h) {

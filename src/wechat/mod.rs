@@ -6,7 +6,9 @@
 
 pub mod codes;
 pub mod crypto;
+pub mod kefu;
 pub mod pay;
+pub mod push;
 pub mod refund;
 
 use std::collections::HashMap;

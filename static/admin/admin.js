@@ -98,6 +98,17 @@
     });
   });
 
+  /* Customer service: starting a reply shows the shopper "typing" (once per page). */
+  document.querySelectorAll('[data-typing-url]').forEach(function (box) {
+    var sent = false;
+    box.addEventListener('input', function () {
+      if (sent) { return; }
+      sent = true;
+      var body = new URLSearchParams({ csrf: box.getAttribute('data-csrf'), command: 'typing' });
+      fetch(box.getAttribute('data-typing-url'), { method: 'POST', body: body, credentials: 'same-origin', redirect: 'manual' });
+    });
+  });
+
   /* "Back" links go back in history when there is one. */
   document.querySelectorAll('[data-back]').forEach(function (a) {
     a.addEventListener('click', function (e) {

@@ -25,6 +25,7 @@ mod funds_console;
 mod goods_admin;
 mod goods_editor;
 mod goods_rules;
+mod kefu;
 mod ledger;
 mod levels;
 mod levels_console;

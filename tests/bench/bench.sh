@@ -13,6 +13,7 @@ if [ "${1:-}" = catalog ]; then MODE=catalog; shift; fi
 # wxpay mode: WeChat Pay notifies (signed XML, first deliveries then replays; NOTIFIES=20000
 # pending payments by default) and userAmount, each against /healthz in the same run.
 if [ "${1:-}" = wxpay ]; then MODE=wxpay; shift; fi
+if [ "${1:-}" = callback ]; then MODE=callback; shift; fi
 SECS=${1:-10}
 CONNS=${2:-64}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
@@ -84,6 +85,27 @@ if [ "$MODE" = wxpay ]; then
   echo "payments applied: $(sqlite3 "$DATA/xiaodian.db" "SELECT count(*) FROM payments WHERE status = 1") of ${NOTIFY_COUNT:-20000}"
   echo "ledger rows of the payer: $(sqlite3 "$DATA/xiaodian.db" "SELECT count(*) FROM ledger WHERE user_id = $UID_")"
   runw "healthz (again)" "$BASE/healthz"
+  exit 0
+fi
+
+# Issue 7: WeChat's message push — signed customer-service messages, each stored once.
+#   tests/bench/bench.sh callback [seconds] [connections]
+if [ "$MODE" = callback ]; then
+  $BIN --port "$PORT" --data "$DATA" >/dev/null & PID=$!
+  wait_up; kill -TERM $PID; wait $PID || true
+  sqlite3 "$DATA/xiaodian.db" "INSERT INTO settings (key, value) VALUES ('kefuToken', 'benchtoken')
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+  $BIN --port "$PORT" --data "$DATA" >/dev/null & PID=$!
+  trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
+  wait_up
+  SIG=$(python3 -c 'import hashlib;print(hashlib.sha1("".join(sorted(["benchtoken","1700000000","bench"])).encode()).hexdigest())')
+  export CALLBACK_QUERY="signature=$SIG&timestamp=1700000000&nonce=bench"
+  echo "wrk -t2 -c$CONNS -d${SECS}s, loopback, $(nproc) cores shared with the client"
+  out=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s tests/bench/callback.lua "$BASE" 2>&1)
+  printf '%-30s %10s req/s   p99 %-8s %s\n' "callback (signed JSON text)" "$(awk '/Requests\/sec/{print $2}' <<<"$out")" \
+    "$(awk '$1=="99%"{print $2}' <<<"$out")" "$(grep '^answers' <<<"$out")"
+  echo "messages stored: $(sqlite3 "$DATA/xiaodian.db" "SELECT count(*) FROM kefu_messages"), conversations: $(sqlite3 "$DATA/xiaodian.db" "SELECT count(*) FROM kefu_threads")"
+  echo "RSS after load: $(( $(awk '/VmRSS/{print $2}' /proc/$PID/status) / 1024 )) MB"
   exit 0
 fi
 
