@@ -146,6 +146,8 @@ fn safe(c: char) -> bool {
 }
 
 /// width (280–1280, default 430), auto_color, line_color and is_hyaline, as WeChat reads them.
+// The refusal is a whole sandbox answer, built once per request: its size does not matter.
+#[allow(clippy::result_large_err)]
 fn look(v: &Value) -> Result<Look, CodeAnswer> {
     let width = match v.get("width") {
         None | Some(Value::Null) => 430,
@@ -235,6 +237,8 @@ fn unlimit(
 }
 
 /// The path of codes A and C: 1–128 characters.
+// The refusal is a whole sandbox answer, built once per request: its size does not matter.
+#[allow(clippy::result_large_err)]
 fn code_path(v: &Value) -> Result<&str, CodeAnswer> {
     match text(v, "path") {
         Some(p) if !p.is_empty() && p.chars().count() <= 128 => Ok(p),

@@ -405,12 +405,12 @@ pub struct LiveCache {
 impl LiveCache {
     /// The mini-program's live rooms (the first 100, WeChat's order). Blocking.
     pub fn rooms(&self, wx: &WeChat) -> Result<Arc<Vec<LiveRoom>>, ApiError> {
-        Ok(self.rooms.get(0, || wx.live_rooms(0, LIVE_PAGE)).map_err(live_error)?)
+        self.rooms.get(0, || wx.live_rooms(0, LIVE_PAGE)).map_err(live_error)
     }
 
     /// A room's recordings (the first 100). Blocking.
     pub fn replays(&self, wx: &WeChat, room_id: i64) -> Result<Arc<Vec<LiveReplay>>, ApiError> {
-        Ok(self.replays.get(room_id, || wx.live_replays(room_id, 0, LIVE_PAGE)).map_err(live_error)?)
+        self.replays.get(room_id, || wx.live_replays(room_id, 0, LIVE_PAGE)).map_err(live_error)
     }
 }
 
