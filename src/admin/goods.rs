@@ -5,7 +5,7 @@ use askama::Template;
 use rocket::form::FromForm;
 use rocket::{get, post, routes, Route, State};
 
-use super::page::{done, render, search, Answer, Html, Pager, Posted, Staff, PER_PAGE};
+use super::page::{done, render, search, Answer, Html, Pager, Posted, Staff};
 use crate::db::catalog::{self, CategoryRow, GoodsRow, MerchantGoodsFilter};
 use crate::db::{self, Db};
 use crate::error::AdminError;
@@ -61,21 +61,15 @@ async fn list(
         category_id: (category > 0).then_some(category),
         status: status.parse().ok(),
     };
-    let asked = page.unwrap_or(1).max(1);
     let (rows, total, categories) = db
         .read(move |c| {
-            let (mut rows, total) = catalog::merchant_goods(c, &filter, (asked - 1) * PER_PAGE, PER_PAGE)?;
-            let last = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-            if asked > last {
-                // Asked past the end: show the last page instead of an empty one.
-                rows = catalog::merchant_goods(c, &filter, (last - 1) * PER_PAGE, PER_PAGE)?.0;
-            }
+            let (rows, total) =
+                Pager::fetch(page, |offset, limit| catalog::merchant_goods(c, &filter, offset, limit))?;
             Ok::<_, AdminError>((rows, total, catalog::all_categories(c)?))
         })
         .await?;
     let category_text = category.to_string();
-    let pager =
-        Pager::new(Some(asked), total, &[("q", &q), ("category", &category_text), ("status", &status)]);
+    let pager = Pager::new(page, total, &[("q", &q), ("category", &category_text), ("status", &status)]);
     render(&ListPage { staff, rows, categories, q, category, status, pager })
 }
 

@@ -10,7 +10,7 @@ use rocket::http::Header;
 use rocket::{get, post, routes, Responder, Route, State};
 
 use super::auth::{AdminSession, Empty};
-use super::page::{done, failed, render, when, when_opt, Answer, Html, Pager, Posted, Staff, PER_PAGE};
+use super::page::{done, failed, render, when, when_opt, Answer, Html, Pager, Posted, Staff};
 use crate::db::order::{refund_status, status, LineRow, OrderRow};
 use crate::db::order_admin::{self, AdminFilter, Destination, ListedOrder, OrderDetail, QueuedRefund};
 use crate::db::{self, Db};
@@ -210,13 +210,10 @@ async fn list(staff: Staff, db: &State<Db>, f: Filters) -> Result<Html, AdminErr
         Ok(filter) => (filter, None),
         Err(e) => (AdminFilter::default(), Some(e)),
     };
-    let asked = f.page.unwrap_or(1).max(1);
     let (rows, total, counts) = db
         .read(move |c| {
-            let (_, total) = order_admin::list(c, &filter, 0, 0)?;
-            let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-            let offset = (asked.min(pages) - 1) * PER_PAGE;
-            let (listed, _) = order_admin::list(c, &filter, offset, PER_PAGE)?;
+            let (listed, total) =
+                Pager::fetch(f.page, |offset, limit| order_admin::list(c, &filter, offset, limit))?;
             Ok::<_, AdminError>((rows(c, listed)?, total, order_admin::status_counts(c)?))
         })
         .await?;
@@ -237,7 +234,7 @@ async fn list(staff: Staff, db: &State<Db>, f: Filters) -> Result<Html, AdminErr
         q: Filters::text(&f.q),
         export: format!("/admin/orders/export.csv?{}", f.query()),
         error,
-        pager: Pager::new(Some(asked), total, &pairs),
+        pager: Pager::new(f.page, total, &pairs),
     })
 }
 
@@ -707,18 +704,15 @@ async fn refunds(
     page: Option<i64>,
 ) -> Result<Html, AdminError> {
     let wanted = status.and_then(|s| s.trim().parse::<i64>().ok()).filter(|s| (0..=4).contains(s));
-    let asked = page.unwrap_or(1).max(1);
     let (rows, total) = db
         .read(move |c| {
-            let (_, total) = order_admin::refund_queue(c, wanted, 0, 0)?;
-            let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-            let (rows, _) =
-                order_admin::refund_queue(c, wanted, (asked.min(pages) - 1) * PER_PAGE, PER_PAGE)?;
-            Ok::<_, AdminError>((rows, total))
+            Ok::<_, AdminError>(Pager::fetch(page, |offset, limit| {
+                order_admin::refund_queue(c, wanted, offset, limit)
+            })?)
         })
         .await?;
     let status = wanted.map(|s| s.to_string()).unwrap_or_default();
-    let pager = Pager::new(Some(asked), total, &[("status", &status)]);
+    let pager = Pager::new(page, total, &[("status", &status)]);
     render(&RefundsPage { staff, rows: rows.into_iter().map(RefundRow::new).collect(), status, pager })
 }
 

@@ -268,6 +268,22 @@ impl Pager {
         Pager { page, pages, total, link }
     }
 
+    /// One page of a list the database pages (`fetch(offset, limit)` answers rows and the total):
+    /// fetched at the asked page, and again at the last page only when the asked one is past the
+    /// end, so a stale link shows the last page instead of an empty one.
+    pub fn fetch<T, E>(
+        page: Option<i64>,
+        mut fetch: impl FnMut(i64, i64) -> Result<(Vec<T>, i64), E>,
+    ) -> Result<(Vec<T>, i64), E> {
+        let asked = page.unwrap_or(1).max(1);
+        let (rows, total) = fetch((asked - 1) * PER_PAGE, PER_PAGE)?;
+        let last = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+        if asked > last {
+            return Ok((fetch((last - 1) * PER_PAGE, PER_PAGE)?.0, total));
+        }
+        Ok((rows, total))
+    }
+
     pub fn offset(&self) -> i64 {
         (self.page - 1) * PER_PAGE
     }

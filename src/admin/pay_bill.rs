@@ -6,7 +6,7 @@ use rocket::form::FromForm;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::{AdminSession, Empty};
-use super::page::{done, failed, render, Answer, Confirm, Html, Pager, Posted, Staff, PER_PAGE};
+use super::page::{done, failed, render, Answer, Confirm, Html, Pager, Posted, Staff};
 use crate::db::pay_bill::{self as store, BillRow, DiscountRow};
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
@@ -73,17 +73,14 @@ struct ShowPage {
 /// GET /admin/pay-bill — staff only. The rules, then the bills (newest first, 25 a page).
 #[get("/pay-bill?<page>")]
 async fn show(staff: Staff, db: &State<Db>, page: Option<i64>) -> Result<Html, AdminError> {
-    let asked = page.unwrap_or(1).max(1);
     let (rules, bills, total) = db
         .read(move |c| {
             let rules = store::discounts(c)?;
-            let (_, total) = store::list(c, None, 0, 0)?;
-            let last = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-            let (bills, _) = store::list(c, None, (asked.min(last) - 1) * PER_PAGE, PER_PAGE)?;
+            let (bills, total) = Pager::fetch(page, |offset, limit| store::list(c, None, offset, limit))?;
             Ok::<_, AdminError>((rules, bills, total))
         })
         .await?;
-    let pager = Pager::new(Some(asked), total, &[]);
+    let pager = Pager::new(page, total, &[]);
     let rules = rules.into_iter().map(RuleRow::from).collect();
     render(&ShowPage { staff, rules, bills: bills.into_iter().map(BillLine::from).collect(), pager })
 }

@@ -5,7 +5,7 @@ use askama::Template;
 use rocket::form::FromForm;
 use rocket::{get, post, routes, Route, State};
 
-use super::page::{done, failed, render, search, Answer, Html, Pager, Posted, Staff, PER_PAGE};
+use super::page::{done, failed, render, search, Answer, Html, Pager, Posted, Staff};
 use crate::db::reputation::{self, ReputationRow, ReviewFilter};
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
@@ -68,21 +68,16 @@ async fn list(
         reputation: level.parse().ok(),
         status: hidden.parse().ok(),
     };
-    let asked = page.unwrap_or(1).max(1);
     let (rows, total) = db
         .read(move |c| {
-            let (mut rows, total) = reputation::filtered(c, &filter, (asked - 1) * PER_PAGE, PER_PAGE)?;
-            let last = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-            if asked > last {
-                // Asked past the end: show the last page instead of an empty one.
-                rows = reputation::filtered(c, &filter, (last - 1) * PER_PAGE, PER_PAGE)?.0;
-            }
+            let (rows, total) =
+                Pager::fetch(page, |offset, limit| reputation::filtered(c, &filter, offset, limit))?;
             Ok::<_, AdminError>((rows, total))
         })
         .await?;
     let goods_text = if goods > 0 { goods.to_string() } else { String::new() };
     let keep = [("q", q.as_str()), ("goods", &goods_text), ("level", &level), ("hidden", &hidden)];
-    let pager = Pager::new(Some(asked), total, &keep);
+    let pager = Pager::new(page, total, &keep);
     let here = format!("/admin/reputations{}{}", pager.link, pager.page);
     render(&ListPage { staff, rows, q, goods, level, hidden, pager, here })
 }

@@ -6,7 +6,7 @@ use rocket::form::FromForm;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::Empty;
-use super::page::{done, failed, render, when, Answer, Html, Pager, Posted, Staff, PER_PAGE};
+use super::page::{done, failed, render, when, Answer, Html, Pager, Posted, Staff};
 use crate::db::payment_refund::{self as rows, state, PaidPayment, RefundRow};
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
@@ -108,7 +108,6 @@ async fn list(
     page: Option<i64>,
 ) -> Result<Html, AdminError> {
     let wanted = status.map(str::trim).and_then(|s| state::ALL.iter().find(|a| **a == s)).copied();
-    let asked = page.unwrap_or(1).max(1);
     let (rows, total) = db
         .read(move |c| {
             if let Some(order_refund) = orderRefund {
@@ -116,13 +115,11 @@ async fn list(
                 let n = rows.len() as i64;
                 return Ok::<_, AdminError>((rows, n));
             }
-            let (_, total) = rows::list(c, wanted, 0, 0)?;
-            let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-            Ok(rows::list(c, wanted, (asked.min(pages) - 1) * PER_PAGE, PER_PAGE)?)
+            Ok(Pager::fetch(page, |offset, limit| rows::list(c, wanted, offset, limit))?)
         })
         .await?;
     let status = wanted.unwrap_or_default().to_string();
-    let pager = Pager::new(Some(asked), total, &[("status", &status)]);
+    let pager = Pager::new(page, total, &[("status", &status)]);
     let statuses = state::ALL.iter().map(|s| (s.to_string(), state::label(s))).collect();
     render(&ListPage {
         staff,

@@ -8,7 +8,7 @@ use rocket::{get, post, routes, Route, State};
 
 use super::auth::AdminSession;
 use super::funds::{decide, wanted, DecidePage, Field};
-use super::page::{done, failed, render, Answer, Html, Pager, Posted, Staff, PER_PAGE};
+use super::page::{done, failed, render, Answer, Html, Pager, Posted, Staff};
 use crate::db::withdraw::{self as store, status, WithdrawalRow};
 use crate::db::{self, Db};
 use crate::error::AdminError;
@@ -87,17 +87,15 @@ async fn list(
     page: Option<i64>,
 ) -> Result<Html, AdminError> {
     let want = wanted(status, 2);
-    let asked = page.unwrap_or(1).max(1);
     let (rows, total) = db
         .read(move |c| {
-            let (_, total) = store::list(c, None, want, 0, 0)?;
-            let last = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-            let (rows, _) = store::list(c, None, want, (asked.min(last) - 1) * PER_PAGE, PER_PAGE)?;
-            Ok::<_, AdminError>((rows, total))
+            Ok::<_, AdminError>(Pager::fetch(page, |offset, limit| {
+                store::list(c, None, want, offset, limit)
+            })?)
         })
         .await?;
     let status = want.map(|s| s.to_string()).unwrap_or_default();
-    let pager = Pager::new(Some(asked), total, &[("status", &status)]);
+    let pager = Pager::new(page, total, &[("status", &status)]);
     let rules = WithdrawRules::of(&settings.get());
     let rows = rows.into_iter().map(Row::from).collect();
     render(&ListPage {
