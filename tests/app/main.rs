@@ -41,6 +41,7 @@ mod outbox;
 mod pay_password;
 mod points;
 mod points_console;
+mod sandbox_access;
 mod security;
 mod shopfront;
 mod shops_console;
