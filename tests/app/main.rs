@@ -5,6 +5,7 @@ mod address;
 mod admin;
 mod admin_users;
 mod attention;
+mod bad_bytes;
 mod calendar;
 mod calendar_console;
 mod cart;
