@@ -17,6 +17,7 @@ pub mod demo_rules;
 pub mod demo_shopfront;
 pub mod error;
 pub mod jobs;
+pub mod logging;
 pub mod merchant;
 pub mod money;
 pub mod regions;
@@ -34,6 +35,7 @@ use rocket::fairing::AdHoc;
 use rocket::figment::Figment;
 use rocket::fs::{FileServer, Options};
 use rocket::http::Status;
+use rocket::shield::{Frame, Shield};
 use rocket::{get, routes, Build, Rocket, State};
 
 use crate::config::Config;
@@ -61,6 +63,8 @@ pub struct Boot {
 
 /// Opens the data dir and the database and builds the Rocket instance with every route mounted.
 pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
+    // Before Rocket installs its own logger, which would print shoppers' tokens.
+    logging::init(&cfg.log_level);
     for dir in [cfg.data_dir.clone(), cfg.uploads_dir(), cfg.data_dir.join("tmp")] {
         std::fs::create_dir_all(&dir)
             .map_err(|source| BootError::Dir { path: dir.display().to_string(), source })?;
@@ -113,6 +117,8 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .manage(sandbox::kefu::SandboxKefu::default())
         .manage(cfg.clone())
         .attach(api::ShopPrefix)
+        // The security headers, set once here for every answer (console pages add CSP and no-store).
+        .attach(Shield::default().enable(Frame::Deny))
         .attach(AdHoc::on_shutdown("stop jobs, checkpoint", move |_| {
             Box::pin(async move {
                 let jobs = jobs.clone();

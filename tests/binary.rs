@@ -117,3 +117,85 @@ fn a_bad_setting_is_named_and_the_exit_code_says_so() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("XIAODIAN_PORT"));
 }
+
+/// Starts with the log at `normal`; the child and everything it has printed so far.
+fn start_logging(dir: &std::path::Path, port: u16) -> (Child, std::sync::Arc<std::sync::Mutex<String>>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xiaodian"))
+        .args(["--port", &port.to_string(), "--data"])
+        .arg(dir)
+        .env("XIAODIAN_ADMIN_PASSWORD", "log-test-password")
+        .env("XIAODIAN_LOG_LEVEL", "normal")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    for pipe in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let log = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                let mut log = log.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+    }
+    wait_for(&log, "Rocket has launched");
+    (child, log)
+}
+
+/// Waits (at most 20 s) until the log holds `text`.
+fn wait_for(log: &std::sync::Mutex<String>, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !log.lock().unwrap().contains(text) {
+        assert!(Instant::now() < deadline, "the log never showed {text:?}:\n{}", log.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn the_request_log_masks_secrets_and_console_pages_set_each_header_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let (mut child, log) = start_logging(dir.path(), port);
+    http(port, "GET /shop/user/detail?token=SECRET-TOKEN-1&x=1 HTTP/1.0\r\n\r\n");
+    http(
+        port,
+        "POST /shop/user/m/login?mobile=13800138000&pwd=SECRET-PWD-2 HTTP/1.0\r\nContent-Length: 0\r\n\r\n",
+    );
+    http(port, "GET /shop/verification/sms/check?mobile=13800138000&code=SECRET-CODE-3 HTTP/1.0\r\n\r\n");
+    http(
+        port,
+        "POST /admin/api/v1/goods HTTP/1.0\r\nAuthorization: Bearer SECRET-KEY-4\r\nContent-Length: 0\r\n\r\n",
+    );
+    let page = http(port, "GET /admin/login HTTP/1.0\r\n\r\n");
+    let (head, _) = page.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200"), "{head}");
+    let header = |name: &str| -> Vec<&str> {
+        head.lines()
+            .filter_map(|l| l.split_once(':'))
+            .filter(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+            .collect()
+    };
+    assert_eq!(header("X-Frame-Options"), ["DENY"], "{head}");
+    assert_eq!(header("X-Content-Type-Options"), ["nosniff"], "{head}");
+    assert_eq!(header("Content-Security-Policy").len(), 1, "{head}");
+    let api = http(port, "GET /healthz HTTP/1.0\r\n\r\n");
+    assert!(api.to_ascii_lowercase().contains("x-frame-options: deny"), "{api}");
+
+    wait_for(&log, "/_shop/verification/sms/check?mobile=13800138000&code=***");
+    wait_for(&log, "GET /admin/login");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let text = log.lock().unwrap().clone();
+    for secret in ["SECRET-TOKEN-1", "SECRET-PWD-2", "SECRET-CODE-3", "SECRET-KEY-4"] {
+        assert!(!text.contains(secret), "{secret} is in the log:\n{text}");
+    }
+    assert!(text.contains("/_shop/user/detail?token=***&x=1"), "{text}");
+    assert!(text.contains("pwd=***"), "{text}");
+    assert!(!text.contains("Refusing to overwrite"), "a responder and Shield both set a header:\n{text}");
+}

@@ -18,6 +18,8 @@ const SUITE_TIMEOUT: Duration = Duration::from_secs(180);
 /// The oldest Node with node:test, global fetch, FormData and Blob.
 const MIN_NODE_MAJOR: u32 = 20;
 const SUBDOMAIN: &str = "shop";
+/// The merchant API key the server starts with and the suite sends to the sandbox's controls.
+const SANDBOX_KEY: &str = "client-suite-sandbox-key";
 
 fn suite_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("client")
@@ -110,6 +112,8 @@ fn start_server(port: u16, data: &Path, log: &Path) -> KillOnDrop {
         .arg(data)
         .arg("--demo")
         .env("XIAODIAN_ADMIN_PASSWORD", "test-admin-password")
+        // The sandbox's controls want a merchant key; the suite is given the same one.
+        .env("XIAODIAN_ADMIN_API_KEY", SANDBOX_KEY)
         .env("XIAODIAN_FETCH_ALLOW_PRIVATE", "1")
         .env("XIAODIAN_LOG_LEVEL", "critical")
         .stdin(Stdio::null())
@@ -171,6 +175,7 @@ fn run_suite(dir: &Path, base_url: &str, out_path: &Path) -> (bool, String) {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("XIAODIAN_URL", base_url)
         .env("XIAODIAN_SUBDOMAIN", SUBDOMAIN)
+        .env("XIAODIAN_ADMIN_API_KEY", SANDBOX_KEY)
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(out)

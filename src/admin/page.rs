@@ -151,6 +151,8 @@ impl<'r, T: FromForm<'r> + Send + 'r> rocket::data::FromData<'r> for Posted<T> {
 }
 
 /// An HTML answer with the console's headers (never cached, never framed, own scripts only).
+/// X-Frame-Options: DENY and nosniff come from the Shield fairing (lib.rs), which refuses to
+/// overwrite a header a responder set.
 pub struct Html {
     pub status: Status,
     pub body: String,
@@ -166,8 +168,6 @@ impl<'r> Responder<'r, 'static> for Html {
             .status(self.status)
             .header(ContentType::HTML)
             .header(Header::new("Cache-Control", "no-store"))
-            .header(Header::new("X-Frame-Options", "DENY"))
-            .header(Header::new("X-Content-Type-Options", "nosniff"))
             .header(Header::new("Referrer-Policy", "same-origin"))
             .header(Header::new("Content-Security-Policy", CSP))
             .sized_body(self.body.len(), std::io::Cursor::new(self.body))

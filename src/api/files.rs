@@ -4,17 +4,18 @@
 
 use rocket::form::{Errors, Form, FromForm};
 use rocket::fs::TempFile;
+use rocket::request::{self, FromRequest, Request};
 use rocket::tokio::io::AsyncReadExt;
 use rocket::{post, routes, Route, State};
 use serde::Serialize;
 
-use super::guards::{user_for_token, BaseUrl};
+use super::guards::{fail, user_for_token, BaseUrl};
 use super::{ApiResult, MaybeAuthed, Page, Paging, Params, Reply};
 use crate::config::Config;
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::service::upload::{self, Stored};
-use crate::service::{media_check, security};
+use crate::service::{fetch, media_check, security};
 use crate::settings::Settings;
 use crate::wechat::WeChat;
 
@@ -62,6 +63,22 @@ pub struct UploadForm<'r> {
     expire_hours: Option<String>,
     #[field(name = "subDomain")]
     sub_domain: Option<String>,
+}
+
+/// Admits an upload only with a multipart/form-data body (what wx.uploadFile sends); anything else
+/// is refused by name instead of falling through to a server error.
+pub struct Multipart;
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Multipart {
+    type Error = ApiError;
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ApiError> {
+        if req.content_type().is_some_and(|ct| ct.is_form_data()) {
+            return request::Outcome::Success(Multipart);
+        }
+        fail(req, ApiError::invalid("upfile", "需要 multipart/form-data 上传（文件字段名为 upfile）"))
+    }
 }
 
 fn form_error(errors: &Errors<'_>, cfg: &Config) -> ApiError {
@@ -132,6 +149,7 @@ async fn receive(
 /// POST /<sub>/dfs/upload/file — uploadFile; anyone (a token records the owner). multipart `upfile`.
 #[post("/dfs/upload/file", data = "<form>")]
 async fn upload_file(
+    _multipart: Multipart,
     form: Result<Form<UploadForm<'_>>, Errors<'_>>,
     db: &State<Db>,
     cfg: &State<Config>,
@@ -146,6 +164,7 @@ async fn upload_file(
 /// POST /upload2 — uploadFileV2 / V22 / V3 (the adapter points them here); anyone. multipart `upfile`.
 #[post("/upload2", data = "<form>")]
 async fn upload2(
+    _multipart: Multipart,
     form: Result<Form<UploadForm<'_>>, Errors<'_>>,
     db: &State<Db>,
     cfg: &State<Config>,
@@ -175,7 +194,7 @@ async fn from_url(req: MaybeAuthed, sink: Sink<'_>, base: &BaseUrl) -> Result<Up
     let user_id = req.user_id;
     let (wx, settings) = (wx.clone(), settings.clone());
     let stored = rocket::tokio::task::spawn_blocking(move || {
-        let bytes = upload::fetch_remote(&url, max, allow)?;
+        let bytes = fetch::download(&url, max, allow)?;
         let name = url.rsplit('/').next().unwrap_or("").split('?').next().unwrap_or("").to_string();
         security::check_image(&db, &wx, &settings, user_id, &name, &bytes)?;
         upload::store(&db, &dir, max, &bytes, &name, user_id, hours)

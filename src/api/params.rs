@@ -151,10 +151,15 @@ impl<'r> FromRequest<'r> for Params {
 /// Reads query + body (form or JSON) into Params.
 pub(crate) async fn read_body<'r>(req: &'r Request<'_>, data: Data<'r>) -> Result<Params, ApiError> {
     let mut p = from_query(req);
-    let body = data.open(BODY_LIMIT_KIB.kibibytes()).into_string().await?;
-    if !body.is_complete() {
+    let bytes = data
+        .open(BODY_LIMIT_KIB.kibibytes())
+        .into_bytes()
+        .await
+        .map_err(|e| ApiError::invalid("body", format!("请求体读取失败：{e}")))?;
+    if !bytes.is_complete() {
         return Err(ApiError::TooLarge { what: "请求体", limit: format!("{BODY_LIMIT_KIB} KiB") });
     }
+    let body = utf8_body(bytes.into_inner())?;
     let is_json = req.content_type().is_some_and(|ct| ct.is_json());
     if is_json {
         if !body.trim().is_empty() {
@@ -166,6 +171,19 @@ pub(crate) async fn read_body<'r>(req: &'r Request<'_>, data: Data<'r>) -> Resul
         p.add_form(&body);
     }
     Ok(p)
+}
+
+/// A body as text; bytes that are not UTF-8 are the client's mistake (code 300), named by offset.
+fn utf8_body(bytes: Vec<u8>) -> Result<String, ApiError> {
+    String::from_utf8(bytes).map_err(|e| {
+        ApiError::invalid(
+            "body",
+            format!(
+                "请求体不是有效的 UTF-8 文本（第 {} 个字节起），请以 UTF-8 编码发送",
+                e.utf8_error().valid_up_to() + 1
+            ),
+        )
+    })
 }
 
 #[rocket::async_trait]
@@ -227,4 +245,16 @@ pub struct Page<T> {
     pub result: Vec<T>,
     pub total_row: i64,
     pub total_page: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_body_that_is_not_utf8_names_the_problem() {
+        let e = super::utf8_body(b"name=\xe5\xb0\x8f\xff".to_vec()).unwrap_err();
+        assert_eq!(e.code(), 300);
+        assert!(e.to_string().contains("UTF-8"), "{e}");
+        assert!(e.to_string().contains("第 9 个字节"), "{e}");
+        assert_eq!(super::utf8_body("小店".as_bytes().to_vec()).unwrap(), "小店");
+    }
 }

@@ -2,7 +2,7 @@
 //! signature; it is ours when appid and mch_id match and `req_info` decrypts with our API key.
 
 use rocket::http::ContentType;
-use rocket::{post, routes, Route, State};
+use rocket::{post, routes, Data, Route, State};
 
 use crate::db::{self, Db};
 use crate::service::refund_wechat::{self, NotifyError, WxRefunds};
@@ -14,8 +14,15 @@ pub fn routes() -> Vec<Route> {
 
 /// POST /notify/wxpay/refund — called by WeChat Pay. Applies the refund's result once and answers
 /// SUCCESS; anything it cannot trust or apply is answered FAIL (WeChat repeats it later).
-#[post("/notify/wxpay/refund", data = "<body>")]
-async fn refund_notify(db: &State<Db>, wx: &State<WxRefunds>, body: String) -> (ContentType, String) {
+#[post("/notify/wxpay/refund", data = "<data>")]
+async fn refund_notify(db: &State<Db>, wx: &State<WxRefunds>, data: Data<'_>) -> (ContentType, String) {
+    let body = match super::pay::notify_text(data).await {
+        Ok(b) => b,
+        Err(why) => {
+            log::warn!("refund notify refused: {why}");
+            return (ContentType::XML, pay::notify_answer(false, &why));
+        }
+    };
     let read = pay::from_xml(&body).map_err(|_| NotifyError::Bad("bad XML")).and_then(|fields| {
         let creds = wx.creds().map_err(|_| NotifyError::Bad("pay is not configured"))?;
         refund_wechat::read_notify(&fields, &creds)

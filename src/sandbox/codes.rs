@@ -6,7 +6,7 @@ use rocket::serde::json::Json;
 use rocket::{get, routes, Route, State};
 use serde::Serialize;
 
-use super::SandboxOn;
+use super::SandboxOperator;
 use crate::db::{self, Db};
 use crate::error::ApiError;
 
@@ -34,7 +34,7 @@ fn code_in(text: &str) -> String {
 /// GET /sandbox/codes/latest?target= — sandbox mode only. 404 JSON when nothing was sent there.
 #[get("/sandbox/codes/latest?<target>")]
 async fn latest(
-    _on: SandboxOn,
+    _op: SandboxOperator,
     target: &str,
     db: &State<Db>,
 ) -> Result<Json<OutboxMessage>, rocket::http::Status> {

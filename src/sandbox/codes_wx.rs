@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::wechat::{Noted, SandboxWeChat};
-use super::SandboxOn;
+use super::{SandboxOn, SandboxOperator};
 use crate::service::qr::{self, Look};
 use crate::wechat::codes::{LiveGoods, LiveReplay, LiveRoom};
 
@@ -389,13 +389,13 @@ fn live_info(
 
 /// GET /sandbox/wechat/control/codes — released pages, quota, live rooms and replays.
 #[get("/sandbox/wechat/control/codes")]
-fn state(_on: SandboxOn, codes: &State<SandboxCodes>) -> Json<CodesState> {
+fn state(_op: SandboxOperator, codes: &State<SandboxCodes>) -> Json<CodesState> {
     Json(codes.with(|s| s.clone()))
 }
 
 /// POST /sandbox/wechat/control/codes — replaces that state (absent fields take the defaults).
 #[post("/sandbox/wechat/control/codes", data = "<body>")]
-fn set_state(_on: SandboxOn, codes: &State<SandboxCodes>, body: Json<CodesState>) -> Json<CodesState> {
+fn set_state(_op: SandboxOperator, codes: &State<SandboxCodes>, body: Json<CodesState>) -> Json<CodesState> {
     let new = body.into_inner();
     codes.with(|s| *s = new.clone());
     Json(new)
@@ -411,7 +411,7 @@ struct RecordPage {
 /// GET /sandbox/wechat/control/record?what=&limit= — the calls the sandbox answered, newest first.
 #[get("/sandbox/wechat/control/record?<what>&<limit>")]
 fn record(
-    _on: SandboxOn,
+    _op: SandboxOperator,
     sb: &State<SandboxWeChat>,
     what: Option<&str>,
     limit: Option<usize>,

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::wechat::SandboxWeChat;
-use super::SandboxOn;
+use super::{SandboxOn, SandboxOperator};
 use crate::config::Config;
 use crate::db;
 use crate::settings::{Settings, Snapshot};
@@ -403,7 +403,7 @@ struct KefuPush {
 /// a signed message to the shop's /wechat/callback. Answers the shop's HTTP status and body.
 #[post("/sandbox/wechat/control/kefu-push", data = "<body>")]
 async fn kefu_push(
-    _on: SandboxOn,
+    _op: SandboxOperator,
     sb: &State<SandboxWeChat>,
     kf: &State<SandboxKefu>,
     settings: &State<Settings>,
@@ -472,7 +472,7 @@ async fn kefu_push(
 /// GET /sandbox/wechat/control/kefu-sent?openid= — what the shop sent a shopper (messages and
 /// typing commands, as WeChat received them), oldest first.
 #[get("/sandbox/wechat/control/kefu-sent?<openid>")]
-fn kefu_sent(_on: SandboxOn, kf: &State<SandboxKefu>, openid: Option<&str>) -> Json<Vec<Value>> {
+fn kefu_sent(_op: SandboxOperator, kf: &State<SandboxKefu>, openid: Option<&str>) -> Json<Vec<Value>> {
     let sent = lock(&kf.sent);
     Json(sent.iter().filter(|(o, _)| openid.is_none_or(|w| w == o)).map(|(_, v)| v.clone()).collect())
 }

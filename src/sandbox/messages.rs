@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::wechat::SandboxWeChat;
-use super::SandboxOn;
+use super::{SandboxOn, SandboxOperator};
 use crate::service::outbox::{kind_of, value_fits};
 
 pub fn routes() -> Vec<Route> {
@@ -295,7 +295,7 @@ pub struct ReceivedList {
 
 /// GET /sandbox/wechat/control/messages?limit= — what the simulator received (newest 100 by default).
 #[get("/sandbox/wechat/control/messages?<limit>")]
-fn received(_on: SandboxOn, msgs: &State<SandboxMessages>, limit: Option<usize>) -> Json<ReceivedList> {
+fn received(_op: SandboxOperator, msgs: &State<SandboxMessages>, limit: Option<usize>) -> Json<ReceivedList> {
     let list = msgs.received.lock().unwrap_or_else(|p| p.into_inner());
     let n = limit.unwrap_or(100).min(KEEP);
     let messages = list.iter().skip(list.len().saturating_sub(n)).cloned().collect();
@@ -314,7 +314,7 @@ struct ControlBody {
 
 /// POST /sandbox/wechat/control/messages — sets the faults (see the module comment).
 #[post("/sandbox/wechat/control/messages", data = "<body>")]
-fn control(_on: SandboxOn, msgs: &State<SandboxMessages>, body: Json<ControlBody>) -> Json<Value> {
+fn control(_op: SandboxOperator, msgs: &State<SandboxMessages>, body: Json<ControlBody>) -> Json<Value> {
     let body = body.into_inner();
     let mut f = msgs.faults.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(d) = body.down {

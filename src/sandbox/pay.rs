@@ -1,7 +1,8 @@
 //! `/sandbox/pay/...`: WeChat Pay v2 as the shop's client sees it — unified order, order query
-//! and close with the same XML and signatures (checked with [`SANDBOX_PAY_KEY`]); a confirmation
-//! page where a person pays, which sends the signed notify to the shop's notify_url over HTTP and
-//! repeats it on failure the way WeChat does; and control routes for tests.
+//! and close with the same XML and signatures (checked with [`SANDBOX_PAY_KEY`]); paying (a person
+//! on the console's 沙箱记录 page, a script through the control routes, both signed in or holding a
+//! merchant API key), which sends the signed notify to the shop's notify_url over HTTP and repeats
+//! it on failure the way WeChat does.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -13,7 +14,7 @@ use rocket::{get, post, routes, Route, State};
 use serde::{Deserialize, Serialize};
 
 use super::wechat::SandboxWeChat;
-use super::SandboxOn;
+use super::{SandboxOn, SandboxOperator};
 use crate::wechat::pay::{self, SignType, SANDBOX_MCH_ID, SANDBOX_PAY_KEY};
 use crate::wechat::SANDBOX_APPID;
 
@@ -46,6 +47,19 @@ struct SbOrder {
     /// NOTPAY, SUCCESS or CLOSED.
     state: &'static str,
     transaction_id: String,
+    /// Unix seconds of the unified order.
+    created: i64,
+}
+
+/// An order the simulator holds that nobody has paid or closed yet.
+#[derive(Debug, Clone)]
+pub struct Unpaid {
+    pub prepay_id: String,
+    pub out_trade_no: String,
+    /// Fen.
+    pub total_fee: i64,
+    /// Unix seconds.
+    pub created: i64,
 }
 
 /// The simulator's memory (a restart is like WeChat losing everything: tests start fresh).
@@ -164,6 +178,7 @@ fn unified_order(_on: SandboxOn, body: String, sb: &State<SandboxPay>, log: &Sta
         sign_type: st,
         state: "NOTPAY",
         transaction_id: String::new(),
+        created: crate::db::unix_now(),
     };
     let mut out = BTreeMap::new();
     out.insert("prepay_id".to_string(), o.prepay_id.clone());
@@ -236,6 +251,23 @@ impl SandboxPay {
                 Ok(o.clone())
             }
         }
+    }
+
+    /// The orders waiting for a payment, newest first.
+    pub fn unpaid(&self) -> Vec<Unpaid> {
+        let orders = self.orders.lock().unwrap_or_else(|p| p.into_inner());
+        let mut list: Vec<Unpaid> = orders
+            .values()
+            .filter(|o| o.state == "NOTPAY")
+            .map(|o| Unpaid {
+                prepay_id: o.prepay_id.clone(),
+                out_trade_no: o.out_trade_no.clone(),
+                total_fee: o.total_fee,
+                created: o.created,
+            })
+            .collect();
+        list.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| b.out_trade_no.cmp(&a.out_trade_no)));
+        list
     }
 
     fn find(&self, out_trade_no: &str) -> Option<SbOrder> {
@@ -314,31 +346,11 @@ fn notify_xml(o: &SbOrder, t: &Tamper) -> String {
     pay::to_xml(&f)
 }
 
-/// GET /sandbox/pay/confirm?prepay_id= — the page a person pays on (what WeChat's pay sheet does).
-#[get("/sandbox/pay/confirm?<prepay_id>")]
-fn confirm_page(_on: SandboxOn, prepay_id: &str, sb: &State<SandboxPay>) -> RawHtml<String> {
-    let found = sb
-        .orders
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .values()
-        .find(|o| o.prepay_id == prepay_id)
-        .cloned();
-    let body = match found {
-        None => "<p>没有这笔预支付交易。</p>".to_string(),
-        Some(o) => format!(
-            "<p>商户订单号 {no}</p><p>金额 <b>{yuan}</b> 元（{state}）</p>\
-             <form method=\"post\" action=\"/sandbox/pay/confirm\">\
-             <input type=\"hidden\" name=\"prepay_id\" value=\"{id}\"><button>确认支付</button></form>",
-            no = html_escape(&o.out_trade_no),
-            yuan = crate::money::yuan_text(o.total_fee),
-            state = o.state,
-            id = html_escape(&o.prepay_id),
-        ),
-    };
-    RawHtml(format!(
-        "<!doctype html><meta charset=\"utf-8\"><title>沙箱微信支付</title><h1>沙箱微信支付</h1>{body}"
-    ))
+/// GET /sandbox/pay/confirm?prepay_id= — where a person pays: the console's 沙箱记录 page, which
+/// lists the unpaid sandbox orders with a 确认支付 button (paying is for signed-in staff only).
+#[get("/sandbox/pay/confirm")]
+fn confirm_page(_on: SandboxOn) -> rocket::response::Redirect {
+    rocket::response::Redirect::to("/admin/sandbox#pay")
 }
 
 fn html_escape(s: &str) -> String {
@@ -353,7 +365,7 @@ struct ConfirmForm {
 /// POST /sandbox/pay/confirm — pays and sends the notify (repeating it until the shop says SUCCESS).
 #[post("/sandbox/pay/confirm", data = "<form>")]
 async fn confirm(
-    _on: SandboxOn,
+    _op: SandboxOperator,
     form: rocket::form::Form<ConfirmForm>,
     sb: &State<SandboxPay>,
     log: &State<SandboxWeChat>,
@@ -378,9 +390,11 @@ pub struct Paid {
     pub answer: String,
 }
 
-async fn pay_and_notify(
-    sb: &State<SandboxPay>,
-    log: &State<SandboxWeChat>,
+/// Pays a sandbox order (by prepay_id or out_trade_no) and sends its notify, repeating it on
+/// WeChat's schedule until the shop says SUCCESS.
+pub async fn pay_and_notify(
+    sb: &SandboxPay,
+    log: &SandboxWeChat,
     prepay_id: Option<String>,
     out_trade_no: Option<String>,
 ) -> Result<Paid, String> {
@@ -413,7 +427,7 @@ fn yes() -> bool {
 /// POST /sandbox/pay/control/pay — for tests: pays like the confirm page; JSON answer.
 #[post("/sandbox/pay/control/pay", data = "<req>")]
 async fn control_pay(
-    _on: SandboxOn,
+    _op: SandboxOperator,
     req: Json<PayControl>,
     sb: &State<SandboxPay>,
     log: &State<SandboxWeChat>,
@@ -442,7 +456,7 @@ pub struct NotifyControl {
 /// possibly forged (other amount, merchant, appid, key); answers the shop's reply.
 #[post("/sandbox/pay/control/notify", data = "<req>")]
 async fn control_notify(
-    _on: SandboxOn,
+    _op: SandboxOperator,
     req: Json<NotifyControl>,
     sb: &State<SandboxPay>,
     log: &State<SandboxWeChat>,
@@ -469,7 +483,11 @@ pub struct Schedule {
 
 /// POST /sandbox/pay/control/schedule — for tests: the notify repeat schedule, in milliseconds.
 #[post("/sandbox/pay/control/schedule", data = "<req>")]
-fn control_schedule(_on: SandboxOn, req: Json<Schedule>, sb: &State<SandboxPay>) -> Json<serde_json::Value> {
+fn control_schedule(
+    _op: SandboxOperator,
+    req: Json<Schedule>,
+    sb: &State<SandboxPay>,
+) -> Json<serde_json::Value> {
     let ms: Vec<u64> = req.ms.iter().take(20).copied().collect();
     *sb.schedule_ms.lock().unwrap_or_else(|p| p.into_inner()) = ms.clone();
     Json(serde_json::json!({ "ms": ms }))

@@ -14,7 +14,7 @@ use rocket::{post, routes, Route, State};
 use serde::Deserialize;
 
 use super::wechat::SandboxWeChat;
-use super::SandboxOn;
+use super::{SandboxOn, SandboxOperator};
 use crate::wechat::pay::{self, SANDBOX_MCH_ID, SANDBOX_PAY_KEY};
 use crate::wechat::refund::encrypt_req_info;
 use crate::wechat::SANDBOX_APPID;
@@ -293,7 +293,11 @@ struct ControlAnswer {
 
 /// POST /sandbox/pay/control/refund-next — sandbox control: queues how the next refund call ends.
 #[post("/sandbox/pay/control/refund-next", data = "<body>")]
-fn next_refund(_on: SandboxOn, state: &State<SandboxRefunds>, body: Json<NextBody>) -> Json<ControlAnswer> {
+fn next_refund(
+    _op: SandboxOperator,
+    state: &State<SandboxRefunds>,
+    body: Json<NextBody>,
+) -> Json<ControlAnswer> {
     let next = match body.mode.as_str() {
         "succeed" => Next::Succeed,
         "hold" => Next::Hold,
@@ -313,7 +317,11 @@ fn next_refund(_on: SandboxOn, state: &State<SandboxRefunds>, body: Json<NextBod
 /// POST /sandbox/pay/control/refund-settle/<out_refund_no> — sandbox control: a held refund
 /// succeeds now, without a notify (so only a refundquery learns it).
 #[post("/sandbox/pay/control/refund-settle/<out_refund_no>")]
-fn settle_refund(_on: SandboxOn, state: &State<SandboxRefunds>, out_refund_no: &str) -> Json<ControlAnswer> {
+fn settle_refund(
+    _op: SandboxOperator,
+    state: &State<SandboxRefunds>,
+    out_refund_no: &str,
+) -> Json<ControlAnswer> {
     let mut refunds = state.refunds.lock().unwrap_or_else(|p| p.into_inner());
     match refunds.get_mut(out_refund_no) {
         Some(r) => {

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::SandboxOn;
+use super::{SandboxOn, SandboxOperator};
 use crate::wechat::{crypto, SANDBOX_APPID, SANDBOX_SECRET};
 
 pub fn routes() -> Vec<Route> {
@@ -274,7 +274,7 @@ fn phone_number(
 
 /// POST /sandbox/wechat/control/expire-tokens — makes every issued token invalid (tests WeChat's 40001).
 #[post("/sandbox/wechat/control/expire-tokens")]
-fn expire_tokens(_on: SandboxOn, sb: &State<SandboxWeChat>) -> Json<Value> {
+fn expire_tokens(_op: SandboxOperator, sb: &State<SandboxWeChat>) -> Json<Value> {
     sb.tokens.lock().unwrap_or_else(|p| p.into_inner()).clear();
     Json(json!({ "errcode": 0, "errmsg": "ok" }))
 }
@@ -288,7 +288,7 @@ struct EncryptBody {
 /// POST /sandbox/wechat/control/encrypt — what the WeChat app would hand the mini-program:
 /// `data` plus a watermark, encrypted with the openid's current session_key, and its signature.
 #[post("/sandbox/wechat/control/encrypt", data = "<body>")]
-fn encrypt(_on: SandboxOn, sb: &State<SandboxWeChat>, body: Json<EncryptBody>) -> Json<Value> {
+fn encrypt(_op: SandboxOperator, sb: &State<SandboxWeChat>, body: Json<EncryptBody>) -> Json<Value> {
     let Some(key) = sb.session_keys.lock().unwrap_or_else(|p| p.into_inner()).get(&body.openid).cloned()
     else {
         return err(40003, "no session for this openid: log in first");
@@ -429,13 +429,13 @@ async fn img_sec_check(
 
 /// GET /sandbox/wechat/control/sec-words — the word lists msgSecCheck flags.
 #[get("/sandbox/wechat/control/sec-words")]
-fn sec_words(_on: SandboxOn, sb: &State<SandboxWeChat>) -> Json<SecWords> {
+fn sec_words(_op: SandboxOperator, sb: &State<SandboxWeChat>) -> Json<SecWords> {
     Json(sb.sec_words.lock().unwrap_or_else(|p| p.into_inner()).clone())
 }
 
 /// POST /sandbox/wechat/control/sec-words — replaces the word lists (`{risky: [...], review: [...]}`).
 #[post("/sandbox/wechat/control/sec-words", data = "<body>")]
-fn set_sec_words(_on: SandboxOn, sb: &State<SandboxWeChat>, body: Json<SecWords>) -> Json<SecWords> {
+fn set_sec_words(_op: SandboxOperator, sb: &State<SandboxWeChat>, body: Json<SecWords>) -> Json<SecWords> {
     let mut words = body.into_inner();
     for list in [&mut words.risky, &mut words.review] {
         list.retain(|w| !w.trim().is_empty());

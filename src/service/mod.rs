@@ -11,6 +11,7 @@ pub mod cms;
 pub mod codes;
 pub mod coupons;
 pub mod deposit;
+pub mod fetch;
 pub mod freight;
 pub mod funds;
 pub mod identity;

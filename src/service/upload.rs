@@ -2,9 +2,7 @@
 //! random name, and recorded in the `uploads` table.
 
 use std::io::Write;
-use std::net::{IpAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use crate::db::{self, Db};
 use crate::error::ApiError;
@@ -172,102 +170,6 @@ pub fn limit_text(bytes: u64) -> String {
     }
 }
 
-/// True for addresses a server must not be made to fetch from (loopback, private, link-local...).
-fn is_internal(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(a) => {
-            a.is_loopback()
-                || a.is_private()
-                || a.is_link_local()
-                || a.is_unspecified()
-                || a.is_broadcast()
-                || a.is_documentation()
-                || a.octets()[0] == 100 && (a.octets()[1] & 0xC0) == 64 // carrier-grade NAT
-        }
-        IpAddr::V6(a) => {
-            a.is_loopback()
-                || a.is_unspecified()
-                || (a.segments()[0] & 0xfe00) == 0xfc00 // unique local
-                || (a.segments()[0] & 0xffc0) == 0xfe80 // link local
-                || a.to_ipv4_mapped().is_some_and(|v4| is_internal(IpAddr::V4(v4)))
-        }
-    }
-}
-
-/// Checks that `url` is http(s) and, unless allowed, points at a public address.
-fn check_remote(url: &str, allow_private: bool) -> Result<(), ApiError> {
-    let rest = url
-        .strip_prefix("http://")
-        .or_else(|| url.strip_prefix("https://"))
-        .ok_or_else(|| ApiError::invalid("remoteFileUrl", "只支持 http 或 https 地址"))?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = authority.rsplit('@').next().unwrap_or("");
-    if host_port.is_empty() {
-        return Err(ApiError::invalid("remoteFileUrl", "缺少主机名"));
-    }
-    if allow_private {
-        return Ok(());
-    }
-    let default_port = if url.starts_with("https") { 443 } else { 80 };
-    let with_port = if host_port.starts_with('[') {
-        if host_port.contains("]:") {
-            host_port.to_string()
-        } else {
-            format!("{host_port}:{default_port}")
-        }
-    } else if host_port.contains(':') {
-        host_port.to_string()
-    } else {
-        format!("{host_port}:{default_port}")
-    };
-    let addrs: Vec<_> = with_port
-        .to_socket_addrs()
-        .map_err(|_| ApiError::Upstream("无法解析远程文件的主机名".into()))?
-        .collect();
-    if addrs.is_empty() || addrs.iter().any(|a| is_internal(a.ip())) {
-        return Err(ApiError::invalid("remoteFileUrl", "不允许访问内网地址"));
-    }
-    Ok(())
-}
-
-/// Downloads `url` (10 s timeout, at most `max_bytes`, up to 3 redirects each checked); blocking.
-pub fn fetch_remote(url: &str, max_bytes: u64, allow_private: bool) -> Result<Vec<u8>, ApiError> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(10)))
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .max_redirects_will_error(false)
-        .build()
-        .into();
-    let mut current = url.to_string();
-    for _ in 0..4 {
-        check_remote(&current, allow_private)?;
-        let mut resp = agent.get(&current).call().map_err(|e| match e {
-            ureq::Error::Timeout(_) => ApiError::Upstream("下载远程文件超时".into()),
-            other => ApiError::Upstream(format!("下载远程文件失败：{other}")),
-        })?;
-        let status = resp.status().as_u16();
-        if (300..400).contains(&status) {
-            let next = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-            if !next.starts_with("http") {
-                return Err(ApiError::Upstream("远程文件的重定向地址无效".into()));
-            }
-            current = next;
-            continue;
-        }
-        if status != 200 {
-            return Err(ApiError::Upstream(format!("远程文件返回 HTTP {status}")));
-        }
-        return resp.body_mut().with_config().limit(max_bytes + 1).read_to_vec().map_err(|e| match e {
-            ureq::Error::BodyExceedsLimit(_) => {
-                ApiError::TooLarge { what: "远程文件", limit: limit_text(max_bytes) }
-            }
-            other => ApiError::Upstream(format!("读取远程文件失败：{other}")),
-        });
-    }
-    Err(ApiError::Upstream("远程文件重定向次数过多".into()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,14 +186,5 @@ mod tests {
     fn names_lose_their_directories() {
         assert_eq!(clean_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_name("C:\\x\\a.png"), "a.png");
-    }
-
-    #[test]
-    fn internal_addresses_are_refused() {
-        assert!(check_remote("http://127.0.0.1/x.png", false).is_err());
-        assert!(check_remote("http://10.1.2.3/x.png", false).is_err());
-        assert!(check_remote("http://[::1]:8080/x.png", false).is_err());
-        assert!(check_remote("ftp://example.com/x.png", false).is_err());
-        assert!(check_remote("http://127.0.0.1/x.png", true).is_ok());
     }
 }

@@ -268,10 +268,10 @@ fn get_by_token_sends_to_the_shoppers_bound_mobile() {
 fn the_sandbox_hands_out_the_latest_outbox_code() {
     let app = TestApp::new();
     let code = sms_code(&app, "13800138009");
-    let res = app.get("/sandbox/codes/latest", &[("target", "13800138009")]);
+    let res = app.sandbox_get("/sandbox/codes/latest", &[("target", "13800138009")]);
     assert_eq!(res["code"], code.as_str());
     assert_eq!(res["channel"], "sms");
-    let (status, _) = app.get_raw("/sandbox/codes/latest", &[("target", "13000000000")]);
+    let (status, _) = app.sandbox_get_raw("/sandbox/codes/latest", &[("target", "13000000000")]);
     assert_eq!(status, 404);
 }
 

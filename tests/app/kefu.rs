@@ -263,13 +263,13 @@ fn transfer_mode_hands_messages_to_wechats_customer_service_in_the_pushed_format
 // ---- the console inbox ----
 
 fn sandbox_push(app: &TestApp, code: &str, content: &str) -> Value {
-    let res = app.post_json(KEFU_PUSH, &json!({ "code": code, "content": content }));
+    let res = app.sandbox_post(KEFU_PUSH, &json!({ "code": code, "content": content }));
     assert_eq!(res["status"], 200, "{res}");
     res
 }
 
 fn sent_to(app: &TestApp, openid: &str) -> Vec<Value> {
-    app.get("/sandbox/wechat/control/kefu-sent", &[("openid", openid)]).as_array().unwrap().clone()
+    app.sandbox_get("/sandbox/wechat/control/kefu-sent", &[("openid", openid)]).as_array().unwrap().clone()
 }
 
 fn out_results(app: &TestApp) -> Vec<(String, i64)> {

@@ -220,7 +220,7 @@ fn an_expired_access_token_is_refreshed_once_and_the_call_retried() {
     );
     let first: String =
         app.query(|c| c.query_row("SELECT access_token FROM wechat_tokens", [], |r| r.get(0)));
-    app.post_json("/sandbox/wechat/control/expire-tokens", &json!({}));
+    app.sandbox_post("/sandbox/wechat/control/expire-tokens", &json!({}));
     let (_, token2) = app.login_wechat("code-mia");
     assert_code(
         &app.post("/shop/user/wxapp/bindMobile/v2", &[("token", &token2), ("code", "b-13600000005")]),

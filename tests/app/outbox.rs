@@ -65,11 +65,11 @@ impl TestApp {
     }
 
     fn received(&self) -> Value {
-        self.get(CONTROL, &[("limit", "1000")])
+        self.sandbox_get(CONTROL, &[("limit", "1000")])
     }
 
     fn faults(&self, body: Value) {
-        assert_eq!(self.post_json(CONTROL, &body)["errcode"], 0);
+        assert_eq!(self.sandbox_post(CONTROL, &body)["errcode"], 0);
     }
 
     fn outbox(&self) -> Vec<store::MessageRow> {
@@ -182,7 +182,7 @@ fn an_access_token_expired_mid_send_is_refreshed_once_and_the_send_retried() {
     app.paid_by_wechat_shopper("code-dan", "龙井茶");
     assert_eq!(app.drain().sent, 1);
     // The token the shop holds (in memory and in the database) goes stale at WeChat.
-    assert_eq!(app.post_json("/sandbox/wechat/control/expire-tokens", &json!({}))["errcode"], 0);
+    assert_eq!(app.sandbox_post("/sandbox/wechat/control/expire-tokens", &json!({}))["errcode"], 0);
     app.paid_by_wechat_shopper("code-erin", "碧螺春");
     let wechat = WeChat::new(&app.cfg, app.db.clone(), app.settings.clone());
     let before = wechat.access_token().unwrap();

@@ -81,7 +81,7 @@ fn passing_text_is_published_and_risky_text_is_refused_with_87014_and_not_stored
     assert_eq!(list["data"]["totalRow"], 1);
     assert_eq!(list["data"]["result"][0]["statusStr"], "显示");
     // WeChat drops our token: the check refreshes it once and retries.
-    app.post_json("/sandbox/wechat/control/expire-tokens", &json!({}));
+    app.sandbox_post("/sandbox/wechat/control/expire-tokens", &json!({}));
     assert_code(&app.post(COMMENT_ADD, &[("token", &alice), ("content", "再来一条")]), 0);
 
     let risky = app
@@ -116,9 +116,9 @@ fn text_wechat_wants_reviewed_is_stored_awaiting_the_merchant() {
     let (uid, alice) = app.login_wechat("code-alice");
     let a = article(&app);
     // The sandbox's word lists are settable; an empty entry is dropped.
-    let words = app.post_json(SEC_WORDS, &json!({"risky": ["违禁词", " "], "review": ["团购"]}));
+    let words = app.sandbox_post(SEC_WORDS, &json!({"risky": ["违禁词", " "], "review": ["团购"]}));
     assert_eq!(words, json!({"risky": ["违禁词"], "review": ["团购"]}));
-    assert_eq!(app.get(SEC_WORDS, &[]), words);
+    assert_eq!(app.sandbox_get(SEC_WORDS, &[]), words);
 
     let res =
         app.post(COMMENT_ADD, &[("token", &alice), ("type", "1"), ("refId", &a), ("content", "有人团购吗")]);

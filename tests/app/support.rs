@@ -25,6 +25,10 @@ pub struct TestApp {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+/// The merchant API key TestApp configures unless a test sets another: what `sandbox_get` and
+/// `sandbox_post` send to the sandbox's control routes.
+pub const SANDBOX_OPERATOR_KEY: &str = "test-sandbox-operator-key";
+
 /// A free loopback port (bound and released; the app binds it right after).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -40,6 +44,8 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let mut cfg = Config::for_tests(dir.path());
         cfg.port = free_port();
+        // The sandbox controls want a merchant key (a test may set its own).
+        cfg.admin_api_key = Some(SANDBOX_OPERATOR_KEY.into());
         tweak(&mut cfg);
         let (rocket, _boot) = xiaodian::build(cfg.clone()).expect("app builds");
         let (tx, rx) = mpsc::channel();
@@ -228,11 +234,48 @@ impl TestApp {
         (res["data"]["uid"].as_i64().unwrap(), res["data"]["token"].as_str().unwrap().to_string())
     }
 
+    /// The bearer header a sandbox control needs (the configured merchant key).
+    fn operator_header(&self) -> String {
+        format!("Bearer {}", self.cfg.admin_api_key.as_deref().expect("TestApp has a merchant API key"))
+    }
+
+    /// GET a sandbox control route as an operator; status and raw body.
+    pub fn sandbox_get_raw(&self, path: &str, query: &[(&str, &str)]) -> (u16, Vec<u8>) {
+        let mut req = self.agent.get(&self.url(path)).header("Authorization", &self.operator_header());
+        for (k, v) in query {
+            req = req.query(*k, *v);
+        }
+        let mut res = req.call().unwrap();
+        (res.status().as_u16(), res.body_mut().read_to_vec().unwrap())
+    }
+
+    /// GET a sandbox control route as an operator; the parsed JSON body (asserting HTTP 200).
+    pub fn sandbox_get(&self, path: &str, query: &[(&str, &str)]) -> Value {
+        let (status, body) = self.sandbox_get_raw(path, query);
+        assert_eq!(status, 200, "GET {path}: HTTP {status}: {}", String::from_utf8_lossy(&body));
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    /// POST JSON to a sandbox control route as an operator; the parsed JSON answer (asserting 200).
+    pub fn sandbox_post(&self, path: &str, body: &Value) -> Value {
+        let mut res = self
+            .agent
+            .post(&self.url(path))
+            .header("Authorization", &self.operator_header())
+            .header("Content-Type", "application/json")
+            .send(body.to_string().as_bytes())
+            .unwrap();
+        let status = res.status().as_u16();
+        let text = res.body_mut().read_to_string().unwrap();
+        assert_eq!(status, 200, "POST {path}: HTTP {status}: {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
     /// What the WeChat app would hand the mini-program for `data`, sealed with the current session
     /// of the openid the login `code` stands for.
     pub fn sandbox_encrypt(&self, code: &str, data: serde_json::Value) -> serde_json::Value {
         let openid = xiaodian::sandbox::wechat::openid_for(code);
-        self.post_json(
+        self.sandbox_post(
             "/sandbox/wechat/control/encrypt",
             &serde_json::json!({ "openid": openid, "data": data }),
         )

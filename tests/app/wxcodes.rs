@@ -10,7 +10,7 @@ const KEY: &str = "test-key-wxcodes";
 
 /// How many calls of `what` the sandbox has answered.
 fn sandbox_calls(app: &TestApp, what: &str) -> i64 {
-    app.get("/sandbox/wechat/control/record", &[("what", what)])["total"].as_i64().unwrap()
+    app.sandbox_get("/sandbox/wechat/control/record", &[("what", what)])["total"].as_i64().unwrap()
 }
 
 /// The image behind an answered URL, and the text its QR code holds.
@@ -121,10 +121,10 @@ fn wechat_quota_and_expired_tokens_are_handled() {
     let app = TestApp::new();
     assert_code(&wxa_code(&app, &[("scene", "warm-up")]), 0);
     // WeChat forgets the token: the client refreshes it once and the code is still made.
-    app.post_json("/sandbox/wechat/control/expire-tokens", &json!({}));
+    app.sandbox_post("/sandbox/wechat/control/expire-tokens", &json!({}));
     assert_code(&wxa_code(&app, &[("scene", "after-expiry")]), 0);
 
-    app.post_json("/sandbox/wechat/control/codes", &json!({ "codeQuota": 0 }));
+    app.sandbox_post("/sandbox/wechat/control/codes", &json!({ "codeQuota": 0 }));
     let res = wxa_code(&app, &[("scene", "over-quota")]);
     assert_code(&res, 502);
     assert!(res["msg"].as_str().unwrap().contains("上限"), "{res}");
@@ -221,7 +221,7 @@ fn live_rooms_and_replays_are_cached_so_a_burst_costs_one_wechat_call() {
 #[test]
 fn a_shop_without_live_rooms_answers_700() {
     let app = TestApp::new();
-    app.post_json("/sandbox/wechat/control/codes", &json!({ "rooms": [] }));
+    app.sandbox_post("/sandbox/wechat/control/codes", &json!({ "rooms": [] }));
     assert_code(&app.get("/shop/wx/live/rooms", &[]), 700);
 }
 

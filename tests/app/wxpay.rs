@@ -35,7 +35,7 @@ pub fn prepay_of(res: &Value) -> String {
 
 /// The sandbox pays a prepay and notifies the shop (`notify` false: paid silently).
 pub fn sandbox_pay(app: &TestApp, prepay_id: &str, notify: bool) -> Value {
-    app.post_json("/sandbox/pay/control/pay", &json!({ "prepay_id": prepay_id, "notify": notify }))
+    app.sandbox_post("/sandbox/pay/control/pay", &json!({ "prepay_id": prepay_id, "notify": notify }))
 }
 
 /// A shopper who logged in through WeChat (needed for an openid).
@@ -318,7 +318,7 @@ fn forged_notifies_are_refused_and_a_replay_changes_nothing() {
     let forge = |tamper: Value| {
         let mut body = json!({ "out_trade_no": no });
         body.as_object_mut().unwrap().extend(tamper.as_object().unwrap().clone());
-        app.post_json("/sandbox/pay/control/notify", &body)
+        app.sandbox_post("/sandbox/pay/control/notify", &body)
     };
     for tamper in [
         json!({"key": "someoneelseskey00000000000000000"}),
@@ -429,7 +429,8 @@ fn reconciliation_applies_a_lost_notify_once_even_racing_the_notify() {
     let later = unix_now() + RECONCILE_AFTER_SECS + 1;
     std::thread::scope(|s| {
         let job = s.spawn(|| xiaodian::jobs::pay_reconcile::run_once(&app.db, &wx, later).unwrap());
-        let notify = s.spawn(|| app.post_json("/sandbox/pay/control/notify", &json!({ "out_trade_no": no })));
+        let notify =
+            s.spawn(|| app.sandbox_post("/sandbox/pay/control/notify", &json!({ "out_trade_no": no })));
         job.join().unwrap();
         assert_eq!(notify.join().unwrap()["acknowledged"], true);
     });
@@ -530,7 +531,7 @@ fn the_sandbox_repeats_a_failed_notify_until_the_shop_says_success() {
         c.port = app_port;
         c.base_url = Some(format!("http://127.0.0.1:{proxy}"));
     });
-    app.post_json("/sandbox/pay/control/schedule", &json!({ "ms": [100, 100, 100, 100] }));
+    app.sandbox_post("/sandbox/pay/control/schedule", &json!({ "ms": [100, 100, 100, 100] }));
     let (uid, token) = shopper(&app, "code-alice");
     let paid = sandbox_pay(&app, &prepay_of(&wxpay(&app, &token, "3", None)), true);
     assert_eq!(paid["delivered"], false, "the first delivery failed: {paid}");

@@ -131,7 +131,7 @@ fn wait_for(app: &TestApp, id: i64, status: &str) -> Value {
 
 fn sandbox_next(app: &TestApp, mode: &str, err_code: &str) {
     let res =
-        app.post_json("/sandbox/pay/control/refund-next", &json!({ "mode": mode, "errCode": err_code }));
+        app.sandbox_post("/sandbox/pay/control/refund-next", &json!({ "mode": mode, "errCode": err_code }));
     assert_eq!(res["errcode"], 0, "{res}");
 }
 
@@ -393,7 +393,7 @@ fn a_refund_wechat_never_notifies_is_settled_by_query_and_a_closed_one_goes_to_t
     sandbox_next(&app, "hold", "");
     let id = approve(&app, apply_refund(&app, alice, a, None))["wechatRefundId"].as_i64().unwrap();
     let no = wait_for(&app, id, "processing")["outRefundNo"].as_str().unwrap().to_string();
-    let res = app.post_json(&format!("/sandbox/pay/control/refund-settle/{no}"), &json!({}));
+    let res = app.sandbox_post(&format!("/sandbox/pay/control/refund-settle/{no}"), &json!({}));
     assert_eq!(res["errcode"], 0);
     let mut br = Browser::staff(&app);
     let csrf = br.csrf();
@@ -436,7 +436,7 @@ fn the_job_sends_a_refund_left_pending_and_queries_one_left_processing() {
         0,
         "just touched: left alone"
     );
-    app.post_json(&format!("/sandbox/pay/control/refund-settle/{no}"), &json!({}));
+    app.sandbox_post(&format!("/sandbox/pay/control/refund-settle/{no}"), &json!({}));
     assert_eq!(xiaodian::jobs::wxrefund::run_once(&app.db, &wx, later + 120).unwrap(), 1);
     let r = wechat_refund(&app, id);
     assert_eq!(r["status"], "success");

@@ -14,7 +14,8 @@ if [ -z "${BIN:-}" ]; then cargo build --release -q; BIN=target/release/xiaodian
 DATA=$(mktemp -d)
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
-export XIAODIAN_ADMIN_PASSWORD=bench-password XIAODIAN_LOG_LEVEL=off
+# The sandbox control that counts received messages wants a merchant API key.
+export XIAODIAN_ADMIN_PASSWORD=bench-password XIAODIAN_LOG_LEVEL=off XIAODIAN_ADMIN_API_KEY=bench-sandbox-key
 DB="$DATA/xiaodian.db"
 sql() { sqlite3 -cmd ".timeout 10000" "$DB" "$@"; }
 
@@ -44,7 +45,7 @@ while :; do
 done
 END=$(date +%s.%N)
 read -r SENT FAILED FIRST LAST <<<"$(sql -separator ' ' "SELECT sum(status = 1), sum(status = 2), min(date_sent), max(date_sent) FROM message_outbox")"
-RECEIVED=$(curl -sf "$BASE/sandbox/wechat/control/messages?limit=0" | python3 -c 'import json,sys;print(json.load(sys.stdin)["total"])')
+RECEIVED=$(curl -sf -H "Authorization: Bearer $XIAODIAN_ADMIN_API_KEY" "$BASE/sandbox/wechat/control/messages?limit=0" | python3 -c 'import json,sys;print(json.load(sys.stdin)["total"])')
 awk -v n="$N" -v s="$SENT" -v f="$FAILED" -v r="$RECEIVED" -v a="$START" -v b="$END" -v first="$FIRST" -v last="$LAST" 'BEGIN {
   printf "outbox: %d messages, %d sent, %d failed, %d received by the sandbox\n", n, s, f, r
   printf "drain rate: %.0f msg/s first-to-last send (%d s), %.0f msg/s end to end (%.1f s from process start)\n",

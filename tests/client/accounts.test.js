@@ -6,11 +6,11 @@
 
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const { WXAPI, BASE_URL } = require('./setup')
+const { WXAPI, sandboxFetch } = require('./setup')
 
 /** The code the shop just "sent" to a mobile or e-mail (sandbox outbox). */
 async function latestCode(target) {
-  const res = await fetch(`${BASE_URL}/sandbox/codes/latest?target=${encodeURIComponent(target)}`)
+  const res = await sandboxFetch(`/sandbox/codes/latest?target=${encodeURIComponent(target)}`)
   assert.equal(res.status, 200, `no code was sent to ${target}`)
   const body = await res.json()
   assert.match(body.code, /^\d{6}$/)

@@ -7,7 +7,7 @@
 
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const { WXAPI, BASE_URL } = require('./setup')
+const { WXAPI, BASE_URL, sandboxFetch } = require('./setup')
 
 /** A console browser: keeps cookies, does not follow redirects. */
 class Console {
@@ -62,8 +62,9 @@ function csrfOf(html) {
   return m[1]
 }
 
+/** POSTs JSON to a sandbox control route as the merchant. */
 async function postJson(path, body) {
-  const res = await fetch(BASE_URL + path, {
+  const res = await sandboxFetch(path, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
   })
   return res.json()
@@ -96,6 +97,6 @@ test('kefu: a shopper writes, the merchant answers from the console inbox', asyn
   const after = await admin.get('/admin/kefu/' + pushed.openid)
   assert.match(after.body, /已发送/)
 
-  const received = await (await fetch(BASE_URL + '/sandbox/wechat/control/kefu-sent?openid=' + pushed.openid)).json()
+  const received = await (await sandboxFetch('/sandbox/wechat/control/kefu-sent?openid=' + pushed.openid)).json()
   assert.deepEqual(received.map(m => m.text && m.text.content), ['已经在路上了'])
 })

@@ -6,7 +6,7 @@
 
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const { WXAPI, BASE_URL } = require('./setup')
+const { WXAPI, BASE_URL, sandboxFetch } = require('./setup')
 
 /** A signed-in console session: {get, post} keeping the session cookie, no redirects followed. */
 async function consoleSession() {
@@ -160,7 +160,7 @@ test('a share opened in a WeChat group pays the sharer once for that group today
   await configure()
   const sharer = await shopper('code-node-points-sharer')
   const opener = await shopper('code-node-points-opener#1')
-  const sealed = await fetch(`${BASE_URL}/sandbox/wechat/control/encrypt`, {
+  const sealed = await sandboxFetch('/sandbox/wechat/control/encrypt', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ openid: opener.openid, data: { openGId: 'G-node-group' } }),

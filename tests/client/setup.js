@@ -7,9 +7,11 @@ const path = require('node:path')
 const shim = require('./wx-shim')
 
 const BASE_URL = (process.env.XIAODIAN_URL || '').replace(/\/+$/, '')
+// The merchant API key the server was started with: the sandbox's controls want it.
+const SANDBOX_KEY = process.env.XIAODIAN_ADMIN_API_KEY || ''
 const SUB_DOMAIN = process.env.XIAODIAN_SUBDOMAIN || 'shop'
-if (!BASE_URL) {
-  throw new Error('XIAODIAN_URL is not set: run the suite with `cargo test --test client`')
+if (!BASE_URL || !SANDBOX_KEY) {
+  throw new Error('XIAODIAN_URL or XIAODIAN_ADMIN_API_KEY is not set: run the suite with `cargo test --test client`')
 }
 
 shim.install()
@@ -28,4 +30,10 @@ async function fetchBytes(url) {
   }
 }
 
-module.exports = { WXAPI, xiaodian, BASE_URL, SUB_DOMAIN, ADAPTER_PATH, fetchBytes }
+/** Calls a sandbox control route (pay, read a code, push an event...) as the merchant. */
+function sandboxFetch(path, init = {}) {
+  const headers = { ...(init.headers || {}), authorization: `Bearer ${SANDBOX_KEY}` }
+  return fetch(BASE_URL + path, { ...init, headers })
+}
+
+module.exports = { WXAPI, xiaodian, BASE_URL, SUB_DOMAIN, ADAPTER_PATH, fetchBytes, sandboxFetch }

@@ -5,7 +5,7 @@
 
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const { WXAPI, BASE_URL } = require('./setup')
+const { WXAPI, sandboxFetch } = require('./setup')
 
 test('addTempleMsgFormid answers 501 with a message that points to subscription messages', async () => {
   const { data: { token } } = await WXAPI.authorize({ code: 'code-node-tmpl-1' })
@@ -30,7 +30,7 @@ test('sendTempleMsg with module=immediately queues a message the sandbox then re
   // The outbox job sends it promptly (a new message wakes it).
   let got
   for (let i = 0; i < 100; i++) {
-    const r = await fetch(`${BASE_URL}/sandbox/wechat/control/messages?limit=1000`)
+    const r = await sandboxFetch('/sandbox/wechat/control/messages?limit=1000')
     got = (await r.json()).messages.find(m => m.templateId === 'TPL_NODE')
     if (got) break
     await new Promise(resolve => setTimeout(resolve, 50))

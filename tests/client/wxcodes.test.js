@@ -5,12 +5,12 @@
 
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const { WXAPI, BASE_URL, fetchBytes } = require('./setup')
+const { WXAPI, BASE_URL, fetchBytes, sandboxFetch } = require('./setup')
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 
 async function sandboxCalls(what) {
-  const res = await fetch(`${BASE_URL}/sandbox/wechat/control/record?what=${what}`)
+  const res = await sandboxFetch(`/sandbox/wechat/control/record?what=${what}`)
   return (await res.json()).total
 }
 

@@ -6,7 +6,7 @@
 
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const { WXAPI, BASE_URL } = require('./setup')
+const { WXAPI, sandboxFetch } = require('./setup')
 
 function assertRequestPayment(res) {
   assert.equal(res.code, 0, res.msg)
@@ -18,7 +18,7 @@ function assertRequestPayment(res) {
 }
 
 async function sandboxPay(pkg) {
-  const res = await fetch(`${BASE_URL}/sandbox/pay/control/pay`, {
+  const res = await sandboxFetch('/sandbox/pay/control/pay', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ prepay_id: pkg.replace('prepay_id=', '') }),
