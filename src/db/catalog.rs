@@ -752,6 +752,44 @@ mod tests {
     }
 
     #[test]
+    fn the_number_orders_step_takes_back_the_lines_counted_as_orders() {
+        // A database just before the step, where a paid order of two SKUs counted twice.
+        let step = crate::db::migrate::STEPS
+            .iter()
+            .position(|s| s.starts_with("-- number orders"))
+            .expect("the number_orders step");
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch(include_str!("migrations/schema_v1.sql")).unwrap();
+        for s in &crate::db::migrate::STEPS[..step] {
+            c.execute_batch(s).unwrap();
+        }
+        let g = insert_goods(&c, &GoodsFields { name: "T恤".into(), ..GoodsFields::default() }, 1).unwrap();
+        c.execute("UPDATE goods SET number_orders = 3 WHERE id = ?1", [g]).unwrap();
+        c.execute("INSERT INTO users (id, date_add) VALUES (1, 1)", []).unwrap();
+        for (id, paid) in [(1, Some(1)), (2, Some(1)), (3, None)] {
+            c.execute(
+                "INSERT INTO orders (id, order_number, user_id, amount_goods, amount_real, goods_number,
+                                     peisong_type, date_add, date_update, date_pay)
+                 VALUES (?1, ?1, 1, 100, 100, 2, 'kd', 1, 1, ?2)",
+                params![id, paid],
+            )
+            .unwrap();
+        }
+        // Order 1: two lines of the goods; order 2: one; order 3 (unpaid): two, never counted.
+        for order in [1, 1, 2, 3, 3] {
+            c.execute(
+                "INSERT INTO order_goods (order_id, user_id, goods_id, goods_name, amount_single, amount,
+                                          number, date_add)
+                 VALUES (?1, 1, ?2, 'T恤', 50, 50, 1, 1)",
+                params![order, g],
+            )
+            .unwrap();
+        }
+        c.execute_batch(crate::db::migrate::STEPS[step]).unwrap();
+        assert_eq!(goods(&c, g).unwrap().unwrap().counters.number_orders, 2);
+    }
+
+    #[test]
     fn like_patterns_take_wildcards_literally() {
         assert_eq!(escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
     }

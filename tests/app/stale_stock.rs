@@ -1,9 +1,10 @@
 //! An edit read before a shopper's order never writes its old stock back: the console's goods
 //! editor and calendar, the merchant API's goods, stock and calendar writes, coupon rules, and a
-//! shopper's own published goods.
+//! shopper's own published goods. Also: a goods' `numberOrders` counts orders, not order lines.
 
 use serde_json::{json, Value};
 use xiaodian::db::coupons::RuleFields;
+use xiaodian::db::ledger::Account;
 use xiaodian::db::unix_now;
 use xiaodian::service::calendar;
 
@@ -14,6 +15,7 @@ use crate::support::*;
 
 const KEY: &str = "stale-stock-key-123";
 const CLOSE: &str = "/shop/order/close";
+const PAY: &str = "/shop/order/pay";
 
 fn app_with_key() -> TestApp {
     TestApp::with(|c| c.admin_api_key = Some(KEY.into()))
@@ -582,4 +584,35 @@ fn a_shoppers_goods_edited_without_a_stock_keeps_what_orders_left() {
     );
     assert_code(&res, 0);
     assert_eq!(app.goods_stores(id), 4);
+}
+
+#[test]
+fn number_orders_counts_orders_not_order_lines() {
+    let app = TestApp::new();
+    let (uid, token) = app.shopper("alice");
+    app.credit(uid, Account::Balance, 100_000);
+    let shirt = app.add_goods(tee("T恤"));
+    let (red, blue) = (app.tee_key(shirt, "红", "L"), app.tee_key(shirt, "蓝", "L"));
+    let two_skus = json!([
+        {"goodsId": shirt, "number": 1, "propertyChildIds": red, "logisticsType": 0},
+        {"goodsId": shirt, "number": 2, "propertyChildIds": blue, "logisticsType": 0}
+    ])
+    .to_string();
+    let res = create(&app, &token, &two_skus, &[]);
+    assert_code(&res, 0);
+    let id = res["data"]["id"].as_i64().unwrap().to_string();
+    assert_code(&app.post(PAY, &[("token", &token), ("orderId", &id)]), 0);
+    let counts = || -> (i64, i64) {
+        app.query(|c| {
+            c.query_row("SELECT number_orders, number_sells FROM goods WHERE id = ?1", [shirt], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+        })
+    };
+    assert_eq!(counts(), (1, 3), "one order of two lines is one order of three pieces");
+    let detail = app.get("/shop/shop/goods/detail", &[("id", &shirt.to_string())]);
+    assert_eq!(detail["data"]["basicInfo"]["numberOrders"], 1);
+    let id = order(&app, &token, shirt, 1, &red);
+    assert_code(&app.post(PAY, &[("token", &token), ("orderId", &id)]), 0);
+    assert_eq!(counts(), (2, 4));
 }
