@@ -441,8 +441,18 @@ CREATE TABLE goods (
     logistics_id    INTEGER,                      -- freight template; NULL = none (free shipping)
     ext_json        TEXT NOT NULL DEFAULT '{}',   -- free-form JSON object (goodsDetail extJson)
     date_add        INTEGER NOT NULL,
-    date_update     INTEGER NOT NULL
+    date_update     INTEGER NOT NULL,
+    -- Moves on with every save and every stock change (orders too, by goods_stock_version): an edit
+    -- based on an older version must not overwrite stock. The merchant API answers it as the ETag.
+    version         INTEGER NOT NULL DEFAULT 1,
+    -- Moves on with every change of the goods' calendar days and slots (their triggers below).
+    calendar_version INTEGER NOT NULL DEFAULT 0
 ) STRICT;
+-- Stock taken or returned by orders, and SKU stock (which reaches the goods by its triggers).
+CREATE TRIGGER goods_stock_version AFTER UPDATE OF stores ON goods
+WHEN NEW.stores IS NOT OLD.stores BEGIN
+    UPDATE goods SET version = version + 1 WHERE id = NEW.id;
+END;
 -- Shop-window lists: on-shelf goods by category, in the default order (paixu, newest first).
 CREATE INDEX goods_category_shelf ON goods(category_id, status, paixu, id DESC);
 CREATE INDEX goods_shelf ON goods(status, paixu, id DESC);
@@ -1031,7 +1041,9 @@ CREATE TABLE goods_day_prices (
     day         TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
     price       INTEGER NOT NULL CHECK (price >= 0),
     stores      INTEGER NOT NULL CHECK (stores >= 0),
-    date_update INTEGER NOT NULL
+    date_update INTEGER NOT NULL,
+    -- The goods' calendar_version this row's last change moved it to: "changed since V" is version > V.
+    version     INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 -- One row per goods, SKU and day: NULLs never collide in a UNIQUE index, so NULL counts as 0.
 CREATE UNIQUE INDEX goods_day_prices_day ON goods_day_prices(goods_id, ifnull(sku_id, 0), day);
@@ -1046,9 +1058,41 @@ CREATE TABLE goods_time_slots (
     name        TEXT NOT NULL,
     price       INTEGER NOT NULL CHECK (price >= 0),
     stores      INTEGER NOT NULL CHECK (stores >= 0),
-    date_update INTEGER NOT NULL
+    date_update INTEGER NOT NULL,
+    version     INTEGER NOT NULL DEFAULT 0               -- as goods_day_prices.version
 ) STRICT;
 CREATE UNIQUE INDEX goods_time_slots_slot ON goods_time_slots(goods_id, ifnull(sku_id, 0), day, name);
+
+-- Every change of a day or slot (a booking, the merchant's edit) moves the goods' calendar_version
+-- on and stamps the row with it.
+CREATE TRIGGER goods_day_prices_insert AFTER INSERT ON goods_day_prices BEGIN
+    UPDATE goods SET calendar_version = calendar_version + 1 WHERE id = NEW.goods_id;
+    UPDATE goods_day_prices SET version = (SELECT calendar_version FROM goods WHERE id = NEW.goods_id)
+    WHERE id = NEW.id;
+END;
+CREATE TRIGGER goods_day_prices_update AFTER UPDATE OF price, stores ON goods_day_prices
+WHEN NEW.price IS NOT OLD.price OR NEW.stores IS NOT OLD.stores BEGIN
+    UPDATE goods SET calendar_version = calendar_version + 1 WHERE id = NEW.goods_id;
+    UPDATE goods_day_prices SET version = (SELECT calendar_version FROM goods WHERE id = NEW.goods_id)
+    WHERE id = NEW.id;
+END;
+CREATE TRIGGER goods_day_prices_delete AFTER DELETE ON goods_day_prices BEGIN
+    UPDATE goods SET calendar_version = calendar_version + 1 WHERE id = OLD.goods_id;
+END;
+CREATE TRIGGER goods_time_slots_insert AFTER INSERT ON goods_time_slots BEGIN
+    UPDATE goods SET calendar_version = calendar_version + 1 WHERE id = NEW.goods_id;
+    UPDATE goods_time_slots SET version = (SELECT calendar_version FROM goods WHERE id = NEW.goods_id)
+    WHERE id = NEW.id;
+END;
+CREATE TRIGGER goods_time_slots_update AFTER UPDATE OF price, stores ON goods_time_slots
+WHEN NEW.price IS NOT OLD.price OR NEW.stores IS NOT OLD.stores BEGIN
+    UPDATE goods SET calendar_version = calendar_version + 1 WHERE id = NEW.goods_id;
+    UPDATE goods_time_slots SET version = (SELECT calendar_version FROM goods WHERE id = NEW.goods_id)
+    WHERE id = NEW.id;
+END;
+CREATE TRIGGER goods_time_slots_delete AFTER DELETE ON goods_time_slots BEGIN
+    UPDATE goods SET calendar_version = calendar_version + 1 WHERE id = OLD.goods_id;
+END;
 
 -- Goods a shopper published (pushNewGoods, C2C): the owner, and the merchant's review. The goods
 -- row itself stays off the shelf until the review approves it; an edit by the owner sends it back

@@ -10,7 +10,7 @@ use crate::db::catalog::GoodsFields;
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::service::calendar::{self as cal, DaySetting, NewSlot};
-use crate::service::catalog::{create_goods, NewGoods};
+use crate::service::catalog::{create_goods, NewGoods, Stock};
 
 /// The court's slots: (name, price in fen).
 const SLOTS: [(&str, i64); 4] =
@@ -50,7 +50,13 @@ pub fn fill(db: &Db, pics: &HashMap<String, String>) -> Result<(), ApiError> {
                 _ => (38800, 5),
             };
             let day = cal::day_text(d);
-            let s = DaySetting { from: day.clone(), to: day, price, stores };
+            let s = DaySetting {
+                from: day.clone(),
+                to: day,
+                price: Some(price),
+                stores: Stock::Put(stores),
+                based_on: None,
+            };
             cal::set_days(c, room, None, &s, now)?;
         }
         let court = create_goods(
@@ -60,10 +66,14 @@ pub fn fill(db: &Db, pics: &HashMap<String, String>) -> Result<(), ApiError> {
         )?;
         let slots: Vec<NewSlot> = SLOTS
             .iter()
-            .map(|(name, price)| NewSlot { name: name.to_string(), price: *price, stores: 2 })
+            .map(|(name, price)| NewSlot {
+                name: name.to_string(),
+                price: Some(*price),
+                stores: Stock::Put(2),
+            })
             .collect();
         let (from, to) = (cal::day_text(today), cal::day_text(today + Duration::days(6)));
-        cal::set_slots(c, court, None, &from, &to, &slots, now)?;
+        cal::set_slots(c, court, None, &from, &to, &slots, None, now)?;
         Ok::<_, ApiError>(())
     })
 }

@@ -286,13 +286,15 @@ struct EditPage {
     staff: Staff,
     id: Option<i64>,
     f: RuleForm,
+    /// How many shoppers have taken (as of this page): the total cannot go below it.
+    taken: Option<i64>,
     error: Option<String>,
 }
 
 /// GET /admin/coupons/new — staff only.
 #[get("/coupons/new")]
 fn new_page(staff: Staff) -> Result<Html, AdminError> {
-    render(&EditPage { staff, id: None, f: RuleForm::blank(), error: None })
+    render(&EditPage { staff, id: None, f: RuleForm::blank(), taken: None, error: None })
 }
 
 async fn find(db: &Db, id: i64) -> Result<Rule, AdminError> {
@@ -303,7 +305,8 @@ async fn find(db: &Db, id: i64) -> Result<Rule, AdminError> {
 #[get("/coupons/<id>")]
 async fn edit_page(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
     let r = find(db, id).await?;
-    render(&EditPage { staff, id: Some(id), f: RuleForm::of(&r), error: None })
+    let taken = Some(r.number_taken);
+    render(&EditPage { staff, id: Some(id), f: RuleForm::of(&r), taken, error: None })
 }
 
 /// POST /admin/coupons/new — staff only.
@@ -332,7 +335,13 @@ async fn save(staff: Staff, id: Option<i64>, f: RuleForm, db: &Db) -> Result<Ans
         Ok(_) => Ok(done("/admin/coupons", "优惠券已保存")),
         Err(p) => {
             let error = Some(p.message()?);
-            Ok(Answer::Page(render_as(Status::UnprocessableEntity, &EditPage { staff, id, f, error })?))
+            // Shoppers may have taken more since the page was opened: show how many now.
+            let taken = match id {
+                Some(id) => Some(find(db, id).await?.number_taken),
+                None => None,
+            };
+            let page = EditPage { staff, id, f, taken, error };
+            Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
         }
     }
 }

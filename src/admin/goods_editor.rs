@@ -2,6 +2,11 @@
 //! table) travels in one form, so every button — upload, move a picture, 生成规格组合, save —
 //! works without JavaScript and nothing the merchant typed is lost when an edit is refused.
 //! Saving goes through service::catalog (add_goods / replace_goods) in one transaction.
+//!
+//! Stock is also changed by shoppers' orders while the page is open, so each stock field carries
+//! the value the page showed (`stores_was`): a stock left as shown is left to the orders, a new
+//! number is written only if the stock is still what the page showed (else the save is refused
+//! with the stock now beside what was typed), and "+10" / "-2" change it by that much.
 
 use std::collections::{HashMap, HashSet};
 
@@ -18,7 +23,9 @@ use crate::db::catalog::{self, CategoryRow, GoodsFields, PropertyRow, SkuRow};
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
 use crate::money;
-use crate::service::catalog::{self as rules, NewGoods, NewSku, NewSpec, MAX_SPECS};
+use crate::service::catalog::{
+    self as rules, EditError, NewGoods, NewSku, NewSpec, Stock, StockConflict, StockPlan, MAX_SPECS,
+};
 use crate::service::upload;
 
 pub fn routes() -> Vec<Route> {
@@ -70,6 +77,9 @@ struct Fields {
     original_price: String,
     score: String,
     stores: String,
+    /// The stock the page showed (blank for a new goods): what a typed number is based on.
+    #[field(default = String::new())]
+    stores_was: String,
     content: String,
     /// The freight template's id; "0" = none (free shipping).
     #[field(default = String::from("0"))]
@@ -94,6 +104,9 @@ struct SkuInput {
     original_price: String,
     score: String,
     stores: String,
+    /// The stock the page showed; blank for a combination not saved yet.
+    #[field(default = String::new())]
+    stores_was: String,
     code: String,
     /// Grams; kept from the merchant API, new rows take the goods' weight.
     #[field(default = String::new())]
@@ -152,6 +165,8 @@ struct EditPage {
     /// The saved rich content as the shop shows it (sanitised).
     preview: String,
     error: Option<String>,
+    /// Stocks that moved while the page was open, each with its value now and what was typed.
+    conflicts: Vec<String>,
     notice: Option<String>,
 }
 
@@ -266,6 +281,36 @@ fn whole(label: &str, text: &str, blank: i64, min: i64) -> Result<i64, String> {
     Ok(n)
 }
 
+/// A stock typed in, against `was`, the stock the page showed: "12" sets it (if it is still `was`),
+/// "+10" / "-2" change it by that much, blank or `was` itself leave it to the orders. Without a
+/// `was` (not saved yet) a number or "+n" is what it starts with.
+fn stock_typed(label: &str, text: &str, was: &str) -> Result<Stock, String> {
+    let t: String = text.trim().replace('＋', "+").replace(['－', '−'], "-");
+    if t.is_empty() {
+        return Ok(Stock::Keep);
+    }
+    let bad = || format!("{label}「{t}」应为整数，或 +10、-2 这样在现有库存上的增减");
+    let was = was.trim().parse::<i64>().ok();
+    if let Some(rest) = t.strip_prefix(['+', '-']) {
+        let n: i64 = rest.trim().parse().map_err(|_| bad())?;
+        if n < 0 {
+            return Err(bad());
+        }
+        return Ok(match (t.starts_with('-'), n) {
+            (_, 0) => Stock::Keep,
+            (true, n) => Stock::Add(-n),
+            (false, n) => Stock::Add(n),
+        });
+    }
+    let to: i64 = t.parse().map_err(|_| bad())?;
+    Ok(match was {
+        Some(w) if w == to => Stock::Keep,
+        Some(w) => Stock::Set { to, was: w },
+        // A row the page did not have: it must still not be there, or hold nothing.
+        None => Stock::Set { to, was: 0 },
+    })
+}
+
 /// An original price must be 0 (none) or at least the price.
 fn check_original(what: &str, price: i64, original: i64) -> Result<(), String> {
     if original > 0 && original < price {
@@ -278,8 +323,9 @@ fn check_original(what: &str, price: i64, original: i64) -> Result<(), String> {
     Ok(())
 }
 
-/// Turns the editor into a goods to save; `base` holds the fields the editor does not show.
-fn to_new_goods(e: &Editor, base: GoodsFields) -> Result<NewGoods, String> {
+/// Turns the editor into a goods to save and how it changes stock; `base` holds the fields the
+/// editor does not show.
+fn to_new_goods(e: &Editor, base: GoodsFields) -> Result<(NewGoods, StockPlan), String> {
     let f = &e.f;
     let specs = read_specs(&e.specs)?;
     let combos: Vec<Vec<String>> = e.skus.iter().map(combo_of).collect();
@@ -311,12 +357,18 @@ fn to_new_goods(e: &Editor, base: GoodsFields) -> Result<NewGoods, String> {
         ..base
     };
     let mut skus = Vec::new();
+    let mut plan = StockPlan::default();
     if specs.is_empty() {
         fields.min_price = yuan("价格", &f.price, None)?;
         fields.original_price = yuan("原价", &f.original_price, Some(0))?;
         check_original("", fields.min_price, fields.original_price)?;
         fields.min_score = whole("积分价", &f.score, 0, 0)?;
-        fields.stores = whole("库存", &f.stores, 0, 0)?;
+        plan.goods = stock_typed("库存", &f.stores, &f.stores_was)?;
+        // What a new goods starts with; a stored one's stock changes by the plan alone.
+        fields.stores = if f.stores_was.trim().is_empty() { plan.goods.fresh(0) } else { 0 };
+        if fields.stores < 0 {
+            return Err("库存不能为负数".into());
+        }
     } else {
         let mut codes = HashSet::new();
         for (row, values) in e.skus.iter().zip(combos) {
@@ -331,11 +383,17 @@ fn to_new_goods(e: &Editor, base: GoodsFields) -> Result<NewGoods, String> {
             if !code.is_empty() && !codes.insert(code.clone()) {
                 return Err(format!("规格编码「{code}」重复了"));
             }
+            let stock = stock_typed(&format!("{what}库存"), &row.stores, &row.stores_was)?;
+            let fresh = if row.stores_was.trim().is_empty() { stock.fresh(0) } else { 0 };
+            if fresh < 0 {
+                return Err(format!("{what}库存不能为负数"));
+            }
+            plan.skus.push(stock);
             skus.push(NewSku {
                 price,
                 original_price,
                 score: whole(&format!("{what}积分"), &row.score, 0, 0)?,
-                stores: whole(&format!("{what}库存"), &row.stores, 0, 0)?,
+                stores: fresh,
                 weight: whole(&format!("{what}重量"), &row.weight, weight, 0)?,
                 code,
                 values,
@@ -347,7 +405,30 @@ fn to_new_goods(e: &Editor, base: GoodsFields) -> Result<NewGoods, String> {
         fields.min_score = 0;
         fields.stores = 0;
     }
-    Ok(NewGoods { fields, pics: e.pics.clone(), specs, skus })
+    Ok((NewGoods { fields, pics: e.pics.clone(), specs, skus }, plan))
+}
+
+/// After a refusal for stock that moved: every stock field shows the stock now. A field the
+/// merchant left as the page showed takes the new value; a typed number keeps what was typed but
+/// is now based on the new value (so saving again writes it knowingly); "+n" / "-n" stay.
+fn refresh_stock(e: &mut Editor, goods: i64, skus: &[(Vec<String>, i64)]) {
+    fn refresh(typed: &mut String, was: &mut String, now: i64) {
+        let untouched = typed.trim() == was.trim();
+        let number = typed.trim().parse::<i64>().is_ok();
+        if untouched {
+            *typed = now.to_string();
+        }
+        if untouched || number {
+            *was = now.to_string();
+        }
+    }
+    refresh(&mut e.f.stores, &mut e.f.stores_was, goods);
+    for row in &mut e.skus {
+        let combo = combo_of(row);
+        if let Some((_, now)) = skus.iter().find(|(values, _)| *values == combo) {
+            refresh(&mut row.stores, &mut row.stores_was, *now);
+        }
+    }
 }
 
 /// Applies a picture button ("pic-up:2"...) to the gallery; false when the action is not one.
@@ -402,26 +483,17 @@ fn editor_of(
             values: p.children.iter().map(|v| v.name.clone()).collect(),
         })
         .collect();
-    let names = |key: &str| -> Option<Vec<String>> {
-        let pairs = rules::parse_key(key).ok()?;
-        props
-            .iter()
-            .map(|p| {
-                let cid = pairs.iter().find(|(pid, _)| *pid == p.id)?.1;
-                p.children.iter().find(|v| v.id == cid).map(|v| v.name.clone())
-            })
-            .collect()
-    };
     let stored: Vec<SkuInput> = skus
         .iter()
         .filter_map(|s| {
-            let values = names(&s.fields.property_child_ids)?;
+            let values = sku_values(&s.fields.property_child_ids, props)?;
             Some(SkuInput {
                 combo: serde_json::to_string(&values).ok()?,
                 price: money::yuan_text(s.fields.price),
                 original_price: money::yuan_text(s.fields.original_price),
                 score: s.fields.score.to_string(),
                 stores: s.fields.stores.to_string(),
+                stores_was: s.fields.stores.to_string(),
                 code: s.fields.code.clone(),
                 weight: s.fields.weight.to_string(),
             })
@@ -446,6 +518,7 @@ fn editor_of(
             original_price: money::yuan_text(x.original_price),
             score: x.min_score.to_string(),
             stores: x.stores.to_string(),
+            stores_was: x.stores.to_string(),
             content: x.content.clone(),
             caret: String::new(),
         },
@@ -466,15 +539,22 @@ async fn stored(db: &Db, id: Option<i64>) -> Result<Option<GoodsFields>, AdminEr
     Ok(Some(row.ok_or(AdminError::NotFound)?.fields))
 }
 
-#[allow(clippy::too_many_arguments)] // one page, built from the parts the handlers hold
+/// What the page says above the form: a refusal (with the stocks that moved, if that was why) or
+/// a notice.
+#[derive(Default)]
+struct Say {
+    error: Option<String>,
+    conflicts: Vec<String>,
+    notice: Option<String>,
+}
+
 async fn page(
     staff: Staff,
     db: &Db,
     id: Option<i64>,
     e: Editor,
     logistics_id: Option<i64>,
-    error: Option<String>,
-    notice: Option<String>,
+    say: Say,
     status: Status,
 ) -> Result<Html, AdminError> {
     let skus =
@@ -497,8 +577,9 @@ async fn page(
         logistics_id,
         freight,
         preview,
-        error,
-        notice,
+        error: say.error,
+        conflicts: say.conflicts,
+        notice: say.notice,
     };
     render_as(status, &page)
 }
@@ -517,7 +598,7 @@ async fn new_page(staff: Staff, db: &State<Db>) -> Result<Html, AdminError> {
         score: "0".into(),
         ..<Fields as Default>::default()
     };
-    page(staff, db, None, Editor { f, ..Editor::default() }, None, None, None, Status::Ok).await
+    page(staff, db, None, Editor { f, ..Editor::default() }, None, Say::default(), Status::Ok).await
 }
 
 /// GET /admin/goods/<id> — staff only. The editor with the stored goods.
@@ -533,7 +614,7 @@ async fn edit_page(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminE
     let (g, pics, props, skus) = loaded.ok_or(AdminError::NotFound)?;
     let logistics_id = g.fields.logistics_id;
     let e = editor_of(&g, pics, &props, &skus);
-    page(staff, db, Some(id), e, logistics_id, None, None, Status::Ok).await
+    page(staff, db, Some(id), e, logistics_id, Say::default(), Status::Ok).await
 }
 
 /// POST /admin/goods/new — staff only. Any button of the new-goods editor.
@@ -666,21 +747,22 @@ async fn press(
         _ => return Err(AdminError::BadInput("不认识的操作".into())),
     }
 
-    let goods = match to_new_goods(&e, base.clone().unwrap_or_default()) {
+    let (goods, plan) = match to_new_goods(&e, base.clone().unwrap_or_default()) {
         Ok(g) => g,
         Err(m) => return show(staff, db, id, e, logistics_id, Some(m), None).await,
     };
     let now = db::unix_now();
     let saved = db
         .write(move |c| match id {
-            None => rules::add_goods(c, goods, now),
-            Some(id) => rules::replace_goods(c, id, goods, now).map(|()| id),
+            None => Ok(rules::add_goods(c, goods, now)?),
+            Some(id) => rules::replace_goods(c, id, goods, &plan, now).map(|()| id),
         })
         .await;
-    match saved {
-        Ok(id) => Ok(done(format!("/admin/goods/{id}"), "商品已保存")),
-        Err(e2) => {
-            let m = Problem::from_api(e2, LABELS).message()?;
+    match (saved, id) {
+        (Ok(id), _) => Ok(done(format!("/admin/goods/{id}"), "商品已保存")),
+        (Err(EditError::Stale(list)), Some(id)) => stale(staff, db, id, e, logistics_id, &list).await,
+        (Err(e2), _) => {
+            let m = Problem::from_api(e2.into(), LABELS).message()?;
             show(staff, db, id, e, logistics_id, Some(m), None).await
         }
     }
@@ -697,7 +779,57 @@ async fn show(
     notice: Option<String>,
 ) -> Result<Answer, AdminError> {
     let status = if error.is_some() { Status::UnprocessableEntity } else { Status::Ok };
-    Ok(Answer::Page(page(staff, db, id, e, logistics_id, error, notice, status).await?))
+    let say = Say { error, notice, conflicts: Vec::new() };
+    Ok(Answer::Page(page(staff, db, id, e, logistics_id, say, status).await?))
+}
+
+/// The editor again after stock moved while it was open: 409, everything typed kept, each moved
+/// stock listed with its value now, and the stock fields based on the stock now.
+async fn stale(
+    staff: Staff,
+    db: &Db,
+    id: i64,
+    mut e: Editor,
+    logistics_id: Option<i64>,
+    list: &[StockConflict],
+) -> Result<Answer, AdminError> {
+    let now = db
+        .read(move |c| {
+            let Some(g) = catalog::goods(c, id)? else { return Ok::<_, AdminError>(None) };
+            let props = catalog::properties(c, id)?;
+            let skus: Vec<(Vec<String>, i64)> = catalog::skus(c, id)?
+                .into_iter()
+                .filter_map(|s| Some((sku_values(&s.fields.property_child_ids, &props)?, s.fields.stores)))
+                .collect();
+            Ok(Some((g.fields.stores, skus)))
+        })
+        .await?;
+    let (goods, skus) = now.ok_or(AdminError::NotFound)?;
+    refresh_stock(&mut e, goods, &skus);
+    let say = Say {
+        error: Some(
+            "没有保存：你打开这个页面之后，顾客下单或取消订单改变了下面的库存。为了不覆盖顾客的改动，这次什么都没有写入。\
+             你填写的内容都还在；库存栏已换成现在的数量（你改过的库存仍是你填的数）。核对后再点「保存」；\
+             要在现有库存上增减，可以填「+10」「-2」。"
+                .into(),
+        ),
+        conflicts: list.iter().map(StockConflict::describe).collect(),
+        notice: None,
+    };
+    Ok(Answer::Page(page(staff, db, Some(id), e, logistics_id, say, Status::Conflict).await?))
+}
+
+/// A SKU key's values by name, in the specs' order (the editor's `combo`); None when the key
+/// does not name one value of each spec.
+fn sku_values(key: &str, props: &[PropertyRow]) -> Option<Vec<String>> {
+    let pairs = rules::parse_key(key).ok()?;
+    props
+        .iter()
+        .map(|p| {
+            let cid = pairs.iter().find(|(pid, _)| *pid == p.id)?.1;
+            p.children.iter().find(|v| v.id == cid).map(|v| v.name.clone())
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -766,6 +898,22 @@ mod tests {
         let f = Fields { name: "x".into(), ..<Fields as Default>::default() };
         let e = Editor { f, specs, ..Editor::default() };
         assert!(to_new_goods(&e, GoodsFields::default()).unwrap_err().contains("1000"));
+    }
+
+    #[test]
+    fn stock_is_typed_as_a_number_against_what_the_page_showed_or_as_a_change() {
+        let typed = |text: &str, was: &str| stock_typed("库存", text, was);
+        assert_eq!(typed("5", "5"), Ok(Stock::Keep), "left as shown: the orders' stock stands");
+        assert_eq!(typed(" ", "5"), Ok(Stock::Keep));
+        assert_eq!(typed("12", "5"), Ok(Stock::Set { to: 12, was: 5 }));
+        assert_eq!(typed("7", ""), Ok(Stock::Set { to: 7, was: 0 }));
+        assert_eq!(typed("+10", "5"), Ok(Stock::Add(10)));
+        assert_eq!(typed("＋3", "5"), Ok(Stock::Add(3)));
+        assert_eq!(typed("-2", "5"), Ok(Stock::Add(-2)));
+        assert_eq!(typed("+0", "5"), Ok(Stock::Keep));
+        for bad in ["x", "--2", "+", "1.5", "+-1"] {
+            assert!(typed(bad, "5").unwrap_err().contains("应为整数"), "{bad}");
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::db::catalog::{GoodsFields, GoodsRow};
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::money;
-use crate::service::catalog::{NewGoods, MAX_GOODS_NAME, MAX_LINE};
+use crate::service::catalog::{NewGoods, Stock, MAX_GOODS_NAME, MAX_LINE};
 use crate::service::publish::{self, MAX_CONTENT, MAX_PICS};
 
 pub fn routes() -> Vec<Route> {
@@ -126,10 +126,12 @@ fn new_goods(p: &Params) -> Result<NewGoods, ApiError> {
 async fn put_or_update(who: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<MyGoodsView> {
     let id = who.p.opt_int("id")?.filter(|&id| id != 0);
     let goods = new_goods(&who.p)?;
+    // An edit without `stores` leaves the stock to the orders that change it.
+    let stock = who.p.opt_int("stores")?.map_or(Stock::Keep, Stock::Put);
     let uid = who.user_id;
     let (g, p) = db
         .write(move |c| {
-            let id = publish::publish(c, uid, id, goods, db::unix_now())?;
+            let id = publish::publish(c, uid, id, goods, stock, db::unix_now())?;
             publish::owned(c, uid, id)
         })
         .await?;

@@ -14,9 +14,11 @@ pub struct DayPrice {
     pub day: String,
     pub price: i64,
     pub stores: i64,
+    /// The goods' calendar version this row's last change moved it to (schema.sql).
+    pub version: i64,
 }
 
-const DAY_COLUMNS: &str = "id, goods_id, sku_id, day, price, stores";
+const DAY_COLUMNS: &str = "id, goods_id, sku_id, day, price, stores, version";
 
 fn day_row(r: &Row) -> Result<DayPrice> {
     Ok(DayPrice {
@@ -26,10 +28,19 @@ fn day_row(r: &Row) -> Result<DayPrice> {
         day: r.get(3)?,
         price: r.get(4)?,
         stores: r.get(5)?,
+        version: r.get(6)?,
     })
 }
 
-/// Sets the price and stock of one day, replacing what was set before.
+/// The goods' calendar version: moved on by every change of its days and slots (bookings too).
+pub fn calendar_version(c: &Connection, goods_id: i64) -> Result<Option<i64>> {
+    c.prepare_cached("SELECT calendar_version FROM goods WHERE id = ?1")?
+        .query_row([goods_id], |r| r.get(0))
+        .optional()
+}
+
+/// Sets the price and stock of one day, replacing what was set before; the caller worked the
+/// stock out from the row its write transaction read.
 pub fn put_day(
     c: &Connection,
     goods_id: i64,
@@ -112,9 +123,11 @@ pub struct TimeSlot {
     pub name: String,
     pub price: i64,
     pub stores: i64,
+    /// As [`DayPrice::version`].
+    pub version: i64,
 }
 
-const SLOT_COLUMNS: &str = "id, goods_id, sku_id, day, name, price, stores";
+const SLOT_COLUMNS: &str = "id, goods_id, sku_id, day, name, price, stores, version";
 
 fn slot_row(r: &Row) -> Result<TimeSlot> {
     Ok(TimeSlot {
@@ -125,10 +138,12 @@ fn slot_row(r: &Row) -> Result<TimeSlot> {
         name: r.get(4)?,
         price: r.get(5)?,
         stores: r.get(6)?,
+        version: r.get(7)?,
     })
 }
 
-/// Sets a slot's price and stock on a day, adding the slot when the day does not have it yet.
+/// Sets a slot's price and stock on a day, adding the slot when the day does not have it yet; the
+/// caller worked the stock out from the row its write transaction read.
 #[allow(clippy::too_many_arguments)] // one column each: a struct would only rename them
 pub fn put_slot(
     c: &Connection,
@@ -157,6 +172,23 @@ pub fn slots_of_day(c: &Connection, goods_id: i64, sku_id: Option<i64>, day: &st
          WHERE goods_id = ?1 AND ifnull(sku_id, 0) = ifnull(?2, 0) AND day = ?3 ORDER BY name, id"
     ))?;
     let rows = st.query_map(params![goods_id, sku_id, day], slot_row)?;
+    rows.collect()
+}
+
+/// The goods' (or SKU's) slots from `from` to `to` inclusive, by day then name.
+pub fn slots_between(
+    c: &Connection,
+    goods_id: i64,
+    sku_id: Option<i64>,
+    from: &str,
+    to: &str,
+) -> Result<Vec<TimeSlot>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {SLOT_COLUMNS} FROM goods_time_slots
+         WHERE goods_id = ?1 AND ifnull(sku_id, 0) = ifnull(?2, 0) AND day BETWEEN ?3 AND ?4
+         ORDER BY day, name, id"
+    ))?;
+    let rows = st.query_map(params![goods_id, sku_id, from, to], slot_row)?;
     rows.collect()
 }
 

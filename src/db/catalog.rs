@@ -191,6 +191,8 @@ pub struct GoodsRow {
     pub property_ids: String,
     pub date_add: i64,
     pub date_update: i64,
+    /// Moves on with every save and stock change (orders too): what an edit was based on.
+    pub version: i64,
 }
 
 const GOODS_COLUMNS: &str = "g.id, g.category_id, g.shop_id, g.name, g.characteristic, g.content, g.pic,
@@ -199,7 +201,7 @@ const GOODS_COLUMNS: &str = "g.id, g.category_id, g.shop_id, g.name, g.character
      g.weight, g.logistics_id, g.ext_json, g.number_sells, g.number_orders, g.number_fav,
      g.number_views, g.number_reputation, g.number_good_reputation, g.date_add, g.date_update,
      (SELECT ',' || group_concat(p.id, ',' ORDER BY p.paixu, p.id) || ','
-        FROM goods_properties p WHERE p.goods_id = g.id)";
+        FROM goods_properties p WHERE p.goods_id = g.id), g.version";
 
 fn goods_row(r: &Row) -> Result<GoodsRow> {
     Ok(GoodsRow {
@@ -240,6 +242,7 @@ fn goods_row(r: &Row) -> Result<GoodsRow> {
         date_add: r.get(30)?,
         date_update: r.get(31)?,
         property_ids: r.get::<_, Option<String>>(32)?.unwrap_or_default(),
+        version: r.get(33)?,
     })
 }
 
@@ -291,7 +294,9 @@ pub fn goods(c: &Connection, id: i64) -> Result<Option<GoodsRow>> {
 /// Puts goods on (0) or off (1) the shelf; false when there is no such goods.
 pub fn set_goods_status(c: &Connection, id: i64, status: i64, now: i64) -> Result<bool> {
     let n = c
-        .prepare_cached("UPDATE goods SET status = ?2, date_update = ?3 WHERE id = ?1")?
+        .prepare_cached(
+            "UPDATE goods SET status = ?2, date_update = ?3, version = version + 1 WHERE id = ?1",
+        )?
         .execute(params![id, status, now])?;
     Ok(n == 1)
 }
@@ -747,6 +752,44 @@ mod tests {
     }
 
     #[test]
+    fn the_number_orders_step_takes_back_the_lines_counted_as_orders() {
+        // A database just before the step, where a paid order of two SKUs counted twice.
+        let step = crate::db::migrate::STEPS
+            .iter()
+            .position(|s| s.starts_with("-- number orders"))
+            .expect("the number_orders step");
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch(include_str!("migrations/schema_v1.sql")).unwrap();
+        for s in &crate::db::migrate::STEPS[..step] {
+            c.execute_batch(s).unwrap();
+        }
+        let g = insert_goods(&c, &GoodsFields { name: "T恤".into(), ..GoodsFields::default() }, 1).unwrap();
+        c.execute("UPDATE goods SET number_orders = 3 WHERE id = ?1", [g]).unwrap();
+        c.execute("INSERT INTO users (id, date_add) VALUES (1, 1)", []).unwrap();
+        for (id, paid) in [(1, Some(1)), (2, Some(1)), (3, None)] {
+            c.execute(
+                "INSERT INTO orders (id, order_number, user_id, amount_goods, amount_real, goods_number,
+                                     peisong_type, date_add, date_update, date_pay)
+                 VALUES (?1, ?1, 1, 100, 100, 2, 'kd', 1, 1, ?2)",
+                params![id, paid],
+            )
+            .unwrap();
+        }
+        // Order 1: two lines of the goods; order 2: one; order 3 (unpaid): two, never counted.
+        for order in [1, 1, 2, 3, 3] {
+            c.execute(
+                "INSERT INTO order_goods (order_id, user_id, goods_id, goods_name, amount_single, amount,
+                                          number, date_add)
+                 VALUES (?1, 1, ?2, 'T恤', 50, 50, 1, 1)",
+                params![order, g],
+            )
+            .unwrap();
+        }
+        c.execute_batch(crate::db::migrate::STEPS[step]).unwrap();
+        assert_eq!(goods(&c, g).unwrap().unwrap().counters.number_orders, 2);
+    }
+
+    #[test]
     fn like_patterns_take_wildcards_literally() {
         assert_eq!(escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
     }
@@ -794,17 +837,18 @@ pub fn delete_category(c: &Connection, id: i64) -> Result<bool> {
     Ok(c.prepare_cached("DELETE FROM goods_categories WHERE id = ?1")?.execute([id])? == 1)
 }
 
-/// Rewrites a goods' merchant fields (not its counters). For goods with SKUs the caller passes the
-/// SKU-derived stock and prices unchanged: the triggers own them.
+/// Rewrites a goods' merchant fields: not its counters, and not its stock, which orders change
+/// too and which only the stock functions below write. For goods with SKUs the caller passes the
+/// SKU-derived prices unchanged: the triggers own them.
 pub fn update_goods(c: &Connection, id: i64, f: &GoodsFields, now: i64) -> Result<bool> {
     let n = c
         .prepare_cached(
             "UPDATE goods SET category_id = ?2, shop_id = ?3, name = ?4, characteristic = ?5, content = ?6,
                     pic = ?7, video_id = ?8, tags = ?9, purchase_notes = ?10, status = ?11,
                     recommend_status = ?12, kanjia = ?13, miaosha = ?14, pingtuan = ?15, paixu = ?16,
-                    stores = ?17, min_price = ?18, original_price = ?19, min_score = ?20,
-                    min_buy_number = ?21, weight = ?22, logistics_id = ?23, ext_json = ?24,
-                    date_update = ?25
+                    min_price = ?17, original_price = ?18, min_score = ?19,
+                    min_buy_number = ?20, weight = ?21, logistics_id = ?22, ext_json = ?23,
+                    date_update = ?24, version = version + 1
              WHERE id = ?1",
         )?
         .execute(params![
@@ -824,7 +868,6 @@ pub fn update_goods(c: &Connection, id: i64, f: &GoodsFields, now: i64) -> Resul
             f.miaosha,
             f.pingtuan,
             f.paixu,
-            f.stores,
             f.min_price,
             f.original_price,
             f.min_score,
@@ -837,7 +880,16 @@ pub fn update_goods(c: &Connection, id: i64, f: &GoodsFields, now: i64) -> Resul
     Ok(n == 1)
 }
 
-/// Stock of a goods without specs.
+/// Moves the goods' version on if it is still `version` (what an edit was based on); false when
+/// the goods changed since, or does not exist.
+pub fn claim_version(c: &Connection, id: i64, version: i64) -> Result<bool> {
+    let n = c
+        .prepare_cached("UPDATE goods SET version = version + 1 WHERE id = ?1 AND version = ?2")?
+        .execute(params![id, version])?;
+    Ok(n == 1)
+}
+
+/// Stock of a goods without specs, as the caller worked it out from the value its transaction read.
 pub fn set_goods_stores(c: &Connection, id: i64, stores: i64, now: i64) -> Result<bool> {
     let n = c
         .prepare_cached("UPDATE goods SET stores = ?2, date_update = ?3 WHERE id = ?1")?
@@ -845,13 +897,10 @@ pub fn set_goods_stores(c: &Connection, id: i64, stores: i64, now: i64) -> Resul
     Ok(n == 1)
 }
 
-/// Stock of one SKU (canonical key); the goods' total follows by trigger. False when the goods
-/// has no such SKU.
-pub fn set_sku_stores(c: &Connection, goods_id: i64, key: &str, stores: i64) -> Result<bool> {
-    let n = c
-        .prepare_cached("UPDATE goods_skus SET stores = ?3 WHERE goods_id = ?1 AND property_child_ids = ?2")?
-        .execute(params![goods_id, key, stores])?;
-    Ok(n == 1)
+/// Stock of one SKU, as the caller worked it out; the goods' total follows by trigger.
+pub fn set_sku_stores(c: &Connection, sku_id: i64, stores: i64) -> Result<()> {
+    c.prepare_cached("UPDATE goods_skus SET stores = ?2 WHERE id = ?1")?.execute(params![sku_id, stores])?;
+    Ok(())
 }
 
 /// Removes a goods; pictures, specs and SKUs go with it (ON DELETE CASCADE), the index by trigger.

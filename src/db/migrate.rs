@@ -25,6 +25,8 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/outbox.sql"),
     include_str!("migrations/points.sql"),
     include_str!("migrations/kefu.sql"),
+    include_str!("migrations/stock_versions.sql"),
+    include_str!("migrations/number_orders.sql"),
 ];
 
 /// The version `schema.sql` describes.

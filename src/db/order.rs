@@ -581,12 +581,17 @@ pub fn return_sku_stock(c: &Connection, sku_id: i64, n: i64) -> Result<()> {
     Ok(())
 }
 
-/// Counts a paid line in its goods' sales: `number` more sold, one more order.
-pub fn add_sales(c: &Connection, goods_id: i64, number: i64) -> Result<()> {
+/// Counts a paid order in its goods' sales: each goods sold its lines' pieces more and is in one
+/// more order, however many of its SKUs the order has.
+pub fn add_sales(c: &Connection, order_id: i64) -> Result<()> {
     c.prepare_cached(
-        "UPDATE goods SET number_sells = number_sells + ?2, number_orders = number_orders + 1 WHERE id = ?1",
+        "UPDATE goods SET
+             number_sells = number_sells
+                 + (SELECT sum(l.number) FROM order_goods l WHERE l.order_id = ?1 AND l.goods_id = goods.id),
+             number_orders = number_orders + 1
+         WHERE id IN (SELECT goods_id FROM order_goods WHERE order_id = ?1)",
     )?
-    .execute(params![goods_id, number])?;
+    .execute([order_id])?;
     Ok(())
 }
 

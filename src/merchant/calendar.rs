@@ -1,18 +1,22 @@
 //! A goods' calendar for the merchant's systems: the price and stock of each day (hotels,
 //! tickets) and the bookable time slots of each day, for the goods itself or one SKU
-//! (`propertyChildIds`). Money in yuan; days 'YYYY-MM-DD' in the shop's time zone.
+//! (`propertyChildIds`). Money in yuan; days 'YYYY-MM-DD' in the shop's time zone. Reads answer
+//! the goods' calendar version as the `ETag`; a write that sets stock of days already set says
+//! which version it was based on (bookings change stock too).
 
 use rocket::serde::json::Json;
 use rocket::{delete, get, put, routes, FromForm, Route, State};
 use serde::{Deserialize, Serialize};
 
 use super::body::opt_text;
+use super::catalog::{based_on, needs_version, outdated_message, stale_message, IfMatch, Refusal, Tagged};
 use super::{Answer, ApiKey, JsonBody, Problem};
 use crate::db::calendar as cal_db;
 use crate::db::{self, Db};
 use crate::error::{ApiError, MerchantError};
 use crate::money;
 use crate::service::calendar::{self as cal, DaySetting, NewSlot};
+use crate::service::catalog::{EditError, Stock};
 
 pub fn routes() -> Vec<Route> {
     routes![days, set_days, remove_days, slots, set_slots, remove_slots]
@@ -31,6 +35,39 @@ fn fen(name: &'static str, yuan: f64) -> Result<i64, Problem> {
         .ok_or_else(|| Problem::invalid(name, "must be a yuan amount ≥ 0 with at most two decimals"))
 }
 
+/// `stores` (the stock) or `addStores` (a change), at most one; neither leaves stock as it is.
+fn stock_of(field: &'static str, stores: Option<i64>, add: Option<i64>) -> Result<Stock, Problem> {
+    match (stores, add) {
+        (None, None) => Ok(Stock::Keep),
+        (Some(n), None) => Ok(Stock::Put(n)),
+        (None, Some(n)) => Ok(Stock::Add(n)),
+        _ => Err(Problem::invalid(field, "send `stores` (the stock) or `addStores` (a change), not both")),
+    }
+}
+
+/// A calendar write the service refused: 409 with the range as it is now for stock that moved.
+fn calendar_refusal<T>(
+    e: EditError,
+    sent: Option<i64>,
+    now: impl FnOnce() -> Result<(T, i64), ApiError>,
+) -> Refusal<T> {
+    let error = match e {
+        EditError::Refused(e) => return Refusal::Problem(problem(e)),
+        EditError::NeedsVersion => return Refusal::Problem(needs_version("`stores` over days already set")),
+        EditError::Stale(list) => stale_message(&list),
+        EditError::Outdated { now } => outdated_message(sent, now),
+    };
+    match now() {
+        Ok((current, version)) => Refusal::Stale { error, current, version },
+        Err(e) => Refusal::Problem(problem(e)),
+    }
+}
+
+/// The goods' calendar version (404 for an unknown goods).
+fn version_of(c: &rusqlite::Connection, goods_id: i64) -> Result<i64, ApiError> {
+    cal_db::calendar_version(c, goods_id)?.ok_or(ApiError::NotFound("商品"))
+}
+
 /// `?propertyChildIds=&from=&to=` (from defaults to today, to to a year after from).
 #[derive(Debug, FromForm)]
 pub struct RangeQuery<'r> {
@@ -42,6 +79,7 @@ pub struct RangeQuery<'r> {
 }
 
 /// The range asked for, checked; the key as given.
+#[derive(Clone)]
 struct Range {
     key: Option<String>,
     from: String,
@@ -97,51 +135,76 @@ fn read_days(c: &rusqlite::Connection, goods_id: i64, r: &Range) -> Result<Vec<D
         .collect())
 }
 
-/// GET /admin/api/v1/goods/<id>/calendar?propertyChildIds=&from=&to= — merchant key. The days set
-/// in the range, in order.
-#[get("/goods/<id>/calendar?<q..>")]
-async fn days(_key: ApiKey, db: &State<Db>, id: i64, q: RangeQuery<'_>) -> Answer<Json<Vec<DayView>>> {
-    let r = q.range()?;
-    Ok(Json(db.read(move |c| read_days(c, id, &r)).await.map_err(problem)?))
+/// The range's days with the calendar version.
+fn tagged_days(c: &rusqlite::Connection, id: i64, r: &Range) -> Result<(Vec<DayView>, i64), ApiError> {
+    Ok((read_days(c, id, r)?, version_of(c, id)?))
 }
 
-/// `{"propertyChildIds": "1:2,", "from": "2026-12-01", "to": "2026-12-31", "price": 399, "stores": 5}`
+/// GET /admin/api/v1/goods/<id>/calendar?propertyChildIds=&from=&to= — merchant key. The days set
+/// in the range, in order; `ETag` is the goods' calendar version.
+#[get("/goods/<id>/calendar?<q..>")]
+async fn days(
+    _key: ApiKey,
+    db: &State<Db>,
+    id: i64,
+    q: RangeQuery<'_>,
+) -> Answer<Tagged<Json<Vec<DayView>>>> {
+    let r = q.range()?;
+    let (days, version) = db.read(move |c| tagged_days(c, id, &r)).await.map_err(problem)?;
+    Ok(Tagged { inner: Json(days), version })
+}
+
+/// `{"propertyChildIds": "1:2,", "from": "2026-12-01", "to": "2026-12-31", "price": 399, "stores": 5,
+/// "version": 12}`; `addStores` instead of `stores` changes each day's stock by that much.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct DaysBody {
     pub property_child_ids: String,
     pub from: String,
     pub to: String,
-    pub price: f64,
-    pub stores: i64,
+    pub price: Option<f64>,
+    pub stores: Option<i64>,
+    pub add_stores: Option<i64>,
+    pub version: Option<i64>,
 }
 
-/// PUT /admin/api/v1/goods/<id>/calendar — merchant key. Sets one price and stock on every day of
-/// the range (days already set are overwritten); answers the range's days.
+/// PUT /admin/api/v1/goods/<id>/calendar — merchant key. Sets the price and stock of every day of
+/// the range; answers the range's days. 409 with them when a day's stock moved since the version
+/// sent (or `addStores` would take it below zero), 428 for `stores` over days already set without
+/// a version.
 #[put("/goods/<id>/calendar", data = "<body>")]
 async fn set_days(
     _key: ApiKey,
     db: &State<Db>,
     id: i64,
+    if_match: IfMatch,
     body: JsonBody<DaysBody>,
-) -> Answer<Json<Vec<DayView>>> {
+) -> Result<Tagged<Json<Vec<DayView>>>, Refusal<Vec<DayView>>> {
     let b = body.0;
+    let version = based_on(if_match, b.version)?;
     let setting = DaySetting {
         from: b.from.clone(),
         to: b.to.clone(),
-        price: fen("price", b.price)?,
-        stores: b.stores,
+        price: b.price.map(|p| fen("price", p)).transpose()?,
+        stores: stock_of("stores", b.stores, b.add_stores)?,
+        based_on: version,
     };
     let key = Some(b.property_child_ids).filter(|k| !k.trim().is_empty());
     let range = Range { key: key.clone(), from: b.from, to: b.to };
-    let days = db
+    let again = range.clone();
+    let written = db
         .write(move |c| {
             cal::set_days(c, id, key.as_deref(), &setting, db::unix_now())?;
-            read_days(c, id, &range)
+            Ok::<_, EditError>(tagged_days(c, id, &range)?)
         })
-        .await
-        .map_err(problem)?;
-    Ok(Json(days))
+        .await;
+    match written {
+        Ok((days, version)) => Ok(Tagged { inner: Json(days), version }),
+        Err(e) => {
+            let now = db.read(move |c| tagged_days(c, id, &again)).await;
+            Err(calendar_refusal(e, version, || now))
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -191,23 +254,37 @@ fn read_slots(c: &rusqlite::Connection, goods_id: i64, r: &Range) -> Result<Vec<
     Ok(out)
 }
 
-/// GET /admin/api/v1/goods/<id>/time-slots?propertyChildIds=&from=&to= — merchant key. The slots
-/// of every day in the range, by day then name.
-#[get("/goods/<id>/time-slots?<q..>")]
-async fn slots(_key: ApiKey, db: &State<Db>, id: i64, q: RangeQuery<'_>) -> Answer<Json<Vec<SlotView>>> {
-    let r = q.range()?;
-    Ok(Json(db.read(move |c| read_slots(c, id, &r)).await.map_err(problem)?))
+/// The range's slots with the calendar version.
+fn tagged_slots(c: &rusqlite::Connection, id: i64, r: &Range) -> Result<(Vec<SlotView>, i64), ApiError> {
+    Ok((read_slots(c, id, r)?, version_of(c, id)?))
 }
 
+/// GET /admin/api/v1/goods/<id>/time-slots?propertyChildIds=&from=&to= — merchant key. The slots
+/// of every day in the range, by day then name; `ETag` is the goods' calendar version.
+#[get("/goods/<id>/time-slots?<q..>")]
+async fn slots(
+    _key: ApiKey,
+    db: &State<Db>,
+    id: i64,
+    q: RangeQuery<'_>,
+) -> Answer<Tagged<Json<Vec<SlotView>>>> {
+    let r = q.range()?;
+    let (slots, version) = db.read(move |c| tagged_slots(c, id, &r)).await.map_err(problem)?;
+    Ok(Tagged { inner: Json(slots), version })
+}
+
+/// One slot; `stores` / `addStores` and an absent `price` as for days.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct SlotBody {
     pub name: String,
-    pub price: f64,
-    pub stores: i64,
+    pub price: Option<f64>,
+    pub stores: Option<i64>,
+    pub add_stores: Option<i64>,
 }
 
-/// `{"propertyChildIds": "", "from": "…", "to": "…", "slots": [{"name": "09:00-10:00", "price": 50, "stores": 4}]}`
+/// `{"propertyChildIds": "", "from": "…", "to": "…", "slots": [{"name": "09:00-10:00", "price": 50, "stores": 4}],
+/// "version": 12}`
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct SlotsBody {
@@ -215,32 +292,47 @@ pub struct SlotsBody {
     pub from: String,
     pub to: String,
     pub slots: Vec<SlotBody>,
+    pub version: Option<i64>,
 }
 
 /// PUT /admin/api/v1/goods/<id>/time-slots — merchant key. Adds the named slots to every day of
-/// the range, or sets their price and stock where the day has them; other slots stay.
+/// the range, or sets their price and stock where the day has them; other slots stay. 409 and 428
+/// as for days.
 #[put("/goods/<id>/time-slots", data = "<body>")]
 async fn set_slots(
     _key: ApiKey,
     db: &State<Db>,
     id: i64,
+    if_match: IfMatch,
     body: JsonBody<SlotsBody>,
-) -> Answer<Json<Vec<SlotView>>> {
+) -> Result<Tagged<Json<Vec<SlotView>>>, Refusal<Vec<SlotView>>> {
     let b = body.0;
+    let version = based_on(if_match, b.version)?;
     let mut slots = Vec::with_capacity(b.slots.len());
     for s in b.slots {
-        slots.push(NewSlot { name: s.name, price: fen("slots", s.price)?, stores: s.stores });
+        slots.push(NewSlot {
+            name: s.name,
+            price: s.price.map(|p| fen("slots", p)).transpose()?,
+            stores: stock_of("slots", s.stores, s.add_stores)?,
+        });
     }
     let key = Some(b.property_child_ids).filter(|k| !k.trim().is_empty());
     let range = Range { key: key.clone(), from: b.from, to: b.to };
-    let answer = db
+    let again = range.clone();
+    let written = db
         .write(move |c| {
-            cal::set_slots(c, id, key.as_deref(), &range.from, &range.to, &slots, db::unix_now())?;
-            read_slots(c, id, &range)
+            let (from, to) = (&range.from, &range.to);
+            cal::set_slots(c, id, key.as_deref(), from, to, &slots, version, db::unix_now())?;
+            Ok::<_, EditError>(tagged_slots(c, id, &range)?)
         })
-        .await
-        .map_err(problem)?;
-    Ok(Json(answer))
+        .await;
+    match written {
+        Ok((slots, version)) => Ok(Tagged { inner: Json(slots), version }),
+        Err(e) => {
+            let now = db.read(move |c| tagged_slots(c, id, &again)).await;
+            Err(calendar_refusal(e, version, || now))
+        }
+    }
 }
 
 /// DELETE /admin/api/v1/goods/<id>/time-slots?propertyChildIds=&from=&to=&name= — merchant key.

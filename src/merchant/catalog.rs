@@ -1,19 +1,26 @@
 //! Categories and goods for the merchant's own systems: the catalogue's writes, each one
 //! transaction through service::catalog, so the shop answers the change at once.
 
-use rocket::http::Status;
+use std::io::Cursor;
+
+use rocket::http::{ContentType, Header, Status};
+use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::status::Created;
+use rocket::response::{self, Responder, Response};
 use rocket::serde::json::Json;
 use rocket::{delete, get, post, put, routes, FromForm, Route, State};
 use serde::{Deserialize, Serialize};
 
 use super::body::{opt_int, opt_text};
+use super::problem::fail;
 use super::{Answer, ApiKey, JsonBody, Paged, Paging, Problem, BASE};
 use crate::db::catalog::{self, CategoryFields, CategoryRow, GoodsFields, MerchantGoodsFilter};
 use crate::db::{self, Db};
 use crate::error::MerchantError;
 use crate::money;
-use crate::service::catalog::{self as rules, NewGoods, NewSku, NewSpec, StockChange};
+use crate::service::catalog::{
+    self as rules, EditError, NewGoods, NewSku, NewSpec, Stock, StockChange, StockConflict, StockPlan,
+};
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -35,6 +42,125 @@ pub fn routes() -> Vec<Route> {
 
 fn now() -> i64 {
     db::unix_now()
+}
+
+// ---- Versions: an edit says what it was based on, and a stale one is refused with what is now.
+
+/// The version an `If-Match` header names (`"12"`, `W/"12"` or `12`); None without the header.
+pub struct IfMatch(pub Option<i64>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for IfMatch {
+    type Error = Problem;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Problem> {
+        let Some(text) = req.headers().get_one("If-Match") else { return Outcome::Success(IfMatch(None)) };
+        let tag = text.trim().trim_start_matches("W/").trim_matches('"');
+        match tag.parse::<i64>() {
+            Ok(v) => Outcome::Success(IfMatch(Some(v))),
+            Err(_) => fail(
+                req,
+                Problem::invalid(
+                    "If-Match",
+                    "must be the ETag a GET answered, e.g. \"12\" (`*` is not accepted)",
+                ),
+            ),
+        }
+    }
+}
+
+/// The version a write is based on: `If-Match`, or the body's `version`; 422 when they differ.
+pub fn based_on(header: IfMatch, body: Option<i64>) -> Result<Option<i64>, Problem> {
+    match (header.0, body) {
+        (Some(h), Some(b)) if h != b => {
+            Err(Problem::invalid("version", format!("is {b} but If-Match names {h}: send one version")))
+        }
+        (h, b) => Ok(h.or(b)),
+    }
+}
+
+/// 428: stock sent as a number needs the version it was read at.
+pub fn needs_version(what: &str) -> Problem {
+    Problem {
+        status: Status::PreconditionRequired,
+        field: Some("version".into()),
+        ..Problem::new(
+            Status::PreconditionRequired,
+            format!(
+                "version: {what} sets stock that orders change too: send the version it was read at \
+                 (If-Match: the ETag of the GET, or `version`), or change stock by `add`"
+            ),
+        )
+    }
+}
+
+/// An answer with the version it shows as its `ETag`.
+pub struct Tagged<R> {
+    pub inner: R,
+    pub version: i64,
+}
+
+impl<'r, R: Responder<'r, 'static>> Responder<'r, 'static> for Tagged<R> {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let mut res = self.inner.respond_to(req)?;
+        res.set_header(Header::new("ETag", format!("\"{}\"", self.version)));
+        Ok(res)
+    }
+}
+
+/// A refused write: a problem, or 409 with what the thing is now (its version as the `ETag`).
+pub enum Refusal<T> {
+    Problem(Problem),
+    Stale { error: String, current: T, version: i64 },
+}
+
+impl<T> From<Problem> for Refusal<T> {
+    fn from(p: Problem) -> Self {
+        Refusal::Problem(p)
+    }
+}
+
+impl<T> From<MerchantError> for Refusal<T> {
+    fn from(e: MerchantError) -> Self {
+        Refusal::Problem(e.into())
+    }
+}
+
+#[derive(Serialize)]
+struct StaleBody<'a, T> {
+    error: &'a str,
+    current: &'a T,
+}
+
+impl<'r, T: Serialize> Responder<'r, 'static> for Refusal<T> {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let (error, current, version) = match self {
+            Refusal::Problem(p) => return p.respond_to(req),
+            Refusal::Stale { error, current, version } => (error, current, version),
+        };
+        let body = serde_json::to_vec(&StaleBody { error: &error, current: &current }).unwrap_or_default();
+        Response::build()
+            .status(Status::Conflict)
+            .header(ContentType::JSON)
+            .header(Header::new("ETag", format!("\"{version}\"")))
+            .sized_body(body.len(), Cursor::new(body))
+            .ok()
+    }
+}
+
+/// The 409 message for stock that moved under a write.
+pub fn stale_message(list: &[StockConflict]) -> String {
+    let each: Vec<String> = list.iter().map(StockConflict::describe).collect();
+    format!("stock changed since it was read, nothing was written: {}", each.join("；"))
+}
+
+/// The 409 message for a write based on an older version.
+pub fn outdated_message(sent: Option<i64>, now: i64) -> String {
+    let sent = sent.map(|v| format!(" {v}")).unwrap_or_default();
+    format!(
+        "changed since version{sent} (now {now}), nothing was written: `current` is how it is now; \
+         send the change again based on it"
+    )
 }
 
 #[derive(Debug, Serialize)]
@@ -237,6 +363,8 @@ pub struct GoodsView {
     pub properties: Vec<SpecView>,
     pub sku_list: Vec<SkuView>,
     pub number_sells: i64,
+    /// Moves on with every change, orders' stock changes too; the `ETag` of the goods' answers.
+    pub version: i64,
     pub date_add: String,
     pub date_update: String,
 }
@@ -294,6 +422,7 @@ fn goods_view(c: &rusqlite::Connection, id: i64) -> Result<Option<GoodsView>, Pr
             })
             .collect(),
         number_sells: g.counters.number_sells,
+        version: g.version,
         date_add: db::format_unix(g.date_add),
         date_update: db::format_unix(g.date_update),
     }))
@@ -304,6 +433,26 @@ async fn load_goods(db: &Db, id: i64) -> Answer<GoodsView> {
     Ok(found.ok_or(MerchantError::NotFound("goods"))?)
 }
 
+/// The goods as it is now, tagged with its version.
+async fn tagged_goods(db: &Db, id: i64) -> Answer<Tagged<Json<GoodsView>>> {
+    let g = load_goods(db, id).await?;
+    Ok(Tagged { version: g.version, inner: Json(g) })
+}
+
+/// A goods write the service refused, as the merchant API answers it.
+async fn goods_refusal(db: &Db, id: i64, sent: Option<i64>, e: EditError) -> Refusal<GoodsView> {
+    let error = match e {
+        EditError::Refused(e) => return Refusal::Problem(e.into()),
+        EditError::NeedsVersion => return Refusal::Problem(needs_version("this change")),
+        EditError::Stale(list) => stale_message(&list),
+        EditError::Outdated { now } => outdated_message(sent, now),
+    };
+    match load_goods(db, id).await {
+        Ok(current) => Refusal::Stale { error, version: current.version, current },
+        Err(p) => Refusal::Problem(p),
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct SpecBody {
@@ -311,7 +460,8 @@ pub struct SpecBody {
     pub values: Vec<String>,
 }
 
-/// One combination: `values` names one value per spec, in the specs' order.
+/// One combination: `values` names one value per spec, in the specs' order. `stores` absent: no
+/// stock for a new combination, unchanged for one that exists.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct SkuBody {
@@ -319,13 +469,15 @@ pub struct SkuBody {
     pub price: f64,
     pub original_price: f64,
     pub score: i64,
-    pub stores: i64,
+    pub stores: Option<i64>,
     pub weight: i64,
     pub code: String,
 }
 
 /// A whole goods as POST and PUT send it. With `properties` and no `skuList`, every combination
-/// is made (PUT keeps the price and stock of combinations that already existed).
+/// is made (PUT keeps the price and stock of combinations that already existed). Stock left out
+/// (`stores`, a SKU's `stores`) is unchanged on PUT; stock sent on PUT needs the version it was
+/// read at (`version` or `If-Match`).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct GoodsBody {
@@ -343,7 +495,7 @@ pub struct GoodsBody {
     pub miaosha: bool,
     pub pingtuan: bool,
     pub paixu: i64,
-    pub stores: i64,
+    pub stores: Option<i64>,
     pub min_price: f64,
     pub original_price: f64,
     pub min_score: i64,
@@ -356,6 +508,8 @@ pub struct GoodsBody {
     pub sku_list: Vec<SkuBody>,
     /// An uploaded video's id (`/uploads`); 0 = none.
     pub video_id: i64,
+    /// PUT: the goods' version the change is based on (as `If-Match`); ignored on POST.
+    pub version: Option<i64>,
 }
 
 impl Default for GoodsBody {
@@ -375,7 +529,7 @@ impl Default for GoodsBody {
             miaosha: false,
             pingtuan: false,
             paixu: 0,
-            stores: 0,
+            stores: None,
             min_price: 0.0,
             original_price: 0.0,
             min_score: 0,
@@ -386,6 +540,7 @@ impl Default for GoodsBody {
             properties: Vec::new(),
             sku_list: Vec::new(),
             video_id: 0,
+            version: None,
         }
     }
 }
@@ -396,6 +551,12 @@ fn fen(name: &'static str, yuan: f64) -> Result<i64, Problem> {
 }
 
 impl GoodsBody {
+    /// How a PUT of this body changes stock: what it sends, at the version it was read at.
+    fn stock_plan(&self) -> StockPlan {
+        let put = |n: Option<i64>| n.map_or(Stock::Keep, Stock::Put);
+        StockPlan { goods: put(self.stores), skus: self.sku_list.iter().map(|s| put(s.stores)).collect() }
+    }
+
     fn into_new(self) -> Result<NewGoods, Problem> {
         let mut skus = Vec::with_capacity(self.sku_list.len());
         for s in self.sku_list {
@@ -404,7 +565,7 @@ impl GoodsBody {
                 price: fen("skuList", s.price)?,
                 original_price: fen("skuList", s.original_price)?,
                 score: s.score,
-                stores: s.stores,
+                stores: s.stores.unwrap_or(0),
                 weight: s.weight,
                 code: s.code,
             });
@@ -425,7 +586,7 @@ impl GoodsBody {
                 miaosha: self.miaosha,
                 pingtuan: self.pingtuan,
                 paixu: self.paixu,
-                stores: self.stores,
+                stores: self.stores.unwrap_or(0),
                 min_price: fen("minPrice", self.min_price)?,
                 original_price: fen("originalPrice", self.original_price)?,
                 min_score: self.min_score,
@@ -484,29 +645,47 @@ async fn create_goods(
     _key: ApiKey,
     db: &State<Db>,
     body: JsonBody<GoodsBody>,
-) -> Answer<Created<Json<GoodsView>>> {
+) -> Answer<Tagged<Created<Json<GoodsView>>>> {
     let new = body.0.into_new()?;
     let id = db.write(move |c| Ok::<_, Problem>(rules::add_goods(c, new, now())?)).await?;
-    Ok(Created::new(format!("{BASE}/goods/{id}")).body(Json(load_goods(db, id).await?)))
+    let g = load_goods(db, id).await?;
+    Ok(Tagged { version: g.version, inner: Created::new(format!("{BASE}/goods/{id}")).body(Json(g)) })
 }
 
-/// GET /admin/api/v1/goods/<id> — merchant key.
+/// GET /admin/api/v1/goods/<id> — merchant key. `ETag` is the goods' version.
 #[get("/goods/<id>")]
-async fn show_goods(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Json<GoodsView>> {
-    Ok(Json(load_goods(db, id).await?))
+async fn show_goods(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Tagged<Json<GoodsView>>> {
+    tagged_goods(db, id).await
 }
 
-/// PUT /admin/api/v1/goods/<id> — merchant key. Replaces the whole goods (see [`GoodsBody`]).
+/// PUT /admin/api/v1/goods/<id> — merchant key. Replaces the whole goods (see [`GoodsBody`]); 409
+/// with the goods as it is now when it changed since the version sent, 428 for stock without one.
 #[put("/goods/<id>", data = "<body>")]
 async fn replace_goods(
     _key: ApiKey,
     db: &State<Db>,
     id: i64,
+    if_match: IfMatch,
     body: JsonBody<GoodsBody>,
-) -> Answer<Json<GoodsView>> {
-    let new = body.0.into_new()?;
-    db.write(move |c| Ok::<_, Problem>(rules::replace_goods(c, id, new, now())?)).await?;
-    Ok(Json(load_goods(db, id).await?))
+) -> Result<Tagged<Json<GoodsView>>, Refusal<GoodsView>> {
+    let body = body.0;
+    let version = based_on(if_match, body.version)?;
+    let plan = body.stock_plan();
+    let sets_stock = plan.goods != Stock::Keep || plan.skus.iter().any(|s| *s != Stock::Keep);
+    if sets_stock && version.is_none() {
+        return Err(needs_version("`stores`").into());
+    }
+    let new = body.into_new()?;
+    let written = db
+        .write(move |c| {
+            rules::claim_version(c, id, version)?;
+            rules::replace_goods(c, id, new, &plan, now())
+        })
+        .await;
+    if let Err(e) = written {
+        return Err(goods_refusal(db, id, version, e).await);
+    }
+    Ok(tagged_goods(db, id).await?)
 }
 
 /// DELETE /admin/api/v1/goods/<id> — merchant key. 204.
@@ -516,50 +695,92 @@ async fn remove_goods(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Status> {
     Ok(Status::NoContent)
 }
 
+/// One SKU's stock: `stores` sets it (needs the goods' version), `add` adds or takes.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SkuStock {
     pub property_child_ids: String,
-    pub stores: i64,
+    #[serde(default)]
+    pub stores: Option<i64>,
+    #[serde(default)]
+    pub add: Option<i64>,
 }
 
-/// `{"skus":[{"propertyChildIds":"1:2,","stores":5}]}` or `{"stores":n}`.
+/// `{"skus":[{"propertyChildIds":"1:2,","stores":5}], "version": 7}`, `{"stores":n, "version": 7}`,
+/// `{"add": 3}` or `{"skus":[{"propertyChildIds":"1:2,","add":-1}]}`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct StockBody {
     pub skus: Option<Vec<SkuStock>>,
     pub stores: Option<i64>,
+    pub add: Option<i64>,
+    pub version: Option<i64>,
 }
 
-/// PUT /admin/api/v1/goods/<id>/stock — merchant key. Per SKU, or the goods' own stock.
+/// A `stores` / `add` pair as a stock change; exactly one of them.
+fn stock_of(field: &'static str, stores: Option<i64>, add: Option<i64>) -> Result<Stock, Problem> {
+    match (stores, add) {
+        (Some(n), None) => Ok(Stock::Put(n)),
+        (None, Some(n)) => Ok(Stock::Add(n)),
+        _ => Err(Problem::invalid(field, "send either `stores` (the stock) or `add` (a change), not both")),
+    }
+}
+
+/// PUT /admin/api/v1/goods/<id>/stock — merchant key. Per SKU, or the goods' own stock; `stores`
+/// needs the version it was read at (428 without, 409 with the goods when it moved on), `add`
+/// does not (409 when it would take more than there is).
 #[put("/goods/<id>/stock", data = "<body>")]
 async fn set_stock(
     _key: ApiKey,
     db: &State<Db>,
     id: i64,
+    if_match: IfMatch,
     body: JsonBody<StockBody>,
-) -> Answer<Json<GoodsView>> {
-    let change = match (body.0.skus, body.0.stores) {
-        (Some(skus), None) => {
-            StockChange::Skus(skus.into_iter().map(|s| (s.property_child_ids, s.stores)).collect())
+) -> Result<Tagged<Json<GoodsView>>, Refusal<GoodsView>> {
+    let StockBody { skus, stores, add, version } = body.0;
+    let version = based_on(if_match, version)?;
+    let change = match (skus, stores, add) {
+        (Some(skus), None, None) => {
+            let mut list = Vec::with_capacity(skus.len());
+            for s in skus {
+                list.push((s.property_child_ids, stock_of("skus", s.stores, s.add)?));
+            }
+            StockChange::Skus(list)
         }
-        (None, Some(n)) => StockChange::Goods(n),
-        _ => return Err(Problem::invalid("stores", "send either `skus` or `stores`, not both")),
+        (None, stores, add) if stores.is_some() || add.is_some() => {
+            StockChange::Goods(stock_of("stores", stores, add)?)
+        }
+        _ => return Err(Problem::invalid("stores", "send one of `skus`, `stores` or `add`").into()),
     };
-    db.write(move |c| Ok::<_, Problem>(rules::set_stock(c, id, &change, now())?)).await?;
-    Ok(Json(load_goods(db, id).await?))
+    let sets = match &change {
+        StockChange::Goods(s) => matches!(s, Stock::Put(_)),
+        StockChange::Skus(list) => list.iter().any(|(_, s)| matches!(s, Stock::Put(_))),
+    };
+    if sets && version.is_none() {
+        return Err(needs_version("`stores`").into());
+    }
+    let written = db
+        .write(move |c| {
+            rules::claim_version(c, id, version)?;
+            rules::set_stock(c, id, &change, now())
+        })
+        .await;
+    if let Err(e) = written {
+        return Err(goods_refusal(db, id, version, e).await);
+    }
+    Ok(tagged_goods(db, id).await?)
 }
 
 /// POST /admin/api/v1/goods/<id>/on-shelf — merchant key.
 #[post("/goods/<id>/on-shelf")]
-async fn on_shelf(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Json<GoodsView>> {
+async fn on_shelf(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Tagged<Json<GoodsView>>> {
     db.write(move |c| Ok::<_, Problem>(rules::set_shelf(c, &[id], true, now())?)).await?;
-    Ok(Json(load_goods(db, id).await?))
+    tagged_goods(db, id).await
 }
 
 /// POST /admin/api/v1/goods/<id>/off-shelf — merchant key.
 #[post("/goods/<id>/off-shelf")]
-async fn off_shelf(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Json<GoodsView>> {
+async fn off_shelf(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Tagged<Json<GoodsView>>> {
     db.write(move |c| Ok::<_, Problem>(rules::set_shelf(c, &[id], false, now())?)).await?;
-    Ok(Json(load_goods(db, id).await?))
+    tagged_goods(db, id).await
 }

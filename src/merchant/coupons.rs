@@ -86,8 +86,9 @@ impl From<Rule> for CouponView {
     }
 }
 
-/// A whole rule as POST and PUT send it; absent fields take their defaults. Money in yuan; times
-/// as "YYYY-MM-DD HH:MM:SS" in the shop's time zone.
+/// A whole rule as POST and PUT send it; absent fields take their defaults, except `numberTotal`,
+/// which PUT leaves as it is when absent (shoppers take from it). Money in yuan; times as
+/// "YYYY-MM-DD HH:MM:SS" in the shop's time zone.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct CouponBody {
@@ -105,7 +106,7 @@ pub struct CouponBody {
     pub date_start: String,
     pub date_end: String,
     pub valid_days: i64,
-    pub number_total: i64,
+    pub number_total: Option<i64>,
     pub per_user: i64,
     pub need_score: i64,
     pub need_amount: f64,
@@ -130,7 +131,7 @@ impl Default for CouponBody {
             date_start: String::new(),
             date_end: String::new(),
             valid_days: 0,
-            number_total: 0,
+            number_total: None,
             per_user: 1,
             need_score: 0,
             need_amount: 0.0,
@@ -174,7 +175,7 @@ impl CouponBody {
             refs: self.ref_ids,
             valid_type: self.valid_type,
             valid_days: self.valid_days,
-            number_total: self.number_total,
+            number_total: self.number_total.unwrap_or(0),
             per_user: self.per_user,
             need_score: self.need_score,
             pwd: self.pwd,
@@ -239,8 +240,8 @@ async fn show(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Json<CouponView>>
     Ok(Json(load(db, id).await?))
 }
 
-/// PUT /admin/api/v1/coupons/<id> — merchant key. Replaces the whole rule; coupons already held
-/// keep their validity dates.
+/// PUT /admin/api/v1/coupons/<id> — merchant key. Replaces the whole rule (`numberTotal` absent:
+/// unchanged); coupons already held keep their validity dates.
 #[put("/coupons/<id>", data = "<body>")]
 async fn replace(
     _key: ApiKey,
@@ -248,9 +249,18 @@ async fn replace(
     id: i64,
     body: JsonBody<CouponBody>,
 ) -> Answer<Json<CouponView>> {
-    let f = body.0.fields()?;
+    let keep_total = body.0.number_total.is_none();
+    let mut f = body.0.fields()?;
     let now = db::unix_now();
-    db.write(move |c| service::save_rule(c, Some(id), f, now)).await.map_err(problem)?;
+    db.write(move |c| {
+        if keep_total {
+            // Read in the write transaction: the total as it is, not as some earlier GET saw it.
+            f.number_total = store::rule(c, id)?.map_or(0, |r| r.f.number_total);
+        }
+        service::save_rule(c, Some(id), f, now)
+    })
+    .await
+    .map_err(problem)?;
     Ok(Json(load(db, id).await?))
 }
 

@@ -8,7 +8,7 @@ use time::{Date, Duration, OffsetDateTime};
 use crate::db::calendar as cal;
 use crate::db::catalog::{self, GoodsRow};
 use crate::error::ApiError;
-use crate::service::catalog::{key_text, parse_key, shown_goods};
+use crate::service::catalog::{key_text, parse_key, shown_goods, Applied, EditError, Stock, StockConflict};
 
 pub use crate::db::calendar::{DayPrice, TimeSlot};
 
@@ -149,40 +149,116 @@ pub fn time_slot(
     Ok(cal::slots_of_day(c, goods_id, sku_id, &day)?.into_iter().find(|s| s.name == name))
 }
 
-/// A price and stock for every day of a range.
+/// Most stock one day or slot may hold.
+pub const MAX_DAY_STOCK: i64 = 1_000_000;
+
+/// A price and stock for every day of a range. Days and slots are booked by shoppers while the
+/// merchant edits, so stock is never written from an old read: `stores` says how it changes, and
+/// a stock set as a number over days already set is checked against `based_on`.
 #[derive(Debug, Clone)]
 pub struct DaySetting {
     pub from: String,
     pub to: String,
-    /// Fen.
-    pub price: i64,
-    pub stores: i64,
+    /// Fen; None leaves the price of days already set (a day not set yet needs one).
+    pub price: Option<i64>,
+    /// Keep leaves the stock of days already set (a day not set yet needs one); Put sets it; Add
+    /// adds to (or takes from) each day, a day not set yet starting from 0.
+    pub stores: Stock,
+    /// The goods' calendar version the edit was read at: a day changed since (a booking, another
+    /// edit) is not overwritten by a Put. Without it a Put may only create days.
+    pub based_on: Option<i64>,
 }
 
-fn check_price_stock(price: i64, stores: i64) -> Result<(), ApiError> {
-    if price < 0 {
+fn check_price_stock(price: Option<i64>, stores: Stock) -> Result<(), ApiError> {
+    if price.is_some_and(|p| p < 0) {
         return Err(ApiError::invalid("price", "不能为负数"));
     }
-    if !(0..=1_000_000).contains(&stores) {
-        return Err(ApiError::invalid("stores", "应在 0 到 1000000 之间"));
+    let bad = match stores {
+        Stock::Keep => false,
+        Stock::Set { to, .. } | Stock::Put(to) => !(0..=MAX_DAY_STOCK).contains(&to),
+        Stock::Add(n) => !(-MAX_DAY_STOCK..=MAX_DAY_STOCK).contains(&n),
+    };
+    if bad {
+        return Err(ApiError::invalid("stores", format!("应在 0 到 {MAX_DAY_STOCK} 之间")));
     }
     Ok(())
 }
 
-/// Sets the price and stock of every day in the range (replacing what was set); how many days.
+/// The stock an edit writes over a day or slot that exists (`stores` now, `version` its stamp),
+/// or the conflict it runs into.
+fn stock_over(
+    edit: Stock,
+    based_on: Option<i64>,
+    stores: i64,
+    version: i64,
+    what: impl FnOnce() -> (String, String),
+) -> Result<Result<i64, StockConflict>, EditError> {
+    let moved = match (edit, based_on) {
+        (Stock::Put(_) | Stock::Set { .. }, None) => return Err(EditError::NeedsVersion),
+        (Stock::Put(_) | Stock::Set { .. }, Some(v)) => version > v,
+        _ => false,
+    };
+    let applied = if moved { Applied::Conflict } else { edit.over(stores) };
+    Ok(match applied {
+        Applied::Leave => Ok(stores),
+        Applied::Write(n) if n <= MAX_DAY_STOCK => Ok(n),
+        Applied::Write(_) | Applied::Conflict => {
+            let (what, key) = what();
+            Err(StockConflict { what, key, now: stores, edit })
+        }
+    })
+}
+
+/// The stock a new day or slot starts with; a price and a stock are needed for one.
+fn fresh_stock(edit: Stock, what: &str) -> Result<i64, ApiError> {
+    let n = match edit {
+        Stock::Keep => return Err(ApiError::invalid("stores", format!("{what}还没有设置过，需要填写库存"))),
+        other => other.fresh(0),
+    };
+    if n < 0 {
+        return Err(ApiError::invalid("stores", format!("{what}还没有设置过，库存不能为负数")));
+    }
+    Ok(n)
+}
+
+/// Sets the price and stock of every day in the range as `s` says; how many days. A day whose
+/// stock changed since `s.based_on`, or would go below zero, refuses the whole range.
 pub fn set_days(
     c: &Connection,
     goods_id: i64,
     sku_key: Option<&str>,
     s: &DaySetting,
     now: i64,
-) -> Result<usize, ApiError> {
+) -> Result<usize, EditError> {
     let goods = any_goods(c, goods_id)?;
     let sku_id = sku_of_key(c, &goods, sku_key)?;
     let days = day_range(&s.from, &s.to)?;
     check_price_stock(s.price, s.stores)?;
+    let set = cal::days(c, goods_id, sku_id, &days[0], &days[days.len() - 1], MAX_RANGE_DAYS)?;
+    let mut conflicts = Vec::new();
     for day in &days {
-        cal::put_day(c, goods_id, sku_id, day, s.price, s.stores, now)?;
+        let (price, stores) = match set.iter().find(|d| &d.day == day) {
+            Some(d) => {
+                let what = || (format!("{day} 的库存"), day.clone());
+                match stock_over(s.stores, s.based_on, d.stores, d.version, what)? {
+                    Ok(n) => (s.price.unwrap_or(d.price), n),
+                    Err(conflict) => {
+                        conflicts.push(conflict);
+                        continue;
+                    }
+                }
+            }
+            None => {
+                let price = s
+                    .price
+                    .ok_or_else(|| ApiError::invalid("price", format!("{day} 还没有设置过，需要填写价格")))?;
+                (price, fresh_stock(s.stores, &format!("{day} "))?)
+            }
+        };
+        cal::put_day(c, goods_id, sku_id, day, price, stores, now)?;
+    }
+    if !conflicts.is_empty() {
+        return Err(EditError::Stale(conflicts));
     }
     Ok(days.len())
 }
@@ -201,17 +277,19 @@ pub fn remove_days(
     Ok(cal::delete_days(c, goods_id, sku_id, &days[0], &days[days.len() - 1])?)
 }
 
-/// A slot to offer on each day of a range.
+/// A slot to offer on each day of a range; `price` and `stores` as in [`DaySetting`].
 #[derive(Debug, Clone)]
 pub struct NewSlot {
     pub name: String,
     /// Fen.
-    pub price: i64,
-    pub stores: i64,
+    pub price: Option<i64>,
+    pub stores: Stock,
 }
 
 /// Sets the slots on every day of the range: each named slot is added or gets the new price and
-/// stock; other slots of those days stay. How many day-slots were written.
+/// stock; other slots of those days stay. How many day-slots were written. As [`set_days`], a
+/// slot whose stock changed since `based_on`, or would go below zero, refuses the whole write.
+#[allow(clippy::too_many_arguments)] // the range, the slots and what they were based on
 pub fn set_slots(
     c: &Connection,
     goods_id: i64,
@@ -219,32 +297,59 @@ pub fn set_slots(
     from: &str,
     to: &str,
     slots: &[NewSlot],
+    based_on: Option<i64>,
     now: i64,
-) -> Result<usize, ApiError> {
+) -> Result<usize, EditError> {
     let goods = any_goods(c, goods_id)?;
     let sku_id = sku_of_key(c, &goods, sku_key)?;
     let days = day_range(from, to)?;
     if slots.is_empty() {
-        return Err(ApiError::Missing("slots"));
+        return Err(ApiError::Missing("slots").into());
     }
     if slots.len() > MAX_SLOTS_PER_DAY {
-        return Err(ApiError::invalid("slots", format!("每天最多 {MAX_SLOTS_PER_DAY} 个时段")));
+        return Err(ApiError::invalid("slots", format!("每天最多 {MAX_SLOTS_PER_DAY} 个时段")).into());
     }
     let mut names = std::collections::HashSet::new();
     for s in slots {
         let name = s.name.trim();
         if name.is_empty() || name.chars().count() > MAX_SLOT_NAME {
-            return Err(ApiError::invalid("name", format!("时段名称不能为空，最多 {MAX_SLOT_NAME} 个字")));
+            return Err(
+                ApiError::invalid("name", format!("时段名称不能为空，最多 {MAX_SLOT_NAME} 个字")).into()
+            );
         }
         if !names.insert(name) {
-            return Err(ApiError::invalid("name", format!("时段“{name}”重复")));
+            return Err(ApiError::invalid("name", format!("时段“{name}”重复")).into());
         }
         check_price_stock(s.price, s.stores)?;
     }
+    let set = cal::slots_between(c, goods_id, sku_id, &days[0], &days[days.len() - 1])?;
+    let mut conflicts = Vec::new();
     for day in &days {
         for s in slots {
-            cal::put_slot(c, goods_id, sku_id, day, s.name.trim(), s.price, s.stores, now)?;
+            let name = s.name.trim();
+            let (price, stores) = match set.iter().find(|t| &t.day == day && t.name == name) {
+                Some(t) => {
+                    let what = || (format!("{day} {name} 的库存"), format!("{day} {name}"));
+                    match stock_over(s.stores, based_on, t.stores, t.version, what)? {
+                        Ok(n) => (s.price.unwrap_or(t.price), n),
+                        Err(conflict) => {
+                            conflicts.push(conflict);
+                            continue;
+                        }
+                    }
+                }
+                None => {
+                    let price = s.price.ok_or_else(|| {
+                        ApiError::invalid("price", format!("{day} {name} 还没有设置过，需要填写价格"))
+                    })?;
+                    (price, fresh_stock(s.stores, &format!("{day} {name} "))?)
+                }
+            };
+            cal::put_slot(c, goods_id, sku_id, day, name, price, stores, now)?;
         }
+    }
+    if !conflicts.is_empty() {
+        return Err(EditError::Stale(conflicts));
     }
     Ok(days.len() * slots.len())
 }

@@ -401,23 +401,201 @@ fn default_sku(f: &GoodsFields, values: Vec<String>) -> NewSku {
     }
 }
 
-/// Replaces a whole goods: fields, gallery, specs and SKUs. Specs and values are matched by name,
-/// so SKUs whose combination still exists keep their key. With specs but no SKUs sent, the SKU
-/// matrix is regenerated: every combination, existing SKUs kept as they are (price and stock),
-/// new ones at the goods' price with no stock, vanished ones removed.
-pub fn replace_goods(c: &Connection, id: i64, mut g: NewGoods, now: i64) -> Result<(), ApiError> {
-    if catalog::goods(c, id)?.is_none() {
-        return Err(ApiError::NotFound("商品"));
+// ---- Stock that shoppers' orders change too: an edit read before an order must never write the
+// stock it read back over the order's. Every stock an edit touches says how (`Stock`), and the
+// write transaction (BEGIN IMMEDIATE, so what it reads is what it writes over) works the new value
+// out from the current one, or refuses the whole edit, naming each stock that moved.
+
+/// Most stock one goods, SKU, day or slot may hold, and most one change may add or take.
+pub const MAX_STOCK: i64 = 1_000_000_000;
+
+/// How an edit changes a stock that orders change too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Stock {
+    /// Leave it as it is now (the edit did not touch it).
+    #[default]
+    Keep,
+    /// Make it `to` if it is still `was`, the value the edit was read with.
+    Set { to: i64, was: i64 },
+    /// Make it `to` whatever it is: for edits already checked against a version.
+    Put(i64),
+    /// Add `n` (take away when negative), as long as it stays at or above zero.
+    Add(i64),
+}
+
+/// What an edit's [`Stock`] does to the stock as it is now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    Leave,
+    Write(i64),
+    /// The stock moved since the edit was read, or a take would go below zero.
+    Conflict,
+}
+
+impl Stock {
+    /// What this edit writes over `now`.
+    pub fn over(self, now: i64) -> Applied {
+        let write = |to: i64| if to == now { Applied::Leave } else { Applied::Write(to) };
+        match self {
+            Stock::Keep => Applied::Leave,
+            Stock::Set { to, was } if was == now => write(to),
+            Stock::Set { .. } => Applied::Conflict,
+            Stock::Put(to) => write(to),
+            Stock::Add(n) => match now.checked_add(n) {
+                Some(to) if (0..=MAX_STOCK).contains(&to) => write(to),
+                _ => Applied::Conflict,
+            },
+        }
     }
+
+    /// The stock a row this edit creates starts with (`default` when the edit leaves stock alone).
+    pub fn fresh(self, default: i64) -> i64 {
+        match self {
+            Stock::Keep => default,
+            Stock::Set { to, .. } | Stock::Put(to) => to,
+            Stock::Add(n) => n,
+        }
+    }
+
+    /// Refuses a target below zero or beyond [`MAX_STOCK`], naming the parameter.
+    pub fn check(self, name: &'static str, what: &str) -> Result<(), ApiError> {
+        let bad = match self {
+            Stock::Keep => false,
+            Stock::Set { to, .. } | Stock::Put(to) => !(0..=MAX_STOCK).contains(&to),
+            Stock::Add(n) => !(-MAX_STOCK..=MAX_STOCK).contains(&n),
+        };
+        if bad {
+            return Err(ApiError::invalid(name, format!("{what}应在 0 到 {MAX_STOCK} 之间")));
+        }
+        Ok(())
+    }
+}
+
+/// A stock an edit could not change as asked: what it is, what it is now, what was asked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StockConflict {
+    /// In the merchant's words: "库存", "规格「白 / M」的库存", "2026-12-03 的库存".
+    pub what: String,
+    /// The SKU's canonical key, the day, or "day name" of a slot; "" for the goods' own stock.
+    pub key: String,
+    pub now: i64,
+    pub edit: Stock,
+}
+
+impl StockConflict {
+    /// One line for the merchant, with the current value beside what was asked.
+    pub fn describe(&self) -> String {
+        let (what, now) = (&self.what, self.now);
+        match self.edit {
+            Stock::Set { to, was } => format!("{what}现在是 {now}（你打开页面时是 {was}），你填的是 {to}"),
+            Stock::Add(n) if n < 0 => format!("{what}现在是 {now}，不够减 {}", -n),
+            Stock::Add(n) => format!("{what}现在是 {now}，加 {n} 后超过上限 {MAX_STOCK}"),
+            Stock::Put(to) => format!("{what}在你读取之后变成了 {now}，你要改成 {to}"),
+            Stock::Keep => format!("{what}现在是 {now}"),
+        }
+    }
+}
+
+/// Why an edit of stock-bearing things was not saved; in every case nothing was written.
+#[derive(Debug)]
+pub enum EditError {
+    /// Refused by a rule: a field, an unknown goods...
+    Refused(ApiError),
+    /// Stocks that moved since the edit was read (or would go below zero), each with its value now.
+    Stale(Vec<StockConflict>),
+    /// The thing moved past the version the edit was based on; `now` is its version now.
+    Outdated { now: i64 },
+    /// The edit would overwrite stock that exists without saying what it was based on.
+    NeedsVersion,
+}
+
+impl From<ApiError> for EditError {
+    fn from(e: ApiError) -> Self {
+        EditError::Refused(e)
+    }
+}
+
+impl From<rusqlite::Error> for EditError {
+    fn from(e: rusqlite::Error) -> Self {
+        EditError::Refused(e.into())
+    }
+}
+
+impl From<crate::db::DbUnavailable> for EditError {
+    fn from(e: crate::db::DbUnavailable) -> Self {
+        EditError::Refused(e.into())
+    }
+}
+
+impl From<EditError> for ApiError {
+    fn from(e: EditError) -> Self {
+        match e {
+            EditError::Refused(e) => e,
+            EditError::Stale(list) => ApiError::Forbidden(
+                format!(
+                    "库存刚刚有变化，没有保存：{}",
+                    list.iter().map(StockConflict::describe).collect::<Vec<_>>().join("；")
+                )
+                .into(),
+            ),
+            EditError::Outdated { .. } => {
+                ApiError::Forbidden("内容在你读取之后被修改过，请重新读取后再改".into())
+            }
+            EditError::NeedsVersion => ApiError::invalid("version", "覆盖已有的库存需要带上读取时的版本"),
+        }
+    }
+}
+
+/// How a replace changes stock: the goods' own (goods without specs), and each SKU by its
+/// position in [`NewGoods::skus`] (a SKU left out keeps its stock; a new SKU starts with its
+/// `stores` unless its `Stock` says otherwise).
+#[derive(Debug, Clone, Default)]
+pub struct StockPlan {
+    pub goods: Stock,
+    pub skus: Vec<Stock>,
+}
+
+/// Refuses the edit when the goods is no longer at `version` (the one it was read at).
+pub fn claim_version(c: &Connection, id: i64, version: Option<i64>) -> Result<(), EditError> {
+    let Some(v) = version else { return Ok(()) };
+    if catalog::claim_version(c, id, v)? {
+        return Ok(());
+    }
+    match catalog::goods(c, id)? {
+        Some(g) => Err(EditError::Outdated { now: g.version }),
+        None => Err(ApiError::NotFound("商品").into()),
+    }
+}
+
+/// Replaces a whole goods: fields, gallery, specs and SKUs, and its stock as `plan` says (never
+/// from the fields' `stores`). Specs and values are matched by name, so SKUs whose combination
+/// still exists keep their key. With specs but no SKUs sent, the SKU matrix is regenerated: every
+/// combination, existing SKUs kept as they are (price and stock), new ones at the goods' price with
+/// no stock, vanished ones removed. A stock that moved under the edit refuses it all.
+pub fn replace_goods(
+    c: &Connection,
+    id: i64,
+    mut g: NewGoods,
+    plan: &StockPlan,
+    now: i64,
+) -> Result<(), EditError> {
+    let Some(before) = catalog::goods(c, id)? else {
+        return Err(ApiError::NotFound("商品").into());
+    };
     check_goods_fields(c, &mut g.fields)?;
     if g.pics.len() > 50 {
-        return Err(ApiError::invalid("pics", "最多 50 张图片"));
+        return Err(ApiError::invalid("pics", "最多 50 张图片").into());
     }
     let regenerate = !g.specs.is_empty() && g.skus.is_empty();
     if regenerate && g.specs.len() <= MAX_SPECS {
         g.skus = combinations(&g.specs)?.into_iter().map(|values| default_sku(&g.fields, values)).collect();
     }
     check_new_goods(&g)?;
+    plan.goods.check("stores", "库存")?;
+    for s in &plan.skus {
+        s.check("skuList", "SKU 的库存")?;
+    }
+    let mut conflicts = Vec::new();
 
     catalog::delete_pics(c, id)?;
     for (i, pic) in g.pics.iter().enumerate() {
@@ -460,21 +638,42 @@ pub fn replace_goods(c: &Connection, id: i64, mut g: NewGoods, now: i64) -> Resu
     // SKUs by key.
     let old_skus = catalog::skus(c, id)?;
     let mut keys = HashSet::new();
-    for sku in &g.skus {
+    for (i, sku) in g.skus.iter().enumerate() {
+        let stock = plan.skus.get(i).copied().unwrap_or_default();
         let pairs: Vec<(i64, i64)> =
             value_ids.iter().zip(&sku.values).map(|((pid, ids), v)| (*pid, ids[v.as_str()])).collect();
-        let fields = SkuFields {
+        let mut fields = SkuFields {
             property_child_ids: key_text(&pairs),
             price: sku.price,
             original_price: sku.original_price,
             score: sku.score,
-            stores: sku.stores,
+            stores: stock.fresh(sku.stores),
             weight: sku.weight,
             code: sku.code.clone(),
         };
+        let what = || format!("规格「{}」的库存", sku.values.join(" / "));
         match old_skus.iter().find(|s| s.fields.property_child_ids == fields.property_child_ids) {
             Some(_) if regenerate => {}
-            Some(old) => catalog::update_sku(c, old.id, &fields)?,
+            Some(old) => {
+                fields.stores = match stock.over(old.fields.stores) {
+                    Applied::Leave => old.fields.stores,
+                    Applied::Write(n) => n,
+                    Applied::Conflict => {
+                        let key = fields.property_child_ids.clone();
+                        conflicts.push(StockConflict {
+                            what: what(),
+                            key,
+                            now: old.fields.stores,
+                            edit: stock,
+                        });
+                        old.fields.stores
+                    }
+                };
+                catalog::update_sku(c, old.id, &fields)?
+            }
+            None if fields.stores < 0 => {
+                return Err(ApiError::invalid("skuList", format!("{}不能为负数", what())).into());
+            }
             None => {
                 catalog::insert_sku(c, id, &fields)?;
             }
@@ -484,14 +683,30 @@ pub fn replace_goods(c: &Connection, id: i64, mut g: NewGoods, now: i64) -> Resu
     for old in old_skus.iter().filter(|s| !keys.contains(&s.fields.property_child_ids)) {
         catalog::delete_sku(c, old.id)?;
     }
-    // With SKUs the goods' stock and prices are theirs (the triggers just set them).
+    // With SKUs the goods' stock and prices are theirs (the triggers just set them). Without, the
+    // goods' own stock is worked out from the stock this transaction read first: for goods that
+    // had specs until now, their total (the SKUs' removal just emptied it).
     let mut fields = g.fields;
-    if !g.specs.is_empty() {
+    if g.specs.is_empty() {
+        let was = before.fields.stores;
+        let stores = match plan.goods.over(was) {
+            Applied::Leave => was,
+            Applied::Write(n) => n,
+            Applied::Conflict => {
+                let what = "库存".to_string();
+                conflicts.push(StockConflict { what, key: String::new(), now: was, edit: plan.goods });
+                was
+            }
+        };
+        catalog::set_goods_stores(c, id, stores, now)?;
+    } else {
         let now_row = catalog::goods(c, id)?.ok_or(ApiError::NotFound("商品"))?;
-        fields.stores = now_row.fields.stores;
         fields.min_price = now_row.fields.min_price;
         fields.original_price = now_row.fields.original_price;
         fields.min_score = now_row.fields.min_score;
+    }
+    if !conflicts.is_empty() {
+        return Err(EditError::Stale(conflicts));
     }
     catalog::update_goods(c, id, &fields, now)?;
     Ok(())
@@ -500,39 +715,65 @@ pub fn replace_goods(c: &Connection, id: i64, mut g: NewGoods, now: i64) -> Resu
 /// A stock change: the goods' own stock (goods without specs) or per SKU by spec key.
 #[derive(Debug, Clone)]
 pub enum StockChange {
-    Goods(i64),
-    Skus(Vec<(String, i64)>),
+    Goods(Stock),
+    Skus(Vec<(String, Stock)>),
 }
 
-/// Sets stock; a SKU key that is not one of the goods' SKUs, or the wrong form for the goods
-/// (per SKU for goods without specs or the reverse), is refused and nothing is written.
-pub fn set_stock(c: &Connection, id: i64, change: &StockChange, now: i64) -> Result<(), ApiError> {
+/// Changes stock as each [`Stock`] says; a SKU key that is not one of the goods' SKUs, or the wrong
+/// form for the goods (per SKU for goods without specs or the reverse), is refused, and a stock
+/// that cannot change as asked refuses the whole change; either way nothing is written.
+pub fn set_stock(c: &Connection, id: i64, change: &StockChange, now: i64) -> Result<(), EditError> {
     let goods = catalog::goods(c, id)?.ok_or(ApiError::NotFound("商品"))?;
     let has_specs = !goods.property_ids.is_empty();
     match change {
         StockChange::Goods(_) if has_specs => {
-            Err(ApiError::invalid("stores", "该商品有规格，请用 skus 按规格设置库存"))
+            Err(ApiError::invalid("stores", "该商品有规格，请用 skus 按规格设置库存").into())
         }
-        StockChange::Goods(n) if *n < 0 => Err(ApiError::invalid("stores", "不能为负数")),
-        StockChange::Goods(n) => {
-            catalog::set_goods_stores(c, id, *n, now)?;
-            Ok(())
+        StockChange::Goods(stock) => {
+            stock.check("stores", "库存")?;
+            let was = goods.fields.stores;
+            match stock.over(was) {
+                Applied::Leave => Ok(()),
+                Applied::Write(n) => {
+                    catalog::set_goods_stores(c, id, n, now)?;
+                    Ok(())
+                }
+                Applied::Conflict => Err(EditError::Stale(vec![StockConflict {
+                    what: "库存".into(),
+                    key: String::new(),
+                    now: was,
+                    edit: *stock,
+                }])),
+            }
         }
         StockChange::Skus(_) if !has_specs => {
-            Err(ApiError::invalid("skus", "该商品没有规格，请用 stores 设置库存"))
+            Err(ApiError::invalid("skus", "该商品没有规格，请用 stores 设置库存").into())
         }
         StockChange::Skus(list) => {
             if list.is_empty() {
-                return Err(ApiError::Missing("skus"));
+                return Err(ApiError::Missing("skus").into());
             }
-            for (text, n) in list {
-                if *n < 0 {
-                    return Err(ApiError::invalid("skus", format!("SKU “{text}”的库存不能为负数")));
-                }
+            let specs = catalog::properties(c, id)?;
+            let mut conflicts = Vec::new();
+            for (text, stock) in list {
+                stock.check("skus", &format!("SKU “{text}”的库存"))?;
                 let key = key_text(&parse_key(text)?);
-                if !catalog::set_sku_stores(c, id, &key, *n)? {
-                    return Err(ApiError::invalid("skus", format!("SKU “{text}”不是该商品的规格组合")));
+                let Some(sku) = catalog::sku(c, id, &key)? else {
+                    return Err(ApiError::invalid("skus", format!("SKU “{text}”不是该商品的规格组合")).into());
+                };
+                match stock.over(sku.fields.stores) {
+                    Applied::Leave => {}
+                    Applied::Write(n) => catalog::set_sku_stores(c, sku.id, n)?,
+                    Applied::Conflict => conflicts.push(StockConflict {
+                        what: format!("SKU {}的库存", key_names(&key, &specs)),
+                        key,
+                        now: sku.fields.stores,
+                        edit: *stock,
+                    }),
                 }
+            }
+            if !conflicts.is_empty() {
+                return Err(EditError::Stale(conflicts));
             }
             Ok(())
         }
@@ -578,6 +819,22 @@ mod tests {
             let e = parse_key(bad).unwrap_err();
             assert!(e.msg().contains("propertyChildIds"), "{bad}: {}", e.msg());
         }
+    }
+
+    #[test]
+    fn an_edit_writes_stock_only_over_what_it_was_based_on() {
+        assert_eq!(Stock::Keep.over(2), Applied::Leave);
+        assert_eq!(Stock::Set { to: 10, was: 5 }.over(5), Applied::Write(10));
+        assert_eq!(Stock::Set { to: 10, was: 5 }.over(2), Applied::Conflict, "an order moved it");
+        assert_eq!(Stock::Set { to: 2, was: 2 }.over(2), Applied::Leave);
+        assert_eq!(Stock::Put(7).over(2), Applied::Write(7));
+        assert_eq!(Stock::Add(3).over(2), Applied::Write(5));
+        assert_eq!(Stock::Add(-2).over(2), Applied::Write(0));
+        assert_eq!(Stock::Add(-3).over(2), Applied::Conflict, "never below zero");
+        assert_eq!(Stock::Add(1).over(MAX_STOCK), Applied::Conflict);
+        assert_eq!((Stock::Keep.fresh(4), Stock::Add(3).fresh(4), Stock::Put(1).fresh(4)), (4, 3, 1));
+        assert!(Stock::Put(-1).check("stores", "库存").unwrap_err().msg().contains("stores"));
+        assert!(Stock::Add(-MAX_STOCK - 1).check("stores", "库存").is_err());
     }
 
     #[test]

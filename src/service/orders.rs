@@ -164,9 +164,7 @@ pub fn settle_paid(c: &Connection, order_id: i64, now: i64) -> Result<(), ApiErr
             &o.id.to_string(),
         )?;
     }
-    for l in order::lines(c, order_id)? {
-        order::add_sales(c, l.line.goods_id, l.line.number)?;
-    }
+    order::add_sales(c, order_id)?;
     if o.fields.amount_real > 0 {
         ledger::add_consumed(c, o.fields.user_id, o.fields.amount_real)?;
     }

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use crate::db::calendar::{self as cal, Publisher};
 use crate::db::catalog::{self, GoodsRow};
 use crate::error::ApiError;
-use crate::service::catalog::{add_goods, replace_goods, NewGoods};
+use crate::service::catalog::{add_goods, replace_goods, NewGoods, Stock, StockPlan};
 use crate::service::video::check_video;
 
 /// Most goods one shopper may have published at once (a bound on what one account can store).
@@ -44,12 +44,14 @@ pub fn owned(c: &Connection, user_id: i64, id: i64) -> Result<(GoodsRow, Publish
 }
 
 /// Creates (`id` None) or rewrites the shopper's own goods; it goes (back) off the shelf to await
-/// review. The goods has no specs. Answers the goods id.
+/// review. The goods has no specs. A rewrite changes the stock as `stock` says (other shoppers'
+/// orders change it too). Answers the goods id.
 pub fn publish(
     c: &Connection,
     user_id: i64,
     id: Option<i64>,
     mut g: NewGoods,
+    stock: Stock,
     now: i64,
 ) -> Result<i64, ApiError> {
     if let Some(video_id) = g.fields.video_id {
@@ -88,7 +90,7 @@ pub fn publish(
             g.fields.miaosha = kept.miaosha;
             g.fields.pingtuan = kept.pingtuan;
             g.fields.ext_json = kept.ext_json;
-            replace_goods(c, id, g, now)?;
+            replace_goods(c, id, g, &StockPlan { goods: stock, skus: Vec::new() }, now)?;
             cal::set_review(c, id, AWAITING, "", now)?;
             Ok(id)
         }

@@ -49,7 +49,10 @@ fn daily_prices_are_set_for_a_range_and_read_from_today_on() {
         api(&app, "PUT", &path, Some(&json!({"from": day(-1), "to": day(2), "price": 399.5, "stores": 3})));
     assert_eq!(status, 200, "{days}");
     assert_eq!(days.as_array().unwrap().len(), 4);
-    api(&app, "PUT", &path, Some(&json!({"from": day(1), "to": day(1), "price": 599, "stores": 0})));
+    // Day 1 is set already: a stock over it says which calendar version it is based on.
+    let (_, tag, _) = crate::stale_stock::tagged_call(&app, KEY, "GET", &path, None, None);
+    let full = json!({"from": day(1), "to": day(1), "price": 599, "stores": 0});
+    assert_eq!(crate::stale_stock::tagged_call(&app, KEY, "PUT", &path, Some(&full), Some(&tag)).0, 200);
 
     let res = app.get("/shop/shop/goods/price/day", &[("goodsId", &room.to_string()), ("priceId", "")]);
     assert_code(&res, 0);
@@ -145,7 +148,8 @@ fn time_slots_answer_bookable_days_and_each_days_slots() {
     let sold_out = json!({"from": day(1), "to": day(1), "slots": [
         {"name": "09:00-10:00", "price": 50, "stores": 0}, {"name": "19:00-20:00", "price": 80.5, "stores": 0}
     ]});
-    assert_eq!(api(&app, "PUT", &path, Some(&sold_out)).0, 200);
+    let (_, tag, _) = crate::stale_stock::tagged_call(&app, KEY, "GET", &path, None, None);
+    assert_eq!(crate::stale_stock::tagged_call(&app, KEY, "PUT", &path, Some(&sold_out), Some(&tag)).0, 200);
 
     let days = app.post("/shop/shop/goods/times/days", &[("goodsId", &gid), ("propertyChildIds", "")]);
     assert_code(&days, 0);

@@ -49,17 +49,19 @@ fn the_calendar_page_sets_days_and_slots_that_the_shop_then_answers() {
     assert_eq!(shop["data"].as_array().unwrap().len(), 3);
     assert_eq!(shop["data"][0]["price"], 420.5);
 
+    // Refused: the page again with the message and what was typed.
     let bad = b.post(
         &days,
         &[("csrf", &csrf), ("range.from", &to), ("range.to", &from), ("price", "1"), ("stores", "1")],
     );
-    assert_eq!(bad.status, 303);
-    b.get(&path).assert_has("结束日期不能早于开始日期");
-    b.post(
+    assert_eq!(bad.status, 422);
+    bad.assert_has("结束日期不能早于开始日期").assert_has(&format!("name=\"range.from\" value=\"{to}\""));
+    let bad = b.post(
         &days,
         &[("csrf", &csrf), ("range.from", &from), ("range.to", &to), ("price", "abc"), ("stores", "1")],
     );
-    b.get(&path).assert_has("价格应为");
+    assert_eq!(bad.status, 422);
+    bad.assert_has("价格应为").assert_has("name=\"price\" value=\"abc\"");
 
     let gone = b
         .post(&format!("{path}/days/delete"), &[("csrf", &csrf), ("range.from", &from), ("range.to", &from)]);

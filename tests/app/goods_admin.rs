@@ -153,7 +153,9 @@ fn goods_with_specs_are_created_edited_and_shown_by_the_shop_at_once() {
     assert_eq!(d["data"]["basicInfo"]["stores"], 18);
 
     // Rename, raise one SKU's price: the shop answers the new name and price, the search index too.
+    // The body sends stock, so it says which version it was read at.
     let mut edit = body.clone();
+    edit["version"] = g["version"].clone();
     edit["name"] = json!("有机棉T恤");
     edit["skuList"][3]["price"] = json!(99.5);
     let (s, g2) = api(&app, "PUT", &format!("/goods/{id}"), Some(&edit));
@@ -225,33 +227,51 @@ fn stock_is_set_per_sku_or_for_the_goods() {
     let id = g["id"].as_i64().unwrap();
     let key = g["skuList"][0]["propertyChildIds"].as_str().unwrap().to_string();
     let path = format!("/goods/{id}/stock");
-    let (s, g2) = api(&app, "PUT", &path, Some(&json!({"skus": [{"propertyChildIds": key, "stores": 100}]})));
+    let v = g["version"].clone();
+    let (s, g2) = api(
+        &app,
+        "PUT",
+        &path,
+        Some(&json!({"skus": [{"propertyChildIds": key, "stores": 100}], "version": v})),
+    );
     assert_eq!(s, 200, "{g2}");
     assert_eq!(g2["stores"], 115);
     assert_eq!(detail(&app, id)["data"]["basicInfo"]["stores"], 115);
     // A key of another goods, a negative stock, or the goods-wide form: refused, nothing written.
+    let v = g2["version"].clone();
     refused(
-        api(&app, "PUT", &path, Some(&json!({"skus": [{"propertyChildIds": "999:999,", "stores": 1}]}))),
+        api(
+            &app,
+            "PUT",
+            &path,
+            Some(&json!({"skus": [{"propertyChildIds": "999:999,", "stores": 1}], "version": v})),
+        ),
         422,
         Some("skus"),
     );
     refused(
-        api(&app, "PUT", &path, Some(&json!({"skus": [{"propertyChildIds": key, "stores": -1}]}))),
+        api(
+            &app,
+            "PUT",
+            &path,
+            Some(&json!({"skus": [{"propertyChildIds": key, "stores": -1}], "version": v})),
+        ),
         422,
         Some("skus"),
     );
-    refused(api(&app, "PUT", &path, Some(&json!({"stores": 5}))), 422, Some("stores"));
+    refused(api(&app, "PUT", &path, Some(&json!({"stores": 5, "version": v}))), 422, Some("stores"));
     refused(api(&app, "PUT", &path, Some(&json!({"stores": "many"}))), 422, Some("stores"));
     assert_eq!(api(&app, "GET", &format!("/goods/{id}"), None).1["stores"], 115);
 
     let (_, plain) =
         api(&app, "POST", "/goods", Some(&json!({"name": "茶杯", "minPrice": 12.5, "stores": 3})));
     let pid = plain["id"].as_i64().unwrap();
-    let (_, p2) = api(&app, "PUT", &format!("/goods/{pid}/stock"), Some(&json!({"stores": 9})));
+    let v = plain["version"].clone();
+    let (_, p2) = api(&app, "PUT", &format!("/goods/{pid}/stock"), Some(&json!({"stores": 9, "version": v})));
     assert_eq!(p2["stores"], 9);
     assert_eq!(detail(&app, pid)["data"]["basicInfo"]["stores"], 9);
     refused(api(&app, "PUT", &format!("/goods/{pid}/stock"), Some(&json!({"skus": []}))), 422, Some("skus"));
-    refused(api(&app, "PUT", "/goods/424242/stock", Some(&json!({"stores": 1}))), 404, None);
+    refused(api(&app, "PUT", "/goods/424242/stock", Some(&json!({"stores": 1, "version": 1}))), 404, None);
 }
 
 #[test]
@@ -287,6 +307,7 @@ fn inconsistent_goods_are_refused_naming_the_field_and_write_nothing() {
     let (_, g) = api(&app, "POST", "/goods", Some(&shirt()));
     let id = g["id"].as_i64().unwrap();
     let mut bad = shirt();
+    bad["version"] = g["version"].clone();
     bad["skuList"][0]["price"] = json!(-5);
     refused(api(&app, "PUT", &format!("/goods/{id}"), Some(&bad)), 422, Some("skuList"));
     bad["skuList"][0]["price"] = json!(1);
@@ -296,7 +317,9 @@ fn inconsistent_goods_are_refused_naming_the_field_and_write_nothing() {
     let (_, same) = api(&app, "GET", &format!("/goods/{id}"), None);
     assert_eq!(same["name"], "纯棉T恤");
     assert_eq!(same["skuList"], g["skuList"]);
-    refused(api(&app, "PUT", "/goods/424242", Some(&shirt())), 404, None);
+    let mut stranger = shirt();
+    stranger["version"] = json!(1);
+    refused(api(&app, "PUT", "/goods/424242", Some(&stranger)), 404, None);
     refused(api(&app, "DELETE", "/goods/424242", None), 404, None);
 }
 

@@ -58,7 +58,7 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 }
 
 /// What a browser would send from the page's editor form (without any button).
-fn form_fields(page: &Page) -> Vec<(String, String)> {
+pub fn form_fields(page: &Page) -> Vec<(String, String)> {
     let start = page.body.find("class=\"goods-editor\"").expect("the editor form");
     let end = page.body[start..].find("</form>").unwrap() + start;
     let form = &page.body[start..end];
@@ -97,7 +97,7 @@ fn form_fields(page: &Page) -> Vec<(String, String)> {
 }
 
 /// Presses `action` on the editor in `page` after typing `typed` (name → value; new names added).
-fn press(b: &mut Browser, path: &str, page: &Page, typed: &[(&str, &str)], action: &str) -> Page {
+pub fn press(b: &mut Browser, path: &str, page: &Page, typed: &[(&str, &str)], action: &str) -> Page {
     let mut fields = form_fields(page);
     for (name, value) in typed {
         match fields.iter_mut().find(|(n, _)| n == name) {
@@ -118,12 +118,12 @@ fn press_with_file(b: &mut Browser, path: &str, page: &Page, action: &str, bytes
     b.post_file(path, &form, "photo.png", bytes)
 }
 
-fn value_of(page: &Page, name: &str) -> String {
+pub fn value_of(page: &Page, name: &str) -> String {
     form_fields(page).into_iter().find(|(n, _)| n == name).map(|(_, v)| v).unwrap_or_default()
 }
 
 /// The SKU table's row index for a label such as "白 / M".
-fn row_of(page: &Page, label: &str) -> usize {
+pub fn row_of(page: &Page, label: &str) -> usize {
     let fields = form_fields(page);
     let combo = serde_json::to_string(&label.split(" / ").collect::<Vec<_>>()).unwrap();
     let name = fields.iter().find(|(n, v)| n.ends_with(".combo") && *v == combo).expect(label).0.clone();
@@ -138,7 +138,7 @@ fn png(r: u8, g: u8, b: u8) -> Vec<u8> {
     out.into_inner()
 }
 
-fn id_from(page: &Page) -> i64 {
+pub fn id_from(page: &Page) -> i64 {
     assert_eq!(page.status, 303, "{}", page.body);
     page.location().trim_start_matches("/admin/goods/").parse().unwrap()
 }

@@ -47,6 +47,7 @@ mod security;
 mod shopfront;
 mod shops_console;
 mod site;
+mod stale_stock;
 mod storage;
 mod support;
 mod tools;
