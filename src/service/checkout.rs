@@ -3,8 +3,10 @@
 //!
 //! The rules other parts of the shop own are each called from exactly one place here:
 //! [`unit_price`] (`service::tiers`), [`pick_additions`] (`service::additions`), [`check_limits`]
-//! (`service::limits`), [`freight`] (`service::freight`) and [`coupon_discount`] /
-//! [`usable_coupons`] / [`lock_coupon`] / [`release_coupon`] / [`use_coupon`] (`service::coupons`).
+//! (`service::limits`), [`freight`] (`service::freight`), [`coupon_discount`] /
+//! [`usable_coupons`] / [`lock_coupon`] / [`release_coupon`] / [`use_coupon`] (`service::coupons`)
+//! and calendar bookings (`service::calendar`: priced in [`price_line`], required by
+//! [`check_calendar_chosen`], their day's or slot's stock taken in [`take_line_stock`]).
 
 use rusqlite::Connection;
 use serde::Deserialize;
