@@ -554,3 +554,33 @@ fn a_fully_refunded_booking_gives_its_night_back() {
     assert_eq!(day_stores(&app, room, &day(2)), 1, "the night is free again");
     assert_eq!(goods_stores(&app, room), 50);
 }
+
+#[test]
+fn a_booking_closed_by_the_shopper_and_the_job_at_once_gives_its_night_back_once() {
+    use std::sync::{Arc, Barrier};
+    let app = app_with_key();
+    let room = room(&app);
+    let (_, alice) = app.shopper("alice");
+    let res = book_days(&app, &alice, room, &[day(1)], 1);
+    let id = res["data"]["id"].as_i64().unwrap().to_string();
+    assert_eq!(day_stores(&app, room, &day(1)), 1);
+    let start = Arc::new(Barrier::new(9));
+    let codes: Vec<i64> = std::thread::scope(|s| {
+        let closers: Vec<_> = (0..8)
+            .map(|_| {
+                let (start, app, alice, id) = (start.clone(), &app, &alice, &id);
+                s.spawn(move || {
+                    start.wait();
+                    app.post("/shop/order/close", &[("token", alice), ("orderId", id)])["code"]
+                        .as_i64()
+                        .unwrap()
+                })
+            })
+            .collect();
+        start.wait();
+        let _ = xiaodian::jobs::close_unpaid::run_once(&app.db, db::unix_now() + 31 * 60).unwrap();
+        closers.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(codes.iter().filter(|&&c| c == 0).count() <= 1, "{codes:?}");
+    assert_eq!(day_stores(&app, room, &day(1)), 2, "the night comes back once");
+}

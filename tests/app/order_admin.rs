@@ -931,3 +931,40 @@ fn an_exchange_moves_no_money_and_does_not_count_as_refunded() {
     assert_eq!(d.refunded, 5000, "the exchange gave nothing back, so all 50 元 may still be refunded");
     assert_eq!(order_status(&app, id), -1);
 }
+
+#[test]
+fn two_receipts_of_one_return_at_once_refund_and_restock_once() {
+    use std::sync::{Arc, Barrier};
+    let app = app_with_key();
+    let (alice, at) = app.shopper("爱丽丝");
+    let tea = goods(&app, "龙井茶", 5000, 10);
+    let id = place(&app, &at, tea, 1, "13800000001", false);
+    pay(&app, alice, id);
+    ship_it(&app, id);
+    let refund = ask_return(&app, &at, id, 0);
+    let body =
+        json!({"returnAddress": {"linkMan": "售后部", "mobile": "0571-88880000", "address": "文三路 1 号"}});
+    assert_eq!(api(&app, "POST", &format!("/refunds/{refund}/approve"), Some(&body)).0, 200);
+    assert_code(&send_back(&app, &at, id, refund), 0);
+    let start = Arc::new(Barrier::new(8));
+    let codes: Vec<u16> = std::thread::scope(|s| {
+        let calls: Vec<_> = (0..8)
+            .map(|_| {
+                let start = start.clone();
+                let app = &app;
+                s.spawn(move || {
+                    start.wait();
+                    api(app, "POST", &format!("/refunds/{refund}/receive"), Some(&json!({"restock": true}))).0
+                })
+            })
+            .collect();
+        calls.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(codes.iter().filter(|&&c| c == 200).count(), 1, "{codes:?}");
+    assert_eq!(codes.iter().filter(|&&c| c == 409).count(), 7, "{codes:?}");
+    assert_eq!(balance(&app, alice), 5000, "refunded once");
+    assert_eq!(stores(&app, tea), 10, "restocked once");
+    assert_eq!(refund_rows(&app, refund), 1);
+    assert_eq!(order_status(&app, id), -1);
+    assert!(app.db.read_sync(ledger::check).unwrap().is_empty());
+}
