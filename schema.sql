@@ -1245,7 +1245,22 @@ CREATE TABLE order_refunds (
     back_tracking_number  TEXT NOT NULL DEFAULT '',
     merchant_remark       TEXT NOT NULL DEFAULT '',
     date_add              INTEGER NOT NULL,
-    date_update           INTEGER NOT NULL
+    date_update           INTEGER NOT NULL,
+    -- Return and refund (type 1): approving asks for the goods back (`return_address`, a JSON
+    -- object {linkMan, mobile, address}); the shopper's parcel is back_shipper_name /
+    -- back_tracking_number (sent at `date_back_sent`); the merchant confirms receipt
+    -- (`date_received`, `restocked` 0/1), then the refund runs.
+    number                INTEGER NOT NULL DEFAULT 0 CHECK (number >= 0), -- pieces; 0 = all
+    return_address        TEXT NOT NULL DEFAULT '',
+    date_back_sent        INTEGER,
+    date_received         INTEGER,
+    restocked             INTEGER CHECK (restocked IN (0, 1)),
+    -- Points and growth given for the order taken back by this refund; *_short: what could not
+    -- be taken because the shopper had already spent it.
+    score_back            INTEGER NOT NULL DEFAULT 0 CHECK (score_back >= 0),
+    score_back_short      INTEGER NOT NULL DEFAULT 0 CHECK (score_back_short >= 0),
+    growth_back           INTEGER NOT NULL DEFAULT 0 CHECK (growth_back >= 0),
+    growth_back_short     INTEGER NOT NULL DEFAULT 0 CHECK (growth_back_short >= 0)
 ) STRICT;
 CREATE INDEX order_refunds_order ON order_refunds(order_id, id);
 CREATE UNIQUE INDEX order_refunds_open ON order_refunds(order_id, order_goods_id) WHERE status IN (0, 3);
@@ -1628,3 +1643,20 @@ CREATE TABLE media_checks (
 ) STRICT;
 CREATE INDEX media_checks_status ON media_checks(status, id);
 CREATE INDEX media_checks_fetch ON media_checks(fetch_key) WHERE fetch_key != '';
+-- order returns
+-- Calendar stock an order line holds: one row per day (goods_day_prices) or day's slot
+-- (goods_time_slots) it booked, `number` units each. Closing the order (unpaid, or fully
+-- refunded) gives each row's units back once: `returned` flips by a conditional UPDATE.
+CREATE TABLE order_line_bookings (
+    id             INTEGER PRIMARY KEY,
+    order_id       INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+    order_goods_id INTEGER NOT NULL REFERENCES order_goods(id) ON DELETE CASCADE,
+    goods_id       INTEGER NOT NULL,                -- no FK: a deleted goods keeps its orders
+    sku_id         INTEGER,                         -- NULL: the goods' own calendar
+    day            TEXT NOT NULL,                   -- 'YYYY-MM-DD' in the shop's time zone
+    slot           TEXT,                            -- the slot's name; NULL: a whole day
+    number         INTEGER NOT NULL CHECK (number > 0),
+    price          INTEGER NOT NULL CHECK (price >= 0), -- fen per unit on that day (slot)
+    returned       INTEGER NOT NULL DEFAULT 0 CHECK (returned IN (0, 1))
+) STRICT;
+CREATE INDEX order_line_bookings_order ON order_line_bookings(order_id, id);

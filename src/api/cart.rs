@@ -207,6 +207,7 @@ async fn add(req: Authed, db: &State<Db>, settings: &State<Settings>, base: Base
         number: p.opt_int("number")?.unwrap_or(1),
         property_child_ids: spec_key(p.opt_text("sku", 2000)?)?,
         additions: checkout::parse_additions("addition", p.opt_text("addition", 2000)?)?,
+        booking: None,
     };
     let (user, kind) = (req.user_id, cart_type(p)?);
     let k = kind.clone();

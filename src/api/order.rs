@@ -15,6 +15,7 @@ use crate::db::order::{status, OrderFilter};
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::regions::Regions;
+use crate::service::calendar::Booking;
 use crate::service::checkout::{self, AdditionChoice, CheckoutInput, Destination, LineInput, Peisong};
 use crate::service::orders::{self, LineReview, OrderRules};
 use crate::service::pay_password;
@@ -56,6 +57,33 @@ struct RawLine {
     property_child_ids: Option<String>,
     /// An array of {id, pid}, or the same as a JSON string.
     goods_addition_list: Option<serde_json::Value>,
+    /// Calendar goods by the day (pages/goods-details/day.js): ["2026-12-01", …].
+    days: Option<serde_json::Value>,
+    /// Calendar goods by the slot (times02.js): the day and the slot's name.
+    goods_times_day: Option<String>,
+    goods_times_item: Option<String>,
+}
+
+/// The day(s) or slot a line books; None for ordinary goods.
+fn booking_of(l: &RawLine) -> Result<Option<Booking>, ApiError> {
+    let bad = |why: &str| ApiError::invalid("goodsJsonStr", why.to_string());
+    let days: Option<Vec<String>> = match &l.days {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => {
+            Some(s.split(',').map(str::trim).filter(|d| !d.is_empty()).map(str::to_string).collect())
+        }
+        Some(v) => Some(serde_json::from_value(v.clone()).map_err(|_| bad("days 应为日期数组"))?),
+    };
+    let day = l.goods_times_day.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    let item = l.goods_times_item.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    match (days, day, item) {
+        (None, None, None) => Ok(None),
+        (Some(days), None, None) => Ok(Some(Booking::Days(days))),
+        (None, Some(day), Some(name)) => Ok(Some(Booking::Slot { day: day.into(), name: name.into() })),
+        (None, Some(_), None) => Err(bad("预约时段商品需同时传 goodsTimesItem")),
+        (None, None, Some(_)) => Err(bad("预约时段商品需同时传 goodsTimesDay")),
+        (Some(_), _, _) => Err(bad("days 与 goodsTimesDay 不能同时传")),
+    }
 }
 
 fn parse_lines(text: &str) -> Result<Vec<LineInput>, ApiError> {
@@ -64,6 +92,7 @@ fn parse_lines(text: &str) -> Result<Vec<LineInput>, ApiError> {
         serde_json::from_str(text).map_err(|e| bad(format!("应为商品 JSON 数组：{e}")))?;
     raw.into_iter()
         .map(|l| {
+            let booking = booking_of(&l)?;
             let goods_id = l.goods_id.get().ok_or_else(|| bad("goodsId 应为整数".into()))?;
             let number =
                 l.number.map_or(Some(1), |n| n.get()).ok_or_else(|| bad("number 应为整数".into()))?;
@@ -74,7 +103,7 @@ fn parse_lines(text: &str) -> Result<Vec<LineInput>, ApiError> {
                     serde_json::from_value(v).map_err(|e| bad(format!("goodsAdditionList 无效：{e}")))?
                 }
             };
-            Ok(LineInput { goods_id, number, property_child_ids: l.property_child_ids, additions })
+            Ok(LineInput { goods_id, number, property_child_ids: l.property_child_ids, additions, booking })
         })
         .collect()
 }
@@ -195,7 +224,14 @@ async fn list(
     }
     let mut goods_map: BTreeMap<String, Vec<LineView>> = BTreeMap::new();
     for l in &page.lines {
-        goods_map.entry(l.order_id.to_string()).or_default().push(LineView::new(&base, l, &[]));
+        let status =
+            page.orders.iter().find(|o| o.id == l.order_id).map_or(status::CLOSED, |o| o.fields.status);
+        goods_map.entry(l.order_id.to_string()).or_default().push(LineView::new(
+            &base,
+            l,
+            status,
+            &page.bookings,
+        ));
     }
     let mut logistics_map = BTreeMap::new();
     let mut order_list = Vec::new();
@@ -261,7 +297,7 @@ async fn detail(
         d.parcels.first().and_then(|p| serde_json::from_str(&p.parcel.traces).ok()).unwrap_or_default();
     Ok(Reply(OrderDetailView {
         order_info: OrderView::new(&d.order, first),
-        goods: d.lines.iter().map(|l| LineView::new(&base, l, &d.refunds)).collect(),
+        goods: d.lines.iter().map(|l| LineView::new(&base, l, d.order.fields.status, &d.bookings)).collect(),
         logistics: LogisticsView::new(regions, &d.order, d.parcels.first()),
         logistics_traces: traces,
         order_logistics_shippers: d.parcels.iter().map(ParcelView::new).collect(),

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::BaseUrl;
-use crate::db::order::{refund_status, status, EventRow, LineRow, OrderRow, ParcelRow, RefundRow};
+use crate::db::order::{
+    refund_status, status, BookingRow, EventRow, LineRow, OrderRow, ParcelRow, RefundRow,
+};
 use crate::db::{format_unix, user::User};
 use crate::money::yuan;
 use crate::regions::Regions;
@@ -117,14 +119,26 @@ pub struct LineView {
     pub property: String,
     pub property_child_ids: String,
     pub sku_id: Option<i64>,
-    /// The status of the line's latest after-sale request; null when none.
-    pub after_sale: Option<i64>,
+    /// The after-sale types the line may ask for, comma-joined ("0,1,2": refund only, return and
+    /// refund, exchange; "" none): pages/order/refundApply.js splits it.
+    pub after_sale: &'static str,
+    /// A calendar goods' booked days ("2026-12-01"), and the slot of a slot booking.
+    pub days: Vec<String>,
+    pub goods_times_day: Option<String>,
+    pub goods_times_item: Option<String>,
 }
 
 impl LineView {
-    pub fn new(base: &BaseUrl, l: &LineRow, refunds: &[RefundRow]) -> LineView {
-        let after_sale = refunds.iter().rev().find(|r| r.refund.order_goods_id == l.id).map(|r| r.status);
+    /// A line of an order in `order_status`, with the calendar days (slot) of `bookings` that are
+    /// the line's.
+    pub fn new(base: &BaseUrl, l: &LineRow, order_status: i64, bookings: &[BookingRow]) -> LineView {
+        let mine: Vec<&BookingRow> = bookings.iter().filter(|b| b.order_goods_id == l.id).collect();
+        let slot = mine.iter().find(|b| b.booking.slot.is_some());
         LineView {
+            after_sale: crate::service::orders::after_sale_kinds(order_status),
+            days: mine.iter().filter(|b| b.booking.slot.is_none()).map(|b| b.booking.day.clone()).collect(),
+            goods_times_day: slot.map(|b| b.booking.day.clone()),
+            goods_times_item: slot.and_then(|b| b.booking.slot.clone()),
             id: l.id,
             order_id: l.order_id,
             goods_id: l.line.goods_id,
@@ -137,7 +151,6 @@ impl LineView {
             property: l.line.property.clone(),
             property_child_ids: l.line.property_child_ids.clone(),
             sku_id: l.line.sku_id,
-            after_sale,
         }
     }
 }
@@ -404,17 +417,54 @@ pub struct RefundView {
     pub remark: String,
     pub status: i64,
     pub status_str: &'static str,
+    /// A return's step (pages/order/refundApply.wxml): 0 nothing to send back, 1 send the goods
+    /// to the address in `logisticsContent`, 2 parcel sent.
+    pub status2: i64,
+    /// A return's address and the parcel sent, as a JSON string {linkMan, mobile, address,
+    /// shipperName, trackingNumber} (the template parses it); "" before a return is approved.
+    pub logistics_content: String,
+    /// Pieces asked for; 0 = all of the line (or of the order).
+    pub number: i64,
     pub back_shipper_name: String,
     pub back_tracking_number: String,
+    /// When the merchant received the returned goods ("" before).
+    pub date_received: String,
     pub merchant_remark: String,
     pub date_add: String,
     pub date_update: String,
 }
 
+/// `logisticsContent`: where a return goes and the parcel that carries it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReturnContent<'a> {
+    link_man: &'a str,
+    mobile: &'a str,
+    address: &'a str,
+    shipper_name: &'a str,
+    tracking_number: &'a str,
+}
+
 impl RefundView {
     pub fn new(r: &RefundRow) -> RefundView {
         let f = &r.refund;
+        let logistics_content = crate::service::order_admin::ReturnAddress::of(r)
+            .map(|a| {
+                serde_json::to_string(&ReturnContent {
+                    link_man: &a.link_man,
+                    mobile: &a.mobile,
+                    address: &a.address,
+                    shipper_name: &r.back_shipper_name,
+                    tracking_number: &r.back_tracking_number,
+                })
+                .unwrap_or_default()
+            })
+            .unwrap_or_default();
         RefundView {
+            status2: refund_status::return_stage(r),
+            logistics_content,
+            number: f.number,
+            date_received: time(r.date_received),
             id: r.id,
             order_id: f.order_id,
             order_goods_id: f.order_goods_id,
@@ -427,7 +477,7 @@ impl RefundView {
             amount: yuan(f.amount),
             remark: f.remark.clone(),
             status: r.status,
-            status_str: refund_status::label(r.status),
+            status_str: refund_status::label_of(r),
             back_shipper_name: r.back_shipper_name.clone(),
             back_tracking_number: r.back_tracking_number.clone(),
             merchant_remark: r.merchant_remark.clone(),

@@ -9,7 +9,7 @@ use super::{ApiResult, Authed, BaseUrl, Params, Reply};
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::money;
-use crate::service::orders::{self, RefundInput};
+use crate::service::orders::{self, RefundInput, ReturnOf};
 
 pub fn routes() -> Vec<Route> {
     routes![apply, detail, cancel, back_logistics, list]
@@ -56,6 +56,7 @@ fn refund_input(p: &Params) -> Result<RefundInput, ApiError> {
         logistics_status,
         reason: p.text("reason", 100)?.to_string(),
         amount,
+        number: p.opt_int("number")?,
         remark: p.opt_text("remark", 500)?.unwrap_or("").to_string(),
         pics: pics(p)?,
     })
@@ -93,7 +94,7 @@ async fn detail(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<Vec<Ref
                 .lines
                 .iter()
                 .find(|l| l.id == r.refund.order_goods_id)
-                .map(|l| LineView::new(&base, l, &d.refunds)),
+                .map(|l| LineView::new(&base, l, d.status, &d.bookings)),
         })
         .collect();
     if views.is_empty() {
@@ -112,12 +113,16 @@ async fn cancel(req: Authed, db: &State<Db>) -> ApiResult<()> {
 }
 
 /// POST /<sub>/order/refundApply/setBackLogistics — refundApplySetBackLogistics; logged-in
-/// shopper: the parcel sent back for an open request (`shipperName`, `trackingNumber`).
+/// shopper: the parcel sent back for an approved return (`orderId`, `applyId` or `orderGoodsId`,
+/// `shipperName`, `trackingNumber`).
 #[post("/order/refundApply/setBackLogistics", data = "<req>")]
 async fn back_logistics(req: Authed, db: &State<Db>) -> ApiResult<()> {
     let p = &req.p;
-    let (user, order_id, line) =
-        (req.user_id, p.int("orderId")?, p.opt_int("orderGoodsId")?.filter(|&l| l > 0));
+    let of = ReturnOf {
+        order_id: p.int("orderId")?,
+        apply_id: p.opt_int("applyId")?.filter(|&a| a > 0),
+        line: p.opt_int("orderGoodsId")?.filter(|&l| l > 0),
+    };
     let shipper = p
         .opt_text("shipperName", 50)?
         .or(p.opt_text("logisticsName", 50)?)
@@ -128,8 +133,8 @@ async fn back_logistics(req: Authed, db: &State<Db>) -> ApiResult<()> {
         .or(p.opt_text("logisticsNumber", 50)?)
         .ok_or(ApiError::Missing("trackingNumber"))?
         .to_string();
-    db.write(move |c| orders::set_back_logistics(c, user, order_id, line, &shipper, &number, db::unix_now()))
-        .await?;
+    let user = req.user_id;
+    db.write(move |c| orders::set_back_logistics(c, user, of, &shipper, &number, db::unix_now())).await?;
     Ok(Reply(()))
 }
 

@@ -244,6 +244,74 @@ pub fn delete_slot(c: &Connection, goods_id: i64, id: i64) -> Result<bool> {
     Ok(n == 1)
 }
 
+// ---- Order side: what checkout takes and closing gives back.
+
+/// Whether a goods has calendar days / time slots from `from` on (for any SKU).
+pub fn calendar_kinds(c: &Connection, goods_id: i64, from: &str) -> Result<(bool, bool)> {
+    c.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM goods_day_prices WHERE goods_id = ?1 AND day >= ?2),
+                EXISTS (SELECT 1 FROM goods_time_slots WHERE goods_id = ?1 AND day >= ?2)",
+    )?
+    .query_row(params![goods_id, from], |r| Ok((r.get(0)?, r.get(1)?)))
+}
+
+/// Takes `n` from a day's stock; false when fewer than `n` are left (or the day is not set).
+pub fn take_day(c: &Connection, goods_id: i64, sku_id: Option<i64>, day: &str, n: i64) -> Result<bool> {
+    let changed = c
+        .prepare_cached(
+            "UPDATE goods_day_prices SET stores = stores - ?4
+             WHERE goods_id = ?1 AND ifnull(sku_id, 0) = ifnull(?2, 0) AND day = ?3 AND stores >= ?4",
+        )?
+        .execute(params![goods_id, sku_id, day, n])?;
+    Ok(changed == 1)
+}
+
+/// Takes `n` from a slot's stock; false when fewer than `n` are left (or there is no such slot).
+pub fn take_slot(
+    c: &Connection,
+    goods_id: i64,
+    sku_id: Option<i64>,
+    day: &str,
+    name: &str,
+    n: i64,
+) -> Result<bool> {
+    let changed = c
+        .prepare_cached(
+            "UPDATE goods_time_slots SET stores = stores - ?5
+             WHERE goods_id = ?1 AND ifnull(sku_id, 0) = ifnull(?2, 0) AND day = ?3 AND name = ?4
+               AND stores >= ?5",
+        )?
+        .execute(params![goods_id, sku_id, day, name, n])?;
+    Ok(changed == 1)
+}
+
+/// Puts `n` back on a day (nothing when the merchant removed the day meanwhile).
+pub fn return_day(c: &Connection, goods_id: i64, sku_id: Option<i64>, day: &str, n: i64) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE goods_day_prices SET stores = stores + ?4
+         WHERE goods_id = ?1 AND ifnull(sku_id, 0) = ifnull(?2, 0) AND day = ?3",
+    )?
+    .execute(params![goods_id, sku_id, day, n])?;
+    Ok(())
+}
+
+/// Puts `n` back on a slot (nothing when the merchant removed the slot meanwhile).
+pub fn return_slot(
+    c: &Connection,
+    goods_id: i64,
+    sku_id: Option<i64>,
+    day: &str,
+    name: &str,
+    n: i64,
+) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE goods_time_slots SET stores = stores + ?5
+         WHERE goods_id = ?1 AND ifnull(sku_id, 0) = ifnull(?2, 0) AND day = ?3 AND name = ?4",
+    )?
+    .execute(params![goods_id, sku_id, day, name, n])?;
+    Ok(())
+}
+
 /// Who published a shopper's goods and where its review stands.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Publisher {

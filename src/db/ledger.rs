@@ -129,6 +129,22 @@ pub fn insert(c: &Connection, e: &NewEntry, now: i64) -> Result<i64> {
     Ok(c.last_insert_rowid())
 }
 
+/// The sum of a shopper's rows in one account from one source (`source_type`, `source_id`):
+/// e.g. the points given for an order.
+pub fn total_from(
+    c: &Connection,
+    user_id: i64,
+    account: Account,
+    source_type: &str,
+    source_id: &str,
+) -> Result<i64> {
+    c.prepare_cached(
+        "SELECT coalesce(sum(amount), 0) FROM ledger
+         WHERE source_type = ?3 AND source_id = ?4 AND user_id = ?1 AND account = ?2",
+    )?
+    .query_row(params![user_id, account.as_str(), source_type, source_id], |r| r.get(0))
+}
+
 /// Every accounts row (for the consistency check).
 pub fn all_accounts(c: &Connection) -> Result<Vec<Accounts>> {
     let mut st = c.prepare(&format!("SELECT {ACCOUNT_COLUMNS} FROM user_accounts ORDER BY user_id"))?;

@@ -27,6 +27,7 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/kefu.sql"),
     include_str!("migrations/stock_versions.sql"),
     include_str!("migrations/number_orders.sql"),
+    include_str!("migrations/order_returns.sql"),
 ];
 
 /// The version `schema.sql` describes.

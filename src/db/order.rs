@@ -338,6 +338,18 @@ pub fn mark_closed(c: &Connection, id: i64, reason: &str, now: i64) -> Result<bo
     Ok(n == 1)
 }
 
+/// `from` → -1: a paid order whose money all went back. False when it was no longer in `from`.
+pub fn mark_refunded_closed(c: &Connection, id: i64, from: i64, reason: &str, now: i64) -> Result<bool> {
+    let n = c
+        .prepare_cached(
+            "UPDATE orders SET status = -1, close_reason = ?3, date_close = ?4, close_at = NULL,
+                 date_update = ?4
+             WHERE id = ?1 AND status = ?2 AND status > 0",
+        )?
+        .execute(params![id, from, reason, now])?;
+    Ok(n == 1)
+}
+
 /// Hides a closed or completed order from its shopper; false when it is neither or not theirs.
 pub fn user_delete(c: &Connection, user_id: i64, id: i64, now: i64) -> Result<bool> {
     let n = c
@@ -681,13 +693,41 @@ pub mod refund_status {
         }
     }
 
+    /// Refund only (`order_refunds.type`).
+    pub const REFUND_ONLY: i64 = 0;
+    /// Return and refund: the goods come back before the money goes.
+    pub const RETURN_REFUND: i64 = 1;
+    pub const EXCHANGE: i64 = 2;
+
     /// What the shopper asked for (`order_refunds.type`).
     pub fn type_label(kind: i64) -> &'static str {
         match kind {
-            0 => "仅退款",
-            1 => "退货退款",
-            2 => "换货",
+            REFUND_ONLY => "仅退款",
+            RETURN_REFUND => "退货退款",
+            EXCHANGE => "换货",
             _ => "未知",
+        }
+    }
+
+    /// Where a return stands (`status2` to the shopper): 0 no parcel asked for, 1 approved and
+    /// awaiting the shopper's parcel, 2 parcel sent (and later received).
+    pub fn return_stage(r: &super::RefundRow) -> i64 {
+        if r.refund.kind != RETURN_REFUND || r.return_address.is_empty() {
+            0
+        } else if r.back_tracking_number.is_empty() {
+            1
+        } else {
+            2
+        }
+    }
+
+    /// The request's state in words, with a return's step while it waits for the goods.
+    pub fn label_of(r: &super::RefundRow) -> &'static str {
+        match (r.status, return_stage(r)) {
+            (APPROVED, 1) => "待买家寄回",
+            (APPROVED, 2) => "待商家收货",
+            (DONE, _) if r.refund.kind == RETURN_REFUND && r.date_received.is_some() => "已收货退款",
+            (s, _) => label(s),
         }
     }
 }
@@ -705,6 +745,8 @@ pub struct NewRefund {
     pub remark: String,
     /// JSON array of picture URLs.
     pub pics: String,
+    /// Pieces asked for; 0 = all of the line (or of the order).
+    pub number: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -717,11 +759,23 @@ pub struct RefundRow {
     pub merchant_remark: String,
     pub date_add: i64,
     pub date_update: i64,
+    /// Where a return goes: JSON {linkMan, mobile, address}; "" until a return is approved.
+    pub return_address: String,
+    pub date_back_sent: Option<i64>,
+    pub date_received: Option<i64>,
+    /// Whether the returned goods went back into stock (None until received).
+    pub restocked: Option<bool>,
+    pub score_back: i64,
+    pub score_back_short: i64,
+    pub growth_back: i64,
+    pub growth_back_short: i64,
 }
 
 const REFUND_COLUMNS: &str =
     "id, order_id, order_goods_id, user_id, type, logistics_status, reason, amount, remark,
-     pics, status, back_shipper_name, back_tracking_number, merchant_remark, date_add, date_update";
+     pics, status, back_shipper_name, back_tracking_number, merchant_remark, date_add, date_update,
+     number, return_address, date_back_sent, date_received, restocked, score_back, score_back_short,
+     growth_back, growth_back_short";
 
 fn refund_row(r: &Row) -> Result<RefundRow> {
     Ok(RefundRow {
@@ -736,6 +790,7 @@ fn refund_row(r: &Row) -> Result<RefundRow> {
             amount: r.get(7)?,
             remark: r.get(8)?,
             pics: r.get(9)?,
+            number: r.get(16)?,
         },
         status: r.get(10)?,
         back_shipper_name: r.get(11)?,
@@ -743,6 +798,14 @@ fn refund_row(r: &Row) -> Result<RefundRow> {
         merchant_remark: r.get(13)?,
         date_add: r.get(14)?,
         date_update: r.get(15)?,
+        return_address: r.get(17)?,
+        date_back_sent: r.get(18)?,
+        date_received: r.get(19)?,
+        restocked: r.get(20)?,
+        score_back: r.get(21)?,
+        score_back_short: r.get(22)?,
+        growth_back: r.get(23)?,
+        growth_back_short: r.get(24)?,
     })
 }
 
@@ -751,8 +814,8 @@ pub fn insert_refund(c: &Connection, r: &NewRefund, now: i64) -> Result<Option<i
     let n = c
         .prepare_cached(
             "INSERT INTO order_refunds (order_id, order_goods_id, user_id, type, logistics_status, reason,
-                 amount, remark, pics, status, date_add, date_update)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10)
+                 amount, remark, pics, number, status, date_add, date_update)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11)
              ON CONFLICT DO NOTHING",
         )?
         .execute(params![
@@ -765,6 +828,7 @@ pub fn insert_refund(c: &Connection, r: &NewRefund, now: i64) -> Result<Option<i
             r.amount,
             r.remark,
             r.pics,
+            r.number,
             now
         ])?;
     Ok((n == 1).then(|| c.last_insert_rowid()))
@@ -786,30 +850,34 @@ pub fn refund(c: &Connection, id: i64) -> Result<Option<RefundRow>> {
         .optional()
 }
 
-/// Cancels the shopper's open requests on an order (one line, or all when `order_goods_id` is None);
-/// how many were cancelled.
+/// Cancels the shopper's open requests on an order (one line, or all when `order_goods_id` is None)
+/// that the goods have not been sent back for; how many were cancelled.
 pub fn cancel_refunds(c: &Connection, order_id: i64, order_goods_id: Option<i64>, now: i64) -> Result<usize> {
     c.prepare_cached(
         "UPDATE order_refunds SET status = 1, date_update = ?3
-         WHERE order_id = ?1 AND status IN (0, 3) AND (?2 IS NULL OR order_goods_id = ?2)",
+         WHERE order_id = ?1 AND (status = 0 OR (status = 3 AND back_tracking_number = ''))
+           AND (?2 IS NULL OR order_goods_id = ?2)",
     )?
     .execute(params![order_id, order_goods_id, now])
 }
 
-/// Sets the return parcel of the open requests on an order (line); how many changed.
+/// Sets the parcel the shopper sends back for an approved return (request `id`) that the
+/// merchant has not received yet; false when there is no such return.
 pub fn set_back_logistics(
     c: &Connection,
-    order_id: i64,
-    order_goods_id: Option<i64>,
+    id: i64,
     shipper_name: &str,
     tracking_number: &str,
     now: i64,
-) -> Result<usize> {
-    c.prepare_cached(
-        "UPDATE order_refunds SET back_shipper_name = ?3, back_tracking_number = ?4, date_update = ?5
-         WHERE order_id = ?1 AND status IN (0, 3) AND (?2 IS NULL OR order_goods_id = ?2)",
-    )?
-    .execute(params![order_id, order_goods_id, shipper_name, tracking_number, now])
+) -> Result<bool> {
+    let n = c
+        .prepare_cached(
+            "UPDATE order_refunds SET back_shipper_name = ?2, back_tracking_number = ?3,
+                 date_back_sent = ?4, date_update = ?4
+             WHERE id = ?1 AND type = 1 AND status = 3 AND return_address <> '' AND date_received IS NULL",
+        )?
+        .execute(params![id, shipper_name, tracking_number, now])?;
+    Ok(n == 1)
 }
 
 /// Moves a request from one status to another (the merchant's decisions); false when it was not
@@ -828,6 +896,76 @@ pub fn set_refund_status(
              WHERE id = ?1 AND status = ?2",
         )?
         .execute(params![id, from, to, merchant_remark, now])?;
+    Ok(n == 1)
+}
+
+// ---- Calendar bookings.
+
+/// A day (or a day's slot) an order line booked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewBooking {
+    pub goods_id: i64,
+    pub sku_id: Option<i64>,
+    pub day: String,
+    /// The slot's name; None for a whole day.
+    pub slot: Option<String>,
+    pub number: i64,
+    /// Fen per unit.
+    pub price: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct BookingRow {
+    pub id: i64,
+    pub order_id: i64,
+    pub order_goods_id: i64,
+    pub booking: NewBooking,
+    pub returned: bool,
+}
+
+pub fn insert_booking(c: &Connection, order_id: i64, line_id: i64, b: &NewBooking) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO order_line_bookings (order_id, order_goods_id, goods_id, sku_id, day, slot, number, price)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![order_id, line_id, b.goods_id, b.sku_id, b.day, b.slot, b.number, b.price])?;
+    Ok(())
+}
+
+/// The bookings of several orders, by order then booking.
+pub fn bookings_of(c: &Connection, order_ids: &[i64]) -> Result<Vec<BookingRow>> {
+    if order_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = (1..=order_ids.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    let mut st = c.prepare(&format!(
+        "SELECT id, order_id, order_goods_id, goods_id, sku_id, day, slot, number, price, returned
+         FROM order_line_bookings WHERE order_id IN ({marks}) ORDER BY order_id, id"
+    ))?;
+    let rows = st.query_map(params_from_iter(order_ids.iter()), |r| {
+        Ok(BookingRow {
+            id: r.get(0)?,
+            order_id: r.get(1)?,
+            order_goods_id: r.get(2)?,
+            booking: NewBooking {
+                goods_id: r.get(3)?,
+                sku_id: r.get(4)?,
+                day: r.get(5)?,
+                slot: r.get(6)?,
+                number: r.get(7)?,
+                price: r.get(8)?,
+            },
+            returned: r.get(9)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Marks a booking's units as given back; false when they were already.
+pub fn mark_booking_returned(c: &Connection, id: i64) -> Result<bool> {
+    let n = c
+        .prepare_cached("UPDATE order_line_bookings SET returned = 1 WHERE id = ?1 AND returned = 0")?
+        .execute([id])?;
     Ok(n == 1)
 }
 

@@ -3,7 +3,7 @@
 //! decisions. Rows are read through `db::order`, so one row shape serves both sides.
 
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, Result};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Result};
 
 use super::order::{self, EventRow, LineRow, OrderRow, ParcelRow, RefundRow};
 
@@ -223,10 +223,82 @@ pub fn refund_queue(
     Ok((rows, total))
 }
 
-/// Fen already given back on an order's finished requests.
+/// Fen already given back on an order's finished requests (an exchange gives no money back,
+/// whatever amount it names).
 pub fn refunded_total(c: &Connection, order_id: i64) -> Result<i64> {
-    c.prepare_cached("SELECT coalesce(sum(amount), 0) FROM order_refunds WHERE order_id = ?1 AND status = 4")?
-        .query_row([order_id], |r| r.get(0))
+    c.prepare_cached(
+        "SELECT coalesce(sum(amount), 0) FROM order_refunds WHERE order_id = ?1 AND status = 4 AND type <> 2",
+    )?
+    .query_row([order_id], |r| r.get(0))
+}
+
+/// Approves a pending return and refund (0 → 3), asking for the goods at `address` (JSON);
+/// false when it was not pending.
+pub fn approve_return(
+    c: &Connection,
+    id: i64,
+    address: &str,
+    merchant_remark: &str,
+    now: i64,
+) -> Result<bool> {
+    let n = c
+        .prepare_cached(
+            "UPDATE order_refunds SET status = 3, return_address = ?2, merchant_remark = ?3, date_update = ?4
+             WHERE id = ?1 AND status = 0 AND type = 1",
+        )?
+        .execute(params![id, address, merchant_remark, now])?;
+    Ok(n == 1)
+}
+
+/// The merchant has the returned goods (3 → 4), restocked or not; false unless the return was
+/// approved, its parcel sent and not yet received, so the refund after it runs once.
+pub fn receive_return(
+    c: &Connection,
+    id: i64,
+    restocked: bool,
+    merchant_remark: &str,
+    now: i64,
+) -> Result<bool> {
+    let n = c
+        .prepare_cached(
+            "UPDATE order_refunds SET status = 4, date_received = ?2, restocked = ?3,
+                 merchant_remark = CASE WHEN ?4 = '' THEN merchant_remark ELSE ?4 END, date_update = ?2
+             WHERE id = ?1 AND type = 1 AND status = 3 AND back_tracking_number <> ''
+               AND date_received IS NULL",
+        )?
+        .execute(params![id, now, restocked, merchant_remark])?;
+    Ok(n == 1)
+}
+
+/// Records what a refund took back of the points and growth given for its order.
+pub fn set_reward_back(c: &Connection, id: i64, score: (i64, i64), growth: (i64, i64)) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE order_refunds SET score_back = ?2, score_back_short = ?3, growth_back = ?4,
+             growth_back_short = ?5
+         WHERE id = ?1",
+    )?
+    .execute(params![id, score.0, score.1, growth.0, growth.1])?;
+    Ok(())
+}
+
+/// What an order's refunds have settled of the points and growth given for it so far (taken
+/// back or found spent): (points, growth).
+pub fn reward_back_total(c: &Connection, order_id: i64) -> Result<(i64, i64)> {
+    c.prepare_cached(
+        "SELECT coalesce(sum(score_back + score_back_short), 0), coalesce(sum(growth_back + growth_back_short), 0)
+         FROM order_refunds WHERE order_id = ?1",
+    )?
+    .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?)))
+}
+
+/// The return address the merchant gave last (JSON; "" when none yet): the console offers it again.
+pub fn last_return_address(c: &Connection) -> Result<String> {
+    c.prepare_cached(
+        "SELECT return_address FROM order_refunds WHERE return_address <> '' ORDER BY date_update DESC, id DESC LIMIT 1",
+    )?
+    .query_row([], |r| r.get(0))
+    .optional()
+    .map(Option::unwrap_or_default)
 }
 
 /// Closes an open request (pending, or approved awaiting the return) with the merchant's

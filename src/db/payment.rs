@@ -170,11 +170,14 @@ pub fn set_bonus(c: &Connection, id: i64, bonus_fen: i64) -> Result<()> {
     Ok(())
 }
 
-/// Pending → closed; false when it was no longer pending.
+/// Pending → closed; false when it was no longer pending, or when money of it is being (or was)
+/// refunded: a payment with refunds was paid, whatever its row says, and closing it would hide
+/// the money those refunds return.
 pub fn mark_closed(c: &Connection, id: i64, why: &str, now: i64) -> Result<bool> {
     let n = c.execute(
         "UPDATE payments SET status = 2, apply_error = ?2, date_close = ?3, date_update = ?3
-         WHERE id = ?1 AND status = 0",
+         WHERE id = ?1 AND status = 0
+           AND NOT EXISTS (SELECT 1 FROM payment_refunds r WHERE r.payment_id = payments.id)",
         params![id, why, now],
     )?;
     Ok(n == 1)
@@ -189,11 +192,12 @@ pub fn count_query(c: &Connection, id: i64, now: i64) -> Result<()> {
 }
 
 /// Pending payments the reconciliation should look at: made before `cutoff`, or paying orders
-/// that are all closed now (whatever their age).
+/// that are all closed now (whatever their age). A payment with refunds is never one of them.
 pub fn to_reconcile(c: &Connection, cutoff: i64, limit: i64) -> Result<Vec<i64>> {
     let mut st = c.prepare_cached(
         "SELECT p.id FROM payments p
-         WHERE p.status = 0 AND (p.date_add < ?1 OR (
+         WHERE p.status = 0 AND NOT EXISTS (SELECT 1 FROM payment_refunds r WHERE r.payment_id = p.id)
+           AND (p.date_add < ?1 OR (
              EXISTS (SELECT 1 FROM payment_orders po WHERE po.payment_id = p.id)
              AND NOT EXISTS (SELECT 1 FROM payment_orders po JOIN orders o ON o.id = po.order_id
                              WHERE po.payment_id = p.id AND o.status <> -1)))

@@ -70,6 +70,12 @@ pub fn refunded_of_payment(c: &Connection, payment_id: i64) -> Result<i64> {
     .query_row([payment_id], |r| r.get(0))
 }
 
+/// True when any refund (whatever its state) returns money of `payment_id`.
+pub fn payment_has_refunds(c: &Connection, payment_id: i64) -> Result<bool> {
+    c.prepare_cached("SELECT EXISTS (SELECT 1 FROM payment_refunds WHERE payment_id = ?1)")?
+        .query_row([payment_id], |r| r.get(0))
+}
+
 /// The status names, as stored.
 pub mod state {
     pub const PENDING: &str = "pending";

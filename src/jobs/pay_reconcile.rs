@@ -1,7 +1,8 @@
 //! Pay reconciliation: pending WeChat payments older than a few minutes (the notify may have been
 //! lost), or whose orders were all closed, are asked of WeChat (orderquery). Paid ones are applied
 //! exactly as the notify would (the same service function, so a racing notify changes nothing);
-//! unpaid ones past their time, or whose orders are closed, are closed at WeChat and here.
+//! unpaid ones past their time, or whose orders are closed, are closed at WeChat and here. A
+//! payment with refunds is never closed: its money was paid, and the refunds are returning it.
 
 use crate::db::{self, Db};
 use crate::error::ApiError;

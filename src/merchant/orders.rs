@@ -12,11 +12,11 @@ use crate::db::order_admin::{self, AdminFilter, ListedOrder, OrderDetail, Queued
 use crate::db::{self, Db};
 use crate::error::{ApiError, MerchantError};
 use crate::money::yuan;
-use crate::service::order_admin::{self as admin, Decision, ParcelInput};
+use crate::service::order_admin::{self as admin, Decision, ParcelInput, ReturnAddress};
 use crate::service::refund_wechat::{self, WxRefunds};
 
 pub fn routes() -> Vec<Route> {
-    routes![list, show, ship, close, price, refunds, approve, reject]
+    routes![list, show, ship, close, price, refunds, approve, receive, reject]
 }
 
 fn at(secs: Option<i64>) -> Option<String> {
@@ -196,8 +196,24 @@ pub struct RefundView {
     pub pics: Vec<String>,
     pub status: i64,
     pub status_str: &'static str,
+    /// Pieces asked for; 0 = all of the line (or of the order).
+    pub number: i64,
+    /// A return: where the goods go (set when approved), the shopper's parcel, and receipt.
+    pub return_address: Option<ReturnAddress>,
+    /// 0 no parcel asked for, 1 awaiting the shopper's parcel, 2 parcel sent.
+    pub return_stage: i64,
     pub back_shipper_name: String,
     pub back_tracking_number: String,
+    pub date_back_sent: Option<String>,
+    pub date_received: Option<String>,
+    /// Whether the returned goods went back into stock (null until received).
+    pub restocked: Option<bool>,
+    /// Points / growth given for the order that this refund took back, and what it could not
+    /// take because the shopper had spent it.
+    pub score_back: i64,
+    pub score_back_short: i64,
+    pub growth_back: i64,
+    pub growth_back_short: i64,
     pub merchant_remark: String,
     pub date_add: String,
     pub date_update: String,
@@ -205,6 +221,8 @@ pub struct RefundView {
 
 impl RefundView {
     fn new(r: RefundRow, order_number: Option<String>) -> Self {
+        let (status_str, return_stage) = (refund_status::label_of(&r), refund_status::return_stage(&r));
+        let return_address = ReturnAddress::of(&r);
         RefundView {
             id: r.id,
             order_id: r.refund.order_id,
@@ -218,7 +236,17 @@ impl RefundView {
             remark: r.refund.remark,
             pics: serde_json::from_str(&r.refund.pics).unwrap_or_default(),
             status: r.status,
-            status_str: refund_status::label(r.status),
+            status_str,
+            number: r.refund.number,
+            return_address,
+            return_stage,
+            date_back_sent: r.date_back_sent.map(db::format_unix),
+            date_received: r.date_received.map(db::format_unix),
+            restocked: r.restocked,
+            score_back: r.score_back,
+            score_back_short: r.score_back_short,
+            growth_back: r.growth_back,
+            growth_back_short: r.growth_back_short,
             back_shipper_name: r.back_shipper_name,
             back_tracking_number: r.back_tracking_number,
             merchant_remark: r.merchant_remark,
@@ -271,6 +299,8 @@ pub struct DecisionView {
     pub wechat_refund_id: Option<i64>,
     /// The shopper's balance afterwards, when it moved.
     pub balance: Option<f64>,
+    /// True when this refund emptied the order, which is now closed.
+    pub order_closed: bool,
 }
 
 impl From<Decision> for DecisionView {
@@ -281,6 +311,7 @@ impl From<Decision> for DecisionView {
             to_wechat: yuan(d.to_wechat),
             wechat_refund_id: d.wechat_refund,
             balance: d.balance.map(yuan),
+            order_closed: d.order_closed,
         }
     }
 }
@@ -457,16 +488,29 @@ async fn refunds(_key: ApiKey, db: &State<Db>, q: RefundQuery<'_>) -> Answer<Jso
     Ok(Json(paging.wrap(rows.into_iter().map(Into::into).collect(), total)))
 }
 
-/// The merchant's note on a decision (required to reject).
+/// The merchant's note on a decision (required to reject); approving a return and refund also
+/// says where the goods go back to.
 #[derive(Debug, Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct DecisionBody {
     pub remark: String,
+    pub return_address: Option<ReturnAddress>,
 }
 
-/// POST /admin/api/v1/refunds/<id>/approve — merchant key. Refunds the amount the way the order
-/// was paid (a WeChat payment's share back to WeChat, the rest to the shopper's balance) and
-/// finishes the request; 409 when it was already decided.
+/// Sends a decision's WeChat refund after it committed; a failure stays on the refund (the job
+/// sends it again).
+async fn send_wechat(db: &Db, wx: &WxRefunds, d: &Decision) {
+    if let Some(wechat) = d.wechat_refund {
+        if let Err(e) = refund_wechat::send_now(db, wx, wechat).await {
+            log::warn!("wechat refund {wechat} not sent: {e}");
+        }
+    }
+}
+
+/// POST /admin/api/v1/refunds/<id>/approve — merchant key. A refund only: refunds the amount the
+/// way the order was paid (a WeChat payment's share back to WeChat, the rest to the shopper's
+/// balance) and finishes the request. A return and refund (`returnAddress` required): approved,
+/// awaiting the goods; the money moves at `/receive`. 409 when it was already decided.
 #[post("/refunds/<id>/approve", data = "<body>")]
 async fn approve(
     _key: ApiKey,
@@ -475,14 +519,51 @@ async fn approve(
     id: i64,
     body: Option<JsonBody<DecisionBody>>,
 ) -> Answer<Json<DecisionView>> {
-    let remark = body.map(|b| b.0.remark).unwrap_or_default();
-    let d = db.write(move |c| admin::approve_refund(c, id, &remark, db::unix_now()).map_err(named)).await?;
-    if let Some(wechat) = d.wechat_refund {
-        // Sent after the decision committed; a failure stays on the refund (the job sends it again).
-        if let Err(e) = refund_wechat::send_now(db, wx, wechat).await {
-            log::warn!("wechat refund {wechat} not sent: {e}");
-        }
-    }
+    let body = body.map(|b| b.0).unwrap_or_default();
+    let no_address = body.return_address.is_none();
+    let d = db
+        .write(move |c| {
+            admin::approve_refund(c, id, &body.remark, body.return_address.as_ref(), db::unix_now()).map_err(
+                |e| match e {
+                    ApiError::Missing("linkMan") if no_address => {
+                        Problem::invalid("returnAddress", "is required to approve a return and refund")
+                    }
+                    other => named(other),
+                },
+            )
+        })
+        .await?;
+    send_wechat(db, wx, &d).await;
+    Ok(Json(d.into()))
+}
+
+/// What the merchant says on receiving a return.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReceiveBody {
+    /// Whether the goods go back into stock (required: the merchant decides).
+    pub restock: Option<bool>,
+    #[serde(default)]
+    pub remark: String,
+}
+
+/// POST /admin/api/v1/refunds/<id>/receive — merchant key. `{"restock": true|false}`: the goods of
+/// an approved return arrived; they go back into stock when `restock`, and the refund runs as
+/// approve does for a refund only. 409 before the shopper sent the parcel, or when done already.
+#[post("/refunds/<id>/receive", data = "<body>")]
+async fn receive(
+    _key: ApiKey,
+    db: &State<Db>,
+    wx: &State<WxRefunds>,
+    id: i64,
+    body: JsonBody<ReceiveBody>,
+) -> Answer<Json<DecisionView>> {
+    let ReceiveBody { restock, remark } = body.0;
+    let restock = restock.ok_or_else(|| Problem::invalid("restock", "is required (true or false)"))?;
+    let d = db
+        .write(move |c| admin::receive_return(c, id, restock, &remark, db::unix_now()).map_err(named))
+        .await?;
+    send_wechat(db, wx, &d).await;
     Ok(Json(d.into()))
 }
 

@@ -149,6 +149,144 @@ pub fn time_slot(
     Ok(cal::slots_of_day(c, goods_id, sku_id, &day)?.into_iter().find(|s| s.name == name))
 }
 
+// ---- Orders: what a booking costs, takes and gives back.
+
+/// What a checkout line books on a calendar goods, as the client sends it in `goodsJsonStr`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Booking {
+    /// `days` (pages/goods-details/day.js): these days, `number / days` units each.
+    Days(Vec<String>),
+    /// `goodsTimesDay` + `goodsTimesItem` (times02.js): one slot of one day, `number` units.
+    Slot { day: String, name: String },
+}
+
+/// One booked day (or slot) with its price and the stock it had when priced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookedUnit {
+    pub day: String,
+    /// The slot's name; None for a whole day.
+    pub slot: Option<String>,
+    /// Fen per unit.
+    pub price: i64,
+    pub stores: i64,
+}
+
+impl BookedUnit {
+    /// How the day (and slot) is named to the shopper: "2026-12-01" or "2026-12-01 19:00-20:00".
+    pub fn label(&self) -> String {
+        match &self.slot {
+            Some(name) => format!("{} {name}", self.day),
+            None => self.day.clone(),
+        }
+    }
+}
+
+/// A booking priced: `per_unit` units on each of `units`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PricedBooking {
+    pub per_unit: i64,
+    pub units: Vec<BookedUnit>,
+}
+
+impl PricedBooking {
+    /// Fen for all of it.
+    pub fn amount(&self) -> i64 {
+        self.units.iter().fold(0i64, |s, u| s.saturating_add(u.price.saturating_mul(self.per_unit)))
+    }
+}
+
+/// Whether a goods sells by calendar from today on: (has days, has time slots).
+pub fn calendar_kinds(c: &Connection, goods_id: i64) -> Result<(bool, bool), ApiError> {
+    Ok(cal::calendar_kinds(c, goods_id, &day_text(today()))?)
+}
+
+/// A booked day must be a real day from today on; errors name `goodsJsonStr`.
+fn bookable_day(text: &str) -> Result<String, ApiError> {
+    let bad = |why: String| ApiError::invalid("goodsJsonStr", why);
+    let day = Date::parse(text.trim(), DAY_FORMAT)
+        .map_err(|_| bad(format!("预订日期应为 YYYY-MM-DD，收到“{}”", text.trim())))?;
+    if day < today() {
+        return Err(bad(format!("{} 已过，不能预订", day_text(day))));
+    }
+    Ok(day_text(day))
+}
+
+/// Prices what a line books on the goods' (or SKU's) calendar: every day (slot) must be set by
+/// the merchant and from today on; `number` units spread evenly over the days. Writes nothing;
+/// the stock is checked by the caller (all lines together) and taken by [`take`].
+pub fn quote_booking(
+    c: &Connection,
+    goods: &GoodsRow,
+    sku_id: Option<i64>,
+    booking: &Booking,
+    number: i64,
+) -> Result<PricedBooking, ApiError> {
+    let bad = |why: String| ApiError::invalid("goodsJsonStr", why);
+    let name = &goods.fields.name;
+    match booking {
+        Booking::Days(days) => {
+            if days.is_empty() {
+                return Err(bad(format!("“{name}”请至少选择一天")));
+            }
+            if days.len() as i64 > MAX_RANGE_DAYS {
+                return Err(bad(format!("一次最多预订 {MAX_RANGE_DAYS} 天")));
+            }
+            let count = days.len() as i64;
+            if number % count != 0 {
+                return Err(ApiError::invalid("number", format!("应为所选天数（{count}）的整数倍")));
+            }
+            let mut units: Vec<BookedUnit> = Vec::with_capacity(days.len());
+            for text in days {
+                let day = bookable_day(text)?;
+                if units.iter().any(|u| u.day == day) {
+                    return Err(bad(format!("{day} 重复选择")));
+                }
+                let d = cal::day(c, goods.id, sku_id, &day)?
+                    .ok_or_else(|| bad(format!("“{name}”{day} 不可预订")))?;
+                units.push(BookedUnit { day, slot: None, price: d.price, stores: d.stores });
+            }
+            Ok(PricedBooking { per_unit: number / count, units })
+        }
+        Booking::Slot { day, name: slot } => {
+            let day = bookable_day(day)?;
+            let s = cal::slots_of_day(c, goods.id, sku_id, &day)?
+                .into_iter()
+                .find(|s| s.name == slot.trim())
+                .ok_or_else(|| bad(format!("“{name}”{day} 没有“{}”时段", slot.trim())))?;
+            let unit = BookedUnit { day, slot: Some(s.name), price: s.price, stores: s.stores };
+            Ok(PricedBooking { per_unit: number, units: vec![unit] })
+        }
+    }
+}
+
+/// Takes one booked unit's stock in the caller's transaction by a conditional UPDATE; false
+/// when fewer than `n` are left (another order took them first).
+pub fn take(
+    c: &Connection,
+    goods_id: i64,
+    sku_id: Option<i64>,
+    unit: &BookedUnit,
+    n: i64,
+) -> Result<bool, ApiError> {
+    Ok(match &unit.slot {
+        Some(name) => cal::take_slot(c, goods_id, sku_id, &unit.day, name, n)?,
+        None => cal::take_day(c, goods_id, sku_id, &unit.day, n)?,
+    })
+}
+
+/// Gives a booking's units back to its day (slot) once: false when they were already given back.
+pub fn give_back(c: &Connection, b: &crate::db::order::BookingRow) -> Result<bool, ApiError> {
+    if !crate::db::order::mark_booking_returned(c, b.id)? {
+        return Ok(false);
+    }
+    let k = &b.booking;
+    match &k.slot {
+        Some(name) => cal::return_slot(c, k.goods_id, k.sku_id, &k.day, name, k.number)?,
+        None => cal::return_day(c, k.goods_id, k.sku_id, &k.day, k.number)?,
+    }
+    Ok(true)
+}
+
 /// Most stock one day or slot may hold.
 pub const MAX_DAY_STOCK: i64 = 1_000_000;
 

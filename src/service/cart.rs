@@ -67,6 +67,7 @@ fn line_of(row: &CartRow, number: i64) -> LineInput {
         number,
         property_child_ids: Some(row.property_child_ids.clone()).filter(|k| !k.is_empty()),
         additions: serde_json::from_str(&row.additions).unwrap_or_default(),
+        booking: None,
     }
 }
 

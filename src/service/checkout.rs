@@ -3,8 +3,10 @@
 //!
 //! The rules other parts of the shop own are each called from exactly one place here:
 //! [`unit_price`] (`service::tiers`), [`pick_additions`] (`service::additions`), [`check_limits`]
-//! (`service::limits`), [`freight`] (`service::freight`) and [`coupon_discount`] /
-//! [`usable_coupons`] / [`lock_coupon`] / [`release_coupon`] / [`use_coupon`] (`service::coupons`).
+//! (`service::limits`), [`freight`] (`service::freight`), [`coupon_discount`] /
+//! [`usable_coupons`] / [`lock_coupon`] / [`release_coupon`] / [`use_coupon`] (`service::coupons`)
+//! and calendar bookings (`service::calendar`: priced in [`price_line`], required by
+//! [`check_calendar_chosen`], their day's or slot's stock taken in [`take_line_stock`]).
 
 use rusqlite::Connection;
 use serde::Deserialize;
@@ -12,6 +14,7 @@ use serde::Deserialize;
 use crate::db::order::{self, status, NewLine, NewOrder};
 use crate::db::{self, catalog::SkuRow};
 use crate::error::ApiError;
+use crate::service::calendar::{self, BookedUnit, Booking, PricedBooking};
 use crate::service::catalog::{self, Quote};
 use crate::service::coupons;
 use crate::service::ledger::{self, Account, Source};
@@ -37,6 +40,8 @@ pub struct LineInput {
     /// "pid:cid,pid:cid" as sent; None/"" for goods without specs.
     pub property_child_ids: Option<String>,
     pub additions: Vec<AdditionChoice>,
+    /// The day(s) or time slot of a calendar goods (hotel nights, a court's hour).
+    pub booking: Option<Booking>,
 }
 
 /// A line with its price worked out.
@@ -50,11 +55,17 @@ pub struct PricedLine {
     pub unit_score: i64,
     /// JSON snapshot of the add-ons chosen.
     pub additions_json: String,
+    /// A calendar goods' days (slot), priced by the calendar instead of the goods' price.
+    pub booking: Option<PricedBooking>,
 }
 
 impl PricedLine {
     pub fn amount(&self) -> i64 {
-        self.unit_price.saturating_mul(self.number)
+        match &self.booking {
+            // Days may cost different amounts: the line is their sum, not a unit price × number.
+            Some(b) => b.amount().saturating_add(self.additions_price.saturating_mul(self.number)),
+            None => self.unit_price.saturating_mul(self.number),
+        }
     }
 
     pub fn score(&self) -> i64 {
@@ -98,7 +109,18 @@ pub fn price_line(c: &Connection, line: &LineInput, param: &'static str) -> Resu
         Some(sku) => (sku.fields.price, sku.fields.score),
         None => (quote.goods.fields.min_price, quote.goods.fields.min_score),
     };
-    let base = unit_price(c, &quote, line.number, list_price)?;
+    let booking = match &line.booking {
+        None => None,
+        Some(b) => {
+            let sku_id = quote.sku.as_ref().map(|s| s.id);
+            Some(calendar::quote_booking(c, &quote.goods, sku_id, b, line.number)?)
+        }
+    };
+    let base = match &booking {
+        // Shown per unit, rounded down so unit × number never exceeds what the line costs.
+        Some(b) => b.amount() / line.number,
+        None => unit_price(c, &quote, line.number, list_price)?,
+    };
     let (additions_price, additions_json) = pick_additions(c, &quote, &line.additions, param)?;
     Ok(PricedLine {
         number: line.number,
@@ -106,6 +128,7 @@ pub fn price_line(c: &Connection, line: &LineInput, param: &'static str) -> Resu
         additions_price,
         unit_score,
         additions_json,
+        booking,
         quote,
     })
 }
@@ -365,6 +388,9 @@ pub fn price(
     }
     let lines =
         input.lines.iter().map(|l| price_line(c, l, "goodsJsonStr")).collect::<Result<Vec<_>, _>>()?;
+    for l in &lines {
+        check_calendar_chosen(c, l)?;
+    }
     check_stock(&lines)?;
     check_limits(c, user_id, &lines, now)?;
     if input.peisong == Peisong::PickUp {
@@ -406,28 +432,68 @@ pub fn price(
     })
 }
 
-/// Refuses when the same SKU, over all lines, needs more than is left.
+/// A goods that sells by calendar is booked for a day (slot): a line without one is refused
+/// (300 naming `goodsJsonStr`) rather than sold from no day at all.
+fn check_calendar_chosen(c: &Connection, l: &PricedLine) -> Result<(), ApiError> {
+    if l.booking.is_some() {
+        return Ok(());
+    }
+    let name = &l.quote.goods.fields.name;
+    match calendar::calendar_kinds(c, l.quote.goods.id)? {
+        (_, true) => Err(ApiError::invalid("goodsJsonStr", format!("“{name}”请选择预约的日期和时段"))),
+        (true, false) => Err(ApiError::invalid("goodsJsonStr", format!("“{name}”请选择预订的日期"))),
+        (false, false) => Ok(()),
+    }
+}
+
+/// Refuses when the same SKU (or calendar day / slot), over all lines, needs more than is left.
 fn check_stock(lines: &[PricedLine]) -> Result<(), ApiError> {
     // Units wanted per stock holder (goods id, SKU id), with a line to name it by.
     let mut wanted: std::collections::BTreeMap<(i64, Option<i64>), (i64, &PricedLine)> = Default::default();
+    // Units wanted per calendar day (slot): a booking takes no goods stock.
+    type DayKey<'a> = (i64, Option<i64>, &'a str, Option<&'a str>);
+    let mut booked: std::collections::BTreeMap<DayKey, (i64, &PricedLine, &BookedUnit)> = Default::default();
     for l in lines {
-        let at = (l.quote.goods.id, l.quote.sku.as_ref().map(|s| s.id));
-        wanted.entry(at).or_insert((0, l)).0 += l.number;
+        let (goods, sku) = (l.quote.goods.id, l.quote.sku.as_ref().map(|s| s.id));
+        match &l.booking {
+            None => wanted.entry((goods, sku)).or_insert((0, l)).0 += l.number,
+            Some(b) => {
+                for u in &b.units {
+                    let at = (goods, sku, u.day.as_str(), u.slot.as_deref());
+                    booked.entry(at).or_insert((0, l, u)).0 += b.per_unit;
+                }
+            }
+        }
     }
     for (n, l) in wanted.into_values() {
         if n > l.stores() {
             return Err(out_of_stock(l));
         }
     }
+    for (n, l, u) in booked.into_values() {
+        if n > u.stores {
+            return Err(out_of_booking(l, u));
+        }
+    }
     Ok(())
 }
 
-fn out_of_stock(l: &PricedLine) -> ApiError {
+/// The goods (and spec) as a shortage names it.
+fn stock_name(l: &PricedLine) -> String {
     let mut name = l.quote.goods.fields.name.clone();
     if !l.quote.names.is_empty() {
         name = format!("{name}（{}）", l.quote.names.trim_end_matches(','));
     }
-    ApiError::OutOfStock { name, left: l.stores() }
+    name
+}
+
+fn out_of_stock(l: &PricedLine) -> ApiError {
+    ApiError::OutOfStock { name: stock_name(l), left: l.stores() }
+}
+
+/// A day (slot) that cannot take the booking, named with its day: "湖景大床房 2026-12-01".
+fn out_of_booking(l: &PricedLine, u: &BookedUnit) -> ApiError {
+    ApiError::OutOfStock { name: format!("{} {}", stock_name(l), u.label()), left: u.stores }
 }
 
 /// The open pick-up shop chosen for a zq order.
@@ -461,13 +527,7 @@ pub fn place(
         input.destination.check()?;
     }
     for l in &priced.lines {
-        let taken = match &l.quote.sku {
-            Some(sku) => order::take_sku_stock(c, sku.id, l.number)?,
-            None => order::take_goods_stock(c, l.quote.goods.id, l.number)?,
-        };
-        if !taken {
-            return Err(out_of_stock(l));
-        }
+        take_line_stock(c, l)?;
     }
     let free = priced.amount_real == 0;
     let shop_name = match input.peisong {
@@ -509,7 +569,10 @@ pub fn place(
     let date = db::format_unix(now).get(..10).unwrap_or("").replace('-', "");
     let id = order::insert_order(c, &new, &date, now)?;
     for l in &priced.lines {
-        order::insert_line(c, id, user_id, &new_line(l), now)?;
+        let line_id = order::insert_line(c, id, user_id, &new_line(l), now)?;
+        for b in bookings_of(l) {
+            order::insert_booking(c, id, line_id, &b)?;
+        }
     }
     let number = order::order_number(&date, id);
     if priced.deduction_score > 0 {
@@ -531,6 +594,45 @@ pub fn place(
     }
     let order = order::order(c, id)?.ok_or_else(|| ApiError::Internal(format!("order {id} vanished")))?;
     Ok(Placed { order, priced })
+}
+
+/// Takes a line's stock by conditional UPDATEs: the SKU's (or goods') stock, or each booked day's
+/// (slot's). A shortage answers 30003 naming the goods (and day) and the caller rolls back.
+fn take_line_stock(c: &Connection, l: &PricedLine) -> Result<(), ApiError> {
+    let (goods, sku) = (l.quote.goods.id, l.quote.sku.as_ref().map(|s| s.id));
+    if let Some(b) = &l.booking {
+        for u in &b.units {
+            if !calendar::take(c, goods, sku, u, b.per_unit)? {
+                return Err(out_of_booking(l, u));
+            }
+        }
+        return Ok(());
+    }
+    let taken = match sku {
+        Some(sku) => order::take_sku_stock(c, sku, l.number)?,
+        None => order::take_goods_stock(c, goods, l.number)?,
+    };
+    if taken {
+        Ok(())
+    } else {
+        Err(out_of_stock(l))
+    }
+}
+
+/// The calendar rows a line holds once placed.
+fn bookings_of(l: &PricedLine) -> Vec<order::NewBooking> {
+    let Some(b) = &l.booking else { return Vec::new() };
+    b.units
+        .iter()
+        .map(|u| order::NewBooking {
+            goods_id: l.quote.goods.id,
+            sku_id: l.quote.sku.as_ref().map(|s| s.id),
+            day: u.day.clone(),
+            slot: u.slot.clone(),
+            number: b.per_unit,
+            price: u.price,
+        })
+        .collect()
 }
 
 fn new_line(l: &PricedLine) -> NewLine {

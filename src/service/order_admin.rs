@@ -12,6 +12,7 @@ use crate::money::{yuan_text, MAX_FEN};
 use crate::service::ledger::{self, Account, Source};
 use crate::service::orders;
 use crate::service::outbox::ShopEvent;
+use crate::service::points;
 use crate::service::refund_wechat;
 
 const NOT_FOUND: ApiError = ApiError::NotFound("订单");
@@ -130,7 +131,8 @@ pub fn change_address(
 #[derive(Debug, Clone)]
 pub struct Decision {
     pub refund: RefundRow,
-    /// Fen put back on the shopper's balance (0 for an exchange or a rejection).
+    /// Fen put back on the shopper's balance (0 for an exchange, a rejection, or a return still
+    /// awaiting its goods).
     pub refunded: i64,
     /// Fen going back to the WeChat payment that paid the order, and the `payment_refunds` row
     /// the caller sends to WeChat after the commit ([`refund_wechat::send`]).
@@ -138,6 +140,21 @@ pub struct Decision {
     pub wechat_refund: Option<i64>,
     /// The shopper's balance afterwards (None when it did not move).
     pub balance: Option<i64>,
+    /// True when this refund emptied the order, which is now closed.
+    pub order_closed: bool,
+}
+
+impl Decision {
+    fn no_money(refund: RefundRow) -> Decision {
+        Decision {
+            refund,
+            refunded: 0,
+            to_wechat: 0,
+            wechat_refund: None,
+            balance: None,
+            order_closed: false,
+        }
+    }
 }
 
 fn load_refund(c: &Connection, refund_id: i64) -> Result<RefundRow, ApiError> {
@@ -145,30 +162,204 @@ fn load_refund(c: &Connection, refund_id: i64) -> Result<RefundRow, ApiError> {
 }
 
 fn refund_closed(r: &RefundRow) -> ApiError {
-    ApiError::Forbidden(format!("售后申请{}，不能再处理", refund_status::label(r.status)).into())
+    ApiError::Forbidden(format!("售后申请{}，不能再处理", refund_status::label_of(r)).into())
 }
 
-/// Approves an open after-sale request and finishes it: the amount asked (never more than the
-/// order still holds) goes back the way it was paid — the share a WeChat payment paid goes back
-/// to WeChat ([`refund_wechat::plan_for_order`]: frozen until WeChat confirms), the rest to the
-/// shopper's balance through the ledger; an exchange moves no money. Approving it again is
-/// refused and moves nothing.
-pub fn approve_refund(c: &Connection, refund_id: i64, remark: &str, now: i64) -> Result<Decision, ApiError> {
-    let r = load_refund(c, refund_id)?;
-    if !matches!(r.status, refund_status::PENDING | refund_status::APPROVED) {
-        return Err(refund_closed(&r));
+/// Where the shopper sends a return: the merchant gives it when approving one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReturnAddress {
+    pub link_man: String,
+    pub mobile: String,
+    pub address: String,
+}
+
+impl ReturnAddress {
+    /// The address trimmed and checked; errors name the field.
+    pub fn checked(&self) -> Result<ReturnAddress, ApiError> {
+        let text = |name: &'static str, v: &str, max: usize| -> Result<String, ApiError> {
+            let v = v.trim();
+            if v.is_empty() {
+                return Err(ApiError::Missing(name));
+            }
+            if v.chars().count() > max {
+                return Err(ApiError::invalid(name, format!("最多 {max} 个字")));
+            }
+            Ok(v.to_string())
+        };
+        let a = ReturnAddress {
+            link_man: text("linkMan", &self.link_man, 30)?,
+            mobile: text("mobile", &self.mobile, 20)?,
+            address: text("address", &self.address, 200)?,
+        };
+        if !a.mobile.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b'+') {
+            return Err(ApiError::invalid("mobile", "应为电话号码"));
+        }
+        Ok(a)
     }
-    let o = load(c, r.refund.order_id)?;
-    let money = if r.refund.kind == 2 { 0 } else { r.refund.amount };
+
+    /// The address a request was approved with; None before a return is approved.
+    pub fn of(r: &RefundRow) -> Option<ReturnAddress> {
+        serde_json::from_str(&r.return_address).ok()
+    }
+}
+
+/// The address the merchant gave for the last return (the console offers it again).
+pub fn last_return_address(c: &Connection) -> Result<ReturnAddress, ApiError> {
+    Ok(serde_json::from_str(&order_admin::last_return_address(c)?).unwrap_or_default())
+}
+
+/// Fen a request gives back: its amount, none for an exchange.
+fn money_of(r: &RefundRow) -> i64 {
+    if r.refund.kind == refund_status::EXCHANGE {
+        0
+    } else {
+        r.refund.amount
+    }
+}
+
+/// Refuses a refund of more than the order still holds: (fen it held before this refund).
+fn check_left(c: &Connection, o: &OrderRow, money: i64) -> Result<i64, ApiError> {
     let left = o.fields.amount_real - order_admin::refunded_total(c, o.id)?;
     if money > left {
         return Err(ApiError::Forbidden(
             format!("该订单最多还能退 ¥{}，申请的 ¥{} 超出", yuan_text(left.max(0)), yuan_text(money)).into(),
         ));
     }
+    Ok(left)
+}
+
+/// Approves an open after-sale request. Refund only: the amount asked (never more than the order
+/// still holds) goes back now ([`refund_money`]) and the request is done. Return and refund: the
+/// goods come back first — the request becomes approved with the address they go to
+/// (`return_to`, required), and the money moves when the merchant confirms receipt
+/// ([`receive_return`]). Exchange: done, no money. Approving again is refused and moves nothing.
+pub fn approve_refund(
+    c: &Connection,
+    refund_id: i64,
+    remark: &str,
+    return_to: Option<&ReturnAddress>,
+    now: i64,
+) -> Result<Decision, ApiError> {
+    let r = load_refund(c, refund_id)?;
+    let o = load(c, r.refund.order_id)?;
+    if r.refund.kind == refund_status::RETURN_REFUND {
+        if r.status != refund_status::PENDING {
+            return Err(match r.status {
+                refund_status::APPROVED => ApiError::Forbidden(
+                    format!("已同意退货（{}），收到退货后请确认收货", refund_status::label_of(&r)).into(),
+                ),
+                _ => refund_closed(&r),
+            });
+        }
+        let address = return_to.ok_or(ApiError::Missing("linkMan"))?.checked()?;
+        check_left(c, &o, money_of(&r))?;
+        let json = serde_json::to_string(&address).map_err(|e| ApiError::Internal(e.to_string()))?;
+        if !order_admin::approve_return(c, refund_id, &json, remark.trim(), now)? {
+            return Err(refund_closed(&r));
+        }
+        let said =
+            format!("商家同意退货，请寄回：{} {} {}", address.link_man, address.mobile, address.address);
+        order::add_event(c, o.id, "refund", &said, now)?;
+        crate::service::outbox::enqueue_event(
+            c,
+            r.refund.user_id,
+            ShopEvent::RefundDecided { refund_id },
+            now,
+        )?;
+        return Ok(Decision::no_money(load_refund(c, refund_id)?));
+    }
+    if !matches!(r.status, refund_status::PENDING | refund_status::APPROVED) {
+        return Err(refund_closed(&r));
+    }
+    let money = money_of(&r);
+    let left = check_left(c, &o, money)?;
     if !order_admin::decide_refund(c, refund_id, refund_status::DONE, remark.trim(), now)? {
         return Err(refund_closed(&r));
     }
+    let d = refund_money(c, &r, &o, money, left, "商家同意售后申请", now)?;
+    crate::service::outbox::enqueue_event(c, r.refund.user_id, ShopEvent::RefundDecided { refund_id }, now)?;
+    Ok(d)
+}
+
+/// The merchant has the goods of an approved return whose parcel the shopper sent: the request is
+/// done, the goods go back into stock when `restock` (the pieces asked for, per SKU; booked
+/// calendar days come back when the order closes), and the refund runs as for a refund only.
+/// Refused before the parcel is sent and for anything but a return awaiting its goods; doing it
+/// twice does it once.
+pub fn receive_return(
+    c: &Connection,
+    refund_id: i64,
+    restock: bool,
+    remark: &str,
+    now: i64,
+) -> Result<Decision, ApiError> {
+    let r = load_refund(c, refund_id)?;
+    if r.refund.kind != refund_status::RETURN_REFUND {
+        return Err(ApiError::Forbidden(
+            format!("{}申请没有退货，无需确认收货", refund_status::type_label(r.refund.kind)).into(),
+        ));
+    }
+    if r.status == refund_status::APPROVED && r.back_tracking_number.is_empty() {
+        return Err(ApiError::Forbidden("买家尚未填写寄回快递单号，收到退货后再确认".into()));
+    }
+    if r.status != refund_status::APPROVED {
+        return Err(refund_closed(&r));
+    }
+    let o = load(c, r.refund.order_id)?;
+    let money = money_of(&r);
+    let left = check_left(c, &o, money)?;
+    if !order_admin::receive_return(c, refund_id, restock, remark.trim(), now)? {
+        return Err(refund_closed(&r));
+    }
+    let said = if restock {
+        let pieces = restock_return(c, &r)?;
+        format!("商家确认收到退货，{pieces} 件已入库")
+    } else {
+        "商家确认收到退货，未入库".to_string()
+    };
+    order::add_event(c, o.id, "refund", &said, now)?;
+    refund_money(c, &r, &o, money, left, "退货已收到", now)
+}
+
+/// Puts a return's pieces back into stock (the line's, or every line's for a whole-order
+/// request); lines that booked calendar days are left to the order's close. How many pieces.
+fn restock_return(c: &Connection, r: &RefundRow) -> Result<i64, ApiError> {
+    let lines = order::lines(c, r.refund.order_id)?;
+    let booked = order::bookings_of(c, &[r.refund.order_id])?;
+    let mut pieces = 0;
+    for l in &lines {
+        if r.refund.order_goods_id != 0 && l.id != r.refund.order_goods_id {
+            continue;
+        }
+        if booked.iter().any(|b| b.order_goods_id == l.id) {
+            continue;
+        }
+        let n = if r.refund.number > 0 { r.refund.number.min(l.line.number) } else { l.line.number };
+        match l.line.sku_id {
+            Some(sku) => order::return_sku_stock(c, sku, n)?,
+            None => order::return_goods_stock(c, l.line.goods_id, n)?,
+        }
+        pieces += n;
+    }
+    Ok(pieces)
+}
+
+/// Sends `money` of a finished request back the way the order was paid — the share a WeChat
+/// payment paid goes back to WeChat ([`refund_wechat::plan_for_order`]: frozen until WeChat
+/// confirms), the rest to the shopper's balance through the ledger — takes back the points and
+/// growth given for the order in proportion ([`points::take_back_order_reward`]), and closes the
+/// order when nothing of it is left ([`orders::close_refunded`]). `left`: fen the order held before.
+fn refund_money(
+    c: &Connection,
+    r: &RefundRow,
+    o: &OrderRow,
+    money: i64,
+    left: i64,
+    what: &str,
+    now: i64,
+) -> Result<Decision, ApiError> {
+    let refund_id = r.id;
     let wechat =
         refund_wechat::plan_for_order(c, refund_id, o.id, &o.order_number, r.refund.user_id, money, now)?;
     let to_wechat = wechat.map_or(0, |(_, fen)| fen);
@@ -187,26 +378,39 @@ pub fn approve_refund(c: &Connection, refund_id: i64, remark: &str, now: i64) ->
         )?;
         balance = Some(after);
     }
-    let said = match (to_balance, to_wechat) {
-        (0, 0) => "商家同意售后申请".to_string(),
-        (m, 0) => format!("商家同意售后申请，退款 ¥{} 至余额", yuan_text(m)),
-        (0, w) => format!("商家同意售后申请，退款 ¥{} 原路退回微信支付", yuan_text(w)),
-        (m, w) => {
-            format!("商家同意售后申请，退款 ¥{} 原路退回微信支付，¥{} 至余额", yuan_text(w), yuan_text(m))
-        }
+    let mut said = match (to_balance, to_wechat) {
+        (0, 0) => what.to_string(),
+        (m, 0) => format!("{what}，退款 ¥{} 至余额", yuan_text(m)),
+        (0, w) => format!("{what}，退款 ¥{} 原路退回微信支付", yuan_text(w)),
+        (m, w) => format!("{what}，退款 ¥{} 原路退回微信支付，¥{} 至余额", yuan_text(w), yuan_text(m)),
     };
+    let (score, growth) = points::take_back_order_reward(c, o, refund_id, money, left)?;
+    if score != Default::default() || growth != Default::default() {
+        order_admin::set_reward_back(c, refund_id, (score.taken, score.short), (growth.taken, growth.short))?;
+        for (t, name) in [(score, "积分"), (growth, "成长值")] {
+            if t.taken > 0 {
+                said.push_str(&format!("，扣回赠送的{name} {}", t.taken));
+            }
+            if t.short > 0 {
+                said.push_str(&format!("（{name}已被使用，{} 未能扣回）", t.short));
+            }
+        }
+    }
     order::add_event(c, o.id, "refund", &said, now)?;
-    crate::service::outbox::enqueue_event(c, r.refund.user_id, ShopEvent::RefundDecided { refund_id }, now)?;
+    // A refund that gives back all the order still held empties it: the order closes.
+    let order_closed = money > 0 && money >= left && orders::close_refunded(c, o.id, now)?;
     Ok(Decision {
         refund: load_refund(c, refund_id)?,
         refunded: to_balance,
         to_wechat,
         wechat_refund: wechat.map(|(id, _)| id),
         balance,
+        order_closed,
     })
 }
 
-/// Rejects an open after-sale request with the merchant's reason.
+/// Rejects an open after-sale request with the merchant's reason; a return whose goods are
+/// already on their way back cannot be rejected (confirm receipt, or settle it with the shopper).
 pub fn reject_refund(c: &Connection, refund_id: i64, remark: &str, now: i64) -> Result<Decision, ApiError> {
     let remark = remark.trim();
     if remark.is_empty() {
@@ -216,18 +420,15 @@ pub fn reject_refund(c: &Connection, refund_id: i64, remark: &str, now: i64) -> 
         return Err(ApiError::invalid("remark", "最多 200 个字"));
     }
     let r = load_refund(c, refund_id)?;
+    if r.refund.kind == refund_status::RETURN_REFUND && !r.back_tracking_number.is_empty() {
+        return Err(ApiError::Forbidden("买家已寄回商品，请确认收货后退款".into()));
+    }
     if !order_admin::decide_refund(c, refund_id, refund_status::REJECTED, remark, now)? {
         return Err(refund_closed(&r));
     }
     order::add_event(c, r.refund.order_id, "refund", &format!("商家拒绝售后申请：{remark}"), now)?;
     crate::service::outbox::enqueue_event(c, r.refund.user_id, ShopEvent::RefundDecided { refund_id }, now)?;
-    Ok(Decision {
-        refund: load_refund(c, refund_id)?,
-        refunded: 0,
-        to_wechat: 0,
-        wechat_refund: None,
-        balance: None,
-    })
+    Ok(Decision::no_money(load_refund(c, refund_id)?))
 }
 
 /// Closes an unpaid order for the merchant through the shopper's own close

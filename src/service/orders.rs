@@ -7,7 +7,7 @@
 
 use rusqlite::Connection;
 
-use crate::db::order::{self, status, NewRefund, OrderRow};
+use crate::db::order::{self, refund_status, status, NewRefund, OrderRow};
 use crate::db::reputation::NewReputation;
 use crate::error::ApiError;
 use crate::service::checkout::{self, ScoreRule};
@@ -200,19 +200,37 @@ pub fn pay_from_balance(c: &Connection, user_id: i64, order_id: i64, now: i64) -
     order::order(c, o.id)?.ok_or(NOT_FOUND)
 }
 
-/// Closes an unpaid order and gives back what it held: stock per SKU, deduction points, the
-/// coupon. False (and nothing given back) when the order was no longer unpaid.
-pub fn close(c: &Connection, order_id: i64, reason: &str, now: i64) -> Result<bool, ApiError> {
-    let Some(o) = order::order(c, order_id)? else { return Ok(false) };
-    if !order::mark_closed(c, order_id, reason, now)? {
-        return Ok(false);
+/// Gives back the stock an order's lines hold: every booked calendar day (slot) once, and when
+/// `goods_too`, the SKU (goods) stock of the lines that booked no day.
+fn give_back_stock(c: &Connection, order_id: i64, goods_too: bool) -> Result<(), ApiError> {
+    let bookings = order::bookings_of(c, &[order_id])?;
+    for b in &bookings {
+        crate::service::calendar::give_back(c, b)?;
+    }
+    if !goods_too {
+        return Ok(());
     }
     for l in order::lines(c, order_id)? {
+        if bookings.iter().any(|b| b.order_goods_id == l.id) {
+            continue;
+        }
         match l.line.sku_id {
             Some(sku) => order::return_sku_stock(c, sku, l.line.number)?,
             None => order::return_goods_stock(c, l.line.goods_id, l.line.number)?,
         }
     }
+    Ok(())
+}
+
+/// Closes an unpaid order and gives back what it held: stock per SKU, booked calendar days
+/// (slots), deduction points, the coupon. False (and nothing given back) when the order was no
+/// longer unpaid.
+pub fn close(c: &Connection, order_id: i64, reason: &str, now: i64) -> Result<bool, ApiError> {
+    let Some(o) = order::order(c, order_id)? else { return Ok(false) };
+    if !order::mark_closed(c, order_id, reason, now)? {
+        return Ok(false);
+    }
+    give_back_stock(c, order_id, true)?;
     if o.fields.score_deduction > 0 {
         let why = format!("订单 {} 关闭，退回抵扣积分", o.order_number);
         ledger::post(
@@ -227,6 +245,30 @@ pub fn close(c: &Connection, order_id: i64, reason: &str, now: i64) -> Result<bo
     }
     checkout::release_coupon(c, order_id, now)?;
     order::add_event(c, order_id, "close", reason, now)?;
+    Ok(true)
+}
+
+/// Why a fully refunded order is closed (`closeReason`).
+pub const REFUNDED_REASON: &str = "订单已全额退款";
+
+/// Closes a paid order whose money has all gone back (any paid status → -1): its booked calendar
+/// days (slots) go back, the points it spent (deduction and points price) go back to the shopper,
+/// and an order still awaiting shipment puts its goods back in stock (they never left the shop;
+/// goods that were shipped come back only through a return the merchant restocks). The coupon
+/// stays used. False when the order was not paid and open (closed already).
+pub fn close_refunded(c: &Connection, order_id: i64, now: i64) -> Result<bool, ApiError> {
+    let o = order::order(c, order_id)?.ok_or(NOT_FOUND)?;
+    let from = o.fields.status;
+    if from <= status::UNPAID || !order::mark_refunded_closed(c, order_id, from, REFUNDED_REASON, now)? {
+        return Ok(false);
+    }
+    give_back_stock(c, order_id, from == status::PAID)?;
+    let spent = o.fields.score_deduction.saturating_add(o.fields.score);
+    if spent > 0 {
+        let why = format!("订单 {} 全额退款，退回积分", o.order_number);
+        ledger::post(c, o.fields.user_id, Account::Score, spent, &why, Source::Order, &o.id.to_string())?;
+    }
+    order::add_event(c, order_id, "close", REFUNDED_REASON, now)?;
     Ok(true)
 }
 
@@ -382,6 +424,17 @@ pub fn write_off(
     order::order(c, o.id)?.ok_or(NOT_FOUND)
 }
 
+/// The after-sale types a line of an order in `order_status` may ask for (`afterSale`, comma-joined
+/// as the templates split it): refund only until the order ships; then also return and refund,
+/// and exchange; nothing before payment or once closed.
+pub fn after_sale_kinds(order_status: i64) -> &'static str {
+    match order_status {
+        status::PAID => "0",
+        status::SHIPPED | status::RECEIVED | status::DONE => "0,1,2",
+        _ => "",
+    }
+}
+
 /// An after-sale request as the shopper sends it.
 #[derive(Debug, Clone, Default)]
 pub struct RefundInput {
@@ -391,29 +444,50 @@ pub struct RefundInput {
     pub kind: i64,
     pub logistics_status: i64,
     pub reason: String,
-    /// Fen asked back; None = the whole amount paid (for the line: its amount).
+    /// Fen asked back; None = the whole amount paid (for the line: its amount, or the pieces').
     pub amount: Option<i64>,
+    /// Pieces of the line asked for; None = all of them.
+    pub number: Option<i64>,
     pub remark: String,
     pub pics: Vec<String>,
 }
 
 /// refundApply: opens an after-sale request on a paid order (20000 when one is open already).
+/// A return or an exchange needs the goods shipped (or handed over) first.
 pub fn apply_refund(c: &Connection, user_id: i64, r: &RefundInput, now: i64) -> Result<i64, ApiError> {
     let o = own(c, user_id, r.order_id)?;
     if matches!(o.fields.status, status::UNPAID | status::CLOSED) {
         return Err(wrong_state(&o, "申请售后"));
     }
-    let most = match r.order_goods_id {
+    if r.kind != refund_status::REFUND_ONLY && o.fields.status == status::PAID {
+        return Err(ApiError::invalid("type", "订单尚未发货，只能申请仅退款"));
+    }
+    let (most, number) = match r.order_goods_id {
         Some(line_id) => {
             let lines = order::lines(c, o.id)?;
             let line = lines
                 .iter()
                 .find(|l| l.id == line_id)
                 .ok_or_else(|| ApiError::invalid("orderGoodsId", "不是该订单的商品"))?;
-            line.line.amount.min(o.fields.amount_real)
+            let number = match r.number {
+                None | Some(0) => line.line.number,
+                Some(n) if (1..=line.line.number).contains(&n) => n,
+                Some(_) => {
+                    return Err(ApiError::invalid("number", format!("应在 1 到 {} 件之间", line.line.number)))
+                }
+            };
+            let pieces = if number == line.line.number {
+                line.line.amount
+            } else {
+                line.line.amount_single.saturating_mul(number).min(line.line.amount)
+            };
+            (pieces.min(o.fields.amount_real), if number == line.line.number { 0 } else { number })
         }
-        None => o.fields.amount_real,
+        None => (o.fields.amount_real, 0),
     };
+    // Never more than the order still holds after earlier refunds.
+    let left = o.fields.amount_real - crate::db::order_admin::refunded_total(c, o.id)?;
+    let most = most.min(left.max(0));
     let amount = r.amount.unwrap_or(most);
     if !(0..=most).contains(&amount) {
         return Err(ApiError::invalid("amount", format!("应在 0 到 {} 元之间", crate::money::yuan(most))));
@@ -428,6 +502,7 @@ pub fn apply_refund(c: &Connection, user_id: i64, r: &RefundInput, now: i64) -> 
         amount,
         remark: r.remark.clone(),
         pics: serde_json::to_string(&r.pics).unwrap_or_else(|_| "[]".into()),
+        number,
     };
     let id = order::insert_refund(c, &new, now)?.ok_or(ApiError::RefundOpen)?;
     order::set_has_refund(c, o.id, now)?;
@@ -435,7 +510,8 @@ pub fn apply_refund(c: &Connection, user_id: i64, r: &RefundInput, now: i64) -> 
     Ok(id)
 }
 
-/// refundApplyCancel: withdraws the shopper's open request(s) on an order (or one line).
+/// refundApplyCancel: withdraws the shopper's open request(s) on an order (or one line); a
+/// return whose goods are on their way back can no longer be withdrawn.
 pub fn cancel_refund(
     c: &Connection,
     user_id: i64,
@@ -451,20 +527,66 @@ pub fn cancel_refund(
     Ok(())
 }
 
-/// refundApplySetBackLogistics: the parcel the shopper sends back for an open request.
+/// Which request a returned parcel is for: the request's id (`applyId`), or the open request
+/// of an order line (`orderGoodsId`; none: the whole order's, or the order's only open one).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReturnOf {
+    pub order_id: i64,
+    pub apply_id: Option<i64>,
+    pub line: Option<i64>,
+}
+
+/// refundApplySetBackLogistics: the parcel the shopper sends back for a return the merchant
+/// approved (`shipperName`, `trackingNumber`); it may be corrected until the merchant has the goods.
 pub fn set_back_logistics(
     c: &Connection,
     user_id: i64,
-    order_id: i64,
-    line: Option<i64>,
+    of: ReturnOf,
     shipper_name: &str,
     tracking_number: &str,
     now: i64,
 ) -> Result<(), ApiError> {
-    let o = own(c, user_id, order_id)?;
-    if order::set_back_logistics(c, o.id, line, shipper_name, tracking_number, now)? == 0 {
-        return Err(ApiError::NotFound("处理中的售后申请"));
+    let o = own(c, user_id, of.order_id)?;
+    let shipper = shipper_name.trim();
+    if shipper.is_empty() {
+        return Err(ApiError::Missing("shipperName"));
     }
+    if shipper.chars().count() > 30 {
+        return Err(ApiError::invalid("shipperName", "最多 30 个字"));
+    }
+    let tracking = tracking_number.trim();
+    if tracking.is_empty() {
+        return Err(ApiError::Missing("trackingNumber"));
+    }
+    if tracking.len() > 40 || !tracking.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(ApiError::invalid("trackingNumber", "应为不超过 40 位的字母、数字或短横线"));
+    }
+    let refunds = order::refunds(c, o.id)?;
+    let open = |r: &&order::RefundRow| matches!(r.status, refund_status::PENDING | refund_status::APPROVED);
+    let r = match (of.apply_id, of.line) {
+        (Some(id), _) => refunds.iter().find(|r| r.id == id),
+        (None, Some(line)) => refunds.iter().filter(open).find(|r| r.refund.order_goods_id == line),
+        (None, None) => {
+            refunds.iter().filter(open).find(|r| r.refund.order_goods_id == 0).or_else(|| {
+                refunds.iter().filter(open).find(|r| r.refund.kind == refund_status::RETURN_REFUND)
+            })
+        }
+    }
+    .ok_or(ApiError::NotFound("售后申请"))?;
+    if r.refund.kind != refund_status::RETURN_REFUND {
+        return Err(ApiError::Forbidden(
+            format!("{}申请无需寄回商品", refund_status::type_label(r.refund.kind)).into(),
+        ));
+    }
+    if r.status == refund_status::PENDING {
+        return Err(ApiError::Forbidden("商家同意退货后才能填写寄回单号".into()));
+    }
+    if !order::set_back_logistics(c, r.id, shipper, tracking, now)? {
+        return Err(ApiError::Forbidden(
+            format!("售后申请{}，不能再填写寄回单号", refund_status::label_of(r)).into(),
+        ));
+    }
+    order::add_event(c, o.id, "refund", &format!("买家寄回商品：{shipper} {tracking}"), now)?;
     Ok(())
 }
 
@@ -472,6 +594,7 @@ pub fn set_back_logistics(
 pub struct OrderDetail {
     pub order: OrderRow,
     pub lines: Vec<order::LineRow>,
+    pub bookings: Vec<order::BookingRow>,
     pub parcels: Vec<order::ParcelRow>,
     pub events: Vec<order::EventRow>,
     pub refunds: Vec<order::RefundRow>,
@@ -499,6 +622,7 @@ pub fn detail(
     };
     Ok(OrderDetail {
         lines: order::lines(c, o.id)?,
+        bookings: order::bookings_of(c, &[o.id])?,
         parcels: order::parcels_of(c, &[o.id])?,
         events: order::events(c, o.id)?,
         refunds: order::refunds(c, o.id)?,
@@ -510,6 +634,7 @@ pub fn detail(
 pub struct OrderPage {
     pub orders: Vec<OrderRow>,
     pub lines: Vec<order::LineRow>,
+    pub bookings: Vec<order::BookingRow>,
     pub parcels: Vec<order::ParcelRow>,
     pub total: i64,
     pub buyer: Option<crate::db::user::User>,
@@ -524,6 +649,7 @@ pub fn page(c: &Connection, f: &order::OrderFilter, offset: i64, limit: i64) -> 
     };
     Ok(OrderPage {
         lines: order::lines_of(c, &ids)?,
+        bookings: order::bookings_of(c, &ids)?,
         parcels: order::parcels_of(c, &ids)?,
         orders,
         total,
@@ -570,13 +696,20 @@ pub fn ship(
     order::order(c, order_id)?.ok_or(NOT_FOUND)
 }
 
-/// The after-sale requests of the shopper's order, with its lines.
+/// The after-sale requests of the shopper's order, with its status, lines and bookings.
 pub struct OrderRefunds {
+    pub status: i64,
     pub lines: Vec<order::LineRow>,
+    pub bookings: Vec<order::BookingRow>,
     pub refunds: Vec<order::RefundRow>,
 }
 
 pub fn refunds_of(c: &Connection, user_id: i64, order_id: i64) -> Result<OrderRefunds, ApiError> {
     let o = own(c, user_id, order_id)?;
-    Ok(OrderRefunds { lines: order::lines(c, o.id)?, refunds: order::refunds(c, o.id)? })
+    Ok(OrderRefunds {
+        status: o.fields.status,
+        lines: order::lines(c, o.id)?,
+        bookings: order::bookings_of(c, &[o.id])?,
+        refunds: order::refunds(c, o.id)?,
+    })
 }

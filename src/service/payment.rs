@@ -426,6 +426,12 @@ pub fn reconcile(db: &Db, wx: &WeChat, payment_id: i64, now: i64) -> Result<Reco
             if !past_window(&p, now) && !orders_closed()? {
                 return Ok(Reconciled::Pending);
             }
+            // Money of it is being refunded: it was paid, and closing it would hide that money.
+            if db.read_sync(|c| {
+                crate::db::payment_refund::payment_has_refunds(c, p.id).map_err(ApiError::from)
+            })? {
+                return Ok(Reconciled::Pending);
+            }
             match wx.close_order(&creds, &p.out_trade_no) {
                 Ok(()) => close_here(db, &p, "超时未支付或订单已关闭", now),
                 // Paid in between: the next query (or the notify) applies it.
@@ -441,9 +447,14 @@ pub fn reconcile(db: &Db, wx: &WeChat, payment_id: i64, now: i64) -> Result<Reco
     }
 }
 
+/// Closes the payment here; a payment that is no longer pending, or has refunds, stays as it is.
 fn close_here(db: &Db, p: &Payment, why: &str, now: i64) -> Result<Reconciled, ApiError> {
-    db.write_sync(|c| store::mark_closed(c, p.id, why, now).map_err(ApiError::from))?;
-    Ok(Reconciled::Closed)
+    if db.write_sync(|c| store::mark_closed(c, p.id, why, now).map_err(ApiError::from))? {
+        return Ok(Reconciled::Closed);
+    }
+    let now_status =
+        db.read_sync(|c| store::by_id(c, p.id).map_err(ApiError::from))?.map_or(p.status, |q| q.status);
+    Ok(Reconciled::Settled(now_status))
 }
 
 /// Every way payments and paid orders disagree with the ledger, in words for the operator: each

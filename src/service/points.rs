@@ -264,15 +264,16 @@ pub fn welcome(c: &Connection, user_id: i64) -> Result<i64, ApiError> {
     Ok(user_id)
 }
 
-/// Points for the money paid on an order, once the shopper has received it (called after the
-/// order's status moved, so once per order).
+/// Points for the money paid on an order (less what was refunded before), once the shopper has
+/// received it (called after the order's status moved, so once per order).
 pub fn award_order(c: &Connection, order_id: i64) -> Result<(), ApiError> {
     let rules = PointRules::load(c)?;
     if rules.per_yuan_spent <= 0 {
         return Ok(());
     }
     let Some(o) = db::order::order(c, order_id)? else { return Ok(()) };
-    let points = (o.fields.amount_real / 100).saturating_mul(rules.per_yuan_spent);
+    let kept = o.fields.amount_real - db::order_admin::refunded_total(c, o.id)?;
+    let points = (kept.max(0) / 100).saturating_mul(rules.per_yuan_spent);
     if points <= 0 {
         return Ok(());
     }
@@ -287,6 +288,65 @@ pub fn award_order(c: &Connection, order_id: i64) -> Result<(), ApiError> {
         &o.id.to_string(),
     )?;
     Ok(())
+}
+
+/// What a refund took back of an account given for its order, and what it could not take.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TakenBack {
+    pub taken: i64,
+    /// Already spent by the shopper: recorded on the refund, never taken below zero.
+    pub short: i64,
+}
+
+/// Takes back the points and growth given for an order (its `order_reward` ledger rows) in the
+/// share of the money refund `refund_id` returns: `refund` fen of the `remaining` fen the order
+/// still held before it. What earlier refunds settled is not counted twice, and the refund that
+/// empties the order takes all that is left, so partial refunds add up to the whole reward.
+/// Each taking is a negative ledger row (source `refund`, the refund's id). A shopper who already
+/// spent them keeps a zero account: the rest is answered as `short` (policy: the ledger never
+/// goes negative; the shortfall is recorded on the refund and in the order's log).
+pub fn take_back_order_reward(
+    c: &Connection,
+    o: &db::order::OrderRow,
+    refund_id: i64,
+    refund: i64,
+    remaining: i64,
+) -> Result<(TakenBack, TakenBack), ApiError> {
+    if refund <= 0 || remaining <= 0 {
+        return Ok(Default::default());
+    }
+    let settled = db::order_admin::reward_back_total(c, o.id)?;
+    let user = o.fields.user_id;
+    let mut out = [TakenBack::default(); 2];
+    for (i, (account, before)) in
+        [(Account::Score, settled.0), (Account::Growth, settled.1)].into_iter().enumerate()
+    {
+        let given =
+            db::ledger::total_from(c, user, account, Source::OrderReward.as_str(), &o.id.to_string())?;
+        let open = (given - before).max(0);
+        let due = if refund >= remaining {
+            open
+        } else {
+            // i128: points × fen stays far from overflow.
+            i64::try_from(i128::from(open) * i128::from(refund) / i128::from(remaining)).unwrap_or(open)
+        };
+        if due == 0 {
+            continue;
+        }
+        let have = ledger::accounts_of(c, user)?.get(account);
+        let taken = due.min(have);
+        let short = due - taken;
+        if taken > 0 {
+            let what = account_label(account);
+            let mut reason = format!("订单 {} 退款，扣回消费赠送的{what}", o.order_number);
+            if short > 0 {
+                reason.push_str(&format!("（{what}不足，少扣 {short}）"));
+            }
+            ledger::post(c, user, account, -taken, &reason, Source::Refund, &refund_id.to_string())?;
+        }
+        out[i] = TakenBack { taken, short };
+    }
+    Ok((out[0], out[1]))
 }
 
 /// An account the merchant may adjust by hand.

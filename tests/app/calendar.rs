@@ -322,3 +322,271 @@ fn a_goods_video_must_be_an_uploaded_video_and_video_detail_answers_its_url_and_
     assert_code(&app.get("/shop/media/video/detail", &[("videoId", "999999")]), 404);
     assert_code(&app.get("/shop/media/video/detail", &[]), 300);
 }
+
+// ---- Orders of calendar goods: the chosen day's (slot's) stock, taken once and given back once.
+
+const CREATE: &str = "/shop/order/create";
+
+/// orderCreate as day.js sends it: `days`, one unit a day.
+fn book_days(app: &TestApp, token: &str, goods: i64, days: &[String], number: usize) -> Value {
+    let json = json!([{ "goodsId": goods, "number": number, "days": days }]).to_string();
+    app.post(CREATE, &[("token", token), ("goodsJsonStr", &json)])
+}
+
+/// orderCreate as times02.js sends it: `goodsTimesDay` + `goodsTimesItem`.
+fn book_slot(app: &TestApp, token: &str, goods: i64, on: &str, slot: &str) -> Value {
+    let json =
+        json!([{ "goodsId": goods, "number": 1, "goodsTimesDay": on, "goodsTimesItem": slot }]).to_string();
+    app.post(CREATE, &[("token", token), ("goodsJsonStr", &json)])
+}
+
+/// Stock of the goods' own calendar day.
+fn day_stores(app: &TestApp, goods: i64, on: &str) -> i64 {
+    app.db.read_sync(|c| calendar::day_price(c, goods, None, on)).unwrap().unwrap().stores
+}
+
+fn slot_stores(app: &TestApp, goods: i64, on: &str, slot: &str) -> i64 {
+    app.db.read_sync(|c| calendar::time_slot(c, goods, None, on, slot)).unwrap().unwrap().stores
+}
+
+fn goods_stores(app: &TestApp, goods: i64) -> i64 {
+    app.query(|c| c.query_row("SELECT stores FROM goods WHERE id = ?1", [goods], |r| r.get(0)))
+}
+
+/// A hotel room: 399.50 a night with 1 room from today for three days, 599 with 2 rooms tomorrow.
+fn room(app: &TestApp) -> i64 {
+    let id = goods(app, json!({"name": "湖景大床房", "minPrice": 388, "stores": 50}));
+    let path = format!("/goods/{id}/calendar");
+    let all = json!({"from": day(0), "to": day(2), "price": 399.5, "stores": 1});
+    assert_eq!(api(app, "PUT", &path, Some(&all)).0, 200);
+    // Tomorrow is already set: a stock number over it names the calendar version it was read at.
+    let version = app.query(|c| db::calendar::calendar_version(c, id)).unwrap();
+    let tomorrow = json!({"from": day(1), "to": day(1), "price": 599, "stores": 2, "version": version});
+    assert_eq!(api(app, "PUT", &path, Some(&tomorrow)).0, 200);
+    id
+}
+
+/// A court: 19:00-20:00 (80 元, one court) and 20:00-21:00 (2 courts) on the next three days.
+fn court(app: &TestApp) -> i64 {
+    let id = goods(app, json!({"name": "羽毛球场地", "minPrice": 50, "stores": 100}));
+    let body = json!({"from": day(0), "to": day(2), "slots": [
+        {"name": "19:00-20:00", "price": 80, "stores": 1},
+        {"name": "20:00-21:00", "price": 60, "stores": 2}
+    ]});
+    assert_eq!(api(app, "PUT", &format!("/goods/{id}/time-slots"), Some(&body)).0, 200);
+    id
+}
+
+#[test]
+fn a_stay_takes_each_nights_stock_at_its_price_and_closing_gives_it_back_once() {
+    let app = app_with_key();
+    let room = room(&app);
+    let (_, alice) = app.shopper("alice");
+    let (_, bob) = app.shopper("bob");
+    let nights = [day(0), day(1)];
+
+    let res = book_days(&app, &alice, room, &nights, 2);
+    assert_code(&res, 0);
+    assert_eq!(res["data"]["amountReal"], 998.5, "399.50 + 599.00");
+    let id = res["data"]["id"].as_i64().unwrap().to_string();
+    assert_eq!((day_stores(&app, room, &day(0)), day_stores(&app, room, &day(1))), (0, 1));
+    assert_eq!(goods_stores(&app, room), 50, "a stay takes the nights' stock, not the goods'");
+    let detail = app.get("/shop/order/detail", &[("token", &alice), ("id", &id)]);
+    assert_eq!(detail["data"]["goods"][0]["days"], json!(nights));
+    assert_eq!(detail["data"]["goods"][0]["amount"], 998.5);
+    let daily = app.get("/shop/shop/goods/price/day", &[("goodsId", &room.to_string())]);
+    assert_eq!(daily["data"][0]["stores"], 0, "goodsPriceDaily shows tonight as full");
+
+    let full = book_days(&app, &bob, room, &[day(0)], 1);
+    assert_code(&full, 30003);
+    assert!(full["msg"].as_str().unwrap().contains(&day(0)), "{full}");
+    assert_code(&book_days(&app, &bob, room, &[day(1)], 1), 0);
+    assert_eq!(day_stores(&app, room, &day(1)), 0);
+
+    assert_code(&app.post("/shop/order/close", &[("token", &alice), ("orderId", &id)]), 0);
+    assert_eq!((day_stores(&app, room, &day(0)), day_stores(&app, room, &day(1))), (1, 1));
+    assert_code(&app.post("/shop/order/close", &[("token", &alice), ("orderId", &id)]), 403);
+    assert_eq!((day_stores(&app, room, &day(0)), day_stores(&app, room, &day(1))), (1, 1), "once");
+
+    // The unpaid-order job gives the nights back the same way, once (Bob's night too).
+    let res = book_days(&app, &alice, room, &[day(0)], 1);
+    assert_code(&res, 0);
+    assert_eq!(day_stores(&app, room, &day(0)), 0);
+    let later = db::unix_now() + 31 * 60;
+    assert_eq!(xiaodian::jobs::close_unpaid::run_once(&app.db, later).unwrap(), 2);
+    assert_eq!(xiaodian::jobs::close_unpaid::run_once(&app.db, later + 60).unwrap(), 0);
+    assert_eq!((day_stores(&app, room, &day(0)), day_stores(&app, room, &day(1))), (1, 2));
+    assert_eq!(goods_stores(&app, room), 50);
+}
+
+#[test]
+fn a_booking_must_name_a_day_the_merchant_set_from_today_on() {
+    let app = app_with_key();
+    let room = room(&app);
+    let (_, alice) = app.shopper("alice");
+    let plain = json!([{ "goodsId": room, "number": 1 }]).to_string();
+    let res = app.post(CREATE, &[("token", &alice), ("goodsJsonStr", &plain)]);
+    assert_code(&res, 300);
+    assert!(res["msg"].as_str().unwrap().contains("日期"), "a calendar goods needs a day: {res}");
+    let cases: [(&[String], usize, &str); 5] = [
+        (&[day(-1)], 1, "已过"),
+        (&[day(30)], 1, "不可预订"),
+        (&[day(0), day(0)], 2, "重复"),
+        (&[day(0), day(1)], 3, "number"),
+        (&[], 1, "至少"),
+    ];
+    for (days, number, says) in cases {
+        let res = book_days(&app, &alice, room, days, number);
+        assert_code(&res, 300);
+        assert!(res["msg"].as_str().unwrap().contains(says), "{days:?}: {res}");
+    }
+    let both =
+        json!([{ "goodsId": room, "number": 1, "days": [day(0)], "goodsTimesDay": day(0) }]).to_string();
+    assert_code(&app.post(CREATE, &[("token", &alice), ("goodsJsonStr", &both)]), 300);
+    assert_eq!(day_stores(&app, room, &day(0)), 1, "nothing refused took stock");
+    let orders: i64 = app.query(|c| c.query_row("SELECT count(*) FROM orders", [], |r| r.get(0)));
+    assert_eq!(orders, 0);
+}
+
+#[test]
+fn a_slot_is_sold_once_and_comes_back_when_its_order_closes() {
+    let app = app_with_key();
+    let court = court(&app);
+    let (_, alice) = app.shopper("alice");
+    let (_, bob) = app.shopper("bob");
+    let on = day(1);
+
+    let res = book_slot(&app, &alice, court, &on, "19:00-20:00");
+    assert_code(&res, 0);
+    assert_eq!(res["data"]["amountReal"], 80.0);
+    let id = res["data"]["id"].as_i64().unwrap().to_string();
+    let items = app.post("/shop/shop/goods/times/items", &[("day", &on), ("goodsId", &court.to_string())]);
+    assert_eq!(items["data"][0]["stores"], 0, "goodsTimesDayItems shows it taken");
+    let detail = app.get("/shop/order/detail", &[("token", &alice), ("id", &id)]);
+    assert_eq!(detail["data"]["goods"][0]["goodsTimesDay"], on);
+    assert_eq!(detail["data"]["goods"][0]["goodsTimesItem"], "19:00-20:00");
+
+    let twice = book_slot(&app, &bob, court, &on, "19:00-20:00");
+    assert_code(&twice, 30003);
+    assert!(twice["msg"].as_str().unwrap().contains("19:00-20:00"), "{twice}");
+    assert_code(&book_slot(&app, &bob, court, &on, "07:00-08:00"), 300);
+    let half = json!([{ "goodsId": court, "number": 1, "goodsTimesDay": on }]).to_string();
+    let res = app.post(CREATE, &[("token", &bob), ("goodsJsonStr", &half)]);
+    assert_code(&res, 300);
+    assert!(res["msg"].as_str().unwrap().contains("goodsTimesItem"), "{res}");
+    let plain = json!([{ "goodsId": court, "number": 1 }]).to_string();
+    let res = app.post(CREATE, &[("token", &bob), ("goodsJsonStr", &plain)]);
+    assert_code(&res, 300);
+    assert!(res["msg"].as_str().unwrap().contains("时段"), "{res}");
+
+    assert_code(&app.post("/shop/order/close", &[("token", &alice), ("orderId", &id)]), 0);
+    assert_eq!(slot_stores(&app, court, &on, "19:00-20:00"), 1);
+    assert_code(&book_slot(&app, &bob, court, &on, "19:00-20:00"), 0);
+    assert_eq!(slot_stores(&app, court, &on, "19:00-20:00"), 0);
+    assert_eq!(goods_stores(&app, court), 100);
+}
+
+#[test]
+fn twenty_shoppers_racing_for_a_slot_with_stock_one_make_exactly_one_order() {
+    use std::sync::{Arc, Barrier};
+    let app = app_with_key();
+    let court = court(&app);
+    let on = day(2);
+    let json = Arc::new(
+        json!([{ "goodsId": court, "number": 1, "goodsTimesDay": on, "goodsTimesItem": "19:00-20:00" }])
+            .to_string(),
+    );
+    let url = Arc::new(app.url(CREATE));
+    let tokens: Vec<String> = (0..20).map(|i| app.shopper(&format!("player{i}")).1).collect();
+    let start = Arc::new(Barrier::new(tokens.len()));
+    let threads: Vec<_> = tokens
+        .into_iter()
+        .map(|token| {
+            let (json, url, start) = (json.clone(), url.clone(), start.clone());
+            std::thread::spawn(move || {
+                let agent: ureq::Agent = ureq::Agent::config_builder()
+                    .http_status_as_error(false)
+                    .timeout_global(Some(std::time::Duration::from_secs(60)))
+                    .build()
+                    .into();
+                start.wait();
+                let form = [("token", token.as_str()), ("goodsJsonStr", json.as_str())];
+                let mut res = agent.post(url.as_str()).send_form(form).unwrap();
+                let v: Value = serde_json::from_str(&res.body_mut().read_to_string().unwrap()).unwrap();
+                v["code"].as_i64().unwrap()
+            })
+        })
+        .collect();
+    let codes: Vec<i64> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    assert_eq!(codes.iter().filter(|&&c| c == 0).count(), 1, "{codes:?}");
+    assert_eq!(codes.iter().filter(|&&c| c == 30003).count(), 19, "{codes:?}");
+    assert_eq!(slot_stores(&app, court, &on, "19:00-20:00"), 0, "never below zero");
+    let orders: i64 = app.query(|c| c.query_row("SELECT count(*) FROM orders", [], |r| r.get(0)));
+    assert_eq!(orders, 1);
+}
+
+#[test]
+fn a_fully_refunded_booking_gives_its_night_back() {
+    let app = app_with_key();
+    let room = room(&app);
+    let (uid, alice) = app.shopper("alice");
+    let res = book_days(&app, &alice, room, &[day(2)], 1);
+    let id = res["data"]["id"].as_i64().unwrap();
+    app.db
+        .write_sync(|c| {
+            xiaodian::service::ledger::post(
+                c,
+                uid,
+                xiaodian::service::ledger::Account::Balance,
+                39950,
+                "测试充值",
+                xiaodian::service::ledger::Source::Admin,
+                "",
+            )?;
+            xiaodian::service::orders::pay_from_balance(c, uid, id, db::unix_now())
+        })
+        .unwrap();
+    assert_eq!(day_stores(&app, room, &day(2)), 0);
+    let r = xiaodian::service::orders::RefundInput {
+        order_id: id,
+        reason: "行程取消".into(),
+        ..Default::default()
+    };
+    let refund =
+        app.db.write_sync(|c| xiaodian::service::orders::apply_refund(c, uid, &r, db::unix_now())).unwrap();
+    let (status, done) = api(&app, "POST", &format!("/refunds/{refund}/approve"), None);
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["orderClosed"], true);
+    assert_eq!(day_stores(&app, room, &day(2)), 1, "the night is free again");
+    assert_eq!(goods_stores(&app, room), 50);
+}
+
+#[test]
+fn a_booking_closed_by_the_shopper_and_the_job_at_once_gives_its_night_back_once() {
+    use std::sync::{Arc, Barrier};
+    let app = app_with_key();
+    let room = room(&app);
+    let (_, alice) = app.shopper("alice");
+    let res = book_days(&app, &alice, room, &[day(1)], 1);
+    let id = res["data"]["id"].as_i64().unwrap().to_string();
+    assert_eq!(day_stores(&app, room, &day(1)), 1);
+    let start = Arc::new(Barrier::new(9));
+    let codes: Vec<i64> = std::thread::scope(|s| {
+        let closers: Vec<_> = (0..8)
+            .map(|_| {
+                let (start, app, alice, id) = (start.clone(), &app, &alice, &id);
+                s.spawn(move || {
+                    start.wait();
+                    app.post("/shop/order/close", &[("token", alice), ("orderId", id)])["code"]
+                        .as_i64()
+                        .unwrap()
+                })
+            })
+            .collect();
+        start.wait();
+        let _ = xiaodian::jobs::close_unpaid::run_once(&app.db, db::unix_now() + 31 * 60).unwrap();
+        closers.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(codes.iter().filter(|&&c| c == 0).count() <= 1, "{codes:?}");
+    assert_eq!(day_stores(&app, room, &day(1)), 2, "the night comes back once");
+}

@@ -426,6 +426,7 @@ fn paid_order(app: &TestApp, nick: &str, number: i64) -> (i64, String, String, i
 fn one_after_sale_request_per_line_is_open_at_a_time() {
     let app = TestApp::new();
     let (_, token, id, _) = paid_order(&app, "alice", 2);
+    ship(&app, &id);
     let line = app.get(DETAIL, &[("token", &token), ("id", &id)])["data"]["goods"][0]["id"]
         .as_i64()
         .unwrap()
@@ -675,4 +676,152 @@ fn with_the_content_check_on_a_risky_review_is_refused_and_a_doubtful_one_is_sto
 
 fn line_of(app: &TestApp, token: &str, id: &str) -> Value {
     app.get(DETAIL, &[("token", token), ("id", id)])["data"]["goods"][0]["id"].clone()
+}
+
+/// The line id of an order's first line, as text.
+fn first_line(app: &TestApp, token: &str, id: &str) -> String {
+    app.get(DETAIL, &[("token", token), ("id", id)])["data"]["goods"][0]["id"].as_i64().unwrap().to_string()
+}
+
+#[test]
+fn a_line_offers_the_after_sales_its_order_allows_and_a_return_needs_the_goods_shipped() {
+    let app = TestApp::new();
+    let (_, token) = app.shopper("alice");
+    let tea = app.add_goods(plain("龙井茶", 1990, 10));
+    let unpaid = id_of(&create(&app, &token, &one_line(tea, 1, ""), &[]));
+    let d = app.get(DETAIL, &[("token", &token), ("id", &unpaid)]);
+    assert_eq!(d["data"]["goods"][0]["afterSale"], "", "nothing before payment");
+
+    let (_, token, id, _) = paid_order(&app, "bob", 2);
+    let d = app.get(DETAIL, &[("token", &token), ("id", &id)]);
+    assert_eq!(d["data"]["goods"][0]["afterSale"], "0", "refund only until it ships: {d}");
+    let list = app.post(LIST, &[("token", &token)]);
+    assert_eq!(list["data"]["goodsMap"][&id][0]["afterSale"], "0");
+    let line = first_line(&app, &token, &id);
+    let ask = |kind: &str| {
+        app.post(
+            REFUND_APPLY,
+            &[
+                ("token", &token),
+                ("orderId", &id),
+                ("orderGoodsId", &line),
+                ("type", kind),
+                ("reason", "不要了"),
+            ],
+        )
+    };
+    let res = ask("1");
+    assert_code(&res, 300);
+    assert!(res["msg"].as_str().unwrap().contains("type"), "{res}");
+    assert_code(&ask("2"), 300);
+    assert_code(&app.get(REFUND_INFO, &[("token", &token), ("orderId", &id)]), 700);
+
+    ship(&app, &id);
+    let d = app.get(DETAIL, &[("token", &token), ("id", &id)]);
+    assert_eq!(d["data"]["goods"][0]["afterSale"], "0,1,2");
+    // The template's own arithmetic: amountSingle × number for part of the line.
+    let res = app.post(
+        REFUND_APPLY,
+        &[
+            ("token", &token),
+            ("orderId", &id),
+            ("orderGoodsId", &line),
+            ("type", "1"),
+            ("number", "3"),
+            ("reason", "不要了"),
+        ],
+    );
+    assert_code(&res, 300);
+    assert!(res["msg"].as_str().unwrap().contains("number"), "{res}");
+    let res = app.post(
+        REFUND_APPLY,
+        &[
+            ("token", &token),
+            ("orderId", &id),
+            ("orderGoodsId", &line),
+            ("type", "1"),
+            ("number", "1"),
+            ("reason", "不要了"),
+        ],
+    );
+    assert_code(&res, 0);
+    let info = app.get(REFUND_INFO, &[("token", &token), ("orderId", &id)]);
+    let base = &info["data"][0]["baseInfo"];
+    assert_eq!(base["number"], 1);
+    assert_eq!(base["amount"], 19.9, "one of the two pieces");
+    assert_eq!(base["status2"], 0, "nothing to send back before the merchant agrees");
+    assert_eq!(base["logisticsContent"], "");
+}
+
+#[test]
+fn a_parcel_is_sent_back_only_for_an_approved_return() {
+    let app = TestApp::new();
+    let (_, token, id, _) = paid_order(&app, "alice", 1);
+    ship(&app, &id);
+    let back = |extra: &[(&str, &str)]| {
+        let mut form = vec![("token", token.as_str()), ("orderId", id.as_str())];
+        form.extend_from_slice(extra);
+        app.post("/shop/order/refundApply/setBackLogistics", &form)
+    };
+    let parcel = [("shipperName", "顺丰速运"), ("trackingNumber", "SF100200300")];
+    assert_code(&back(&parcel), 404);
+    let apply = |kind: &str| {
+        app.post(REFUND_APPLY, &[("token", &token), ("orderId", &id), ("type", kind), ("reason", "坏了")])
+    };
+    let refund_only = apply("0")["data"].as_i64().unwrap().to_string();
+    let res = back(&[("applyId", &refund_only), ("shipperName", "顺丰速运"), ("trackingNumber", "SF1")]);
+    assert_code(&res, 403);
+    assert!(res["msg"].as_str().unwrap().contains("仅退款"), "{res}");
+    assert_code(&app.post(REFUND_CANCEL, &[("token", &token), ("orderId", &id)]), 0);
+
+    let ret = apply("1")["data"].as_i64().unwrap().to_string();
+    let res = back(&[("applyId", &ret), ("shipperName", "顺丰速运"), ("trackingNumber", "SF1")]);
+    assert_code(&res, 403);
+    assert!(res["msg"].as_str().unwrap().contains("同意"), "not before the merchant agrees: {res}");
+    let address = xiaodian::service::order_admin::ReturnAddress {
+        link_man: "售后部".into(),
+        mobile: "0571-88880000".into(),
+        address: "杭州市西湖区文三路 1 号".into(),
+    };
+    let refund_id: i64 = ret.parse().unwrap();
+    app.db
+        .write_sync(|c| {
+            xiaodian::service::order_admin::approve_refund(c, refund_id, "", Some(&address), unix_now())
+        })
+        .unwrap();
+    let res = back(&[("applyId", &ret), ("shipperName", "顺丰速运"), ("trackingNumber", "SF 1; DROP")]);
+    assert_code(&res, 300);
+    assert!(res["msg"].as_str().unwrap().contains("trackingNumber"), "{res}");
+    assert_code(&back(&[("applyId", &ret), ("shipperName", "顺丰速运")]), 300);
+    let (_, bob) = app.shopper("bob");
+    let theirs = app.post(
+        "/shop/order/refundApply/setBackLogistics",
+        &[
+            ("token", &bob),
+            ("orderId", &id),
+            ("applyId", &ret),
+            ("shipperName", "x"),
+            ("trackingNumber", "SF1"),
+        ],
+    );
+    assert_code(&theirs, 404);
+    assert_code(
+        &back(&[("applyId", &ret), ("shipperName", "顺丰速运"), ("trackingNumber", "SF100200300")]),
+        0,
+    );
+    let info = app.get(REFUND_INFO, &[("token", &token), ("orderId", &id)]);
+    let base = &info["data"][0]["baseInfo"];
+    assert_eq!(base["status"], 3);
+    assert_eq!(base["status2"], 2);
+    assert_eq!(base["statusStr"], "待商家收货");
+    let content: Value = serde_json::from_str(base["logisticsContent"].as_str().unwrap()).unwrap();
+    assert_eq!(content["linkMan"], "售后部");
+    assert_eq!(content["trackingNumber"], "SF100200300");
+    let cancel = app.post(REFUND_CANCEL, &[("token", &token), ("orderId", &id)]);
+    assert_code(&cancel, 404);
+    assert_eq!(
+        app.get(REFUND_INFO, &[("token", &token), ("orderId", &id)])["data"][0]["baseInfo"]["status"],
+        3,
+        "goods on their way back: the return can no longer be withdrawn"
+    );
 }

@@ -421,7 +421,7 @@ fn the_job_sends_a_refund_left_pending_and_queries_one_left_processing() {
     // The decision committed but the process stopped before calling WeChat.
     let decided = app
         .db
-        .write_sync(|c| xiaodian::service::order_admin::approve_refund(c, refund, "", unix_now()))
+        .write_sync(|c| xiaodian::service::order_admin::approve_refund(c, refund, "", None, unix_now()))
         .unwrap();
     let id = decided.wechat_refund.unwrap();
     assert_eq!(wechat_refund(&app, id)["status"], "pending");
@@ -565,4 +565,117 @@ fn the_sandbox_refuses_unsigned_calls_and_refunds_beyond_the_payment() {
     let over = call(&more);
     assert_eq!(over["result_code"], "FAIL");
     assert!(over["err_code_des"].contains("大于"), "{over:?}");
+}
+
+fn payment_status_of(app: &TestApp, id: i64) -> i64 {
+    app.query(|c| c.query_row("SELECT status FROM payments WHERE id = ?1", [id], |r| r.get(0)))
+}
+
+fn payment_of_prepay(app: &TestApp, prepay: &str) -> i64 {
+    app.query(|c| c.query_row("SELECT id FROM payments WHERE prepay_id = ?1", [prepay], |r| r.get(0)))
+}
+
+#[test]
+fn a_returned_wechat_paid_order_is_refunded_to_wechat_closed_and_its_payment_stays_paid() {
+    use crate::wxpay::{prepay_of, sandbox_pay, wxpay};
+    let app = app();
+    let (alice, at) = app.login_wechat("code-alice");
+    let tea = goods(&app, "龙井茶", 5000);
+    let order = place(&app, &at, tea);
+    let action = format!("{{\"type\":0,\"id\":{order}}}");
+    // The shopper taps pay twice; the second payment is the one paid.
+    let unused = prepay_of(&wxpay(&app, &at, "50", Some(&action)));
+    let paid = prepay_of(&wxpay(&app, &at, "50", Some(&action)));
+    assert_eq!(sandbox_pay(&app, &paid, true)["delivered"], true);
+    let (paid, unused) = (payment_of_prepay(&app, &paid), payment_of_prepay(&app, &unused));
+    assert_eq!(payment_status_of(&app, paid), 1);
+    app.db
+        .write_sync(|c| {
+            let p = xiaodian::service::order_admin::ParcelInput {
+                carrier: "顺丰速运".into(),
+                tracking_number: "SF0001".into(),
+            };
+            xiaodian::service::order_admin::ship(c, order, &[p], unix_now())
+        })
+        .unwrap();
+
+    let r = RefundInput { order_id: order, kind: 1, reason: "不合适".into(), ..RefundInput::default() };
+    let refund = app.db.write_sync(|c| orders::apply_refund(c, alice, &r, unix_now())).unwrap();
+    let address =
+        json!({"returnAddress": {"linkMan": "售后部", "mobile": "0571-88880000", "address": "文三路 1 号"}});
+    let (status, approved) = api(&app, "POST", &format!("/refunds/{refund}/approve"), Some(&address));
+    assert_eq!((status, approved["toWechat"].as_f64()), (200, Some(0.0)), "{approved}");
+    let sent = app.post(
+        "/shop/order/refundApply/setBackLogistics",
+        &[
+            ("token", &at),
+            ("orderId", &order.to_string()),
+            ("applyId", &refund.to_string()),
+            ("shipperName", "中通快递"),
+            ("trackingNumber", "ZT123"),
+        ],
+    );
+    assert_code(&sent, 0);
+    let (status, done) =
+        api(&app, "POST", &format!("/refunds/{refund}/receive"), Some(&json!({"restock": true})));
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["toWechat"], 50.0);
+    assert_eq!(done["orderClosed"], true);
+    wait_for(&app, done["wechatRefundId"].as_i64().unwrap(), "success");
+
+    // The reconciliation closes the unused payment of the closed order, never the refunded one.
+    let wx = xiaodian::wechat::WeChat::new(&app.cfg, app.db.clone(), app.settings.clone());
+    let later = unix_now() + xiaodian::service::payment::PAY_WINDOW_SECS + 1;
+    assert_eq!(xiaodian::jobs::pay_reconcile::run_once(&app.db, &wx, later).unwrap(), 1);
+    assert_eq!(payment_status_of(&app, unused), 2);
+    assert_eq!(payment_status_of(&app, paid), 1);
+    let a = accounts(&app, alice);
+    assert_eq!((a.balance, a.freeze), (0, 0), "the 50 元 went back to WeChat");
+    ledger_ok(&app);
+    assert!(app.db.read_sync(xiaodian::service::audit::run_checks).unwrap().is_empty());
+}
+
+#[test]
+fn the_reconciliation_never_closes_a_payment_that_has_refunds() {
+    let app = app();
+    let (alice, _) = app.login_wechat("code-alice");
+    let old = unix_now() - xiaodian::service::payment::PAY_WINDOW_SECS - 60;
+    // A payment row still pending here although money of it is on its way back: WeChat does not
+    // know its number (ORDERNOTEXIST), which would close any other pending payment past its window.
+    let payment = app
+        .db
+        .write_sync(|c| {
+            c.execute(
+                "INSERT INTO payments (out_trade_no, user_id, openid, money, action_type, status, date_add, date_update)
+                 VALUES ('XDPENDINGWITHREFUND', ?1, 'openid-test', 5000, -1, 0, ?2, ?2)",
+                rusqlite::params![alice, old],
+            )?;
+            let id = c.last_insert_rowid();
+            c.execute(
+                "INSERT INTO payment_refunds (payment_id, user_id, out_refund_no, refund_fee, reason, date_add, date_update)
+                 VALUES (?1, ?2, 'XDRTEST0001', 1000, '测试', ?3, ?3)",
+                rusqlite::params![id, alice, old],
+            )?;
+            Ok::<_, xiaodian::error::ApiError>(id)
+        })
+        .unwrap();
+    let lone = app
+        .db
+        .write_sync(|c| {
+            c.execute(
+                "INSERT INTO payments (out_trade_no, user_id, openid, money, action_type, status, date_add, date_update)
+                 VALUES ('XDPENDINGALONE', ?1, 'openid-test', 5000, -1, 0, ?2, ?2)",
+                rusqlite::params![alice, old],
+            )?;
+            Ok::<_, xiaodian::error::ApiError>(c.last_insert_rowid())
+        })
+        .unwrap();
+    let wx = xiaodian::wechat::WeChat::new(&app.cfg, app.db.clone(), app.settings.clone());
+    assert_eq!(xiaodian::jobs::pay_reconcile::run_once(&app.db, &wx, unix_now()).unwrap(), 1);
+    assert_eq!(payment_status_of(&app, lone), 2, "the job did run: the one without refunds closed");
+    assert_eq!(payment_status_of(&app, payment), 0, "a payment with refunds is never closed");
+    let closed = app.db.write_sync(|c| {
+        Ok::<_, xiaodian::error::ApiError>(xiaodian::db::payment::mark_closed(c, payment, "x", unix_now())?)
+    });
+    assert!(!closed.unwrap());
 }
