@@ -25,6 +25,7 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/outbox.sql"),
     include_str!("migrations/points.sql"),
     include_str!("migrations/kefu.sql"),
+    include_str!("migrations/login_attempts.sql"),
 ];
 
 /// The version `schema.sql` describes.
