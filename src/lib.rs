@@ -105,7 +105,6 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .manage(regions::Regions::load())
         .manage(Arc::new(captcha::Captchas::new(Duration::from_secs(300), 50_000)))
         .manage(api::tools::UniqueIds::default())
-        .manage(service::identity::LoginLimiter::default())
         .manage(wechat)
         .manage(sandbox::wechat::SandboxWeChat::default())
         .manage(sandbox::codes_wx::SandboxCodes::default())

@@ -1,22 +1,22 @@
 //! Signing in and out: the session cookie and its guard, login rate limiting, password change.
+//! Password tries are counted (per name and address, and per address) before argon2 runs, in the
+//! database (`service::attempts`), and checked on the password pool (`service::password`).
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
 
 use askama::Template;
 use rocket::form::FromForm;
 use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::request::{self, FlashMessage, FromRequest, Request};
 use rocket::response::Redirect;
-use rocket::route::{self, Handler};
-use rocket::{get, post, routes, Data, Route, State};
+use rocket::{get, post, routes, Route, State};
 
 use super::page::{done, failed, render, render_as, Answer, Html, Posted, Staff};
 use crate::config::Config;
 use crate::db::{self, Db};
-use crate::error::AdminError;
+use crate::error::{AdminError, ApiError};
+use crate::service::attempts::{self, Attempt, Door, Locked};
+use crate::service::password;
 
 /// The session cookie: a random token whose SHA-256 is the key of `admin_sessions`.
 pub const SESSION_COOKIE: &str = "xiaodian_admin";
@@ -27,14 +27,7 @@ const MIN_PASSWORD: usize = 8;
 const MAX_PASSWORD: usize = 128;
 
 pub fn routes() -> Vec<Route> {
-    let limiter = Arc::new(LoginLimiter::default());
     routes![login_page, login, logout, password_page, change_password]
-        .into_iter()
-        .map(|mut r| {
-            r.handler = Box::new(WithLimiter { limiter: limiter.clone(), inner: r.handler });
-            r
-        })
-        .collect()
 }
 
 /// A signed-in console user. As a guard it fails with 401 (the catcher sends the browser to the
@@ -90,71 +83,12 @@ impl<'r> FromRequest<'r> for AdminSession {
     }
 }
 
-/// Failed logins per (username, client IP) in a sliding window, held in memory.
-#[derive(Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+/// What the console says while tries are locked.
+fn too_many(l: Locked) -> String {
+    format!("尝试次数过多，请 {}后再试", l.wait())
 }
 
-const MAX_FAILURES: usize = 5;
-const WINDOW: Duration = Duration::from_secs(15 * 60);
-/// Past this many tracked keys, stale ones are swept so memory stays bounded.
-const MAX_KEYS: usize = 10_000;
-
-impl LoginLimiter {
-    fn key(username: &str, ip: Option<IpAddr>) -> String {
-        let name: String = username.trim().to_lowercase().chars().take(64).collect();
-        format!("{name}\u{0}{}", ip.map(|i| i.to_string()).unwrap_or_default())
-    }
-
-    fn blocked(&self, key: &str) -> bool {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.get_mut(key).is_some_and(|times| {
-            times.retain(|t| t.elapsed() < WINDOW);
-            times.len() >= MAX_FAILURES
-        })
-    }
-
-    fn failed(&self, key: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= MAX_KEYS {
-            map.retain(|_, times| times.iter().any(|t| t.elapsed() < WINDOW));
-        }
-        map.entry(key.to_string()).or_default().push(Instant::now());
-    }
-
-    fn succeeded(&self, key: &str) {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
-    }
-}
-
-/// Hands this app's limiter to the wrapped route (through the request cache), so each app built by
-/// `build()` has its own without another `.manage()` in the mount table.
-#[derive(Clone)]
-struct WithLimiter {
-    limiter: Arc<LoginLimiter>,
-    inner: Box<dyn Handler>,
-}
-
-struct Limiter(Arc<LoginLimiter>);
-
-#[rocket::async_trait]
-impl Handler for WithLimiter {
-    async fn handle<'r>(&self, req: &'r Request<'_>, data: Data<'r>) -> route::Outcome<'r> {
-        req.local_cache(|| Limiter(self.limiter.clone()));
-        self.inner.handle(req, data).await
-    }
-}
-
-#[rocket::async_trait]
-impl<'r> FromRequest<'r> for &'r Limiter {
-    type Error = ();
-
-    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
-        // Always set by WithLimiter; a fresh one only if a route were mounted unwrapped.
-        request::Outcome::Success(req.local_cache(|| Limiter(Arc::new(LoginLimiter::default()))))
-    }
-}
+const BUSY: &str = "系统繁忙，请稍后再试";
 
 /// True when the console is reached over https (directly or through a proxy that says so).
 fn over_https(req: &Request<'_>) -> bool {
@@ -258,30 +192,30 @@ struct LoginForm {
 }
 
 /// Checks a password against the named account; the same work is done for unknown names so the
-/// answer time does not reveal which names exist.
-async fn check_login(db: &Db, username: String, password: String) -> Result<Option<i64>, AdminError> {
+/// answer time does not reveal which names exist. `Err(Busy)` when the password pool is full (the
+/// attempt is then released: it was never checked).
+async fn check_login(
+    db: &Db,
+    attempt: &Attempt,
+    username: String,
+    password: String,
+) -> Result<Option<i64>, AdminError> {
     let found = db.read(move |c| Ok::<_, AdminError>(db::admin::admin_by_name(c, &username)?)).await?;
-    rocket::tokio::task::spawn_blocking(move || {
-        static DUMMY: OnceLock<String> = OnceLock::new();
-        match found {
-            Some(a) => super::verify_password(&password, &a.password_hash).then_some(a.id),
-            None => {
-                let dummy = DUMMY.get_or_init(|| super::hash_password("not-a-password").unwrap_or_default());
-                super::verify_password(&password, dummy);
-                None
-            }
-        }
-    })
-    .await
-    .map_err(|e| AdminError::Internal(format!("password check: {e}")))
+    let (id, stored) = match found {
+        Some(a) => (Some(a.id), Some(a.password_hash)),
+        None => (None, None),
+    };
+    let right = attempts::unless_busy(db, attempt, password::verify(password, stored).await).await?;
+    Ok(id.filter(|_| right))
 }
 
-/// Starts a session for `admin_id`; returns the cookie token.
-async fn open_session(db: &Db, admin_id: i64) -> Result<String, AdminError> {
+/// Starts a session for `admin_id` (forgetting the name's failed tries); returns the cookie token.
+async fn open_session(db: &Db, admin_id: i64, attempt: Attempt) -> Result<String, AdminError> {
     let token = crate::secret::new_token();
     let (hash, csrf) = (crate::secret::hash_token(&token), crate::secret::new_token());
     db.write(move |c| {
         let now = db::unix_now();
+        attempts::succeeded(c, &attempt)?;
         db::admin::delete_expired_sessions(c, now)?;
         db::admin::insert_session(c, &hash, admin_id, &csrf, now + SESSION_DAYS * 86_400, now)?;
         db::admin::touch_login(c, admin_id, now)?;
@@ -291,19 +225,17 @@ async fn open_session(db: &Db, admin_id: i64) -> Result<String, AdminError> {
     Ok(token)
 }
 
-/// POST /admin/login — anyone; rate limited per username and IP.
+/// POST /admin/login — anyone; tries counted per username and address, and per address.
 #[post("/login", data = "<form>")]
 async fn login(
     form: rocket::form::Form<LoginForm>,
     db: &State<Db>,
     jar: &CookieJar<'_>,
-    limiter: &Limiter,
     ip: Option<IpAddr>,
     https: Https,
 ) -> Result<LoginAnswer, AdminError> {
     let LoginForm { username, password, csrf, next } = form.into_inner();
     let next = safe_next(next.as_deref());
-    let key = LoginLimiter::key(&username, ip);
     let again = |status: Status, error: &str| -> Result<LoginAnswer, AdminError> {
         let page = LoginPage {
             token: login_token(jar, https.0),
@@ -318,15 +250,18 @@ async fn login(
     if cookie_token.is_empty() || !crate::secret::same(&cookie_token, &csrf) {
         return again(Status::Forbidden, "登录页面已过期，请重新输入后登录");
     }
-    if limiter.0.blocked(&key) {
-        return again(Status::TooManyRequests, "尝试次数过多，请 15 分钟后再试");
-    }
-    let Some(admin_id) = check_login(db, username.trim().to_string(), password).await? else {
-        limiter.0.failed(&key);
-        return again(Status::Unauthorized, "用户名或密码错误");
+    let name = username.trim().to_string();
+    let attempt = match attempts::reserve_try(db, Door::Console, &name, ip).await? {
+        Ok(a) => a,
+        Err(l) => return again(Status::TooManyRequests, &too_many(l)),
     };
-    limiter.0.succeeded(&key);
-    let token = open_session(db, admin_id).await?;
+    let admin_id = match check_login(db, &attempt, name, password).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return again(Status::Unauthorized, "用户名或密码错误"),
+        Err(AdminError::Busy) => return again(Status::ServiceUnavailable, BUSY),
+        Err(e) => return Err(e),
+    };
+    let token = open_session(db, admin_id, attempt).await?;
     jar.add(cookie(SESSION_COOKIE, token, SESSION_DAYS * 86_400, https.0));
     jar.remove(Cookie::build(LOGIN_COOKIE).path("/admin"));
     Ok(LoginAnswer::Go(Box::new(Redirect::to(next))))
@@ -394,34 +329,37 @@ async fn change_password(
     staff: Staff,
     form: Posted<PasswordForm>,
     db: &State<Db>,
-    limiter: &Limiter,
     ip: Option<IpAddr>,
 ) -> Result<Answer, AdminError> {
     let form = form.0;
-    let key = LoginLimiter::key(&staff.session.username, ip);
-    let refuse = |staff: Staff, error: &str| -> Result<Answer, AdminError> {
+    let refuse = |staff: Staff, status: Status, error: &str| -> Result<Answer, AdminError> {
         let page = PasswordPage { staff, error: Some(error.to_string()) };
-        Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
+        Ok(Answer::Page(render_as(status, &page)?))
     };
-    if limiter.0.blocked(&key) {
-        return refuse(staff, "尝试次数过多，请 15 分钟后再试");
-    }
     if let Some(why) = weak(&form) {
-        return refuse(staff, why);
+        return refuse(staff, Status::UnprocessableEntity, why);
     }
+    let name = staff.session.username.clone();
+    let attempt = match attempts::reserve_try(db, Door::Console, &name, ip).await? {
+        Ok(a) => a,
+        Err(l) => return refuse(staff, Status::TooManyRequests, &too_many(l)),
+    };
     let admin_id = staff.session.admin_id;
-    if check_login(db, staff.session.username.clone(), form.current).await? != Some(admin_id) {
-        limiter.0.failed(&key);
-        return refuse(staff, "当前密码不正确");
+    match check_login(db, &attempt, name, form.current).await {
+        Ok(Some(id)) if id == admin_id => {}
+        Ok(_) => return refuse(staff, Status::UnprocessableEntity, "当前密码不正确"),
+        Err(AdminError::Busy) => return refuse(staff, Status::ServiceUnavailable, BUSY),
+        Err(e) => return Err(e),
     }
-    let new = form.password;
-    let hash = rocket::tokio::task::spawn_blocking(move || super::hash_password(&new))
-        .await
-        .map_err(|e| AdminError::Internal(format!("hashing: {e}")))?
-        .map_err(AdminError::Internal)?;
+    let hash = match attempts::unless_busy(db, &attempt, password::hash(form.password).await).await {
+        Ok(h) => h,
+        Err(ApiError::Busy) => return refuse(staff, Status::ServiceUnavailable, BUSY),
+        Err(e) => return Err(e.into()),
+    };
     let keep = staff.session.token_hash.clone();
     let changed = db
         .write(move |c| {
+            attempts::succeeded(c, &attempt)?;
             let ok = db::admin::set_password(c, admin_id, &hash)?;
             db::admin::delete_other_sessions(c, admin_id, &keep)?;
             Ok::<_, AdminError>(ok)
@@ -444,20 +382,5 @@ mod tests {
         assert_eq!(safe_next(Some("/admin//evil.example")), "/admin");
         assert_eq!(safe_next(Some("/admin/login")), "/admin");
         assert_eq!(safe_next(None), "/admin");
-    }
-
-    #[test]
-    fn five_failures_block_the_sixth_try() {
-        let l = LoginLimiter::default();
-        let key = LoginLimiter::key("Admin ", None);
-        assert_eq!(key, LoginLimiter::key("admin", None));
-        for _ in 0..5 {
-            assert!(!l.blocked(&key));
-            l.failed(&key);
-        }
-        assert!(l.blocked(&key));
-        assert!(!l.blocked(&LoginLimiter::key("admin", Some(IpAddr::from([10, 0, 0, 1])))));
-        l.succeeded(&key);
-        assert!(!l.blocked(&key));
     }
 }

@@ -109,23 +109,6 @@ pub fn catchers() -> Vec<Catcher> {
     page::catchers()
 }
 
-/// Hashes a password with argon2id and a random salt.
-pub fn hash_password(password: &str) -> Result<String, String> {
-    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
-    let salt = SaltString::generate(&mut OsRng);
-    argon2::Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
-}
-
-/// Checks a password against an argon2 hash.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    use argon2::password_hash::{PasswordHash, PasswordVerifier};
-    PasswordHash::new(hash)
-        .is_ok_and(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-}
-
 /// Creates the `admin` account on first start; returns the one-time password when it made one up.
 pub fn bootstrap(db: &Db, cfg: &Config) -> Result<Option<String>, String> {
     let count =
@@ -140,7 +123,7 @@ pub fn bootstrap(db: &Db, cfg: &Config) -> Result<Option<String>, String> {
             true,
         ),
     };
-    let hash = hash_password(&password)?;
+    let hash = crate::service::password::hash_blocking(&password).map_err(|e| format!("{e:?}"))?;
     db.write_sync(|c| Ok::<_, ApiError>(db::admin::insert_admin(c, "admin", &hash, db::unix_now())?))
         .map_err(|e| format!("{e:?}"))?;
     Ok(generated.then_some(password))

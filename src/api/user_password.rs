@@ -10,7 +10,7 @@ use crate::db::Db;
 use crate::error::ApiError;
 use crate::service::account::Login;
 use crate::service::codes::{self, Channel};
-use crate::service::identity::{self, Ident, LoginLimiter, Profile};
+use crate::service::identity::{self, Ident, Profile};
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -86,30 +86,25 @@ fn login_pwd(p: &Params) -> Result<String, ApiError> {
 /// POST /<sub>/user/m/register — register_mobile; anyone. mobile + SMS code + pwd; `autoLogin`
 /// answers a login (and logs into an existing account the code proves), else data is null.
 #[post("/user/m/register", data = "<p>")]
-async fn register_mobile(p: Params, db: &State<Db>) -> ApiResult<Option<Login>> {
+async fn register_mobile(p: Params, ip: Option<IpAddr>, db: &State<Db>) -> ApiResult<Option<Login>> {
     let (target, code, pwd) = (mobile(&p)?, code(&p)?, pwd(&p, "pwd")?);
     let (profile, auto) = (profile(&p)?, flag(&p, "autoLogin")?);
-    Ok(Reply(identity::register_with_code(db, Channel::Sms, target, code, pwd, profile, auto).await?))
+    Ok(Reply(identity::register_with_code(db, Channel::Sms, target, code, pwd, profile, auto, ip).await?))
 }
 
 /// POST /<sub>/user/m/login — login_mobile / loginMobileV2; anyone. mobile + pwd.
 #[post("/user/m/login", data = "<p>")]
-async fn login_mobile(
-    p: Params,
-    ip: Option<IpAddr>,
-    db: &State<Db>,
-    limiter: &State<LoginLimiter>,
-) -> ApiResult<Login> {
+async fn login_mobile(p: Params, ip: Option<IpAddr>, db: &State<Db>) -> ApiResult<Login> {
     let ident = Ident::Mobile(mobile(&p)?);
-    Ok(Reply(identity::login_password(db, limiter, ident, login_pwd(&p)?, ip).await?))
+    Ok(Reply(identity::login_password(db, ident, login_pwd(&p)?, ip).await?))
 }
 
 /// POST /<sub>/user/m/loginMobile — loginMobileSmsCode; anyone. mobile + SMS code; `autoReg`
 /// registers an unknown number.
 #[post("/user/m/loginMobile", data = "<p>")]
-async fn login_mobile_code(p: Params, db: &State<Db>) -> ApiResult<Login> {
+async fn login_mobile_code(p: Params, ip: Option<IpAddr>, db: &State<Db>) -> ApiResult<Login> {
     let (target, code, auto) = (mobile(&p)?, code(&p)?, flag(&p, "autoReg")?);
-    Ok(Reply(identity::login_with_code(db, Channel::Sms, target, code, auto, profile(&p)?).await?))
+    Ok(Reply(identity::login_with_code(db, Channel::Sms, target, code, auto, profile(&p)?, ip).await?))
 }
 
 /// POST /<sub>/user/m/reset-pwd — resetPwdUseMobileCode; anyone. mobile + SMS code + new pwd.
@@ -131,22 +126,17 @@ async fn bind_mobile_sms(req: Authed, db: &State<Db>) -> ApiResult<()> {
 
 /// POST /<sub>/user/username/register — register_username; anyone. username + pwd.
 #[post("/user/username/register", data = "<p>")]
-async fn register_username(p: Params, db: &State<Db>) -> ApiResult<Option<Login>> {
+async fn register_username(p: Params, ip: Option<IpAddr>, db: &State<Db>) -> ApiResult<Option<Login>> {
     let name = identity::username("username", p.text("username", 100)?)?;
     let (pwd, profile, auto) = (pwd(&p, "pwd")?, profile(&p)?, flag(&p, "autoLogin")?);
-    Ok(Reply(identity::register_username(db, name, pwd, profile, auto).await?))
+    Ok(Reply(identity::register_username(db, name, pwd, profile, auto, ip).await?))
 }
 
 /// POST /<sub>/user/username/login — login_username; anyone. username + pwd.
 #[post("/user/username/login", data = "<p>")]
-async fn login_username(
-    p: Params,
-    ip: Option<IpAddr>,
-    db: &State<Db>,
-    limiter: &State<LoginLimiter>,
-) -> ApiResult<Login> {
+async fn login_username(p: Params, ip: Option<IpAddr>, db: &State<Db>) -> ApiResult<Login> {
     let ident = Ident::Username(p.text("username", 100)?.to_string());
-    Ok(Reply(identity::login_password(db, limiter, ident, login_pwd(&p)?, ip).await?))
+    Ok(Reply(identity::login_password(db, ident, login_pwd(&p)?, ip).await?))
 }
 
 /// POST /<sub>/user/username/bindUsername — bindUsername; logged-in shopper. Sets or changes
@@ -161,36 +151,26 @@ async fn bind_username(req: Authed, db: &State<Db>) -> ApiResult<()> {
 /// POST /<sub>/user/username/modifyPassword — modifyUserPasswordByUserName; anyone.
 /// username + pwdOld + pwdNew; every token of the account is revoked.
 #[post("/user/username/modifyPassword", data = "<p>")]
-async fn modify_password_by_username(
-    p: Params,
-    ip: Option<IpAddr>,
-    db: &State<Db>,
-    limiter: &State<LoginLimiter>,
-) -> ApiResult<()> {
+async fn modify_password_by_username(p: Params, ip: Option<IpAddr>, db: &State<Db>) -> ApiResult<()> {
     let name = p.text("username", 100)?.to_string();
     let (old, new) = (p.text("pwdOld", 200)?.to_string(), pwd(&p, "pwdNew")?);
-    identity::change_password_by_username(db, limiter, name, old, new, ip).await?;
+    identity::change_password_by_username(db, name, old, new, ip).await?;
     Ok(Reply(()))
 }
 
 /// POST /<sub>/user/email/register — register_email; anyone. email + mail code + pwd.
 #[post("/user/email/register", data = "<p>")]
-async fn register_email(p: Params, db: &State<Db>) -> ApiResult<Option<Login>> {
+async fn register_email(p: Params, ip: Option<IpAddr>, db: &State<Db>) -> ApiResult<Option<Login>> {
     let (target, code, pwd) = (email(&p)?, code(&p)?, pwd(&p, "pwd")?);
     let (profile, auto) = (profile(&p)?, flag(&p, "autoLogin")?);
-    Ok(Reply(identity::register_with_code(db, Channel::Mail, target, code, pwd, profile, auto).await?))
+    Ok(Reply(identity::register_with_code(db, Channel::Mail, target, code, pwd, profile, auto, ip).await?))
 }
 
 /// POST /<sub>/user/email/login — login_email; anyone. email + pwd.
 #[post("/user/email/login", data = "<p>")]
-async fn login_email(
-    p: Params,
-    ip: Option<IpAddr>,
-    db: &State<Db>,
-    limiter: &State<LoginLimiter>,
-) -> ApiResult<Login> {
+async fn login_email(p: Params, ip: Option<IpAddr>, db: &State<Db>) -> ApiResult<Login> {
     let ident = Ident::Email(email(&p)?);
-    Ok(Reply(identity::login_password(db, limiter, ident, login_pwd(&p)?, ip).await?))
+    Ok(Reply(identity::login_password(db, ident, login_pwd(&p)?, ip).await?))
 }
 
 /// POST /<sub>/user/email/bindEmail — bindEmail; logged-in shopper. email + mail code
@@ -213,15 +193,10 @@ async fn reset_pwd_email(p: Params, db: &State<Db>) -> ApiResult<()> {
 /// POST /<sub>/user/modify/password — modifyUserPassword; logged-in shopper. pwdOld (when a
 /// password is set) + pwdNew; the shopper's other tokens are revoked.
 #[post("/user/modify/password", data = "<req>")]
-async fn modify_password(
-    req: Authed,
-    ip: Option<IpAddr>,
-    db: &State<Db>,
-    limiter: &State<LoginLimiter>,
-) -> ApiResult<()> {
+async fn modify_password(req: Authed, ip: Option<IpAddr>, db: &State<Db>) -> ApiResult<()> {
     let old = req.p.opt_text("pwdOld", 200)?.map(str::to_string);
     let new = pwd(&req.p, "pwdNew")?;
     let token = req.p.token().unwrap_or_default().to_string();
-    identity::change_password(db, limiter, req.user_id, &token, old, new, ip).await?;
+    identity::change_password(db, req.user_id, &token, old, new, ip).await?;
     Ok(Reply(()))
 }

@@ -28,6 +28,7 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/stock_versions.sql"),
     include_str!("migrations/number_orders.sql"),
     include_str!("migrations/order_returns.sql"),
+    include_str!("migrations/login_attempts.sql"),
 ];
 
 /// The version `schema.sql` describes.

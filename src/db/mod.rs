@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod admin;
+pub mod attempts;
 pub mod calendar;
 pub mod cart;
 pub mod catalog;

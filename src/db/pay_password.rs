@@ -71,3 +71,9 @@ pub fn set_fails(
     )?;
     Ok(())
 }
+
+/// Takes back one counted wrong try (it was never checked).
+pub fn take_back_fail(c: &Connection, user_id: i64) -> Result<()> {
+    c.execute("UPDATE pay_passwords SET fails = max(fails - 1, 0) WHERE user_id = ?1", [user_id])?;
+    Ok(())
+}

@@ -1,18 +1,19 @@
 //! Accounts by mobile, username or e-mail: registration, password and code logins, password
-//! resets and binding. Passwords are argon2 hashes; hashing runs off the async executor and
-//! before the write transaction, so the single writer never waits for it.
+//! resets and binding. Passwords are argon2 hashes made and checked on the password pool
+//! (`service::password`) before the write transaction, so the single writer never waits for them.
 //!
 //! A wrong password answers the same whether the account exists or not (an unknown account still
-//! costs one argon2 verification), and failures are limited per account and client IP.
+//! costs one argon2 verification). Every password try is counted before it is checked, per account
+//! and client address and per address (`service::attempts`); registrations per address.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Mutex, OnceLock};
 
 use rusqlite::Connection;
 
-use super::account::{blocking, issue_token, Login};
+use super::account::{issue_token, Login};
+use super::attempts::{self, Attempt, Door, Locked};
 use super::codes::{self, Channel};
+use super::password;
 use crate::db::{self, user::NewAccount, user::User, Db};
 use crate::error::ApiError;
 
@@ -70,6 +71,15 @@ impl Ident {
         })
     }
 
+    /// The account name password tries are counted under (names are unique whatever their case).
+    fn try_key(&self) -> String {
+        match self {
+            Ident::Mobile(m) => format!("mobile:{m}"),
+            Ident::Username(u) => format!("username:{}", u.to_lowercase()),
+            Ident::Email(e) => format!("email:{}", e.to_lowercase()),
+        }
+    }
+
     fn source(&self) -> &'static str {
         match self {
             Ident::Mobile(_) => "mobile",
@@ -123,71 +133,23 @@ pub struct Profile {
     pub referrer: Option<i64>,
 }
 
-/// Failed password checks per (account, client IP) in a sliding 15-minute window, in memory.
-#[derive(Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, Vec<i64>>>,
-}
-
-impl LoginLimiter {
-    pub const MAX_FAILURES: usize = 5;
-    pub const WINDOW_SECS: i64 = 15 * 60;
-    /// Past this many tracked keys, stale ones are swept so memory stays bounded.
-    const MAX_KEYS: usize = 10_000;
-
-    pub fn key(account: &str, ip: Option<IpAddr>) -> String {
-        let account: String = account.trim().to_lowercase().chars().take(100).collect();
-        format!("{account}\u{0}{}", ip.map(|i| i.to_string()).unwrap_or_default())
-    }
-
-    /// Refuses while the key has had too many recent failures, saying how long to wait.
-    pub fn check(&self, key: &str, now: i64) -> Result<(), ApiError> {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(times) = map.get_mut(key) else { return Ok(()) };
-        times.retain(|t| now - t < Self::WINDOW_SECS);
-        if times.len() < Self::MAX_FAILURES {
-            return Ok(());
-        }
-        // Allowed again once the oldest failure that keeps the count at the limit leaves the window.
-        let oldest = times[times.len() - Self::MAX_FAILURES];
-        let wait = codes::wait_text(oldest + Self::WINDOW_SECS - now);
-        Err(ApiError::RateLimited(format!("密码错误次数过多，请 {wait}后再试")))
-    }
-
-    pub fn failed(&self, key: &str, now: i64) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= Self::MAX_KEYS {
-            map.retain(|_, times| times.iter().any(|t| now - t < Self::WINDOW_SECS));
-        }
-        map.entry(key.to_string()).or_default().push(now);
-    }
-
-    pub fn succeeded(&self, key: &str) {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
-    }
-}
-
-fn hash(pwd: &str) -> Result<String, ApiError> {
-    crate::admin::hash_password(pwd).map_err(|e| ApiError::Internal(format!("argon2: {e}")))
-}
-
-/// Hashes a new password off the executor.
+/// Hashes a new password on the password pool.
 pub async fn hash_new(pwd: String) -> Result<String, ApiError> {
-    blocking(move || hash(&pwd)).await
+    password::hash(pwd).await
 }
 
-/// Checks a password; with no hash (no account, or no password set) a dummy hash is checked so
-/// the answer takes as long as for a real account.
-fn verify(pwd: &str, stored: Option<&str>) -> bool {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    match stored {
-        Some(h) => crate::admin::verify_password(pwd, h),
-        None => {
-            let dummy = DUMMY.get_or_init(|| hash("no account has this password").unwrap_or_default());
-            let _ = crate::admin::verify_password(pwd, dummy);
-            false
-        }
-    }
+fn locked(l: Locked) -> ApiError {
+    ApiError::RateLimited(format!("密码错误次数过多，请 {}后再试", l.wait()))
+}
+
+fn too_many_registrations(l: Locked) -> ApiError {
+    ApiError::RateLimited(format!("注册过于频繁，请 {}后再试", l.wait()))
+}
+
+/// Counts a registration from `ip`, then hashes its password (a busy pool un-counts it).
+async fn hash_registration(db: &Db, ip: Option<IpAddr>, pwd: String) -> Result<String, ApiError> {
+    let attempt = attempts::reserve_registration(db, ip).await?.map_err(too_many_registrations)?;
+    attempts::unless_busy(db, &attempt, password::hash(pwd).await).await
 }
 
 /// Issues a token for an account, refusing a disabled one (in the caller's transaction).
@@ -208,18 +170,16 @@ fn valid_referrer(c: &Connection, referrer: Option<i64>) -> Result<Option<i64>, 
     }
 }
 
-/// Finds the account of `ident` and checks its password, counting failures per account and IP.
-/// Returns the account id; the same `BadLogin` for an unknown account and a wrong password.
+/// Counts a try for `ident` from `ip`, then finds the account and checks its password. Returns
+/// the account id and the counted try (for [`attempts::succeeded`] in the caller's transaction);
+/// the same `BadLogin` for an unknown account and a wrong password.
 async fn check_password(
     db: &Db,
-    limiter: &LoginLimiter,
     ident: &Ident,
     pwd: String,
     ip: Option<IpAddr>,
-) -> Result<i64, ApiError> {
-    let now = db::unix_now();
-    let key = LoginLimiter::key(&format!("{ident:?}"), ip);
-    limiter.check(&key, now)?;
+) -> Result<(i64, Attempt), ApiError> {
+    let attempt = attempts::reserve_try(db, Door::Shop, &ident.try_key(), ip).await?.map_err(locked)?;
     let who = ident.clone();
     let found = db
         .read(move |c| match who.find(c)? {
@@ -228,29 +188,27 @@ async fn check_password(
         })
         .await?;
     let stored = found.as_ref().and_then(|(_, h)| h.clone());
-    let right = blocking(move || Ok(verify(&pwd, stored.as_deref()))).await?;
+    let right = attempts::unless_busy(db, &attempt, password::verify(pwd, stored).await).await?;
     match found {
-        Some((id, _)) if right => {
-            limiter.succeeded(&key);
-            Ok(id)
-        }
-        _ => {
-            limiter.failed(&key, now);
-            Err(ApiError::BadLogin)
-        }
+        Some((id, _)) if right => Ok((id, attempt)),
+        _ => Err(ApiError::BadLogin),
     }
 }
 
 /// login_mobile / login_username / login_email: password login.
 pub async fn login_password(
     db: &Db,
-    limiter: &LoginLimiter,
     ident: Ident,
     pwd: String,
     ip: Option<IpAddr>,
 ) -> Result<Login, ApiError> {
-    let id = check_password(db, limiter, &ident, pwd, ip).await?;
-    db.write(move |c| login_user(c, id, db::unix_now())).await
+    let (id, attempt) = check_password(db, &ident, pwd, ip).await?;
+    db.write(move |c| {
+        // The right password is forgotten as a failure even when the account is disabled.
+        attempts::succeeded(c, &attempt)?;
+        Ok::<_, ApiError>(login_user(c, id, db::unix_now()))
+    })
+    .await?
 }
 
 /// register_username: a new account with a password. 409 when the username is taken.
@@ -260,8 +218,9 @@ pub async fn register_username(
     pwd: String,
     profile: Profile,
     auto_login: bool,
+    ip: Option<IpAddr>,
 ) -> Result<Option<Login>, ApiError> {
-    let hash = hash_new(pwd).await?;
+    let hash = hash_registration(db, ip, pwd).await?;
     let ident = Ident::Username(name);
     db.write(move |c| {
         let now = db::unix_now();
@@ -283,6 +242,7 @@ pub async fn register_username(
 /// mobile or e-mail already has an account, `autoLogin` with the right code logs into it (the code
 /// proves the shopper owns it); without `autoLogin` it is 409 and the code stays unused. A wrong
 /// code is refused before anything says whether the account exists.
+#[allow(clippy::too_many_arguments)] // the client's parameters, each checked by the handler
 pub async fn register_with_code(
     db: &Db,
     channel: Channel,
@@ -291,9 +251,10 @@ pub async fn register_with_code(
     pwd: String,
     profile: Profile,
     auto_login: bool,
+    ip: Option<IpAddr>,
 ) -> Result<Option<Login>, ApiError> {
     codes::require_live(db, channel, &target).await?;
-    let hash = hash_new(pwd).await?;
+    let hash = hash_registration(db, ip, pwd).await?;
     let ident = Ident::of(channel, &target);
     db.write(move |c| {
         let now = db::unix_now();
@@ -330,8 +291,10 @@ pub async fn login_with_code(
     code: String,
     auto_reg: bool,
     profile: Profile,
+    ip: Option<IpAddr>,
 ) -> Result<Login, ApiError> {
     let ident = Ident::of(channel, &target);
+    let addr = attempts::address(ip);
     db.write(move |c| {
         let now = db::unix_now();
         if let Err(refusal) = codes::redeem(c, channel, &target, &code, now)? {
@@ -341,6 +304,7 @@ pub async fn login_with_code(
         let id = match ident.find(c)? {
             Some(u) => u.id,
             None if auto_reg => {
+                attempts::take_registration(c, &addr, now)?.map_err(too_many_registrations)?;
                 let mut profile = profile;
                 profile.referrer = valid_referrer(c, profile.referrer)?;
                 crate::service::points::welcome(
@@ -430,31 +394,37 @@ pub async fn bind_username(db: &Db, user_id: i64, name: String, pwd: Option<Stri
 }
 
 /// modifyUserPassword: a logged-in shopper changes the password. The old one is checked when one
-/// is set (failures limited like logins); the shopper's other tokens are revoked.
+/// is set (tries counted like logins, under the shopper's id); the shopper's other tokens are revoked.
 pub async fn change_password(
     db: &Db,
-    limiter: &LoginLimiter,
     user_id: i64,
     token: &str,
     old: Option<String>,
     new: String,
     ip: Option<IpAddr>,
 ) -> Result<(), ApiError> {
-    let now = db::unix_now();
     let stored = db.read(move |c| Ok::<_, ApiError>(db::user::password_hash(c, user_id)?)).await?;
-    if let Some(stored) = stored {
-        let old = old.ok_or(ApiError::Missing("pwdOld"))?;
-        let key = LoginLimiter::key(&format!("uid:{user_id}"), ip);
-        limiter.check(&key, now)?;
-        if !blocking(move || Ok(verify(&old, Some(&stored)))).await? {
-            limiter.failed(&key, now);
-            return Err(ApiError::invalid("pwdOld", "原密码不正确"));
+    let attempt = match stored {
+        Some(stored) => {
+            let old = old.ok_or(ApiError::Missing("pwdOld"))?;
+            let key = format!("uid:{user_id}");
+            let attempt = attempts::reserve_try(db, Door::Shop, &key, ip).await?.map_err(locked)?;
+            if !attempts::unless_busy(db, &attempt, password::verify(old, Some(stored)).await).await? {
+                return Err(ApiError::invalid("pwdOld", "原密码不正确"));
+            }
+            Some(attempt)
         }
-        limiter.succeeded(&key);
-    }
-    let hash = hash_new(new).await?;
+        None => None,
+    };
+    let hash = match &attempt {
+        Some(a) => attempts::unless_busy(db, a, password::hash(new).await).await?,
+        None => password::hash(new).await?,
+    };
     let keep = crate::secret::hash_token(token);
     db.write(move |c| {
+        if let Some(a) = &attempt {
+            attempts::succeeded(c, a)?;
+        }
         db::user::set_password(c, user_id, &hash)?;
         db::user::delete_tokens_of(c, user_id, Some(&keep))?;
         Ok(())
@@ -462,28 +432,28 @@ pub async fn change_password(
     .await
 }
 
-/// modifyUserPasswordByUserName: username + old password + new password, no token. Failures
-/// count with the username's logins; every token of the account is revoked.
+/// modifyUserPasswordByUserName: username + old password + new password, no token. Tries count
+/// with the username's logins; every token of the account is revoked.
 pub async fn change_password_by_username(
     db: &Db,
-    limiter: &LoginLimiter,
     name: String,
     old: String,
     new: String,
     ip: Option<IpAddr>,
 ) -> Result<(), ApiError> {
-    let id = check_password(db, limiter, &Ident::Username(name), old, ip).await?;
-    let hash = hash_new(new).await?;
+    let (id, attempt) = check_password(db, &Ident::Username(name), old, ip).await?;
+    let hash = attempts::unless_busy(db, &attempt, password::hash(new).await).await?;
     db.write(move |c| {
+        attempts::succeeded(c, &attempt)?;
         let u = db::user::by_id(c, id)?.ok_or(ApiError::NotFound("用户"))?;
         if u.status != 0 {
-            return Err(ApiError::Forbidden("账号已被禁用".into()));
+            return Ok::<_, ApiError>(Err(ApiError::Forbidden("账号已被禁用".into())));
         }
         db::user::set_password(c, id, &hash)?;
         db::user::delete_tokens_of(c, id, None)?;
-        Ok(())
+        Ok(Ok(()))
     })
-    .await
+    .await?
 }
 
 #[cfg(test)]
@@ -500,23 +470,5 @@ mod tests {
         assert!(password("pwd", "123456").is_ok());
         assert!(password("pwd", &"密".repeat(64)).is_ok());
         assert!(password("pwd", &"x".repeat(65)).is_err());
-    }
-
-    #[test]
-    fn five_failures_block_until_the_oldest_leaves_the_window() {
-        let l = LoginLimiter::default();
-        let key = LoginLimiter::key("Mobile(\"13800138000\")", None);
-        for i in 0..5 {
-            assert!(l.check(&key, 1000 + i).is_ok());
-            l.failed(&key, 1000 + i);
-        }
-        let e = l.check(&key, 1010).unwrap_err();
-        assert_eq!(e.code(), 429);
-        assert!(e.msg().contains("15 分钟"), "{}", e.msg());
-        assert!(l.check(&key, 1000 + LoginLimiter::WINDOW_SECS).is_ok());
-        let other = LoginLimiter::key("Mobile(\"13800138000\")", Some("10.0.0.2".parse().unwrap()));
-        assert!(l.check(&other, 1010).is_ok());
-        l.succeeded(&key);
-        assert!(l.check(&key, 1010).is_ok());
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod additions;
+pub mod attempts;
 pub mod audit;
 pub mod calendar;
 pub mod cart;
@@ -25,6 +26,7 @@ pub mod message;
 pub mod order_admin;
 pub mod orders;
 pub mod outbox;
+pub mod password;
 pub mod pay_bill;
 pub mod pay_password;
 pub mod payment;

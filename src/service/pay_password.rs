@@ -1,11 +1,11 @@
 //! The shopper's pay password: 6 digits, argon2-hashed, asked by orderPay once set. Hashing and
-//! checking run on the blocking pool before any write transaction, so the single writer never
-//! waits for argon2. Wrong tries are kept in the database: the 5th within 15 minutes locks paying
-//! (and modifying) for 15 minutes.
+//! checking run on the password pool (`service::password`) outside any write transaction, so the
+//! single writer never waits for argon2. Each try is counted in the database BEFORE it is checked
+//! (and counts as wrong until it proves right), so concurrent tries cannot pass the limit: the 5th
+//! wrong one within 15 minutes locks paying (and modifying) for 15 minutes, restart or not.
 
-use super::account::blocking;
 use super::codes::{self, Channel};
-use super::identity::hash_new;
+use super::password;
 use crate::db::{self, pay_password as store, Db};
 use crate::error::ApiError;
 
@@ -24,7 +24,7 @@ pub fn digits(name: &'static str, v: &str) -> Result<String, ApiError> {
 
 /// setPayPassword: the first pay password; 403 when one is set already (modify or reset it).
 pub async fn set(db: &Db, user_id: i64, pwd: String) -> Result<(), ApiError> {
-    let hash = hash_new(pwd).await?;
+    let hash = password::hash(pwd).await?;
     let added =
         db.write(move |c| Ok::<_, ApiError>(store::insert(c, user_id, &hash, db::unix_now())?)).await?;
     if !added {
@@ -42,7 +42,7 @@ pub async fn modify(db: &Db, user_id: i64, old: String, new: String) -> Result<(
     let Some(hash_old) = check(db, user_id, Some(old), "pwdOld").await? else {
         return Err(ApiError::Forbidden("尚未设置支付密码，请先设置".into()));
     };
-    let hash = hash_new(new).await?;
+    let hash = password::hash(new).await?;
     let replaced = db
         .write(move |c| Ok::<_, ApiError>(store::replace(c, user_id, &hash_old, &hash, db::unix_now())?))
         .await?;
@@ -57,7 +57,7 @@ pub async fn modify(db: &Db, user_id: i64, old: String, new: String) -> Result<(
 /// Clears any lockout.
 pub async fn reset(db: &Db, mobile: String, code: String, pwd: String) -> Result<(), ApiError> {
     codes::require_live(db, Channel::Sms, &mobile).await?;
-    let hash = hash_new(pwd).await?;
+    let hash = password::hash(pwd).await?;
     db.write(move |c| {
         let now = db::unix_now();
         if let Err(refusal) = codes::redeem(c, Channel::Sms, &mobile, &code, now)? {
@@ -75,13 +75,14 @@ pub async fn reset(db: &Db, mobile: String, code: String, pwd: String) -> Result
 
 /// Checks the shopper's pay password when one is set: `Ok(None)` when none is set (nothing to
 /// check), `Ok(Some(hash))` when `pwd` is right. Missing → 300 naming `param`; wrong → 401 with the
-/// tries left; locked → 429 with the wait. Runs no write transaction unless wrong tries change.
+/// tries left; locked → 429 with the wait. The try is counted before argon2 runs.
 pub async fn check(
     db: &Db,
     user_id: i64,
     pwd: Option<String>,
     param: &'static str,
 ) -> Result<Option<String>, ApiError> {
+    // Most shoppers set none: a read answers them without the writer.
     let Some(stored) = db.read(move |c| Ok::<_, ApiError>(store::get(c, user_id)?)).await? else {
         return Ok(None);
     };
@@ -90,41 +91,49 @@ pub async fn check(
         return Err(locked(stored.locked_until - now));
     }
     let pwd = pwd.ok_or_else(|| ApiError::invalid(param, "请输入支付密码"))?;
-    let hash = stored.hash.clone();
-    let right = blocking(move || Ok(crate::admin::verify_password(&pwd, &hash))).await?;
-    if right {
-        if stored.fails > 0 {
-            db.write(move |c| Ok::<_, ApiError>(store::set_fails(c, user_id, 0, 0, 0)?)).await?;
-        }
-        return Ok(Some(stored.hash));
-    }
-    // Re-read inside the write so concurrent wrong tries all count.
-    let outcome = db
-        .write(move |c| {
-            let Some(cur) = store::get(c, user_id)? else { return Ok::<_, ApiError>(Wrong::Left(MAX_FAILS)) };
-            let (fails, start) = if now - cur.fail_window_start < WINDOW_SECS {
-                (cur.fails + 1, cur.fail_window_start)
-            } else {
-                (1, now)
-            };
-            if fails >= MAX_FAILS {
-                store::set_fails(c, user_id, 0, 0, now + WINDOW_SECS)?;
-                Ok(Wrong::Locked)
-            } else {
-                store::set_fails(c, user_id, fails, start, cur.locked_until)?;
-                Ok(Wrong::Left(MAX_FAILS - fails))
+    let Some((nth, hash)) = db.write(move |c| count_try(c, user_id, now)).await?? else {
+        return Ok(None); // removed in between (the account is gone)
+    };
+    let right = match password::verify(pwd, Some(hash.clone())).await {
+        Ok(right) => right,
+        Err(e) => {
+            if matches!(e, ApiError::Busy) {
+                // Never checked: the try does not count.
+                db.write(move |c| Ok::<_, ApiError>(store::take_back_fail(c, user_id)?)).await?;
             }
-        })
-        .await?;
-    Err(match outcome {
-        Wrong::Left(left) => ApiError::PayPasswordWrong { left },
-        Wrong::Locked => locked(WINDOW_SECS),
-    })
+            return Err(e);
+        }
+    };
+    if right {
+        db.write(move |c| Ok::<_, ApiError>(store::set_fails(c, user_id, 0, 0, 0)?)).await?;
+        return Ok(Some(hash));
+    }
+    if nth < MAX_FAILS {
+        return Err(ApiError::PayPasswordWrong { left: MAX_FAILS - nth });
+    }
+    db.write(move |c| Ok::<_, ApiError>(store::set_fails(c, user_id, 0, 0, now + WINDOW_SECS)?)).await?;
+    Err(locked(WINDOW_SECS))
 }
 
-enum Wrong {
-    Left(i64),
-    Locked,
+/// Counts a try before it is checked: `Some((nth try in the window, hash))`, `None` when no pay
+/// password is set, 429 while locked or while the window's tries are all taken.
+fn count_try(
+    c: &rusqlite::Connection,
+    user_id: i64,
+    now: i64,
+) -> Result<Result<Option<(i64, String)>, ApiError>, ApiError> {
+    let Some(cur) = store::get(c, user_id)? else { return Ok(Ok(None)) };
+    if cur.locked_until > now {
+        return Ok(Err(locked(cur.locked_until - now)));
+    }
+    let (fails, start) =
+        if now - cur.fail_window_start < WINDOW_SECS { (cur.fails, cur.fail_window_start) } else { (0, now) };
+    if fails >= MAX_FAILS {
+        // The window's tries are being checked right now; the last of them locks if wrong.
+        return Ok(Err(locked(WINDOW_SECS)));
+    }
+    store::set_fails(c, user_id, fails + 1, start, 0)?;
+    Ok(Ok(Some((fails + 1, cur.hash))))
 }
 
 fn locked(secs: i64) -> ApiError {

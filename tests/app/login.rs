@@ -316,3 +316,297 @@ fn raw_data_is_checked_against_its_signature_when_sent() {
     assert_code(&res, 300);
     assert!(res["msg"].as_str().unwrap().contains("signature"));
 }
+
+// Password floods: every try is counted in the database before argon2 runs, so however many
+// arrive together, at most 5 per account and address (and 20 per address) are ever checked.
+
+mod floods {
+    use std::collections::BTreeMap;
+    use std::sync::Barrier;
+    use std::time::Duration;
+
+    use serde_json::Value;
+    use xiaodian::error::ApiError;
+    use xiaodian::service::attempts::{self, Door};
+
+    use crate::codes::{mail_code, sms_code};
+    use crate::support::*;
+
+    const ADMIN_PASSWORD: &str = "test-admin-password";
+    const U_REGISTER: &str = "/shop/user/username/register";
+    const U_LOGIN: &str = "/shop/user/username/login";
+    const M_REGISTER: &str = "/shop/user/m/register";
+    const M_LOGIN: &str = "/shop/user/m/login";
+    const E_REGISTER: &str = "/shop/user/email/register";
+    const E_LOGIN: &str = "/shop/user/email/login";
+
+    fn agent() -> ureq::Agent {
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into()
+    }
+
+    /// A form POST with extra headers: HTTP status and body.
+    fn post(
+        agent: &ureq::Agent,
+        url: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> (u16, String) {
+        let mut req = agent.post(url);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let mut res = req.send_form(form.iter().copied()).unwrap();
+        (res.status().as_u16(), res.body_mut().read_to_string().unwrap())
+    }
+
+    /// An API call: the envelope.
+    fn api(agent: &ureq::Agent, app: &TestApp, path: &str, form: &[(&str, &str)], ip: Option<&str>) -> Value {
+        let headers: Vec<(&str, &str)> = ip.map(|ip| ("X-Real-IP", ip)).into_iter().collect();
+        let (status, body) = post(agent, &app.url(path), form, &headers);
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    /// Runs `f(i, own client)` on `n` threads released together; the answers in order.
+    fn together<T: Send>(n: usize, f: impl Fn(usize, &ureq::Agent) -> T + Sync) -> Vec<T> {
+        let start = Barrier::new(n);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..n)
+                .map(|i| {
+                    let (start, f) = (&start, &f);
+                    s.spawn(move || {
+                        let agent = agent();
+                        start.wait();
+                        f(i, &agent)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        })
+    }
+
+    fn tally(keys: impl IntoIterator<Item = i64>) -> BTreeMap<i64, usize> {
+        let mut t = BTreeMap::new();
+        for k in keys {
+            *t.entry(k).or_default() += 1;
+        }
+        t
+    }
+
+    fn codes(answers: &[Value]) -> BTreeMap<i64, usize> {
+        tally(answers.iter().map(|a| a["code"].as_i64().unwrap()))
+    }
+
+    /// The console login form's token (the same value goes in the cookie and the form).
+    fn console_token(app: &TestApp) -> String {
+        let res = agent().get(&app.url("/admin/login")).call().unwrap();
+        let cookie = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("xiaodian_login="))
+            .expect("login cookie")
+            .to_string();
+        cookie["xiaodian_login=".len()..].split(';').next().unwrap().to_string()
+    }
+
+    /// Posts the console login form: HTTP status and page.
+    fn console_login(
+        agent: &ureq::Agent,
+        app: &TestApp,
+        token: &str,
+        user: &str,
+        password: &str,
+        ip: Option<&str>,
+    ) -> (u16, String) {
+        let cookie = format!("xiaodian_login={token}");
+        let mut headers = vec![("Cookie", cookie.as_str())];
+        headers.extend(ip.map(|ip| ("X-Real-IP", ip)));
+        post(
+            agent,
+            &app.url("/admin/login"),
+            &[("username", user), ("password", password), ("csrf", token)],
+            &headers,
+        )
+    }
+
+    fn count(app: &TestApp, sql: &str) -> i64 {
+        app.query(|c| c.query_row(sql, [], |r| r.get(0)))
+    }
+
+    fn register_username(app: &TestApp, name: &str, pwd: &str) {
+        assert_code(&app.post(U_REGISTER, &[("username", name), ("pwd", pwd)]), 0);
+    }
+
+    #[test]
+    fn sixty_wrong_console_passwords_sent_together_are_checked_five_times_and_then_the_right_one_waits() {
+        let app = TestApp::new();
+        let token = console_token(&app);
+        let answers = together(60, |_, a| console_login(a, &app, &token, "admin", "wrong-password", None));
+        let statuses = tally(answers.iter().map(|(s, _)| i64::from(*s)));
+        assert_eq!(statuses, BTreeMap::from([(401, 5), (429, 55)]), "only five passwords may be checked");
+        for (status, page) in &answers {
+            if *status == 429 {
+                assert!(page.contains("尝试次数过多，请 15 分钟后再试"), "{page}");
+            }
+        }
+        let (status, page) = console_login(&agent(), &app, &token, "admin", ADMIN_PASSWORD, None);
+        assert_eq!(status, 429, "locked, even with the right password");
+        assert!(page.contains("分钟后再试"), "{page}");
+        assert_eq!(count(&app, "SELECT count(*) FROM admin_sessions"), 0);
+    }
+
+    #[test]
+    fn wrong_shopper_passwords_sent_together_are_checked_five_times_for_each_way_of_logging_in() {
+        let app = TestApp::new();
+        register_username(&app, "flood_user", "right-secret");
+        let code = sms_code(&app, "13800138100");
+        let mobile = [("mobile", "13800138100"), ("code", code.as_str()), ("pwd", "right-secret")];
+        assert_code(&app.post(M_REGISTER, &mobile), 0);
+        let code = mail_code(&app, "flood@example.com");
+        let mail = [("email", "flood@example.com"), ("code", code.as_str()), ("pwd", "right-secret")];
+        assert_code(&app.post(E_REGISTER, &mail), 0);
+
+        for (path, who, id) in [
+            (U_LOGIN, "username", "FLOOD_USER"),
+            (M_LOGIN, "mobile", "13800138100"),
+            (E_LOGIN, "email", "flood@example.com"),
+        ] {
+            let answers =
+                together(30, |_, a| api(a, &app, path, &[(who, id), ("pwd", "wrong-secret")], None));
+            assert_eq!(codes(&answers), BTreeMap::from([(401, 5), (429, 25)]), "{path}");
+            let locked = answers.iter().find(|a| a["code"] == 429).unwrap();
+            assert!(locked["msg"].as_str().unwrap().contains("请 15 分钟后再试"), "{locked}");
+            let right = app.post(path, &[(who, id), ("pwd", "right-secret")]);
+            assert_code(&right, 429);
+            assert!(right["msg"].as_str().unwrap().contains("分钟后再试"), "{right}");
+        }
+        assert_eq!(count(&app, "SELECT count(*) FROM user_tokens"), 0, "nobody logged in");
+    }
+
+    #[test]
+    fn unknown_names_count_against_the_address_so_a_spray_of_names_stops_at_twenty() {
+        let app = TestApp::with(|c| c.ip_header = Some("X-Real-IP".into()));
+        let token = console_token(&app);
+        let answers = together(30, |i, a| {
+            console_login(a, &app, &token, &format!("nobody-{i}"), "guess", Some("10.1.1.1")).0
+        });
+        assert_eq!(tally(answers.into_iter().map(i64::from)), BTreeMap::from([(401, 20), (429, 10)]));
+        let (status, _) = console_login(&agent(), &app, &token, "admin", ADMIN_PASSWORD, Some("10.1.1.1"));
+        assert_eq!(status, 429, "the address has no tries left, whatever the name");
+        let (status, _) = console_login(&agent(), &app, &token, "admin", ADMIN_PASSWORD, Some("10.1.1.2"));
+        assert_eq!(status, 303, "another address is not held up");
+
+        // Shopper logins count on their own, with the same rule.
+        let answers = together(30, |i, a| {
+            api(
+                a,
+                &app,
+                U_LOGIN,
+                &[("username", &format!("ghost_{i}")), ("pwd", "guess-1")],
+                Some("10.1.1.1"),
+            )
+        });
+        assert_eq!(codes(&answers), BTreeMap::from([(401, 20), (429, 10)]));
+    }
+
+    #[test]
+    fn registrations_are_limited_per_address_however_concurrent() {
+        let app = TestApp::with(|c| c.ip_header = Some("X-Real-IP".into()));
+        let a = agent();
+        for i in 0..18 {
+            let form = [("username", format!("reg_{i}")), ("pwd", "secret-1".into())];
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            assert_code(&api(&a, &app, U_REGISTER, &form, Some("10.2.0.1")), 0);
+        }
+        let answers = together(7, |i, a| {
+            api(
+                a,
+                &app,
+                U_REGISTER,
+                &[("username", &format!("late_{i}")), ("pwd", "secret-1")],
+                Some("10.2.0.1"),
+            )
+        });
+        assert_eq!(codes(&answers), BTreeMap::from([(0, 2), (429, 5)]));
+        let refused = answers.iter().find(|a| a["code"] == 429).unwrap();
+        assert!(refused["msg"].as_str().unwrap().contains("注册过于频繁，请 60 分钟后再试"), "{refused}");
+        assert_eq!(count(&app, "SELECT count(*) FROM users"), 20);
+
+        // Mobile registrations share the count; the refused code stays usable.
+        let code = sms_code(&app, "13800138200");
+        let form = [("mobile", "13800138200"), ("code", code.as_str()), ("pwd", "secret-2")];
+        assert_code(&api(&a, &app, M_REGISTER, &form, Some("10.2.0.1")), 429);
+        assert_code(&api(&a, &app, M_REGISTER, &form, Some("10.2.0.2")), 0);
+        let form = [("username", "other_place"), ("pwd", "secret-3")];
+        assert_code(&api(&a, &app, U_REGISTER, &form, Some("10.2.0.3")), 0);
+    }
+
+    #[test]
+    fn a_lockout_survives_a_restart_and_says_how_long_is_left() {
+        let data = tempfile::tempdir().unwrap();
+        let dir = data.path().to_path_buf();
+        {
+            let app = TestApp::with(|c| c.data_dir = dir.clone());
+            register_username(&app, "restart_user", "right-secret");
+            for _ in 0..5 {
+                assert_code(&app.post(U_LOGIN, &[("username", "restart_user"), ("pwd", "wrong-1")]), 401);
+            }
+            let token = console_token(&app);
+            for _ in 0..5 {
+                assert_eq!(console_login(&agent(), &app, &token, "admin", "wrong-1", None).0, 401);
+            }
+            // Three minutes pass.
+            app.db
+                .write_sync(|c| {
+                    Ok::<_, ApiError>(c.execute("UPDATE login_attempts SET until = until - 180", [])?)
+                })
+                .unwrap();
+        }
+        let app = TestApp::with(|c| c.data_dir = dir.clone());
+        let res = app.post(U_LOGIN, &[("username", "restart_user"), ("pwd", "right-secret")]);
+        assert_code(&res, 429);
+        assert!(res["msg"].as_str().unwrap().contains("请 12 分钟后再试"), "{res}");
+        let token = console_token(&app);
+        let (status, page) = console_login(&agent(), &app, &token, "admin", ADMIN_PASSWORD, None);
+        assert_eq!(status, 429);
+        assert!(page.contains("尝试次数过多，请 12 分钟后再试"), "{page}");
+    }
+
+    #[test]
+    fn a_right_password_forgets_the_failures_and_a_try_never_checked_does_not_count() {
+        let app = TestApp::new();
+        register_username(&app, "careful", "right-secret");
+        for _ in 0..4 {
+            assert_code(&app.post(U_LOGIN, &[("username", "careful"), ("pwd", "typo-1")]), 401);
+        }
+        assert_code(&app.post(U_LOGIN, &[("username", "careful"), ("pwd", "right-secret")]), 0);
+        for _ in 0..4 {
+            assert_code(&app.post(U_LOGIN, &[("username", "careful"), ("pwd", "typo-2")]), 401);
+        }
+        assert_code(&app.post(U_LOGIN, &[("username", "careful"), ("pwd", "right-secret")]), 0);
+
+        let rows = || count(&app, "SELECT count(*) FROM login_attempts WHERE key LIKE 'shop|%'");
+        let rt = rocket::tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let before = rows();
+            let attempt = attempts::reserve_try(&app.db, Door::Shop, "username:careful", None).await.unwrap();
+            let attempt = attempt.unwrap();
+            assert_eq!(rows(), before + 1);
+            let busy: Result<(), ApiError> =
+                attempts::unless_busy(&app.db, &attempt, Err(ApiError::Busy)).await;
+            assert!(matches!(busy, Err(ApiError::Busy)));
+            assert_eq!(rows(), before, "the pool never checked it");
+            let wrong: Result<(), ApiError> =
+                attempts::unless_busy(&app.db, &attempt, Err(ApiError::BadLogin)).await;
+            assert!(wrong.is_err());
+        });
+    }
+}

@@ -172,3 +172,36 @@ fn resetting_for_an_unknown_mobile_is_refused() {
     let res = app.post(RESET, &[("mobile", "13700137000"), ("code", &code), ("pwd", "777777")]);
     assert_code(&res, 404);
 }
+
+#[test]
+fn thirty_wrong_pay_passwords_sent_together_are_checked_five_times_then_paying_is_locked() {
+    let app = TestApp::new();
+    let (uid, token, id) = shopper_with_order(&app);
+    assert_code(&app.post(SET, &[("token", &token), ("pwd", "123456")]), 0);
+    let url = app.url(PAY);
+    let start = std::sync::Barrier::new(30);
+    let codes: Vec<i64> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..30)
+            .map(|_| {
+                s.spawn(|| {
+                    let agent: ureq::Agent =
+                        ureq::Agent::config_builder().http_status_as_error(false).build().into();
+                    start.wait();
+                    let form = [("token", token.as_str()), ("orderId", id.as_str()), ("pwd", "000000")];
+                    let mut res = agent.post(&url).send_form(form).unwrap();
+                    let body: Value =
+                        serde_json::from_str(&res.body_mut().read_to_string().unwrap()).unwrap();
+                    body["code"].as_i64().unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    // Tries 1–4 are wrong (401), the 5th is wrong and locks (429); the rest were never checked.
+    assert_eq!(codes.iter().filter(|&&c| c == 401).count(), 4, "{codes:?}");
+    assert_eq!(codes.iter().filter(|&&c| c == 429).count(), 26, "{codes:?}");
+    let right = pay(&app, &token, &id, Some("123456"));
+    assert_code(&right, 429);
+    assert!(msg(&right).contains("分钟后再试"), "{right}");
+    assert_eq!(app.account(uid).balance, 10_000);
+}

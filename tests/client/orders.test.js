@@ -7,7 +7,7 @@
 
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const { WXAPI, BASE_URL } = require('./setup')
+const { WXAPI, BASE_URL, sandboxFetch } = require('./setup')
 
 /** A demo goods with stock, and one of its SKUs when it has specs. */
 async function stockedGoods() {
@@ -212,7 +212,7 @@ test('a return and refund: apply, the merchant agrees, the goods go back, the me
   const orderId = order.data.id
   const pay = await WXAPI.wxpay({ token, money: order.data.amountReal, nextAction: JSON.stringify({ type: 0, id: orderId }) })
   assert.equal(pay.code, 0, pay.msg)
-  const paid = await fetch(`${BASE_URL}/sandbox/pay/control/pay`, {
+  const paid = await sandboxFetch('/sandbox/pay/control/pay', {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ prepay_id: pay.data.package.replace('prepay_id=', '') }),
   })
