@@ -4,6 +4,10 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+use crate::db::Error as DbError;
+use crate::present;
+use crate::service::error::{CouponRefusal, Entity, Error as ServiceError, Rule};
+
 /// Every failure the mini-program API can answer. `code()` and `msg()` are the one table of codes.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
@@ -217,9 +221,51 @@ impl From<rusqlite::Error> for ApiError {
     }
 }
 
-impl From<crate::db::DbUnavailable> for ApiError {
-    fn from(_: crate::db::DbUnavailable) -> Self {
-        ApiError::Busy
+impl From<crate::db::Error> for ApiError {
+    fn from(e: crate::db::Error) -> Self {
+        ServiceError::from(e).into()
+    }
+}
+
+/// The mini-program's answer to a shop rule's refusal: the one place where service errors get
+/// their envelope codes and the shopper's wording.
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::NotFound(what) => ApiError::NotFound(present::noun(what)),
+            ServiceError::Invalid { field, rule: Rule::Required } => ApiError::Missing(field.name()),
+            ServiceError::Invalid { field, rule } => ApiError::invalid(field.name(), rule.to_string()),
+            ServiceError::Denied(why) | ServiceError::Refused(why) => ApiError::Forbidden(why),
+            ServiceError::Taken(identity) => ApiError::Taken(present::identity(identity)),
+            ServiceError::OffShelf => ApiError::OffShelf,
+            ServiceError::SpecRequired => ApiError::SpecRequired,
+            ServiceError::RefundOpen => ApiError::RefundOpen,
+            ServiceError::AlreadySigned => ApiError::AlreadySigned,
+            ServiceError::Coupon(CouponRefusal::Unavailable(why)) => ApiError::CouponUnavailable(why),
+            ServiceError::Coupon(CouponRefusal::Limit(n)) => ApiError::CouponLimit(n),
+            ServiceError::Coupon(CouponRefusal::Expired) => ApiError::CouponExpired,
+            ServiceError::Coupon(CouponRefusal::MustPay { due_fen }) => ApiError::CouponMustPay { due_fen },
+            ServiceError::SoldOut(what) => ApiError::SoldOut(present::noun(what)),
+            ServiceError::OutOfStock { name, left } => ApiError::OutOfStock { name, left },
+            ServiceError::NotEnoughBalance { due_fen } => ApiError::NotEnoughBalance { due_fen },
+            ServiceError::NotEnoughPoints { due } => ApiError::NotEnoughScore { due },
+            ServiceError::BadLogin => ApiError::BadLogin,
+            ServiceError::PayPasswordWrong { left } => ApiError::PayPasswordWrong { left },
+            ServiceError::CodeWrong(why) => ApiError::CodeWrong(why),
+            ServiceError::SessionStale => ApiError::SessionStale,
+            ServiceError::NotRegistered => ApiError::NotRegistered,
+            ServiceError::RateLimited(wait) => ApiError::RateLimited(wait.into_owned()),
+            ServiceError::ContentRisky => ApiError::ContentRisky,
+            ServiceError::TooLarge { what, limit } => ApiError::TooLarge { what, limit },
+            ServiceError::QuotaFull { limit } => ApiError::QuotaFull { limit },
+            ServiceError::BadFileType(kind) => ApiError::BadFileType(kind),
+            ServiceError::Upstream(why) => ApiError::Upstream(why.into_owned()),
+            ServiceError::PageNotReleased(page) => ApiError::PageNotReleased(page),
+            ServiceError::Unsupported(why) => ApiError::Unsupported(why),
+            ServiceError::Busy | ServiceError::Db(DbError::Unavailable) => ApiError::Busy,
+            ServiceError::Db(e) => ApiError::Internal(e.to_string()),
+            ServiceError::Internal(detail) => ApiError::Internal(detail),
+        }
     }
 }
 
@@ -273,9 +319,78 @@ impl From<rusqlite::Error> for MerchantError {
     }
 }
 
-impl From<crate::db::DbUnavailable> for MerchantError {
-    fn from(_: crate::db::DbUnavailable) -> Self {
-        MerchantError::Busy
+impl From<crate::db::Error> for MerchantError {
+    fn from(e: crate::db::Error) -> Self {
+        ServiceError::from(e).into()
+    }
+}
+
+/// The merchant API's answer to a shop rule's refusal: an HTTP status for each kind.
+impl From<ServiceError> for MerchantError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::NotFound(what) => MerchantError::NotFound(entity_words(what)),
+            ServiceError::Invalid { field, rule: Rule::Required } => {
+                MerchantError::invalid(field.name(), "is required")
+            }
+            ServiceError::Invalid { field, rule } => MerchantError::invalid(field.name(), rule.to_string()),
+            ServiceError::TooLarge { what, limit } => {
+                MerchantError::invalid(what, format!("larger than {limit}"))
+            }
+            ServiceError::BadFileType(t) => MerchantError::invalid("file", format!("type {t} not accepted")),
+            ServiceError::PageNotReleased(page) => {
+                MerchantError::invalid("path", format!("page {page} is not released (WeChat 41030)"))
+            }
+            ServiceError::Upstream(why) => MerchantError::Upstream(why.into_owned()),
+            ServiceError::Busy | ServiceError::Db(DbError::Unavailable) => MerchantError::Busy,
+            ServiceError::Db(e) => MerchantError::Internal(e.to_string()),
+            ServiceError::Internal(detail) => MerchantError::Internal(detail),
+            // Everything else is the shop's state refusing the change: 409 with the rule's words.
+            other => MerchantError::Conflict(ApiError::from(other).msg().into()),
+        }
+    }
+}
+
+/// An entity's name in the merchant API's English messages ("freight template not found").
+fn entity_words(e: Entity) -> &'static str {
+    match e {
+        Entity::Account | Entity::AccountWithMobile => "account",
+        Entity::AdPosition => "ad position",
+        Entity::Addition => "addition",
+        Entity::Article => "article",
+        Entity::Banner => "banner",
+        Entity::CartLine => "cart line",
+        Entity::Category => "category",
+        Entity::Comment => "comment",
+        Entity::Coupon => "coupon",
+        Entity::Deposit => "deposit",
+        Entity::FreightTemplate => "freight template",
+        Entity::FriendlyLink => "friendly link",
+        Entity::Goods => "goods",
+        Entity::HeldMedia => "held media",
+        Entity::Invoice => "invoice",
+        Entity::Level => "member level",
+        Entity::LevelPrice => "member level price",
+        Entity::LiveRoom => "live room",
+        Entity::Notice => "notice",
+        Entity::OpenRefund => "open after-sale request",
+        Entity::Order => "order",
+        Entity::PaidWechatPayment => "paid WeChat payment",
+        Entity::PayBill => "pay bill",
+        Entity::Payment => "payment",
+        Entity::PaymentOrder => "payment order",
+        Entity::PointsCode => "points code",
+        Entity::Recipient => "recipient",
+        Entity::Refund => "after-sale request",
+        Entity::Review => "review",
+        Entity::Sharer => "sharer",
+        Entity::Shop => "shop",
+        Entity::ShopperGoods => "shopper's goods",
+        Entity::User => "user",
+        Entity::Video => "video",
+        Entity::WechatRefund => "WeChat refund",
+        Entity::Withdrawal => "withdrawal",
+        Entity::WriteOffCode => "write-off code",
     }
 }
 
@@ -321,9 +436,21 @@ impl From<rusqlite::Error> for AdminError {
     }
 }
 
-impl From<crate::db::DbUnavailable> for AdminError {
-    fn from(_: crate::db::DbUnavailable) -> Self {
-        AdminError::Busy
+impl From<crate::db::Error> for AdminError {
+    fn from(e: crate::db::Error) -> Self {
+        ServiceError::from(e).into()
+    }
+}
+
+/// The console's answer to a shop rule's refusal: an error page with the shop's words.
+impl From<ServiceError> for AdminError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Busy | ServiceError::Db(DbError::Unavailable) => AdminError::Busy,
+            ServiceError::Db(e) => AdminError::Internal(e.to_string()),
+            ServiceError::Internal(detail) => AdminError::Internal(detail),
+            other => AdminError::BadInput(ApiError::from(other).msg()),
+        }
     }
 }
 

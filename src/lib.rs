@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod logging;
 pub mod merchant;
 pub mod money;
+pub mod present;
 pub mod regions;
 pub mod sandbox;
 pub mod secret;

@@ -53,9 +53,53 @@ use std::time::Duration;
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-/// The pool had no connection free in time (or a worker died): answered as "busy".
-#[derive(Debug, Clone, Copy)]
-pub struct DbUnavailable;
+/// What the store fails with: every `db::` function and [`Db::read`] / [`Db::write`] answer it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// SQLite refused or failed a statement.
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// No connection was free in time: answered as "busy, retry".
+    #[error("no database connection free in time")]
+    Unavailable,
+    /// The work panicked on the blocking pool (a bug): logged, answered as an internal error.
+    #[error("a database task panicked: {0}")]
+    Panicked(String),
+}
+
+/// `Result` of the store.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Runs blocking work (SQLite, WeChat over ureq, argon2, image decoding) off the async executor.
+/// A panic inside `f` is logged and answered as [`Error::Panicked`], never as "busy".
+pub async fn blocking<T, E, F>(f: F) -> std::result::Result<T, E>
+where
+    F: FnOnce() -> std::result::Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<Error> + Send + 'static,
+{
+    match rocket::tokio::task::spawn_blocking(f).await {
+        Ok(out) => out,
+        Err(e) => Err(E::from(joined(e))),
+    }
+}
+
+/// What a blocking task that did not return became.
+fn joined(e: rocket::tokio::task::JoinError) -> Error {
+    if e.is_panic() {
+        let payload = e.into_panic();
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".into());
+        log::error!("blocking task panicked: {what}");
+        Error::Panicked(what)
+    } else {
+        // Cancelled: only at shutdown, when the runtime stops.
+        Error::Unavailable
+    }
+}
 
 /// Handle to the database; cheap to clone.
 #[derive(Clone)]
@@ -163,55 +207,53 @@ impl Db {
     }
 
     /// Runs `f` on a read connection, on the blocking thread pool.
-    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    pub async fn read<T, E, F>(&self, f: F) -> std::result::Result<T, E>
     where
-        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&Connection) -> std::result::Result<T, E> + Send + 'static,
         T: Send + 'static,
-        E: From<DbUnavailable> + Send + 'static,
+        E: From<Error> + Send + 'static,
     {
         let db = self.clone();
-        rocket::tokio::task::spawn_blocking(move || db.read_sync(f)).await.map_err(|_| DbUnavailable)?
+        blocking(move || db.read_sync(f)).await
     }
 
     /// Runs `f` inside one `BEGIN IMMEDIATE` transaction on the writer, on the blocking pool;
     /// commits when `f` succeeds, rolls back when it fails.
-    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    pub async fn write<T, E, F>(&self, f: F) -> std::result::Result<T, E>
     where
-        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&Connection) -> std::result::Result<T, E> + Send + 'static,
         T: Send + 'static,
-        E: From<DbUnavailable> + From<rusqlite::Error> + Send + 'static,
+        E: From<Error> + Send + 'static,
     {
         let db = self.clone();
-        rocket::tokio::task::spawn_blocking(move || db.write_sync(f)).await.map_err(|_| DbUnavailable)?
+        blocking(move || db.write_sync(f)).await
     }
 
     /// [`Db::read`] for threads that may block (jobs, CLI, tests).
-    pub fn read_sync<T, E, F>(&self, f: F) -> Result<T, E>
+    pub fn read_sync<T, E, F>(&self, f: F) -> std::result::Result<T, E>
     where
-        F: FnOnce(&Connection) -> Result<T, E>,
-        E: From<DbUnavailable>,
+        F: FnOnce(&Connection) -> std::result::Result<T, E>,
+        E: From<Error>,
     {
-        let c = self.inner.read.get().map_err(|_| DbUnavailable)?;
+        let c = self.inner.read.get().map_err(|_| Error::Unavailable)?;
         // One read transaction for all of f's statements: one consistent snapshot, and the WAL
         // read lock is taken once instead of once per statement.
-        c.execute_batch("BEGIN").map_err(|_| DbUnavailable)?;
-        let out = f(&c);
-        if !c.is_autocommit() {
-            // Nothing was written, so ending it can only fail if the connection is gone.
-            let _ = c.execute_batch("COMMIT");
-        }
+        c.execute_batch("BEGIN").map_err(|_| Error::Unavailable)?;
+        let snapshot = ReadSnapshot(&c);
+        let out = f(snapshot.0);
+        drop(snapshot);
         out
     }
 
     /// [`Db::write`] for threads that may block (jobs, CLI, tests).
-    pub fn write_sync<T, E, F>(&self, f: F) -> Result<T, E>
+    pub fn write_sync<T, E, F>(&self, f: F) -> std::result::Result<T, E>
     where
-        F: FnOnce(&Connection) -> Result<T, E>,
-        E: From<DbUnavailable> + From<rusqlite::Error>,
+        F: FnOnce(&Connection) -> std::result::Result<T, E>,
+        E: From<Error>,
     {
         // A panic while holding the lock leaves no open transaction (it rolls back on drop).
         let mut c = self.inner.write.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(Error::from)?;
         let out = match f(&tx) {
             Ok(out) => out,
             Err(e) => {
@@ -224,14 +266,13 @@ impl Db {
         let committed = tx.commit();
         user::transaction_ended(committed.is_ok());
         self.catalogue_write_ended(committed.is_ok());
-        committed?;
+        committed.map_err(Error::from)?;
         Ok(out)
     }
 
     /// True when the database answers a trivial query.
     pub fn ping(&self) -> bool {
-        self.read_sync(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map_err(|_| DbUnavailable))
-            .is_ok()
+        self.read_sync(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map_err(Error::from)).is_ok()
     }
 
     /// Writes everything in the WAL back into the main file (clean shutdown).
@@ -252,6 +293,19 @@ impl Db {
     pub fn backup_to(&self, dest: &Path) -> rusqlite::Result<()> {
         let src = Connection::open_with_flags(&self.inner.path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         src.backup(rusqlite::MAIN_DB, dest, None)
+    }
+}
+
+/// Ends a read transaction however its work ends, a panic included: a pooled connection left
+/// inside `BEGIN` would refuse every later read.
+struct ReadSnapshot<'c>(&'c Connection);
+
+impl Drop for ReadSnapshot<'_> {
+    fn drop(&mut self) {
+        if !self.0.is_autocommit() {
+            // Nothing was written, so ending it can only fail if the connection is gone.
+            let _ = self.0.execute_batch("COMMIT");
+        }
     }
 }
 
@@ -283,4 +337,28 @@ pub fn format_unix(secs: i64) -> String {
 /// Milliseconds since the Unix epoch.
 pub fn unix_now_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ApiError;
+
+    #[test]
+    fn a_panic_inside_a_database_closure_is_an_internal_error_not_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.db"), 1).unwrap();
+        let rt = rocket::tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let out: std::result::Result<(), ApiError> =
+            rt.block_on(db.read(|_| -> std::result::Result<(), ApiError> { panic!("a bug") }));
+        let e = out.unwrap_err();
+        assert_eq!(e.code(), 500, "{e:?}");
+        // The writer is still usable after a panic inside a write.
+        let out: std::result::Result<(), ApiError> =
+            rt.block_on(db.write(|_| -> std::result::Result<(), ApiError> { panic!("a bug") }));
+        assert_eq!(out.unwrap_err().code(), 500);
+        let n: i64 =
+            db.read_sync(|c| c.query_row("SELECT 1", [], |r| r.get(0)).map_err(Error::from)).unwrap();
+        assert_eq!(n, 1);
+    }
 }

@@ -13,7 +13,6 @@ use rocket::request::Request;
 use rocket::response::{self, Responder, Response};
 use serde::Serialize;
 
-use crate::db::DbUnavailable;
 use crate::error::{ApiError, MerchantError};
 
 /// A failed merchant API call.
@@ -81,9 +80,25 @@ impl From<ApiError> for Problem {
     }
 }
 
-impl From<DbUnavailable> for Problem {
-    fn from(e: DbUnavailable) -> Problem {
+impl From<crate::db::Error> for Problem {
+    fn from(e: crate::db::Error) -> Problem {
         MerchantError::from(e).into()
+    }
+}
+
+impl From<crate::service::error::Error> for Problem {
+    fn from(e: crate::service::error::Error) -> Problem {
+        match e {
+            // Only uploads are ever too large here; MerchantError has no 413.
+            crate::service::error::Error::TooLarge { limit, .. } => Problem {
+                field: Some("file".into()),
+                ..Problem::new(Status::PayloadTooLarge, format!("file: larger than the {limit} limit"))
+            },
+            crate::service::error::Error::QuotaFull { limit } => {
+                Problem::new(Status::InsufficientStorage, format!("the file store is full (limit {limit})"))
+            }
+            other => MerchantError::from(other).into(),
+        }
     }
 }
 

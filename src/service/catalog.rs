@@ -521,8 +521,8 @@ impl From<rusqlite::Error> for EditError {
     }
 }
 
-impl From<crate::db::DbUnavailable> for EditError {
-    fn from(e: crate::db::DbUnavailable) -> Self {
+impl From<crate::db::Error> for EditError {
+    fn from(e: crate::db::Error) -> Self {
         EditError::Refused(e.into())
     }
 }

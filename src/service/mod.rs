@@ -12,6 +12,7 @@ pub mod cms;
 pub mod codes;
 pub mod coupons;
 pub mod deposit;
+pub mod error;
 pub mod fetch;
 pub mod freight;
 pub mod funds;

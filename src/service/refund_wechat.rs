@@ -325,9 +325,9 @@ impl From<rusqlite::Error> for NotifyError {
     }
 }
 
-impl From<db::DbUnavailable> for NotifyError {
-    fn from(_: db::DbUnavailable) -> Self {
-        NotifyError::Db("unavailable".into())
+impl From<db::Error> for NotifyError {
+    fn from(e: db::Error) -> Self {
+        NotifyError::Db(e.to_string())
     }
 }
 
