@@ -107,7 +107,7 @@ pub fn post(
     Ok(after)
 }
 
-fn value(c: &Connection, user_id: i64, account: Account) -> rusqlite::Result<i64> {
+fn value(c: &Connection, user_id: i64, account: Account) -> db::Result<i64> {
     Ok(db::ledger::accounts_of(c, user_id)?.map_or(0, |a| a.get(account)))
 }
 

@@ -154,7 +154,8 @@ fn keys_made_in_the_console_work_and_record_their_use() {
             Ok::<_, ApiError>(db::admin::insert_api_key(c, "ci", &key[..8], &hash, db::unix_now())?)
         })
         .unwrap();
-    let used = || app.query(db::admin::api_keys).into_iter().find(|k| k.id == id).unwrap().date_used;
+    let used =
+        || app.db.read_sync(db::admin::api_keys).unwrap().into_iter().find(|k| k.id == id).unwrap().date_used;
     assert_eq!(used(), None);
 
     let res = Merchant::new(&app, &key).get("/banners");
@@ -204,7 +205,7 @@ fn bad_settings_are_refused_naming_the_field_and_nothing_changes() {
     }
     let now = m.get("/settings").body;
     assert_eq!((now["shopName"].as_str(), now["subDomain"].as_str()), (Some("小店"), Some("shop")));
-    assert_eq!(app.query(xiaodian::db::settings::all_settings).len(), 0);
+    assert_eq!(app.db.read_sync(xiaodian::db::settings::all_settings).unwrap().len(), 0);
 }
 
 #[test]
