@@ -168,7 +168,7 @@ pub fn generate(db: &Db, cfg: &Config, categories: usize, goods: usize) -> Resul
     if categories < 2 {
         return Err(ApiError::invalid("categories", "至少 2 个"));
     }
-    let existing = db.read_sync(|c| Ok::<_, ApiError>(catalog::all_categories(c)?.len()))?;
+    let existing = db.read_sync(catalog::all_categories)?.len();
     if existing > 0 {
         return Err(ApiError::Forbidden("该店铺已有商品分类，请换一个空的数据目录".into()));
     }

@@ -42,15 +42,7 @@ pub const TEMPLATE_CONFIG: &[(&str, &str, &str)] = &[
 
 /// Fills the shop when it has no config values and no banners yet; true when it wrote anything.
 pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
-    let has_data = db.read_sync(|c| {
-        let n: i64 = c.query_row(
-            "SELECT (SELECT count(*) FROM config_values) + (SELECT count(*) FROM banners)",
-            [],
-            |r| r.get(0),
-        )?;
-        Ok::<_, ApiError>(n > 0)
-    })?;
-    if has_data {
+    if db.read_sync(db::site::has_config_or_banners)? {
         return Ok(false);
     }
     let mut urls = std::collections::HashMap::new();

@@ -76,13 +76,7 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         && demo::fill_if_empty(&db, &cfg).map_err(|e| BootError::Setup(format!("demo data: {e:?}")))?;
     let boot = Boot { generated_admin_password, demo_filled };
     let settings = db
-        .read_sync(|c| {
-            Ok::<_, error::ApiError>(settings::Settings::load_with(
-                c,
-                cfg.subdomain.clone(),
-                cfg.wechat.clone(),
-            )?)
-        })
+        .read_sync(|c| settings::Settings::load_with(c, cfg.subdomain.clone(), cfg.wechat.clone()))
         .map_err(|e| BootError::Setup(format!("settings: {e:?}")))?;
     let wechat = wechat::WeChat::new(&cfg, db.clone(), settings.clone());
     let sandbox = settings.get().wechat_appid().is_none();

@@ -42,7 +42,7 @@ struct ListPage {
 /// GET /admin/ads — staff only.
 #[get("/ads")]
 async fn list(staff: Staff, db: &State<Db>) -> Result<Html, AdminError> {
-    let rows = db.read(|c| Ok::<_, AdminError>(db::site::all_ad_positions(c)?)).await?;
+    let rows = db.read(db::site::all_ad_positions).await?;
     let missing = WELL_KNOWN
         .iter()
         .filter(|(k, _)| !rows.iter().any(|r| r.key == *k))
@@ -83,9 +83,7 @@ fn new_page(staff: Staff, key: Option<&str>) -> Result<Html, AdminError> {
 }
 
 async fn find(db: &Db, id: i64) -> Result<AdPosition, AdminError> {
-    db.read(move |c| Ok::<_, AdminError>(db::site::ad_position_by_id(c, id)?))
-        .await?
-        .ok_or(AdminError::NotFound)
+    db.read(move |c| db::site::ad_position_by_id(c, id)).await?.ok_or(AdminError::NotFound)
 }
 
 /// GET /admin/ads/<id> — staff only.
@@ -107,7 +105,7 @@ async fn create(
 ) -> Result<Answer, AdminError> {
     let form = form.0;
     let key = form.f.key.trim().to_string();
-    let taken = db.read(move |c| Ok::<_, AdminError>(db::site::ad_position(c, &key)?)).await?;
+    let taken = db.read(move |c| db::site::ad_position(c, &key)).await?;
     if taken.is_some() {
         let msg = format!("广告位 {} 已存在，请在列表里编辑它", form.f.key.trim());
         return again(staff, None, form.f, Problem::Say(msg));

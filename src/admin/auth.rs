@@ -50,7 +50,7 @@ async fn look_up(req: &Request<'_>) -> Looked {
     let Some(db) = req.rocket().state::<Db>() else { return Looked(Err(Status::InternalServerError)) };
     let hash = crate::secret::hash_token(&token);
     let key = hash.clone();
-    let found = db.read(move |c| Ok::<_, AdminError>(db::admin::session(c, &key, db::unix_now())?)).await;
+    let found = db.read(move |c| db::admin::session(c, &key, db::unix_now())).await;
     match found {
         Ok(Some(s)) => Looked(Ok(Some(AdminSession {
             admin_id: s.admin_id,
@@ -62,7 +62,7 @@ async fn look_up(req: &Request<'_>) -> Looked {
             req.cookies().remove(Cookie::build(SESSION_COOKIE).path("/admin"));
             Looked(Ok(None))
         }
-        Err(AdminError::Busy) => Looked(Err(Status::ServiceUnavailable)),
+        Err(db::Error::Unavailable) => Looked(Err(Status::ServiceUnavailable)),
         Err(e) => {
             log::error!("console session lookup: {e}");
             Looked(Err(Status::InternalServerError))
@@ -200,7 +200,7 @@ async fn check_login(
     username: String,
     password: String,
 ) -> Result<Option<i64>, AdminError> {
-    let found = db.read(move |c| Ok::<_, AdminError>(db::admin::admin_by_name(c, &username)?)).await?;
+    let found = db.read(move |c| db::admin::admin_by_name(c, &username)).await?;
     let (id, stored) = match found {
         Some(a) => (Some(a.id), Some(a.password_hash)),
         None => (None, None),
@@ -218,8 +218,7 @@ async fn open_session(db: &Db, admin_id: i64, attempt: Attempt) -> Result<String
         attempts::succeeded(c, &attempt)?;
         db::admin::delete_expired_sessions(c, now)?;
         db::admin::insert_session(c, &hash, admin_id, &csrf, now + SESSION_DAYS * 86_400, now)?;
-        db::admin::touch_login(c, admin_id, now)?;
-        Ok::<_, AdminError>(())
+        db::admin::touch_login(c, admin_id, now)
     })
     .await?;
     Ok(token)
@@ -282,7 +281,7 @@ async fn logout(
     db: &State<Db>,
     jar: &CookieJar<'_>,
 ) -> Result<Answer, AdminError> {
-    db.write(move |c| Ok::<_, AdminError>(db::admin::delete_session(c, &admin.token_hash)?)).await?;
+    db.write(move |c| db::admin::delete_session(c, &admin.token_hash)).await?;
     jar.remove(Cookie::build(SESSION_COOKIE).path("/admin"));
     Ok(done("/admin/login", "已退出登录"))
 }
@@ -361,8 +360,7 @@ async fn change_password(
         .write(move |c| {
             attempts::succeeded(c, &attempt)?;
             let ok = db::admin::set_password(c, admin_id, &hash)?;
-            db::admin::delete_other_sessions(c, admin_id, &keep)?;
-            Ok::<_, AdminError>(ok)
+            db::admin::delete_other_sessions(c, admin_id, &keep).map(|()| ok)
         })
         .await?;
     if !changed {

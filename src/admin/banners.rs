@@ -53,7 +53,7 @@ fn types_of(all: &[Banner]) -> Vec<String> {
 }
 
 async fn all_types(db: &Db) -> Result<Vec<String>, AdminError> {
-    Ok(types_of(&db.read(|c| Ok::<_, AdminError>(db::site::all_banners(c, None, None)?)).await?))
+    Ok(types_of(&db.read(|c| db::site::all_banners(c, None, None)).await?))
 }
 
 /// GET /admin/banners — staff only. Filter by type, search by title, 25 a page.
@@ -70,7 +70,7 @@ async fn list(
     let (all, rows) = db
         .read(move |c| {
             let all = db::site::all_banners(c, None, None)?;
-            Ok::<_, AdminError>((all, db::site::all_banners(c, k.as_deref(), s.as_deref())?))
+            db::site::all_banners(c, k.as_deref(), s.as_deref()).map(|rows| (all, rows))
         })
         .await?;
     let (kind, q) = (kind.unwrap_or_default(), q.unwrap_or_default());
@@ -156,10 +156,7 @@ async fn new_page(staff: Staff, db: &State<Db>) -> Result<Html, AdminError> {
 /// GET /admin/banners/<id> — staff only.
 #[get("/banners/<id>")]
 async fn edit_page(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let b = db
-        .read(move |c| Ok::<_, AdminError>(db::site::banner_by_id(c, id)?))
-        .await?
-        .ok_or(AdminError::NotFound)?;
+    let b = db.read(move |c| db::site::banner_by_id(c, id)).await?.ok_or(AdminError::NotFound)?;
     render(&EditPage { staff, id: Some(id), f: Fields::of(b), types: all_types(db).await?, error: None })
 }
 
@@ -218,10 +215,7 @@ async fn save(
 /// GET /admin/banners/<id>/delete — staff only; asks before deleting.
 #[get("/banners/<id>/delete")]
 async fn confirm_delete(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let b = db
-        .read(move |c| Ok::<_, AdminError>(db::site::banner_by_id(c, id)?))
-        .await?
-        .ok_or(AdminError::NotFound)?;
+    let b = db.read(move |c| db::site::banner_by_id(c, id)).await?.ok_or(AdminError::NotFound)?;
     let title = if b.title.is_empty() { format!("#{}", b.id) } else { b.title };
     render(&Confirm {
         staff,

@@ -36,7 +36,7 @@ pub(super) fn tree(rows: Vec<CategoryRow>) -> Vec<CategoryRow> {
 }
 
 async fn all(db: &Db) -> Result<Vec<CategoryRow>, AdminError> {
-    Ok(tree(db.read(|c| Ok::<_, AdminError>(catalog::all_categories(c)?)).await?))
+    Ok(tree(db.read(catalog::all_categories).await?))
 }
 
 #[derive(Template)]
@@ -82,7 +82,7 @@ struct EditPage {
 
 async fn parents(db: &Db, id: Option<i64>) -> Result<Vec<CategoryRow>, AdminError> {
     let below = match id {
-        Some(id) => db.read(move |c| Ok::<_, AdminError>(catalog::category_subtree(c, id)?)).await?,
+        Some(id) => db.read(move |c| catalog::category_subtree(c, id)).await?,
         None => Vec::new(),
     };
     Ok(all(db).await?.into_iter().filter(|r| !below.contains(&r.id)).collect())
@@ -96,7 +96,7 @@ async fn new_page(staff: Staff, db: &State<Db>) -> Result<Html, AdminError> {
 }
 
 async fn find(db: &Db, id: i64) -> Result<CategoryRow, AdminError> {
-    db.read(move |c| Ok::<_, AdminError>(catalog::category(c, id)?)).await?.ok_or(AdminError::NotFound)
+    db.read(move |c| catalog::category(c, id)).await?.ok_or(AdminError::NotFound)
 }
 
 /// GET /admin/categories/<id> — staff only.

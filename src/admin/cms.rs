@@ -74,12 +74,15 @@ async fn articles(
     let f = ArticleFilter { keywords_like: search(Some(&q)), ..ArticleFilter::default() };
     let (total, categories) = {
         let f = f.clone();
-        db.read(move |c| Ok::<_, AdminError>((store::articles(c, &f, 0, 1)?.1, store::categories(c, false)?)))
-            .await?
+        db.read(move |c| {
+            let total = store::articles(c, &f, 0, 1)?.1;
+            store::categories(c, false).map(|categories| (total, categories))
+        })
+        .await?
     };
     let pager = Pager::new(Some(asked), total, &[("q", &q)]);
     let offset = pager.offset();
-    let (rows, _) = db.read(move |c| Ok::<_, AdminError>(store::articles(c, &f, offset, PER_PAGE)?)).await?;
+    let (rows, _) = db.read(move |c| store::articles(c, &f, offset, PER_PAGE)).await?;
     render(&ArticleList { staff, rows, categories, q, pager })
 }
 
@@ -177,11 +180,11 @@ struct ArticleEdit {
 }
 
 async fn categories(db: &Db) -> Result<Vec<CategoryRow>, AdminError> {
-    db.read(|c| Ok::<_, AdminError>(store::categories(c, false)?)).await
+    Ok(db.read(|c| store::categories(c, false)).await?)
 }
 
 async fn find(db: &Db, id: i64) -> Result<ArticleRow, AdminError> {
-    db.read(move |c| Ok::<_, AdminError>(store::article(c, id)?)).await?.ok_or(AdminError::NotFound)
+    db.read(move |c| store::article(c, id)).await?.ok_or(AdminError::NotFound)
 }
 
 /// GET /admin/articles/new — staff only.
@@ -273,7 +276,7 @@ async fn delete_article(
     _form: Posted<Empty>,
     db: &State<Db>,
 ) -> Result<Answer, AdminError> {
-    db.write(move |c| Ok::<_, AdminError>(store::delete_article(c, id)?)).await?;
+    db.write(move |c| store::delete_article(c, id)).await?;
     Ok(done("/admin/articles", "文章已删除"))
 }
 
@@ -292,12 +295,11 @@ async fn comments(staff: Staff, db: &State<Db>, page: Option<i64>) -> Result<Htm
     let all = CommentFilter::default();
     let total = {
         let all = all.clone();
-        db.read(move |c| Ok::<_, AdminError>(store::comments(c, &all, 0, 1)?.1)).await?
+        db.read(move |c| store::comments(c, &all, 0, 1).map(|(_, total)| total)).await?
     };
     let pager = Pager::new(Some(asked), total, &[]);
     let offset = pager.offset();
-    let (rows, _) =
-        db.read(move |c| Ok::<_, AdminError>(store::comments(c, &all, offset, PER_PAGE)?)).await?;
+    let (rows, _) = db.read(move |c| store::comments(c, &all, offset, PER_PAGE)).await?;
     render(&CommentList { staff, rows, pager })
 }
 
@@ -318,7 +320,7 @@ async fn set_comment_status(
     if !(0..=1).contains(&status) {
         return Err(AdminError::BadInput("状态应为 显示 或 隐藏".into()));
     }
-    if !db.write(move |c| Ok::<_, AdminError>(store::set_comment_status(c, id, status)?)).await? {
+    if !db.write(move |c| store::set_comment_status(c, id, status)).await? {
         return Err(AdminError::NotFound);
     }
     Ok(done("/admin/comments", if status == 0 { "评论已显示" } else { "评论已隐藏" }))
@@ -327,8 +329,7 @@ async fn set_comment_status(
 /// GET /admin/comments/<id>/delete — staff only; asks before deleting.
 #[get("/comments/<id>/delete")]
 async fn confirm_delete_comment(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let m =
-        db.read(move |c| Ok::<_, AdminError>(store::comment(c, id)?)).await?.ok_or(AdminError::NotFound)?;
+    let m = db.read(move |c| store::comment(c, id)).await?.ok_or(AdminError::NotFound)?;
     let preview: String = m.content.chars().take(30).collect();
     render(&Confirm {
         staff,
@@ -348,6 +349,6 @@ async fn delete_comment(
     _form: Posted<Empty>,
     db: &State<Db>,
 ) -> Result<Answer, AdminError> {
-    db.write(move |c| Ok::<_, AdminError>(store::delete_comment(c, id)?)).await?;
+    db.write(move |c| store::delete_comment(c, id)).await?;
     Ok(done("/admin/comments", "评论已删除"))
 }

@@ -54,7 +54,7 @@ struct CategoryPage {
 /// GET /admin/article-categories?edit= — staff only. The list, and the form (new or `edit`).
 #[get("/article-categories?<edit>")]
 async fn categories(staff: Staff, db: &State<Db>, edit: Option<i64>) -> Result<Html, AdminError> {
-    let rows = db.read(|c| Ok::<_, AdminError>(store::categories(c, false)?)).await?;
+    let rows = db.read(|c| store::categories(c, false)).await?;
     let form = match edit {
         Some(id) => {
             let r = rows.iter().find(|r| r.id == id).ok_or(AdminError::NotFound)?;
@@ -107,11 +107,9 @@ async fn save_category(
     let saved = match form.input() {
         Ok((id, f)) => {
             let found = db
-                .write(move |c| {
-                    Ok::<_, AdminError>(match id {
-                        None => store::insert_category(c, &f, unix_now()).map(|_| true)?,
-                        Some(id) => store::update_category(c, id, &f, unix_now())?,
-                    })
+                .write(move |c| match id {
+                    None => store::insert_category(c, &f, unix_now()).map(|_| true),
+                    Some(id) => store::update_category(c, id, &f, unix_now()),
                 })
                 .await?;
             if !found {
@@ -124,7 +122,7 @@ async fn save_category(
     match saved {
         Ok(()) => Ok(done("/admin/article-categories", "文章分类已保存")),
         Err(error) => {
-            let rows = db.read(|c| Ok::<_, AdminError>(store::categories(c, false)?)).await?;
+            let rows = db.read(|c| store::categories(c, false)).await?;
             let page = CategoryPage { staff, rows, form, error: Some(error) };
             Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
         }
@@ -134,8 +132,7 @@ async fn save_category(
 /// GET /admin/article-categories/<id>/delete — staff only; asks before deleting.
 #[get("/article-categories/<id>/delete")]
 async fn confirm_delete_category(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let c =
-        db.read(move |c| Ok::<_, AdminError>(store::category(c, id)?)).await?.ok_or(AdminError::NotFound)?;
+    let c = db.read(move |c| store::category(c, id)).await?.ok_or(AdminError::NotFound)?;
     render(&Confirm {
         staff,
         title: "删除文章分类".into(),
@@ -154,7 +151,7 @@ async fn delete_category(
     _form: Posted<Empty>,
     db: &State<Db>,
 ) -> Result<Answer, AdminError> {
-    db.write(move |c| Ok::<_, AdminError>(store::delete_category(c, id)?)).await?;
+    db.write(move |c| store::delete_category(c, id)).await?;
     Ok(done("/admin/article-categories", "文章分类已删除"))
 }
 
@@ -180,7 +177,7 @@ struct PagesPage {
 /// GET /admin/pages?edit= — staff only. The single pages, and the form (new or the page `edit`).
 #[get("/pages?<edit>")]
 async fn pages(staff: Staff, db: &State<Db>, edit: Option<&str>) -> Result<Html, AdminError> {
-    let rows = db.read(|c| Ok::<_, AdminError>(store::pages(c)?)).await?;
+    let rows = db.read(store::pages).await?;
     let form = match edit {
         Some(key) => {
             let p = rows.iter().find(|p| p.key == key).ok_or(AdminError::NotFound)?;
@@ -210,12 +207,12 @@ async fn save_page(staff: Staff, form: Posted<PageForm>, db: &State<Db>) -> Resu
         None
     };
     if let Some(error) = error {
-        let rows = db.read(|c| Ok::<_, AdminError>(store::pages(c)?)).await?;
+        let rows = db.read(store::pages).await?;
         let page = PagesPage { staff, rows, form, error: Some(error) };
         return Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?));
     }
     let content = sanitise_html(&form.content);
-    db.write(move |c| Ok::<_, AdminError>(store::save_page(c, &key, &title, &content, unix_now())?)).await?;
+    db.write(move |c| store::save_page(c, &key, &title, &content, unix_now())).await?;
     Ok(done("/admin/pages", "单页已保存"))
 }
 
@@ -223,7 +220,7 @@ async fn save_page(staff: Staff, form: Posted<PageForm>, db: &State<Db>) -> Resu
 #[get("/pages/<key>/delete")]
 async fn confirm_delete_page(staff: Staff, db: &State<Db>, key: &str) -> Result<Html, AdminError> {
     let k = key.to_string();
-    let p = db.read(move |c| Ok::<_, AdminError>(store::page(c, &k)?)).await?.ok_or(AdminError::NotFound)?;
+    let p = db.read(move |c| store::page(c, &k)).await?.ok_or(AdminError::NotFound)?;
     render(&Confirm {
         staff,
         title: "删除单页".into(),
@@ -243,6 +240,6 @@ async fn delete_page(
     db: &State<Db>,
 ) -> Result<Answer, AdminError> {
     let k = key.to_string();
-    db.write(move |c| Ok::<_, AdminError>(store::delete_page(c, &k)?)).await?;
+    db.write(move |c| store::delete_page(c, &k)).await?;
     Ok(done("/admin/pages", "单页已删除"))
 }

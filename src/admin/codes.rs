@@ -48,18 +48,15 @@ async fn list(
     let q = search(q);
     let s = q.clone();
     let asked = page.unwrap_or(1).max(1);
-    let (mut rows, total) = db
-        .read(move |c| {
-            Ok::<_, AdminError>(db::codes::outbox_page(c, s.as_deref(), (asked - 1) * PER_PAGE, PER_PAGE)?)
-        })
-        .await?;
+    let (mut rows, total) =
+        db.read(move |c| db::codes::outbox_page(c, s.as_deref(), (asked - 1) * PER_PAGE, PER_PAGE)).await?;
     let q = q.unwrap_or_default();
     let pager = Pager::new(Some(asked), total, &[("q", &q)]);
     if pager.page != asked {
         // Asked past the end: show the last page instead of an empty one.
         let (s, offset) = (search(Some(&q)), pager.offset());
         rows = db
-            .read(move |c| Ok::<_, AdminError>(db::codes::outbox_page(c, s.as_deref(), offset, PER_PAGE)?.0))
+            .read(move |c| db::codes::outbox_page(c, s.as_deref(), offset, PER_PAGE).map(|(rows, _)| rows))
             .await?;
     }
     let (sms_via, mail_via) = (via_text(settings, Channel::Sms), via_text(settings, Channel::Mail));

@@ -135,11 +135,8 @@ async fn list(staff: Staff, db: &State<Db>, q: Option<&str>, page: Option<i64>) 
     let q = search(q);
     let s = q.clone();
     let asked = page.unwrap_or(1).max(1);
-    let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, AdminError>(store::all_rules(c, s.as_deref(), (asked - 1) * PER_PAGE, PER_PAGE)?)
-        })
-        .await?;
+    let (rows, total) =
+        db.read(move |c| store::all_rules(c, s.as_deref(), (asked - 1) * PER_PAGE, PER_PAGE)).await?;
     let q = q.unwrap_or_default();
     let pager = Pager::new(Some(asked), total, &[("q", &q)]);
     render(&ListPage { staff, rows: rows.into_iter().map(Row::of).collect(), q, pager })
@@ -298,7 +295,7 @@ fn new_page(staff: Staff) -> Result<Html, AdminError> {
 }
 
 async fn find(db: &Db, id: i64) -> Result<Rule, AdminError> {
-    db.read(move |c| Ok::<_, AdminError>(store::rule(c, id)?)).await?.ok_or(AdminError::NotFound)
+    db.read(move |c| store::rule(c, id)).await?.ok_or(AdminError::NotFound)
 }
 
 /// GET /admin/coupons/<id> — staff only.
@@ -361,7 +358,7 @@ async fn switch(
         _ => return Err(AdminError::NotFound),
     };
     let now = db::unix_now();
-    let found = db.write(move |c| Ok::<_, AdminError>(store::set_rule_status(c, id, status, now)?)).await?;
+    let found = db.write(move |c| store::set_rule_status(c, id, status, now)).await?;
     if !found {
         return Err(AdminError::NotFound);
     }
@@ -484,9 +481,7 @@ struct CodesPage {
 async fn codes_page(staff: Staff, db: &State<Db>, id: i64, page: Option<i64>) -> Result<Html, AdminError> {
     let r = find(db, id).await?;
     let asked = page.unwrap_or(1).max(1);
-    let (rows, total) = db
-        .read(move |c| Ok::<_, AdminError>(store::codes_of(c, id, (asked - 1) * PER_PAGE, PER_PAGE)?))
-        .await?;
+    let (rows, total) = db.read(move |c| store::codes_of(c, id, (asked - 1) * PER_PAGE, PER_PAGE)).await?;
     let pager = Pager::new(Some(asked), total, &[]);
     render(&CodesPage { staff, id, name: r.f.name, rows, pager })
 }
@@ -558,7 +553,7 @@ fn cell(v: &str) -> String {
 #[get("/coupons/<id>/codes.csv")]
 async fn codes_csv(_admin: AdminSession, db: &State<Db>, id: i64) -> Result<Csv, AdminError> {
     let r = find(db, id).await?;
-    let (rows, _) = db.read(move |c| Ok::<_, AdminError>(store::codes_of(c, id, 0, 0)?)).await?;
+    let (rows, _) = db.read(move |c| store::codes_of(c, id, 0, 0)).await?;
     // A BOM so that Excel opens the Chinese header as UTF-8.
     let mut body = String::from("\u{feff}兑换码,密码,优惠券,状态,使用者,使用时间,生成时间\n");
     for code in rows {
@@ -604,7 +599,7 @@ struct MergesPage {
 /// GET /admin/coupon-merges — staff only; the merge rules and a form for a new one.
 #[get("/coupon-merges")]
 async fn merges_page(staff: Staff, db: &State<Db>) -> Result<Html, AdminError> {
-    let rows = db.read(|c| Ok::<_, AdminError>(store::all_merges(c)?)).await?;
+    let rows = db.read(store::all_merges).await?;
     render(&MergesPage { staff, rows, f: <MergeForm as Default>::default(), error: None })
 }
 
@@ -648,7 +643,7 @@ async fn create_merge(staff: Staff, form: Posted<MergeForm>, db: &State<Db>) -> 
         Ok(_) => Ok(done("/admin/coupon-merges", "合成规则已保存")),
         Err(p) => {
             let error = Some(p.message()?);
-            let rows = db.read(|c| Ok::<_, AdminError>(store::all_merges(c)?)).await?;
+            let rows = db.read(store::all_merges).await?;
             Ok(Answer::Page(render_as(Status::UnprocessableEntity, &MergesPage { staff, rows, f, error })?))
         }
     }
@@ -657,7 +652,7 @@ async fn create_merge(staff: Staff, form: Posted<MergeForm>, db: &State<Db>) -> 
 /// GET /admin/coupon-merges/<id>/delete — staff only; asks before deleting.
 #[get("/coupon-merges/<id>/delete")]
 async fn confirm_delete_merge(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let m = db.read(move |c| Ok::<_, AdminError>(store::merge(c, id)?)).await?.ok_or(AdminError::NotFound)?;
+    let m = db.read(move |c| store::merge(c, id)).await?.ok_or(AdminError::NotFound)?;
     render(&Confirm {
         staff,
         title: "删除合成规则".into(),
@@ -676,7 +671,7 @@ async fn delete_merge(
     _form: Posted<Empty>,
     db: &State<Db>,
 ) -> Result<Answer, AdminError> {
-    if db.write(move |c| Ok::<_, AdminError>(store::delete_merge(c, id)?)).await? {
+    if db.write(move |c| store::delete_merge(c, id)).await? {
         Ok(done("/admin/coupon-merges", "合成规则已删除"))
     } else {
         Err(AdminError::NotFound)

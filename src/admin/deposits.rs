@@ -77,11 +77,7 @@ async fn list(
 ) -> Result<Html, AdminError> {
     let want = wanted(status, 2);
     let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, AdminError>(Pager::fetch(page, |offset, limit| {
-                store::list(c, None, want, offset, limit)
-            })?)
-        })
+        .read(move |c| Pager::fetch(page, |offset, limit| store::list(c, None, want, offset, limit)))
         .await?;
     let status = want.map(|s| s.to_string()).unwrap_or_default();
     let pager = Pager::new(page, total, &[("status", &status)]);
@@ -89,7 +85,7 @@ async fn list(
 }
 
 async fn find(db: &Db, id: i64) -> Result<Row, AdminError> {
-    let d = db.read(move |c| Ok::<_, AdminError>(store::get(c, id)?)).await?;
+    let d = db.read(move |c| store::get(c, id)).await?;
     Ok(d.ok_or(AdminError::NotFound)?.into())
 }
 

@@ -57,13 +57,13 @@ async fn list(
     store: FileStore,
     page: Option<i64>,
 ) -> Result<Html, AdminError> {
-    let total = db.read(|c| Ok::<_, AdminError>(db::upload::list(c, None, "", 0, 0)?.1)).await?;
+    let total = db.read(|c| db::upload::list(c, None, "", 0, 0).map(|(_, total)| total)).await?;
     let pager = Pager::new(page, total, &[]);
     let offset = pager.offset();
     let (rows, used) = db
         .read(move |c| {
             let rows = db::upload::list(c, None, "", offset, PER_PAGE)?.0;
-            Ok::<_, AdminError>((rows, db::site::upload_totals(c)?.1))
+            db::site::upload_totals(c).map(|(_, bytes)| (rows, bytes))
         })
         .await?;
     let rows = rows
@@ -109,10 +109,7 @@ async fn add(
 /// GET /admin/files/<id>/delete — staff only; asks before deleting.
 #[get("/files/<id>/delete")]
 async fn confirm_delete(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let u = db
-        .read(move |c| Ok::<_, AdminError>(db::upload::by_id(c, id)?))
-        .await?
-        .ok_or(AdminError::NotFound)?;
+    let u = db.read(move |c| db::upload::by_id(c, id)).await?.ok_or(AdminError::NotFound)?;
     let name = if u.name.is_empty() { u.path } else { u.name };
     render(&Confirm {
         staff,
@@ -134,9 +131,7 @@ async fn delete(
     cfg: &State<Config>,
 ) -> Result<Answer, AdminError> {
     let (db, dir) = (db.inner().clone(), cfg.uploads_dir());
-    let gone = rocket::tokio::task::spawn_blocking(move || upload::remove(&db, &dir, id))
-        .await
-        .map_err(|e| AdminError::Internal(format!("delete task: {e}")))??;
+    let gone = crate::db::blocking(move || upload::remove(&db, &dir, id)).await?;
     if gone {
         Ok(done("/admin/files", "文件已删除"))
     } else {

@@ -82,7 +82,7 @@ fn number_text(fee_type: i64, n: i64) -> String {
 /// GET /admin/freight — staff only.
 #[get("/freight")]
 async fn list(staff: Staff, db: &State<Db>) -> Result<Html, AdminError> {
-    let all = db.read(|c| Ok::<_, AdminError>(freight::all_templates(c)?)).await?;
+    let all = db.read(freight::all_templates).await?;
     let rows = all
         .into_iter()
         .map(|t| Row {
@@ -344,10 +344,7 @@ async fn edit_page(
     regions: &State<Regions>,
     id: i64,
 ) -> Result<Html, AdminError> {
-    let t = db
-        .read(move |c| Ok::<_, AdminError>(freight::template(c, id)?))
-        .await?
-        .ok_or(AdminError::NotFound)?;
+    let t = db.read(move |c| freight::template(c, id)).await?.ok_or(AdminError::NotFound)?;
     render(&edit_page_of(staff, Some(id), TemplateForm::of(&t.fields, regions), regions, None))
 }
 
@@ -402,10 +399,7 @@ async fn save(
 /// GET /admin/freight/<id>/delete — staff only; asks before deleting.
 #[get("/freight/<id>/delete")]
 async fn confirm_delete(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let t = db
-        .read(move |c| Ok::<_, AdminError>(freight::template(c, id)?))
-        .await?
-        .ok_or(AdminError::NotFound)?;
+    let t = db.read(move |c| freight::template(c, id)).await?.ok_or(AdminError::NotFound)?;
     render(&Confirm {
         staff,
         title: "删除运费模板".into(),

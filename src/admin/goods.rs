@@ -65,7 +65,7 @@ async fn list(
         .read(move |c| {
             let (rows, total) =
                 Pager::fetch(page, |offset, limit| catalog::merchant_goods(c, &filter, offset, limit))?;
-            Ok::<_, AdminError>((rows, total, catalog::all_categories(c)?))
+            catalog::all_categories(c).map(|categories| (rows, total, categories))
         })
         .await?;
     let category_text = category.to_string();

@@ -529,13 +529,13 @@ fn editor_of(
 }
 
 async fn categories(db: &Db) -> Result<Vec<CategoryRow>, AdminError> {
-    Ok(tree(db.read(|c| Ok::<_, AdminError>(catalog::all_categories(c)?)).await?))
+    Ok(tree(db.read(catalog::all_categories).await?))
 }
 
 /// The stored goods' fields (None for a new goods), 404 when the id is unknown.
 async fn stored(db: &Db, id: Option<i64>) -> Result<Option<GoodsFields>, AdminError> {
     let Some(id) = id else { return Ok(None) };
-    let row = db.read(move |c| Ok::<_, AdminError>(catalog::goods(c, id)?)).await?;
+    let row = db.read(move |c| catalog::goods(c, id)).await?;
     Ok(Some(row.ok_or(AdminError::NotFound)?.fields))
 }
 
@@ -565,7 +565,7 @@ async fn page(
     specs.extend(std::iter::repeat_with(<SpecInput as Default>::default).take(BLANK_SPECS));
     let preview = rules::sanitize_html(&e.f.content);
     let categories = categories(db).await?;
-    let freight = db.read(|c| Ok::<_, AdminError>(crate::db::freight::options(c)?)).await?;
+    let freight = db.read(crate::db::freight::options).await?;
     let page = EditPage {
         staff,
         id,

@@ -79,9 +79,8 @@ impl FileStore {
             return Err(Problem::Say("只能上传 jpg、png、gif 或 webp 图片".into()));
         }
         let (db, dir, max) = (self.db.clone(), self.dir.clone(), self.max_bytes);
-        rocket::tokio::task::spawn_blocking(move || upload::store(&db, &dir, max, &bytes, &name, None, None))
+        crate::db::blocking(move || upload::store(&db, &dir, max, &bytes, &name, None, None))
             .await
-            .map_err(|e| AdminError::Internal(format!("upload task: {e}")))?
             .map_err(|e| Problem::from_api(e, &[("upfile", "文件")]))
     }
 

@@ -46,11 +46,14 @@ async fn list(staff: Staff, db: &State<Db>, q: Option<&str>, page: Option<i64>) 
     let asked = page.unwrap_or(1).max(1);
     let s = q.clone();
     let (total, unread) = db
-        .read(move |c| Ok::<_, AdminError>((db::kefu::thread_count(c, &s)?, db::kefu::unread_total(c)?)))
+        .read(move |c| {
+            let total = db::kefu::thread_count(c, &s)?;
+            db::kefu::unread_total(c).map(|unread| (total, unread))
+        })
         .await?;
     let pager = Pager::new(Some(asked), total, &[("q", &q)]);
     let (s, offset) = (q.clone(), pager.offset());
-    let rows = db.read(move |c| Ok::<_, AdminError>(db::kefu::threads(c, &s, offset, PER_PAGE)?)).await?;
+    let rows = db.read(move |c| db::kefu::threads(c, &s, offset, PER_PAGE)).await?;
     render(&ListPage { staff, rows, q, pager, unread, now: db::unix_now() })
 }
 
@@ -101,7 +104,7 @@ struct ThreadPage {
 
 async fn find(db: &Db, openid: &str) -> Result<ThreadRow, AdminError> {
     let o = openid.to_string();
-    db.read(move |c| Ok::<_, AdminError>(db::kefu::thread(c, &o)?)).await?.ok_or(AdminError::NotFound)
+    db.read(move |c| db::kefu::thread(c, &o)).await?.ok_or(AdminError::NotFound)
 }
 
 /// GET /admin/kefu/<openid> — staff only. The conversation; opening it marks it read.
@@ -109,10 +112,10 @@ async fn find(db: &Db, openid: &str) -> Result<ThreadRow, AdminError> {
 async fn thread(staff: Staff, db: &State<Db>, openid: &str) -> Result<Html, AdminError> {
     let t = find(db, openid).await?;
     let o = openid.to_string();
-    let rows = db.read(move |c| Ok::<_, AdminError>(db::kefu::messages(c, &o, THREAD_SHOWN)?)).await?;
+    let rows = db.read(move |c| db::kefu::messages(c, &o, THREAD_SHOWN)).await?;
     if t.unread > 0 {
         let o = openid.to_string();
-        db.write(move |c| Ok::<_, AdminError>(db::kefu::mark_read(c, &o)?)).await?;
+        db.write(move |c| db::kefu::mark_read(c, &o)).await?;
     }
     let window_open = db::unix_now() - t.last_in_at <= REPLY_WINDOW_SECS;
     let messages = rows.into_iter().map(Bubble::of).collect();
@@ -133,16 +136,6 @@ fn outcome(openid: &str, sent: Result<Sent, ApiError>) -> Result<Answer, AdminEr
         Err(ApiError::Invalid { reason, .. }) => Ok(failed(back(openid), reason.to_string())),
         Err(e) => Err(AdminError::from(e)),
     }
-}
-
-/// Runs a send on the blocking pool.
-async fn blocking<F>(f: F) -> Result<Sent, ApiError>
-where
-    F: FnOnce() -> Result<Sent, ApiError> + Send + 'static,
-{
-    rocket::tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ApiError::Internal(format!("kefu send task: {e}")))?
 }
 
 #[derive(FromForm)]
@@ -169,7 +162,10 @@ async fn send_text(
     }
     let (db, wx, o) = (db.inner().clone(), wx.inner().clone(), openid.to_string());
     let msg = KefuMessage::Text { content };
-    outcome(openid, blocking(move || svc::send_reply(&db, &wx, &o, &msg, serde_json::json!({}))).await)
+    outcome(
+        openid,
+        crate::db::blocking(move || svc::send_reply(&db, &wx, &o, &msg, serde_json::json!({}))).await,
+    )
 }
 
 /// A picture from the console: its bytes, kept in the file store too (so the thread shows it).
@@ -206,10 +202,7 @@ async fn picture<'r>(
     }
     let (db, dir, max) = (db.clone(), cfg.uploads_dir(), cfg.upload_max_bytes);
     let (b, n) = (bytes.clone(), name.clone());
-    let stored =
-        rocket::tokio::task::spawn_blocking(move || upload::store(&db, &dir, max, &b, &n, None, None))
-            .await
-            .map_err(|e| AdminError::Internal(format!("store picture: {e}")))?;
+    let stored = crate::db::blocking(move || upload::store(&db, &dir, max, &b, &n, None, None)).await;
     match stored {
         Ok(s) => Ok(Ok(Picture { bytes, name, mime: mime.to_string(), url: upload::relative_url(&s.path) })),
         Err(e) => Ok(Err(e.msg())),
@@ -237,7 +230,7 @@ async fn send_image(
         Err(why) => return Ok(failed(back(openid), why)),
     };
     let (db, wx, o) = (db.inner().clone(), wx.inner().clone(), openid.to_string());
-    let sent = blocking(move || {
+    let sent = crate::db::blocking(move || {
         svc::send_media(&db, &wx, &o, &pic.bytes, &pic.name, &pic.mime, &pic.url, |media_id| {
             KefuMessage::Image { media_id }
         })
@@ -289,7 +282,10 @@ async fn send_link(
     }
     let (db, wx, o) = (db.inner().clone(), wx.inner().clone(), openid.to_string());
     let msg = KefuMessage::Link { title, description, url, thumb_url };
-    outcome(openid, blocking(move || svc::send_reply(&db, &wx, &o, &msg, serde_json::json!({}))).await)
+    outcome(
+        openid,
+        crate::db::blocking(move || svc::send_reply(&db, &wx, &o, &msg, serde_json::json!({}))).await,
+    )
 }
 
 #[derive(FromForm)]
@@ -324,7 +320,7 @@ async fn send_card(
         Err(why) => return Ok(failed(back(openid), format!("封面：{why}"))),
     };
     let (db, wx, o) = (db.inner().clone(), wx.inner().clone(), openid.to_string());
-    let sent = blocking(move || {
+    let sent = crate::db::blocking(move || {
         svc::send_media(&db, &wx, &o, &pic.bytes, &pic.name, &pic.mime, &pic.url, |thumb_media_id| {
             KefuMessage::Miniprogrampage { title, pagepath, thumb_media_id }
         })
@@ -352,9 +348,7 @@ async fn typing(
     find(db, openid).await?;
     let on = form.0.command != "cancel";
     let (wx, o) = (wx.inner().clone(), openid.to_string());
-    let res = rocket::tokio::task::spawn_blocking(move || wx.kefu_typing(&o, on))
-        .await
-        .map_err(|e| AdminError::Internal(format!("typing task: {e}")))?;
+    let res = crate::db::blocking(move || wx.kefu_typing(&o, on)).await;
     Ok(match res {
         Ok(()) if on => done(back(openid), "顾客会看到“对方正在输入”"),
         Ok(()) => done(back(openid), "已取消“正在输入”状态"),

@@ -30,7 +30,7 @@ struct ListPage {
 }
 
 async fn all_keys(db: &Db) -> Result<Vec<ApiKey>, AdminError> {
-    db.read(|c| Ok::<_, AdminError>(db::admin::api_keys(c)?)).await
+    Ok(db.read(db::admin::api_keys).await?)
 }
 
 /// GET /admin/keys — staff only.
@@ -75,8 +75,7 @@ async fn create(
     }
     let key = format!("xd_{}", crate::secret::new_token());
     let (hash, prefix, n) = (crate::secret::hash_token(&key), key[..10].to_string(), name.clone());
-    db.write(move |c| Ok::<_, AdminError>(db::admin::insert_api_key(c, &n, &prefix, &hash, db::unix_now())?))
-        .await?;
+    db.write(move |c| db::admin::insert_api_key(c, &n, &prefix, &hash, db::unix_now())).await?;
     Ok(Answer::Page(render(&CreatedPage { staff, name, key })?))
 }
 
@@ -102,7 +101,7 @@ async fn delete(
     _form: Posted<Empty>,
     db: &State<Db>,
 ) -> Result<Answer, AdminError> {
-    if db.write(move |c| Ok::<_, AdminError>(db::admin::delete_api_key(c, id)?)).await? {
+    if db.write(move |c| db::admin::delete_api_key(c, id)).await? {
         Ok(done("/admin/keys", "密钥已删除"))
     } else {
         Ok(failed("/admin/keys", "密钥不存在，可能已被删除"))

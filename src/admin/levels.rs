@@ -82,7 +82,7 @@ async fn list(staff: Staff, db: &State<Db>, page: Option<i64>) -> Result<Html, A
     let (levels, total, counts) = db
         .read(move |c| {
             let (rows, total) = db::levels::all_levels(c, (asked - 1) * PER_PAGE, PER_PAGE)?;
-            Ok::<_, AdminError>((rows, total, db::levels::level_counts(c, db::unix_now())?))
+            db::levels::level_counts(c, db::unix_now()).map(|counts| (rows, total, counts))
         })
         .await?;
     let pager = Pager::new(Some(asked), total, &[]);

@@ -33,7 +33,7 @@ struct ListPage {
 /// GET /admin/links — staff only. 25 a page.
 #[get("/links?<page>")]
 async fn list(staff: Staff, db: &State<Db>, page: Option<i64>) -> Result<Html, AdminError> {
-    let rows = db.read(|c| Ok::<_, AdminError>(db::site::all_partners(c)?)).await?;
+    let rows = db.read(db::site::all_partners).await?;
     let pager = Pager::new(page, rows.len() as i64, &[]);
     render(&ListPage { staff, rows: pager.slice(rows), pager })
 }
@@ -71,7 +71,7 @@ fn new_page(staff: Staff) -> Result<Html, AdminError> {
 }
 
 async fn find(db: &Db, id: i64) -> Result<Partner, AdminError> {
-    db.read(move |c| Ok::<_, AdminError>(db::site::partner_by_id(c, id)?)).await?.ok_or(AdminError::NotFound)
+    db.read(move |c| db::site::partner_by_id(c, id)).await?.ok_or(AdminError::NotFound)
 }
 
 /// GET /admin/links/<id> — staff only.

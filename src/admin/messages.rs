@@ -29,10 +29,10 @@ struct ListPage {
 /// GET /admin/messages — staff only. What the console sent, latest first, 25 a page.
 #[get("/messages?<page>")]
 async fn list(staff: Staff, db: &State<Db>, page: Option<i64>) -> Result<Html, AdminError> {
-    let total = db.read(|c| Ok::<_, AdminError>(db::message::count_sends(c)?)).await?;
+    let total = db.read(db::message::count_sends).await?;
     let pager = Pager::new(page, total, &[]);
     let offset = pager.offset();
-    let rows = db.read(move |c| Ok::<_, AdminError>(db::message::sends(c, offset, PER_PAGE)?)).await?;
+    let rows = db.read(move |c| db::message::sends(c, offset, PER_PAGE)).await?;
     render(&ListPage { staff, rows, pager })
 }
 

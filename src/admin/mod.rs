@@ -51,7 +51,6 @@ use rocket::{Catcher, Route};
 
 use crate::config::Config;
 use crate::db::{self, Db};
-use crate::error::ApiError;
 
 pub use auth::{AdminSession, SESSION_COOKIE};
 
@@ -111,8 +110,7 @@ pub fn catchers() -> Vec<Catcher> {
 
 /// Creates the `admin` account on first start; returns the one-time password when it made one up.
 pub fn bootstrap(db: &Db, cfg: &Config) -> Result<Option<String>, String> {
-    let count =
-        db.read_sync(|c| Ok::<_, ApiError>(db::admin::count_admins(c)?)).map_err(|e| format!("{e:?}"))?;
+    let count = db.read_sync(db::admin::count_admins).map_err(|e| format!("{e:?}"))?;
     if count > 0 {
         return Ok(None);
     }
@@ -124,7 +122,7 @@ pub fn bootstrap(db: &Db, cfg: &Config) -> Result<Option<String>, String> {
         ),
     };
     let hash = crate::service::password::hash_blocking(&password).map_err(|e| format!("{e:?}"))?;
-    db.write_sync(|c| Ok::<_, ApiError>(db::admin::insert_admin(c, "admin", &hash, db::unix_now())?))
+    db.write_sync(|c| db::admin::insert_admin(c, "admin", &hash, db::unix_now()))
         .map_err(|e| format!("{e:?}"))?;
     Ok(generated.then_some(password))
 }

@@ -36,18 +36,15 @@ async fn list(staff: Staff, db: &State<Db>, q: Option<&str>, page: Option<i64>) 
     let q = search(q);
     let s = q.clone();
     let asked = page.unwrap_or(1).max(1);
-    let (mut rows, total) = db
-        .read(move |c| {
-            Ok::<_, AdminError>(db::site::all_notices(c, s.as_deref(), (asked - 1) * PER_PAGE, PER_PAGE)?)
-        })
-        .await?;
+    let (mut rows, total) =
+        db.read(move |c| db::site::all_notices(c, s.as_deref(), (asked - 1) * PER_PAGE, PER_PAGE)).await?;
     let q = q.unwrap_or_default();
     let pager = Pager::new(Some(asked), total, &[("q", &q)]);
     if pager.page != asked {
         // Asked past the end: show the last page instead of an empty one.
         let (s, offset) = (search(Some(&q)), pager.offset());
         rows = db
-            .read(move |c| Ok::<_, AdminError>(db::site::all_notices(c, s.as_deref(), offset, PER_PAGE)?.0))
+            .read(move |c| db::site::all_notices(c, s.as_deref(), offset, PER_PAGE).map(|(rows, _)| rows))
             .await?;
     }
     render(&ListPage { staff, rows, q, pager })
@@ -82,7 +79,7 @@ fn new_page(staff: Staff) -> Result<Html, AdminError> {
 }
 
 async fn find(db: &Db, id: i64) -> Result<Notice, AdminError> {
-    db.read(move |c| Ok::<_, AdminError>(db::site::notice_by_id(c, id)?)).await?.ok_or(AdminError::NotFound)
+    db.read(move |c| db::site::notice_by_id(c, id)).await?.ok_or(AdminError::NotFound)
 }
 
 /// GET /admin/notices/<id> — staff only.

@@ -400,7 +400,7 @@ impl View {
 }
 
 async fn find(db: &Db, id: i64) -> Result<View, AdminError> {
-    let d = db.read(move |c| Ok::<_, AdminError>(order_admin::detail(c, id)?)).await?;
+    let d = db.read(move |c| order_admin::detail(c, id)).await?;
     Ok(View::new(d.ok_or(AdminError::NotFound)?))
 }
 
@@ -746,9 +746,7 @@ async fn refunds(
     let wanted = status.and_then(|s| s.trim().parse::<i64>().ok()).filter(|s| (0..=4).contains(s));
     let (rows, total) = db
         .read(move |c| {
-            Ok::<_, AdminError>(Pager::fetch(page, |offset, limit| {
-                order_admin::refund_queue(c, wanted, offset, limit)
-            })?)
+            Pager::fetch(page, |offset, limit| order_admin::refund_queue(c, wanted, offset, limit))
         })
         .await?;
     let status = wanted.map(|s| s.to_string()).unwrap_or_default();
@@ -773,13 +771,10 @@ struct ApprovePage {
 /// the address the goods go back to).
 #[get("/refunds/<id>/approve")]
 async fn confirm_approve(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let r = db
-        .read(move |c| Ok::<_, AdminError>(db::order::refund(c, id)?))
-        .await?
-        .ok_or(AdminError::NotFound)?;
+    let r = db.read(move |c| db::order::refund(c, id)).await?.ok_or(AdminError::NotFound)?;
     let o = find(db, r.refund.order_id).await?;
     if r.refund.kind == refund_status::RETURN_REFUND {
-        let last = db.read(move |c| Ok::<_, AdminError>(rules::last_return_address(c)?)).await?;
+        let last = db.read(rules::last_return_address).await?;
         return render(&ApprovePage {
             staff,
             id,
@@ -794,8 +789,7 @@ async fn confirm_approve(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, 
     }
     let money = if r.refund.kind == refund_status::EXCHANGE { 0 } else { r.refund.amount };
     let order_id = o.row.id;
-    let to_wechat =
-        db.read(move |c| Ok::<_, AdminError>(refund_wechat::wechat_share(c, order_id, money)?)).await?;
+    let to_wechat = db.read(move |c| refund_wechat::wechat_share(c, order_id, money)).await?;
     render(&ApprovePage {
         staff,
         id,
@@ -906,15 +900,11 @@ struct ReceivePage {
 /// GET /admin/refunds/<id>/receive — staff only; asks before confirming a return's receipt.
 #[get("/refunds/<id>/receive")]
 async fn confirm_receive(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let r = db
-        .read(move |c| Ok::<_, AdminError>(db::order::refund(c, id)?))
-        .await?
-        .ok_or(AdminError::NotFound)?;
+    let r = db.read(move |c| db::order::refund(c, id)).await?.ok_or(AdminError::NotFound)?;
     let o = find(db, r.refund.order_id).await?;
     let money = r.refund.amount;
     let order_id = o.row.id;
-    let to_wechat =
-        db.read(move |c| Ok::<_, AdminError>(refund_wechat::wechat_share(c, order_id, money)?)).await?;
+    let to_wechat = db.read(move |c| refund_wechat::wechat_share(c, order_id, money)).await?;
     render(&ReceivePage {
         staff,
         id,

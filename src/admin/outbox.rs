@@ -56,7 +56,7 @@ fn settings_form(settings: &Settings) -> SettingsForm {
 }
 
 async fn event_lines(db: &Db) -> Result<Vec<EventLine>, AdminError> {
-    let rows = db.read(|c| Ok::<_, AdminError>(outbox::templates(c)?)).await?;
+    let rows = db.read(outbox::templates).await?;
     Ok(EVENTS
         .iter()
         .map(|info| EventLine { info, mapping: rows.iter().find(|r| r.event == info.key).cloned() })
@@ -142,7 +142,7 @@ fn padded(mut fields: Vec<FieldForm>) -> Vec<FieldForm> {
 async fn edit_page(staff: Staff, db: &State<Db>, event: &str) -> Result<Html, AdminError> {
     let info = info_of(event)?;
     let key = info.key;
-    let row = db.read(move |c| Ok::<_, AdminError>(outbox::template(c, key)?)).await?;
+    let row = db.read(move |c| outbox::template(c, key)).await?;
     let f = match row {
         Some(r) => {
             let fields: Vec<FieldMap> = serde_json::from_str(&r.fields).unwrap_or_default();
@@ -249,12 +249,11 @@ async fn messages(
     }
     let asked = page.unwrap_or(1).max(1);
     let f = filter.clone();
-    let (mut rows, total) =
-        db.read(move |c| Ok::<_, AdminError>(outbox::page(c, &f, (asked - 1) * PER_PAGE, PER_PAGE)?)).await?;
+    let (mut rows, total) = db.read(move |c| outbox::page(c, &f, (asked - 1) * PER_PAGE, PER_PAGE)).await?;
     let pager = Pager::new(Some(asked), total, &[("status", &status), ("event", &event), ("user", &user)]);
     if pager.page != asked {
         let offset = pager.offset();
-        rows = db.read(move |c| Ok::<_, AdminError>(outbox::page(c, &filter, offset, PER_PAGE)?.0)).await?;
+        rows = db.read(move |c| outbox::page(c, &filter, offset, PER_PAGE).map(|(rows, _)| rows)).await?;
     }
     let lines = rows
         .into_iter()
@@ -275,7 +274,7 @@ struct RetryPage {
 }
 
 async fn find(db: &Db, id: i64) -> Result<outbox::MessageRow, AdminError> {
-    db.read(move |c| Ok::<_, AdminError>(outbox::message(c, id)?)).await?.ok_or(AdminError::NotFound)
+    db.read(move |c| outbox::message(c, id)).await?.ok_or(AdminError::NotFound)
 }
 
 /// GET /admin/outbox/<id>/retry — staff only; asks before sending a failed message again.
@@ -294,7 +293,7 @@ async fn confirm_retry(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, Ad
 #[post("/outbox/<id>/retry", data = "<_form>")]
 async fn retry(_staff: Staff, db: &State<Db>, id: i64, _form: Posted<Empty>) -> Result<Answer, AdminError> {
     find(db, id).await?;
-    let requeued = db.write(move |c| Ok::<_, AdminError>(outbox::requeue(c, id, db::unix_now())?)).await?;
+    let requeued = db.write(move |c| outbox::requeue(c, id, db::unix_now())).await?;
     if !requeued {
         return Ok(failed("/admin/outbox", "只有发送失败的消息可以重新发送"));
     }

@@ -76,8 +76,8 @@ async fn show(staff: Staff, db: &State<Db>, page: Option<i64>) -> Result<Html, A
     let (rules, bills, total) = db
         .read(move |c| {
             let rules = store::discounts(c)?;
-            let (bills, total) = Pager::fetch(page, |offset, limit| store::list(c, None, offset, limit))?;
-            Ok::<_, AdminError>((rules, bills, total))
+            Pager::fetch(page, |offset, limit| store::list(c, None, offset, limit))
+                .map(|(bills, total)| (rules, bills, total))
         })
         .await?;
     let pager = Pager::new(page, total, &[]);
@@ -121,7 +121,7 @@ async fn add_rule(
 /// GET /admin/pay-bill/rules/<id>/delete — staff only; asks before deleting.
 #[get("/pay-bill/rules/<id>/delete")]
 async fn confirm_delete(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let rules = db.read(|c| Ok::<_, AdminError>(store::discounts(c)?)).await?;
+    let rules = db.read(store::discounts).await?;
     let r = rules.into_iter().find(|r| r.id == id).ok_or(AdminError::NotFound)?;
     render(&Confirm {
         staff,
@@ -141,7 +141,7 @@ async fn delete_rule(
     id: i64,
     _form: Posted<Empty>,
 ) -> Result<Answer, AdminError> {
-    if db.write(move |c| Ok::<_, AdminError>(store::delete_discount(c, id)?)).await? {
+    if db.write(move |c| store::delete_discount(c, id)).await? {
         Ok(done(BACK, "买单优惠已删除"))
     } else {
         Err(AdminError::NotFound)

@@ -73,8 +73,7 @@ async fn list(
         order_id: None,
     };
     let asked = page.unwrap_or(1).max(1);
-    let (rows, total) =
-        db.read(move |c| Ok::<_, AdminError>(store::list(c, &f, (asked - 1) * PER_PAGE, PER_PAGE)?)).await?;
+    let (rows, total) = db.read(move |c| store::list(c, &f, (asked - 1) * PER_PAGE, PER_PAGE)).await?;
     let pager = Pager::new(Some(asked), total, &[("status", status), ("user", user), ("no", no)]);
     render(&ListPage {
         staff,
@@ -302,7 +301,7 @@ struct RulesPage {
 }
 
 async fn rules_of(db: &Db) -> Result<Vec<RuleRow>, AdminError> {
-    let rules: Vec<RechargeRule> = db.read(|c| Ok::<_, AdminError>(store::recharge_rules(c)?)).await?;
+    let rules: Vec<RechargeRule> = db.read(store::recharge_rules).await?;
     Ok(rules
         .into_iter()
         .map(|r| RuleRow { id: r.id, confine: yuan_text(r.confine), send: yuan_text(r.send) })
@@ -333,8 +332,7 @@ async fn add_rule(staff: Staff, form: Posted<RuleForm>, db: &State<Db>) -> Resul
     };
     match amounts {
         Ok((c, s)) => {
-            db.write(move |conn| Ok::<_, AdminError>(store::put_recharge_rule(conn, c, s, db::unix_now())?))
-                .await?;
+            db.write(move |conn| store::put_recharge_rule(conn, c, s, db::unix_now())).await?;
             Ok(done("/admin/payments/recharge", "充值赠送规则已保存"))
         }
         Err(why) => {
@@ -359,7 +357,7 @@ async fn delete_rule(
     db: &State<Db>,
     id: i64,
 ) -> Result<Answer, AdminError> {
-    if db.write(move |c| Ok::<_, AdminError>(store::delete_recharge_rule(c, id)?)).await? {
+    if db.write(move |c| store::delete_recharge_rule(c, id)).await? {
         Ok(done("/admin/payments/recharge", "规则已删除"))
     } else {
         Err(AdminError::NotFound)

@@ -66,7 +66,7 @@ fn sign_text(rules: &[SignRule]) -> String {
 }
 
 async fn sign_rules(db: &Db) -> Result<Vec<SignRule>, AdminError> {
-    db.read(|c| Ok::<_, AdminError>(db::points::sign_rules(c)?)).await
+    Ok(db.read(db::points::sign_rules).await?)
 }
 
 /// GET /admin/points — staff only.
@@ -208,7 +208,7 @@ async fn codes_page(
     let (rows, total) = db
         .read(move |c| {
             let b = Some(b).filter(|b| !b.is_empty());
-            Ok::<_, AdminError>(db::points::codes(c, b.as_deref(), u, (asked - 1) * PER_PAGE, PER_PAGE)?)
+            db::points::codes(c, b.as_deref(), u, (asked - 1) * PER_PAGE, PER_PAGE)
         })
         .await?;
     let pager = Pager::new(Some(asked), total, &[("batch", &batch), ("used", &used)]);

@@ -69,11 +69,7 @@ async fn list(
         status: hidden.parse().ok(),
     };
     let (rows, total) = db
-        .read(move |c| {
-            let (rows, total) =
-                Pager::fetch(page, |offset, limit| reputation::filtered(c, &filter, offset, limit))?;
-            Ok::<_, AdminError>((rows, total))
-        })
+        .read(move |c| Pager::fetch(page, |offset, limit| reputation::filtered(c, &filter, offset, limit)))
         .await?;
     let goods_text = if goods > 0 { goods.to_string() } else { String::new() };
     let keep = [("q", q.as_str()), ("goods", &goods_text), ("level", &level), ("hidden", &hidden)];

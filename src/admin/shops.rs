@@ -86,7 +86,10 @@ async fn list(
     let waiting = ShopFilter { status: Some(shops::PENDING), ..ShopFilter::default() };
     // A single merchant has tens of shops: the list is filtered in SQL and paged in memory.
     let (all, pending) = db
-        .read(move |c| Ok::<_, AdminError>((shops::list(c, &filter)?, shops::list(c, &waiting)?.len())))
+        .read(move |c| {
+            let all = shops::list(c, &filter)?;
+            shops::list(c, &waiting).map(|pending| (all, pending.len()))
+        })
         .await?;
     let (status_text, pick_text) = (status.to_string(), if pick_only { "true" } else { "" });
     let pager =
@@ -181,7 +184,7 @@ fn coordinate(label: &str, text: &str) -> Result<Option<f64>, Problem> {
 }
 
 async fn find(db: &Db, id: i64) -> Result<ShopRow, AdminError> {
-    db.read(move |c| Ok::<_, AdminError>(shops::get(c, id)?)).await?.ok_or(AdminError::NotFound)
+    db.read(move |c| shops::get(c, id)).await?.ok_or(AdminError::NotFound)
 }
 
 /// GET /admin/shops/new — staff only.
@@ -302,7 +305,7 @@ async fn confirm_delete(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, A
 #[post("/shops/<id>/delete", data = "<_form>")]
 async fn delete(_staff: Staff, id: i64, _form: Posted<Empty>, db: &State<Db>) -> Result<Answer, AdminError> {
     let shop = find(db, id).await?;
-    db.write(move |c| Ok::<_, AdminError>(shops::delete(c, id)?)).await?;
+    db.write(move |c| shops::delete(c, id)).await?;
     Ok(done(back_to(Some(&shop)), format!("门店「{}」已删除", shop.fields.name)))
 }
 

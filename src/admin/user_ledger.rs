@@ -155,10 +155,7 @@ async fn adjust(
     let f = form.0;
     let error = match parse(&f) {
         Ok((account, amount, reason)) if !f.confirmed => {
-            let user = db
-                .read(move |c| Ok::<_, AdminError>(db::user::by_id(c, id)?))
-                .await?
-                .ok_or(AdminError::NotFound)?;
+            let user = db.read(move |c| db::user::by_id(c, id)).await?.ok_or(AdminError::NotFound)?;
             let change = format!(
                 "{} {}",
                 points::account_label(account),

@@ -45,11 +45,8 @@ async fn list(
     let wanted = status_filter(status);
     let asked = page.unwrap_or(1).max(1);
     let s = q.clone();
-    let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, AdminError>(db::user::search(c, s.as_deref(), wanted, (asked - 1) * PER_PAGE, PER_PAGE)?)
-        })
-        .await?;
+    let (rows, total) =
+        db.read(move |c| db::user::search(c, s.as_deref(), wanted, (asked - 1) * PER_PAGE, PER_PAGE)).await?;
     let q = q.unwrap_or_default();
     let status = status.unwrap_or("").to_string();
     let pager = Pager::new(Some(asked), total, &[("q", &q), ("status", &status)]);
@@ -107,8 +104,7 @@ async fn detail(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminErro
 /// GET /admin/users/<id>/<action> — staff only; asks before disabling or enabling.
 #[get("/users/<id>/<action>", rank = 2)]
 async fn confirm_status(staff: Staff, db: &State<Db>, id: i64, action: &str) -> Result<Html, AdminError> {
-    let user =
-        db.read(move |c| Ok::<_, AdminError>(db::user::by_id(c, id)?)).await?.ok_or(AdminError::NotFound)?;
+    let user = db.read(move |c| db::user::by_id(c, id)).await?.ok_or(AdminError::NotFound)?;
     let name = if user.nick.is_empty() {
         format!("用户 {id}")
     } else {

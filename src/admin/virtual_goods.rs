@@ -55,11 +55,8 @@ async fn list(staff: Staff, db: &State<Db>, q: Option<&str>, page: Option<i64>) 
     let q = search(q);
     let s = q.clone();
     let asked = page.unwrap_or(1).max(1);
-    let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, AdminError>(store::list(c, false, s.as_deref(), (asked - 1) * PER_PAGE, PER_PAGE)?)
-        })
-        .await?;
+    let (rows, total) =
+        db.read(move |c| store::list(c, false, s.as_deref(), (asked - 1) * PER_PAGE, PER_PAGE)).await?;
     let q = q.unwrap_or_default();
     let pager = Pager::new(Some(asked), total, &[("q", &q)]);
     render(&ListPage { staff, rows, q, pager })
@@ -134,7 +131,7 @@ fn new_page(staff: Staff) -> Result<Html, AdminError> {
 }
 
 async fn find(db: &Db, id: i64) -> Result<Goods, AdminError> {
-    db.read(move |c| Ok::<_, AdminError>(store::by_id(c, id)?)).await?.ok_or(AdminError::NotFound)
+    db.read(move |c| store::by_id(c, id)).await?.ok_or(AdminError::NotFound)
 }
 
 /// GET /admin/virtual-goods/<id> — staff only.
@@ -222,7 +219,7 @@ struct CardsPage {
 #[get("/virtual-goods/<id>/cards")]
 async fn cards_page(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
     let goods = find(db, id).await?;
-    let cards = db.read(move |c| Ok::<_, AdminError>(store::cards_of(c, id)?)).await?;
+    let cards = db.read(move |c| store::cards_of(c, id)).await?;
     render(&CardsPage { staff, goods, cards })
 }
 
@@ -259,7 +256,7 @@ async fn delete_card(
     db: &State<Db>,
 ) -> Result<Answer, AdminError> {
     let back = format!("/admin/virtual-goods/{id}/cards");
-    if db.write(move |c| Ok::<_, AdminError>(store::delete_card(c, id, card)?)).await? {
+    if db.write(move |c| store::delete_card(c, id, card)).await? {
         Ok(done(back, "卡密已删除"))
     } else {
         Ok(failed(back, "这张卡密不存在或已售出"))

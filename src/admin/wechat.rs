@@ -67,10 +67,13 @@ struct WechatPage {
 const CHECKS_SHOWN: i64 = 30;
 
 async fn latest_checks(db: &Db) -> Result<(Vec<CheckRow>, Vec<MediaCheck>), AdminError> {
-    db.read(|c| {
-        Ok::<_, AdminError>((db::security::latest(c, CHECKS_SHOWN)?, db::kefu::open_checks(c, CHECKS_SHOWN)?))
-    })
-    .await
+    let checks = db
+        .read(|c| {
+            let texts = db::security::latest(c, CHECKS_SHOWN)?;
+            db::kefu::open_checks(c, CHECKS_SHOWN).map(|media| (texts, media))
+        })
+        .await?;
+    Ok(checks)
 }
 
 fn page(
@@ -152,7 +155,7 @@ async fn save(
         Ok(()) => {
             let wechat = wechat.inner().clone();
             // New keys must not reuse a token fetched with the old ones.
-            let _ = rocket::tokio::task::spawn_blocking(move || wechat.forget_token()).await;
+            let _ = crate::db::blocking(move || wechat.forget_token()).await;
             Ok(done("/admin/wechat", "微信设置已保存"))
         }
         Err(e) => {
@@ -169,12 +172,11 @@ async fn save(
 #[post("/wechat/test", data = "<_form>")]
 async fn test(_staff: Staff, _form: Posted<Empty>, wechat: &State<WeChat>) -> Result<Answer, AdminError> {
     let wechat = wechat.inner().clone();
-    let outcome = rocket::tokio::task::spawn_blocking(move || {
+    let outcome = crate::db::blocking(move || {
         let creds = wechat.creds()?;
         wechat.access_token().map(|_| creds)
     })
-    .await
-    .map_err(|e| AdminError::Internal(format!("test task: {e}")))?;
+    .await;
     Ok(match outcome {
         Ok(c) if c.sandbox => done("/admin/wechat", "连接成功：沙箱模拟器已应答（尚未配置真实 AppID）"),
         Ok(c) => done("/admin/wechat", format!("连接成功：已用 AppID {} 取得 access_token", c.appid)),
@@ -266,10 +268,7 @@ async fn media_decide(
         _ => return Ok(failed("/admin/wechat#media", "未知的操作")),
     };
     let (db, dirs) = (db.inner().clone(), media_check::Dirs::of(cfg));
-    let res =
-        rocket::tokio::task::spawn_blocking(move || media_check::merchant_decide(&db, &dirs, id, publish))
-            .await
-            .map_err(|e| AdminError::Internal(format!("media decision: {e}")))?;
+    let res = crate::db::blocking(move || media_check::merchant_decide(&db, &dirs, id, publish)).await;
     match res {
         Ok(()) if publish => Ok(done("/admin/wechat#media", "已发布")),
         Ok(()) => Ok(done("/admin/wechat#media", "已删除")),

@@ -111,11 +111,12 @@ async fn list(
     let (rows, total) = db
         .read(move |c| {
             if let Some(order_refund) = orderRefund {
-                let rows = rows::of_order_refund(c, order_refund)?;
-                let n = rows.len() as i64;
-                return Ok::<_, AdminError>((rows, n));
+                return rows::of_order_refund(c, order_refund).map(|rows| {
+                    let n = rows.len() as i64;
+                    (rows, n)
+                });
             }
-            Ok(Pager::fetch(page, |offset, limit| rows::list(c, wanted, offset, limit))?)
+            Pager::fetch(page, |offset, limit| rows::list(c, wanted, offset, limit))
         })
         .await?;
     let status = wanted.unwrap_or_default().to_string();
@@ -139,7 +140,7 @@ struct DetailPage {
 }
 
 async fn load(db: &Db, id: i64) -> Result<RefundRow, AdminError> {
-    db.read(move |c| Ok::<_, AdminError>(rows::get(c, id)?)).await?.ok_or(AdminError::NotFound)
+    db.read(move |c| rows::get(c, id)).await?.ok_or(AdminError::NotFound)
 }
 
 /// GET /admin/wechat-refunds/<id> — staff only.

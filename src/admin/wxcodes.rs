@@ -95,11 +95,10 @@ async fn codes_page(
     error: Option<String>,
 ) -> Result<CodesPage, AdminError> {
     let asked = page.unwrap_or(1).max(1);
-    let (_, total) = db.read(|c| Ok::<_, AdminError>(db::wxcodes::list(c, KINDS, 0, 0)?)).await?;
+    let (_, total) = db.read(|c| db::wxcodes::list(c, KINDS, 0, 0)).await?;
     let pager = Pager::new(Some(asked), total, &[]);
     let offset = pager.offset();
-    let (rows, _) =
-        db.read(move |c| Ok::<_, AdminError>(db::wxcodes::list(c, KINDS, offset, PER_PAGE)?)).await?;
+    let (rows, _) = db.read(move |c| db::wxcodes::list(c, KINDS, offset, PER_PAGE)).await?;
     Ok(CodesPage { staff, form, error, rows, pager })
 }
 
@@ -154,12 +153,11 @@ async fn make(
         Ok(spec) => {
             let (db, wx, dir, max) =
                 (db.inner().clone(), wx.inner().clone(), cfg.uploads_dir(), cfg.upload_max_bytes);
-            rocket::tokio::task::spawn_blocking(move || {
+            crate::db::blocking(move || {
                 let store = Store { db: &db, uploads_dir: &dir, max_bytes: max };
                 codes::code_image(&store, &wx, &spec, None)
             })
             .await
-            .map_err(|e| AdminError::Internal(format!("code task: {e}")))?
         }
         Err(e) => Err(e),
     };
@@ -226,10 +224,10 @@ async fn schemes_page(
     error: Option<String>,
 ) -> Result<SchemesPage, AdminError> {
     let asked = page.unwrap_or(1).max(1);
-    let (_, total) = db.read(|c| Ok::<_, AdminError>(db::wxcodes::schemes(c, 0, 0)?)).await?;
+    let (_, total) = db.read(|c| db::wxcodes::schemes(c, 0, 0)).await?;
     let pager = Pager::new(Some(asked), total, &[]);
     let offset = pager.offset();
-    let (rows, _) = db.read(move |c| Ok::<_, AdminError>(db::wxcodes::schemes(c, offset, PER_PAGE)?)).await?;
+    let (rows, _) = db.read(move |c| db::wxcodes::schemes(c, offset, PER_PAGE)).await?;
     Ok(SchemesPage { staff, form, error, rows, pager, now: db::unix_now() })
 }
 
@@ -281,9 +279,7 @@ async fn make_scheme(
     let made = match scheme_of(&form) {
         Ok(input) => {
             let (db, wx) = (db.inner().clone(), wx.inner().clone());
-            rocket::tokio::task::spawn_blocking(move || codes::make_scheme(&db, &wx, input))
-                .await
-                .map_err(|e| AdminError::Internal(format!("scheme task: {e}")))?
+            crate::db::blocking(move || codes::make_scheme(&db, &wx, input)).await
         }
         Err(e) => Err(e),
     };

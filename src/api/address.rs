@@ -383,8 +383,7 @@ async fn delete(req: Authed, db: &State<Db>) -> ApiResult<()> {
 async fn list(req: Authed, db: &State<Db>, regions: &State<Regions>) -> ApiResult<Vec<AddressView>> {
     let user = req.user_id;
     let all = AddressFilter::default();
-    let (rows, _) =
-        db.read(move |c| Ok::<_, ApiError>(db::address::list_of(c, user, &all, 0, MAX_ADDRESSES)?)).await?;
+    let (rows, _) = db.read(move |c| db::address::list_of(c, user, &all, 0, MAX_ADDRESSES)).await?;
     if rows.is_empty() {
         return Err(ApiError::Empty);
     }
@@ -400,9 +399,8 @@ async fn list_v2(req: Authed, db: &State<Db>, regions: &State<Regions>) -> ApiRe
         mobile_like: req.p.opt_text("mobileLike", 20)?.map(str::to_string),
     };
     let user = req.user_id;
-    let (rows, total) = db
-        .read(move |c| Ok::<_, ApiError>(db::address::list_of(c, user, &f, paging.offset(), paging.limit())?))
-        .await?;
+    let (rows, total) =
+        db.read(move |c| db::address::list_of(c, user, &f, paging.offset(), paging.limit())).await?;
     Ok(Reply(paging.page(rows.into_iter().map(|r| AddressView::new(regions, r)).collect(), total)?))
 }
 
@@ -410,7 +408,7 @@ async fn list_v2(req: Authed, db: &State<Db>, regions: &State<Regions>) -> ApiRe
 #[get("/user/shipping-address/default/v2")]
 async fn default_address(req: Authed, db: &State<Db>, regions: &State<Regions>) -> ApiResult<AddressDetail> {
     let user = req.user_id;
-    let row = db.read(move |c| Ok::<_, ApiError>(db::address::default_of(c, user)?)).await?;
+    let row = db.read(move |c| db::address::default_of(c, user)).await?;
     Ok(Reply(AddressDetail::new(regions, row.ok_or(ApiError::Empty)?)))
 }
 
@@ -419,6 +417,6 @@ async fn default_address(req: Authed, db: &State<Db>, regions: &State<Regions>) 
 async fn detail(req: Authed, db: &State<Db>, regions: &State<Regions>) -> ApiResult<AddressDetail> {
     let id = req.p.int("id")?;
     let user = req.user_id;
-    let row = db.read(move |c| Ok::<_, ApiError>(db::address::owned(c, user, id)?)).await?;
+    let row = db.read(move |c| db::address::owned(c, user, id)).await?;
     Ok(Reply(AddressDetail::new(regions, row.ok_or(NOT_FOUND)?)))
 }

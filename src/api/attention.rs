@@ -74,7 +74,7 @@ pub struct Card {
 #[get("/user/attention/check")]
 async fn check(req: Authed, db: &State<Db>) -> ApiResult<&'static str> {
     let (me, uid) = (req.user_id, req.p.int("uid")?);
-    let yes = db.read(move |c| Ok::<_, ApiError>(db::follow::follows(c, me, uid)?)).await?;
+    let yes = db.read(move |c| db::follow::follows(c, me, uid)).await?;
     if yes {
         Ok(Reply("已关注"))
     } else {
@@ -107,7 +107,7 @@ async fn followers(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<Page
     let (rows, total) = db
         .read(move |c| {
             let rows = db::follow::followers(c, me, paging.offset(), paging.limit())?;
-            Ok::<_, ApiError>((rows, db::follow::counts(c, me)?.1))
+            db::follow::counts(c, me).map(|(_, followers)| (rows, followers))
         })
         .await?;
     Ok(Reply(paging.page(rows.into_iter().map(|r| FollowView::new(&base, r)).collect(), total)?))
@@ -122,7 +122,7 @@ async fn following(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<Page
     let (rows, total) = db
         .read(move |c| {
             let rows = db::follow::following(c, me, paging.offset(), paging.limit())?;
-            Ok::<_, ApiError>((rows, db::follow::counts(c, me)?.0))
+            db::follow::counts(c, me).map(|(following, _)| (rows, following))
         })
         .await?;
     Ok(Reply(paging.page(rows.into_iter().map(|r| FollowView::new(&base, r)).collect(), total)?))
@@ -149,6 +149,6 @@ async fn detail(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<Card> {
 #[get("/user/attention/statistics")]
 async fn statistics(req: Authed, db: &State<Db>) -> ApiResult<Statistics> {
     let me = req.user_id;
-    let (following, followers) = db.read(move |c| Ok::<_, ApiError>(db::follow::counts(c, me)?)).await?;
+    let (following, followers) = db.read(move |c| db::follow::counts(c, me)).await?;
     Ok(Reply(Statistics { my_attention_count: following, attention_me_count: followers }))
 }

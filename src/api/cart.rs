@@ -242,7 +242,7 @@ async fn remove(
     let keys = cart::keys(req.p.text("key", 10_000)?)?;
     let (user, kind) = (req.user_id, cart_type(&req.p)?);
     let k = kind.clone();
-    db.write(move |c| Ok::<_, ApiError>(crate::db::cart::remove(c, user, &k, &keys)?)).await?;
+    db.write(move |c| crate::db::cart::remove(c, user, &k, &keys)).await?;
     answer(db, settings, &base, user, kind, false).await
 }
 
@@ -260,9 +260,7 @@ async fn select(
     let (user, kind) = (req.user_id, cart_type(&req.p)?);
     let k = kind.clone();
     let now = crate::db::unix_now();
-    let n = db
-        .write(move |c| Ok::<_, ApiError>(crate::db::cart::select(c, user, &k, &keys, selected, now)?))
-        .await?;
+    let n = db.write(move |c| crate::db::cart::select(c, user, &k, &keys, selected, now)).await?;
     if n == 0 {
         return Err(ApiError::NotFound("购物车商品"));
     }
@@ -279,6 +277,6 @@ async fn empty(
 ) -> ApiResult<CartInfo> {
     let (user, kind) = (req.user_id, cart_type(&req.p)?);
     let k = kind.clone();
-    db.write(move |c| Ok::<_, ApiError>(crate::db::cart::empty(c, user, &k)?)).await?;
+    db.write(move |c| crate::db::cart::empty(c, user, &k)).await?;
     answer(db, settings, &base, user, kind, false).await
 }

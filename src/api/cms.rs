@@ -89,7 +89,7 @@ impl CategoryView {
 /// GET /<sub>/cms/category/list — cmsCategories; anyone. The categories in use; 700 when none.
 #[get("/cms/category/list")]
 async fn categories(db: &State<Db>, base: BaseUrl) -> ApiResult<Vec<CategoryView>> {
-    let rows = db.read(|c| Ok::<_, ApiError>(store::categories(c, true)?)).await?;
+    let rows = db.read(|c| store::categories(c, true)).await?;
     if rows.is_empty() {
         return Err(ApiError::Empty);
     }
@@ -108,7 +108,7 @@ pub struct CategoryDetail {
 #[get("/cms/category/info")]
 async fn category_detail(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<CategoryDetail> {
     let id = p.int("id")?;
-    let row = db.read(move |c| Ok::<_, ApiError>(store::category(c, id)?)).await?;
+    let row = db.read(move |c| store::category(c, id)).await?;
     let row = row.filter(|c| c.fields.is_use).ok_or(ApiError::NotFound("文章分类"))?;
     let ext_json = json_object(&row.fields.ext_json);
     Ok(Reply(CategoryDetail { info: CategoryView::new(row, &base), ext_json }))
@@ -200,8 +200,7 @@ fn list_filter(p: &Params) -> Result<ArticleFilter, ApiError> {
 async fn list(p: Params, db: &Db, base: &BaseUrl) -> Result<Page<ArticleView>, ApiError> {
     let paging = Paging::from(&p)?;
     let f = list_filter(&p)?;
-    let (rows, total) =
-        db.read(move |c| Ok::<_, ApiError>(store::articles(c, &f, paging.offset(), paging.limit())?)).await?;
+    let (rows, total) = db.read(move |c| store::articles(c, &f, paging.offset(), paging.limit())).await?;
     paging.page(rows.into_iter().map(|a| ArticleView::new(a, base, false)).collect(), total)
 }
 
@@ -426,7 +425,7 @@ pub struct PageDetail {
 #[get("/cms/page/info/v2")]
 async fn page(p: Params, db: &State<Db>) -> ApiResult<PageDetail> {
     let key = p.text("key", 50)?.to_string();
-    let row = db.read(move |c| Ok::<_, ApiError>(store::page(c, &key)?)).await?;
+    let row = db.read(move |c| store::page(c, &key)).await?;
     let r = row.ok_or(ApiError::NoData("单页不存在"))?;
     Ok(Reply(PageDetail {
         info: PageInfo {
@@ -452,7 +451,7 @@ pub struct TagView {
 /// 700 when none.
 #[get("/cms/tags/list")]
 async fn tags(db: &State<Db>) -> ApiResult<Vec<TagView>> {
-    let list = db.read(|c| Ok::<_, ApiError>(store::tags(c)?)).await?;
+    let list = db.read(store::tags).await?;
     if list.is_empty() {
         return Err(ApiError::Empty);
     }
@@ -507,7 +506,7 @@ async fn fav_add(req: Authed, db: &State<Db>) -> ApiResult<()> {
 async fn fav_check(req: Authed, db: &State<Db>) -> ApiResult<()> {
     let id = req.p.int("newsId")?;
     let user = req.user_id;
-    let fav = db.read(move |c| Ok::<_, ApiError>(store::is_fav(c, user, id)?)).await?;
+    let fav = db.read(move |c| store::is_fav(c, user, id)).await?;
     if !fav {
         return Err(ApiError::CheckedNo("未收藏"));
     }
@@ -531,11 +530,8 @@ async fn favs(req: Authed, db: &Db, base: &BaseUrl) -> Result<Page<FavView>, Api
     let paging = Paging::from(&req.p)?;
     let like = req.p.opt_text("titleLike", 50)?.map(str::to_string);
     let user = req.user_id;
-    let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, ApiError>(store::favs(c, user, like.as_deref(), paging.offset(), paging.limit())?)
-        })
-        .await?;
+    let (rows, total) =
+        db.read(move |c| store::favs(c, user, like.as_deref(), paging.offset(), paging.limit())).await?;
     let views = rows
         .into_iter()
         .map(|f| {
@@ -574,10 +570,8 @@ async fn fav_delete(req: Authed, db: &State<Db>) -> ApiResult<()> {
     let by_news = req.p.opt_int("newsId")?;
     let user = req.user_id;
     let gone = match (by_id, by_news) {
-        (Some(id), _) => db.write(move |c| Ok::<_, ApiError>(store::delete_fav_by_id(c, user, id)?)).await?,
-        (None, Some(news)) => {
-            db.write(move |c| Ok::<_, ApiError>(store::delete_fav_by_article(c, user, news)?)).await?
-        }
+        (Some(id), _) => db.write(move |c| store::delete_fav_by_id(c, user, id)).await?,
+        (None, Some(news)) => db.write(move |c| store::delete_fav_by_article(c, user, news)).await?,
         (None, None) => return Err(ApiError::Missing("id")),
     };
     if !gone {

@@ -61,7 +61,7 @@ async fn sms_get_by_token(
     settings: &State<Settings>,
 ) -> ApiResult<()> {
     let uid = req.user_id;
-    let user = db.read(move |c| Ok::<_, ApiError>(db::user::by_id(c, uid)?)).await?;
+    let user = db.read(move |c| db::user::by_id(c, uid)).await?;
     let mobile = user
         .and_then(|u| u.mobile)
         .ok_or_else(|| ApiError::Forbidden("当前账号还没有绑定手机号，请先绑定".into()))?;

@@ -112,8 +112,7 @@ async fn list(p: Params, db: &Db) -> Result<Page<CommentView>, ApiError> {
         pid: p.opt_int("pid")?,
         user_id: p.opt_int("uid")?,
     };
-    let (rows, total) =
-        db.read(move |c| Ok::<_, ApiError>(store::comments(c, &f, paging.offset(), paging.limit())?)).await?;
+    let (rows, total) = db.read(move |c| store::comments(c, &f, paging.offset(), paging.limit())).await?;
     paging.page(rows.into_iter().map(CommentView::new).collect(), total)
 }
 

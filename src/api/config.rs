@@ -126,8 +126,8 @@ pub fn size_text(bytes: i64) -> String {
 /// GET /<sub>/site/statistics — siteStatistics; anyone. Files stored and the configured appid.
 #[get("/site/statistics")]
 async fn site_statistics(db: &State<Db>, settings: &State<Settings>) -> ApiResult<SiteStatistics> {
-    let (count, used) = db.read(|c| Ok::<_, ApiError>(db::site::upload_totals(c)?)).await?;
-    let (numbers, views, fav, comments) = db.read(|c| Ok::<_, ApiError>(db::cms::totals(c)?)).await?;
+    let (count, used) = db.read(db::site::upload_totals).await?;
+    let (numbers, views, fav, comments) = db.read(db::cms::totals).await?;
     let snap = settings.get();
     let quota = snap.upload_quota_bytes();
     let left = (quota - used).max(0);

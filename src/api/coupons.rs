@@ -276,7 +276,7 @@ async fn list(req: MaybeAuthed, db: &State<Db>) -> ApiResult<Vec<RuleView>> {
 #[get("/discounts/detail")]
 async fn detail(p: Params, db: &State<Db>) -> ApiResult<RuleDetail> {
     let id = p.int("id")?;
-    let rule = db.read(move |c| Ok::<_, ApiError>(store::rule(c, id)?)).await?;
+    let rule = db.read(move |c| store::rule(c, id)).await?;
     let rule = rule.filter(|r| r.f.status == 0).ok_or(ApiError::NotFound("优惠券"))?;
     let kind = if rule.f.scope == store::SCOPE_CATEGORIES { 1 } else { 0 };
     let coupon_refs = rule.f.refs.iter().map(|&ref_id| CouponRef { kind, ref_id }).collect();
@@ -337,7 +337,7 @@ async fn mine(req: Authed, db: &State<Db>) -> ApiResult<Vec<MyCoupon>> {
     };
     let user = req.user_id;
     let now = db::unix_now();
-    let rows = db.read(move |c| Ok::<_, ApiError>(store::held_by(c, user, &[])?)).await?;
+    let rows = db.read(move |c| store::held_by(c, user, &[])).await?;
     let rows: Vec<MyCoupon> = rows
         .into_iter()
         .filter(|h| reach.is_none_or(|fen| h.money_hreshold <= fen))
@@ -353,7 +353,7 @@ async fn mine(req: Authed, db: &State<Db>) -> ApiResult<Vec<MyCoupon>> {
 /// GET /<sub>/discounts/merge/list — mergeCouponsRules; anyone. 700 when none.
 #[get("/discounts/merge/list")]
 async fn merge_rules(db: &State<Db>) -> ApiResult<Vec<MergeView>> {
-    let rows = db.read(|c| Ok::<_, ApiError>(store::open_merges(c)?)).await?;
+    let rows = db.read(store::open_merges).await?;
     if rows.is_empty() {
         return Err(ApiError::Empty);
     }

@@ -8,7 +8,6 @@ use super::funds::{ext_json, status_filter, text_or_empty, yuan};
 use super::{ApiResult, Authed, Page, Paging, Reply};
 use crate::db::deposit::{self as store, status, DepositRow, NewDeposit};
 use crate::db::{self, Db};
-use crate::error::ApiError;
 use crate::money;
 use crate::service::deposit;
 
@@ -78,11 +77,8 @@ async fn pay(req: Authed, db: &State<Db>) -> ApiResult<DepositView> {
 async fn list(req: Authed, db: &State<Db>) -> ApiResult<Page<DepositView>> {
     let paging = Paging::from(&req.p)?;
     let (user, wanted) = (req.user_id, status_filter(&req.p, 2)?);
-    let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, ApiError>(store::list(c, Some(user), wanted, paging.offset(), paging.limit())?)
-        })
-        .await?;
+    let (rows, total) =
+        db.read(move |c| store::list(c, Some(user), wanted, paging.offset(), paging.limit())).await?;
     Ok(Reply(paging.page(rows.into_iter().map(Into::into).collect(), total)?))
 }
 

@@ -85,7 +85,7 @@ async fn add(a: Authed, db: &State<Db>) -> ApiResult<()> {
 async fn check(a: Authed, db: &State<Db>) -> ApiResult<()> {
     let goods_id = own_goods_id(&a.p)?;
     let user = a.user_id;
-    let yes = db.read(move |c| Ok::<_, ApiError>(favourites::is_favourite(c, user, goods_id)?)).await?;
+    let yes = db.read(move |c| favourites::is_favourite(c, user, goods_id)).await?;
     if !yes {
         return Err(ApiError::CheckedNo("未收藏"));
     }
@@ -98,15 +98,7 @@ async fn page_of(a: Authed, db: &Db, base: &BaseUrl) -> Result<(Vec<FavView>, i6
     let name_like = a.p.opt_text("nameLike", 50)?.map(str::to_string);
     let user = a.user_id;
     let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, ApiError>(favourites::list(
-                c,
-                user,
-                name_like.as_deref(),
-                paging.offset(),
-                paging.limit(),
-            )?)
-        })
+        .read(move |c| favourites::list(c, user, name_like.as_deref(), paging.offset(), paging.limit()))
         .await?;
     Ok((rows.into_iter().map(|f| FavView::new(f, base)).collect(), total, paging))
 }
@@ -141,7 +133,7 @@ async fn delete(a: Authed, db: &State<Db>) -> ApiResult<()> {
         return Err(ApiError::Missing("goodsId"));
     }
     let user = a.user_id;
-    let n = db.write(move |c| Ok::<_, ApiError>(favourites::remove(c, user, id, goods_id)?)).await?;
+    let n = db.write(move |c| favourites::remove(c, user, id, goods_id)).await?;
     if n == 0 {
         return Err(ApiError::NotFound("收藏"));
     }

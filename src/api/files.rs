@@ -134,7 +134,7 @@ async fn receive(
     let (db, dir, max) = (db.clone(), cfg.uploads_dir(), cfg.upload_max_bytes);
     let (wx, settings) = (wx.clone(), settings.clone());
     let (dirs, base) = (media_check::Dirs::of(cfg), base.0.clone());
-    rocket::tokio::task::spawn_blocking(move || {
+    crate::db::blocking(move || {
         // Audio and video are checked asynchronously: held until WeChat's verdict arrives.
         if settings.get().content_sec_check() && media_check::needs_async(&bytes) {
             return media_check::store_held(&db, &wx, &dirs, &base, max, &bytes, &name, user_id, hours);
@@ -143,7 +143,6 @@ async fn receive(
         upload::store(&db, &dir, max, &bytes, &name, user_id, hours)
     })
     .await
-    .map_err(|e| ApiError::Internal(format!("upload task: {e}")))?
 }
 
 /// POST /<sub>/dfs/upload/file — uploadFile; anyone (a token records the owner). multipart `upfile`.
@@ -193,14 +192,13 @@ async fn from_url(req: MaybeAuthed, sink: Sink<'_>, base: &BaseUrl) -> Result<Up
         (db.clone(), cfg.uploads_dir(), cfg.upload_max_bytes, cfg.fetch_allow_private);
     let user_id = req.user_id;
     let (wx, settings) = (wx.clone(), settings.clone());
-    let stored = rocket::tokio::task::spawn_blocking(move || {
+    let stored = crate::db::blocking(move || {
         let bytes = fetch::download(&url, max, allow)?;
         let name = url.rsplit('/').next().unwrap_or("").split('?').next().unwrap_or("").to_string();
         security::check_image(&db, &wx, &settings, user_id, &name, &bytes)?;
         upload::store(&db, &dir, max, &bytes, &name, user_id, hours)
     })
-    .await
-    .map_err(|e| ApiError::Internal(format!("download task: {e}")))??;
+    .await?;
     Ok(UploadView::new(base, stored))
 }
 
@@ -238,11 +236,8 @@ async fn listing(req: MaybeAuthed, db: &Db, base: &BaseUrl) -> Result<Page<Uploa
     let prefix = req.p.opt_text("path", 200)?.unwrap_or("").trim_start_matches('/').to_string();
     let paging = Paging::from(&req.p)?;
     let user = req.user_id;
-    let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, ApiError>(db::upload::list(c, user, &prefix, paging.offset(), paging.limit())?)
-        })
-        .await?;
+    let (rows, total) =
+        db.read(move |c| db::upload::list(c, user, &prefix, paging.offset(), paging.limit())).await?;
     let views = rows
         .into_iter()
         .map(|u| UploadView {

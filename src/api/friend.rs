@@ -102,9 +102,8 @@ async fn list(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<Page<Frie
         before: date_bound(&req.p, "dateAddEnd", true)?,
     };
     let user = req.user_id;
-    let (rows, total) = db
-        .read(move |c| Ok::<_, ApiError>(db::friend::list_of(c, user, &f, paging.offset(), paging.limit())?))
-        .await?;
+    let (rows, total) =
+        db.read(move |c| db::friend::list_of(c, user, &f, paging.offset(), paging.limit())).await?;
     Ok(Reply(paging.page(rows.into_iter().map(|r| FriendView::new(&base, r)).collect(), total)?))
 }
 

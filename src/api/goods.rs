@@ -100,7 +100,7 @@ fn shown_categories(all: Vec<CategoryRow>) -> Vec<CategoryRow> {
 /// flat list (parents first; `pid`/`level` make the tree); 700 when there are none.
 #[get("/shop/goods/category/all")]
 async fn categories(db: &State<Db>, base: BaseUrl) -> ApiResult<Vec<CategoryView>> {
-    let all = db.read(|c| Ok::<_, ApiError>(catalog::all_categories(c)?)).await?;
+    let all = db.read(catalog::all_categories).await?;
     let list: Vec<CategoryView> =
         shown_categories(all).into_iter().map(|c| CategoryView::new(c, &base)).collect();
     if list.is_empty() {
@@ -124,8 +124,7 @@ async fn category_detail(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<
     let id = p.int("id")?;
     let shown = db
         .read(move |c| {
-            let all = catalog::all_categories(c)?;
-            Ok::<_, ApiError>(shown_categories(all).into_iter().find(|x| x.id == id))
+            catalog::all_categories(c).map(|all| shown_categories(all).into_iter().find(|x| x.id == id))
         })
         .await?;
     let cat = shown.ok_or(ApiError::NotFound("商品分类"))?;

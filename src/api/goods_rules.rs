@@ -218,7 +218,7 @@ async fn price_freight(p: Params, db: &State<Db>) -> ApiResult<FreightView> {
         city_id: region_param(&p, "cityId")?,
         district_id: region_param(&p, "districtId")?,
     };
-    let t = db.read(move |c| Ok::<_, ApiError>(freight::template(c, id)?)).await?;
+    let t = db.read(move |c| freight::template(c, id)).await?;
     let t = t.ok_or(ApiError::NotFound("运费模板"))?;
     let f = &t.fields;
     let view = FeesView::new(f.fee_type, &fees_for(f, &dest), Vec::new(), f.is_free);

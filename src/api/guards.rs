@@ -87,7 +87,7 @@ async fn resolve_with(
     }
     let key = hash.clone();
     let epoch = db::user::token_epoch();
-    let found = db.read(move |c| Ok::<_, ApiError>(db::user::token_owner(c, &key, now)?)).await?;
+    let found = db.read(move |c| db::user::token_owner(c, &key, now)).await?;
     match found {
         Some((id, false, expires)) => {
             if let Some(c) = cache {

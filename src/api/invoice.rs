@@ -142,11 +142,8 @@ async fn apply(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<InvoiceV
 async fn list(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<Page<InvoiceView>> {
     let paging = Paging::from(&req.p)?;
     let (user, wanted) = (req.user_id, status_filter(&req.p, 2)?);
-    let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, ApiError>(store::list(c, Some(user), wanted, paging.offset(), paging.limit())?)
-        })
-        .await?;
+    let (rows, total) =
+        db.read(move |c| store::list(c, Some(user), wanted, paging.offset(), paging.limit())).await?;
     Ok(Reply(paging.page(rows.into_iter().map(|r| InvoiceView::new(r, &base)).collect(), total)?))
 }
 

@@ -96,8 +96,7 @@ fn filter(req: &MaybeAuthed) -> Result<JsonFilter, ApiError> {
 async fn page(req: MaybeAuthed, db: &Db) -> Result<Page<JsonView>, ApiError> {
     let f = filter(&req)?;
     let paging = Paging::from(&req.p)?;
-    let (rows, total) =
-        db.read(move |c| Ok::<_, ApiError>(db::json::list(c, &f, paging.offset(), paging.limit())?)).await?;
+    let (rows, total) = db.read(move |c| db::json::list(c, &f, paging.offset(), paging.limit())).await?;
     paging.page(rows.into_iter().map(JsonView::from).collect(), total)
 }
 

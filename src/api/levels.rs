@@ -165,9 +165,8 @@ impl From<Buy> for BuyView {
 #[post("/user/level/list", data = "<p>")]
 async fn list(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<Page<LevelView>> {
     let paging = Paging::from(&p)?;
-    let (rows, total) = db
-        .read(move |c| Ok::<_, ApiError>(db::levels::shown_levels(c, paging.offset(), paging.limit())?))
-        .await?;
+    let (rows, total) =
+        db.read(move |c| db::levels::shown_levels(c, paging.offset(), paging.limit())).await?;
     Ok(Reply(paging.page(rows.into_iter().map(|l| LevelView::new(&base, l)).collect(), total)?))
 }
 
@@ -221,8 +220,7 @@ async fn buy(req: Authed, db: &State<Db>) -> ApiResult<BuyView> {
 async fn buy_logs(req: Authed, db: &State<Db>) -> ApiResult<Page<BuyView>> {
     let paging = Paging::from(&req.p)?;
     let uid = req.user_id;
-    let (rows, total) = db
-        .read(move |c| Ok::<_, ApiError>(db::levels::buys_of(c, uid, paging.offset(), paging.limit())?))
-        .await?;
+    let (rows, total) =
+        db.read(move |c| db::levels::buys_of(c, uid, paging.offset(), paging.limit())).await?;
     Ok(Reply(paging.page(rows.into_iter().map(Into::into).collect(), total)?))
 }

@@ -61,9 +61,8 @@ async fn list(req: Authed, db: &State<Db>) -> ApiResult<Page<MessageView>> {
         kind: req.p.opt_text("type", MAX_KIND)?.map(str::to_string),
     };
     let user = req.user_id;
-    let (rows, total) = db
-        .read(move |c| Ok::<_, ApiError>(db::message::list_of(c, user, &f, paging.offset(), paging.limit())?))
-        .await?;
+    let (rows, total) =
+        db.read(move |c| db::message::list_of(c, user, &f, paging.offset(), paging.limit())).await?;
     Ok(Reply(paging.page(rows.into_iter().map(MessageView::from).collect(), total)?))
 }
 

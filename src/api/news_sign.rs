@@ -80,7 +80,7 @@ async fn sign_online(req: Authed, db: &State<Db>) -> ApiResult<()> {
 async fn sign_offline(req: Authed, db: &State<Db>) -> ApiResult<()> {
     let news_id = req.p.int("newsId")?;
     let user = req.user_id;
-    let gone = db.write(move |c| Ok::<_, ApiError>(store::delete_sign(c, news_id, user)?)).await?;
+    let gone = db.write(move |c| store::delete_sign(c, news_id, user)).await?;
     if !gone {
         return Err(ApiError::NotFound("报名记录"));
     }
@@ -93,7 +93,7 @@ async fn sign_offline(req: Authed, db: &State<Db>) -> ApiResult<()> {
 async fn sign_check(req: Authed, db: &State<Db>) -> ApiResult<()> {
     let news_id = req.p.int("newsId")?;
     let user = req.user_id;
-    if !db.read(move |c| Ok::<_, ApiError>(store::is_signed(c, news_id, user)?)).await? {
+    if !db.read(move |c| store::is_signed(c, news_id, user)).await? {
         return Err(ApiError::CheckedNo("未报名"));
     }
     Ok(Reply(()))

@@ -464,7 +464,7 @@ struct StatisticsView {
 #[get("/order/statistics")]
 async fn statistics(req: Authed, db: &State<Db>) -> ApiResult<StatisticsView> {
     let (user, kind) = (req.user_id, req.p.opt_bool("isNeedLogistics")?);
-    let counts = db.read(move |c| Ok::<_, ApiError>(db::order::status_counts(c, user, kind)?)).await?;
+    let counts = db.read(move |c| db::order::status_counts(c, user, kind)).await?;
     let of = |s: i64| counts.iter().find(|(st, _)| *st == s).map_or(0, |(_, n)| *n);
     Ok(Reply(StatisticsView {
         count_id_no_pay: of(status::UNPAID),

@@ -146,7 +146,7 @@ async fn query(req: Authed, db: &State<Db>, wx: &State<WeChat>) -> ApiResult<Pay
     let no = req.p.text("outTradeId", 40)?.to_string();
     let uid = req.user_id;
     let found = db
-        .read(move |c| Ok::<_, ApiError>(store::by_out_trade_no(c, &no)?.filter(|p| p.user_id == uid)))
+        .read(move |c| store::by_out_trade_no(c, &no).map(|p| p.filter(|p| p.user_id == uid)))
         .await?
         .ok_or(ApiError::NotFound("支付记录"))?;
     let id = found.id;
@@ -157,10 +157,7 @@ async fn query(req: Authed, db: &State<Db>, wx: &State<WeChat>) -> ApiResult<Pay
             log::warn!("payQuery of payment {id}: {e:?}");
         }
     }
-    let p = db
-        .read(move |c| Ok::<_, ApiError>(store::by_id(c, id)?))
-        .await?
-        .ok_or(ApiError::NotFound("支付记录"))?;
+    let p = db.read(move |c| store::by_id(c, id)).await?.ok_or(ApiError::NotFound("支付记录"))?;
     Ok(Reply(p.into()))
 }
 
@@ -201,7 +198,7 @@ pub struct RechargeRuleView {
 /// when the shop has none.
 #[get("/user/recharge/send/rule")]
 async fn recharge_rules(db: &State<Db>) -> ApiResult<Vec<RechargeRuleView>> {
-    let rules = db.read(|c| Ok::<_, ApiError>(store::recharge_rules(c)?)).await?;
+    let rules = db.read(store::recharge_rules).await?;
     if rules.is_empty() {
         return Err(ApiError::Empty);
     }

@@ -30,7 +30,7 @@ pub struct DiscountView {
 /// first; 700 when the shop has none.
 #[get("/payBill/discounts")]
 async fn discounts(db: &State<Db>) -> ApiResult<Vec<DiscountView>> {
-    let rules = db.read(|c| Ok::<_, ApiError>(store::discounts(c)?)).await?;
+    let rules = db.read(store::discounts).await?;
     if rules.is_empty() {
         return Err(ApiError::Empty);
     }

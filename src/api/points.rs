@@ -92,7 +92,7 @@ async fn send_rules(
 ) -> ApiResult<Vec<points::SendRule>> {
     let code = p.opt_text("code", 40)?.map(str::to_string);
     let rules = PointRules::of(&settings.get());
-    let sign = db.read(|c| Ok::<_, ApiError>(db::points::sign_rules(c)?)).await?;
+    let sign = db.read(db::points::sign_rules).await?;
     let all = points::send_rules(&rules, &sign);
     non_empty(all.into_iter().filter(|r| code.as_deref().is_none_or(|c| c == r.code)).collect())
 }
@@ -108,7 +108,7 @@ pub struct SignRuleView {
 /// GET /<sub>/score/sign/rules — scoreSignRules; anyone. Points by consecutive day; 700 when off.
 #[get("/score/sign/rules")]
 async fn sign_rules(db: &State<Db>) -> ApiResult<Vec<SignRuleView>> {
-    let rules = db.read(|c| Ok::<_, ApiError>(db::points::sign_rules(c)?)).await?;
+    let rules = db.read(db::points::sign_rules).await?;
     non_empty(rules.into_iter().map(|r| SignRuleView { continuous: r.continuous, score: r.score }).collect())
 }
 
@@ -147,7 +147,7 @@ async fn sign(req: Authed, db: &State<Db>) -> ApiResult<SignView> {
 #[get("/score/today-signed")]
 async fn today_signed(req: Authed, db: &State<Db>) -> ApiResult<SignView> {
     let (uid, day) = (req.user_id, points::local_day(db::unix_now()));
-    let found = db.read(move |c| Ok::<_, ApiError>(db::points::sign_on(c, uid, day)?)).await?;
+    let found = db.read(move |c| db::points::sign_on(c, uid, day)).await?;
     Ok(Reply(found.ok_or(ApiError::NoData("今天还没有签到"))?.into()))
 }
 
@@ -159,9 +159,7 @@ async fn sign_logs(req: Authed, db: &State<Db>) -> ApiResult<Page<SignView>> {
     let before = date_bound(&req.p, "dateAddEnd", true)?;
     let uid = req.user_id;
     let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, ApiError>(db::points::signs_of(c, uid, since, before, paging.offset(), paging.limit())?)
-        })
+        .read(move |c| db::points::signs_of(c, uid, since, before, paging.offset(), paging.limit()))
         .await?;
     Ok(Reply(paging.page(rows.into_iter().map(Into::into).collect(), total)?))
 }
@@ -225,11 +223,8 @@ async fn ledger_page<T: Send + 'static>(
     let paging = Paging::from(&req.p)?;
     let filter = ledger_filter(&req.p, accounts)?;
     let uid = req.user_id;
-    let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, ApiError>(db::ledger::entries_of(c, uid, &filter, paging.offset(), paging.limit())?)
-        })
-        .await?;
+    let (rows, total) =
+        db.read(move |c| db::ledger::entries_of(c, uid, &filter, paging.offset(), paging.limit())).await?;
     Ok(Reply(paging.page(rows.into_iter().map(view).collect(), total)?))
 }
 
@@ -462,7 +457,7 @@ fn opener_session_key(
     match (code, user) {
         (Some(code), _) => Ok(wx.code2session(code)?.session_key),
         (None, Some(uid)) => db
-            .read_sync(|c| Ok::<_, ApiError>(db::wechat::by_user(c, uid)?))?
+            .read_sync(|c| db::wechat::by_user(c, uid))?
             .map(|a| a.session_key)
             .filter(|k| !k.is_empty())
             .ok_or(ApiError::SessionStale),

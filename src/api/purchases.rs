@@ -42,8 +42,7 @@ async fn recent(p: &Params, db: &Db, base: &BaseUrl) -> ApiResult<Vec<DynamicVie
         1 => true,
         _ => return Err(ApiError::invalid("type", "应为 0（下单）或 1（支付）")),
     };
-    let rows =
-        db.read(move |c| Ok::<_, ApiError>(db::order::recent_lines(c, paid_only, DYNAMIC_LIMIT)?)).await?;
+    let rows = db.read(move |c| db::order::recent_lines(c, paid_only, DYNAMIC_LIMIT)).await?;
     if rows.is_empty() {
         return Err(ApiError::Empty);
     }
@@ -109,9 +108,8 @@ fn bought_view(base: &BaseUrl, l: LineRow) -> BoughtView {
 #[post("/shop/goods/his/list", data = "<req>")]
 async fn history(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<Page<BoughtView>> {
     let (user, paging) = (req.user_id, Paging::from(&req.p)?);
-    let (rows, total) = db
-        .read(move |c| Ok::<_, ApiError>(db::order::bought_lines(c, user, paging.offset(), paging.limit())?))
-        .await?;
+    let (rows, total) =
+        db.read(move |c| db::order::bought_lines(c, user, paging.offset(), paging.limit())).await?;
     Ok(Reply(paging.page(rows.into_iter().map(|l| bought_view(&base, l)).collect(), total)?))
 }
 
@@ -124,7 +122,7 @@ async fn history_delete(req: Authed, db: &State<Db>) -> ApiResult<()> {
         return Err(ApiError::Missing("id"));
     }
     let user = req.user_id;
-    let n = db.write(move |c| Ok::<_, ApiError>(db::order::hide_bought(c, user, id, goods)?)).await?;
+    let n = db.write(move |c| db::order::hide_bought(c, user, id, goods)).await?;
     if n == 0 {
         return Err(ApiError::NotFound("购买记录"));
     }
@@ -167,7 +165,7 @@ async fn saleroom(req: Authed, db: &State<Db>, settings: &State<Settings>) -> Ap
         ));
     }
     let (from, to) = (from.to_string(), to.to_string());
-    let rows = db.read(move |c| Ok::<_, ApiError>(db::order::saleroom(c, &from, &to)?)).await?;
+    let rows = db.read(move |c| db::order::saleroom(c, &from, &to)).await?;
     if rows.is_empty() {
         return Err(ApiError::Empty);
     }

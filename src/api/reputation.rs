@@ -96,11 +96,8 @@ impl ReviewView {
 async fn page_of(p: &Params, db: &Db, base: &BaseUrl) -> Result<(Vec<ReviewView>, i64, Paging), ApiError> {
     let goods_id = p.int("goodsId")?;
     let paging = Paging::from(p)?;
-    let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, ApiError>(reputation::shown_of_goods(c, goods_id, paging.offset(), paging.limit())?)
-        })
-        .await?;
+    let (rows, total) =
+        db.read(move |c| reputation::shown_of_goods(c, goods_id, paging.offset(), paging.limit())).await?;
     Ok((rows.into_iter().map(|r| ReviewView::new(r, base)).collect(), total, paging))
 }
 

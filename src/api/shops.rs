@@ -143,7 +143,7 @@ async fn nearest(
         pick_points_only,
         user_id: None,
     };
-    let rows = db.read(move |c| Ok::<_, ApiError>(shops::list(c, &filter)?)).await?;
+    let rows = db.read(move |c| shops::list(c, &filter)).await?;
     let mut measured: Vec<(Option<f64>, ShopRow)> = rows
         .into_iter()
         .map(|s| {
@@ -216,7 +216,7 @@ pub struct ShopDetail {
 #[get("/shop/subshop/detail/v2")]
 async fn detail(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<ShopDetail> {
     let id = p.int("id")?;
-    let shop = db.read(move |c| Ok::<_, ApiError>(shops::get(c, id)?)).await?;
+    let shop = db.read(move |c| shops::get(c, id)).await?;
     let shop = shop.filter(|s| s.status == shops::OPEN).ok_or(NOT_FOUND)?;
     let ext_json = serde_json::from_str(&shop.fields.ext_json)
         .unwrap_or_else(|_| serde_json::Value::Object(Default::default()));
@@ -289,7 +289,7 @@ async fn apply(a: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<ShopView> 
 async fn my_shops(a: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<Vec<ShopView>> {
     let user = a.user_id;
     let filter = ShopFilter { user_id: Some(user), ..ShopFilter::default() };
-    let rows = db.read(move |c| Ok::<_, ApiError>(shops::list(c, &filter)?)).await?;
+    let rows = db.read(move |c| shops::list(c, &filter)).await?;
     if rows.is_empty() {
         return Err(ApiError::Empty);
     }

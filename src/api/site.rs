@@ -82,7 +82,7 @@ async fn banners(
 /// GET /<sub>/banner/types — bannerTypes; anyone. The types that have shown banners.
 #[get("/banner/types")]
 async fn banner_types(db: &State<Db>) -> ApiResult<Vec<String>> {
-    let all = db.read(|c| Ok::<_, ApiError>(site::shown_banners(c, None)?)).await?;
+    let all = db.read(|c| site::shown_banners(c, None)).await?;
     let mut types: Vec<String> = all.into_iter().map(|b| b.kind).filter(|t| !t.is_empty()).collect();
     types.sort();
     types.dedup();
@@ -214,11 +214,8 @@ async fn notice_last_one(p: Params, db: &State<Db>, cache: &State<Cache>) -> Res
 async fn notice_list(p: Params, db: &State<Db>) -> ApiResult<NoticePage> {
     let kind = p.opt_text("type", 50)?.map(str::to_string);
     let paging = Paging::from(&p)?;
-    let (list, total) = db
-        .read(move |c| {
-            Ok::<_, ApiError>(site::shown_notices(c, kind.as_deref(), paging.offset(), paging.limit())?)
-        })
-        .await?;
+    let (list, total) =
+        db.read(move |c| site::shown_notices(c, kind.as_deref(), paging.offset(), paging.limit())).await?;
     let page = paging.page(list.into_iter().map(NoticeView::from).collect(), total)?;
     Ok(Reply(NoticePage { data_list: page.result, total_row: page.total_row, total_page: page.total_page }))
 }
@@ -227,7 +224,7 @@ async fn notice_list(p: Params, db: &State<Db>) -> ApiResult<NoticePage> {
 #[get("/notice/detail")]
 async fn notice_detail(p: Params, db: &State<Db>) -> ApiResult<NoticeView> {
     let id = p.int("id")?;
-    let n = db.read(move |c| Ok::<_, ApiError>(site::notice_by_id(c, id)?)).await?;
+    let n = db.read(move |c| site::notice_by_id(c, id)).await?;
     match n {
         Some(n) if n.is_show => Ok(Reply(n.into())),
         _ => Err(ApiError::NotFound("公告")),

@@ -90,7 +90,7 @@ fn unique_id(p: Params, ids: &State<UniqueIds>) -> ApiResult<u64> {
 async fn sequence(p: Params, db: &State<Db>) -> ApiResult<i64> {
     let kind = p.opt_text("type", 50)?.unwrap_or("").to_string();
     let start = p.opt_int("defValue")?.unwrap_or(1);
-    let n = db.write(move |c| Ok::<_, ApiError>(db::settings::next_sequence(c, &kind, start)?)).await?;
+    let n = db.write(move |c| db::settings::next_sequence(c, &kind, start)).await?;
     Ok(Reply(n))
 }
 

@@ -211,19 +211,17 @@ fn session_key_for(db: &Db, wx: &WeChat, user_id: i64, code: Option<&str>) -> Re
         Some(code) => {
             let s = wx.code2session(code)?;
             let now = db::unix_now();
-            let account = db.read_sync(|c| Ok::<_, ApiError>(db::wechat::by_user(c, user_id)?))?;
+            let account = db.read_sync(|c| db::wechat::by_user(c, user_id))?;
             match account {
                 Some(a) if a.openid == s.openid => {
-                    db.write_sync(|c| {
-                        Ok::<_, ApiError>(db::wechat::set_session_key(c, user_id, &s.session_key, None, now)?)
-                    })?;
+                    db.write_sync(|c| db::wechat::set_session_key(c, user_id, &s.session_key, None, now))?;
                     Ok(s.session_key)
                 }
                 _ => Err(ApiError::Forbidden("登录凭证不属于当前用户".into())),
             }
         }
         None => {
-            let account = db.read_sync(|c| Ok::<_, ApiError>(db::wechat::by_user(c, user_id)?))?;
+            let account = db.read_sync(|c| db::wechat::by_user(c, user_id))?;
             account.map(|a| a.session_key).filter(|k| !k.is_empty()).ok_or(ApiError::SessionStale)
         }
     }
@@ -515,8 +513,7 @@ pub struct WxInfo {
 #[get("/user/wxinfo")]
 async fn wxinfo(req: Authed, db: &State<Db>) -> ApiResult<WxInfo> {
     let uid = req.user_id;
-    let a =
-        db.read(move |c| Ok::<_, ApiError>(db::wechat::by_user(c, uid)?)).await?.ok_or(ApiError::Empty)?;
+    let a = db.read(move |c| db::wechat::by_user(c, uid)).await?.ok_or(ApiError::Empty)?;
     Ok(Reply(WxInfo { openid: a.openid, unionid: a.unionid.unwrap_or_default() }))
 }
 
@@ -560,10 +557,7 @@ async fn modify(
         Some(url) => {
             let (d, w, s, u) =
                 (db.inner().clone(), wx.inner().clone(), settings.inner().clone(), url.clone());
-            let check =
-                rocket::tokio::task::spawn_blocking(move || media_check::check_avatar(&d, &w, &s, uid, &u))
-                    .await
-                    .map_err(|e| ApiError::Internal(format!("avatar check task: {e}")))??;
+            let check = crate::db::blocking(move || media_check::check_avatar(&d, &w, &s, uid, &u)).await?;
             (check == AvatarCheck::Apply).then_some(url)
         }
         None => None,

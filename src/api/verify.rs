@@ -23,7 +23,7 @@ const NO_MANUAL_REVIEW: &str = "人工实名审核本店暂未开通";
 #[get("/user/check-referrer")]
 async fn check_referrer(p: Params, db: &State<Db>) -> ApiResult<()> {
     let referrer = p.int("referrer")?;
-    let user = db.read(move |c| Ok::<_, ApiError>(db::user::by_id(c, referrer)?)).await?;
+    let user = db.read(move |c| db::user::by_id(c, referrer)).await?;
     match user {
         Some(u) if u.status == 0 => Ok(Reply(())),
         _ => Err(ApiError::NoData("邀请码错误")),

@@ -105,9 +105,7 @@ async fn list(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<Page<GoodsV
     if p.opt_int("status")?.is_some_and(|s| s != 0) {
         return Err(ApiError::invalid("status", "只能查询销售中（0）的商品"));
     }
-    let (rows, total) = db
-        .read(move |c| Ok::<_, ApiError>(store::list(c, true, None, paging.offset(), paging.limit())?))
-        .await?;
+    let (rows, total) = db.read(move |c| store::list(c, true, None, paging.offset(), paging.limit())).await?;
     Ok(Reply(paging.page(rows.into_iter().map(|g| GoodsView::new(&base, g)).collect(), total)?))
 }
 
@@ -120,11 +118,10 @@ async fn detail(req: MaybeAuthed, db: &State<Db>, base: BaseUrl) -> ApiResult<Go
     let (goods, buys) = db
         .read(move |c| {
             let g = store::by_id(c, id)?;
-            let buys = match user {
-                Some(u) => store::buys_of(c, u, Some(id), 0, 100)?.0,
-                None => Vec::new(),
-            };
-            Ok::<_, ApiError>((g, buys))
+            match user {
+                Some(u) => store::buys_of(c, u, Some(id), 0, 100).map(|(buys, _)| (g, buys)),
+                None => Ok((g, Vec::new())),
+            }
         })
         .await?;
     let goods = goods.ok_or(ApiError::NotFound("商品"))?;
@@ -155,8 +152,7 @@ async fn buy_logs(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<Page<
     let paging = Paging::from(&req.p)?;
     let goods = req.p.opt_int("goodsId")?;
     let user = req.user_id;
-    let (rows, total) = db
-        .read(move |c| Ok::<_, ApiError>(store::buys_of(c, user, goods, paging.offset(), paging.limit())?))
-        .await?;
+    let (rows, total) =
+        db.read(move |c| store::buys_of(c, user, goods, paging.offset(), paging.limit())).await?;
     Ok(Reply(paging.page(rows.into_iter().map(|b| BuyView::new(&base, b)).collect(), total)?))
 }

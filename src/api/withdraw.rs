@@ -85,11 +85,8 @@ async fn apply_v3(req: Authed, db: &State<Db>, settings: &State<Settings>) -> Ap
 async fn do_list(req: Authed, db: &Db) -> ApiResult<Page<WithdrawalView>> {
     let paging = Paging::from(&req.p)?;
     let (user, wanted) = (req.user_id, status_filter(&req.p, 2)?);
-    let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, ApiError>(store::list(c, Some(user), wanted, paging.offset(), paging.limit())?)
-        })
-        .await?;
+    let (rows, total) =
+        db.read(move |c| store::list(c, Some(user), wanted, paging.offset(), paging.limit())).await?;
     Ok(Reply(paging.page(rows.into_iter().map(Into::into).collect(), total)?))
 }
 
@@ -108,7 +105,7 @@ async fn list_v2(req: Authed, db: &State<Db>) -> ApiResult<Page<WithdrawalView>>
 
 async fn do_detail(req: Authed, db: &Db) -> ApiResult<WithdrawalView> {
     let (user, id) = (req.user_id, req.p.int("id")?);
-    let row = db.read(move |c| Ok::<_, ApiError>(store::get(c, id)?)).await?;
+    let row = db.read(move |c| store::get(c, id)).await?;
     Ok(Reply(row.filter(|w| w.user_id == user).ok_or(ApiError::NotFound("提现记录"))?.into()))
 }
 

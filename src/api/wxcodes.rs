@@ -61,12 +61,11 @@ async fn image(
     hours: Option<i64>,
 ) -> Result<String, ApiError> {
     let (db, wx, dir, max) = (db.clone(), wx.clone(), cfg.uploads_dir(), cfg.upload_max_bytes);
-    rocket::tokio::task::spawn_blocking(move || {
+    crate::db::blocking(move || {
         let store = Store { db: &db, uploads_dir: &dir, max_bytes: max };
         codes::code_image(&store, &wx, &spec, hours).map(|c| upload::relative_url(&c.path))
     })
     .await
-    .map_err(|e| ApiError::Internal(format!("code task: {e}")))?
 }
 
 /// POST /<sub>/qrcode/wxa/unlimit — wxaQrcode; anyone. `data` is the code image's URL; 41030 when
@@ -105,9 +104,7 @@ async fn content_qrcode(
 #[get("/wx/live/rooms")]
 async fn live_rooms(wx: &State<WeChat>, live: &State<LiveCache>) -> ApiResult<Vec<LiveRoom>> {
     let (wx, live) = (wx.inner().clone(), live.inner().clone());
-    let rooms = rocket::tokio::task::spawn_blocking(move || live.rooms(&wx))
-        .await
-        .map_err(|e| ApiError::Internal(format!("live task: {e}")))??;
+    let rooms = crate::db::blocking(move || live.rooms(&wx)).await?;
     if rooms.is_empty() {
         return Err(ApiError::Empty);
     }
@@ -123,9 +120,7 @@ async fn live_replays(p: Params, wx: &State<WeChat>, live: &State<LiveCache>) ->
         return Err(ApiError::invalid("roomId", "应为正整数"));
     }
     let (wx, live) = (wx.inner().clone(), live.inner().clone());
-    let replays = rocket::tokio::task::spawn_blocking(move || live.replays(&wx, room_id))
-        .await
-        .map_err(|e| ApiError::Internal(format!("live task: {e}")))??;
+    let replays = crate::db::blocking(move || live.replays(&wx, room_id)).await?;
     if replays.is_empty() {
         return Err(ApiError::Empty);
     }

@@ -394,3 +394,13 @@ pub fn upload_totals(c: &Connection) -> Result<(i64, i64)> {
         Ok((r.get(0)?, r.get(1)?))
     })?)
 }
+
+/// True when the shop has any config value or banner (demo data goes only into an empty shop).
+pub fn has_config_or_banners(c: &Connection) -> Result<bool> {
+    let n: i64 = c.query_row(
+        "SELECT (SELECT count(*) FROM config_values) + (SELECT count(*) FROM banners)",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}

@@ -5,7 +5,7 @@ use rocket::serde::json::Json;
 use rocket::{delete, get, put, routes, Route, State};
 use serde::{Deserialize, Serialize};
 
-use super::{Answer, ApiKey, JsonBody, Problem};
+use super::{Answer, ApiKey, JsonBody};
 use crate::cache::Cache;
 use crate::db::{self, site::AdPosition, Db};
 use crate::error::MerchantError;
@@ -59,14 +59,14 @@ pub struct AdBody {
 }
 
 async fn load(db: &Db, key: String) -> Answer<AdPositionView> {
-    let found = db.read(move |c| Ok::<_, Problem>(db::site::ad_position(c, &key)?)).await?;
+    let found = db.read(move |c| db::site::ad_position(c, &key)).await?;
     Ok(found.ok_or(MerchantError::NotFound("ad position"))?.into())
 }
 
 /// GET /admin/api/v1/ad-positions — merchant key. Every slot, by key.
 #[get("/ad-positions")]
 async fn list(_key: ApiKey, db: &State<Db>) -> Answer<Json<Vec<AdPositionView>>> {
-    let rows = db.read(|c| Ok::<_, Problem>(db::site::all_ad_positions(c)?)).await?;
+    let rows = db.read(db::site::all_ad_positions).await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
 

@@ -98,7 +98,7 @@ fn not_found(e: ApiError) -> Problem {
 }
 
 async fn load(db: &Db, base: &BaseUrl, id: i64) -> Answer<ArticleView> {
-    let found = db.read(move |c| Ok::<_, Problem>(store::article(c, id)?)).await?;
+    let found = db.read(move |c| store::article(c, id)).await?;
     Ok(ArticleView::new(found.ok_or(MerchantError::NotFound("article"))?, base, true))
 }
 
@@ -118,9 +118,7 @@ async fn list(
         ..ArticleFilter::default()
     };
     let paging = Paging::new(q.page, q.page_size)?;
-    let (rows, total) = db
-        .read(move |c| Ok::<_, Problem>(store::articles(c, &f, paging.offset(), paging.page_size)?))
-        .await?;
+    let (rows, total) = db.read(move |c| store::articles(c, &f, paging.offset(), paging.page_size)).await?;
     Ok(Json(paging.wrap(rows.into_iter().map(|a| ArticleView::new(a, &base, false)).collect(), total)))
 }
 
@@ -163,7 +161,7 @@ async fn replace(
 /// DELETE /admin/api/v1/articles/<id> — merchant key. 204, or 404 when there was none.
 #[delete("/articles/<id>")]
 async fn remove(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Status> {
-    if db.write(move |c| Ok::<_, Problem>(store::delete_article(c, id)?)).await? {
+    if db.write(move |c| store::delete_article(c, id)).await? {
         Ok(Status::NoContent)
     } else {
         Err(MerchantError::NotFound("article").into())

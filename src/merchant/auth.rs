@@ -47,9 +47,9 @@ async fn check(req: &Request<'_>) -> Result<ApiKey, Problem> {
     }
     let db = req.rocket().state::<Db>().ok_or_else(|| MerchantError::Internal("Db not managed".into()))?;
     let hash = secret::hash_token(key);
-    let found = db.read(move |c| Ok::<_, Problem>(db::admin::api_key_by_hash(c, &hash)?)).await?;
+    let found = db.read(move |c| db::admin::api_key_by_hash(c, &hash)).await?;
     let id = found.ok_or_else(|| Problem::unauthorized("invalid API key"))?;
-    db.write(move |c| Ok::<_, Problem>(db::admin::touch_api_key(c, id, db::unix_now())?)).await?;
+    db.write(move |c| db::admin::touch_api_key(c, id, db::unix_now())).await?;
     Ok(ApiKey { key_id: Some(id) })
 }
 

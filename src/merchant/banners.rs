@@ -97,7 +97,7 @@ fn not_found(e: ApiError) -> Problem {
 }
 
 async fn load(db: &Db, id: i64) -> Answer<BannerView> {
-    let found = db.read(move |c| Ok::<_, Problem>(db::site::banner_by_id(c, id)?)).await?;
+    let found = db.read(move |c| db::site::banner_by_id(c, id)).await?;
     Ok(found.ok_or(MerchantError::NotFound("banner"))?.into())
 }
 
@@ -111,9 +111,7 @@ async fn list(
 ) -> Answer<Json<Vec<BannerView>>> {
     let kind = opt_text("type", r#type, 50)?;
     let search = opt_text("search", search, 100)?;
-    let rows = db
-        .read(move |c| Ok::<_, Problem>(db::site::all_banners(c, kind.as_deref(), search.as_deref())?))
-        .await?;
+    let rows = db.read(move |c| db::site::all_banners(c, kind.as_deref(), search.as_deref())).await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
 

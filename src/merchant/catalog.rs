@@ -248,14 +248,14 @@ impl From<CategoryBody> for CategoryFields {
 }
 
 async fn load_category(db: &Db, id: i64) -> Answer<CategoryView> {
-    let found = db.read(move |c| Ok::<_, Problem>(catalog::category(c, id)?)).await?;
+    let found = db.read(move |c| catalog::category(c, id)).await?;
     Ok(found.ok_or(MerchantError::NotFound("category"))?.into())
 }
 
 /// GET /admin/api/v1/categories — merchant key. Every category, parents before children.
 #[get("/categories")]
 async fn categories(_key: ApiKey, db: &State<Db>) -> Answer<Json<Vec<CategoryView>>> {
-    let rows = db.read(|c| Ok::<_, Problem>(catalog::all_categories(c)?)).await?;
+    let rows = db.read(catalog::all_categories).await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
 
@@ -267,7 +267,7 @@ async fn create_category(
     body: JsonBody<CategoryBody>,
 ) -> Answer<Created<Json<CategoryView>>> {
     let fields: CategoryFields = body.0.into();
-    let id = db.write(move |c| Ok::<_, Problem>(rules::save_category(c, None, &fields, now())?)).await?;
+    let id = db.write(move |c| rules::save_category(c, None, &fields, now())).await?;
     Ok(Created::new(format!("{BASE}/categories/{id}")).body(Json(load_category(db, id).await?)))
 }
 
@@ -287,14 +287,14 @@ async fn replace_category(
     body: JsonBody<CategoryBody>,
 ) -> Answer<Json<CategoryView>> {
     let fields: CategoryFields = body.0.into();
-    db.write(move |c| Ok::<_, Problem>(rules::save_category(c, Some(id), &fields, now())?)).await?;
+    db.write(move |c| rules::save_category(c, Some(id), &fields, now())).await?;
     Ok(Json(load_category(db, id).await?))
 }
 
 /// DELETE /admin/api/v1/categories/<id> — merchant key. 204; 409 while it has children or goods.
 #[delete("/categories/<id>")]
 async fn remove_category(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Status> {
-    db.write(move |c| Ok::<_, Problem>(rules::delete_category(c, id)?)).await?;
+    db.write(move |c| rules::delete_category(c, id)).await?;
     Ok(Status::NoContent)
 }
 
@@ -647,7 +647,7 @@ async fn create_goods(
     body: JsonBody<GoodsBody>,
 ) -> Answer<Tagged<Created<Json<GoodsView>>>> {
     let new = body.0.into_new()?;
-    let id = db.write(move |c| Ok::<_, Problem>(rules::add_goods(c, new, now())?)).await?;
+    let id = db.write(move |c| rules::add_goods(c, new, now())).await?;
     let g = load_goods(db, id).await?;
     Ok(Tagged { version: g.version, inner: Created::new(format!("{BASE}/goods/{id}")).body(Json(g)) })
 }
@@ -691,7 +691,7 @@ async fn replace_goods(
 /// DELETE /admin/api/v1/goods/<id> — merchant key. 204.
 #[delete("/goods/<id>")]
 async fn remove_goods(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Status> {
-    db.write(move |c| Ok::<_, Problem>(rules::delete_goods(c, &[id])?)).await?;
+    db.write(move |c| rules::delete_goods(c, &[id])).await?;
     Ok(Status::NoContent)
 }
 
@@ -774,13 +774,13 @@ async fn set_stock(
 /// POST /admin/api/v1/goods/<id>/on-shelf — merchant key.
 #[post("/goods/<id>/on-shelf")]
 async fn on_shelf(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Tagged<Json<GoodsView>>> {
-    db.write(move |c| Ok::<_, Problem>(rules::set_shelf(c, &[id], true, now())?)).await?;
+    db.write(move |c| rules::set_shelf(c, &[id], true, now())).await?;
     tagged_goods(db, id).await
 }
 
 /// POST /admin/api/v1/goods/<id>/off-shelf — merchant key.
 #[post("/goods/<id>/off-shelf")]
 async fn off_shelf(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Tagged<Json<GoodsView>>> {
-    db.write(move |c| Ok::<_, Problem>(rules::set_shelf(c, &[id], false, now())?)).await?;
+    db.write(move |c| rules::set_shelf(c, &[id], false, now())).await?;
     tagged_goods(db, id).await
 }

@@ -204,7 +204,7 @@ fn problem(e: ApiError) -> Problem {
 }
 
 async fn load(db: &Db, id: i64) -> Answer<CouponView> {
-    let found = db.read(move |c| Ok::<_, Problem>(store::rule(c, id)?)).await?;
+    let found = db.read(move |c| store::rule(c, id)).await?;
     Ok(found.ok_or(MerchantError::NotFound("coupon"))?.into())
 }
 
@@ -213,11 +213,8 @@ async fn load(db: &Db, id: i64) -> Answer<CouponView> {
 async fn list(_key: ApiKey, db: &State<Db>, q: ListQuery<'_>) -> Answer<Json<Paged<CouponView>>> {
     let search = opt_text("search", q.search, 100)?;
     let paging = Paging::new(q.page, q.page_size)?;
-    let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, Problem>(store::all_rules(c, search.as_deref(), paging.offset(), paging.page_size)?)
-        })
-        .await?;
+    let (rows, total) =
+        db.read(move |c| store::all_rules(c, search.as_deref(), paging.offset(), paging.page_size)).await?;
     Ok(Json(paging.wrap(rows.into_iter().map(Into::into).collect(), total)))
 }
 

@@ -215,14 +215,14 @@ impl TemplateBody {
 }
 
 async fn load(db: &Db, id: i64) -> Answer<TemplateView> {
-    let found = db.read(move |c| Ok::<_, Problem>(freight::template(c, id)?)).await?;
+    let found = db.read(move |c| freight::template(c, id)).await?;
     Ok(found.ok_or(MerchantError::NotFound("freight template"))?.into())
 }
 
 /// GET /admin/api/v1/freight-templates — merchant key. Every template, by name.
 #[get("/freight-templates")]
 async fn list(_key: ApiKey, db: &State<Db>) -> Answer<Json<Vec<TemplateView>>> {
-    let rows = db.read(|c| Ok::<_, Problem>(freight::all_templates(c)?)).await?;
+    let rows = db.read(freight::all_templates).await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
 
@@ -235,8 +235,7 @@ async fn create(
     body: JsonBody<TemplateBody>,
 ) -> Answer<Created<Json<TemplateView>>> {
     let checked = rules::check_template(body.0.into_fields()?, regions)?;
-    let id =
-        db.write(move |c| Ok::<_, Problem>(rules::save_template(c, None, &checked, db::unix_now())?)).await?;
+    let id = db.write(move |c| rules::save_template(c, None, &checked, db::unix_now())).await?;
     Ok(Created::new(format!("{BASE}/freight-templates/{id}")).body(Json(load(db, id).await?)))
 }
 
@@ -256,7 +255,7 @@ async fn replace(
     body: JsonBody<TemplateBody>,
 ) -> Answer<Json<TemplateView>> {
     let checked = rules::check_template(body.0.into_fields()?, regions)?;
-    db.write(move |c| Ok::<_, Problem>(rules::save_template(c, Some(id), &checked, db::unix_now())?))
+    db.write(move |c| rules::save_template(c, Some(id), &checked, db::unix_now()))
         .await
         .map_err(not_found)?;
     Ok(Json(load(db, id).await?))
@@ -265,12 +264,13 @@ async fn replace(
 /// DELETE /admin/api/v1/freight-templates/<id> — merchant key. 204; 409 while goods use it.
 #[delete("/freight-templates/<id>")]
 async fn remove(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Status> {
-    db.write(move |c| Ok::<_, Problem>(rules::delete_template(c, id)?)).await.map_err(not_found)?;
+    db.write(move |c| rules::delete_template(c, id)).await.map_err(not_found)?;
     Ok(Status::NoContent)
 }
 
 /// The service's 404 in the API's words.
-fn not_found(p: Problem) -> Problem {
+fn not_found(e: impl Into<Problem>) -> Problem {
+    let p = e.into();
     if p.status == Status::NotFound {
         MerchantError::NotFound("freight template").into()
     } else {

@@ -24,7 +24,7 @@ fn fen(field: &'static str, yuan: f64) -> Result<i64, Problem> {
 
 /// 404 unless the goods exists.
 async fn known_goods(db: &Db, id: i64) -> Answer<()> {
-    let found = db.read(move |c| Ok::<_, Problem>(catalog::goods(c, id)?.is_some())).await?;
+    let found = db.read(move |c| catalog::goods(c, id).map(|g| g.is_some())).await?;
     if found {
         Ok(())
     } else {
@@ -60,7 +60,7 @@ pub struct Limits {
 
 async fn limits_of(db: &Db, id: i64) -> Answer<Json<Limits>> {
     known_goods(db, id).await?;
-    let rows = db.read(move |c| Ok::<_, Problem>(limits::all_rules(c, id)?)).await?;
+    let rows = db.read(move |c| limits::all_rules(c, id)).await?;
     Ok(Json(Limits {
         items: rows
             .into_iter()
@@ -97,7 +97,7 @@ async fn put_limits(_key: ApiKey, db: &State<Db>, id: i64, body: JsonBody<Limits
             buy_numbers: l.buy_numbers,
         })
         .collect();
-    db.write(move |c| Ok::<_, Problem>(limits::save_limits(c, id, &list)?)).await?;
+    db.write(move |c| limits::save_limits(c, id, &list)).await?;
     limits_of(db, id).await
 }
 
@@ -121,7 +121,7 @@ pub struct Tiers {
 
 async fn tiers_of(db: &Db, id: i64) -> Answer<Json<Tiers>> {
     known_goods(db, id).await?;
-    let rows = db.read(move |c| Ok::<_, Problem>(goods_rules::tiers(c, id)?)).await?;
+    let rows = db.read(move |c| goods_rules::tiers(c, id)).await?;
     Ok(Json(Tiers {
         items: rows
             .into_iter()
@@ -152,7 +152,7 @@ async fn put_tiers(_key: ApiKey, db: &State<Db>, id: i64, body: JsonBody<Tiers>)
             price: fen("price", t.price)?,
         });
     }
-    db.write(move |c| Ok::<_, Problem>(tiers::save_tiers(c, id, &list)?)).await?;
+    db.write(move |c| tiers::save_tiers(c, id, &list)).await?;
     tiers_of(db, id).await
 }
 
@@ -191,7 +191,7 @@ pub struct Additions {
 
 async fn additions_of(db: &Db, id: i64) -> Answer<Json<Additions>> {
     known_goods(db, id).await?;
-    let rows = db.read(move |c| Ok::<_, Problem>(goods_rules::additions(c, id)?)).await?;
+    let rows = db.read(move |c| goods_rules::additions(c, id)).await?;
     Ok(Json(Additions {
         groups: rows
             .into_iter()
@@ -234,6 +234,6 @@ async fn put_additions(
         }
         groups.push(GroupInput { name: g.name, required: g.required, multiple: g.multiple, items });
     }
-    db.write(move |c| Ok::<_, Problem>(additions::save_additions(c, id, &groups)?)).await?;
+    db.write(move |c| additions::save_additions(c, id, &groups)).await?;
     additions_of(db, id).await
 }

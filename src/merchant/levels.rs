@@ -263,7 +263,7 @@ async fn create_price(
 
 async fn load_price(db: &Db, id: i64, price_id: i64) -> Answer<PriceView> {
     let found = db
-        .read(move |c| Ok::<_, Problem>(db::levels::price_by_id(c, price_id)?.filter(|p| p.level_id == id)))
+        .read(move |c| db::levels::price_by_id(c, price_id).map(|p| p.filter(|p| p.level_id == id)))
         .await?;
     Ok(found.ok_or(MerchantError::NotFound("price"))?.into())
 }

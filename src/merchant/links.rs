@@ -80,14 +80,14 @@ fn not_found(e: ApiError) -> Problem {
 }
 
 async fn load(db: &Db, id: i64) -> Answer<LinkView> {
-    let found = db.read(move |c| Ok::<_, Problem>(db::site::partner_by_id(c, id)?)).await?;
+    let found = db.read(move |c| db::site::partner_by_id(c, id)).await?;
     Ok(found.ok_or(MerchantError::NotFound("friendly link"))?.into())
 }
 
 /// GET /admin/api/v1/friendly-links — merchant key. Every link, by type and display order.
 #[get("/friendly-links")]
 async fn list(_key: ApiKey, db: &State<Db>) -> Answer<Json<Vec<LinkView>>> {
-    let rows = db.read(|c| Ok::<_, Problem>(db::site::all_partners(c)?)).await?;
+    let rows = db.read(db::site::all_partners).await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
 

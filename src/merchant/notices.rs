@@ -85,7 +85,7 @@ fn not_found(e: ApiError) -> Problem {
 }
 
 async fn load(db: &Db, id: i64) -> Answer<NoticeView> {
-    let found = db.read(move |c| Ok::<_, Problem>(db::site::notice_by_id(c, id)?)).await?;
+    let found = db.read(move |c| db::site::notice_by_id(c, id)).await?;
     Ok(found.ok_or(MerchantError::NotFound("notice"))?.into())
 }
 
@@ -95,9 +95,7 @@ async fn list(_key: ApiKey, db: &State<Db>, q: ListQuery<'_>) -> Answer<Json<Pag
     let search = opt_text("search", q.search, 100)?;
     let paging = Paging::new(q.page, q.page_size)?;
     let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, Problem>(db::site::all_notices(c, search.as_deref(), paging.offset(), paging.page_size)?)
-        })
+        .read(move |c| db::site::all_notices(c, search.as_deref(), paging.offset(), paging.page_size))
         .await?;
     Ok(Json(paging.wrap(rows.into_iter().map(Into::into).collect(), total)))
 }

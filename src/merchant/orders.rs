@@ -364,7 +364,7 @@ fn named(e: ApiError) -> Problem {
 }
 
 async fn load(db: &Db, id: i64) -> Answer<OrderDetailView> {
-    let found = db.read(move |c| Ok::<_, Problem>(order_admin::detail(c, id)?)).await?;
+    let found = db.read(move |c| order_admin::detail(c, id)).await?;
     Ok(found.ok_or(MerchantError::NotFound("order"))?.into())
 }
 
@@ -374,9 +374,8 @@ async fn load(db: &Db, id: i64) -> Answer<OrderDetailView> {
 async fn list(_key: ApiKey, db: &State<Db>, q: ListQuery<'_>) -> Answer<Json<Paged<OrderView>>> {
     let filter = q.filter()?;
     let paging = Paging::new(q.page, q.page_size)?;
-    let (rows, total) = db
-        .read(move |c| Ok::<_, Problem>(order_admin::list(c, &filter, paging.offset(), paging.page_size)?))
-        .await?;
+    let (rows, total) =
+        db.read(move |c| order_admin::list(c, &filter, paging.offset(), paging.page_size)).await?;
     Ok(Json(paging.wrap(rows.into_iter().map(Into::into).collect(), total)))
 }
 
@@ -480,11 +479,8 @@ pub struct RefundQuery<'r> {
 async fn refunds(_key: ApiKey, db: &State<Db>, q: RefundQuery<'_>) -> Answer<Json<Paged<RefundView>>> {
     let status = opt_int("status", q.status, 0..=4)?;
     let paging = Paging::new(q.page, q.page_size)?;
-    let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, Problem>(order_admin::refund_queue(c, status, paging.offset(), paging.page_size)?)
-        })
-        .await?;
+    let (rows, total) =
+        db.read(move |c| order_admin::refund_queue(c, status, paging.offset(), paging.page_size)).await?;
     Ok(Json(paging.wrap(rows.into_iter().map(Into::into).collect(), total)))
 }
 

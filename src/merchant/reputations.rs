@@ -6,7 +6,7 @@ use rocket::{get, post, put, routes, FromForm, Route, State};
 use serde::{Deserialize, Serialize};
 
 use super::body::opt_int;
-use super::{Answer, ApiKey, JsonBody, Paged, Paging, Problem};
+use super::{Answer, ApiKey, JsonBody, Paged, Paging};
 use crate::db::reputation::{self, ReputationRow};
 use crate::db::{self, Db};
 use crate::error::MerchantError;
@@ -68,7 +68,7 @@ pub struct ListQuery<'r> {
 }
 
 async fn load(db: &Db, id: i64) -> Answer<ReputationView> {
-    let found = db.read(move |c| Ok::<_, Problem>(reputation::get(c, id)?)).await?;
+    let found = db.read(move |c| reputation::get(c, id)).await?;
     Ok(found.ok_or(MerchantError::NotFound("reputation"))?.into())
 }
 
@@ -77,11 +77,8 @@ async fn load(db: &Db, id: i64) -> Answer<ReputationView> {
 async fn list(_key: ApiKey, db: &State<Db>, q: ListQuery<'_>) -> Answer<Json<Paged<ReputationView>>> {
     let goods_id = opt_int("goodsId", q.goods_id, 1..=i64::MAX)?;
     let paging = Paging::new(q.page, q.page_size)?;
-    let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, Problem>(reputation::for_admin(c, goods_id, paging.offset(), paging.page_size)?)
-        })
-        .await?;
+    let (rows, total) =
+        db.read(move |c| reputation::for_admin(c, goods_id, paging.offset(), paging.page_size)).await?;
     Ok(Json(paging.wrap(rows.into_iter().map(Into::into).collect(), total)))
 }
 
@@ -111,8 +108,7 @@ async fn reply(
     if text.chars().count() > 500 {
         return Err(MerchantError::invalid("reply", "must be at most 500 characters").into());
     }
-    let found =
-        db.write(move |c| Ok::<_, Problem>(reputation::set_reply(c, id, &text, db::unix_now())?)).await?;
+    let found = db.write(move |c| reputation::set_reply(c, id, &text, db::unix_now())).await?;
     if !found {
         return Err(MerchantError::NotFound("reputation").into());
     }
@@ -121,7 +117,7 @@ async fn reply(
 
 async fn set_hidden(db: &Db, id: i64, hidden: bool) -> Answer<Json<ReputationView>> {
     let status = i64::from(hidden);
-    let found = db.write(move |c| Ok::<_, Problem>(reputation::set_status(c, id, status)?)).await?;
+    let found = db.write(move |c| reputation::set_status(c, id, status)).await?;
     if !found {
         return Err(MerchantError::NotFound("reputation").into());
     }

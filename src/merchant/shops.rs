@@ -174,7 +174,7 @@ pub struct ListQuery<'r> {
 }
 
 async fn load(db: &Db, id: i64) -> Answer<ShopView> {
-    let found = db.read(move |c| Ok::<_, Problem>(shops::get(c, id)?)).await?;
+    let found = db.read(move |c| shops::get(c, id)).await?;
     Ok(found.ok_or(MerchantError::NotFound("shop"))?.into())
 }
 
@@ -188,7 +188,7 @@ async fn list(_key: ApiKey, db: &State<Db>, q: ListQuery<'_>) -> Answer<Json<Pag
         ..ShopFilter::default()
     };
     let paging = Paging::new(q.page, q.page_size)?;
-    let all = db.read(move |c| Ok::<_, Problem>(shops::list(c, &filter)?)).await?;
+    let all = db.read(move |c| shops::list(c, &filter)).await?;
     let total = all.len() as i64;
     let page: Vec<ShopView> = all
         .into_iter()
@@ -203,8 +203,7 @@ async fn list(_key: ApiKey, db: &State<Db>, q: ListQuery<'_>) -> Answer<Json<Pag
 #[post("/shops", data = "<body>")]
 async fn create(_key: ApiKey, db: &State<Db>, body: JsonBody<ShopBody>) -> Answer<Created<Json<ShopView>>> {
     let (fields, status) = body.0.check()?;
-    let id =
-        db.write(move |c| Ok::<_, Problem>(shops::insert(c, &fields, None, status, db::unix_now())?)).await?;
+    let id = db.write(move |c| shops::insert(c, &fields, None, status, db::unix_now())).await?;
     Ok(Created::new(format!("{BASE}/shops/{id}")).body(Json(load(db, id).await?)))
 }
 
@@ -234,7 +233,7 @@ async fn replace(_key: ApiKey, db: &State<Db>, id: i64, body: JsonBody<ShopBody>
 /// DELETE /admin/api/v1/shops/<id> — merchant key. 204, or 404 when there was none.
 #[delete("/shops/<id>")]
 async fn remove(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Status> {
-    if db.write(move |c| Ok::<_, Problem>(shops::delete(c, id)?)).await? {
+    if db.write(move |c| shops::delete(c, id)).await? {
         Ok(Status::NoContent)
     } else {
         Err(MerchantError::NotFound("shop").into())

@@ -99,11 +99,8 @@ async fn list(
 ) -> Answer<Json<Paged<UploadView>>> {
     let prefix = opt_text("path", q.path, 200)?.unwrap_or_default().trim_start_matches('/').to_string();
     let paging = Paging::new(q.page, q.page_size)?;
-    let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, Problem>(db::upload::list(c, None, &prefix, paging.offset(), paging.page_size)?)
-        })
-        .await?;
+    let (rows, total) =
+        db.read(move |c| db::upload::list(c, None, &prefix, paging.offset(), paging.page_size)).await?;
     Ok(Json(paging.wrap(rows.into_iter().map(|u| UploadView::new(&base, u)).collect(), total)))
 }
 
@@ -117,11 +114,10 @@ async fn receive(db: &Db, cfg: &Config, form: UploadForm<'_>) -> Answer<Upload> 
     let mut bytes = Vec::with_capacity(file.len() as usize);
     file.open().await.map_err(ApiError::from)?.read_to_end(&mut bytes).await.map_err(ApiError::from)?;
     let (db, dir, max) = (db.clone(), cfg.uploads_dir(), cfg.upload_max_bytes);
-    let s = rocket::tokio::task::spawn_blocking(move || {
+    let s = crate::db::blocking(move || {
         upload::store(&db, &dir, max, &bytes, name.as_deref().unwrap_or(""), None, None)
     })
     .await
-    .map_err(|e| MerchantError::Internal(format!("upload task: {e}")))?
     .map_err(store_problem)?;
     let (id, path, name, mime, size, date_add) = (s.id, s.path, s.name, s.mime, s.size, s.date_add);
     Ok(Upload { id, user_id: None, path, name, mime, size, expires_at: None, date_add })
@@ -129,7 +125,7 @@ async fn receive(db: &Db, cfg: &Config, form: UploadForm<'_>) -> Answer<Upload> 
 
 /// The merchant's upload `id` (shoppers' files are not the merchant API's).
 async fn load(db: &Db, id: i64) -> Answer<Upload> {
-    let row = db.read(move |c| Ok::<_, Problem>(db::upload::by_id(c, id)?)).await?;
+    let row = db.read(move |c| db::upload::by_id(c, id)).await?;
     Ok(row.filter(|u| u.user_id.is_none()).ok_or(MerchantError::NotFound("upload"))?)
 }
 
@@ -159,9 +155,7 @@ async fn show(_key: ApiKey, db: &State<Db>, base: BaseUrl, id: i64) -> Answer<Js
 async fn remove(_key: ApiKey, db: &State<Db>, cfg: &State<Config>, id: i64) -> Answer<Status> {
     load(db, id).await?;
     let (db, dir) = (db.inner().clone(), cfg.uploads_dir());
-    let gone = rocket::tokio::task::spawn_blocking(move || upload::remove(&db, &dir, id))
-        .await
-        .map_err(|e| MerchantError::Internal(format!("delete task: {e}")))??;
+    let gone = crate::db::blocking(move || upload::remove(&db, &dir, id)).await?;
     if gone {
         Ok(Status::NoContent)
     } else {

@@ -77,21 +77,13 @@ async fn list(_key: ApiKey, db: &State<Db>, q: ListQuery<'_>) -> Answer<Json<Pag
     };
     let paging = Paging::new(q.page, q.page_size)?;
     let (rows, total) = db
-        .read(move |c| {
-            Ok::<_, Problem>(db::user::search(
-                c,
-                search.as_deref(),
-                status,
-                paging.offset(),
-                paging.page_size,
-            )?)
-        })
+        .read(move |c| db::user::search(c, search.as_deref(), status, paging.offset(), paging.page_size))
         .await?;
     Ok(Json(paging.wrap(rows.into_iter().map(Into::into).collect(), total)))
 }
 
 async fn load(db: &Db, id: i64) -> Answer<UserView> {
-    let found = db.read(move |c| Ok::<_, Problem>(db::user::by_id(c, id)?)).await?;
+    let found = db.read(move |c| db::user::by_id(c, id)).await?;
     Ok(found.ok_or(MerchantError::NotFound("user"))?.into())
 }
 

@@ -93,14 +93,13 @@ async fn list(_key: ApiKey, db: &State<Db>, q: ListQuery<'_>) -> Answer<Json<Pag
         })?),
     };
     let paging = Paging::new(q.page, q.page_size)?;
-    let (found, total) =
-        db.read(move |c| Ok::<_, Problem>(rows::list(c, status, paging.offset(), paging.page_size)?)).await?;
+    let (found, total) = db.read(move |c| rows::list(c, status, paging.offset(), paging.page_size)).await?;
     Ok(Json(paging.wrap(found.into_iter().map(Into::into).collect(), total)))
 }
 
 /// GET /admin/api/v1/wechat-refunds/<id> — merchant key.
 #[get("/wechat-refunds/<id>")]
 async fn show(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Json<WechatRefundView>> {
-    let found = db.read(move |c| Ok::<_, Problem>(rows::get(c, id)?)).await?;
+    let found = db.read(move |c| rows::get(c, id)).await?;
     Ok(Json(found.ok_or(MerchantError::NotFound("wechat refund"))?.into()))
 }

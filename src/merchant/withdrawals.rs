@@ -73,9 +73,8 @@ pub struct ListQuery<'r> {
 async fn list(_key: ApiKey, db: &State<Db>, q: ListQuery<'_>) -> Answer<Json<Paged<WithdrawalView>>> {
     let status = opt_int("status", q.status, 0..=2)?;
     let paging = Paging::new(q.page, q.page_size)?;
-    let (rows, total) = db
-        .read(move |c| Ok::<_, Problem>(store::list(c, None, status, paging.offset(), paging.page_size)?))
-        .await?;
+    let (rows, total) =
+        db.read(move |c| store::list(c, None, status, paging.offset(), paging.page_size)).await?;
     Ok(Json(paging.wrap(rows.into_iter().map(Into::into).collect(), total)))
 }
 

@@ -138,9 +138,7 @@ pub struct ListQuery<'r> {
 #[get("/url-schemes?<q..>")]
 async fn list(_key: ApiKey, db: &State<Db>, q: ListQuery<'_>) -> Answer<Json<Paged<SchemeView>>> {
     let paging = Paging::new(q.page, q.page_size)?;
-    let (rows, total) = db
-        .read(move |c| Ok::<_, Problem>(db::wxcodes::schemes(c, paging.offset(), paging.page_size)?))
-        .await?;
+    let (rows, total) = db.read(move |c| db::wxcodes::schemes(c, paging.offset(), paging.page_size)).await?;
     Ok(Json(paging.wrap(rows.into_iter().map(Into::into).collect(), total)))
 }
 
@@ -155,15 +153,13 @@ async fn create(
 ) -> Answer<Created<Json<SchemeView>>> {
     let input = body.0.input()?;
     let (db, wx) = (db.inner().clone(), wx.inner().clone());
-    let made = rocket::tokio::task::spawn_blocking(move || codes::make_scheme(&db, &wx, input))
-        .await
-        .map_err(|e| MerchantError::Internal(format!("scheme task: {e}")))??;
+    let made = crate::db::blocking(move || codes::make_scheme(&db, &wx, input)).await?;
     Ok(Created::new(format!("{BASE}/url-schemes/{}", made.id)).body(Json(made.into())))
 }
 
 /// GET /admin/api/v1/url-schemes/<id> — merchant key.
 #[get("/url-schemes/<id>")]
 async fn show(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Json<SchemeView>> {
-    let found = db.read(move |c| Ok::<_, Problem>(db::wxcodes::scheme_by_id(c, id)?)).await?;
+    let found = db.read(move |c| db::wxcodes::scheme_by_id(c, id)).await?;
     Ok(Json(found.ok_or(MerchantError::NotFound("url scheme"))?.into()))
 }

@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use super::SandboxOperator;
 use crate::db::{self, Db};
-use crate::error::ApiError;
 
 pub fn routes() -> Vec<Route> {
     routes![latest]
@@ -40,7 +39,7 @@ async fn latest(
 ) -> Result<Json<OutboxMessage>, rocket::http::Status> {
     let target = target.trim().to_lowercase();
     let row = db
-        .read(move |c| Ok::<_, ApiError>(db::codes::latest_outbox(c, &target)?))
+        .read(move |c| db::codes::latest_outbox(c, &target))
         .await
         .map_err(|_| rocket::http::Status::ServiceUnavailable)?
         .ok_or(rocket::http::Status::NotFound)?;

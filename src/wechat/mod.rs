@@ -1,5 +1,5 @@
 //! The WeChat server API over ureq: code2Session, the access token (cached, persisted, refreshed
-//! one at a time), phone numbers by code. Calls block: handlers run them with `spawn_blocking`.
+//! one at a time), phone numbers by code. Calls block: handlers run them with `db::blocking`.
 //!
 //! With no appid configured the shop is in sandbox mode and every call goes, over real HTTP, to
 //! xiaodian's own simulator at `/sandbox/wechat` (src/sandbox).
@@ -53,6 +53,13 @@ pub enum WxError {
 impl WxError {
     fn is_token_error(&self) -> bool {
         matches!(self, WxError::Api { errcode: 40001 | 40014 | 42001, .. })
+    }
+}
+
+/// The token store (or the blocking pool) failed: said in the words a shopper gets for any such failure.
+impl From<db::Error> for WxError {
+    fn from(e: db::Error) -> Self {
+        WxError::Transport(ApiError::from(e).msg())
     }
 }
 
@@ -273,11 +280,7 @@ impl WeChat {
                     return Ok(token.clone());
                 }
             }
-            let stored = self
-                .inner
-                .db
-                .read_sync(|conn| Ok::<_, ApiError>(db::wechat::token(conn, &c.appid)?))
-                .map_err(|e| WxError::Transport(e.msg()))?;
+            let stored = self.inner.db.read_sync(|conn| db::wechat::token(conn, &c.appid))?;
             if let Some((token, expires)) = stored.filter(|(_, e)| *e - REFRESH_AHEAD_SECS > now) {
                 *slot = Some((c.appid.clone(), token.clone(), expires));
                 return Ok(token);
@@ -295,18 +298,15 @@ impl WeChat {
         let t: TokenBody = self.post_json(&format!("{}/cgi-bin/stable_token", c.base), &body)?;
         let expires = now + t.expires_in;
         let (appid, token) = (c.appid.clone(), t.access_token.clone());
-        self.inner
-            .db
-            .write_sync(|conn| Ok::<_, ApiError>(db::wechat::put_token(conn, &appid, &token, expires)?))
-            .map_err(|e| WxError::Transport(e.msg()))?;
+        self.inner.db.write_sync(|conn| db::wechat::put_token(conn, &appid, &token, expires))?;
         *slot = Some((c.appid, t.access_token.clone(), expires));
         Ok(t.access_token)
     }
 
     /// Forgets the cached token (after the merchant changes the keys).
-    pub fn forget_token(&self) {
+    pub fn forget_token(&self) -> db::Result<()> {
         *self.inner.token.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        let _ = self.inner.db.write_sync(|c| Ok::<_, ApiError>(db::wechat::delete_tokens(c)?));
+        self.inner.db.write_sync(db::wechat::delete_tokens)
     }
 
     /// Refreshes the token when it is close to expiry (the job calls this).
