@@ -100,8 +100,7 @@ pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
             db::site::insert_notice(c, "", title, content, true, now)?;
         }
         db::site::save_partner(c, None, "", "小店", &pic("goods-tea.png"), "https://example.com", 0, 0, now)?;
-        member_levels(c, now)?;
-        Ok::<_, ApiError>(())
+        member_levels(c, now)
     })?;
     crate::demo_catalog::fill(db, &urls)?;
     crate::demo_rules::fill(db)?;

@@ -85,7 +85,6 @@ pub fn fill(db: &Db) -> Result<(), ApiError> {
             },
             now,
         )?;
-        virtual_goods::add_cards(c, card, "DEMO-CARD-0001\nDEMO-CARD-0002\nDEMO-CARD-0003", now)?;
-        Ok::<_, ApiError>(())
+        virtual_goods::add_cards(c, card, "DEMO-CARD-0001\nDEMO-CARD-0002\nDEMO-CARD-0003", now).map(drop)
     })
 }

@@ -117,13 +117,14 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
             Box::pin(async move {
                 let jobs = jobs.clone();
                 let db = db.clone();
-                let _ = rocket::tokio::task::spawn_blocking(move || {
+                let checkpointed = db::blocking(move || {
                     jobs.stop();
-                    if let Err(e) = db.checkpoint() {
-                        log::warn!("WAL checkpoint at shutdown: {e}");
-                    }
+                    db.checkpoint()
                 })
                 .await;
+                if let Err(e) = checkpointed {
+                    log::warn!("WAL checkpoint at shutdown: {e}");
+                }
             })
         }))
         // The one mount table.
@@ -198,8 +199,8 @@ fn file_not_found(status: Status, _: &rocket::Request<'_>) -> (Status, &'static 
 #[get("/healthz")]
 async fn healthz(db: &State<Db>) -> (Status, &'static str) {
     let db = db.inner().clone();
-    match rocket::tokio::task::spawn_blocking(move || db.ping()).await {
-        Ok(true) => (Status::Ok, "{\"status\":\"ok\"}"),
+    match db::blocking(move || db.ping()).await {
+        Ok(()) => (Status::Ok, "{\"status\":\"ok\"}"),
         _ => (Status::ServiceUnavailable, "{\"status\":\"database unavailable\"}"),
     }
 }

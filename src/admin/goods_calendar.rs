@@ -109,7 +109,7 @@ async fn load(staff: Staff, db: &Db, id: i64, kept: Kept) -> Result<CalendarPage
     let from = today.clone();
     let (goods, skus, days, slots, version) = db
         .read(move |c| {
-            let Some(goods) = catalog::goods(c, id)? else { return Ok::<_, AdminError>(None) };
+            let Some(goods) = catalog::goods(c, id)? else { return Ok(None) };
             let specs = catalog::properties(c, id)?;
             let skus: Vec<(i64, SkuChoice)> = catalog::skus(c, id)?
                 .into_iter()
@@ -120,8 +120,7 @@ async fn load(staff: Staff, db: &Db, id: i64, kept: Kept) -> Result<CalendarPage
                 .collect();
             let days = cal_db::all_days(c, id, &from, SHOWN_ROWS)?;
             let slots = cal_db::all_slots(c, id, &from, SHOWN_ROWS)?;
-            let version = cal_db::calendar_version(c, id)?.unwrap_or(0);
-            Ok(Some((goods, skus, days, slots, version)))
+            cal_db::calendar_version(c, id).map(|v| Some((goods, skus, days, slots, v.unwrap_or(0))))
         })
         .await?
         .ok_or(AdminError::NotFound)?;

@@ -606,9 +606,10 @@ async fn new_page(staff: Staff, db: &State<Db>) -> Result<Html, AdminError> {
 async fn edit_page(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
     let loaded = db
         .read(move |c| {
-            let Some(g) = catalog::goods(c, id)? else { return Ok::<_, AdminError>(None) };
+            let Some(g) = catalog::goods(c, id)? else { return Ok(None) };
             let pics = catalog::pics(c, id)?.into_iter().map(|p| p.pic).collect();
-            Ok(Some((g, pics, catalog::properties(c, id)?, catalog::skus(c, id)?)))
+            let props = catalog::properties(c, id)?;
+            catalog::skus(c, id).map(|skus| Some((g, pics, props, skus)))
         })
         .await?;
     let (g, pics, props, skus) = loaded.ok_or(AdminError::NotFound)?;
@@ -795,13 +796,17 @@ async fn stale(
 ) -> Result<Answer, AdminError> {
     let now = db
         .read(move |c| {
-            let Some(g) = catalog::goods(c, id)? else { return Ok::<_, AdminError>(None) };
+            let Some(g) = catalog::goods(c, id)? else { return Ok(None) };
             let props = catalog::properties(c, id)?;
-            let skus: Vec<(Vec<String>, i64)> = catalog::skus(c, id)?
-                .into_iter()
-                .filter_map(|s| Some((sku_values(&s.fields.property_child_ids, &props)?, s.fields.stores)))
-                .collect();
-            Ok(Some((g.fields.stores, skus)))
+            catalog::skus(c, id).map(|skus| {
+                let skus: Vec<(Vec<String>, i64)> = skus
+                    .into_iter()
+                    .filter_map(|s| {
+                        Some((sku_values(&s.fields.property_child_ids, &props)?, s.fields.stores))
+                    })
+                    .collect();
+                Some((g.fields.stores, skus))
+            })
         })
         .await?;
     let (goods, skus) = now.ok_or(AdminError::NotFound)?;

@@ -98,8 +98,13 @@ async fn receive(
             // Moving files is slower than an answer should be: done after.
             let (db, dirs) = (db.inner().clone(), media_check::Dirs::of(cfg));
             let (trace_id, suggest, label) = (trace_id.clone(), suggest.clone(), *label);
-            rocket::tokio::task::spawn_blocking(move || {
-                if let Err(e) = media_check::apply_verdict(&db, &dirs, &trace_id, &suggest, label) {
+            rocket::tokio::spawn(async move {
+                let key = trace_id.clone();
+                let applied = crate::db::blocking(move || {
+                    media_check::apply_verdict(&db, &dirs, &key, &suggest, label)
+                })
+                .await;
+                if let Err(e) = applied {
                     log::warn!("media check {trace_id}: {}", e.msg());
                 }
             });
@@ -124,9 +129,8 @@ async fn held_media(
     let dirs = media_check::Dirs::of(cfg);
     let key = key.to_string();
     let db = db.inner().clone();
-    rocket::tokio::task::spawn_blocking(move || media_check::held_file(&db, &dirs, &key))
+    crate::db::blocking(move || media_check::held_file(&db, &dirs, &key))
         .await
-        .map_err(|_| Status::ServiceUnavailable)?
         .map_err(|e: ApiError| {
             if matches!(e, ApiError::NotFound(_)) {
                 Status::NotFound

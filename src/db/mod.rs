@@ -270,9 +270,9 @@ impl Db {
         Ok(out)
     }
 
-    /// True when the database answers a trivial query.
-    pub fn ping(&self) -> bool {
-        self.read_sync(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map_err(Error::from)).is_ok()
+    /// Ok when the database answers a trivial query.
+    pub fn ping(&self) -> Result<()> {
+        self.read_sync(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map(drop).map_err(Error::from))
     }
 
     /// Writes everything in the WAL back into the main file (clean shutdown).

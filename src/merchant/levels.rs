@@ -185,9 +185,9 @@ fn not_found(what: &'static str) -> impl Fn(ApiError) -> Problem {
 async fn load(db: &Db, id: i64) -> Answer<LevelView> {
     let found = db
         .read(move |c| {
-            let Some(level) = db::levels::level_by_id(c, id)? else { return Ok::<_, Problem>(None) };
+            let Some(level) = db::levels::level_by_id(c, id)? else { return Ok(None) };
             let holders = db::levels::holders_of(c, id, db::unix_now())?;
-            Ok(Some(LevelView::new(level, holders, db::levels::prices_of(c, id, false)?)))
+            db::levels::prices_of(c, id, false).map(|prices| Some(LevelView::new(level, holders, prices)))
         })
         .await?;
     Ok(found.ok_or(MerchantError::NotFound("member level"))?)

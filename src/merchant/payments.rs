@@ -107,9 +107,8 @@ async fn list(_key: ApiKey, db: &State<Db>, q: ListQuery<'_>) -> Answer<Json<Pag
 async fn show(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Json<PaymentView>> {
     let found = db
         .read(move |c| {
-            let Some(p) = store::by_id(c, id)? else { return Ok::<_, Problem>(None) };
-            let orders = store::orders_of(c, id)?;
-            Ok(Some(PaymentView::new(p, orders)))
+            let Some(p) = store::by_id(c, id)? else { return Ok(None) };
+            store::orders_of(c, id).map(|orders| Some(PaymentView::new(p, orders)))
         })
         .await?;
     Ok(Json(found.ok_or(MerchantError::NotFound("payment"))?))
