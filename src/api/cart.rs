@@ -150,7 +150,7 @@ fn cart_info(base: &BaseUrl, shop_name: &str, lines: Vec<CartLine>) -> CartInfo 
     let mut shop_ids: Vec<i64> = items.iter().map(|i| i.shop_id).collect();
     shop_ids.sort_unstable();
     shop_ids.dedup();
-    // Goods of branch shops arrive later; today every goods is the shop's own (shop 0).
+    // Every goods is the shop's own (shop 0), so the list names one shop.
     let shop_list = shop_ids.into_iter().map(|id| ShopView { id, name: shop_name.to_string() }).collect();
     CartInfo { number, price: yuan(fen), score, items, shop_list }
 }

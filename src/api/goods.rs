@@ -3,7 +3,7 @@
 //! Shoppers see only goods on the shelf: an unknown id answers 404 "商品不存在", an off-shelf one
 //! 404 "商品已下架". Money is answered in yuan as a JSON number, weight in kilograms. The optional
 //! `token` these methods take (member prices) is not read: a stale token must not break a goods
-//! page, and member prices arrive with member levels.
+//! page, and the member discount is answered by `goodsRebate`.
 //!
 //! Goods lists, goods pages and prices are answered from the answer cache ([`Topic::Catalogue`]),
 //! keyed by their normalised parameters. The cache follows the database's catalogue epoch, which

@@ -57,7 +57,7 @@ pub struct OrderView {
     pub date_ship: String,
     pub date_receive: String,
     pub date_update: String,
-    /// 0: goods of the shop (other kinds arrive with other features).
+    /// 0: goods of the shop, the only kind of order xiaodian makes.
     #[serde(rename = "type")]
     pub kind: i64,
 }

@@ -795,7 +795,7 @@ mod tests {
     }
 }
 
-// ---- The merchant's writes (issue 4). Cross-table rules live in service::catalog.
+// ---- The merchant's writes. Cross-table rules live in service::catalog.
 
 /// Rewrites a category's own fields and parent; the caller re-levels its subtree after a move.
 pub fn update_category(c: &Connection, id: i64, f: &CategoryFields, now: i64) -> Result<bool> {

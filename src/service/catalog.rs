@@ -238,7 +238,7 @@ pub fn quote(c: &Connection, goods_id: i64, key: Option<&str>) -> Result<Quote, 
     Ok(Quote { names: key_names(&key, &specs), goods, sku: Some(sku) })
 }
 
-// ---- The merchant's writes (issue 4): each runs inside the caller's one transaction, so the
+// ---- The merchant's writes: each runs inside the caller's one transaction, so the
 // search index and the SKU→goods triggers see the whole change or none of it.
 
 /// Longest goods name, in characters.
@@ -790,8 +790,8 @@ pub fn set_shelf(c: &Connection, ids: &[i64], on: bool, now: i64) -> Result<(), 
     Ok(())
 }
 
-/// Deletes goods with everything that belongs to them. Nothing references goods yet; when orders
-/// arrive they must refuse (or take the goods off the shelf instead) for goods they reference.
+/// Deletes goods with everything that belongs to them. Orders keep their own snapshot of each line
+/// (`order_goods` has no foreign key to goods), so a deleted goods keeps its orders.
 pub fn delete_goods(c: &Connection, ids: &[i64]) -> Result<(), ApiError> {
     for &id in ids {
         if !catalog::delete_goods(c, id)? {

@@ -37,9 +37,9 @@ pub enum Action {
     Recharge,
     /// Type 0: pay these orders (a comma list in `id`).
     Orders(Vec<i64>),
-    /// Type 4: pay-bill (买单), served by `service::pay_bill` once it exists.
+    /// Type 4: pay-bill (买单), served by `service::pay_bill`.
     PayBill(Value),
-    /// Type 5: a deposit, served by `service::deposit` once it exists.
+    /// Type 5: a deposit, served by `service::deposit`.
     Deposit(Value),
     /// Type 6: buy a member level price.
     Level { price_id: i64, auto_renew: bool },

@@ -68,7 +68,7 @@ fn malformed_bodies_are_refused_clearly() {
 /// Method, path, parameters, the expected code, and a word the message must contain.
 type Case<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, i64, &'a str);
 
-/// Every route of this issue, called with missing and malformed values: a clear envelope each time.
+/// Every site, file and tool route, called with missing and malformed values: a clear envelope each time.
 #[test]
 fn every_route_answers_bad_input_with_a_named_parameter_and_no_panic() {
     let app = TestApp::new();

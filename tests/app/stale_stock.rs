@@ -82,7 +82,7 @@ fn a_console_form_opened_before_an_order_keeps_the_orders_stock_and_closing_it_o
     let path = format!("/admin/goods/{tea}");
     let mut b = Browser::staff(&app);
 
-    // The sequence: the editor shows 5, a shopper orders 3, the merchant saves a new
+    // The sequence that lost stock: the editor shows 5, a shopper orders 3, the merchant saves a new
     // selling point only. The order's stock stands, and closing the order puts back exactly 3.
     let opened = b.get(&path);
     assert_eq!(value_of(&opened, "f.stores"), "5");
@@ -177,7 +177,7 @@ fn the_merchant_api_refuses_a_stale_goods_put_with_the_goods_as_it_is_now() {
     assert_eq!(etag, format!("\"{}\"", g["version"]));
     let path = format!("/goods/{id}");
 
-    // The sequence: read at 5, a shopper orders 3, a PUT without stock changes the selling
+    // The sequence that lost stock: read at 5, a shopper orders 3, a PUT without stock changes the selling
     // point and leaves the stock alone; closing the order puts back exactly 3.
     let order_id = order(&app, &token, id, 3, "");
     let put = json!({"name": "龙井茶", "minPrice": 19.9, "characteristic": "明前新茶"});
