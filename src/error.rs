@@ -270,6 +270,13 @@ impl From<ServiceError> for ApiError {
     }
 }
 
+// catalogue edits
+impl From<crate::service::catalog::EditError> for ApiError {
+    fn from(e: crate::service::catalog::EditError) -> Self {
+        ServiceError::from(e).into()
+    }
+}
+
 impl From<std::io::Error> for ApiError {
     fn from(e: std::io::Error) -> Self {
         ApiError::Internal(format!("io: {e}"))

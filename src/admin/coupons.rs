@@ -8,13 +8,15 @@ use rocket::{get, post, routes, Responder, Route, State};
 
 use super::auth::{AdminSession, Empty};
 use super::page::{
-    done, failed, render, render_as, search, Answer, Confirm, Html, Pager, Posted, Problem, Staff, PER_PAGE,
+    done, failed, render, render_as, search, words, Answer, Confirm, Html, Pager, Posted, Problem, Staff,
+    PER_PAGE,
 };
 use crate::db::coupons::{self as store, Code, Merge, Rule, RuleFields};
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
 use crate::money;
 use crate::service::coupons as service;
+use crate::service::error::Error as ServiceError;
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -327,7 +329,7 @@ async fn save(staff: Staff, id: Option<i64>, f: RuleForm, db: &Db) -> Result<Ans
             let now = db::unix_now();
             db.write(move |c| service::save_rule(c, id, fields, now))
                 .await
-                .map_err(|e| Problem::from_api(e, LABELS))
+                .map_err(|e| Problem::refused(e, LABELS))
         }
         Err(p) => Err(p),
     };
@@ -392,8 +394,8 @@ async fn delete(
 ) -> Result<Answer, AdminError> {
     match db.write(move |c| service::delete_rule(c, id)).await {
         Ok(()) => Ok(done("/admin/coupons", "优惠券已删除")),
-        Err(ApiError::NotFound(_)) => Err(AdminError::NotFound),
-        Err(e @ ApiError::Forbidden(_)) => Ok(failed("/admin/coupons", e.msg())),
+        Err(ServiceError::NotFound(_)) => Err(AdminError::NotFound),
+        Err(e @ ServiceError::Refused(_)) => Ok(failed("/admin/coupons", words(e))),
         Err(e) => Err(e.into()),
     }
 }
@@ -462,7 +464,7 @@ async fn issue(staff: Staff, id: i64, form: Posted<IssueForm>, db: &State<Db>) -
     match given {
         Ok(n) => Ok(done("/admin/coupons", format!("已向 {n} 位用户发放「{}」", r.f.name))),
         Err(e) => {
-            let error = Some(Problem::from_api(e, &[("users", "用户")]).message()?);
+            let error = Some(Problem::refused(e, &[("users", "用户")]).message()?);
             let page = IssuePage { staff, id, name: r.f.name, users: form.0.users, error };
             Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
         }
@@ -636,7 +638,7 @@ async fn create_merge(staff: Staff, form: Posted<MergeForm>, db: &State<Db>) -> 
         Ok((rule_id, parts)) => {
             let (name, now) = (f.name.clone(), db::unix_now());
             db.write(move |c| service::create_merge(c, &name, rule_id, &parts, now)).await.map_err(|e| {
-                Problem::from_api(
+                Problem::refused(
                     e,
                     &[("name", "名称"), ("ruleId", "换得的优惠券"), ("parts", "要交出的优惠券")],
                 )

@@ -10,9 +10,10 @@ use super::auth::{AdminSession, Empty};
 use super::page::{done, failed, render, render_as, Answer, Confirm, Html, Posted, Problem, Staff};
 use crate::db::freight::{self, Fees, FreeRule, RegionFees, TemplateFields};
 use crate::db::{self, Db};
-use crate::error::{AdminError, ApiError};
+use crate::error::AdminError;
 use crate::money;
 use crate::regions::{Region, Regions};
+use crate::service::error::Error as ServiceError;
 use crate::service::freight as rules;
 
 pub fn routes() -> Vec<Route> {
@@ -382,12 +383,12 @@ async fn save(
     regions: &Regions,
 ) -> Result<Answer, AdminError> {
     let checked =
-        form.read().and_then(|f| rules::check_template(f, regions).map_err(|e| Problem::from_api(e, LABELS)));
+        form.read().and_then(|f| rules::check_template(f, regions).map_err(|e| Problem::refused(e, LABELS)));
     let saved = match checked {
         Ok(t) => db
             .write(move |c| rules::save_template(c, id, &t, db::unix_now()))
             .await
-            .map_err(|e: ApiError| Problem::from_api(e, LABELS)),
+            .map_err(|e| Problem::refused(e, LABELS)),
         Err(p) => Err(p),
     };
     match saved {
@@ -426,9 +427,7 @@ async fn delete(
 ) -> Result<Answer, AdminError> {
     match db.write(move |c| rules::delete_template(c, id)).await {
         Ok(()) => Ok(done("/admin/freight", "运费模板已删除")),
-        Err(ApiError::Busy) => Err(AdminError::Busy),
-        Err(ApiError::Internal(d)) => Err(AdminError::Internal(d)),
-        Err(ApiError::NotFound(_)) => Err(AdminError::NotFound),
-        Err(e) => Ok(failed("/admin/freight", e.msg())),
+        Err(ServiceError::NotFound(_)) => Err(AdminError::NotFound),
+        Err(e) => Ok(failed("/admin/freight", Problem::refused(e, &[]).message()?)),
     }
 }

@@ -21,6 +21,7 @@ use crate::error::{AdminError, ApiError};
 use crate::money;
 use crate::service::calendar::{self as cal, DaySetting, NewSlot};
 use crate::service::catalog::{self as rules, EditError, Stock, StockConflict};
+use crate::service::error::Error as ServiceError;
 
 pub fn routes() -> Vec<Route> {
     routes![page, set_days, remove_days, set_slots, remove_slots, remove_slot]
@@ -250,7 +251,7 @@ fn refusal(e: EditError) -> Result<(Status, String, Vec<String>), AdminError> {
             list.iter().map(StockConflict::describe).collect(),
         ),
         EditError::Refused(e) => {
-            (Status::UnprocessableEntity, Problem::from_api(e, LABELS).message()?, Vec::new())
+            (Status::UnprocessableEntity, Problem::refused(e, LABELS).message()?, Vec::new())
         }
         EditError::Outdated { .. } | EditError::NeedsVersion => {
             (Status::UnprocessableEntity, "页面已过期，请刷新页面后再保存".into(), Vec::new())
@@ -265,7 +266,7 @@ where
 {
     match db.write(f).await {
         Ok(message) => Ok(done(format!("/admin/goods/{id}/calendar"), message)),
-        Err(EditError::Refused(ApiError::NotFound(_))) => Err(AdminError::NotFound),
+        Err(EditError::Refused(ServiceError::NotFound(_))) => Err(AdminError::NotFound),
         Err(e) => {
             let (status, error, conflicts) = refusal(e)?;
             again(staff, db, id, Kept { error: Some(error), conflicts, ..kept }, status).await

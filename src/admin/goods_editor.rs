@@ -21,18 +21,19 @@ use super::images::{chosen, typed_picture, FileStore};
 use super::page::{done, render_as, Answer, Html, Posted, Problem, Staff};
 use crate::db::catalog::{self, CategoryRow, GoodsFields, PropertyRow, SkuRow};
 use crate::db::{self, Db};
-use crate::error::{AdminError, ApiError};
+use crate::error::AdminError;
 use crate::money;
 use crate::service::catalog::{
     self as rules, EditError, NewGoods, NewSku, NewSpec, Stock, StockConflict, StockPlan, MAX_SPECS,
 };
+use crate::service::error::Error as ServiceError;
 use crate::service::upload;
 
 pub fn routes() -> Vec<Route> {
     routes![new_page, create, edit_page, update]
 }
 
-/// Service parameter names as the editor labels them.
+/// The editor's label for each field a service refusal may name.
 const LABELS: &[(&str, &str)] = &[
     ("name", "商品名称"),
     ("characteristic", "卖点"),
@@ -238,8 +239,8 @@ fn regenerate(specs: &[NewSpec], old: &[SkuInput], weight: &str) -> Result<Vec<S
         return Ok(Vec::new());
     }
     let combos = rules::combinations(specs).map_err(|e| match e {
-        ApiError::Invalid { reason, .. } => reason.to_string(),
-        other => other.msg(),
+        ServiceError::Invalid { rule, .. } => rule.to_string(),
+        other => AdminError::from(other).to_string(),
     })?;
     let mut kept: HashMap<Vec<String>, &SkuInput> = old.iter().map(|r| (combo_of(r), r)).collect();
     Ok(combos
@@ -762,7 +763,7 @@ async fn press(
         (Ok(id), _) => Ok(done(format!("/admin/goods/{id}"), "商品已保存")),
         (Err(EditError::Stale(list)), Some(id)) => stale(staff, db, id, e, logistics_id, &list).await,
         (Err(e2), _) => {
-            let m = Problem::from_api(e2.into(), LABELS).message()?;
+            let m = Problem::refused(e2, LABELS).message()?;
             show(staff, db, id, e, logistics_id, Some(m), None).await
         }
     }

@@ -7,10 +7,11 @@ use rocket::{get, post, routes, Route, State};
 
 use super::page::{done, failed, render, Answer, Html, Posted, Problem, Staff};
 use crate::db::{self, catalog, goods_rules, Db};
-use crate::error::{AdminError, ApiError};
+use crate::error::AdminError;
 use crate::money;
 use crate::service::additions::{self, GroupInput};
 use crate::service::catalog::key_names;
+use crate::service::error::Error as ServiceError;
 use crate::service::limits::{self, LimitInput, LimitUnit};
 use crate::service::tiers::{self, TierInput};
 
@@ -208,8 +209,8 @@ async fn finish(id: i64, saved: Result<(), Problem>, what: &str) -> Result<Answe
     }
 }
 
-fn api(e: ApiError) -> Problem {
-    Problem::from_api(e, LABELS)
+fn api(e: impl Into<ServiceError>) -> Problem {
+    Problem::refused(e, LABELS)
 }
 
 /// POST /admin/goods/<id>/rules/limits — staff only. Rows without a number are skipped.

@@ -10,13 +10,15 @@ use rocket::http::Header;
 use rocket::{get, post, routes, Responder, Route, State};
 
 use super::auth::{AdminSession, Empty};
-use super::page::{done, failed, render, when, when_opt, Answer, Html, Pager, Posted, Staff};
+use super::page::{done, failed, render, said, when, when_opt, words, Answer, Html, Pager, Posted, Staff};
 use crate::db::order::{refund_status, status, LineRow, OrderRow};
 use crate::db::order_admin::{self, AdminFilter, Destination, ListedOrder, OrderDetail, QueuedRefund};
 use crate::db::{self, Db};
-use crate::error::{AdminError, ApiError};
+use crate::error::AdminError;
 use crate::money::{parse_yuan, yuan_text};
+use crate::service::error::Error as ServiceError;
 use crate::service::order_admin::{self as rules, ParcelInput, ReturnAddress};
+use crate::service::orders;
 use crate::service::refund_wechat::{self, WxRefunds};
 
 pub fn routes() -> Vec<Route> {
@@ -422,14 +424,13 @@ async fn detail(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminErro
 /// Runs a change on the writer; back to the order page with its result in words.
 async fn act<F>(db: &Db, id: i64, ok: &str, f: F) -> Result<Answer, AdminError>
 where
-    F: FnOnce(&rusqlite::Connection) -> Result<OrderRow, ApiError> + Send + 'static,
+    F: FnOnce(&rusqlite::Connection) -> Result<OrderRow, ServiceError> + Send + 'static,
 {
     let back = format!("/admin/orders/{id}");
-    match db.write(move |c| Ok::<_, ApiError>(f(c))).await? {
+    match db.write(move |c| Ok::<_, AdminError>(f(c))).await? {
         Ok(_) => Ok(done(back, ok)),
-        Err(e @ (ApiError::Busy | ApiError::Internal(_))) => Err(e.into()),
-        Err(ApiError::NotFound(_)) => Err(AdminError::NotFound),
-        Err(e) => Ok(failed(back, e.msg())),
+        Err(ServiceError::NotFound(_)) => Err(AdminError::NotFound),
+        Err(e) => Ok(failed(back, said(e)?)),
     }
 }
 
@@ -455,7 +456,10 @@ async fn ship(
         .filter(|(c, t)| !c.trim().is_empty() || !t.trim().is_empty())
         .map(|(carrier, tracking_number)| ParcelInput { carrier, tracking_number })
         .collect();
-    act(db, id, "已发货", move |c| rules::ship(c, id, &parcels, db::unix_now())).await
+    act(db, id, "已发货", move |c| {
+        rules::parcels(&parcels).and_then(|p| orders::ship(c, id, &p, db::unix_now()))
+    })
+    .await
 }
 
 #[derive(FromForm)]
@@ -508,9 +512,9 @@ async fn address(
     };
     let labels = [("linkMan", "收货人"), ("mobile", "联系电话"), ("address", "详细地址"), ("code", "邮编")];
     let back = format!("/admin/orders/{id}");
-    match db.write(move |c| Ok::<_, ApiError>(rules::change_address(c, id, &d, db::unix_now()))).await? {
+    match db.write(move |c| Ok::<_, AdminError>(rules::change_address(c, id, &d, db::unix_now()))).await? {
         Ok(_) => Ok(done(back, "收货地址已修改")),
-        Err(e) => match super::page::Problem::from_api(e, &labels).message() {
+        Err(e) => match super::page::Problem::refused(e, &labels).message() {
             Ok(m) => Ok(failed(back, m)),
             Err(e) => Err(e),
         },
@@ -613,7 +617,7 @@ async fn writeoff_page(staff: Staff, db: &State<Db>, hx: Option<&str>) -> Result
                 }
                 found = Some(row);
             }
-            Err(e) => error = Some(e.msg()),
+            Err(e) => error = Some(words(e)),
         }
     }
     render(&WriteoffPage { staff, hx, found, error, can })
@@ -637,10 +641,9 @@ async fn writeoff(
         "/admin/writeoff?{}",
         form_urlencoded::Serializer::new(String::new()).append_pair("hx", &hx).finish()
     );
-    match db.write(move |c| Ok::<_, ApiError>(rules::write_off(c, &code, db::unix_now()))).await? {
+    match db.write(move |c| Ok::<_, AdminError>(rules::write_off(c, &code, db::unix_now()))).await? {
         Ok(o) => Ok(done(back, format!("已核销，订单 {}", o.order_number))),
-        Err(e @ (ApiError::Busy | ApiError::Internal(_))) => Err(e.into()),
-        Err(e) => Ok(failed(back, e.msg())),
+        Err(e) => Ok(failed(back, said(e)?)),
     }
 }
 
@@ -838,13 +841,12 @@ struct DecisionForm {
 /// Runs a decision; back to the queue with its result in words.
 async fn decide<F>(db: &Db, ok: String, f: F) -> Result<Answer, AdminError>
 where
-    F: FnOnce(&rusqlite::Connection) -> Result<rules::Decision, ApiError> + Send + 'static,
+    F: FnOnce(&rusqlite::Connection) -> Result<rules::Decision, ServiceError> + Send + 'static,
 {
-    match db.write(move |c| Ok::<_, ApiError>(f(c))).await? {
+    match db.write(move |c| Ok::<_, AdminError>(f(c))).await? {
         Ok(_) => Ok(done("/admin/refunds", ok)),
-        Err(e @ (ApiError::Busy | ApiError::Internal(_))) => Err(e.into()),
-        Err(ApiError::NotFound(_)) => Err(AdminError::NotFound),
-        Err(e) => Ok(failed("/admin/refunds", e.msg())),
+        Err(ServiceError::NotFound(_)) => Err(AdminError::NotFound),
+        Err(e) => Ok(failed("/admin/refunds", said(e)?)),
     }
 }
 
@@ -853,14 +855,13 @@ where
 async fn after_refund(
     db: &Db,
     wx: &WxRefunds,
-    decided: Result<rules::Decision, ApiError>,
+    decided: Result<rules::Decision, ServiceError>,
     ok: &str,
 ) -> Result<Answer, AdminError> {
     let d = match decided {
         Ok(d) => d,
-        Err(e @ (ApiError::Busy | ApiError::Internal(_))) => return Err(e.into()),
-        Err(ApiError::NotFound(_)) => return Err(AdminError::NotFound),
-        Err(e) => return Ok(failed("/admin/refunds", e.msg())),
+        Err(ServiceError::NotFound(_)) => return Err(AdminError::NotFound),
+        Err(e) => return Ok(failed("/admin/refunds", said(e)?)),
     };
     let closed = if d.order_closed { "，订单已全额退款并关闭" } else { "" };
     let Some(wechat) = d.wechat_refund else { return Ok(done("/admin/refunds", format!("{ok}{closed}"))) };
@@ -888,7 +889,7 @@ async fn approve(
         address: f.address.unwrap_or_default(),
     });
     // A refusal rolls the whole transaction back.
-    let decided: Result<rules::Decision, ApiError> =
+    let decided: Result<rules::Decision, ServiceError> =
         db.write(move |c| rules::approve_refund(c, id, &remark, return_to.as_ref(), db::unix_now())).await;
     after_refund(db, wx, decided, "已同意售后申请").await
 }

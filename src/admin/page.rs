@@ -10,6 +10,7 @@ use rocket::{catch, catchers, Catcher};
 
 use super::auth::AdminSession;
 use crate::error::{AdminError, ApiError};
+use crate::service::error::{Error as ServiceError, Rule};
 use crate::settings::Settings;
 
 /// A signed-in merchant on a page: the session plus what the frame around every page shows.
@@ -203,6 +204,19 @@ pub fn failed(to: impl Into<String>, message: impl Into<String>) -> Answer {
     Answer::Done(Box::new(Flash::error(Redirect::to(to.into()), message.into())))
 }
 
+/// A service refusal in the words the shop shows for it (the console's error pages and flashes).
+pub fn words(e: impl Into<ServiceError>) -> String {
+    ApiError::from(e.into()).msg()
+}
+
+/// A refusal's words for a flash message; busy and internal failures go to the error page.
+pub fn said(e: impl Into<ServiceError>) -> Result<String, AdminError> {
+    match AdminError::from(e.into()) {
+        AdminError::BadInput(words) => Ok(words),
+        failure => Err(failure),
+    }
+}
+
 /// Why a form was not saved: words for the merchant, or a failure for the error page.
 pub enum Problem {
     Say(String),
@@ -218,14 +232,28 @@ impl From<AdminError> for Problem {
 impl Problem {
     /// A service refusal in the merchant's words; `labels` maps parameter names to field labels.
     pub fn from_api(e: ApiError, labels: &[(&str, &str)]) -> Problem {
+        Problem::refused(e, labels)
+    }
+
+    /// A service refusal in the merchant's words: a field's rule is said after the form's label
+    /// for that field (`labels`: field name → label), anything else in the shop's own words.
+    pub fn refused(e: impl Into<ServiceError>, labels: &[(&str, &str)]) -> Problem {
         let label = |name: &str| {
-            labels.iter().find(|(n, _)| *n == name).map_or(name.to_string(), |(_, l)| l.to_string())
+            labels.iter().find(|(n, _)| *n == name).map_or(name.to_string(), |(_, l)| (*l).to_string())
         };
-        match e {
-            ApiError::Busy | ApiError::Internal(_) => Problem::Fail(e.into()),
-            ApiError::Missing(name) => Problem::Say(format!("请填写{}", label(name))),
-            ApiError::Invalid { name, reason } => Problem::Say(format!("{}{reason}", label(name))),
-            other => Problem::Say(other.msg()),
+        match e.into() {
+            ServiceError::Invalid { field, rule: Rule::Required } => {
+                Problem::Say(format!("请填写{}", label(field.name())))
+            }
+            ServiceError::Invalid { field, rule } => Problem::Say(format!("{}{rule}", label(field.name()))),
+            ServiceError::Wire(ApiError::Missing(name)) => Problem::Say(format!("请填写{}", label(name))),
+            ServiceError::Wire(ApiError::Invalid { name, reason }) => {
+                Problem::Say(format!("{}{reason}", label(name)))
+            }
+            other => match AdminError::from(other) {
+                AdminError::BadInput(words) => Problem::Say(words),
+                failure => Problem::Fail(failure),
+            },
         }
     }
 

@@ -7,13 +7,14 @@ use rocket::{get, post, routes, Route, State};
 
 use super::auth::{AdminSession, Empty};
 use super::page::{
-    done, failed, number, render, render_as, search, Answer, Confirm, Html, Pager, Posted, Problem, Staff,
-    PER_PAGE,
+    done, failed, number, render, render_as, search, words, Answer, Confirm, Html, Pager, Posted, Problem,
+    Staff, PER_PAGE,
 };
 use crate::db::virtual_goods::{self as store, Card, Goods, GoodsFields};
 use crate::db::{self, Db};
-use crate::error::{AdminError, ApiError};
+use crate::error::AdminError;
 use crate::money;
+use crate::service::error::Error as ServiceError;
 use crate::service::virtual_goods as service;
 
 pub fn routes() -> Vec<Route> {
@@ -167,7 +168,7 @@ async fn save(staff: Staff, id: Option<i64>, f: GoodsForm, db: &Db) -> Result<An
             let now = db::unix_now();
             db.write(move |c| service::save(c, id, fields, now))
                 .await
-                .map_err(|e| Problem::from_api(e, LABELS))
+                .map_err(|e| Problem::refused(e, LABELS))
         }
         Err(p) => Err(p),
     };
@@ -204,8 +205,8 @@ async fn delete(
 ) -> Result<Answer, AdminError> {
     match db.write(move |c| service::delete(c, id)).await {
         Ok(()) => Ok(done("/admin/virtual-goods", "虚拟商品已删除")),
-        Err(ApiError::NotFound(_)) => Err(AdminError::NotFound),
-        Err(e @ ApiError::Forbidden(_)) => Ok(failed("/admin/virtual-goods", e.msg())),
+        Err(ServiceError::NotFound(_)) => Err(AdminError::NotFound),
+        Err(e @ ServiceError::Refused(_)) => Ok(failed("/admin/virtual-goods", words(e))),
         Err(e) => Err(e.into()),
     }
 }
@@ -244,8 +245,8 @@ async fn add_cards(
     let text = form.0.cards;
     match db.write(move |c| service::add_cards(c, id, &text, now)).await {
         Ok(n) => Ok(done(back, format!("已添加 {n} 张卡密"))),
-        Err(ApiError::NotFound(_)) => Err(AdminError::NotFound),
-        Err(e) => Ok(failed(back, Problem::from_api(e, &[("cards", "卡密")]).message()?)),
+        Err(ServiceError::NotFound(_)) => Err(AdminError::NotFound),
+        Err(e) => Ok(failed(back, Problem::refused(e, &[("cards", "卡密")]).message()?)),
     }
 }
 

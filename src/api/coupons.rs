@@ -406,7 +406,7 @@ async fn send(req: Authed, db: &State<Db>) -> ApiResult<()> {
             (None, Some(m)) => db::user::by_mobile(c, &m)?.ok_or(ApiError::NotFound("该手机号的用户"))?.id,
             (None, None) => return Err(ApiError::Missing("uid")),
         };
-        coupons::send(c, user, to, id, now)
+        Ok(coupons::send(c, user, to, id, now)?)
     })
     .await?;
     Ok(Reply(()))

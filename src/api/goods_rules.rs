@@ -286,14 +286,14 @@ async fn limitations(p: Params, db: &State<Db>) -> ApiResult<Vec<LimitView>> {
             shown_goods(c, goods_id)?;
             if let Some(sku) = price_id {
                 match goods_rules::sku_goods(c, sku)? {
-                    Some((g, key)) if g == goods_id => return limits::rules(c, goods_id, Some(&key)),
+                    Some((g, key)) if g == goods_id => return Ok(limits::rules(c, goods_id, Some(&key))?),
                     _ => return Err(ApiError::invalid("priceId", "不是该商品的规格")),
                 }
             }
-            match key {
-                Some(k) => limits::rules(c, goods_id, Some(&k)),
-                None => limits::all_rules(c, goods_id),
-            }
+            Ok(match key {
+                Some(k) => limits::rules(c, goods_id, Some(&k))?,
+                None => limits::all_rules(c, goods_id)?,
+            })
         })
         .await?;
     if list.is_empty() {

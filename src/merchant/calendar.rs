@@ -17,14 +17,15 @@ use crate::error::{ApiError, MerchantError};
 use crate::money;
 use crate::service::calendar::{self as cal, DaySetting, NewSlot};
 use crate::service::catalog::{EditError, Stock};
+use crate::service::error::Error as ServiceError;
 
 pub fn routes() -> Vec<Route> {
     routes![days, set_days, remove_days, slots, set_slots, remove_slots]
 }
 
 /// The service's "no such goods" in the API's words; other refusals name their field.
-fn problem(e: ApiError) -> Problem {
-    match e {
+fn problem(e: impl Into<ApiError>) -> Problem {
+    match e.into() {
         ApiError::NotFound(_) => MerchantError::NotFound("goods").into(),
         other => other.into(),
     }
@@ -195,7 +196,7 @@ async fn set_days(
     let written = db
         .write(move |c| {
             cal::set_days(c, id, key.as_deref(), &setting, db::unix_now())?;
-            Ok::<_, EditError>(tagged_days(c, id, &range)?)
+            Ok::<_, EditError>(tagged_days(c, id, &range).map_err(ServiceError::from)?)
         })
         .await;
     match written {
@@ -323,7 +324,7 @@ async fn set_slots(
         .write(move |c| {
             let (from, to) = (&range.from, &range.to);
             cal::set_slots(c, id, key.as_deref(), from, to, &slots, version, db::unix_now())?;
-            Ok::<_, EditError>(tagged_slots(c, id, &range)?)
+            Ok::<_, EditError>(tagged_slots(c, id, &range).map_err(ServiceError::from)?)
         })
         .await;
     match written {

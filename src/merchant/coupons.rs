@@ -195,8 +195,8 @@ pub struct ListQuery<'r> {
 }
 
 /// The service's refusals in the API's words.
-fn problem(e: ApiError) -> Problem {
-    match e {
+fn problem(e: impl Into<ApiError>) -> Problem {
+    match e.into() {
         ApiError::NotFound("优惠券") => MerchantError::NotFound("coupon").into(),
         ApiError::NotFound(_) => MerchantError::NotFound("user").into(),
         other => other.into(),

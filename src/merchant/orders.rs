@@ -12,7 +12,9 @@ use crate::db::order_admin::{self, AdminFilter, ListedOrder, OrderDetail, Queued
 use crate::db::{self, Db};
 use crate::error::{ApiError, MerchantError};
 use crate::money::yuan;
+use crate::service::error::{Error as ServiceError, Rule};
 use crate::service::order_admin::{self as admin, Decision, ParcelInput, ReturnAddress};
+use crate::service::orders;
 use crate::service::refund_wechat::{self, WxRefunds};
 
 pub fn routes() -> Vec<Route> {
@@ -355,8 +357,8 @@ impl ListQuery<'_> {
 }
 
 /// The service's "not found" in the API's words.
-fn named(e: ApiError) -> Problem {
-    match e {
+fn named(e: impl Into<ApiError>) -> Problem {
+    match e.into() {
         ApiError::NotFound("订单") => MerchantError::NotFound("order").into(),
         ApiError::NotFound(_) => MerchantError::NotFound("refund").into(),
         other => other.into(),
@@ -430,7 +432,10 @@ async fn ship(
     body: JsonBody<ShipBody>,
 ) -> Answer<Json<OrderDetailView>> {
     let parcels = body.0.parcels();
-    db.write(move |c| admin::ship(c, id, &parcels, db::unix_now()).map_err(named)).await?;
+    db.write(move |c| {
+        admin::parcels(&parcels).and_then(|p| orders::ship(c, id, &p, db::unix_now())).map_err(named)
+    })
+    .await?;
     Ok(Json(load(db, id).await?))
 }
 
@@ -525,7 +530,9 @@ async fn approve(
         .write(move |c| {
             admin::approve_refund(c, id, &body.remark, body.return_address.as_ref(), db::unix_now()).map_err(
                 |e| match e {
-                    ApiError::Missing("linkMan") if no_address => {
+                    ServiceError::Invalid { field, rule: Rule::Required }
+                        if no_address && field.name() == "linkMan" =>
+                    {
                         Problem::invalid("returnAddress", "is required to approve a return and refund")
                     }
                     other => named(other),

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use crate::db::catalog::{
     self, CategoryFields, CategoryRow, GoodsFields, GoodsRow, PicRow, PropertyRow, SkuFields, SkuRow,
 };
-use crate::error::ApiError;
+use crate::service::error::{Entity, Error, Result};
 
 /// Most specs (颜色, 尺码...) one goods may have, and so most pairs in a spec key.
 pub const MAX_SPECS: usize = 8;
@@ -46,7 +46,7 @@ pub struct NewGoods {
 
 /// Creates a goods with its pictures, specs and SKUs; the caller's transaction makes it all or
 /// nothing. Errors name the part that is wrong.
-pub fn create_goods(c: &Connection, g: &NewGoods, now: i64) -> Result<i64, ApiError> {
+pub fn create_goods(c: &Connection, g: &NewGoods, now: i64) -> Result<i64> {
     check_new_goods(g)?;
     let id = catalog::insert_goods(c, &g.fields, now)?;
     for (i, pic) in g.pics.iter().enumerate() {
@@ -79,10 +79,10 @@ pub fn create_goods(c: &Connection, g: &NewGoods, now: i64) -> Result<i64, ApiEr
     Ok(id)
 }
 
-fn check_new_goods(g: &NewGoods) -> Result<(), ApiError> {
+fn check_new_goods(g: &NewGoods) -> Result<()> {
     let f = &g.fields;
     if f.name.trim().is_empty() {
-        return Err(ApiError::Missing("name"));
+        return Err(Error::missing("name"));
     }
     for (name, v) in [
         ("stores", f.stores),
@@ -92,37 +92,37 @@ fn check_new_goods(g: &NewGoods) -> Result<(), ApiError> {
         ("weight", f.weight),
     ] {
         if v < 0 {
-            return Err(ApiError::invalid(name, "不能为负数"));
+            return Err(Error::invalid(name, "不能为负数"));
         }
     }
     if g.specs.len() > MAX_SPECS {
-        return Err(ApiError::invalid("properties", format!("最多 {MAX_SPECS} 个规格")));
+        return Err(Error::invalid("properties", format!("最多 {MAX_SPECS} 个规格")));
     }
     let mut spec_names = HashSet::new();
     for spec in &g.specs {
         if spec.name.trim().is_empty() || !spec_names.insert(spec.name.as_str()) {
-            return Err(ApiError::invalid("properties", format!("规格名“{}”为空或重复", spec.name)));
+            return Err(Error::invalid("properties", format!("规格名“{}”为空或重复", spec.name)));
         }
         let mut values = HashSet::new();
         if spec.values.is_empty() || spec.values.iter().any(|v| v.trim().is_empty() || !values.insert(v)) {
-            return Err(ApiError::invalid("properties", format!("规格“{}”的规格值为空或重复", spec.name)));
+            return Err(Error::invalid("properties", format!("规格“{}”的规格值为空或重复", spec.name)));
         }
     }
     if g.specs.is_empty() != g.skus.is_empty() {
-        return Err(ApiError::invalid("skuList", "有规格的商品必须有 SKU，没有规格的商品不能有 SKU"));
+        return Err(Error::invalid("skuList", "有规格的商品必须有 SKU，没有规格的商品不能有 SKU"));
     }
     let mut combos = HashSet::new();
     for sku in &g.skus {
         let fits = sku.values.len() == g.specs.len()
             && sku.values.iter().zip(&g.specs).all(|(v, spec)| spec.values.contains(v));
         if !fits {
-            return Err(ApiError::invalid("skuList", format!("SKU {:?} 与商品的规格不符", sku.values)));
+            return Err(Error::invalid("skuList", format!("SKU {:?} 与商品的规格不符", sku.values)));
         }
         if !combos.insert(&sku.values) {
-            return Err(ApiError::invalid("skuList", format!("SKU {:?} 重复", sku.values)));
+            return Err(Error::invalid("skuList", format!("SKU {:?} 重复", sku.values)));
         }
         if [sku.price, sku.original_price, sku.score, sku.stores, sku.weight].iter().any(|&v| v < 0) {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "skuList",
                 format!("SKU {:?} 的价格、积分、库存和重量不能为负数", sku.values),
             ));
@@ -133,8 +133,8 @@ fn check_new_goods(g: &NewGoods) -> Result<(), ApiError> {
 
 /// Reads a spec key as the client sends it ("2:10,1:4" or "1:4,2:10,", spaces allowed) into
 /// (property id, value id) pairs sorted by property id; errors name `propertyChildIds`.
-pub fn parse_key(text: &str) -> Result<Vec<(i64, i64)>, ApiError> {
-    let bad = |why: String| ApiError::invalid("propertyChildIds", why);
+pub fn parse_key(text: &str) -> Result<Vec<(i64, i64)>> {
+    let bad = |why: String| Error::invalid("propertyChildIds", why);
     let mut pairs = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let pair = part.split_once(':').and_then(|(p, c)| {
@@ -173,11 +173,11 @@ pub fn key_names(key: &str, specs: &[PropertyRow]) -> String {
 }
 
 /// A goods a shopper may see: 404 when unknown, "已下架" when off the shelf.
-pub fn shown_goods(c: &Connection, id: i64) -> Result<GoodsRow, ApiError> {
+pub fn shown_goods(c: &Connection, id: i64) -> Result<GoodsRow> {
     match catalog::goods(c, id)? {
         Some(g) if g.fields.status == 0 => Ok(g),
-        Some(_) => Err(ApiError::OffShelf),
-        None => Err(ApiError::NotFound("商品")),
+        Some(_) => Err(Error::OffShelf),
+        None => Err(Error::NotFound(Entity::Goods)),
     }
 }
 
@@ -191,7 +191,7 @@ pub struct GoodsPage {
 }
 
 /// The page of an on-shelf goods.
-pub fn goods_page(c: &Connection, id: i64) -> Result<GoodsPage, ApiError> {
+pub fn goods_page(c: &Connection, id: i64) -> Result<GoodsPage> {
     let goods = shown_goods(c, id)?;
     let category = match goods.fields.category_id {
         Some(cid) => catalog::category(c, cid)?,
@@ -217,10 +217,10 @@ pub struct Quote {
 
 /// The price of `goods_id` with the specs in `key` (any order of pairs). Goods without specs
 /// answer their own price for an empty key; a key that is not one of the goods' SKUs is refused.
-pub fn quote(c: &Connection, goods_id: i64, key: Option<&str>) -> Result<Quote, ApiError> {
+pub fn quote(c: &Connection, goods_id: i64, key: Option<&str>) -> Result<Quote> {
     let goods = shown_goods(c, goods_id)?;
     let pairs = parse_key(key.unwrap_or(""))?;
-    let bad = |why: &'static str| Err(ApiError::invalid("propertyChildIds", why));
+    let bad = |why: &'static str| Err(Error::invalid("propertyChildIds", why));
     if goods.property_ids.is_empty() {
         if !pairs.is_empty() {
             return bad("该商品没有规格可选");
@@ -252,17 +252,17 @@ pub const MAX_CONTENT: usize = 200_000;
 /// Most SKUs one goods' specs may multiply out to.
 pub const MAX_SKUS: usize = 1000;
 
-fn check_len(name: &'static str, v: &str, max: usize) -> Result<(), ApiError> {
+fn check_len(name: &'static str, v: &str, max: usize) -> Result<()> {
     if v.chars().count() > max {
-        return Err(ApiError::invalid(name, format!("最多 {max} 个字")));
+        return Err(Error::invalid(name, format!("最多 {max} 个字")));
     }
     Ok(())
 }
 
-fn check_json_object(name: &'static str, v: &str) -> Result<(), ApiError> {
+fn check_json_object(name: &'static str, v: &str) -> Result<()> {
     match serde_json::from_str::<serde_json::Value>(v) {
         Ok(serde_json::Value::Object(_)) => Ok(()),
-        _ => Err(ApiError::invalid(name, "应为 JSON 对象")),
+        _ => Err(Error::invalid(name, "应为 JSON 对象")),
     }
 }
 
@@ -273,9 +273,9 @@ pub fn sanitize_html(html: &str) -> String {
 
 /// Adds (`id` None) or rewrites a category. Moving it under another parent re-levels its whole
 /// subtree; moving it under itself or its own descendant is refused.
-pub fn save_category(c: &Connection, id: Option<i64>, f: &CategoryFields, now: i64) -> Result<i64, ApiError> {
+pub fn save_category(c: &Connection, id: Option<i64>, f: &CategoryFields, now: i64) -> Result<i64> {
     if f.name.trim().is_empty() {
-        return Err(ApiError::Missing("name"));
+        return Err(Error::missing("name"));
     }
     check_len("name", &f.name, MAX_CATEGORY_NAME)?;
     for (name, v) in [("icon", &f.icon), ("type", &f.kind), ("key", &f.key)] {
@@ -284,11 +284,11 @@ pub fn save_category(c: &Connection, id: Option<i64>, f: &CategoryFields, now: i
     check_json_object("extJson", &f.ext_json)?;
     if let Some(pid) = f.pid {
         if catalog::category(c, pid)?.is_none() {
-            return Err(ApiError::invalid("pid", "上级分类不存在"));
+            return Err(Error::invalid("pid", "上级分类不存在"));
         }
         if let Some(id) = id {
             if catalog::category_subtree(c, id)?.contains(&pid) {
-                return Err(ApiError::invalid("pid", "不能移到自己或自己的下级分类下面"));
+                return Err(Error::invalid("pid", "不能移到自己或自己的下级分类下面"));
             }
         }
     }
@@ -296,7 +296,7 @@ pub fn save_category(c: &Connection, id: Option<i64>, f: &CategoryFields, now: i
         None => Ok(catalog::insert_category(c, f, now)?),
         Some(id) => {
             if !catalog::update_category(c, id, f, now)? {
-                return Err(ApiError::NotFound("分类"));
+                return Err(Error::NotFound(Entity::Category));
             }
             catalog::relevel_subtree(c, id)?;
             Ok(id)
@@ -305,25 +305,25 @@ pub fn save_category(c: &Connection, id: Option<i64>, f: &CategoryFields, now: i
 }
 
 /// Deletes an empty category; one with sub-categories or goods is refused, saying which.
-pub fn delete_category(c: &Connection, id: i64) -> Result<(), ApiError> {
+pub fn delete_category(c: &Connection, id: i64) -> Result<()> {
     if catalog::category(c, id)?.is_none() {
-        return Err(ApiError::NotFound("分类"));
+        return Err(Error::NotFound(Entity::Category));
     }
     let (children, goods) = catalog::category_usage(c, id)?;
     if children > 0 {
-        return Err(ApiError::Forbidden(format!("该分类下还有 {children} 个子分类，请先移走或删除").into()));
+        return Err(Error::refused(format!("该分类下还有 {children} 个子分类，请先移走或删除")));
     }
     if goods > 0 {
-        return Err(ApiError::Forbidden(format!("该分类下还有 {goods} 个商品，请先移到其他分类").into()));
+        return Err(Error::refused(format!("该分类下还有 {goods} 个商品，请先移到其他分类")));
     }
     catalog::delete_category(c, id)?;
     Ok(())
 }
 
 /// The merchant-set fields of a goods: lengths, flags, the category, JSON; content sanitised.
-fn check_goods_fields(c: &Connection, f: &mut GoodsFields) -> Result<(), ApiError> {
+fn check_goods_fields(c: &Connection, f: &mut GoodsFields) -> Result<()> {
     if f.name.trim().is_empty() {
-        return Err(ApiError::Missing("name"));
+        return Err(Error::missing("name"));
     }
     check_len("name", &f.name, MAX_GOODS_NAME)?;
     check_len("characteristic", &f.characteristic, MAX_LINE)?;
@@ -332,18 +332,18 @@ fn check_goods_fields(c: &Connection, f: &mut GoodsFields) -> Result<(), ApiErro
     check_len("pic", &f.pic, 500)?;
     check_len("content", &f.content, MAX_CONTENT)?;
     if !(0..=1).contains(&f.status) {
-        return Err(ApiError::invalid("status", "应为 0（上架）或 1（下架）"));
+        return Err(Error::invalid("status", "应为 0（上架）或 1（下架）"));
     }
     if !(0..=1).contains(&f.recommend_status) {
-        return Err(ApiError::invalid("recommendStatus", "应为 0 或 1"));
+        return Err(Error::invalid("recommendStatus", "应为 0 或 1"));
     }
     if f.min_buy_number < 1 {
-        return Err(ApiError::invalid("minBuyNumber", "至少为 1"));
+        return Err(Error::invalid("minBuyNumber", "至少为 1"));
     }
     check_json_object("extJson", &f.ext_json)?;
     if let Some(cid) = f.category_id {
         if catalog::category(c, cid)?.is_none() {
-            return Err(ApiError::invalid("categoryId", "分类不存在"));
+            return Err(Error::invalid("categoryId", "分类不存在"));
         }
     }
     crate::service::freight::check_goods_template(c, f.logistics_id)?;
@@ -355,10 +355,10 @@ fn check_goods_fields(c: &Connection, f: &mut GoodsFields) -> Result<(), ApiErro
 }
 
 /// Creates a goods the merchant sent: [`create_goods`] after the field checks and sanitising.
-pub fn add_goods(c: &Connection, mut g: NewGoods, now: i64) -> Result<i64, ApiError> {
+pub fn add_goods(c: &Connection, mut g: NewGoods, now: i64) -> Result<i64> {
     check_goods_fields(c, &mut g.fields)?;
     if g.pics.len() > 50 {
-        return Err(ApiError::invalid("pics", "最多 50 张图片"));
+        return Err(Error::invalid("pics", "最多 50 张图片"));
     }
     if g.specs.len() <= MAX_SPECS && !g.specs.is_empty() && g.skus.is_empty() {
         g.skus = combinations(&g.specs)?.into_iter().map(|values| default_sku(&g.fields, values)).collect();
@@ -367,11 +367,11 @@ pub fn add_goods(c: &Connection, mut g: NewGoods, now: i64) -> Result<i64, ApiEr
 }
 
 /// Every combination of one value per spec, in the specs' order; refused beyond [`MAX_SKUS`].
-pub fn combinations(specs: &[NewSpec]) -> Result<Vec<Vec<String>>, ApiError> {
+pub fn combinations(specs: &[NewSpec]) -> Result<Vec<Vec<String>>> {
     let total =
         specs.iter().try_fold(1usize, |n, s| n.checked_mul(s.values.len()).filter(|&n| n <= MAX_SKUS));
     if total.is_none() {
-        return Err(ApiError::invalid("properties", format!("规格组合最多 {MAX_SKUS} 个")));
+        return Err(Error::invalid("properties", format!("规格组合最多 {MAX_SKUS} 个")));
     }
     let mut out: Vec<Vec<String>> = vec![Vec::new()];
     for spec in specs {
@@ -458,14 +458,14 @@ impl Stock {
     }
 
     /// Refuses a target below zero or beyond [`MAX_STOCK`], naming the parameter.
-    pub fn check(self, name: &'static str, what: &str) -> Result<(), ApiError> {
+    pub fn check(self, name: &'static str, what: &str) -> Result<()> {
         let bad = match self {
             Stock::Keep => false,
             Stock::Set { to, .. } | Stock::Put(to) => !(0..=MAX_STOCK).contains(&to),
             Stock::Add(n) => !(-MAX_STOCK..=MAX_STOCK).contains(&n),
         };
         if bad {
-            return Err(ApiError::invalid(name, format!("{what}应在 0 到 {MAX_STOCK} 之间")));
+            return Err(Error::invalid(name, format!("{what}应在 0 到 {MAX_STOCK} 之间")));
         }
         Ok(())
     }
@@ -500,7 +500,7 @@ impl StockConflict {
 #[derive(Debug)]
 pub enum EditError {
     /// Refused by a rule: a field, an unknown goods...
-    Refused(ApiError),
+    Refused(Error),
     /// Stocks that moved since the edit was read (or would go below zero), each with its value now.
     Stale(Vec<StockConflict>),
     /// The thing moved past the version the edit was based on; `now` is its version now.
@@ -509,8 +509,8 @@ pub enum EditError {
     NeedsVersion,
 }
 
-impl From<ApiError> for EditError {
-    fn from(e: ApiError) -> Self {
+impl From<Error> for EditError {
+    fn from(e: Error) -> Self {
         EditError::Refused(e)
     }
 }
@@ -527,21 +527,17 @@ impl From<crate::db::Error> for EditError {
     }
 }
 
-impl From<EditError> for ApiError {
+/// An edit's refusal as one service error, for callers that need no more than words.
+impl From<EditError> for Error {
     fn from(e: EditError) -> Self {
         match e {
             EditError::Refused(e) => e,
-            EditError::Stale(list) => ApiError::Forbidden(
-                format!(
-                    "库存刚刚有变化，没有保存：{}",
-                    list.iter().map(StockConflict::describe).collect::<Vec<_>>().join("；")
-                )
-                .into(),
-            ),
-            EditError::Outdated { .. } => {
-                ApiError::Forbidden("内容在你读取之后被修改过，请重新读取后再改".into())
-            }
-            EditError::NeedsVersion => ApiError::invalid("version", "覆盖已有的库存需要带上读取时的版本"),
+            EditError::Stale(list) => Error::refused(format!(
+                "库存刚刚有变化，没有保存：{}",
+                list.iter().map(StockConflict::describe).collect::<Vec<_>>().join("；")
+            )),
+            EditError::Outdated { .. } => Error::refused("内容在你读取之后被修改过，请重新读取后再改"),
+            EditError::NeedsVersion => Error::invalid("version", "覆盖已有的库存需要带上读取时的版本"),
         }
     }
 }
@@ -563,7 +559,7 @@ pub fn claim_version(c: &Connection, id: i64, version: Option<i64>) -> Result<()
     }
     match catalog::goods(c, id)? {
         Some(g) => Err(EditError::Outdated { now: g.version }),
-        None => Err(ApiError::NotFound("商品").into()),
+        None => Err(Error::NotFound(Entity::Goods).into()),
     }
 }
 
@@ -580,11 +576,11 @@ pub fn replace_goods(
     now: i64,
 ) -> Result<(), EditError> {
     let Some(before) = catalog::goods(c, id)? else {
-        return Err(ApiError::NotFound("商品").into());
+        return Err(Error::NotFound(Entity::Goods).into());
     };
     check_goods_fields(c, &mut g.fields)?;
     if g.pics.len() > 50 {
-        return Err(ApiError::invalid("pics", "最多 50 张图片").into());
+        return Err(Error::invalid("pics", "最多 50 张图片").into());
     }
     let regenerate = !g.specs.is_empty() && g.skus.is_empty();
     if regenerate && g.specs.len() <= MAX_SPECS {
@@ -672,7 +668,7 @@ pub fn replace_goods(
                 catalog::update_sku(c, old.id, &fields)?
             }
             None if fields.stores < 0 => {
-                return Err(ApiError::invalid("skuList", format!("{}不能为负数", what())).into());
+                return Err(Error::invalid("skuList", format!("{}不能为负数", what())).into());
             }
             None => {
                 catalog::insert_sku(c, id, &fields)?;
@@ -700,7 +696,7 @@ pub fn replace_goods(
         };
         catalog::set_goods_stores(c, id, stores, now)?;
     } else {
-        let now_row = catalog::goods(c, id)?.ok_or(ApiError::NotFound("商品"))?;
+        let now_row = catalog::goods(c, id)?.ok_or(Error::NotFound(Entity::Goods))?;
         fields.min_price = now_row.fields.min_price;
         fields.original_price = now_row.fields.original_price;
         fields.min_score = now_row.fields.min_score;
@@ -723,11 +719,11 @@ pub enum StockChange {
 /// form for the goods (per SKU for goods without specs or the reverse), is refused, and a stock
 /// that cannot change as asked refuses the whole change; either way nothing is written.
 pub fn set_stock(c: &Connection, id: i64, change: &StockChange, now: i64) -> Result<(), EditError> {
-    let goods = catalog::goods(c, id)?.ok_or(ApiError::NotFound("商品"))?;
+    let goods = catalog::goods(c, id)?.ok_or(Error::NotFound(Entity::Goods))?;
     let has_specs = !goods.property_ids.is_empty();
     match change {
         StockChange::Goods(_) if has_specs => {
-            Err(ApiError::invalid("stores", "该商品有规格，请用 skus 按规格设置库存").into())
+            Err(Error::invalid("stores", "该商品有规格，请用 skus 按规格设置库存").into())
         }
         StockChange::Goods(stock) => {
             stock.check("stores", "库存")?;
@@ -747,11 +743,11 @@ pub fn set_stock(c: &Connection, id: i64, change: &StockChange, now: i64) -> Res
             }
         }
         StockChange::Skus(_) if !has_specs => {
-            Err(ApiError::invalid("skus", "该商品没有规格，请用 stores 设置库存").into())
+            Err(Error::invalid("skus", "该商品没有规格，请用 stores 设置库存").into())
         }
         StockChange::Skus(list) => {
             if list.is_empty() {
-                return Err(ApiError::Missing("skus").into());
+                return Err(Error::missing("skus").into());
             }
             let specs = catalog::properties(c, id)?;
             let mut conflicts = Vec::new();
@@ -759,7 +755,7 @@ pub fn set_stock(c: &Connection, id: i64, change: &StockChange, now: i64) -> Res
                 stock.check("skus", &format!("SKU “{text}”的库存"))?;
                 let key = key_text(&parse_key(text)?);
                 let Some(sku) = catalog::sku(c, id, &key)? else {
-                    return Err(ApiError::invalid("skus", format!("SKU “{text}”不是该商品的规格组合")).into());
+                    return Err(Error::invalid("skus", format!("SKU “{text}”不是该商品的规格组合")).into());
                 };
                 match stock.over(sku.fields.stores) {
                     Applied::Leave => {}
@@ -781,10 +777,10 @@ pub fn set_stock(c: &Connection, id: i64, change: &StockChange, now: i64) -> Res
 }
 
 /// Puts goods on (`on`) or off the shelf; unknown ids are refused naming the first.
-pub fn set_shelf(c: &Connection, ids: &[i64], on: bool, now: i64) -> Result<(), ApiError> {
+pub fn set_shelf(c: &Connection, ids: &[i64], on: bool, now: i64) -> Result<()> {
     for &id in ids {
         if !catalog::set_goods_status(c, id, if on { 0 } else { 1 }, now)? {
-            return Err(ApiError::NotFound("商品"));
+            return Err(Error::NotFound(Entity::Goods));
         }
     }
     Ok(())
@@ -792,10 +788,10 @@ pub fn set_shelf(c: &Connection, ids: &[i64], on: bool, now: i64) -> Result<(), 
 
 /// Deletes goods with everything that belongs to them. Orders keep their own snapshot of each line
 /// (`order_goods` has no foreign key to goods), so a deleted goods keeps its orders.
-pub fn delete_goods(c: &Connection, ids: &[i64]) -> Result<(), ApiError> {
+pub fn delete_goods(c: &Connection, ids: &[i64]) -> Result<()> {
     for &id in ids {
         if !catalog::delete_goods(c, id)? {
-            return Err(ApiError::NotFound("商品"));
+            return Err(Error::NotFound(Entity::Goods));
         }
     }
     Ok(())
@@ -817,7 +813,7 @@ mod tests {
     fn malformed_spec_keys_name_the_parameter() {
         for bad in ["1", "a:b", "1:2,1:3", "0:1", "1:-2", "1:2:3"] {
             let e = parse_key(bad).unwrap_err();
-            assert!(e.msg().contains("propertyChildIds"), "{bad}: {}", e.msg());
+            assert!(e.to_string().contains("propertyChildIds"), "{bad}: {}", e.to_string());
         }
     }
 
@@ -833,7 +829,7 @@ mod tests {
         assert_eq!(Stock::Add(-3).over(2), Applied::Conflict, "never below zero");
         assert_eq!(Stock::Add(1).over(MAX_STOCK), Applied::Conflict);
         assert_eq!((Stock::Keep.fresh(4), Stock::Add(3).fresh(4), Stock::Put(1).fresh(4)), (4, 3, 1));
-        assert!(Stock::Put(-1).check("stores", "库存").unwrap_err().msg().contains("stores"));
+        assert!(Stock::Put(-1).check("stores", "库存").unwrap_err().to_string().contains("stores"));
         assert!(Stock::Add(-MAX_STOCK - 1).check("stores", "库存").is_err());
     }
 
@@ -848,10 +844,10 @@ mod tests {
             skus: vec![NewSku { values: vec!["白".into(), "L".into()], price: 1, ..NewSku::default() }],
             ..NewGoods::default()
         };
-        assert!(check_new_goods(&g).unwrap_err().msg().contains("skuList"));
+        assert!(check_new_goods(&g).unwrap_err().to_string().contains("skuList"));
         let mut twice = g.clone();
         twice.skus = vec![NewSku { values: vec!["白".into(), "M".into()], ..NewSku::default() }; 2];
-        assert!(check_new_goods(&twice).unwrap_err().msg().contains("重复"));
+        assert!(check_new_goods(&twice).unwrap_err().to_string().contains("重复"));
         let mut fine = g;
         fine.skus[0].values[1] = "M".into();
         check_new_goods(&fine).unwrap();

@@ -336,7 +336,7 @@ fn serve(c: &Connection, p: &Payment, action: &Action, paid_fen: i64, now: i64) 
         }
         Action::Coupon { rule_id, pwd } => {
             let f = Fetch { rule_id: *rule_id, pwd: pwd.as_deref(), detect: false };
-            coupons::fetch(c, p.user_id, &f, now).map(|_| ())
+            Ok(coupons::fetch(c, p.user_id, &f, now).map(|_| ())?)
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use serde_json::{json, Value};
 use xiaodian::db;
+use xiaodian::error::ApiError;
 use xiaodian::service::calendar;
 
 use crate::support::*;
@@ -68,7 +69,7 @@ fn daily_prices_are_set_for_a_range_and_read_from_today_on() {
     let found = app.db.read_sync(|c| calendar::day_price(c, room, None, &day(2))).unwrap().unwrap();
     assert_eq!((found.price, found.stores), (39950, 3));
     assert!(app.db.read_sync(|c| calendar::day_price(c, room, None, &day(30))).unwrap().is_none());
-    let bad = app.db.read_sync(|c| calendar::day_price(c, room, None, "明天")).unwrap_err();
+    let bad = ApiError::from(app.db.read_sync(|c| calendar::day_price(c, room, None, "明天")).unwrap_err());
     assert!(bad.msg().contains("day"), "{}", bad.msg());
 
     let (status, gone) = api(&app, "DELETE", &format!("{path}?from={}&to={}", day(0), day(0)), None);

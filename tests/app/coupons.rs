@@ -240,7 +240,9 @@ fn checkout_discounts_respect_threshold_scope_and_never_exceed_the_scoped_amount
     let t = now();
     let lines = [line(7, Some(1), 3000), line(8, Some(3), 9000)];
 
-    let d = |id: i64, lines: &[CouponLine]| app.db.read_sync(|c| coupons::discount(c, uid, id, lines, t));
+    let d = |id: i64, lines: &[CouponLine]| {
+        app.db.read_sync(|c| coupons::discount(c, uid, id, lines, t)).map_err(ApiError::from)
+    };
     assert_eq!(d(all, &lines).unwrap(), 1000);
     assert_eq!(d(big, &lines).unwrap(), 12000, "capped at the order's amount");
     assert_eq!(d(goods_only, &lines).unwrap(), 1000);
@@ -250,7 +252,8 @@ fn checkout_discounts_respect_threshold_scope_and_never_exceed_the_scoped_amount
     assert_eq!(below.code(), 20001, "{below:?}");
     assert!(below.msg().contains("100.00"));
     assert_eq!(d(goods_only, &[line(9, None, 5000)]).unwrap_err().code(), 20001);
-    let not_mine = app.db.read_sync(|c| coupons::discount(c, other, all, &lines, t)).unwrap_err();
+    let not_mine =
+        ApiError::from(app.db.read_sync(|c| coupons::discount(c, other, all, &lines, t)).unwrap_err());
     assert_eq!(not_mine.code(), 404);
 
     let usable = app.db.read_sync(|c| coupons::usable(c, uid, &lines, t)).unwrap();
@@ -282,7 +285,7 @@ fn a_coupon_locks_to_one_order_only_and_release_is_idempotent() {
 
     app.db.write_sync(|c| coupons::lock(c, uid, id, 501, t)).unwrap();
     assert_eq!(status_of(&app, id), (1, Some(501)));
-    let second = app.db.write_sync(|c| coupons::lock(c, uid, id, 502, t)).unwrap_err();
+    let second = ApiError::from(app.db.write_sync(|c| coupons::lock(c, uid, id, 502, t)).unwrap_err());
     assert_eq!(second.code(), 20001, "{second:?}");
     assert_eq!(status_of(&app, id), (1, Some(501)), "the first order keeps it");
 
@@ -295,7 +298,7 @@ fn a_coupon_locks_to_one_order_only_and_release_is_idempotent() {
     assert_eq!(status_of(&app, id).0, 2);
     app.db.write_sync(|c| coupons::release(c, 502, t)).unwrap();
     assert_eq!(status_of(&app, id).0, 2, "releasing a paid order's coupon changes nothing");
-    let used = app.db.write_sync(|c| coupons::lock(c, uid, id, 503, t)).unwrap_err();
+    let used = ApiError::from(app.db.write_sync(|c| coupons::lock(c, uid, id, 503, t)).unwrap_err());
     assert_eq!(used.code(), 20001);
 }
 

@@ -3,6 +3,7 @@
 //! services checkout calls; refusals name the field and write nothing.
 
 use serde_json::{json, Value};
+use xiaodian::error::ApiError;
 use xiaodian::service::{additions, limits, tiers};
 
 use crate::freight::api;
@@ -240,7 +241,7 @@ fn a_bad_choice_of_additions_is_refused_naming_the_parameter() {
         (format!(r#"[{{"id":{},"pid":{}}}]"#, groups[0]["items"][0]["id"], groups[1]["id"]), "不属于"),
     ];
     for (json, why) in cases {
-        let e = app.db.read_sync(move |c| additions::pick(c, id, &json)).unwrap_err();
+        let e = ApiError::from(app.db.read_sync(move |c| additions::pick(c, id, &json)).unwrap_err());
         assert_eq!(e.code(), 300);
         assert!(e.msg().contains("addition") && e.msg().contains(why), "{}", e.msg());
     }

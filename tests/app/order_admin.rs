@@ -595,7 +595,12 @@ fn ship_it(app: &TestApp, id: i64) {
         carrier: "顺丰速运".into(),
         tracking_number: "SF0001".into(),
     };
-    app.db.write_sync(|c| xiaodian::service::order_admin::ship(c, id, &[p], unix_now())).unwrap();
+    app.db
+        .write_sync(|c| {
+            let parcels = xiaodian::service::order_admin::parcels(&[p])?;
+            xiaodian::service::orders::ship(c, id, &parcels, unix_now())
+        })
+        .unwrap();
 }
 
 /// The shopper asks for a return of `number` pieces (0 = the whole order) through refundApply.

@@ -595,7 +595,8 @@ fn a_returned_wechat_paid_order_is_refunded_to_wechat_closed_and_its_payment_sta
                 carrier: "顺丰速运".into(),
                 tracking_number: "SF0001".into(),
             };
-            xiaodian::service::order_admin::ship(c, order, &[p], unix_now())
+            let parcels = xiaodian::service::order_admin::parcels(&[p])?;
+            xiaodian::service::orders::ship(c, order, &parcels, unix_now())
         })
         .unwrap();
 
