@@ -1,5 +1,5 @@
 //! The xiaodian binary: `xiaodian [serve]`, `xiaodian backup <file>`, `xiaodian check`,
-//! `xiaodian bench-data`.
+//! `xiaodian bench-data`, `xiaodian routes`.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -52,10 +52,20 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         categories: usize,
     },
+    /// Print every route (method, public path, handler, source file) as docs/routes.md holds it
+    Routes {
+        /// Rewrite docs/routes.md and the index in docs/merchant-api.md (run from the repository root)
+        #[arg(long)]
+        write: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Needs no configuration: the route table is the same for every shop.
+    if let Some(Command::Routes { write }) = cli.command {
+        return routes(write);
+    }
     let flags = Flags {
         address: cli.address,
         port: cli.port,
@@ -76,6 +86,7 @@ fn main() -> ExitCode {
         Command::Backup { file } => backup(cfg, file),
         Command::Check => check(cfg),
         Command::BenchData { goods, categories } => bench_data(cfg, goods, categories),
+        Command::Routes { write } => routes(write),
     }
 }
 
@@ -119,6 +130,28 @@ fn check(cfg: Config) -> ExitCode {
         Err(e) => {
             eprintln!("xiaodian check: {e}");
             ExitCode::from(2)
+        }
+    }
+}
+
+fn routes(write: bool) -> ExitCode {
+    let areas = xiaodian::listed_areas();
+    if !write {
+        print!("{}", xiaodian::routing::listing(&areas));
+        return ExitCode::SUCCESS;
+    }
+    match xiaodian::routing::write_docs(std::path::Path::new("."), &areas) {
+        Ok(()) => {
+            println!(
+                "wrote {} and the index in {}",
+                xiaodian::routing::ROUTES_MD,
+                xiaodian::routing::MERCHANT_MD
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("xiaodian routes: {e}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -16,7 +16,7 @@ pub fn routes() -> Vec<Route> {
 /// SUCCESS; anything it cannot trust or apply is answered FAIL (WeChat repeats it later).
 #[post("/notify/wxpay/refund", data = "<data>")]
 async fn refund_notify(db: &State<Db>, wx: &State<WxRefunds>, data: Data<'_>) -> (ContentType, String) {
-    let body = match super::pay::notify_text(data).await {
+    let body = match super::pay_notify::notify_text(data).await {
         Ok(b) => b,
         Err(why) => {
             log::warn!("refund notify refused: {why}");
