@@ -1,148 +1,11 @@
 //! Console tests (login, CSRF, pages), through HTTP like a browser: cookies kept by hand, redirects
 //! not followed so they can be asserted.
 
-use std::collections::BTreeMap;
-use std::time::Duration;
-
 use xiaodian::service::site::{self, NoticeInput};
 
 use crate::support::*;
 
-const PASSWORD: &str = "test-admin-password";
-
-/// One answer: status, headers that matter here, body text.
-pub struct Page {
-    pub status: u16,
-    pub location: Option<String>,
-    pub set_cookies: Vec<String>,
-    pub body: String,
-}
-
-impl Page {
-    #[track_caller]
-    pub fn assert_has(&self, text: &str) -> &Self {
-        assert!(self.body.contains(text), "expected {text:?} in HTTP {} page:\n{}", self.status, self.body);
-        self
-    }
-
-    /// Where a redirect points ("" when it is not one).
-    pub fn location(&self) -> &str {
-        self.location.as_deref().unwrap_or("")
-    }
-
-    fn cookie(&self, name: &str) -> Option<&str> {
-        self.set_cookies.iter().map(String::as_str).find(|c| c.starts_with(&format!("{name}=")))
-    }
-
-    /// The page's CSRF token (the first hidden `csrf` field).
-    pub fn csrf(&self) -> String {
-        let at = self.body.find("name=\"csrf\" value=\"").expect("page has a csrf field") + 19;
-        self.body[at..at + 64].to_string()
-    }
-}
-
-/// A browser with its own cookie jar.
-pub struct Browser<'a> {
-    app: &'a TestApp,
-    agent: ureq::Agent,
-    jar: BTreeMap<String, String>,
-}
-
-impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Browser<'a> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .max_redirects_will_error(false)
-            .timeout_global(Some(Duration::from_secs(30)))
-            .build()
-            .into();
-        Browser { app, agent, jar: BTreeMap::new() }
-    }
-
-    /// A signed-in browser.
-    pub fn staff(app: &'a TestApp) -> Browser<'a> {
-        let mut b = Browser::new(app);
-        let res = b.login("admin", PASSWORD);
-        assert_eq!(res.status, 303, "login failed: {}", res.body);
-        b
-    }
-
-    fn cookie_header(&self) -> String {
-        self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
-    }
-
-    fn keep(&mut self, mut res: ureq::http::Response<ureq::Body>) -> Page {
-        let set_cookies: Vec<String> =
-            res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
-        for c in &set_cookies {
-            let (name, rest) = c.split_once('=').unwrap();
-            let value = rest.split(';').next().unwrap();
-            if value.is_empty() || c.contains("Max-Age=0") {
-                self.jar.remove(name);
-            } else {
-                self.jar.insert(name.to_string(), value.to_string());
-            }
-        }
-        let location = res.headers().get("location").map(|v| v.to_str().unwrap().to_string());
-        let status = res.status().as_u16();
-        Page { status, location, set_cookies, body: res.body_mut().read_to_string().unwrap() }
-    }
-
-    pub fn get(&mut self, path: &str) -> Page {
-        let res = self.agent.get(&self.app.url(path)).header("Cookie", &self.cookie_header()).call().unwrap();
-        self.keep(res)
-    }
-
-    pub fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        let res = self
-            .agent
-            .post(&self.app.url(path))
-            .header("Cookie", &self.cookie_header())
-            .send_form(form.iter().copied())
-            .unwrap();
-        self.keep(res)
-    }
-
-    /// A multipart post with one file field `file`.
-    pub fn post_file(&mut self, path: &str, fields: &[(&str, &str)], name: &str, bytes: &[u8]) -> Page {
-        let (body, ct) = multipart("file", name, bytes, fields);
-        let res = self
-            .agent
-            .post(&self.app.url(path))
-            .header("Cookie", &self.cookie_header())
-            .header("Content-Type", &ct)
-            .send(&body[..])
-            .unwrap();
-        self.keep(res)
-    }
-
-    /// A post with a body built by hand (e.g. multipart with several file fields).
-    pub fn post_body(&mut self, path: &str, content_type: &str, body: &[u8]) -> Page {
-        let res = self
-            .agent
-            .post(&self.app.url(path))
-            .header("Cookie", &self.cookie_header())
-            .header("Content-Type", content_type)
-            .send(body)
-            .unwrap();
-        self.keep(res)
-    }
-
-    /// Opens the login page (for its double-submit token) and signs in.
-    fn login(&mut self, username: &str, password: &str) -> Page {
-        let token = self.get("/admin/login").csrf();
-        self.post(
-            "/admin/login",
-            &[("username", username), ("password", password), ("csrf", &token), ("next", "/admin")],
-        )
-    }
-
-    /// The session's CSRF token, read from a page like a form would carry it.
-    pub fn csrf(&mut self) -> String {
-        self.get("/admin/password").csrf()
-    }
-}
+const PASSWORD: &str = CONSOLE_PASSWORD;
 
 fn count(app: &TestApp, table: &str) -> i64 {
     app.query(|c| c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)))
@@ -677,8 +540,8 @@ fn the_merchant_api_under_admin_api_keeps_its_own_json_errors() {
 #[test]
 fn the_code_outbox_lists_codes_newest_first_and_searches_by_target() {
     let app = TestApp::new();
-    let code = crate::codes::sms_code(&app, "13800138000");
-    crate::codes::mail_code(&app, "alice@example.com");
+    let code = sms_code(&app, "13800138000");
+    mail_code(&app, "alice@example.com");
     let mut b = Browser::staff(&app);
     let page = b.get("/admin/codes");
     assert_eq!(page.status, 200);

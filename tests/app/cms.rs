@@ -351,49 +351,45 @@ fn site_statistics_count_published_articles_views_favs_and_comments() {
 }
 
 /// A merchant API call with the test key: (status, JSON body or Null).
-fn merchant(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-    merchant_call(app, "cms-test-key", method, path, body)
-}
 
 #[test]
 fn the_merchant_api_creates_lists_updates_and_deletes_articles() {
-    let app = TestApp::with(|c| c.admin_api_key = Some("cms-test-key".into()));
+    let app = TestApp::with_key("cms-test-key");
     let help = add_category(&app, "帮助", "", true);
     let body = serde_json::json!({
         "categoryId": help, "title": "配送说明", "content": "<p>次日达<script>x()</script></p>", "tags": "配送"
     });
-    let (status, created) = merchant(&app, "POST", "/articles", Some(&body));
+    let (status, created) = app.api("POST", "/articles", Some(&body));
     assert_eq!(status, 201, "{created}");
     assert_eq!(created["content"], "<p>次日达</p>");
     let id = created["id"].as_i64().unwrap();
     assert_eq!(ids(&app.post(LIST_V2, &[("keywords", "配送说明")])), vec![id]);
 
-    let (status, list) = merchant(&app, "GET", "/articles?search=配送&page=1&pageSize=10", None);
+    let (status, list) = app.api("GET", "/articles?search=配送&page=1&pageSize=10", None);
     assert_eq!(status, 200, "{list}");
     assert_eq!(list["total"], 1);
 
     let hidden = serde_json::json!({ "categoryId": help, "title": "配送说明", "status": 2 });
-    assert_eq!(merchant(&app, "PUT", &format!("/articles/{id}"), Some(&hidden)).0, 200);
+    assert_eq!(app.api("PUT", &format!("/articles/{id}"), Some(&hidden)).0, 200);
     assert_code(&app.get(DETAIL_V2, &[("id", &id.to_string())]), 404);
-    assert_eq!(merchant(&app, "GET", "/articles?status=2", None).1["total"], 1);
+    assert_eq!(app.api("GET", "/articles?status=2", None).1["total"], 1);
 
     for (bad, field) in [
         (serde_json::json!({ "title": "" }), "title"),
         (serde_json::json!({ "title": "x", "status": 7 }), "status"),
         (serde_json::json!({ "title": "x", "categoryId": 999 }), "categoryId"),
     ] {
-        let (status, res) = merchant(&app, "POST", "/articles", Some(&bad));
+        let (status, res) = app.api("POST", "/articles", Some(&bad));
         assert_eq!(status, 422, "{res}");
         assert_eq!(res["field"], field, "{res}");
     }
-    assert_eq!(merchant(&app, "PUT", "/articles/999", Some(&hidden)).0, 404);
-    assert_eq!(merchant(&app, "DELETE", &format!("/articles/{id}"), None).0, 204);
-    assert_eq!(merchant(&app, "DELETE", &format!("/articles/{id}"), None).0, 404);
+    assert_eq!(app.api("PUT", "/articles/999", Some(&hidden)).0, 404);
+    assert_eq!(app.api("DELETE", &format!("/articles/{id}"), None).0, 204);
+    assert_eq!(app.api("DELETE", &format!("/articles/{id}"), None).0, 404);
 }
 
 #[test]
 fn the_console_edits_articles_and_hides_shows_and_deletes_comments() {
-    use crate::admin::Browser;
     let app = TestApp::new();
     let help = add_category(&app, "帮助中心", "", true);
     let mut b = Browser::staff(&app);
@@ -470,7 +466,6 @@ fn article_form<'a>(
 
 #[test]
 fn the_console_edits_article_categories_and_single_pages() {
-    use crate::admin::Browser;
     let app = TestApp::new();
     let mut b = Browser::staff(&app);
     b.get("/admin/article-categories").assert_has("<h1>文章分类").assert_has("还没有文章分类");

@@ -153,12 +153,7 @@ fn every_route_answers_bad_input_with_a_named_parameter_and_no_panic() {
 fn a_disabled_shopper_is_refused_even_with_a_live_token() {
     let app = TestApp::new();
     let (id, token) = app.shopper("乙");
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE users SET status = 1 WHERE id = ?1", [id])?;
-            Ok::<_, xiaodian::error::ApiError>(())
-        })
-        .unwrap();
+    app.disable_keeping_logins(id);
     let res = app.post("/shop/json/set", &[("token", &token), ("content", "{}")]);
     assert_code(&res, 403);
 }

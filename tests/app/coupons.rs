@@ -42,7 +42,7 @@ fn ten_off() -> RuleFields {
 }
 
 fn create_rule(app: &TestApp, f: RuleFields) -> i64 {
-    app.db.write_sync(|c| coupons::save_rule(c, None, f, now())).unwrap()
+    app.coupon().fields(|r| *r = f).create()
 }
 
 fn fetch(app: &TestApp, token: &str, id: i64, extra: &[(&str, &str)]) -> Value {
@@ -184,7 +184,7 @@ fn fifty_shoppers_racing_for_ten_coupons_get_exactly_ten() {
     assert_eq!(codes.iter().filter(|c| **c == 0).count(), 10, "{codes:?}");
     assert_eq!(codes.iter().filter(|c| **c == 20002).count(), 40, "{codes:?}");
     let (held, taken): (i64, i64) = app.query(|c| {
-        Ok((
+        Ok::<_, Failed>((
             c.query_row("SELECT count(*) FROM coupon_users WHERE rule_id = ?1", [id], |r| r.get(0))?,
             c.query_row("SELECT number_taken FROM coupon_rules WHERE id = ?1", [id], |r| r.get(0))?,
         ))
@@ -211,13 +211,7 @@ fn one_shopper_racing_for_a_limited_coupon_gets_only_the_limit() {
 
 /// Gives `uid` a coupon of a new rule built from `f`; the held coupon's id.
 fn give(app: &TestApp, uid: i64, f: RuleFields) -> i64 {
-    let rule = create_rule(app, f);
-    app.db
-        .write_sync(|c| {
-            let r = store::rule(c, rule)?.unwrap();
-            coupons::grant(c, &r, uid, "admin", now())
-        })
-        .unwrap()
+    app.coupon().fields(|r| *r = f).give_to(uid, "admin")
 }
 
 fn line(goods_id: i64, category_id: Option<i64>, amount: i64) -> CouponLine {
@@ -344,10 +338,7 @@ fn the_expiry_job_expires_ended_coupons_and_a_released_late_coupon_comes_back_ex
 fn a_shopper_gives_a_usable_coupon_to_another_by_id_or_mobile() {
     let app = TestApp::new();
     let (alice, a_token) = app.shopper("alice");
-    let (bob, b_token) = app.shopper("bob");
-    app.db
-        .write_sync(|c| xiaodian::db::user::set_mobile(c, bob, "13900001111").map_err(ApiError::from))
-        .unwrap();
+    let (bob, b_token) = app.new_shopper("bob").mobile("13900001111").create();
     let first = give(&app, alice, ten_off());
     let second = give(&app, alice, ten_off());
 

@@ -5,7 +5,6 @@
 use serde_json::{json, Value};
 use xiaodian::service::{additions, limits, tiers};
 
-use crate::freight::api;
 use crate::support::*;
 
 const LIMITATION: &str = "/shop/shop/goods/limitation";
@@ -14,10 +13,6 @@ const ADDITION: &str = "/shop/shop/goods/goodsAddition";
 const DETAIL: &str = "/shop/shop/goods/detail";
 const LIST_V2: &str = "/shop/shop/goods/list/v2";
 
-fn app_with_key() -> TestApp {
-    TestApp::with(|c| c.admin_api_key = Some("freight-key-123".into()))
-}
-
 /// A tee in 白/黑 (50 元); answers (goods id, the 黑 SKU's key, its id).
 fn tee(app: &TestApp) -> (i64, String, i64) {
     let body = json!({
@@ -25,7 +20,7 @@ fn tee(app: &TestApp) -> (i64, String, i64) {
         "properties": [{"name": "颜色", "values": ["白", "黑"]}],
         "skuList": [{"values": ["白"], "price": 50, "stores": 9}, {"values": ["黑"], "price": 60, "stores": 9}]
     });
-    let (status, g) = api(app, "POST", "/goods", Some(&body));
+    let (status, g) = app.api("POST", "/goods", Some(&body));
     assert_eq!(status, 201, "{g}");
     let black = &g["skuList"][1];
     (
@@ -37,18 +32,18 @@ fn tee(app: &TestApp) -> (i64, String, i64) {
 
 fn noodles(app: &TestApp) -> i64 {
     let (status, g) =
-        api(app, "POST", "/goods", Some(&json!({"name": "牛肉面", "minPrice": 18, "stores": 99})));
+        app.api("POST", "/goods", Some(&json!({"name": "牛肉面", "minPrice": 18, "stores": 99})));
     assert_eq!(status, 201, "{g}");
     g["id"].as_i64().unwrap()
 }
 
 fn put(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
-    api(app, "PUT", path, Some(&body))
+    app.api("PUT", path, Some(&body))
 }
 
 #[test]
 fn limits_round_trip_and_the_shop_answers_them_per_sku() {
-    let app = app_with_key();
+    let app = TestApp::with_key("freight-key-123");
     let (id, black, black_id) = tee(&app);
     let res = app.get(LIMITATION, &[("goodsId", &id.to_string())]);
     assert_code(&res, 700);
@@ -92,7 +87,7 @@ fn limits_round_trip_and_the_shop_answers_them_per_sku() {
 
 #[test]
 fn bad_limits_are_refused_naming_the_field_and_keep_the_old_ones() {
-    let app = app_with_key();
+    let app = TestApp::with_key("freight-key-123");
     let (id, _, black_id) = tee(&app);
     let path = format!("/goods/{id}/limits");
     put(&app, &path, json!({"items": [{"unit": 4, "buyNumbers": 2}]}));
@@ -106,7 +101,7 @@ fn bad_limits_are_refused_naming_the_field_and_keep_the_old_ones() {
         let (status, body) = put(&app, &path, json!({"items": [item]}));
         assert_eq!((status, body["field"].as_str()), (422, Some(field)), "{body}");
     }
-    let (_, now) = api(&app, "GET", &path, None);
+    let (_, now) = app.api("GET", &path, None);
     assert_eq!(
         now["items"],
         json!([{"propertyChildIds": "", "userLevelId": 0, "unit": 4, "duration": 1, "buyNumbers": 2}])
@@ -123,7 +118,7 @@ fn bad_limits_are_refused_naming_the_field_and_keep_the_old_ones() {
 
 #[test]
 fn tiers_lower_the_unit_price_by_quantity_and_sku_tiers_win() {
-    let app = app_with_key();
+    let app = TestApp::with_key("freight-key-123");
     let (id, black, _) = tee(&app);
     let (status, body) = put(
         &app,
@@ -181,7 +176,7 @@ fn menu() -> Value {
 
 #[test]
 fn additions_are_listed_and_a_choice_is_priced_and_labelled() {
-    let app = app_with_key();
+    let app = TestApp::with_key("freight-key-123");
     let id = noodles(&app);
     assert_code(&app.get(ADDITION, &[("goodsId", &id.to_string())]), 700);
     let (status, body) = put(&app, &format!("/goods/{id}/additions"), menu());
@@ -221,7 +216,7 @@ fn additions_are_listed_and_a_choice_is_priced_and_labelled() {
 
 #[test]
 fn a_bad_choice_of_additions_is_refused_naming_the_parameter() {
-    let app = app_with_key();
+    let app = TestApp::with_key("freight-key-123");
     let id = noodles(&app);
     let other = noodles(&app);
     put(&app, &format!("/goods/{id}/additions"), menu());
@@ -262,10 +257,10 @@ fn a_bad_choice_of_additions_is_refused_naming_the_parameter() {
 
 #[test]
 fn rules_of_goods_off_the_shelf_are_not_shown() {
-    let app = app_with_key();
+    let app = TestApp::with_key("freight-key-123");
     let id = noodles(&app);
     put(&app, &format!("/goods/{id}/additions"), menu());
-    let (status, _) = api(&app, "POST", &format!("/goods/{id}/off-shelf"), None);
+    let (status, _) = app.api("POST", &format!("/goods/{id}/off-shelf"), None);
     assert_eq!(status, 200);
     let res = app.get(ADDITION, &[("goodsId", &id.to_string())]);
     assert_code(&res, 404);

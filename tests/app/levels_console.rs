@@ -4,9 +4,7 @@ use serde_json::{json, Value};
 use xiaodian::db;
 use xiaodian::error::ApiError;
 
-use crate::admin::{Browser, Page};
-use crate::ledger::credit;
-use crate::levels::{buy, level, price, INFO, LIST};
+use crate::levels::{buy, INFO, LIST};
 use crate::support::*;
 
 /// The console tests' browser, with the level form's upload shape.
@@ -168,10 +166,10 @@ fn levels_and_prices_are_made_in_the_console_and_reach_the_shop() {
 #[test]
 fn a_level_shoppers_hold_cannot_be_deleted_and_forms_need_the_csrf_token() {
     let app = TestApp::new();
-    let gold = level(&app, "黄金会员", 2, 88, 0, true);
-    let month = price(&app, gold, 30, 100, true);
+    let gold = app.level("黄金会员", 2).rebate(88).create();
+    let month = app.level_price(gold, 30, 100, true);
     let (uid, token) = app.shopper("alice");
-    credit(&app, uid, 1000);
+    app.credit(uid, xiaodian::service::ledger::Account::Balance, 1000);
     assert_code(&buy(&app, &token, month, false), 0);
 
     let mut b = Console::signed_in(&app);
@@ -224,26 +222,13 @@ fn call(
     body: Option<&Value>,
     key: Option<&str>,
 ) -> (u16, String, Value) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let mut req = ureq::http::Request::builder().method(method).uri(app.url(&format!("/admin/api/v1{path}")));
-    if let Some(k) = key {
-        req = req.header("Authorization", format!("Bearer {k}"));
-    }
-    let mut res = match body {
-        Some(b) => agent
-            .run(req.header("Content-Type", "application/json").body(b.to_string().into_bytes()).unwrap()),
-        None => agent.run(req.body(()).unwrap()),
-    }
-    .unwrap();
-    let location = res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-    let text = res.body_mut().read_to_string().unwrap();
-    let json = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() };
-    (res.status().as_u16(), location, json)
+    let res = Merchant::with_header(app, key.map(|k| format!("Bearer {k}"))).call(method, path, body);
+    (res.status, res.header("location").to_string(), res.body)
 }
 
 #[test]
 fn the_merchant_api_creates_reads_replaces_and_deletes_levels_and_prices() {
-    let app = TestApp::with(|c| c.admin_api_key = Some(KEY.into()));
+    let app = TestApp::with_key(KEY);
     let api = |method: &str, path: &str, body: Option<&Value>| call(&app, method, path, body, Some(KEY));
 
     for (method, path) in
@@ -348,7 +333,7 @@ fn the_merchant_api_creates_reads_replaces_and_deletes_levels_and_prices() {
         })
         .unwrap();
     let (uid, token) = app.shopper("bob");
-    credit(&app, uid, 100_000);
+    app.credit(uid, xiaodian::service::ledger::Account::Balance, 100_000);
     assert_code(&buy(&app, &token, price_id, false), 0);
     let (status, _, body) = api("DELETE", &format!("/member-levels/{id}"), None);
     assert_eq!(status, 409, "{body}");

@@ -9,7 +9,6 @@ use xiaodian::error::ApiError;
 use xiaodian::service::ledger::Account;
 use xiaodian::service::points::{self, keys, NewCodes};
 
-use crate::orders::{create, one_line, plain, ship};
 use crate::support::*;
 
 fn set_sign_rules(app: &TestApp, rules: &[(i64, i64)]) {
@@ -342,7 +341,7 @@ fn the_shop_gives_points_for_registering_and_for_a_received_order() {
     assert_eq!(app.account(uid).score, 30, "a second login is no registration");
 
     app.credit(uid, Account::Balance, 10_000);
-    let goods = app.add_goods(plain("保温杯", 4_550, 5));
+    let goods = app.goods().name("保温杯").price(4_550).stock(5).create();
     let order = create(&app, &token, &one_line(goods, 1, ""), &[]);
     assert_code(&order, 0);
     let id = order["data"]["id"].as_i64().unwrap().to_string();

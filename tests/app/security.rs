@@ -171,7 +171,7 @@ fn text_wechat_wants_reviewed_is_stored_awaiting_the_merchant() {
     );
 
     // The merchant sees them: comments awaiting review, articles awaiting review, the log.
-    let mut b = crate::admin::Browser::staff(&app);
+    let mut b = Browser::staff(&app);
     b.get("/admin/comments").assert_has("有人团购吗").assert_has("待审核").assert_has("通过并显示");
     b.get("/admin/articles").assert_has("团购心得").assert_has("待审核");
     b.get("/admin/wechat").assert_has("最近拦截与待审核的内容").assert_has("团购价太贵");
@@ -216,9 +216,9 @@ fn wechat_unreachable_while_the_check_is_on_answers_502_and_publishes_nothing() 
 
 #[test]
 fn the_console_and_the_merchant_api_switch_the_check() {
-    let app = TestApp::with(|c| c.admin_api_key = Some("sec-test-key".into()));
+    let app = TestApp::with_key("sec-test-key");
     assert!(!app.settings.get().content_sec_check(), "off by default");
-    let mut b = crate::admin::Browser::staff(&app);
+    let mut b = Browser::staff(&app);
     b.get("/admin/wechat").assert_has("内容安全检测").assert_has("还没有被拦截或待审核的内容");
     let csrf = b.csrf();
     let on = b.post("/admin/wechat/security", &[("csrf", csrf.as_str()), ("enabled", "1")]);
@@ -237,7 +237,7 @@ fn the_console_and_the_merchant_api_switch_the_check() {
 }
 
 fn merchant_patch(app: &TestApp, body: &Value) -> (u16, Value) {
-    merchant_call(app, "sec-test-key", "PATCH", "/settings", Some(body))
+    app.api("PATCH", "/settings", Some(body))
 }
 
 #[test]

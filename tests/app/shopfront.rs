@@ -1,10 +1,9 @@
 //! The shopper-facing extras around goods: favourites and the read side of reviews.
 
-use xiaodian::db::catalog::{self, GoodsFields};
+use xiaodian::db::catalog::{self};
 use xiaodian::db::reputation::NewReputation;
 use xiaodian::db::unix_now;
 use xiaodian::error::ApiError;
-use xiaodian::service::catalog::{create_goods, NewGoods};
 use xiaodian::service::reputation::add_review;
 
 use crate::support::*;
@@ -19,18 +18,7 @@ const REPUTATION_V2: &str = "/shop/shop/goods/reputation/v2";
 const DETAIL: &str = "/shop/shop/goods/detail";
 
 fn goods(app: &TestApp, name: &str) -> i64 {
-    let g = NewGoods {
-        fields: GoodsFields {
-            name: name.into(),
-            min_price: 1000,
-            original_price: 1000,
-            stores: 5,
-            pic: "/uploads/a.png".into(),
-            ..GoodsFields::default()
-        },
-        ..NewGoods::default()
-    };
-    app.db.write_sync(|c| create_goods(c, &g, unix_now())).unwrap()
+    app.goods().name(name).price(1000).stock(5).pic("/uploads/a.png").create()
 }
 
 fn review(

@@ -9,40 +9,22 @@ use aes::cipher::{BlockCipherEncrypt, KeyInit};
 use base64::Engine;
 use md5::{Digest, Md5};
 use serde_json::{json, Value};
-use xiaodian::db::catalog::GoodsFields;
 use xiaodian::db::unix_now;
-use xiaodian::service::catalog::{create_goods, NewGoods};
 use xiaodian::service::ledger::{self, Account, Source};
 use xiaodian::service::orders::{self, RefundInput};
 use xiaodian::wechat::pay::{self, SANDBOX_MCH_ID, SANDBOX_PAY_KEY};
 use xiaodian::wechat::SANDBOX_APPID;
 
-use crate::admin::Browser;
 use crate::support::*;
 
 const KEY: &str = "wxrefund-key-123";
 
 fn app() -> TestApp {
-    TestApp::with(|c| c.admin_api_key = Some(KEY.into()))
-}
-
-fn api(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-    merchant_call(app, KEY, method, path, body)
+    TestApp::with_key(KEY)
 }
 
 fn goods(app: &TestApp, name: &str, fen: i64) -> i64 {
-    let g = NewGoods {
-        fields: GoodsFields {
-            name: name.into(),
-            min_price: fen,
-            original_price: fen,
-            stores: 100,
-            pic: "/uploads/a.png".into(),
-            ..GoodsFields::default()
-        },
-        ..NewGoods::default()
-    };
-    app.db.write_sync(|c| create_goods(c, &g, unix_now())).unwrap()
+    app.goods().name(name).price(fen).stock(100).pic("/uploads/a.png").create()
 }
 
 fn place(app: &TestApp, token: &str, goods_id: i64) -> i64 {
@@ -75,25 +57,27 @@ fn amount_of(app: &TestApp, order_id: i64) -> i64 {
 fn paid_by_wechat(app: &TestApp, user_id: i64, orders: &[i64], extra: i64) -> i64 {
     let fen: i64 = orders.iter().map(|o| amount_of(app, *o)).sum::<i64>() + extra;
     let now = unix_now();
-    app.db
-        .write_sync(|c| {
-            let action = if orders.is_empty() { -1 } else { 0 };
-            c.execute(
-                "INSERT INTO payments (out_trade_no, user_id, openid, money, action_type, status, transaction_id,
-                                       paid_fen, date_add, date_update, date_paid)
-                 VALUES ('XD' || hex(randomblob(8)), ?1, 'openid-test', ?2, ?3, 1,
-                         '42000' || hex(randomblob(8)), ?2, ?4, ?4, ?4)",
-                rusqlite::params![user_id, fen, action, now],
-            )?;
-            let payment = c.last_insert_rowid();
-            ledger::post(c, user_id, Account::Balance, fen, "微信支付", Source::Payment, &payment.to_string())?;
-            for o in orders {
-                c.execute("INSERT INTO payment_orders (payment_id, order_id) VALUES (?1, ?2)", [payment, *o])?;
-                orders::pay_from_balance(c, user_id, *o, now)?;
-            }
-            Ok::<_, xiaodian::error::ApiError>(payment)
-        })
-        .unwrap()
+    let no = xiaodian::service::payment::new_out_trade_no(now);
+    let transaction_id = format!("42000{}", &xiaodian::secret::new_token()[..16]);
+    app.write(|c| {
+        let p = xiaodian::db::payment::NewPayment {
+            out_trade_no: &no,
+            user_id,
+            openid: "openid-test",
+            money: fen,
+            remark: "",
+            next_action: "",
+            action_type: if orders.is_empty() { -1 } else { 0 },
+            sign_type: "MD5",
+        };
+        let payment = xiaodian::db::payment::insert(c, &p, orders, now)?;
+        xiaodian::db::payment::mark_paid(c, payment, &transaction_id, fen, now)?;
+        ledger::post(c, user_id, Account::Balance, fen, "微信支付", Source::Payment, &payment.to_string())?;
+        for o in orders {
+            orders::pay_from_balance(c, user_id, *o, now)?;
+        }
+        Ok::<_, Failed>(payment)
+    })
 }
 
 fn apply_refund(app: &TestApp, user_id: i64, order_id: i64, amount: Option<i64>) -> i64 {
@@ -111,7 +95,7 @@ fn ledger_ok(app: &TestApp) {
 }
 
 fn wechat_refund(app: &TestApp, id: i64) -> Value {
-    let (status, r) = api(app, "GET", &format!("/wechat-refunds/{id}"), None);
+    let (status, r) = app.api("GET", &format!("/wechat-refunds/{id}"), None);
     assert_eq!(status, 200, "{r}");
     r
 }
@@ -136,7 +120,7 @@ fn sandbox_next(app: &TestApp, mode: &str, err_code: &str) {
 }
 
 fn approve(app: &TestApp, refund: i64) -> Value {
-    let (status, done) = api(app, "POST", &format!("/refunds/{refund}/approve"), None);
+    let (status, done) = app.api("POST", &format!("/refunds/{refund}/approve"), None);
     assert_eq!(status, 200, "{done}");
     done
 }
@@ -183,13 +167,13 @@ fn a_wechat_paid_order_is_refunded_to_wechat_and_the_ledger_stays_whole() {
     assert!(events.contains("原路退回微信支付"), "{events}");
 
     // The merchant API lists it under its status; a bad status is refused naming the parameter.
-    let (status, list) = api(&app, "GET", "/wechat-refunds?status=success", None);
+    let (status, list) = app.api("GET", "/wechat-refunds?status=success", None);
     assert_eq!(status, 200, "{list}");
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["id"], id);
-    let (status, bad) = api(&app, "GET", "/wechat-refunds?status=paid", None);
+    let (status, bad) = app.api("GET", "/wechat-refunds?status=paid", None);
     assert_eq!(status, 422, "{bad}");
-    assert_eq!(api(&app, "GET", "/wechat-refunds/999", None).0, 404);
+    assert_eq!(app.api("GET", "/wechat-refunds/999", None).0, 404);
 }
 
 #[test]
@@ -577,7 +561,6 @@ fn payment_of_prepay(app: &TestApp, prepay: &str) -> i64 {
 
 #[test]
 fn a_returned_wechat_paid_order_is_refunded_to_wechat_closed_and_its_payment_stays_paid() {
-    use crate::wxpay::{prepay_of, sandbox_pay, wxpay};
     let app = app();
     let (alice, at) = app.login_wechat("code-alice");
     let tea = goods(&app, "龙井茶", 5000);
@@ -603,7 +586,7 @@ fn a_returned_wechat_paid_order_is_refunded_to_wechat_closed_and_its_payment_sta
     let refund = app.db.write_sync(|c| orders::apply_refund(c, alice, &r, unix_now())).unwrap();
     let address =
         json!({"returnAddress": {"linkMan": "售后部", "mobile": "0571-88880000", "address": "文三路 1 号"}});
-    let (status, approved) = api(&app, "POST", &format!("/refunds/{refund}/approve"), Some(&address));
+    let (status, approved) = app.api("POST", &format!("/refunds/{refund}/approve"), Some(&address));
     assert_eq!((status, approved["toWechat"].as_f64()), (200, Some(0.0)), "{approved}");
     let sent = app.post(
         "/shop/order/refundApply/setBackLogistics",
@@ -617,7 +600,7 @@ fn a_returned_wechat_paid_order_is_refunded_to_wechat_closed_and_its_payment_sta
     );
     assert_code(&sent, 0);
     let (status, done) =
-        api(&app, "POST", &format!("/refunds/{refund}/receive"), Some(&json!({"restock": true})));
+        app.api("POST", &format!("/refunds/{refund}/receive"), Some(&json!({"restock": true})));
     assert_eq!(status, 200, "{done}");
     assert_eq!(done["toWechat"], 50.0);
     assert_eq!(done["orderClosed"], true);
