@@ -49,9 +49,9 @@ fn daily_prices_are_set_for_a_range_and_read_from_today_on() {
     assert_eq!((list[1]["price"].as_f64(), list[1]["stores"].as_i64()), (Some(599.0), Some(0)));
 
     // Checkout's view of one day.
-    let found = app.db.read_sync(|c| calendar::day_price(c, room, None, &day(2))).unwrap().unwrap();
+    let found = app.query(|c| calendar::day_price(c, room, None, &day(2))).unwrap();
     assert_eq!((found.price, found.stores), (39950, 3));
-    assert!(app.db.read_sync(|c| calendar::day_price(c, room, None, &day(30))).unwrap().is_none());
+    assert!(app.query(|c| calendar::day_price(c, room, None, &day(30))).is_none());
     let bad = app.db.read_sync(|c| calendar::day_price(c, room, None, "明天")).unwrap_err();
     assert!(bad.msg().contains("day"), "{}", bad.msg());
 
@@ -105,7 +105,7 @@ fn goods_with_specs_keep_a_calendar_per_sku() {
     assert_code(&stranger, 300);
 
     // Keys arrive in any order and are read the same way.
-    let child = app.db.read_sync(|c| calendar::day_price(c, id, Some(child_key), &day(0))).unwrap().unwrap();
+    let child = app.query(|c| calendar::day_price(c, id, Some(child_key), &day(0))).unwrap();
     assert_eq!(child.price, 7000);
 }
 
@@ -141,8 +141,7 @@ fn time_slots_answer_bookable_days_and_each_days_slots() {
     assert_eq!(list.len(), 2);
     assert_eq!(list[0]["name"], "09:00-10:00");
     assert_eq!((list[1]["price"].as_f64(), list[1]["stores"].as_i64()), (Some(80.5), Some(1)));
-    let slot =
-        app.db.read_sync(|c| calendar::time_slot(c, id, None, &day(2), "19:00-20:00")).unwrap().unwrap();
+    let slot = app.query(|c| calendar::time_slot(c, id, None, &day(2), "19:00-20:00")).unwrap();
     assert_eq!(slot.price, 8050);
 
     let bad_day = app.post("/shop/shop/goods/times/items", &[("day", "12月1日"), ("goodsId", &gid)]);
@@ -224,28 +223,26 @@ fn the_rebate_is_the_members_level_discount() {
     let (uid, token) = app.shopper("会员");
     let plain = app.get("/shop/shop/goods/rebate/v2", &[("goodsId", &id), ("token", &token)]);
     assert_eq!(plain["data"], 10.0);
-    app.db
-        .write_sync(|c| {
-            let now = db::unix_now();
-            let f = db::levels::LevelFields {
-                name: "金卡".into(),
-                level: 1,
-                rebate_percent: 88,
-                ext_json: "{}".into(),
-                ..Default::default()
-            };
-            let level_id = db::levels::insert_level(c, &f, now)?;
-            let cur = db::levels::Current {
-                user_id: uid,
-                level_id,
-                price_id: None,
-                auto_renew: false,
-                date_expire: now + 86400,
-            };
-            db::levels::set_current(c, &cur, now)?;
-            Ok::<_, xiaodian::error::ApiError>(())
-        })
-        .unwrap();
+    app.write(|c| {
+        let now = db::unix_now();
+        let f = db::levels::LevelFields {
+            name: "金卡".into(),
+            level: 1,
+            rebate_percent: 88,
+            ext_json: "{}".into(),
+            ..Default::default()
+        };
+        let level_id = db::levels::insert_level(c, &f, now)?;
+        let cur = db::levels::Current {
+            user_id: uid,
+            level_id,
+            price_id: None,
+            auto_renew: false,
+            date_expire: now + 86400,
+        };
+        db::levels::set_current(c, &cur, now)?;
+        Ok::<_, Failed>(())
+    });
     let member = app.get("/shop/shop/goods/rebate/v2", &[("goodsId", &id), ("token", &token)]);
     assert_code(&member, 0);
     assert_eq!(member["data"], 8.8);
@@ -307,11 +304,11 @@ fn book_slot(app: &TestApp, token: &str, goods: i64, on: &str, slot: &str) -> Va
 
 /// Stock of the goods' own calendar day.
 fn day_stores(app: &TestApp, goods: i64, on: &str) -> i64 {
-    app.db.read_sync(|c| calendar::day_price(c, goods, None, on)).unwrap().unwrap().stores
+    app.query(|c| calendar::day_price(c, goods, None, on)).unwrap().stores
 }
 
 fn slot_stores(app: &TestApp, goods: i64, on: &str, slot: &str) -> i64 {
-    app.db.read_sync(|c| calendar::time_slot(c, goods, None, on, slot)).unwrap().unwrap().stores
+    app.query(|c| calendar::time_slot(c, goods, None, on, slot)).unwrap().stores
 }
 
 fn goods_stores(app: &TestApp, goods: i64) -> i64 {
@@ -497,28 +494,25 @@ fn a_fully_refunded_booking_gives_its_night_back() {
     let (uid, alice) = app.shopper("alice");
     let res = book_days(&app, &alice, room, &[day(2)], 1);
     let id = res["data"]["id"].as_i64().unwrap();
-    app.db
-        .write_sync(|c| {
-            xiaodian::service::ledger::post(
-                c,
-                uid,
-                xiaodian::service::ledger::Account::Balance,
-                39950,
-                "测试充值",
-                xiaodian::service::ledger::Source::Admin,
-                "",
-            )?;
-            xiaodian::service::orders::pay_from_balance(c, uid, id, db::unix_now())
-        })
-        .unwrap();
+    app.write(|c| {
+        xiaodian::service::ledger::post(
+            c,
+            uid,
+            xiaodian::service::ledger::Account::Balance,
+            39950,
+            "测试充值",
+            xiaodian::service::ledger::Source::Admin,
+            "",
+        )?;
+        xiaodian::service::orders::pay_from_balance(c, uid, id, db::unix_now())
+    });
     assert_eq!(day_stores(&app, room, &day(2)), 0);
     let r = xiaodian::service::orders::RefundInput {
         order_id: id,
         reason: "行程取消".into(),
         ..Default::default()
     };
-    let refund =
-        app.db.write_sync(|c| xiaodian::service::orders::apply_refund(c, uid, &r, db::unix_now())).unwrap();
+    let refund = app.write(|c| xiaodian::service::orders::apply_refund(c, uid, &r, db::unix_now()));
     let (status, done) = app.api("POST", &format!("/refunds/{refund}/approve"), None);
     assert_eq!(status, 200, "{done}");
     assert_eq!(done["orderClosed"], true);

@@ -4,7 +4,6 @@
 use serde_json::Value;
 use xiaodian::db::catalog::{self, CategoryFields, GoodsFields};
 use xiaodian::db::unix_now;
-use xiaodian::error::ApiError;
 use xiaodian::service::catalog::{create_goods, NewGoods, NewSku, NewSpec};
 
 use crate::support::*;
@@ -17,7 +16,7 @@ const DETAIL: &str = "/shop/shop/goods/detail";
 const PRICE: &str = "/shop/shop/goods/price";
 
 fn add_category(app: &TestApp, f: CategoryFields) -> i64 {
-    app.db.write_sync(|c| Ok::<_, ApiError>(catalog::insert_category(c, &f, unix_now())?)).unwrap()
+    app.write(|c| catalog::insert_category(c, &f, unix_now()))
 }
 
 /// A T-shirt in 红/蓝 × M/L; every SKU 50.00 except 蓝 L at 60.00; stock 1–4; 250 g a piece.
@@ -231,13 +230,11 @@ fn lists_sort_by_price_sales_date_name_or_the_merchants_order() {
     g.fields.paixu = 3;
     let low = app.add_goods(g);
     // Sales come from orders; set them directly here.
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE goods SET number_orders = 7 WHERE id = ?1", [low])?;
-            c.execute("UPDATE goods SET number_orders = 3 WHERE id = ?1", [mid])?;
-            Ok::<_, ApiError>(())
-        })
-        .unwrap();
+    app.write(|c| {
+        c.execute("UPDATE goods SET number_orders = 7 WHERE id = ?1", [low])?;
+        c.execute("UPDATE goods SET number_orders = 3 WHERE id = ?1", [mid])?;
+        Ok::<_, Failed>(())
+    });
     let order = |by: &str| -> Vec<i64> {
         let res = v2(&app, &[("orderBy", by)]);
         assert_code(&res, 0);
@@ -285,15 +282,13 @@ fn chinese_names_are_found_by_substring_with_and_without_the_trigram_index() {
 fn search_finds_exactly_the_matching_goods_among_many() {
     let app = TestApp::new();
     let words = ["枣花蜜", "荆条蜜", "椴树蜜", "百花蜜"];
-    app.db
-        .write_sync(|c| {
-            for i in 0..400 {
-                let g = plain(&format!("{} 第{i}号", words[i % 4]), 100, 1);
-                create_goods(c, &g, unix_now())?;
-            }
-            Ok::<_, ApiError>(())
-        })
-        .unwrap();
+    app.write(|c| {
+        for i in 0..400 {
+            let g = plain(&format!("{} 第{i}号", words[i % 4]), 100, 1);
+            create_goods(c, &g, unix_now())?;
+        }
+        Ok::<_, Failed>(())
+    });
     let res = v2(&app, &[("nameLike", "枣花蜜"), ("pageSize", "500")]);
     assert_code(&res, 0);
     assert_eq!(res["data"]["totalRow"], 100);
@@ -338,7 +333,7 @@ fn off_shelf_goods_leave_the_lists_and_their_page_says_so() {
     let app = TestApp::new();
     let kept = app.goods().name("台灯").price(9900).stock(3).create();
     let gone = app.goods().name("落地灯").price(19900).stock(3).create();
-    app.db.write_sync(|c| Ok::<_, ApiError>(catalog::set_goods_status(c, gone, 1, unix_now())?)).unwrap();
+    app.write(|c| catalog::set_goods_status(c, gone, 1, unix_now()));
 
     assert_eq!(names(&v2(&app, &[])), vec!["台灯"]);
     assert_code(&v2(&app, &[("nameLike", "落地灯")]), 700);

@@ -23,7 +23,7 @@ fn detail(app: &TestApp, id: i64) -> Value {
 
 /// Runs SQL on the writer, as any code in the shop writes.
 fn write_sql(app: &TestApp, sql: &str, id: i64) {
-    app.db.write_sync(|c| Ok::<_, ApiError>(c.execute(sql, [id])?)).unwrap();
+    app.write(|c| c.execute(sql, [id]));
 }
 
 #[test]
@@ -42,7 +42,7 @@ fn a_price_change_and_a_shelf_off_show_in_the_next_list_and_goods_page() {
     assert_eq!(list()["data"]["result"][0]["minPrice"], 88.0);
     assert_eq!(detail(&app, tea)["data"]["basicInfo"]["minPrice"], 88.0);
 
-    app.db.write_sync(|c| Ok::<_, ApiError>(catalog::set_goods_status(c, tea, 1, unix_now())?)).unwrap();
+    app.write(|c| catalog::set_goods_status(c, tea, 1, unix_now()));
     assert_code(&list(), 700);
     assert_eq!(detail(&app, tea)["msg"], "商品已下架");
     assert_eq!(app.post(LIST_V2, &[])["data"]["totalRow"], 1, "the cached total follows too");
@@ -75,13 +75,10 @@ fn stock_taken_from_a_sku_shows_in_the_price_and_the_goods_page() {
 #[test]
 fn merchant_api_edits_and_category_renames_show_at_once() {
     let app = TestApp::with_key("cache-key-123");
-    let cat = app
-        .db
-        .write_sync(|c| {
-            let f = CategoryFields { name: "茶叶".into(), ..CategoryFields::default() };
-            Ok::<_, ApiError>(catalog::insert_category(c, &f, unix_now())?)
-        })
-        .unwrap();
+    let cat = app.write(|c| {
+        let f = CategoryFields { name: "茶叶".into(), ..CategoryFields::default() };
+        catalog::insert_category(c, &f, unix_now())
+    });
     let id = add_goods(&app, "铁观音 250g", Some(cat), 6800);
     let in_category = || app.post(LIST_V2, &[("categoryId", &cat.to_string())]);
     assert_eq!(in_category()["data"]["totalRow"], 1);

@@ -4,7 +4,6 @@
 use serde_json::Value;
 use xiaodian::db::cms::{self, ArticleFields, CategoryFields};
 use xiaodian::db::unix_now;
-use xiaodian::error::ApiError;
 use xiaodian::service::cms::save_shop_article;
 
 use crate::support::*;
@@ -37,7 +36,7 @@ fn add_category(app: &TestApp, name: &str, kind: &str, is_use: bool) -> i64 {
         ext_json: "{}".into(),
         ..Default::default()
     };
-    app.db.write_sync(|c| Ok::<_, ApiError>(cms::insert_category(c, &f, unix_now())?)).unwrap()
+    app.write(|c| cms::insert_category(c, &f, unix_now()))
 }
 
 fn add_article(app: &TestApp, category: Option<i64>, title: &str, tags: &str, paixu: i64) -> i64 {
@@ -49,7 +48,7 @@ fn add_article(app: &TestApp, category: Option<i64>, title: &str, tags: &str, pa
         paixu,
         ..Default::default()
     };
-    app.db.write_sync(|c| save_shop_article(c, None, f, unix_now())).unwrap()
+    app.write(|c| save_shop_article(c, None, f, unix_now()))
 }
 
 fn ids(res: &Value) -> Vec<i64> {
@@ -266,9 +265,7 @@ fn pages_by_key_and_tags_by_use() {
     let app = TestApp::new();
     assert_code(&app.get(PAGE, &[("key", "about")]), 700);
     assert_code(&app.get(PAGE, &[]), 300);
-    app.db
-        .write_sync(|c| Ok::<_, ApiError>(cms::save_page(c, "about", "关于我们", "<p>你好</p>", unix_now())?))
-        .unwrap();
+    app.write(|c| cms::save_page(c, "about", "关于我们", "<p>你好</p>", unix_now()));
     let res = app.get(PAGE, &[("key", "about")]);
     assert_code(&res, 0);
     assert_eq!(res["data"]["info"]["title"], "关于我们");
@@ -313,7 +310,7 @@ fn comments_need_a_login_a_real_article_and_count_when_shown() {
     assert_eq!(app.post(COMMENT_LIST, &[("type", "1"), ("refId", &a), ("pid", "0")])["data"]["totalRow"], 1);
 
     // Hiding takes it out of the list and the count.
-    app.db.write_sync(|c| Ok::<_, ApiError>(cms::set_comment_status(c, first, 1)?)).unwrap();
+    app.write(|c| cms::set_comment_status(c, first, 1));
     assert_eq!(app.get(DETAIL_V2, &[("id", &a)])["data"]["info"]["numberComment"], 1);
     assert_eq!(app.post(COMMENT_LIST, &[("type", "1"), ("refId", &a)])["data"]["totalRow"], 1);
 

@@ -80,16 +80,11 @@ fn a_code_expires_after_ten_minutes() {
     let app = TestApp::new();
     // With an explicit clock, straight through the service.
     let t0 = 1_800_000_000;
-    let (_, code) = app.db.write_sync(|c| codes::issue(c, Channel::Sms, "13800138002", None, t0)).unwrap();
-    let late = app
-        .db
-        .write_sync(|c| codes::redeem(c, Channel::Sms, "13800138002", &code, t0 + codes::TTL_SECS))
-        .unwrap();
+    let (_, code) = app.write(|c| codes::issue(c, Channel::Sms, "13800138002", None, t0));
+    let late = app.write(|c| codes::redeem(c, Channel::Sms, "13800138002", &code, t0 + codes::TTL_SECS));
     assert!(matches!(&late, Err(ApiError::CodeWrong(m)) if m.contains("过期")), "{late:?}");
-    let in_time = app
-        .db
-        .write_sync(|c| codes::redeem(c, Channel::Sms, "13800138002", &code, t0 + codes::TTL_SECS - 1))
-        .unwrap();
+    let in_time =
+        app.write(|c| codes::redeem(c, Channel::Sms, "13800138002", &code, t0 + codes::TTL_SECS - 1));
     assert!(in_time.is_ok(), "{in_time:?}");
 
     // And over HTTP, with the stored code aged past its life.
@@ -130,22 +125,20 @@ fn one_send_a_minute_per_target_with_the_wait_spelled_out() {
 fn ten_sends_a_day_per_target() {
     let app = TestApp::new();
     let t0 = 1_800_000_000;
-    app.db
-        .write_sync(|c| {
-            for i in 0..codes::PER_TARGET_PER_DAY {
-                codes::issue(c, Channel::Mail, "a@example.com", Some(&format!("10.0.0.{i}")), t0 + i * 120)?;
-            }
-            let eleventh = codes::issue(c, Channel::Mail, "a@example.com", Some("10.0.1.1"), t0 + 3600);
-            let e = eleventh.unwrap_err();
-            assert_eq!(e.code(), 429);
-            // The first send leaves the 24-hour window 23 hours later.
-            assert!(e.msg().contains("23 小时"), "{}", e.msg());
-            assert!(e.msg().contains("邮箱"), "{}", e.msg());
-            let next_day = codes::issue(c, Channel::Mail, "a@example.com", Some("10.0.1.1"), t0 + 86_400 + 1);
-            assert!(next_day.is_ok(), "{next_day:?}");
-            Ok::<_, ApiError>(())
-        })
-        .unwrap();
+    app.write(|c| {
+        for i in 0..codes::PER_TARGET_PER_DAY {
+            codes::issue(c, Channel::Mail, "a@example.com", Some(&format!("10.0.0.{i}")), t0 + i * 120)?;
+        }
+        let eleventh = codes::issue(c, Channel::Mail, "a@example.com", Some("10.0.1.1"), t0 + 3600);
+        let e = eleventh.unwrap_err();
+        assert_eq!(e.code(), 429);
+        // The first send leaves the 24-hour window 23 hours later.
+        assert!(e.msg().contains("23 小时"), "{}", e.msg());
+        assert!(e.msg().contains("邮箱"), "{}", e.msg());
+        let next_day = codes::issue(c, Channel::Mail, "a@example.com", Some("10.0.1.1"), t0 + 86_400 + 1);
+        assert!(next_day.is_ok(), "{next_day:?}");
+        Ok::<_, Failed>(())
+    });
 }
 
 #[test]

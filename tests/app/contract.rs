@@ -162,12 +162,10 @@ fn a_disabled_shopper_is_refused_even_with_a_live_token() {
 fn an_expired_token_answers_2000() {
     let app = TestApp::new();
     let (_, token) = app.shopper("丙");
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE user_tokens SET expires_at = 0", [])?;
-            Ok::<_, xiaodian::error::ApiError>(())
-        })
-        .unwrap();
+    app.write(|c| {
+        c.execute("UPDATE user_tokens SET expires_at = 0", [])?;
+        Ok::<_, Failed>(())
+    });
     assert_code(&app.post("/shop/json/delete", &[("token", &token), ("id", "1")]), 2000);
 }
 

@@ -48,7 +48,7 @@ fn line(template: Option<i64>, number: i64, amount: i64) -> FreightLine {
 }
 
 fn charge(app: &TestApp, lines: Vec<FreightLine>, dest: Destination) -> (i64, bool) {
-    let q = app.db.read_sync(move |c| quote(c, &lines, &dest)).unwrap();
+    let q = app.query(move |c| quote(c, &lines, &dest));
     (q.amount, q.needs_logistics)
 }
 

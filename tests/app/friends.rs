@@ -137,15 +137,13 @@ fn the_list_pages_and_filters_by_uids_and_friendship_dates() {
         others.push(uid);
     }
     // The first friendship was made at noon on 2020-01-01 in Shanghai (04:00 UTC).
-    app.db
-        .write_sync(|c| {
-            c.execute(
-                "UPDATE user_friends SET date_add = 1577851200 WHERE friend_id = ?1 OR user_id = ?1",
-                [others[0]],
-            )
-            .map_err(xiaodian::error::ApiError::from)
-        })
-        .unwrap();
+    app.write(|c| {
+        c.execute(
+            "UPDATE user_friends SET date_add = 1577851200 WHERE friend_id = ?1 OR user_id = ?1",
+            [others[0]],
+        )
+        .map_err(xiaodian::error::ApiError::from)
+    });
 
     let first = friends_of(&app, &token, &[("pageSize", "2")]);
     assert_code(&first, 0);

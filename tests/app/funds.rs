@@ -189,14 +189,14 @@ fn a_deposit_is_held_in_freeze_and_returned_to_the_balance_on_request() {
     assert_code(&app.post(DEPOSIT_BACK, &[("token", &token), ("id", &id.to_string())]), 403);
 
     let now = xiaodian::db::unix_now();
-    let refused = app.db.write_sync(|c| deposit::decide(c, id, false, "雨伞未归还", "测试", now)).unwrap();
+    let refused = app.write(|c| deposit::decide(c, id, false, "雨伞未归还", "测试", now));
     assert_eq!((refused.status, refused.refuse_reason.as_str()), (0, "雨伞未归还"));
     assert_eq!(app.account(uid).freeze, 8_000, "a refusal keeps it held");
     let info = app.get(DEPOSIT_INFO, &[("token", &token), ("id", &id.to_string())]);
     assert_eq!(info["data"]["refuseReason"], "雨伞未归还");
 
     assert_code(&app.post(DEPOSIT_BACK, &[("token", &token), ("id", &id.to_string())]), 0);
-    app.db.write_sync(|c| deposit::decide(c, id, true, "", "测试", now)).unwrap();
+    app.write(|c| deposit::decide(c, id, true, "", "测试", now));
     let a = app.account(uid);
     assert_eq!((a.balance, a.freeze), (10_000, 0));
     let again = app.db.write_sync(|c| deposit::decide(c, id, true, "", "测试", now));
@@ -284,12 +284,10 @@ fn an_invoice_is_asked_for_checked_against_its_order_and_issued() {
 const BILL: &str = "/shop/payBill/pay";
 
 fn rules(app: &TestApp) {
-    app.db
-        .write_sync(|c| {
-            pay_bill::put_rule(c, 10_000, 1_000, 0)?;
-            pay_bill::put_rule(c, 20_000, 3_000, 0)
-        })
-        .unwrap();
+    app.write(|c| {
+        pay_bill::put_rule(c, 10_000, 1_000, 0)?;
+        pay_bill::put_rule(c, 20_000, 3_000, 0)
+    });
 }
 
 #[test]
@@ -354,12 +352,10 @@ fn the_wechat_hooks_check_and_apply_pay_bill_and_deposit_actions() {
 
     // The notify credits the balance with what WeChat collected, then applies, in one transaction.
     let now = xiaodian::db::unix_now();
-    app.db
-        .write_sync(|c| {
-            ledger::post(c, uid, Account::Balance, 14_000, "微信支付", ledger::Source::Payment, "p1")?;
-            pay_bill::apply_paid(c, uid, &bill, now)
-        })
-        .unwrap();
+    app.write(|c| {
+        ledger::post(c, uid, Account::Balance, 14_000, "微信支付", ledger::Source::Payment, "p1")?;
+        pay_bill::apply_paid(c, uid, &bill, now)
+    });
     assert_eq!(app.account(uid).balance, 0);
     let paid_by: String = app.query(|c| c.query_row("SELECT paid_by FROM pay_bills", [], |r| r.get(0)));
     assert_eq!(paid_by, "wxpay");
@@ -371,12 +367,10 @@ fn the_wechat_hooks_check_and_apply_pay_bill_and_deposit_actions() {
     assert_eq!(check_dep(9_000).unwrap_err().code(), 300);
     assert_eq!(check_dep(0).unwrap_err().code(), 300);
     app.credit(uid, Account::Balance, 5_000);
-    app.db
-        .write_sync(|c| {
-            ledger::post(c, uid, Account::Balance, 3_000, "微信支付", ledger::Source::Payment, "p2")?;
-            deposit::apply_paid(c, uid, &dep, now)
-        })
-        .unwrap();
+    app.write(|c| {
+        ledger::post(c, uid, Account::Balance, 3_000, "微信支付", ledger::Source::Payment, "p2")?;
+        deposit::apply_paid(c, uid, &dep, now)
+    });
     let a = app.account(uid);
     assert_eq!((a.balance, a.freeze), (0, 8_000));
     assert!(app.ledger_check().is_empty(), "{:?}", app.ledger_check());

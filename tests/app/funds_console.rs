@@ -18,7 +18,7 @@ fn withdrawal(app: &TestApp) -> (i64, String, i64) {
 }
 
 fn clean(app: &TestApp) {
-    let problems = app.db.read_sync(ledger::check).unwrap();
+    let problems = app.query(ledger::check);
     assert!(problems.is_empty(), "{problems:?}");
 }
 

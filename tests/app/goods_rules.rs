@@ -76,11 +76,11 @@ fn limits_round_trip_and_the_shop_answers_them_per_sku() {
     let list = app.post(LIST_V2, &[("nameLike", "T恤")]);
     assert_eq!(list["data"]["result"][0]["limitation"], true);
     // The service checkout calls: goods-wide rules only without a key.
-    let rules = app.db.read_sync(move |c| limits::rules(c, id, None)).unwrap();
+    let rules = app.query(move |c| limits::rules(c, id, None));
     assert_eq!(rules.len(), 1);
     assert_eq!(rules[0].buy_numbers, 2);
     let key = black.clone();
-    let rules = app.db.read_sync(move |c| limits::rules(c, id, Some(&key))).unwrap();
+    let rules = app.query(move |c| limits::rules(c, id, Some(&key)));
     assert_eq!(rules.len(), 2);
     assert!(rules[1].window_start(xiaodian::db::unix_now()).is_some());
 }
@@ -141,7 +141,7 @@ fn tiers_lower_the_unit_price_by_quantity_and_sku_tiers_win() {
     assert_eq!(page["data"]["priceMultilevels"][1]["price"], 40.0);
     let price = |key: Option<&str>, n: i64, base: i64| {
         let key = key.map(str::to_string);
-        app.db.read_sync(move |c| tiers::unit_price(c, id, key.as_deref(), n, base)).unwrap()
+        app.query(move |c| tiers::unit_price(c, id, key.as_deref(), n, base))
     };
     assert_eq!(price(None, 2, 5000), 5000);
     assert_eq!(price(None, 3, 5000), 4500);
@@ -201,7 +201,7 @@ fn additions_are_listed_and_a_choice_is_priced_and_labelled() {
     );
     let chosen =
         format!(r#"[{{"id":{beef},"pid":{g2}}},{{"id":"{egg}","pid":"{g2}"}},{{"id":{spicy},"pid":{g1}}}]"#);
-    let pick = app.db.read_sync(move |c| additions::pick(c, id, &chosen)).unwrap();
+    let pick = app.query(move |c| additions::pick(c, id, &chosen));
     assert_eq!(pick.extra, 1000);
     assert_eq!(pick.label, "口味:微辣，加料:鸡蛋、牛肉");
     assert_eq!(
@@ -239,9 +239,9 @@ fn a_bad_choice_of_additions_is_refused_naming_the_parameter() {
         assert_eq!(e.code(), 300);
         assert!(e.msg().contains("addition") && e.msg().contains(why), "{}", e.msg());
     }
-    let ok = app.db.read_sync(move |c| additions::pick(c, id, &format!("[{mild}]"))).unwrap();
+    let ok = app.query(move |c| additions::pick(c, id, &format!("[{mild}]")));
     assert_eq!((ok.extra, ok.label.as_str()), (0, "口味:不辣"));
-    let none = app.db.read_sync(move |c| additions::pick(c, other + 1000, "")).unwrap();
+    let none = app.query(move |c| additions::pick(c, other + 1000, ""));
     assert_eq!(none.json, "[]");
     let (status, body) =
         put(&app, &format!("/goods/{id}/additions"), json!({"groups": [{"name": "口味", "items": []}]}));

@@ -152,12 +152,10 @@ fn the_check_finds_a_hand_corrupted_account_and_a_broken_chain() {
     assert!(app.ledger_check().is_empty(), "{:?}", app.ledger_check());
 
     // Someone edits a balance by hand, outside the ledger.
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE user_accounts SET balance = balance + 1 WHERE user_id = ?1", [gina])
-                .map_err(ApiError::from)
-        })
-        .unwrap();
+    app.write(|c| {
+        c.execute("UPDATE user_accounts SET balance = balance + 1 WHERE user_id = ?1", [gina])
+            .map_err(ApiError::from)
+    });
     let problems = app.ledger_check();
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].contains(&format!("用户 {gina}")) && problems[0].contains("balance"), "{problems:?}");
@@ -165,16 +163,14 @@ fn the_check_finds_a_hand_corrupted_account_and_a_broken_chain() {
 
     // Hank's points are right, but a row written past the rules (triggers do not stop inserts)
     // both breaks the sum and the chain of `after` values.
-    app.db
-        .write_sync(|c| {
-            c.execute(
-                "INSERT INTO ledger (user_id, account, amount, after, reason, source_type, date_add)
+    app.write(|c| {
+        c.execute(
+            "INSERT INTO ledger (user_id, account, amount, after, reason, source_type, date_add)
                  VALUES (?1, 'score', 5, 99, '伪造', 'admin', 0)",
-                [hank],
-            )
-            .map_err(ApiError::from)
-        })
-        .unwrap();
+            [hank],
+        )
+        .map_err(ApiError::from)
+    });
     let problems = app.ledger_check();
     assert_eq!(problems.len(), 3, "{problems:?}");
     assert!(

@@ -297,15 +297,13 @@ fn a_level_past_its_expiry_reads_as_lapsed_before_the_job_runs() {
     let gold = app.level("黄金会员", 2).rebate(88).create();
     let month = app.level_price(gold, 30, 0, true);
     assert_code(&buy(&app, &token, month, false), 0);
-    app.db
-        .write_sync(|c| {
-            c.execute(
-                "UPDATE user_levels_current SET date_expire = ?2 WHERE user_id = ?1",
-                [uid, db::unix_now() - 1],
-            )
-            .map_err(ApiError::from)
-        })
-        .unwrap();
+    app.write(|c| {
+        c.execute(
+            "UPDATE user_levels_current SET date_expire = ?2 WHERE user_id = ?1",
+            [uid, db::unix_now() - 1],
+        )
+        .map_err(ApiError::from)
+    });
     let detail = app.get("/shop/user/detail", &[("token", &token)]);
     assert_eq!(detail["data"]["userLevel"]["id"], 0);
     assert_eq!(detail["data"]["base"]["levelExpire"], "");
@@ -380,12 +378,9 @@ fn auto_renewal_stops_when_its_price_is_taken_off_sale() {
     app.credit(uid, Account::Balance, 1000);
     assert_code(&buy(&app, &token, month, true), 0);
     let (_, expire, _) = current(&app, uid).unwrap();
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE user_level_prices SET status = 1 WHERE id = ?1", [month])
-                .map_err(ApiError::from)
-        })
-        .unwrap();
+    app.write(|c| {
+        c.execute("UPDATE user_level_prices SET status = 1 WHERE id = ?1", [month]).map_err(ApiError::from)
+    });
     let swept = jobs::levels::run_once(&app.db, expire + 1).unwrap();
     assert_eq!((swept.renewed, swept.lapsed), (0, 1));
     assert_eq!(balance_of(&app, &token), 9.0);

@@ -195,12 +195,10 @@ fn a_level_shoppers_hold_cannot_be_deleted_and_forms_need_the_csrf_token() {
     assert_eq!(count(&app, "user_levels"), 1);
 
     // Once her level has run out, it goes (her purchase record stays, without the level).
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE user_levels_current SET date_expire = ?1", [db::unix_now() - 1])
-                .map_err(ApiError::from)
-        })
-        .unwrap();
+    app.write(|c| {
+        c.execute("UPDATE user_levels_current SET date_expire = ?1", [db::unix_now() - 1])
+            .map_err(ApiError::from)
+    });
     let res = b.post(&delete, &[("csrf", &csrf)]);
     assert_eq!(res.status, 303);
     b.get(res.location()).assert_has("会员等级已删除");
@@ -326,12 +324,10 @@ fn the_merchant_api_creates_reads_replaces_and_deletes_levels_and_prices() {
     assert_eq!(api("DELETE", &format!("/member-levels/{id}/prices/999"), None).0, 404);
 
     // A level a shopper holds cannot be deleted (409); its price can.
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE user_levels SET status = 0", []).map_err(ApiError::from)?;
-            Ok::<_, ApiError>(())
-        })
-        .unwrap();
+    app.write(|c| {
+        c.execute("UPDATE user_levels SET status = 0", []).map_err(ApiError::from)?;
+        Ok::<_, Failed>(())
+    });
     let (uid, token) = app.shopper("bob");
     app.credit(uid, xiaodian::service::ledger::Account::Balance, 100_000);
     assert_code(&buy(&app, &token, price_id, false), 0);

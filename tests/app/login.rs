@@ -558,11 +558,7 @@ mod floods {
                 assert_eq!(console_login(&agent(), &app, &token, "admin", "wrong-1", None).0, 401);
             }
             // Three minutes pass.
-            app.db
-                .write_sync(|c| {
-                    Ok::<_, ApiError>(c.execute("UPDATE login_attempts SET until = until - 180", [])?)
-                })
-                .unwrap();
+            app.write(|c| c.execute("UPDATE login_attempts SET until = until - 180", []));
         }
         let app = TestApp::with(|c| c.data_dir = dir.clone());
         let res = app.post(U_LOGIN, &[("username", "restart_user"), ("pwd", "right-secret")]);

@@ -3,7 +3,6 @@
 
 use serde_json::{json, Value};
 use xiaodian::db;
-use xiaodian::error::ApiError;
 
 use crate::support::*;
 
@@ -58,12 +57,7 @@ fn keys_made_in_the_console_work_and_record_their_use() {
     let app = TestApp::new();
     let key = xiaodian::secret::new_token();
     let hash = xiaodian::secret::hash_token(&key);
-    let id = app
-        .db
-        .write_sync(|c| {
-            Ok::<_, ApiError>(db::admin::insert_api_key(c, "ci", &key[..8], &hash, db::unix_now())?)
-        })
-        .unwrap();
+    let id = app.write(|c| db::admin::insert_api_key(c, "ci", &key[..8], &hash, db::unix_now()));
     let used = || app.query(db::admin::api_keys).into_iter().find(|k| k.id == id).unwrap().date_used;
     assert_eq!(used(), None);
 
@@ -72,7 +66,7 @@ fn keys_made_in_the_console_work_and_record_their_use() {
     assert_eq!(res.body, json!([]));
     assert!(used().is_some_and(|t| t >= db::unix_now() - 5));
 
-    app.db.write_sync(|c| Ok::<_, ApiError>(db::admin::delete_api_key(c, id)?)).unwrap();
+    app.write(|c| db::admin::delete_api_key(c, id));
     Merchant::new(&app, &key).get("/banners").fails(401, None);
 }
 
@@ -516,7 +510,7 @@ fn reviews_are_replied_to_hidden_and_shown() {
         fields: GoodsFields { name: "龙井".into(), ..GoodsFields::default() },
         ..NewGoods::default()
     };
-    let goods = app.db.write_sync(|c| create_goods(c, &g, xiaodian::db::unix_now())).unwrap();
+    let goods = app.write(|c| create_goods(c, &g, xiaodian::db::unix_now()));
     let r = NewReputation {
         goods_id: goods,
         user_id: uid,
@@ -525,10 +519,7 @@ fn reviews_are_replied_to_hidden_and_shown() {
         remark: "好".into(),
         ..NewReputation::default()
     };
-    let id = app
-        .db
-        .write_sync(|c| xiaodian::service::reputation::add_review(c, &r, xiaodian::db::unix_now()))
-        .unwrap();
+    let id = app.write(|c| xiaodian::service::reputation::add_review(c, &r, xiaodian::db::unix_now()));
 
     let list = m.get(&format!("/reputations?goodsId={goods}"));
     assert_eq!(list.status, 200, "{}", list.body);

@@ -12,7 +12,7 @@ const READ: &str = "/shop/user/message/read";
 const DELETE: &str = "/shop/user/message/del";
 
 fn send(app: &TestApp, uid: i64, title: &str, kind: &str) -> i64 {
-    app.db.write_sync(|c| message::send(c, uid, title, &format!("{title}的内容"), kind)).unwrap()
+    app.write(|c| message::send(c, uid, title, &format!("{title}的内容"), kind))
 }
 
 fn inbox(app: &TestApp, token: &str, extra: &[(&str, &str)]) -> Value {

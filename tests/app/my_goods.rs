@@ -10,7 +10,7 @@ const PUT: &str = "/shop/shop/goods/putOrUpdate";
 const DETAIL: &str = "/shop/shop/goods/detail";
 
 fn approve(app: &TestApp, id: i64) {
-    app.db.write_sync(|c| publish::review(c, id, true, "", xiaodian::db::unix_now())).unwrap();
+    app.write(|c| publish::review(c, id, true, "", xiaodian::db::unix_now()));
 }
 
 #[test]
@@ -57,7 +57,7 @@ fn a_shoppers_goods_waits_off_the_shelf_until_approved_and_goes_back_to_review_w
     assert_eq!(edited["data"]["reviewStatus"], 0);
     assert_code(&app.get(DETAIL, &[("id", &sid)]), 404);
 
-    app.db.write_sync(|c| publish::review(c, id, false, "图片不清楚", xiaodian::db::unix_now())).unwrap();
+    app.write(|c| publish::review(c, id, false, "图片不清楚", xiaodian::db::unix_now()));
     let mine = app.post("/shop/shop/goods/mygoods", &[("token", &alice)]);
     assert_eq!(mine["data"]["result"][0]["reviewStatus"], 2);
     assert_eq!(mine["data"]["result"][0]["reviewRemark"], "图片不清楚");

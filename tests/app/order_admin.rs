@@ -4,7 +4,6 @@
 
 use serde_json::{json, Value};
 use xiaodian::db::unix_now;
-use xiaodian::error::ApiError;
 use xiaodian::service::ledger::{self, Account, Source};
 use xiaodian::service::orders::{self, RefundInput};
 
@@ -41,18 +40,16 @@ fn place(app: &TestApp, token: &str, goods_id: i64, number: i64, mobile: &str, h
 
 /// Tops the shopper's balance up and pays the order from it.
 fn pay(app: &TestApp, user_id: i64, order_id: i64) {
-    app.db
-        .write_sync(|c| {
-            let due = xiaodian::db::order::order(c, order_id)?.unwrap().fields.amount_real;
-            ledger::post(c, user_id, Account::Balance, due, "测试充值", Source::Admin, "test")?;
-            orders::pay_from_balance(c, user_id, order_id, unix_now())
-        })
-        .unwrap();
+    app.write(|c| {
+        let due = xiaodian::db::order::order(c, order_id)?.unwrap().fields.amount_real;
+        ledger::post(c, user_id, Account::Balance, due, "测试充值", Source::Admin, "test")?;
+        orders::pay_from_balance(c, user_id, order_id, unix_now())
+    });
 }
 
 fn apply_refund(app: &TestApp, user_id: i64, order_id: i64, amount: Option<i64>) -> i64 {
     let r = RefundInput { order_id, reason: "不想要了".into(), amount, ..RefundInput::default() };
-    app.db.write_sync(|c| orders::apply_refund(c, user_id, &r, unix_now())).unwrap()
+    app.write(|c| orders::apply_refund(c, user_id, &r, unix_now()))
 }
 
 fn order_status(app: &TestApp, id: i64) -> i64 {
@@ -68,7 +65,7 @@ fn stores(app: &TestApp, goods_id: i64) -> i64 {
 }
 
 fn balance(app: &TestApp, user_id: i64) -> i64 {
-    app.db.read_sync(|c| ledger::accounts_of(c, user_id)).unwrap().balance
+    app.query(|c| ledger::accounts_of(c, user_id)).balance
 }
 
 fn refund_rows(app: &TestApp, refund_id: i64) -> i64 {
@@ -346,7 +343,7 @@ fn approving_a_refund_credits_the_balance_once_even_when_approved_twice() {
     let reason: String = app
         .query(|c| c.query_row("SELECT reason FROM ledger WHERE source_type = 'refund'", [], |r| r.get(0)));
     assert!(reason.contains("售后退款"), "{reason}");
-    assert!(app.db.read_sync(ledger::check).unwrap().is_empty(), "the ledger adds up");
+    assert!(app.query(ledger::check).is_empty(), "the ledger adds up");
     b.get(&format!("/admin/orders/{id}")).assert_has("退款 ¥30.00 至余额");
 
     // A rejection needs a reason and moves no money.
@@ -551,7 +548,7 @@ fn ship_it(app: &TestApp, id: i64) {
         carrier: "顺丰速运".into(),
         tracking_number: "SF0001".into(),
     };
-    app.db.write_sync(|c| xiaodian::service::order_admin::ship(c, id, &[p], unix_now())).unwrap();
+    app.write(|c| xiaodian::service::order_admin::ship(c, id, &[p], unix_now()));
 }
 
 /// The shopper asks for a return of `number` pieces (0 = the whole order) through refundApply.
@@ -666,7 +663,7 @@ fn a_return_and_refund_waits_for_the_goods_then_restocks_if_chosen_and_refunds_i
     assert_eq!((balance(&app, alice), stores(&app, tea)), (5000, 9));
     assert_eq!(refund_rows(&app, refund), 1);
     assert_eq!(order_status(&app, id), 2, "half the order is still the shopper's");
-    assert!(app.db.read_sync(ledger::check).unwrap().is_empty());
+    assert!(app.query(ledger::check).is_empty());
     b.get(&format!("/admin/orders/{id}")).assert_has("商家确认收到退货，1 件已入库");
 }
 
@@ -759,17 +756,12 @@ fn a_fully_refunded_order_is_closed_and_gives_back_its_points_and_unshipped_stoc
     assert_eq!((app.account(alice).score, stores(&app, tea)), (200, 8));
 
     let part = apply_refund(&app, alice, id, Some(4000));
-    app.db
-        .write_sync(|c| xiaodian::service::order_admin::approve_refund(c, part, "", None, unix_now()))
-        .unwrap();
+    app.write(|c| xiaodian::service::order_admin::approve_refund(c, part, "", None, unix_now()));
     assert_eq!(order_status(&app, id), 1, "a partial refund leaves the order open");
     assert_eq!(stores(&app, tea), 8);
 
     let rest = apply_refund(&app, alice, id, None);
-    let d = app
-        .db
-        .write_sync(|c| xiaodian::service::order_admin::approve_refund(c, rest, "", None, unix_now()))
-        .unwrap();
+    let d = app.write(|c| xiaodian::service::order_admin::approve_refund(c, rest, "", None, unix_now()));
     assert_eq!(d.refunded, 10_000 - 300 - 4000);
     assert!(d.order_closed);
     let detail = app.get("/shop/order/detail", &[("token", &at), ("id", &id.to_string())]);
@@ -786,16 +778,14 @@ fn a_fully_refunded_order_is_closed_and_gives_back_its_points_and_unshipped_stoc
         ),
         403,
     );
-    assert!(app.db.read_sync(ledger::check).unwrap().is_empty());
+    assert!(app.query(ledger::check).is_empty());
 
     // A shipped order fully refunded closes too, but its goods are with the shopper.
     let shipped = place(&app, &at, tea, 1, "13800000001", false);
     pay(&app, alice, shipped);
     ship_it(&app, shipped);
     let all = apply_refund(&app, alice, shipped, None);
-    app.db
-        .write_sync(|c| xiaodian::service::order_admin::approve_refund(c, all, "", None, unix_now()))
-        .unwrap();
+    app.write(|c| xiaodian::service::order_admin::approve_refund(c, all, "", None, unix_now()));
     assert_eq!(order_status(&app, shipped), -1);
     assert_eq!(stores(&app, tea), 9);
 }
@@ -812,17 +802,12 @@ fn points_given_for_an_order_are_taken_back_in_proportion_and_what_was_spent_is_
     assert_code(&app.post("/shop/order/delivery", &[("token", &at), ("orderId", &id.to_string())]), 0);
     assert_eq!(app.account(alice).score, 200, "2 points a yuan on receipt");
     // Growth given for the same order goes back the same way.
-    app.db
-        .write_sync(|c| {
-            ledger::post(c, alice, Account::Growth, 50, "订单成长值", Source::OrderReward, &id.to_string())
-        })
-        .unwrap();
+    app.write(|c| {
+        ledger::post(c, alice, Account::Growth, 50, "订单成长值", Source::OrderReward, &id.to_string())
+    });
 
     let first = apply_refund(&app, alice, id, Some(3000));
-    let d = app
-        .db
-        .write_sync(|c| xiaodian::service::order_admin::approve_refund(c, first, "", None, unix_now()))
-        .unwrap();
+    let d = app.write(|c| xiaodian::service::order_admin::approve_refund(c, first, "", None, unix_now()));
     assert_eq!(d.refund.score_back, 60, "30% of the points");
     assert_eq!(d.refund.growth_back, 15);
     assert_eq!((app.account(alice).score, app.account(alice).growth), (140, 35));
@@ -836,24 +821,18 @@ fn points_given_for_an_order_are_taken_back_in_proportion_and_what_was_spent_is_
     assert!(reason.contains("扣回"), "{reason}");
 
     // The shopper spends most of the rest before the second refund.
-    app.db
-        .write_sync(|c| xiaodian::service::points::adjust(c, alice, Account::Score, -130, "兑换礼品"))
-        .unwrap();
+    app.write(|c| xiaodian::service::points::adjust(c, alice, Account::Score, -130, "兑换礼品"));
     let second = apply_refund(&app, alice, id, None);
     let mut b = Browser::staff(&app);
     let ask = b.get(&format!("/admin/refunds/{second}/approve"));
     let res = b.post(&format!("/admin/refunds/{second}/approve"), &[("csrf", &ask.csrf())]);
     b.get(res.location()).assert_has("订单已全额退款并关闭").assert_has("积分已被使用，130 未能扣回");
-    let r =
-        app.db.read_sync(|c| Ok::<_, ApiError>(xiaodian::db::order::refund(c, second)?)).unwrap().unwrap();
+    let r = app.query(|c| xiaodian::db::order::refund(c, second)).unwrap();
     assert_eq!((r.score_back, r.score_back_short), (10, 130), "the rest of the 140 due: 10 there, 130 spent");
     assert_eq!((r.growth_back, r.growth_back_short), (35, 0));
     assert_eq!((app.account(alice).score, app.account(alice).growth), (0, 0), "never below zero");
-    assert!(app.db.read_sync(ledger::check).unwrap().is_empty(), "the ledger adds up");
-    assert!(
-        app.db.read_sync(xiaodian::service::audit::run_checks).unwrap().is_empty(),
-        "xiaodian check is clean"
-    );
+    assert!(app.query(ledger::check).is_empty(), "the ledger adds up");
+    assert!(app.query(xiaodian::service::audit::run_checks).is_empty(), "xiaodian check is clean");
     b.get(&format!("/admin/orders/{id}")).assert_has("扣回赠送的积分 10");
 }
 
@@ -872,18 +851,12 @@ fn an_exchange_moves_no_money_and_does_not_count_as_refunded() {
         amount: Some(5000),
         ..Default::default()
     };
-    let exchange = app.db.write_sync(|c| orders::apply_refund(c, alice, &r, unix_now())).unwrap();
-    let d = app
-        .db
-        .write_sync(|c| xiaodian::service::order_admin::approve_refund(c, exchange, "", None, unix_now()))
-        .unwrap();
+    let exchange = app.write(|c| orders::apply_refund(c, alice, &r, unix_now()));
+    let d = app.write(|c| xiaodian::service::order_admin::approve_refund(c, exchange, "", None, unix_now()));
     assert_eq!((d.refunded, d.order_closed), (0, false));
     assert_eq!(order_status(&app, id), 2);
     let refund = apply_refund(&app, alice, id, None);
-    let d = app
-        .db
-        .write_sync(|c| xiaodian::service::order_admin::approve_refund(c, refund, "", None, unix_now()))
-        .unwrap();
+    let d = app.write(|c| xiaodian::service::order_admin::approve_refund(c, refund, "", None, unix_now()));
     assert_eq!(d.refunded, 5000, "the exchange gave nothing back, so all 50 元 may still be refunded");
     assert_eq!(order_status(&app, id), -1);
 }
@@ -922,5 +895,5 @@ fn two_receipts_of_one_return_at_once_refund_and_restock_once() {
     assert_eq!(stores(&app, tea), 10, "restocked once");
     assert_eq!(refund_rows(&app, refund), 1);
     assert_eq!(order_status(&app, id), -1);
-    assert!(app.db.read_sync(ledger::check).unwrap().is_empty());
+    assert!(app.query(ledger::check).is_empty());
 }

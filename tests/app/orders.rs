@@ -3,7 +3,6 @@
 
 use serde_json::Value;
 use xiaodian::db::unix_now;
-use xiaodian::error::ApiError;
 use xiaodian::service::ledger::Account;
 
 use crate::support::*;
@@ -213,12 +212,10 @@ fn a_free_order_is_created_paid_and_a_pick_up_order_is_written_off_by_staff() {
     assert_eq!(res["data"]["status"], 1, "nothing to pay: created paid");
 
     let shop = app
-        .db
-        .write_sync(|c| {
+        .write(|c| {
             let f = xiaodian::db::shops::ShopFields { name: "东站自提点".into(), ..Default::default() };
-            Ok::<_, ApiError>(xiaodian::db::shops::insert(c, &f, None, 0, unix_now())?)
+            xiaodian::db::shops::insert(c, &f, None, 0, unix_now())
         })
-        .unwrap()
         .to_string();
     let tea = app.goods().name("龙井茶").price(0).stock(5).create();
     let res = app.post(
@@ -346,18 +343,16 @@ fn purchases_show_in_the_dynamic_the_history_and_the_daily_sales() {
 
     let sales = app.get("/shop/site/statistics/saleroom", &[("token", &token)]);
     assert_code(&sales, 403);
-    app.db
-        .write_sync(|c| {
-            Ok::<_, ApiError>(xiaodian::db::settings::put_config_value(
-                c,
-                "statistics_saleroom_open",
-                "1",
-                "",
-                unix_now(),
-            )?)
-        })
-        .unwrap();
-    app.db.read_sync(|c| Ok::<_, ApiError>(app.settings.reload(c)?)).unwrap();
+    app.write(|c| {
+        Ok::<_, Failed>(xiaodian::db::settings::put_config_value(
+            c,
+            "statistics_saleroom_open",
+            "1",
+            "",
+            unix_now(),
+        )?)
+    });
+    app.query(|c| app.settings.reload(c));
     let sales = app.get("/shop/site/statistics/saleroom", &[("token", &token)]);
     assert_code(&sales, 0);
     assert_eq!(sales["data"][0]["saleroom"], 59.7);
@@ -599,11 +594,9 @@ fn a_parcel_is_sent_back_only_for_an_approved_return() {
         address: "杭州市西湖区文三路 1 号".into(),
     };
     let refund_id: i64 = ret.parse().unwrap();
-    app.db
-        .write_sync(|c| {
-            xiaodian::service::order_admin::approve_refund(c, refund_id, "", Some(&address), unix_now())
-        })
-        .unwrap();
+    app.write(|c| {
+        xiaodian::service::order_admin::approve_refund(c, refund_id, "", Some(&address), unix_now())
+    });
     let res = back(&[("applyId", &ret), ("shipperName", "顺丰速运"), ("trackingNumber", "SF 1; DROP")]);
     assert_code(&res, 300);
     assert!(res["msg"].as_str().unwrap().contains("trackingNumber"), "{res}");

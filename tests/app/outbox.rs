@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use xiaodian::db::outbox as store;
 use xiaodian::db::unix_now;
-use xiaodian::error::ApiError;
 use xiaodian::jobs::outbox::{self as job, Drained, LEASE_SECS};
 use xiaodian::sandbox::wechat::openid_for;
 use xiaodian::service::ledger::Account;
@@ -167,8 +166,7 @@ fn pending_and_interrupted_messages_survive_a_restart_and_go_out_after_it() {
         app.paid_by_wechat_shopper("code-gus", "龙井茶");
         app.paid_by_wechat_shopper("code-hal", "碧螺春");
         // A send that was claimed and then the process died before it reported back.
-        let claimed =
-            app.db.write_sync(|c| Ok::<_, ApiError>(store::claim_due(c, now, now + LEASE_SECS, 1)?)).unwrap();
+        let claimed = app.write(|c| store::claim_due(c, now, now + LEASE_SECS, 1));
         assert_eq!(claimed.len(), 1);
     }
     let app = TestApp::with(|c| c.data_dir = data.clone());
@@ -218,9 +216,7 @@ fn shipping_refunds_pick_up_and_timeouts_send_their_own_templates() {
     );
     assert_code(&res, 0);
     let refund_id: i64 = app.query(|c| c.query_row("SELECT id FROM order_refunds", [], |r| r.get(0)));
-    app.db
-        .write_sync(|c| xiaodian::service::order_admin::reject_refund(c, refund_id, "商品已拆封", unix_now()))
-        .unwrap();
+    app.write(|c| xiaodian::service::order_admin::reject_refund(c, refund_id, "商品已拆封", unix_now()));
     // An unpaid order past its deadline is closed by the order job.
     let goods = app.goods().name("碧螺春").price(1000).stock(5).create();
     let unpaid = create(&app, &token, &one_line(goods, 1, ""), &[])["data"]["id"].as_i64().unwrap();
@@ -235,12 +231,10 @@ fn shipping_refunds_pick_up_and_timeouts_send_their_own_templates() {
         vec![template_field("character_string1", "提货码", "pickup_code", "")],
     );
     let shop = app
-        .db
-        .write_sync(|c| {
+        .write(|c| {
             let f = xiaodian::db::shops::ShopFields { name: "东站自提点".into(), ..Default::default() };
-            Ok::<_, ApiError>(xiaodian::db::shops::insert(c, &f, None, 0, unix_now())?)
+            xiaodian::db::shops::insert(c, &f, None, 0, unix_now())
         })
-        .unwrap()
         .to_string();
     let gift = app.goods().name("赠品").price(0).stock(5).create();
     let res = app.post(
@@ -255,7 +249,7 @@ fn shipping_refunds_pick_up_and_timeouts_send_their_own_templates() {
     assert_code(&res, 0);
     let hx = res["data"]["hxNumber"].as_str().unwrap().to_string();
     let pickup = res["data"]["id"].as_i64().unwrap();
-    app.db.write_sync(|c| xiaodian::service::orders::ship(c, pickup, &[], unix_now())).unwrap();
+    app.write(|c| xiaodian::service::orders::ship(c, pickup, &[], unix_now()));
 
     assert_eq!(app.drain().sent, 4);
     let got = app.received();
@@ -328,7 +322,7 @@ fn the_console_maps_an_event_checking_keys_against_wechats_rules() {
     ]);
     let res = b.post("/admin/subscribe-messages/order_shipped", &good);
     assert_eq!(res.status, 303, "{}", res.body);
-    let row = app.db.read_sync(|c| Ok::<_, ApiError>(store::template(c, "order_shipped")?)).unwrap().unwrap();
+    let row = app.query(|c| store::template(c, "order_shipped")).unwrap();
     assert_eq!(row.template_id, "TPL_SHIP");
     assert_eq!(row.page, "pages/order/index", "the leading slash WeChat refuses is dropped");
     b.get("/admin/subscribe-messages").assert_has("TPL_SHIP");
@@ -451,11 +445,9 @@ fn a_withdrawal_decision_sends_its_template() {
     assert_code(&res, 0);
     let id = res["data"]["id"].as_i64().unwrap();
     assert!(app.outbox().is_empty(), "asking for a withdrawal sends nothing");
-    app.db
-        .write_sync(|c| {
-            withdraw::decide(c, id, &Decision::Reject { reason: "账户信息不全".into() }, "测试", unix_now())
-        })
-        .unwrap();
+    app.write(|c| {
+        withdraw::decide(c, id, &Decision::Reject { reason: "账户信息不全".into() }, "测试", unix_now())
+    });
     assert_eq!(app.drain(), Drained { sent: 1, retry: 0, failed: 0 });
     let m = &app.received()["messages"][0];
     assert_eq!(m["templateId"], "TPL_WITHDRAW");

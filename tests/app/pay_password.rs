@@ -2,7 +2,6 @@
 //! asking for it (missing, wrong, right, and the lockout after 5 wrong tries).
 
 use serde_json::Value;
-use xiaodian::error::ApiError;
 use xiaodian::service::ledger::Account;
 
 use crate::support::*;
@@ -108,15 +107,13 @@ fn five_wrong_tries_lock_paying_for_fifteen_minutes_even_with_the_right_password
     assert_eq!(app.account(uid).balance, 10_000);
 
     // Once the lockout has passed, the right password pays.
-    app.db
-        .write_sync(|c| {
-            c.execute(
-                "UPDATE pay_passwords SET locked_until = locked_until - 15 * 60 WHERE user_id = ?1",
-                [uid],
-            )?;
-            Ok::<_, ApiError>(())
-        })
-        .unwrap();
+    app.write(|c| {
+        c.execute(
+            "UPDATE pay_passwords SET locked_until = locked_until - 15 * 60 WHERE user_id = ?1",
+            [uid],
+        )?;
+        Ok::<_, Failed>(())
+    });
     assert_code(&pay(&app, &token, &id, Some("123456")), 0);
 }
 

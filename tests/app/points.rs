@@ -5,7 +5,6 @@
 use serde_json::json;
 use xiaodian::db::points::SignRule;
 use xiaodian::db::unix_now;
-use xiaodian::error::ApiError;
 use xiaodian::service::ledger::Account;
 use xiaodian::service::points::{self, keys, NewCodes};
 
@@ -14,24 +13,15 @@ use crate::support::*;
 fn set_sign_rules(app: &TestApp, rules: &[(i64, i64)]) {
     let rules: Vec<SignRule> =
         rules.iter().map(|&(continuous, score)| SignRule { continuous, score }).collect();
-    app.db.write_sync(|c| points::save_sign_rules(c, &rules, unix_now())).unwrap();
+    app.write(|c| points::save_sign_rules(c, &rules, unix_now()));
 }
 
 /// Pretends the shopper signed in yesterday with a streak of `continuous`.
 fn signed_yesterday(app: &TestApp, user: i64, continuous: i64) {
     let day = points::local_day(unix_now()) - 1;
-    app.db
-        .write_sync(|c| {
-            Ok::<_, ApiError>(xiaodian::db::points::insert_sign(
-                c,
-                user,
-                day,
-                continuous,
-                0,
-                unix_now() - 86_400,
-            )?)
-        })
-        .unwrap();
+    app.write(|c| {
+        Ok::<_, Failed>(xiaodian::db::points::insert_sign(c, user, day, continuous, 0, unix_now() - 86_400)?)
+    });
 }
 
 #[test]
@@ -218,9 +208,9 @@ fn a_redemption_code_gives_its_points_once() {
     let (alice, token) = app.shopper("alice");
     let (bob, bob_token) = app.shopper("bob");
     let new = NewCodes { count: 2, score: 80, batch: "双十一".into(), date_end: 0 };
-    app.db.write_sync(|c| points::create_codes(c, &new, unix_now())).unwrap();
+    app.write(|c| points::create_codes(c, &new, unix_now()));
     let expired = NewCodes { count: 1, score: 80, batch: "旧券".into(), date_end: unix_now() - 1 };
-    app.db.write_sync(|c| points::create_codes(c, &expired, unix_now())).unwrap();
+    app.write(|c| points::create_codes(c, &expired, unix_now()));
     let number = |batch: &str| -> String {
         app.query(|c| {
             c.query_row("SELECT number FROM score_codes WHERE batch = ?1 LIMIT 1", [batch], |r| r.get(0))

@@ -40,7 +40,7 @@ fn article(app: &TestApp) -> String {
         ArticleFields {
             title: "活动通知".into(), content: "<p>周末活动</p>".into(), ..Default::default()
         };
-    app.db.write_sync(|c| save_shop_article(c, None, f, unix_now())).unwrap().to_string()
+    app.write(|c| save_shop_article(c, None, f, unix_now())).to_string()
 }
 
 fn comment_count(app: &TestApp) -> i64 {
@@ -142,7 +142,7 @@ fn text_wechat_wants_reviewed_is_stored_awaiting_the_merchant() {
         },
         ..NewGoods::default()
     };
-    let goods = app.db.write_sync(|c| create_goods(c, &g, unix_now())).unwrap();
+    let goods = app.write(|c| create_goods(c, &g, unix_now()));
     let wx = WeChat::new(&app.cfg, app.db.clone(), app.settings.clone());
     let verdict = check_text_blocking(&app.db, &wx, uid, Scene::Reputation, "团购价太贵").unwrap();
     assert!(matches!(verdict, Verdict::Review { .. }), "{verdict:?}");
@@ -154,7 +154,7 @@ fn text_wechat_wants_reviewed_is_stored_awaiting_the_merchant() {
         remark: "团购价太贵".into(),
         ..Default::default()
     };
-    let review = app.db.write_sync(|c| add_checked_review(c, &r, &verdict, unix_now())).unwrap();
+    let review = app.write(|c| add_checked_review(c, &r, &verdict, unix_now()));
     let shown: i64 = app
         .query(|c| c.query_row("SELECT status FROM goods_reputations WHERE id = ?1", [review], |r| r.get(0)));
     assert_eq!(shown, 1);

@@ -382,7 +382,7 @@ fn a_day_booked_while_the_calendar_page_is_open_is_not_overwritten() {
     assert_eq!(refused.status, 409, "{}", refused.body);
     refused.assert_has(&format!("{} 09:00-10:00 的库存在你读取之后变成了 2", day(0)));
     refused.assert_has("09:00-10:00</textarea>");
-    let slot = app.db.read_sync(|c| calendar::time_slot(c, room, None, &day(0), "09:00-10:00")).unwrap();
+    let slot = app.query(|c| calendar::time_slot(c, room, None, &day(0), "09:00-10:00"));
     assert_eq!(slot.unwrap().stores, 2);
 }
 
@@ -534,7 +534,7 @@ fn a_shoppers_goods_edited_without_a_stock_keeps_what_orders_left() {
     );
     assert_code(&res, 0);
     let id = res["data"]["id"].as_i64().unwrap();
-    app.db.write_sync(|c| xiaodian::service::publish::review(c, id, true, "", unix_now())).unwrap();
+    app.write(|c| xiaodian::service::publish::review(c, id, true, "", unix_now()));
     order(&app, &bob, id, 2, "");
     let res = app.post(
         "/shop/shop/goods/putOrUpdate",

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 use xiaodian::db::ledger::Account;
 use xiaodian::db::unix_now;
-use xiaodian::error::ApiError;
 use xiaodian::service::payment::RECONCILE_AFTER_SECS;
 use xiaodian::wechat::pay::{self, SignType, SANDBOX_MCH_ID, SANDBOX_PAY_KEY};
 use xiaodian::wechat::{WeChat, SANDBOX_APPID};
@@ -50,9 +49,9 @@ fn out_trade_no_of(app: &TestApp, prepay_id: &str) -> String {
 }
 
 fn check_is_clean(app: &TestApp) {
-    let problems = app.db.read_sync(xiaodian::service::payment::check).unwrap();
+    let problems = app.query(xiaodian::service::payment::check);
     assert!(problems.is_empty(), "{problems:?}");
-    let problems = app.db.read_sync(xiaodian::service::ledger::check).unwrap();
+    let problems = app.query(xiaodian::service::ledger::check);
     assert!(problems.is_empty(), "{problems:?}");
 }
 
@@ -149,13 +148,11 @@ fn one_payment_pays_a_comma_list_of_orders() {
 fn a_recharge_gets_the_best_bonus_as_its_own_ledger_row() {
     let app = TestApp::new();
     assert_code(&app.get("/shop/user/recharge/send/rule", &[]), 700);
-    app.db
-        .write_sync(|c| {
-            xiaodian::db::payment::put_recharge_rule(c, 5000, 300, unix_now())?;
-            xiaodian::db::payment::put_recharge_rule(c, 10000, 1000, unix_now())?;
-            Ok::<_, ApiError>(xiaodian::db::payment::put_recharge_rule(c, 20000, 3000, unix_now())?)
-        })
-        .unwrap();
+    app.write(|c| {
+        xiaodian::db::payment::put_recharge_rule(c, 5000, 300, unix_now())?;
+        xiaodian::db::payment::put_recharge_rule(c, 10000, 1000, unix_now())?;
+        xiaodian::db::payment::put_recharge_rule(c, 20000, 3000, unix_now())
+    });
     let rules = app.get("/shop/user/recharge/send/rule", &[]);
     assert_code(&rules, 0);
     assert_eq!(rules["data"][1]["confine"], 100.0);
@@ -179,7 +176,7 @@ fn a_member_level_and_a_coupon_can_be_bought_by_wechat_pay() {
     let month = app.level_price(gold, 30, 1990, true);
     let res = wxpay(&app, &token, "19.9", Some(&format!("{{\"type\":6,\"userLevelPriceId\":{month}}}")));
     sandbox_pay(&app, &prepay_of(&res), true);
-    let held = app.db.read_sync(|c| xiaodian::service::levels::held(c, uid, unix_now())).unwrap();
+    let held = app.query(|c| xiaodian::service::levels::held(c, uid, unix_now()));
     assert_eq!(held.map(|(l, _)| l.id), Some(gold));
 
     let rule = xiaodian::db::coupons::RuleFields {
@@ -229,7 +226,7 @@ fn a_pay_bill_and_a_deposit_can_be_paid_by_wechat_pay() {
     let deposits = app.post("/shop/deposit/list", &[("token", &token)]);
     assert_code(&deposits, 0);
     check_is_clean(&app);
-    assert!(app.db.read_sync(xiaodian::service::ledger::check).unwrap().is_empty());
+    assert!(app.query(xiaodian::service::ledger::check).is_empty());
 }
 
 #[test]

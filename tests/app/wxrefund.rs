@@ -82,15 +82,15 @@ fn paid_by_wechat(app: &TestApp, user_id: i64, orders: &[i64], extra: i64) -> i6
 
 fn apply_refund(app: &TestApp, user_id: i64, order_id: i64, amount: Option<i64>) -> i64 {
     let r = RefundInput { order_id, reason: "不想要了".into(), amount, ..RefundInput::default() };
-    app.db.write_sync(|c| orders::apply_refund(c, user_id, &r, unix_now())).unwrap()
+    app.write(|c| orders::apply_refund(c, user_id, &r, unix_now()))
 }
 
 fn accounts(app: &TestApp, user_id: i64) -> ledger::Accounts {
-    app.db.read_sync(|c| ledger::accounts_of(c, user_id)).unwrap()
+    app.query(|c| ledger::accounts_of(c, user_id))
 }
 
 fn ledger_ok(app: &TestApp) {
-    let problems = app.db.read_sync(ledger::check).unwrap();
+    let problems = app.query(ledger::check);
     assert!(problems.is_empty(), "{problems:?}");
 }
 
@@ -185,9 +185,7 @@ fn one_payment_for_two_orders_is_refunded_in_parts_never_beyond_what_it_paid() {
     let a = place(&app, &at, tea);
     let b = place(&app, &at, cup);
     // WeChat paid 60 of the 70 due; the other 10 came from the balance.
-    app.db
-        .write_sync(|c| ledger::post(c, alice, Account::Balance, 1000, "测试充值", Source::Admin, "t"))
-        .unwrap();
+    app.write(|c| ledger::post(c, alice, Account::Balance, 1000, "测试充值", Source::Admin, "t"));
     let payment = paid_by_wechat(&app, alice, &[a, b], -1000);
 
     let ra = apply_refund(&app, alice, a, None);
@@ -403,10 +401,8 @@ fn the_job_sends_a_refund_left_pending_and_queries_one_left_processing() {
     paid_by_wechat(&app, alice, &[order], 0);
     let refund = apply_refund(&app, alice, order, None);
     // The decision committed but the process stopped before calling WeChat.
-    let decided = app
-        .db
-        .write_sync(|c| xiaodian::service::order_admin::approve_refund(c, refund, "", None, unix_now()))
-        .unwrap();
+    let decided =
+        app.write(|c| xiaodian::service::order_admin::approve_refund(c, refund, "", None, unix_now()));
     let id = decided.wechat_refund.unwrap();
     assert_eq!(wechat_refund(&app, id)["status"], "pending");
     let wx = xiaodian::service::refund_wechat::WxRefunds::new(&app.cfg, app.settings.clone());
@@ -474,7 +470,7 @@ fn a_recharge_is_refunded_only_while_the_balance_still_holds_it() {
     // The shopper spends most of the rest: refunding 50 more is refused and says why.
     let tea = goods(&app, "龙井茶", 5000);
     let order = place(&app, &at, tea);
-    app.db.write_sync(|c| orders::pay_from_balance(c, alice, order, unix_now())).unwrap();
+    app.write(|c| orders::pay_from_balance(c, alice, order, unix_now()));
     let res = b.post(
         "/admin/wechat-refunds/new",
         &[("csrf", &csrf), ("payment", &p), ("amount", "50"), ("reason", "退款"), ("confirm", "true")],
@@ -498,12 +494,10 @@ fn orders_paid_from_the_balance_are_still_refunded_to_the_balance() {
     let (alice, at) = app.login_wechat("code-alice");
     let tea = goods(&app, "龙井茶", 5000);
     let order = place(&app, &at, tea);
-    app.db
-        .write_sync(|c| {
-            ledger::post(c, alice, Account::Balance, 5000, "测试充值", Source::Admin, "t")?;
-            orders::pay_from_balance(c, alice, order, unix_now())
-        })
-        .unwrap();
+    app.write(|c| {
+        ledger::post(c, alice, Account::Balance, 5000, "测试充值", Source::Admin, "t")?;
+        orders::pay_from_balance(c, alice, order, unix_now())
+    });
     let done = approve(&app, apply_refund(&app, alice, order, None));
     assert_eq!(done["refunded"], 50.0);
     assert_eq!(done["toWechat"], 0.0);
@@ -572,18 +566,16 @@ fn a_returned_wechat_paid_order_is_refunded_to_wechat_closed_and_its_payment_sta
     assert_eq!(sandbox_pay(&app, &paid, true)["delivered"], true);
     let (paid, unused) = (payment_of_prepay(&app, &paid), payment_of_prepay(&app, &unused));
     assert_eq!(payment_status_of(&app, paid), 1);
-    app.db
-        .write_sync(|c| {
-            let p = xiaodian::service::order_admin::ParcelInput {
-                carrier: "顺丰速运".into(),
-                tracking_number: "SF0001".into(),
-            };
-            xiaodian::service::order_admin::ship(c, order, &[p], unix_now())
-        })
-        .unwrap();
+    app.write(|c| {
+        let p = xiaodian::service::order_admin::ParcelInput {
+            carrier: "顺丰速运".into(),
+            tracking_number: "SF0001".into(),
+        };
+        xiaodian::service::order_admin::ship(c, order, &[p], unix_now())
+    });
 
     let r = RefundInput { order_id: order, kind: 1, reason: "不合适".into(), ..RefundInput::default() };
-    let refund = app.db.write_sync(|c| orders::apply_refund(c, alice, &r, unix_now())).unwrap();
+    let refund = app.write(|c| orders::apply_refund(c, alice, &r, unix_now()));
     let address =
         json!({"returnAddress": {"linkMan": "售后部", "mobile": "0571-88880000", "address": "文三路 1 号"}});
     let (status, approved) = app.api("POST", &format!("/refunds/{refund}/approve"), Some(&address));
@@ -615,7 +607,7 @@ fn a_returned_wechat_paid_order_is_refunded_to_wechat_closed_and_its_payment_sta
     let a = accounts(&app, alice);
     assert_eq!((a.balance, a.freeze), (0, 0), "the 50 元 went back to WeChat");
     ledger_ok(&app);
-    assert!(app.db.read_sync(xiaodian::service::audit::run_checks).unwrap().is_empty());
+    assert!(app.query(xiaodian::service::audit::run_checks).is_empty());
 }
 
 #[test]
@@ -625,9 +617,7 @@ fn the_reconciliation_never_closes_a_payment_that_has_refunds() {
     let old = unix_now() - xiaodian::service::payment::PAY_WINDOW_SECS - 60;
     // A payment row still pending here although money of it is on its way back: WeChat does not
     // know its number (ORDERNOTEXIST), which would close any other pending payment past its window.
-    let payment = app
-        .db
-        .write_sync(|c| {
+    let payment = app.write(|c| {
             c.execute(
                 "INSERT INTO payments (out_trade_no, user_id, openid, money, action_type, status, date_add, date_update)
                  VALUES ('XDPENDINGWITHREFUND', ?1, 'openid-test', 5000, -1, 0, ?2, ?2)",
@@ -639,26 +629,20 @@ fn the_reconciliation_never_closes_a_payment_that_has_refunds() {
                  VALUES (?1, ?2, 'XDRTEST0001', 1000, '测试', ?3, ?3)",
                 rusqlite::params![id, alice, old],
             )?;
-            Ok::<_, xiaodian::error::ApiError>(id)
-        })
-        .unwrap();
-    let lone = app
-        .db
-        .write_sync(|c| {
+            Ok::<_, Failed>(id)
+        });
+    let lone = app.write(|c| {
             c.execute(
                 "INSERT INTO payments (out_trade_no, user_id, openid, money, action_type, status, date_add, date_update)
                  VALUES ('XDPENDINGALONE', ?1, 'openid-test', 5000, -1, 0, ?2, ?2)",
                 rusqlite::params![alice, old],
             )?;
-            Ok::<_, xiaodian::error::ApiError>(c.last_insert_rowid())
-        })
-        .unwrap();
+            Ok::<_, Failed>(c.last_insert_rowid())
+        });
     let wx = xiaodian::wechat::WeChat::new(&app.cfg, app.db.clone(), app.settings.clone());
     assert_eq!(xiaodian::jobs::pay_reconcile::run_once(&app.db, &wx, unix_now()).unwrap(), 1);
     assert_eq!(payment_status_of(&app, lone), 2, "the job did run: the one without refunds closed");
     assert_eq!(payment_status_of(&app, payment), 0, "a payment with refunds is never closed");
-    let closed = app.db.write_sync(|c| {
-        Ok::<_, xiaodian::error::ApiError>(xiaodian::db::payment::mark_closed(c, payment, "x", unix_now())?)
-    });
-    assert!(!closed.unwrap());
+    let closed = app.write(|c| xiaodian::db::payment::mark_closed(c, payment, "x", unix_now()));
+    assert!(!closed);
 }
