@@ -378,9 +378,7 @@ fn auto_renewal_stops_when_its_price_is_taken_off_sale() {
     app.credit(uid, Account::Balance, 1000);
     assert_code(&buy(&app, &token, month, true), 0);
     let (_, expire, _) = current(&app, uid).unwrap();
-    app.write(|c| {
-        c.execute("UPDATE user_level_prices SET status = 1 WHERE id = ?1", [month]).map_err(ApiError::from)
-    });
+    app.set_price_on_sale(month, false);
     let swept = jobs::levels::run_once(&app.db, expire + 1).unwrap();
     assert_eq!((swept.renewed, swept.lapsed), (0, 1));
     assert_eq!(balance_of(&app, &token), 9.0);

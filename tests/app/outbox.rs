@@ -220,7 +220,7 @@ fn shipping_refunds_pick_up_and_timeouts_send_their_own_templates() {
     // An unpaid order past its deadline is closed by the order job.
     let goods = app.goods().name("碧螺春").price(1000).stock(5).create();
     let unpaid = create(&app, &token, &one_line(goods, 1, ""), &[])["data"]["id"].as_i64().unwrap();
-    app.query(|c| c.execute("UPDATE orders SET close_at = 1 WHERE id = ?1", [unpaid]));
+    app.write(|c| c.execute("UPDATE orders SET close_at = 1 WHERE id = ?1", [unpaid]));
     assert_eq!(xiaodian::jobs::close_unpaid::run_once(&app.db, unix_now()).unwrap(), 1);
 
     // A pick-up order the merchant marks ready ("ships" without a parcel).

@@ -275,21 +275,11 @@ fn day(n: i64) -> String {
 
 /// What a booking's order does to a day's stock (calendar orders are the orders module's).
 fn book_day(app: &TestApp, goods: i64, day: &str) {
-    app.query(|c| {
-        c.execute(
-            "UPDATE goods_day_prices SET stores = stores - 1 WHERE goods_id = ?1 AND day = ?2",
-            rusqlite::params![goods, day],
-        )
-    });
+    assert!(app.write(|c| xiaodian::db::calendar::take_day(c, goods, None, day, 1)));
 }
 
 fn book_slot(app: &TestApp, goods: i64, day: &str, name: &str) {
-    app.query(|c| {
-        c.execute(
-            "UPDATE goods_time_slots SET stores = stores - 1 WHERE goods_id = ?1 AND day = ?2 AND name = ?3",
-            rusqlite::params![goods, day, name],
-        )
-    });
+    assert!(app.write(|c| xiaodian::db::calendar::take_slot(c, goods, None, day, name, 1)));
 }
 
 fn day_stock(app: &TestApp, goods: i64) -> Vec<(String, i64, i64)> {

@@ -617,28 +617,29 @@ fn the_reconciliation_never_closes_a_payment_that_has_refunds() {
     let old = unix_now() - xiaodian::service::payment::PAY_WINDOW_SECS - 60;
     // A payment row still pending here although money of it is on its way back: WeChat does not
     // know its number (ORDERNOTEXIST), which would close any other pending payment past its window.
+    let pending = |no: &'static str| xiaodian::db::payment::NewPayment {
+        out_trade_no: no,
+        user_id: alice,
+        openid: "openid-test",
+        money: 5000,
+        remark: "",
+        next_action: "",
+        action_type: -1,
+        sign_type: "MD5",
+    };
     let payment = app.write(|c| {
-            c.execute(
-                "INSERT INTO payments (out_trade_no, user_id, openid, money, action_type, status, date_add, date_update)
-                 VALUES ('XDPENDINGWITHREFUND', ?1, 'openid-test', 5000, -1, 0, ?2, ?2)",
-                rusqlite::params![alice, old],
-            )?;
-            let id = c.last_insert_rowid();
-            c.execute(
-                "INSERT INTO payment_refunds (payment_id, user_id, out_refund_no, refund_fee, reason, date_add, date_update)
-                 VALUES (?1, ?2, 'XDRTEST0001', 1000, '测试', ?3, ?3)",
-                rusqlite::params![id, alice, old],
-            )?;
-            Ok::<_, Failed>(id)
-        });
-    let lone = app.write(|c| {
-            c.execute(
-                "INSERT INTO payments (out_trade_no, user_id, openid, money, action_type, status, date_add, date_update)
-                 VALUES ('XDPENDINGALONE', ?1, 'openid-test', 5000, -1, 0, ?2, ?2)",
-                rusqlite::params![alice, old],
-            )?;
-            Ok::<_, Failed>(c.last_insert_rowid())
-        });
+        let id = xiaodian::db::payment::insert(c, &pending("XDPENDINGWITHREFUND"), &[], old)?;
+        let refund = xiaodian::db::payment_refund::NewRefund {
+            payment_id: id,
+            user_id: alice,
+            refund_fee: 1000,
+            reason: "测试",
+            order_refund_id: None,
+        };
+        xiaodian::db::payment_refund::insert(c, &refund, old)?;
+        Ok::<_, Failed>(id)
+    });
+    let lone = app.write(|c| xiaodian::db::payment::insert(c, &pending("XDPENDINGALONE"), &[], old));
     let wx = xiaodian::wechat::WeChat::new(&app.cfg, app.db.clone(), app.settings.clone());
     assert_eq!(xiaodian::jobs::pay_reconcile::run_once(&app.db, &wx, unix_now()).unwrap(), 1);
     assert_eq!(payment_status_of(&app, lone), 2, "the job did run: the one without refunds closed");

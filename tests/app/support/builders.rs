@@ -479,6 +479,15 @@ impl TestApp {
         LevelBuilder { app: self, f }
     }
 
+    /// Puts a level's price on or off sale, as the merchant would.
+    pub fn set_price_on_sale(&self, price_id: i64, on_sale: bool) {
+        self.write(|c| {
+            let mut p = db::levels::price_by_id(c, price_id)?.expect("the price");
+            p.fields.status = if on_sale { 0 } else { 1 };
+            db::levels::update_price(c, p.level_id, p.id, &p.fields, unix_now()).map_err(Failed::from)
+        });
+    }
+
     /// Adds a price of `days` for `fen` to a level (the original price twice that); its id.
     pub fn level_price(&self, level_id: i64, days: i64, fen: i64, on_sale: bool) -> i64 {
         let f = PriceFields {
