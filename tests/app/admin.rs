@@ -7,14 +7,6 @@ use crate::support::*;
 
 const PASSWORD: &str = CONSOLE_PASSWORD;
 
-fn count(app: &TestApp, table: &str) -> i64 {
-    app.query(|c| c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)))
-}
-
-fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
-    rocket::tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
-}
-
 #[test]
 fn the_login_page_renders_and_other_pages_send_strangers_there() {
     let app = TestApp::new();
@@ -42,7 +34,7 @@ fn a_wrong_password_or_unknown_name_gets_one_message_and_no_session() {
         assert!(res.cookie("xiaodian_admin").is_none());
         assert_eq!(b.get("/admin").status, 303);
     }
-    assert_eq!(count(&app, "admin_sessions"), 0);
+    assert_eq!(app.count("admin_sessions"), 0);
 }
 
 #[test]
@@ -55,7 +47,7 @@ fn the_sixth_failure_in_a_row_is_rate_limited_even_with_the_right_password() {
     let res = b.login("admin", PASSWORD);
     assert_eq!(res.status, 429);
     res.assert_has("尝试次数过多，请 15 分钟后再试");
-    assert_eq!(count(&app, "admin_sessions"), 0);
+    assert_eq!(app.count("admin_sessions"), 0);
     // Another account name is counted on its own.
     assert_eq!(b.login("someone-else", "x").status, 401);
 }
@@ -209,8 +201,8 @@ fn a_non_image_in_the_banner_form_is_refused_and_the_form_comes_back_filled() {
     let res = b.post_file("/admin/banners/new", &fields, "notes.txt", b"just some text");
     assert_eq!(res.status, 422);
     res.assert_has("只能上传 jpg、png、gif 或 webp 图片").assert_has("value=\"不是图片\"");
-    assert_eq!(count(&app, "banners"), 0);
-    assert_eq!(count(&app, "uploads"), 0);
+    assert_eq!(app.count("banners"), 0);
+    assert_eq!(app.count("uploads"), 0);
 }
 
 #[test]
@@ -242,7 +234,7 @@ fn a_banner_without_a_picture_is_sent_back_with_the_reason() {
     let res = b.post_file("/admin/banners/new", &form, "", b"");
     assert_eq!(res.status, 422);
     res.assert_has("小程序 AppID跳转其他小程序时必须填写 appid");
-    assert_eq!(count(&app, "banners"), 0);
+    assert_eq!(app.count("banners"), 0);
 }
 
 #[test]
@@ -265,10 +257,7 @@ fn posts_without_or_with_a_wrong_csrf_token_are_refused_and_change_nothing() {
     assert_eq!(res.status, 403);
     assert_eq!(b.post("/admin/shop", &[("shop_name", "黑店"), ("quota_mb", "1")]).status, 403);
     assert_eq!(b.post("/admin/keys", &[("name", "k")]).status, 403);
-    assert_eq!(
-        count(&app, "notices") + count(&app, "banners") + count(&app, "uploads") + count(&app, "api_keys"),
-        0
-    );
+    assert_eq!(app.count("notices") + app.count("banners") + app.count("uploads") + app.count("api_keys"), 0);
     assert_eq!(app.settings.get().shop_name(), "小店");
     // Another session's token is no good either.
     let mut other = Browser::staff(&app);
@@ -281,7 +270,7 @@ fn posts_without_or_with_a_wrong_csrf_token_are_refused_and_change_nothing() {
     let mine = b.csrf();
     right.push(("csrf", mine.as_str()));
     assert_eq!(b.post("/admin/notices/new", &right).status, 303);
-    assert_eq!(count(&app, "notices"), 1);
+    assert_eq!(app.count("notices"), 1);
 }
 
 #[test]
@@ -301,15 +290,15 @@ fn deleting_a_notice_asks_first_and_needs_a_post_with_the_token() {
         .assert_has("确定要删除")
         .assert_has("五一放假")
         .assert_has(&format!("action=\"/admin/notices/{id}/delete\""));
-    assert_eq!(count(&app, "notices"), 1, "the GET only asks");
+    assert_eq!(app.count("notices"), 1, "the GET only asks");
 
     assert_eq!(b.post(&format!("/admin/notices/{id}/delete"), &[]).status, 403);
-    assert_eq!(count(&app, "notices"), 1);
+    assert_eq!(app.count("notices"), 1);
 
     let csrf = confirm.csrf();
     let res = b.post(&format!("/admin/notices/{id}/delete"), &[("csrf", &csrf)]);
     assert_eq!(res.status, 303);
-    assert_eq!(count(&app, "notices"), 0);
+    assert_eq!(app.count("notices"), 0);
     b.get("/admin/notices").assert_has("公告已删除");
     assert_code(&app.post("/shop/notice/list", &[]), 700);
 }
@@ -336,7 +325,7 @@ fn changing_the_password_checks_it_ends_other_sessions_and_retires_the_old_one()
     assert_eq!(res.status, 303);
     mine.get("/admin").assert_has("密码已修改");
     assert_eq!(laptop.get("/admin").status, 303, "other sessions end");
-    assert_eq!(count(&app, "admin_sessions"), 1);
+    assert_eq!(app.count("admin_sessions"), 1);
 
     assert_eq!(Browser::new(&app).login("admin", PASSWORD).status, 401);
     assert_eq!(Browser::new(&app).login("admin", "new-password-1").status, 303);
@@ -353,7 +342,7 @@ fn logging_out_ends_the_session_for_good() {
     assert_eq!(res.location.as_deref(), Some("/admin/login"));
     assert!(!b.jar.contains_key("xiaodian_admin"), "the cookie is cleared");
     b.get("/admin/login").assert_has("已退出登录");
-    assert_eq!(count(&app, "admin_sessions"), 0);
+    assert_eq!(app.count("admin_sessions"), 0);
     // Replaying the old cookie does not work.
     let mut replay = Browser::new(&app);
     replay.jar = stolen;
@@ -389,7 +378,7 @@ fn a_new_api_key_is_shown_once_and_only_its_hash_is_kept() {
     let id: i64 = app.query(|c| c.query_row("SELECT id FROM api_keys", [], |r| r.get(0)));
     b.get(&format!("/admin/keys/{id}/delete")).assert_has("确定要删除");
     assert_eq!(b.post(&format!("/admin/keys/{id}/delete"), &[("csrf", &csrf)]).status, 303);
-    assert_eq!(count(&app, "api_keys"), 0);
+    assert_eq!(app.count("api_keys"), 0);
 }
 
 #[test]
@@ -525,7 +514,7 @@ fn files_are_uploaded_listed_and_deleted_with_confirmation() {
         app.query(|c| c.query_row("SELECT id, path FROM uploads", [], |r| Ok((r.get(0)?, r.get(1)?))));
     b.get(&format!("/admin/files/{id}/delete")).assert_has("确定要删除").assert_has("logo.png");
     assert_eq!(b.post(&format!("/admin/files/{id}/delete"), &[("csrf", &csrf)]).status, 303);
-    assert_eq!(count(&app, "uploads"), 0);
+    assert_eq!(app.count("uploads"), 0);
     assert!(!app.cfg.uploads_dir().join(path).exists());
 }
 

@@ -20,10 +20,6 @@ const MERGE: &str = "/shop/discounts/merge";
 
 const DAY: i64 = 86_400;
 
-fn now() -> i64 {
-    xiaodian::db::unix_now()
-}
-
 /// 10 元 off orders from 100 元, valid for 30 days from now, 100 of them, 1 per shopper.
 fn ten_off() -> RuleFields {
     RuleFields {

@@ -22,10 +22,6 @@ pub fn buy(app: &TestApp, token: &str, price_id: i64, auto_renew: bool) -> Value
     app.post(BUY, &[("token", token), ("userLevelPriceId", &id), ("isAutoRenew", &renew), ("remark", "测试")])
 }
 
-fn count(app: &TestApp, table: &str) -> i64 {
-    app.query(|c| c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)))
-}
-
 /// The shopper's current level and expiry, straight from the table.
 fn current(app: &TestApp, uid: i64) -> Option<(i64, i64, bool)> {
     app.query(|c| {
@@ -195,7 +191,7 @@ fn a_short_balance_answers_40000_with_the_amount_due_and_writes_nothing() {
     assert_code(&res, 40000);
     assert_eq!(res["msg"], "余额不足");
     assert_eq!(res["data"], 19.9);
-    assert_eq!(count(&app, "user_accounts"), 0);
+    assert_eq!(app.count("user_accounts"), 0);
 
     app.credit(uid, Account::Balance, 500);
     let rows = app.ledger_rows(uid);
@@ -205,7 +201,7 @@ fn a_short_balance_answers_40000_with_the_amount_due_and_writes_nothing() {
     assert_eq!(res["data"], 14.9);
 
     assert_eq!(app.ledger_rows(uid), rows);
-    assert_eq!(count(&app, "user_level_buys"), 0);
+    assert_eq!(app.count("user_level_buys"), 0);
     assert_eq!(current(&app, uid), None);
     assert_eq!(balance_of(&app, &token), 5.0);
     assert_eq!(app.get("/shop/user/amount", &[("token", &token)])["data"]["score"], 0, "no gift either");
@@ -232,7 +228,7 @@ fn twenty_concurrent_buys_with_balance_for_three_succeed_exactly_three_times() {
     let lowest: i64 =
         app.query(|c| c.query_row("SELECT min(after) FROM ledger WHERE user_id = ?1", [uid], |r| r.get(0)));
     assert_eq!(lowest, 0, "the balance never went below zero");
-    assert_eq!(count(&app, "user_level_buys"), 3);
+    assert_eq!(app.count("user_level_buys"), 3);
     // One new level and two extensions: 90 days in all.
     let (_, expire, _) = current(&app, uid).unwrap();
     near(expire, db::unix_now() + 90 * DAY);
@@ -431,7 +427,7 @@ fn buying_needs_a_token_valid_parameters_and_a_price_on_sale() {
         assert_code(&res, 404);
         assert_eq!(res["msg"], format!("{what}不存在"));
     }
-    assert_eq!(count(&app, "user_level_buys"), 0);
+    assert_eq!(app.count("user_level_buys"), 0);
     assert_eq!(balance_of(&app, &token), 100.0);
     // JSON bodies work as forms do.
     let body = serde_json::json!({"token": token, "userLevelPriceId": on_sale, "isAutoRenew": true});

@@ -34,10 +34,6 @@ impl<'a> Console<'a> {
     }
 }
 
-fn count(app: &TestApp, table: &str) -> i64 {
-    app.query(|c| c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)))
-}
-
 /// The level form's fields with `csrf`.
 fn level_form<'a>(csrf: &'a str, name: &'a str, number: &'a str, rebate: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -75,7 +71,7 @@ fn levels_and_prices_are_made_in_the_console_and_reach_the_shop() {
         .assert_has("会员等级已创建")
         .assert_has("还没有价格")
         .assert_has("专属客服：7×24 小时");
-    assert_eq!(count(&app, "uploads"), 1);
+    assert_eq!(app.count("uploads"), 1);
 
     let res = app.get(INFO, &[("id", &id.to_string())]);
     assert_code(&res, 0);
@@ -122,14 +118,14 @@ fn levels_and_prices_are_made_in_the_console_and_reach_the_shop() {
         assert_eq!(res.status, 422, "{price}");
         res.assert_has(why).assert_has(&format!("value=\"{price}\""));
     }
-    assert_eq!(count(&app, "user_level_prices"), 1);
+    assert_eq!(app.count("user_level_prices"), 1);
     let res = b.post_file("/admin/levels/new", &level_form(&csrf, "重复", "2", "9"), None);
     assert_eq!(res.status, 422);
     res.assert_has("已被「黄金会员」使用").assert_has("value=\"重复\"");
     let res = b.post_file("/admin/levels/new", &level_form(&csrf, "折扣错", "3", "12"), None);
     assert_eq!(res.status, 422);
     res.assert_has("折扣");
-    assert_eq!(count(&app, "user_levels"), 1);
+    assert_eq!(app.count("user_levels"), 1);
 
     // Editing a price and the level.
     let price_id: i64 = app.query(|c| c.query_row("SELECT id FROM user_level_prices", [], |r| r.get(0)));
@@ -160,7 +156,7 @@ fn levels_and_prices_are_made_in_the_console_and_reach_the_shop() {
     // Deleting a price asks first.
     b.get(&format!("{page}/delete")).assert_has("确定要删除").assert_has("1 年");
     assert_eq!(b.post(&format!("{page}/delete"), &[("csrf", &csrf)]).status, 303);
-    assert_eq!(count(&app, "user_level_prices"), 0);
+    assert_eq!(app.count("user_level_prices"), 0);
 }
 
 #[test]
@@ -186,13 +182,13 @@ fn a_level_shoppers_hold_cannot_be_deleted_and_forms_need_the_csrf_token() {
     assert_eq!(b.post(&format!("/admin/levels/{gold}/prices/new"), &price_form).status, 403);
     assert_eq!(b.post_file("/admin/levels/new", &level_form("nope", "x", "5", "9")[..], None).status, 403);
     assert_eq!(b.post(&format!("/admin/levels/{gold}/prices/{month}/delete"), &[]).status, 403);
-    assert_eq!((count(&app, "user_levels"), count(&app, "user_level_prices")), (1, 1));
+    assert_eq!((app.count("user_levels"), app.count("user_level_prices")), (1, 1));
 
     // With it, the delete is refused while Alice holds the level.
     let res = b.post(&delete, &[("csrf", &csrf)]);
     assert_eq!(res.status, 303);
     b.get(res.location()).assert_has("还有 1 位会员持有这个等级");
-    assert_eq!(count(&app, "user_levels"), 1);
+    assert_eq!(app.count("user_levels"), 1);
 
     // Once her level has run out, it goes (her purchase record stays, without the level).
     app.write(|c| {
@@ -202,8 +198,8 @@ fn a_level_shoppers_hold_cannot_be_deleted_and_forms_need_the_csrf_token() {
     let res = b.post(&delete, &[("csrf", &csrf)]);
     assert_eq!(res.status, 303);
     b.get(res.location()).assert_has("会员等级已删除");
-    assert_eq!((count(&app, "user_levels"), count(&app, "user_level_prices")), (0, 0));
-    assert_eq!(count(&app, "user_levels_current"), 0);
+    assert_eq!((app.count("user_levels"), app.count("user_level_prices")), (0, 0));
+    assert_eq!(app.count("user_levels_current"), 0);
     let logs = app.post("/shop/user/level/buyLogs", &[("token", &token)]);
     assert_eq!(logs["data"]["result"][0]["levelName"], "黄金会员");
     assert_eq!(logs["data"]["result"][0]["levelId"], 0);
@@ -292,7 +288,7 @@ fn the_merchant_api_creates_reads_replaces_and_deletes_levels_and_prices() {
     assert_eq!((p["price"].as_f64(), p["originalPrice"].as_f64()), (Some(199.0), Some(0.0)));
 
     // Refusals name the field and write nothing.
-    let before = (count(&app, "user_levels"), count(&app, "user_level_prices"));
+    let before = (app.count("user_levels"), app.count("user_level_prices"));
     for (path, body, field) in [
         ("/member-levels".to_string(), json!({"level": 4}), "name"),
         ("/member-levels".to_string(), json!({"name": "x", "level": 0}), "level"),
@@ -311,7 +307,7 @@ fn the_merchant_api_creates_reads_replaces_and_deletes_levels_and_prices() {
         assert_eq!(status, 422, "{body}: {res}");
         assert_eq!(res["field"], field, "{body}: {res}");
     }
-    assert_eq!((count(&app, "user_levels"), count(&app, "user_level_prices")), before);
+    assert_eq!((app.count("user_levels"), app.count("user_level_prices")), before);
 
     // Unknown things are 404.
     assert_eq!(api("GET", "/member-levels/999", None).0, 404);
@@ -336,7 +332,7 @@ fn the_merchant_api_creates_reads_replaces_and_deletes_levels_and_prices() {
     assert!(body["error"].as_str().unwrap().contains("1 位会员"), "{body}");
     assert_eq!(api("GET", &format!("/member-levels/{id}"), None).2["holders"], 1);
     assert_eq!(api("DELETE", &format!("/member-levels/{id}/prices/{price_id}"), None).0, 204);
-    assert_eq!(count(&app, "user_level_prices"), 0);
+    assert_eq!(app.count("user_level_prices"), 0);
 
     let (_, _, other) = api("POST", "/member-levels", Some(&json!({"name": "白银", "level": 1})));
     assert_eq!(api("DELETE", &format!("/member-levels/{}", other["id"]), None).0, 204);

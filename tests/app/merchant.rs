@@ -8,10 +8,6 @@ use crate::support::*;
 
 const KEY: &str = "test-key-123";
 
-fn count(app: &TestApp, table: &str) -> i64 {
-    app.query(|c| c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)))
-}
-
 /// Files under data/uploads, at any depth.
 fn stored_files(app: &TestApp) -> usize {
     fn walk(dir: &std::path::Path) -> usize {
@@ -38,7 +34,7 @@ fn calls_without_a_valid_key_get_401_with_a_bearer_challenge() {
     }
     let res = Merchant::with_header(&app, None).json("POST", "/banners", &banner("x"));
     res.fails(401, None);
-    assert_eq!(count(&app, "banners"), 0);
+    assert_eq!(app.count("banners"), 0);
 
     let res = Merchant::new(&app, KEY).get("/settings");
     assert_eq!(res.status, 200, "{}", res.body);
@@ -177,7 +173,7 @@ fn bad_config_values_name_the_field_and_write_nothing() {
     m.json("PUT", "/config-values/k", &json!({"remark": "no value"})).fails(422, Some("value"));
     m.json("PUT", "/config-values/k", &json!({"value": 1})).fails(422, Some("value"));
     m.json("PUT", "/config-values/k", &json!({"value": "1", "note": "typo"})).fails(422, Some("note"));
-    assert_eq!(count(&app, "config_values"), 0);
+    assert_eq!(app.count("config_values"), 0);
 }
 
 #[test]
@@ -247,7 +243,7 @@ fn bad_banners_are_refused_naming_the_field_and_nothing_is_written() {
     m.raw("POST", "/banners", "").fails(422, None);
     m.raw("POST", "/banners", "[1, 2]").fails(422, None);
     m.get("/banners/abc").fails(422, Some("id"));
-    assert_eq!(count(&app, "banners"), 0);
+    assert_eq!(app.count("banners"), 0);
 }
 
 #[test]
@@ -274,7 +270,7 @@ fn ad_positions_are_put_by_key_and_deleted_by_id() {
 
     m.json("PUT", "/ad-positions/x", &json!({"status": 5})).fails(422, Some("status"));
     m.json("PUT", "/ad-positions/x", &json!({"value": "typo"})).fails(422, Some("value"));
-    assert_eq!(count(&app, "ad_positions"), 1);
+    assert_eq!(app.count("ad_positions"), 1);
 
     assert_eq!(m.delete(&format!("/ad-positions/{id}")).status, 204);
     assert_code(&app.get("/shop/site/adPosition/info", &[("key", "indexPop")]), 700);
@@ -289,7 +285,7 @@ fn notices_round_trip_with_paging_and_search() {
     m.json("POST", "/notices", &json!({"content": "no title"})).fails(422, Some("title"));
     m.json("POST", "/notices", &json!({"title": "x".repeat(101)})).fails(422, Some("title"));
     m.json("POST", "/notices", &json!({"title": "x", "isShow": "yes"})).fails(422, Some("isShow"));
-    assert_eq!(count(&app, "notices"), 0);
+    assert_eq!(app.count("notices"), 0);
 
     let mut ids = Vec::new();
     for i in 0..3 {
@@ -385,7 +381,7 @@ fn uploads_are_stored_listed_served_and_deleted() {
     assert_eq!(m.delete(&format!("/uploads/{id}")).status, 204);
     assert_eq!(app.get_raw(url.strip_prefix(&app.base).unwrap(), &[]).0, 404);
     m.delete(&format!("/uploads/{id}")).fails(404, None);
-    assert_eq!(count(&app, "uploads"), 1);
+    assert_eq!(app.count("uploads"), 1);
 }
 
 #[test]
@@ -396,7 +392,7 @@ fn bad_uploads_name_the_file_field_and_store_nothing() {
     m.upload("file", "empty.png", b"").fails(422, Some("file"));
     m.upload("upfile", "a.png", &tiny_png()).fails(422, Some("file"));
     m.raw("POST", "/uploads", "{}").fails(415, Some("file"));
-    assert_eq!((count(&app, "uploads"), stored_files(&app)), (0, 0));
+    assert_eq!((app.count("uploads"), stored_files(&app)), (0, 0));
 }
 
 #[test]
@@ -408,7 +404,7 @@ fn oversized_uploads_get_413_and_store_nothing() {
     let mut big = tiny_png();
     big.resize(2000, 0);
     Merchant::new(&app, KEY).upload("file", "big.png", &big).fails(413, Some("file"));
-    assert_eq!((count(&app, "uploads"), stored_files(&app)), (0, 0));
+    assert_eq!((app.count("uploads"), stored_files(&app)), (0, 0));
 }
 
 #[test]
@@ -424,7 +420,7 @@ fn unknown_routes_wrong_methods_and_broken_bodies_answer_json() {
     m.raw("PATCH", "/settings", "{\"shopName\": \"a\",}").fails(422, None);
     let huge = json!({"title": "x", "content": "a".repeat(1024 * 1024 + 1)});
     m.json("POST", "/notices", &huge).fails(413, None);
-    assert_eq!(count(&app, "notices"), 0);
+    assert_eq!(app.count("notices"), 0);
 
     // Outside v1 but under /admin/api: still JSON, never HTML.
     let (status, body) = app.get_raw("/admin/api/v2/banners", &[]);
@@ -465,7 +461,7 @@ fn shops_round_trip_and_applications_are_approved_by_status() {
     m.json("POST", "/shops", &json!({"name": "x", "latitude": 91.0})).fails(422, Some("latitude"));
     m.json("POST", "/shops", &json!({"name": "x", "status": 5})).fails(422, Some("status"));
     m.json("POST", "/shops", &json!({"name": "x", "extJson": [1]})).fails(422, Some("extJson"));
-    assert_eq!(count(&app, "shops"), 0);
+    assert_eq!(app.count("shops"), 0);
 
     let res = m.json(
         "POST",

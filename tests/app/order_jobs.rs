@@ -14,10 +14,6 @@ const PAY: &str = "/shop/order/pay";
 const DETAIL: &str = "/shop/order/detail";
 const DAY: i64 = 86_400;
 
-fn now() -> i64 {
-    xiaodian::db::unix_now()
-}
-
 fn status_of(app: &TestApp, id: &str) -> i64 {
     app.query(|c| c.query_row("SELECT status FROM orders WHERE id = ?1", [id], |r| r.get(0)))
 }

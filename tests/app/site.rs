@@ -5,10 +5,6 @@ use xiaodian::service::site::{self, AdInput, NoticeInput, PartnerInput};
 
 use crate::support::*;
 
-fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
-    rocket::tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
-}
-
 fn banner(kind: &str, title: &str, paixu: i64, status: i64) -> BannerInput {
     BannerInput {
         kind: kind.into(),

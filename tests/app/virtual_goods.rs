@@ -12,10 +12,6 @@ const INFO: &str = "/shop/virtualTrader/info";
 const BUY: &str = "/shop/virtualTrader/buy";
 const LOGS: &str = "/shop/virtualTrader/buy/logs";
 
-fn now() -> i64 {
-    xiaodian::db::unix_now()
-}
-
 fn create(app: &TestApp, f: GoodsFields) -> i64 {
     app.write(|c| virtual_goods::save(c, None, f, now()))
 }

@@ -175,6 +175,11 @@ impl TestApp {
         self.db.write_sync(|c| f(c).map_err(Into::into)).unwrap_or_else(Failed::fail)
     }
 
+    /// Rows in a table.
+    pub fn count(&self, table: &str) -> i64 {
+        self.query(|c| c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)))
+    }
+
     /// Sets a shop setting and reloads the in-memory copy.
     pub fn set_setting(&self, key: &str, value: &str) {
         self.set_settings(&[(key, value)]);
@@ -305,4 +310,14 @@ pub fn tiny_mp4() -> Vec<u8> {
     v.extend_from_slice(b"ftypisom\0\0\x02\0isomiso2");
     v.extend_from_slice(&[0u8; 64]);
     v
+}
+
+/// Runs an async service function to completion from a test thread.
+pub fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+    rocket::tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+}
+
+/// Now, in unix seconds.
+pub fn now() -> i64 {
+    db::unix_now()
 }
