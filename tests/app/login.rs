@@ -248,12 +248,7 @@ fn a_disabled_shopper_cannot_log_in_and_the_session_key_never_leaves_the_server(
     ] {
         assert!(!answer.contains(&key), "session_key leaked: {answer}");
     }
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE users SET status = 1 WHERE id = ?1", [uid])?;
-            Ok::<_, xiaodian::error::ApiError>(())
-        })
-        .unwrap();
+    app.disable(uid);
     assert_code(&app.post("/shop/user/wxapp/authorize", &[("code", "code-ned")]), 403);
 }
 
@@ -329,7 +324,6 @@ mod floods {
     use xiaodian::error::ApiError;
     use xiaodian::service::attempts::{self, Door};
 
-    use crate::codes::{mail_code, sms_code};
     use crate::support::*;
 
     const ADMIN_PASSWORD: &str = "test-admin-password";
@@ -564,11 +558,7 @@ mod floods {
                 assert_eq!(console_login(&agent(), &app, &token, "admin", "wrong-1", None).0, 401);
             }
             // Three minutes pass.
-            app.db
-                .write_sync(|c| {
-                    Ok::<_, ApiError>(c.execute("UPDATE login_attempts SET until = until - 180", [])?)
-                })
-                .unwrap();
+            app.write(|c| c.execute("UPDATE login_attempts SET until = until - 180", []));
         }
         let app = TestApp::with(|c| c.data_dir = dir.clone());
         let res = app.post(U_LOGIN, &[("username", "restart_user"), ("pwd", "right-secret")]);

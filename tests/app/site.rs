@@ -5,10 +5,6 @@ use xiaodian::service::site::{self, AdInput, NoticeInput, PartnerInput};
 
 use crate::support::*;
 
-fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
-    rocket::tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
-}
-
 fn banner(kind: &str, title: &str, paixu: i64, status: i64) -> BannerInput {
     BannerInput {
         kind: kind.into(),
@@ -192,13 +188,11 @@ fn site_statistics_count_the_file_store_and_name_the_appid() {
 fn the_shop_is_found_by_its_appid_only() {
     let app = TestApp::new();
     assert_code(&app.get("/subdomain/appid/wxapp", &[("appid", "wx123")]), 700);
-    app.db
-        .write_sync(|c| {
-            xiaodian::db::settings::set_setting(c, "wechatAppid", "wx123")?;
-            app.settings.reload(c)?;
-            Ok::<_, xiaodian::error::ApiError>(())
-        })
-        .unwrap();
+    app.write(|c| {
+        xiaodian::db::settings::set_setting(c, "wechatAppid", "wx123")?;
+        app.settings.reload(c)?;
+        Ok::<_, Failed>(())
+    });
     let res = app.get("/subdomain/appid/wxapp", &[("appid", "wx123")]);
     assert_code(&res, 0);
     assert_eq!(res["data"], "shop");

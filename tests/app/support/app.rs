@@ -1,9 +1,12 @@
-//! TestApp: a xiaodian on a free loopback port with its own data dir, and one helper per need.
+//! TestApp: a xiaodian on a free loopback port with its own data dir; plain HTTP, the sandbox's
+//! controls, and direct access to its database for arranging and asserting.
 
+use std::fmt::Debug;
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
 
+use rusqlite::Connection;
 use serde_json::Value;
 use xiaodian::cache::Cache;
 use xiaodian::captcha::Captchas;
@@ -37,6 +40,11 @@ pub fn free_port() -> u16 {
 impl TestApp {
     pub fn new() -> TestApp {
         TestApp::with(|_| {})
+    }
+
+    /// An app whose merchant API accepts `key` (what [`TestApp::api`] sends).
+    pub fn with_key(key: &str) -> TestApp {
+        TestApp::with(|c| c.admin_api_key = Some(key.into()))
     }
 
     /// Starts the app after `tweak` adjusts its configuration.
@@ -156,26 +164,54 @@ impl TestApp {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("upload {path}: not JSON ({e}): {text}"))
     }
 
-    /// Creates a shopper and a live token for them (login itself arrives with the accounts issue).
-    pub fn shopper(&self, nick: &str) -> (i64, String) {
-        let token = xiaodian::secret::new_token();
-        let hash = xiaodian::secret::hash_token(&token);
-        let nick = nick.to_string();
-        let id = self
-            .db
-            .write_sync(|c| {
-                let now = db::unix_now();
-                let id = db::user::insert_user(c, &nick, now)?;
-                db::user::insert_token(c, &hash, id, now + 3600, now)?;
-                Ok::<_, xiaodian::error::ApiError>(id)
-            })
-            .unwrap();
-        (id, token)
+    /// Runs `f` on a read connection; any error fails the test. A closure that uses `?` on
+    /// errors of different types ends with `Ok::<_, Failed>(…)`.
+    pub fn query<T, E: Into<Failed>>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> T {
+        self.db.read_sync(|c| f(c).map_err(Into::into)).unwrap_or_else(Failed::fail)
     }
 
-    /// Runs a closure on a read connection.
-    pub fn query<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>) -> T {
-        self.db.read_sync(|c| f(c).map_err(xiaodian::error::ApiError::from)).unwrap()
+    /// Runs `f` in one write transaction (rolled back when it fails); any error fails the test.
+    pub fn write<T, E: Into<Failed>>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> T {
+        self.db.write_sync(|c| f(c).map_err(Into::into)).unwrap_or_else(Failed::fail)
+    }
+
+    /// Rows in a table.
+    pub fn count(&self, table: &str) -> i64 {
+        self.query(|c| c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)))
+    }
+
+    /// Sets a shop setting and reloads the in-memory copy.
+    pub fn set_setting(&self, key: &str, value: &str) {
+        self.set_settings(&[(key, value)]);
+    }
+
+    /// Sets shop settings in one transaction and reloads the in-memory copy.
+    pub fn set_settings(&self, pairs: &[(&str, &str)]) {
+        self.write(|c| {
+            for (k, v) in pairs {
+                db::settings::set_setting(c, k, v)?;
+            }
+            self.settings.reload(c).map_err(Failed::from)
+        });
+    }
+}
+
+/// Whatever a closure run by [`TestApp::query`] or [`TestApp::write`] failed with, as text: any
+/// error type the shop's functions answer (rusqlite, db, service, wire errors) converts with `?`.
+pub struct Failed(String);
+
+// Not Debug on purpose: that keeps this blanket conversion apart from `From<Failed> for Failed`.
+impl<E: Debug> From<E> for Failed {
+    fn from(e: E) -> Failed {
+        Failed(format!("{e:?}"))
+    }
+}
+
+impl Failed {
+    /// Fails the test with the error.
+    #[track_caller]
+    pub fn fail<T>(self) -> T {
+        panic!("{}", self.0)
     }
 }
 
@@ -219,21 +255,7 @@ pub fn tiny_png() -> Vec<u8> {
     out.into_inner()
 }
 
-/// Asserts an envelope's code, showing the whole answer when it differs.
-#[track_caller]
-pub fn assert_code(res: &Value, code: i64) {
-    assert_eq!(res["code"], code, "expected code {code}, got {res}");
-    assert!(res["msg"].as_str().is_some_and(|m| !m.is_empty()), "msg must be a non-empty string: {res}");
-}
-
 impl TestApp {
-    /// Logs in through WeChat (the sandbox) with a login code; returns (uid, token).
-    pub fn login_wechat(&self, code: &str) -> (i64, String) {
-        let res = self.post("/shop/user/wxapp/authorize", &[("code", code)]);
-        assert_code(&res, 0);
-        (res["data"]["uid"].as_i64().unwrap(), res["data"]["token"].as_str().unwrap().to_string())
-    }
-
     /// The bearer header a sandbox control needs (the configured merchant key).
     fn operator_header(&self) -> String {
         format!("Bearer {}", self.cfg.admin_api_key.as_deref().expect("TestApp has a merchant API key"))
@@ -282,25 +304,20 @@ impl TestApp {
     }
 }
 
-/// A merchant API call with the bearer `key`: (status, JSON body or Null).
-pub fn merchant_call(
-    app: &TestApp,
-    key: &str,
-    method: &str,
-    path: &str,
-    body: Option<&Value>,
-) -> (u16, Value) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let req = ureq::http::Request::builder()
-        .method(method)
-        .uri(app.url(&format!("/admin/api/v1{path}")))
-        .header("Authorization", format!("Bearer {key}"));
-    let mut res = match body {
-        Some(b) => agent.run(req.header("Content-Type", "application/json").body(b.to_string()).unwrap()),
-        None => agent.run(req.body(()).unwrap()),
-    }
-    .unwrap();
-    let text = res.body_mut().read_to_string().unwrap();
-    let json = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() };
-    (res.status().as_u16(), json)
+/// The smallest bytes the upload sniffer takes for an mp4.
+pub fn tiny_mp4() -> Vec<u8> {
+    let mut v = vec![0, 0, 0, 24];
+    v.extend_from_slice(b"ftypisom\0\0\x02\0isomiso2");
+    v.extend_from_slice(&[0u8; 64]);
+    v
+}
+
+/// Runs an async service function to completion from a test thread.
+pub fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+    rocket::tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+}
+
+/// Now, in unix seconds.
+pub fn now() -> i64 {
+    db::unix_now()
 }
