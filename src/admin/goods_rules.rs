@@ -208,8 +208,8 @@ async fn finish(id: i64, saved: Result<(), Problem>, what: &str) -> Result<Answe
     }
 }
 
-fn api(e: ApiError) -> Problem {
-    Problem::from_api(e, LABELS)
+fn api(e: impl Into<ApiError>) -> Problem {
+    Problem::from_api(e.into(), LABELS)
 }
 
 /// POST /admin/goods/<id>/rules/limits — staff only. Rows without a number are skipped.

@@ -74,7 +74,7 @@ async fn wxpay_wxapp(
     let (db, wx) = (db.inner().clone(), wx.inner().clone());
     let fields = blocking(move || {
         let asked = Prepay { creds, body: &body, client_ip: &client_ip, notify_url: &notify_url };
-        payment::prepay(&db, &wx, &p, &asked)
+        Ok(payment::prepay(&db, &wx, &p, &asked)?)
     })
     .await?;
     Ok(Reply(fields))
@@ -153,7 +153,7 @@ async fn query(req: Authed, db: &State<Db>, wx: &State<WeChat>) -> ApiResult<Pay
     if found.status == status::PENDING {
         let (db2, wx2) = (db.inner().clone(), wx.inner().clone());
         // WeChat being unreachable must not hide the record: the job retries later.
-        if let Err(e) = blocking(move || payment::reconcile(&db2, &wx2, id, db::unix_now())).await {
+        if let Err(e) = blocking(move || Ok(payment::reconcile(&db2, &wx2, id, db::unix_now())?)).await {
             log::warn!("payQuery of payment {id}: {e:?}");
         }
     }
@@ -331,6 +331,6 @@ async fn notify(data: Data<'_>, db: &State<Db>, wx: &State<WeChat>) -> XmlAnswer
     };
     match db.write(move |c| payment::apply_notify(c, &n, db::unix_now())).await {
         Ok(_) => XmlAnswer(wxpay::notify_answer(true, "OK")),
-        Err(e) => fail(e.msg()),
+        Err(e) => fail(ApiError::from(e).msg()),
     }
 }

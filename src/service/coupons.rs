@@ -256,8 +256,10 @@ pub fn fetch(c: &Connection, user_id: i64, f: &Fetch, now: i64) -> Result<Option
     if rule.f.need_amount > 0 {
         ledger::post(c, user_id, Account::Balance, -rule.f.need_amount, &reason, Source::Coupon, &source_id)
             .map_err(|e| match e {
-                ApiError::NotEnoughBalance { due_fen } => ApiError::CouponMustPay { due_fen },
-                other => other,
+                crate::service::error::Error::NotEnoughBalance { due_fen } => {
+                    ApiError::CouponMustPay { due_fen }
+                }
+                other => other.into(),
             })?;
     }
     Ok(Some(id))
