@@ -246,6 +246,8 @@ impl From<ServiceError> for ApiError {
             ServiceError::Coupon(CouponRefusal::Expired) => ApiError::CouponExpired,
             ServiceError::Coupon(CouponRefusal::MustPay { due_fen }) => ApiError::CouponMustPay { due_fen },
             ServiceError::SoldOut(what) => ApiError::SoldOut(present::noun(what)),
+            // points, payments and money
+            ServiceError::NoMatch(what) => ApiError::NoData(no_match_words(what)),
             ServiceError::OutOfStock { name, left } => ApiError::OutOfStock { name, left },
             ServiceError::NotEnoughBalance { due_fen } => ApiError::NotEnoughBalance { due_fen },
             ServiceError::NotEnoughPoints { due } => ApiError::NotEnoughScore { due },
@@ -274,6 +276,20 @@ impl From<ServiceError> for ApiError {
 impl From<crate::service::catalog::EditError> for ApiError {
     fn from(e: crate::service::catalog::EditError) -> Self {
         ServiceError::from(e).into()
+    }
+}
+
+/// The sentence a shopper reads for `e`, for records that keep why something failed (a WeChat
+/// payment whose purpose could not be served): the same words the mini-program answers.
+pub fn shopper_words(e: ServiceError) -> String {
+    ApiError::from(e).msg()
+}
+
+/// What the mini-program says (code 700) when nothing matches a code the shopper typed.
+fn no_match_words(e: Entity) -> &'static str {
+    match e {
+        Entity::PointsCode => "积分券不存在",
+        _ => "暂无数据",
     }
 }
 

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::db::kefu::{MessageRow, ThreadRow};
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
+use crate::service::error::Error as ServiceError;
 use crate::service::kefu::{self as svc, Sent};
 use crate::service::upload;
 use crate::wechat::kefu::KefuMessage;
@@ -138,11 +139,11 @@ fn outcome(openid: &str, sent: Result<Sent, ApiError>) -> Result<Answer, AdminEr
 /// Runs a send on the blocking pool.
 async fn blocking<F>(f: F) -> Result<Sent, ApiError>
 where
-    F: FnOnce() -> Result<Sent, ApiError> + Send + 'static,
+    F: FnOnce() -> Result<Sent, ServiceError> + Send + 'static,
 {
-    rocket::tokio::task::spawn_blocking(f)
+    Ok(rocket::tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| ApiError::Internal(format!("kefu send task: {e}")))?
+        .map_err(|e| ApiError::Internal(format!("kefu send task: {e}")))??)
 }
 
 #[derive(FromForm)]

@@ -14,8 +14,9 @@ use super::page::{
 use crate::api::levels::term;
 use crate::db::levels::{Level, Price, PriceFields};
 use crate::db::{self, Db};
-use crate::error::{AdminError, ApiError};
+use crate::error::AdminError;
 use crate::money;
+use crate::service::error::Error as ServiceError;
 use crate::service::levels::{self, Benefits, LevelInput};
 
 pub fn routes() -> Vec<Route> {
@@ -130,7 +131,7 @@ impl Fields {
     }
 
     fn input(&self) -> Result<LevelInput, Problem> {
-        let api = |e: ApiError| Problem::from_api(e, LABELS);
+        let api = |e: ServiceError| Problem::from_api(e.into(), LABELS);
         let rebate: f64 =
             self.rebate.trim().parse().map_err(|_| Problem::Say("折扣应为数字，例如 8.8".into()))?;
         Ok(LevelInput {
@@ -317,7 +318,7 @@ async fn save(
     let saved = async {
         f.pic = store.picture(file, &f.pic).await?;
         let input = f.input()?;
-        levels::save_level(db, id, input).await.map_err(|e| Problem::from_api(e, LABELS))
+        levels::save_level(db, id, input).await.map_err(|e| Problem::from_api(e.into(), LABELS))
     };
     match saved.await {
         // A new level needs prices before anyone can buy it: go on to its page.
@@ -361,7 +362,7 @@ async fn delete(
     match levels::delete_level(db, id).await {
         Ok(true) => Ok(done("/admin/levels", "会员等级已删除")),
         Ok(false) => Err(AdminError::NotFound),
-        Err(ApiError::Forbidden(why)) => Ok(failed("/admin/levels", why)),
+        Err(ServiceError::Refused(why)) => Ok(failed("/admin/levels", why)),
         Err(e) => Err(e.into()),
     }
 }
@@ -378,7 +379,7 @@ async fn add_price(
     let form = form.0;
     let saved = async {
         let input = form.input()?;
-        levels::save_price(db, id, None, input).await.map_err(|e| Problem::from_api(e, LABELS))
+        levels::save_price(db, id, None, input).await.map_err(|e| Problem::from_api(e.into(), LABELS))
     };
     match saved.await {
         Ok(_) => Ok(done(format!("/admin/levels/{id}"), "价格已添加")),
@@ -435,7 +436,9 @@ async fn update_price(
     let p = form.0;
     let saved = async {
         let input = p.input()?;
-        levels::save_price(db, id, Some(price_id), input).await.map_err(|e| Problem::from_api(e, LABELS))
+        levels::save_price(db, id, Some(price_id), input)
+            .await
+            .map_err(|e| Problem::from_api(e.into(), LABELS))
     };
     match saved.await {
         Ok(_) => Ok(done(format!("/admin/levels/{id}"), "价格已保存")),

@@ -105,6 +105,7 @@ async fn add_rule(
     match db
         .write(move |c| Ok::<_, ApiError>(pay_bill::put_rule(c, consume, discounts, db::unix_now())))
         .await?
+        .map_err(ApiError::from)
     {
         Ok(()) => {
             Ok(done(BACK, format!("已保存：消费满 {} 元减 {} 元", yuan_text(consume), yuan_text(discounts))))

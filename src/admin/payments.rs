@@ -128,7 +128,7 @@ async fn query_now(
 ) -> Result<Answer, AdminError> {
     let (db2, wx2) = (db.inner().clone(), wx.inner().clone());
     let to = format!("/admin/payments/{id}");
-    match blocking(move || payment::reconcile(&db2, &wx2, id, db::unix_now())).await {
+    match blocking(move || Ok(payment::reconcile(&db2, &wx2, id, db::unix_now())?)).await {
         Ok(r) => Ok(done(to, reconciled_text(&r))),
         Err(ApiError::NotFound(_)) => Err(AdminError::NotFound),
         Err(e) => Ok(failed(to, format!("查询失败：{}", e.msg()))),

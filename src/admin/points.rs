@@ -157,7 +157,9 @@ async fn save_sign_rules(
             let saved = db.write(move |c| points::save_sign_rules(c, &rules, db::unix_now())).await;
             match saved {
                 Ok(()) => return Ok(done("/admin/points", "签到规则已保存")),
-                Err(e) => Problem::from_api(e, &[("continuous", "连续天数"), ("score", "积分")]).message()?,
+                Err(e) => {
+                    Problem::from_api(e.into(), &[("continuous", "连续天数"), ("score", "积分")]).message()?
+                }
             }
         }
         Err(message) => message,
@@ -263,14 +265,16 @@ async fn create_codes(staff: Staff, form: Posted<CodesForm>, db: &State<Db>) -> 
     let f = form.0;
     let now = db::unix_now();
     let error = match batch_of(&f, now) {
-        Ok(new) => match db.write(move |c| points::create_codes(c, &new, now)).await {
-            Ok(batch) => {
-                let to = format!("/admin/points/codes?batch={}", urlencoding(&batch));
-                return Ok(done(to, format!("已生成积分券，批次 {batch}")));
+        Ok(new) => {
+            match db.write(move |c| points::create_codes(c, &new, now)).await.map_err(ApiError::from) {
+                Ok(batch) => {
+                    let to = format!("/admin/points/codes?batch={}", urlencoding(&batch));
+                    return Ok(done(to, format!("已生成积分券，批次 {batch}")));
+                }
+                Err(e @ (ApiError::Busy | ApiError::Internal(_))) => return Err(e.into()),
+                Err(e) => e.msg(),
             }
-            Err(e @ (ApiError::Busy | ApiError::Internal(_))) => return Err(e.into()),
-            Err(e) => e.msg(),
-        },
+        }
         Err(message) => message,
     };
     let page = codes_page(staff, db, String::new(), String::new(), None, f, Some(error)).await?;

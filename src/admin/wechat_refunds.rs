@@ -87,7 +87,7 @@ struct ListPage {
 
 /// The certificate line of the list page: what is loaded, or what is wrong with it.
 fn cert_line(wx: &WxRefunds) -> Result<String, String> {
-    let creds = wx.creds().map_err(|e| e.msg())?;
+    let creds = wx.creds().map_err(|e| ApiError::from(e).msg())?;
     match check_cert(&creds) {
         Ok(Some(path)) => Ok(format!("商户 API 证书已加载：{path}")),
         Ok(None) => Ok("沙箱模式：未配置商户 API 证书，模拟器不要求证书".into()),
@@ -160,7 +160,7 @@ async fn query(
 ) -> Result<Answer, AdminError> {
     load(db, id).await?;
     let back = format!("/admin/wechat-refunds/{id}");
-    match refund_wechat::query_async(db, wx, id).await {
+    match refund_wechat::query_async(db, wx, id).await.map_err(ApiError::from) {
         Ok(r) => Ok(done(back, format!("已向微信查询：{}", state::label(&r.status)))),
         Err(e @ (ApiError::Busy | ApiError::Internal(_))) => Err(e.into()),
         Err(e) => Ok(failed(back, e.msg())),
@@ -291,7 +291,8 @@ async fn create(
     // A refusal rolls the whole transaction back (the refund row goes with it).
     let started: Result<i64, ApiError> = db
         .write(move |c| refund_wechat::start_payment_refund(c, payment_id, fen, &reason, db::unix_now()))
-        .await;
+        .await
+        .map_err(ApiError::from);
     let id = match started {
         Ok(id) => id,
         Err(e @ (ApiError::Busy | ApiError::Internal(_))) => return Err(e.into()),

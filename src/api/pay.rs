@@ -67,7 +67,7 @@ async fn wxpay_wxapp(
     let (db, wx) = (db.inner().clone(), wx.inner().clone());
     let fields = blocking(move || {
         let asked = Prepay { creds, body: &body, client_ip: &client_ip, notify_url: &notify_url };
-        payment::prepay(&db, &wx, &p, &asked)
+        Ok(payment::prepay(&db, &wx, &p, &asked)?)
     })
     .await?;
     Ok(Reply(fields))
@@ -146,7 +146,7 @@ async fn query(req: Authed, db: &State<Db>, wx: &State<WeChat>) -> ApiResult<Pay
     if found.status == status::PENDING {
         let (db2, wx2) = (db.inner().clone(), wx.inner().clone());
         // WeChat being unreachable must not hide the record: the job retries later.
-        if let Err(e) = blocking(move || payment::reconcile(&db2, &wx2, id, db::unix_now())).await {
+        if let Err(e) = blocking(move || Ok(payment::reconcile(&db2, &wx2, id, db::unix_now())?)).await {
             log::warn!("payQuery of payment {id}: {e:?}");
         }
     }

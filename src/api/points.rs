@@ -491,7 +491,7 @@ async fn share_group(
         let info = account::open_data(&session_key, &data, &iv, &wx.creds()?.appid)?;
         let gid = info["openGId"].as_str().filter(|g| !g.is_empty() && g.len() <= 128).map(str::to_string);
         let gid = gid.ok_or_else(|| ApiError::invalid("encryptedData", "不包含群信息（openGId）"))?;
-        db.write_sync(|c| points::award_share(c, referrer, &gid, &rules, db::unix_now()))
+        Ok(db.write_sync(|c| points::award_share(c, referrer, &gid, &rules, db::unix_now()))?)
     })
     .await?;
     Ok(Reply(ShareView { referrer, score }))

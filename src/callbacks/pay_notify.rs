@@ -6,6 +6,7 @@ use rocket::http::ContentType;
 use rocket::{post, routes, Route, State};
 
 use crate::db::{self, Db};
+use crate::error::ApiError;
 use crate::service::payment;
 use crate::wechat::pay as wxpay;
 use crate::wechat::WeChat;
@@ -70,6 +71,6 @@ async fn notify(data: Data<'_>, db: &State<Db>, wx: &State<WeChat>) -> XmlAnswer
     };
     match db.write(move |c| payment::apply_notify(c, &n, db::unix_now())).await {
         Ok(_) => XmlAnswer(wxpay::notify_answer(true, "OK")),
-        Err(e) => fail(e.msg()),
+        Err(e) => fail(ApiError::from(e).msg()),
     }
 }

@@ -5,6 +5,7 @@ use rocket::http::ContentType;
 use rocket::{post, routes, Data, Route, State};
 
 use crate::db::{self, Db};
+use crate::error::ApiError;
 use crate::service::refund_wechat::{self, NotifyError, WxRefunds};
 use crate::wechat::pay;
 
@@ -34,8 +35,12 @@ async fn refund_notify(db: &State<Db>, wx: &State<WxRefunds>, data: Data<'_>) ->
     let answer = match applied {
         Ok(_) => pay::notify_answer(true, "OK"),
         Err(e) => {
-            log::warn!("refund notify refused: {e}");
-            pay::notify_answer(false, &e.to_string())
+            let why = match e {
+                NotifyError::Apply(e) => format!("database: {}", ApiError::from(e).msg()),
+                other => other.to_string(),
+            };
+            log::warn!("refund notify refused: {why}");
+            pay::notify_answer(false, &why)
         }
     };
     (ContentType::XML, answer)

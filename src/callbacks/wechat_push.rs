@@ -89,7 +89,7 @@ async fn receive(
             let (m, id) = (m.clone(), appid.clone());
             let stored = db.write(move |c| kefu::store_message(c, &id, &m, db::unix_now())).await;
             if let Err(e) = stored {
-                log::warn!("kefu message not stored: {}", e.msg());
+                log::warn!("kefu message not stored: {}", crate::error::ApiError::from(e).msg());
                 // WeChat retries what it did not get an answer for.
                 return (Status::ServiceUnavailable, (ContentType::Text, "busy".into()));
             }

@@ -11,6 +11,7 @@ use crate::db::levels::{Level, Price, PriceFields};
 use crate::db::{self, Db};
 use crate::error::{ApiError, MerchantError};
 use crate::money;
+use crate::service::error::{Entity, Error as ServiceError};
 use crate::service::levels::{self, Benefits, LevelInput};
 
 pub fn routes() -> Vec<Route> {
@@ -175,9 +176,9 @@ pub struct ListQuery<'r> {
 }
 
 /// The service's "not found" in the API's words.
-fn not_found(what: &'static str) -> impl Fn(ApiError) -> Problem {
+fn not_found(what: &'static str) -> impl Fn(ServiceError) -> Problem {
     move |e| match e {
-        ApiError::NotFound(_) => MerchantError::NotFound(what).into(),
+        ServiceError::NotFound(_) => MerchantError::NotFound(what).into(),
         other => other.into(),
     }
 }
@@ -279,7 +280,7 @@ async fn replace_price(
 ) -> Answer<Json<PriceView>> {
     let fields = body.0.fields()?;
     levels::save_price(db, id, Some(price_id), fields).await.map_err(|e| match e {
-        ApiError::NotFound("会员等级") => MerchantError::NotFound("member level").into(),
+        ServiceError::NotFound(Entity::Level) => MerchantError::NotFound("member level").into(),
         other => not_found("price")(other),
     })?;
     Ok(Json(load_price(db, id, price_id).await?))

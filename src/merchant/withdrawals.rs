@@ -9,8 +9,9 @@ use super::body::opt_int;
 use super::{Answer, ApiKey, JsonBody, Paged, Paging, Problem};
 use crate::db::withdraw::{self as store, status, WithdrawalRow};
 use crate::db::{self, Db};
-use crate::error::{ApiError, MerchantError};
+use crate::error::MerchantError;
 use crate::money::yuan;
+use crate::service::error::Error as ServiceError;
 use crate::service::withdraw::{self, Decision};
 
 pub fn routes() -> Vec<Route> {
@@ -87,9 +88,9 @@ fn by(key: &ApiKey) -> String {
     }
 }
 
-fn named(e: ApiError) -> Problem {
+fn named(e: ServiceError) -> Problem {
     match e {
-        ApiError::NotFound(_) => MerchantError::NotFound("withdrawal").into(),
+        ServiceError::NotFound(_) => MerchantError::NotFound("withdrawal").into(),
         other => other.into(),
     }
 }

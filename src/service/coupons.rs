@@ -247,11 +247,11 @@ pub fn fetch(c: &Connection, user_id: i64, f: &Fetch, now: i64) -> Result<Option
     }
     if rule.f.need_amount > 0 {
         // Short of balance, the coupon is bought by WeChat Pay instead: say how much is due.
-        let balance = ledger::accounts_of(c, user_id)?.balance;
-        if balance < rule.f.need_amount {
-            return Err(Error::Coupon(CouponRefusal::MustPay { due_fen: rule.f.need_amount - balance }));
-        }
-        ledger::post(c, user_id, Account::Balance, -rule.f.need_amount, &reason, Source::Coupon, &source_id)?;
+        ledger::post(c, user_id, Account::Balance, -rule.f.need_amount, &reason, Source::Coupon, &source_id)
+            .map_err(|e| match e {
+                Error::NotEnoughBalance { due_fen } => Error::Coupon(CouponRefusal::MustPay { due_fen }),
+                other => other,
+            })?;
     }
     Ok(Some(id))
 }

@@ -56,6 +56,11 @@ pub enum Error {
     #[error("{0:?} sold out")]
     SoldOut(Entity),
 
+    // ---- points, payments and money
+    /// Nothing matches what the shopper typed (a points code's number): no data, not a bad request.
+    #[error("no {0:?} matches")]
+    NoMatch(Entity),
+
     // ---- not enough
     /// Not enough stock: the goods (and spec) named and how many are left.
     #[error("not enough stock of {name}: {left} left")]

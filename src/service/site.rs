@@ -227,8 +227,10 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), ApiError> {
             int_setting(settings::keys::WITHDRAW_DAILY_COUNT, value, 1, 1000)
         }
         // The points rules (service::points::keys) check themselves.
-        _ => super::points::check_setting(key, value)
-            .unwrap_or_else(|| Err(ApiError::invalid("key", format!("未知的设置项 {key}")))),
+        _ => super::points::check_setting(key, value).map_or_else(
+            || Err(ApiError::invalid("key", format!("未知的设置项 {key}"))),
+            |checked| checked.map_err(ApiError::from),
+        ),
     }
 }
 

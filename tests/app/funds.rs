@@ -4,6 +4,7 @@
 //! nextAction types 4 and 5.
 
 use serde_json::{json, Value};
+use xiaodian::error::ApiError;
 use xiaodian::service::ledger::{self, Account};
 use xiaodian::service::{deposit, pay_bill, withdraw};
 
@@ -131,7 +132,9 @@ fn approving_pays_out_of_freeze_and_rejecting_puts_it_back_on_the_balance_once()
     let second = app.post(APPLY, &[("token", &token), ("money", "20")])["data"]["id"].as_i64().unwrap();
 
     let decide = |id, d: withdraw::Decision| {
-        app.db.write_sync(|c| withdraw::decide(c, id, &d, "测试", xiaodian::db::unix_now()))
+        app.db
+            .write_sync(|c| withdraw::decide(c, id, &d, "测试", xiaodian::db::unix_now()))
+            .map_err(ApiError::from)
     };
     let paid = decide(first, withdraw::Decision::Approve { reference: "WX123".into() }).unwrap();
     assert_eq!((paid.status, paid.pay_reference.as_str(), paid.decided_by.as_str()), (1, "WX123", "测试"));
@@ -199,7 +202,7 @@ fn a_deposit_is_held_in_freeze_and_returned_to_the_balance_on_request() {
     app.write(|c| deposit::decide(c, id, true, "", "测试", now));
     let a = app.account(uid);
     assert_eq!((a.balance, a.freeze), (10_000, 0));
-    let again = app.db.write_sync(|c| deposit::decide(c, id, true, "", "测试", now));
+    let again = app.db.write_sync(|c| deposit::decide(c, id, true, "", "测试", now)).map_err(ApiError::from);
     assert_eq!(again.unwrap_err().code(), 403, "returned once only");
     assert_eq!(app.post(DEPOSIT_LIST, &[("token", &token), ("status", "2")])["data"]["totalRow"], 1);
     assert!(app.ledger_check().is_empty());
@@ -264,7 +267,11 @@ fn an_invoice_is_asked_for_checked_against_its_order_and_issued() {
     assert_code(&app.post(INVOICE_APPLY, &bobs), 404);
 
     let now = xiaodian::db::unix_now();
-    let issue = |d| app.db.write_sync(|c| xiaodian::service::invoice::decide(c, id, &d, "测试", now));
+    let issue = |d| {
+        app.db
+            .write_sync(|c| xiaodian::service::invoice::decide(c, id, &d, "测试", now))
+            .map_err(ApiError::from)
+    };
     use xiaodian::service::invoice::Decision;
     assert_eq!(issue(Decision::Issue { number: " ".into(), file: String::new() }).unwrap_err().code(), 300);
     let js = Decision::Issue { number: "0001".into(), file: "javascript:alert(1)".into() };
@@ -343,7 +350,9 @@ fn the_wechat_hooks_check_and_apply_pay_bill_and_deposit_actions() {
     let (uid, _) = app.shopper("alice");
     let (other, _) = app.shopper("bob");
     let bill = json!({"type": 4, "uid": uid, "money": "150"});
-    let check_bill = |action: &Value, fen| app.db.read_sync(|c| pay_bill::check_wechat(c, uid, action, fen));
+    let check_bill = |action: &Value, fen| {
+        app.db.read_sync(|c| pay_bill::check_wechat(c, uid, action, fen)).map_err(ApiError::from)
+    };
     check_bill(&bill, 14_000).unwrap();
     assert_eq!(check_bill(&bill, 15_000).unwrap_err().code(), 300, "money mismatch");
     assert_eq!(check_bill(&json!({"type": 4, "uid": other, "money": 150}), 14_000).unwrap_err().code(), 300);
@@ -361,7 +370,8 @@ fn the_wechat_hooks_check_and_apply_pay_bill_and_deposit_actions() {
     assert_eq!(paid_by, "wxpay");
 
     let dep = json!({"type": 5, "amount": 80});
-    let check_dep = |fen| app.db.read_sync(|c| deposit::check_wechat(c, uid, &dep, fen));
+    let check_dep =
+        |fen| app.db.read_sync(|c| deposit::check_wechat(c, uid, &dep, fen)).map_err(ApiError::from);
     check_dep(8_000).unwrap();
     check_dep(3_000).unwrap();
     assert_eq!(check_dep(9_000).unwrap_err().code(), 300);

@@ -152,6 +152,7 @@ fn tiers_lower_the_unit_price_by_quantity_and_sku_tiers_win() {
     // A tier never raises a price.
     assert_eq!(price(None, 3, 4200), 4200);
     let e = app.db.read_sync(move |c| tiers::unit_price(c, id, Some("1:999,"), 1, 1)).unwrap_err();
+    let e = xiaodian::error::ApiError::from(e);
     assert!(e.msg().contains("propertyChildIds"));
     let (status, body) = put(
         &app,

@@ -11,7 +11,9 @@ const AMOUNT: &str = "/shop/user/amount";
 
 /// Posts one ledger change in its own transaction, as a caller would.
 pub fn post(app: &TestApp, uid: i64, account: Account, amount: i64) -> Result<i64, ApiError> {
-    app.db.write_sync(|c| ledger::post(c, uid, account, amount, "测试调整", Source::Admin, "t"))
+    app.db
+        .write_sync(|c| ledger::post(c, uid, account, amount, "测试调整", Source::Admin, "t"))
+        .map_err(ApiError::from)
 }
 
 /// Credits `fen` to the shopper's balance.

@@ -114,8 +114,9 @@ fn another_shoppers_message_is_not_found_and_bad_requests_are_named() {
 fn the_send_function_checks_its_input_and_its_shopper() {
     let app = TestApp::new();
     let (uid, _) = app.login_wechat("code-alice");
-    let try_send =
-        |uid: i64, title: &str, kind: &str| app.db.write_sync(|c| message::send(c, uid, title, "", kind));
+    let try_send = |uid: i64, title: &str, kind: &str| {
+        app.db.write_sync(|c| message::send(c, uid, title, "", kind)).map_err(ApiError::from)
+    };
     assert!(matches!(try_send(999_999, "订单已支付", "order"), Err(ApiError::NotFound("用户"))));
     assert!(matches!(try_send(uid, "  ", "order"), Err(ApiError::Missing("title"))));
     assert!(matches!(
