@@ -26,6 +26,7 @@ pub mod sandbox;
 pub mod secret;
 pub mod service;
 pub mod settings;
+pub mod sniff;
 pub mod wechat;
 
 use std::sync::Arc;

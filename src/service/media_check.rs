@@ -34,7 +34,8 @@ impl Dirs {
 
 /// True for files WeChat can only check asynchronously (or not at all): audio and video.
 pub fn needs_async(bytes: &[u8]) -> bool {
-    upload::sniff(bytes).is_some_and(|(mime, _)| mime.starts_with("audio/") || mime.starts_with("video/"))
+    crate::sniff::file_type(bytes)
+        .is_some_and(|(mime, _)| mime.starts_with("audio/") || mime.starts_with("video/"))
 }
 
 /// The shopper's openid for the current appid, if WeChat knows them.
@@ -326,7 +327,7 @@ pub fn held_file(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e.into()),
     };
-    let ct = upload::sniff(&bytes)
+    let ct = crate::sniff::file_type(&bytes)
         .and_then(|(_, ext)| rocket::http::ContentType::from_extension(ext))
         .unwrap_or(rocket::http::ContentType::Binary);
     Ok(Some((ct, bytes)))

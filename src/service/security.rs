@@ -193,7 +193,7 @@ pub fn check_image(
     if !settings.get().content_sec_check() {
         return Ok(());
     }
-    if !crate::service::upload::sniff(bytes).is_some_and(|(mime, _)| mime.starts_with("image/")) {
+    if !crate::sniff::file_type(bytes).is_some_and(|(mime, _)| mime.starts_with("image/")) {
         return Ok(());
     }
     let jpeg = checkable_jpeg(bytes)?;
