@@ -101,9 +101,10 @@ fn check(cfg: Config) -> ExitCode {
         eprintln!("xiaodian check: no database at {}", path.display());
         return ExitCode::from(2);
     }
-    let result = xiaodian::db::Db::open(&path, 1)
-        .map_err(|e| e.to_string())
-        .and_then(|db| db.read_sync(xiaodian::service::audit::run_checks).map_err(|e| e.msg()));
+    let result = xiaodian::db::Db::open(&path, 1).map_err(|e| e.to_string()).and_then(|db| {
+        db.read_sync(xiaodian::service::audit::run_checks)
+            .map_err(|e| xiaodian::error::ApiError::from(e).msg())
+    });
     match result {
         Ok(problems) if problems.is_empty() => {
             println!("all accounts agree with the ledger");

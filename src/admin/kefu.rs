@@ -212,7 +212,7 @@ async fn picture<'r>(
             .map_err(|e| AdminError::Internal(format!("store picture: {e}")))?;
     match stored {
         Ok(s) => Ok(Ok(Picture { bytes, name, mime: mime.to_string(), url: upload::relative_url(&s.path) })),
-        Err(e) => Ok(Err(e.msg())),
+        Err(e) => Ok(Err(crate::error::ApiError::from(e).msg())),
     }
 }
 

@@ -2,20 +2,20 @@
 
 use rusqlite::Connection;
 
-use crate::error::ApiError;
+use crate::service::error::Result;
 use crate::service::ledger;
 
 /// One named check: what it verifies, and the function that lists what differs.
-pub type Check = (&'static str, fn(&Connection) -> Result<Vec<String>, ApiError>);
+pub type Check = (&'static str, fn(&Connection) -> Result<Vec<String>>);
 
 /// Every check, in the order they run. Add a new one here.
 pub const CHECKS: &[Check] = &[
-    ("accounts equal the sum of their ledger", ledger::check),
-    ("every paid order and payment has its money", crate::service::payment::check),
+    ("accounts equal the sum of their ledger", |c| Ok(ledger::check(c)?)),
+    ("every paid order and payment has its money", |c| Ok(crate::service::payment::check(c)?)),
 ];
 
 /// Runs every check; each difference in words (prefixed with the check's name); empty when all agree.
-pub fn run_checks(c: &Connection) -> Result<Vec<String>, ApiError> {
+pub fn run_checks(c: &Connection) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     for (name, check) in CHECKS {
         problems.extend(check(c)?.into_iter().map(|p| format!("[{name}] {p}")));

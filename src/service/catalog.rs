@@ -527,6 +527,12 @@ impl From<crate::db::Error> for EditError {
     }
 }
 
+impl From<EditError> for crate::service::error::Error {
+    fn from(e: EditError) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
 impl From<EditError> for ApiError {
     fn from(e: EditError) -> Self {
         match e {

@@ -61,7 +61,7 @@ pub async fn reset(db: &Db, mobile: String, code: String, pwd: String) -> Result
     db.write(move |c| {
         let now = db::unix_now();
         if let Err(refusal) = codes::redeem(c, Channel::Sms, &mobile, &code, now)? {
-            return Ok(Err(refusal));
+            return Ok(Err(refusal.into()));
         }
         let u = db::user::by_mobile(c, &mobile)?.ok_or(ApiError::NotFound("该手机号的账号"))?;
         if u.status != 0 {
@@ -97,11 +97,11 @@ pub async fn check(
     let right = match password::verify(pwd, Some(hash.clone())).await {
         Ok(right) => right,
         Err(e) => {
-            if matches!(e, ApiError::Busy) {
+            if matches!(e, crate::service::error::Error::Busy) {
                 // Never checked: the try does not count.
                 db.write(move |c| Ok::<_, ApiError>(store::take_back_fail(c, user_id)?)).await?;
             }
-            return Err(e);
+            return Err(e.into());
         }
     };
     if right {

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::db::{self, Db};
-use crate::error::ApiError;
+use crate::service::error::{Error, Result};
 use crate::sniff::file_type;
 
 /// What was stored.
@@ -45,21 +45,19 @@ pub fn store(
     name: &str,
     user_id: Option<i64>,
     expire_hours: Option<i64>,
-) -> Result<Stored, ApiError> {
+) -> Result<Stored> {
     if bytes.is_empty() {
-        return Err(ApiError::invalid("upfile", "文件为空"));
+        return Err(Error::invalid("upfile", "文件为空"));
     }
     if bytes.len() as u64 > max_bytes {
-        return Err(ApiError::TooLarge { what: "文件", limit: limit_text(max_bytes) });
+        return Err(Error::TooLarge { what: "文件", limit: limit_text(max_bytes) });
     }
     let (mime, ext) = file_type(bytes).ok_or_else(|| {
-        ApiError::BadFileType(
-            "只接受 jpg、png、gif、webp 图片，mp4 视频，mp3、m4a、wav 音频和 pdf 文件".into(),
-        )
+        Error::BadFileType("只接受 jpg、png、gif、webp 图片，mp4 视频，mp3、m4a、wav 音频和 pdf 文件".into())
     })?;
     if let Some(h) = expire_hours {
         if !(1..=24 * 365 * 10).contains(&h) {
-            return Err(ApiError::invalid("expireHours", "应在 1 到 87600 小时之间"));
+            return Err(Error::invalid("expireHours", "应在 1 到 87600 小时之间"));
         }
     }
     let now = time::OffsetDateTime::now_utc();
@@ -88,7 +86,7 @@ pub fn store(
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(crate::settings::DEFAULT_UPLOAD_QUOTA_MB);
         if used + row.size > quota_mb * 1024 * 1024 {
-            return Err(ApiError::QuotaFull { limit: limit_text((quota_mb * 1024 * 1024) as u64) });
+            return Err(Error::QuotaFull { limit: limit_text((quota_mb * 1024 * 1024) as u64) });
         }
         Ok(db::upload::insert(c, &row)?)
     });
@@ -109,8 +107,8 @@ pub fn store(
 }
 
 /// Writes a file through a temporary name so a half-written file never has the final name.
-fn write_new(full: &Path, bytes: &[u8]) -> Result<(), ApiError> {
-    let dir = full.parent().ok_or_else(|| ApiError::Internal("upload path has no parent".into()))?;
+fn write_new(full: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = full.parent().ok_or_else(|| Error::Internal("upload path has no parent".into()))?;
     std::fs::create_dir_all(dir)?;
     let tmp: PathBuf = full.with_extension("part");
     let result = (|| {
@@ -126,11 +124,11 @@ fn write_new(full: &Path, bytes: &[u8]) -> Result<(), ApiError> {
 }
 
 /// Deletes a stored file and its row; false when there was no such upload.
-pub fn remove(db: &Db, uploads_dir: &Path, id: i64) -> Result<bool, ApiError> {
-    let Some(row) = db.read_sync(|c| Ok::<_, ApiError>(db::upload::by_id(c, id)?))? else {
+pub fn remove(db: &Db, uploads_dir: &Path, id: i64) -> Result<bool> {
+    let Some(row) = db.read_sync(|c| Ok::<_, Error>(db::upload::by_id(c, id)?))? else {
         return Ok(false);
     };
-    db.write_sync(|c| Ok::<_, ApiError>(db::upload::delete(c, id)?))?;
+    db.write_sync(|c| Ok::<_, Error>(db::upload::delete(c, id)?))?;
     match std::fs::remove_file(uploads_dir.join(&row.path)) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
         _ => Ok(true),

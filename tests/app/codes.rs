@@ -10,6 +10,7 @@ use base64::Engine;
 use xiaodian::db;
 use xiaodian::error::ApiError;
 use xiaodian::service::codes::{self, Channel};
+use xiaodian::service::error::Error as ServiceError;
 
 use crate::support::*;
 
@@ -145,7 +146,7 @@ fn a_code_expires_after_ten_minutes() {
         .db
         .write_sync(|c| codes::redeem(c, Channel::Sms, "13800138002", &code, t0 + codes::TTL_SECS))
         .unwrap();
-    assert!(matches!(&late, Err(ApiError::CodeWrong(m)) if m.contains("过期")), "{late:?}");
+    assert!(matches!(&late, Err(ServiceError::CodeWrong(m)) if m.contains("过期")), "{late:?}");
     let in_time = app
         .db
         .write_sync(|c| codes::redeem(c, Channel::Sms, "13800138002", &code, t0 + codes::TTL_SECS - 1))
@@ -196,7 +197,7 @@ fn ten_sends_a_day_per_target() {
                 codes::issue(c, Channel::Mail, "a@example.com", Some(&format!("10.0.0.{i}")), t0 + i * 120)?;
             }
             let eleventh = codes::issue(c, Channel::Mail, "a@example.com", Some("10.0.1.1"), t0 + 3600);
-            let e = eleventh.unwrap_err();
+            let e = ApiError::from(eleventh.unwrap_err());
             assert_eq!(e.code(), 429);
             // The first send leaves the 24-hour window 23 hours later.
             assert!(e.msg().contains("23 小时"), "{}", e.msg());
