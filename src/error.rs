@@ -299,6 +299,12 @@ impl From<std::io::Error> for ApiError {
     }
 }
 
+impl From<crate::wechat::WxError> for ApiError {
+    fn from(e: crate::wechat::WxError) -> Self {
+        ServiceError::from(e).into()
+    }
+}
+
 /// Errors of the merchant JSON API (`/admin/api/v1`): real HTTP statuses.
 #[derive(Debug, thiserror::Error)]
 pub enum MerchantError {

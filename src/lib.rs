@@ -28,6 +28,7 @@ pub mod sandbox;
 pub mod secret;
 pub mod service;
 pub mod settings;
+pub mod sniff;
 pub mod wechat;
 
 use std::path::Path;

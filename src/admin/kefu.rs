@@ -198,7 +198,7 @@ async fn picture<'r>(
     let mut bytes = Vec::with_capacity(file.len() as usize);
     let read = async { file.open().await?.read_to_end(&mut bytes).await };
     read.await.map_err(|e| AdminError::Internal(format!("reading upload: {e}")))?;
-    let Some((mime, _)) = upload::sniff(&bytes).filter(|(m, _)| m.starts_with("image/")) else {
+    let Some((mime, _)) = crate::sniff::file_type(&bytes).filter(|(m, _)| m.starts_with("image/")) else {
         return Ok(Err("只能发送 jpg、png、gif 或 webp 图片".into()));
     };
     // WeChat takes temporary images up to 2 MB.
@@ -213,7 +213,7 @@ async fn picture<'r>(
             .map_err(|e| AdminError::Internal(format!("store picture: {e}")))?;
     match stored {
         Ok(s) => Ok(Ok(Picture { bytes, name, mime: mime.to_string(), url: upload::relative_url(&s.path) })),
-        Err(e) => Ok(Err(e.msg())),
+        Err(e) => Ok(Err(crate::error::ApiError::from(e).msg())),
     }
 }
 

@@ -9,11 +9,11 @@ use rocket::{get, post, routes, Route, State};
 
 use super::auth::Empty;
 use super::page::{done, failed, render, render_as, Answer, Html, Pager, Posted, Problem, Staff, PER_PAGE};
+use crate::db::blocking;
 use crate::db::payment::{self as store, status, Filter, Payment, RechargeRule};
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
 use crate::money::{parse_yuan, yuan_text};
-use crate::service::account::blocking;
 use crate::service::payment::{self, Applied, Reconciled};
 use crate::settings::{keys, Settings};
 use crate::wechat::WeChat;

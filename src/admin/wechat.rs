@@ -273,7 +273,7 @@ async fn media_decide(
     match res {
         Ok(()) if publish => Ok(done("/admin/wechat#media", "已发布")),
         Ok(()) => Ok(done("/admin/wechat#media", "已删除")),
-        Err(crate::error::ApiError::Forbidden(why)) => Ok(failed("/admin/wechat#media", why.to_string())),
+        Err(crate::service::error::Error::Refused(why)) => Ok(failed("/admin/wechat#media", why.to_string())),
         Err(e) => Err(e.into()),
     }
 }

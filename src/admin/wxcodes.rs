@@ -156,7 +156,7 @@ async fn make(
                 (db.inner().clone(), wx.inner().clone(), cfg.uploads_dir(), cfg.upload_max_bytes);
             rocket::tokio::task::spawn_blocking(move || {
                 let store = Store { db: &db, uploads_dir: &dir, max_bytes: max };
-                codes::code_image(&store, &wx, &spec, None)
+                codes::code_image(&store, &wx, &spec, None).map_err(ApiError::from)
             })
             .await
             .map_err(|e| AdminError::Internal(format!("code task: {e}")))?
@@ -281,9 +281,11 @@ async fn make_scheme(
     let made = match scheme_of(&form) {
         Ok(input) => {
             let (db, wx) = (db.inner().clone(), wx.inner().clone());
-            rocket::tokio::task::spawn_blocking(move || codes::make_scheme(&db, &wx, input))
-                .await
-                .map_err(|e| AdminError::Internal(format!("scheme task: {e}")))?
+            rocket::tokio::task::spawn_blocking(move || {
+                codes::make_scheme(&db, &wx, input).map_err(ApiError::from)
+            })
+            .await
+            .map_err(|e| AdminError::Internal(format!("scheme task: {e}")))?
         }
         Err(e) => Err(e),
     };

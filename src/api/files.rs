@@ -144,6 +144,7 @@ async fn receive(
     })
     .await
     .map_err(|e| ApiError::Internal(format!("upload task: {e}")))?
+    .map_err(ApiError::from)
 }
 
 /// POST /<sub>/dfs/upload/file — uploadFile; anyone (a token records the owner). multipart `upfile`.

@@ -78,6 +78,14 @@ pub struct Reply<T>(pub T);
 
 pub type ApiResult<T> = Result<Reply<T>, ApiError>;
 
+/// Runs blocking work (WeChat calls, files) off the executor, for a handler that answers in the
+/// mini-program's errors.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    crate::db::blocking(f).await
+}
+
 #[derive(Serialize)]
 struct Envelope<'a, T: Serialize> {
     code: i32,

@@ -9,12 +9,12 @@ use rocket::{get, post, routes, Route, State};
 use serde::Serialize;
 
 use super::{ApiResult, Authed, Params, Reply};
+use crate::api::blocking;
 use crate::config::Config;
 use crate::db::payment::{self as store, status, Filter, Payment};
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::money::yuan;
-use crate::service::account::blocking;
 use crate::service::payment::{self, Action, Prepay, Start};
 use crate::settings::Settings;
 use crate::wechat::pay::RequestPayment;

@@ -6,12 +6,13 @@ use serde::Serialize;
 
 use super::friend::date_bound;
 use super::{ApiResult, Authed, MaybeAuthed, Page, Paging, Params, Reply};
+use crate::api::blocking;
 use crate::db::ledger::{Account, Entry, EntryFilter};
 use crate::db::points::Sign;
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::money::yuan;
-use crate::service::account::{self, blocking};
+use crate::service::account;
 use crate::service::orders::OrderRules;
 use crate::service::points::{self, PointRules};
 use crate::settings::Settings;

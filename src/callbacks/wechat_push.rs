@@ -8,7 +8,6 @@ use rocket::{get, post, routes, Route, State};
 
 use crate::config::Config;
 use crate::db::{self, Db};
-use crate::error::ApiError;
 use crate::service::kefu::{self, PushQuery, Pushed, Refusal};
 use crate::service::media_check;
 use crate::settings::Settings;
@@ -100,7 +99,7 @@ async fn receive(
             let (trace_id, suggest, label) = (trace_id.clone(), suggest.clone(), *label);
             rocket::tokio::task::spawn_blocking(move || {
                 if let Err(e) = media_check::apply_verdict(&db, &dirs, &trace_id, &suggest, label) {
-                    log::warn!("media check {trace_id}: {}", e.msg());
+                    log::warn!("media check {trace_id}: {}", crate::error::ApiError::from(e).msg());
                 }
             });
         }
@@ -124,15 +123,16 @@ async fn held_media(
     let dirs = media_check::Dirs::of(cfg);
     let key = key.to_string();
     let db = db.inner().clone();
-    rocket::tokio::task::spawn_blocking(move || media_check::held_file(&db, &dirs, &key))
+    let (ext, bytes) = rocket::tokio::task::spawn_blocking(move || media_check::held_file(&db, &dirs, &key))
         .await
         .map_err(|_| Status::ServiceUnavailable)?
-        .map_err(|e: ApiError| {
-            if matches!(e, ApiError::NotFound(_)) {
+        .map_err(|e| {
+            if matches!(e, crate::service::error::Error::NotFound(_)) {
                 Status::NotFound
             } else {
                 Status::ServiceUnavailable
             }
         })?
-        .ok_or(Status::NotFound)
+        .ok_or(Status::NotFound)?;
+    Ok((ext.and_then(ContentType::from_extension).unwrap_or(ContentType::Binary), bytes))
 }

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::db;
+use crate::wechat::WxError;
 
 /// `Result` of a service function.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -193,6 +194,25 @@ impl From<crate::error::ApiError> for Error {
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         Error::Internal(format!("io: {e}"))
+    }
+}
+
+/// WeChat's refusals that mean the same whatever was asked; callers that know what they asked
+/// (a page not released, a live room gone) match their own errcodes first.
+impl From<WxError> for Error {
+    fn from(e: WxError) -> Self {
+        match e {
+            WxError::Transport(t) => Error::Upstream(format!("微信服务暂时无法访问：{t}").into()),
+            WxError::Api { errcode: -1, .. } => Error::Upstream("微信系统繁忙，请稍后再试".into()),
+            WxError::Api { errcode: 40029 | 40163, .. } => {
+                Error::invalid("code", "微信登录凭证无效或已被使用，请重新调用 wx.login")
+            }
+            WxError::Api { errcode: 45011, .. } => Error::RateLimited("操作太频繁，请稍后再试".into()),
+            WxError::Api { errcode, errmsg } => {
+                Error::Upstream(format!("微信返回错误 {errcode}：{errmsg}").into())
+            }
+            WxError::NotConfigured(what) => Error::Unsupported(format!("微信未配置：{what}").into()),
+        }
     }
 }
 

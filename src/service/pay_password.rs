@@ -101,7 +101,7 @@ pub async fn check(
                 // Never checked: the try does not count.
                 db.write(move |c| store::take_back_fail(c, user_id).map_err(Error::from)).await?;
             }
-            return Err(e);
+            return Err(e.into());
         }
     };
     if right {

@@ -56,23 +56,6 @@ impl WxError {
     }
 }
 
-impl From<WxError> for ApiError {
-    fn from(e: WxError) -> Self {
-        match e {
-            WxError::Transport(t) => ApiError::Upstream(format!("微信服务暂时无法访问：{t}")),
-            WxError::Api { errcode: -1, .. } => ApiError::Upstream("微信系统繁忙，请稍后再试".into()),
-            WxError::Api { errcode: 40029 | 40163, .. } => {
-                ApiError::invalid("code", "微信登录凭证无效或已被使用，请重新调用 wx.login")
-            }
-            WxError::Api { errcode: 45011, .. } => ApiError::TooMany,
-            WxError::Api { errcode, errmsg } => {
-                ApiError::Upstream(format!("微信返回错误 {errcode}：{errmsg}"))
-            }
-            WxError::NotConfigured(what) => ApiError::Unsupported(format!("微信未配置：{what}").into()),
-        }
-    }
-}
-
 /// code2Session's answer.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Session {

@@ -10,6 +10,7 @@ use base64::Engine;
 use xiaodian::db;
 use xiaodian::error::ApiError;
 use xiaodian::service::codes::{self, Channel};
+use xiaodian::service::error::Error as ServiceError;
 
 use crate::support::*;
 
@@ -82,7 +83,7 @@ fn a_code_expires_after_ten_minutes() {
     let t0 = 1_800_000_000;
     let (_, code) = app.write(|c| codes::issue(c, Channel::Sms, "13800138002", None, t0));
     let late = app.write(|c| codes::redeem(c, Channel::Sms, "13800138002", &code, t0 + codes::TTL_SECS));
-    assert!(matches!(&late, Err(ApiError::CodeWrong(m)) if m.contains("过期")), "{late:?}");
+    assert!(matches!(&late, Err(ServiceError::CodeWrong(m)) if m.contains("过期")), "{late:?}");
     let in_time =
         app.write(|c| codes::redeem(c, Channel::Sms, "13800138002", &code, t0 + codes::TTL_SECS - 1));
     assert!(in_time.is_ok(), "{in_time:?}");
@@ -130,7 +131,7 @@ fn ten_sends_a_day_per_target() {
             codes::issue(c, Channel::Mail, "a@example.com", Some(&format!("10.0.0.{i}")), t0 + i * 120)?;
         }
         let eleventh = codes::issue(c, Channel::Mail, "a@example.com", Some("10.0.1.1"), t0 + 3600);
-        let e = eleventh.unwrap_err();
+        let e = ApiError::from(eleventh.unwrap_err());
         assert_eq!(e.code(), 429);
         // The first send leaves the 24-hour window 23 hours later.
         assert!(e.msg().contains("23 小时"), "{}", e.msg());

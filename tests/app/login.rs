@@ -321,8 +321,8 @@ mod floods {
     use std::time::Duration;
 
     use serde_json::Value;
-    use xiaodian::error::ApiError;
     use xiaodian::service::attempts::{self, Door};
+    use xiaodian::service::error::Error as ServiceError;
 
     use crate::support::*;
 
@@ -590,12 +590,12 @@ mod floods {
             let attempt = attempts::reserve_try(&app.db, Door::Shop, "username:careful", None).await.unwrap();
             let attempt = attempt.unwrap();
             assert_eq!(rows(), before + 1);
-            let busy: Result<(), ApiError> =
-                attempts::unless_busy(&app.db, &attempt, Err(ApiError::Busy)).await;
-            assert!(matches!(busy, Err(ApiError::Busy)));
+            let busy: Result<(), ServiceError> =
+                attempts::unless_busy(&app.db, &attempt, Err(ServiceError::Busy)).await;
+            assert!(matches!(busy, Err(ServiceError::Busy)));
             assert_eq!(rows(), before, "the pool never checked it");
-            let wrong: Result<(), ApiError> =
-                attempts::unless_busy(&app.db, &attempt, Err(ApiError::BadLogin)).await;
+            let wrong: Result<(), ServiceError> =
+                attempts::unless_busy(&app.db, &attempt, Err(ServiceError::BadLogin)).await;
             assert!(wrong.is_err());
         });
     }

@@ -62,7 +62,7 @@ fn a_shoppers_goods_waits_off_the_shelf_until_approved_and_goes_back_to_review_w
     assert_eq!(mine["data"]["result"][0]["reviewStatus"], 2);
     assert_eq!(mine["data"]["result"][0]["reviewRemark"], "图片不清楚");
     let no_reason = app.db.write_sync(|c| publish::review(c, id, false, " ", 0)).unwrap_err();
-    assert!(no_reason.msg().contains("reason"));
+    assert!(xiaodian::error::ApiError::from(no_reason).msg().contains("reason"));
 }
 
 #[test]
