@@ -218,9 +218,17 @@ impl From<AdminError> for Problem {
 impl Problem {
     /// A service refusal in the merchant's words; `labels` maps parameter names to field labels.
     pub fn from_api(e: ApiError, labels: &[(&str, &str)]) -> Problem {
-        let label = |name: &str| {
+        Problem::labelled(e, |name| {
             labels.iter().find(|(n, _)| *n == name).map_or(name.to_string(), |(_, l)| l.to_string())
-        };
+        })
+    }
+
+    /// A refused settings write, its field named by the settings registry's label.
+    pub fn from_settings(e: crate::service::error::Error) -> Problem {
+        Problem::labelled(e.into(), |key| crate::settings::registry::label(key).to_string())
+    }
+
+    fn labelled(e: ApiError, label: impl Fn(&str) -> String) -> Problem {
         match e {
             ApiError::Busy | ApiError::Internal(_) => Problem::Fail(e.into()),
             ApiError::Missing(name) => Problem::Say(format!("请填写{}", label(name))),
@@ -235,6 +243,18 @@ impl Problem {
             Problem::Say(m) => Ok(m),
             Problem::Fail(e) => Err(e),
         }
+    }
+}
+
+/// A whole-number setting typed into a form, within the settings registry's range: the pair to
+/// save, or a message naming the field by `label` (the registry's unless the page says it otherwise).
+pub fn whole_setting(key: &'static str, label: Option<&str>, text: &str) -> Result<(String, String), String> {
+    let setting = crate::settings::registry::get(key);
+    let label = label.unwrap_or(setting.label);
+    let (min, max) = setting.range().unwrap_or((i64::MIN, i64::MAX));
+    match text.trim().parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok((key.to_string(), n.to_string())),
+        _ => Err(format!("「{label}」应为 {min} 到 {max} 之间的整数")),
     }
 }
 
