@@ -9,6 +9,8 @@ use rusqlite::Connection;
 use crate::db;
 
 pub mod registry;
+mod rules;
+mod table;
 
 pub use registry::{Check, Editors, Kind, Refusal, Setting, REGISTRY};
 
