@@ -238,10 +238,18 @@ impl Problem {
     /// A service refusal in the merchant's words: a field's rule is said after the form's label
     /// for that field (`labels`: field name → label), anything else in the shop's own words.
     pub fn refused(e: impl Into<ServiceError>, labels: &[(&str, &str)]) -> Problem {
-        let label = |name: &str| {
+        Problem::labelled(e.into(), |name| {
             labels.iter().find(|(n, _)| *n == name).map_or(name.to_string(), |(_, l)| (*l).to_string())
-        };
-        match e.into() {
+        })
+    }
+
+    /// A refused settings write, its field named by the settings registry's label.
+    pub fn from_settings(e: ServiceError) -> Problem {
+        Problem::labelled(e, |key| crate::settings::registry::label(key).to_string())
+    }
+
+    fn labelled(e: ServiceError, label: impl Fn(&str) -> String) -> Problem {
+        match e {
             ServiceError::Invalid { field, rule: Rule::Required } => {
                 Problem::Say(format!("请填写{}", label(field.name())))
             }
@@ -263,6 +271,18 @@ impl Problem {
             Problem::Say(m) => Ok(m),
             Problem::Fail(e) => Err(e),
         }
+    }
+}
+
+/// A whole-number setting typed into a form, within the settings registry's range: the pair to
+/// save, or a message naming the field by `label` (the registry's unless the page says it otherwise).
+pub fn whole_setting(key: &'static str, label: Option<&str>, text: &str) -> Result<(String, String), String> {
+    let setting = crate::settings::registry::get(key);
+    let label = label.unwrap_or(setting.label);
+    let (min, max) = setting.range().unwrap_or((i64::MIN, i64::MAX));
+    match text.trim().parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok((key.to_string(), n.to_string())),
+        _ => Err(format!("「{label}」应为 {min} 到 {max} 之间的整数")),
     }
 }
 

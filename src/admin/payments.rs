@@ -14,6 +14,7 @@ use crate::db::payment::{self as store, status, Filter, Payment, RechargeRule};
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
 use crate::money::{parse_yuan, yuan_text};
+use crate::service::error::Error as ServiceError;
 use crate::service::payment::{self, Applied, Reconciled};
 use crate::settings::{keys, Settings};
 use crate::wechat::WeChat;
@@ -148,15 +149,6 @@ fn reconciled_text(r: &Reconciled) -> String {
     }
 }
 
-const LABELS: &[(&str, &str)] = &[
-    ("wxpayMchId", "商户号"),
-    ("wxpayKey", "API 密钥"),
-    ("wxpaySignType", "签名方式"),
-    ("wxpayCertPath", "API 证书路径"),
-    ("wxpayCertKeyPath", "API 证书私钥路径"),
-    ("wxpayBase", "微信支付接口地址"),
-];
-
 #[derive(FromForm, Default)]
 struct PayForm {
     mch_id: String,
@@ -256,7 +248,7 @@ async fn save_settings(
     match saved {
         Ok(()) => Ok(done("/admin/payments/settings", "微信支付设置已保存")),
         Err(e) => {
-            let error = Some(Problem::from_api(e, LABELS).message()?);
+            let error = Some(Problem::from_settings(e).message()?);
             let form = Some(PayForm { key: String::new(), ..form });
             let page = settings_of(staff, settings, form, error, cfg);
             Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
@@ -265,7 +257,7 @@ async fn save_settings(
 }
 
 /// The certificate paths being saved must name readable PEM files of the right kind.
-fn pem_files_ok(pairs: &[(String, String)]) -> Result<(), ApiError> {
+fn pem_files_ok(pairs: &[(String, String)]) -> Result<(), ServiceError> {
     for (key, path) in pairs {
         let (name, wanted) = match key.as_str() {
             keys::WXPAY_CERT => ("wxpayCertPath", "CERTIFICATE"),
@@ -276,9 +268,9 @@ fn pem_files_ok(pairs: &[(String, String)]) -> Result<(), ApiError> {
             continue;
         }
         let text = std::fs::read_to_string(path)
-            .map_err(|e| ApiError::invalid(name, format!("无法读取文件 {path}：{e}")))?;
+            .map_err(|e| ServiceError::invalid(name, format!("无法读取文件 {path}：{e}")))?;
         if !text.contains("-----BEGIN") || !text.contains(wanted) {
-            return Err(ApiError::invalid(name, format!("{path} 不是 PEM 格式的 {wanted} 文件")));
+            return Err(ServiceError::invalid(name, format!("{path} 不是 PEM 格式的 {wanted} 文件")));
         }
     }
     Ok(())

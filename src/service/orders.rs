@@ -15,24 +15,11 @@ use crate::service::ledger::{self, Account, Source};
 use crate::service::outbox::ShopEvent;
 use crate::service::reputation;
 use crate::service::security::Verdict;
+use crate::settings::registry;
 
-/// Setting keys (the `settings` table; edited in the console's shop settings).
+/// Setting keys (the `settings` table; edited on the console's 订单设置 page).
 pub mod keys {
-    /// Minutes an unpaid order stays open (default 30).
-    pub const CLOSE_MINUTES: &str = "orderCloseMinutes";
-    /// Days after shipping when receipt is confirmed for the shopper (default 7).
-    pub const AUTO_CONFIRM_DAYS: &str = "orderAutoConfirmDays";
-    /// Days after receipt when a default good review is left (default 7).
-    pub const AUTO_REVIEW_DAYS: &str = "orderAutoReviewDays";
-    /// Points worth 1 yuan at checkout (0 or unset: points cannot lower the price).
-    pub const SCORE_PER_YUAN: &str = "scoreDeductionPerYuan";
-    /// Largest share of the goods' price points may pay, in percent (default 50).
-    pub const SCORE_MAX_PERCENT: &str = "scoreDeductionMaxPercent";
-    /// Shopper ids (comma-separated) who are shop staff: they may look up orders by write-off
-    /// code (orderDetail with hxNumber) and write them off (orderHX).
-    pub const HX_STAFF: &str = "orderHxStaff";
-    /// Seconds between two runs of the order jobs (default 60).
-    pub const JOB_INTERVAL_SECS: &str = "orderJobIntervalSecs";
+    pub use crate::settings::keys::orders::*;
 }
 
 /// The shop's points-for-money rule as the preview answers it (`scoreDeductionRules`).
@@ -57,41 +44,28 @@ pub struct OrderRules {
 }
 
 impl Default for OrderRules {
+    /// The settings registry's defaults.
     fn default() -> Self {
-        OrderRules {
-            close_minutes: 30,
-            auto_confirm_days: 7,
-            auto_review_days: 7,
-            score_per_yuan: 0,
-            score_max_percent: 50,
-            hx_staff: Vec::new(),
-            job_interval_secs: 60,
-        }
+        OrderRules::from_lookup(|_| None)
     }
 }
 
 impl OrderRules {
     /// The rules from a settings lookup; unset or unreadable values keep their defaults.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> OrderRules {
-        let d = OrderRules::default();
-        let num = |key: &str, default: i64, min: i64, max: i64| {
-            get(key)
-                .and_then(|v| v.trim().parse::<i64>().ok())
-                .filter(|v| (min..=max).contains(v))
-                .unwrap_or(default)
-        };
+        let num = |key: &str| registry::get(key).whole_number(get(key).as_deref()).unwrap_or(0);
         OrderRules {
-            close_minutes: num(keys::CLOSE_MINUTES, d.close_minutes, 1, 60 * 24 * 30),
-            auto_confirm_days: num(keys::AUTO_CONFIRM_DAYS, d.auto_confirm_days, 1, 365),
-            auto_review_days: num(keys::AUTO_REVIEW_DAYS, d.auto_review_days, 1, 365),
-            score_per_yuan: num(keys::SCORE_PER_YUAN, d.score_per_yuan, 0, 1_000_000),
-            score_max_percent: num(keys::SCORE_MAX_PERCENT, d.score_max_percent, 0, 100),
+            close_minutes: num(keys::CLOSE_MINUTES),
+            auto_confirm_days: num(keys::AUTO_CONFIRM_DAYS),
+            auto_review_days: num(keys::AUTO_REVIEW_DAYS),
+            score_per_yuan: num(keys::SCORE_PER_YUAN),
+            score_max_percent: num(keys::SCORE_MAX_PERCENT),
             hx_staff: get(keys::HX_STAFF)
                 .unwrap_or_default()
                 .split(',')
                 .filter_map(|s| s.trim().parse::<i64>().ok())
                 .collect(),
-            job_interval_secs: num(keys::JOB_INTERVAL_SECS, d.job_interval_secs, 1, 3600),
+            job_interval_secs: num(keys::JOB_INTERVAL_SECS),
         }
     }
 

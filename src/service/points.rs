@@ -8,31 +8,11 @@ use crate::db::points::{Code, Sign, SignRule};
 use crate::db::{self, ledger::Account};
 use crate::service::error::{Entity, Error, Field, Result, Rule};
 use crate::service::ledger::{self, Source};
+use crate::settings::registry;
 
 /// Setting keys (the `settings` table; edited on the console's 积分 page).
 pub mod keys {
-    /// Points a new shopper gets on registration (0 or unset: none).
-    pub const REGISTER: &str = "scoreRegister";
-    /// Points per whole yuan paid, given when the shopper receives the order (0 or unset: none).
-    pub const PER_YUAN_SPENT: &str = "scorePerYuanSpent";
-    /// Points a sharer gets for a share opened in a WeChat group (0 or unset: off).
-    pub const SHARE_GROUP: &str = "scoreShareGroup";
-    /// Groups a sharer is paid for per day (default 3).
-    pub const SHARE_GROUP_DAILY_MAX: &str = "scoreShareGroupDailyMax";
-    /// Points for 1 yuan of balance in scoreExchangeCash (0 or unset: off).
-    pub const CASH_RATE: &str = "scoreToCashPerYuan";
-    /// Points for 1 growth point in exchangeScoreToGrowth (0 or unset: off).
-    pub const GROWTH_RATE: &str = "scoreToGrowthRate";
-
-    /// Every key with its range, for settings validation.
-    pub const RANGES: &[(&str, i64, i64)] = &[
-        (REGISTER, 0, 1_000_000),
-        (PER_YUAN_SPENT, 0, 10_000),
-        (SHARE_GROUP, 0, 1_000_000),
-        (SHARE_GROUP_DAILY_MAX, 1, 100),
-        (CASH_RATE, 0, 1_000_000),
-        (GROWTH_RATE, 0, 1_000_000),
-    ];
+    pub use crate::settings::keys::points::*;
 }
 
 /// The shop's points rules, read from its settings.
@@ -49,21 +29,14 @@ pub struct PointRules {
 impl PointRules {
     /// The rules from a settings lookup; unset or out-of-range values keep their defaults.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> PointRules {
-        let num = |key: &str, default: i64| {
-            let (_, min, max) =
-                keys::RANGES.iter().find(|(k, _, _)| *k == key).copied().unwrap_or((key, 0, 0));
-            get(key)
-                .and_then(|v| v.trim().parse::<i64>().ok())
-                .filter(|v| (min..=max).contains(v))
-                .unwrap_or(default)
-        };
+        let num = |key: &str| registry::get(key).whole_number(get(key).as_deref()).unwrap_or(0);
         PointRules {
-            register: num(keys::REGISTER, 0),
-            per_yuan_spent: num(keys::PER_YUAN_SPENT, 0),
-            share_group: num(keys::SHARE_GROUP, 0),
-            share_group_daily_max: num(keys::SHARE_GROUP_DAILY_MAX, 3),
-            cash_rate: num(keys::CASH_RATE, 0),
-            growth_rate: num(keys::GROWTH_RATE, 0),
+            register: num(keys::REGISTER),
+            per_yuan_spent: num(keys::PER_YUAN_SPENT),
+            share_group: num(keys::SHARE_GROUP),
+            share_group_daily_max: num(keys::SHARE_GROUP_DAILY_MAX),
+            cash_rate: num(keys::CASH_RATE),
+            growth_rate: num(keys::GROWTH_RATE),
         }
     }
 
@@ -78,16 +51,6 @@ impl PointRules {
             db::settings::all_settings(c)?.into_iter().collect();
         Ok(PointRules::from_lookup(|k| all.get(k).cloned()))
     }
-}
-
-/// Checks a points setting; None when `key` is not one.
-pub fn check_setting(key: &str, value: &str) -> Option<Result<()>> {
-    let &(name, min, max) = keys::RANGES.iter().find(|(k, _, _)| *k == key)?;
-    Some(match value.parse::<i64>() {
-        _ if value.is_empty() => Ok(()),
-        Ok(n) if (min..=max).contains(&n) => Ok(()),
-        _ => Err(Error::invalid(name, format!("应为 {min} 到 {max} 之间的整数"))),
-    })
 }
 
 /// The shop-local day (days since 1970-01-01 in UTC+8) of an instant.

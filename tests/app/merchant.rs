@@ -108,6 +108,113 @@ fn bad_settings_are_refused_naming_the_field_and_nothing_changes() {
 }
 
 #[test]
+fn every_setting_that_is_not_secret_is_read_with_its_type() {
+    let app = TestApp::with_key(KEY);
+    let res = Merchant::new(&app, KEY).get("/settings");
+    assert_eq!(res.status, 200, "{}", res.body);
+    let b = &res.body;
+    // Text, whole numbers (null when unset without a default) and flags, each with its default.
+    assert_eq!(
+        (&b["miniprogramState"], &b["kefuFormat"], &b["smtpHost"]),
+        (&json!("formal"), &json!("json"), &json!(""))
+    );
+    assert_eq!(
+        (&b["orderCloseMinutes"], &b["withdrawDailyCount"], &b["smtpPort"]),
+        (&json!(30), &json!(3), &Value::Null)
+    );
+    assert_eq!((&b["kefuTransfer"], &b["smsNeedPicCode"]), (&json!(false), &json!(false)));
+    for secret in ["wechatSecret", "wxpayKey", "smsSecretKey", "smtpPassword"] {
+        assert!(b.get(secret).is_none(), "{secret} answered: {b}");
+    }
+    assert_eq!((&b["secretsSet"], &b["fromEnvironment"]), (&json!([]), &json!([])));
+    for s in xiaodian::settings::REGISTRY.iter().filter(|s| !s.secret) {
+        assert!(b.get(s.key).is_some(), "{} missing: {b}", s.key);
+    }
+}
+
+#[test]
+fn any_setting_is_patched_with_its_type_and_secrets_are_written_but_never_answered() {
+    let app = TestApp::with_key(KEY);
+    let m = Merchant::new(&app, KEY);
+    let body = json!({
+        "kefuFormat": " xml ",
+        "orderCloseMinutes": 45,
+        "smtpPort": 587,
+        "kefuTransfer": true,
+        "contentSecCheck": null,
+        "smtpPassword": "hunter2-secret",
+        "wxpayKey": "k".repeat(32),
+    });
+    let res = m.json("PATCH", "/settings", &body);
+    assert_eq!(res.status, 200, "{}", res.body);
+    let b = &res.body;
+    assert_eq!(
+        (&b["kefuFormat"], &b["orderCloseMinutes"], &b["smtpPort"]),
+        (&json!("xml"), &json!(45), &json!(587))
+    );
+    assert_eq!((&b["kefuTransfer"], &b["contentSecCheck"]), (&json!(true), &json!(false)));
+    assert_eq!(b["secretsSet"], json!(["smtpPassword", "wxpayKey"]));
+    let text = m.get("/settings").body.to_string();
+    assert!(!text.contains("hunter2") && !text.contains(&"k".repeat(32)), "{text}");
+
+    // The shop runs on what was written.
+    let snap = app.settings.get();
+    assert!(snap.kefu_xml() && snap.kefu_transfer());
+    assert_eq!(snap.get("smtpPassword"), Some("hunter2-secret"));
+    assert_eq!(xiaodian::service::orders::OrderRules::of(&snap).close_minutes, 45);
+    assert_eq!(m.json("PATCH", "/settings", &json!({"kefuTransfer": false})).body["kefuTransfer"], false);
+}
+
+#[test]
+fn a_bad_setting_is_refused_naming_it_and_nothing_is_written() {
+    let app = TestApp::with_key(KEY);
+    let m = Merchant::new(&app, KEY);
+    let cases = [
+        (
+            json!({"kefuFormat": "xml", "orderCloseMinutes": 0}),
+            "orderCloseMinutes",
+            "应为 1 到 43200 之间的整数",
+        ),
+        (json!({"orderCloseMinutes": "45"}), "orderCloseMinutes", "whole number"),
+        (json!({"kefuFormat": "yaml"}), "kefuFormat", "应为 json 或 xml"),
+        (json!({"kefuTransfer": 1}), "kefuTransfer", "true or false"),
+        (json!({"wxpayKey": "too-short"}), "wxpayKey", "API 密钥应为 32 位字母或数字"),
+        (json!({"smtpFrom": "not a mailbox"}), "smtpFrom", "应为邮箱地址"),
+        (json!({"apiBase": "https://elsewhere"}), "apiBase", "not a setting"),
+        (json!({"secretsSet": []}), "secretsSet", "not a setting"),
+    ];
+    for (body, field, words) in cases {
+        let res = m.json("PATCH", "/settings", &body);
+        res.fails(422, Some(field));
+        let error = res.body["error"].as_str().unwrap();
+        assert!(error.starts_with(&format!("{field}: ")) && error.contains(words), "{error}");
+    }
+    assert_eq!(app.query(xiaodian::db::settings::all_settings).len(), 0);
+    assert_eq!(m.get("/settings").body["kefuFormat"], "json");
+}
+
+#[test]
+fn settings_the_environment_fixes_are_shown_but_cannot_be_patched() {
+    let app = TestApp::with(|c| {
+        c.admin_api_key = Some(KEY.into());
+        c.wechat.appid = Some("wx0123456789abcdef".into());
+        c.wechat.secret = Some("from-the-environment".into());
+    });
+    let m = Merchant::new(&app, KEY);
+    let b = m.get("/settings").body;
+    assert_eq!(b["wechatAppid"], "wx0123456789abcdef");
+    assert_eq!(
+        (&b["fromEnvironment"], &b["secretsSet"]),
+        (&json!(["wechatAppid", "wechatSecret"]), &json!(["wechatSecret"]))
+    );
+    assert!(!b.to_string().contains("from-the-environment"));
+    let res = m.json("PATCH", "/settings", &json!({"shopName": "x", "wechatAppid": "wx1111111111111111"}));
+    res.fails(409, None);
+    assert!(res.body["error"].as_str().unwrap().contains("XIAODIAN_WECHAT_APPID"), "{}", res.body);
+    assert_eq!(m.get("/settings").body["shopName"], "小店");
+}
+
+#[test]
 fn patching_the_subdomain_moves_the_shop() {
     let app = TestApp::with_key(KEY);
     let m = Merchant::new(&app, KEY);

@@ -8,6 +8,12 @@ use rusqlite::Connection;
 
 use crate::db;
 
+pub mod registry;
+mod rules;
+mod table;
+
+pub use registry::{Check, Editors, Kind, Refusal, Setting, REGISTRY};
+
 /// Top-level path names that can never be a shop's subDomain.
 pub const RESERVED: &[&str] = &[
     "admin",
@@ -78,7 +84,38 @@ pub mod keys {
     /// The official account (公众号) linked to the mini-program: template messages go through it.
     pub const OFFICIAL_APPID: &str = "officialAppid";
     /// The points rules' keys (register, per yuan spent, group shares, exchange rates).
-    pub use crate::service::points::keys as points;
+    pub mod points {
+        /// Points a new shopper gets on registration (0 or unset: none).
+        pub const REGISTER: &str = "scoreRegister";
+        /// Points per whole yuan paid, given when the shopper receives the order (0 or unset: none).
+        pub const PER_YUAN_SPENT: &str = "scorePerYuanSpent";
+        /// Points a sharer gets for a share opened in a WeChat group (0 or unset: off).
+        pub const SHARE_GROUP: &str = "scoreShareGroup";
+        /// Groups a sharer is paid for per day (default 3).
+        pub const SHARE_GROUP_DAILY_MAX: &str = "scoreShareGroupDailyMax";
+        /// Points for 1 yuan of balance in scoreExchangeCash (0 or unset: off).
+        pub const CASH_RATE: &str = "scoreToCashPerYuan";
+        /// Points for 1 growth point in exchangeScoreToGrowth (0 or unset: off).
+        pub const GROWTH_RATE: &str = "scoreToGrowthRate";
+    }
+    /// The order rules' keys (the console's 订单设置 page).
+    pub mod orders {
+        /// Minutes an unpaid order stays open (default 30).
+        pub const CLOSE_MINUTES: &str = "orderCloseMinutes";
+        /// Days after shipping when receipt is confirmed for the shopper (default 7).
+        pub const AUTO_CONFIRM_DAYS: &str = "orderAutoConfirmDays";
+        /// Days after receipt when a default good review is left (default 7).
+        pub const AUTO_REVIEW_DAYS: &str = "orderAutoReviewDays";
+        /// Points worth 1 yuan at checkout (0 or unset: points cannot lower the price).
+        pub const SCORE_PER_YUAN: &str = "scoreDeductionPerYuan";
+        /// Largest share of the goods' price points may pay, in percent (default 50).
+        pub const SCORE_MAX_PERCENT: &str = "scoreDeductionMaxPercent";
+        /// Shopper ids (comma-separated) who are shop staff: they may look up orders by write-off
+        /// code (orderDetail with hxNumber) and write them off (orderHX).
+        pub const HX_STAFF: &str = "orderHxStaff";
+        /// Seconds between two runs of the order jobs (default 60).
+        pub const JOB_INTERVAL_SECS: &str = "orderJobIntervalSecs";
+    }
     /// Message push (客服消息): the Token set in the mini-program's 开发设置 › 消息推送.
     pub const KEFU_TOKEN: &str = "kefuToken";
     /// Message push: the 43-character EncodingAESKey; set = the encrypted (safe) mode.
@@ -91,6 +128,32 @@ pub mod keys {
 
 /// The file store's default size limit.
 pub const DEFAULT_UPLOAD_QUOTA_MB: i64 = 10 * 1024;
+
+/// The WeChat Pay v2 signature algorithms (`sign_type`), as the `wxpaySignType` setting names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SignType {
+    #[default]
+    Md5,
+    HmacSha256,
+}
+
+impl SignType {
+    /// The wire name (`signType` for wx.requestPayment, `sign_type` in XML).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignType::Md5 => "MD5",
+            SignType::HmacSha256 => "HMAC-SHA256",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SignType> {
+        match s {
+            "MD5" | "" => Some(SignType::Md5),
+            "HMAC-SHA256" => Some(SignType::HmacSha256),
+            _ => None,
+        }
+    }
+}
 
 /// Checks a subDomain: 1–32 of a-z, 0-9, '-' and '_', not a reserved name.
 pub fn validate_subdomain(s: &str) -> Result<(), &'static str> {
@@ -148,6 +211,31 @@ impl Snapshot {
         self.values.get(key).map(String::as_str).filter(|v| !v.is_empty())
     }
 
+    /// The value the environment (or xiaodian.toml) fixes for `key`, which wins over the stored one.
+    pub fn fixed_by_env(&self, key: &str) -> Option<&str> {
+        let env = &self.wechat_env;
+        match key {
+            keys::SUBDOMAIN => self.subdomain_override.as_deref(),
+            keys::WECHAT_APPID => env.appid.as_deref(),
+            keys::WECHAT_SECRET => env.secret.as_deref(),
+            keys::WECHAT_API_BASE => env.api_base.as_deref(),
+            keys::WXPAY_MCH_ID => env.pay_mch_id.as_deref(),
+            keys::WXPAY_KEY => env.pay_key.as_deref(),
+            keys::WXPAY_BASE => env.pay_base.as_deref(),
+            keys::WXPAY_CERT => env.pay_cert.as_deref(),
+            keys::WXPAY_CERT_KEY => env.pay_cert_key.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The value in force for a setting: the environment's, else the stored one, else its default
+    /// (None when it has none).
+    pub fn in_force(&self, setting: &Setting) -> Option<&str> {
+        self.fixed_by_env(setting.key)
+            .or_else(|| self.get(setting.key))
+            .or(Some(setting.default).filter(|d| !d.is_empty()))
+    }
+
     /// The subDomain the API answers under.
     pub fn subdomain(&self) -> &str {
         self.subdomain_override.as_deref().or_else(|| self.get(keys::SUBDOMAIN)).unwrap_or("shop")
@@ -183,8 +271,8 @@ impl Snapshot {
     }
 
     /// MD5 unless HMAC-SHA256 is chosen.
-    pub fn wxpay_sign_type(&self) -> crate::wechat::pay::SignType {
-        self.get(keys::WXPAY_SIGN_TYPE).and_then(crate::wechat::pay::SignType::parse).unwrap_or_default()
+    pub fn wxpay_sign_type(&self) -> SignType {
+        self.get(keys::WXPAY_SIGN_TYPE).and_then(SignType::parse).unwrap_or_default()
     }
 
     pub fn wxpay_cert(&self) -> Option<&str> {
