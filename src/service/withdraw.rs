@@ -9,7 +9,7 @@ use rusqlite::Connection;
 
 use crate::db::withdraw::{self as store, status, WithdrawalRow};
 use crate::error::ApiError;
-use crate::money::yuan_text;
+use crate::money;
 use crate::service::funds::{day_start, reason, shop_date};
 use crate::service::ledger::{self, Account, Source};
 use crate::settings::Snapshot;
@@ -56,7 +56,10 @@ pub fn apply(
     now: i64,
 ) -> Result<WithdrawalRow, ApiError> {
     if input.money < rules.min_fen {
-        return Err(ApiError::invalid("money", format!("最低提现金额为 {} 元", yuan_text(rules.min_fen))));
+        return Err(ApiError::invalid(
+            "money",
+            format!("最低提现金额为 {} 元", money::format(rules.min_fen)),
+        ));
     }
     if store::count_since(c, user_id, day_start(now))? >= rules.daily_count {
         return Err(ApiError::RateLimited(format!("每天最多申请提现 {} 次，请明天再试", rules.daily_count)));
