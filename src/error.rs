@@ -114,7 +114,7 @@ pub enum ApiError {
     CouponExpired,
     /// A coupon sold for money the balance cannot cover; `data` is the amount still due (yuan),
     /// which the template pays by WeChat Pay with nextAction {type:7, couponRuleId}.
-    #[error("该优惠券需要支付 {} 元购买", crate::money::yuan_text(*due_fen))]
+    #[error("该优惠券需要支付 {} 元购买", crate::money::format(*due_fen))]
     CouponMustPay { due_fen: i64 },
     /// WeChat's content check found the text risky (WeChat's own code 87014); nothing was published.
     #[error("内容含有违法违规信息，请修改后再提交")]
@@ -195,9 +195,9 @@ impl ApiError {
     pub fn data(&self) -> Value {
         match self {
             // A number, not text: templates do arithmetic on the amount still due.
-            ApiError::NotEnoughBalance { due_fen } => Value::from(crate::money::yuan(*due_fen)),
+            ApiError::NotEnoughBalance { due_fen } => Value::from(crate::money::to_yuan(*due_fen)),
             ApiError::NotEnoughScore { due } => Value::from(*due),
-            ApiError::CouponMustPay { due_fen } => Value::from(crate::money::yuan(*due_fen)),
+            ApiError::CouponMustPay { due_fen } => Value::from(crate::money::to_yuan(*due_fen)),
             _ => Value::Null,
         }
     }

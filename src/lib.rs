@@ -2,7 +2,6 @@
 
 pub mod admin;
 pub mod api;
-pub mod bench_data;
 pub mod cache;
 pub mod callbacks;
 pub mod captcha;
@@ -10,12 +9,6 @@ pub mod config;
 pub mod db;
 pub mod delivery;
 pub mod demo;
-pub mod demo_calendar;
-pub mod demo_catalog;
-pub mod demo_cms;
-pub mod demo_coupons;
-pub mod demo_rules;
-pub mod demo_shopfront;
 pub mod error;
 pub mod jobs;
 pub mod logging;

@@ -162,7 +162,9 @@ fn bench_data(cfg: Config, goods: usize, categories: usize) -> ExitCode {
     let result = std::fs::create_dir_all(cfg.uploads_dir())
         .map_err(|e| e.to_string())
         .and_then(|()| xiaodian::db::Db::open(&cfg.db_path(), 1).map_err(|e| e.to_string()))
-        .and_then(|db| xiaodian::bench_data::generate(&db, &cfg, categories, goods).map_err(|e| e.msg()));
+        .and_then(|db| {
+            xiaodian::demo::bench_data::generate(&db, &cfg, categories, goods).map_err(|e| e.msg())
+        });
     match result {
         Ok(made) => {
             println!(

@@ -80,7 +80,7 @@ fn threshold_text(fen: i64) -> String {
     if fen == 0 {
         "无门槛".into()
     } else {
-        format!("满 {} 元", money::yuan_text(fen))
+        format!("满 {} 元", money::format(fen))
     }
 }
 
@@ -88,7 +88,7 @@ fn value_text(f: &RuleFields) -> String {
     if f.money_type == 1 {
         format!("{} 折", f.money as f64 / 10.0)
     } else {
-        format!("减 {} 元", money::yuan_text(f.money))
+        format!("减 {} 元", money::format(f.money))
     }
 }
 
@@ -105,7 +105,7 @@ impl Row {
             price.push(format!("{} 积分", f.need_score));
         }
         if f.need_amount > 0 {
-            price.push(format!("{} 元", money::yuan_text(f.need_amount)));
+            price.push(format!("{} 元", money::format(f.need_amount)));
         }
         Row {
             id: r.id,
@@ -188,12 +188,12 @@ fn local_text(secs: i64) -> String {
     db::format_unix(secs).get(..16).unwrap_or_default().to_string()
 }
 
-fn yuan(label: &str, v: &str) -> Result<i64, Problem> {
+fn form_fen(label: &str, v: &str) -> Result<i64, Problem> {
     let v = v.trim();
     if v.is_empty() {
         return Ok(0);
     }
-    money::parse_yuan(v).ok_or_else(|| Problem::Say(format!("{label}应为不小于 0、最多两位小数的金额（元）")))
+    money::parse(v).ok_or_else(|| Problem::Say(format!("{label}应为不小于 0、最多两位小数的金额（元）")))
 }
 
 fn whole(label: &str, v: &str) -> Result<i64, Problem> {
@@ -223,12 +223,12 @@ impl RuleForm {
 
     fn of(r: &Rule) -> RuleForm {
         let f = &r.f;
-        let fen = |v: i64| if v == 0 { String::new() } else { money::yuan_text(v) };
+        let fen = |v: i64| if v == 0 { String::new() } else { money::format(v) };
         RuleForm {
             name: f.name.clone(),
             kind: f.kind.clone(),
             money_type: f.money_type.to_string(),
-            money: if f.money_type == 1 { f.money.to_string() } else { money::yuan_text(f.money) },
+            money: if f.money_type == 1 { f.money.to_string() } else { money::format(f.money) },
             money_max: fen(f.money_max),
             money_hreshold: fen(f.money_hreshold),
             scope: f.scope.to_string(),
@@ -262,9 +262,13 @@ impl RuleForm {
             name: self.name.clone(),
             kind: self.kind.trim().to_string(),
             money_type,
-            money: if money_type == 1 { whole("折扣", &self.money)? } else { yuan("面额", &self.money)? },
-            money_max: yuan("最多优惠", &self.money_max)?,
-            money_hreshold: yuan("使用门槛", &self.money_hreshold)?,
+            money: if money_type == 1 {
+                whole("折扣", &self.money)?
+            } else {
+                form_fen("面额", &self.money)?
+            },
+            money_max: form_fen("最多优惠", &self.money_max)?,
+            money_hreshold: form_fen("使用门槛", &self.money_hreshold)?,
             scope: whole("适用范围", &self.scope)?,
             refs: refs.map_err(|_| Problem::Say("适用编号应为逗号分隔的数字".into()))?,
             valid_type,
@@ -274,7 +278,7 @@ impl RuleForm {
             number_total: whole("发放总量", &self.number_total)?,
             per_user: whole("每人限领", &self.per_user)?,
             need_score: whole("所需积分", &self.need_score)?,
-            need_amount: yuan("价格", &self.need_amount)?,
+            need_amount: form_fen("价格", &self.need_amount)?,
             pwd: self.pwd.trim().to_string(),
             status: whole("状态", &self.status)?,
             paixu: whole("排序", &self.paixu)?,

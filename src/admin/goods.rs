@@ -31,7 +31,7 @@ struct ListPage {
 
 impl ListPage {
     fn price(&self, g: &GoodsRow) -> String {
-        money::yuan_text(g.fields.min_price)
+        money::format(g.fields.min_price)
     }
 
     fn category_name(&self, g: &GoodsRow) -> String {

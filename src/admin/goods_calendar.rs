@@ -142,7 +142,7 @@ async fn load(staff: Staff, db: &Db, id: i64, kept: Kept) -> Result<CalendarPage
                 sku_key,
                 sku_names,
                 name: String::new(),
-                price: money::yuan_text(d.price),
+                price: money::format(d.price),
                 stores: d.stores,
             }
         })
@@ -157,7 +157,7 @@ async fn load(staff: Staff, db: &Db, id: i64, kept: Kept) -> Result<CalendarPage
                 sku_key,
                 sku_names,
                 name: s.name,
-                price: money::yuan_text(s.price),
+                price: money::format(s.price),
                 stores: s.stores,
             }
         })
@@ -219,7 +219,7 @@ fn price(v: &str) -> Result<Option<i64>, Problem> {
     if v.trim().is_empty() {
         return Ok(None);
     }
-    money::parse_yuan(v).map(Some).ok_or_else(|| Problem::Say("价格应为不小于 0、最多两位小数的金额".into()))
+    money::parse(v).map(Some).ok_or_else(|| Problem::Say("价格应为不小于 0、最多两位小数的金额".into()))
 }
 
 /// A stock typed into a form: "5" sets it, "+2" / "-1" change it, blank leaves it.

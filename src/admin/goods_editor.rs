@@ -258,11 +258,11 @@ fn regenerate(specs: &[NewSpec], old: &[SkuInput], weight: &str) -> Result<Vec<S
 }
 
 /// Money typed in 元: blank is `blank` (None = required), otherwise a plain amount.
-fn yuan(label: &str, text: &str, blank: Option<i64>) -> Result<i64, String> {
+fn form_fen(label: &str, text: &str, blank: Option<i64>) -> Result<i64, String> {
     if text.trim().is_empty() {
         return blank.ok_or_else(|| format!("请填写{label}"));
     }
-    money::parse_yuan(text)
+    money::parse(text)
         .ok_or_else(|| format!("{label}「{}」不是有效金额：应为不小于 0、最多两位小数的数字", text.trim()))
 }
 
@@ -317,8 +317,8 @@ fn check_original(what: &str, price: i64, original: i64) -> Result<(), String> {
     if original > 0 && original < price {
         return Err(format!(
             "{what}原价（{}）不能低于售价（{}）",
-            money::yuan_text(original),
-            money::yuan_text(price)
+            money::format(original),
+            money::format(price)
         ));
     }
     Ok(())
@@ -360,8 +360,8 @@ fn to_new_goods(e: &Editor, base: GoodsFields) -> Result<(NewGoods, StockPlan), 
     let mut skus = Vec::new();
     let mut plan = StockPlan::default();
     if specs.is_empty() {
-        fields.min_price = yuan("价格", &f.price, None)?;
-        fields.original_price = yuan("原价", &f.original_price, Some(0))?;
+        fields.min_price = form_fen("价格", &f.price, None)?;
+        fields.original_price = form_fen("原价", &f.original_price, Some(0))?;
         check_original("", fields.min_price, fields.original_price)?;
         fields.min_score = whole("积分价", &f.score, 0, 0)?;
         plan.goods = stock_typed("库存", &f.stores, &f.stores_was)?;
@@ -374,8 +374,8 @@ fn to_new_goods(e: &Editor, base: GoodsFields) -> Result<(NewGoods, StockPlan), 
         let mut codes = HashSet::new();
         for (row, values) in e.skus.iter().zip(combos) {
             let what = format!("规格「{}」的", values.join(" / "));
-            let price = yuan(&format!("{what}价格"), &row.price, None)?;
-            let original_price = yuan(&format!("{what}原价"), &row.original_price, Some(0))?;
+            let price = form_fen(&format!("{what}价格"), &row.price, None)?;
+            let original_price = form_fen(&format!("{what}原价"), &row.original_price, Some(0))?;
             check_original(&what, price, original_price)?;
             let code = row.code.trim().to_string();
             if code.chars().count() > 50 {
@@ -490,8 +490,8 @@ fn editor_of(
             let values = sku_values(&s.fields.property_child_ids, props)?;
             Some(SkuInput {
                 combo: serde_json::to_string(&values).ok()?,
-                price: money::yuan_text(s.fields.price),
-                original_price: money::yuan_text(s.fields.original_price),
+                price: money::format(s.fields.price),
+                original_price: money::format(s.fields.original_price),
                 score: s.fields.score.to_string(),
                 stores: s.fields.stores.to_string(),
                 stores_was: s.fields.stores.to_string(),
@@ -515,8 +515,8 @@ fn editor_of(
             logistics: x.logistics_id.unwrap_or(0).to_string(),
             purchase_notes: x.purchase_notes.clone(),
             ext_json: x.ext_json.clone(),
-            price: money::yuan_text(x.min_price),
-            original_price: money::yuan_text(x.original_price),
+            price: money::format(x.min_price),
+            original_price: money::format(x.original_price),
             score: x.min_score.to_string(),
             stores: x.stores.to_string(),
             stores_was: x.stores.to_string(),
@@ -919,10 +919,10 @@ mod tests {
 
     #[test]
     fn money_checks_say_what_is_wrong() {
-        assert!(yuan("价格", "-1", None).unwrap_err().contains("有效金额"));
-        assert!(yuan("价格", "abc", None).unwrap_err().contains("有效金额"));
-        assert!(yuan("价格", "", None).unwrap_err().contains("请填写"));
-        assert_eq!(yuan("价格", "19.9", None), Ok(1990));
+        assert!(form_fen("价格", "-1", None).unwrap_err().contains("有效金额"));
+        assert!(form_fen("价格", "abc", None).unwrap_err().contains("有效金额"));
+        assert!(form_fen("价格", "", None).unwrap_err().contains("请填写"));
+        assert_eq!(form_fen("价格", "19.9", None), Ok(1990));
         assert!(check_original("", 1000, 900).unwrap_err().contains("不能低于售价"));
         assert!(check_original("", 1000, 0).is_ok());
         assert!(whole("库存", "-3", 0, 0).unwrap_err().contains("负数"));

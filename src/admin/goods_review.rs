@@ -59,7 +59,7 @@ async fn list(
                 items.push(Item {
                     id: g.id,
                     name: g.fields.name,
-                    price: money::yuan_text(g.fields.min_price),
+                    price: money::format(g.fields.min_price),
                     stores: g.fields.stores,
                     publisher,
                     reason: p.reason,

@@ -136,7 +136,7 @@ fn rules_page(c: &rusqlite::Connection, id: i64) -> Result<Parts, AdminError> {
         .map(|t| TierRow {
             sku: t.property_child_ids.unwrap_or_default(),
             number: t.number.to_string(),
-            price: money::yuan_text(t.price),
+            price: money::format(t.price),
         })
         .collect();
     tiers.extend((0..BLANK_ROWS).map(|_| TierRow {
@@ -153,7 +153,7 @@ fn rules_page(c: &rusqlite::Connection, id: i64) -> Result<Parts, AdminError> {
             items: g
                 .items
                 .iter()
-                .map(|i| format!("{} {}", i.name, money::yuan_text(i.price)))
+                .map(|i| format!("{} {}", i.name, money::format(i.price)))
                 .collect::<Vec<_>>()
                 .join("\n"),
         })
@@ -270,7 +270,7 @@ async fn save_tiers(
             list.push(TierInput {
                 property_child_ids: Some(t.sku.clone()).filter(|s| !s.is_empty()),
                 number: whole("起购数量", &t.number)?,
-                price: money::parse_yuan(t.price.trim())
+                price: money::parse(t.price.trim())
                     .ok_or_else(|| Problem::Say("阶梯单价应为金额（元），最多两位小数".into()))?,
             });
         }
@@ -303,8 +303,8 @@ fn items_of(group: &str, text: &str) -> Result<Vec<(String, i64)>, Problem> {
     let mut out = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let (name, price) = match line.rsplit_once([' ', '\t']) {
-            Some((name, price)) if money::parse_yuan(price.trim()).is_some() => {
-                (name.trim(), money::parse_yuan(price.trim()).unwrap_or(0))
+            Some((name, price)) if money::parse(price.trim()).is_some() => {
+                (name.trim(), money::parse(price.trim()).unwrap_or(0))
             }
             _ => (line, 0),
         };

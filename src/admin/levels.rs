@@ -173,9 +173,9 @@ impl PriceForm {
     fn of(p: &PriceFields) -> PriceForm {
         PriceForm {
             days: p.days.to_string(),
-            price: money::yuan_text(p.price_fen),
+            price: money::format(p.price_fen),
             original_price: if p.original_price_fen > 0 {
-                money::yuan_text(p.original_price_fen)
+                money::format(p.original_price_fen)
             } else {
                 String::new()
             },
@@ -185,15 +185,15 @@ impl PriceForm {
     }
 
     fn input(&self) -> Result<PriceFields, Problem> {
-        let yuan = |label: &str, v: &str| {
-            money::parse_yuan(v)
+        let form_fen = |label: &str, v: &str| {
+            money::parse(v)
                 .ok_or_else(|| Problem::Say(format!("{label}应为不小于 0、最多两位小数的金额（元）")))
         };
         let original = self.original_price.trim();
         Ok(PriceFields {
             days: number("天数", &self.days)?,
-            price_fen: yuan("价格", &self.price)?,
-            original_price_fen: if original.is_empty() { 0 } else { yuan("原价", original)? },
+            price_fen: form_fen("价格", &self.price)?,
+            original_price_fen: if original.is_empty() { 0 } else { form_fen("原价", original)? },
             paixu: number("排序", &self.paixu)?,
             status: number("状态", &self.status)?,
         })
@@ -216,12 +216,12 @@ impl PriceRow {
         let days_note = if unit == 0 { String::new() } else { format!("（{} 天）", price.fields.days) };
         let original = match price.fields.original_price_fen {
             0 => String::new(),
-            fen => money::yuan_text(fen),
+            fen => money::format(fen),
         };
         PriceRow {
             term: format!("{n} {unit_str}"),
             days_note,
-            amount: money::yuan_text(price.fields.price_fen),
+            amount: money::format(price.fields.price_fen),
             original,
             price,
         }

@@ -15,7 +15,7 @@ use crate::db::order::{refund_status, status, LineRow, OrderRow};
 use crate::db::order_admin::{self, AdminFilter, Destination, ListedOrder, OrderDetail, QueuedRefund};
 use crate::db::{self, Db};
 use crate::error::AdminError;
-use crate::money::{parse_yuan, yuan_text};
+use crate::money;
 use crate::service::error::Error as ServiceError;
 use crate::service::order_admin::{self as rules, ParcelInput, ReturnAddress};
 use crate::service::orders;
@@ -95,10 +95,10 @@ impl Row {
             user_mobile: l.user_mobile,
             goods: goods_text(lines),
             goods_number: f.goods_number,
-            amount_goods: yuan_text(f.amount_goods),
-            amount_logistics: yuan_text(f.amount_logistics),
-            amount_off: yuan_text(f.amount_coupon + f.amount_score_deduction),
-            amount_real: yuan_text(f.amount_real),
+            amount_goods: money::format(f.amount_goods),
+            amount_logistics: money::format(f.amount_logistics),
+            amount_off: money::format(f.amount_coupon + f.amount_score_deduction),
+            amount_real: money::format(f.amount_real),
             peisong: if f.peisong_type == "zq" { "到店自提" } else { "快递" },
             link_man: f.link_man.clone(),
             mobile: f.mobile.clone(),
@@ -362,7 +362,7 @@ impl View {
             city_id: f.city_id.clone(),
             district_id: f.district_id.clone(),
             postcode: f.postcode.clone(),
-            amount_paid_balance: yuan_text(o.amount_paid_balance),
+            amount_paid_balance: money::format(o.amount_paid_balance),
             close_reason: o.close_reason.clone(),
             date_close: when_opt(&o.date_close),
             date_receive: when_opt(&o.date_receive),
@@ -374,8 +374,8 @@ impl View {
                         l.line.goods_name.clone(),
                         l.line.property.trim_end_matches(',').to_string(),
                         l.line.number,
-                        yuan_text(l.line.amount_single),
-                        yuan_text(l.line.amount),
+                        money::format(l.line.amount_single),
+                        money::format(l.line.amount),
                     )
                 })
                 .collect(),
@@ -475,7 +475,7 @@ async fn price(
     id: i64,
     form: Posted<PriceForm>,
 ) -> Result<Answer, AdminError> {
-    let Some(fen) = parse_yuan(&form.0.amount) else {
+    let Some(fen) = money::parse(&form.0.amount) else {
         return Ok(failed(format!("/admin/orders/{id}"), "新价格应为不小于 0、最多两位小数的金额"));
     };
     act(db, id, "价格已修改", move |c| rules::change_price(c, id, fen, db::unix_now())).await
@@ -718,7 +718,7 @@ impl RefundRow {
             kind: refund_status::type_label(r.refund.kind),
             reason: r.refund.reason,
             remark: r.refund.remark,
-            amount: yuan_text(r.refund.amount),
+            amount: money::format(r.refund.amount),
             status: r.status,
             status_str,
             back,
@@ -789,7 +789,7 @@ async fn confirm_approve(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, 
             question: format!(
                 "同意订单 {} 的退货退款申请（¥{}）：买家按下面的地址寄回商品，收到退货并确认后才退款。",
                 o.row.order_number,
-                yuan_text(r.refund.amount)
+                money::format(r.refund.amount)
             ),
             warning: "同意后买家在小程序里看到寄回地址并填写快递单号；商家确认收货时选择是否入库。",
             return_to: Some(last),
@@ -813,13 +813,13 @@ fn refund_question(order_number: &str, kind: i64, money: i64, to_wechat: i64) ->
     match money {
         0 => format!("确定同意订单 {order_number} 的{}申请吗？", refund_status::type_label(kind)),
         m if to_wechat == 0 => {
-            format!("确定同意订单 {order_number} 的售后申请，并退款 ¥{} 到买家余额吗？", yuan_text(m))
+            format!("确定同意订单 {order_number} 的售后申请，并退款 ¥{} 到买家余额吗？", money::format(m))
         }
         m => format!(
             "确定同意订单 {order_number} 的售后申请，并退款 ¥{}（¥{} 原路退回微信支付，¥{} 到买家余额）吗？",
-            yuan_text(m),
-            yuan_text(to_wechat),
-            yuan_text(m - to_wechat)
+            money::format(m),
+            money::format(to_wechat),
+            money::format(m - to_wechat)
         ),
     }
 }

@@ -13,7 +13,7 @@ use crate::db::blocking;
 use crate::db::payment::{self as store, status, Filter, Payment, RechargeRule};
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
-use crate::money::{parse_yuan, yuan_text};
+use crate::money;
 use crate::service::error::Error as ServiceError;
 use crate::service::payment::{self, Applied, Reconciled};
 use crate::settings::{keys, Settings};
@@ -40,7 +40,7 @@ impl Row {
             7 => "购买优惠券".to_string(),
             t => format!("类型 {t}"),
         };
-        Row { money: yuan_text(p.money), status: status::label(p.status), purpose, p }
+        Row { money: money::format(p.money), status: status::label(p.status), purpose, p }
     }
 }
 
@@ -112,8 +112,8 @@ async fn detail(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminErro
         })
         .await?
         .ok_or(AdminError::NotFound)?;
-    let paid = p.paid_fen.map(yuan_text).unwrap_or_else(|| "—".into());
-    let bonus = yuan_text(p.bonus_fen);
+    let paid = p.paid_fen.map(money::format).unwrap_or_else(|| "—".into());
+    let bonus = money::format(p.bonus_fen);
     render(&DetailPage { staff, row: Row::new(p), orders, paid, bonus })
 }
 
@@ -297,7 +297,7 @@ async fn rules_of(db: &Db) -> Result<Vec<RuleRow>, AdminError> {
     let rules: Vec<RechargeRule> = db.read(|c| Ok::<_, AdminError>(store::recharge_rules(c)?)).await?;
     Ok(rules
         .into_iter()
-        .map(|r| RuleRow { id: r.id, confine: yuan_text(r.confine), send: yuan_text(r.send) })
+        .map(|r| RuleRow { id: r.id, confine: money::format(r.confine), send: money::format(r.send) })
         .collect())
 }
 
@@ -318,7 +318,7 @@ struct RuleForm {
 #[post("/payments/recharge", data = "<form>")]
 async fn add_rule(staff: Staff, form: Posted<RuleForm>, db: &State<Db>) -> Result<Answer, AdminError> {
     let form = form.0;
-    let amounts = match (parse_yuan(&form.confine), parse_yuan(&form.send)) {
+    let amounts = match (money::parse(&form.confine), money::parse(&form.send)) {
         (Some(c), Some(s)) if c > 0 && s > 0 => Ok((c, s)),
         (Some(c), _) if c > 0 => Err("赠送金额应为大于 0 的金额（元）"),
         _ => Err("充值金额应为大于 0 的金额（元）"),

@@ -98,7 +98,7 @@ impl GoodsForm {
             description: f.description.clone(),
             content: f.content.clone(),
             kind: f.kind.to_string(),
-            price: money::yuan_text(f.price),
+            price: money::format(f.price),
             status: f.status.to_string(),
             paixu: f.paixu.to_string(),
         }
@@ -111,7 +111,7 @@ impl GoodsForm {
             description: self.description.clone(),
             content: self.content.clone(),
             kind: number("类型", &self.kind)?,
-            price: money::parse_yuan(&self.price)
+            price: money::parse(&self.price)
                 .ok_or_else(|| Problem::Say("价格应为不小于 0、最多两位小数的金额（元）".into()))?,
             status: number("状态", &self.status)?,
             paixu: if self.paixu.trim().is_empty() { 0 } else { number("排序", &self.paixu)? },

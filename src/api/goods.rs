@@ -24,15 +24,11 @@ use crate::db::catalog::{
 use crate::db::goods_rules::{self, RuleFlags};
 use crate::db::{self, Db};
 use crate::error::ApiError;
+use crate::money::to_yuan;
 use crate::service::catalog as rules;
 
 pub fn routes() -> Vec<Route> {
     routes![categories, category_detail, list_v1, list_v2, detail, price]
-}
-
-/// Fen as a JSON number of yuan (1990 → 19.9).
-pub fn yuan(fen: i64) -> f64 {
-    fen as f64 / 100.0
 }
 
 /// Grams as a JSON number of kilograms (the client's weight unit).
@@ -215,8 +211,8 @@ impl GoodsView {
             recommend_status_str: if f.recommend_status == 1 { "推荐" } else { "普通" },
             paixu: f.paixu,
             stores: f.stores,
-            min_price: yuan(f.min_price),
-            original_price: yuan(f.original_price),
+            min_price: to_yuan(f.min_price),
+            original_price: to_yuan(f.original_price),
             min_score: f.min_score,
             min_buy_number: f.min_buy_number,
             weight: kg(f.weight),
@@ -559,8 +555,8 @@ impl SkuView {
             goods_id: s.goods_id,
             property_child_ids: s.fields.property_child_ids.clone(),
             property_child_names: names,
-            price: yuan(s.fields.price),
-            original_price: yuan(s.fields.original_price),
+            price: to_yuan(s.fields.price),
+            original_price: to_yuan(s.fields.original_price),
             score: s.fields.score,
             stores: s.fields.stores,
             weight: kg(s.fields.weight),
@@ -576,8 +572,8 @@ impl SkuView {
             goods_id: g.id,
             property_child_ids: String::new(),
             property_child_names: String::new(),
-            price: yuan(g.fields.min_price),
-            original_price: yuan(g.fields.original_price),
+            price: to_yuan(g.fields.min_price),
+            original_price: to_yuan(g.fields.original_price),
             score: g.fields.min_score,
             stores: g.fields.stores,
             weight: kg(g.fields.weight),

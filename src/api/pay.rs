@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::db::payment::{self as store, status, Filter, Payment};
 use crate::db::{self, Db};
 use crate::error::ApiError;
-use crate::money::yuan;
+use crate::money::to_yuan;
 use crate::service::payment::{self, Action, Prepay, Start};
 use crate::settings::Settings;
 use crate::wechat::pay::RequestPayment;
@@ -29,7 +29,7 @@ const MAX_NEXT_ACTION: usize = 2000;
 const MAX_REMARK: usize = 100;
 
 /// POST /<sub>/pay/wx/wxapp — wxpay, and payVariableUrl with the default `wxpay_api_url`;
-/// logged-in shopper. `money` (yuan) is asked of WeChat; `nextAction` says what it pays.
+/// logged-in shopper. `money` (to_yuan) is asked of WeChat; `nextAction` says what it pays.
 #[post("/pay/wx/wxapp", data = "<req>")]
 async fn wxpay_wxapp(
     req: Authed,
@@ -76,7 +76,7 @@ async fn wxpay_wxapp(
 /// `money` in yuan → fen (300 naming it when absent, malformed or not positive).
 fn money_of(p: &Params) -> Result<i64, ApiError> {
     let text = p.text("money", 20)?;
-    match crate::money::parse_yuan(text) {
+    match crate::money::parse(text) {
         Some(fen) if fen > 0 => Ok(fen),
         _ => Err(ApiError::invalid("money", "应为大于 0 的金额（元，最多两位小数）")),
     }
@@ -118,8 +118,8 @@ impl From<Payment> for PayView {
         PayView {
             id: p.id,
             out_trade_id: p.out_trade_no,
-            money: yuan(p.money),
-            send_money: yuan(p.bonus_fen),
+            money: to_yuan(p.money),
+            send_money: to_yuan(p.bonus_fen),
             pay_gate: "WXPAY",
             pay_gate_str: "微信支付",
             status: p.status,
@@ -201,7 +201,7 @@ async fn recharge_rules(db: &State<Db>) -> ApiResult<Vec<RechargeRuleView>> {
     Ok(Reply(
         rules
             .into_iter()
-            .map(|r| RechargeRuleView { id: r.id, confine: yuan(r.confine), send: yuan(r.send) })
+            .map(|r| RechargeRuleView { id: r.id, confine: to_yuan(r.confine), send: to_yuan(r.send) })
             .collect(),
     ))
 }

@@ -11,7 +11,7 @@ use crate::db::ledger::{Account, Entry, EntryFilter};
 use crate::db::points::Sign;
 use crate::db::{self, Db};
 use crate::error::ApiError;
-use crate::money::yuan;
+use crate::money::to_yuan;
 use crate::service::account;
 use crate::service::orders::OrderRules;
 use crate::service::points::{self, PointRules};
@@ -65,7 +65,7 @@ fn deduction_rules(p: Params, settings: &State<Settings>) -> ApiResult<Vec<Deduc
         rules.extend(money.map(|r| DeductionRuleView {
             kind: 0,
             score: r.score,
-            money: yuan(r.money),
+            money: to_yuan(r.money),
             repeat: true,
         }));
     }
@@ -357,8 +357,8 @@ fn cash_log(e: Entry) -> CashLogView {
     CashLogView {
         id: e.id,
         uid: e.user_id,
-        amount: yuan(e.amount.abs()),
-        balance: yuan(e.after),
+        amount: to_yuan(e.amount.abs()),
+        balance: to_yuan(e.after),
         account_type: e.account,
         behavior,
         behavior_str,
@@ -420,7 +420,7 @@ async fn exchange_cash(
 ) -> ApiResult<CashExchangeView> {
     let (uid, wanted, rules) = (req.user_id, req.p.int("deductionScore")?, PointRules::of(&settings.get()));
     let done = db.write(move |c| points::exchange_cash(c, uid, wanted, &rules)).await?;
-    Ok(Reply(CashExchangeView { score: done.score, amount: yuan(done.gave) }))
+    Ok(Reply(CashExchangeView { score: done.score, amount: to_yuan(done.gave) }))
 }
 
 /// exchangeScoreToGrowth's answer.

@@ -8,7 +8,7 @@ use rocket::serde::json::Json;
 use rocket::{delete, get, put, routes, FromForm, Route, State};
 use serde::{Deserialize, Serialize};
 
-use super::body::opt_text;
+use super::body::{fen, opt_text};
 use super::catalog::{based_on, needs_version, outdated_message, stale_message, IfMatch, Refusal, Tagged};
 use super::{Answer, ApiKey, JsonBody, Problem};
 use crate::db::calendar as cal_db;
@@ -29,11 +29,6 @@ fn problem(e: impl Into<ApiError>) -> Problem {
         ApiError::NotFound(_) => MerchantError::NotFound("goods").into(),
         other => other.into(),
     }
-}
-
-fn fen(name: &'static str, yuan: f64) -> Result<i64, Problem> {
-    money::yuan_number_to_fen(yuan)
-        .ok_or_else(|| Problem::invalid(name, "must be a yuan amount ≥ 0 with at most two decimals"))
 }
 
 /// `stores` (the stock) or `addStores` (a change), at most one; neither leaves stock as it is.
@@ -130,7 +125,7 @@ fn read_days(c: &rusqlite::Connection, goods_id: i64, r: &Range) -> Result<Vec<D
         .map(|d| DayView {
             day: d.day,
             property_child_ids: key.clone(),
-            price: money::yuan(d.price),
+            price: money::to_yuan(d.price),
             stores: d.stores,
         })
         .collect())
@@ -248,7 +243,7 @@ fn read_slots(c: &rusqlite::Connection, goods_id: i64, r: &Range) -> Result<Vec<
             day: s.day,
             property_child_ids: key.clone(),
             name: s.name,
-            price: money::yuan(s.price),
+            price: money::to_yuan(s.price),
             stores: s.stores,
         }));
     }

@@ -11,7 +11,7 @@ use rocket::serde::json::Json;
 use rocket::{delete, get, post, put, routes, FromForm, Route, State};
 use serde::{Deserialize, Serialize};
 
-use super::body::{opt_int, opt_text};
+use super::body::{fen, opt_int, opt_text};
 use super::problem::fail;
 use super::{Answer, ApiKey, JsonBody, Paged, Paging, Problem, BASE};
 use crate::db::catalog::{self, CategoryFields, CategoryRow, GoodsFields, MerchantGoodsFilter};
@@ -392,8 +392,8 @@ fn goods_view(c: &rusqlite::Connection, id: i64) -> Result<Option<GoodsView>, Pr
         pingtuan: f.pingtuan,
         paixu: f.paixu,
         stores: f.stores,
-        min_price: money::yuan(f.min_price),
-        original_price: money::yuan(f.original_price),
+        min_price: money::to_yuan(f.min_price),
+        original_price: money::to_yuan(f.original_price),
         min_score: f.min_score,
         min_buy_number: f.min_buy_number,
         weight: f.weight,
@@ -405,8 +405,8 @@ fn goods_view(c: &rusqlite::Connection, id: i64) -> Result<Option<GoodsView>, Pr
                 id: s.id,
                 property_child_names: rules::key_names(&s.fields.property_child_ids, &specs),
                 property_child_ids: s.fields.property_child_ids,
-                price: money::yuan(s.fields.price),
-                original_price: money::yuan(s.fields.original_price),
+                price: money::to_yuan(s.fields.price),
+                original_price: money::to_yuan(s.fields.original_price),
                 score: s.fields.score,
                 stores: s.fields.stores,
                 weight: s.fields.weight,
@@ -543,11 +543,6 @@ impl Default for GoodsBody {
             version: None,
         }
     }
-}
-
-fn fen(name: &'static str, yuan: f64) -> Result<i64, Problem> {
-    money::yuan_number_to_fen(yuan)
-        .ok_or_else(|| Problem::invalid(name, "must be a yuan amount ≥ 0 with at most two decimals"))
 }
 
 impl GoodsBody {

@@ -6,6 +6,7 @@ use rocket::serde::json::Json;
 use rocket::{delete, get, post, put, routes, FromForm, Route, State};
 use serde::{Deserialize, Serialize};
 
+use super::body::fen;
 use super::{Answer, ApiKey, JsonBody, Paged, Paging, Problem, BASE};
 use crate::db::levels::{Level, Price, PriceFields};
 use crate::db::{self, Db};
@@ -39,8 +40,8 @@ impl From<Price> for PriceView {
             id: p.id,
             level_id: p.level_id,
             days: p.fields.days,
-            price: money::yuan(p.fields.price_fen),
-            original_price: money::yuan(p.fields.original_price_fen),
+            price: money::to_yuan(p.fields.price_fen),
+            original_price: money::to_yuan(p.fields.original_price_fen),
             paixu: p.fields.paixu,
             status: p.fields.status,
             date_add: db::format_unix(p.date_add),
@@ -152,10 +153,6 @@ pub struct PriceBody {
 
 impl PriceBody {
     fn fields(self) -> Result<PriceFields, Problem> {
-        let fen = |name: &'static str, yuan: f64| {
-            money::yuan_number_to_fen(yuan)
-                .ok_or_else(|| Problem::invalid(name, "must be a yuan amount ≥ 0 with at most two decimals"))
-        };
         let price = self.price.ok_or_else(|| Problem::invalid("price", "is required"))?;
         Ok(PriceFields {
             days: self.days,

@@ -11,7 +11,7 @@ use crate::db::order::{refund_status, status, EventRow, LineRow, OrderRow, Parce
 use crate::db::order_admin::{self, AdminFilter, ListedOrder, OrderDetail, QueuedRefund};
 use crate::db::{self, Db};
 use crate::error::{ApiError, MerchantError};
-use crate::money::yuan;
+use crate::money::to_yuan;
 use crate::service::error::{Error as ServiceError, Rule};
 use crate::service::order_admin::{self as admin, Decision, ParcelInput, ReturnAddress};
 use crate::service::orders;
@@ -78,12 +78,12 @@ impl From<ListedOrder> for OrderView {
             user_id: f.user_id,
             nick: l.nick,
             user_mobile: l.user_mobile,
-            amount_goods: yuan(f.amount_goods),
-            amount_logistics: yuan(f.amount_logistics),
-            amount_coupon: yuan(f.amount_coupon),
-            amount_score_deduction: yuan(f.amount_score_deduction),
-            amount_real: yuan(f.amount_real),
-            amount_paid_balance: yuan(l.order.amount_paid_balance),
+            amount_goods: to_yuan(f.amount_goods),
+            amount_logistics: to_yuan(f.amount_logistics),
+            amount_coupon: to_yuan(f.amount_coupon),
+            amount_score_deduction: to_yuan(f.amount_score_deduction),
+            amount_real: to_yuan(f.amount_real),
+            amount_paid_balance: to_yuan(l.order.amount_paid_balance),
             score: f.score,
             score_deduction: f.score_deduction,
             goods_number: f.goods_number,
@@ -135,8 +135,8 @@ impl From<LineRow> for LineView {
             property: l.line.property,
             pic: l.line.pic,
             number: l.line.number,
-            amount_single: yuan(l.line.amount_single),
-            amount: yuan(l.line.amount),
+            amount_single: to_yuan(l.line.amount_single),
+            amount: to_yuan(l.line.amount),
         }
     }
 }
@@ -234,7 +234,7 @@ impl RefundView {
             kind: r.refund.kind,
             type_str: refund_status::type_label(r.refund.kind),
             reason: r.refund.reason,
-            amount: yuan(r.refund.amount),
+            amount: to_yuan(r.refund.amount),
             remark: r.refund.remark,
             pics: serde_json::from_str(&r.refund.pics).unwrap_or_default(),
             status: r.status,
@@ -309,10 +309,10 @@ impl From<Decision> for DecisionView {
     fn from(d: Decision) -> Self {
         DecisionView {
             refund: RefundView::new(d.refund, None),
-            refunded: yuan(d.refunded),
-            to_wechat: yuan(d.to_wechat),
+            refunded: to_yuan(d.refunded),
+            to_wechat: to_yuan(d.to_wechat),
             wechat_refund_id: d.wechat_refund,
-            balance: d.balance.map(yuan),
+            balance: d.balance.map(to_yuan),
             order_closed: d.order_closed,
         }
     }

@@ -10,7 +10,7 @@ use super::{Answer, ApiKey, JsonBody, Paged, Paging, Problem};
 use crate::db::withdraw::{self as store, status, WithdrawalRow};
 use crate::db::{self, Db};
 use crate::error::MerchantError;
-use crate::money::yuan;
+use crate::money::to_yuan;
 use crate::service::error::Error as ServiceError;
 use crate::service::withdraw::{self, Decision};
 
@@ -46,7 +46,7 @@ impl From<WithdrawalRow> for WithdrawalView {
             number: w.number,
             user_id: w.user_id,
             nick: w.nick,
-            money: yuan(w.money),
+            money: to_yuan(w.money),
             money_fen: w.money,
             status: w.status,
             status_str: status::label(w.status),

@@ -398,7 +398,7 @@ fn check_for_lines(c: &Connection, h: &Held, lines: &[CouponLine], now: i64) -> 
     }
     if scoped < h.money_hreshold {
         return Err(Error::Coupon(CouponRefusal::Unavailable(
-            format!("适用商品满 {} 元才能使用该优惠券", money::yuan_text(h.money_hreshold)).into(),
+            format!("适用商品满 {} 元才能使用该优惠券", money::format(h.money_hreshold)).into(),
         )));
     }
     Ok(off(h, scoped))
@@ -409,7 +409,7 @@ pub fn money_shown(money_type: i64, money: i64) -> f64 {
     if money_type == 1 {
         money as f64 / 10.0
     } else {
-        money::yuan(money)
+        money::to_yuan(money)
     }
 }
 
@@ -426,9 +426,9 @@ pub fn usable(c: &Connection, user_id: i64, lines: &[CouponLine], now: i64) -> R
             pid: h.rule_id,
             money: money_shown(h.money_type, h.money),
             money_type: h.money_type,
-            money_hreshold: money::yuan(h.money_hreshold),
+            money_hreshold: money::to_yuan(h.money_hreshold),
             date_end: db::format_unix(h.date_end),
-            discount: money::yuan(fen),
+            discount: money::to_yuan(fen),
             discount_fen: fen,
             name: h.name,
         });

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use serde_json::Value;
 
 use crate::db::deposit::{self as store, status, DepositRow, NewDeposit};
-use crate::money::{yuan_text, MAX_FEN};
+use crate::money::{self, MAX_FEN};
 use crate::service::error::{Entity, Error, Result};
 use crate::service::funds::{action_fen, action_text, reason, shop_date};
 use crate::service::ledger::{self, Account, Source};
@@ -91,7 +91,7 @@ pub fn check_wechat(_c: &Connection, _user_id: i64, action: &Value, money_fen: i
     if money_fen <= 0 || money_fen > d.amount {
         return Err(Error::invalid(
             "money",
-            format!("押金为 {} 元，在线支付金额应大于 0 且不超过它", yuan_text(d.amount)),
+            format!("押金为 {} 元，在线支付金额应大于 0 且不超过它", money::format(d.amount)),
         ));
     }
     Ok(())

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::db;
-use crate::money::{parse_yuan, yuan_number_to_fen};
+use crate::money;
 use crate::service::error::{Error, Field, Result, Rule};
 
 /// The shop's time zone offset (Asia/Shanghai): days begin at local midnight.
@@ -24,8 +24,8 @@ pub fn shop_date(now: i64) -> String {
 /// Missing, negative, zero or with more than two decimals → 300 naming `name`.
 pub fn action_fen(action: &Value, name: &'static str) -> Result<i64> {
     let fen = match action.get(name) {
-        Some(Value::Number(n)) => n.as_f64().and_then(yuan_number_to_fen),
-        Some(Value::String(s)) => parse_yuan(s),
+        Some(Value::Number(n)) => n.as_f64().and_then(money::from_yuan),
+        Some(Value::String(s)) => money::parse(s),
         None | Some(Value::Null) => return Err(Error::invalid("nextAction", format!("缺少 {name}"))),
         Some(_) => None,
     };

@@ -5,7 +5,7 @@ use rusqlite::Connection;
 
 use crate::db::invoice::{self as store, status, InvoiceRow, NewInvoice};
 use crate::db::{self};
-use crate::money::{yuan_text, MAX_FEN};
+use crate::money::{self, MAX_FEN};
 use crate::service::error::{Entity, Error, Field, Result, Rule};
 use crate::service::funds::reason;
 
@@ -27,7 +27,7 @@ pub fn apply(c: &Connection, user_id: i64, f: &NewInvoice, now: i64) -> Result<I
         if f.amount > left {
             return Err(Error::invalid(
                 "amount",
-                format!("订单 {} 最多还能开票 {} 元", o.order_number, yuan_text(left.max(0))),
+                format!("订单 {} 最多还能开票 {} 元", o.order_number, money::format(left.max(0))),
             ));
         }
     }

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use crate::db::order::{self, refund_status, status, NewParcel, OrderRow, RefundRow};
 use crate::db::order_admin::{self, Destination};
-use crate::money::{yuan_text, MAX_FEN};
+use crate::money::{self, MAX_FEN};
 use crate::service::error::{Entity, Error, Result};
 use crate::service::ledger::{self, Account, Source};
 use crate::service::orders;
@@ -76,7 +76,7 @@ pub fn change_price(c: &Connection, order_id: i64, fen: i64, now: i64) -> Result
     if !order_admin::set_amount_real(c, order_id, fen, now)? {
         return Err(wrong_state(&o, "改价"));
     }
-    let said = format!("商家改价：¥{} → ¥{}", yuan_text(o.fields.amount_real), yuan_text(fen));
+    let said = format!("商家改价：¥{} → ¥{}", money::format(o.fields.amount_real), money::format(fen));
     order::add_event(c, order_id, "price", &said, now)?;
     load(c, order_id)
 }
@@ -214,8 +214,8 @@ fn check_left(c: &Connection, o: &OrderRow, money: i64) -> Result<i64> {
     if money > left {
         return Err(Error::refused(format!(
             "该订单最多还能退 ¥{}，申请的 ¥{} 超出",
-            yuan_text(left.max(0)),
-            yuan_text(money)
+            money::format(left.max(0)),
+            money::format(money)
         )));
     }
     Ok(left)
@@ -374,9 +374,11 @@ fn refund_money(
     }
     let mut said = match (to_balance, to_wechat) {
         (0, 0) => what.to_string(),
-        (m, 0) => format!("{what}，退款 ¥{} 至余额", yuan_text(m)),
-        (0, w) => format!("{what}，退款 ¥{} 原路退回微信支付", yuan_text(w)),
-        (m, w) => format!("{what}，退款 ¥{} 原路退回微信支付，¥{} 至余额", yuan_text(w), yuan_text(m)),
+        (m, 0) => format!("{what}，退款 ¥{} 至余额", money::format(m)),
+        (0, w) => format!("{what}，退款 ¥{} 原路退回微信支付", money::format(w)),
+        (m, w) => {
+            format!("{what}，退款 ¥{} 原路退回微信支付，¥{} 至余额", money::format(w), money::format(m))
+        }
     };
     let (score, growth) = points::take_back_order_reward(c, o, refund_id, money, left)?;
     if score != Default::default() || growth != Default::default() {

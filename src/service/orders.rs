@@ -463,7 +463,7 @@ pub fn apply_refund(c: &Connection, user_id: i64, r: &RefundInput, now: i64) -> 
     let most = most.min(left.max(0));
     let amount = r.amount.unwrap_or(most);
     if !(0..=most).contains(&amount) {
-        return Err(Error::invalid("amount", format!("应在 0 到 {} 元之间", crate::money::yuan(most))));
+        return Err(Error::invalid("amount", format!("应在 0 到 {} 元之间", crate::money::to_yuan(most))));
     }
     let new = NewRefund {
         order_id: o.id,

@@ -465,10 +465,6 @@ fn facts(c: &Connection, event: &ShopEvent, now: i64) -> Result<Option<Facts>> {
     Ok(found.then_some(f))
 }
 
-fn yuan(fen: i64) -> String {
-    format!("{}.{:02}", fen / 100, (fen % 100).abs())
-}
-
 fn clock(secs: i64, with_time: bool) -> String {
     let Ok(t) = time::OffsetDateTime::from_unix_timestamp(secs) else { return String::new() };
     let t = t.to_offset(time::macros::offset!(+8));
@@ -485,8 +481,8 @@ fn value(field: &FieldMap, kind: &str, f: &Facts) -> String {
     let raw = match Source::parse(&field.source).unwrap_or(Text) {
         OrderNumber => f.order_number.clone(),
         GoodsName => f.goods_name.clone(),
-        Amount if kind == "number" => yuan(f.amount_fen),
-        Amount => format!("¥{}", yuan(f.amount_fen)),
+        Amount if kind == "number" => crate::money::format(f.amount_fen),
+        Amount => format!("¥{}", crate::money::format(f.amount_fen)),
         Time => clock(f.time, kind != "date"),
         Status => f.status.clone(),
         ExpressCompany => f.express_company.clone(),

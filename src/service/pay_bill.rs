@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::db::pay_bill::{self as store, BillRow, DiscountRow, NewBill};
 use crate::db::{self};
-use crate::money::{yuan_text, MAX_FEN};
+use crate::money::{self, MAX_FEN};
 use crate::service::error::{Entity, Error, Result};
 use crate::service::funds::{action_fen, action_id, shop_date};
 use crate::service::ledger::{self, Account, Source};
@@ -71,9 +71,9 @@ fn price(c: &Connection, input: &BillInput, param: &'static str) -> Result<Quote
             param,
             format!(
                 "消费 {} 元优惠后应付 {} 元，与页面显示的 {} 元不符（优惠规则可能刚有变化），请重新确认",
-                yuan_text(q.money),
-                yuan_text(q.real_money),
-                yuan_text(expected)
+                money::format(q.money),
+                money::format(q.real_money),
+                money::format(expected)
             ),
         ));
     }
@@ -96,7 +96,9 @@ fn record(
     let row = store::get(c, id)?.ok_or(Error::NotFound(Entity::PayBill))?;
     let why = match q.discount {
         0 => format!("买单 {}", row.number),
-        d => format!("买单 {}（消费 {} 元，优惠 {} 元）", row.number, yuan_text(q.money), yuan_text(d)),
+        d => {
+            format!("买单 {}（消费 {} 元，优惠 {} 元）", row.number, money::format(q.money), money::format(d))
+        }
     };
     ledger::post(c, user_id, Account::Balance, -q.real_money, &why, Source::PayBill, &id.to_string())?;
     ledger::add_consumed(c, user_id, q.real_money)?;

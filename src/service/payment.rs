@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::db::payment::{self as store, status, NewPayment, Payment};
 use crate::db::{self, Db};
-use crate::money::yuan_text;
+use crate::money;
 use crate::service::coupons::{self, Fetch};
 use crate::service::error::{Entity, Error, Result};
 use crate::service::ledger::{self, Account, Source};
@@ -124,7 +124,7 @@ impl Action {
 /// coming from the balance at notify time); answers the orders it pays.
 pub fn check_action(c: &Connection, user_id: i64, action: &Action, money: i64) -> Result<Vec<i64>> {
     let too_much =
-        |need: i64| Error::invalid("money", format!("支付金额超过应付金额 {} 元", yuan_text(need)));
+        |need: i64| Error::invalid("money", format!("支付金额超过应付金额 {} 元", money::format(need)));
     match action {
         Action::Recharge => Ok(Vec::new()),
         Action::Orders(ids) => {
@@ -279,7 +279,7 @@ pub fn apply_paid(
         };
     }
     let source_id = p.id.to_string();
-    let reason = format!("微信支付 {} 元入账", yuan_text(paid_fen));
+    let reason = format!("微信支付 {} 元入账", money::format(paid_fen));
     ledger::post(c, p.user_id, Account::Balance, paid_fen, &reason, Source::Payment, &source_id)?;
     // The purpose runs in a savepoint: when it fails only it is undone, the money stays.
     c.execute_batch("SAVEPOINT payment_purpose")?;
@@ -304,7 +304,7 @@ fn serve(c: &Connection, p: &Payment, action: &Action, paid_fen: i64, now: i64) 
         Action::Recharge => {
             let bonus = store::best_bonus(c, paid_fen)?;
             if bonus > 0 {
-                let reason = format!("充值 {} 元赠送", yuan_text(paid_fen));
+                let reason = format!("充值 {} 元赠送", money::format(paid_fen));
                 ledger::post(
                     c,
                     p.user_id,

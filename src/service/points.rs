@@ -136,7 +136,7 @@ pub fn exchange_cash(c: &Connection, user_id: i64, points: i64, rules: &PointRul
     }
     // The points that buy exactly `fen`, rounded up so the shop never gives money away.
     let score = (fen * rules.cash_rate + 99) / 100;
-    let reason = format!("{score} 积分兑换余额 {} 元", crate::money::yuan_text(fen));
+    let reason = format!("{score} 积分兑换余额 {} 元", crate::money::format(fen));
     ledger::post(c, user_id, Account::Score, -score, &reason, Source::Exchange, "cash")?;
     ledger::post(c, user_id, Account::Balance, fen, &reason, Source::Exchange, "cash")?;
     Ok(Exchanged { score, gave: fen })
@@ -336,7 +336,7 @@ pub fn adjust(c: &Connection, user_id: i64, account: Account, amount: i64, reaso
     let now = ledger::accounts_of(c, user_id)?.get(account);
     if now + amount < 0 {
         let shown = |v: i64| match account {
-            Account::Balance | Account::Freeze => format!("{} 元", crate::money::yuan_text(v)),
+            Account::Balance | Account::Freeze => format!("{} 元", crate::money::format(v)),
             _ => v.to_string(),
         };
         return Err(Error::refused(format!(

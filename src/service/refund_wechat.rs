@@ -21,7 +21,7 @@ use rusqlite::Connection;
 use crate::config::Config;
 use crate::db::payment_refund::{self as rows, state, NewRefund, Outcome, RefundRow};
 use crate::db::{self, order, Db};
-use crate::money::yuan_text;
+use crate::money;
 use crate::service::error::{Entity, Error, Field, Result, Rule};
 use crate::service::ledger::{self, Account, Source};
 use crate::settings::Settings;
@@ -131,8 +131,8 @@ pub fn start_payment_refund(
     if fen > left {
         return Err(Error::refused(format!(
             "这笔支付最多还能退 ¥{}，申请的 ¥{} 超出",
-            yuan_text(left.max(0)),
-            yuan_text(fen)
+            money::format(left.max(0)),
+            money::format(fen)
         )));
     }
     let nr =
@@ -145,8 +145,8 @@ pub fn start_payment_refund(
             let have = ledger::accounts_of(c, p.user_id)?.balance;
             return Err(Error::refused(format!(
                 "买家余额只有 ¥{}，这笔支付的钱已被消费，不能原路退回 ¥{}",
-                yuan_text(have),
-                yuan_text(fen)
+                money::format(have),
+                money::format(fen)
             )));
         }
         Err(e) => return Err(e),
@@ -253,7 +253,7 @@ pub fn apply_state(c: &Connection, id: i64, s: &RefundState, now: i64) -> Result
                 &source_id,
             )?;
             if let Some(order_id) = row.order_id {
-                let said = format!("¥{} 已原路退回微信支付", yuan_text(row.refund_fee));
+                let said = format!("¥{} 已原路退回微信支付", money::format(row.refund_fee));
                 order::add_event(c, order_id, "refund", &said, now)?;
             }
             Ok(true)
@@ -290,7 +290,7 @@ pub fn apply_state(c: &Connection, id: i64, s: &RefundState, now: i64) -> Result
                 &source_id,
             )?;
             if let Some(order_id) = row.order_id {
-                let said = format!("微信退款未成功，¥{} 已改退至余额", yuan_text(row.refund_fee));
+                let said = format!("微信退款未成功，¥{} 已改退至余额", money::format(row.refund_fee));
                 order::add_event(c, order_id, "refund", &said, now)?;
             }
             Ok(true)
@@ -380,10 +380,10 @@ pub fn sent_words(r: &RefundRow) -> String {
     match r.status.as_str() {
         state::FAILED => format!(
             "¥{} 原路退回微信支付失败：{}（可在“微信退款”页重试）",
-            yuan_text(r.refund_fee),
+            money::format(r.refund_fee),
             r.err_code_des
         ),
-        state::SUCCESS => format!("¥{} 已原路退回微信支付", yuan_text(r.refund_fee)),
-        _ => format!("¥{} 正在原路退回微信支付", yuan_text(r.refund_fee)),
+        state::SUCCESS => format!("¥{} 已原路退回微信支付", money::format(r.refund_fee)),
+        _ => format!("¥{} 正在原路退回微信支付", money::format(r.refund_fee)),
     }
 }

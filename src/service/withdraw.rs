@@ -8,7 +8,7 @@
 use rusqlite::Connection;
 
 use crate::db::withdraw::{self as store, status, WithdrawalRow};
-use crate::money::yuan_text;
+use crate::money;
 use crate::service::error::{Entity, Error, Field, Result, Rule};
 use crate::service::funds::{day_start, reason, shop_date};
 use crate::service::ledger::{self, Account, Source};
@@ -56,7 +56,7 @@ pub fn apply(
     now: i64,
 ) -> Result<WithdrawalRow> {
     if input.money < rules.min_fen {
-        return Err(Error::invalid("money", format!("最低提现金额为 {} 元", yuan_text(rules.min_fen))));
+        return Err(Error::invalid("money", format!("最低提现金额为 {} 元", money::format(rules.min_fen))));
     }
     if store::count_since(c, user_id, day_start(now))? >= rules.daily_count {
         return Err(Error::RateLimited(

@@ -255,7 +255,7 @@ fn an_invoice_is_asked_for_checked_against_its_order_and_issued() {
         app.query(|c| c.query_row("SELECT amount_real FROM orders WHERE id = ?1", [&order_id], |r| r.get(0)));
     assert!(real >= 19_900, "{real}");
     assert_code(&app.post(INVOICE_APPLY, &on_order), 0);
-    let left = xiaodian::money::yuan_text(real - 10_000);
+    let left = xiaodian::money::format(real - 10_000);
     let mut too_much = invoice_form(&token, "200");
     too_much.push(("orderId", &order_id));
     let over = app.post(INVOICE_APPLY, &too_much);

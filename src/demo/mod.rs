@@ -1,5 +1,13 @@
 //! `--demo`: fills an empty shop with a demo shop (pictures shipped in static/demo, no network).
 
+pub mod bench_data;
+mod calendar;
+mod catalog;
+mod cms;
+mod coupons;
+mod rules;
+mod shopfront;
+
 use crate::config::Config;
 use crate::db::{self, site::BannerInput, Db};
 use crate::error::ApiError;
@@ -111,13 +119,13 @@ pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
         member_levels(c, now)?;
         Ok::<_, ApiError>(())
     })?;
-    crate::demo_catalog::fill(db, &urls)?;
-    crate::demo_rules::fill(db)?;
-    crate::demo_cms::fill(db, &urls)?;
-    crate::demo_shopfront::fill(db)?;
-    crate::demo_shopfront::fill_shops(db)?;
-    crate::demo_calendar::fill(db, &urls)?;
-    crate::demo_coupons::fill(db)?;
+    catalog::fill(db, &urls)?;
+    rules::fill(db)?;
+    cms::fill(db, &urls)?;
+    shopfront::fill(db)?;
+    shopfront::fill_shops(db)?;
+    calendar::fill(db, &urls)?;
+    coupons::fill(db)?;
     Ok(true)
 }
 
