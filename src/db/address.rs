@@ -4,7 +4,8 @@
 //! so a handler cannot forget the ownership check. The callers keep "one default per shopper"
 //! inside one transaction; a partial unique index backs it up.
 
-use rusqlite::{params, Connection, OptionalExtension, Result, Row};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// The fields a shopper writes.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +48,7 @@ pub struct AddressFilter {
 const COLUMNS: &str = "id, user_id, link_man, mobile, province_id, city_id, district_id, street_id, address,
      code, idcard, latitude, longitude, ext_json, status, is_default, date_add, date_update";
 
-fn address_row(r: &Row) -> Result<AddressRow> {
+fn address_row(r: &Row) -> rusqlite::Result<AddressRow> {
     Ok(AddressRow {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -74,23 +75,23 @@ fn address_row(r: &Row) -> Result<AddressRow> {
 
 /// The shopper's address `id`; None when it does not exist or belongs to someone else.
 pub fn owned(c: &Connection, user_id: i64, id: i64) -> Result<Option<AddressRow>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} FROM shipping_addresses WHERE id = ?1 AND user_id = ?2"))?
+    Ok(c.prepare_cached(&format!("SELECT {COLUMNS} FROM shipping_addresses WHERE id = ?1 AND user_id = ?2"))?
         .query_row(params![id, user_id], address_row)
-        .optional()
+        .optional()?)
 }
 
 /// The shopper's default address, if they have any address at all.
 pub fn default_of(c: &Connection, user_id: i64) -> Result<Option<AddressRow>> {
-    c.prepare_cached(&format!(
+    Ok(c.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM shipping_addresses WHERE user_id = ?1 AND is_default = 1"
     ))?
     .query_row([user_id], address_row)
-    .optional()
+    .optional()?)
 }
 
 /// How many addresses the shopper holds.
 pub fn count_of(c: &Connection, user_id: i64) -> Result<i64> {
-    c.query_row("SELECT count(*) FROM shipping_addresses WHERE user_id = ?1", [user_id], |r| r.get(0))
+    Ok(c.query_row("SELECT count(*) FROM shipping_addresses WHERE user_id = ?1", [user_id], |r| r.get(0))?)
 }
 
 /// One page of the shopper's addresses (the default first, then newest first) and the total.
@@ -115,7 +116,7 @@ pub fn list_of(
          ORDER BY is_default DESC, id DESC LIMIT ?4 OFFSET ?5"
     ))?;
     let rows = st.query_map(params![user_id, f.name_like, f.mobile_like, limit, offset], address_row)?;
-    Ok((rows.collect::<Result<_>>()?, total))
+    Ok((rows.collect::<rusqlite::Result<_>>()?, total))
 }
 
 /// Adds an address; the caller has cleared the old default first when `is_default`.

@@ -1,6 +1,7 @@
 //! Console accounts, their sessions, and merchant API keys.
 
-use rusqlite::{params, Connection, OptionalExtension, Result};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension};
 
 #[derive(Debug, Clone)]
 pub struct Admin {
@@ -10,7 +11,7 @@ pub struct Admin {
 }
 
 pub fn count_admins(c: &Connection) -> Result<i64> {
-    c.query_row("SELECT count(*) FROM admins", [], |r| r.get(0))
+    Ok(c.query_row("SELECT count(*) FROM admins", [], |r| r.get(0))?)
 }
 
 pub fn insert_admin(c: &Connection, username: &str, password_hash: &str, now: i64) -> Result<i64> {
@@ -22,17 +23,17 @@ pub fn insert_admin(c: &Connection, username: &str, password_hash: &str, now: i6
 }
 
 pub fn admin_by_name(c: &Connection, username: &str) -> Result<Option<Admin>> {
-    c.query_row("SELECT id, username, password_hash FROM admins WHERE username = ?1", [username], |r| {
+    Ok(c.query_row("SELECT id, username, password_hash FROM admins WHERE username = ?1", [username], |r| {
         Ok(Admin { id: r.get(0)?, username: r.get(1)?, password_hash: r.get(2)? })
     })
-    .optional()
+    .optional()?)
 }
 
 pub fn admin_by_id(c: &Connection, id: i64) -> Result<Option<Admin>> {
-    c.query_row("SELECT id, username, password_hash FROM admins WHERE id = ?1", [id], |r| {
+    Ok(c.query_row("SELECT id, username, password_hash FROM admins WHERE id = ?1", [id], |r| {
         Ok(Admin { id: r.get(0)?, username: r.get(1)?, password_hash: r.get(2)? })
     })
-    .optional()
+    .optional()?)
 }
 
 pub fn set_password(c: &Connection, id: i64, password_hash: &str) -> Result<bool> {
@@ -68,13 +69,13 @@ pub fn insert_session(
 }
 
 pub fn session(c: &Connection, token_hash: &str, now: i64) -> Result<Option<Session>> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT s.admin_id, a.username, s.csrf FROM admin_sessions s JOIN admins a ON a.id = s.admin_id
          WHERE s.token_hash = ?1 AND s.expires_at > ?2",
         params![token_hash, now],
         |r| Ok(Session { admin_id: r.get(0)?, username: r.get(1)?, csrf: r.get(2)? }),
     )
-    .optional()
+    .optional()?)
 }
 
 pub fn delete_session(c: &Connection, token_hash: &str) -> Result<()> {
@@ -92,7 +93,7 @@ pub fn delete_other_sessions(c: &Connection, admin_id: i64, keep: &str) -> Resul
 }
 
 pub fn delete_expired_sessions(c: &Connection, now: i64) -> Result<usize> {
-    c.execute("DELETE FROM admin_sessions WHERE expires_at <= ?1", [now])
+    Ok(c.execute("DELETE FROM admin_sessions WHERE expires_at <= ?1", [now])?)
 }
 
 #[derive(Debug, Clone)]
@@ -124,12 +125,12 @@ pub fn api_keys(c: &Connection) -> Result<Vec<ApiKey>> {
             date_used: r.get(4)?,
         })
     })?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The key id for a key hash, if the key exists.
 pub fn api_key_by_hash(c: &Connection, key_hash: &str) -> Result<Option<i64>> {
-    c.query_row("SELECT id FROM api_keys WHERE key_hash = ?1", [key_hash], |r| r.get(0)).optional()
+    Ok(c.query_row("SELECT id FROM api_keys WHERE key_hash = ?1", [key_hash], |r| r.get(0)).optional()?)
 }
 
 pub fn touch_api_key(c: &Connection, id: i64, now: i64) -> Result<()> {

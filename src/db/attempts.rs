@@ -1,19 +1,20 @@
 //! Counted password tries and registrations (table `login_attempts`); the rules are in
 //! `service::attempts`.
 
-use rusqlite::{params, Connection, Result};
+use super::Result;
+use rusqlite::{params, Connection};
 
 /// Deletes the rows that no longer count.
 pub fn prune(c: &Connection, now: i64) -> Result<usize> {
-    c.prepare_cached("DELETE FROM login_attempts WHERE until <= ?1")?.execute([now])
+    Ok(c.prepare_cached("DELETE FROM login_attempts WHERE until <= ?1")?.execute([now])?)
 }
 
 /// When each row of `key` that still counts stops counting, soonest first.
 pub fn live(c: &Connection, key: &str, now: i64) -> Result<Vec<i64>> {
     let mut st =
         c.prepare_cached("SELECT until FROM login_attempts WHERE key = ?1 AND until > ?2 ORDER BY until")?;
-    let rows = st.query_map(params![key, now], |r| r.get(0))?.collect();
-    rows
+    let rows = st.query_map(params![key, now], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 /// Counts one attempt against `key` until `until`; returns its id.

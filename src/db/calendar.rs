@@ -3,7 +3,8 @@
 //! Days are 'YYYY-MM-DD' text in the shop's time zone (service::calendar checks them); `sku_id`
 //! None is the goods itself. Money is fen.
 
-use rusqlite::{params, Connection, OptionalExtension, Result, Row};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// A goods' (or SKU's) price and stock on one day.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +21,7 @@ pub struct DayPrice {
 
 const DAY_COLUMNS: &str = "id, goods_id, sku_id, day, price, stores, version";
 
-fn day_row(r: &Row) -> Result<DayPrice> {
+fn day_row(r: &Row) -> rusqlite::Result<DayPrice> {
     Ok(DayPrice {
         id: r.get(0)?,
         goods_id: r.get(1)?,
@@ -34,9 +35,9 @@ fn day_row(r: &Row) -> Result<DayPrice> {
 
 /// The goods' calendar version: moved on by every change of its days and slots (bookings too).
 pub fn calendar_version(c: &Connection, goods_id: i64) -> Result<Option<i64>> {
-    c.prepare_cached("SELECT calendar_version FROM goods WHERE id = ?1")?
+    Ok(c.prepare_cached("SELECT calendar_version FROM goods WHERE id = ?1")?
         .query_row([goods_id], |r| r.get(0))
-        .optional()
+        .optional()?)
 }
 
 /// Sets the price and stock of one day, replacing what was set before; the caller worked the
@@ -62,12 +63,12 @@ pub fn put_day(
 
 /// The day's row of the goods (or SKU).
 pub fn day(c: &Connection, goods_id: i64, sku_id: Option<i64>, day: &str) -> Result<Option<DayPrice>> {
-    c.prepare_cached(&format!(
+    Ok(c.prepare_cached(&format!(
         "SELECT {DAY_COLUMNS} FROM goods_day_prices
          WHERE goods_id = ?1 AND ifnull(sku_id, 0) = ifnull(?2, 0) AND day = ?3"
     ))?
     .query_row(params![goods_id, sku_id, day], day_row)
-    .optional()
+    .optional()?)
 }
 
 /// The goods' (or SKU's) days from `from` to `to` inclusive, in order, at most `limit`.
@@ -85,7 +86,7 @@ pub fn days(
          ORDER BY day LIMIT ?5"
     ))?;
     let rows = st.query_map(params![goods_id, sku_id, from, to, limit], day_row)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Every day row of a goods from `from` on, whatever the SKU (the console's overview).
@@ -95,7 +96,7 @@ pub fn all_days(c: &Connection, goods_id: i64, from: &str, limit: i64) -> Result
          ORDER BY day, ifnull(sku_id, 0) LIMIT ?3"
     ))?;
     let rows = st.query_map(params![goods_id, from, limit], day_row)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Removes the goods' (or SKU's) days from `from` to `to`; how many went.
@@ -106,11 +107,11 @@ pub fn delete_days(
     from: &str,
     to: &str,
 ) -> Result<usize> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "DELETE FROM goods_day_prices
          WHERE goods_id = ?1 AND ifnull(sku_id, 0) = ifnull(?2, 0) AND day BETWEEN ?3 AND ?4",
     )?
-    .execute(params![goods_id, sku_id, from, to])
+    .execute(params![goods_id, sku_id, from, to])?)
 }
 
 /// One bookable slot of a day.
@@ -129,7 +130,7 @@ pub struct TimeSlot {
 
 const SLOT_COLUMNS: &str = "id, goods_id, sku_id, day, name, price, stores, version";
 
-fn slot_row(r: &Row) -> Result<TimeSlot> {
+fn slot_row(r: &Row) -> rusqlite::Result<TimeSlot> {
     Ok(TimeSlot {
         id: r.get(0)?,
         goods_id: r.get(1)?,
@@ -172,7 +173,7 @@ pub fn slots_of_day(c: &Connection, goods_id: i64, sku_id: Option<i64>, day: &st
          WHERE goods_id = ?1 AND ifnull(sku_id, 0) = ifnull(?2, 0) AND day = ?3 ORDER BY name, id"
     ))?;
     let rows = st.query_map(params![goods_id, sku_id, day], slot_row)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The goods' (or SKU's) slots from `from` to `to` inclusive, by day then name.
@@ -189,7 +190,7 @@ pub fn slots_between(
          ORDER BY day, name, id"
     ))?;
     let rows = st.query_map(params![goods_id, sku_id, from, to], slot_row)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The days from `from` on that still have a slot with stock, in order, at most `limit`.
@@ -206,7 +207,7 @@ pub fn bookable_days(
          ORDER BY day LIMIT ?4",
     )?;
     let rows = st.query_map(params![goods_id, sku_id, from, limit], |r| r.get(0))?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Every slot of a goods from `from` on, whatever the SKU (the console's overview).
@@ -216,7 +217,7 @@ pub fn all_slots(c: &Connection, goods_id: i64, from: &str, limit: i64) -> Resul
          ORDER BY day, ifnull(sku_id, 0), name LIMIT ?3"
     ))?;
     let rows = st.query_map(params![goods_id, from, limit], slot_row)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Removes the goods' (or SKU's) slots from `from` to `to`, only those named `name` when given.
@@ -228,12 +229,12 @@ pub fn delete_slots(
     to: &str,
     name: Option<&str>,
 ) -> Result<usize> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "DELETE FROM goods_time_slots
          WHERE goods_id = ?1 AND ifnull(sku_id, 0) = ifnull(?2, 0) AND day BETWEEN ?3 AND ?4
            AND (?5 IS NULL OR name = ?5)",
     )?
-    .execute(params![goods_id, sku_id, from, to, name])
+    .execute(params![goods_id, sku_id, from, to, name])?)
 }
 
 /// Removes one slot of the goods; false when the goods has no such slot.
@@ -248,11 +249,11 @@ pub fn delete_slot(c: &Connection, goods_id: i64, id: i64) -> Result<bool> {
 
 /// Whether a goods has calendar days / time slots from `from` on (for any SKU).
 pub fn calendar_kinds(c: &Connection, goods_id: i64, from: &str) -> Result<(bool, bool)> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM goods_day_prices WHERE goods_id = ?1 AND day >= ?2),
                 EXISTS (SELECT 1 FROM goods_time_slots WHERE goods_id = ?1 AND day >= ?2)",
     )?
-    .query_row(params![goods_id, from], |r| Ok((r.get(0)?, r.get(1)?)))
+    .query_row(params![goods_id, from], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 /// Takes `n` from a day's stock; false when fewer than `n` are left (or the day is not set).
@@ -326,7 +327,7 @@ pub struct Publisher {
 
 const PUBLISHER_COLUMNS: &str = "goods_id, user_id, review, reason, date_add, date_review";
 
-fn publisher_row(r: &Row) -> Result<Publisher> {
+fn publisher_row(r: &Row) -> rusqlite::Result<Publisher> {
     Ok(Publisher {
         goods_id: r.get(0)?,
         user_id: r.get(1)?,
@@ -345,9 +346,9 @@ pub fn insert_publisher(c: &Connection, goods_id: i64, user_id: i64, now: i64) -
 
 /// The publisher of a goods; None for the merchant's own goods.
 pub fn publisher(c: &Connection, goods_id: i64) -> Result<Option<Publisher>> {
-    c.prepare_cached(&format!("SELECT {PUBLISHER_COLUMNS} FROM goods_publishers WHERE goods_id = ?1"))?
+    Ok(c.prepare_cached(&format!("SELECT {PUBLISHER_COLUMNS} FROM goods_publishers WHERE goods_id = ?1"))?
         .query_row([goods_id], publisher_row)
-        .optional()
+        .optional()?)
 }
 
 /// Records a review decision (or, with review 0, sends the goods back to review).
@@ -372,7 +373,7 @@ pub fn goods_of(c: &Connection, user_id: i64, offset: i64, limit: i64) -> Result
          ORDER BY goods_id DESC LIMIT ?2 OFFSET ?3"
     ))?;
     let rows = st.query_map(params![user_id, limit, offset], publisher_row)?;
-    Ok((rows.collect::<Result<_>>()?, total))
+    Ok((rows.collect::<rusqlite::Result<_>>()?, total))
 }
 
 /// One page of shoppers' goods in one review state (oldest first: first come, first reviewed).
@@ -385,13 +386,13 @@ pub fn by_review(c: &Connection, review: i64, offset: i64, limit: i64) -> Result
          ORDER BY goods_id LIMIT ?2 OFFSET ?3"
     ))?;
     let rows = st.query_map(params![review, limit, offset], publisher_row)?;
-    Ok((rows.collect::<Result<_>>()?, total))
+    Ok((rows.collect::<rusqlite::Result<_>>()?, total))
 }
 
 /// The main picture of the first goods that shows upload `video_id` (a video's cover); None when
 /// no goods shows it or that goods has no picture.
 pub fn cover_of_video(c: &Connection, video_id: i64) -> Result<Option<String>> {
-    c.prepare_cached("SELECT pic FROM goods WHERE video_id = ?1 AND pic <> '' ORDER BY id LIMIT 1")?
+    Ok(c.prepare_cached("SELECT pic FROM goods WHERE video_id = ?1 AND pic <> '' ORDER BY id LIMIT 1")?
         .query_row([video_id], |r| r.get(0))
-        .optional()
+        .optional()?)
 }

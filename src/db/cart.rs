@@ -1,6 +1,7 @@
 //! The `cart_items` table: a shopper's carts (one per `type`), one row per distinct line.
 
-use rusqlite::{params, params_from_iter, Connection, Result, Row};
+use super::Result;
+use rusqlite::{params, params_from_iter, Connection, Row};
 
 #[derive(Debug, Clone)]
 pub struct CartRow {
@@ -22,7 +23,7 @@ pub struct CartRow {
 const COLUMNS: &str = "id, user_id, cart_type, item_key, goods_id, property_child_ids, additions, number,
      selected, date_add, date_update";
 
-fn cart_row(r: &Row) -> Result<CartRow> {
+fn cart_row(r: &Row) -> rusqlite::Result<CartRow> {
     Ok(CartRow {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -50,7 +51,7 @@ pub struct NewCartItem<'a> {
 
 /// Adds `number` to the line with this key (creating it, selected); the line's new number.
 pub fn add(c: &Connection, user_id: i64, item: &NewCartItem, now: i64) -> Result<i64> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "INSERT INTO cart_items (user_id, cart_type, item_key, goods_id, property_child_ids, additions,
                                  number, selected, date_add, date_update)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8)
@@ -70,7 +71,7 @@ pub fn add(c: &Connection, user_id: i64, item: &NewCartItem, now: i64) -> Result
             now
         ],
         |r| r.get(0),
-    )
+    )?)
 }
 
 /// The shopper's lines in one cart, oldest first.
@@ -79,23 +80,23 @@ pub fn items(c: &Connection, user_id: i64, cart_type: &str) -> Result<Vec<CartRo
         "SELECT {COLUMNS} FROM cart_items WHERE user_id = ?1 AND cart_type = ?2 ORDER BY id"
     ))?;
     let rows = st.query_map(params![user_id, cart_type], cart_row)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The line with this key, if the shopper has it.
 pub fn item(c: &Connection, user_id: i64, cart_type: &str, key: &str) -> Result<Option<CartRow>> {
     use rusqlite::OptionalExtension;
-    c.prepare_cached(&format!(
+    Ok(c.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM cart_items WHERE user_id = ?1 AND cart_type = ?2 AND item_key = ?3"
     ))?
     .query_row(params![user_id, cart_type, key], cart_row)
-    .optional()
+    .optional()?)
 }
 
 /// How many lines the cart holds.
 pub fn count_lines(c: &Connection, user_id: i64, cart_type: &str) -> Result<i64> {
-    c.prepare_cached("SELECT count(*) FROM cart_items WHERE user_id = ?1 AND cart_type = ?2")?
-        .query_row(params![user_id, cart_type], |r| r.get(0))
+    Ok(c.prepare_cached("SELECT count(*) FROM cart_items WHERE user_id = ?1 AND cart_type = ?2")?
+        .query_row(params![user_id, cart_type], |r| r.get(0))?)
 }
 
 /// Sets a line's number; false when the shopper has no such line.
@@ -132,7 +133,7 @@ pub fn remove(c: &Connection, user_id: i64, cart_type: &str, keys: &[String]) ->
     );
     let mut values: Vec<rusqlite::types::Value> = vec![user_id.into(), cart_type.to_string().into()];
     values.extend(keys.iter().map(|k| rusqlite::types::Value::from(k.clone())));
-    c.execute(&sql, params_from_iter(values))
+    Ok(c.execute(&sql, params_from_iter(values))?)
 }
 
 /// Selects or unselects the lines with these keys; how many matched.
@@ -155,11 +156,11 @@ pub fn select(
     let mut values: Vec<rusqlite::types::Value> =
         vec![user_id.into(), cart_type.to_string().into(), i64::from(selected).into(), now.into()];
     values.extend(keys.iter().map(|k| rusqlite::types::Value::from(k.clone())));
-    c.execute(&sql, params_from_iter(values))
+    Ok(c.execute(&sql, params_from_iter(values))?)
 }
 
 /// Empties one cart; how many lines went.
 pub fn empty(c: &Connection, user_id: i64, cart_type: &str) -> Result<usize> {
-    c.prepare_cached("DELETE FROM cart_items WHERE user_id = ?1 AND cart_type = ?2")?
-        .execute(params![user_id, cart_type])
+    Ok(c.prepare_cached("DELETE FROM cart_items WHERE user_id = ?1 AND cart_type = ?2")?
+        .execute(params![user_id, cart_type])?)
 }

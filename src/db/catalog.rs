@@ -4,8 +4,9 @@
 //! its SKUs through triggers (schema.sql), and the goods' words follow into the trigram index
 //! `goods_fts` the same way, so no function here has to remember either.
 
+use super::Result;
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Result, Row};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
 /// What the merchant sets on a category.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,7 +50,7 @@ pub struct CategoryRow {
 const CATEGORY_COLUMNS: &str =
     "id, pid, name, icon, type, key, paixu, is_use, ext_json, level, date_add, date_update";
 
-fn category_row(r: &Row) -> Result<CategoryRow> {
+fn category_row(r: &Row) -> rusqlite::Result<CategoryRow> {
     Ok(CategoryRow {
         id: r.get(0)?,
         fields: CategoryFields {
@@ -86,13 +87,13 @@ pub fn all_categories(c: &Connection) -> Result<Vec<CategoryRow>> {
         "SELECT {CATEGORY_COLUMNS} FROM goods_categories ORDER BY level, paixu, id"
     ))?;
     let rows = st.query_map([], category_row)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn category(c: &Connection, id: i64) -> Result<Option<CategoryRow>> {
-    c.prepare_cached(&format!("SELECT {CATEGORY_COLUMNS} FROM goods_categories WHERE id = ?1"))?
+    Ok(c.prepare_cached(&format!("SELECT {CATEGORY_COLUMNS} FROM goods_categories WHERE id = ?1"))?
         .query_row([id], category_row)
-        .optional()
+        .optional()?)
 }
 
 /// The category and all its descendants; empty when it does not exist.
@@ -105,7 +106,7 @@ pub fn category_subtree(c: &Connection, id: i64) -> Result<Vec<i64>> {
          SELECT id FROM sub",
     )?;
     let rows = st.query_map([id], |r| r.get(0))?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// What the merchant sets on a goods. For goods with SKUs the stock and prices here are
@@ -203,7 +204,7 @@ const GOODS_COLUMNS: &str = "g.id, g.category_id, g.shop_id, g.name, g.character
      (SELECT ',' || group_concat(p.id, ',' ORDER BY p.paixu, p.id) || ','
         FROM goods_properties p WHERE p.goods_id = g.id), g.version";
 
-fn goods_row(r: &Row) -> Result<GoodsRow> {
+fn goods_row(r: &Row) -> rusqlite::Result<GoodsRow> {
     Ok(GoodsRow {
         id: r.get(0)?,
         fields: GoodsFields {
@@ -286,9 +287,9 @@ pub fn insert_goods(c: &Connection, f: &GoodsFields, now: i64) -> Result<i64> {
 
 /// The goods `id`, on shelf or not.
 pub fn goods(c: &Connection, id: i64) -> Result<Option<GoodsRow>> {
-    c.prepare_cached(&format!("SELECT {GOODS_COLUMNS} FROM goods g WHERE g.id = ?1"))?
+    Ok(c.prepare_cached(&format!("SELECT {GOODS_COLUMNS} FROM goods g WHERE g.id = ?1"))?
         .query_row([id], goods_row)
-        .optional()
+        .optional()?)
 }
 
 /// Puts goods on (0) or off (1) the shelf; false when there is no such goods.
@@ -323,7 +324,7 @@ pub fn pics(c: &Connection, goods_id: i64) -> Result<Vec<PicRow>> {
     let rows = st.query_map([goods_id], |r| {
         Ok(PicRow { id: r.get(0)?, goods_id: r.get(1)?, pic: r.get(2)?, paixu: r.get(3)? })
     })?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A spec value (红, XL).
@@ -412,7 +413,7 @@ pub struct SkuRow {
 const SKU_COLUMNS: &str =
     "id, goods_id, property_child_ids, price, original_price, score, stores, weight, code";
 
-fn sku_row(r: &Row) -> Result<SkuRow> {
+fn sku_row(r: &Row) -> rusqlite::Result<SkuRow> {
     Ok(SkuRow {
         id: r.get(0)?,
         goods_id: r.get(1)?,
@@ -452,16 +453,16 @@ pub fn skus(c: &Connection, goods_id: i64) -> Result<Vec<SkuRow>> {
     let mut st =
         c.prepare_cached(&format!("SELECT {SKU_COLUMNS} FROM goods_skus WHERE goods_id = ?1 ORDER BY id"))?;
     let rows = st.query_map([goods_id], sku_row)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The goods' SKU with the canonical key `property_child_ids`.
 pub fn sku(c: &Connection, goods_id: i64, property_child_ids: &str) -> Result<Option<SkuRow>> {
-    c.prepare_cached(&format!(
+    Ok(c.prepare_cached(&format!(
         "SELECT {SKU_COLUMNS} FROM goods_skus WHERE goods_id = ?1 AND property_child_ids = ?2"
     ))?
     .query_row(params![goods_id, property_child_ids], sku_row)
-    .optional()
+    .optional()?)
 }
 
 /// Which words of a goods a search term is matched against.
@@ -603,8 +604,8 @@ fn escape_like(term: &str) -> String {
 /// How many on-shelf goods match `f` (its order is ignored).
 pub fn shelf_count(c: &Connection, f: &GoodsFilter) -> Result<i64> {
     let (filter, args) = shelf_where(f);
-    c.prepare_cached(&format!("SELECT count(*) FROM goods g WHERE {filter}"))?
-        .query_row(params_from_iter(args.iter()), |r| r.get(0))
+    Ok(c.prepare_cached(&format!("SELECT count(*) FROM goods g WHERE {filter}"))?
+        .query_row(params_from_iter(args.iter()), |r| r.get(0))?)
 }
 
 /// One page of on-shelf goods matching `f`, in its order.
@@ -614,8 +615,10 @@ pub fn shelf_page(c: &Connection, f: &GoodsFilter, offset: i64, limit: i64) -> R
     // indexes cover every order), so a deep page does not build the rows it skips.
     let sql = format!("SELECT g.id FROM goods g WHERE {filter} ORDER BY {} LIMIT ? OFFSET ?", f.order.sql());
     let page = args.into_iter().chain([Value::Integer(limit), Value::Integer(offset)]);
-    let ids: Vec<i64> =
-        c.prepare_cached(&sql)?.query_map(params_from_iter(page), |r| r.get(0))?.collect::<Result<_>>()?;
+    let ids: Vec<i64> = c
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(page), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -624,7 +627,7 @@ pub fn shelf_page(c: &Connection, f: &GoodsFilter, offset: i64, limit: i64) -> R
     let marks = vec!["?"; ids.len()].join(",");
     let mut st = c.prepare_cached(&format!("SELECT {columns} FROM goods g WHERE g.id IN ({marks})"))?;
     let mut rows: Vec<GoodsRow> =
-        st.query_map(params_from_iter(ids.iter()), goods_row)?.collect::<Result<_>>()?;
+        st.query_map(params_from_iter(ids.iter()), goods_row)?.collect::<rusqlite::Result<_>>()?;
     let rank: std::collections::HashMap<i64, usize> =
         ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
     rows.sort_by_key(|g| rank.get(&g.id).copied().unwrap_or(usize::MAX));
@@ -826,11 +829,11 @@ pub fn relevel_subtree(c: &Connection, id: i64) -> Result<()> {
 
 /// How many direct children and goods a category has (a category in use cannot be deleted).
 pub fn category_usage(c: &Connection, id: i64) -> Result<(i64, i64)> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "SELECT (SELECT count(*) FROM goods_categories WHERE pid = ?1),
                 (SELECT count(*) FROM goods WHERE category_id = ?1)",
     )?
-    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 pub fn delete_category(c: &Connection, id: i64) -> Result<bool> {
@@ -941,7 +944,7 @@ pub fn merchant_goods(
         "SELECT {GOODS_COLUMNS} FROM goods g WHERE {filter} ORDER BY g.id DESC LIMIT ?4 OFFSET ?5"
     ))?;
     let rows = st.query_map(params![pattern, f.category_id, f.status, limit, offset], goods_row)?;
-    Ok((rows.collect::<Result<Vec<_>>>()?, total))
+    Ok((rows.collect::<rusqlite::Result<Vec<_>>>()?, total))
 }
 
 pub fn set_property(c: &Connection, id: i64, paixu: i64) -> Result<()> {

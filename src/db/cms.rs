@@ -2,8 +2,9 @@
 //! comments. The articles' counters (favs, votes, shown comments) follow their rows through
 //! triggers (schema.sql), so no function here has to remember them; views are counted here.
 
+use super::Result;
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Result, Row};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
 /// What the merchant sets on a category.
 #[derive(Debug, Clone, Default)]
@@ -25,7 +26,7 @@ pub struct CategoryRow {
     pub date_update: i64,
 }
 
-fn category_row(r: &Row) -> Result<CategoryRow> {
+fn category_row(r: &Row) -> rusqlite::Result<CategoryRow> {
     Ok(CategoryRow {
         id: r.get(0)?,
         fields: CategoryFields {
@@ -60,13 +61,17 @@ pub fn categories(c: &Connection, only_used: bool) -> Result<Vec<CategoryRow>> {
         if only_used { "WHERE is_use = 1" } else { "" }
     );
     let mut st = c.prepare_cached(&sql)?;
-    let rows = st.query_map([], category_row)?.collect();
-    rows
+    let rows = st.query_map([], category_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 pub fn category(c: &Connection, id: i64) -> Result<Option<CategoryRow>> {
-    c.query_row(&format!("SELECT {CATEGORY_COLUMNS} FROM cms_categories WHERE id = ?1"), [id], category_row)
-        .optional()
+    Ok(c.query_row(
+        &format!("SELECT {CATEGORY_COLUMNS} FROM cms_categories WHERE id = ?1"),
+        [id],
+        category_row,
+    )
+    .optional()?)
 }
 
 /// What an article is made of (content already sanitised).
@@ -104,7 +109,7 @@ const ARTICLE_COLUMNS: &str = "a.id, a.user_id, a.category_id, a.title, a.descri
     a.author, a.tags, a.keywords, a.paixu, a.is_recommend, a.status, a.number_read, a.number_fav, \
     a.number_comment, a.number_useful, a.number_useless, a.date_add, a.date_update";
 
-fn article_row(r: &Row) -> Result<ArticleRow> {
+fn article_row(r: &Row) -> rusqlite::Result<ArticleRow> {
     article_row_at(r, 0)
 }
 
@@ -163,8 +168,12 @@ pub fn delete_article(c: &Connection, id: i64) -> Result<bool> {
 }
 
 pub fn article(c: &Connection, id: i64) -> Result<Option<ArticleRow>> {
-    c.query_row(&format!("SELECT {ARTICLE_COLUMNS} FROM cms_articles a WHERE a.id = ?1"), [id], article_row)
-        .optional()
+    Ok(c.query_row(
+        &format!("SELECT {ARTICLE_COLUMNS} FROM cms_articles a WHERE a.id = ?1"),
+        [id],
+        article_row,
+    )
+    .optional()?)
 }
 
 /// Counts one view of a published article; false when there is none.
@@ -258,7 +267,8 @@ pub fn articles(
     let mut st = c.prepare_cached(&format!(
         "SELECT {ARTICLE_COLUMNS} FROM cms_articles a WHERE {filter} ORDER BY a.paixu, a.id DESC LIMIT ? OFFSET ?"
     ))?;
-    let rows = st.query_map(params_from_iter(all.iter()), article_row)?.collect::<Result<Vec<_>>>()?;
+    let rows =
+        st.query_map(params_from_iter(all.iter()), article_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total))
 }
 
@@ -266,7 +276,7 @@ pub fn articles(
 /// its category.
 pub fn pre_next(c: &Connection, a: &ArticleRow) -> Result<(Option<ArticleRow>, Option<ArticleRow>)> {
     let one = |cmp: &str, order: &str| -> Result<Option<ArticleRow>> {
-        c.query_row(
+        Ok(c.query_row(
             &format!(
                 "SELECT {ARTICLE_COLUMNS} FROM cms_articles a
                  WHERE a.status = 0 AND a.category_id IS ?1 AND (a.paixu, -a.id) {cmp} (?2, -?3)
@@ -276,7 +286,7 @@ pub fn pre_next(c: &Connection, a: &ArticleRow) -> Result<(Option<ArticleRow>, O
             params![a.fields.category_id, a.fields.paixu, a.id],
             article_row,
         )
-        .optional()
+        .optional()?)
     };
     Ok((one("<", "DESC")?, one(">", "ASC")?))
 }
@@ -297,13 +307,13 @@ pub fn tags(c: &Connection) -> Result<Vec<(String, i64)>> {
 
 /// Site totals: (published articles, views, favourites, shown article comments).
 pub fn totals(c: &Connection) -> Result<(i64, i64, i64, i64)> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT count(*), coalesce(sum(number_read), 0), coalesce(sum(number_fav), 0),
                 coalesce(sum(number_comment), 0)
          FROM cms_articles WHERE status = 0",
         [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    )
+    )?)
 }
 
 #[derive(Debug, Clone)]
@@ -316,7 +326,7 @@ pub struct PageRow {
     pub date_update: i64,
 }
 
-fn page_row(r: &Row) -> Result<PageRow> {
+fn page_row(r: &Row) -> rusqlite::Result<PageRow> {
     Ok(PageRow {
         id: r.get(0)?,
         key: r.get(1)?,
@@ -329,23 +339,23 @@ fn page_row(r: &Row) -> Result<PageRow> {
 
 /// Creates or replaces the page under `key`.
 pub fn save_page(c: &Connection, key: &str, title: &str, content: &str, now: i64) -> Result<i64> {
-    c.query_row(
+    Ok(c.query_row(
         "INSERT INTO cms_pages (key, title, content, date_add, date_update) VALUES (?1, ?2, ?3, ?4, ?4)
          ON CONFLICT(key) DO UPDATE SET title = excluded.title, content = excluded.content,
              date_update = excluded.date_update
          RETURNING id",
         params![key, title, content, now],
         |r| r.get(0),
-    )
+    )?)
 }
 
 pub fn page(c: &Connection, key: &str) -> Result<Option<PageRow>> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT id, key, title, content, date_add, date_update FROM cms_pages WHERE key = ?1",
         [key],
         page_row,
     )
-    .optional()
+    .optional()?)
 }
 
 /// Adds a favourite; false when the shopper already had it.
@@ -359,11 +369,11 @@ pub fn add_fav(c: &Connection, user: i64, article: i64, now: i64) -> Result<bool
 }
 
 pub fn is_fav(c: &Connection, user: i64, article: i64) -> Result<bool> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT EXISTS (SELECT 1 FROM cms_article_favs WHERE user_id = ?1 AND article_id = ?2)",
         params![user, article],
         |r| r.get(0),
-    )
+    )?)
 }
 
 /// Removes the shopper's favourite by its own id; false when it is not theirs.
@@ -411,12 +421,12 @@ pub fn favs(
         .query_map(params![user, pattern, limit, offset], |r| {
             Ok(FavRow { id: r.get(0)?, date_add: r.get(1)?, article: article_row_at(r, 2)? })
         })?
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total))
 }
 
 /// An article row whose columns start at `at`.
-fn article_row_at(r: &Row, at: usize) -> Result<ArticleRow> {
+fn article_row_at(r: &Row, at: usize) -> rusqlite::Result<ArticleRow> {
     let g = |i: usize| at + i;
     Ok(ArticleRow {
         id: r.get(g(0))?,
@@ -446,12 +456,12 @@ fn article_row_at(r: &Row, at: usize) -> Result<ArticleRow> {
 
 /// The shopper's attitude to an article, if any (true = useful).
 pub fn vote_of(c: &Connection, user: i64, article: i64) -> Result<Option<bool>> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT is_useful FROM cms_article_votes WHERE user_id = ?1 AND article_id = ?2",
         params![user, article],
         |r| r.get(0),
     )
-    .optional()
+    .optional()?)
 }
 
 /// Sets the shopper's attitude (the triggers move the counters).
@@ -497,7 +507,7 @@ pub fn votes(c: &Connection, article: i64, offset: i64, limit: i64) -> Result<(V
                 date_add: r.get(5)?,
             })
         })?
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total))
 }
 
@@ -530,7 +540,7 @@ pub struct CommentRow {
 const COMMENT_COLUMNS: &str = "m.id, m.user_id, coalesce(u.nick, ''), coalesce(u.avatar_url, ''), m.type, \
     m.ref_id, m.pid, m.content, m.ext_json, m.status, m.date_add";
 
-fn comment_row(r: &Row) -> Result<CommentRow> {
+fn comment_row(r: &Row) -> rusqlite::Result<CommentRow> {
     Ok(CommentRow {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -556,14 +566,14 @@ pub fn insert_comment(c: &Connection, m: &NewComment, now: i64) -> Result<i64> {
 }
 
 pub fn comment(c: &Connection, id: i64) -> Result<Option<CommentRow>> {
-    c.query_row(
+    Ok(c.query_row(
         &format!(
             "SELECT {COMMENT_COLUMNS} FROM comments m LEFT JOIN users u ON u.id = m.user_id WHERE m.id = ?1"
         ),
         [id],
         comment_row,
     )
-    .optional()
+    .optional()?)
 }
 
 /// Shows (0) or hides (1) a comment; false when there is none.
@@ -616,7 +626,8 @@ pub fn comments(
         "SELECT {COMMENT_COLUMNS} FROM comments m LEFT JOIN users u ON u.id = m.user_id
          WHERE {sql} ORDER BY m.id DESC LIMIT ? OFFSET ?"
     ))?;
-    let rows = st.query_map(params_from_iter(args.iter()), comment_row)?.collect::<Result<Vec<_>>>()?;
+    let rows =
+        st.query_map(params_from_iter(args.iter()), comment_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total))
 }
 
@@ -641,8 +652,8 @@ pub fn pages(c: &Connection) -> Result<Vec<PageRow>> {
     let mut st = c.prepare_cached(
         "SELECT id, key, title, content, date_add, date_update FROM cms_pages ORDER BY key",
     )?;
-    let rows = st.query_map([], page_row)?.collect();
-    rows
+    let rows = st.query_map([], page_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 pub fn delete_page(c: &Connection, key: &str) -> Result<bool> {
@@ -673,11 +684,11 @@ pub fn delete_sign(c: &Connection, article: i64, user: i64) -> Result<bool> {
 }
 
 pub fn is_signed(c: &Connection, article: i64, user: i64) -> Result<bool> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT EXISTS (SELECT 1 FROM cms_article_signs WHERE article_id = ?1 AND user_id = ?2)",
         params![article, user],
         |r| r.get(0),
-    )
+    )?)
 }
 
 /// A sign-up as the list shows it, with the shopper's nick and avatar.
@@ -711,19 +722,19 @@ pub fn signs(c: &Connection, article: i64, offset: i64, limit: i64) -> Result<(V
                 date_add: r.get(5)?,
             })
         })?
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total))
 }
 
 /// Moves an article's named counter by `delta` (never below 0); its new value.
 pub fn add_ext_number(c: &Connection, article: i64, key: &str, delta: i64, now: i64) -> Result<i64> {
-    c.query_row(
+    Ok(c.query_row(
         "INSERT INTO cms_article_ext_numbers (article_id, key, value, date_update) VALUES (?1, ?2, max(0, ?3), ?4)
          ON CONFLICT(article_id, key) DO UPDATE SET value = max(0, value + ?3), date_update = ?4
          RETURNING value",
         params![article, key, delta, now],
         |r| r.get(0),
-    )
+    )?)
 }
 
 /// An article's named counters, by name.
@@ -731,6 +742,6 @@ pub fn ext_numbers(c: &Connection, article: i64) -> Result<Vec<(String, i64)>> {
     let mut st = c.prepare_cached(
         "SELECT key, value FROM cms_article_ext_numbers WHERE article_id = ?1 ORDER BY key",
     )?;
-    let rows = st.query_map([article], |r| Ok((r.get(0)?, r.get(1)?)))?.collect();
-    rows
+    let rows = st.query_map([article], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }

@@ -1,6 +1,7 @@
 //! SMS / e-mail verification codes (only their hashes) and the code outbox.
 
-use rusqlite::{params, Connection, OptionalExtension, Result};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// `verification_codes.status`.
 pub const LIVE: i64 = 0;
@@ -38,15 +39,15 @@ pub fn insert_code(
 
 /// Kills the target's live codes (a new one replaces them).
 pub fn retire_live(c: &Connection, channel: &str, target: &str) -> Result<usize> {
-    c.execute(
+    Ok(c.execute(
         "UPDATE verification_codes SET status = ?3 WHERE channel = ?1 AND target = ?2 AND status = ?4",
         params![channel, target, DEAD, LIVE],
-    )
+    )?)
 }
 
 /// The newest code sent to a target, whatever its state.
 pub fn latest(c: &Connection, channel: &str, target: &str) -> Result<Option<CodeRow>> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT id, code_hash, tries, status, expires_at FROM verification_codes
          WHERE channel = ?1 AND target = ?2 ORDER BY date_add DESC, id DESC LIMIT 1",
         params![channel, target],
@@ -60,7 +61,7 @@ pub fn latest(c: &Connection, channel: &str, target: &str) -> Result<Option<Code
             })
         },
     )
-    .optional()
+    .optional()?)
 }
 
 pub fn set_status(c: &Connection, id: i64, status: i64) -> Result<()> {
@@ -87,35 +88,35 @@ pub fn nth_send_to_target(
     since: i64,
     nth: i64,
 ) -> Result<Option<i64>> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT date_add FROM verification_codes
          WHERE channel = ?1 AND target = ?2 AND date_add > ?3
          ORDER BY date_add DESC LIMIT 1 OFFSET ?4",
         params![channel, target, since, nth - 1],
         |r| r.get(0),
     )
-    .optional()
+    .optional()?)
 }
 
 /// When the `nth` newest send from a client IP after `since` happened.
 pub fn nth_send_from_ip(c: &Connection, client_ip: &str, since: i64, nth: i64) -> Result<Option<i64>> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT date_add FROM verification_codes WHERE client_ip = ?1 AND date_add > ?2
          ORDER BY date_add DESC LIMIT 1 OFFSET ?3",
         params![client_ip, since, nth - 1],
         |r| r.get(0),
     )
-    .optional()
+    .optional()?)
 }
 
 /// Deletes up to 20 of the oldest codes if they are older than `before` (each send prunes a
 /// little, so the table holds only what the rate limits still look at).
 pub fn prune_codes(c: &Connection, before: i64) -> Result<usize> {
-    c.execute(
+    Ok(c.execute(
         "DELETE FROM verification_codes
          WHERE id IN (SELECT id FROM verification_codes ORDER BY id LIMIT 20) AND date_add < ?1",
         [before],
-    )
+    )?)
 }
 
 /// One message in the code outbox.
@@ -131,7 +132,7 @@ pub struct OutboxRow {
     pub date_add: i64,
 }
 
-fn outbox_row(r: &rusqlite::Row) -> Result<OutboxRow> {
+fn outbox_row(r: &rusqlite::Row) -> rusqlite::Result<OutboxRow> {
     Ok(OutboxRow {
         id: r.get(0)?,
         channel: r.get(1)?,
@@ -162,11 +163,11 @@ pub fn insert_outbox(
 
 /// Deletes up to 20 of the oldest outbox messages if they are older than `before`.
 pub fn prune_outbox(c: &Connection, before: i64) -> Result<usize> {
-    c.execute(
+    Ok(c.execute(
         "DELETE FROM code_outbox
          WHERE id IN (SELECT id FROM code_outbox ORDER BY id LIMIT 20) AND date_add < ?1",
         [before],
-    )
+    )?)
 }
 
 /// A page of the outbox, newest first, optionally only targets containing `search`; and the total.
@@ -185,17 +186,18 @@ pub fn outbox_page(
         "SELECT id, channel, target, content, status, error, date_add FROM code_outbox
          WHERE {filter} ORDER BY id DESC LIMIT ?2 OFFSET ?3"
     ))?;
-    let rows = st.query_map(params![pattern, limit, offset], outbox_row)?.collect::<Result<Vec<_>>>()?;
+    let rows =
+        st.query_map(params![pattern, limit, offset], outbox_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total))
 }
 
 /// The newest outbox message to a target.
 pub fn latest_outbox(c: &Connection, target: &str) -> Result<Option<OutboxRow>> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT id, channel, target, content, status, error, date_add FROM code_outbox
          WHERE target = ?1 ORDER BY id DESC LIMIT 1",
         [target],
         outbox_row,
     )
-    .optional()
+    .optional()?)
 }

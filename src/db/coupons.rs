@@ -4,7 +4,8 @@
 //! number_total`, an INSERT that counts first), so they hold whatever the caller's transaction
 //! does around them. State changes of a held coupon are conditional UPDATEs on its current state.
 
-use rusqlite::{params, Connection, OptionalExtension, Result, Row};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// Scope of a rule: what goods it applies to.
 pub const SCOPE_ALL: i64 = 0;
@@ -55,7 +56,7 @@ const RULE_COLUMNS: &str = "id, name, type, money_type, money, money_max, money_
     date_start, date_end, valid_days, number_total, number_taken, per_user, need_score, need_amount, pwd,
     status, paixu, date_add, date_update";
 
-fn rule_row(r: &Row) -> Result<Rule> {
+fn rule_row(r: &Row) -> rusqlite::Result<Rule> {
     Ok(Rule {
         id: r.get(0)?,
         f: RuleFields {
@@ -94,8 +95,8 @@ fn with_refs(c: &Connection, mut rule: Rule) -> Result<Rule> {
 pub fn refs_of(c: &Connection, rule_id: i64) -> Result<Vec<i64>> {
     let mut st =
         c.prepare_cached("SELECT ref_id FROM coupon_rule_refs WHERE rule_id = ?1 ORDER BY ref_id")?;
-    let ids = st.query_map([rule_id], |r| r.get(0))?.collect();
-    ids
+    let ids = st.query_map([rule_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
 }
 
 fn put_refs(c: &Connection, rule_id: i64, refs: &[i64]) -> Result<()> {
@@ -125,7 +126,7 @@ pub fn open_rules(c: &Connection, kind: Option<&str>, now: i64) -> Result<Vec<Ru
          WHERE status = 0 AND (valid_type = 1 OR date_end > ?1) AND (?2 IS NULL OR type = ?2)
          ORDER BY paixu, id DESC LIMIT 200"
     ))?;
-    let rows: Vec<Rule> = st.query_map(params![now, kind], rule_row)?.collect::<Result<_>>()?;
+    let rows: Vec<Rule> = st.query_map(params![now, kind], rule_row)?.collect::<rusqlite::Result<_>>()?;
     rows.into_iter().map(|r| with_refs(c, r)).collect()
 }
 
@@ -141,7 +142,8 @@ pub fn all_rules(c: &Connection, q: Option<&str>, offset: i64, limit: i64) -> Re
         "SELECT {RULE_COLUMNS} FROM coupon_rules WHERE ?1 IS NULL OR name LIKE ?1 ESCAPE '\\'
          ORDER BY id DESC LIMIT ?2 OFFSET ?3"
     ))?;
-    let rows: Vec<Rule> = st.query_map(params![like, limit, offset], rule_row)?.collect::<Result<_>>()?;
+    let rows: Vec<Rule> =
+        st.query_map(params![like, limit, offset], rule_row)?.collect::<rusqlite::Result<_>>()?;
     Ok((rows.into_iter().map(|r| with_refs(c, r)).collect::<Result<_>>()?, total))
 }
 
@@ -239,7 +241,7 @@ pub fn set_rule_status(c: &Connection, id: i64, status: i64, now: i64) -> Result
 
 /// How many coupons of a rule shoppers hold (any state).
 pub fn held_count(c: &Connection, rule_id: i64) -> Result<i64> {
-    c.query_row("SELECT count(*) FROM coupon_users WHERE rule_id = ?1", [rule_id], |r| r.get(0))
+    Ok(c.query_row("SELECT count(*) FROM coupon_users WHERE rule_id = ?1", [rule_id], |r| r.get(0))?)
 }
 
 /// Deletes a rule nobody holds; false when there is none.
@@ -258,10 +260,10 @@ pub fn take_stock(c: &Connection, rule_id: i64) -> Result<bool> {
 
 /// How many coupons of a rule `user_id` took themselves (fetchCoupons), wherever they are now.
 pub fn fetched_by(c: &Connection, rule_id: i64, user_id: i64) -> Result<i64> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "SELECT count(*) FROM coupon_users WHERE rule_id = ?1 AND taker_id = ?2 AND source = 'fetch'",
     )?
-    .query_row(params![rule_id, user_id], |r| r.get(0))
+    .query_row(params![rule_id, user_id], |r| r.get(0))?)
 }
 
 /// A coupon to hand to a shopper.
@@ -313,7 +315,7 @@ const HELD_COLUMNS: &str =
     "u.id, u.rule_id, u.user_id, u.source, u.status, u.order_id, u.date_start, u.date_end,
     u.date_use, u.date_add, r.name, r.type, r.money_type, r.money, r.money_max, r.money_hreshold, r.scope";
 
-fn held_row(r: &Row) -> Result<Held> {
+fn held_row(r: &Row) -> rusqlite::Result<Held> {
     Ok(Held {
         id: r.get(0)?,
         rule_id: r.get(1)?,
@@ -337,12 +339,12 @@ fn held_row(r: &Row) -> Result<Held> {
 
 /// The shopper's coupon `id`; None when it does not exist or is someone else's.
 pub fn held(c: &Connection, user_id: i64, id: i64) -> Result<Option<Held>> {
-    c.prepare_cached(&format!(
+    Ok(c.prepare_cached(&format!(
         "SELECT {HELD_COLUMNS} FROM coupon_users u JOIN coupon_rules r ON r.id = u.rule_id
          WHERE u.id = ?1 AND u.user_id = ?2"
     ))?
     .query_row(params![id, user_id], held_row)
-    .optional()
+    .optional()?)
 }
 
 /// The shopper's coupons, newest first, optionally only those in `statuses`; at most 500.
@@ -357,8 +359,8 @@ pub fn held_by(c: &Connection, user_id: i64, statuses: &[i64]) -> Result<Vec<Hel
         "SELECT {HELD_COLUMNS} FROM coupon_users u JOIN coupon_rules r ON r.id = u.rule_id
          WHERE u.user_id = ?1 {filter} ORDER BY u.id DESC LIMIT 500"
     ))?;
-    let rows = st.query_map([user_id], held_row)?.collect();
-    rows
+    let rows = st.query_map([user_id], held_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 /// Coupons locked by an order.
@@ -367,8 +369,8 @@ pub fn locked_by_order(c: &Connection, order_id: i64) -> Result<Vec<Held>> {
         "SELECT {HELD_COLUMNS} FROM coupon_users u JOIN coupon_rules r ON r.id = u.rule_id
          WHERE u.order_id = ?1 AND u.status = 1"
     ))?;
-    let rows = st.query_map([order_id], held_row)?.collect();
-    rows
+    let rows = st.query_map([order_id], held_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 /// Ids of the rules of which the shopper holds (or held) a coupon they fetched.
@@ -376,8 +378,8 @@ pub fn fetched_rule_ids(c: &Connection, user_id: i64) -> Result<Vec<i64>> {
     let mut st = c.prepare_cached(
         "SELECT DISTINCT rule_id FROM coupon_users WHERE taker_id = ?1 AND source = 'fetch'",
     )?;
-    let ids = st.query_map([user_id], |r| r.get(0))?.collect();
-    ids
+    let ids = st.query_map([user_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
 }
 
 /// Locks a usable, unexpired coupon of the shopper to an order; false when it was not usable.
@@ -393,20 +395,20 @@ pub fn lock(c: &Connection, user_id: i64, id: i64, order_id: i64, now: i64) -> R
 
 /// Marks the coupons locked by an order as used; how many.
 pub fn use_locked(c: &Connection, order_id: i64, now: i64) -> Result<usize> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "UPDATE coupon_users SET status = 2, date_use = ?2, date_update = ?2 WHERE order_id = ?1 AND status = 1",
     )?
-    .execute(params![order_id, now])
+    .execute(params![order_id, now])?)
 }
 
 /// Gives the coupons locked by an order back (expired ones as expired); how many.
 pub fn release(c: &Connection, order_id: i64, now: i64) -> Result<usize> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "UPDATE coupon_users SET status = CASE WHEN date_end <= ?2 THEN 3 ELSE 0 END, order_id = NULL,
             date_update = ?2
          WHERE order_id = ?1 AND status = 1",
     )?
-    .execute(params![order_id, now])
+    .execute(params![order_id, now])?)
 }
 
 /// Marks a usable coupon of the shopper as used without an order (merged away); false when it was
@@ -434,11 +436,11 @@ pub fn transfer(c: &Connection, from: i64, to: i64, id: i64, now: i64) -> Result
 
 /// Marks usable coupons whose validity ended as expired; how many.
 pub fn expire(c: &Connection, now: i64, limit: i64) -> Result<usize> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "UPDATE coupon_users SET status = 3, date_update = ?1
          WHERE id IN (SELECT id FROM coupon_users WHERE status = 0 AND date_end <= ?1 LIMIT ?2)",
     )?
-    .execute(params![now, limit])
+    .execute(params![now, limit])?)
 }
 
 /// The category of a goods, if it exists and has one.
@@ -462,7 +464,7 @@ pub struct Code {
     pub date_used: Option<i64>,
 }
 
-fn code_row(r: &Row) -> Result<Code> {
+fn code_row(r: &Row) -> rusqlite::Result<Code> {
     Ok(Code {
         id: r.get(0)?,
         rule_id: r.get(1)?,
@@ -493,7 +495,7 @@ pub fn codes_of(c: &Connection, rule_id: i64, offset: i64, limit: i64) -> Result
         "SELECT id, rule_id, number, pwd, user_id, date_add, date_used FROM coupon_codes
          WHERE rule_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3",
     )?;
-    let rows = st.query_map(params![rule_id, limit, offset], code_row)?.collect::<Result<_>>()?;
+    let rows = st.query_map(params![rule_id, limit, offset], code_row)?.collect::<rusqlite::Result<_>>()?;
     Ok((rows, total))
 }
 
@@ -505,12 +507,12 @@ pub fn claim_code(
     user_id: i64,
     now: i64,
 ) -> Result<Option<(i64, i64)>> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "UPDATE coupon_codes SET user_id = ?3, date_used = ?4
          WHERE number = ?1 AND pwd = ?2 AND date_used IS NULL RETURNING id, rule_id",
     )?
     .query_row(params![number, pwd, user_id, now], |r| Ok((r.get(0)?, r.get(1)?)))
-    .optional()
+    .optional()?)
 }
 
 /// True when a code with this number exists and was used already.
@@ -545,8 +547,10 @@ fn merge_parts(c: &Connection, merge_id: i64) -> Result<Vec<(i64, String, i64)>>
         "SELECT p.rule_id, r.name, p.number FROM coupon_merge_parts p JOIN coupon_rules r ON r.id = p.rule_id
          WHERE p.merge_id = ?1 ORDER BY p.rule_id",
     )?;
-    let rows = st.query_map([merge_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect();
-    rows
+    let rows = st
+        .query_map([merge_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 fn merges_where(c: &Connection, filter: &str, arg: i64) -> Result<Vec<Merge>> {
@@ -565,7 +569,7 @@ fn merges_where(c: &Connection, filter: &str, arg: i64) -> Result<Vec<Merge>> {
                 parts: Vec::new(),
             })
         })?
-        .collect::<Result<_>>()?;
+        .collect::<rusqlite::Result<_>>()?;
     heads
         .into_iter()
         .map(|mut m| {

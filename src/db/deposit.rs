@@ -1,6 +1,7 @@
 //! Deposits (押金): rows of `deposits`. The money moves in service::deposit through the ledger.
 
-use rusqlite::{params, Connection, OptionalExtension, Result};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// Deposit states (`deposits.status`).
 pub mod status {
@@ -50,7 +51,7 @@ const COLUMNS: &str = "d.id, d.number, d.user_id, d.amount, d.status, d.ref_code
     d.refuse_reason, d.decided_by, d.date_back_apply, d.date_decide, d.date_add, d.date_update,
     coalesce(u.nick, '')";
 
-fn row(r: &rusqlite::Row) -> Result<DepositRow> {
+fn row(r: &rusqlite::Row) -> rusqlite::Result<DepositRow> {
     Ok(DepositRow {
         id: r.get(0)?,
         number: r.get(1)?,
@@ -82,12 +83,12 @@ pub fn insert(c: &Connection, user_id: i64, d: &NewDeposit, date: &str, now: i64
 }
 
 pub fn get(c: &Connection, id: i64) -> Result<Option<DepositRow>> {
-    c.query_row(
+    Ok(c.query_row(
         &format!("SELECT {COLUMNS} FROM deposits d LEFT JOIN users u ON u.id = d.user_id WHERE d.id = ?1"),
         [id],
         row,
     )
-    .optional()
+    .optional()?)
 }
 
 /// One page of deposits, newest first, of one shopper and/or in one state; and the total.
@@ -108,7 +109,8 @@ pub fn list(
         "SELECT {COLUMNS} FROM deposits d LEFT JOIN users u ON u.id = d.user_id
          WHERE {filter} ORDER BY d.id DESC LIMIT ?3 OFFSET ?4"
     ))?;
-    let rows = st.query_map(params![user_id, status, limit, offset], row)?.collect::<Result<_>>()?;
+    let rows =
+        st.query_map(params![user_id, status, limit, offset], row)?.collect::<rusqlite::Result<_>>()?;
     Ok((rows, total))
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Every function is scoped to one shopper; goods.number_fav is kept by schema triggers.
 
-use rusqlite::{params, Connection, OptionalExtension, Result};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// One favourite with the goods' name and picture as they are now.
 #[derive(Debug, Clone)]
@@ -37,10 +38,10 @@ pub fn is_favourite(c: &Connection, user_id: i64, goods_id: i64) -> Result<bool>
 
 /// Removes the shopper's favourite by its id and/or goods id; the number removed.
 pub fn remove(c: &Connection, user_id: i64, id: Option<i64>, goods_id: Option<i64>) -> Result<usize> {
-    c.execute(
+    Ok(c.execute(
         "DELETE FROM goods_favs WHERE user_id = ?1 AND (?2 IS NULL OR id = ?2) AND (?3 IS NULL OR goods_id = ?3)",
         params![user_id, id, goods_id],
-    )
+    )?)
 }
 
 /// One page of the shopper's favourites, newest first, optionally by a goods-name substring;
@@ -75,6 +76,6 @@ pub fn list(
                 date_add: r.get(4)?,
             })
         })?
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total))
 }

@@ -1,6 +1,7 @@
 //! Follows (the client's userAttention* methods): one row per follower → followee.
 
-use rusqlite::{params, Connection, Result, Row};
+use super::Result;
+use rusqlite::{params, Connection, Row};
 
 /// A shopper in someone's following or fans list.
 #[derive(Debug, Clone)]
@@ -14,7 +15,7 @@ pub struct FollowRow {
     pub mutual: bool,
 }
 
-fn follow_row(r: &Row) -> Result<FollowRow> {
+fn follow_row(r: &Row) -> rusqlite::Result<FollowRow> {
     Ok(FollowRow {
         uid: r.get(0)?,
         nick: r.get(1)?,
@@ -45,10 +46,10 @@ pub fn unfollow(c: &Connection, follower: i64, followee: i64) -> Result<bool> {
 
 /// True when `follower` follows `followee`.
 pub fn follows(c: &Connection, follower: i64, followee: i64) -> Result<bool> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM user_follows WHERE follower_id = ?1 AND followee_id = ?2)",
     )?
-    .query_row(params![follower, followee], |r| r.get(0))
+    .query_row(params![follower, followee], |r| r.get(0))?)
 }
 
 /// How many shoppers `user_id` follows, and how many follow them (each an index range count).
@@ -71,7 +72,7 @@ pub fn following(c: &Connection, user_id: i64, offset: i64, limit: i64) -> Resul
          WHERE f.follower_id = ?1 ORDER BY f.date_add DESC, f.followee_id DESC LIMIT ?2 OFFSET ?3",
     )?;
     let rows = st.query_map(params![user_id, limit, offset], follow_row)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// One page of who follows `user_id` (their fans), latest first.
@@ -83,5 +84,5 @@ pub fn followers(c: &Connection, user_id: i64, offset: i64, limit: i64) -> Resul
          WHERE f.followee_id = ?1 ORDER BY f.date_add DESC, f.follower_id DESC LIMIT ?2 OFFSET ?3",
     )?;
     let rows = st.query_map(params![user_id, limit, offset], follow_row)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -1,7 +1,8 @@
 //! Freight templates (运费模板) with their region fees and free-shipping rules. Money in fen;
 //! numbers are pieces or grams by the template's `fee_type`.
 
-use rusqlite::{params, Connection, OptionalExtension, Result, Row};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// A first fee and a fee per further step: "a 件内 x 元，每增加 b 件加 y 元".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -65,7 +66,7 @@ fn join_regions(ids: &[String]) -> String {
     }
 }
 
-fn template_row(r: &Row) -> Result<Template> {
+fn template_row(r: &Row) -> rusqlite::Result<Template> {
     Ok(Template {
         id: r.get(0)?,
         fields: TemplateFields {
@@ -109,7 +110,7 @@ fn with_rules(c: &Connection, mut t: Template) -> Result<Template> {
                 },
             })
         })?
-        .collect::<Result<_>>()?;
+        .collect::<rusqlite::Result<_>>()?;
     let mut st = c.prepare_cached(
         "SELECT regions, min_amount, min_number FROM freight_free_rules
          WHERE template_id = ?1 ORDER BY paixu, id",
@@ -122,7 +123,7 @@ fn with_rules(c: &Connection, mut t: Template) -> Result<Template> {
                 min_number: r.get(2)?,
             })
         })?
-        .collect::<Result<_>>()?;
+        .collect::<rusqlite::Result<_>>()?;
     Ok(t)
 }
 
@@ -140,7 +141,7 @@ pub fn all_templates(c: &Connection) -> Result<Vec<Template>> {
     let mut st = c.prepare_cached(&format!(
         "SELECT {TEMPLATE_COLUMNS} FROM freight_templates t ORDER BY t.name, t.id"
     ))?;
-    let rows = st.query_map([], template_row)?.collect::<Result<Vec<_>>>()?;
+    let rows = st.query_map([], template_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter().map(|t| with_rules(c, t)).collect()
 }
 
@@ -148,18 +149,19 @@ pub fn all_templates(c: &Connection) -> Result<Vec<Template>> {
 pub fn options(c: &Connection) -> Result<Vec<(i64, String)>> {
     let mut st = c.prepare_cached("SELECT id, name FROM freight_templates ORDER BY name, id")?;
     let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// True when the template exists.
 pub fn exists(c: &Connection, id: i64) -> Result<bool> {
-    c.prepare_cached("SELECT EXISTS (SELECT 1 FROM freight_templates WHERE id = ?1)")?
-        .query_row([id], |r| r.get(0))
+    Ok(c.prepare_cached("SELECT EXISTS (SELECT 1 FROM freight_templates WHERE id = ?1)")?
+        .query_row([id], |r| r.get(0))?)
 }
 
 /// How many goods use the template.
 pub fn goods_using(c: &Connection, id: i64) -> Result<i64> {
-    c.prepare_cached("SELECT count(*) FROM goods WHERE logistics_id = ?1")?.query_row([id], |r| r.get(0))
+    Ok(c.prepare_cached("SELECT count(*) FROM goods WHERE logistics_id = ?1")?
+        .query_row([id], |r| r.get(0))?)
 }
 
 fn write_rules(c: &Connection, id: i64, f: &TemplateFields) -> Result<()> {

@@ -1,6 +1,7 @@
 //! Friends (friendList / addFriend / deleteFriend / friendUserDetail): one row per direction.
 
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Result, Row};
+use super::Result;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
 /// A friend as their friend sees them: never the mobile, e-mail or anything private.
 #[derive(Debug, Clone)]
@@ -27,7 +28,7 @@ pub struct FriendFilter {
 
 const COLUMNS: &str = "u.id, u.nick, u.avatar_url, u.gender, u.city, f.date_add";
 
-fn friend_row(r: &Row) -> Result<FriendRow> {
+fn friend_row(r: &Row) -> rusqlite::Result<FriendRow> {
     Ok(FriendRow {
         uid: r.get(0)?,
         nick: r.get(1)?,
@@ -40,12 +41,12 @@ fn friend_row(r: &Row) -> Result<FriendRow> {
 
 /// `friend_id` as `user_id`'s friend; None when they are not friends.
 pub fn friend_of(c: &Connection, user_id: i64, friend_id: i64) -> Result<Option<FriendRow>> {
-    c.prepare_cached(&format!(
+    Ok(c.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM user_friends f JOIN users u ON u.id = f.friend_id
          WHERE f.user_id = ?1 AND f.friend_id = ?2"
     ))?
     .query_row(params![user_id, friend_id], friend_row)
-    .optional()
+    .optional()?)
 }
 
 /// Makes the two shoppers friends both ways; false when they already were.
@@ -98,5 +99,5 @@ pub fn list_of(
         n + 2
     ))?;
     let rows = st.query_map(params_from_iter(args.iter()), friend_row)?;
-    Ok((rows.collect::<Result<_>>()?, total))
+    Ok((rows.collect::<rusqlite::Result<_>>()?, total))
 }

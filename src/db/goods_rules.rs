@@ -1,7 +1,8 @@
 //! A goods' checkout rules: purchase limits, price tiers and add-on groups. Each list is written
 //! whole by its replace_* function inside the caller's transaction. Money in fen.
 
-use rusqlite::{params, Connection, Result};
+use super::Result;
+use rusqlite::{params, Connection};
 
 /// A purchase limit as stored; `unit` codes are in schema.sql (goods_limits).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +55,7 @@ pub fn limits(c: &Connection, goods_id: i64) -> Result<Vec<LimitRow>> {
             buy_numbers: r.get(8)?,
         })
     })?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Replaces all of the goods' limits.
@@ -108,7 +109,7 @@ pub fn tiers(c: &Connection, goods_id: i64) -> Result<Vec<TierRow>> {
             price: r.get(5)?,
         })
     })?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Replaces all of the goods' tiers; a repeated (SKU, number) fails the unique index.
@@ -237,17 +238,17 @@ pub fn delete_addition_item(c: &Connection, id: i64) -> Result<()> {
 /// The id of the goods' SKU with the canonical key, if any.
 pub fn sku_id(c: &Connection, goods_id: i64, key: &str) -> Result<Option<i64>> {
     use rusqlite::OptionalExtension;
-    c.prepare_cached("SELECT id FROM goods_skus WHERE goods_id = ?1 AND property_child_ids = ?2")?
+    Ok(c.prepare_cached("SELECT id FROM goods_skus WHERE goods_id = ?1 AND property_child_ids = ?2")?
         .query_row(params![goods_id, key], |r| r.get(0))
-        .optional()
+        .optional()?)
 }
 
 /// The SKU's goods, if the SKU exists.
 pub fn sku_goods(c: &Connection, sku_id: i64) -> Result<Option<(i64, String)>> {
     use rusqlite::OptionalExtension;
-    c.prepare_cached("SELECT goods_id, property_child_ids FROM goods_skus WHERE id = ?1")?
+    Ok(c.prepare_cached("SELECT goods_id, property_child_ids FROM goods_skus WHERE id = ?1")?
         .query_row([sku_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()
+        .optional()?)
 }
 
 /// What lists show about a goods' rules.

@@ -1,6 +1,7 @@
 //! Invoices (发票) shoppers ask for: rows of `invoices`.
 
-use rusqlite::{params, Connection, OptionalExtension, Result};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// Invoice states (`invoices.status`).
 pub mod status {
@@ -56,7 +57,7 @@ const COLUMNS: &str = "i.id, i.user_id, i.order_id, i.title_type, i.com_name, i.
     i.email, i.mobile, i.address, i.bank, i.remark, i.ext_json, i.status, i.invoice_number, i.file,
     i.refuse_reason, i.decided_by, i.date_decide, i.date_add, i.date_update, coalesce(u.nick, '')";
 
-fn row(r: &rusqlite::Row) -> Result<InvoiceRow> {
+fn row(r: &rusqlite::Row) -> rusqlite::Result<InvoiceRow> {
     Ok(InvoiceRow {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -112,21 +113,21 @@ pub fn insert(c: &Connection, user_id: i64, f: &NewInvoice, now: i64) -> Result<
 }
 
 pub fn get(c: &Connection, id: i64) -> Result<Option<InvoiceRow>> {
-    c.query_row(
+    Ok(c.query_row(
         &format!("SELECT {COLUMNS} FROM invoices i LEFT JOIN users u ON u.id = i.user_id WHERE i.id = ?1"),
         [id],
         row,
     )
-    .optional()
+    .optional()?)
 }
 
 /// Fen already asked for (waiting or issued) against one order.
 pub fn invoiced_for_order(c: &Connection, order_id: i64) -> Result<i64> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT coalesce(sum(amount), 0) FROM invoices WHERE order_id = ?1 AND status IN (0, 1)",
         [order_id],
         |r| r.get(0),
-    )
+    )?)
 }
 
 /// One page of invoices, newest first, of one shopper and/or in one state; and the total.
@@ -147,7 +148,8 @@ pub fn list(
         "SELECT {COLUMNS} FROM invoices i LEFT JOIN users u ON u.id = i.user_id
          WHERE {filter} ORDER BY i.id DESC LIMIT ?3 OFFSET ?4"
     ))?;
-    let rows = st.query_map(params![user_id, status, limit, offset], row)?.collect::<Result<_>>()?;
+    let rows =
+        st.query_map(params![user_id, status, limit, offset], row)?.collect::<rusqlite::Result<_>>()?;
     Ok((rows, total))
 }
 

@@ -1,6 +1,7 @@
 //! JSON storage rows (jsonSet / jsonList / jsonDelete).
 
-use rusqlite::{params, Connection, OptionalExtension, Result, Row};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 #[derive(Debug, Clone)]
 pub struct JsonRow {
@@ -24,7 +25,7 @@ pub struct JsonFilter {
 
 const COLUMNS: &str = "id, user_id, type, ref_id, content, date_add, date_update";
 
-fn json_row(r: &Row) -> Result<JsonRow> {
+fn json_row(r: &Row) -> rusqlite::Result<JsonRow> {
     Ok(JsonRow {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -37,7 +38,7 @@ fn json_row(r: &Row) -> Result<JsonRow> {
 }
 
 pub fn by_id(c: &Connection, id: i64) -> Result<Option<JsonRow>> {
-    c.query_row(&format!("SELECT {COLUMNS} FROM json_data WHERE id = ?1"), [id], json_row).optional()
+    Ok(c.query_row(&format!("SELECT {COLUMNS} FROM json_data WHERE id = ?1"), [id], json_row).optional()?)
 }
 
 /// One page of rows (newest first) and the total that match.
@@ -51,7 +52,7 @@ pub fn list(c: &Connection, f: &JsonFilter, offset: i64, limit: i64) -> Result<(
         "SELECT {COLUMNS} FROM json_data WHERE {cond} ORDER BY id DESC LIMIT ?5 OFFSET ?6"
     ))?;
     let rows = st.query_map(params![f.user_id, f.id, f.kind, f.ref_id, limit, offset], json_row)?;
-    Ok((rows.collect::<Result<_>>()?, total))
+    Ok((rows.collect::<rusqlite::Result<_>>()?, total))
 }
 
 pub fn insert(

@@ -1,7 +1,8 @@
 //! Customer-service messages (kefu_messages, kefu_threads kept by a trigger) and asynchronous
 //! media checks (media_checks).
 
-use rusqlite::{params, Connection, OptionalExtension, Result};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// A message WeChat pushed.
 #[derive(Debug, Clone)]
@@ -83,7 +84,7 @@ const THREAD_COLUMNS: &str =
 const THREAD_FROM: &str = "kefu_threads t LEFT JOIN users u ON u.id = t.user_id
     JOIN kefu_messages m ON m.id = t.last_id";
 
-fn thread_row(r: &rusqlite::Row) -> Result<ThreadRow> {
+fn thread_row(r: &rusqlite::Row) -> rusqlite::Result<ThreadRow> {
     Ok(ThreadRow {
         openid: r.get(0)?,
         user_id: r.get(1)?,
@@ -111,31 +112,32 @@ pub fn threads(c: &Connection, q: &str, offset: i64, limit: i64) -> Result<Vec<T
          WHERE ?1 = '' OR t.openid LIKE ?2 ESCAPE '\\' OR u.nick LIKE ?2 ESCAPE '\\'
          ORDER BY t.last_at DESC, t.openid LIMIT ?3 OFFSET ?4"
     ))?;
-    let rows = st.query_map(params![q, pattern(q), limit, offset], thread_row)?.collect();
-    rows
+    let rows =
+        st.query_map(params![q, pattern(q), limit, offset], thread_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 pub fn thread_count(c: &Connection, q: &str) -> Result<i64> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT count(*) FROM kefu_threads t LEFT JOIN users u ON u.id = t.user_id
          WHERE ?1 = '' OR t.openid LIKE ?2 ESCAPE '\\' OR u.nick LIKE ?2 ESCAPE '\\'",
         params![q, pattern(q)],
         |r| r.get(0),
-    )
+    )?)
 }
 
 pub fn thread(c: &Connection, openid: &str) -> Result<Option<ThreadRow>> {
-    c.query_row(
+    Ok(c.query_row(
         &format!("SELECT {THREAD_COLUMNS} FROM {THREAD_FROM} WHERE t.openid = ?1"),
         [openid],
         thread_row,
     )
-    .optional()
+    .optional()?)
 }
 
 /// Unread shopper messages over all conversations.
 pub fn unread_total(c: &Connection) -> Result<i64> {
-    c.query_row("SELECT coalesce(sum(unread), 0) FROM kefu_threads", [], |r| r.get(0))
+    Ok(c.query_row("SELECT coalesce(sum(unread), 0) FROM kefu_threads", [], |r| r.get(0))?)
 }
 
 /// Marks a conversation read (the merchant opened it).
@@ -177,8 +179,8 @@ pub fn messages(c: &Connection, openid: &str, limit: i64) -> Result<Vec<MessageR
                 create_time: r.get(7)?,
             })
         })?
-        .collect();
-    rows
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 // ---- asynchronous media checks ----
@@ -207,7 +209,7 @@ const CHECK_COLUMNS: &str = "k.id, k.trace_id, k.kind, k.user_id, k.upload_id, k
 const CHECK_FROM: &str =
     "media_checks k LEFT JOIN users u ON u.id = k.user_id LEFT JOIN uploads f ON f.id = k.upload_id";
 
-fn check_row(r: &rusqlite::Row) -> Result<MediaCheck> {
+fn check_row(r: &rusqlite::Row) -> rusqlite::Result<MediaCheck> {
     Ok(MediaCheck {
         id: r.get(0)?,
         trace_id: r.get(1)?,
@@ -253,27 +255,27 @@ pub fn set_trace(c: &Connection, id: i64, trace_id: &str) -> Result<()> {
 }
 
 pub fn check_by_trace(c: &Connection, trace_id: &str) -> Result<Option<MediaCheck>> {
-    c.query_row(
+    Ok(c.query_row(
         &format!("SELECT {CHECK_COLUMNS} FROM {CHECK_FROM} WHERE k.trace_id = ?1"),
         [trace_id],
         check_row,
     )
-    .optional()
+    .optional()?)
 }
 
 pub fn check_by_id(c: &Connection, id: i64) -> Result<Option<MediaCheck>> {
-    c.query_row(&format!("SELECT {CHECK_COLUMNS} FROM {CHECK_FROM} WHERE k.id = ?1"), [id], check_row)
-        .optional()
+    Ok(c.query_row(&format!("SELECT {CHECK_COLUMNS} FROM {CHECK_FROM} WHERE k.id = ?1"), [id], check_row)
+        .optional()?)
 }
 
 /// A held file WeChat may download, by its secret key (only while the check is pending).
 pub fn check_by_fetch_key(c: &Connection, key: &str) -> Result<Option<MediaCheck>> {
-    c.query_row(
+    Ok(c.query_row(
         &format!("SELECT {CHECK_COLUMNS} FROM {CHECK_FROM} WHERE k.fetch_key = ?1 AND k.fetch_key != ''"),
         [key],
         check_row,
     )
-    .optional()
+    .optional()?)
 }
 
 /// Moves a check from `from` to its verdict; false when it was not in `from` any more (a retried
@@ -300,18 +302,18 @@ pub fn open_checks(c: &Connection, limit: i64) -> Result<Vec<MediaCheck>> {
     let mut st = c.prepare_cached(&format!(
         "SELECT {CHECK_COLUMNS} FROM {CHECK_FROM} WHERE k.status IN ('pending', 'review') ORDER BY k.id DESC LIMIT ?1"
     ))?;
-    let rows = st.query_map([limit], check_row)?.collect();
-    rows
+    let rows = st.query_map([limit], check_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 /// The media check holding an upload, if any.
 pub fn check_for_upload(c: &Connection, upload_id: i64) -> Result<Option<MediaCheck>> {
-    c.query_row(
+    Ok(c.query_row(
         &format!(
             "SELECT {CHECK_COLUMNS} FROM {CHECK_FROM} WHERE k.upload_id = ?1 ORDER BY k.id DESC LIMIT 1"
         ),
         [upload_id],
         check_row,
     )
-    .optional()
+    .optional()?)
 }

@@ -1,7 +1,8 @@
 //! The shopper's accounts (`user_accounts`) and their immutable history (`ledger`).
 //! Only service::ledger writes here, so a value never changes without its ledger row.
 
-use rusqlite::{params, Connection, OptionalExtension, Result};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// One of a shopper's ledgered values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +53,7 @@ impl Accounts {
     }
 }
 
-fn accounts(r: &rusqlite::Row) -> Result<Accounts> {
+fn accounts(r: &rusqlite::Row) -> rusqlite::Result<Accounts> {
     Ok(Accounts {
         user_id: r.get(0)?,
         balance: r.get(1)?,
@@ -79,7 +80,7 @@ pub fn ensure_account(c: &Connection, user_id: i64, now: i64) -> Result<()> {
 /// when refused. One conditional UPDATE, so two spends can never both pass a stale check.
 pub fn apply(c: &Connection, user_id: i64, account: Account, amount: i64, now: i64) -> Result<Option<i64>> {
     let col = account.as_str();
-    c.query_row(
+    Ok(c.query_row(
         &format!(
             "UPDATE user_accounts SET {col} = {col} + ?2, date_update = ?3
              WHERE user_id = ?1 AND {col} + ?2 >= 0 RETURNING {col}"
@@ -87,7 +88,7 @@ pub fn apply(c: &Connection, user_id: i64, account: Account, amount: i64, now: i
         params![user_id, amount, now],
         |r| r.get(0),
     )
-    .optional()
+    .optional()?)
 }
 
 /// Adds spent money to the "total consumed" statistic.
@@ -100,12 +101,12 @@ pub fn add_consumed(c: &Connection, user_id: i64, fen: i64, now: i64) -> Result<
 }
 
 pub fn accounts_of(c: &Connection, user_id: i64) -> Result<Option<Accounts>> {
-    c.query_row(
+    Ok(c.query_row(
         &format!("SELECT {ACCOUNT_COLUMNS} FROM user_accounts WHERE user_id = ?1"),
         [user_id],
         accounts,
     )
-    .optional()
+    .optional()?)
 }
 
 /// A ledger row about to be written.
@@ -138,18 +139,18 @@ pub fn total_from(
     source_type: &str,
     source_id: &str,
 ) -> Result<i64> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "SELECT coalesce(sum(amount), 0) FROM ledger
          WHERE source_type = ?3 AND source_id = ?4 AND user_id = ?1 AND account = ?2",
     )?
-    .query_row(params![user_id, account.as_str(), source_type, source_id], |r| r.get(0))
+    .query_row(params![user_id, account.as_str(), source_type, source_id], |r| r.get(0))?)
 }
 
 /// Every accounts row (for the consistency check).
 pub fn all_accounts(c: &Connection) -> Result<Vec<Accounts>> {
     let mut st = c.prepare(&format!("SELECT {ACCOUNT_COLUMNS} FROM user_accounts ORDER BY user_id"))?;
     let rows = st.query_map([], accounts)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Per shopper and account: the sum of the ledger rows and the `after` of the newest one.
@@ -161,7 +162,7 @@ pub fn ledger_totals(c: &Connection) -> Result<Vec<(i64, String, i64, i64)>> {
          FROM ledger l GROUP BY user_id, account ORDER BY user_id, account",
     )?;
     let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Rows whose `after` is not the previous row's `after` plus their amount: (id, user, account, expected).
@@ -174,7 +175,7 @@ pub fn broken_chain(c: &Connection, limit: i64) -> Result<Vec<(i64, i64, String,
          WHERE before + amount <> after ORDER BY id LIMIT ?1",
     )?;
     let rows = st.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// One ledger row as written.
@@ -211,7 +212,7 @@ pub struct EntryFilter {
     pub before: Option<i64>,
 }
 
-fn entry(r: &rusqlite::Row) -> Result<Entry> {
+fn entry(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
     Ok(Entry {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -273,5 +274,5 @@ pub fn entries_of(
          ORDER BY id DESC LIMIT ? OFFSET ?"
     ))?;
     let rows = st.query_map(rusqlite::params_from_iter(args.iter()), entry)?;
-    Ok((rows.collect::<Result<Vec<_>>>()?, total))
+    Ok((rows.collect::<rusqlite::Result<Vec<_>>>()?, total))
 }

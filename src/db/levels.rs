@@ -1,6 +1,7 @@
 //! Member levels, their prices, purchases, and the level each shopper holds now.
 
-use rusqlite::{params, Connection, OptionalExtension, Result, Row};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// A member level as stored.
 #[derive(Debug, Clone)]
@@ -32,7 +33,7 @@ const LEVEL_COLUMNS: &str =
     "id, name, level, pic, remark, rebate_percent, upgrade_send_score, ext_json, paixu,
     status, date_add, date_update";
 
-fn level(r: &Row) -> Result<Level> {
+fn level(r: &Row) -> rusqlite::Result<Level> {
     Ok(Level {
         id: r.get(0)?,
         fields: LevelFields {
@@ -56,7 +57,7 @@ pub fn shown_levels(c: &Connection, offset: i64, limit: i64) -> Result<(Vec<Leve
     let mut st = c.prepare(&format!(
         "SELECT {LEVEL_COLUMNS} FROM user_levels WHERE status = 0 ORDER BY paixu, level, id LIMIT ?1 OFFSET ?2"
     ))?;
-    let rows = st.query_map(params![limit, offset], level)?.collect::<Result<Vec<_>>>()?;
+    let rows = st.query_map(params![limit, offset], level)?.collect::<rusqlite::Result<Vec<_>>>()?;
     let total = c.query_row("SELECT count(*) FROM user_levels WHERE status = 0", [], |r| r.get(0))?;
     Ok((rows, total))
 }
@@ -65,26 +66,29 @@ pub fn shown_levels(c: &Connection, offset: i64, limit: i64) -> Result<(Vec<Leve
 pub fn all_levels(c: &Connection, offset: i64, limit: i64) -> Result<(Vec<Level>, i64)> {
     let mut st =
         c.prepare(&format!("SELECT {LEVEL_COLUMNS} FROM user_levels ORDER BY level, id LIMIT ?1 OFFSET ?2"))?;
-    let rows = st.query_map(params![limit, offset], level)?.collect::<Result<Vec<_>>>()?;
+    let rows = st.query_map(params![limit, offset], level)?.collect::<rusqlite::Result<Vec<_>>>()?;
     let total = c.query_row("SELECT count(*) FROM user_levels", [], |r| r.get(0))?;
     Ok((rows, total))
 }
 
 pub fn level_by_id(c: &Connection, id: i64) -> Result<Option<Level>> {
-    c.query_row(&format!("SELECT {LEVEL_COLUMNS} FROM user_levels WHERE id = ?1"), [id], level).optional()
+    Ok(c.query_row(&format!("SELECT {LEVEL_COLUMNS} FROM user_levels WHERE id = ?1"), [id], level)
+        .optional()?)
 }
 
 /// The level using a level number, if any.
 pub fn level_by_number(c: &Connection, number: i64) -> Result<Option<Level>> {
-    c.query_row(&format!("SELECT {LEVEL_COLUMNS} FROM user_levels WHERE level = ?1"), [number], level)
-        .optional()
+    Ok(c.query_row(&format!("SELECT {LEVEL_COLUMNS} FROM user_levels WHERE level = ?1"), [number], level)
+        .optional()?)
 }
 
 /// True when a shown level ranks above `number`.
 pub fn higher_shown_exists(c: &Connection, number: i64) -> Result<bool> {
-    c.query_row("SELECT EXISTS (SELECT 1 FROM user_levels WHERE status = 0 AND level > ?1)", [number], |r| {
-        r.get(0)
-    })
+    Ok(c.query_row(
+        "SELECT EXISTS (SELECT 1 FROM user_levels WHERE status = 0 AND level > ?1)",
+        [number],
+        |r| r.get(0),
+    )?)
 }
 
 pub fn insert_level(c: &Connection, f: &LevelFields, now: i64) -> Result<i64> {
@@ -138,11 +142,11 @@ pub fn delete_level(c: &Connection, id: i64) -> Result<bool> {
 
 /// How many shoppers hold the level at `now`.
 pub fn holders_of(c: &Connection, level_id: i64, now: i64) -> Result<i64> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT count(*) FROM user_levels_current WHERE level_id = ?1 AND date_expire > ?2",
         params![level_id, now],
         |r| r.get(0),
-    )
+    )?)
 }
 
 /// Per level: (level_id, shoppers holding it at `now`, prices).
@@ -154,7 +158,7 @@ pub fn level_counts(c: &Connection, now: i64) -> Result<Vec<(i64, i64, i64)>> {
          FROM user_levels l",
     )?;
     let rows = st.query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A price of a level as stored.
@@ -182,7 +186,7 @@ pub struct PriceFields {
 const PRICE_COLUMNS: &str =
     "id, level_id, days, price_fen, original_price_fen, paixu, status, date_add, date_update";
 
-fn price(r: &Row) -> Result<Price> {
+fn price(r: &Row) -> rusqlite::Result<Price> {
     Ok(Price {
         id: r.get(0)?,
         level_id: r.get(1)?,
@@ -205,12 +209,12 @@ pub fn prices_of(c: &Connection, level_id: i64, on_sale_only: bool) -> Result<Ve
          ORDER BY paixu, days, id"
     ))?;
     let rows = st.query_map(params![level_id, on_sale_only], price)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn price_by_id(c: &Connection, id: i64) -> Result<Option<Price>> {
-    c.query_row(&format!("SELECT {PRICE_COLUMNS} FROM user_level_prices WHERE id = ?1"), [id], price)
-        .optional()
+    Ok(c.query_row(&format!("SELECT {PRICE_COLUMNS} FROM user_level_prices WHERE id = ?1"), [id], price)
+        .optional()?)
 }
 
 pub fn insert_price(c: &Connection, level_id: i64, f: &PriceFields, now: i64) -> Result<i64> {
@@ -284,7 +288,7 @@ const BUY_COLUMNS: &str =
     "id, user_id, level_id, price_id, level_name, days, amount_fen, kind, is_auto_renew,
     remark, status, date_add, date_expire";
 
-fn buy(r: &Row) -> Result<Buy> {
+fn buy(r: &Row) -> rusqlite::Result<Buy> {
     Ok(Buy {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -331,7 +335,7 @@ pub fn buys_of(c: &Connection, user_id: i64, offset: i64, limit: i64) -> Result<
     let mut st = c.prepare(&format!(
         "SELECT {BUY_COLUMNS} FROM user_level_buys WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3"
     ))?;
-    let rows = st.query_map(params![user_id, limit, offset], buy)?.collect::<Result<Vec<_>>>()?;
+    let rows = st.query_map(params![user_id, limit, offset], buy)?.collect::<rusqlite::Result<Vec<_>>>()?;
     let total =
         c.query_row("SELECT count(*) FROM user_level_buys WHERE user_id = ?1", [user_id], |r| r.get(0))?;
     Ok((rows, total))
@@ -349,7 +353,7 @@ pub struct Current {
 
 const CURRENT_COLUMNS: &str = "user_id, level_id, price_id, auto_renew, date_expire";
 
-fn current(r: &Row) -> Result<Current> {
+fn current(r: &Row) -> rusqlite::Result<Current> {
     Ok(Current {
         user_id: r.get(0)?,
         level_id: r.get(1)?,
@@ -360,12 +364,12 @@ fn current(r: &Row) -> Result<Current> {
 }
 
 pub fn current_of(c: &Connection, user_id: i64) -> Result<Option<Current>> {
-    c.query_row(
+    Ok(c.query_row(
         &format!("SELECT {CURRENT_COLUMNS} FROM user_levels_current WHERE user_id = ?1"),
         [user_id],
         current,
     )
-    .optional()
+    .optional()?)
 }
 
 /// Sets the shopper's level (replacing any they had).
@@ -390,10 +394,10 @@ pub fn remove_current(c: &Connection, user_id: i64, date_expire: i64) -> Result<
 
 /// Removes lapsed holdings of a level (before the level itself is deleted).
 pub fn remove_lapsed_of_level(c: &Connection, level_id: i64, now: i64) -> Result<usize> {
-    c.execute(
+    Ok(c.execute(
         "DELETE FROM user_levels_current WHERE level_id = ?1 AND date_expire <= ?2",
         params![level_id, now],
-    )
+    )?)
 }
 
 /// Holdings that expire at or before `until`, soonest first.
@@ -402,5 +406,5 @@ pub fn expiring(c: &Connection, until: i64, limit: i64) -> Result<Vec<Current>> 
         "SELECT {CURRENT_COLUMNS} FROM user_levels_current WHERE date_expire <= ?1 ORDER BY date_expire LIMIT ?2"
     ))?;
     let rows = st.query_map(params![until, limit], current)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -3,7 +3,8 @@
 //! Every inbox read and write is scoped to one shopper (`user_id`), so a handler cannot forget the
 //! ownership check.
 
-use rusqlite::{params, Connection, OptionalExtension, Result, Row};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 #[derive(Debug, Clone)]
 pub struct MessageRow {
@@ -36,7 +37,7 @@ pub struct NewMessage<'a> {
 
 const COLUMNS: &str = "id, user_id, kind, title, content, is_read, date_add, date_read";
 
-fn message_row(r: &Row) -> Result<MessageRow> {
+fn message_row(r: &Row) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -71,9 +72,9 @@ pub fn insert_for_all(c: &Connection, m: &NewMessage, now: i64) -> Result<i64> {
 
 /// The shopper's message `id`; None when it does not exist or is someone else's.
 pub fn owned(c: &Connection, user_id: i64, id: i64) -> Result<Option<MessageRow>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} FROM user_messages WHERE id = ?1 AND user_id = ?2"))?
+    Ok(c.prepare_cached(&format!("SELECT {COLUMNS} FROM user_messages WHERE id = ?1 AND user_id = ?2"))?
         .query_row(params![id, user_id], message_row)
-        .optional()
+        .optional()?)
 }
 
 /// One page of the shopper's inbox, newest first (stable while messages are being read), and
@@ -93,7 +94,7 @@ pub fn list_of(
         "SELECT {COLUMNS} FROM user_messages WHERE {cond} ORDER BY id DESC LIMIT ?4 OFFSET ?5"
     ))?;
     let rows = st.query_map(params![user_id, f.is_read, f.kind, limit, offset], message_row)?;
-    Ok((rows.collect::<Result<_>>()?, total))
+    Ok((rows.collect::<rusqlite::Result<_>>()?, total))
 }
 
 /// Marks the shopper's message read (keeping the first read time); false when it is not theirs.
@@ -157,7 +158,7 @@ pub fn set_recipients(c: &Connection, send_id: i64, recipients: i64) -> Result<(
 }
 
 pub fn count_sends(c: &Connection) -> Result<i64> {
-    c.query_row("SELECT count(*) FROM message_sends", [], |r| r.get(0))
+    Ok(c.query_row("SELECT count(*) FROM message_sends", [], |r| r.get(0))?)
 }
 
 /// One page of console sends, latest first.
@@ -184,5 +185,5 @@ pub fn sends(c: &Connection, offset: i64, limit: i64) -> Result<Vec<SendRow>> {
             date_add: r.get(10)?,
         })
     })?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

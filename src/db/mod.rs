@@ -1,6 +1,6 @@
 //! The SQLite store: a small pool of read connections and one writer connection.
 //!
-//! All SQL lives in this folder. Functions take a `&Connection` and return `rusqlite::Result`;
+//! All SQL lives in this folder. Functions take a `&Connection` and return [`Result`] ([`Error`]);
 //! the caller (a handler through [`Db::read`] / [`Db::write`], a job, a test) owns the transaction.
 
 pub mod address;
@@ -276,23 +276,23 @@ impl Db {
     }
 
     /// Writes everything in the WAL back into the main file (clean shutdown).
-    pub fn checkpoint(&self) -> rusqlite::Result<()> {
+    pub fn checkpoint(&self) -> Result<()> {
         let c = self.inner.write.lock().unwrap_or_else(|p| p.into_inner());
-        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        Ok(c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?)
     }
 
     /// Folds the WAL back into the database file once nothing else has it open (the last step of a
     /// shutdown: a checkpoint during shutdown can be blocked by a request still finishing).
-    pub fn checkpoint_file(path: &Path) -> rusqlite::Result<()> {
+    pub fn checkpoint_file(path: &Path) -> Result<()> {
         let c = Connection::open(path)?;
         c.busy_timeout(Duration::from_secs(5))?;
-        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        Ok(c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?)
     }
 
     /// A consistent online copy of the database (SQLite backup API) at `dest`.
-    pub fn backup_to(&self, dest: &Path) -> rusqlite::Result<()> {
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
         let src = Connection::open_with_flags(&self.inner.path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        src.backup(rusqlite::MAIN_DB, dest, None)
+        Ok(src.backup(rusqlite::MAIN_DB, dest, None)?)
     }
 }
 

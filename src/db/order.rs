@@ -4,7 +4,8 @@
 //! Every status change is a conditional UPDATE on the status it leaves and answers whether it
 //! happened, so two writers racing for one order (a job and a payment) change it at most once.
 
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Result, Row};
+use super::Result;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
 /// Order statuses as stored (`orders.status`).
 pub mod status {
@@ -89,7 +90,7 @@ const ORDER_COLUMNS: &str =
      amount_paid_balance, has_refund, user_deleted, close_reason, date_add, date_update, date_ship,
      date_receive, date_close, date_review";
 
-fn order_row(r: &Row) -> Result<OrderRow> {
+fn order_row(r: &Row) -> rusqlite::Result<OrderRow> {
     Ok(OrderRow {
         id: r.get(0)?,
         order_number: r.get(1)?,
@@ -192,31 +193,31 @@ pub fn insert_order(c: &Connection, o: &NewOrder, date: &str, now: i64) -> Resul
 
 /// Any order by id.
 pub fn order(c: &Connection, id: i64) -> Result<Option<OrderRow>> {
-    c.prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"))?
+    Ok(c.prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"))?
         .query_row([id], order_row)
-        .optional()
+        .optional()?)
 }
 
 /// The shopper's own order (not one they deleted).
 pub fn order_of(c: &Connection, user_id: i64, id: i64) -> Result<Option<OrderRow>> {
-    c.prepare_cached(&format!(
+    Ok(c.prepare_cached(&format!(
         "SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1 AND user_id = ?2 AND user_deleted = 0"
     ))?
     .query_row(params![id, user_id], order_row)
-    .optional()
+    .optional()?)
 }
 
 /// The order with this write-off code.
 pub fn by_hx_number(c: &Connection, hx_number: &str) -> Result<Option<OrderRow>> {
-    c.prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE hx_number = ?1"))?
+    Ok(c.prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE hx_number = ?1"))?
         .query_row([hx_number], order_row)
-        .optional()
+        .optional()?)
 }
 
 /// True when a write-off code is taken.
 pub fn hx_number_taken(c: &Connection, hx_number: &str) -> Result<bool> {
-    c.prepare_cached("SELECT EXISTS (SELECT 1 FROM orders WHERE hx_number = ?1)")?
-        .query_row([hx_number], |r| r.get(0))
+    Ok(c.prepare_cached("SELECT EXISTS (SELECT 1 FROM orders WHERE hx_number = ?1)")?
+        .query_row([hx_number], |r| r.get(0))?)
 }
 
 /// Which of a shopper's orders a list shows.
@@ -260,7 +261,8 @@ pub fn list(c: &Connection, f: &OrderFilter, offset: i64, limit: i64) -> Result<
     let mut st = c.prepare_cached(&format!(
         "SELECT {ORDER_COLUMNS} FROM orders WHERE {filter} ORDER BY id DESC LIMIT ?{lim} OFFSET ?{off}"
     ))?;
-    let rows = st.query_map(params_from_iter(values.iter()), order_row)?.collect::<Result<Vec<_>>>()?;
+    let rows =
+        st.query_map(params_from_iter(values.iter()), order_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total))
 }
 
@@ -276,7 +278,7 @@ pub fn status_counts(c: &Connection, user_id: i64, need_logistics: Option<bool>)
         "SELECT status, count(*) FROM orders WHERE user_id = ?1 AND user_deleted = 0 {kind} GROUP BY status"
     ))?;
     let rows = st.query_map([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 // ---- Status changes: each guarded by the status it leaves.
@@ -373,7 +375,7 @@ pub fn set_has_refund(c: &Connection, id: i64, now: i64) -> Result<()> {
 fn ids(c: &Connection, sql: &str, cutoff: i64, limit: i64) -> Result<Vec<i64>> {
     let mut st = c.prepare_cached(sql)?;
     let rows = st.query_map(params![cutoff, limit], |r| r.get(0))?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Unpaid orders whose `close_at` is at or before `now`.
@@ -432,7 +434,7 @@ const LINE_COLUMNS: &str =
     "id, order_id, user_id, goods_id, sku_id, property_child_ids, property, goods_name,
      pic, additions, amount_single, amount, score_single, number, date_add";
 
-fn line_row(r: &Row) -> Result<LineRow> {
+fn line_row(r: &Row) -> rusqlite::Result<LineRow> {
     Ok(LineRow {
         id: r.get(0)?,
         order_id: r.get(1)?,
@@ -484,7 +486,7 @@ pub fn lines(c: &Connection, order_id: i64) -> Result<Vec<LineRow>> {
     let mut st =
         c.prepare_cached(&format!("SELECT {LINE_COLUMNS} FROM order_goods WHERE order_id = ?1 ORDER BY id"))?;
     let rows = st.query_map([order_id], line_row)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The lines of several orders (a list page), by order then line.
@@ -497,7 +499,7 @@ pub fn lines_of(c: &Connection, order_ids: &[i64]) -> Result<Vec<LineRow>> {
         "SELECT {LINE_COLUMNS} FROM order_goods WHERE order_id IN ({marks}) ORDER BY order_id, id"
     ))?;
     let rows = st.query_map(params_from_iter(order_ids.iter()), line_row)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A recent purchase for goodsDynamic: the line and its buyer's nick and avatar.
@@ -520,7 +522,7 @@ pub fn recent_lines(c: &Connection, paid_only: bool, limit: i64) -> Result<Vec<R
     let rows = st.query_map([limit], |r| {
         Ok(RecentLine { line: line_row(r)?, nick: r.get(15)?, avatar_url: r.get(16)? })
     })?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A page of the goods a shopper bought (lines of orders not closed, not hidden), newest first,
@@ -532,17 +534,18 @@ pub fn bought_lines(c: &Connection, user_id: i64, offset: i64, limit: i64) -> Re
     let total: i64 =
         c.prepare_cached(&format!("SELECT count(*) {from}"))?.query_row([user_id], |r| r.get(0))?;
     let mut st = c.prepare_cached(&format!("SELECT {cols} {from} ORDER BY l.id DESC LIMIT ?2 OFFSET ?3"))?;
-    let rows = st.query_map(params![user_id, limit, offset], line_row)?.collect::<Result<Vec<_>>>()?;
+    let rows =
+        st.query_map(params![user_id, limit, offset], line_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total))
 }
 
 /// Hides purchases from the shopper's history: the line `id`, or every line of `goods_id`.
 pub fn hide_bought(c: &Connection, user_id: i64, id: Option<i64>, goods_id: Option<i64>) -> Result<usize> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "UPDATE order_goods SET his_deleted = 1
          WHERE user_id = ?1 AND his_deleted = 0 AND (id = ?2 OR goods_id = ?3)",
     )?
-    .execute(params![user_id, id, goods_id])
+    .execute(params![user_id, id, goods_id])?)
 }
 
 /// Pieces of `goods_id` (of one SKU when given) the shopper ordered since `since`, closed orders
@@ -554,12 +557,12 @@ pub fn bought_since(
     sku_id: Option<i64>,
     since: i64,
 ) -> Result<i64> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "SELECT coalesce(sum(l.number), 0) FROM order_goods l JOIN orders o ON o.id = l.order_id
          WHERE l.user_id = ?1 AND l.goods_id = ?2 AND (?3 IS NULL OR l.sku_id = ?3)
            AND l.date_add >= ?4 AND o.status <> -1",
     )?
-    .query_row(params![user_id, goods_id, sku_id, since], |r| r.get(0))
+    .query_row(params![user_id, goods_id, sku_id, since], |r| r.get(0))?)
 }
 
 // ---- Stock and sales counters.
@@ -627,7 +630,7 @@ pub struct ParcelRow {
     pub date_add: i64,
 }
 
-fn parcel_row(r: &Row) -> Result<ParcelRow> {
+fn parcel_row(r: &Row) -> rusqlite::Result<ParcelRow> {
     Ok(ParcelRow {
         id: r.get(0)?,
         order_id: r.get(1)?,
@@ -669,7 +672,7 @@ pub fn parcels_of(c: &Connection, order_ids: &[i64]) -> Result<Vec<ParcelRow>> {
         "SELECT {PARCEL_COLUMNS} FROM order_logistics WHERE order_id IN ({marks}) ORDER BY order_id, id"
     ))?;
     let rows = st.query_map(params_from_iter(order_ids.iter()), parcel_row)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 // ---- After-sale requests.
@@ -777,7 +780,7 @@ const REFUND_COLUMNS: &str =
      number, return_address, date_back_sent, date_received, restocked, score_back, score_back_short,
      growth_back, growth_back_short";
 
-fn refund_row(r: &Row) -> Result<RefundRow> {
+fn refund_row(r: &Row) -> rusqlite::Result<RefundRow> {
     Ok(RefundRow {
         id: r.get(0)?,
         refund: NewRefund {
@@ -840,25 +843,25 @@ pub fn refunds(c: &Connection, order_id: i64) -> Result<Vec<RefundRow>> {
         "SELECT {REFUND_COLUMNS} FROM order_refunds WHERE order_id = ?1 ORDER BY id"
     ))?;
     let rows = st.query_map([order_id], refund_row)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// One request by id.
 pub fn refund(c: &Connection, id: i64) -> Result<Option<RefundRow>> {
-    c.prepare_cached(&format!("SELECT {REFUND_COLUMNS} FROM order_refunds WHERE id = ?1"))?
+    Ok(c.prepare_cached(&format!("SELECT {REFUND_COLUMNS} FROM order_refunds WHERE id = ?1"))?
         .query_row([id], refund_row)
-        .optional()
+        .optional()?)
 }
 
 /// Cancels the shopper's open requests on an order (one line, or all when `order_goods_id` is None)
 /// that the goods have not been sent back for; how many were cancelled.
 pub fn cancel_refunds(c: &Connection, order_id: i64, order_goods_id: Option<i64>, now: i64) -> Result<usize> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "UPDATE order_refunds SET status = 1, date_update = ?3
          WHERE order_id = ?1 AND (status = 0 OR (status = 3 AND back_tracking_number = ''))
            AND (?2 IS NULL OR order_goods_id = ?2)",
     )?
-    .execute(params![order_id, order_goods_id, now])
+    .execute(params![order_id, order_goods_id, now])?)
 }
 
 /// Sets the parcel the shopper sends back for an approved return (request `id`) that the
@@ -958,7 +961,7 @@ pub fn bookings_of(c: &Connection, order_ids: &[i64]) -> Result<Vec<BookingRow>>
             returned: r.get(9)?,
         })
     })?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Marks a booking's units as given back; false when they were already.
@@ -1000,7 +1003,7 @@ pub fn events(c: &Connection, order_id: i64) -> Result<Vec<EventRow>> {
             date_add: r.get(4)?,
         })
     })?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 // ---- Statistics.
@@ -1015,7 +1018,7 @@ pub fn saleroom(c: &Connection, from_day: &str, to_day: &str) -> Result<Vec<(Str
          GROUP BY day ORDER BY day",
     )?;
     let rows = st.query_map(params![from_day, to_day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Replaces an order's extension fields (a JSON object).

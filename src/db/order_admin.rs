@@ -2,8 +2,9 @@
 //! the merchant API, price and address changes before payment, and the merchant's after-sale
 //! decisions. Rows are read through `db::order`, so one row shape serves both sides.
 
+use super::Result;
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Result};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
 use super::order::{self, EventRow, LineRow, OrderRow, ParcelRow, RefundRow};
 
@@ -97,7 +98,7 @@ pub fn list(c: &Connection, f: &AdminFilter, offset: i64, limit: i64) -> Result<
     ))?;
     let found = st
         .query_map(params_from_iter(values.iter()), |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<Result<Vec<(i64, String, String)>>>()?;
+        .collect::<rusqlite::Result<Vec<(i64, String, String)>>>()?;
     let mut rows = Vec::with_capacity(found.len());
     for (id, nick, user_mobile) in found {
         // Read in the same connection (and snapshot) as the ids; an order is never deleted.
@@ -112,13 +113,13 @@ pub fn list(c: &Connection, f: &AdminFilter, offset: i64, limit: i64) -> Result<
 pub fn status_counts(c: &Connection) -> Result<Vec<(i64, i64)>> {
     let mut st = c.prepare_cached("SELECT status, count(*) FROM orders GROUP BY status ORDER BY status")?;
     let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The shopper's nick and account mobile ("" when none).
 pub fn shopper_of(c: &Connection, user_id: i64) -> Result<(String, String)> {
-    c.prepare_cached("SELECT nick, coalesce(mobile, '') FROM users WHERE id = ?1")?
-        .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))
+    Ok(c.prepare_cached("SELECT nick, coalesce(mobile, '') FROM users WHERE id = ?1")?
+        .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 /// Everything the merchant sees of one order.
@@ -213,7 +214,7 @@ pub fn refund_queue(
     )?;
     let found = st
         .query_map(params![status, limit, offset], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<Result<Vec<(i64, String, String)>>>()?;
+        .collect::<rusqlite::Result<Vec<(i64, String, String)>>>()?;
     let mut rows = Vec::with_capacity(found.len());
     for (id, order_number, nick) in found {
         if let Some(refund) = order::refund(c, id)? {
@@ -226,10 +227,10 @@ pub fn refund_queue(
 /// Fen already given back on an order's finished requests (an exchange gives no money back,
 /// whatever amount it names).
 pub fn refunded_total(c: &Connection, order_id: i64) -> Result<i64> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "SELECT coalesce(sum(amount), 0) FROM order_refunds WHERE order_id = ?1 AND status = 4 AND type <> 2",
     )?
-    .query_row([order_id], |r| r.get(0))
+    .query_row([order_id], |r| r.get(0))?)
 }
 
 /// Approves a pending return and refund (0 → 3), asking for the goods at `address` (JSON);
@@ -284,21 +285,21 @@ pub fn set_reward_back(c: &Connection, id: i64, score: (i64, i64), growth: (i64,
 /// What an order's refunds have settled of the points and growth given for it so far (taken
 /// back or found spent): (points, growth).
 pub fn reward_back_total(c: &Connection, order_id: i64) -> Result<(i64, i64)> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "SELECT coalesce(sum(score_back + score_back_short), 0), coalesce(sum(growth_back + growth_back_short), 0)
          FROM order_refunds WHERE order_id = ?1",
     )?
-    .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?)))
+    .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 /// The return address the merchant gave last (JSON; "" when none yet): the console offers it again.
 pub fn last_return_address(c: &Connection) -> Result<String> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "SELECT return_address FROM order_refunds WHERE return_address <> '' ORDER BY date_update DESC, id DESC LIMIT 1",
     )?
     .query_row([], |r| r.get(0))
     .optional()
-    .map(Option::unwrap_or_default)
+    .map(Option::unwrap_or_default)?)
 }
 
 /// Closes an open request (pending, or approved awaiting the return) with the merchant's

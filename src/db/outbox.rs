@@ -1,7 +1,8 @@
 //! Subscription-message templates (which WeChat template each shop event sends) and the message
 //! outbox the sending job drains.
 
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Result, Row};
+use super::Result;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
 /// Outbox statuses.
 pub mod status {
@@ -30,7 +31,7 @@ pub struct TemplateRow {
     pub date_update: i64,
 }
 
-fn template_row(r: &Row) -> Result<TemplateRow> {
+fn template_row(r: &Row) -> rusqlite::Result<TemplateRow> {
     Ok(TemplateRow {
         event: r.get(0)?,
         template_id: r.get(1)?,
@@ -44,18 +45,18 @@ fn template_row(r: &Row) -> Result<TemplateRow> {
 const TEMPLATE_COLUMNS: &str = "event, template_id, page, fields, enabled, date_update";
 
 pub fn template(c: &Connection, event: &str) -> Result<Option<TemplateRow>> {
-    c.query_row(
+    Ok(c.query_row(
         &format!("SELECT {TEMPLATE_COLUMNS} FROM message_templates WHERE event = ?1"),
         [event],
         template_row,
     )
-    .optional()
+    .optional()?)
 }
 
 pub fn templates(c: &Connection) -> Result<Vec<TemplateRow>> {
     let mut st = c.prepare(&format!("SELECT {TEMPLATE_COLUMNS} FROM message_templates ORDER BY event"))?;
     let rows = st.query_map([], template_row)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn put_template(c: &Connection, t: &TemplateRow, now: i64) -> Result<()> {
@@ -113,7 +114,7 @@ pub struct MessageRow {
 const COLUMNS: &str = "id, user_id, event, channel, touser, template_id, page, data, labels, status, tries,
                        next_try_at, last_code, last_error, date_sent, date_add";
 
-fn message_row(r: &Row) -> Result<MessageRow> {
+fn message_row(r: &Row) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
         id: r.get(0)?,
         msg: NewMessage {
@@ -137,7 +138,8 @@ fn message_row(r: &Row) -> Result<MessageRow> {
 }
 
 pub fn message(c: &Connection, id: i64) -> Result<Option<MessageRow>> {
-    c.query_row(&format!("SELECT {COLUMNS} FROM message_outbox WHERE id = ?1"), [id], message_row).optional()
+    Ok(c.query_row(&format!("SELECT {COLUMNS} FROM message_outbox WHERE id = ?1"), [id], message_row)
+        .optional()?)
 }
 
 /// Claims up to `limit` pending messages due at `now`: each gets one more try and its next try
@@ -150,7 +152,7 @@ pub fn claim_due(c: &Connection, now: i64, lease_until: i64, limit: i64) -> Resu
          RETURNING {COLUMNS}"
     ))?;
     let rows = st.query_map(params![now, lease_until, limit], message_row)?;
-    let mut out: Vec<MessageRow> = rows.collect::<Result<_>>()?;
+    let mut out: Vec<MessageRow> = rows.collect::<rusqlite::Result<_>>()?;
     out.sort_by_key(|m| m.id);
     Ok(out)
 }
@@ -231,15 +233,15 @@ pub fn page(c: &Connection, f: &Filter, offset: i64, limit: i64) -> Result<(Vec<
         n - 1
     ))?;
     let rows = st.query_map(params_from_iter(args.iter()), message_row)?;
-    Ok((rows.collect::<Result<_>>()?, total))
+    Ok((rows.collect::<rusqlite::Result<_>>()?, total))
 }
 
 /// When the earliest pending message is due (None when nothing is pending).
 pub fn next_due(c: &Connection) -> Result<Option<i64>> {
-    c.query_row("SELECT min(next_try_at) FROM message_outbox WHERE status = 0", [], |r| r.get(0))
+    Ok(c.query_row("SELECT min(next_try_at) FROM message_outbox WHERE status = 0", [], |r| r.get(0))?)
 }
 
 /// How many messages are pending.
 pub fn pending_count(c: &Connection) -> Result<i64> {
-    c.query_row("SELECT count(*) FROM message_outbox WHERE status = 0", [], |r| r.get(0))
+    Ok(c.query_row("SELECT count(*) FROM message_outbox WHERE status = 0", [], |r| r.get(0))?)
 }

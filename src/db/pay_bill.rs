@@ -1,6 +1,7 @@
 //! Pay-bill (买单): the merchant's 满 X 减 Y rules and the bills shoppers paid.
 
-use rusqlite::{params, Connection, OptionalExtension, Result};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// One rule: a bill of at least `consume` fen costs `discounts` fen less.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +17,7 @@ pub fn discounts(c: &Connection) -> Result<Vec<DiscountRow>> {
         c.prepare_cached("SELECT id, consume, discounts FROM pay_bill_discounts ORDER BY consume")?;
     let rows =
         st.query_map([], |r| Ok(DiscountRow { id: r.get(0)?, consume: r.get(1)?, discounts: r.get(2)? }))?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Adds a rule, or changes the discount of the rule with the same threshold.
@@ -64,7 +65,7 @@ const COLUMNS: &str = "b.id, b.number, b.user_id, b.shop_id, b.money, b.discount
     b.date_add, coalesce(u.nick, ''), coalesce(s.name, '')";
 const FROM: &str = "pay_bills b LEFT JOIN users u ON u.id = b.user_id LEFT JOIN shops s ON s.id = b.shop_id";
 
-fn row(r: &rusqlite::Row) -> Result<BillRow> {
+fn row(r: &rusqlite::Row) -> rusqlite::Result<BillRow> {
     Ok(BillRow {
         id: r.get(0)?,
         number: r.get(1)?,
@@ -102,7 +103,7 @@ pub fn insert(c: &Connection, b: &NewBill, date: &str, now: i64) -> Result<i64> 
 }
 
 pub fn get(c: &Connection, id: i64) -> Result<Option<BillRow>> {
-    c.query_row(&format!("SELECT {COLUMNS} FROM {FROM} WHERE b.id = ?1"), [id], row).optional()
+    Ok(c.query_row(&format!("SELECT {COLUMNS} FROM {FROM} WHERE b.id = ?1"), [id], row).optional()?)
 }
 
 /// One page of bills, newest first; and the total.
@@ -115,6 +116,6 @@ pub fn list(c: &Connection, user_id: Option<i64>, offset: i64, limit: i64) -> Re
     let mut st = c.prepare(&format!(
         "SELECT {COLUMNS} FROM {FROM} WHERE ?1 IS NULL OR b.user_id = ?1 ORDER BY b.id DESC LIMIT ?2 OFFSET ?3"
     ))?;
-    let rows = st.query_map(params![user_id, limit, offset], row)?.collect::<Result<_>>()?;
+    let rows = st.query_map(params![user_id, limit, offset], row)?.collect::<rusqlite::Result<_>>()?;
     Ok((rows, total))
 }

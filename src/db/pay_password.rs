@@ -1,6 +1,7 @@
 //! The shopper's pay password: its hash and the count of wrong tries (table `pay_passwords`).
 
-use rusqlite::{params, Connection, OptionalExtension, Result};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// A stored pay password with its wrong-try state.
 #[derive(Debug, Clone)]
@@ -12,7 +13,7 @@ pub struct PayPassword {
 }
 
 pub fn get(c: &Connection, user_id: i64) -> Result<Option<PayPassword>> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "SELECT hash, fails, fail_window_start, locked_until FROM pay_passwords WHERE user_id = ?1",
     )?
     .query_row([user_id], |r| {
@@ -23,7 +24,7 @@ pub fn get(c: &Connection, user_id: i64) -> Result<Option<PayPassword>> {
             locked_until: r.get(3)?,
         })
     })
-    .optional()
+    .optional()?)
 }
 
 /// Sets the first pay password; false when the shopper already has one.

@@ -2,7 +2,8 @@
 //! (`recharge_rules`). Status moves are conditional UPDATEs on the status they leave, so a notify
 //! and a reconciliation racing each other apply a payment once.
 
-use rusqlite::{params, Connection, OptionalExtension, Result, Row};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// Payment statuses (`payments.status`).
 pub mod status {
@@ -63,7 +64,7 @@ const COLUMNS: &str = "id, out_trade_no, user_id, openid, money, remark, next_ac
     prepay_id, sign_type, transaction_id, paid_fen, bonus_fen, apply_error, query_count, date_add,
     date_update, date_paid, date_close";
 
-fn row(r: &Row) -> Result<Payment> {
+fn row(r: &Row) -> rusqlite::Result<Payment> {
     Ok(Payment {
         id: r.get(0)?,
         out_trade_no: r.get(1)?,
@@ -115,23 +116,23 @@ pub fn insert(c: &Connection, p: &NewPayment, order_ids: &[i64], now: i64) -> Re
 }
 
 pub fn by_id(c: &Connection, id: i64) -> Result<Option<Payment>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} FROM payments WHERE id = ?1"))?
+    Ok(c.prepare_cached(&format!("SELECT {COLUMNS} FROM payments WHERE id = ?1"))?
         .query_row([id], row)
-        .optional()
+        .optional()?)
 }
 
 pub fn by_out_trade_no(c: &Connection, no: &str) -> Result<Option<Payment>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} FROM payments WHERE out_trade_no = ?1"))?
+    Ok(c.prepare_cached(&format!("SELECT {COLUMNS} FROM payments WHERE out_trade_no = ?1"))?
         .query_row([no], row)
-        .optional()
+        .optional()?)
 }
 
 /// The orders a payment pays (nextAction type 0), in id order.
 pub fn orders_of(c: &Connection, payment_id: i64) -> Result<Vec<i64>> {
     let mut st =
         c.prepare_cached("SELECT order_id FROM payment_orders WHERE payment_id = ?1 ORDER BY order_id")?;
-    let ids = st.query_map([payment_id], |r| r.get(0))?.collect();
-    ids
+    let ids = st.query_map([payment_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
 }
 
 /// Records WeChat's prepay_id for a pending payment.
@@ -203,19 +204,19 @@ pub fn to_reconcile(c: &Connection, cutoff: i64, limit: i64) -> Result<Vec<i64>>
                              WHERE po.payment_id = p.id AND o.status <> -1)))
          ORDER BY p.id LIMIT ?2",
     )?;
-    let ids = st.query_map(params![cutoff, limit], |r| r.get(0))?.collect();
-    ids
+    let ids = st.query_map(params![cutoff, limit], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
 }
 
 /// True when the payment pays orders and every one of them is closed.
 pub fn orders_all_closed(c: &Connection, payment_id: i64) -> Result<bool> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT EXISTS (SELECT 1 FROM payment_orders WHERE payment_id = ?1)
             AND NOT EXISTS (SELECT 1 FROM payment_orders po JOIN orders o ON o.id = po.order_id
                             WHERE po.payment_id = ?1 AND o.status <> -1)",
         [payment_id],
         |r| r.get(0),
-    )
+    )?)
 }
 
 /// Filters of the console's and merchant API's payment lists.
@@ -264,7 +265,9 @@ pub fn list(c: &Connection, f: &Filter, offset: i64, limit: i64) -> Result<(Vec<
         "SELECT {COLUMNS} FROM payments WHERE {cond} ORDER BY id DESC LIMIT ?{} OFFSET ?{n}",
         n - 1
     ))?;
-    let rows = st.query_map(rusqlite::params_from_iter(values.iter()), row)?.collect::<Result<Vec<_>>>()?;
+    let rows = st
+        .query_map(rusqlite::params_from_iter(values.iter()), row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total))
 }
 
@@ -279,8 +282,9 @@ pub fn uncredited(c: &Connection) -> Result<Vec<(i64, i64, i64)>> {
          FROM payments p WHERE p.status IN (1, 3)
            AND COALESCE(p.paid_fen, 0) + p.bonus_fen <> credited",
     )?;
-    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect();
-    rows
+    let rows =
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 /// Paid orders (a `date_pay`, whatever their status now) whose balance debit is not their
@@ -293,8 +297,10 @@ pub fn unpaid_paid_orders(c: &Connection) -> Result<Vec<(i64, String, i64, i64)>
                           AND l.amount < 0), 0) AS debited
          FROM orders o WHERE o.date_pay IS NOT NULL AND o.amount_paid_balance <> debited",
     )?;
-    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect();
-    rows
+    let rows = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 // ---- recharge bonus rules ----
@@ -310,14 +316,14 @@ pub fn recharge_rules(c: &Connection) -> Result<Vec<RechargeRule>> {
     let mut st = c.prepare_cached("SELECT id, confine, send FROM recharge_rules ORDER BY confine")?;
     let rows = st
         .query_map([], |r| Ok(RechargeRule { id: r.get(0)?, confine: r.get(1)?, send: r.get(2)? }))?
-        .collect();
-    rows
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 /// The biggest bonus a recharge of `fen` earns (0 when no rule matches).
 pub fn best_bonus(c: &Connection, fen: i64) -> Result<i64> {
-    c.prepare_cached("SELECT COALESCE(MAX(send), 0) FROM recharge_rules WHERE confine <= ?1")?
-        .query_row([fen], |r| r.get(0))
+    Ok(c.prepare_cached("SELECT COALESCE(MAX(send), 0) FROM recharge_rules WHERE confine <= ?1")?
+        .query_row([fen], |r| r.get(0))?)
 }
 
 /// Adds a rule, or changes the bonus of the rule with the same threshold.
@@ -336,10 +342,10 @@ pub fn delete_recharge_rule(c: &Connection, id: i64) -> Result<bool> {
 
 /// The order id for an order number (payLogs `orderNo`).
 pub fn order_id_by_number(c: &Connection, user_id: i64, number: &str) -> Result<Option<i64>> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT id FROM orders WHERE order_number = ?1 AND user_id = ?2",
         params![number, user_id],
         |r| r.get(0),
     )
-    .optional()
+    .optional()?)
 }

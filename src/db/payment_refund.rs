@@ -2,7 +2,8 @@
 //! Status changes are conditional UPDATEs on the status they leave, so a repeated notify, query
 //! or retry changes a refund once.
 
-use rusqlite::{params, Connection, OptionalExtension, Result, Row};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// A paid WeChat payment, as refunds need it.
 #[derive(Debug, Clone)]
@@ -18,7 +19,7 @@ pub struct PaidPayment {
     pub date_paid: i64,
 }
 
-fn paid_payment(r: &Row) -> Result<PaidPayment> {
+fn paid_payment(r: &Row) -> rusqlite::Result<PaidPayment> {
     Ok(PaidPayment {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -35,45 +36,45 @@ const PAID_COLUMNS: &str = "p.id, p.user_id, p.out_trade_no, coalesce(p.transact
 
 /// A payment that WeChat confirmed (status 1 applied, or 3 paid into the balance).
 pub fn paid_payment_by_id(c: &Connection, id: i64) -> Result<Option<PaidPayment>> {
-    c.prepare_cached(&format!(
+    Ok(c.prepare_cached(&format!(
         "SELECT {PAID_COLUMNS} FROM payments p WHERE p.id = ?1 AND p.status IN (1, 3) AND p.paid_fen > 0"
     ))?
     .query_row([id], paid_payment)
-    .optional()
+    .optional()?)
 }
 
 /// A paid payment by our out_trade_no.
 pub fn paid_payment_by_out_trade_no(c: &Connection, out_trade_no: &str) -> Result<Option<PaidPayment>> {
-    c.prepare_cached(&format!(
+    Ok(c.prepare_cached(&format!(
         "SELECT {PAID_COLUMNS} FROM payments p
          WHERE p.out_trade_no = ?1 AND p.status IN (1, 3) AND p.paid_fen > 0"
     ))?
     .query_row([out_trade_no], paid_payment)
-    .optional()
+    .optional()?)
 }
 
 /// The newest paid WeChat payment that paid `order_id`, if any.
 pub fn paid_payment_of_order(c: &Connection, order_id: i64) -> Result<Option<PaidPayment>> {
-    c.prepare_cached(&format!(
+    Ok(c.prepare_cached(&format!(
         "SELECT {PAID_COLUMNS} FROM payment_orders po JOIN payments p ON p.id = po.payment_id
          WHERE po.order_id = ?1 AND p.status = 1 AND p.paid_fen > 0 ORDER BY p.id DESC LIMIT 1"
     ))?
     .query_row([order_id], paid_payment)
-    .optional()
+    .optional()?)
 }
 
 /// Fen of `payment_id` already refunded or on its way back (every refund but closed ones).
 pub fn refunded_of_payment(c: &Connection, payment_id: i64) -> Result<i64> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "SELECT coalesce(sum(refund_fee), 0) FROM payment_refunds WHERE payment_id = ?1 AND status <> 'closed'",
     )?
-    .query_row([payment_id], |r| r.get(0))
+    .query_row([payment_id], |r| r.get(0))?)
 }
 
 /// True when any refund (whatever its state) returns money of `payment_id`.
 pub fn payment_has_refunds(c: &Connection, payment_id: i64) -> Result<bool> {
-    c.prepare_cached("SELECT EXISTS (SELECT 1 FROM payment_refunds WHERE payment_id = ?1)")?
-        .query_row([payment_id], |r| r.get(0))
+    Ok(c.prepare_cached("SELECT EXISTS (SELECT 1 FROM payment_refunds WHERE payment_id = ?1)")?
+        .query_row([payment_id], |r| r.get(0))?)
 }
 
 /// The status names, as stored.
@@ -135,7 +136,7 @@ const COLUMNS: &str = "r.id, r.payment_id, r.user_id, r.out_refund_no, r.refund_
      FROM payment_refunds r JOIN payments p ON p.id = r.payment_id \
      LEFT JOIN order_refunds o ON o.id = r.order_refund_id";
 
-fn refund_row(r: &Row) -> Result<RefundRow> {
+fn refund_row(r: &Row) -> rusqlite::Result<RefundRow> {
     Ok(RefundRow {
         id: r.get(0)?,
         payment_id: r.get(1)?,
@@ -189,27 +190,29 @@ pub fn insert(c: &Connection, n: &NewRefund, now: i64) -> Result<i64> {
 }
 
 pub fn get(c: &Connection, id: i64) -> Result<Option<RefundRow>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} WHERE r.id = ?1"))?.query_row([id], refund_row).optional()
+    Ok(c.prepare_cached(&format!("SELECT {COLUMNS} WHERE r.id = ?1"))?
+        .query_row([id], refund_row)
+        .optional()?)
 }
 
 pub fn by_out_refund_no(c: &Connection, out_refund_no: &str) -> Result<Option<RefundRow>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} WHERE r.out_refund_no = ?1"))?
+    Ok(c.prepare_cached(&format!("SELECT {COLUMNS} WHERE r.out_refund_no = ?1"))?
         .query_row([out_refund_no], refund_row)
-        .optional()
+        .optional()?)
 }
 
 /// The WeChat refunds of one after-sale request.
 pub fn of_order_refund(c: &Connection, order_refund_id: i64) -> Result<Vec<RefundRow>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} WHERE r.order_refund_id = ?1 ORDER BY r.id"))?
+    Ok(c.prepare_cached(&format!("SELECT {COLUMNS} WHERE r.order_refund_id = ?1 ORDER BY r.id"))?
         .query_map([order_refund_id], refund_row)?
-        .collect()
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// The WeChat refunds of one payment.
 pub fn of_payment(c: &Connection, payment_id: i64) -> Result<Vec<RefundRow>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} WHERE r.payment_id = ?1 ORDER BY r.id"))?
+    Ok(c.prepare_cached(&format!("SELECT {COLUMNS} WHERE r.payment_id = ?1 ORDER BY r.id"))?
         .query_map([payment_id], refund_row)?
-        .collect()
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// A page of refunds, newest first, optionally of one status; with the count of all matching.
@@ -222,7 +225,7 @@ pub fn list(c: &Connection, status: Option<&str>, offset: i64, limit: i64) -> Re
             "SELECT {COLUMNS} WHERE ?1 IS NULL OR r.status = ?1 ORDER BY r.id DESC LIMIT ?2 OFFSET ?3"
         ))?
         .query_map(params![status, limit, offset], refund_row)?
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total))
 }
 
@@ -236,13 +239,13 @@ pub fn open_for_job(
     limit: i64,
 ) -> Result<Vec<RefundRow>> {
     let codes = transient.join(",");
-    c.prepare_cached(&format!(
+    Ok(c.prepare_cached(&format!(
         "SELECT {COLUMNS} WHERE r.date_update <= ?1 AND (r.status IN ('pending', 'processing')
             OR (r.status = 'failed' AND r.attempts < ?3 AND instr(',' || ?2 || ',', ',' || r.err_code || ',') > 0))
          ORDER BY r.date_update LIMIT ?4"
     ))?
     .query_map(params![before, codes, max_attempts, limit], refund_row)?
-    .collect()
+    .collect::<rusqlite::Result<_>>()?)
 }
 
 /// Counts one refund call; false when the refund was not pending or failed (someone else sent it

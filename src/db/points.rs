@@ -1,7 +1,8 @@
 //! Points beyond the ledger itself: sign-in rules and sign-ins, shares to WeChat groups, and
 //! the merchant's redemption codes. Balances move only through service::ledger.
 
-use rusqlite::{params, Connection, OptionalExtension, Result};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// A sign-in reward: the points for the `continuous`-th day in a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,7 +15,7 @@ pub struct SignRule {
 pub fn sign_rules(c: &Connection) -> Result<Vec<SignRule>> {
     let mut st = c.prepare("SELECT continuous, score FROM score_sign_rules ORDER BY continuous")?;
     let rows = st.query_map([], |r| Ok(SignRule { continuous: r.get(0)?, score: r.get(1)? }))?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Replaces all sign-in rules with `rules` (the caller owns the transaction).
@@ -42,7 +43,7 @@ pub struct Sign {
 
 const SIGN_COLUMNS: &str = "id, user_id, day, continuous, score, date_add";
 
-fn sign(r: &rusqlite::Row) -> Result<Sign> {
+fn sign(r: &rusqlite::Row) -> rusqlite::Result<Sign> {
     Ok(Sign {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -55,12 +56,12 @@ fn sign(r: &rusqlite::Row) -> Result<Sign> {
 
 /// The shopper's sign-in on `day`, if any.
 pub fn sign_on(c: &Connection, user_id: i64, day: i64) -> Result<Option<Sign>> {
-    c.query_row(
+    Ok(c.query_row(
         &format!("SELECT {SIGN_COLUMNS} FROM score_signs WHERE user_id = ?1 AND day = ?2"),
         params![user_id, day],
         sign,
     )
-    .optional()
+    .optional()?)
 }
 
 /// Records a sign-in; None when the shopper already signed in that day.
@@ -96,7 +97,7 @@ pub fn signs_of(
     let mut st =
         c.prepare(&format!("SELECT {SIGN_COLUMNS} {filter} ORDER BY day DESC LIMIT ?4 OFFSET ?5"))?;
     let rows = st.query_map(params![user_id, since, before, limit, offset], sign)?;
-    Ok((rows.collect::<Result<Vec<_>>>()?, total))
+    Ok((rows.collect::<rusqlite::Result<Vec<_>>>()?, total))
 }
 
 /// Records points for a share to a group; false when that sharer was paid for the group that day.
@@ -118,11 +119,11 @@ pub fn insert_share(
 
 /// How many groups the sharer was paid for on `day`.
 pub fn shares_on(c: &Connection, user_id: i64, day: i64) -> Result<i64> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT count(*) FROM score_share_groups WHERE user_id = ?1 AND day = ?2",
         params![user_id, day],
         |r| r.get(0),
-    )
+    )?)
 }
 
 /// A points redemption code.
@@ -141,7 +142,7 @@ pub struct Code {
 
 const CODE_COLUMNS: &str = "id, number, score, batch, date_end, used_by, date_used, date_add";
 
-fn code(r: &rusqlite::Row) -> Result<Code> {
+fn code(r: &rusqlite::Row) -> rusqlite::Result<Code> {
     Ok(Code {
         id: r.get(0)?,
         number: r.get(1)?,
@@ -172,8 +173,8 @@ pub fn insert_code(
 }
 
 pub fn code_by_number(c: &Connection, number: &str) -> Result<Option<Code>> {
-    c.query_row(&format!("SELECT {CODE_COLUMNS} FROM score_codes WHERE number = ?1"), [number], code)
-        .optional()
+    Ok(c.query_row(&format!("SELECT {CODE_COLUMNS} FROM score_codes WHERE number = ?1"), [number], code)
+        .optional()?)
 }
 
 /// Marks a code used by the shopper; false when someone used it first.
@@ -199,5 +200,5 @@ pub fn codes(
     let total = c.query_row(&format!("SELECT count(*) {filter}"), params![batch, used], |r| r.get(0))?;
     let mut st = c.prepare(&format!("SELECT {CODE_COLUMNS} {filter} ORDER BY id DESC LIMIT ?3 OFFSET ?4"))?;
     let rows = st.query_map(params![batch, used, limit, offset], code)?;
-    Ok((rows.collect::<Result<Vec<_>>>()?, total))
+    Ok((rows.collect::<rusqlite::Result<Vec<_>>>()?, total))
 }

@@ -2,7 +2,8 @@
 //! goodsReputation, moderated in the console. goods.number_reputation / number_good_reputation
 //! are kept by schema triggers.
 
-use rusqlite::{params, Connection, OptionalExtension, Result, Row};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// 0 bad, 1 medium, 2 good.
 pub const GOOD: i64 = 2;
@@ -61,7 +62,7 @@ const SELECT: &str =
         r.reputation, r.stars, r.remark, r.pics, r.reply, r.status, r.date_add, r.date_reply
      FROM goods_reputations r JOIN goods g ON g.id = r.goods_id JOIN users u ON u.id = r.user_id";
 
-fn row(r: &Row) -> Result<ReputationRow> {
+fn row(r: &Row) -> rusqlite::Result<ReputationRow> {
     let pics: String = r.get(11)?;
     Ok(ReputationRow {
         id: r.get(0)?,
@@ -98,8 +99,10 @@ pub fn shown_of_goods(
     )?;
     let sql =
         format!("{SELECT} WHERE r.goods_id = ?1 AND r.status = 0 ORDER BY r.id DESC LIMIT ?2 OFFSET ?3");
-    let rows =
-        c.prepare(&sql)?.query_map(params![goods_id, limit, offset], row)?.collect::<Result<Vec<_>>>()?;
+    let rows = c
+        .prepare(&sql)?
+        .query_map(params![goods_id, limit, offset], row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total))
 }
 
@@ -117,14 +120,16 @@ pub fn for_admin(
         |r| r.get(0),
     )?;
     let sql = format!("{SELECT} WHERE ?1 IS NULL OR r.goods_id = ?1 ORDER BY r.id DESC LIMIT ?2 OFFSET ?3");
-    let rows =
-        c.prepare(&sql)?.query_map(params![goods_id, limit, offset], row)?.collect::<Result<Vec<_>>>()?;
+    let rows = c
+        .prepare(&sql)?
+        .query_map(params![goods_id, limit, offset], row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total))
 }
 
 /// One review by id.
 pub fn get(c: &Connection, id: i64) -> Result<Option<ReputationRow>> {
-    c.query_row(&format!("{SELECT} WHERE r.id = ?1"), params![id], row).optional()
+    Ok(c.query_row(&format!("{SELECT} WHERE r.id = ?1"), params![id], row).optional()?)
 }
 
 /// Writes the merchant's reply ("" removes it); false when no such review.
@@ -143,11 +148,11 @@ pub fn set_status(c: &Connection, id: i64, status: i64) -> Result<bool> {
 
 /// True when the order line already has a review.
 pub fn line_reviewed(c: &Connection, order_goods_id: i64) -> Result<bool> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT EXISTS (SELECT 1 FROM goods_reputations WHERE order_goods_id = ?1)",
         params![order_goods_id],
         |r| r.get(0),
-    )
+    )?)
 }
 
 /// What the console's review list keeps; every set filter must hold.
@@ -184,6 +189,6 @@ pub fn filtered(
     let rows = c
         .prepare(&sql)?
         .query_map(params![f.goods_id, pattern, f.reputation, f.status, limit, offset], row)?
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total))
 }

@@ -1,6 +1,7 @@
 //! Content security: the texts WeChat's check held for the merchant or refused (content_checks).
 
-use rusqlite::{params, Connection, Result};
+use super::Result;
+use rusqlite::{params, Connection};
 
 /// A held or refused text as recorded.
 #[derive(Debug, Clone)]
@@ -64,6 +65,6 @@ pub fn latest(c: &Connection, limit: i64) -> Result<Vec<CheckRow>> {
                 date_add: r.get(9)?,
             })
         })?
-        .collect();
-    rows
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }

@@ -1,7 +1,8 @@
 //! Shops and pick-up points (fetchShops / shopSubdetail / shopSubApply / fetchMyShops /
 //! pickPoints, the console's 门店 and the merchant API).
 
-use rusqlite::{params, Connection, OptionalExtension, Result, Row};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// 0 open (shown to shoppers), 1 a shopper's application awaiting the merchant, 2 rejected.
 pub const OPEN: i64 = 0;
@@ -48,7 +49,7 @@ const COLUMNS: &str =
     opening_hours, number, type, province_id, city_id, district_id, latitude, longitude, is_pick_point, paixu,
     ext_json, status, date_add, date_update";
 
-fn shop_row(r: &Row) -> Result<ShopRow> {
+fn shop_row(r: &Row) -> rusqlite::Result<ShopRow> {
     Ok(ShopRow {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -124,7 +125,8 @@ pub fn delete(c: &Connection, id: i64) -> Result<bool> {
 }
 
 pub fn get(c: &Connection, id: i64) -> Result<Option<ShopRow>> {
-    c.query_row(&format!("SELECT {COLUMNS} FROM shops WHERE id = ?1"), params![id], shop_row).optional()
+    Ok(c.query_row(&format!("SELECT {COLUMNS} FROM shops WHERE id = ?1"), params![id], shop_row)
+        .optional()?)
 }
 
 /// What a shop list keeps; every set filter must hold.
@@ -171,6 +173,6 @@ pub fn list(c: &Connection, f: &ShopFilter) -> Result<Vec<ShopRow>> {
             ],
             shop_row,
         )?
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

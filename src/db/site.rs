@@ -1,6 +1,7 @@
 //! Banners, ad positions, notices and friendly links.
 
-use rusqlite::{params, Connection, OptionalExtension, Result, Row};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 #[derive(Debug, Clone)]
 pub struct Banner {
@@ -36,7 +37,7 @@ pub struct BannerInput {
 const BANNER_COLUMNS: &str =
     "id, type, title, pic_url, link_type, link_url, appid, business_id, paixu, status, remark, date_add";
 
-fn banner(r: &Row) -> Result<Banner> {
+fn banner(r: &Row) -> rusqlite::Result<Banner> {
     Ok(Banner {
         id: r.get(0)?,
         kind: r.get(1)?,
@@ -60,7 +61,7 @@ pub fn shown_banners(c: &Connection, kind: Option<&str>) -> Result<Vec<Banner>> 
          ORDER BY paixu, id"
     ))?;
     let rows = st.query_map([kind], banner)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Every banner (console), optionally filtered by type and a title search.
@@ -71,11 +72,12 @@ pub fn all_banners(c: &Connection, kind: Option<&str>, search: Option<&str>) -> 
          ORDER BY type, paixu, id"
     ))?;
     let rows = st.query_map(params![kind, search], banner)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn banner_by_id(c: &Connection, id: i64) -> Result<Option<Banner>> {
-    c.query_row(&format!("SELECT {BANNER_COLUMNS} FROM banners WHERE id = ?1"), [id], banner).optional()
+    Ok(c.query_row(&format!("SELECT {BANNER_COLUMNS} FROM banners WHERE id = ?1"), [id], banner)
+        .optional()?)
 }
 
 pub fn insert_banner(c: &Connection, b: &BannerInput, now: i64) -> Result<i64> {
@@ -140,7 +142,7 @@ pub struct AdPosition {
 
 const AD_COLUMNS: &str = "id, key, val, url, type, remark, status, date_add, date_update";
 
-fn ad(r: &Row) -> Result<AdPosition> {
+fn ad(r: &Row) -> rusqlite::Result<AdPosition> {
     Ok(AdPosition {
         id: r.get(0)?,
         key: r.get(1)?,
@@ -155,17 +157,17 @@ fn ad(r: &Row) -> Result<AdPosition> {
 }
 
 pub fn ad_position(c: &Connection, key: &str) -> Result<Option<AdPosition>> {
-    c.query_row(&format!("SELECT {AD_COLUMNS} FROM ad_positions WHERE key = ?1"), [key], ad).optional()
+    Ok(c.query_row(&format!("SELECT {AD_COLUMNS} FROM ad_positions WHERE key = ?1"), [key], ad).optional()?)
 }
 
 pub fn ad_position_by_id(c: &Connection, id: i64) -> Result<Option<AdPosition>> {
-    c.query_row(&format!("SELECT {AD_COLUMNS} FROM ad_positions WHERE id = ?1"), [id], ad).optional()
+    Ok(c.query_row(&format!("SELECT {AD_COLUMNS} FROM ad_positions WHERE id = ?1"), [id], ad).optional()?)
 }
 
 pub fn all_ad_positions(c: &Connection) -> Result<Vec<AdPosition>> {
     let mut st = c.prepare_cached(&format!("SELECT {AD_COLUMNS} FROM ad_positions ORDER BY key"))?;
     let rows = st.query_map([], ad)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Creates or replaces the ad slot `key`; returns its id.
@@ -180,7 +182,7 @@ pub fn put_ad_position(
     status: i64,
     now: i64,
 ) -> Result<i64> {
-    c.query_row(
+    Ok(c.query_row(
         "INSERT INTO ad_positions (key, val, url, type, remark, status, date_add, date_update)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
          ON CONFLICT(key) DO UPDATE SET val = excluded.val, url = excluded.url, type = excluded.type,
@@ -188,7 +190,7 @@ pub fn put_ad_position(
          RETURNING id",
         params![key, val, url, kind, remark, status, now],
         |r| r.get(0),
-    )
+    )?)
 }
 
 pub fn delete_ad_position(c: &Connection, id: i64) -> Result<bool> {
@@ -208,7 +210,7 @@ pub struct Notice {
 
 const NOTICE_COLUMNS: &str = "id, type, title, content, is_show, date_add, date_update";
 
-fn notice(r: &Row) -> Result<Notice> {
+fn notice(r: &Row) -> rusqlite::Result<Notice> {
     Ok(Notice {
         id: r.get(0)?,
         kind: r.get(1)?,
@@ -237,7 +239,7 @@ pub fn shown_notices(
          ORDER BY id DESC LIMIT ?2 OFFSET ?3"
     ))?;
     let rows = st.query_map(params![kind, limit, offset], notice)?;
-    Ok((rows.collect::<Result<_>>()?, total))
+    Ok((rows.collect::<rusqlite::Result<_>>()?, total))
 }
 
 /// Every notice (console), newest first, with an optional title search.
@@ -257,11 +259,12 @@ pub fn all_notices(
          ORDER BY id DESC LIMIT ?2 OFFSET ?3"
     ))?;
     let rows = st.query_map(params![search, limit, offset], notice)?;
-    Ok((rows.collect::<Result<_>>()?, total))
+    Ok((rows.collect::<rusqlite::Result<_>>()?, total))
 }
 
 pub fn notice_by_id(c: &Connection, id: i64) -> Result<Option<Notice>> {
-    c.query_row(&format!("SELECT {NOTICE_COLUMNS} FROM notices WHERE id = ?1"), [id], notice).optional()
+    Ok(c.query_row(&format!("SELECT {NOTICE_COLUMNS} FROM notices WHERE id = ?1"), [id], notice)
+        .optional()?)
 }
 
 pub fn insert_notice(
@@ -313,7 +316,7 @@ pub struct Partner {
 
 const PARTNER_COLUMNS: &str = "id, type, title, pic_url, link_url, paixu, status, date_add";
 
-fn partner(r: &Row) -> Result<Partner> {
+fn partner(r: &Row) -> rusqlite::Result<Partner> {
     Ok(Partner {
         id: r.get(0)?,
         kind: r.get(1)?,
@@ -333,7 +336,7 @@ pub fn shown_partners(c: &Connection, kind: Option<&str>) -> Result<Vec<Partner>
          ORDER BY paixu, id"
     ))?;
     let rows = st.query_map([kind], partner)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn all_partners(c: &Connection) -> Result<Vec<Partner>> {
@@ -341,12 +344,12 @@ pub fn all_partners(c: &Connection) -> Result<Vec<Partner>> {
         "SELECT {PARTNER_COLUMNS} FROM friendly_partners ORDER BY type, paixu, id"
     ))?;
     let rows = st.query_map([], partner)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn partner_by_id(c: &Connection, id: i64) -> Result<Option<Partner>> {
-    c.query_row(&format!("SELECT {PARTNER_COLUMNS} FROM friendly_partners WHERE id = ?1"), [id], partner)
-        .optional()
+    Ok(c.query_row(&format!("SELECT {PARTNER_COLUMNS} FROM friendly_partners WHERE id = ?1"), [id], partner)
+        .optional()?)
 }
 
 #[allow(clippy::too_many_arguments)] // one column each; a struct would only rename them
@@ -387,5 +390,7 @@ pub fn delete_partner(c: &Connection, id: i64) -> Result<bool> {
 
 /// Counts for siteStatistics: (number of files, bytes stored).
 pub fn upload_totals(c: &Connection) -> Result<(i64, i64)> {
-    c.query_row("SELECT count(*), coalesce(sum(size), 0) FROM uploads", [], |r| Ok((r.get(0)?, r.get(1)?)))
+    Ok(c.query_row("SELECT count(*), coalesce(sum(size), 0) FROM uploads", [], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?)
 }

@@ -1,6 +1,7 @@
 //! Rows describing the files in data/uploads.
 
-use rusqlite::{params, Connection, Result, Row};
+use super::Result;
+use rusqlite::{params, Connection, Row};
 
 #[derive(Debug, Clone)]
 pub struct Upload {
@@ -17,7 +18,7 @@ pub struct Upload {
 
 const COLUMNS: &str = "id, user_id, path, name, mime, size, expires_at, date_add";
 
-fn upload(r: &Row) -> Result<Upload> {
+fn upload(r: &Row) -> rusqlite::Result<Upload> {
     Ok(Upload {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -57,12 +58,12 @@ pub fn list(
         "SELECT {COLUMNS} FROM uploads WHERE {cond} ORDER BY id DESC LIMIT ?3 OFFSET ?4"
     ))?;
     let rows = st.query_map(params![user_id, prefix, limit, offset], upload)?;
-    Ok((rows.collect::<Result<_>>()?, total))
+    Ok((rows.collect::<rusqlite::Result<_>>()?, total))
 }
 
 pub fn by_id(c: &Connection, id: i64) -> Result<Option<Upload>> {
     use rusqlite::OptionalExtension;
-    c.query_row(&format!("SELECT {COLUMNS} FROM uploads WHERE id = ?1"), [id], upload).optional()
+    Ok(c.query_row(&format!("SELECT {COLUMNS} FROM uploads WHERE id = ?1"), [id], upload).optional()?)
 }
 
 pub fn delete(c: &Connection, id: i64) -> Result<bool> {
@@ -75,5 +76,5 @@ pub fn expired(c: &Connection, now: i64, limit: i64) -> Result<Vec<Upload>> {
         "SELECT {COLUMNS} FROM uploads WHERE expires_at IS NOT NULL AND expires_at <= ?1 LIMIT ?2"
     ))?;
     let rows = st.query_map(params![now, limit], upload)?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

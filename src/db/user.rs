@@ -3,7 +3,8 @@
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rusqlite::{params, Connection, OptionalExtension, Result};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension};
 
 thread_local! {
     // Set by a write that revokes tokens; Db::write_sync bumps the epoch once that write commits.
@@ -48,7 +49,7 @@ pub fn delete_token(c: &Connection, token_hash: &str) -> Result<bool> {
 }
 
 pub fn count_users(c: &Connection) -> Result<i64> {
-    c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+    Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
 }
 
 /// A shopper's profile row.
@@ -77,7 +78,7 @@ const USER_COLUMNS: &str =
     "id, nick, avatar_url, mobile, username, email, password_hash IS NOT NULL, gender, province,
     city, birthday, ext_json, referrer_id, source, status, date_add, date_login";
 
-fn user(r: &rusqlite::Row) -> Result<User> {
+fn user(r: &rusqlite::Row) -> rusqlite::Result<User> {
     Ok(User {
         id: r.get(0)?,
         nick: r.get(1)?,
@@ -100,11 +101,12 @@ fn user(r: &rusqlite::Row) -> Result<User> {
 }
 
 pub fn by_id(c: &Connection, id: i64) -> Result<Option<User>> {
-    c.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"), [id], user).optional()
+    Ok(c.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"), [id], user).optional()?)
 }
 
 pub fn by_mobile(c: &Connection, mobile: &str) -> Result<Option<User>> {
-    c.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE mobile = ?1"), [mobile], user).optional()
+    Ok(c.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE mobile = ?1"), [mobile], user)
+        .optional()?)
 }
 
 /// Creates a shopper; returns the id.
@@ -123,7 +125,8 @@ pub fn create(
 }
 
 pub fn exists(c: &Connection, id: i64) -> Result<bool> {
-    c.query_row("SELECT count(*) FROM users WHERE id = ?1", [id], |r| r.get::<_, i64>(0)).map(|n| n == 1)
+    Ok(c.query_row("SELECT count(*) FROM users WHERE id = ?1", [id], |r| r.get::<_, i64>(0))
+        .map(|n| n == 1)?)
 }
 
 pub fn set_mobile(c: &Connection, id: i64, mobile: &str) -> Result<()> {
@@ -177,7 +180,7 @@ pub fn search(
         "SELECT {USER_COLUMNS} FROM users WHERE {cond} ORDER BY id DESC LIMIT ?3 OFFSET ?4"
     ))?;
     let rows = st.query_map(params![q, status, limit, offset], user)?;
-    Ok((rows.collect::<Result<_>>()?, total))
+    Ok((rows.collect::<rusqlite::Result<_>>()?, total))
 }
 
 /// Enables (0) or disables (1) a shopper; disabling also ends every login. False when unknown.
@@ -192,42 +195,43 @@ pub fn set_status(c: &Connection, id: i64, status: i64) -> Result<bool> {
 
 /// Live logins of a shopper.
 pub fn count_tokens(c: &Connection, id: i64, now: i64) -> Result<i64> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT count(*) FROM user_tokens WHERE user_id = ?1 AND expires_at > ?2",
         params![id, now],
         |r| r.get(0),
-    )
+    )?)
 }
 
 /// Shoppers this one referred.
 pub fn count_referred(c: &Connection, id: i64) -> Result<i64> {
-    c.query_row("SELECT count(*) FROM users WHERE referrer_id = ?1", [id], |r| r.get(0))
+    Ok(c.query_row("SELECT count(*) FROM users WHERE referrer_id = ?1", [id], |r| r.get(0))?)
 }
 
 /// The owner of a live token: (user id, disabled, expires_at).
 pub fn token_owner(c: &Connection, token_hash: &str, now: i64) -> Result<Option<(i64, bool, i64)>> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT u.id, u.status, t.expires_at FROM user_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = ?1 AND t.expires_at > ?2",
         params![token_hash, now],
         |r| Ok((r.get(0)?, r.get::<_, i64>(1)? != 0, r.get(2)?)),
     )
-    .optional()
+    .optional()?)
 }
 // Accounts by mobile, username or e-mail with a password.
 
 pub fn by_username(c: &Connection, username: &str) -> Result<Option<User>> {
-    c.query_row(
+    Ok(c.query_row(
         &format!("SELECT {USER_COLUMNS} FROM users WHERE username = ?1 COLLATE NOCASE"),
         [username],
         user,
     )
-    .optional()
+    .optional()?)
 }
 
 /// By e-mail; addresses are stored lower-case.
 pub fn by_email(c: &Connection, email: &str) -> Result<Option<User>> {
-    c.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?1"), [email], user).optional()
+    Ok(c.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?1"), [email], user)
+        .optional()?)
 }
 
 /// The argon2 hash of a shopper's password (None: no such shopper, or no password set).
@@ -292,8 +296,8 @@ pub fn create_account(c: &Connection, a: &NewAccount, now: i64) -> Result<i64> {
 /// Revokes a shopper's tokens, all or all but one (after a password change).
 pub fn delete_tokens_of(c: &Connection, user_id: i64, keep_hash: Option<&str>) -> Result<usize> {
     note_revocation();
-    c.execute(
+    Ok(c.execute(
         "DELETE FROM user_tokens WHERE user_id = ?1 AND (?2 IS NULL OR token_hash <> ?2)",
         params![user_id, keep_hash],
-    )
+    )?)
 }

@@ -1,7 +1,8 @@
 //! Virtual goods (virtualTrader*): paid content and cards/codes sold for balance, their card stock
 //! and the purchases. A card is sold by one conditional UPDATE, so it goes to one buyer only.
 
-use rusqlite::{params, Connection, OptionalExtension, Result, Row};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// kind 0: paid content, bought once per shopper; kind 1: one card per purchase.
 pub const KIND_CONTENT: i64 = 0;
@@ -36,7 +37,7 @@ const COLUMNS: &str = "g.id, g.name, g.pic, g.description, g.content, g.kind, g.
     g.number_sold, (SELECT count(*) FROM virtual_goods_cards k WHERE k.goods_id = g.id AND k.buy_id IS NULL),
     g.date_add, g.date_update";
 
-fn goods_row(r: &Row) -> Result<Goods> {
+fn goods_row(r: &Row) -> rusqlite::Result<Goods> {
     Ok(Goods {
         id: r.get(0)?,
         f: GoodsFields {
@@ -57,9 +58,9 @@ fn goods_row(r: &Row) -> Result<Goods> {
 }
 
 pub fn by_id(c: &Connection, id: i64) -> Result<Option<Goods>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} FROM virtual_goods g WHERE g.id = ?1"))?
+    Ok(c.prepare_cached(&format!("SELECT {COLUMNS} FROM virtual_goods g WHERE g.id = ?1"))?
         .query_row([id], goods_row)
-        .optional()
+        .optional()?)
 }
 
 /// Goods on sale (`on_sale_only`) or all, searched by name; (page, total).
@@ -81,7 +82,9 @@ pub fn list(
     let mut st = c.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM virtual_goods g WHERE {filter} ORDER BY {order} LIMIT ?3 OFFSET ?4"
     ))?;
-    let rows = st.query_map(params![on_sale_only, like, limit, offset], goods_row)?.collect::<Result<_>>()?;
+    let rows = st
+        .query_map(params![on_sale_only, like, limit, offset], goods_row)?
+        .collect::<rusqlite::Result<_>>()?;
     Ok((rows, total))
 }
 
@@ -106,7 +109,7 @@ pub fn update(c: &Connection, id: i64, f: &GoodsFields, now: i64) -> Result<bool
 
 /// How many purchases a goods has.
 pub fn buy_count(c: &Connection, goods_id: i64) -> Result<i64> {
-    c.query_row("SELECT count(*) FROM virtual_goods_buys WHERE goods_id = ?1", [goods_id], |r| r.get(0))
+    Ok(c.query_row("SELECT count(*) FROM virtual_goods_buys WHERE goods_id = ?1", [goods_id], |r| r.get(0))?)
 }
 
 /// Deletes goods nobody bought (with its cards); false when there is none.
@@ -140,8 +143,8 @@ pub fn cards_of(c: &Connection, goods_id: i64) -> Result<Vec<Card>> {
         .query_map([goods_id], |r| {
             Ok(Card { id: r.get(0)?, content: r.get(1)?, buy_id: r.get(2)?, date_add: r.get(3)? })
         })?
-        .collect();
-    rows
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 /// Deletes an unsold card; false when there is none or it was sold.
@@ -154,13 +157,13 @@ pub fn delete_card(c: &Connection, goods_id: i64, card_id: i64) -> Result<bool> 
 
 /// Sells the oldest unsold card of a goods to purchase `buy_id`; its content, or None when none is left.
 pub fn sell_card(c: &Connection, goods_id: i64, buy_id: i64) -> Result<Option<String>> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "UPDATE virtual_goods_cards SET buy_id = ?2
          WHERE id = (SELECT id FROM virtual_goods_cards WHERE goods_id = ?1 AND buy_id IS NULL ORDER BY id LIMIT 1)
          RETURNING content",
     )?
     .query_row(params![goods_id, buy_id], |r| r.get(0))
-    .optional()
+    .optional()?)
 }
 
 /// A purchase with the goods' name and (for buyers) its paid content.
@@ -180,7 +183,7 @@ pub struct Buy {
 const BUY_COLUMNS: &str =
     "b.id, b.goods_id, b.user_id, b.amount, b.card, b.date_add, g.name, g.pic, g.content";
 
-fn buy_row(r: &Row) -> Result<Buy> {
+fn buy_row(r: &Row) -> rusqlite::Result<Buy> {
     Ok(Buy {
         id: r.get(0)?,
         goods_id: r.get(1)?,
@@ -215,12 +218,12 @@ pub fn count_sold(c: &Connection, goods_id: i64) -> Result<()> {
 
 /// The shopper's purchase `id`.
 pub fn buy(c: &Connection, user_id: i64, id: i64) -> Result<Option<Buy>> {
-    c.prepare_cached(&format!(
+    Ok(c.prepare_cached(&format!(
         "SELECT {BUY_COLUMNS} FROM virtual_goods_buys b JOIN virtual_goods g ON g.id = b.goods_id
          WHERE b.id = ?1 AND b.user_id = ?2"
     ))?
     .query_row(params![id, user_id], buy_row)
-    .optional()
+    .optional()?)
 }
 
 /// The shopper's purchases, newest first; (page, total). `goods_id` narrows to one goods.
@@ -240,6 +243,7 @@ pub fn buys_of(
         "SELECT {BUY_COLUMNS} FROM virtual_goods_buys b JOIN virtual_goods g ON g.id = b.goods_id
          WHERE b.user_id = ?1 AND (?2 IS NULL OR b.goods_id = ?2) ORDER BY b.id DESC LIMIT ?3 OFFSET ?4"
     ))?;
-    let rows = st.query_map(params![user_id, goods_id, limit, offset], buy_row)?.collect::<Result<_>>()?;
+    let rows =
+        st.query_map(params![user_id, goods_id, limit, offset], buy_row)?.collect::<rusqlite::Result<_>>()?;
     Ok((rows, total))
 }

@@ -1,12 +1,13 @@
 //! WeChat identities of shoppers and the persisted access token.
 
-use rusqlite::{params, Connection, OptionalExtension, Result};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension};
 
 pub fn token(c: &Connection, appid: &str) -> Result<Option<(String, i64)>> {
-    c.query_row("SELECT access_token, expires_at FROM wechat_tokens WHERE appid = ?1", [appid], |r| {
+    Ok(c.query_row("SELECT access_token, expires_at FROM wechat_tokens WHERE appid = ?1", [appid], |r| {
         Ok((r.get(0)?, r.get(1)?))
     })
-    .optional()
+    .optional()?)
 }
 
 pub fn put_token(c: &Connection, appid: &str, token: &str, expires_at: i64) -> Result<()> {
@@ -30,7 +31,7 @@ pub struct Account {
 
 const COLUMNS: &str = "user_id, appid, openid, unionid, session_key";
 
-fn account(r: &rusqlite::Row) -> Result<Account> {
+fn account(r: &rusqlite::Row) -> rusqlite::Result<Account> {
     Ok(Account {
         user_id: r.get(0)?,
         appid: r.get(1)?,
@@ -41,17 +42,17 @@ fn account(r: &rusqlite::Row) -> Result<Account> {
 }
 
 pub fn by_openid(c: &Connection, appid: &str, openid: &str) -> Result<Option<Account>> {
-    c.query_row(
+    Ok(c.query_row(
         &format!("SELECT {COLUMNS} FROM wechat_accounts WHERE appid = ?1 AND openid = ?2"),
         [appid, openid],
         account,
     )
-    .optional()
+    .optional()?)
 }
 
 pub fn by_user(c: &Connection, user_id: i64) -> Result<Option<Account>> {
-    c.query_row(&format!("SELECT {COLUMNS} FROM wechat_accounts WHERE user_id = ?1"), [user_id], account)
-        .optional()
+    Ok(c.query_row(&format!("SELECT {COLUMNS} FROM wechat_accounts WHERE user_id = ?1"), [user_id], account)
+        .optional()?)
 }
 
 pub fn insert(c: &Connection, a: &Account, now: i64) -> Result<()> {

@@ -1,7 +1,8 @@
 //! Withdrawals (提现): rows of `withdrawals`. The money itself moves in service::withdraw through
 //! the ledger; these functions only record and find the requests.
 
-use rusqlite::{params, Connection, OptionalExtension, Result};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// Withdrawal states (`withdrawals.status`).
 pub mod status {
@@ -42,7 +43,7 @@ const COLUMNS: &str = "w.id, w.number, w.user_id, w.money, w.status, w.remark, w
     w.rejection_reason, w.pay_reference, w.decided_by, w.date_decide, w.date_add, w.date_update,
     coalesce(u.nick, '')";
 
-fn row(r: &rusqlite::Row) -> Result<WithdrawalRow> {
+fn row(r: &rusqlite::Row) -> rusqlite::Result<WithdrawalRow> {
     Ok(WithdrawalRow {
         id: r.get(0)?,
         number: r.get(1)?,
@@ -82,21 +83,21 @@ pub fn insert(
 }
 
 pub fn get(c: &Connection, id: i64) -> Result<Option<WithdrawalRow>> {
-    c.query_row(
+    Ok(c.query_row(
         &format!("SELECT {COLUMNS} FROM withdrawals w LEFT JOIN users u ON u.id = w.user_id WHERE w.id = ?1"),
         [id],
         row,
     )
-    .optional()
+    .optional()?)
 }
 
 /// How many withdrawals the shopper asked for since `since` (the daily limit).
 pub fn count_since(c: &Connection, user_id: i64, since: i64) -> Result<i64> {
-    c.query_row(
+    Ok(c.query_row(
         "SELECT count(*) FROM withdrawals WHERE user_id = ?1 AND date_add >= ?2",
         params![user_id, since],
         |r| r.get(0),
-    )
+    )?)
 }
 
 /// One page of withdrawals, newest first: of one shopper and/or in one state; and the total.
@@ -117,7 +118,8 @@ pub fn list(
         "SELECT {COLUMNS} FROM withdrawals w LEFT JOIN users u ON u.id = w.user_id
          WHERE {filter} ORDER BY w.id DESC LIMIT ?3 OFFSET ?4"
     ))?;
-    let rows = st.query_map(params![user_id, status, limit, offset], row)?.collect::<Result<_>>()?;
+    let rows =
+        st.query_map(params![user_id, status, limit, offset], row)?.collect::<rusqlite::Result<_>>()?;
     Ok((rows, total))
 }
 

@@ -1,6 +1,7 @@
 //! Stored mini-program / QR codes (wx_codes, each with its upload) and URL schemes (url_schemes).
 
-use rusqlite::{params, Connection, OptionalExtension, Result};
+use super::Result;
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// A stored code with its file.
 #[derive(Debug, Clone)]
@@ -18,7 +19,7 @@ pub struct StoredCode {
 
 const CODE_COLUMNS: &str = "k.id, k.kind, k.summary, k.upload_id, u.path, u.size, u.expires_at, k.date_add";
 
-fn code(r: &rusqlite::Row) -> Result<StoredCode> {
+fn code(r: &rusqlite::Row) -> rusqlite::Result<StoredCode> {
     Ok(StoredCode {
         id: r.get(0)?,
         kind: r.get(1)?,
@@ -33,11 +34,11 @@ fn code(r: &rusqlite::Row) -> Result<StoredCode> {
 
 /// The code made for this request before, if it is still stored.
 pub fn by_key(c: &Connection, request_key: &str) -> Result<Option<StoredCode>> {
-    c.prepare_cached(&format!(
+    Ok(c.prepare_cached(&format!(
         "SELECT {CODE_COLUMNS} FROM wx_codes k JOIN uploads u ON u.id = k.upload_id WHERE k.request_key = ?1"
     ))?
     .query_row([request_key], code)
-    .optional()
+    .optional()?)
 }
 
 /// Records a code; false when another request stored the same one first.
@@ -76,7 +77,7 @@ pub fn list(c: &Connection, kinds: &[&str], offset: i64, limit: i64) -> Result<(
              WHERE k.kind IN (?1, ?2, ?3, ?4) ORDER BY k.id DESC LIMIT ?5 OFFSET ?6"
         ))?
         .query_map(params![k[0], k[1], k[2], k[3], limit, offset], code)?
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total))
 }
 
@@ -100,7 +101,7 @@ const SCHEME_COLUMNS: &str =
     "id, openlink, path, query, env_version, expire_type, expire_time, expire_interval, \
                               expires_at, remark, date_add";
 
-fn scheme(r: &rusqlite::Row) -> Result<Scheme> {
+fn scheme(r: &rusqlite::Row) -> rusqlite::Result<Scheme> {
     Ok(Scheme {
         id: r.get(0)?,
         openlink: r.get(1)?,
@@ -139,9 +140,9 @@ pub fn insert_scheme(c: &Connection, s: &Scheme) -> Result<i64> {
 }
 
 pub fn scheme_by_id(c: &Connection, id: i64) -> Result<Option<Scheme>> {
-    c.prepare_cached(&format!("SELECT {SCHEME_COLUMNS} FROM url_schemes WHERE id = ?1"))?
+    Ok(c.prepare_cached(&format!("SELECT {SCHEME_COLUMNS} FROM url_schemes WHERE id = ?1"))?
         .query_row([id], scheme)
-        .optional()
+        .optional()?)
 }
 
 /// Schemes newest first, and how many there are.
@@ -152,6 +153,6 @@ pub fn schemes(c: &Connection, offset: i64, limit: i64) -> Result<(Vec<Scheme>, 
             "SELECT {SCHEME_COLUMNS} FROM url_schemes ORDER BY id DESC LIMIT ?1 OFFSET ?2"
         ))?
         .query_map([limit, offset], scheme)?
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total))
 }

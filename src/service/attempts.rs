@@ -112,18 +112,14 @@ pub async fn reserve_registration(db: &Db, ip: Option<IpAddr>) -> Result<Result<
 }
 
 /// [`reserve_registration`] inside the caller's transaction (a registration that hashes nothing).
-pub fn take_registration(c: &Connection, addr: &str, now: i64) -> rusqlite::Result<Result<Attempt, Locked>> {
+pub fn take_registration(c: &Connection, addr: &str, now: i64) -> db::Result<Result<Attempt, Locked>> {
     let key = format!("register@{addr}");
     Ok(take(c, &[(key.as_str(), REGISTRATIONS, REGISTRATION_WINDOW)], now)?
         .map(|ids| Attempt { account_key: None, ids }))
 }
 
 /// Counts one attempt against every key, or none when any key is full (then the longest wait).
-fn take(
-    c: &Connection,
-    limits: &[(&str, usize, i64)],
-    now: i64,
-) -> rusqlite::Result<Result<Vec<i64>, Locked>> {
+fn take(c: &Connection, limits: &[(&str, usize, i64)], now: i64) -> db::Result<Result<Vec<i64>, Locked>> {
     store::prune(c, now)?;
     let mut wait = 0;
     for &(key, limit, _) in limits {
@@ -137,13 +133,13 @@ fn take(
         return Ok(Err(Locked { secs: wait }));
     }
     let ids = limits.iter().map(|&(key, _, window)| store::insert(c, key, now + window));
-    Ok(Ok(ids.collect::<rusqlite::Result<_>>()?))
+    Ok(Ok(ids.collect::<db::Result<_>>()?))
 }
 
 /// The password was right: the account's failures from this address are forgotten, and this try
 /// stops counting against the address (its earlier failures there stay). In the caller's
 /// transaction, so it lands with what the success does.
-pub fn succeeded(c: &Connection, attempt: &Attempt) -> rusqlite::Result<()> {
+pub fn succeeded(c: &Connection, attempt: &Attempt) -> db::Result<()> {
     if let Some(key) = &attempt.account_key {
         store::clear(c, key)?;
     }

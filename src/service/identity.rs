@@ -55,7 +55,7 @@ impl Ident {
         }
     }
 
-    pub fn find(&self, c: &Connection) -> rusqlite::Result<Option<User>> {
+    pub fn find(&self, c: &Connection) -> db::Result<Option<User>> {
         match self {
             Ident::Mobile(m) => db::user::by_mobile(c, m),
             Ident::Username(u) => db::user::by_username(c, u),

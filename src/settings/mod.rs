@@ -326,7 +326,7 @@ pub struct Settings {
 
 impl Settings {
     /// Loads the settings from the database.
-    pub fn load(c: &Connection, subdomain_override: Option<String>) -> rusqlite::Result<Settings> {
+    pub fn load(c: &Connection, subdomain_override: Option<String>) -> db::Result<Settings> {
         Settings::load_with(c, subdomain_override, WechatEnv::default())
     }
 
@@ -335,7 +335,7 @@ impl Settings {
         c: &Connection,
         subdomain_override: Option<String>,
         wechat_env: WechatEnv,
-    ) -> rusqlite::Result<Settings> {
+    ) -> db::Result<Settings> {
         let s = Settings {
             current: Arc::new(RwLock::new(Arc::new(Snapshot::default()))),
             subdomain_override,
@@ -351,7 +351,7 @@ impl Settings {
     }
 
     /// Re-reads the tables; call after every committed write to settings or config values.
-    pub fn reload(&self, c: &Connection) -> rusqlite::Result<()> {
+    pub fn reload(&self, c: &Connection) -> db::Result<()> {
         let values = db::settings::all_settings(c)?.into_iter().collect();
         let config = db::settings::all_config_values(c)?.into_iter().map(|v| (v.key.clone(), v)).collect();
         let snap = Snapshot {

@@ -323,7 +323,7 @@ fn room(app: &TestApp) -> i64 {
     let all = json!({"from": day(0), "to": day(2), "price": 399.5, "stores": 1});
     assert_eq!(app.api("PUT", &path, Some(&all)).0, 200);
     // Tomorrow is already set: a stock number over it names the calendar version it was read at.
-    let version = app.query(|c| db::calendar::calendar_version(c, id)).unwrap();
+    let version = app.db.read_sync(|c| db::calendar::calendar_version(c, id)).unwrap().unwrap();
     let tomorrow = json!({"from": day(1), "to": day(1), "price": 599, "stores": 2, "version": version});
     assert_eq!(app.api("PUT", &path, Some(&tomorrow)).0, 200);
     id

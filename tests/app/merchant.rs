@@ -104,7 +104,7 @@ fn bad_settings_are_refused_naming_the_field_and_nothing_changes() {
     }
     let now = m.get("/settings").body;
     assert_eq!((now["shopName"].as_str(), now["subDomain"].as_str()), (Some("小店"), Some("shop")));
-    assert_eq!(app.query(xiaodian::db::settings::all_settings).len(), 0);
+    assert_eq!(app.db.read_sync(xiaodian::db::settings::all_settings).unwrap().len(), 0);
 }
 
 #[test]

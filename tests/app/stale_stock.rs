@@ -283,7 +283,8 @@ fn book_slot(app: &TestApp, goods: i64, day: &str, name: &str) {
 }
 
 fn day_stock(app: &TestApp, goods: i64) -> Vec<(String, i64, i64)> {
-    let rows = app.query(|c| xiaodian::db::calendar::days(c, goods, None, &day(0), &day(9), 10));
+    let rows =
+        app.db.read_sync(|c| xiaodian::db::calendar::days(c, goods, None, &day(0), &day(9), 10)).unwrap();
     rows.into_iter().map(|d| (d.day, d.price, d.stores)).collect()
 }
 
