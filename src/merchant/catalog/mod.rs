@@ -8,7 +8,7 @@ use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::status::Created;
 use rocket::response::{self, Responder, Response};
 use rocket::serde::json::Json;
-use rocket::{delete, get, post, put, routes, FromForm, Route, State};
+use rocket::{delete, get, post, put, routes, FromForm, State};
 use serde::{Deserialize, Serialize};
 
 use super::body::{fen, opt_int, opt_text};
@@ -18,26 +18,32 @@ use crate::db::catalog::{self, CategoryFields, CategoryRow, GoodsFields, Merchan
 use crate::db::{self, Db};
 use crate::error::MerchantError;
 use crate::money;
+use crate::routing::FileRoutes;
 use crate::service::catalog::{
     self as rules, EditError, NewGoods, NewSku, NewSpec, Stock, StockChange, StockConflict, StockPlan,
 };
 
-pub fn routes() -> Vec<Route> {
-    routes![
-        categories,
-        create_category,
-        show_category,
-        replace_category,
-        remove_category,
-        goods_list,
-        create_goods,
-        show_goods,
-        replace_goods,
-        remove_goods,
-        set_stock,
-        on_shelf,
-        off_shelf
-    ]
+/// The catalogue's routes under [`BASE`], by the file that defines them.
+pub fn routes() -> Vec<FileRoutes> {
+    vec![FileRoutes::at(
+        BASE,
+        "src/merchant/catalog/mod.rs",
+        routes![
+            categories,
+            create_category,
+            show_category,
+            replace_category,
+            remove_category,
+            goods_list,
+            create_goods,
+            show_goods,
+            replace_goods,
+            remove_goods,
+            set_stock,
+            on_shelf,
+            off_shelf
+        ],
+    )]
 }
 
 fn now() -> i64 {
