@@ -45,7 +45,7 @@ pub const BASE: &str = "/admin/api/v1";
 
 /// Every merchant API route, under [`BASE`].
 pub fn routes() -> Vec<FileRoutes> {
-    by_file!(
+    let mut files = by_file!(
         BASE, "src/merchant";
         settings,
         config_values,
@@ -56,7 +56,6 @@ pub fn routes() -> Vec<FileRoutes> {
         uploads,
         users,
         levels,
-        catalog,
         articles,
         shops,
         reputations,
@@ -70,7 +69,10 @@ pub fn routes() -> Vec<FileRoutes> {
         wechat_refunds,
         payments,
         ledger,
-    )
+    );
+    // The catalogue is a folder: it pairs each of its files with the routes defined there.
+    files.extend(catalog::routes());
+    files
 }
 
 /// The JSON catcher for everything under /admin/api.
