@@ -813,7 +813,7 @@ mod tests {
     fn malformed_spec_keys_name_the_parameter() {
         for bad in ["1", "a:b", "1:2,1:3", "0:1", "1:-2", "1:2:3"] {
             let e = parse_key(bad).unwrap_err();
-            assert!(e.to_string().contains("propertyChildIds"), "{bad}: {}", e.to_string());
+            assert!(e.to_string().contains("propertyChildIds"), "{bad}: {e}");
         }
     }
 

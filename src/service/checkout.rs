@@ -136,7 +136,7 @@ pub fn price_line(c: &Connection, line: &LineInput, param: &'static str) -> Resu
 /// The unit price of a line before add-ons: the list price, lowered by the goods' price tiers.
 fn unit_price(c: &Connection, quote: &Quote, number: i64, list_price: i64) -> Result<i64> {
     let key = quote.sku.as_ref().map(|s| s.fields.property_child_ids.as_str());
-    Ok(crate::service::tiers::unit_price(c, quote.goods.id, key, number, list_price)?)
+    crate::service::tiers::unit_price(c, quote.goods.id, key, number, list_price)
 }
 
 /// The add-ons chosen for a line, checked against the goods' own: (fen per unit, JSON snapshot).

@@ -61,7 +61,7 @@ pub async fn reset(db: &Db, mobile: String, code: String, pwd: String) -> Result
     db.write(move |c| {
         let now = db::unix_now();
         if let Err(refusal) = codes::redeem(c, Channel::Sms, &mobile, &code, now)? {
-            return Ok(Err(Error::from(refusal)));
+            return Ok(Err(refusal));
         }
         let u = db::user::by_mobile(c, &mobile)?.ok_or(Error::NotFound(Entity::AccountWithMobile))?;
         if u.status != 0 {
@@ -94,14 +94,14 @@ pub async fn check(
     let Some((nth, hash)) = db.write(move |c| count_try(c, user_id, now)).await?? else {
         return Ok(None); // removed in between (the account is gone)
     };
-    let right = match password::verify(pwd, Some(hash.clone())).await.map_err(Error::from) {
+    let right = match password::verify(pwd, Some(hash.clone())).await {
         Ok(right) => right,
         Err(e) => {
             if never_checked(&e) {
                 // Never checked: the try does not count.
                 db.write(move |c| store::take_back_fail(c, user_id).map_err(Error::from)).await?;
             }
-            return Err(e.into());
+            return Err(e);
         }
     };
     if right {
@@ -134,12 +134,7 @@ fn count_try(c: &rusqlite::Connection, user_id: i64, now: i64) -> Result<Result<
 
 /// True when the password pool answered busy: the password was never checked.
 fn never_checked(e: &Error) -> bool {
-    match e {
-        Error::Busy => true,
-        // service::password still answers in the mini-program's words; 503 is its busy.
-        Error::Wire(w) => w.code() == 503,
-        _ => false,
-    }
+    matches!(e, Error::Busy)
 }
 
 fn locked(secs: i64) -> Error {
