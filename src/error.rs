@@ -267,7 +267,6 @@ impl From<ServiceError> for ApiError {
             ServiceError::Busy | ServiceError::Db(DbError::Unavailable) => ApiError::Busy,
             ServiceError::Db(e) => ApiError::Internal(e.to_string()),
             ServiceError::Internal(detail) => ApiError::Internal(detail),
-            ServiceError::Wire(e) => e,
         }
     }
 }
@@ -375,7 +374,6 @@ impl From<ServiceError> for MerchantError {
             ServiceError::Busy | ServiceError::Db(DbError::Unavailable) => MerchantError::Busy,
             ServiceError::Db(e) => MerchantError::Internal(e.to_string()),
             ServiceError::Internal(detail) => MerchantError::Internal(detail),
-            ServiceError::Wire(e) => MerchantError::from(e),
             // Everything else is the shop's state refusing the change: 409 with the rule's words.
             other => MerchantError::Conflict(ApiError::from(other).msg().into()),
         }
@@ -480,7 +478,6 @@ impl From<ServiceError> for AdminError {
             ServiceError::Busy | ServiceError::Db(DbError::Unavailable) => AdminError::Busy,
             ServiceError::Db(e) => AdminError::Internal(e.to_string()),
             ServiceError::Internal(detail) => AdminError::Internal(detail),
-            ServiceError::Wire(e) => AdminError::from(e),
             other => AdminError::BadInput(ApiError::from(other).msg()),
         }
     }

@@ -13,7 +13,7 @@ use super::page::{
 };
 use crate::db::coupons::{self as store, Code, Merge, Rule, RuleFields};
 use crate::db::{self, Db};
-use crate::error::{AdminError, ApiError};
+use crate::error::AdminError;
 use crate::money;
 use crate::service::coupons as service;
 use crate::service::error::Error as ServiceError;
@@ -428,7 +428,7 @@ async fn issue_page(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, Admin
 }
 
 /// Resolves user ids and mobiles to user ids; the first unknown one is named.
-fn resolve_users(c: &rusqlite::Connection, text: &str) -> Result<Vec<i64>, ApiError> {
+fn resolve_users(c: &rusqlite::Connection, text: &str) -> Result<Vec<i64>, ServiceError> {
     let mut out = Vec::new();
     for t in text.split([',', '，', ' ', '\n', '\r']).map(str::trim).filter(|s| !s.is_empty()) {
         let user = if t.len() == 11 && t.starts_with('1') {
@@ -439,16 +439,16 @@ fn resolve_users(c: &rusqlite::Connection, text: &str) -> Result<Vec<i64>, ApiEr
                 Err(_) => None,
             }
         };
-        let user = user.ok_or_else(|| ApiError::invalid("users", format!("找不到用户“{t}”")))?;
+        let user = user.ok_or_else(|| ServiceError::invalid("users", format!("找不到用户“{t}”")))?;
         if !out.contains(&user.id) {
             out.push(user.id);
         }
     }
     if out.is_empty() {
-        return Err(ApiError::Missing("users"));
+        return Err(ServiceError::missing("users"));
     }
     if out.len() > 1000 {
-        return Err(ApiError::invalid("users", "一次最多发给 1000 位用户"));
+        return Err(ServiceError::invalid("users", "一次最多发给 1000 位用户"));
     }
     Ok(out)
 }

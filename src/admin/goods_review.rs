@@ -81,10 +81,9 @@ async fn decide(db: &Db, id: i64, approve: bool, reason: String) -> Result<Answe
         Ok(()) if approve => Ok(done("/admin/goods-review", "已通过审核，商品已上架")),
         Ok(()) => Ok(done("/admin/goods-review", "已拒绝，商品保持下架")),
         Err(ServiceError::NotFound(_)) => Err(AdminError::NotFound),
-        Err(e) => Ok(failed(
-            "/admin/goods-review",
-            Problem::from_api(e.into(), &[("reason", "拒绝原因")]).message()?,
-        )),
+        Err(e) => {
+            Ok(failed("/admin/goods-review", Problem::refused(e, &[("reason", "拒绝原因")]).message()?))
+        }
     }
 }
 

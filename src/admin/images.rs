@@ -83,7 +83,7 @@ impl FileStore {
         rocket::tokio::task::spawn_blocking(move || upload::store(&db, &dir, max, &bytes, &name, None, None))
             .await
             .map_err(|e| AdminError::Internal(format!("upload task: {e}")))?
-            .map_err(|e| Problem::from_api(e.into(), &[("upfile", "文件")]))
+            .map_err(|e| Problem::refused(e, &[("upfile", "文件")]))
     }
 
     /// The picture URL a form ends up with: the uploaded file's, else the one typed in.

@@ -131,7 +131,7 @@ impl Fields {
     }
 
     fn input(&self) -> Result<LevelInput, Problem> {
-        let api = |e: ServiceError| Problem::from_api(e.into(), LABELS);
+        let api = |e: ServiceError| Problem::refused(e, LABELS);
         let rebate: f64 =
             self.rebate.trim().parse().map_err(|_| Problem::Say("折扣应为数字，例如 8.8".into()))?;
         Ok(LevelInput {
@@ -318,7 +318,7 @@ async fn save(
     let saved = async {
         f.pic = store.picture(file, &f.pic).await?;
         let input = f.input()?;
-        levels::save_level(db, id, input).await.map_err(|e| Problem::from_api(e.into(), LABELS))
+        levels::save_level(db, id, input).await.map_err(|e| Problem::refused(e, LABELS))
     };
     match saved.await {
         // A new level needs prices before anyone can buy it: go on to its page.
@@ -379,7 +379,7 @@ async fn add_price(
     let form = form.0;
     let saved = async {
         let input = form.input()?;
-        levels::save_price(db, id, None, input).await.map_err(|e| Problem::from_api(e.into(), LABELS))
+        levels::save_price(db, id, None, input).await.map_err(|e| Problem::refused(e, LABELS))
     };
     match saved.await {
         Ok(_) => Ok(done(format!("/admin/levels/{id}"), "价格已添加")),
@@ -436,9 +436,7 @@ async fn update_price(
     let p = form.0;
     let saved = async {
         let input = p.input()?;
-        levels::save_price(db, id, Some(price_id), input)
-            .await
-            .map_err(|e| Problem::from_api(e.into(), LABELS))
+        levels::save_price(db, id, Some(price_id), input).await.map_err(|e| Problem::refused(e, LABELS))
     };
     match saved.await {
         Ok(_) => Ok(done(format!("/admin/levels/{id}"), "价格已保存")),

@@ -187,7 +187,7 @@ async fn save(
     match db.write(move |c| service::save_template(c, &input, db::unix_now())).await {
         Ok(()) => Ok(done("/admin/subscribe-messages", format!("「{}」的订阅消息已保存", info.label))),
         Err(e) => {
-            let error = Some(Problem::from_api(e.into(), LABELS).message()?);
+            let error = Some(Problem::refused(e, LABELS).message()?);
             let f = EditForm { fields: padded(f.fields), ..f };
             let page = EditPage { staff, info, f, sources: info.sources.to_vec(), kinds: KINDS, error };
             Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))

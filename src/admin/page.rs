@@ -232,15 +232,20 @@ impl From<AdminError> for Problem {
 impl Problem {
     /// A service refusal in the merchant's words; `labels` maps parameter names to field labels.
     pub fn from_api(e: ApiError, labels: &[(&str, &str)]) -> Problem {
-        Problem::refused(e, labels)
+        match e {
+            ApiError::Missing(name) => Problem::Say(format!("请填写{}", label_in(labels, name))),
+            ApiError::Invalid { name, reason } => Problem::Say(format!("{}{reason}", label_in(labels, name))),
+            other => match AdminError::from(other) {
+                AdminError::BadInput(words) => Problem::Say(words),
+                failure => Problem::Fail(failure),
+            },
+        }
     }
 
     /// A service refusal in the merchant's words: a field's rule is said after the form's label
     /// for that field (`labels`: field name → label), anything else in the shop's own words.
     pub fn refused(e: impl Into<ServiceError>, labels: &[(&str, &str)]) -> Problem {
-        Problem::labelled(e.into(), |name| {
-            labels.iter().find(|(n, _)| *n == name).map_or(name.to_string(), |(_, l)| (*l).to_string())
-        })
+        Problem::labelled(e.into(), |name| label_in(labels, name))
     }
 
     /// A refused settings write, its field named by the settings registry's label.
@@ -254,10 +259,6 @@ impl Problem {
                 Problem::Say(format!("请填写{}", label(field.name())))
             }
             ServiceError::Invalid { field, rule } => Problem::Say(format!("{}{rule}", label(field.name()))),
-            ServiceError::Wire(ApiError::Missing(name)) => Problem::Say(format!("请填写{}", label(name))),
-            ServiceError::Wire(ApiError::Invalid { name, reason }) => {
-                Problem::Say(format!("{}{reason}", label(name)))
-            }
             other => match AdminError::from(other) {
                 AdminError::BadInput(words) => Problem::Say(words),
                 failure => Problem::Fail(failure),
@@ -272,6 +273,11 @@ impl Problem {
             Problem::Fail(e) => Err(e),
         }
     }
+}
+
+/// The form's label for a field name (`labels`: field name → label); the name itself if none.
+fn label_in(labels: &[(&str, &str)], name: &str) -> String {
+    labels.iter().find(|(n, _)| *n == name).map_or(name.to_string(), |(_, l)| (*l).to_string())
 }
 
 /// A whole-number setting typed into a form, within the settings registry's range: the pair to

@@ -153,9 +153,7 @@ async fn save_sign_rules(
             let saved = db.write(move |c| points::save_sign_rules(c, &rules, db::unix_now())).await;
             match saved {
                 Ok(()) => return Ok(done("/admin/points", "签到规则已保存")),
-                Err(e) => {
-                    Problem::from_api(e.into(), &[("continuous", "连续天数"), ("score", "积分")]).message()?
-                }
+                Err(e) => Problem::refused(e, &[("continuous", "连续天数"), ("score", "积分")]).message()?,
             }
         }
         Err(message) => message,

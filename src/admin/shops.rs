@@ -266,7 +266,7 @@ async fn save(
         };
         db.write(move |c| rules::save_shop(c, id, &fields, db::unix_now()))
             .await
-            .map_err(|e| Problem::from_api(e.into(), LABELS))
+            .map_err(|e| Problem::refused(e, LABELS))
     };
     match saved.await {
         Ok(_) => Ok(done(back_to(shop.as_ref()), "门店已保存")),

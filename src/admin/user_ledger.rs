@@ -177,9 +177,7 @@ async fn adjust(
                     );
                     return Ok(done(format!("/admin/users/{id}/ledger"), said));
                 }
-                Err(e) => {
-                    Problem::from_api(e.into(), &[("reason", "调整原因"), ("amount", "数量")]).message()?
-                }
+                Err(e) => Problem::refused(e, &[("reason", "调整原因"), ("amount", "数量")]).message()?,
             }
         }
         Err(message) => message,

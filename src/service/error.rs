@@ -128,10 +128,6 @@ pub enum Error {
     /// A bug or I/O failure; the details go to the log only.
     #[error("internal: {0}")]
     Internal(String),
-    /// Transitional: an answer still built in the mini-program's words by code not yet converted.
-    /// Removed once `service/` and `jobs/` no longer name `ApiError`.
-    #[error("{0}")]
-    Wire(crate::error::ApiError),
 }
 
 impl Error {
@@ -182,12 +178,6 @@ impl From<db::Error> for Error {
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         Error::Db(db::Error::Sqlite(e))
-    }
-}
-
-impl From<crate::error::ApiError> for Error {
-    fn from(e: crate::error::ApiError) -> Self {
-        Error::Wire(e)
     }
 }
 

@@ -134,12 +134,7 @@ fn count_try(c: &rusqlite::Connection, user_id: i64, now: i64) -> Result<Result<
 
 /// True when the password pool answered busy: the password was never checked.
 fn never_checked(e: &Error) -> bool {
-    match e {
-        Error::Busy => true,
-        // service::password still answers in the mini-program's words; 503 is its busy.
-        Error::Wire(w) => w.code() == 503,
-        _ => false,
-    }
+    matches!(e, Error::Busy)
 }
 
 fn locked(secs: i64) -> Error {
