@@ -28,20 +28,21 @@ impl FileRoutes {
     }
 }
 
-/// `by_file!(base, "src/area"; module, other::function)`: each module's `routes()` (or the named
-/// function) under `base`, paired with its file `src/area/module.rs`.
+/// `by_file!(base, "src/area"; module, other::function, folder/file)`: each module's `routes()` (or
+/// the named function) under `base`, paired with its file `src/area/module.rs`; `folder/file` is
+/// the submodule `folder::file` of a module split into a folder, in `src/area/folder/file.rs`.
 macro_rules! by_file {
-    (@call $module:ident) => {
-        $module::routes()
+    (@call [$($path:ident)::+]) => {
+        $($path::)+routes()
     };
-    (@call $module:ident $function:ident) => {
-        $module::$function()
+    (@call [$($path:ident)::+] $function:ident) => {
+        $($path::)+$function()
     };
-    ($base:expr, $dir:literal; $($module:ident $(:: $function:ident)?),* $(,)?) => {
+    ($base:expr, $dir:literal; $($module:ident $(/ $file:ident)? $(:: $function:ident)?),* $(,)?) => {
         vec![$($crate::routing::FileRoutes::at(
             $base,
-            concat!($dir, "/", stringify!($module), ".rs"),
-            $crate::routing::by_file!(@call $module $($function)?),
+            concat!($dir, "/", stringify!($module), $("/", stringify!($file),)? ".rs"),
+            $crate::routing::by_file!(@call [$module $(:: $file)?] $($function)?),
         )),*]
     };
 }
