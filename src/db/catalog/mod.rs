@@ -762,7 +762,7 @@ mod tests {
             .position(|s| s.starts_with("-- number orders"))
             .expect("the number_orders step");
         let c = Connection::open_in_memory().unwrap();
-        c.execute_batch(include_str!("migrations/schema_v1.sql")).unwrap();
+        c.execute_batch(include_str!("../migrations/schema_v1.sql")).unwrap();
         for s in &crate::db::migrate::STEPS[..step] {
             c.execute_batch(s).unwrap();
         }
