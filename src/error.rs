@@ -278,12 +278,6 @@ impl From<crate::service::catalog::EditError> for ApiError {
     }
 }
 
-/// The sentence a shopper reads for `e`, for records that keep why something failed (a WeChat
-/// payment whose purpose could not be served): the same words the mini-program answers.
-pub fn shopper_words(e: ServiceError) -> String {
-    ApiError::from(e).msg()
-}
-
 /// What the mini-program says (code 700) when nothing matches a code the shopper typed.
 fn no_match_words(e: Entity) -> &'static str {
     match e {
@@ -295,6 +289,12 @@ fn no_match_words(e: Entity) -> &'static str {
 impl From<std::io::Error> for ApiError {
     fn from(e: std::io::Error) -> Self {
         ApiError::Internal(format!("io: {e}"))
+    }
+}
+
+impl From<crate::wechat::pay::PayError> for ApiError {
+    fn from(e: crate::wechat::pay::PayError) -> Self {
+        ServiceError::from(e).into()
     }
 }
 

@@ -8,6 +8,11 @@ use std::path::Path;
 use rocket::http::Method;
 use rocket::Route;
 
+/// Where the shop's routes are mounted; requests reach it only through the rewrite (`api::ShopPrefix`).
+pub const SHOP_BASE: &str = "/_shop";
+/// Where the merchant API's routes live; used for `Location` headers.
+pub const MERCHANT_BASE: &str = "/admin/api/v1";
+
 /// The routes one source file defines, already placed under their public base.
 pub struct FileRoutes {
     pub file: &'static str,
@@ -110,7 +115,7 @@ fn method_order(m: Method) -> u8 {
 
 /// `/_shop/goods/<id>` as the client sees it: `/{subDomain}/goods/{id}`.
 fn public_path(mounted: &str) -> String {
-    let shop = crate::api::SHOP_BASE;
+    let shop = SHOP_BASE;
     let path = match mounted.strip_prefix(shop) {
         Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("/{{subDomain}}{rest}"),
         _ => mounted.to_string(),
@@ -169,7 +174,7 @@ pub const MERCHANT_INDEX_END: &str = "<!-- end of merchant index -->";
 
 /// The merchant API's index: every merchant route, paths relative to `/admin/api/v1`.
 pub fn merchant_index(merchant: &Area) -> String {
-    let base = crate::merchant::BASE;
+    let base = MERCHANT_BASE;
     let rows = merchant.rows();
     let mut out = String::new();
     let _ = writeln!(

@@ -70,8 +70,7 @@ use crate::settings::Settings;
 pub use guards::{Authed, BaseUrl, MaybeAuthed};
 pub use params::{Page, Paging, Params};
 
-/// Where the shop's routes are mounted; requests reach it only through the rewrite.
-pub const SHOP_BASE: &str = "/_shop";
+pub use crate::routing::SHOP_BASE;
 
 /// The API's answer on success: `{code: 0, data, msg: "success"}`.
 pub struct Reply<T>(pub T);

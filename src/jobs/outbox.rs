@@ -56,7 +56,7 @@ pub fn backoff_secs(tries: i64) -> i64 {
 /// still refused after one refresh.
 fn transient(e: &WxError) -> bool {
     match e {
-        WxError::Transport(_) | WxError::NotConfigured(_) => true,
+        WxError::Transport(_) | WxError::NotConfigured(_) | WxError::Store { .. } => true,
         WxError::Api { errcode, .. } => matches!(errcode, -1 | 45009 | 45011 | 45047 | 40001 | 42001 | 40014),
     }
 }
@@ -65,6 +65,9 @@ fn transient(e: &WxError) -> bool {
 fn describe(e: &WxError) -> (i64, String) {
     match e {
         WxError::Transport(t) => (0, format!("微信暂时无法访问：{t}")),
+        WxError::Store { busy } => {
+            (0, format!("微信暂时无法访问：{}", crate::service::error::machine_words(*busy)))
+        }
         WxError::NotConfigured(what) => (0, format!("微信未配置：{what}")),
         WxError::Api { errcode, errmsg } => {
             let hint = match errcode {

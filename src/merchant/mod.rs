@@ -40,8 +40,7 @@ pub use problem::{Answer, Problem};
 use crate::error::MerchantError;
 use crate::routing::{by_file, FileRoutes};
 
-/// Where [`routes`] live; used for `Location` headers.
-pub const BASE: &str = "/admin/api/v1";
+pub use crate::routing::MERCHANT_BASE as BASE;
 
 /// Every merchant API route, under [`BASE`].
 pub fn routes() -> Vec<FileRoutes> {

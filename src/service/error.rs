@@ -156,6 +156,21 @@ impl Error {
         Error::Internal(detail.to_string())
     }
 
+    /// Why, for a record that keeps it (a paid purpose not served): the rule's own sentence where
+    /// the variant carries one, else what [`Display`](fmt::Display) says.
+    pub fn reason(&self) -> String {
+        match self {
+            Error::Denied(why)
+            | Error::Refused(why)
+            | Error::CodeWrong(why)
+            | Error::RateLimited(why)
+            | Error::Upstream(why)
+            | Error::Unsupported(why)
+            | Error::Coupon(CouponRefusal::Unavailable(why)) => why.to_string(),
+            other => other.to_string(),
+        }
+    }
+
     /// The same error with the field renamed: a shared check reports under the caller's field name.
     #[must_use]
     pub fn for_field(self, field: &'static str) -> Error {
@@ -202,7 +217,19 @@ impl From<WxError> for Error {
                 Error::Upstream(format!("微信返回错误 {errcode}：{errmsg}").into())
             }
             WxError::NotConfigured(what) => Error::Unsupported(format!("微信未配置：{what}").into()),
+            WxError::Store { busy } => {
+                Error::Upstream(format!("微信服务暂时无法访问：{}", machine_words(busy)).into())
+            }
         }
+    }
+}
+
+/// What the shop says when its own machine failed: busy (retry) or an internal failure.
+pub fn machine_words(busy: bool) -> &'static str {
+    if busy {
+        "系统繁忙，请稍后再试"
+    } else {
+        "系统错误，请稍后再试"
     }
 }
 

@@ -291,7 +291,7 @@ pub fn apply_paid(
         }
         Err(e) => {
             c.execute_batch("ROLLBACK TO payment_purpose; RELEASE payment_purpose")?;
-            let why = crate::error::shopper_words(e);
+            let why = e.reason();
             store::mark_apply_failed(c, p.id, &why, now)?;
             Ok(Applied::Failed(why))
         }

@@ -20,7 +20,6 @@ use serde::Deserialize;
 
 use crate::config::Config;
 use crate::db::{self, Db};
-use crate::error::ApiError;
 use crate::settings::Settings;
 
 /// The sandbox's own appid and secret (what the simulator accepts).
@@ -48,6 +47,13 @@ pub enum WxError {
     Api { errcode: i64, errmsg: String },
     #[error("WeChat is not configured: {0}")]
     NotConfigured(&'static str),
+    /// The access-token store (the database) failed; `busy` when no connection was free in time.
+    #[error("the token store failed (busy: {busy})")]
+    Store { busy: bool },
+}
+
+fn store_failed(e: db::Error) -> WxError {
+    WxError::Store { busy: matches!(e, db::Error::Unavailable) }
 }
 
 impl WxError {
@@ -256,11 +262,8 @@ impl WeChat {
                     return Ok(token.clone());
                 }
             }
-            let stored = self
-                .inner
-                .db
-                .read_sync(|conn| Ok::<_, ApiError>(db::wechat::token(conn, &c.appid)?))
-                .map_err(|e| WxError::Transport(e.msg()))?;
+            let stored =
+                self.inner.db.read_sync(|conn| db::wechat::token(conn, &c.appid)).map_err(store_failed)?;
             if let Some((token, expires)) = stored.filter(|(_, e)| *e - REFRESH_AHEAD_SECS > now) {
                 *slot = Some((c.appid.clone(), token.clone(), expires));
                 return Ok(token);
@@ -280,8 +283,8 @@ impl WeChat {
         let (appid, token) = (c.appid.clone(), t.access_token.clone());
         self.inner
             .db
-            .write_sync(|conn| Ok::<_, ApiError>(db::wechat::put_token(conn, &appid, &token, expires)?))
-            .map_err(|e| WxError::Transport(e.msg()))?;
+            .write_sync(|conn| db::wechat::put_token(conn, &appid, &token, expires))
+            .map_err(store_failed)?;
         *slot = Some((c.appid, t.access_token.clone(), expires));
         Ok(t.access_token)
     }
@@ -289,7 +292,7 @@ impl WeChat {
     /// Forgets the cached token (after the merchant changes the keys).
     pub fn forget_token(&self) {
         *self.inner.token.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        let _ = self.inner.db.write_sync(|c| Ok::<_, ApiError>(db::wechat::delete_tokens(c)?));
+        let _ = self.inner.db.write_sync(db::wechat::delete_tokens);
     }
 
     /// Refreshes the token when it is close to expiry (the job calls this).

@@ -254,15 +254,6 @@ impl PayError {
     }
 }
 
-impl From<PayError> for crate::error::ApiError {
-    fn from(e: PayError) -> Self {
-        match e {
-            PayError::NotConfigured(_) => crate::error::ApiError::Unsupported(e.to_string().into()),
-            other => crate::error::ApiError::Upstream(other.to_string()),
-        }
-    }
-}
-
 /// A JSAPI unified order.
 pub struct UnifiedOrder<'a> {
     pub body: &'a str,
