@@ -291,7 +291,7 @@ pub fn apply_paid(
         }
         Err(e) => {
             c.execute_batch("ROLLBACK TO payment_purpose; RELEASE payment_purpose")?;
-            let why = e.reason();
+            let why = stored_reason(&e);
             store::mark_apply_failed(c, p.id, &why, now)?;
             Ok(Applied::Failed(why))
         }
@@ -474,6 +474,17 @@ pub fn check(c: &Connection) -> Result<Vec<String>> {
         problems.push(format!("订单 {number}（#{id}）余额支付 {expected} 分，余额流水记录 {debited} 分"));
     }
     Ok(problems)
+}
+
+/// Why a paid purpose could not be served, kept on the payment: for the common refusals the same
+/// words the mini-program answers, so the console and the merchant API show Chinese.
+fn stored_reason(e: &Error) -> String {
+    match e {
+        Error::NotFound(what) => format!("{}不存在", crate::present::noun(*what)),
+        Error::NotEnoughBalance { .. } => "余额不足".into(),
+        Error::NotEnoughPoints { .. } => "积分不足".into(),
+        other => other.reason(),
+    }
 }
 
 #[cfg(test)]
