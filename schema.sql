@@ -410,7 +410,7 @@ CREATE INDEX goods_categories_pid ON goods_categories(pid);
 CREATE TABLE goods (
     id              INTEGER PRIMARY KEY,
     category_id     INTEGER REFERENCES goods_categories(id),
-    shop_id         INTEGER NOT NULL DEFAULT 0,   -- 0 = the shop itself; branch shops arrive later
+    shop_id         INTEGER NOT NULL DEFAULT 0,   -- 0 = the shop itself
     name            TEXT NOT NULL,
     characteristic  TEXT NOT NULL DEFAULT '',     -- one-line selling point
     content         TEXT NOT NULL DEFAULT '',     -- rich text (HTML); links to our files as "/uploads/…"

@@ -114,7 +114,7 @@ pub enum ApiError {
     CouponExpired,
     /// A coupon sold for money the balance cannot cover; `data` is the amount still due (yuan),
     /// which the template pays by WeChat Pay with nextAction {type:7, couponRuleId}.
-    #[error("该优惠券需要支付 {} 元购买", crate::money::yuan_text(*due_fen))]
+    #[error("该优惠券需要支付 {} 元购买", crate::money::format(*due_fen))]
     CouponMustPay { due_fen: i64 },
     /// WeChat's content check found the text risky (WeChat's own code 87014); nothing was published.
     #[error("内容含有违法违规信息，请修改后再提交")]
@@ -195,9 +195,9 @@ impl ApiError {
     pub fn data(&self) -> Value {
         match self {
             // A number, not text: templates do arithmetic on the amount still due.
-            ApiError::NotEnoughBalance { due_fen } => Value::from(crate::money::yuan(*due_fen)),
+            ApiError::NotEnoughBalance { due_fen } => Value::from(crate::money::to_yuan(*due_fen)),
             ApiError::NotEnoughScore { due } => Value::from(*due),
-            ApiError::CouponMustPay { due_fen } => Value::from(crate::money::yuan(*due_fen)),
+            ApiError::CouponMustPay { due_fen } => Value::from(crate::money::to_yuan(*due_fen)),
             _ => Value::Null,
         }
     }
@@ -246,6 +246,8 @@ impl From<ServiceError> for ApiError {
             ServiceError::Coupon(CouponRefusal::Expired) => ApiError::CouponExpired,
             ServiceError::Coupon(CouponRefusal::MustPay { due_fen }) => ApiError::CouponMustPay { due_fen },
             ServiceError::SoldOut(what) => ApiError::SoldOut(present::noun(what)),
+            // points, payments and money
+            ServiceError::NoMatch(what) => ApiError::NoData(no_match_words(what)),
             ServiceError::OutOfStock { name, left } => ApiError::OutOfStock { name, left },
             ServiceError::NotEnoughBalance { due_fen } => ApiError::NotEnoughBalance { due_fen },
             ServiceError::NotEnoughPoints { due } => ApiError::NotEnoughScore { due },
@@ -265,14 +267,40 @@ impl From<ServiceError> for ApiError {
             ServiceError::Busy | ServiceError::Db(DbError::Unavailable) => ApiError::Busy,
             ServiceError::Db(e) => ApiError::Internal(e.to_string()),
             ServiceError::Internal(detail) => ApiError::Internal(detail),
-            ServiceError::Wire(e) => e,
         }
+    }
+}
+
+// catalogue edits
+impl From<crate::service::catalog::EditError> for ApiError {
+    fn from(e: crate::service::catalog::EditError) -> Self {
+        ServiceError::from(e).into()
+    }
+}
+
+/// What the mini-program says (code 700) when nothing matches a code the shopper typed.
+fn no_match_words(e: Entity) -> &'static str {
+    match e {
+        Entity::PointsCode => "积分券不存在",
+        _ => "暂无数据",
     }
 }
 
 impl From<std::io::Error> for ApiError {
     fn from(e: std::io::Error) -> Self {
         ApiError::Internal(format!("io: {e}"))
+    }
+}
+
+impl From<crate::wechat::pay::PayError> for ApiError {
+    fn from(e: crate::wechat::pay::PayError) -> Self {
+        ServiceError::from(e).into()
+    }
+}
+
+impl From<crate::wechat::WxError> for ApiError {
+    fn from(e: crate::wechat::WxError) -> Self {
+        ServiceError::from(e).into()
     }
 }
 
@@ -346,7 +374,6 @@ impl From<ServiceError> for MerchantError {
             ServiceError::Busy | ServiceError::Db(DbError::Unavailable) => MerchantError::Busy,
             ServiceError::Db(e) => MerchantError::Internal(e.to_string()),
             ServiceError::Internal(detail) => MerchantError::Internal(detail),
-            ServiceError::Wire(e) => MerchantError::from(e),
             // Everything else is the shop's state refusing the change: 409 with the rule's words.
             other => MerchantError::Conflict(ApiError::from(other).msg().into()),
         }
@@ -451,7 +478,6 @@ impl From<ServiceError> for AdminError {
             ServiceError::Busy | ServiceError::Db(DbError::Unavailable) => AdminError::Busy,
             ServiceError::Db(e) => AdminError::Internal(e.to_string()),
             ServiceError::Internal(detail) => AdminError::Internal(detail),
-            ServiceError::Wire(e) => AdminError::from(e),
             other => AdminError::BadInput(ApiError::from(other).msg()),
         }
     }

@@ -2,19 +2,13 @@
 
 pub mod admin;
 pub mod api;
-pub mod bench_data;
 pub mod cache;
+pub mod callbacks;
 pub mod captcha;
 pub mod config;
 pub mod db;
 pub mod delivery;
 pub mod demo;
-pub mod demo_calendar;
-pub mod demo_catalog;
-pub mod demo_cms;
-pub mod demo_coupons;
-pub mod demo_rules;
-pub mod demo_shopfront;
 pub mod error;
 pub mod jobs;
 pub mod logging;
@@ -22,12 +16,15 @@ pub mod merchant;
 pub mod money;
 pub mod present;
 pub mod regions;
+pub mod routing;
 pub mod sandbox;
 pub mod secret;
 pub mod service;
 pub mod settings;
+pub mod sniff;
 pub mod wechat;
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -41,6 +38,7 @@ use rocket::{get, routes, Build, Rocket, State};
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::routing::{Area, FileRoutes};
 
 /// What went wrong before the server could start.
 #[derive(Debug, thiserror::Error)]
@@ -127,30 +125,71 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
                 }
             })
         }))
-        // The one mount table.
-        .mount("/", routes![healthz])
-        .mount(api::SHOP_BASE, api::shop_routes())
-        .mount("/", api::root_routes())
-        .mount("/", api::wechat_push::routes())
-        .mount("/uploads", FileServer::new(cfg.uploads_dir(), Options::None).rank(20))
-        .mount("/sdk", routes![sdk])
-        .mount("/admin", admin::routes())
-        .mount("/admin/api/v1", merchant::routes())
-        // The simulator is mounted only when the shop starts without a real appid.
-        .mount("/", if sandbox { sandbox::routes() } else { Vec::new() })
-        .mount("/", if sandbox { sandbox::codes::routes() } else { Vec::new() })
-        .mount("/", if sandbox { sandbox::codes_wx::routes() } else { Vec::new() })
-        .mount("/", if sandbox { sandbox::pay_refund::routes() } else { Vec::new() })
-        .mount("/", api::refund_notify::routes())
-        .mount("/", if sandbox { sandbox::pay::routes() } else { Vec::new() })
-        .mount("/", api::pay::notify_routes())
-        .mount("/", if sandbox { sandbox::messages::routes() } else { Vec::new() })
         .register("/", api::catchers())
         .register("/uploads", rocket::catchers![file_not_found])
         .register("/admin", admin::catchers())
         .register("/admin/api", merchant::catchers())
         .register("/sandbox", sandbox::catchers());
+    // The simulator is mounted only when the shop starts without a real appid.
+    let rocket = areas(&cfg.uploads_dir())
+        .into_iter()
+        .filter(|area| sandbox || !area.sandbox_only)
+        .fold(rocket, |rocket, area| rocket.mount("/", area.into_routes()));
     Ok((rocket, boot))
+}
+
+/// The one mount table: every area once; each area's `routes()` places its routes under its own
+/// base. `uploads` is the directory served at /uploads.
+pub fn areas(uploads: &Path) -> Vec<Area> {
+    vec![
+        Area {
+            name: "shell",
+            about: "The health check, uploaded files and the client SDK.",
+            sandbox_only: false,
+            files: vec![
+                FileRoutes::at("/", file!(), routes![healthz]),
+                FileRoutes::at("/uploads", file!(), FileServer::new(uploads, Options::None).rank(20).into()),
+                FileRoutes::at("/sdk", file!(), routes![sdk]),
+            ],
+        },
+        Area {
+            name: "api",
+            about: "The mini-program API: JSON envelopes under `/{subDomain}`, and the few paths the \
+                    client calls without it.",
+            sandbox_only: false,
+            files: api::routes(),
+        },
+        Area {
+            name: "callbacks",
+            about: "What WeChat calls: the pay notify, the refund notify and the message push.",
+            sandbox_only: false,
+            files: callbacks::routes(),
+        },
+        Area {
+            name: "admin",
+            about: "The merchant's console: HTML pages under `/admin`.",
+            sandbox_only: false,
+            files: admin::routes(),
+        },
+        Area {
+            name: "merchant",
+            about: "The merchant API: JSON under `/admin/api/v1` with an API key (docs/merchant-api.md).",
+            sandbox_only: false,
+            files: merchant::routes(),
+        },
+        Area {
+            name: "sandbox",
+            about: "The WeChat and WeChat Pay simulator, and the controls that play WeChat or a shopper.",
+            sandbox_only: true,
+            files: sandbox::routes(),
+        },
+    ]
+}
+
+/// The mount table as `xiaodian routes` lists it; no data directory needed.
+pub fn listed_areas() -> Vec<Area> {
+    // Any existing directory: the listing reads methods, paths and names only.
+    areas(&std::env::temp_dir())
 }
 
 fn figment(cfg: &Config) -> Figment {

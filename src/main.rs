@@ -1,5 +1,5 @@
 //! The xiaodian binary: `xiaodian [serve]`, `xiaodian backup <file>`, `xiaodian check`,
-//! `xiaodian bench-data`.
+//! `xiaodian bench-data`, `xiaodian routes`.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -52,10 +52,20 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         categories: usize,
     },
+    /// Print every route (method, public path, handler, source file) as docs/routes.md holds it
+    Routes {
+        /// Rewrite docs/routes.md and the index in docs/merchant-api.md (run from the repository root)
+        #[arg(long)]
+        write: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Needs no configuration: the route table is the same for every shop.
+    if let Some(Command::Routes { write }) = cli.command {
+        return routes(write);
+    }
     let flags = Flags {
         address: cli.address,
         port: cli.port,
@@ -76,6 +86,7 @@ fn main() -> ExitCode {
         Command::Backup { file } => backup(cfg, file),
         Command::Check => check(cfg),
         Command::BenchData { goods, categories } => bench_data(cfg, goods, categories),
+        Command::Routes { write } => routes(write),
     }
 }
 
@@ -101,9 +112,10 @@ fn check(cfg: Config) -> ExitCode {
         eprintln!("xiaodian check: no database at {}", path.display());
         return ExitCode::from(2);
     }
-    let result = xiaodian::db::Db::open(&path, 1)
-        .map_err(|e| e.to_string())
-        .and_then(|db| db.read_sync(xiaodian::service::audit::run_checks).map_err(|e| e.msg()));
+    let result = xiaodian::db::Db::open(&path, 1).map_err(|e| e.to_string()).and_then(|db| {
+        db.read_sync(xiaodian::service::audit::run_checks)
+            .map_err(|e| xiaodian::error::ApiError::from(e).msg())
+    });
     match result {
         Ok(problems) if problems.is_empty() => {
             println!("all accounts agree with the ledger");
@@ -123,12 +135,36 @@ fn check(cfg: Config) -> ExitCode {
     }
 }
 
+fn routes(write: bool) -> ExitCode {
+    let areas = xiaodian::listed_areas();
+    if !write {
+        print!("{}", xiaodian::routing::listing(&areas));
+        return ExitCode::SUCCESS;
+    }
+    match xiaodian::routing::write_docs(std::path::Path::new("."), &areas) {
+        Ok(()) => {
+            println!(
+                "wrote {} and the index in {}",
+                xiaodian::routing::ROUTES_MD,
+                xiaodian::routing::MERCHANT_MD
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("xiaodian routes: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn bench_data(cfg: Config, goods: usize, categories: usize) -> ExitCode {
     let started = std::time::Instant::now();
     let result = std::fs::create_dir_all(cfg.uploads_dir())
         .map_err(|e| e.to_string())
         .and_then(|()| xiaodian::db::Db::open(&cfg.db_path(), 1).map_err(|e| e.to_string()))
-        .and_then(|db| xiaodian::bench_data::generate(&db, &cfg, categories, goods).map_err(|e| e.msg()));
+        .and_then(|db| {
+            xiaodian::demo::bench_data::generate(&db, &cfg, categories, goods).map_err(|e| e.msg())
+        });
     match result {
         Ok(made) => {
             println!(

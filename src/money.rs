@@ -1,13 +1,13 @@
 //! Money is stored as integer fen; these convert at the edges (answers in yuan numbers, forms and
-//! JSON bodies in yuan with at most two decimals).
+//! JSON bodies in yuan with at most two decimals). The one money API: every adapter converts here.
 
 /// Fen as a yuan number for JSON answers (1990 → 19.9); templates do arithmetic on it.
-pub fn yuan(fen: i64) -> f64 {
+pub fn to_yuan(fen: i64) -> f64 {
     fen as f64 / 100.0
 }
 
 /// Fen as yuan text with two decimals for people (1990 → "19.90").
-pub fn yuan_text(fen: i64) -> String {
+pub fn format(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
     format!("{sign}{}.{:02}", fen.unsigned_abs() / 100, fen.unsigned_abs() % 100)
 }
@@ -17,7 +17,7 @@ pub const MAX_FEN: i64 = 100_000_000 * 100;
 
 /// Yuan text as typed ("19.9", "20", "0.05") to fen; None unless it is a plain non-negative
 /// number with at most two decimals and at most [`MAX_FEN`].
-pub fn parse_yuan(text: &str) -> Option<i64> {
+pub fn parse(text: &str) -> Option<i64> {
     let t = text.trim();
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -38,7 +38,7 @@ pub fn parse_yuan(text: &str) -> Option<i64> {
 
 /// A yuan number from JSON to fen; None when negative, not finite, over [`MAX_FEN`] or with more
 /// than two decimals (19.9 is fine although it is 19.899… as a double).
-pub fn yuan_number_to_fen(yuan: f64) -> Option<i64> {
+pub fn from_yuan(yuan: f64) -> Option<i64> {
     if !yuan.is_finite() || yuan < 0.0 {
         return None;
     }
@@ -54,30 +54,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn yuan_text_parses_to_fen_exactly() {
-        assert_eq!(parse_yuan("19.9"), Some(1990));
-        assert_eq!(parse_yuan(" 20 "), Some(2000));
-        assert_eq!(parse_yuan("0.05"), Some(5));
-        assert_eq!(parse_yuan("0"), Some(0));
+    fn text_parses_to_fen_exactly() {
+        assert_eq!(parse("19.9"), Some(1990));
+        assert_eq!(parse(" 20 "), Some(2000));
+        assert_eq!(parse("0.05"), Some(5));
+        assert_eq!(parse("0"), Some(0));
         for bad in ["", "-1", "1.234", "1.", ".5", "1e3", "abc", "1,5", "100000001", "9999999999999"] {
-            assert_eq!(parse_yuan(bad), None, "{bad}");
+            assert_eq!(parse(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn fen_reads_as_yuan() {
-        assert_eq!(yuan(1990), 19.9);
-        assert_eq!(yuan_text(1990), "19.90");
-        assert_eq!(yuan_text(5), "0.05");
-        assert_eq!(yuan_text(-250), "-2.50");
+        assert_eq!(to_yuan(1990), 19.9);
+        assert_eq!(format(1990), "19.90");
+        assert_eq!(format(5), "0.05");
+        assert_eq!(format(-250), "-2.50");
     }
 
     #[test]
     fn json_numbers_become_fen_without_float_drift() {
-        assert_eq!(yuan_number_to_fen(19.9), Some(1990));
-        assert_eq!(yuan_number_to_fen(0.07), Some(7));
-        assert_eq!(yuan_number_to_fen(1.005), None);
-        assert_eq!(yuan_number_to_fen(-1.0), None);
-        assert_eq!(yuan_number_to_fen(f64::NAN), None);
+        assert_eq!(from_yuan(19.9), Some(1990));
+        assert_eq!(from_yuan(0.07), Some(7));
+        assert_eq!(from_yuan(1.005), None);
+        assert_eq!(from_yuan(-1.0), None);
+        assert_eq!(from_yuan(f64::NAN), None);
     }
 }

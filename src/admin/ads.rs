@@ -154,7 +154,7 @@ async fn save(
             remark: f.remark.trim().to_string(),
             status: number("状态", &f.status)?,
         };
-        service::site::put_ad_position(db, cache, input).await.map_err(|e| Problem::from_api(e, LABELS))
+        service::site::put_ad_position(db, cache, input).await.map_err(|e| Problem::refused(e, LABELS))
     };
     match saved.await {
         Ok(_) => Ok(done("/admin/ads", format!("广告位 {} 已保存", f.key.trim()))),

@@ -14,8 +14,9 @@ use rocket::{get, post, routes, Route, State};
 use super::page::{done, failed, render, render_as, Answer, Html, Posted, Staff};
 use crate::config::Config;
 use crate::db::{self, Db};
-use crate::error::{AdminError, ApiError};
+use crate::error::AdminError;
 use crate::service::attempts::{self, Attempt, Door, Locked};
+use crate::service::error::Error as ServiceError;
 use crate::service::password;
 
 /// The session cookie: a random token whose SHA-256 is the key of `admin_sessions`.
@@ -352,7 +353,7 @@ async fn change_password(
     }
     let hash = match attempts::unless_busy(db, &attempt, password::hash(form.password).await).await {
         Ok(h) => h,
-        Err(ApiError::Busy) => return refuse(staff, Status::ServiceUnavailable, BUSY),
+        Err(ServiceError::Busy) => return refuse(staff, Status::ServiceUnavailable, BUSY),
         Err(e) => return Err(e.into()),
     };
     let keep = staff.session.token_hash.clone();

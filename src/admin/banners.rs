@@ -200,7 +200,7 @@ async fn save(
             return Err(Problem::Say("请上传图片，或填写图片地址".into()));
         }
         let input = f.input()?;
-        service::site::save_banner(db, cache, id, input).await.map_err(|e| Problem::from_api(e, LABELS))
+        service::site::save_banner(db, cache, id, input).await.map_err(|e| Problem::refused(e, LABELS))
     };
     match saved.await {
         Ok(_) => Ok(done("/admin/banners", "轮播图已保存")),

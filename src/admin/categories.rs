@@ -9,7 +9,7 @@ use rocket::{get, post, routes, Route, State};
 
 use super::auth::Empty;
 use super::images::FileStore;
-use super::page::{done, number, render, render_as, Answer, Confirm, Html, Posted, Problem, Staff};
+use super::page::{done, number, render, render_as, words, Answer, Confirm, Html, Posted, Problem, Staff};
 use crate::db::catalog::{self, CategoryFields, CategoryRow};
 use crate::db::{self, Db};
 use crate::error::AdminError;
@@ -166,7 +166,7 @@ async fn save(
         };
         db.write(move |c| Ok::<_, AdminError>(rules::save_category(c, id, &fields, db::unix_now())))
             .await?
-            .map_err(|e| Problem::from_api(e, LABELS))
+            .map_err(|e| Problem::refused(e, LABELS))
     };
     match saved.await {
         Ok(_) => Ok(done("/admin/categories", "分类已保存")),
@@ -197,6 +197,6 @@ async fn confirm_delete(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, A
 async fn delete(_staff: Staff, id: i64, _form: Posted<Empty>, db: &State<Db>) -> Result<Answer, AdminError> {
     db.write(move |c| Ok::<_, AdminError>(rules::delete_category(c, id)))
         .await?
-        .map_err(|e| AdminError::BadInput(e.msg()))?;
+        .map_err(|e| AdminError::BadInput(words(e)))?;
     Ok(done("/admin/categories", "分类已删除"))
 }

@@ -237,7 +237,7 @@ async fn save(
         let input = f.input()?;
         db.write(move |c| rules::save_shop_article(c, id, input, crate::db::unix_now()))
             .await
-            .map_err(|e| Problem::from_api(e, LABELS))
+            .map_err(|e| Problem::refused(e, LABELS))
     };
     match saved.await {
         Ok(_) => Ok(done("/admin/articles", "文章已保存")),

@@ -142,7 +142,7 @@ async fn save(
     );
     match put.await {
         Ok(_) => Ok(done("/admin/config", format!("参数 {} 已保存", form.key.trim()))),
-        Err(e) => form_again(staff, existing, form, Problem::from_api(e, LABELS)),
+        Err(e) => form_again(staff, existing, form, Problem::refused(e, LABELS)),
     }
 }
 

@@ -8,13 +8,15 @@ use rocket::{get, post, routes, Responder, Route, State};
 
 use super::auth::{AdminSession, Empty};
 use super::page::{
-    done, failed, render, render_as, search, Answer, Confirm, Html, Pager, Posted, Problem, Staff, PER_PAGE,
+    done, failed, render, render_as, search, words, Answer, Confirm, Html, Pager, Posted, Problem, Staff,
+    PER_PAGE,
 };
 use crate::db::coupons::{self as store, Code, Merge, Rule, RuleFields};
 use crate::db::{self, Db};
-use crate::error::{AdminError, ApiError};
+use crate::error::AdminError;
 use crate::money;
 use crate::service::coupons as service;
+use crate::service::error::Error as ServiceError;
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -78,7 +80,7 @@ fn threshold_text(fen: i64) -> String {
     if fen == 0 {
         "无门槛".into()
     } else {
-        format!("满 {} 元", money::yuan_text(fen))
+        format!("满 {} 元", money::format(fen))
     }
 }
 
@@ -86,7 +88,7 @@ fn value_text(f: &RuleFields) -> String {
     if f.money_type == 1 {
         format!("{} 折", f.money as f64 / 10.0)
     } else {
-        format!("减 {} 元", money::yuan_text(f.money))
+        format!("减 {} 元", money::format(f.money))
     }
 }
 
@@ -103,7 +105,7 @@ impl Row {
             price.push(format!("{} 积分", f.need_score));
         }
         if f.need_amount > 0 {
-            price.push(format!("{} 元", money::yuan_text(f.need_amount)));
+            price.push(format!("{} 元", money::format(f.need_amount)));
         }
         Row {
             id: r.id,
@@ -183,12 +185,12 @@ fn local_text(secs: i64) -> String {
     db::format_unix(secs).get(..16).unwrap_or_default().to_string()
 }
 
-fn yuan(label: &str, v: &str) -> Result<i64, Problem> {
+fn form_fen(label: &str, v: &str) -> Result<i64, Problem> {
     let v = v.trim();
     if v.is_empty() {
         return Ok(0);
     }
-    money::parse_yuan(v).ok_or_else(|| Problem::Say(format!("{label}应为不小于 0、最多两位小数的金额（元）")))
+    money::parse(v).ok_or_else(|| Problem::Say(format!("{label}应为不小于 0、最多两位小数的金额（元）")))
 }
 
 fn whole(label: &str, v: &str) -> Result<i64, Problem> {
@@ -218,12 +220,12 @@ impl RuleForm {
 
     fn of(r: &Rule) -> RuleForm {
         let f = &r.f;
-        let fen = |v: i64| if v == 0 { String::new() } else { money::yuan_text(v) };
+        let fen = |v: i64| if v == 0 { String::new() } else { money::format(v) };
         RuleForm {
             name: f.name.clone(),
             kind: f.kind.clone(),
             money_type: f.money_type.to_string(),
-            money: if f.money_type == 1 { f.money.to_string() } else { money::yuan_text(f.money) },
+            money: if f.money_type == 1 { f.money.to_string() } else { money::format(f.money) },
             money_max: fen(f.money_max),
             money_hreshold: fen(f.money_hreshold),
             scope: f.scope.to_string(),
@@ -257,9 +259,13 @@ impl RuleForm {
             name: self.name.clone(),
             kind: self.kind.trim().to_string(),
             money_type,
-            money: if money_type == 1 { whole("折扣", &self.money)? } else { yuan("面额", &self.money)? },
-            money_max: yuan("最多优惠", &self.money_max)?,
-            money_hreshold: yuan("使用门槛", &self.money_hreshold)?,
+            money: if money_type == 1 {
+                whole("折扣", &self.money)?
+            } else {
+                form_fen("面额", &self.money)?
+            },
+            money_max: form_fen("最多优惠", &self.money_max)?,
+            money_hreshold: form_fen("使用门槛", &self.money_hreshold)?,
             scope: whole("适用范围", &self.scope)?,
             refs: refs.map_err(|_| Problem::Say("适用编号应为逗号分隔的数字".into()))?,
             valid_type,
@@ -269,7 +275,7 @@ impl RuleForm {
             number_total: whole("发放总量", &self.number_total)?,
             per_user: whole("每人限领", &self.per_user)?,
             need_score: whole("所需积分", &self.need_score)?,
-            need_amount: yuan("价格", &self.need_amount)?,
+            need_amount: form_fen("价格", &self.need_amount)?,
             pwd: self.pwd.trim().to_string(),
             status: whole("状态", &self.status)?,
             paixu: whole("排序", &self.paixu)?,
@@ -324,7 +330,7 @@ async fn save(staff: Staff, id: Option<i64>, f: RuleForm, db: &Db) -> Result<Ans
             let now = db::unix_now();
             db.write(move |c| service::save_rule(c, id, fields, now))
                 .await
-                .map_err(|e| Problem::from_api(e, LABELS))
+                .map_err(|e| Problem::refused(e, LABELS))
         }
         Err(p) => Err(p),
     };
@@ -389,8 +395,8 @@ async fn delete(
 ) -> Result<Answer, AdminError> {
     match db.write(move |c| service::delete_rule(c, id)).await {
         Ok(()) => Ok(done("/admin/coupons", "优惠券已删除")),
-        Err(ApiError::NotFound(_)) => Err(AdminError::NotFound),
-        Err(e @ ApiError::Forbidden(_)) => Ok(failed("/admin/coupons", e.msg())),
+        Err(ServiceError::NotFound(_)) => Err(AdminError::NotFound),
+        Err(e @ ServiceError::Refused(_)) => Ok(failed("/admin/coupons", words(e))),
         Err(e) => Err(e.into()),
     }
 }
@@ -419,7 +425,7 @@ async fn issue_page(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, Admin
 }
 
 /// Resolves user ids and mobiles to user ids; the first unknown one is named.
-fn resolve_users(c: &rusqlite::Connection, text: &str) -> Result<Vec<i64>, ApiError> {
+fn resolve_users(c: &rusqlite::Connection, text: &str) -> Result<Vec<i64>, ServiceError> {
     let mut out = Vec::new();
     for t in text.split([',', '，', ' ', '\n', '\r']).map(str::trim).filter(|s| !s.is_empty()) {
         let user = if t.len() == 11 && t.starts_with('1') {
@@ -430,16 +436,16 @@ fn resolve_users(c: &rusqlite::Connection, text: &str) -> Result<Vec<i64>, ApiEr
                 Err(_) => None,
             }
         };
-        let user = user.ok_or_else(|| ApiError::invalid("users", format!("找不到用户“{t}”")))?;
+        let user = user.ok_or_else(|| ServiceError::invalid("users", format!("找不到用户“{t}”")))?;
         if !out.contains(&user.id) {
             out.push(user.id);
         }
     }
     if out.is_empty() {
-        return Err(ApiError::Missing("users"));
+        return Err(ServiceError::missing("users"));
     }
     if out.len() > 1000 {
-        return Err(ApiError::invalid("users", "一次最多发给 1000 位用户"));
+        return Err(ServiceError::invalid("users", "一次最多发给 1000 位用户"));
     }
     Ok(out)
 }
@@ -459,7 +465,7 @@ async fn issue(staff: Staff, id: i64, form: Posted<IssueForm>, db: &State<Db>) -
     match given {
         Ok(n) => Ok(done("/admin/coupons", format!("已向 {n} 位用户发放「{}」", r.f.name))),
         Err(e) => {
-            let error = Some(Problem::from_api(e, &[("users", "用户")]).message()?);
+            let error = Some(Problem::refused(e, &[("users", "用户")]).message()?);
             let page = IssuePage { staff, id, name: r.f.name, users: form.0.users, error };
             Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
         }
@@ -631,7 +637,7 @@ async fn create_merge(staff: Staff, form: Posted<MergeForm>, db: &State<Db>) -> 
         Ok((rule_id, parts)) => {
             let (name, now) = (f.name.clone(), db::unix_now());
             db.write(move |c| service::create_merge(c, &name, rule_id, &parts, now)).await.map_err(|e| {
-                Problem::from_api(
+                Problem::refused(
                     e,
                     &[("name", "名称"), ("ruleId", "换得的优惠券"), ("parts", "要交出的优惠券")],
                 )

@@ -11,7 +11,7 @@ use super::page::{render, Answer, Html, Pager, Posted, Staff};
 use crate::db::deposit::{self as store, status, DepositRow};
 use crate::db::{self, Db};
 use crate::error::AdminError;
-use crate::money::yuan_text;
+use crate::money;
 use crate::service::deposit;
 
 pub fn routes() -> Vec<Route> {
@@ -43,7 +43,7 @@ impl From<DepositRow> for Row {
             } else {
                 format!("{}（{}）", d.nick, d.user_id)
             },
-            amount: yuan_text(d.amount),
+            amount: money::format(d.amount),
             status: d.status,
             status_str: status::label(d.status),
             remark: [d.ref_code, d.remark]

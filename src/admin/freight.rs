@@ -10,9 +10,10 @@ use super::auth::{AdminSession, Empty};
 use super::page::{done, failed, render, render_as, Answer, Confirm, Html, Posted, Problem, Staff};
 use crate::db::freight::{self, Fees, FreeRule, RegionFees, TemplateFields};
 use crate::db::{self, Db};
-use crate::error::{AdminError, ApiError};
+use crate::error::AdminError;
 use crate::money;
 use crate::regions::{Region, Regions};
+use crate::service::error::Error as ServiceError;
 use crate::service::freight as rules;
 
 pub fn routes() -> Vec<Route> {
@@ -56,9 +57,9 @@ fn summary(f: &TemplateFields) -> String {
     let mut s = format!(
         "{kind}：{} {unit}内 {} 元，每增加 {} {unit}加 {} 元",
         n(f.fees.first_number),
-        money::yuan_text(f.fees.first_amount),
+        money::format(f.fees.first_amount),
         n(f.fees.add_number),
-        money::yuan_text(f.fees.add_amount)
+        money::format(f.fees.add_amount)
     );
     if !f.region_fees.is_empty() {
         s.push_str(&format!("；{} 条地区运费", f.region_fees.len()));
@@ -112,9 +113,9 @@ impl FeesForm {
     fn of(fee_type: i64, f: &Fees) -> Self {
         FeesForm {
             first_number: number_text(fee_type, f.first_number),
-            first_amount: money::yuan_text(f.first_amount),
+            first_amount: money::format(f.first_amount),
             add_number: number_text(fee_type, f.add_number),
-            add_amount: money::yuan_text(f.add_amount),
+            add_amount: money::format(f.add_amount),
         }
     }
 
@@ -127,9 +128,9 @@ impl FeesForm {
     fn read(&self, fee_type: i64, what: &str) -> Result<Fees, Problem> {
         Ok(Fees {
             first_number: units(fee_type, &self.first_number, &format!("{what}的首件（首重）"))?,
-            first_amount: yuan(&self.first_amount, &format!("{what}的首费"))?,
+            first_amount: form_fen(&format!("{what}的首费"), &self.first_amount)?,
             add_number: units(fee_type, &self.add_number, &format!("{what}的续件（续重）"))?,
-            add_amount: yuan(&self.add_amount, &format!("{what}的续费"))?,
+            add_amount: form_fen(&format!("{what}的续费"), &self.add_amount)?,
         })
     }
 }
@@ -151,8 +152,8 @@ fn units(fee_type: i64, v: &str, label: &str) -> Result<i64, Problem> {
 }
 
 /// An amount in yuan typed into the form, as fen.
-fn yuan(v: &str, label: &str) -> Result<i64, Problem> {
-    money::parse_yuan(v.trim()).ok_or_else(|| Problem::Say(format!("{label}应为金额（元），最多两位小数")))
+fn form_fen(label: &str, v: &str) -> Result<i64, Problem> {
+    money::parse(v.trim()).ok_or_else(|| Problem::Say(format!("{label}应为金额（元），最多两位小数")))
 }
 
 #[derive(FromForm, Default, Clone)]
@@ -236,7 +237,7 @@ impl TemplateForm {
                     FreeForm {
                         provinces,
                         cities,
-                        min_amount: r.min_amount.map(money::yuan_text).unwrap_or_default(),
+                        min_amount: r.min_amount.map(money::format).unwrap_or_default(),
                         min_number: r.min_number.map(|n| n.to_string()).unwrap_or_default(),
                     }
                 })
@@ -284,7 +285,7 @@ impl TemplateForm {
             let label = format!("第 {} 条包邮条件", i + 1);
             free_rules.push(FreeRule {
                 regions: ids,
-                min_amount: (!amount.is_empty()).then(|| yuan(amount, &label)).transpose()?,
+                min_amount: (!amount.is_empty()).then(|| form_fen(&label, amount)).transpose()?,
                 min_number: (!count.is_empty())
                     .then(|| count.parse::<i64>().map_err(|_| Problem::Say(format!("{label}的件数应为整数"))))
                     .transpose()?,
@@ -379,12 +380,12 @@ async fn save(
     regions: &Regions,
 ) -> Result<Answer, AdminError> {
     let checked =
-        form.read().and_then(|f| rules::check_template(f, regions).map_err(|e| Problem::from_api(e, LABELS)));
+        form.read().and_then(|f| rules::check_template(f, regions).map_err(|e| Problem::refused(e, LABELS)));
     let saved = match checked {
         Ok(t) => db
             .write(move |c| rules::save_template(c, id, &t, db::unix_now()))
             .await
-            .map_err(|e: ApiError| Problem::from_api(e, LABELS)),
+            .map_err(|e| Problem::refused(e, LABELS)),
         Err(p) => Err(p),
     };
     match saved {
@@ -420,9 +421,7 @@ async fn delete(
 ) -> Result<Answer, AdminError> {
     match db.write(move |c| rules::delete_template(c, id)).await {
         Ok(()) => Ok(done("/admin/freight", "运费模板已删除")),
-        Err(ApiError::Busy) => Err(AdminError::Busy),
-        Err(ApiError::Internal(d)) => Err(AdminError::Internal(d)),
-        Err(ApiError::NotFound(_)) => Err(AdminError::NotFound),
-        Err(e) => Ok(failed("/admin/freight", e.msg())),
+        Err(ServiceError::NotFound(_)) => Err(AdminError::NotFound),
+        Err(e) => Ok(failed("/admin/freight", Problem::refused(e, &[]).message()?)),
     }
 }

@@ -38,12 +38,13 @@ impl DecidePage {
 }
 
 /// Runs a decision in one write transaction; back to `back` with `ok` or the refusal in words.
-pub async fn decide<T, F>(db: &Db, back: &'static str, ok: String, f: F) -> Result<Answer, AdminError>
+pub async fn decide<T, E, F>(db: &Db, back: &'static str, ok: String, f: F) -> Result<Answer, AdminError>
 where
     T: Send + 'static,
-    F: FnOnce(&rusqlite::Connection) -> Result<T, ApiError> + Send + 'static,
+    E: Into<ApiError>,
+    F: FnOnce(&rusqlite::Connection) -> Result<T, E> + Send + 'static,
 {
-    match db.write(move |c| Ok::<_, ApiError>(f(c))).await? {
+    match db.write(move |c| Ok::<_, ApiError>(f(c).map_err(Into::into))).await? {
         Ok(_) => Ok(done(back, ok)),
         Err(e @ (ApiError::Busy | ApiError::Internal(_))) => Err(e.into()),
         Err(ApiError::NotFound(_)) => Err(AdminError::NotFound),

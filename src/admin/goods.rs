@@ -5,7 +5,7 @@ use askama::Template;
 use rocket::form::FromForm;
 use rocket::{get, post, routes, Route, State};
 
-use super::page::{done, render, search, Answer, Html, Pager, Posted, Staff};
+use super::page::{done, render, search, words, Answer, Html, Pager, Posted, Staff};
 use crate::db::catalog::{self, CategoryRow, GoodsRow, MerchantGoodsFilter};
 use crate::db::{self, Db};
 use crate::error::AdminError;
@@ -31,7 +31,7 @@ struct ListPage {
 
 impl ListPage {
     fn price(&self, g: &GoodsRow) -> String {
-        money::yuan_text(g.fields.min_price)
+        money::format(g.fields.min_price)
     }
 
     fn category_name(&self, g: &GoodsRow) -> String {
@@ -115,7 +115,7 @@ async fn bulk(staff: Staff, form: Posted<BulkForm>, db: &State<Db>) -> Result<An
     };
     let n = ids.len();
     db.write(move |c| {
-        rules::set_shelf(c, &ids, on, db::unix_now()).map_err(|e| AdminError::BadInput(e.msg()))
+        rules::set_shelf(c, &ids, on, db::unix_now()).map_err(|e| AdminError::BadInput(words(e)))
     })
     .await?;
     Ok(done("/admin/goods", format!("已{} {n} 件商品", if on { "上架" } else { "下架" })))
@@ -129,6 +129,6 @@ async fn bulk_delete(_staff: Staff, form: Posted<BulkForm>, db: &State<Db>) -> R
         return Err(AdminError::BadInput("请先勾选商品".into()));
     }
     let n = ids.len();
-    db.write(move |c| rules::delete_goods(c, &ids).map_err(|e| AdminError::BadInput(e.msg()))).await?;
+    db.write(move |c| rules::delete_goods(c, &ids).map_err(|e| AdminError::BadInput(words(e)))).await?;
     Ok(done("/admin/goods", format!("已删除 {n} 件商品")))
 }

@@ -21,6 +21,7 @@ use crate::error::{AdminError, ApiError};
 use crate::money;
 use crate::service::calendar::{self as cal, DaySetting, NewSlot};
 use crate::service::catalog::{self as rules, EditError, Stock, StockConflict};
+use crate::service::error::Error as ServiceError;
 
 pub fn routes() -> Vec<Route> {
     routes![page, set_days, remove_days, set_slots, remove_slots, remove_slot]
@@ -140,7 +141,7 @@ async fn load(staff: Staff, db: &Db, id: i64, kept: Kept) -> Result<CalendarPage
                 sku_key,
                 sku_names,
                 name: String::new(),
-                price: money::yuan_text(d.price),
+                price: money::format(d.price),
                 stores: d.stores,
             }
         })
@@ -155,7 +156,7 @@ async fn load(staff: Staff, db: &Db, id: i64, kept: Kept) -> Result<CalendarPage
                 sku_key,
                 sku_names,
                 name: s.name,
-                price: money::yuan_text(s.price),
+                price: money::format(s.price),
                 stores: s.stores,
             }
         })
@@ -217,7 +218,7 @@ fn price(v: &str) -> Result<Option<i64>, Problem> {
     if v.trim().is_empty() {
         return Ok(None);
     }
-    money::parse_yuan(v).map(Some).ok_or_else(|| Problem::Say("价格应为不小于 0、最多两位小数的金额".into()))
+    money::parse(v).map(Some).ok_or_else(|| Problem::Say("价格应为不小于 0、最多两位小数的金额".into()))
 }
 
 /// A stock typed into a form: "5" sets it, "+2" / "-1" change it, blank leaves it.
@@ -249,7 +250,7 @@ fn refusal(e: EditError) -> Result<(Status, String, Vec<String>), AdminError> {
             list.iter().map(StockConflict::describe).collect(),
         ),
         EditError::Refused(e) => {
-            (Status::UnprocessableEntity, Problem::from_api(e, LABELS).message()?, Vec::new())
+            (Status::UnprocessableEntity, Problem::refused(e, LABELS).message()?, Vec::new())
         }
         EditError::Outdated { .. } | EditError::NeedsVersion => {
             (Status::UnprocessableEntity, "页面已过期，请刷新页面后再保存".into(), Vec::new())
@@ -264,7 +265,7 @@ where
 {
     match db.write(f).await {
         Ok(message) => Ok(done(format!("/admin/goods/{id}/calendar"), message)),
-        Err(EditError::Refused(ApiError::NotFound(_))) => Err(AdminError::NotFound),
+        Err(EditError::Refused(ServiceError::NotFound(_))) => Err(AdminError::NotFound),
         Err(e) => {
             let (status, error, conflicts) = refusal(e)?;
             again(staff, db, id, Kept { error: Some(error), conflicts, ..kept }, status).await

@@ -10,6 +10,7 @@ use super::page::{done, failed, render, Answer, Html, Pager, Posted, Problem, St
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
 use crate::money;
+use crate::service::error::Error as ServiceError;
 use crate::service::publish;
 
 pub fn routes() -> Vec<Route> {
@@ -58,7 +59,7 @@ async fn list(
                 items.push(Item {
                     id: g.id,
                     name: g.fields.name,
-                    price: money::yuan_text(g.fields.min_price),
+                    price: money::format(g.fields.min_price),
                     stores: g.fields.stores,
                     publisher,
                     reason: p.reason,
@@ -79,9 +80,9 @@ async fn decide(db: &Db, id: i64, approve: bool, reason: String) -> Result<Answe
     match result {
         Ok(()) if approve => Ok(done("/admin/goods-review", "已通过审核，商品已上架")),
         Ok(()) => Ok(done("/admin/goods-review", "已拒绝，商品保持下架")),
-        Err(ApiError::NotFound(_)) => Err(AdminError::NotFound),
+        Err(ServiceError::NotFound(_)) => Err(AdminError::NotFound),
         Err(e) => {
-            Ok(failed("/admin/goods-review", Problem::from_api(e, &[("reason", "拒绝原因")]).message()?))
+            Ok(failed("/admin/goods-review", Problem::refused(e, &[("reason", "拒绝原因")]).message()?))
         }
     }
 }

@@ -7,10 +7,11 @@ use rocket::{get, post, routes, Route, State};
 
 use super::page::{done, failed, render, Answer, Html, Posted, Problem, Staff};
 use crate::db::{self, catalog, goods_rules, Db};
-use crate::error::{AdminError, ApiError};
+use crate::error::AdminError;
 use crate::money;
 use crate::service::additions::{self, GroupInput};
 use crate::service::catalog::key_names;
+use crate::service::error::Error as ServiceError;
 use crate::service::limits::{self, LimitInput, LimitUnit};
 use crate::service::tiers::{self, TierInput};
 
@@ -135,7 +136,7 @@ fn rules_page(c: &rusqlite::Connection, id: i64) -> Result<Parts, AdminError> {
         .map(|t| TierRow {
             sku: t.property_child_ids.unwrap_or_default(),
             number: t.number.to_string(),
-            price: money::yuan_text(t.price),
+            price: money::format(t.price),
         })
         .collect();
     tiers.extend((0..BLANK_ROWS).map(|_| TierRow {
@@ -152,7 +153,7 @@ fn rules_page(c: &rusqlite::Connection, id: i64) -> Result<Parts, AdminError> {
             items: g
                 .items
                 .iter()
-                .map(|i| format!("{} {}", i.name, money::yuan_text(i.price)))
+                .map(|i| format!("{} {}", i.name, money::format(i.price)))
                 .collect::<Vec<_>>()
                 .join("\n"),
         })
@@ -208,8 +209,8 @@ async fn finish(id: i64, saved: Result<(), Problem>, what: &str) -> Result<Answe
     }
 }
 
-fn api(e: ApiError) -> Problem {
-    Problem::from_api(e, LABELS)
+fn api(e: impl Into<ServiceError>) -> Problem {
+    Problem::refused(e, LABELS)
 }
 
 /// POST /admin/goods/<id>/rules/limits — staff only. Rows without a number are skipped.
@@ -269,7 +270,7 @@ async fn save_tiers(
             list.push(TierInput {
                 property_child_ids: Some(t.sku.clone()).filter(|s| !s.is_empty()),
                 number: whole("起购数量", &t.number)?,
-                price: money::parse_yuan(t.price.trim())
+                price: money::parse(t.price.trim())
                     .ok_or_else(|| Problem::Say("阶梯单价应为金额（元），最多两位小数".into()))?,
             });
         }
@@ -302,8 +303,8 @@ fn items_of(group: &str, text: &str) -> Result<Vec<(String, i64)>, Problem> {
     let mut out = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let (name, price) = match line.rsplit_once([' ', '\t']) {
-            Some((name, price)) if money::parse_yuan(price.trim()).is_some() => {
-                (name.trim(), money::parse_yuan(price.trim()).unwrap_or(0))
+            Some((name, price)) if money::parse(price.trim()).is_some() => {
+                (name.trim(), money::parse(price.trim()).unwrap_or(0))
             }
             _ => (line, 0),
         };

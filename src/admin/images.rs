@@ -75,13 +75,14 @@ impl FileStore {
         let mut bytes = Vec::with_capacity(file.len() as usize);
         let read = async { file.open().await?.read_to_end(&mut bytes).await };
         read.await.map_err(|e| AdminError::Internal(format!("reading upload: {e}")))?;
-        if images_only && !upload::sniff(&bytes).is_some_and(|(mime, _)| mime.starts_with("image/")) {
+        if images_only && !crate::sniff::file_type(&bytes).is_some_and(|(mime, _)| mime.starts_with("image/"))
+        {
             return Err(Problem::Say("只能上传 jpg、png、gif 或 webp 图片".into()));
         }
         let (db, dir, max) = (self.db.clone(), self.dir.clone(), self.max_bytes);
         crate::db::blocking(move || upload::store(&db, &dir, max, &bytes, &name, None, None))
             .await
-            .map_err(|e| Problem::from_api(e, &[("upfile", "文件")]))
+            .map_err(|e| Problem::refused(e, &[("upfile", "文件")]))
     }
 
     /// The picture URL a form ends up with: the uploaded file's, else the one typed in.

@@ -11,7 +11,7 @@ use super::page::{render, Answer, Html, Pager, Posted, Staff};
 use crate::db::invoice::{self as store, status, InvoiceRow};
 use crate::db::{self, Db};
 use crate::error::AdminError;
-use crate::money::yuan_text;
+use crate::money;
 use crate::service::invoice::{self, Decision};
 
 pub fn routes() -> Vec<Route> {
@@ -51,7 +51,7 @@ impl From<InvoiceRow> for Row {
             },
             title: format!("{}（{kind}）", f.com_name),
             tfn: f.tfn,
-            amount: yuan_text(f.amount),
+            amount: money::format(f.amount),
             order_id: f.order_id.unwrap_or(0),
             consumption: f.consumption,
             email: [f.email, f.mobile].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · "),

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::db::kefu::{MessageRow, ThreadRow};
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
+use crate::service::error::Error as ServiceError;
 use crate::service::kefu::{self as svc, Sent};
 use crate::service::upload;
 use crate::wechat::kefu::KefuMessage;
@@ -138,6 +139,14 @@ fn outcome(openid: &str, sent: Result<Sent, ApiError>) -> Result<Answer, AdminEr
     }
 }
 
+/// Runs a send on the blocking pool.
+async fn blocking<F>(f: F) -> Result<Sent, ApiError>
+where
+    F: FnOnce() -> Result<Sent, ServiceError> + Send + 'static,
+{
+    Ok(crate::db::blocking(f).await?)
+}
+
 #[derive(FromForm)]
 struct TextForm {
     content: String,
@@ -162,10 +171,7 @@ async fn send_text(
     }
     let (db, wx, o) = (db.inner().clone(), wx.inner().clone(), openid.to_string());
     let msg = KefuMessage::Text { content };
-    outcome(
-        openid,
-        crate::db::blocking(move || svc::send_reply(&db, &wx, &o, &msg, serde_json::json!({}))).await,
-    )
+    outcome(openid, blocking(move || svc::send_reply(&db, &wx, &o, &msg, serde_json::json!({}))).await)
 }
 
 /// A picture from the console: its bytes, kept in the file store too (so the thread shows it).
@@ -193,7 +199,7 @@ async fn picture<'r>(
     let mut bytes = Vec::with_capacity(file.len() as usize);
     let read = async { file.open().await?.read_to_end(&mut bytes).await };
     read.await.map_err(|e| AdminError::Internal(format!("reading upload: {e}")))?;
-    let Some((mime, _)) = upload::sniff(&bytes).filter(|(m, _)| m.starts_with("image/")) else {
+    let Some((mime, _)) = crate::sniff::file_type(&bytes).filter(|(m, _)| m.starts_with("image/")) else {
         return Ok(Err("只能发送 jpg、png、gif 或 webp 图片".into()));
     };
     // WeChat takes temporary images up to 2 MB.
@@ -205,7 +211,7 @@ async fn picture<'r>(
     let stored = crate::db::blocking(move || upload::store(&db, &dir, max, &b, &n, None, None)).await;
     match stored {
         Ok(s) => Ok(Ok(Picture { bytes, name, mime: mime.to_string(), url: upload::relative_url(&s.path) })),
-        Err(e) => Ok(Err(e.msg())),
+        Err(e) => Ok(Err(crate::error::ApiError::from(e).msg())),
     }
 }
 
@@ -230,7 +236,7 @@ async fn send_image(
         Err(why) => return Ok(failed(back(openid), why)),
     };
     let (db, wx, o) = (db.inner().clone(), wx.inner().clone(), openid.to_string());
-    let sent = crate::db::blocking(move || {
+    let sent = blocking(move || {
         svc::send_media(&db, &wx, &o, &pic.bytes, &pic.name, &pic.mime, &pic.url, |media_id| {
             KefuMessage::Image { media_id }
         })
@@ -282,10 +288,7 @@ async fn send_link(
     }
     let (db, wx, o) = (db.inner().clone(), wx.inner().clone(), openid.to_string());
     let msg = KefuMessage::Link { title, description, url, thumb_url };
-    outcome(
-        openid,
-        crate::db::blocking(move || svc::send_reply(&db, &wx, &o, &msg, serde_json::json!({}))).await,
-    )
+    outcome(openid, blocking(move || svc::send_reply(&db, &wx, &o, &msg, serde_json::json!({}))).await)
 }
 
 #[derive(FromForm)]
@@ -320,7 +323,7 @@ async fn send_card(
         Err(why) => return Ok(failed(back(openid), format!("封面：{why}"))),
     };
     let (db, wx, o) = (db.inner().clone(), wx.inner().clone(), openid.to_string());
-    let sent = crate::db::blocking(move || {
+    let sent = blocking(move || {
         svc::send_media(&db, &wx, &o, &pic.bytes, &pic.name, &pic.mime, &pic.url, |thumb_media_id| {
             KefuMessage::Miniprogrampage { title, pagepath, thumb_media_id }
         })

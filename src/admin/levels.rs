@@ -14,8 +14,9 @@ use super::page::{
 use crate::api::levels::term;
 use crate::db::levels::{Level, Price, PriceFields};
 use crate::db::{self, Db};
-use crate::error::{AdminError, ApiError};
+use crate::error::AdminError;
 use crate::money;
+use crate::service::error::Error as ServiceError;
 use crate::service::levels::{self, Benefits, LevelInput};
 
 pub fn routes() -> Vec<Route> {
@@ -130,7 +131,7 @@ impl Fields {
     }
 
     fn input(&self) -> Result<LevelInput, Problem> {
-        let api = |e: ApiError| Problem::from_api(e, LABELS);
+        let api = |e: ServiceError| Problem::refused(e, LABELS);
         let rebate: f64 =
             self.rebate.trim().parse().map_err(|_| Problem::Say("折扣应为数字，例如 8.8".into()))?;
         Ok(LevelInput {
@@ -172,9 +173,9 @@ impl PriceForm {
     fn of(p: &PriceFields) -> PriceForm {
         PriceForm {
             days: p.days.to_string(),
-            price: money::yuan_text(p.price_fen),
+            price: money::format(p.price_fen),
             original_price: if p.original_price_fen > 0 {
-                money::yuan_text(p.original_price_fen)
+                money::format(p.original_price_fen)
             } else {
                 String::new()
             },
@@ -184,15 +185,15 @@ impl PriceForm {
     }
 
     fn input(&self) -> Result<PriceFields, Problem> {
-        let yuan = |label: &str, v: &str| {
-            money::parse_yuan(v)
+        let form_fen = |label: &str, v: &str| {
+            money::parse(v)
                 .ok_or_else(|| Problem::Say(format!("{label}应为不小于 0、最多两位小数的金额（元）")))
         };
         let original = self.original_price.trim();
         Ok(PriceFields {
             days: number("天数", &self.days)?,
-            price_fen: yuan("价格", &self.price)?,
-            original_price_fen: if original.is_empty() { 0 } else { yuan("原价", original)? },
+            price_fen: form_fen("价格", &self.price)?,
+            original_price_fen: if original.is_empty() { 0 } else { form_fen("原价", original)? },
             paixu: number("排序", &self.paixu)?,
             status: number("状态", &self.status)?,
         })
@@ -215,12 +216,12 @@ impl PriceRow {
         let days_note = if unit == 0 { String::new() } else { format!("（{} 天）", price.fields.days) };
         let original = match price.fields.original_price_fen {
             0 => String::new(),
-            fen => money::yuan_text(fen),
+            fen => money::format(fen),
         };
         PriceRow {
             term: format!("{n} {unit_str}"),
             days_note,
-            amount: money::yuan_text(price.fields.price_fen),
+            amount: money::format(price.fields.price_fen),
             original,
             price,
         }
@@ -317,7 +318,7 @@ async fn save(
     let saved = async {
         f.pic = store.picture(file, &f.pic).await?;
         let input = f.input()?;
-        levels::save_level(db, id, input).await.map_err(|e| Problem::from_api(e, LABELS))
+        levels::save_level(db, id, input).await.map_err(|e| Problem::refused(e, LABELS))
     };
     match saved.await {
         // A new level needs prices before anyone can buy it: go on to its page.
@@ -361,7 +362,7 @@ async fn delete(
     match levels::delete_level(db, id).await {
         Ok(true) => Ok(done("/admin/levels", "会员等级已删除")),
         Ok(false) => Err(AdminError::NotFound),
-        Err(ApiError::Forbidden(why)) => Ok(failed("/admin/levels", why)),
+        Err(ServiceError::Refused(why)) => Ok(failed("/admin/levels", why)),
         Err(e) => Err(e.into()),
     }
 }
@@ -378,7 +379,7 @@ async fn add_price(
     let form = form.0;
     let saved = async {
         let input = form.input()?;
-        levels::save_price(db, id, None, input).await.map_err(|e| Problem::from_api(e, LABELS))
+        levels::save_price(db, id, None, input).await.map_err(|e| Problem::refused(e, LABELS))
     };
     match saved.await {
         Ok(_) => Ok(done(format!("/admin/levels/{id}"), "价格已添加")),
@@ -435,7 +436,7 @@ async fn update_price(
     let p = form.0;
     let saved = async {
         let input = p.input()?;
-        levels::save_price(db, id, Some(price_id), input).await.map_err(|e| Problem::from_api(e, LABELS))
+        levels::save_price(db, id, Some(price_id), input).await.map_err(|e| Problem::refused(e, LABELS))
     };
     match saved.await {
         Ok(_) => Ok(done(format!("/admin/levels/{id}"), "价格已保存")),

@@ -133,7 +133,7 @@ async fn save(
             paixu: number("排序", &f.paixu)?,
             status: number("状态", &f.status)?,
         };
-        service::site::save_partner(db, cache, id, input).await.map_err(|e| Problem::from_api(e, LABELS))
+        service::site::save_partner(db, cache, id, input).await.map_err(|e| Problem::refused(e, LABELS))
     };
     match saved.await {
         Ok(_) => Ok(done("/admin/links", "友情链接已保存")),

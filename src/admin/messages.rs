@@ -95,7 +95,7 @@ async fn send(staff: Staff, form: Posted<SendForm>, db: &State<Db>) -> Result<An
         Ok(to) => db
             .write(move |c| message::send_from_console(c, to, &title, &content, &kind, &by))
             .await
-            .map_err(|e| Problem::from_api(e, LABELS)),
+            .map_err(|e| Problem::refused(e, LABELS)),
         Err(p) => Err(p),
     };
     match sent {

@@ -47,60 +47,65 @@ mod wechat_refunds;
 mod withdrawals;
 pub(crate) mod wxcodes;
 
-use rocket::{Catcher, Route};
+use rocket::Catcher;
 
 use crate::config::Config;
 use crate::db::{self, Db};
+use crate::routing::{by_file, FileRoutes};
 
 pub use auth::{AdminSession, SESSION_COOKIE};
 
-/// Every console route; lib.rs mounts them at /admin.
-pub fn routes() -> Vec<Route> {
-    let mut all = Vec::new();
-    all.extend(assets::routes()); // /static/<file>, no session needed
-    all.extend(auth::routes()); // /login /logout /password
-    all.extend(dashboard::routes()); // /
-    all.extend(shop::routes()); // /shop
-    all.extend(config_values::routes()); // /config
-    all.extend(banners::routes()); // /banners
-    all.extend(ads::routes()); // /ads
-    all.extend(notices::routes()); // /notices
-    all.extend(links::routes()); // /links
-    all.extend(messages::routes()); // /messages
-    all.extend(files::routes()); // /files
-    all.extend(keys::routes()); // /keys
-    all.extend(wechat::routes()); // /wechat
-    all.extend(users::routes()); // /users
-    all.extend(codes::routes()); // /codes
-    all.extend(levels::routes()); // /levels
-    all.extend(goods::routes()); // /goods
-    all.extend(goods_editor::routes()); // /goods/new /goods/<id>
-    all.extend(categories::routes()); // /categories
-    all.extend(cms::routes()); // /articles /comments
-    all.extend(cms_setup::routes()); // /article-categories /pages
-    all.extend(orders::routes()); // /orders /refunds /writeoff
-    all.extend(order_settings::routes()); // /order-settings
-    all.extend(freight::routes()); // /freight
-    all.extend(goods_rules::routes()); // /goods/<id>/rules
-    all.extend(goods_calendar::routes()); // /goods/<id>/calendar
-    all.extend(goods_review::routes()); // /goods-review
-    all.extend(shops::routes()); // /shops
-    all.extend(reputations::routes()); // /reputations
-    all.extend(coupons::routes()); // /coupons
-    all.extend(virtual_goods::routes()); // /virtual-goods
-    all.extend(withdrawals::routes()); // /withdrawals
-    all.extend(deposits::routes()); // /deposits
-    all.extend(invoices::routes()); // /invoices
-    all.extend(pay_bill::routes()); // /pay-bill
-    all.extend(wxcodes::routes()); // /wxcodes /wxcodes/schemes
-    all.extend(sandbox::routes()); // /sandbox
-    all.extend(wechat_refunds::routes()); // /wechat-refunds
-    all.extend(payments::routes()); // /payments
-    all.extend(outbox::routes()); // /subscribe-messages /outbox
-    all.extend(points::routes()); // /points /points/codes
-    all.extend(user_ledger::routes()); // /users/<id>/ledger
-    all.extend(kefu::routes()); // /kefu
-    all
+/// Every console route, under /admin.
+pub fn routes() -> Vec<FileRoutes> {
+    by_file!(
+        "/admin", "src/admin";
+        assets, // no session needed
+        auth,
+        dashboard,
+        shop,
+        config_values,
+        banners,
+        ads,
+        notices,
+        links,
+        messages,
+        files,
+        keys,
+        wechat,
+        users,
+        codes,
+        levels,
+        goods,
+        goods_editor/pages,
+        categories,
+        cms,
+        cms_setup,
+        orders/list,
+        orders/detail,
+        orders/writeoff,
+        orders/refunds,
+        order_settings,
+        freight,
+        goods_rules,
+        goods_calendar,
+        goods_review,
+        shops,
+        reputations,
+        coupons,
+        virtual_goods,
+        withdrawals,
+        deposits,
+        invoices,
+        pay_bill,
+        wxcodes,
+        sandbox,
+        wechat_refunds,
+        payments,
+        outbox,
+        points,
+        user_ledger,
+        kefu,
+    )
 }
 
 /// HTML error pages (and the redirect to login) for /admin.

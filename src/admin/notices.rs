@@ -129,7 +129,7 @@ async fn save(
     match service::site::save_notice(db, cache, id, input).await {
         Ok(_) => Ok(done("/admin/notices", "公告已保存")),
         Err(e) => {
-            let error = Some(Problem::from_api(e, LABELS).message()?);
+            let error = Some(Problem::refused(e, LABELS).message()?);
             Ok(Answer::Page(render_as(Status::UnprocessableEntity, &EditPage { staff, id, form, error })?))
         }
     }

@@ -6,7 +6,7 @@ use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::{get, post, routes, Route, State};
 
-use super::page::{done, render, render_as, Answer, Html, Posted, Staff};
+use super::page::{done, render, render_as, whole_setting, Answer, Html, Posted, Staff};
 use crate::db::Db;
 use crate::error::AdminError;
 use crate::service;
@@ -59,14 +59,6 @@ fn show(staff: Staff, settings: &State<Settings>) -> Result<Html, AdminError> {
     render(&SettingsPage { staff, f, error: None })
 }
 
-/// A whole number within `min..=max`, or a message naming the field.
-fn whole(label: &str, text: &str, min: i64, max: i64) -> Result<String, String> {
-    match text.trim().parse::<i64>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n.to_string()),
-        _ => Err(format!("「{label}」应为 {min} 到 {max} 之间的整数")),
-    }
-}
-
 /// The settings pairs the form asks for, or the first reason it cannot be saved.
 fn pairs(f: &Form) -> Result<Vec<(String, String)>, String> {
     let mut staff = Vec::new();
@@ -77,16 +69,13 @@ fn pairs(f: &Form) -> Result<Vec<(String, String)>, String> {
         }
     }
     Ok(vec![
-        (keys::CLOSE_MINUTES.into(), whole("未付款自动关闭（分钟）", &f.close_minutes, 1, 60 * 24 * 30)?),
-        (keys::AUTO_CONFIRM_DAYS.into(), whole("发货后自动确认收货（天）", &f.auto_confirm_days, 1, 365)?),
-        (keys::AUTO_REVIEW_DAYS.into(), whole("收货后自动好评（天）", &f.auto_review_days, 1, 365)?),
-        (keys::SCORE_PER_YUAN.into(), whole("多少积分抵 1 元", &f.score_per_yuan, 0, 1_000_000)?),
-        (keys::SCORE_MAX_PERCENT.into(), whole("积分最多抵扣（%）", &f.score_max_percent, 0, 100)?),
+        whole_setting(keys::CLOSE_MINUTES, None, &f.close_minutes)?,
+        whole_setting(keys::AUTO_CONFIRM_DAYS, None, &f.auto_confirm_days)?,
+        whole_setting(keys::AUTO_REVIEW_DAYS, None, &f.auto_review_days)?,
+        whole_setting(keys::SCORE_PER_YUAN, None, &f.score_per_yuan)?,
+        whole_setting(keys::SCORE_MAX_PERCENT, None, &f.score_max_percent)?,
         (keys::HX_STAFF.into(), staff.join(",")),
-        (
-            setting_keys::COUPON_EXPIRY_INTERVAL_SECS.into(),
-            whole("优惠券过期检查间隔（秒）", &f.coupon_interval_secs, 10, 86_400)?,
-        ),
+        whole_setting(setting_keys::COUPON_EXPIRY_INTERVAL_SECS, None, &f.coupon_interval_secs)?,
     ])
 }
 

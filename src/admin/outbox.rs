@@ -84,15 +84,10 @@ async fn save_settings(
         (keys::OUTBOX_INTERVAL_SECS.to_string(), f.interval_secs.trim().to_string()),
         (keys::OFFICIAL_APPID.to_string(), f.official_appid.trim().to_string()),
     ];
-    let labels = &[
-        ("miniprogramState", "跳转的小程序版本"),
-        ("outboxIntervalSecs", "检查间隔"),
-        ("officialAppid", "公众号 AppID"),
-    ];
     match set_settings(db, settings, pairs).await {
         Ok(()) => Ok(done("/admin/subscribe-messages", "发送设置已保存")),
         Err(e) => {
-            let error = Some(Problem::from_api(e, labels).message()?);
+            let error = Some(Problem::from_settings(e).message()?);
             let lines = event_lines(db).await?;
             Ok(Answer::Page(render_as(Status::UnprocessableEntity, &EventsPage { staff, lines, f, error })?))
         }
@@ -192,7 +187,7 @@ async fn save(
     match db.write(move |c| service::save_template(c, &input, db::unix_now())).await {
         Ok(()) => Ok(done("/admin/subscribe-messages", format!("「{}」的订阅消息已保存", info.label))),
         Err(e) => {
-            let error = Some(Problem::from_api(e, LABELS).message()?);
+            let error = Some(Problem::refused(e, LABELS).message()?);
             let f = EditForm { fields: padded(f.fields), ..f };
             let page = EditPage { staff, info, f, sources: info.sources.to_vec(), kinds: KINDS, error };
             Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))

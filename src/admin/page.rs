@@ -10,6 +10,7 @@ use rocket::{catch, catchers, Catcher};
 
 use super::auth::AdminSession;
 use crate::error::{AdminError, ApiError};
+use crate::service::error::{Error as ServiceError, Rule};
 use crate::settings::Settings;
 
 /// A signed-in merchant on a page: the session plus what the frame around every page shows.
@@ -203,6 +204,19 @@ pub fn failed(to: impl Into<String>, message: impl Into<String>) -> Answer {
     Answer::Done(Box::new(Flash::error(Redirect::to(to.into()), message.into())))
 }
 
+/// A service refusal in the words the shop shows for it (the console's error pages and flashes).
+pub fn words(e: impl Into<ServiceError>) -> String {
+    ApiError::from(e.into()).msg()
+}
+
+/// A refusal's words for a flash message; busy and internal failures go to the error page.
+pub fn said(e: impl Into<ServiceError>) -> Result<String, AdminError> {
+    match AdminError::from(e.into()) {
+        AdminError::BadInput(words) => Ok(words),
+        failure => Err(failure),
+    }
+}
+
 /// Why a form was not saved: words for the merchant, or a failure for the error page.
 pub enum Problem {
     Say(String),
@@ -218,14 +232,37 @@ impl From<AdminError> for Problem {
 impl Problem {
     /// A service refusal in the merchant's words; `labels` maps parameter names to field labels.
     pub fn from_api(e: ApiError, labels: &[(&str, &str)]) -> Problem {
-        let label = |name: &str| {
-            labels.iter().find(|(n, _)| *n == name).map_or(name.to_string(), |(_, l)| l.to_string())
-        };
         match e {
-            ApiError::Busy | ApiError::Internal(_) => Problem::Fail(e.into()),
-            ApiError::Missing(name) => Problem::Say(format!("请填写{}", label(name))),
-            ApiError::Invalid { name, reason } => Problem::Say(format!("{}{reason}", label(name))),
-            other => Problem::Say(other.msg()),
+            ApiError::Missing(name) => Problem::Say(format!("请填写{}", label_in(labels, name))),
+            ApiError::Invalid { name, reason } => Problem::Say(format!("{}{reason}", label_in(labels, name))),
+            other => match AdminError::from(other) {
+                AdminError::BadInput(words) => Problem::Say(words),
+                failure => Problem::Fail(failure),
+            },
+        }
+    }
+
+    /// A service refusal in the merchant's words: a field's rule is said after the form's label
+    /// for that field (`labels`: field name → label), anything else in the shop's own words.
+    pub fn refused(e: impl Into<ServiceError>, labels: &[(&str, &str)]) -> Problem {
+        Problem::labelled(e.into(), |name| label_in(labels, name))
+    }
+
+    /// A refused settings write, its field named by the settings registry's label.
+    pub fn from_settings(e: ServiceError) -> Problem {
+        Problem::labelled(e, |key| crate::settings::registry::label(key).to_string())
+    }
+
+    fn labelled(e: ServiceError, label: impl Fn(&str) -> String) -> Problem {
+        match e {
+            ServiceError::Invalid { field, rule: Rule::Required } => {
+                Problem::Say(format!("请填写{}", label(field.name())))
+            }
+            ServiceError::Invalid { field, rule } => Problem::Say(format!("{}{rule}", label(field.name()))),
+            other => match AdminError::from(other) {
+                AdminError::BadInput(words) => Problem::Say(words),
+                failure => Problem::Fail(failure),
+            },
         }
     }
 
@@ -235,6 +272,23 @@ impl Problem {
             Problem::Say(m) => Ok(m),
             Problem::Fail(e) => Err(e),
         }
+    }
+}
+
+/// The form's label for a field name (`labels`: field name → label); the name itself if none.
+fn label_in(labels: &[(&str, &str)], name: &str) -> String {
+    labels.iter().find(|(n, _)| *n == name).map_or(name.to_string(), |(_, l)| (*l).to_string())
+}
+
+/// A whole-number setting typed into a form, within the settings registry's range: the pair to
+/// save, or a message naming the field by `label` (the registry's unless the page says it otherwise).
+pub fn whole_setting(key: &'static str, label: Option<&str>, text: &str) -> Result<(String, String), String> {
+    let setting = crate::settings::registry::get(key);
+    let label = label.unwrap_or(setting.label);
+    let (min, max) = setting.range().unwrap_or((i64::MIN, i64::MAX));
+    match text.trim().parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok((key.to_string(), n.to_string())),
+        _ => Err(format!("「{label}」应为 {min} 到 {max} 之间的整数")),
     }
 }
 

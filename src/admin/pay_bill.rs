@@ -10,7 +10,7 @@ use super::page::{done, failed, render, Answer, Confirm, Html, Pager, Posted, St
 use crate::db::pay_bill::{self as store, BillRow, DiscountRow};
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
-use crate::money::{parse_yuan, yuan_text};
+use crate::money;
 use crate::service::pay_bill;
 
 pub fn routes() -> Vec<Route> {
@@ -27,7 +27,7 @@ pub struct RuleRow {
 
 impl From<DiscountRow> for RuleRow {
     fn from(r: DiscountRow) -> Self {
-        RuleRow { id: r.id, consume: yuan_text(r.consume), discounts: yuan_text(r.discounts) }
+        RuleRow { id: r.id, consume: money::format(r.consume), discounts: money::format(r.discounts) }
     }
 }
 
@@ -52,9 +52,9 @@ impl From<BillRow> for BillLine {
                 format!("{}（{}）", b.nick, b.user_id)
             },
             shop: if b.shop_name.is_empty() { "本店".into() } else { b.shop_name },
-            money: yuan_text(b.money),
-            discount: yuan_text(b.discount),
-            real_money: yuan_text(b.real_money),
+            money: money::format(b.money),
+            discount: money::format(b.discount),
+            real_money: money::format(b.real_money),
             paid_by: if b.paid_by == "wxpay" { "微信支付" } else { "余额" },
             date_add: super::page::when(&b.date_add),
         }
@@ -98,17 +98,19 @@ async fn add_rule(
     db: &State<Db>,
     form: Posted<RuleForm>,
 ) -> Result<Answer, AdminError> {
-    let (Some(consume), Some(discounts)) = (parse_yuan(&form.0.consume), parse_yuan(&form.0.discounts))
+    let (Some(consume), Some(discounts)) = (money::parse(&form.0.consume), money::parse(&form.0.discounts))
     else {
         return Ok(failed(BACK, "「消费满」和「减」应为最多两位小数的金额（元）"));
     };
     match db
         .write(move |c| Ok::<_, ApiError>(pay_bill::put_rule(c, consume, discounts, db::unix_now())))
         .await?
+        .map_err(ApiError::from)
     {
-        Ok(()) => {
-            Ok(done(BACK, format!("已保存：消费满 {} 元减 {} 元", yuan_text(consume), yuan_text(discounts))))
-        }
+        Ok(()) => Ok(done(
+            BACK,
+            format!("已保存：消费满 {} 元减 {} 元", money::format(consume), money::format(discounts)),
+        )),
         Err(e @ (ApiError::Busy | ApiError::Internal(_))) => Err(e.into()),
         Err(ApiError::Invalid { name: "consume", .. }) => Ok(failed(BACK, "「消费满」应大于 0")),
         Err(ApiError::Invalid { name: "discounts", .. }) => {
@@ -126,7 +128,7 @@ async fn confirm_delete(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, A
     render(&Confirm {
         staff,
         title: "删除买单优惠".into(),
-        what: format!("优惠「消费满 {} 元减 {} 元」", yuan_text(r.consume), yuan_text(r.discounts)),
+        what: format!("优惠「消费满 {} 元减 {} 元」", money::format(r.consume), money::format(r.discounts)),
         warning: "删除后新的买单立即不再享受这条优惠；已付款的买单不受影响。",
         action: format!("/admin/pay-bill/rules/{id}/delete"),
         back: BACK.into(),

@@ -9,11 +9,12 @@ use rocket::{get, post, routes, Route, State};
 
 use super::auth::Empty;
 use super::page::{done, failed, render, render_as, Answer, Html, Pager, Posted, Problem, Staff, PER_PAGE};
+use crate::db::blocking;
 use crate::db::payment::{self as store, status, Filter, Payment, RechargeRule};
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
-use crate::money::{parse_yuan, yuan_text};
-use crate::service::account::blocking;
+use crate::money;
+use crate::service::error::Error as ServiceError;
 use crate::service::payment::{self, Applied, Reconciled};
 use crate::settings::{keys, Settings};
 use crate::wechat::WeChat;
@@ -39,7 +40,7 @@ impl Row {
             7 => "购买优惠券".to_string(),
             t => format!("类型 {t}"),
         };
-        Row { money: yuan_text(p.money), status: status::label(p.status), purpose, p }
+        Row { money: money::format(p.money), status: status::label(p.status), purpose, p }
     }
 }
 
@@ -110,8 +111,8 @@ async fn detail(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminErro
         })
         .await?
         .ok_or(AdminError::NotFound)?;
-    let paid = p.paid_fen.map(yuan_text).unwrap_or_else(|| "—".into());
-    let bonus = yuan_text(p.bonus_fen);
+    let paid = p.paid_fen.map(money::format).unwrap_or_else(|| "—".into());
+    let bonus = money::format(p.bonus_fen);
     render(&DetailPage { staff, row: Row::new(p), orders, paid, bonus })
 }
 
@@ -127,7 +128,7 @@ async fn query_now(
 ) -> Result<Answer, AdminError> {
     let (db2, wx2) = (db.inner().clone(), wx.inner().clone());
     let to = format!("/admin/payments/{id}");
-    match blocking(move || payment::reconcile(&db2, &wx2, id, db::unix_now())).await {
+    match blocking(move || Ok(payment::reconcile(&db2, &wx2, id, db::unix_now())?)).await {
         Ok(r) => Ok(done(to, reconciled_text(&r))),
         Err(ApiError::NotFound(_)) => Err(AdminError::NotFound),
         Err(e) => Ok(failed(to, format!("查询失败：{}", e.msg()))),
@@ -146,15 +147,6 @@ fn reconciled_text(r: &Reconciled) -> String {
         Reconciled::Pending => "微信支付显示尚未支付".into(),
     }
 }
-
-const LABELS: &[(&str, &str)] = &[
-    ("wxpayMchId", "商户号"),
-    ("wxpayKey", "API 密钥"),
-    ("wxpaySignType", "签名方式"),
-    ("wxpayCertPath", "API 证书路径"),
-    ("wxpayCertKeyPath", "API 证书私钥路径"),
-    ("wxpayBase", "微信支付接口地址"),
-];
 
 #[derive(FromForm, Default)]
 struct PayForm {
@@ -255,7 +247,7 @@ async fn save_settings(
     match saved {
         Ok(()) => Ok(done("/admin/payments/settings", "微信支付设置已保存")),
         Err(e) => {
-            let error = Some(Problem::from_api(e, LABELS).message()?);
+            let error = Some(Problem::from_settings(e).message()?);
             let form = Some(PayForm { key: String::new(), ..form });
             let page = settings_of(staff, settings, form, error, cfg);
             Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
@@ -264,7 +256,7 @@ async fn save_settings(
 }
 
 /// The certificate paths being saved must name readable PEM files of the right kind.
-fn pem_files_ok(pairs: &[(String, String)]) -> Result<(), ApiError> {
+fn pem_files_ok(pairs: &[(String, String)]) -> Result<(), ServiceError> {
     for (key, path) in pairs {
         let (name, wanted) = match key.as_str() {
             keys::WXPAY_CERT => ("wxpayCertPath", "CERTIFICATE"),
@@ -275,9 +267,9 @@ fn pem_files_ok(pairs: &[(String, String)]) -> Result<(), ApiError> {
             continue;
         }
         let text = std::fs::read_to_string(path)
-            .map_err(|e| ApiError::invalid(name, format!("无法读取文件 {path}：{e}")))?;
+            .map_err(|e| ServiceError::invalid(name, format!("无法读取文件 {path}：{e}")))?;
         if !text.contains("-----BEGIN") || !text.contains(wanted) {
-            return Err(ApiError::invalid(name, format!("{path} 不是 PEM 格式的 {wanted} 文件")));
+            return Err(ServiceError::invalid(name, format!("{path} 不是 PEM 格式的 {wanted} 文件")));
         }
     }
     Ok(())
@@ -304,7 +296,7 @@ async fn rules_of(db: &Db) -> Result<Vec<RuleRow>, AdminError> {
     let rules: Vec<RechargeRule> = db.read(store::recharge_rules).await?;
     Ok(rules
         .into_iter()
-        .map(|r| RuleRow { id: r.id, confine: yuan_text(r.confine), send: yuan_text(r.send) })
+        .map(|r| RuleRow { id: r.id, confine: money::format(r.confine), send: money::format(r.send) })
         .collect())
 }
 
@@ -325,7 +317,7 @@ struct RuleForm {
 #[post("/payments/recharge", data = "<form>")]
 async fn add_rule(staff: Staff, form: Posted<RuleForm>, db: &State<Db>) -> Result<Answer, AdminError> {
     let form = form.0;
-    let amounts = match (parse_yuan(&form.confine), parse_yuan(&form.send)) {
+    let amounts = match (money::parse(&form.confine), money::parse(&form.send)) {
         (Some(c), Some(s)) if c > 0 && s > 0 => Ok((c, s)),
         (Some(c), _) if c > 0 => Err("赠送金额应为大于 0 的金额（元）"),
         _ => Err("充值金额应为大于 0 的金额（元）"),

@@ -6,7 +6,9 @@ use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::{get, post, routes, Route, State};
 
-use super::page::{done, render, render_as, Answer, Html, Pager, Posted, Problem, Staff, PER_PAGE};
+use super::page::{
+    done, render, render_as, whole_setting, Answer, Html, Pager, Posted, Problem, Staff, PER_PAGE,
+};
 use crate::db::points::{Code, SignRule};
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
@@ -85,22 +87,16 @@ fn whole(label: &str, text: &str, min: i64, max: i64) -> Result<String, String> 
 }
 
 fn rate_pairs(f: &RatesForm) -> Result<Vec<(String, String)>, String> {
-    let field = |key: &str, label: &str, text: &str| {
-        let &(_, min, max) = keys::RANGES.iter().find(|(k, _, _)| *k == key).unwrap_or(&(key, 0, 0));
-        Ok::<_, String>((key.to_string(), whole(label, text, min, max)?))
-    };
     Ok(vec![
-        field(keys::REGISTER, "注册赠送积分", &f.register)?,
-        field(keys::PER_YUAN_SPENT, "消费每 1 元赠送积分", &f.per_yuan_spent)?,
-        field(keys::SHARE_GROUP, "转发到群赠送积分", &f.share_group)?,
-        field(keys::SHARE_GROUP_DAILY_MAX, "每天最多奖励几个群", &f.share_group_daily_max)?,
-        field(keys::CASH_RATE, "多少积分兑换 1 元余额", &f.cash_rate)?,
-        field(keys::GROWTH_RATE, "多少积分兑换 1 成长值", &f.growth_rate)?,
-        (
-            order_keys::SCORE_PER_YUAN.into(),
-            whole("下单时多少积分抵 1 元", &f.deduction_per_yuan, 0, 1_000_000)?,
-        ),
-        (order_keys::SCORE_MAX_PERCENT.into(), whole("积分最多抵扣（%）", &f.deduction_max_percent, 0, 100)?),
+        whole_setting(keys::REGISTER, None, &f.register)?,
+        whole_setting(keys::PER_YUAN_SPENT, None, &f.per_yuan_spent)?,
+        whole_setting(keys::SHARE_GROUP, None, &f.share_group)?,
+        whole_setting(keys::SHARE_GROUP_DAILY_MAX, None, &f.share_group_daily_max)?,
+        whole_setting(keys::CASH_RATE, None, &f.cash_rate)?,
+        whole_setting(keys::GROWTH_RATE, None, &f.growth_rate)?,
+        // Beside the points rules, this page says when the points are spent.
+        whole_setting(order_keys::SCORE_PER_YUAN, Some("下单时多少积分抵 1 元"), &f.deduction_per_yuan)?,
+        whole_setting(order_keys::SCORE_MAX_PERCENT, None, &f.deduction_max_percent)?,
     ])
 }
 
@@ -116,7 +112,7 @@ async fn save_settings(
     let error = match rate_pairs(&f) {
         Ok(pairs) => match crate::service::site::set_settings(db, settings, pairs).await {
             Ok(()) => return Ok(done("/admin/points", "积分规则已保存")),
-            Err(e) => Problem::from_api(e, &[]).message()?,
+            Err(e) => Problem::from_settings(e).message()?,
         },
         Err(message) => message,
     };
@@ -157,7 +153,7 @@ async fn save_sign_rules(
             let saved = db.write(move |c| points::save_sign_rules(c, &rules, db::unix_now())).await;
             match saved {
                 Ok(()) => return Ok(done("/admin/points", "签到规则已保存")),
-                Err(e) => Problem::from_api(e, &[("continuous", "连续天数"), ("score", "积分")]).message()?,
+                Err(e) => Problem::refused(e, &[("continuous", "连续天数"), ("score", "积分")]).message()?,
             }
         }
         Err(message) => message,
@@ -263,14 +259,16 @@ async fn create_codes(staff: Staff, form: Posted<CodesForm>, db: &State<Db>) -> 
     let f = form.0;
     let now = db::unix_now();
     let error = match batch_of(&f, now) {
-        Ok(new) => match db.write(move |c| points::create_codes(c, &new, now)).await {
-            Ok(batch) => {
-                let to = format!("/admin/points/codes?batch={}", urlencoding(&batch));
-                return Ok(done(to, format!("已生成积分券，批次 {batch}")));
+        Ok(new) => {
+            match db.write(move |c| points::create_codes(c, &new, now)).await.map_err(ApiError::from) {
+                Ok(batch) => {
+                    let to = format!("/admin/points/codes?batch={}", urlencoding(&batch));
+                    return Ok(done(to, format!("已生成积分券，批次 {batch}")));
+                }
+                Err(e @ (ApiError::Busy | ApiError::Internal(_))) => return Err(e.into()),
+                Err(e) => e.msg(),
             }
-            Err(e @ (ApiError::Busy | ApiError::Internal(_))) => return Err(e.into()),
-            Err(e) => e.msg(),
-        },
+        }
         Err(message) => message,
     };
     let page = codes_page(staff, db, String::new(), String::new(), None, f, Some(error)).await?;

@@ -5,10 +5,11 @@ use askama::Template;
 use rocket::form::FromForm;
 use rocket::{get, post, routes, Route, State};
 
-use super::page::{done, failed, render, search, Answer, Html, Pager, Posted, Staff};
+use super::page::{done, failed, render, said, search, Answer, Html, Pager, Posted, Staff};
 use crate::db::reputation::{self, ReputationRow, ReviewFilter};
 use crate::db::{self, Db};
-use crate::error::{AdminError, ApiError};
+use crate::error::AdminError;
+use crate::service::error::{Error as ServiceError, Rule};
 use crate::service::reputation as rules;
 
 pub fn routes() -> Vec<Route> {
@@ -101,12 +102,13 @@ struct BackForm {
 }
 
 /// A refusal goes back to the list as a message; failures go to the error page.
-fn answer(result: Result<(), ApiError>, to: String, ok: &str) -> Result<Answer, AdminError> {
+fn answer(result: Result<(), ServiceError>, to: String, ok: &str) -> Result<Answer, AdminError> {
     match result {
         Ok(()) => Ok(done(to, ok)),
-        Err(e @ (ApiError::Busy | ApiError::Internal(_))) => Err(e.into()),
-        Err(ApiError::Invalid { reason, .. }) => Ok(failed(to, format!("回复{reason}"))),
-        Err(e) => Ok(failed(to, e.msg())),
+        Err(ServiceError::Invalid { rule, .. }) if rule != Rule::Required => {
+            Ok(failed(to, format!("回复{rule}")))
+        }
+        Err(e) => Ok(failed(to, said(e)?)),
     }
 }
 

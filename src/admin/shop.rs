@@ -19,25 +19,6 @@ pub fn routes() -> Vec<Route> {
     routes![edit, save]
 }
 
-const LABELS: &[(&str, &str)] = &[
-    ("shopName", "店铺名称"),
-    ("subDomain", "API 子域名"),
-    ("uploadQuotaMb", "文件空间上限"),
-    ("smsApiBase", "短信接口地址"),
-    ("smsSecretId", "SecretId"),
-    ("smsSecretKey", "SecretKey"),
-    ("smsSdkAppId", "短信应用 SdkAppId"),
-    ("smsSignName", "短信签名"),
-    ("smsTemplateId", "短信模板 ID"),
-    ("smsRegion", "地域"),
-    ("smtpHost", "SMTP 服务器"),
-    ("smtpPort", "SMTP 端口"),
-    ("smtpUser", "SMTP 用户名"),
-    ("smtpPassword", "SMTP 密码"),
-    ("smtpFrom", "发件人"),
-    ("smtpSecurity", "加密方式"),
-];
-
 /// The verification-code part of the form; sent as a whole (`codes_section`) by the page.
 #[derive(FromForm, Default)]
 struct CodesForm {
@@ -231,7 +212,7 @@ async fn save(
     match service::site::set_settings(db, settings, pairs).await {
         Ok(()) => Ok(done("/admin/shop", "店铺设置已保存")),
         Err(e) => {
-            let error = Some(Problem::from_api(e, LABELS).message()?);
+            let error = Some(Problem::from_settings(e).message()?);
             let form = ShopForm { codes: form.codes.without_secrets(), ..form };
             let page = ShopPage::new(staff, form, cfg.subdomain.clone(), base.0, error, &settings.get());
             Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))

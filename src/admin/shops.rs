@@ -15,6 +15,7 @@ use super::page::{
 use crate::db::shops::{self, ShopFields, ShopFilter, ShopRow};
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
+use crate::service::error::Error as ServiceError;
 use crate::service::shops as rules;
 
 pub fn routes() -> Vec<Route> {
@@ -268,7 +269,7 @@ async fn save(
         };
         db.write(move |c| rules::save_shop(c, id, &fields, db::unix_now()))
             .await
-            .map_err(|e| Problem::from_api(e, LABELS))
+            .map_err(|e| Problem::refused(e, LABELS))
     };
     match saved.await {
         Ok(_) => Ok(done(back_to(shop.as_ref()), "门店已保存")),
@@ -317,8 +318,8 @@ async fn decide(db: &Db, id: i64, approve: bool) -> Result<Answer, AdminError> {
             Ok(done("/admin/shops?status=1", format!("已通过「{}」的申请，门店已开放", shop.fields.name)))
         }
         Ok(()) => Ok(done("/admin/shops?status=1", format!("已拒绝「{}」的申请", shop.fields.name))),
-        Err(e @ (ApiError::Busy | ApiError::Internal(_))) => Err(e.into()),
-        Err(e) => Ok(failed(format!("/admin/shops/{id}"), e.msg())),
+        Err(e @ (ServiceError::Busy | ServiceError::Db(_) | ServiceError::Internal(_))) => Err(e.into()),
+        Err(e) => Ok(failed(format!("/admin/shops/{id}"), ApiError::from(e).msg())),
     }
 }
 

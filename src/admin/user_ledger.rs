@@ -10,7 +10,7 @@ use super::page::{done, render, render_as, Answer, Html, Pager, Posted, Problem,
 use crate::db::ledger::{Account, Accounts, Entry, EntryFilter};
 use crate::db::{self, user::User, Db};
 use crate::error::AdminError;
-use crate::money::{parse_yuan, yuan_text};
+use crate::money;
 use crate::service::{ledger, points};
 
 pub fn routes() -> Vec<Route> {
@@ -44,7 +44,7 @@ impl LedgerPage {
     /// An amount or value in the account's unit, for people.
     fn shown(account: &str, v: &i64) -> String {
         match account {
-            "balance" | "freeze" => format!("¥{}", yuan_text(*v)),
+            "balance" | "freeze" => format!("¥{}", money::format(*v)),
             _ => v.to_string(),
         }
     }
@@ -123,7 +123,7 @@ fn parse(f: &AdjustForm) -> Result<(Account, i64, String), String> {
         None => (false, text.strip_prefix('+').unwrap_or(text).trim()),
     };
     let magnitude = match account {
-        Account::Balance => parse_yuan(digits).ok_or("「金额」应为元，最多两位小数，例如 10 或 -12.50")?,
+        Account::Balance => money::parse(digits).ok_or("「金额」应为元，最多两位小数，例如 10 或 -12.50")?,
         _ => digits
             .parse::<i64>()
             .ok()
@@ -174,7 +174,7 @@ async fn adjust(
                     );
                     return Ok(done(format!("/admin/users/{id}/ledger"), said));
                 }
-                Err(e) => Problem::from_api(e, &[("reason", "调整原因"), ("amount", "数量")]).message()?,
+                Err(e) => Problem::refused(e, &[("reason", "调整原因"), ("amount", "数量")]).message()?,
             }
         }
         Err(message) => message,

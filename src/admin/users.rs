@@ -67,12 +67,6 @@ struct DetailPage {
     accounts: db::ledger::Accounts,
 }
 
-impl DetailPage {
-    fn yuan(fen: &i64) -> String {
-        format!("{:.2}", *fen as f64 / 100.0)
-    }
-}
-
 /// GET /admin/users/<id> — staff only.
 #[get("/users/<id>")]
 async fn detail(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {

@@ -7,13 +7,14 @@ use rocket::{get, post, routes, Route, State};
 
 use super::auth::{AdminSession, Empty};
 use super::page::{
-    done, failed, number, render, render_as, search, Answer, Confirm, Html, Pager, Posted, Problem, Staff,
-    PER_PAGE,
+    done, failed, number, render, render_as, search, words, Answer, Confirm, Html, Pager, Posted, Problem,
+    Staff, PER_PAGE,
 };
 use crate::db::virtual_goods::{self as store, Card, Goods, GoodsFields};
 use crate::db::{self, Db};
-use crate::error::{AdminError, ApiError};
+use crate::error::AdminError;
 use crate::money;
+use crate::service::error::Error as ServiceError;
 use crate::service::virtual_goods as service;
 
 pub fn routes() -> Vec<Route> {
@@ -94,7 +95,7 @@ impl GoodsForm {
             description: f.description.clone(),
             content: f.content.clone(),
             kind: f.kind.to_string(),
-            price: money::yuan_text(f.price),
+            price: money::format(f.price),
             status: f.status.to_string(),
             paixu: f.paixu.to_string(),
         }
@@ -107,7 +108,7 @@ impl GoodsForm {
             description: self.description.clone(),
             content: self.content.clone(),
             kind: number("类型", &self.kind)?,
-            price: money::parse_yuan(&self.price)
+            price: money::parse(&self.price)
                 .ok_or_else(|| Problem::Say("价格应为不小于 0、最多两位小数的金额（元）".into()))?,
             status: number("状态", &self.status)?,
             paixu: if self.paixu.trim().is_empty() { 0 } else { number("排序", &self.paixu)? },
@@ -164,7 +165,7 @@ async fn save(staff: Staff, id: Option<i64>, f: GoodsForm, db: &Db) -> Result<An
             let now = db::unix_now();
             db.write(move |c| service::save(c, id, fields, now))
                 .await
-                .map_err(|e| Problem::from_api(e, LABELS))
+                .map_err(|e| Problem::refused(e, LABELS))
         }
         Err(p) => Err(p),
     };
@@ -201,8 +202,8 @@ async fn delete(
 ) -> Result<Answer, AdminError> {
     match db.write(move |c| service::delete(c, id)).await {
         Ok(()) => Ok(done("/admin/virtual-goods", "虚拟商品已删除")),
-        Err(ApiError::NotFound(_)) => Err(AdminError::NotFound),
-        Err(e @ ApiError::Forbidden(_)) => Ok(failed("/admin/virtual-goods", e.msg())),
+        Err(ServiceError::NotFound(_)) => Err(AdminError::NotFound),
+        Err(e @ ServiceError::Refused(_)) => Ok(failed("/admin/virtual-goods", words(e))),
         Err(e) => Err(e.into()),
     }
 }
@@ -241,8 +242,8 @@ async fn add_cards(
     let text = form.0.cards;
     match db.write(move |c| service::add_cards(c, id, &text, now)).await {
         Ok(n) => Ok(done(back, format!("已添加 {n} 张卡密"))),
-        Err(ApiError::NotFound(_)) => Err(AdminError::NotFound),
-        Err(e) => Ok(failed(back, Problem::from_api(e, &[("cards", "卡密")]).message()?)),
+        Err(ServiceError::NotFound(_)) => Err(AdminError::NotFound),
+        Err(e) => Ok(failed(back, Problem::refused(e, &[("cards", "卡密")]).message()?)),
     }
 }
 

@@ -25,9 +25,6 @@ pub fn routes() -> Vec<Route> {
     routes![edit, save, test, security, push_settings, media_decide]
 }
 
-const LABELS: &[(&str, &str)] =
-    &[("wechatAppid", "AppID"), ("wechatSecret", "AppSecret"), ("wechatApiBase", "微信接口地址")];
-
 #[derive(FromForm, Default)]
 struct WechatForm {
     appid: String,
@@ -159,7 +156,7 @@ async fn save(
             Ok(done("/admin/wechat", "微信设置已保存"))
         }
         Err(e) => {
-            let error = Some(Problem::from_api(e, LABELS).message()?);
+            let error = Some(Problem::from_settings(e).message()?);
             let checks = latest_checks(db).await?;
             let form = Some(WechatForm { secret: String::new(), ..form });
             let p = page(staff, settings, sandbox, form, error, checks, &base.0);
@@ -235,15 +232,7 @@ async fn push_settings(
     ];
     match service::site::set_settings(db, settings, pairs).await {
         Ok(()) => Ok(done("/admin/wechat#push", "消息推送设置已保存")),
-        Err(e) => {
-            const PUSH_LABELS: &[(&str, &str)] = &[
-                ("kefuToken", "Token"),
-                ("kefuAesKey", "EncodingAESKey"),
-                ("kefuFormat", "数据格式"),
-                ("kefuTransfer", "转发到客服系统"),
-            ];
-            Ok(failed("/admin/wechat#push", Problem::from_api(e, PUSH_LABELS).message()?))
-        }
+        Err(e) => Ok(failed("/admin/wechat#push", Problem::from_settings(e).message()?)),
     }
 }
 
@@ -272,7 +261,7 @@ async fn media_decide(
     match res {
         Ok(()) if publish => Ok(done("/admin/wechat#media", "已发布")),
         Ok(()) => Ok(done("/admin/wechat#media", "已删除")),
-        Err(crate::error::ApiError::Forbidden(why)) => Ok(failed("/admin/wechat#media", why.to_string())),
+        Err(crate::service::error::Error::Refused(why)) => Ok(failed("/admin/wechat#media", why.to_string())),
         Err(e) => Err(e.into()),
     }
 }

@@ -10,7 +10,7 @@ use super::page::{done, failed, render, when, Answer, Html, Pager, Posted, Staff
 use crate::db::payment_refund::{self as rows, state, PaidPayment, RefundRow};
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
-use crate::money::{parse_yuan, yuan_text};
+use crate::money;
 use crate::service::ledger;
 use crate::service::refund_wechat::{self, WxRefunds};
 use crate::wechat::refund::check_cert;
@@ -47,7 +47,7 @@ impl From<RefundRow> for Shown {
     fn from(r: RefundRow) -> Self {
         Shown {
             id: r.id,
-            amount: yuan_text(r.refund_fee),
+            amount: money::format(r.refund_fee),
             status_label: state::label(&r.status),
             failed: r.status == state::FAILED,
             open: matches!(r.status.as_str(), state::PENDING | state::PROCESSING | state::FAILED),
@@ -55,7 +55,7 @@ impl From<RefundRow> for Shown {
             reason: r.reason,
             order_id: r.order_id,
             order_refund_id: r.order_refund_id,
-            payment: format!("{}（¥{}）", r.out_trade_no, yuan_text(r.total_fee)),
+            payment: format!("{}（¥{}）", r.out_trade_no, money::format(r.total_fee)),
             user_id: r.user_id,
             refund_id: r.refund_id,
             err: match (r.err_code.is_empty(), r.err_code_des.is_empty()) {
@@ -63,7 +63,7 @@ impl From<RefundRow> for Shown {
                 (false, _) => format!("{} {}", r.err_code, r.err_code_des),
                 (true, false) => r.err_code_des,
             },
-            settlement: r.settlement_refund_fee.map(yuan_text).unwrap_or_default(),
+            settlement: r.settlement_refund_fee.map(money::format).unwrap_or_default(),
             recv_account: r.recv_account,
             success_time: r.success_time,
             attempts: r.attempts,
@@ -87,7 +87,7 @@ struct ListPage {
 
 /// The certificate line of the list page: what is loaded, or what is wrong with it.
 fn cert_line(wx: &WxRefunds) -> Result<String, String> {
-    let creds = wx.creds().map_err(|e| e.msg())?;
+    let creds = wx.creds().map_err(|e| ApiError::from(e).msg())?;
     match check_cert(&creds) {
         Ok(Some(path)) => Ok(format!("商户 API 证书已加载：{path}")),
         Ok(None) => Ok("沙箱模式：未配置商户 API 证书，模拟器不要求证书".into()),
@@ -161,7 +161,7 @@ async fn query(
 ) -> Result<Answer, AdminError> {
     load(db, id).await?;
     let back = format!("/admin/wechat-refunds/{id}");
-    match refund_wechat::query_async(db, wx, id).await {
+    match refund_wechat::query_async(db, wx, id).await.map_err(ApiError::from) {
         Ok(r) => Ok(done(back, format!("已向微信查询：{}", state::label(&r.status)))),
         Err(e @ (ApiError::Busy | ApiError::Internal(_))) => Err(e.into()),
         Err(e) => Ok(failed(back, e.msg())),
@@ -231,9 +231,9 @@ fn find_payment(c: &rusqlite::Connection, asked: &str) -> Result<Option<PaymentS
         out_trade_no: p.out_trade_no,
         user_id: p.user_id,
         purpose: if p.action_type == -1 { "余额充值" } else { "支付订单等" },
-        paid: yuan_text(p.paid_fen),
-        left: yuan_text(left.max(0)),
-        balance: yuan_text(balance),
+        paid: money::format(p.paid_fen),
+        left: money::format(left.max(0)),
+        balance: money::format(balance),
         paid_at: when(&p.date_paid),
     }))
 }
@@ -279,7 +279,7 @@ async fn create(
         .map(Answer::Page)
     };
     let found = db.read(move |c| find_payment(c, &payment_id.to_string())).await?;
-    let Some(fen) = parse_yuan(&f.amount).filter(|f| *f > 0) else {
+    let Some(fen) = money::parse(&f.amount).filter(|f| *f > 0) else {
         return again(staff, found, "请填写大于 0 的退款金额（元）".into());
     };
     if f.reason.trim().is_empty() {
@@ -292,7 +292,8 @@ async fn create(
     // A refusal rolls the whole transaction back (the refund row goes with it).
     let started: Result<i64, ApiError> = db
         .write(move |c| refund_wechat::start_payment_refund(c, payment_id, fen, &reason, db::unix_now()))
-        .await;
+        .await
+        .map_err(ApiError::from);
     let id = match started {
         Ok(id) => id,
         Err(e @ (ApiError::Busy | ApiError::Internal(_))) => return Err(e.into()),

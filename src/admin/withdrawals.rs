@@ -8,11 +8,11 @@ use rocket::{get, post, routes, Route, State};
 
 use super::auth::AdminSession;
 use super::funds::{decide, wanted, DecidePage, Field};
-use super::page::{done, failed, render, Answer, Html, Pager, Posted, Staff};
+use super::page::{done, failed, render, whole_setting, Answer, Html, Pager, Posted, Staff};
 use crate::db::withdraw::{self as store, status, WithdrawalRow};
 use crate::db::{self, Db};
 use crate::error::AdminError;
-use crate::money::{parse_yuan, yuan_text};
+use crate::money;
 use crate::service::{
     self,
     withdraw::{self, Decision, WithdrawRules},
@@ -54,7 +54,7 @@ impl From<WithdrawalRow> for Row {
             } else {
                 format!("{}（{}）", w.nick, w.user_id)
             },
-            money: yuan_text(w.money),
+            money: money::format(w.money),
             status: w.status,
             status_str: status::label(w.status),
             remark: w.remark,
@@ -99,7 +99,7 @@ async fn list(
         rows,
         status,
         pager,
-        min_yuan: yuan_text(rules.min_fen),
+        min_yuan: money::format(rules.min_fen),
         daily_count: rules.daily_count,
     })
 }
@@ -198,17 +198,14 @@ async fn save_rules(
     settings: &State<Settings>,
     form: Posted<RulesForm>,
 ) -> Result<Answer, AdminError> {
-    let Some(min) = parse_yuan(&form.0.min_yuan).filter(|f| *f > 0) else {
+    let Some(min) = money::parse(&form.0.min_yuan).filter(|f| *f > 0) else {
         return Ok(failed(BACK, "「最低提现金额」应为大于 0、最多两位小数的金额"));
     };
-    let count = match form.0.daily_count.trim().parse::<i64>() {
-        Ok(n) if (1..=1000).contains(&n) => n,
-        _ => return Ok(failed(BACK, "「每天最多申请次数」应为 1 到 1000 之间的整数")),
+    let count = match whole_setting(withdraw::keys::DAILY_COUNT, None, &form.0.daily_count) {
+        Ok(pair) => pair,
+        Err(message) => return Ok(failed(BACK, message)),
     };
-    let pairs = vec![
-        (withdraw::keys::MIN_FEN.to_string(), min.to_string()),
-        (withdraw::keys::DAILY_COUNT.to_string(), count.to_string()),
-    ];
+    let pairs = vec![(withdraw::keys::MIN_FEN.to_string(), min.to_string()), count];
     service::site::set_settings(db, settings, pairs).await?;
     Ok(done(BACK, "提现规则已保存"))
 }

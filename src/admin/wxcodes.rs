@@ -155,7 +155,7 @@ async fn make(
                 (db.inner().clone(), wx.inner().clone(), cfg.uploads_dir(), cfg.upload_max_bytes);
             crate::db::blocking(move || {
                 let store = Store { db: &db, uploads_dir: &dir, max_bytes: max };
-                codes::code_image(&store, &wx, &spec, None)
+                codes::code_image(&store, &wx, &spec, None).map_err(ApiError::from)
             })
             .await
         }
@@ -279,7 +279,7 @@ async fn make_scheme(
     let made = match scheme_of(&form) {
         Ok(input) => {
             let (db, wx) = (db.inner().clone(), wx.inner().clone());
-            crate::db::blocking(move || codes::make_scheme(&db, &wx, input)).await
+            crate::db::blocking(move || codes::make_scheme(&db, &wx, input).map_err(ApiError::from)).await
         }
         Err(e) => Err(e),
     };

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{ApiResult, Params, Reply};
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::money::yuan;
+use crate::money::to_yuan;
 use crate::service::calendar::{self as cal, DayPrice, TimeSlot};
 
 pub fn routes() -> Vec<Route> {
@@ -35,7 +35,7 @@ impl From<DayPrice> for DayPriceView {
             goods_id: d.goods_id,
             price_id: d.sku_id.unwrap_or(0),
             day: d.day,
-            price: yuan(d.price),
+            price: to_yuan(d.price),
             stores: d.stores,
         }
     }
@@ -88,7 +88,7 @@ impl From<TimeSlot> for TimeSlotView {
             goods_id: s.goods_id,
             day: s.day,
             name: s.name,
-            price: yuan(s.price),
+            price: to_yuan(s.price),
             stores: s.stores,
         }
     }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{ApiResult, Authed, BaseUrl, Params, Reply};
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::money::yuan;
+use crate::money::to_yuan;
 use crate::service::cart::{self, CartLine};
 use crate::service::checkout::{self, LineInput};
 use crate::settings::Settings;
@@ -109,8 +109,8 @@ fn item_view(base: &BaseUrl, l: CartLine) -> CartItemView {
             (
                 g.name.clone(),
                 base.absolute(&g.pic),
-                yuan(p.unit_price),
-                yuan(original),
+                to_yuan(p.unit_price),
+                to_yuan(original),
                 p.unit_score,
                 p.stores(),
                 g.shop_id,
@@ -150,9 +150,9 @@ fn cart_info(base: &BaseUrl, shop_name: &str, lines: Vec<CartLine>) -> CartInfo 
     let mut shop_ids: Vec<i64> = items.iter().map(|i| i.shop_id).collect();
     shop_ids.sort_unstable();
     shop_ids.dedup();
-    // Goods of branch shops arrive later; today every goods is the shop's own (shop 0).
+    // Every goods is the shop's own (shop 0), so the list names one shop.
     let shop_list = shop_ids.into_iter().map(|id| ShopView { id, name: shop_name.to_string() }).collect();
-    CartInfo { number, price: yuan(fen), score, items, shop_list }
+    CartInfo { number, price: to_yuan(fen), score, items, shop_list }
 }
 
 /// The cart `type` ('' = the default cart).

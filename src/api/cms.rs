@@ -235,7 +235,7 @@ async fn detail(req: MaybeAuthed, db: &Db, base: &BaseUrl) -> Result<ArticleDeta
         .write(move |c| {
             // One cheap UPDATE counts the view; it touches only published articles.
             if !store::count_view(c, id)? {
-                return Err(rules::NO_ARTICLE);
+                return Err(rules::NO_ARTICLE.into());
             }
             let a = rules::published(c, id)?;
             let cat = a.fields.category_id.map(|cid| store::category(c, cid)).transpose()?.flatten();

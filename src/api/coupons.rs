@@ -73,14 +73,14 @@ impl RuleView {
             money: shown,
             money_min: shown,
             money_max: shown,
-            money_hreshold: money::yuan(f.money_hreshold),
+            money_hreshold: money::to_yuan(f.money_hreshold),
             date_end_type: f.valid_type,
             date_start: if fixed { db::format_unix(f.date_start) } else { String::new() },
             end_time: date_end.clone(),
             date_end,
             date_end_days: f.valid_days,
             need_score: f.need_score,
-            need_amount: money::yuan(f.need_amount),
+            need_amount: money::to_yuan(f.need_amount),
             need_signed_continuous: 0,
             number_totle: f.number_total,
             number_gits: r.number_taken,
@@ -176,7 +176,7 @@ impl MyCoupon {
             money: shown,
             money_min: shown,
             money_max: shown,
-            money_hreshold: money::yuan(h.money_hreshold),
+            money_hreshold: money::to_yuan(h.money_hreshold),
             date_start: db::format_unix(h.date_start),
             date_end: db::format_unix(h.date_end),
             date_add: db::format_unix(h.date_add),
@@ -330,9 +330,7 @@ fn statuses(p: &Params) -> Result<Vec<i64>, ApiError> {
 async fn mine(req: Authed, db: &State<Db>) -> ApiResult<Vec<MyCoupon>> {
     let wanted = statuses(&req.p)?;
     let reach = match req.p.opt_text("consumAmount", 20)? {
-        Some(v) => {
-            Some(money::parse_yuan(v).ok_or_else(|| ApiError::invalid("consumAmount", "应为金额（元）"))?)
-        }
+        Some(v) => Some(money::parse(v).ok_or_else(|| ApiError::invalid("consumAmount", "应为金额（元）"))?),
         None => None,
     };
     let user = req.user_id;
@@ -406,7 +404,7 @@ async fn send(req: Authed, db: &State<Db>) -> ApiResult<()> {
             (None, Some(m)) => db::user::by_mobile(c, &m)?.ok_or(ApiError::NotFound("该手机号的用户"))?.id,
             (None, None) => return Err(ApiError::Missing("uid")),
         };
-        coupons::send(c, user, to, id, now)
+        Ok(coupons::send(c, user, to, id, now)?)
     })
     .await?;
     Ok(Reply(()))

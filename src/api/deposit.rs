@@ -4,7 +4,7 @@
 use rocket::{get, post, routes, Route, State};
 use serde::Serialize;
 
-use super::funds::{ext_json, status_filter, text_or_empty, yuan};
+use super::funds::{ext_json, fen, status_filter, text_or_empty};
 use super::{ApiResult, Authed, Page, Paging, Reply};
 use crate::db::deposit::{self as store, status, DepositRow, NewDeposit};
 use crate::db::{self, Db};
@@ -41,7 +41,7 @@ impl From<DepositRow> for DepositView {
             id: d.id,
             number: d.number,
             uid: d.user_id,
-            amount: money::yuan(d.amount),
+            amount: money::to_yuan(d.amount),
             status: d.status,
             status_str: status::label(d.status),
             ref_code: d.ref_code,
@@ -61,7 +61,7 @@ impl From<DepositRow> for DepositView {
 #[post("/deposit/pay", data = "<req>")]
 async fn pay(req: Authed, db: &State<Db>) -> ApiResult<DepositView> {
     let d = NewDeposit {
-        amount: yuan(&req.p, "amount")?,
+        amount: fen(&req.p, "amount")?,
         ref_code: text_or_empty(&req.p, "refCode", 50)?,
         remark: text_or_empty(&req.p, "remark", 200)?,
         ext_json: ext_json(&req.p)?,

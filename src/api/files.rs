@@ -143,6 +143,7 @@ async fn receive(
         upload::store(&db, &dir, max, &bytes, &name, user_id, hours)
     })
     .await
+    .map_err(ApiError::from)
 }
 
 /// POST /<sub>/dfs/upload/file — uploadFile; anyone (a token records the owner). multipart `upfile`.

@@ -8,18 +8,18 @@ use crate::money;
 pub const MAX_EXT_JSON: usize = 2000;
 
 /// A required amount in yuan (at most two decimals, more than 0) as fen.
-pub fn yuan(p: &Params, name: &'static str) -> Result<i64, ApiError> {
+pub fn fen(p: &Params, name: &'static str) -> Result<i64, ApiError> {
     let v = p.get(name).ok_or(ApiError::Missing(name))?;
-    match money::parse_yuan(v) {
+    match money::parse(v) {
         Some(fen) if fen > 0 => Ok(fen),
         _ => Err(ApiError::invalid(name, "应为大于 0、最多两位小数的金额（元）")),
     }
 }
 
 /// An optional amount in yuan as fen (0 allowed).
-pub fn opt_yuan(p: &Params, name: &'static str) -> Result<Option<i64>, ApiError> {
+pub fn opt_fen(p: &Params, name: &'static str) -> Result<Option<i64>, ApiError> {
     p.get(name)
-        .map(|v| money::parse_yuan(v).ok_or_else(|| ApiError::invalid(name, "应为最多两位小数的金额（元）")))
+        .map(|v| money::parse(v).ok_or_else(|| ApiError::invalid(name, "应为最多两位小数的金额（元）")))
         .transpose()
 }
 

@@ -3,7 +3,7 @@
 //! Shoppers see only goods on the shelf: an unknown id answers 404 "商品不存在", an off-shelf one
 //! 404 "商品已下架". Money is answered in yuan as a JSON number, weight in kilograms. The optional
 //! `token` these methods take (member prices) is not read: a stale token must not break a goods
-//! page, and member prices arrive with member levels.
+//! page, and the member discount is answered by `goodsRebate`.
 //!
 //! Goods lists, goods pages and prices are answered from the answer cache ([`Topic::Catalogue`]),
 //! keyed by their normalised parameters. The cache follows the database's catalogue epoch, which
@@ -24,15 +24,11 @@ use crate::db::catalog::{
 use crate::db::goods_rules::{self, RuleFlags};
 use crate::db::{self, Db};
 use crate::error::ApiError;
+use crate::money::to_yuan;
 use crate::service::catalog as rules;
 
 pub fn routes() -> Vec<Route> {
     routes![categories, category_detail, list_v1, list_v2, detail, price]
-}
-
-/// Fen as a JSON number of yuan (1990 → 19.9).
-pub fn yuan(fen: i64) -> f64 {
-    fen as f64 / 100.0
 }
 
 /// Grams as a JSON number of kilograms (the client's weight unit).
@@ -214,8 +210,8 @@ impl GoodsView {
             recommend_status_str: if f.recommend_status == 1 { "推荐" } else { "普通" },
             paixu: f.paixu,
             stores: f.stores,
-            min_price: yuan(f.min_price),
-            original_price: yuan(f.original_price),
+            min_price: to_yuan(f.min_price),
+            original_price: to_yuan(f.original_price),
             min_score: f.min_score,
             min_buy_number: f.min_buy_number,
             weight: kg(f.weight),
@@ -558,8 +554,8 @@ impl SkuView {
             goods_id: s.goods_id,
             property_child_ids: s.fields.property_child_ids.clone(),
             property_child_names: names,
-            price: yuan(s.fields.price),
-            original_price: yuan(s.fields.original_price),
+            price: to_yuan(s.fields.price),
+            original_price: to_yuan(s.fields.original_price),
             score: s.fields.score,
             stores: s.fields.stores,
             weight: kg(s.fields.weight),
@@ -575,8 +571,8 @@ impl SkuView {
             goods_id: g.id,
             property_child_ids: String::new(),
             property_child_names: String::new(),
-            price: yuan(g.fields.min_price),
-            original_price: yuan(g.fields.original_price),
+            price: to_yuan(g.fields.min_price),
+            original_price: to_yuan(g.fields.original_price),
             score: g.fields.min_score,
             stores: g.fields.stores,
             weight: kg(g.fields.weight),

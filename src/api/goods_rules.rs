@@ -6,13 +6,14 @@
 use rocket::{get, routes, Route, State};
 use serde::Serialize;
 
-use super::goods::{yuan, GoodsDetail};
+use super::goods::GoodsDetail;
 use super::{ApiResult, Params, Reply};
 use crate::db::catalog::GoodsRow;
 use crate::db::freight::{self, Fees, Template};
 use crate::db::goods_rules::{self, AdditionGroup, TierRow};
 use crate::db::Db;
 use crate::error::ApiError;
+use crate::money::to_yuan;
 use crate::service::catalog::shown_goods;
 use crate::service::freight::{fees_for, Destination};
 use crate::service::limits::{self, LimitRule};
@@ -56,7 +57,7 @@ pub struct FeesView {
 
 impl FeesView {
     fn new(fee_type: i64, f: &Fees, regions: Vec<String>, free: bool) -> Self {
-        let amount = |fen: i64| if free { 0.0 } else { yuan(fen) };
+        let amount = |fen: i64| if free { 0.0 } else { to_yuan(fen) };
         FeesView {
             kind: 0,
             first_number: number_of(fee_type, f.first_number),
@@ -115,7 +116,7 @@ impl LogisticsView {
                 .iter()
                 .map(|r| FreeRuleView {
                     regions: r.regions.clone(),
-                    min_amount: r.min_amount.map(yuan),
+                    min_amount: r.min_amount.map(to_yuan),
                     min_number: r.min_number,
                 })
                 .collect(),
@@ -142,7 +143,7 @@ impl From<&TierRow> for TierView {
             goods_id: t.goods_id,
             property_child_ids: t.property_child_ids.clone().unwrap_or_default(),
             number: t.number,
-            price: yuan(t.price),
+            price: to_yuan(t.price),
         }
     }
 }
@@ -286,14 +287,14 @@ async fn limitations(p: Params, db: &State<Db>) -> ApiResult<Vec<LimitView>> {
             shown_goods(c, goods_id)?;
             if let Some(sku) = price_id {
                 match goods_rules::sku_goods(c, sku)? {
-                    Some((g, key)) if g == goods_id => return limits::rules(c, goods_id, Some(&key)),
+                    Some((g, key)) if g == goods_id => return Ok(limits::rules(c, goods_id, Some(&key))?),
                     _ => return Err(ApiError::invalid("priceId", "不是该商品的规格")),
                 }
             }
-            match key {
-                Some(k) => limits::rules(c, goods_id, Some(&k)),
-                None => limits::all_rules(c, goods_id),
-            }
+            Ok(match key {
+                Some(k) => limits::rules(c, goods_id, Some(&k))?,
+                None => limits::all_rules(c, goods_id)?,
+            })
         })
         .await?;
     if list.is_empty() {
@@ -353,7 +354,12 @@ impl From<AdditionGroup> for AdditionGroupView {
             items: g
                 .items
                 .into_iter()
-                .map(|i| AdditionItemView { id: i.id, pid: i.group_id, name: i.name, price: yuan(i.price) })
+                .map(|i| AdditionItemView {
+                    id: i.id,
+                    pid: i.group_id,
+                    name: i.name,
+                    price: to_yuan(i.price),
+                })
                 .collect(),
         }
     }

@@ -4,7 +4,7 @@
 use rocket::{get, post, routes, Route, State};
 use serde::Serialize;
 
-use super::funds::{ext_json, status_filter, text_or_empty, yuan};
+use super::funds::{ext_json, fen, status_filter, text_or_empty};
 use super::{ApiResult, Authed, BaseUrl, Page, Paging, Params, Reply};
 use crate::db::invoice::{self as store, status, InvoiceRow, NewInvoice};
 use crate::db::{self, Db};
@@ -57,7 +57,7 @@ impl InvoiceView {
             title_type: f.title_type,
             com_name: f.com_name,
             tfn: f.tfn,
-            amount: money::yuan(f.amount),
+            amount: money::to_yuan(f.amount),
             consumption: f.consumption,
             email: f.email,
             mobile: f.mobile,
@@ -114,7 +114,7 @@ fn parse(p: &Params) -> Result<NewInvoice, ApiError> {
         title_type,
         com_name: p.text("comName", 100)?.to_string(),
         tfn,
-        amount: yuan(p, "amount")?,
+        amount: fen(p, "amount")?,
         consumption: text_or_empty(p, "consumption", 100)?,
         email: check_email(text_or_empty(p, "email", 100)?)?,
         mobile: text_or_empty(p, "mobile", 20)?,

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{ApiResult, Authed, Reply};
 use crate::db::Db;
-use crate::money::yuan;
+use crate::money::to_yuan;
 use crate::service::ledger;
 
 pub fn routes() -> Vec<Route> {
@@ -32,11 +32,11 @@ async fn amount(req: Authed, db: &State<Db>) -> ApiResult<AmountView> {
     let uid = req.user_id;
     let a = db.read(move |c| ledger::accounts_of(c, uid)).await?;
     Ok(Reply(AmountView {
-        balance: yuan(a.balance),
-        freeze: yuan(a.freeze),
+        balance: to_yuan(a.balance),
+        freeze: to_yuan(a.freeze),
         score: a.score,
         growth: a.growth,
-        totle_consumed: yuan(a.totle_consumed),
+        totle_consumed: to_yuan(a.totle_consumed),
         fx_commision_paying: 0.0,
     }))
 }

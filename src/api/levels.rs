@@ -8,7 +8,7 @@ use super::{ApiResult, Authed, BaseUrl, Page, Paging, Params, Reply};
 use crate::db::levels::{Buy, BuyKind, Level, Price};
 use crate::db::{self, Db};
 use crate::error::ApiError;
-use crate::money::yuan;
+use crate::money::to_yuan;
 use crate::service::levels::{self, Benefits};
 
 pub fn routes() -> Vec<Route> {
@@ -92,8 +92,8 @@ impl From<Price> for PriceView {
             duration,
             unit,
             unit_str,
-            price: yuan(p.fields.price_fen),
-            original_price: yuan(p.fields.original_price_fen),
+            price: to_yuan(p.fields.price_fen),
+            original_price: to_yuan(p.fields.original_price_fen),
             paixu: p.fields.paixu,
             status: p.fields.status,
         }
@@ -144,7 +144,7 @@ impl From<Buy> for BuyView {
             level_name: b.level_name,
             price_id: b.price_id.unwrap_or(0),
             days: b.days,
-            money: yuan(b.amount_fen),
+            money: to_yuan(b.amount_fen),
             kind: b.kind as i64,
             type_str: match b.kind {
                 BuyKind::New => "开通",

@@ -38,7 +38,6 @@ pub mod points;
 pub mod purchases;
 pub mod rebate;
 pub mod refund;
-pub mod refund_notify;
 pub mod region;
 pub mod reputation;
 pub mod shops;
@@ -49,7 +48,6 @@ pub mod user;
 pub mod user_password;
 pub mod verify;
 pub mod virtual_goods;
-pub mod wechat_push;
 pub mod withdraw;
 pub mod wxcodes;
 
@@ -60,24 +58,32 @@ use rocket::http::uri::Origin;
 use rocket::http::{ContentType, Method, Status};
 use rocket::request::Request;
 use rocket::response::{self, Responder, Response};
-use rocket::{Catcher, Data, Route};
+use rocket::{Catcher, Data};
 use serde::Serialize;
 
 use crate::cache::{Cache, Topic};
 use crate::db::Db;
 use crate::error::ApiError;
+use crate::routing::{by_file, FileRoutes};
 use crate::settings::Settings;
 
 pub use guards::{Authed, BaseUrl, MaybeAuthed};
 pub use params::{Page, Paging, Params};
 
-/// Where the shop's routes are mounted; requests reach it only through the rewrite.
-pub const SHOP_BASE: &str = "/_shop";
+pub use crate::routing::SHOP_BASE;
 
 /// The API's answer on success: `{code: 0, data, msg: "success"}`.
 pub struct Reply<T>(pub T);
 
 pub type ApiResult<T> = Result<Reply<T>, ApiError>;
+
+/// Runs blocking work (WeChat calls, files) off the executor, for a handler that answers in the
+/// mini-program's errors.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    crate::db::blocking(f).await
+}
 
 #[derive(Serialize)]
 struct Envelope<'a, T: Serialize> {
@@ -166,59 +172,63 @@ where
     }
 }
 
-/// Every API route, grouped by domain; mounted at [`SHOP_BASE`].
-pub fn shop_routes() -> Vec<Route> {
-    [
-        config::routes(),
-        site::routes(),
-        region::routes(),
-        json::routes(),
-        files::routes(),
-        tools::routes(),
-        address::routes(),
-        user::routes(),
-        friend::routes(),
-        message::routes(),
-        attention::routes(),
-        verify::routes(),
-        codes::routes(),
-        user_password::routes(),
-        ledger::routes(),
-        levels::routes(),
-        goods::routes(),
-        cms::routes(),
-        comment::routes(),
-        news_sign::routes(),
-        favourites::routes(),
-        reputation::routes(),
-        shops::routes(),
-        cart::routes(),
-        order::routes(),
-        refund::routes(),
-        purchases::routes(),
-        goods_rules::routes(),
-        coupons::routes(),
-        calendar::routes(),
-        rebate::routes(),
-        my_goods::routes(),
-        media::routes(),
-        virtual_goods::routes(),
-        pay_password::routes(),
-        withdraw::routes(),
-        deposit::routes(),
-        invoice::routes(),
-        pay_bill::routes(),
-        wxcodes::routes(),
-        pay::routes(),
-        template_msg::routes(),
-        points::routes(),
-    ]
-    .concat()
-}
-
-/// The few paths the client calls without a subDomain; mounted at `/`.
-pub fn root_routes() -> Vec<Route> {
-    [region::root_routes(), files::root_routes(), tools::root_routes(), config::root_routes()].concat()
+/// Every API route, grouped by domain: under [`SHOP_BASE`], then the few paths the client calls
+/// without a subDomain, at the root.
+pub fn routes() -> Vec<FileRoutes> {
+    let shop = by_file!(
+        SHOP_BASE, "src/api";
+        config,
+        site,
+        region,
+        json,
+        files,
+        tools,
+        address,
+        user,
+        friend,
+        message,
+        attention,
+        verify,
+        codes,
+        user_password,
+        ledger,
+        levels,
+        goods,
+        cms,
+        comment,
+        news_sign,
+        favourites,
+        reputation,
+        shops,
+        cart,
+        order,
+        refund,
+        purchases,
+        goods_rules,
+        coupons,
+        calendar,
+        rebate,
+        my_goods,
+        media,
+        virtual_goods,
+        pay_password,
+        withdraw,
+        deposit,
+        invoice,
+        pay_bill,
+        wxcodes,
+        pay,
+        template_msg,
+        points,
+    );
+    let root = by_file!(
+        "/", "src/api";
+        region::root_routes,
+        files::root_routes,
+        tools::root_routes,
+        config::root_routes,
+    );
+    shop.into_iter().chain(root).collect()
 }
 
 /// The path as the client sent it, before the subDomain rewrite.

@@ -66,11 +66,10 @@ fn pictures(p: &Params) -> Result<Vec<String>, ApiError> {
     list.iter().map(|u| picture("pics", u)).collect()
 }
 
-fn yuan_param(p: &Params, name: &'static str) -> Result<Option<i64>, ApiError> {
+fn price_fen(p: &Params, name: &'static str) -> Result<Option<i64>, ApiError> {
     p.opt_text(name, 20)?
         .map(|v| {
-            money::parse_yuan(v)
-                .ok_or_else(|| ApiError::invalid(name, "应为不小于 0、最多两位小数的金额（元）"))
+            money::parse(v).ok_or_else(|| ApiError::invalid(name, "应为不小于 0、最多两位小数的金额（元）"))
         })
         .transpose()
 }
@@ -86,7 +85,7 @@ fn new_goods(p: &Params) -> Result<NewGoods, ApiError> {
     if !(0..=1_000_000).contains(&stores) {
         return Err(ApiError::invalid("stores", "应在 0 到 1000000 之间"));
     }
-    let min_price = yuan_param(p, "minPrice")?.ok_or(ApiError::Missing("minPrice"))?;
+    let min_price = price_fen(p, "minPrice")?.ok_or(ApiError::Missing("minPrice"))?;
     let category_id = match p.opt_int("categoryId")? {
         Some(id) if id > 0 => Some(id),
         Some(0) | None => None,
@@ -112,7 +111,7 @@ fn new_goods(p: &Params) -> Result<NewGoods, ApiError> {
             purchase_notes: text("purchaseNotes", 2000)?,
             stores,
             min_price,
-            original_price: yuan_param(p, "originalPrice")?.unwrap_or(min_price),
+            original_price: price_fen(p, "originalPrice")?.unwrap_or(min_price),
             ..GoodsFields::default()
         },
         pics,

@@ -312,7 +312,7 @@ async fn detail(
 /// Runs one of the shopper's order moves in a write transaction.
 async fn order_move<F>(req: &Authed, db: &Db, f: F) -> ApiResult<()>
 where
-    F: FnOnce(&rusqlite::Connection, i64, i64, i64) -> Result<(), ApiError> + Send + 'static,
+    F: FnOnce(&rusqlite::Connection, i64, i64, i64) -> crate::service::error::Result<()> + Send + 'static,
 {
     let (user, id) = (req.user_id, req.p.int("orderId")?);
     db.write(move |c| f(c, user, id, db::unix_now())).await?;

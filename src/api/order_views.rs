@@ -10,7 +10,7 @@ use crate::db::order::{
     refund_status, status, BookingRow, EventRow, LineRow, OrderRow, ParcelRow, RefundRow,
 };
 use crate::db::{format_unix, user::User};
-use crate::money::yuan;
+use crate::money::to_yuan;
 use crate::regions::Regions;
 use crate::service::checkout::Priced;
 
@@ -57,7 +57,7 @@ pub struct OrderView {
     pub date_ship: String,
     pub date_receive: String,
     pub date_update: String,
-    /// 0: goods of the shop (other kinds arrive with other features).
+    /// 0: goods of the shop, the only kind of order xiaodian makes.
     #[serde(rename = "type")]
     pub kind: i64,
 }
@@ -72,12 +72,12 @@ impl OrderView {
             uid: f.user_id,
             status: f.status,
             status_str: status::label(f.status),
-            amount: yuan(f.amount_goods),
-            amount_totle: yuan(f.amount_goods),
-            amount_logistics: yuan(f.amount_logistics),
-            amount_coupon: yuan(f.amount_coupon),
-            deduction_money: yuan(f.amount_score_deduction),
-            amount_real: yuan(f.amount_real),
+            amount: to_yuan(f.amount_goods),
+            amount_totle: to_yuan(f.amount_goods),
+            amount_logistics: to_yuan(f.amount_logistics),
+            amount_coupon: to_yuan(f.amount_coupon),
+            deduction_money: to_yuan(f.amount_score_deduction),
+            amount_real: to_yuan(f.amount_real),
             score: f.score,
             deduction_score: f.score_deduction,
             goods_number: f.goods_number,
@@ -145,8 +145,8 @@ impl LineView {
             goods_name: l.line.goods_name.clone(),
             pic: if l.line.pic.is_empty() { String::new() } else { base.absolute(&l.line.pic) },
             number: l.line.number,
-            amount_single: yuan(l.line.amount_single),
-            amount: yuan(l.line.amount),
+            amount_single: to_yuan(l.line.amount_single),
+            amount: to_yuan(l.line.amount),
             score: l.line.score_single,
             property: l.line.property.clone(),
             property_child_ids: l.line.property_child_ids.clone(),
@@ -355,7 +355,7 @@ impl CheckoutView {
         for l in &p.lines {
             if l.additions_price > 0 {
                 *additions.entry(l.quote.goods.id.to_string()).or_insert(0.0) +=
-                    yuan(l.additions_price * l.number);
+                    to_yuan(l.additions_price * l.number);
             }
         }
         CheckoutView {
@@ -364,15 +364,15 @@ impl CheckoutView {
             status: created.map(|o| o.fields.status),
             status_str: created.map(|o| status::label(o.fields.status)),
             hx_number: created.and_then(|o| o.fields.hx_number.clone()),
-            amount: yuan(p.amount_goods),
-            amount_totle: yuan(p.amount_goods),
-            amount_logistics: yuan(p.amount_logistics),
+            amount: to_yuan(p.amount_goods),
+            amount_totle: to_yuan(p.amount_goods),
+            amount_logistics: to_yuan(p.amount_logistics),
             amount_logistics2: 0.0,
-            amount_coupon: yuan(p.amount_coupon),
-            coupon_amount: yuan(p.amount_coupon),
-            deduction_money: yuan(p.deduction_money),
+            amount_coupon: to_yuan(p.amount_coupon),
+            coupon_amount: to_yuan(p.amount_coupon),
+            deduction_money: to_yuan(p.deduction_money),
             deduction_score: p.deduction_score,
-            amount_real: yuan(p.amount_real),
+            amount_real: to_yuan(p.amount_real),
             score: p.score,
             goods_number: p.goods_number,
             is_need_logistics: p.is_need_logistics,
@@ -391,7 +391,7 @@ impl CheckoutView {
             score_deduction_rules: p
                 .score_rules
                 .iter()
-                .map(|r| ScoreRuleView { score: r.score, money: yuan(r.money), repeat: true })
+                .map(|r| ScoreRuleView { score: r.score, money: to_yuan(r.money), repeat: true })
                 .collect(),
             goods_additional_price_map: additions,
             date_close: created.and_then(|o| o.fields.close_at).map(format_unix),
@@ -474,7 +474,7 @@ impl RefundView {
             logistics_status: f.logistics_status,
             logistics_status_str: if f.logistics_status == 1 { "已收到货" } else { "未收到货" },
             reason: f.reason.clone(),
-            amount: yuan(f.amount),
+            amount: to_yuan(f.amount),
             remark: f.remark.clone(),
             status: r.status,
             status_str: refund_status::label_of(r),

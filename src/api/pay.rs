@@ -1,34 +1,27 @@
 //! WeChat Pay for the shopper: `wxpay` / `payVariableUrl` (a unified order answering the five
 //! `wx.requestPayment` fields), `payQuery`, `payLogs`, `rechargeSendRules`; the other channels
-//! of the client answer "not available"; and WeChat's notify at `POST /notify/wxpay`.
+//! of the client answer "not available". WeChat's notify is in `callbacks::pay_notify`.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-use rocket::data::{Data, ToByteUnit};
-use rocket::http::ContentType;
 use rocket::{get, post, routes, Route, State};
 use serde::Serialize;
 
 use super::{ApiResult, Authed, Params, Reply};
+use crate::api::blocking;
 use crate::config::Config;
 use crate::db::payment::{self as store, status, Filter, Payment};
 use crate::db::{self, Db};
 use crate::error::ApiError;
-use crate::money::yuan;
-use crate::service::account::blocking;
+use crate::money::to_yuan;
 use crate::service::payment::{self, Action, Prepay, Start};
 use crate::settings::Settings;
-use crate::wechat::pay::{self as wxpay, RequestPayment};
+use crate::wechat::pay::RequestPayment;
 use crate::wechat::WeChat;
 
 pub fn routes() -> Vec<Route> {
     routes![wxpay_wxapp, query, logs, recharge_rules, other_channel_post, other_channel_get]
-}
-
-/// Mounted at `/` (outside the shop prefix: WeChat calls it).
-pub fn notify_routes() -> Vec<Route> {
-    routes![notify]
 }
 
 /// Largest `nextAction` accepted, characters.
@@ -36,7 +29,7 @@ const MAX_NEXT_ACTION: usize = 2000;
 const MAX_REMARK: usize = 100;
 
 /// POST /<sub>/pay/wx/wxapp — wxpay, and payVariableUrl with the default `wxpay_api_url`;
-/// logged-in shopper. `money` (yuan) is asked of WeChat; `nextAction` says what it pays.
+/// logged-in shopper. `money` (to_yuan) is asked of WeChat; `nextAction` says what it pays.
 #[post("/pay/wx/wxapp", data = "<req>")]
 async fn wxpay_wxapp(
     req: Authed,
@@ -74,7 +67,7 @@ async fn wxpay_wxapp(
     let (db, wx) = (db.inner().clone(), wx.inner().clone());
     let fields = blocking(move || {
         let asked = Prepay { creds, body: &body, client_ip: &client_ip, notify_url: &notify_url };
-        payment::prepay(&db, &wx, &p, &asked)
+        Ok(payment::prepay(&db, &wx, &p, &asked)?)
     })
     .await?;
     Ok(Reply(fields))
@@ -83,7 +76,7 @@ async fn wxpay_wxapp(
 /// `money` in yuan → fen (300 naming it when absent, malformed or not positive).
 fn money_of(p: &Params) -> Result<i64, ApiError> {
     let text = p.text("money", 20)?;
-    match crate::money::parse_yuan(text) {
+    match crate::money::parse(text) {
         Some(fen) if fen > 0 => Ok(fen),
         _ => Err(ApiError::invalid("money", "应为大于 0 的金额（元，最多两位小数）")),
     }
@@ -125,8 +118,8 @@ impl From<Payment> for PayView {
         PayView {
             id: p.id,
             out_trade_id: p.out_trade_no,
-            money: yuan(p.money),
-            send_money: yuan(p.bonus_fen),
+            money: to_yuan(p.money),
+            send_money: to_yuan(p.bonus_fen),
             pay_gate: "WXPAY",
             pay_gate_str: "微信支付",
             status: p.status,
@@ -153,7 +146,7 @@ async fn query(req: Authed, db: &State<Db>, wx: &State<WeChat>) -> ApiResult<Pay
     if found.status == status::PENDING {
         let (db2, wx2) = (db.inner().clone(), wx.inner().clone());
         // WeChat being unreachable must not hide the record: the job retries later.
-        if let Err(e) = blocking(move || payment::reconcile(&db2, &wx2, id, db::unix_now())).await {
+        if let Err(e) = blocking(move || Ok(payment::reconcile(&db2, &wx2, id, db::unix_now())?)).await {
             log::warn!("payQuery of payment {id}: {e:?}");
         }
     }
@@ -205,7 +198,7 @@ async fn recharge_rules(db: &State<Db>) -> ApiResult<Vec<RechargeRuleView>> {
     Ok(Reply(
         rules
             .into_iter()
-            .map(|r| RechargeRuleView { id: r.id, confine: yuan(r.confine), send: yuan(r.send) })
+            .map(|r| RechargeRuleView { id: r.id, confine: to_yuan(r.confine), send: to_yuan(r.send) })
             .collect(),
     ))
 }
@@ -270,64 +263,4 @@ fn other_channel_post(path: PathBuf) -> ApiError {
 #[get("/pay/<path..>", rank = 20)]
 fn other_channel_get(path: PathBuf) -> ApiError {
     other_channel(path)
-}
-
-/// Largest notify body read, KiB (WeChat's are a few KiB).
-const NOTIFY_LIMIT_KIB: u64 = 1024;
-
-/// A notify's body as text, or why it cannot be one (too large, not UTF-8, cut off): WeChat gets
-/// the XML FAIL answer for those too, never a JSON error page.
-pub(crate) async fn notify_text(data: Data<'_>) -> Result<String, String> {
-    let bytes = data
-        .open(NOTIFY_LIMIT_KIB.kibibytes())
-        .into_bytes()
-        .await
-        .map_err(|e| format!("通知读取失败：{e}"))?;
-    if !bytes.is_complete() {
-        return Err(format!("通知超过 {NOTIFY_LIMIT_KIB} KiB"));
-    }
-    String::from_utf8(bytes.into_inner()).map_err(|_| "通知不是 UTF-8 文本".to_string())
-}
-
-/// The XML answered to a notify (WeChat looks at return_code only).
-pub struct XmlAnswer(String);
-
-impl<'r> rocket::response::Responder<'r, 'static> for XmlAnswer {
-    fn respond_to(self, _: &'r rocket::Request<'_>) -> rocket::response::Result<'static> {
-        rocket::Response::build()
-            .header(ContentType::XML)
-            .sized_body(self.0.len(), std::io::Cursor::new(self.0))
-            .ok()
-    }
-}
-
-/// POST /notify/wxpay — WeChat's pay notify (XML). Verified (signature, appid, mch_id, result,
-/// amount, a known out_trade_no) then applied exactly once; FAIL changes nothing, and WeChat
-/// repeats it. A repeat of an applied notify answers SUCCESS and changes nothing.
-#[post("/notify/wxpay", data = "<data>")]
-async fn notify(data: Data<'_>, db: &State<Db>, wx: &State<WeChat>) -> XmlAnswer {
-    let fail = |why: String| {
-        log::warn!("wxpay notify refused: {why}");
-        XmlAnswer(wxpay::notify_answer(false, &why))
-    };
-    let body = match notify_text(data).await {
-        Ok(b) => b,
-        Err(why) => return fail(why),
-    };
-    let fields = match wxpay::from_xml(&body) {
-        Ok(f) => f,
-        Err(e) => return fail(format!("XML 无效：{e}")),
-    };
-    let creds = match wx.pay_creds() {
-        Ok(c) => c,
-        Err(e) => return fail(e.to_string()),
-    };
-    let n = match payment::verify_notify(&creds, &fields) {
-        Ok(n) => n,
-        Err(why) => return fail(why),
-    };
-    match db.write(move |c| payment::apply_notify(c, &n, db::unix_now())).await {
-        Ok(_) => XmlAnswer(wxpay::notify_answer(true, "OK")),
-        Err(e) => fail(e.msg()),
-    }
 }

@@ -4,7 +4,7 @@
 use rocket::{get, post, routes, Route, State};
 use serde::Serialize;
 
-use super::funds::{opt_yuan, yuan};
+use super::funds::{fen, opt_fen};
 use super::{ApiResult, Authed, Reply};
 use crate::db::pay_bill::{self as store, BillRow};
 use crate::db::{self, Db};
@@ -36,8 +36,8 @@ async fn discounts(db: &State<Db>) -> ApiResult<Vec<DiscountView>> {
     }
     let view = |r: store::DiscountRow| DiscountView {
         id: r.id,
-        consume: money::yuan(r.consume),
-        discounts: money::yuan(r.discounts),
+        consume: money::to_yuan(r.consume),
+        discounts: money::to_yuan(r.discounts),
     };
     Ok(Reply(rules.into_iter().map(view).collect()))
 }
@@ -64,9 +64,9 @@ impl From<BillRow> for BillView {
         BillView {
             id: b.id,
             number: b.number,
-            money: money::yuan(b.money),
-            discounts: money::yuan(b.discount),
-            real_money: money::yuan(b.real_money),
+            money: money::to_yuan(b.money),
+            discounts: money::to_yuan(b.discount),
+            real_money: money::to_yuan(b.real_money),
             shop_id: b.shop_id.unwrap_or(0),
             date_add: db::format_unix(b.date_add),
         }
@@ -80,19 +80,19 @@ impl From<BillRow> for BillView {
 #[post("/payBill/pay", data = "<req>")]
 async fn pay(req: Authed, db: &State<Db>) -> ApiResult<BillView> {
     let input = BillInput {
-        money: yuan(&req.p, "money")?,
+        money: fen(&req.p, "money")?,
         shop_id: req.p.opt_int("shopId")?,
-        expected_real: opt_yuan(&req.p, "realMoney")?,
+        expected_real: opt_fen(&req.p, "realMoney")?,
     };
     if req.p.opt_bool("calculate")?.unwrap_or(false) {
         let q = db.read(move |c| pay_bill::quote(c, input.money)).await?;
-        let (discounts, real_money) = (money::yuan(q.discount), money::yuan(q.real_money));
+        let (discounts, real_money) = (money::to_yuan(q.discount), money::to_yuan(q.real_money));
         let shop_id = input.shop_id.unwrap_or(0);
         let number = String::new();
         return Ok(Reply(BillView {
             id: 0,
             number,
-            money: money::yuan(q.money),
+            money: money::to_yuan(q.money),
             discounts,
             real_money,
             shop_id,

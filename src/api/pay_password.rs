@@ -14,7 +14,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 fn pwd(p: &Params, name: &'static str) -> Result<String, ApiError> {
-    paypwd::digits(name, p.text(name, 20)?)
+    Ok(paypwd::digits(name, p.text(name, 20)?)?)
 }
 
 /// POST /<sub>/user/paypwd/set — setPayPassword; logged-in shopper. pwd (6 digits); 403 when one

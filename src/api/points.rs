@@ -6,12 +6,13 @@ use serde::Serialize;
 
 use super::friend::date_bound;
 use super::{ApiResult, Authed, MaybeAuthed, Page, Paging, Params, Reply};
+use crate::api::blocking;
 use crate::db::ledger::{Account, Entry, EntryFilter};
 use crate::db::points::Sign;
 use crate::db::{self, Db};
 use crate::error::ApiError;
-use crate::money::yuan;
-use crate::service::account::{self, blocking};
+use crate::money::to_yuan;
+use crate::service::account;
 use crate::service::orders::OrderRules;
 use crate::service::points::{self, PointRules};
 use crate::settings::Settings;
@@ -64,7 +65,7 @@ fn deduction_rules(p: Params, settings: &State<Settings>) -> ApiResult<Vec<Deduc
         rules.extend(money.map(|r| DeductionRuleView {
             kind: 0,
             score: r.score,
-            money: yuan(r.money),
+            money: to_yuan(r.money),
             repeat: true,
         }));
     }
@@ -351,8 +352,8 @@ fn cash_log(e: Entry) -> CashLogView {
     CashLogView {
         id: e.id,
         uid: e.user_id,
-        amount: yuan(e.amount.abs()),
-        balance: yuan(e.after),
+        amount: to_yuan(e.amount.abs()),
+        balance: to_yuan(e.after),
         account_type: e.account,
         behavior,
         behavior_str,
@@ -414,7 +415,7 @@ async fn exchange_cash(
 ) -> ApiResult<CashExchangeView> {
     let (uid, wanted, rules) = (req.user_id, req.p.int("deductionScore")?, PointRules::of(&settings.get()));
     let done = db.write(move |c| points::exchange_cash(c, uid, wanted, &rules)).await?;
-    Ok(Reply(CashExchangeView { score: done.score, amount: yuan(done.gave) }))
+    Ok(Reply(CashExchangeView { score: done.score, amount: to_yuan(done.gave) }))
 }
 
 /// exchangeScoreToGrowth's answer.
@@ -486,7 +487,7 @@ async fn share_group(
         let info = account::open_data(&session_key, &data, &iv, &wx.creds()?.appid)?;
         let gid = info["openGId"].as_str().filter(|g| !g.is_empty() && g.len() <= 128).map(str::to_string);
         let gid = gid.ok_or_else(|| ApiError::invalid("encryptedData", "不包含群信息（openGId）"))?;
-        db.write_sync(|c| points::award_share(c, referrer, &gid, &rules, db::unix_now()))
+        Ok(db.write_sync(|c| points::award_share(c, referrer, &gid, &rules, db::unix_now()))?)
     })
     .await?;
     Ok(Reply(ShareView { referrer, score }))

@@ -8,7 +8,7 @@ use super::{ApiResult, Authed, BaseUrl, MaybeAuthed, Page, Paging, Params, Reply
 use crate::db::order::LineRow;
 use crate::db::{self, Db};
 use crate::error::ApiError;
-use crate::money::yuan;
+use crate::money::to_yuan;
 use crate::settings::Settings;
 
 pub fn routes() -> Vec<Route> {
@@ -97,7 +97,7 @@ fn bought_view(base: &BaseUrl, l: LineRow) -> BoughtView {
         pic: if l.line.pic.is_empty() { String::new() } else { base.absolute(&l.line.pic) },
         goods_name: l.line.goods_name,
         number: l.line.number,
-        amount_single: yuan(l.line.amount_single),
+        amount_single: to_yuan(l.line.amount_single),
         property: l.line.property,
         date_add: db::format_unix(l.date_add),
     }
@@ -173,8 +173,8 @@ async fn saleroom(req: Authed, db: &State<Db>, settings: &State<Settings>) -> Ap
         rows.into_iter()
             .map(|(day, fen, number)| SaleroomView {
                 day,
-                amount: yuan(fen),
-                saleroom: yuan(fen),
+                amount: to_yuan(fen),
+                saleroom: to_yuan(fen),
                 number,
                 estimate_commission: 0.0,
             })

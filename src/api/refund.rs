@@ -44,10 +44,9 @@ fn refund_input(p: &Params) -> Result<RefundInput, ApiError> {
     }
     let amount = match p.get("amount") {
         None => None,
-        Some(v) => Some(
-            money::parse_yuan(v)
-                .ok_or_else(|| ApiError::invalid("amount", "应为金额（元），最多两位小数"))?,
-        ),
+        Some(v) => {
+            Some(money::parse(v).ok_or_else(|| ApiError::invalid("amount", "应为金额（元），最多两位小数"))?)
+        }
     };
     Ok(RefundInput {
         order_id: p.int("orderId")?,

@@ -95,7 +95,7 @@ async fn send(req: Authed, db: &State<Db>) -> ApiResult<Queued> {
                     "本店未关联公众号，无法发送公众号模板消息（type=1）".into(),
                 ));
             }
-            outbox::enqueue_direct(c, user, &m, db::unix_now())
+            Ok(outbox::enqueue_direct(c, user, &m, db::unix_now())?)
         })
         .await?;
     Ok(Reply(Queued { id, status: "pending" }))

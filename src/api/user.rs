@@ -6,9 +6,10 @@ use rocket::{get, post, routes, Route, State};
 use serde::Serialize;
 
 use super::{ApiResult, Authed, BaseUrl, Params, Reply};
+use crate::api::blocking;
 use crate::db::{self, Db};
 use crate::error::ApiError;
-use crate::service::account::{self, blocking, IfUnknown, Login};
+use crate::service::account::{self, IfUnknown, Login};
 use crate::service::media_check::{self, AvatarCheck};
 use crate::service::security::{self, Scene, Verdict};
 use crate::settings::Settings;
@@ -167,7 +168,7 @@ async fn login_mobile(_kind: WxKind, p: Params, db: &State<Db>, wx: &State<WeCha
         let session = wx.code2session(&code)?;
         let appid = wx.creds()?.appid;
         let phone = account::phone_of(&account::open_data(&session.session_key, &data, &iv, &appid)?)?;
-        db.write_sync(|c| account::login_session(c, &appid, &session, if_unknown, Some(&phone)))
+        Ok(db.write_sync(|c| account::login_session(c, &appid, &session, if_unknown, Some(&phone)))?)
     })
     .await?;
     Ok(Reply(login))
@@ -193,7 +194,7 @@ async fn login_mobile_v2(p: Params, db: &State<Db>, wx: &State<WeChat>) -> ApiRe
         let session = wx.code2session(&code)?;
         let phone = wx.phone_number(&phone_code)?.pure_phone_number;
         let appid = wx.creds()?.appid;
-        db.write_sync(|c| account::login_session(c, &appid, &session, if_unknown, Some(&phone)))
+        Ok(db.write_sync(|c| account::login_session(c, &appid, &session, if_unknown, Some(&phone)))?)
     })
     .await?;
     Ok(Reply(login))
@@ -321,7 +322,7 @@ async fn decode(_kind: WxKind, p: Params, wx: &State<WeChat>) -> ApiResult<serde
     let mut json = blocking(move || {
         let s = wx.code2session(&code)?;
         check_signature(&signed, &s.session_key)?;
-        account::open_data(&s.session_key, &data, &iv, &wx.creds()?.appid)
+        Ok(account::open_data(&s.session_key, &data, &iv, &wx.creds()?.appid)?)
     })
     .await?;
     if let serde_json::Value::Object(map) = &mut json {

@@ -59,11 +59,11 @@ fn flag(p: &Params, name: &'static str) -> Result<bool, ApiError> {
 }
 
 fn mobile(p: &Params) -> Result<String, ApiError> {
-    codes::mobile("mobile", p.text("mobile", 20)?)
+    Ok(codes::mobile("mobile", p.text("mobile", 20)?)?)
 }
 
 fn email(p: &Params) -> Result<String, ApiError> {
-    codes::email("email", p.text("email", 100)?)
+    Ok(codes::email("email", p.text("email", 100)?)?)
 }
 
 fn code(p: &Params) -> Result<String, ApiError> {
@@ -71,11 +71,11 @@ fn code(p: &Params) -> Result<String, ApiError> {
 }
 
 fn pwd(p: &Params, name: &'static str) -> Result<String, ApiError> {
-    identity::password(name, p.text(name, 200)?)
+    Ok(identity::password(name, p.text(name, 200)?)?)
 }
 
 fn opt_pwd(p: &Params) -> Result<Option<String>, ApiError> {
-    p.opt_text("pwd", 200)?.map(|v| identity::password("pwd", v)).transpose()
+    Ok(p.opt_text("pwd", 200)?.map(|v| identity::password("pwd", v)).transpose()?)
 }
 
 /// A password typed at login: any length up to a bound (a wrong one is just wrong).

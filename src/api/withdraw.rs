@@ -4,7 +4,7 @@
 use rocket::{get, post, routes, Route, State};
 use serde::Serialize;
 
-use super::funds::{ext_json, status_filter, text_or_empty, yuan};
+use super::funds::{ext_json, fen, status_filter, text_or_empty};
 use super::{ApiResult, Authed, Page, Paging, Reply};
 use crate::db::withdraw::{self as store, status, WithdrawalRow};
 use crate::db::{self, Db};
@@ -44,7 +44,7 @@ impl From<WithdrawalRow> for WithdrawalView {
             id: w.id,
             number: w.number,
             uid: w.user_id,
-            money: money::yuan(w.money),
+            money: money::to_yuan(w.money),
             status: w.status,
             status_str: status::label(w.status),
             remark: w.remark,
@@ -60,7 +60,7 @@ impl From<WithdrawalRow> for WithdrawalView {
 
 async fn do_apply(req: Authed, db: &Db, settings: &Settings) -> ApiResult<WithdrawalView> {
     let input = WithdrawInput {
-        money: yuan(&req.p, "money")?,
+        money: fen(&req.p, "money")?,
         remark: text_or_empty(&req.p, "remark", 200)?,
         ext_json: ext_json(&req.p)?,
     };

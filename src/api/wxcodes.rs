@@ -63,7 +63,9 @@ async fn image(
     let (db, wx, dir, max) = (db.clone(), wx.clone(), cfg.uploads_dir(), cfg.upload_max_bytes);
     crate::db::blocking(move || {
         let store = Store { db: &db, uploads_dir: &dir, max_bytes: max };
-        codes::code_image(&store, &wx, &spec, hours).map(|c| upload::relative_url(&c.path))
+        codes::code_image(&store, &wx, &spec, hours)
+            .map(|c| upload::relative_url(&c.path))
+            .map_err(ApiError::from)
     })
     .await
 }

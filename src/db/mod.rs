@@ -78,10 +78,17 @@ where
     T: Send + 'static,
     E: From<Error> + Send + 'static,
 {
-    match rocket::tokio::task::spawn_blocking(f).await {
-        Ok(out) => out,
-        Err(e) => Err(E::from(joined(e))),
-    }
+    offload(f).await?
+}
+
+/// Runs blocking work whose own answer is not a `Result` (the sandbox's simulated WeChat calls) off
+/// the async executor; only a panic inside `f` is an error.
+pub async fn offload<T, F>(f: F) -> Result<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    rocket::tokio::task::spawn_blocking(f).await.map_err(joined)
 }
 
 /// What a blocking task that did not return became.

@@ -1,4 +1,4 @@
-//! Shoppers and their login tokens (the accounts issue adds the rest).
+//! Shoppers, their accounts (mobile, username, e-mail, password hash) and their login tokens.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};

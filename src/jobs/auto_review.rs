@@ -3,16 +3,16 @@
 //! `date_receive`, so restarts lose nothing.
 
 use crate::db::{self, Db};
-use crate::error::ApiError;
+use crate::service::error::{Error, Result};
 use crate::service::orders::{self, OrderRules};
 
 const BATCH: i64 = 500;
 
 /// Reviews the orders due at `now`, each in its own transaction; how many.
-pub fn run_once(db: &Db, now: i64) -> Result<usize, ApiError> {
+pub fn run_once(db: &Db, now: i64) -> Result<usize> {
     let rules = db.read_sync(OrderRules::load)?;
     let cutoff = now - rules.auto_review_days * 86_400;
-    let due = db.read_sync(|c| Ok::<_, ApiError>(db::order::received_before(c, cutoff, BATCH)?))?;
+    let due = db.read_sync(|c| db::order::received_before(c, cutoff, BATCH).map_err(Error::from))?;
     let mut done = 0;
     for id in due {
         match db.write_sync(|c| orders::auto_review(c, id, now)) {

@@ -4,7 +4,7 @@
 //! UPDATE on status 0, so an order paid meanwhile is never closed.
 
 use crate::db::{self, Db};
-use crate::error::ApiError;
+use crate::service::error::{Error, Result};
 use crate::service::orders;
 use crate::service::outbox::{self, ShopEvent};
 
@@ -12,8 +12,8 @@ use crate::service::outbox::{self, ShopEvent};
 const BATCH: i64 = 500;
 
 /// Closes the orders due at `now`, each in its own transaction; how many it closed.
-pub fn run_once(db: &Db, now: i64) -> Result<usize, ApiError> {
-    let due = db.read_sync(|c| Ok::<_, ApiError>(db::order::unpaid_due(c, now, BATCH)?))?;
+pub fn run_once(db: &Db, now: i64) -> Result<usize> {
+    let due = db.read_sync(|c| db::order::unpaid_due(c, now, BATCH).map_err(Error::from))?;
     let mut closed = 0;
     for id in due {
         match db.write_sync(|c| close_for_timeout(c, id, now)) {
@@ -27,7 +27,7 @@ pub fn run_once(db: &Db, now: i64) -> Result<usize, ApiError> {
 }
 
 /// Closes one overdue order and tells its shopper (when the shop maps that event to a template).
-fn close_for_timeout(c: &rusqlite::Connection, id: i64, now: i64) -> Result<bool, ApiError> {
+fn close_for_timeout(c: &rusqlite::Connection, id: i64, now: i64) -> Result<bool> {
     let closed = orders::close(c, id, "超时未支付，系统自动关闭", now)?;
     if closed {
         if let Some(o) = db::order::order(c, id)? {

@@ -2,16 +2,16 @@
 //! who never press "确认收货". Driven by `date_ship`, so restarts lose nothing.
 
 use crate::db::{self, Db};
-use crate::error::ApiError;
+use crate::service::error::{Error, Result};
 use crate::service::orders::{self, OrderRules};
 
 const BATCH: i64 = 500;
 
 /// Confirms the orders due at `now`, each in its own transaction; how many.
-pub fn run_once(db: &Db, now: i64) -> Result<usize, ApiError> {
+pub fn run_once(db: &Db, now: i64) -> Result<usize> {
     let rules = db.read_sync(OrderRules::load)?;
     let cutoff = now - rules.auto_confirm_days * 86_400;
-    let due = db.read_sync(|c| Ok::<_, ApiError>(db::order::shipped_before(c, cutoff, BATCH)?))?;
+    let due = db.read_sync(|c| db::order::shipped_before(c, cutoff, BATCH).map_err(Error::from))?;
     let mut done = 0;
     for id in due {
         match db.write_sync(|c| orders::auto_confirm(c, id, now)) {

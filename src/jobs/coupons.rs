@@ -3,8 +3,8 @@
 //! them when the order gives them back). Driven by `date_end` alone: a late run changes nothing.
 
 use crate::db::{self, Db};
-use crate::error::ApiError;
 use crate::service::coupons;
+use crate::service::error::{Error, Result};
 
 /// How many coupons one transaction expires; a run repeats until none are due.
 const BATCH: i64 = 1000;
@@ -14,7 +14,7 @@ pub const INTERVAL_KEY: &str = crate::settings::keys::COUPON_EXPIRY_INTERVAL_SEC
 pub const DEFAULT_INTERVAL_SECS: u64 = 600;
 
 /// Expires every coupon due at `now`; how many.
-pub fn run_once(db: &Db, now: i64) -> Result<usize, ApiError> {
+pub fn run_once(db: &Db, now: i64) -> Result<usize> {
     let mut total = 0;
     loop {
         let n = db.write_sync(|c| coupons::expire_due(c, now, BATCH))?;
@@ -27,7 +27,7 @@ pub fn run_once(db: &Db, now: i64) -> Result<usize, ApiError> {
 
 /// Seconds between runs: the setting when it is a number from 10 up, else the default.
 pub fn interval_secs(db: &Db) -> u64 {
-    db.read_sync(|c| Ok::<_, ApiError>(db::settings::get_setting(c, INTERVAL_KEY)?))
+    db.read_sync(|c| db::settings::get_setting(c, INTERVAL_KEY).map_err(Error::from))
         .ok()
         .flatten()
         .and_then(|v| v.trim().parse::<u64>().ok())

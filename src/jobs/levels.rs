@@ -3,7 +3,7 @@
 //! run changes nothing (a level past its expiry already reads as lapsed).
 
 use crate::db::{self, Db};
-use crate::error::ApiError;
+use crate::service::error::{Error, Result};
 use crate::service::levels::{self, Expiry, RENEW_AHEAD};
 
 /// How many holdings one run looks at; the rest wait for the next run.
@@ -19,8 +19,8 @@ pub struct Swept {
 }
 
 /// Renews or ends the levels due at `now`; each shopper in their own transaction.
-pub fn run_once(db: &Db, now: i64) -> Result<Swept, ApiError> {
-    let due = db.read_sync(|c| Ok::<_, ApiError>(db::levels::expiring(c, now + RENEW_AHEAD, BATCH)?))?;
+pub fn run_once(db: &Db, now: i64) -> Result<Swept> {
+    let due = db.read_sync(|c| db::levels::expiring(c, now + RENEW_AHEAD, BATCH).map_err(Error::from))?;
     let mut swept = Swept::default();
     for cur in due {
         match db.write_sync(|c| levels::renew_or_lapse(c, cur.user_id, now)) {

@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use crate::db::{self, outbox, Db};
-use crate::error::ApiError;
+use crate::service::error::{Error, Result};
 use crate::service::outbox::{CHANNEL_SUBSCRIBE, CHANNEL_UNIFORM};
 use crate::settings::keys;
 use crate::wechat::{WeChat, WxError};
@@ -56,7 +56,7 @@ pub fn backoff_secs(tries: i64) -> i64 {
 /// still refused after one refresh.
 fn transient(e: &WxError) -> bool {
     match e {
-        WxError::Transport(_) | WxError::NotConfigured(_) => true,
+        WxError::Transport(_) | WxError::NotConfigured(_) | WxError::Store { .. } => true,
         WxError::Api { errcode, .. } => matches!(errcode, -1 | 45009 | 45011 | 45047 | 40001 | 42001 | 40014),
     }
 }
@@ -65,6 +65,9 @@ fn transient(e: &WxError) -> bool {
 fn describe(e: &WxError) -> (i64, String) {
     match e {
         WxError::Transport(t) => (0, format!("微信暂时无法访问：{t}")),
+        WxError::Store { busy } => {
+            (0, format!("微信暂时无法访问：{}", crate::service::error::machine_words(*busy)))
+        }
         WxError::NotConfigured(what) => (0, format!("微信未配置：{what}")),
         WxError::Api { errcode, errmsg } => {
             let hint = match errcode {
@@ -89,10 +92,10 @@ struct Context {
     official_appid: Option<String>,
 }
 
-fn context(db: &Db) -> Result<Context, ApiError> {
+fn context(db: &Db) -> Result<Context> {
     db.read_sync(|c| {
         let get = |k| db::settings::get_setting(c, k).map(|v| v.filter(|v| !v.trim().is_empty()));
-        Ok::<_, ApiError>(Context {
+        Ok(Context {
             state: get(keys::MINIPROGRAM_STATE)?.unwrap_or_else(|| "formal".into()),
             official_appid: get(keys::OFFICIAL_APPID)?,
         })
@@ -151,12 +154,12 @@ fn send(wechat: &WeChat, ctx: &Context, m: &outbox::MessageRow) -> Outcome {
 }
 
 /// Sends every message due at `now`, batch after batch, until none is left due.
-pub fn run_once(db: &Db, wechat: &WeChat, now: i64) -> Result<Drained, ApiError> {
+pub fn run_once(db: &Db, wechat: &WeChat, now: i64) -> Result<Drained> {
     let ctx = context(db)?;
     let mut done = Drained::default();
     loop {
         let batch =
-            db.write_sync(|c| Ok::<_, ApiError>(outbox::claim_due(c, now, now + LEASE_SECS, BATCH)?))?;
+            db.write_sync(|c| outbox::claim_due(c, now, now + LEASE_SECS, BATCH).map_err(Error::from))?;
         if batch.is_empty() {
             return Ok(done);
         }
@@ -201,7 +204,7 @@ pub fn run_once(db: &Db, wechat: &WeChat, now: i64) -> Result<Drained, ApiError>
                     }
                 }
             }
-            Ok::<_, ApiError>(())
+            Ok::<_, Error>(())
         })?;
         if (batch.len() as i64) < BATCH {
             return Ok(done);
@@ -211,7 +214,7 @@ pub fn run_once(db: &Db, wechat: &WeChat, now: i64) -> Result<Drained, ApiError>
 
 /// Seconds between sweeps: the setting when it is a number from 1 to 3600, else the default.
 pub fn interval_secs(db: &Db) -> u64 {
-    db.read_sync(|c| Ok::<_, ApiError>(db::settings::get_setting(c, keys::OUTBOX_INTERVAL_SECS)?))
+    db.read_sync(|c| db::settings::get_setting(c, keys::OUTBOX_INTERVAL_SECS).map_err(Error::from))
         .ok()
         .flatten()
         .and_then(|v| v.trim().parse::<u64>().ok())
@@ -223,7 +226,7 @@ pub fn interval_secs(db: &Db) -> u64 {
 /// interval, at least a second.
 fn sleep_secs(db: &Db, now: i64) -> u64 {
     let interval = interval_secs(db);
-    match db.read_sync(|c| Ok::<_, ApiError>(outbox::next_due(c)?)) {
+    match db.read_sync(|c| outbox::next_due(c).map_err(Error::from)) {
         Ok(Some(due)) => (due - now).clamp(1, interval as i64) as u64,
         _ => interval,
     }

@@ -5,7 +5,7 @@
 //! payment with refunds is never closed: its money was paid, and the refunds are returning it.
 
 use crate::db::{self, Db};
-use crate::error::ApiError;
+use crate::service::error::{Error, Result};
 use crate::service::payment::{self, Reconciled, RECONCILE_AFTER_SECS};
 use crate::wechat::WeChat;
 
@@ -13,13 +13,14 @@ use crate::wechat::WeChat;
 const BATCH: i64 = 200;
 
 /// Reconciles the payments due at `now`; how many changed (applied or closed).
-pub fn run_once(db: &Db, wx: &WeChat, now: i64) -> Result<usize, ApiError> {
+pub fn run_once(db: &Db, wx: &WeChat, now: i64) -> Result<usize> {
     if wx.pay_creds().is_err() {
         // Pay is not configured: nothing can have been paid.
         return Ok(0);
     }
-    let due = db
-        .read_sync(|c| Ok::<_, ApiError>(db::payment::to_reconcile(c, now - RECONCILE_AFTER_SECS, BATCH)?))?;
+    let due = db.read_sync(|c| {
+        db::payment::to_reconcile(c, now - RECONCILE_AFTER_SECS, BATCH).map_err(Error::from)
+    })?;
     let mut changed = 0;
     for id in due {
         match payment::reconcile(db, wx, id, now) {

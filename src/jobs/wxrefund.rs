@@ -4,7 +4,7 @@
 
 use crate::db::payment_refund::{self as rows, state};
 use crate::db::Db;
-use crate::error::ApiError;
+use crate::service::error::{Error, Result};
 use crate::service::refund_wechat::{self, WxRefunds};
 use crate::wechat::refund::TRANSIENT;
 
@@ -14,9 +14,9 @@ pub const IDLE: i64 = 60;
 pub const MAX_ATTEMPTS: i64 = 5;
 
 /// Looks at up to 50 open refunds; how many it queried or sent.
-pub fn run_once(db: &Db, wx: &WxRefunds, now: i64) -> Result<usize, ApiError> {
-    let open =
-        db.read_sync(|c| Ok::<_, ApiError>(rows::open_for_job(c, now - IDLE, TRANSIENT, MAX_ATTEMPTS, 50)?))?;
+pub fn run_once(db: &Db, wx: &WxRefunds, now: i64) -> Result<usize> {
+    let open = db
+        .read_sync(|c| rows::open_for_job(c, now - IDLE, TRANSIENT, MAX_ATTEMPTS, 50).map_err(Error::from))?;
     let n = open.len();
     for r in open {
         let done = match r.status.as_str() {

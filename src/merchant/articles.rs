@@ -13,8 +13,9 @@ use crate::api::cms::ArticleView;
 use crate::api::BaseUrl;
 use crate::db::cms::{self as store, ArticleFields, ArticleFilter};
 use crate::db::{self, Db};
-use crate::error::{ApiError, MerchantError};
+use crate::error::MerchantError;
 use crate::service::cms as rules;
+use crate::service::error::Error as ServiceError;
 
 pub fn routes() -> Vec<Route> {
     routes![list, create, show, replace, remove]
@@ -90,9 +91,9 @@ pub struct ListQuery<'r> {
     page_size: Option<&'r str>,
 }
 
-fn not_found(e: ApiError) -> Problem {
+fn not_found(e: ServiceError) -> Problem {
     match e {
-        ApiError::NotFound(_) => MerchantError::NotFound("article").into(),
+        ServiceError::NotFound(_) => MerchantError::NotFound("article").into(),
         other => other.into(),
     }
 }

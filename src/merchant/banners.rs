@@ -7,10 +7,10 @@ use rocket::{delete, get, post, put, routes, Route, State};
 use serde::{Deserialize, Serialize};
 
 use super::body::opt_text;
-use super::{Answer, ApiKey, JsonBody, Problem, BASE};
+use super::{Answer, ApiKey, JsonBody, BASE};
 use crate::cache::Cache;
 use crate::db::{self, site::Banner, site::BannerInput, Db};
-use crate::error::{ApiError, MerchantError};
+use crate::error::MerchantError;
 use crate::service;
 
 pub fn routes() -> Vec<Route> {
@@ -89,13 +89,6 @@ impl From<BannerBody> for BannerInput {
 }
 
 /// The service's "not found" in the API's words.
-fn not_found(e: ApiError) -> Problem {
-    match e {
-        ApiError::NotFound(_) => MerchantError::NotFound("banner").into(),
-        other => other.into(),
-    }
-}
-
 async fn load(db: &Db, id: i64) -> Answer<BannerView> {
     let found = db.read(move |c| db::site::banner_by_id(c, id)).await?;
     Ok(found.ok_or(MerchantError::NotFound("banner"))?.into())
@@ -142,7 +135,7 @@ async fn replace(
     id: i64,
     body: JsonBody<BannerBody>,
 ) -> Answer<Json<BannerView>> {
-    service::site::save_banner(db, cache, Some(id), body.0.into()).await.map_err(not_found)?;
+    service::site::save_banner(db, cache, Some(id), body.0.into()).await?;
     Ok(Json(load(db, id).await?))
 }
 

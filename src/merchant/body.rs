@@ -95,6 +95,12 @@ pub fn opt_text(name: &'static str, v: Option<&str>, max: usize) -> Result<Optio
     Ok(Some(v.to_string()))
 }
 
+/// A yuan amount from a JSON body as fen (at most two decimals, not negative).
+pub fn fen(field: &'static str, yuan: f64) -> Result<i64, Problem> {
+    crate::money::from_yuan(yuan)
+        .ok_or_else(|| Problem::invalid(field, "must be a yuan amount ≥ 0 with at most two decimals"))
+}
+
 /// `page` from 1 and `pageSize` 1–100 (default 20).
 #[derive(Debug, Clone, Copy)]
 pub struct Paging {

@@ -8,31 +8,27 @@ use rocket::serde::json::Json;
 use rocket::{delete, get, put, routes, FromForm, Route, State};
 use serde::{Deserialize, Serialize};
 
-use super::body::opt_text;
+use super::body::{fen, opt_text};
 use super::catalog::{based_on, needs_version, outdated_message, stale_message, IfMatch, Refusal, Tagged};
 use super::{Answer, ApiKey, JsonBody, Problem};
 use crate::db::calendar as cal_db;
 use crate::db::{self, Db};
-use crate::error::{ApiError, MerchantError};
+use crate::error::MerchantError;
 use crate::money;
 use crate::service::calendar::{self as cal, DaySetting, NewSlot};
 use crate::service::catalog::{EditError, Stock};
+use crate::service::error::{Entity, Error as ServiceError};
 
 pub fn routes() -> Vec<Route> {
     routes![days, set_days, remove_days, slots, set_slots, remove_slots]
 }
 
 /// The service's "no such goods" in the API's words; other refusals name their field.
-fn problem(e: ApiError) -> Problem {
-    match e {
-        ApiError::NotFound(_) => MerchantError::NotFound("goods").into(),
+fn problem(e: impl Into<ServiceError>) -> Problem {
+    match e.into() {
+        ServiceError::NotFound(_) => MerchantError::NotFound("goods").into(),
         other => other.into(),
     }
-}
-
-fn fen(name: &'static str, yuan: f64) -> Result<i64, Problem> {
-    money::yuan_number_to_fen(yuan)
-        .ok_or_else(|| Problem::invalid(name, "must be a yuan amount ≥ 0 with at most two decimals"))
 }
 
 /// `stores` (the stock) or `addStores` (a change), at most one; neither leaves stock as it is.
@@ -49,7 +45,7 @@ fn stock_of(field: &'static str, stores: Option<i64>, add: Option<i64>) -> Resul
 fn calendar_refusal<T>(
     e: EditError,
     sent: Option<i64>,
-    now: impl FnOnce() -> Result<(T, i64), ApiError>,
+    now: impl FnOnce() -> Result<(T, i64), ServiceError>,
 ) -> Refusal<T> {
     let error = match e {
         EditError::Refused(e) => return Refusal::Problem(problem(e)),
@@ -64,8 +60,8 @@ fn calendar_refusal<T>(
 }
 
 /// The goods' calendar version (404 for an unknown goods).
-fn version_of(c: &rusqlite::Connection, goods_id: i64) -> Result<i64, ApiError> {
-    cal_db::calendar_version(c, goods_id)?.ok_or(ApiError::NotFound("商品"))
+fn version_of(c: &rusqlite::Connection, goods_id: i64) -> Result<i64, ServiceError> {
+    cal_db::calendar_version(c, goods_id)?.ok_or(ServiceError::NotFound(Entity::Goods))
 }
 
 /// `?propertyChildIds=&from=&to=` (from defaults to today, to to a year after from).
@@ -119,8 +115,8 @@ pub struct DayView {
 }
 
 /// The days of a range for the goods or SKU; checks the goods and key first.
-fn read_days(c: &rusqlite::Connection, goods_id: i64, r: &Range) -> Result<Vec<DayView>, ApiError> {
-    let goods = crate::db::catalog::goods(c, goods_id)?.ok_or(ApiError::NotFound("商品"))?;
+fn read_days(c: &rusqlite::Connection, goods_id: i64, r: &Range) -> Result<Vec<DayView>, ServiceError> {
+    let goods = crate::db::catalog::goods(c, goods_id)?.ok_or(ServiceError::NotFound(Entity::Goods))?;
     let sku_id = cal::sku_of_key(c, &goods, r.key.as_deref())?;
     let key = cal::key_of_sku(c, goods_id, sku_id)?;
     let rows = cal_db::days(c, goods_id, sku_id, &r.from, &r.to, cal::MAX_RANGE_DAYS)?;
@@ -129,14 +125,14 @@ fn read_days(c: &rusqlite::Connection, goods_id: i64, r: &Range) -> Result<Vec<D
         .map(|d| DayView {
             day: d.day,
             property_child_ids: key.clone(),
-            price: money::yuan(d.price),
+            price: money::to_yuan(d.price),
             stores: d.stores,
         })
         .collect())
 }
 
 /// The range's days with the calendar version.
-fn tagged_days(c: &rusqlite::Connection, id: i64, r: &Range) -> Result<(Vec<DayView>, i64), ApiError> {
+fn tagged_days(c: &rusqlite::Connection, id: i64, r: &Range) -> Result<(Vec<DayView>, i64), ServiceError> {
     Ok((read_days(c, id, r)?, version_of(c, id)?))
 }
 
@@ -235,9 +231,9 @@ pub struct SlotView {
     pub stores: i64,
 }
 
-fn read_slots(c: &rusqlite::Connection, goods_id: i64, r: &Range) -> Result<Vec<SlotView>, ApiError> {
+fn read_slots(c: &rusqlite::Connection, goods_id: i64, r: &Range) -> Result<Vec<SlotView>, ServiceError> {
     let days = cal::day_range(&r.from, &r.to)?;
-    let goods = crate::db::catalog::goods(c, goods_id)?.ok_or(ApiError::NotFound("商品"))?;
+    let goods = crate::db::catalog::goods(c, goods_id)?.ok_or(ServiceError::NotFound(Entity::Goods))?;
     let sku_id = cal::sku_of_key(c, &goods, r.key.as_deref())?;
     let key = cal::key_of_sku(c, goods_id, sku_id)?;
     let mut out = Vec::new();
@@ -247,7 +243,7 @@ fn read_slots(c: &rusqlite::Connection, goods_id: i64, r: &Range) -> Result<Vec<
             day: s.day,
             property_child_ids: key.clone(),
             name: s.name,
-            price: money::yuan(s.price),
+            price: money::to_yuan(s.price),
             stores: s.stores,
         }));
     }
@@ -255,7 +251,7 @@ fn read_slots(c: &rusqlite::Connection, goods_id: i64, r: &Range) -> Result<Vec<
 }
 
 /// The range's slots with the calendar version.
-fn tagged_slots(c: &rusqlite::Connection, id: i64, r: &Range) -> Result<(Vec<SlotView>, i64), ApiError> {
+fn tagged_slots(c: &rusqlite::Connection, id: i64, r: &Range) -> Result<(Vec<SlotView>, i64), ServiceError> {
     Ok((read_slots(c, id, r)?, version_of(c, id)?))
 }
 

@@ -6,7 +6,7 @@ use rocket::serde::json::Json;
 use rocket::{delete, get, post, put, routes, FromForm, Route, State};
 use serde::{Deserialize, Serialize};
 
-use super::body::opt_text;
+use super::body::{fen, opt_text};
 use super::{Answer, ApiKey, JsonBody, Paged, Paging, Problem, BASE};
 use crate::db::coupons::{self as store, Rule, RuleFields};
 use crate::db::{self, Db};
@@ -59,13 +59,13 @@ impl From<Rule> for CouponView {
         let fixed = f.valid_type == 0;
         CouponView {
             id: r.id,
-            money: (f.money_type == 0).then(|| money::yuan(f.money)),
+            money: (f.money_type == 0).then(|| money::to_yuan(f.money)),
             discount_percent: (f.money_type == 1).then_some(f.money),
             name: f.name,
             kind: f.kind,
             money_type: f.money_type,
-            money_max: money::yuan(f.money_max),
-            money_hreshold: money::yuan(f.money_hreshold),
+            money_max: money::to_yuan(f.money_max),
+            money_hreshold: money::to_yuan(f.money_hreshold),
             scope: f.scope,
             ref_ids: f.refs,
             valid_type: f.valid_type,
@@ -76,7 +76,7 @@ impl From<Rule> for CouponView {
             number_taken: r.number_taken,
             per_user: f.per_user,
             need_score: f.need_score,
-            need_amount: money::yuan(f.need_amount),
+            need_amount: money::to_yuan(f.need_amount),
             pwd: f.pwd,
             status: f.status,
             paixu: f.paixu,
@@ -157,10 +157,6 @@ fn parse_time(field: &'static str, v: &str) -> Result<i64, Problem> {
 
 impl CouponBody {
     fn fields(self) -> Result<RuleFields, Problem> {
-        let fen = |name: &'static str, yuan: f64| {
-            money::yuan_number_to_fen(yuan)
-                .ok_or_else(|| Problem::invalid(name, "must be a yuan amount ≥ 0 with at most two decimals"))
-        };
         Ok(RuleFields {
             money: if self.money_type == 1 { self.discount_percent } else { fen("money", self.money)? },
             money_max: fen("moneyMax", self.money_max)?,
@@ -195,8 +191,8 @@ pub struct ListQuery<'r> {
 }
 
 /// The service's refusals in the API's words.
-fn problem(e: ApiError) -> Problem {
-    match e {
+fn problem(e: impl Into<ApiError>) -> Problem {
+    match e.into() {
         ApiError::NotFound("优惠券") => MerchantError::NotFound("coupon").into(),
         ApiError::NotFound(_) => MerchantError::NotFound("user").into(),
         other => other.into(),

@@ -7,6 +7,7 @@ use rocket::serde::json::Json;
 use rocket::{delete, get, post, put, routes, Route, State};
 use serde::{Deserialize, Serialize};
 
+use super::body::fen;
 use super::{Answer, ApiKey, JsonBody, Problem, BASE};
 use crate::db::freight::{self, Fees, FreeRule, RegionFees, Template, TemplateFields};
 use crate::db::{self, Db};
@@ -40,11 +41,6 @@ fn number_in(field: &'static str, fee_type: i64, n: f64) -> Result<i64, Problem>
         field,
         "must be a whole number of pieces ≥ 1, or kilograms > 0 for a template by weight",
     ))
-}
-
-fn fen(field: &'static str, yuan: f64) -> Result<i64, Problem> {
-    money::yuan_number_to_fen(yuan)
-        .ok_or_else(|| Problem::invalid(field, "must be a yuan amount ≥ 0 with at most two decimals"))
 }
 
 #[derive(Debug, Serialize)]
@@ -95,18 +91,18 @@ impl From<Template> for TemplateView {
             fee_type: ft,
             is_free: f.is_free,
             first_number: number_out(ft, f.fees.first_number),
-            first_amount: money::yuan(f.fees.first_amount),
+            first_amount: money::to_yuan(f.fees.first_amount),
             add_number: number_out(ft, f.fees.add_number),
-            add_amount: money::yuan(f.fees.add_amount),
+            add_amount: money::to_yuan(f.fees.add_amount),
             regions: f
                 .region_fees
                 .into_iter()
                 .map(|r| RegionFeesView {
                     region_ids: r.regions,
                     first_number: number_out(ft, r.fees.first_number),
-                    first_amount: money::yuan(r.fees.first_amount),
+                    first_amount: money::to_yuan(r.fees.first_amount),
                     add_number: number_out(ft, r.fees.add_number),
-                    add_amount: money::yuan(r.fees.add_amount),
+                    add_amount: money::to_yuan(r.fees.add_amount),
                 })
                 .collect(),
             free_rules: f
@@ -114,7 +110,7 @@ impl From<Template> for TemplateView {
                 .into_iter()
                 .map(|r| FreeRuleView {
                     region_ids: r.regions,
-                    min_amount: r.min_amount.map(money::yuan),
+                    min_amount: r.min_amount.map(money::to_yuan),
                     min_number: r.min_number,
                 })
                 .collect(),

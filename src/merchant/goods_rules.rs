@@ -5,7 +5,8 @@ use rocket::serde::json::Json;
 use rocket::{get, put, routes, Route, State};
 use serde::{Deserialize, Serialize};
 
-use super::{Answer, ApiKey, JsonBody, Problem};
+use super::body::fen;
+use super::{Answer, ApiKey, JsonBody};
 use crate::db::{catalog, goods_rules, Db};
 use crate::error::MerchantError;
 use crate::money;
@@ -15,11 +16,6 @@ use crate::service::tiers::{self, TierInput};
 
 pub fn routes() -> Vec<Route> {
     routes![show_limits, put_limits, show_tiers, put_tiers, show_additions, put_additions]
-}
-
-fn fen(field: &'static str, yuan: f64) -> Result<i64, Problem> {
-    money::yuan_number_to_fen(yuan)
-        .ok_or_else(|| Problem::invalid(field, "must be a yuan amount ≥ 0 with at most two decimals"))
 }
 
 /// 404 unless the goods exists.
@@ -128,7 +124,7 @@ async fn tiers_of(db: &Db, id: i64) -> Answer<Json<Tiers>> {
             .map(|t| TierItem {
                 property_child_ids: t.property_child_ids.unwrap_or_default(),
                 number: t.number,
-                price: money::yuan(t.price),
+                price: money::to_yuan(t.price),
             })
             .collect(),
     }))
@@ -203,7 +199,7 @@ async fn additions_of(db: &Db, id: i64) -> Answer<Json<Additions>> {
                 items: g
                     .items
                     .into_iter()
-                    .map(|i| AdditionItemBody { id: i.id, name: i.name, price: money::yuan(i.price) })
+                    .map(|i| AdditionItemBody { id: i.id, name: i.name, price: money::to_yuan(i.price) })
                     .collect(),
             })
             .collect(),

@@ -6,11 +6,13 @@ use rocket::serde::json::Json;
 use rocket::{delete, get, post, put, routes, FromForm, Route, State};
 use serde::{Deserialize, Serialize};
 
+use super::body::fen;
 use super::{Answer, ApiKey, JsonBody, Paged, Paging, Problem, BASE};
 use crate::db::levels::{Level, Price, PriceFields};
 use crate::db::{self, Db};
 use crate::error::{ApiError, MerchantError};
 use crate::money;
+use crate::service::error::{Entity, Error as ServiceError};
 use crate::service::levels::{self, Benefits, LevelInput};
 
 pub fn routes() -> Vec<Route> {
@@ -38,8 +40,8 @@ impl From<Price> for PriceView {
             id: p.id,
             level_id: p.level_id,
             days: p.fields.days,
-            price: money::yuan(p.fields.price_fen),
-            original_price: money::yuan(p.fields.original_price_fen),
+            price: money::to_yuan(p.fields.price_fen),
+            original_price: money::to_yuan(p.fields.original_price_fen),
             paixu: p.fields.paixu,
             status: p.fields.status,
             date_add: db::format_unix(p.date_add),
@@ -151,10 +153,6 @@ pub struct PriceBody {
 
 impl PriceBody {
     fn fields(self) -> Result<PriceFields, Problem> {
-        let fen = |name: &'static str, yuan: f64| {
-            money::yuan_number_to_fen(yuan)
-                .ok_or_else(|| Problem::invalid(name, "must be a yuan amount ≥ 0 with at most two decimals"))
-        };
         let price = self.price.ok_or_else(|| Problem::invalid("price", "is required"))?;
         Ok(PriceFields {
             days: self.days,
@@ -175,9 +173,9 @@ pub struct ListQuery<'r> {
 }
 
 /// The service's "not found" in the API's words.
-fn not_found(what: &'static str) -> impl Fn(ApiError) -> Problem {
+fn not_found(what: &'static str) -> impl Fn(ServiceError) -> Problem {
     move |e| match e {
-        ApiError::NotFound(_) => MerchantError::NotFound(what).into(),
+        ServiceError::NotFound(_) => MerchantError::NotFound(what).into(),
         other => other.into(),
     }
 }
@@ -279,7 +277,7 @@ async fn replace_price(
 ) -> Answer<Json<PriceView>> {
     let fields = body.0.fields()?;
     levels::save_price(db, id, Some(price_id), fields).await.map_err(|e| match e {
-        ApiError::NotFound("会员等级") => MerchantError::NotFound("member level").into(),
+        ServiceError::NotFound(Entity::Level) => MerchantError::NotFound("member level").into(),
         other => not_found("price")(other),
     })?;
     Ok(Json(load_price(db, id, price_id).await?))

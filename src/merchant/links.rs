@@ -6,10 +6,10 @@ use rocket::serde::json::Json;
 use rocket::{delete, get, post, put, routes, Route, State};
 use serde::{Deserialize, Serialize};
 
-use super::{Answer, ApiKey, JsonBody, Problem, BASE};
+use super::{Answer, ApiKey, JsonBody, BASE};
 use crate::cache::Cache;
 use crate::db::{self, site::Partner, Db};
-use crate::error::{ApiError, MerchantError};
+use crate::error::MerchantError;
 use crate::service::{self, site::PartnerInput};
 
 pub fn routes() -> Vec<Route> {
@@ -72,13 +72,6 @@ impl From<LinkBody> for PartnerInput {
 }
 
 /// The service's "not found" in the API's words.
-fn not_found(e: ApiError) -> Problem {
-    match e {
-        ApiError::NotFound(_) => MerchantError::NotFound("friendly link").into(),
-        other => other.into(),
-    }
-}
-
 async fn load(db: &Db, id: i64) -> Answer<LinkView> {
     let found = db.read(move |c| db::site::partner_by_id(c, id)).await?;
     Ok(found.ok_or(MerchantError::NotFound("friendly link"))?.into())
@@ -118,7 +111,7 @@ async fn replace(
     id: i64,
     body: JsonBody<LinkBody>,
 ) -> Answer<Json<LinkView>> {
-    service::site::save_partner(db, cache, Some(id), body.0.into()).await.map_err(not_found)?;
+    service::site::save_partner(db, cache, Some(id), body.0.into()).await?;
     Ok(Json(load(db, id).await?))
 }
 

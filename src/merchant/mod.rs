@@ -31,46 +31,47 @@ mod wxcodes;
 
 use rocket::http::Status;
 use rocket::request::Request;
-use rocket::{Catcher, Route};
+use rocket::Catcher;
 
 pub use auth::ApiKey;
 pub use body::{JsonBody, Paged, Paging};
 pub use problem::{Answer, Problem};
 
 use crate::error::MerchantError;
+use crate::routing::{by_file, FileRoutes};
 
-/// Where [`routes`] are mounted (lib.rs); used for `Location` headers.
-pub const BASE: &str = "/admin/api/v1";
+pub use crate::routing::MERCHANT_BASE as BASE;
 
-/// Every merchant API route, mounted at [`BASE`].
-pub fn routes() -> Vec<Route> {
-    [
-        settings::routes(),      // /settings
-        config_values::routes(), // /config-values
-        banners::routes(),       // /banners
-        ads::routes(),           // /ad-positions
-        notices::routes(),       // /notices
-        links::routes(),         // /friendly-links
-        uploads::routes(),       // /uploads
-        users::routes(),         // /users
-        levels::routes(),        // /member-levels
-        catalog::routes(),       // /categories, /goods
-        articles::routes(),      // /articles
-        shops::routes(),         // /shops
-        reputations::routes(),   // /reputations
-        orders::routes(),        // /orders, /refunds
-        freight::routes(),       // /freight-templates
-        goods_rules::routes(),   // /goods/<id>/limits, /tiers, /additions
-        calendar::routes(),      // /goods/{id}/calendar, /goods/{id}/time-slots
-        coupons::routes(),       // /coupons
-        withdrawals::routes(),   // /withdrawals
-        wxcodes::routes(),       // /url-schemes
-        // /wechat-refunds
-        wechat_refunds::routes(),
-        payments::routes(), // /payments
-        ledger::routes(),   // /users/{id}/adjustments, /users/{id}/ledger
-    ]
-    .concat()
+/// Every merchant API route, under [`BASE`].
+pub fn routes() -> Vec<FileRoutes> {
+    let mut files = by_file!(
+        BASE, "src/merchant";
+        settings,
+        config_values,
+        banners,
+        ads,
+        notices,
+        links,
+        uploads,
+        users,
+        levels,
+        articles,
+        shops,
+        reputations,
+        orders,
+        freight,
+        goods_rules,
+        calendar,
+        coupons,
+        withdrawals,
+        wxcodes,
+        wechat_refunds,
+        payments,
+        ledger,
+    );
+    // The catalogue is a folder: it pairs each of its files with the routes defined there.
+    files.extend(catalog::routes());
+    files
 }
 
 /// The JSON catcher for everything under /admin/api.

@@ -7,10 +7,10 @@ use rocket::{delete, get, post, put, routes, FromForm, Route, State};
 use serde::{Deserialize, Serialize};
 
 use super::body::opt_text;
-use super::{Answer, ApiKey, JsonBody, Paged, Paging, Problem, BASE};
+use super::{Answer, ApiKey, JsonBody, Paged, Paging, BASE};
 use crate::cache::Cache;
 use crate::db::{self, site::Notice, Db};
-use crate::error::{ApiError, MerchantError};
+use crate::error::MerchantError;
 use crate::service::{self, site::NoticeInput};
 
 pub fn routes() -> Vec<Route> {
@@ -77,13 +77,6 @@ pub struct ListQuery<'r> {
 }
 
 /// The service's "not found" in the API's words.
-fn not_found(e: ApiError) -> Problem {
-    match e {
-        ApiError::NotFound(_) => MerchantError::NotFound("notice").into(),
-        other => other.into(),
-    }
-}
-
 async fn load(db: &Db, id: i64) -> Answer<NoticeView> {
     let found = db.read(move |c| db::site::notice_by_id(c, id)).await?;
     Ok(found.ok_or(MerchantError::NotFound("notice"))?.into())
@@ -127,7 +120,7 @@ async fn replace(
     id: i64,
     body: JsonBody<NoticeBody>,
 ) -> Answer<Json<NoticeView>> {
-    service::site::save_notice(db, cache, Some(id), body.0.into()).await.map_err(not_found)?;
+    service::site::save_notice(db, cache, Some(id), body.0.into()).await?;
     Ok(Json(load(db, id).await?))
 }
 

@@ -11,8 +11,10 @@ use crate::db::order::{refund_status, status, EventRow, LineRow, OrderRow, Parce
 use crate::db::order_admin::{self, AdminFilter, ListedOrder, OrderDetail, QueuedRefund};
 use crate::db::{self, Db};
 use crate::error::{ApiError, MerchantError};
-use crate::money::yuan;
+use crate::money::to_yuan;
+use crate::service::error::{Error as ServiceError, Rule};
 use crate::service::order_admin::{self as admin, Decision, ParcelInput, ReturnAddress};
+use crate::service::orders;
 use crate::service::refund_wechat::{self, WxRefunds};
 
 pub fn routes() -> Vec<Route> {
@@ -76,12 +78,12 @@ impl From<ListedOrder> for OrderView {
             user_id: f.user_id,
             nick: l.nick,
             user_mobile: l.user_mobile,
-            amount_goods: yuan(f.amount_goods),
-            amount_logistics: yuan(f.amount_logistics),
-            amount_coupon: yuan(f.amount_coupon),
-            amount_score_deduction: yuan(f.amount_score_deduction),
-            amount_real: yuan(f.amount_real),
-            amount_paid_balance: yuan(l.order.amount_paid_balance),
+            amount_goods: to_yuan(f.amount_goods),
+            amount_logistics: to_yuan(f.amount_logistics),
+            amount_coupon: to_yuan(f.amount_coupon),
+            amount_score_deduction: to_yuan(f.amount_score_deduction),
+            amount_real: to_yuan(f.amount_real),
+            amount_paid_balance: to_yuan(l.order.amount_paid_balance),
             score: f.score,
             score_deduction: f.score_deduction,
             goods_number: f.goods_number,
@@ -133,8 +135,8 @@ impl From<LineRow> for LineView {
             property: l.line.property,
             pic: l.line.pic,
             number: l.line.number,
-            amount_single: yuan(l.line.amount_single),
-            amount: yuan(l.line.amount),
+            amount_single: to_yuan(l.line.amount_single),
+            amount: to_yuan(l.line.amount),
         }
     }
 }
@@ -232,7 +234,7 @@ impl RefundView {
             kind: r.refund.kind,
             type_str: refund_status::type_label(r.refund.kind),
             reason: r.refund.reason,
-            amount: yuan(r.refund.amount),
+            amount: to_yuan(r.refund.amount),
             remark: r.refund.remark,
             pics: serde_json::from_str(&r.refund.pics).unwrap_or_default(),
             status: r.status,
@@ -307,10 +309,10 @@ impl From<Decision> for DecisionView {
     fn from(d: Decision) -> Self {
         DecisionView {
             refund: RefundView::new(d.refund, None),
-            refunded: yuan(d.refunded),
-            to_wechat: yuan(d.to_wechat),
+            refunded: to_yuan(d.refunded),
+            to_wechat: to_yuan(d.to_wechat),
             wechat_refund_id: d.wechat_refund,
-            balance: d.balance.map(yuan),
+            balance: d.balance.map(to_yuan),
             order_closed: d.order_closed,
         }
     }
@@ -355,8 +357,8 @@ impl ListQuery<'_> {
 }
 
 /// The service's "not found" in the API's words.
-fn named(e: ApiError) -> Problem {
-    match e {
+fn named(e: impl Into<ApiError>) -> Problem {
+    match e.into() {
         ApiError::NotFound("订单") => MerchantError::NotFound("order").into(),
         ApiError::NotFound(_) => MerchantError::NotFound("refund").into(),
         other => other.into(),
@@ -429,7 +431,10 @@ async fn ship(
     body: JsonBody<ShipBody>,
 ) -> Answer<Json<OrderDetailView>> {
     let parcels = body.0.parcels();
-    db.write(move |c| admin::ship(c, id, &parcels, db::unix_now()).map_err(named)).await?;
+    db.write(move |c| {
+        admin::parcels(&parcels).and_then(|p| orders::ship(c, id, &p, db::unix_now())).map_err(named)
+    })
+    .await?;
     Ok(Json(load(db, id).await?))
 }
 
@@ -521,7 +526,9 @@ async fn approve(
         .write(move |c| {
             admin::approve_refund(c, id, &body.remark, body.return_address.as_ref(), db::unix_now()).map_err(
                 |e| match e {
-                    ApiError::Missing("linkMan") if no_address => {
+                    ServiceError::Invalid { field, rule: Rule::Required }
+                        if no_address && field.name() == "linkMan" =>
+                    {
                         Problem::invalid("returnAddress", "is required to approve a return and refund")
                     }
                     other => named(other),

@@ -1,30 +1,58 @@
-//! The shop's settings: name, subDomain, upload quota, content security (msgSecCheck) on or off.
+//! The shop's settings: every setting of the registry (`crate::settings::registry`) under its key,
+//! typed as the registry says; secrets may be written but are never answered.
+
+use std::collections::BTreeMap;
 
 use rocket::serde::json::Json;
 use rocket::{get, patch, routes, Route, State};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
-use super::{Answer, ApiKey, JsonBody};
+use super::{Answer, ApiKey, JsonBody, Problem};
 use crate::api::BaseUrl;
-use crate::db::Db;
+use crate::db::{self, Db};
 use crate::error::MerchantError;
 use crate::service;
-use crate::settings::{keys, Settings, Snapshot};
+use crate::settings::{keys, registry, Kind, Setting, Settings, Snapshot, REGISTRY};
+use crate::wechat::WeChat;
 
 pub fn routes() -> Vec<Route> {
     routes![show, update]
 }
 
+/// A setting's value in force, typed as the registry says.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum SettingValue {
+    Text(String),
+    /// None: unset and without a default (e.g. `smtpPort`).
+    Integer(Option<i64>),
+    Bool(bool),
+}
+
+impl SettingValue {
+    fn of(s: &Snapshot, setting: &Setting) -> SettingValue {
+        let raw = s.in_force(setting);
+        match setting.kind() {
+            Kind::Text => SettingValue::Text(raw.unwrap_or("").to_string()),
+            Kind::Integer => SettingValue::Integer(setting.whole_number(raw)),
+            Kind::Bool => SettingValue::Bool(raw == Some("1")),
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsView {
-    pub shop_name: String,
-    pub sub_domain: String,
+    /// Every setting that is not secret, under its key.
+    #[serde(flatten)]
+    pub values: BTreeMap<&'static str, SettingValue>,
     /// True when XIAODIAN_SUBDOMAIN (or the toml file) fixes the subDomain.
     pub sub_domain_from_environment: bool,
-    pub upload_quota_mb: i64,
-    /// True when shoppers' texts pass WeChat's content check before they are published.
-    pub content_sec_check: bool,
+    /// The settings the environment fixes: they cannot be patched.
+    pub from_environment: Vec<&'static str>,
+    /// The secret settings that hold a value (their values are never answered).
+    pub secrets_set: Vec<&'static str>,
     /// Where the shop's mini-program API answers: `{base URL}/{subDomain}`.
     pub api_base: String,
 }
@@ -32,24 +60,38 @@ pub struct SettingsView {
 impl SettingsView {
     fn new(s: &Snapshot, base: &BaseUrl) -> SettingsView {
         SettingsView {
-            shop_name: s.shop_name().to_string(),
-            sub_domain: s.subdomain().to_string(),
+            values: REGISTRY.iter().filter(|r| !r.secret).map(|r| (r.key, SettingValue::of(s, r))).collect(),
             sub_domain_from_environment: s.subdomain_override.is_some(),
-            upload_quota_mb: s.upload_quota_bytes() / (1024 * 1024),
-            content_sec_check: s.content_sec_check(),
+            from_environment: REGISTRY
+                .iter()
+                .filter(|r| s.fixed_by_env(r.key).is_some())
+                .map(|r| r.key)
+                .collect(),
+            secrets_set: REGISTRY
+                .iter()
+                .filter(|r| r.secret && s.in_force(r).is_some())
+                .map(|r| r.key)
+                .collect(),
             api_base: format!("{}/{}", base.0, s.subdomain()),
         }
     }
 }
 
-/// The settings a PATCH may change; absent (or null) ones stay as they are.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SettingsPatch {
-    pub shop_name: Option<String>,
-    pub sub_domain: Option<String>,
-    pub upload_quota_mb: Option<i64>,
-    pub content_sec_check: Option<bool>,
+/// The stored text of one patched field; None when the field is null (unchanged).
+fn stored_text(field: &str, value: Value) -> Result<Option<(&'static Setting, String)>, Problem> {
+    let Some(setting) = registry::find(field).filter(|s| s.editors.merchant_api) else {
+        return Err(Problem::invalid(field, "not a setting the API may change (GET /settings lists them)"));
+    };
+    let text = match (setting.kind(), value) {
+        (_, Value::Null) => return Ok(None),
+        (Kind::Text, Value::String(s)) => s,
+        (Kind::Integer, Value::Number(n)) if n.is_i64() => n.to_string(),
+        (Kind::Bool, Value::Bool(on)) => if on { "1" } else { "0" }.to_string(),
+        (Kind::Text, _) => return Err(Problem::invalid(field, "must be a string")),
+        (Kind::Integer, _) => return Err(Problem::invalid(field, "must be a whole number")),
+        (Kind::Bool, _) => return Err(Problem::invalid(field, "must be true or false")),
+    };
+    Ok(Some((setting, text)))
 }
 
 /// GET /admin/api/v1/settings — merchant key.
@@ -58,33 +100,48 @@ fn show(_key: ApiKey, settings: &State<Settings>, base: BaseUrl) -> Json<Setting
     Json(SettingsView::new(&settings.get(), &base))
 }
 
-/// PATCH /admin/api/v1/settings — merchant key. Changes the fields given, all or none.
+/// PATCH /admin/api/v1/settings — merchant key. Changes the settings sent, all or none.
 #[patch("/settings", data = "<body>")]
 async fn update(
     _key: ApiKey,
     db: &State<Db>,
     settings: &State<Settings>,
+    wechat: &State<WeChat>,
     base: BaseUrl,
-    body: JsonBody<SettingsPatch>,
+    body: JsonBody<Map<String, Value>>,
 ) -> Answer<Json<SettingsView>> {
-    let patch = body.0;
-    if patch.sub_domain.is_some() && settings.get().subdomain_override.is_some() {
+    let mut pairs = Vec::new();
+    for (field, value) in body.0 {
+        if let Some(pair) = stored_text(&field, value)? {
+            pairs.push(pair);
+        }
+    }
+    let snap = settings.get();
+    if let Some((setting, _)) = pairs.iter().find(|(s, _)| snap.fixed_by_env(s.key).is_some()) {
+        let env = setting.env.unwrap_or("the environment");
+        let toml = if setting.key == keys::SUBDOMAIN { " (or xiaodian.toml)" } else { "" };
         return Err(MerchantError::Conflict(
-            "subDomain is fixed by XIAODIAN_SUBDOMAIN (or xiaodian.toml); change it there".into(),
+            format!("{} is fixed by {env}{toml}; change it there", setting.key).into(),
         )
         .into());
     }
-    let pairs: Vec<(String, String)> = [
-        (keys::SHOP_NAME, patch.shop_name),
-        (keys::SUBDOMAIN, patch.sub_domain),
-        (keys::UPLOAD_QUOTA_MB, patch.upload_quota_mb.map(|n| n.to_string())),
-        (keys::CONTENT_SEC_CHECK, patch.content_sec_check.map(|on| if on { "1" } else { "0" }.to_string())),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
-    .collect();
+    let new_wechat_keys = pairs
+        .iter()
+        .any(|(s, _)| [keys::WECHAT_APPID, keys::WECHAT_SECRET, keys::WECHAT_API_BASE].contains(&s.key));
     if !pairs.is_empty() {
+        let pairs = pairs.into_iter().map(|(s, v)| (s.key.to_string(), v)).collect();
         service::site::set_settings(db, settings, pairs).await?;
+    }
+    if new_wechat_keys {
+        // New keys must not reuse a token fetched with the old ones.
+        let wechat = wechat.inner().clone();
+        db::blocking(move || {
+            if let Err(e) = wechat.forget_token() {
+                log::warn!("forgetting the WeChat token: {e}");
+            }
+            Ok::<(), Problem>(())
+        })
+        .await?;
     }
     Ok(Json(SettingsView::new(&settings.get(), &base)))
 }

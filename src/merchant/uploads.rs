@@ -15,6 +15,7 @@ use crate::api::BaseUrl;
 use crate::config::Config;
 use crate::db::{self, upload::Upload, Db};
 use crate::error::{ApiError, MerchantError};
+use crate::service::error::Error as ServiceError;
 use crate::service::upload;
 
 pub fn routes() -> Vec<Route> {
@@ -78,10 +79,10 @@ fn form_problem(errors: &Errors<'_>, cfg: &Config) -> Problem {
 }
 
 /// Store errors in the API's words (the store names its field `upfile`).
-fn store_problem(e: ApiError) -> Problem {
+fn store_problem(e: ServiceError) -> Problem {
     match e {
-        ApiError::Invalid { name: "upfile", reason } => Problem::invalid("file", reason),
-        ApiError::BadFileType(accepted) => {
+        ServiceError::Invalid { field, rule } if field.name() == "upfile" => Problem::invalid("file", rule),
+        ServiceError::BadFileType(accepted) => {
             Problem::invalid("file", format!("type not accepted ({accepted})"))
         }
         other => other.into(),

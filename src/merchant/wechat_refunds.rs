@@ -9,7 +9,7 @@ use super::{Answer, ApiKey, Paged, Paging, Problem};
 use crate::db::payment_refund::{self as rows, state, RefundRow};
 use crate::db::{self, Db};
 use crate::error::MerchantError;
-use crate::money::yuan;
+use crate::money::to_yuan;
 
 pub fn routes() -> Vec<Route> {
     routes![list, show]
@@ -52,7 +52,7 @@ impl From<RefundRow> for WechatRefundView {
             status_str: state::label(&r.status),
             status: r.status,
             out_refund_no: r.out_refund_no,
-            amount: yuan(r.refund_fee),
+            amount: to_yuan(r.refund_fee),
             reason: r.reason,
             payment_id: r.payment_id,
             out_trade_no: r.out_trade_no,
@@ -63,7 +63,7 @@ impl From<RefundRow> for WechatRefundView {
             refund_id: r.refund_id,
             err_code: r.err_code,
             err_code_des: r.err_code_des,
-            settlement_amount: r.settlement_refund_fee.map(yuan),
+            settlement_amount: r.settlement_refund_fee.map(to_yuan),
             recv_account: r.recv_account,
             success_time: r.success_time,
             attempts: r.attempts,

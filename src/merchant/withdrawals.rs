@@ -9,8 +9,9 @@ use super::body::opt_int;
 use super::{Answer, ApiKey, JsonBody, Paged, Paging, Problem};
 use crate::db::withdraw::{self as store, status, WithdrawalRow};
 use crate::db::{self, Db};
-use crate::error::{ApiError, MerchantError};
-use crate::money::yuan;
+use crate::error::MerchantError;
+use crate::money::to_yuan;
+use crate::service::error::Error as ServiceError;
 use crate::service::withdraw::{self, Decision};
 
 pub fn routes() -> Vec<Route> {
@@ -45,7 +46,7 @@ impl From<WithdrawalRow> for WithdrawalView {
             number: w.number,
             user_id: w.user_id,
             nick: w.nick,
-            money: yuan(w.money),
+            money: to_yuan(w.money),
             money_fen: w.money,
             status: w.status,
             status_str: status::label(w.status),
@@ -86,9 +87,9 @@ fn by(key: &ApiKey) -> String {
     }
 }
 
-fn named(e: ApiError) -> Problem {
+fn named(e: ServiceError) -> Problem {
     match e {
-        ApiError::NotFound(_) => MerchantError::NotFound("withdrawal").into(),
+        ServiceError::NotFound(_) => MerchantError::NotFound("withdrawal").into(),
         other => other.into(),
     }
 }

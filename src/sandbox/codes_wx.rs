@@ -185,7 +185,7 @@ fn spend(codes: &SandboxCodes) -> bool {
 fn image(text: &str, look: Look) -> CodeAnswer {
     match qr::png(text, look, "scene") {
         Ok(png) => CodeAnswer::Image((ContentType::PNG, png)),
-        Err(e) => fail(-1, &format!("system error: {}", e.msg())),
+        Err(e) => fail(-1, &format!("system error: {}", crate::error::ApiError::from(e).msg())),
     }
 }
 

@@ -453,7 +453,7 @@ async fn kefu_push(
         _ => return err(40008, "msgType: text, image, miniprogrampage or event"),
     }
     let (snap, base) = (settings.get(), cfg.loopback_url());
-    let pushed = rocket::tokio::task::spawn_blocking(move || push_to_shop(&snap, &base, &m)).await;
+    let pushed = crate::db::offload(move || push_to_shop(&snap, &base, &m)).await;
     match pushed {
         Ok(Ok((status, answer))) => {
             if status == 200 {

@@ -16,14 +16,16 @@ pub mod wechat;
 
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
-use rocket::{Catcher, Route};
+use rocket::Catcher;
 
 use crate::admin::AdminSession;
 use crate::merchant::ApiKey;
+use crate::routing::{by_file, FileRoutes};
 use crate::settings::Settings;
 
-pub fn routes() -> Vec<Route> {
-    [wechat::routes(), kefu::routes()].concat()
+/// Every simulator route, at the root; lib.rs mounts them only in sandbox mode.
+pub fn routes() -> Vec<FileRoutes> {
+    by_file!("/", "src/sandbox"; wechat, kefu, codes, codes_wx, pay, pay_refund, messages)
 }
 
 /// Admits a request only while the shop is in sandbox mode (no real appid configured).

@@ -402,11 +402,10 @@ pub async fn pay_and_notify(
     log.note("pay.paid", format!("{} {} 分", o.out_trade_no, o.total_fee));
     let xml = notify_xml(&o, &Tamper::default());
     let (agent, schedule, url) = (sb.agent.clone(), sb.schedule_ms.clone(), o.notify_url.clone());
-    let (delivered, answer) = rocket::tokio::task::spawn_blocking(move || {
-        SandboxPay::deliver_until_success(agent, schedule, url, xml)
-    })
-    .await
-    .map_err(|e| e.to_string())?;
+    let (delivered, answer) =
+        crate::db::offload(move || SandboxPay::deliver_until_success(agent, schedule, url, xml))
+            .await
+            .map_err(|e| e.to_string())?;
     log.note("pay.notify", format!("{} → {}", o.out_trade_no, if delivered { "SUCCESS" } else { "FAIL" }));
     Ok(Paid { out_trade_no: o.out_trade_no, transaction_id: o.transaction_id, delivered, answer })
 }
@@ -468,7 +467,7 @@ async fn control_notify(
     log.note("pay.notify", format!("{} (control)", o.out_trade_no));
     let agent = sb.agent.clone();
     let url = o.notify_url.clone();
-    let r = rocket::tokio::task::spawn_blocking(move || SandboxPay::deliver(&agent, &url, &xml)).await;
+    let r = crate::db::offload(move || SandboxPay::deliver(&agent, &url, &xml)).await;
     Json(match r {
         Ok(Ok(answer)) => serde_json::json!({"answer": answer, "acknowledged": acknowledged(&answer)}),
         Ok(Err(e)) => serde_json::json!({"error": e}),

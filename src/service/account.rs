@@ -3,8 +3,8 @@
 use rusqlite::Connection;
 
 use crate::db::{self, wechat::Account, Db};
-use crate::error::ApiError;
 use crate::secret;
+use crate::service::error::{Entity, Error, Identity, Result};
 use crate::wechat::{crypto, Session, WeChat};
 
 /// How long a login token lives.
@@ -30,14 +30,14 @@ pub enum IfUnknown {
 }
 
 /// Issues a new token for `user_id` inside the caller's transaction; returns the token.
-pub fn issue_token(c: &Connection, user_id: i64, now: i64) -> Result<String, ApiError> {
+pub fn issue_token(c: &Connection, user_id: i64, now: i64) -> Result<String> {
     let token = secret::new_token();
     db::user::insert_token(c, &secret::hash_token(&token), user_id, now + TOKEN_DAYS * 86_400, now)?;
     db::user::touch_login(c, user_id, now)?;
     Ok(token)
 }
 
-fn valid_referrer(c: &Connection, referrer: Option<i64>) -> Result<Option<i64>, ApiError> {
+fn valid_referrer(c: &Connection, referrer: Option<i64>) -> Result<Option<i64>> {
     match referrer {
         Some(r) if db::user::exists(c, r)? => Ok(Some(r)),
         _ => Ok(None),
@@ -52,7 +52,7 @@ pub fn login_session(
     s: &Session,
     if_unknown: IfUnknown,
     mobile: Option<&str>,
-) -> Result<Login, ApiError> {
+) -> Result<Login> {
     let now = db::unix_now();
     let user_id = match db::wechat::by_openid(c, appid, &s.openid)? {
         Some(a) => {
@@ -67,14 +67,14 @@ pub fn login_session(
             };
             let user_id = match (existing, if_unknown) {
                 (Some(id), _) => id,
-                (None, IfUnknown::Refuse) => return Err(ApiError::NotRegistered),
+                (None, IfUnknown::Refuse) => return Err(Error::NotRegistered),
                 (None, IfUnknown::Register { referrer }) => {
                     let referrer = valid_referrer(c, referrer)?;
                     crate::service::points::welcome(c, db::user::create(c, "wxapp", referrer, mobile, now)?)?
                 }
             };
             if db::wechat::by_user(c, user_id)?.is_some() {
-                return Err(ApiError::Taken("该手机号"));
+                return Err(Error::Taken(Identity::Mobile));
             }
             let account = Account {
                 user_id,
@@ -90,41 +90,27 @@ pub fn login_session(
     if let Some(m) = mobile {
         bind_mobile(c, user_id, m)?;
     }
-    let user = db::user::by_id(c, user_id)?.ok_or(ApiError::NotFound("用户"))?;
+    let user = db::user::by_id(c, user_id)?.ok_or(Error::NotFound(Entity::User))?;
     if user.status != 0 {
-        return Err(ApiError::Forbidden("账号已被禁用".into()));
+        return Err(Error::denied("账号已被禁用"));
     }
     let token = issue_token(c, user_id, now)?;
     Ok(Login { token, uid: user_id, openid: s.openid.clone(), mobile: user.mobile.unwrap_or_default() })
 }
 
 /// Binds a mobile number; refused when another account holds it.
-pub fn bind_mobile(c: &Connection, user_id: i64, mobile: &str) -> Result<(), ApiError> {
+pub fn bind_mobile(c: &Connection, user_id: i64, mobile: &str) -> Result<()> {
     match db::user::by_mobile(c, mobile)? {
-        Some(other) if other.id != user_id => Err(ApiError::Taken("该手机号")),
+        Some(other) if other.id != user_id => Err(Error::Taken(Identity::Mobile)),
         Some(_) => Ok(()),
         None => Ok(db::user::set_mobile(c, user_id, mobile)?),
     }
 }
 
-/// Runs blocking WeChat work off the async executor.
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    rocket::tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ApiError::Internal(format!("blocking task: {e}")))?
-}
-
 /// code2Session then [`login_session`], off the executor.
-pub async fn wechat_login(
-    db: &Db,
-    wx: &WeChat,
-    code: String,
-    if_unknown: IfUnknown,
-) -> Result<Login, ApiError> {
+pub async fn wechat_login(db: &Db, wx: &WeChat, code: String, if_unknown: IfUnknown) -> Result<Login> {
     let (db, wx) = (db.clone(), wx.clone());
-    blocking(move || {
+    db::blocking(move || {
         let session = wx.code2session(&code)?;
         let appid = wx.creds()?.appid;
         db.write_sync(|c| login_session(c, &appid, &session, if_unknown, None))
@@ -133,39 +119,34 @@ pub async fn wechat_login(
 }
 
 /// Opens encrypted data with a session key, mapping failures to what the shopper should do.
-pub fn open_data(
-    session_key: &str,
-    encrypted: &str,
-    iv: &str,
-    appid: &str,
-) -> Result<serde_json::Value, ApiError> {
+pub fn open_data(session_key: &str, encrypted: &str, iv: &str, appid: &str) -> Result<serde_json::Value> {
     crypto::decrypt(session_key, encrypted, iv, appid).map_err(|e| match e {
         crypto::CryptoError::Base64(name) | crypto::CryptoError::Length(name) => {
-            ApiError::invalid(if name == "session_key" { "encryptedData" } else { name }, "格式不正确")
+            Error::invalid(if name == "session_key" { "encryptedData" } else { name }, "格式不正确")
         }
-        crypto::CryptoError::Decrypt => ApiError::SessionStale,
-        crypto::CryptoError::Watermark => ApiError::invalid("encryptedData", "不属于本小程序"),
+        crypto::CryptoError::Decrypt => Error::SessionStale,
+        crypto::CryptoError::Watermark => Error::invalid("encryptedData", "不属于本小程序"),
     })
 }
 
 /// The phone number inside decrypted getPhoneNumber data.
-pub fn phone_of(data: &serde_json::Value) -> Result<String, ApiError> {
+pub fn phone_of(data: &serde_json::Value) -> Result<String> {
     data["purePhoneNumber"]
         .as_str()
         .or_else(|| data["phoneNumber"].as_str())
         .filter(|p| !p.is_empty())
         .map(str::to_string)
-        .ok_or_else(|| ApiError::invalid("encryptedData", "不包含手机号"))
+        .ok_or_else(|| Error::invalid("encryptedData", "不包含手机号"))
 }
 
 /// Disables (1) or enables (0) a shopper; disabling ends every login at once. False when unknown.
-pub async fn set_status(db: &Db, user_id: i64, status: i64) -> Result<bool, ApiError> {
-    db.write(move |c| Ok::<_, ApiError>(db::user::set_status(c, user_id, status)?)).await
+pub async fn set_status(db: &Db, user_id: i64, status: i64) -> Result<bool> {
+    db.write(move |c| Ok(db::user::set_status(c, user_id, status)?)).await
 }
 
 /// Revokes one login token (loginout).
-pub async fn logout(db: &Db, token: &str) -> Result<(), ApiError> {
+pub async fn logout(db: &Db, token: &str) -> Result<()> {
     let hash = secret::hash_token(token);
-    db.write(move |c| Ok::<_, ApiError>(db::user::delete_token(c, &hash)?)).await?;
+    db.write(move |c| db::user::delete_token(c, &hash)).await?;
     Ok(())
 }

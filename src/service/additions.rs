@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::db::catalog;
 use crate::db::goods_rules::{self, AdditionGroup};
-use crate::error::ApiError;
+use crate::service::error::{Entity, Error, Result};
 
 /// One chosen item: `id` the item, `pid` its group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -37,16 +37,16 @@ fn id_of(v: &serde_json::Value) -> Option<i64> {
 }
 
 /// Parses the client's `[{id, pid}]`; "" and "[]" are no choice. Errors name `param`.
-fn parse(param: &'static str, chosen_json: &str) -> Result<Vec<AdditionChoice>, ApiError> {
+fn parse(param: &'static str, chosen_json: &str) -> Result<Vec<AdditionChoice>> {
     let text = chosen_json.trim();
     if text.is_empty() {
         return Ok(Vec::new());
     }
-    let bad = || ApiError::invalid(param, "应为 [{\"id\":配件id,\"pid\":配件组id}] 形式的 JSON");
+    let bad = || Error::invalid(param, "应为 [{\"id\":配件id,\"pid\":配件组id}] 形式的 JSON");
     let value: serde_json::Value = serde_json::from_str(text).map_err(|_| bad())?;
     let list = value.as_array().ok_or_else(bad)?;
     if list.len() > 100 {
-        return Err(ApiError::invalid(param, "选择的配件太多"));
+        return Err(Error::invalid(param, "选择的配件太多"));
     }
     list.iter()
         .map(|v| Some(AdditionChoice { id: id_of(v.get("id")?)?, pid: id_of(v.get("pid")?)? }))
@@ -56,7 +56,7 @@ fn parse(param: &'static str, chosen_json: &str) -> Result<Vec<AdditionChoice>, 
 
 /// Checks a shopper's add-ons for `goods_id` from the cart's `addition` parameter; see
 /// [`pick_as`] for the rules.
-pub fn pick(c: &Connection, goods_id: i64, chosen_json: &str) -> Result<AdditionPick, ApiError> {
+pub fn pick(c: &Connection, goods_id: i64, chosen_json: &str) -> Result<AdditionPick> {
     pick_as(c, goods_id, chosen_json, "addition")
 }
 
@@ -68,13 +68,13 @@ pub fn pick_as(
     goods_id: i64,
     chosen_json: &str,
     param: &'static str,
-) -> Result<AdditionPick, ApiError> {
+) -> Result<AdditionPick> {
     let wanted: HashSet<AdditionChoice> = parse(param, chosen_json)?.into_iter().collect();
     let groups = goods_rules::additions(c, goods_id)?;
     for w in &wanted {
         let known = groups.iter().any(|g| g.id == w.pid && g.items.iter().any(|i| i.id == w.id));
         if !known {
-            return Err(ApiError::invalid(param, format!("配件 {} 不属于这个商品", w.id)));
+            return Err(Error::invalid(param, format!("配件 {} 不属于这个商品", w.id)));
         }
     }
     let mut pick = AdditionPick { extra: 0, label: String::new(), chosen: Vec::new(), json: String::new() };
@@ -84,12 +84,12 @@ pub fn pick_as(
             g.items.iter().filter(|i| wanted.contains(&AdditionChoice { id: i.id, pid: g.id })).collect();
         if items.is_empty() {
             if g.required {
-                return Err(ApiError::invalid(param, format!("请选择{}", g.name)));
+                return Err(Error::invalid(param, format!("请选择{}", g.name)));
             }
             continue;
         }
         if items.len() > 1 && !g.multiple {
-            return Err(ApiError::invalid(param, format!("{}只能选一项", g.name)));
+            return Err(Error::invalid(param, format!("{}只能选一项", g.name)));
         }
         for i in &items {
             pick.extra = pick.extra.saturating_add(i.price);
@@ -118,9 +118,9 @@ pub const MAX_ITEMS: usize = 50;
 
 /// Replaces the goods' add-ons. Groups and items are matched by name, so an item that stays keeps
 /// its id (and carts holding it stay valid). Errors name the field and nothing is written.
-pub fn save_additions(c: &Connection, goods_id: i64, groups: &[GroupInput]) -> Result<(), ApiError> {
+pub fn save_additions(c: &Connection, goods_id: i64, groups: &[GroupInput]) -> Result<()> {
     if catalog::goods(c, goods_id)?.is_none() {
-        return Err(ApiError::NotFound("商品"));
+        return Err(Error::NotFound(Entity::Goods));
     }
     check_groups(groups)?;
     let old: Vec<AdditionGroup> = goods_rules::additions(c, goods_id)?;
@@ -155,30 +155,30 @@ pub fn save_additions(c: &Connection, goods_id: i64, groups: &[GroupInput]) -> R
     Ok(())
 }
 
-fn check_groups(groups: &[GroupInput]) -> Result<(), ApiError> {
+fn check_groups(groups: &[GroupInput]) -> Result<()> {
     if groups.len() > MAX_GROUPS {
-        return Err(ApiError::invalid("groups", format!("最多 {MAX_GROUPS} 个配件组")));
+        return Err(Error::invalid("groups", format!("最多 {MAX_GROUPS} 个配件组")));
     }
     let mut names = HashSet::new();
     for g in groups {
         let name = g.name.trim();
         if name.is_empty() || name.chars().count() > 30 || !names.insert(name) {
-            return Err(ApiError::invalid("groups", format!("配件组名“{name}”为空、超过 30 个字或重复")));
+            return Err(Error::invalid("groups", format!("配件组名“{name}”为空、超过 30 个字或重复")));
         }
         if g.items.is_empty() || g.items.len() > MAX_ITEMS {
-            return Err(ApiError::invalid("items", format!("配件组“{name}”应有 1 到 {MAX_ITEMS} 个配件")));
+            return Err(Error::invalid("items", format!("配件组“{name}”应有 1 到 {MAX_ITEMS} 个配件")));
         }
         let mut items = HashSet::new();
         for (item, price) in &g.items {
             let item = item.trim();
             if item.is_empty() || item.chars().count() > 30 || !items.insert(item) {
-                return Err(ApiError::invalid(
+                return Err(Error::invalid(
                     "items",
                     format!("配件组“{name}”里的配件名“{item}”为空、超过 30 个字或重复"),
                 ));
             }
             if !(0..=100_000_000).contains(price) {
-                return Err(ApiError::invalid("items", format!("配件“{item}”的价格应在 0 到 100 万元之间")));
+                return Err(Error::invalid("items", format!("配件“{item}”的价格应在 0 到 100 万元之间")));
             }
         }
     }

@@ -13,7 +13,7 @@ use rusqlite::Connection;
 
 use super::codes::wait_text;
 use crate::db::{self, attempts as store, Db};
-use crate::error::ApiError;
+use crate::service::error::{Error, Result};
 
 /// Wrong passwords allowed per account and address within [`TRY_WINDOW`].
 pub const TRIES: usize = 5;
@@ -92,7 +92,7 @@ pub async fn reserve_try(
     door: Door,
     account: &str,
     ip: Option<IpAddr>,
-) -> Result<Result<Attempt, Locked>, ApiError> {
+) -> Result<Result<Attempt, Locked>> {
     let addr = address(ip);
     let account_key = account_key(door, account, &addr);
     let address_key = format!("{}@{addr}", door.name());
@@ -100,15 +100,15 @@ pub async fn reserve_try(
         let now = db::unix_now();
         let limits =
             [(account_key.as_str(), TRIES, TRY_WINDOW), (address_key.as_str(), ADDRESS_TRIES, TRY_WINDOW)];
-        Ok::<_, ApiError>(take(c, &limits, now)?.map(|ids| Attempt { account_key: Some(account_key), ids }))
+        Ok(take(c, &limits, now)?.map(|ids| Attempt { account_key: Some(account_key), ids }))
     })
     .await
 }
 
 /// Counts a registration from `ip` before its password is hashed.
-pub async fn reserve_registration(db: &Db, ip: Option<IpAddr>) -> Result<Result<Attempt, Locked>, ApiError> {
+pub async fn reserve_registration(db: &Db, ip: Option<IpAddr>) -> Result<Result<Attempt, Locked>> {
     let addr = address(ip);
-    db.write(move |c| Ok::<_, ApiError>(take_registration(c, &addr, db::unix_now())?)).await
+    db.write(move |c| Ok(take_registration(c, &addr, db::unix_now())?)).await
 }
 
 /// [`reserve_registration`] inside the caller's transaction (a registration that hashes nothing).
@@ -157,7 +157,7 @@ pub async fn release(db: &Db, attempt: &Attempt) {
             for id in ids {
                 store::delete(c, id)?;
             }
-            Ok::<_, ApiError>(())
+            Ok::<_, Error>(())
         })
         .await;
     if let Err(e) = done {
@@ -167,8 +167,8 @@ pub async fn release(db: &Db, attempt: &Attempt) {
 
 /// Passes the outcome of an attempt's password work on; a "busy" pool means the password was
 /// never checked, so the attempt stops counting.
-pub async fn unless_busy<T>(db: &Db, attempt: &Attempt, outcome: Result<T, ApiError>) -> Result<T, ApiError> {
-    if matches!(outcome, Err(ApiError::Busy)) {
+pub async fn unless_busy<T>(db: &Db, attempt: &Attempt, outcome: Result<T>) -> Result<T> {
+    if matches!(outcome, Err(Error::Busy)) {
         release(db, attempt).await;
     }
     outcome

@@ -2,11 +2,11 @@
 
 use rusqlite::Connection;
 
-use crate::error::ApiError;
+use crate::service::error::Result;
 use crate::service::ledger;
 
 /// One named check: what it verifies, and the function that lists what differs.
-pub type Check = (&'static str, fn(&Connection) -> Result<Vec<String>, ApiError>);
+pub type Check = (&'static str, fn(&Connection) -> Result<Vec<String>>);
 
 /// Every check, in the order they run. Add a new one here.
 pub const CHECKS: &[Check] = &[
@@ -15,7 +15,7 @@ pub const CHECKS: &[Check] = &[
 ];
 
 /// Runs every check; each difference in words (prefixed with the check's name); empty when all agree.
-pub fn run_checks(c: &Connection) -> Result<Vec<String>, ApiError> {
+pub fn run_checks(c: &Connection) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     for (name, check) in CHECKS {
         problems.extend(check(c)?.into_iter().map(|p| format!("[{name}] {p}")));

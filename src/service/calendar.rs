@@ -7,8 +7,8 @@ use time::{Date, Duration, OffsetDateTime};
 
 use crate::db::calendar as cal;
 use crate::db::catalog::{self, GoodsRow};
-use crate::error::ApiError;
 use crate::service::catalog::{key_text, parse_key, shown_goods, Applied, EditError, Stock, StockConflict};
+use crate::service::error::{Entity, Error, Result};
 
 pub use crate::db::calendar::{DayPrice, TimeSlot};
 
@@ -33,19 +33,19 @@ pub fn day_text(d: Date) -> String {
 }
 
 /// Reads a 'YYYY-MM-DD' day; errors name the parameter.
-pub fn parse_day(name: &'static str, text: &str) -> Result<Date, ApiError> {
+pub fn parse_day(name: &'static str, text: &str) -> Result<Date> {
     Date::parse(text.trim(), DAY_FORMAT)
-        .map_err(|_| ApiError::invalid(name, format!("应为 YYYY-MM-DD 格式的日期，收到“{}”", text.trim())))
+        .map_err(|_| Error::invalid(name, format!("应为 YYYY-MM-DD 格式的日期，收到“{}”", text.trim())))
 }
 
 /// Every day from `from` to `to` inclusive; a reversed or too long range is refused.
-pub fn day_range(from: &str, to: &str) -> Result<Vec<String>, ApiError> {
+pub fn day_range(from: &str, to: &str) -> Result<Vec<String>> {
     let (first, last) = (parse_day("from", from)?, parse_day("to", to)?);
     if last < first {
-        return Err(ApiError::invalid("to", "结束日期不能早于开始日期"));
+        return Err(Error::invalid("to", "结束日期不能早于开始日期"));
     }
     if (last - first).whole_days() >= MAX_RANGE_DAYS {
-        return Err(ApiError::invalid("to", format!("一次最多设置 {MAX_RANGE_DAYS} 天")));
+        return Err(Error::invalid("to", format!("一次最多设置 {MAX_RANGE_DAYS} 天")));
     }
     let mut out = Vec::new();
     let mut d = first;
@@ -56,15 +56,15 @@ pub fn day_range(from: &str, to: &str) -> Result<Vec<String>, ApiError> {
     Ok(out)
 }
 
-fn any_goods(c: &Connection, goods_id: i64) -> Result<GoodsRow, ApiError> {
-    catalog::goods(c, goods_id)?.ok_or(ApiError::NotFound("商品"))
+fn any_goods(c: &Connection, goods_id: i64) -> Result<GoodsRow> {
+    catalog::goods(c, goods_id)?.ok_or(Error::NotFound(Entity::Goods))
 }
 
 /// Which calendar a spec key names: None for goods without specs (no key allowed), the SKU's id
 /// for goods with specs (a key is required and must be one of the goods' SKUs).
-pub fn sku_of_key(c: &Connection, goods: &GoodsRow, key: Option<&str>) -> Result<Option<i64>, ApiError> {
+pub fn sku_of_key(c: &Connection, goods: &GoodsRow, key: Option<&str>) -> Result<Option<i64>> {
     let pairs = parse_key(key.unwrap_or(""))?;
-    let bad = |why: &'static str| Err(ApiError::invalid("propertyChildIds", why));
+    let bad = |why: &'static str| Err(Error::invalid("propertyChildIds", why));
     if goods.property_ids.is_empty() {
         return if pairs.is_empty() { Ok(None) } else { bad("该商品没有规格可选") };
     }
@@ -78,8 +78,8 @@ pub fn sku_of_key(c: &Connection, goods: &GoodsRow, key: Option<&str>) -> Result
 }
 
 /// Which calendar a SKU id (goodsPriceDaily's `priceId`) names, checked as [`sku_of_key`].
-fn sku_of_id(c: &Connection, goods: &GoodsRow, price_id: Option<i64>) -> Result<Option<i64>, ApiError> {
-    let bad = |why: &'static str| Err(ApiError::invalid("priceId", why));
+fn sku_of_id(c: &Connection, goods: &GoodsRow, price_id: Option<i64>) -> Result<Option<i64>> {
+    let bad = |why: &'static str| Err(Error::invalid("priceId", why));
     match (goods.property_ids.is_empty(), price_id) {
         (true, None) => Ok(None),
         (true, Some(_)) => bad("该商品没有规格，无需传 priceId"),
@@ -99,7 +99,7 @@ pub fn day_price(
     goods_id: i64,
     sku_key: Option<&str>,
     day: &str,
-) -> Result<Option<DayPrice>, ApiError> {
+) -> Result<Option<DayPrice>> {
     let day = day_text(parse_day("day", day)?);
     let goods = any_goods(c, goods_id)?;
     let sku_id = sku_of_key(c, &goods, sku_key)?;
@@ -107,7 +107,7 @@ pub fn day_price(
 }
 
 /// goodsPriceDaily: an on-shelf goods' days from today on (at most a year), in order.
-pub fn shown_days(c: &Connection, goods_id: i64, price_id: Option<i64>) -> Result<Vec<DayPrice>, ApiError> {
+pub fn shown_days(c: &Connection, goods_id: i64, price_id: Option<i64>) -> Result<Vec<DayPrice>> {
     let goods = shown_goods(c, goods_id)?;
     let sku_id = sku_of_id(c, &goods, price_id)?;
     let from = today();
@@ -116,19 +116,14 @@ pub fn shown_days(c: &Connection, goods_id: i64, price_id: Option<i64>) -> Resul
 }
 
 /// goodsTimesDays: the days from today on that still have a slot with stock.
-pub fn bookable_days(c: &Connection, goods_id: i64, sku_key: Option<&str>) -> Result<Vec<String>, ApiError> {
+pub fn bookable_days(c: &Connection, goods_id: i64, sku_key: Option<&str>) -> Result<Vec<String>> {
     let goods = shown_goods(c, goods_id)?;
     let sku_id = sku_of_key(c, &goods, sku_key)?;
     Ok(cal::bookable_days(c, goods_id, sku_id, &day_text(today()), MAX_RANGE_DAYS)?)
 }
 
 /// goodsTimesDayItems: every slot of one day (sold-out ones too, with stock 0).
-pub fn day_slots(
-    c: &Connection,
-    goods_id: i64,
-    sku_key: Option<&str>,
-    day: &str,
-) -> Result<Vec<TimeSlot>, ApiError> {
+pub fn day_slots(c: &Connection, goods_id: i64, sku_key: Option<&str>, day: &str) -> Result<Vec<TimeSlot>> {
     let day = day_text(parse_day("day", day)?);
     let goods = shown_goods(c, goods_id)?;
     let sku_id = sku_of_key(c, &goods, sku_key)?;
@@ -142,7 +137,7 @@ pub fn time_slot(
     sku_key: Option<&str>,
     day: &str,
     name: &str,
-) -> Result<Option<TimeSlot>, ApiError> {
+) -> Result<Option<TimeSlot>> {
     let day = day_text(parse_day("day", day)?);
     let goods = any_goods(c, goods_id)?;
     let sku_id = sku_of_key(c, &goods, sku_key)?;
@@ -196,13 +191,13 @@ impl PricedBooking {
 }
 
 /// Whether a goods sells by calendar from today on: (has days, has time slots).
-pub fn calendar_kinds(c: &Connection, goods_id: i64) -> Result<(bool, bool), ApiError> {
+pub fn calendar_kinds(c: &Connection, goods_id: i64) -> Result<(bool, bool)> {
     Ok(cal::calendar_kinds(c, goods_id, &day_text(today()))?)
 }
 
 /// A booked day must be a real day from today on; errors name `goodsJsonStr`.
-fn bookable_day(text: &str) -> Result<String, ApiError> {
-    let bad = |why: String| ApiError::invalid("goodsJsonStr", why);
+fn bookable_day(text: &str) -> Result<String> {
+    let bad = |why: String| Error::invalid("goodsJsonStr", why);
     let day = Date::parse(text.trim(), DAY_FORMAT)
         .map_err(|_| bad(format!("预订日期应为 YYYY-MM-DD，收到“{}”", text.trim())))?;
     if day < today() {
@@ -220,8 +215,8 @@ pub fn quote_booking(
     sku_id: Option<i64>,
     booking: &Booking,
     number: i64,
-) -> Result<PricedBooking, ApiError> {
-    let bad = |why: String| ApiError::invalid("goodsJsonStr", why);
+) -> Result<PricedBooking> {
+    let bad = |why: String| Error::invalid("goodsJsonStr", why);
     let name = &goods.fields.name;
     match booking {
         Booking::Days(days) => {
@@ -233,7 +228,7 @@ pub fn quote_booking(
             }
             let count = days.len() as i64;
             if number % count != 0 {
-                return Err(ApiError::invalid("number", format!("应为所选天数（{count}）的整数倍")));
+                return Err(Error::invalid("number", format!("应为所选天数（{count}）的整数倍")));
             }
             let mut units: Vec<BookedUnit> = Vec::with_capacity(days.len());
             for text in days {
@@ -261,13 +256,7 @@ pub fn quote_booking(
 
 /// Takes one booked unit's stock in the caller's transaction by a conditional UPDATE; false
 /// when fewer than `n` are left (another order took them first).
-pub fn take(
-    c: &Connection,
-    goods_id: i64,
-    sku_id: Option<i64>,
-    unit: &BookedUnit,
-    n: i64,
-) -> Result<bool, ApiError> {
+pub fn take(c: &Connection, goods_id: i64, sku_id: Option<i64>, unit: &BookedUnit, n: i64) -> Result<bool> {
     Ok(match &unit.slot {
         Some(name) => cal::take_slot(c, goods_id, sku_id, &unit.day, name, n)?,
         None => cal::take_day(c, goods_id, sku_id, &unit.day, n)?,
@@ -275,7 +264,7 @@ pub fn take(
 }
 
 /// Gives a booking's units back to its day (slot) once: false when they were already given back.
-pub fn give_back(c: &Connection, b: &crate::db::order::BookingRow) -> Result<bool, ApiError> {
+pub fn give_back(c: &Connection, b: &crate::db::order::BookingRow) -> Result<bool> {
     if !crate::db::order::mark_booking_returned(c, b.id)? {
         return Ok(false);
     }
@@ -307,9 +296,9 @@ pub struct DaySetting {
     pub based_on: Option<i64>,
 }
 
-fn check_price_stock(price: Option<i64>, stores: Stock) -> Result<(), ApiError> {
+fn check_price_stock(price: Option<i64>, stores: Stock) -> Result<()> {
     if price.is_some_and(|p| p < 0) {
-        return Err(ApiError::invalid("price", "不能为负数"));
+        return Err(Error::invalid("price", "不能为负数"));
     }
     let bad = match stores {
         Stock::Keep => false,
@@ -317,7 +306,7 @@ fn check_price_stock(price: Option<i64>, stores: Stock) -> Result<(), ApiError> 
         Stock::Add(n) => !(-MAX_DAY_STOCK..=MAX_DAY_STOCK).contains(&n),
     };
     if bad {
-        return Err(ApiError::invalid("stores", format!("应在 0 到 {MAX_DAY_STOCK} 之间")));
+        return Err(Error::invalid("stores", format!("应在 0 到 {MAX_DAY_STOCK} 之间")));
     }
     Ok(())
 }
@@ -348,13 +337,13 @@ fn stock_over(
 }
 
 /// The stock a new day or slot starts with; a price and a stock are needed for one.
-fn fresh_stock(edit: Stock, what: &str) -> Result<i64, ApiError> {
+fn fresh_stock(edit: Stock, what: &str) -> Result<i64> {
     let n = match edit {
-        Stock::Keep => return Err(ApiError::invalid("stores", format!("{what}还没有设置过，需要填写库存"))),
+        Stock::Keep => return Err(Error::invalid("stores", format!("{what}还没有设置过，需要填写库存"))),
         other => other.fresh(0),
     };
     if n < 0 {
-        return Err(ApiError::invalid("stores", format!("{what}还没有设置过，库存不能为负数")));
+        return Err(Error::invalid("stores", format!("{what}还没有设置过，库存不能为负数")));
     }
     Ok(n)
 }
@@ -389,7 +378,7 @@ pub fn set_days(
             None => {
                 let price = s
                     .price
-                    .ok_or_else(|| ApiError::invalid("price", format!("{day} 还没有设置过，需要填写价格")))?;
+                    .ok_or_else(|| Error::invalid("price", format!("{day} 还没有设置过，需要填写价格")))?;
                 (price, fresh_stock(s.stores, &format!("{day} "))?)
             }
         };
@@ -408,7 +397,7 @@ pub fn remove_days(
     sku_key: Option<&str>,
     from: &str,
     to: &str,
-) -> Result<usize, ApiError> {
+) -> Result<usize> {
     let goods = any_goods(c, goods_id)?;
     let sku_id = sku_of_key(c, &goods, sku_key)?;
     let days = day_range(from, to)?;
@@ -442,21 +431,19 @@ pub fn set_slots(
     let sku_id = sku_of_key(c, &goods, sku_key)?;
     let days = day_range(from, to)?;
     if slots.is_empty() {
-        return Err(ApiError::Missing("slots").into());
+        return Err(Error::missing("slots").into());
     }
     if slots.len() > MAX_SLOTS_PER_DAY {
-        return Err(ApiError::invalid("slots", format!("每天最多 {MAX_SLOTS_PER_DAY} 个时段")).into());
+        return Err(Error::invalid("slots", format!("每天最多 {MAX_SLOTS_PER_DAY} 个时段")).into());
     }
     let mut names = std::collections::HashSet::new();
     for s in slots {
         let name = s.name.trim();
         if name.is_empty() || name.chars().count() > MAX_SLOT_NAME {
-            return Err(
-                ApiError::invalid("name", format!("时段名称不能为空，最多 {MAX_SLOT_NAME} 个字")).into()
-            );
+            return Err(Error::invalid("name", format!("时段名称不能为空，最多 {MAX_SLOT_NAME} 个字")).into());
         }
         if !names.insert(name) {
-            return Err(ApiError::invalid("name", format!("时段“{name}”重复")).into());
+            return Err(Error::invalid("name", format!("时段“{name}”重复")).into());
         }
         check_price_stock(s.price, s.stores)?;
     }
@@ -478,7 +465,7 @@ pub fn set_slots(
                 }
                 None => {
                     let price = s.price.ok_or_else(|| {
-                        ApiError::invalid("price", format!("{day} {name} 还没有设置过，需要填写价格"))
+                        Error::invalid("price", format!("{day} {name} 还没有设置过，需要填写价格"))
                     })?;
                     (price, fresh_stock(s.stores, &format!("{day} {name} "))?)
                 }
@@ -500,7 +487,7 @@ pub fn remove_slots(
     from: &str,
     to: &str,
     name: Option<&str>,
-) -> Result<usize, ApiError> {
+) -> Result<usize> {
     let goods = any_goods(c, goods_id)?;
     let sku_id = sku_of_key(c, &goods, sku_key)?;
     let days = day_range(from, to)?;
@@ -508,7 +495,7 @@ pub fn remove_slots(
 }
 
 /// The canonical spec key of a SKU id of the goods ("" for the goods itself): how views name it.
-pub fn key_of_sku(c: &Connection, goods_id: i64, sku_id: Option<i64>) -> Result<String, ApiError> {
+pub fn key_of_sku(c: &Connection, goods_id: i64, sku_id: Option<i64>) -> Result<String> {
     let Some(id) = sku_id else { return Ok(String::new()) };
     Ok(catalog::skus(c, goods_id)?
         .into_iter()
@@ -528,10 +515,10 @@ mod tests {
             ["2026-02-27", "2026-02-28", "2026-03-01"]
         );
         assert_eq!(day_range("2026-01-01", "2026-01-01").unwrap().len(), 1);
-        assert!(day_range("2026-01-02", "2026-01-01").unwrap_err().msg().contains("to"));
+        assert!(day_range("2026-01-02", "2026-01-01").unwrap_err().to_string().contains("to"));
         assert_eq!(day_range("2026-01-01", "2027-01-01").unwrap().len(), 366);
-        assert!(day_range("2026-01-01", "2027-01-02").unwrap_err().msg().contains("366"));
-        assert!(day_range("2026-1-1", "2026-01-02").unwrap_err().msg().contains("from"));
+        assert!(day_range("2026-01-01", "2027-01-02").unwrap_err().to_string().contains("366"));
+        assert!(day_range("2026-1-1", "2026-01-02").unwrap_err().to_string().contains("from"));
         assert!(day_range("2026-02-30", "2026-03-02").is_err());
     }
 }

@@ -6,11 +6,11 @@ use sha2::{Digest, Sha256};
 
 use crate::db::cart::{self, CartRow, NewCartItem};
 use crate::db::catalog::PropertyRow;
-use crate::error::ApiError;
 use crate::service::checkout::{self, LineInput, PricedLine, MAX_LINES};
+use crate::service::error::{Entity, Error, Result};
 
 /// What the client calls a line the shopper does not have.
-const NOT_FOUND: ApiError = ApiError::NotFound("购物车商品");
+const NOT_FOUND: Error = Error::NotFound(Entity::CartLine);
 
 /// The line's key: the same goods, specs and add-ons always make the same key.
 fn item_key(goods_id: i64, property_child_ids: &str, additions: &str) -> String {
@@ -20,20 +20,14 @@ fn item_key(goods_id: i64, property_child_ids: &str, additions: &str) -> String 
 
 /// shippingCarInfoAddItem: adds a line (or more of it). 30002 when the goods has specs and none
 /// was chosen; 30003 when the cart would hold more than the stock.
-pub fn add(
-    c: &Connection,
-    user_id: i64,
-    cart_type: &str,
-    line: &LineInput,
-    now: i64,
-) -> Result<(), ApiError> {
+pub fn add(c: &Connection, user_id: i64, cart_type: &str, line: &LineInput, now: i64) -> Result<()> {
     let priced = checkout::price_line(c, line, "addition")?;
     let key_text = priced.quote.sku.as_ref().map(|s| s.fields.property_child_ids.clone()).unwrap_or_default();
     let additions = serde_json::to_string(&line.additions).unwrap_or_else(|_| "[]".into());
     let key = item_key(line.goods_id, &key_text, &additions);
     let existing = cart::item(c, user_id, cart_type, &key)?;
     if existing.is_none() && cart::count_lines(c, user_id, cart_type)? >= MAX_LINES as i64 {
-        return Err(ApiError::Forbidden(format!("购物车最多 {MAX_LINES} 种商品，请先结算或删除一些").into()));
+        return Err(Error::refused(format!("购物车最多 {MAX_LINES} 种商品，请先结算或删除一些")));
     }
     let total = existing.map_or(0, |e| e.number) + line.number;
     check_stock(&priced, total)?;
@@ -49,13 +43,13 @@ pub fn add(
     Ok(())
 }
 
-fn check_stock(priced: &PricedLine, number: i64) -> Result<(), ApiError> {
+fn check_stock(priced: &PricedLine, number: i64) -> Result<()> {
     if number > checkout::MAX_NUMBER {
-        return Err(ApiError::invalid("number", format!("最多 {} 件", checkout::MAX_NUMBER)));
+        return Err(Error::invalid("number", format!("最多 {} 件", checkout::MAX_NUMBER)));
     }
     if number > priced.stores() {
         let name = priced.quote.goods.fields.name.clone();
-        return Err(ApiError::OutOfStock { name, left: priced.stores() });
+        return Err(Error::OutOfStock { name, left: priced.stores() });
     }
     Ok(())
 }
@@ -79,9 +73,9 @@ pub fn set_number(
     key: &str,
     number: i64,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<()> {
     if !(1..=checkout::MAX_NUMBER).contains(&number) {
-        return Err(ApiError::invalid("number", format!("应在 1 到 {} 之间", checkout::MAX_NUMBER)));
+        return Err(Error::invalid("number", format!("应在 1 到 {} 之间", checkout::MAX_NUMBER)));
     }
     let row = cart::item(c, user_id, cart_type, key)?.ok_or(NOT_FOUND)?;
     let priced = checkout::price_line(c, &line_of(&row, number), "number")?;
@@ -100,13 +94,13 @@ pub struct CartLine {
 }
 
 /// The cart's lines, each priced as checkout would price it.
-pub fn contents(c: &Connection, user_id: i64, cart_type: &str) -> Result<Vec<CartLine>, ApiError> {
+pub fn contents(c: &Connection, user_id: i64, cart_type: &str) -> Result<Vec<CartLine>> {
     let mut out = Vec::new();
     for row in cart::items(c, user_id, cart_type)? {
         let priced = match checkout::price_line(c, &line_of(&row, row.number), "addition") {
             Ok(p) => Some(p),
-            Err(ApiError::Internal(e)) => return Err(ApiError::Internal(e)),
-            Err(ApiError::Busy) => return Err(ApiError::Busy),
+            Err(Error::Internal(e)) => return Err(Error::Internal(e)),
+            Err(Error::Busy) => return Err(Error::Busy),
             Err(_) => None,
         };
         let specs = if row.property_child_ids.is_empty() {
@@ -120,14 +114,14 @@ pub fn contents(c: &Connection, user_id: i64, cart_type: &str) -> Result<Vec<Car
 }
 
 /// Splits the client's comma-joined keys; 300 naming `key` when there are none.
-pub fn keys(text: &str) -> Result<Vec<String>, ApiError> {
+pub fn keys(text: &str) -> Result<Vec<String>> {
     let keys: Vec<String> =
         text.split(',').map(str::trim).filter(|k| !k.is_empty()).map(str::to_string).collect();
     if keys.is_empty() {
-        return Err(ApiError::Missing("key"));
+        return Err(Error::missing("key"));
     }
     if keys.len() > MAX_LINES {
-        return Err(ApiError::invalid("key", format!("一次最多 {MAX_LINES} 个")));
+        return Err(Error::invalid("key", format!("一次最多 {MAX_LINES} 个")));
     }
     Ok(keys)
 }

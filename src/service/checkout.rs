@@ -3,8 +3,8 @@
 //!
 //! The rules other parts of the shop own are each called from exactly one place here:
 //! [`unit_price`] (`service::tiers`), [`pick_additions`] (`service::additions`), [`check_limits`]
-//! (`service::limits`), [`freight`] (`service::freight`), [`coupon_discount`] /
-//! [`usable_coupons`] / [`lock_coupon`] / [`release_coupon`] / [`use_coupon`] (`service::coupons`)
+//! (`service::limits`), [`freight`] (`service::freight`), [`coupon_discount`] / [`usable_coupons`]
+//! and the coupon's lock in [`place`] (`service::coupons`; `service::orders` releases or uses it),
 //! and calendar bookings (`service::calendar`: priced in [`price_line`], required by
 //! [`check_calendar_chosen`], their day's or slot's stock taken in [`take_line_stock`]).
 
@@ -13,12 +13,12 @@ use serde::Deserialize;
 
 use crate::db::order::{self, status, NewLine, NewOrder};
 use crate::db::{self, catalog::SkuRow};
-use crate::error::ApiError;
 use crate::service::calendar::{self, BookedUnit, Booking, PricedBooking};
 use crate::service::catalog::{self, Quote};
 use crate::service::coupons;
+use crate::service::error::{Error, Result};
 use crate::service::ledger::{self, Account, Source};
-use crate::service::orders::OrderRules;
+use crate::service::orders::{OrderRules, ScoreRule};
 
 /// Most lines one order (or one cart) may hold.
 pub const MAX_LINES: usize = 100;
@@ -79,10 +79,10 @@ impl PricedLine {
 }
 
 /// Reads an add-on list sent as a JSON string (`addition`, `goodsAdditionList`); "" = none.
-pub fn parse_additions(name: &'static str, text: Option<&str>) -> Result<Vec<AdditionChoice>, ApiError> {
+pub fn parse_additions(name: &'static str, text: Option<&str>) -> Result<Vec<AdditionChoice>> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(Vec::new()) };
     let mut list: Vec<AdditionChoice> = serde_json::from_str(text)
-        .map_err(|e| ApiError::invalid(name, format!("应为 [{{id, pid}}] 形式的 JSON 数组：{e}")))?;
+        .map_err(|e| Error::invalid(name, format!("应为 [{{id, pid}}] 形式的 JSON 数组：{e}")))?;
     list.sort_unstable();
     list.dedup();
     Ok(list)
@@ -91,19 +91,19 @@ pub fn parse_additions(name: &'static str, text: Option<&str>) -> Result<Vec<Add
 /// Prices one line: the goods (on the shelf), its SKU (30002 when the goods has specs and none
 /// was chosen), the unit price, the add-ons. Writes nothing.
 /// `param` names the add-ons in refusals (`addition` in the cart, `goodsJsonStr` at checkout).
-pub fn price_line(c: &Connection, line: &LineInput, param: &'static str) -> Result<PricedLine, ApiError> {
+pub fn price_line(c: &Connection, line: &LineInput, param: &'static str) -> Result<PricedLine> {
     if !(1..=MAX_NUMBER).contains(&line.number) {
-        return Err(ApiError::invalid("number", format!("应在 1 到 {MAX_NUMBER} 之间")));
+        return Err(Error::invalid("number", format!("应在 1 到 {MAX_NUMBER} 之间")));
     }
     let key = line.property_child_ids.as_deref().map(str::trim).filter(|k| !k.is_empty());
     let quote = match catalog::quote(c, line.goods_id, key) {
         // Without a key, the only parameter quote refuses is "this goods has specs".
-        Err(ApiError::Invalid { .. }) if key.is_none() => return Err(ApiError::SpecRequired),
+        Err(Error::Invalid { .. }) if key.is_none() => return Err(Error::SpecRequired),
         other => other?,
     };
     let min = quote.goods.fields.min_buy_number;
     if line.number < min {
-        return Err(ApiError::invalid("number", format!("“{}”至少购买 {min} 件", quote.goods.fields.name)));
+        return Err(Error::invalid("number", format!("“{}”至少购买 {min} 件", quote.goods.fields.name)));
     }
     let (list_price, unit_score) = match &quote.sku {
         Some(sku) => (sku.fields.price, sku.fields.score),
@@ -134,7 +134,7 @@ pub fn price_line(c: &Connection, line: &LineInput, param: &'static str) -> Resu
 }
 
 /// The unit price of a line before add-ons: the list price, lowered by the goods' price tiers.
-fn unit_price(c: &Connection, quote: &Quote, number: i64, list_price: i64) -> Result<i64, ApiError> {
+fn unit_price(c: &Connection, quote: &Quote, number: i64, list_price: i64) -> Result<i64> {
     let key = quote.sku.as_ref().map(|s| s.fields.property_child_ids.as_str());
     crate::service::tiers::unit_price(c, quote.goods.id, key, number, list_price)
 }
@@ -145,7 +145,7 @@ fn pick_additions(
     quote: &Quote,
     chosen: &[AdditionChoice],
     param: &'static str,
-) -> Result<(i64, String), ApiError> {
+) -> Result<(i64, String)> {
     if chosen.is_empty() {
         return Ok((0, "[]".into()));
     }
@@ -156,7 +156,7 @@ fn pick_additions(
 
 /// Purchase limits: per order, or per shopper within a window (only for the rule's member level
 /// when it names one). Refusals answer 300 naming `number`.
-fn check_limits(c: &Connection, user_id: i64, lines: &[PricedLine], now: i64) -> Result<(), ApiError> {
+fn check_limits(c: &Connection, user_id: i64, lines: &[PricedLine], now: i64) -> Result<()> {
     let level = crate::service::levels::held(c, user_id, now)?.map(|(l, _)| l.id);
     for l in lines {
         let key = l.quote.sku.as_ref().map(|s| s.fields.property_child_ids.as_str());
@@ -176,7 +176,7 @@ fn check_limits(c: &Connection, user_id: i64, lines: &[PricedLine], now: i64) ->
             };
             if before + here > rule.buy_numbers {
                 let left = (rule.buy_numbers - before).max(0);
-                return Err(ApiError::invalid(
+                return Err(Error::invalid(
                     "number",
                     format!(
                         "“{}”限购 {} 件，您还可以买 {left} 件",
@@ -190,7 +190,7 @@ fn check_limits(c: &Connection, user_id: i64, lines: &[PricedLine], now: i64) ->
 }
 
 /// Freight of a delivery by the goods' freight templates; (fen, whether any line needs delivery).
-fn freight(c: &Connection, lines: &[PricedLine], input: &CheckoutInput) -> Result<(i64, bool), ApiError> {
+fn freight(c: &Connection, lines: &[PricedLine], input: &CheckoutInput) -> Result<(i64, bool)> {
     let fl: Vec<crate::service::freight::FreightLine> = lines
         .iter()
         .map(|l| crate::service::freight::FreightLine {
@@ -229,7 +229,7 @@ fn usable_coupons(
     user_id: i64,
     lines: &[PricedLine],
     now: i64,
-) -> Result<Vec<coupons::UsableCoupon>, ApiError> {
+) -> Result<Vec<coupons::UsableCoupon>> {
     coupons::usable(c, user_id, &coupon_lines(lines), now)
 }
 
@@ -240,37 +240,11 @@ fn coupon_discount(
     coupon_user_id: Option<i64>,
     lines: &[PricedLine],
     now: i64,
-) -> Result<i64, ApiError> {
+) -> Result<i64> {
     match coupon_user_id {
         None => Ok(0),
         Some(id) => coupons::discount(c, user_id, id, &coupon_lines(lines), now),
     }
-}
-
-/// Locks the chosen coupon to the order by a conditional UPDATE: two orders racing for one coupon
-/// cannot both have it.
-fn lock_coupon(
-    c: &Connection,
-    user_id: i64,
-    coupon_user_id: Option<i64>,
-    order_id: i64,
-    now: i64,
-) -> Result<(), ApiError> {
-    match coupon_user_id {
-        None => Ok(()),
-        Some(id) => coupons::lock(c, user_id, id, order_id, now),
-    }
-}
-
-/// Gives back the coupon locked to a closed order (idempotent).
-pub fn release_coupon(c: &Connection, order_id: i64, now: i64) -> Result<(), ApiError> {
-    coupons::release(c, order_id, now)
-}
-
-/// Marks the coupon locked to a paid order as used.
-pub fn use_coupon(c: &Connection, order_id: i64, now: i64) -> Result<(), ApiError> {
-    coupons::use_locked(c, order_id, now)?;
-    Ok(())
 }
 
 /// How the order reaches the shopper.
@@ -307,7 +281,7 @@ pub struct Destination {
 
 impl Destination {
     /// A delivery needs someone, a phone, a city and an address; 300 names what is missing.
-    pub fn check(&self) -> Result<(), ApiError> {
+    pub fn check(&self) -> Result<()> {
         for (name, v) in [
             ("linkMan", &self.link_man),
             ("mobile", &self.mobile),
@@ -316,7 +290,7 @@ impl Destination {
             ("address", &self.address),
         ] {
             if v.trim().is_empty() {
-                return Err(ApiError::Missing(name));
+                return Err(Error::missing(name));
             }
         }
         Ok(())
@@ -341,15 +315,6 @@ pub struct CheckoutInput {
     pub ext_json: String,
     /// `isCanHx`: give the order a write-off code (pick-up orders always get one).
     pub is_can_hx: bool,
-}
-
-/// The shop's points-for-money rule as the preview answers it (`scoreDeductionRules`).
-#[derive(Debug, Clone, Copy)]
-pub struct ScoreRule {
-    /// Points per 1 yuan.
-    pub score: i64,
-    /// Fen those points are worth (100 = 1 yuan).
-    pub money: i64,
 }
 
 /// An order's money worked out.
@@ -379,12 +344,12 @@ pub fn price(
     input: &CheckoutInput,
     rules: &OrderRules,
     now: i64,
-) -> Result<Priced, ApiError> {
+) -> Result<Priced> {
     if input.lines.is_empty() {
-        return Err(ApiError::invalid("goodsJsonStr", "至少要有一件商品"));
+        return Err(Error::invalid("goodsJsonStr", "至少要有一件商品"));
     }
     if input.lines.len() > MAX_LINES {
-        return Err(ApiError::invalid("goodsJsonStr", format!("一个订单最多 {MAX_LINES} 种商品")));
+        return Err(Error::invalid("goodsJsonStr", format!("一个订单最多 {MAX_LINES} 种商品")));
     }
     let lines =
         input.lines.iter().map(|l| price_line(c, l, "goodsJsonStr")).collect::<Result<Vec<_>, _>>()?;
@@ -413,7 +378,7 @@ pub fn price(
     if need > 0 {
         let have = ledger::accounts_of(c, user_id)?.score;
         if need > have {
-            return Err(ApiError::NotEnoughScore { due: need - have });
+            return Err(Error::NotEnoughPoints { due: need - have });
         }
     }
     Ok(Priced {
@@ -434,20 +399,20 @@ pub fn price(
 
 /// A goods that sells by calendar is booked for a day (slot): a line without one is refused
 /// (300 naming `goodsJsonStr`) rather than sold from no day at all.
-fn check_calendar_chosen(c: &Connection, l: &PricedLine) -> Result<(), ApiError> {
+fn check_calendar_chosen(c: &Connection, l: &PricedLine) -> Result<()> {
     if l.booking.is_some() {
         return Ok(());
     }
     let name = &l.quote.goods.fields.name;
     match calendar::calendar_kinds(c, l.quote.goods.id)? {
-        (_, true) => Err(ApiError::invalid("goodsJsonStr", format!("“{name}”请选择预约的日期和时段"))),
-        (true, false) => Err(ApiError::invalid("goodsJsonStr", format!("“{name}”请选择预订的日期"))),
+        (_, true) => Err(Error::invalid("goodsJsonStr", format!("“{name}”请选择预约的日期和时段"))),
+        (true, false) => Err(Error::invalid("goodsJsonStr", format!("“{name}”请选择预订的日期"))),
         (false, false) => Ok(()),
     }
 }
 
 /// Refuses when the same SKU (or calendar day / slot), over all lines, needs more than is left.
-fn check_stock(lines: &[PricedLine]) -> Result<(), ApiError> {
+fn check_stock(lines: &[PricedLine]) -> Result<()> {
     // Units wanted per stock holder (goods id, SKU id), with a line to name it by.
     let mut wanted: std::collections::BTreeMap<(i64, Option<i64>), (i64, &PricedLine)> = Default::default();
     // Units wanted per calendar day (slot): a booking takes no goods stock.
@@ -487,21 +452,21 @@ fn stock_name(l: &PricedLine) -> String {
     name
 }
 
-fn out_of_stock(l: &PricedLine) -> ApiError {
-    ApiError::OutOfStock { name: stock_name(l), left: l.stores() }
+fn out_of_stock(l: &PricedLine) -> Error {
+    Error::OutOfStock { name: stock_name(l), left: l.stores() }
 }
 
 /// A day (slot) that cannot take the booking, named with its day: "湖景大床房 2026-12-01".
-fn out_of_booking(l: &PricedLine, u: &BookedUnit) -> ApiError {
-    ApiError::OutOfStock { name: format!("{} {}", stock_name(l), u.label()), left: u.stores }
+fn out_of_booking(l: &PricedLine, u: &BookedUnit) -> Error {
+    Error::OutOfStock { name: format!("{} {}", stock_name(l), u.label()), left: u.stores }
 }
 
 /// The open pick-up shop chosen for a zq order.
-fn pick_up_shop(c: &Connection, id: Option<i64>) -> Result<crate::db::shops::ShopRow, ApiError> {
-    let id = id.ok_or(ApiError::Missing("shopIdZt"))?;
+fn pick_up_shop(c: &Connection, id: Option<i64>) -> Result<crate::db::shops::ShopRow> {
+    let id = id.ok_or(Error::missing("shopIdZt"))?;
     match crate::db::shops::get(c, id)? {
         Some(s) if s.status == 0 => Ok(s),
-        _ => Err(ApiError::invalid("shopIdZt", "自提门店不存在或未营业")),
+        _ => Err(Error::invalid("shopIdZt", "自提门店不存在或未营业")),
     }
 }
 
@@ -521,7 +486,7 @@ pub fn place(
     input: &CheckoutInput,
     rules: &OrderRules,
     now: i64,
-) -> Result<Placed, ApiError> {
+) -> Result<Placed> {
     let priced = price(c, user_id, input, rules, now)?;
     if priced.is_need_logistics {
         input.destination.check()?;
@@ -587,18 +552,21 @@ pub fn place(
             &id.to_string(),
         )?;
     }
-    lock_coupon(c, user_id, input.coupon_user_id, id, now)?;
+    if let Some(coupon) = input.coupon_user_id {
+        // A conditional UPDATE: two orders racing for one coupon cannot both have it.
+        coupons::lock(c, user_id, coupon, id, now)?;
+    }
     order::add_event(c, id, "create", "下单", now)?;
     if free {
         crate::service::orders::settle_paid(c, id, now)?;
     }
-    let order = order::order(c, id)?.ok_or_else(|| ApiError::Internal(format!("order {id} vanished")))?;
+    let order = order::order(c, id)?.ok_or_else(|| Error::Internal(format!("order {id} vanished")))?;
     Ok(Placed { order, priced })
 }
 
 /// Takes a line's stock by conditional UPDATEs: the SKU's (or goods') stock, or each booked day's
 /// (slot's). A shortage answers 30003 naming the goods (and day) and the caller rolls back.
-fn take_line_stock(c: &Connection, l: &PricedLine) -> Result<(), ApiError> {
+fn take_line_stock(c: &Connection, l: &PricedLine) -> Result<()> {
     let (goods, sku) = (l.quote.goods.id, l.quote.sku.as_ref().map(|s| s.id));
     if let Some(b) = &l.booking {
         for u in &b.units {
@@ -658,7 +626,7 @@ fn new_line(l: &PricedLine) -> NewLine {
 }
 
 /// A fresh 10-digit write-off code no other order has.
-fn new_hx_number(c: &Connection) -> Result<String, ApiError> {
+fn new_hx_number(c: &Connection) -> Result<String> {
     use rand::Rng;
     let mut rng = rand::thread_rng();
     for _ in 0..10 {
@@ -667,5 +635,5 @@ fn new_hx_number(c: &Connection) -> Result<String, ApiError> {
             return Ok(code);
         }
     }
-    Err(ApiError::Internal("no free write-off code after 10 tries".into()))
+    Err(Error::Internal("no free write-off code after 10 tries".into()))
 }

@@ -4,11 +4,11 @@
 use rusqlite::Connection;
 
 use crate::db::cms::{self, ArticleFields, ArticleRow, NewComment};
-use crate::error::ApiError;
+use crate::service::error::{Entity, Error, Result};
 use crate::service::security::{self, Scene, Verdict};
 
 /// What the 404 names: "文章不存在".
-pub const NO_ARTICLE: ApiError = ApiError::NotFound("文章");
+pub const NO_ARTICLE: Error = Error::NotFound(Entity::Article);
 
 /// Rich text as it may be stored and shown: an allow-list of formatting tags and attributes; no
 /// script, style, iframe, event handlers or `javascript:` URLs (ammonia's defaults, plus `style`
@@ -22,15 +22,15 @@ pub fn sanitise_html(html: &str) -> String {
 }
 
 /// A published article, or 404 (unknown, awaiting review and hidden ones alike).
-pub fn published(c: &Connection, id: i64) -> Result<ArticleRow, ApiError> {
+pub fn published(c: &Connection, id: i64) -> Result<ArticleRow> {
     cms::article(c, id)?.filter(|a| a.fields.status == 0).ok_or(NO_ARTICLE)
 }
 
 /// Checks that a category named by a writer exists and is in use.
-fn check_category(c: &Connection, id: Option<i64>) -> Result<(), ApiError> {
+fn check_category(c: &Connection, id: Option<i64>) -> Result<()> {
     if let Some(id) = id {
         if !cms::category(c, id)?.is_some_and(|x| x.fields.is_use) {
-            return Err(ApiError::invalid("categoryId", format!("文章分类 {id} 不存在")));
+            return Err(Error::invalid("categoryId", format!("文章分类 {id} 不存在")));
         }
     }
     Ok(())
@@ -47,7 +47,7 @@ pub fn save_shopper_article(
     mut f: ArticleFields,
     verdict: &Verdict,
     now: i64,
-) -> Result<i64, ApiError> {
+) -> Result<i64> {
     check_category(c, f.category_id)?;
     f.content = sanitise_html(&f.content);
     let checked = format!("{}\n{}", f.title, f.descript);
@@ -85,17 +85,12 @@ pub fn article_text(f: &ArticleFields) -> String {
 }
 
 /// The shopper's own article; another's (or the shop's) answers 404 as if it did not exist.
-pub fn own_article(c: &Connection, user: i64, id: i64) -> Result<ArticleRow, ApiError> {
+pub fn own_article(c: &Connection, user: i64, id: i64) -> Result<ArticleRow> {
     cms::article(c, id)?.filter(|a| a.user_id == Some(user)).ok_or(NO_ARTICLE)
 }
 
 /// A merchant's article (console, merchant API): any category in use, content sanitised.
-pub fn save_shop_article(
-    c: &Connection,
-    id: Option<i64>,
-    mut f: ArticleFields,
-    now: i64,
-) -> Result<i64, ApiError> {
+pub fn save_shop_article(c: &Connection, id: Option<i64>, mut f: ArticleFields, now: i64) -> Result<i64> {
     check_category(c, f.category_id)?;
     f.content = sanitise_html(&f.content);
     match id {
@@ -110,7 +105,7 @@ pub fn save_shop_article(
 }
 
 /// Favourites a published article; adding it again changes nothing.
-pub fn add_fav(c: &Connection, user: i64, article: i64, now: i64) -> Result<(), ApiError> {
+pub fn add_fav(c: &Connection, user: i64, article: i64, now: i64) -> Result<()> {
     published(c, article)?;
     cms::add_fav(c, user, article, now)?;
     Ok(())
@@ -125,7 +120,7 @@ pub fn vote(
     useful: bool,
     check_only: bool,
     now: i64,
-) -> Result<ArticleRow, ApiError> {
+) -> Result<ArticleRow> {
     let mut a = published(c, article)?;
     if check_only {
         match cms::vote_of(c, user, article)? {
@@ -154,20 +149,20 @@ pub const COMMENT_AWAITING: i64 = 2;
 /// Adds a shopper's comment: an article comment needs a published article; an answer (`pid`)
 /// needs a shown comment of the same thread. A comment the content check held (`verdict`) is
 /// stored awaiting review, not shown.
-pub fn add_comment(c: &Connection, m: NewComment, verdict: &Verdict, now: i64) -> Result<i64, ApiError> {
+pub fn add_comment(c: &Connection, m: NewComment, verdict: &Verdict, now: i64) -> Result<i64> {
     match m.kind {
         COMMENT_FEEDBACK => {}
         COMMENT_ARTICLE => {
             cms::article(c, m.ref_id)?
                 .filter(|a| a.fields.status == 0)
-                .ok_or_else(|| ApiError::invalid("refId", format!("文章 {} 不存在", m.ref_id)))?;
+                .ok_or_else(|| Error::invalid("refId", format!("文章 {} 不存在", m.ref_id)))?;
         }
-        _ => return Err(ApiError::invalid("type", "应为 0（留言反馈）或 1（文章评论）")),
+        _ => return Err(Error::invalid("type", "应为 0（留言反馈）或 1（文章评论）")),
     }
     if m.pid != 0 {
         let parent = cms::comment(c, m.pid)?;
         if !parent.is_some_and(|p| p.status == 0 && p.kind == m.kind && p.ref_id == m.ref_id) {
-            return Err(ApiError::invalid("pid", format!("评论 {} 不存在", m.pid)));
+            return Err(Error::invalid("pid", format!("评论 {} 不存在", m.pid)));
         }
     }
     let id = cms::insert_comment(c, &m, now)?;
@@ -181,9 +176,9 @@ pub fn add_comment(c: &Connection, m: NewComment, verdict: &Verdict, now: i64) -
 }
 
 /// Deletes a comment the shopper wrote; another's (or an unknown one) answers 404.
-pub fn delete_own_comment(c: &Connection, user: i64, id: i64) -> Result<(), ApiError> {
+pub fn delete_own_comment(c: &Connection, user: i64, id: i64) -> Result<()> {
     if !cms::delete_own_comment(c, id, user)? {
-        return Err(ApiError::NotFound("评论"));
+        return Err(Error::NotFound(Entity::Comment));
     }
     Ok(())
 }
@@ -200,21 +195,21 @@ pub fn modify_ext_number(
     key: &str,
     delta: i64,
     now: i64,
-) -> Result<Vec<(String, i64)>, ApiError> {
+) -> Result<Vec<(String, i64)>> {
     published(c, article)?;
     let existing = cms::ext_numbers(c, article)?;
     if existing.len() >= MAX_EXT_KEYS && !existing.iter().any(|(k, _)| k == key) {
-        return Err(ApiError::invalid("key", format!("每篇文章最多 {MAX_EXT_KEYS} 个扩展数字")));
+        return Err(Error::invalid("key", format!("每篇文章最多 {MAX_EXT_KEYS} 个扩展数字")));
     }
     cms::add_ext_number(c, article, key, delta, now)?;
     Ok(cms::ext_numbers(c, article)?)
 }
 
 /// Signs a shopper up for a published article (cmsNewsSignOnline); signing up twice answers 403.
-pub fn sign_up(c: &Connection, user: i64, article: i64, ext_json: &str, now: i64) -> Result<(), ApiError> {
+pub fn sign_up(c: &Connection, user: i64, article: i64, ext_json: &str, now: i64) -> Result<()> {
     published(c, article)?;
     if !cms::add_sign(c, article, user, ext_json, now)? {
-        return Err(ApiError::Forbidden("已报名，无需重复报名".into()));
+        return Err(Error::refused("已报名，无需重复报名"));
     }
     Ok(())
 }

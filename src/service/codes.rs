@@ -12,8 +12,8 @@ use crate::db::{self, codes as store, Db};
 use crate::delivery::mail::SmtpConfig;
 use crate::delivery::tencent_sms::SmsConfig;
 use crate::delivery::{self, DeliveryError};
-use crate::error::ApiError;
 use crate::secret;
+use crate::service::error::{Error, Result};
 use crate::settings::{keys, Settings, Snapshot};
 
 /// How long a code stays valid.
@@ -54,17 +54,17 @@ impl Channel {
 }
 
 /// A mainland mobile number: 11 digits starting with 1.
-pub fn mobile(name: &'static str, v: &str) -> Result<String, ApiError> {
+pub fn mobile(name: &'static str, v: &str) -> Result<String> {
     let v = v.trim();
     if v.len() == 11 && v.starts_with('1') && v.bytes().all(|b| b.is_ascii_digit()) {
         Ok(v.to_string())
     } else {
-        Err(ApiError::invalid(name, "应为 11 位手机号码"))
+        Err(Error::invalid(name, "应为 11 位手机号码"))
     }
 }
 
 /// An e-mail address, lower-cased: one '@', a dotted domain, no spaces, at most 100 characters.
-pub fn email(name: &'static str, v: &str) -> Result<String, ApiError> {
+pub fn email(name: &'static str, v: &str) -> Result<String> {
     let v = v.trim().to_lowercase();
     let ok = v.len() <= 100
         && !v.chars().any(|ch| ch.is_whitespace() || ch.is_control() || matches!(ch, '<' | '>' | ',' | ';'))
@@ -82,7 +82,7 @@ pub fn email(name: &'static str, v: &str) -> Result<String, ApiError> {
     if ok {
         Ok(v)
     } else {
-        Err(ApiError::invalid(name, "不是有效的邮箱地址"))
+        Err(Error::invalid(name, "不是有效的邮箱地址"))
     }
 }
 
@@ -100,7 +100,7 @@ pub enum Via {
 }
 
 /// The route for a channel under the current settings.
-pub fn via(s: &Snapshot, channel: Channel) -> Result<Via, ApiError> {
+pub fn via(s: &Snapshot, channel: Channel) -> Result<Via> {
     // Sandbox mode never reaches real providers: the merchant reads codes in the console.
     if s.wechat_appid().is_none() {
         return Ok(Via::Outbox);
@@ -110,7 +110,7 @@ pub fn via(s: &Snapshot, channel: Channel) -> Result<Via, ApiError> {
         Channel::Mail => match SmtpConfig::from_settings(s) {
             Ok(Some(c)) => Ok(Via::Mail(Box::new(c))),
             Ok(None) => Ok(Via::Outbox),
-            Err(e) => Err(ApiError::Unsupported(format!("本店的邮件服务设置有误：{e}").into())),
+            Err(e) => Err(Error::Unsupported(format!("本店的邮件服务设置有误：{e}").into())),
         },
     }
 }
@@ -138,25 +138,31 @@ pub fn check_limits(
     target: &str,
     ip: Option<&str>,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<()> {
     let ch = channel.as_str();
     if let Some(last) = store::nth_send_to_target(c, ch, target, now - GAP_SECS, 1)? {
         let wait = wait_text(last + GAP_SECS - now);
-        return Err(ApiError::RateLimited(format!("验证码发送太频繁，请 {wait}后再试")));
+        return Err(Error::RateLimited(format!("验证码发送太频繁，请 {wait}后再试").into()));
     }
     if let Some(t) = store::nth_send_to_target(c, ch, target, now - 86_400, PER_TARGET_PER_DAY)? {
-        return Err(ApiError::RateLimited(format!(
-            "该{}24 小时内获取验证码已达 {PER_TARGET_PER_DAY} 次，请 {}后再试",
-            channel.target_noun(),
-            wait_text(t + 86_400 - now)
-        )));
+        return Err(Error::RateLimited(
+            format!(
+                "该{}24 小时内获取验证码已达 {PER_TARGET_PER_DAY} 次，请 {}后再试",
+                channel.target_noun(),
+                wait_text(t + 86_400 - now)
+            )
+            .into(),
+        ));
     }
     if let Some(ip) = ip.filter(|ip| !ip.is_empty()) {
         if let Some(t) = store::nth_send_from_ip(c, ip, now - 3600, PER_IP_PER_HOUR)? {
-            return Err(ApiError::RateLimited(format!(
-                "当前网络获取验证码太频繁（每小时最多 {PER_IP_PER_HOUR} 次），请 {}后再试",
-                wait_text(t + 3600 - now)
-            )));
+            return Err(Error::RateLimited(
+                format!(
+                    "当前网络获取验证码太频繁（每小时最多 {PER_IP_PER_HOUR} 次），请 {}后再试",
+                    wait_text(t + 3600 - now)
+                )
+                .into(),
+            ));
         }
     }
     Ok(())
@@ -174,7 +180,7 @@ pub fn issue(
     target: &str,
     ip: Option<&str>,
     now: i64,
-) -> Result<(i64, String), ApiError> {
+) -> Result<(i64, String)> {
     check_limits(c, channel, target, ip, now)?;
     store::prune_codes(c, now - KEEP_CODES_SECS)?;
     store::retire_live(c, channel.as_str(), target)?;
@@ -184,8 +190,8 @@ pub fn issue(
     Ok((id, code))
 }
 
-fn refuse(msg: impl Into<std::borrow::Cow<'static, str>>) -> Result<Result<(), ApiError>, ApiError> {
-    Ok(Err(ApiError::CodeWrong(msg.into())))
+fn refuse(msg: impl Into<std::borrow::Cow<'static, str>>) -> Result<Result<(), Error>> {
+    Ok(Err(Error::CodeWrong(msg.into())))
 }
 
 /// The target's live code, or why there is none (never sent, used, dead, expired). Reads only:
@@ -195,8 +201,8 @@ pub fn live(
     channel: Channel,
     target: &str,
     now: i64,
-) -> Result<Result<store::CodeRow, ApiError>, ApiError> {
-    let refusal = |m: &'static str| Ok(Err(ApiError::CodeWrong(m.into())));
+) -> Result<Result<store::CodeRow, Error>> {
+    let refusal = |m: &'static str| Ok(Err(Error::CodeWrong(m.into())));
     let Some(row) = store::latest(c, channel.as_str(), target)? else {
         return refusal("请先获取验证码");
     };
@@ -209,7 +215,7 @@ pub fn live(
 }
 
 /// Refuses early, on a read connection, when the target has no live code.
-pub async fn require_live(db: &Db, channel: Channel, target: &str) -> Result<(), ApiError> {
+pub async fn require_live(db: &Db, channel: Channel, target: &str) -> Result<()> {
     let target = target.to_string();
     db.read(move |c| live(c, channel, &target, db::unix_now())).await?.map(|_| ())
 }
@@ -223,7 +229,7 @@ pub fn redeem(
     target: &str,
     code: &str,
     now: i64,
-) -> Result<Result<(), ApiError>, ApiError> {
+) -> Result<Result<(), Error>> {
     let row = match live(c, channel, target, now)? {
         Ok(row) => row,
         Err(refusal) => return Ok(Err(refusal)),
@@ -282,7 +288,7 @@ pub fn send_blocking(
     target: &str,
     ip: Option<&str>,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<()> {
     let via = via(s, channel)?;
     let shop = s.shop_name().to_string();
     let outbox = matches!(via, Via::Outbox);
@@ -300,7 +306,7 @@ pub fn send_blocking(
                 now,
             )?;
         }
-        Ok::<_, ApiError>((id, code))
+        Ok::<_, Error>((id, code))
     })?;
     let sent: Result<(), DeliveryError> = match &via {
         Via::Outbox => return Ok(()),
@@ -318,11 +324,11 @@ pub fn send_blocking(
             // An undelivered code must not be guessable later.
             store::set_status(c, id, store::DEAD)?;
         }
-        Ok::<_, ApiError>(())
+        Ok::<_, Error>(())
     })?;
     sent.map_err(|e| {
         log::warn!("{} code to {} not delivered: {e}", channel.as_str(), masked_target(target));
-        ApiError::Upstream(match channel {
+        Error::Upstream(match channel {
             Channel::Sms => "验证码短信发送失败，请稍后再试".into(),
             Channel::Mail => "验证码邮件发送失败，请稍后再试".into(),
         })
@@ -336,16 +342,13 @@ pub async fn send(
     channel: Channel,
     target: String,
     ip: Option<String>,
-) -> Result<(), ApiError> {
+) -> Result<()> {
     let (db, snap) = (db.clone(), settings.get());
-    super::account::blocking(move || {
-        send_blocking(&db, &snap, channel, &target, ip.as_deref(), db::unix_now())
-    })
-    .await
+    db::blocking(move || send_blocking(&db, &snap, channel, &target, ip.as_deref(), db::unix_now())).await
 }
 
 /// Checks and uses up a code on its own (smsValidateCodeCheck / mailValidateCodeCheck).
-pub async fn check(db: &Db, channel: Channel, target: String, code: String) -> Result<(), ApiError> {
+pub async fn check(db: &Db, channel: Channel, target: String, code: String) -> Result<()> {
     db.write(move |c| redeem(c, channel, &target, &code, db::unix_now())).await?
 }
 

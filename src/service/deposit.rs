@@ -10,18 +10,18 @@ use rusqlite::Connection;
 use serde_json::Value;
 
 use crate::db::deposit::{self as store, status, DepositRow, NewDeposit};
-use crate::error::ApiError;
-use crate::money::{yuan_text, MAX_FEN};
+use crate::money::{self, MAX_FEN};
+use crate::service::error::{Entity, Error, Result};
 use crate::service::funds::{action_fen, action_text, reason, shop_date};
 use crate::service::ledger::{self, Account, Source};
 
-const NOT_FOUND: ApiError = ApiError::NotFound("押金记录");
+const NOT_FOUND: Error = Error::NotFound(Entity::Deposit);
 
 /// Pays a deposit from the balance, in the caller's transaction. 40000 with the amount short
 /// when the balance cannot cover it (nothing is recorded then).
-pub fn pay(c: &Connection, user_id: i64, d: &NewDeposit, now: i64) -> Result<DepositRow, ApiError> {
+pub fn pay(c: &Connection, user_id: i64, d: &NewDeposit, now: i64) -> Result<DepositRow> {
     if d.amount <= 0 || d.amount > MAX_FEN {
-        return Err(ApiError::invalid("amount", "应为大于 0 的金额"));
+        return Err(Error::invalid("amount", "应为大于 0 的金额"));
     }
     let id = store::insert(c, user_id, d, &shop_date(now), now)?;
     let row = store::get(c, id)?.ok_or(NOT_FOUND)?;
@@ -32,15 +32,15 @@ pub fn pay(c: &Connection, user_id: i64, d: &NewDeposit, now: i64) -> Result<Dep
 }
 
 /// The shopper's own deposit; 404 for anyone else's.
-pub fn owned(c: &Connection, user_id: i64, id: i64) -> Result<DepositRow, ApiError> {
+pub fn owned(c: &Connection, user_id: i64, id: i64) -> Result<DepositRow> {
     store::get(c, id)?.filter(|d| d.user_id == user_id).ok_or(NOT_FOUND)
 }
 
 /// The shopper asks for a held deposit back; 403 when it is not held (asked already, returned).
-pub fn ask_return(c: &Connection, user_id: i64, id: i64, now: i64) -> Result<DepositRow, ApiError> {
+pub fn ask_return(c: &Connection, user_id: i64, id: i64, now: i64) -> Result<DepositRow> {
     let d = owned(c, user_id, id)?;
     if !store::ask_return(c, user_id, id, now)? {
-        return Err(ApiError::Forbidden(format!("押金{}，不能申请退回", status::label(d.status)).into()));
+        return Err(Error::refused(format!("押金{}，不能申请退回", status::label(d.status))));
     }
     owned(c, user_id, id)
 }
@@ -54,14 +54,16 @@ pub fn decide(
     refuse_reason: &str,
     by: &str,
     now: i64,
-) -> Result<DepositRow, ApiError> {
+) -> Result<DepositRow> {
     let d = store::get(c, id)?.ok_or(NOT_FOUND)?;
     let (to, why) =
         if give_back { (status::RETURNED, String::new()) } else { (status::HELD, reason(refuse_reason)?) };
     if !store::decide(c, id, to, &why, by, now)? {
-        return Err(ApiError::Forbidden(
-            format!("押金 {} 当前{}，没有待处理的退回申请", d.number, status::label(d.status)).into(),
-        ));
+        return Err(Error::refused(format!(
+            "押金 {} 当前{}，没有待处理的退回申请",
+            d.number,
+            status::label(d.status)
+        )));
     }
     if give_back {
         let r = format!("押金 {} 退回余额", d.number);
@@ -72,7 +74,7 @@ pub fn decide(
 }
 
 /// The deposit a nextAction type 5 asks for: `{type:5, amount, remark?, refCode?}`.
-fn from_action(action: &Value) -> Result<NewDeposit, ApiError> {
+fn from_action(action: &Value) -> Result<NewDeposit> {
     Ok(NewDeposit {
         amount: action_fen(action, "amount")?,
         ref_code: action_text(action, "refCode", 50)?,
@@ -84,12 +86,12 @@ fn from_action(action: &Value) -> Result<NewDeposit, ApiError> {
 /// At `wxpay` time: refuses a type-5 nextAction that could not be applied (no or a bad amount, or
 /// a WeChat amount of `money_fen` that is not positive or is more than the deposit — the balance
 /// pays the rest when it is less).
-pub fn check_wechat(_c: &Connection, _user_id: i64, action: &Value, money_fen: i64) -> Result<(), ApiError> {
+pub fn check_wechat(_c: &Connection, _user_id: i64, action: &Value, money_fen: i64) -> Result<()> {
     let d = from_action(action)?;
     if money_fen <= 0 || money_fen > d.amount {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "money",
-            format!("押金为 {} 元，在线支付金额应大于 0 且不超过它", yuan_text(d.amount)),
+            format!("押金为 {} 元，在线支付金额应大于 0 且不超过它", money::format(d.amount)),
         ));
     }
     Ok(())
@@ -98,6 +100,6 @@ pub fn check_wechat(_c: &Connection, _user_id: i64, action: &Value, money_fen: i
 /// Inside the payment notify's transaction, after the paid amount was credited to the balance:
 /// records the deposit and pays it from the balance, as [`pay`] does. 40000 when the balance
 /// (credit included) no longer covers it; the caller then keeps the credit on the balance.
-pub fn apply_paid(c: &Connection, user_id: i64, action: &Value, now: i64) -> Result<(), ApiError> {
+pub fn apply_paid(c: &Connection, user_id: i64, action: &Value, now: i64) -> Result<()> {
     pay(c, user_id, &from_action(action)?, now).map(|_| ())
 }

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::db;
+use crate::wechat::WxError;
 
 /// `Result` of a service function.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -55,6 +56,11 @@ pub enum Error {
     /// Nothing left of `what` (a coupon rule's stock, a virtual goods' cards).
     #[error("{0:?} sold out")]
     SoldOut(Entity),
+
+    // ---- points, payments and money
+    /// Nothing matches what the shopper typed (a points code's number): no data, not a bad request.
+    #[error("no {0:?} matches")]
+    NoMatch(Entity),
 
     // ---- not enough
     /// Not enough stock: the goods (and spec) named and how many are left.
@@ -122,10 +128,6 @@ pub enum Error {
     /// A bug or I/O failure; the details go to the log only.
     #[error("internal: {0}")]
     Internal(String),
-    /// Transitional: an answer still built in the mini-program's words by code not yet converted.
-    /// Removed once `service/` and `jobs/` no longer name `ApiError`.
-    #[error("{0}")]
-    Wire(crate::error::ApiError),
 }
 
 impl Error {
@@ -154,6 +156,21 @@ impl Error {
         Error::Internal(detail.to_string())
     }
 
+    /// Why, for a record that keeps it (a paid purpose not served): the rule's own sentence where
+    /// the variant carries one, else what [`Display`](fmt::Display) says.
+    pub fn reason(&self) -> String {
+        match self {
+            Error::Denied(why)
+            | Error::Refused(why)
+            | Error::CodeWrong(why)
+            | Error::RateLimited(why)
+            | Error::Upstream(why)
+            | Error::Unsupported(why)
+            | Error::Coupon(CouponRefusal::Unavailable(why)) => why.to_string(),
+            other => other.to_string(),
+        }
+    }
+
     /// The same error with the field renamed: a shared check reports under the caller's field name.
     #[must_use]
     pub fn for_field(self, field: &'static str) -> Error {
@@ -179,15 +196,40 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
-impl From<crate::error::ApiError> for Error {
-    fn from(e: crate::error::ApiError) -> Self {
-        Error::Wire(e)
-    }
-}
-
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         Error::Internal(format!("io: {e}"))
+    }
+}
+
+/// WeChat's refusals that mean the same whatever was asked; callers that know what they asked
+/// (a page not released, a live room gone) match their own errcodes first.
+impl From<WxError> for Error {
+    fn from(e: WxError) -> Self {
+        match e {
+            WxError::Transport(t) => Error::Upstream(format!("微信服务暂时无法访问：{t}").into()),
+            WxError::Api { errcode: -1, .. } => Error::Upstream("微信系统繁忙，请稍后再试".into()),
+            WxError::Api { errcode: 40029 | 40163, .. } => {
+                Error::invalid("code", "微信登录凭证无效或已被使用，请重新调用 wx.login")
+            }
+            WxError::Api { errcode: 45011, .. } => Error::RateLimited("操作太频繁，请稍后再试".into()),
+            WxError::Api { errcode, errmsg } => {
+                Error::Upstream(format!("微信返回错误 {errcode}：{errmsg}").into())
+            }
+            WxError::NotConfigured(what) => Error::Unsupported(format!("微信未配置：{what}").into()),
+            WxError::Store { busy } => {
+                Error::Upstream(format!("微信服务暂时无法访问：{}", machine_words(busy)).into())
+            }
+        }
+    }
+}
+
+/// What the shop says when its own machine failed: busy (retry) or an internal failure.
+pub fn machine_words(busy: bool) -> &'static str {
+    if busy {
+        "系统繁忙，请稍后再试"
+    } else {
+        "系统错误，请稍后再试"
     }
 }
 

@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use rusqlite::Connection;
 
 use crate::db::freight::{self, Fees, FreeRule, RegionFees, TemplateFields};
-use crate::error::ApiError;
 use crate::regions::Regions;
+use crate::service::error::{Entity, Error, Result};
 
 /// One line of an order or cart, as freight sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,12 +74,12 @@ pub struct FreightQuote {
 /// Lines without a template add nothing; lines sharing a template are charged together (pieces or
 /// grams summed, free-shipping rules checked against their summed amount and pieces). A template
 /// id that no longer exists answers 404 "运费模板不存在"; a negative number or weight answers 300.
-pub fn quote(c: &Connection, lines: &[FreightLine], dest: &Destination) -> Result<FreightQuote, ApiError> {
+pub fn quote(c: &Connection, lines: &[FreightLine], dest: &Destination) -> Result<FreightQuote> {
     // Per template: (pieces, grams, fen).
     let mut groups: BTreeMap<i64, (i64, i64, i64)> = BTreeMap::new();
     for line in lines {
         if line.number < 0 || line.unit_weight < 0 || line.amount < 0 {
-            return Err(ApiError::invalid("number", "数量、重量和金额不能为负数"));
+            return Err(Error::invalid("number", "数量、重量和金额不能为负数"));
         }
         let Some(id) = line.logistics_id else { continue };
         let g = groups.entry(id).or_default();
@@ -89,7 +89,7 @@ pub fn quote(c: &Connection, lines: &[FreightLine], dest: &Destination) -> Resul
     }
     let mut amount = 0i64;
     for (&id, &(pieces, grams, fen)) in &groups {
-        let t = freight::template(c, id)?.ok_or(ApiError::NotFound("运费模板"))?;
+        let t = freight::template(c, id)?.ok_or(Error::NotFound(Entity::FreightTemplate))?;
         amount = amount.saturating_add(charge_template(&t.fields, dest, pieces, grams, fen));
     }
     Ok(FreightQuote { amount, needs_logistics: !groups.is_empty() })
@@ -141,22 +141,22 @@ const MAX_FEE: i64 = 1_000_000;
 /// Largest piece or gram number (1,000 t).
 const MAX_NUMBER: i64 = 1_000_000_000;
 
-fn check_fees(name: &'static str, f: &Fees) -> Result<(), ApiError> {
+fn check_fees(name: &'static str, f: &Fees) -> Result<()> {
     if !(1..=MAX_NUMBER).contains(&f.first_number) || !(1..=MAX_NUMBER).contains(&f.add_number) {
-        return Err(ApiError::invalid(name, "首件（首重）和续件（续重）应大于 0"));
+        return Err(Error::invalid(name, "首件（首重）和续件（续重）应大于 0"));
     }
     if !(0..=MAX_FEE).contains(&f.first_amount) || !(0..=MAX_FEE).contains(&f.add_amount) {
-        return Err(ApiError::invalid(name, "运费应在 0 到 10000 元之间"));
+        return Err(Error::invalid(name, "运费应在 0 到 10000 元之间"));
     }
     Ok(())
 }
 
-fn check_regions(name: &'static str, ids: &[String], regions: &Regions) -> Result<(), ApiError> {
+fn check_regions(name: &'static str, ids: &[String], regions: &Regions) -> Result<()> {
     for id in ids {
         match regions.get(id) {
             Some(r) if r.level <= 2 => {}
-            Some(r) => return Err(ApiError::invalid(name, format!("“{}”是区县，请选择省份或城市", r.name))),
-            None => return Err(ApiError::invalid(name, format!("地区代码“{id}”不存在"))),
+            Some(r) => return Err(Error::invalid(name, format!("“{}”是区县，请选择省份或城市", r.name))),
+            None => return Err(Error::invalid(name, format!("地区代码“{id}”不存在"))),
         }
     }
     Ok(())
@@ -169,27 +169,27 @@ pub struct CheckedTemplate(TemplateFields);
 /// Checks a template as the merchant sent it: the name, fees, region ids (provinces or cities)
 /// and free rules; errors name the part that is wrong. Runs outside the write transaction (the
 /// region data is request state).
-pub fn check_template(mut t: TemplateFields, regions: &Regions) -> Result<CheckedTemplate, ApiError> {
+pub fn check_template(mut t: TemplateFields, regions: &Regions) -> Result<CheckedTemplate> {
     let f = &mut t;
     f.name = f.name.trim().to_string();
     if f.name.is_empty() {
-        return Err(ApiError::Missing("name"));
+        return Err(Error::missing("name"));
     }
     if f.name.chars().count() > MAX_NAME {
-        return Err(ApiError::invalid("name", format!("最多 {MAX_NAME} 个字")));
+        return Err(Error::invalid("name", format!("最多 {MAX_NAME} 个字")));
     }
     if !(0..=1).contains(&f.fee_type) {
-        return Err(ApiError::invalid("feeType", "应为 0（按件数）或 1（按重量）"));
+        return Err(Error::invalid("feeType", "应为 0（按件数）或 1（按重量）"));
     }
     check_fees("fees", &f.fees)?;
     if f.region_fees.len() > MAX_RULES || f.free_rules.len() > MAX_RULES {
-        return Err(ApiError::invalid("regions", format!("地区运费和包邮条件各最多 {MAX_RULES} 条")));
+        return Err(Error::invalid("regions", format!("地区运费和包邮条件各最多 {MAX_RULES} 条")));
     }
     for r in &mut f.region_fees {
         r.regions.sort();
         r.regions.dedup();
         if r.regions.is_empty() {
-            return Err(ApiError::invalid("regions", "每条地区运费至少要选一个地区"));
+            return Err(Error::invalid("regions", "每条地区运费至少要选一个地区"));
         }
         check_regions("regions", &r.regions, regions)?;
         check_fees("regions", &r.fees)?;
@@ -199,52 +199,47 @@ pub fn check_template(mut t: TemplateFields, regions: &Regions) -> Result<Checke
         r.regions.dedup();
         check_regions("freeRules", &r.regions, regions)?;
         if r.min_amount.is_none() && r.min_number.is_none() {
-            return Err(ApiError::invalid("freeRules", "每条包邮条件要设满多少元或满多少件"));
+            return Err(Error::invalid("freeRules", "每条包邮条件要设满多少元或满多少件"));
         }
         if r.min_amount.is_some_and(|a| !(0..=100_000_000).contains(&a)) {
-            return Err(ApiError::invalid("freeRules", "包邮金额应在 0 到 100 万元之间"));
+            return Err(Error::invalid("freeRules", "包邮金额应在 0 到 100 万元之间"));
         }
         if r.min_number.is_some_and(|n| !(1..=MAX_NUMBER).contains(&n)) {
-            return Err(ApiError::invalid("freeRules", "包邮件数应大于 0"));
+            return Err(Error::invalid("freeRules", "包邮件数应大于 0"));
         }
     }
     Ok(CheckedTemplate(t))
 }
 
 /// Adds (`id` None) or rewrites a template with its rules; 404 for an unknown id.
-pub fn save_template(
-    c: &Connection,
-    id: Option<i64>,
-    t: &CheckedTemplate,
-    now: i64,
-) -> Result<i64, ApiError> {
+pub fn save_template(c: &Connection, id: Option<i64>, t: &CheckedTemplate, now: i64) -> Result<i64> {
     let f = &t.0;
     match id {
         None => Ok(freight::insert_template(c, f, now)?),
         Some(id) if freight::update_template(c, id, f, now)? => Ok(id),
-        Some(_) => Err(ApiError::NotFound("运费模板")),
+        Some(_) => Err(Error::NotFound(Entity::FreightTemplate)),
     }
 }
 
 /// Deletes a template no goods uses; one in use is refused saying how many goods use it.
-pub fn delete_template(c: &Connection, id: i64) -> Result<(), ApiError> {
+pub fn delete_template(c: &Connection, id: i64) -> Result<()> {
     if !freight::exists(c, id)? {
-        return Err(ApiError::NotFound("运费模板"));
+        return Err(Error::NotFound(Entity::FreightTemplate));
     }
     let used = freight::goods_using(c, id)?;
     if used > 0 {
-        return Err(ApiError::Forbidden(
-            format!("有 {used} 个商品在用这个运费模板，请先给这些商品换一个模板再删除").into(),
-        ));
+        return Err(Error::refused(format!(
+            "有 {used} 个商品在用这个运费模板，请先给这些商品换一个模板再删除"
+        )));
     }
     freight::delete_template(c, id)?;
     Ok(())
 }
 
 /// Checks a goods' `logisticsId`: None or an existing template.
-pub fn check_goods_template(c: &Connection, id: Option<i64>) -> Result<(), ApiError> {
+pub fn check_goods_template(c: &Connection, id: Option<i64>) -> Result<()> {
     match id {
-        Some(id) if !freight::exists(c, id)? => Err(ApiError::invalid("logisticsId", "运费模板不存在")),
+        Some(id) if !freight::exists(c, id)? => Err(Error::invalid("logisticsId", "运费模板不存在")),
         _ => Ok(()),
     }
 }

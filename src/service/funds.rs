@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use crate::db;
-use crate::error::ApiError;
-use crate::money::{parse_yuan, yuan_number_to_fen};
+use crate::money;
+use crate::service::error::{Error, Field, Result, Rule};
 
 /// The shop's time zone offset (Asia/Shanghai): days begin at local midnight.
 const SHOP_OFFSET_SECS: i64 = 8 * 3600;
@@ -22,21 +22,21 @@ pub fn shop_date(now: i64) -> String {
 
 /// A yuan amount inside a nextAction: templates send it as a number or as typed text.
 /// Missing, negative, zero or with more than two decimals → 300 naming `name`.
-pub fn action_fen(action: &Value, name: &'static str) -> Result<i64, ApiError> {
+pub fn action_fen(action: &Value, name: &'static str) -> Result<i64> {
     let fen = match action.get(name) {
-        Some(Value::Number(n)) => n.as_f64().and_then(yuan_number_to_fen),
-        Some(Value::String(s)) => parse_yuan(s),
-        None | Some(Value::Null) => return Err(ApiError::invalid("nextAction", format!("缺少 {name}"))),
+        Some(Value::Number(n)) => n.as_f64().and_then(money::from_yuan),
+        Some(Value::String(s)) => money::parse(s),
+        None | Some(Value::Null) => return Err(Error::invalid("nextAction", format!("缺少 {name}"))),
         Some(_) => None,
     };
     match fen {
         Some(f) if f > 0 => Ok(f),
-        _ => Err(ApiError::invalid("nextAction", format!("{name} 应为大于 0、最多两位小数的金额"))),
+        _ => Err(Error::invalid("nextAction", format!("{name} 应为大于 0、最多两位小数的金额"))),
     }
 }
 
 /// An optional whole number inside a nextAction (ids), as a number or as text.
-pub fn action_id(action: &Value, name: &'static str) -> Result<Option<i64>, ApiError> {
+pub fn action_id(action: &Value, name: &'static str) -> Result<Option<i64>> {
     let id = match action.get(name) {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
@@ -44,27 +44,27 @@ pub fn action_id(action: &Value, name: &'static str) -> Result<Option<i64>, ApiE
         Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
         Some(_) => None,
     };
-    id.map(Some).ok_or_else(|| ApiError::invalid("nextAction", format!("{name} 应为整数")))
+    id.map(Some).ok_or_else(|| Error::invalid("nextAction", format!("{name} 应为整数")))
 }
 
 /// An optional text inside a nextAction, at most `max` characters.
-pub fn action_text(action: &Value, name: &'static str, max: usize) -> Result<String, ApiError> {
+pub fn action_text(action: &Value, name: &'static str, max: usize) -> Result<String> {
     match action.get(name) {
         None | Some(Value::Null) => Ok(String::new()),
         Some(Value::String(s)) if s.chars().count() <= max => Ok(s.trim().to_string()),
-        Some(Value::String(_)) => Err(ApiError::invalid("nextAction", format!("{name} 超过 {max} 个字"))),
-        Some(_) => Err(ApiError::invalid("nextAction", format!("{name} 应为文字"))),
+        Some(Value::String(_)) => Err(Error::invalid("nextAction", format!("{name} 超过 {max} 个字"))),
+        Some(_) => Err(Error::invalid("nextAction", format!("{name} 应为文字"))),
     }
 }
 
 /// The reason a merchant gives for a refusal: required, at most 200 characters.
-pub fn reason(text: &str) -> Result<String, ApiError> {
+pub fn reason(text: &str) -> Result<String> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(ApiError::Missing("reason"));
+        return Err(Error::missing("reason"));
     }
     if t.chars().count() > 200 {
-        return Err(ApiError::invalid("reason", "最多 200 个字"));
+        return Err(Error::Invalid { field: Field("reason"), rule: Rule::MaxChars(200) });
     }
     Ok(t.to_string())
 }

@@ -15,25 +15,25 @@ use super::attempts::{self, Attempt, Door, Locked};
 use super::codes::{self, Channel};
 use super::password;
 use crate::db::{self, user::NewAccount, user::User, Db};
-use crate::error::ApiError;
+use crate::service::error::{Entity, Error, Identity, Result};
 
 pub const MIN_PASSWORD: usize = 6;
 pub const MAX_PASSWORD: usize = 64;
 
 /// A password of 6–64 characters.
-pub fn password(name: &'static str, v: &str) -> Result<String, ApiError> {
+pub fn password(name: &'static str, v: &str) -> Result<String> {
     let n = v.chars().count();
     if !(MIN_PASSWORD..=MAX_PASSWORD).contains(&n) {
-        return Err(ApiError::invalid(name, format!("密码应为 {MIN_PASSWORD}–{MAX_PASSWORD} 个字符")));
+        return Err(Error::invalid(name, format!("密码应为 {MIN_PASSWORD}–{MAX_PASSWORD} 个字符")));
     }
     Ok(v.to_string())
 }
 
 /// A username: 3–30 of A-Z, a-z, 0-9 and _.
-pub fn username(name: &'static str, v: &str) -> Result<String, ApiError> {
+pub fn username(name: &'static str, v: &str) -> Result<String> {
     let v = v.trim();
     if !(3..=30).contains(&v.len()) || !v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return Err(ApiError::invalid(name, "用户名应为 3–30 个字母、数字或下划线"));
+        return Err(Error::invalid(name, "用户名应为 3–30 个字母、数字或下划线"));
     }
     Ok(v.to_string())
 }
@@ -63,11 +63,11 @@ impl Ident {
         }
     }
 
-    fn taken(&self) -> ApiError {
-        ApiError::Taken(match self {
-            Ident::Mobile(_) => "该手机号",
-            Ident::Username(_) => "该用户名",
-            Ident::Email(_) => "该邮箱",
+    fn taken(&self) -> Error {
+        Error::Taken(match self {
+            Ident::Mobile(_) => Identity::Mobile,
+            Ident::Username(_) => Identity::Username,
+            Ident::Email(_) => Identity::Email,
         })
     }
 
@@ -109,7 +109,7 @@ impl Ident {
     }
 
     /// Binds this identity to a shopper; refused when another shopper holds it.
-    fn bind(&self, c: &Connection, user_id: i64) -> Result<(), ApiError> {
+    fn bind(&self, c: &Connection, user_id: i64) -> Result<()> {
         if self.find(c)?.is_some_and(|u| u.id != user_id) {
             return Err(self.taken());
         }
@@ -134,36 +134,36 @@ pub struct Profile {
 }
 
 /// Hashes a new password on the password pool.
-pub async fn hash_new(pwd: String) -> Result<String, ApiError> {
+pub async fn hash_new(pwd: String) -> Result<String> {
     password::hash(pwd).await
 }
 
-fn locked(l: Locked) -> ApiError {
-    ApiError::RateLimited(format!("密码错误次数过多，请 {}后再试", l.wait()))
+fn locked(l: Locked) -> Error {
+    Error::RateLimited(format!("密码错误次数过多，请 {}后再试", l.wait()).into())
 }
 
-fn too_many_registrations(l: Locked) -> ApiError {
-    ApiError::RateLimited(format!("注册过于频繁，请 {}后再试", l.wait()))
+fn too_many_registrations(l: Locked) -> Error {
+    Error::RateLimited(format!("注册过于频繁，请 {}后再试", l.wait()).into())
 }
 
 /// Counts a registration from `ip`, then hashes its password (a busy pool un-counts it).
-async fn hash_registration(db: &Db, ip: Option<IpAddr>, pwd: String) -> Result<String, ApiError> {
+async fn hash_registration(db: &Db, ip: Option<IpAddr>, pwd: String) -> Result<String> {
     let attempt = attempts::reserve_registration(db, ip).await?.map_err(too_many_registrations)?;
     attempts::unless_busy(db, &attempt, password::hash(pwd).await).await
 }
 
 /// Issues a token for an account, refusing a disabled one (in the caller's transaction).
-pub fn login_user(c: &Connection, user_id: i64, now: i64) -> Result<Login, ApiError> {
-    let u = db::user::by_id(c, user_id)?.ok_or(ApiError::NotFound("用户"))?;
+pub fn login_user(c: &Connection, user_id: i64, now: i64) -> Result<Login> {
+    let u = db::user::by_id(c, user_id)?.ok_or(Error::NotFound(Entity::User))?;
     if u.status != 0 {
-        return Err(ApiError::Forbidden("账号已被禁用".into()));
+        return Err(Error::denied("账号已被禁用"));
     }
     let token = issue_token(c, user_id, now)?;
     let openid = db::wechat::by_user(c, user_id)?.map(|a| a.openid).unwrap_or_default();
     Ok(Login { token, uid: user_id, openid, mobile: u.mobile.unwrap_or_default() })
 }
 
-fn valid_referrer(c: &Connection, referrer: Option<i64>) -> Result<Option<i64>, ApiError> {
+fn valid_referrer(c: &Connection, referrer: Option<i64>) -> Result<Option<i64>> {
     match referrer {
         Some(r) if db::user::exists(c, r)? => Ok(Some(r)),
         _ => Ok(None),
@@ -173,17 +173,12 @@ fn valid_referrer(c: &Connection, referrer: Option<i64>) -> Result<Option<i64>, 
 /// Counts a try for `ident` from `ip`, then finds the account and checks its password. Returns
 /// the account id and the counted try (for [`attempts::succeeded`] in the caller's transaction);
 /// the same `BadLogin` for an unknown account and a wrong password.
-async fn check_password(
-    db: &Db,
-    ident: &Ident,
-    pwd: String,
-    ip: Option<IpAddr>,
-) -> Result<(i64, Attempt), ApiError> {
+async fn check_password(db: &Db, ident: &Ident, pwd: String, ip: Option<IpAddr>) -> Result<(i64, Attempt)> {
     let attempt = attempts::reserve_try(db, Door::Shop, &ident.try_key(), ip).await?.map_err(locked)?;
     let who = ident.clone();
     let found = db
         .read(move |c| match who.find(c)? {
-            Some(u) => Ok::<_, ApiError>(Some((u.id, db::user::password_hash(c, u.id)?))),
+            Some(u) => Ok::<_, Error>(Some((u.id, db::user::password_hash(c, u.id)?))),
             None => Ok(None),
         })
         .await?;
@@ -191,22 +186,17 @@ async fn check_password(
     let right = attempts::unless_busy(db, &attempt, password::verify(pwd, stored).await).await?;
     match found {
         Some((id, _)) if right => Ok((id, attempt)),
-        _ => Err(ApiError::BadLogin),
+        _ => Err(Error::BadLogin),
     }
 }
 
 /// login_mobile / login_username / login_email: password login.
-pub async fn login_password(
-    db: &Db,
-    ident: Ident,
-    pwd: String,
-    ip: Option<IpAddr>,
-) -> Result<Login, ApiError> {
+pub async fn login_password(db: &Db, ident: Ident, pwd: String, ip: Option<IpAddr>) -> Result<Login> {
     let (id, attempt) = check_password(db, &ident, pwd, ip).await?;
     db.write(move |c| {
         // The right password is forgotten as a failure even when the account is disabled.
         attempts::succeeded(c, &attempt)?;
-        Ok::<_, ApiError>(login_user(c, id, db::unix_now()))
+        Ok::<_, Error>(login_user(c, id, db::unix_now()))
     })
     .await?
 }
@@ -219,7 +209,7 @@ pub async fn register_username(
     profile: Profile,
     auto_login: bool,
     ip: Option<IpAddr>,
-) -> Result<Option<Login>, ApiError> {
+) -> Result<Option<Login>> {
     let hash = hash_registration(db, ip, pwd).await?;
     let ident = Ident::Username(name);
     db.write(move |c| {
@@ -252,7 +242,7 @@ pub async fn register_with_code(
     profile: Profile,
     auto_login: bool,
     ip: Option<IpAddr>,
-) -> Result<Option<Login>, ApiError> {
+) -> Result<Option<Login>> {
     codes::require_live(db, channel, &target).await?;
     let hash = hash_registration(db, ip, pwd).await?;
     let ident = Ident::of(channel, &target);
@@ -292,7 +282,7 @@ pub async fn login_with_code(
     auto_reg: bool,
     profile: Profile,
     ip: Option<IpAddr>,
-) -> Result<Login, ApiError> {
+) -> Result<Login> {
     let ident = Ident::of(channel, &target);
     let addr = attempts::address(ip);
     db.write(move |c| {
@@ -312,7 +302,7 @@ pub async fn login_with_code(
                     db::user::create_account(c, &ident.account(None, &profile), now)?,
                 )?
             }
-            None => return Err(ApiError::NotFound("该账号")),
+            None => return Err(Error::NotFound(Entity::Account)),
         };
         Ok(Ok(login_user(c, id, now)?))
     })
@@ -327,7 +317,7 @@ pub async fn reset_password(
     target: String,
     code: String,
     pwd: String,
-) -> Result<(), ApiError> {
+) -> Result<()> {
     codes::require_live(db, channel, &target).await?;
     let hash = hash_new(pwd).await?;
     let ident = Ident::of(channel, &target);
@@ -336,9 +326,9 @@ pub async fn reset_password(
         if let Err(refusal) = codes::redeem(c, channel, &target, &code, now)? {
             return Ok(Err(refusal));
         }
-        let u = ident.find(c)?.ok_or(ApiError::NotFound("该账号"))?;
+        let u = ident.find(c)?.ok_or(Error::NotFound(Entity::Account))?;
         if u.status != 0 {
-            return Err(ApiError::Forbidden("账号已被禁用".into()));
+            return Err(Error::denied("账号已被禁用"));
         }
         db::user::set_password(c, u.id, &hash)?;
         db::user::delete_tokens_of(c, u.id, None)?;
@@ -356,7 +346,7 @@ pub async fn bind_with_code(
     target: String,
     code: String,
     pwd: Option<String>,
-) -> Result<(), ApiError> {
+) -> Result<()> {
     codes::require_live(db, channel, &target).await?;
     let hash = match pwd {
         Some(p) => Some(hash_new(p).await?),
@@ -365,7 +355,7 @@ pub async fn bind_with_code(
     let ident = Ident::of(channel, &target);
     db.write(move |c| {
         if let Err(refusal) = codes::redeem(c, channel, &target, &code, db::unix_now())? {
-            return Ok::<_, ApiError>(Err(refusal));
+            return Ok::<_, Error>(Err(refusal));
         }
         // Taken rolls back, so the code stays usable.
         ident.bind(c, user_id)?;
@@ -378,7 +368,7 @@ pub async fn bind_with_code(
 }
 
 /// bindUsername: sets (or changes) the shopper's username; `pwd` also sets the password.
-pub async fn bind_username(db: &Db, user_id: i64, name: String, pwd: Option<String>) -> Result<(), ApiError> {
+pub async fn bind_username(db: &Db, user_id: i64, name: String, pwd: Option<String>) -> Result<()> {
     let hash = match pwd {
         Some(p) => Some(hash_new(p).await?),
         None => None,
@@ -402,15 +392,15 @@ pub async fn change_password(
     old: Option<String>,
     new: String,
     ip: Option<IpAddr>,
-) -> Result<(), ApiError> {
-    let stored = db.read(move |c| Ok::<_, ApiError>(db::user::password_hash(c, user_id)?)).await?;
+) -> Result<()> {
+    let stored = db.read(move |c| db::user::password_hash(c, user_id)).await?;
     let attempt = match stored {
         Some(stored) => {
-            let old = old.ok_or(ApiError::Missing("pwdOld"))?;
+            let old = old.ok_or(Error::missing("pwdOld"))?;
             let key = format!("uid:{user_id}");
             let attempt = attempts::reserve_try(db, Door::Shop, &key, ip).await?.map_err(locked)?;
             if !attempts::unless_busy(db, &attempt, password::verify(old, Some(stored)).await).await? {
-                return Err(ApiError::invalid("pwdOld", "原密码不正确"));
+                return Err(Error::invalid("pwdOld", "原密码不正确"));
             }
             Some(attempt)
         }
@@ -440,14 +430,14 @@ pub async fn change_password_by_username(
     old: String,
     new: String,
     ip: Option<IpAddr>,
-) -> Result<(), ApiError> {
+) -> Result<()> {
     let (id, attempt) = check_password(db, &Ident::Username(name), old, ip).await?;
     let hash = attempts::unless_busy(db, &attempt, password::hash(new).await).await?;
     db.write(move |c| {
         attempts::succeeded(c, &attempt)?;
-        let u = db::user::by_id(c, id)?.ok_or(ApiError::NotFound("用户"))?;
+        let u = db::user::by_id(c, id)?.ok_or(Error::NotFound(Entity::User))?;
         if u.status != 0 {
-            return Ok::<_, ApiError>(Err(ApiError::Forbidden("账号已被禁用".into())));
+            return Ok::<_, Error>(Err(Error::denied("账号已被禁用")));
         }
         db::user::set_password(c, id, &hash)?;
         db::user::delete_tokens_of(c, id, None)?;

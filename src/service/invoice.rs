@@ -5,29 +5,29 @@ use rusqlite::Connection;
 
 use crate::db::invoice::{self as store, status, InvoiceRow, NewInvoice};
 use crate::db::{self};
-use crate::error::ApiError;
-use crate::money::{yuan_text, MAX_FEN};
+use crate::money::{self, MAX_FEN};
+use crate::service::error::{Entity, Error, Field, Result, Rule};
 use crate::service::funds::reason;
 
-const NOT_FOUND: ApiError = ApiError::NotFound("发票");
+const NOT_FOUND: Error = Error::NotFound(Entity::Invoice);
 
 /// Records an invoice request, in the caller's transaction. With an order named, it must be the
 /// shopper's own paid order and the amount, with what was already asked for it, at most what was
 /// paid for it.
-pub fn apply(c: &Connection, user_id: i64, f: &NewInvoice, now: i64) -> Result<InvoiceRow, ApiError> {
+pub fn apply(c: &Connection, user_id: i64, f: &NewInvoice, now: i64) -> Result<InvoiceRow> {
     if f.amount <= 0 || f.amount > MAX_FEN {
-        return Err(ApiError::invalid("amount", "应为大于 0 的金额"));
+        return Err(Error::invalid("amount", "应为大于 0 的金额"));
     }
     if let Some(order_id) = f.order_id {
-        let o = db::order::order_of(c, user_id, order_id)?.ok_or(ApiError::NotFound("订单"))?;
+        let o = db::order::order_of(c, user_id, order_id)?.ok_or(Error::NotFound(Entity::Order))?;
         if o.fields.status < 1 {
-            return Err(ApiError::Forbidden("订单尚未支付（或已关闭），不能开票".into()));
+            return Err(Error::refused("订单尚未支付（或已关闭），不能开票"));
         }
         let left = o.fields.amount_real - store::invoiced_for_order(c, order_id)?;
         if f.amount > left {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "amount",
-                format!("订单 {} 最多还能开票 {} 元", o.order_number, yuan_text(left.max(0))),
+                format!("订单 {} 最多还能开票 {} 元", o.order_number, money::format(left.max(0))),
             ));
         }
     }
@@ -36,7 +36,7 @@ pub fn apply(c: &Connection, user_id: i64, f: &NewInvoice, now: i64) -> Result<I
 }
 
 /// The shopper's own invoice; 404 for anyone else's.
-pub fn owned(c: &Connection, user_id: i64, id: i64) -> Result<InvoiceRow, ApiError> {
+pub fn owned(c: &Connection, user_id: i64, id: i64) -> Result<InvoiceRow> {
     store::get(c, id)?.filter(|i| i.user_id == user_id).ok_or(NOT_FOUND)
 }
 
@@ -50,16 +50,16 @@ pub enum Decision {
 }
 
 /// Decides a waiting invoice, in the caller's transaction; 404 unknown, 403 already decided.
-pub fn decide(c: &Connection, id: i64, d: &Decision, by: &str, now: i64) -> Result<InvoiceRow, ApiError> {
+pub fn decide(c: &Connection, id: i64, d: &Decision, by: &str, now: i64) -> Result<InvoiceRow> {
     let inv = store::get(c, id)?.ok_or(NOT_FOUND)?;
     let (to, number, file, why) = match d {
         Decision::Issue { number, file } => {
             let number = number.trim();
             if number.is_empty() {
-                return Err(ApiError::Missing("invoiceNumber"));
+                return Err(Error::missing("invoiceNumber"));
             }
             if number.chars().count() > 50 {
-                return Err(ApiError::invalid("invoiceNumber", "最多 50 个字"));
+                return Err(Error::Invalid { field: Field("invoiceNumber"), rule: Rule::MaxChars(50) });
             }
             let file = file.trim();
             let link = file.is_empty()
@@ -69,14 +69,14 @@ pub fn decide(c: &Connection, id: i64, d: &Decision, by: &str, now: i64) -> Resu
                     && file.len() <= 500
                     && !file.chars().any(char::is_whitespace));
             if !link {
-                return Err(ApiError::invalid("file", "应为 http(s):// 开头的链接或本店上传的文件地址"));
+                return Err(Error::invalid("file", "应为 http(s):// 开头的链接或本店上传的文件地址"));
             }
             (status::ISSUED, number.to_string(), file.to_string(), String::new())
         }
         Decision::Refuse { reason: r } => (status::REFUSED, String::new(), String::new(), reason(r)?),
     };
     if !store::decide(c, id, to, &number, &file, &why, by, now)? {
-        return Err(ApiError::Forbidden(format!("该发票申请已处理（{}）", status::label(inv.status)).into()));
+        return Err(Error::refused(format!("该发票申请已处理（{}）", status::label(inv.status))));
     }
     store::get(c, id)?.ok_or(NOT_FOUND)
 }

@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use crate::db::{self, kefu as store, Db};
-use crate::error::ApiError;
+use crate::service::error::{Error, Result};
 use crate::settings::Snapshot;
 use crate::wechat::kefu::KefuMessage;
 use crate::wechat::push::{self, PushError};
@@ -172,7 +172,7 @@ fn read_fields(m: &Map<String, Value>) -> Result<Pushed, Refusal> {
 }
 
 /// Stores a pushed message once; false for a retry already stored.
-pub fn store_message(c: &rusqlite::Connection, appid: &str, m: &Message, now: i64) -> Result<bool, ApiError> {
+pub fn store_message(c: &rusqlite::Connection, appid: &str, m: &Message, now: i64) -> Result<bool> {
     Ok(store::insert_incoming(
         c,
         &store::Incoming {
@@ -266,13 +266,7 @@ pub fn explain(errcode: i64, errmsg: &str) -> String {
 /// Sends `msg` to `openid` and records it in the thread with WeChat's answer. Blocking (a WeChat
 /// call, then a write; never the call inside the transaction). A transport failure is recorded as
 /// errcode -2 so the merchant sees the message was not delivered.
-pub fn send_reply(
-    db: &Db,
-    wx: &WeChat,
-    openid: &str,
-    msg: &KefuMessage,
-    extra: Value,
-) -> Result<Sent, ApiError> {
+pub fn send_reply(db: &Db, wx: &WeChat, openid: &str, msg: &KefuMessage, extra: Value) -> Result<Sent> {
     let outcome = wx.kefu_send(openid, msg);
     let (errcode, errmsg) = match &outcome {
         Ok(()) => (0, "ok".to_string()),
@@ -280,14 +274,14 @@ pub fn send_reply(
         Err(e) => (-2, e.to_string()),
     };
     let appid = wx.creds().map(|c| c.appid).unwrap_or_default();
-    let mut body = serde_json::to_value(msg).map_err(|e| ApiError::Internal(format!("kefu body: {e}")))?;
+    let mut body = serde_json::to_value(msg).map_err(|e| Error::Internal(format!("kefu body: {e}")))?;
     if let (Value::Object(b), Value::Object(x)) = (&mut body, extra) {
         b.extend(x);
     }
     let body = body.to_string();
     let now = db::unix_now();
     let id = db.write_sync(|c| {
-        Ok::<_, ApiError>(store::insert_outgoing(
+        store::insert_outgoing(
             c,
             &store::Outgoing {
                 appid: &appid,
@@ -299,7 +293,8 @@ pub fn send_reply(
                 errmsg: &errmsg,
             },
             now,
-        )?)
+        )
+        .map_err(Error::from)
     })?;
     Ok(Sent { id, errcode, errmsg })
 }
@@ -317,7 +312,7 @@ pub fn send_media(
     mime: &str,
     picture_url: &str,
     build: impl FnOnce(String) -> KefuMessage,
-) -> Result<Sent, ApiError> {
+) -> Result<Sent> {
     let extra = serde_json::json!({ "pictureUrl": picture_url });
     match wx.upload_temp_image(bytes, name, mime) {
         Ok(media_id) => send_reply(db, wx, openid, &build(media_id), extra),
@@ -329,14 +324,14 @@ pub fn send_media(
             let msg = build(String::new());
             let appid = wx.creds().map(|c| c.appid).unwrap_or_default();
             let mut body =
-                serde_json::to_value(&msg).map_err(|e| ApiError::Internal(format!("kefu body: {e}")))?;
+                serde_json::to_value(&msg).map_err(|e| Error::Internal(format!("kefu body: {e}")))?;
             if let Value::Object(b) = &mut body {
                 b.insert("pictureUrl".into(), picture_url.into());
             }
             let body = body.to_string();
             let now = db::unix_now();
             let id = db.write_sync(|c| {
-                Ok::<_, ApiError>(store::insert_outgoing(
+                store::insert_outgoing(
                     c,
                     &store::Outgoing {
                         appid: &appid,
@@ -348,7 +343,8 @@ pub fn send_media(
                         errmsg: &errmsg,
                     },
                     now,
-                )?)
+                )
+                .map_err(Error::from)
             })?;
             Ok(Sent { id, errcode, errmsg })
         }

@@ -8,7 +8,7 @@ use rusqlite::Connection;
 
 pub use crate::db::ledger::{Account, Accounts};
 use crate::db::{self, ledger::NewEntry};
-use crate::error::ApiError;
+use crate::service::error::{Error, Result};
 
 /// What caused a ledger row (`ledger.source_type`); `source_id` names the thing itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,17 +86,17 @@ pub fn post(
     reason: &str,
     source: Source,
     source_id: &str,
-) -> Result<i64, ApiError> {
+) -> Result<i64> {
     if amount.abs() > MAX_AMOUNT {
-        return Err(ApiError::Internal(format!("ledger amount {amount} out of range")));
+        return Err(Error::Internal(format!("ledger amount {amount} out of range")));
     }
     if reason.trim().is_empty() {
-        return Err(ApiError::Internal("ledger row without a reason".into()));
+        return Err(Error::Internal("ledger row without a reason".into()));
     }
     let now = db::unix_now();
     db::ledger::ensure_account(c, user_id, now)?;
     if amount == 0 {
-        return Ok(value(c, user_id, account)?);
+        return value(c, user_id, account);
     }
     let Some(after) = db::ledger::apply(c, user_id, account, amount, now)? else {
         let due = -amount - value(c, user_id, account)?;
@@ -107,36 +107,36 @@ pub fn post(
     Ok(after)
 }
 
-fn value(c: &Connection, user_id: i64, account: Account) -> db::Result<i64> {
+fn value(c: &Connection, user_id: i64, account: Account) -> Result<i64> {
     Ok(db::ledger::accounts_of(c, user_id)?.map_or(0, |a| a.get(account)))
 }
 
 /// The refusal for an account that cannot cover `due` more.
-fn shortfall(account: Account, due: i64) -> ApiError {
+fn shortfall(account: Account, due: i64) -> Error {
     match account {
-        Account::Balance => ApiError::NotEnoughBalance { due_fen: due },
-        Account::Score => ApiError::NotEnoughScore { due },
-        Account::Freeze => ApiError::Forbidden("冻结金额不足".into()),
-        Account::Growth => ApiError::Forbidden("成长值不足".into()),
+        Account::Balance => Error::NotEnoughBalance { due_fen: due },
+        Account::Score => Error::NotEnoughPoints { due },
+        Account::Freeze => Error::refused("冻结金额不足"),
+        Account::Growth => Error::refused("成长值不足"),
     }
 }
 
 /// Adds money the shopper spent to their "total consumed" statistic (not a ledgered account).
-pub fn add_consumed(c: &Connection, user_id: i64, fen: i64) -> Result<(), ApiError> {
+pub fn add_consumed(c: &Connection, user_id: i64, fen: i64) -> Result<()> {
     let now = db::unix_now();
     db::ledger::ensure_account(c, user_id, now)?;
     Ok(db::ledger::add_consumed(c, user_id, fen, now)?)
 }
 
 /// The shopper's accounts; all zero for a shopper who never had a ledger row.
-pub fn accounts_of(c: &Connection, user_id: i64) -> Result<Accounts, ApiError> {
+pub fn accounts_of(c: &Connection, user_id: i64) -> Result<Accounts> {
     Ok(db::ledger::accounts_of(c, user_id)?.unwrap_or(Accounts { user_id, ..Default::default() }))
 }
 
 /// Every way the stored accounts disagree with their ledger, in words for the operator; empty
 /// when all is well. Checks that each account equals the sum of its rows, that its newest row's
 /// `after` is the account's value, and that each row's `after` follows from the one before.
-pub fn check(c: &Connection) -> Result<Vec<String>, ApiError> {
+pub fn check(c: &Connection) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     let accounts = db::ledger::all_accounts(c)?;
     let totals: HashMap<(i64, String), (i64, i64)> = db::ledger::ledger_totals(c)?

@@ -15,8 +15,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::db::levels::{Buy, BuyKind, Current, Level, LevelFields, Price, PriceFields};
 use crate::db::{self, Db};
-use crate::error::ApiError;
 use crate::money;
+use crate::service::error::{Entity, Error, Field, Result, Rule};
 use crate::service::ledger::{self, Account, Source};
 
 /// Seconds in a day: prices are sold in whole days.
@@ -77,7 +77,7 @@ impl Benefits {
     }
 
     /// Lines "名称：说明" (or "名称=说明", "名称:说明"); blank lines are skipped.
-    pub fn from_lines(text: &str) -> Result<Benefits, ApiError> {
+    pub fn from_lines(text: &str) -> Result<Benefits> {
         let mut pairs = Vec::new();
         for (i, line) in text.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
             let split = line.find(['：', '=', ':']).map(|at| {
@@ -86,25 +86,25 @@ impl Benefits {
             });
             match split {
                 Some((k, v)) if !k.is_empty() => pairs.push((k.to_string(), v.to_string())),
-                _ => return Err(ApiError::invalid("extJson", format!("第 {} 行应写成“名称：说明”", i + 1))),
+                _ => return Err(Error::invalid("extJson", format!("第 {} 行应写成“名称：说明”", i + 1))),
             }
         }
         Ok(Benefits(pairs))
     }
 
-    fn check(&self) -> Result<(), ApiError> {
+    fn check(&self) -> Result<()> {
         if self.0.len() > Self::MAX_ITEMS {
-            return Err(ApiError::invalid("extJson", format!("最多 {} 项", Self::MAX_ITEMS)));
+            return Err(Error::invalid("extJson", format!("最多 {} 项", Self::MAX_ITEMS)));
         }
         for (i, (k, v)) in self.0.iter().enumerate() {
             if k.trim().is_empty() || k.chars().count() > 30 || v.chars().count() > 200 {
-                return Err(ApiError::invalid(
+                return Err(Error::invalid(
                     "extJson",
                     format!("第 {} 项：名称应为 1–30 个字符，说明最多 200 个字符", i + 1),
                 ));
             }
             if self.0[..i].iter().any(|(other, _)| other == k) {
-                return Err(ApiError::invalid("extJson", format!("名称“{k}”重复了")));
+                return Err(Error::invalid("extJson", format!("名称“{k}”重复了")));
             }
         }
         Ok(())
@@ -125,32 +125,33 @@ pub struct LevelInput {
     pub status: i64,
 }
 
-fn check_len(name: &'static str, v: &str, max: usize) -> Result<(), ApiError> {
+fn check_len(name: &'static str, v: &str, max: usize) -> Result<()> {
     if v.chars().count() > max {
-        return Err(ApiError::invalid(name, format!("不能超过 {max} 个字符")));
+        return Err(Error::invalid(name, format!("不能超过 {max} 个字符")));
     }
     Ok(())
 }
 
-fn check_range(name: &'static str, v: i64, range: std::ops::RangeInclusive<i64>) -> Result<(), ApiError> {
+fn check_range(name: &'static str, v: i64, range: std::ops::RangeInclusive<i64>) -> Result<()> {
     if !range.contains(&v) {
-        return Err(ApiError::invalid(name, format!("应在 {} 到 {} 之间", range.start(), range.end())));
+        let (min, max) = (*range.start(), *range.end());
+        return Err(Error::Invalid { field: Field(name), rule: Rule::Between { min, max } });
     }
     Ok(())
 }
 
-fn check_status(v: i64) -> Result<(), ApiError> {
+fn check_status(v: i64) -> Result<()> {
     if !(0..=1).contains(&v) {
-        return Err(ApiError::invalid("status", "应为 0（显示）或 1（隐藏）"));
+        return Err(Error::invalid("status", "应为 0（显示）或 1（隐藏）"));
     }
     Ok(())
 }
 
 impl LevelInput {
-    fn into_fields(self) -> Result<LevelFields, ApiError> {
+    fn into_fields(self) -> Result<LevelFields> {
         let name = self.name.trim().to_string();
         if name.is_empty() {
-            return Err(ApiError::Missing("name"));
+            return Err(Error::missing("name"));
         }
         check_len("name", &name, 30)?;
         check_range("level", self.level, 1..=99)?;
@@ -176,21 +177,21 @@ impl LevelInput {
 }
 
 /// "8.8" 折 typed or sent → percent paid (88); 10 折 is no discount.
-pub fn rebate_percent(rebate: f64) -> Result<i64, ApiError> {
+pub fn rebate_percent(rebate: f64) -> Result<i64> {
     let tenths = rebate * 10.0;
     if !rebate.is_finite() || (tenths - tenths.round()).abs() > 1e-6 || !(0.1..=10.0).contains(&rebate) {
-        return Err(ApiError::invalid("rebate", "应为 0.1 到 10 之间、最多一位小数的折扣（10 表示不打折）"));
+        return Err(Error::invalid("rebate", "应为 0.1 到 10 之间、最多一位小数的折扣（10 表示不打折）"));
     }
     Ok(tenths.round() as i64)
 }
 
 /// Creates (id None) or replaces a level; returns its id.
-pub async fn save_level(db: &Db, id: Option<i64>, input: LevelInput) -> Result<i64, ApiError> {
+pub async fn save_level(db: &Db, id: Option<i64>, input: LevelInput) -> Result<i64> {
     let f = input.into_fields()?;
     db.write(move |c| {
         if let Some(other) = db::levels::level_by_number(c, f.level)? {
             if Some(other.id) != id {
-                return Err(ApiError::invalid(
+                return Err(Error::invalid(
                     "level",
                     format!("数字 {} 已被「{}」使用，请换一个", f.level, other.fields.name),
                 ));
@@ -199,7 +200,7 @@ pub async fn save_level(db: &Db, id: Option<i64>, input: LevelInput) -> Result<i
         let now = db::unix_now();
         match id {
             Some(id) if db::levels::update_level(c, id, &f, now)? => Ok(id),
-            Some(_) => Err(ApiError::NotFound("会员等级")),
+            Some(_) => Err(Error::NotFound(Entity::Level)),
             None => Ok(db::levels::insert_level(c, &f, now)?),
         }
     })
@@ -207,15 +208,14 @@ pub async fn save_level(db: &Db, id: Option<i64>, input: LevelInput) -> Result<i
 }
 
 /// Deletes a level and its prices; refused while shoppers hold it. False when there was none.
-pub async fn delete_level(db: &Db, id: i64) -> Result<bool, ApiError> {
+pub async fn delete_level(db: &Db, id: i64) -> Result<bool> {
     db.write(move |c| {
         let now = db::unix_now();
         let holders = db::levels::holders_of(c, id, now)?;
         if holders > 0 {
-            return Err(ApiError::Forbidden(
-                format!("还有 {holders} 位会员持有这个等级，不能删除；可以先把它设为隐藏，等到期后再删除")
-                    .into(),
-            ));
+            return Err(Error::refused(format!(
+                "还有 {holders} 位会员持有这个等级，不能删除；可以先把它设为隐藏，等到期后再删除"
+            )));
         }
         db::levels::remove_lapsed_of_level(c, id, now)?;
         Ok(db::levels::delete_level(c, id)?)
@@ -223,7 +223,7 @@ pub async fn delete_level(db: &Db, id: i64) -> Result<bool, ApiError> {
     .await
 }
 
-fn check_price(f: &PriceFields) -> Result<(), ApiError> {
+fn check_price(f: &PriceFields) -> Result<()> {
     check_range("days", f.days, 1..=36_600)?;
     check_range("price", f.price_fen, 0..=money::MAX_FEN)?;
     check_range("originalPrice", f.original_price_fen, 0..=money::MAX_FEN)?;
@@ -232,21 +232,16 @@ fn check_price(f: &PriceFields) -> Result<(), ApiError> {
 }
 
 /// Creates (price_id None) or replaces a price of a level; returns its id.
-pub async fn save_price(
-    db: &Db,
-    level_id: i64,
-    price_id: Option<i64>,
-    f: PriceFields,
-) -> Result<i64, ApiError> {
+pub async fn save_price(db: &Db, level_id: i64, price_id: Option<i64>, f: PriceFields) -> Result<i64> {
     check_price(&f)?;
     db.write(move |c| {
         if db::levels::level_by_id(c, level_id)?.is_none() {
-            return Err(ApiError::NotFound("会员等级"));
+            return Err(Error::NotFound(Entity::Level));
         }
         let now = db::unix_now();
         match price_id {
             Some(id) if db::levels::update_price(c, level_id, id, &f, now)? => Ok(id),
-            Some(_) => Err(ApiError::NotFound("会员价格")),
+            Some(_) => Err(Error::NotFound(Entity::LevelPrice)),
             None => Ok(db::levels::insert_price(c, level_id, &f, now)?),
         }
     })
@@ -254,12 +249,12 @@ pub async fn save_price(
 }
 
 /// Deletes a price (purchases keep their copy; auto-renewals on it stop). False when there was none.
-pub async fn delete_price(db: &Db, level_id: i64, price_id: i64) -> Result<bool, ApiError> {
+pub async fn delete_price(db: &Db, level_id: i64, price_id: i64) -> Result<bool> {
     db.write(move |c| Ok(db::levels::delete_price(c, level_id, price_id)?)).await
 }
 
 /// The level a shopper holds at `now` (none once it has expired).
-pub fn held(c: &Connection, user_id: i64, now: i64) -> Result<Option<(Level, Current)>, ApiError> {
+pub fn held(c: &Connection, user_id: i64, now: i64) -> Result<Option<(Level, Current)>> {
     let Some(cur) = db::levels::current_of(c, user_id)?.filter(|cur| cur.date_expire > now) else {
         return Ok(None);
     };
@@ -267,13 +262,13 @@ pub fn held(c: &Connection, user_id: i64, now: i64) -> Result<Option<(Level, Cur
 }
 
 /// A shown level that is on sale, with the price: what a shopper may buy.
-fn on_sale(c: &Connection, price_id: i64) -> Result<(Level, Price), ApiError> {
+fn on_sale(c: &Connection, price_id: i64) -> Result<(Level, Price)> {
     let price = db::levels::price_by_id(c, price_id)?
         .filter(|p| p.fields.status == 0)
-        .ok_or(ApiError::NotFound("会员价格"))?;
+        .ok_or(Error::NotFound(Entity::LevelPrice))?;
     let level = db::levels::level_by_id(c, price.level_id)?
         .filter(|l| l.fields.status == 0)
-        .ok_or(ApiError::NotFound("会员等级"))?;
+        .ok_or(Error::NotFound(Entity::Level))?;
     Ok((level, price))
 }
 
@@ -286,7 +281,7 @@ pub fn buy(
     auto_renew: bool,
     remark: &str,
     now: i64,
-) -> Result<Buy, ApiError> {
+) -> Result<Buy> {
     let (level, price) = on_sale(c, price_id)?;
     let held = held(c, user_id, now)?;
     let (kind, start) = match &held {
@@ -337,7 +332,7 @@ pub fn buy(
 }
 
 /// Debits a purchase from the balance (nothing for a free price) and counts it as consumption.
-fn pay(c: &Connection, b: &Buy, reason: &str) -> Result<(), ApiError> {
+fn pay(c: &Connection, b: &Buy, reason: &str) -> Result<()> {
     if b.amount_fen > 0 {
         ledger::post(
             c,
@@ -367,7 +362,7 @@ pub enum Expiry {
 /// Renews or ends a shopper's level that expires by `now + RENEW_AHEAD`, in the caller's
 /// transaction: an auto-renewing level is bought again with the same price while that price is
 /// on sale and the balance covers it; otherwise the level ends once it has expired.
-pub fn renew_or_lapse(c: &Connection, user_id: i64, now: i64) -> Result<Expiry, ApiError> {
+pub fn renew_or_lapse(c: &Connection, user_id: i64, now: i64) -> Result<Expiry> {
     let Some(cur) = db::levels::current_of(c, user_id)? else { return Ok(Expiry::Left) };
     if cur.date_expire > now + RENEW_AHEAD {
         return Ok(Expiry::Left);
@@ -392,11 +387,11 @@ pub fn renew_or_lapse(c: &Connection, user_id: i64, now: i64) -> Result<Expiry, 
 }
 
 /// The purchase an auto-renewal would make, if its price is still on sale for the same level.
-fn renewal(c: &Connection, cur: &Current, now: i64) -> Result<Option<Buy>, ApiError> {
+fn renewal(c: &Connection, cur: &Current, now: i64) -> Result<Option<Buy>> {
     let Some(price_id) = cur.price_id else { return Ok(None) };
     let (level, price) = match on_sale(c, price_id) {
         Ok(found) => found,
-        Err(ApiError::NotFound(_)) => return Ok(None),
+        Err(Error::NotFound(_)) => return Ok(None),
         Err(e) => return Err(e),
     };
     if level.id != cur.level_id {
@@ -429,7 +424,7 @@ fn renewal(c: &Connection, cur: &Current, now: i64) -> Result<Option<Buy>, ApiEr
 /// goodsRebate: the discount the shopper's current level gives on an on-shelf goods, in 折 as the
 /// client shows it (8.8 = pays 88% of the price; 10 = no discount). No shopper, no level or a
 /// lapsed one answer 10. A level's rebate applies to every goods of the shop.
-pub fn rebate_on(c: &Connection, user_id: Option<i64>, goods_id: i64, now: i64) -> Result<f64, ApiError> {
+pub fn rebate_on(c: &Connection, user_id: Option<i64>, goods_id: i64, now: i64) -> Result<f64> {
     crate::service::catalog::shown_goods(c, goods_id)?;
     let percent = match user_id {
         Some(uid) => held(c, uid, now)?.map_or(100, |(level, _)| level.fields.rebate_percent),

@@ -7,8 +7,8 @@ use time::{Date, Duration, Month, OffsetDateTime, Time};
 
 use crate::db::catalog;
 use crate::db::goods_rules::{self, LimitRow, NewLimit};
-use crate::error::ApiError;
 use crate::service::catalog::{key_text, parse_key};
+use crate::service::error::{Entity, Error, Result};
 
 /// The period a limit counts over; the codes are the stored `unit` (0–2 are the real API's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,9 +126,9 @@ impl LimitRule {
 /// The limits that apply to buying `goods_id` with the spec `sku_key` (None for goods without
 /// specs): the whole goods' rules and that SKU's. 404 for an unknown goods; a key that is not one
 /// of its SKUs answers 300 naming propertyChildIds. Empty when nothing is limited.
-pub fn rules(c: &Connection, goods_id: i64, sku_key: Option<&str>) -> Result<Vec<LimitRule>, ApiError> {
+pub fn rules(c: &Connection, goods_id: i64, sku_key: Option<&str>) -> Result<Vec<LimitRule>> {
     if catalog::goods(c, goods_id)?.is_none() {
-        return Err(ApiError::NotFound("商品"));
+        return Err(Error::NotFound(Entity::Goods));
     }
     let sku = sku_for_key(c, goods_id, sku_key)?;
     Ok(goods_rules::limits(c, goods_id)?
@@ -139,18 +139,18 @@ pub fn rules(c: &Connection, goods_id: i64, sku_key: Option<&str>) -> Result<Vec
 }
 
 /// Every limit of the goods, the whole goods' and each SKU's.
-pub fn all_rules(c: &Connection, goods_id: i64) -> Result<Vec<LimitRule>, ApiError> {
+pub fn all_rules(c: &Connection, goods_id: i64) -> Result<Vec<LimitRule>> {
     Ok(goods_rules::limits(c, goods_id)?.into_iter().map(LimitRule::from_row).collect())
 }
 
 /// The id of the goods' SKU `key` ("2:10,1:4" in any order); None for no key. A key that is not
 /// one of the goods' SKUs answers 300 naming propertyChildIds.
-pub fn sku_for_key(c: &Connection, goods_id: i64, key: Option<&str>) -> Result<Option<i64>, ApiError> {
+pub fn sku_for_key(c: &Connection, goods_id: i64, key: Option<&str>) -> Result<Option<i64>> {
     let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) else { return Ok(None) };
     let canonical = key_text(&parse_key(key)?);
     match goods_rules::sku_id(c, goods_id, &canonical)? {
         Some(id) => Ok(Some(id)),
-        None => Err(ApiError::invalid("propertyChildIds", "该商品没有这个规格组合")),
+        None => Err(Error::invalid("propertyChildIds", "该商品没有这个规格组合")),
     }
 }
 
@@ -169,30 +169,30 @@ pub struct LimitInput {
 pub const MAX_LIMITS: usize = 50;
 
 /// Replaces the goods' limits; errors name the field and nothing is written.
-pub fn save_limits(c: &Connection, goods_id: i64, list: &[LimitInput]) -> Result<(), ApiError> {
+pub fn save_limits(c: &Connection, goods_id: i64, list: &[LimitInput]) -> Result<()> {
     if catalog::goods(c, goods_id)?.is_none() {
-        return Err(ApiError::NotFound("商品"));
+        return Err(Error::NotFound(Entity::Goods));
     }
     if list.len() > MAX_LIMITS {
-        return Err(ApiError::invalid("limits", format!("最多 {MAX_LIMITS} 条限购规则")));
+        return Err(Error::invalid("limits", format!("最多 {MAX_LIMITS} 条限购规则")));
     }
     let mut rows = Vec::with_capacity(list.len());
     for l in list {
         if LimitUnit::from_code(l.unit).is_none() {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "unit",
                 "应为 0 自然日、1 自然月、2 自然年、3 自然周、4 每单或 5 永久",
             ));
         }
         if !(1..=1000).contains(&l.duration) {
-            return Err(ApiError::invalid("duration", "应在 1 到 1000 之间"));
+            return Err(Error::invalid("duration", "应在 1 到 1000 之间"));
         }
         if !(1..=1_000_000).contains(&l.buy_numbers) {
-            return Err(ApiError::invalid("buyNumbers", "应在 1 到 1000000 之间"));
+            return Err(Error::invalid("buyNumbers", "应在 1 到 1000000 之间"));
         }
         if let Some(level) = l.user_level_id {
             if crate::db::levels::level_by_id(c, level)?.is_none() {
-                return Err(ApiError::invalid("userLevelId", "会员等级不存在"));
+                return Err(Error::invalid("userLevelId", "会员等级不存在"));
             }
         }
         let sku_id = sku_for_key(c, goods_id, l.property_child_ids.as_deref())?;

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::db::{self, kefu as store, security as checks, Db};
-use crate::error::ApiError;
+use crate::service::error::{Entity, Error, Result};
 use crate::service::upload::{self, Stored};
 use crate::settings::Settings;
 use crate::wechat::kefu::MediaType;
@@ -34,14 +34,15 @@ impl Dirs {
 
 /// True for files WeChat can only check asynchronously (or not at all): audio and video.
 pub fn needs_async(bytes: &[u8]) -> bool {
-    upload::sniff(bytes).is_some_and(|(mime, _)| mime.starts_with("audio/") || mime.starts_with("video/"))
+    crate::sniff::file_type(bytes)
+        .is_some_and(|(mime, _)| mime.starts_with("audio/") || mime.starts_with("video/"))
 }
 
 /// The shopper's openid for the current appid, if WeChat knows them.
-fn openid_of(db: &Db, wx: &WeChat, user_id: Option<i64>) -> Result<Option<String>, ApiError> {
+fn openid_of(db: &Db, wx: &WeChat, user_id: Option<i64>) -> Result<Option<String>> {
     let Some(uid) = user_id else { return Ok(None) };
     let Ok(appid) = wx.creds().map(|c| c.appid) else { return Ok(None) };
-    let account = db.read_sync(|c| Ok::<_, ApiError>(db::wechat::by_user(c, uid)?))?;
+    let account = db.read_sync(|c| db::wechat::by_user(c, uid))?;
     Ok(account.filter(|a| a.appid == appid).map(|a| a.openid))
 }
 
@@ -59,7 +60,7 @@ pub fn store_held(
     name: &str,
     user_id: Option<i64>,
     expire_hours: Option<i64>,
-) -> Result<Stored, ApiError> {
+) -> Result<Stored> {
     let stored = upload::store(db, &dirs.held, max_bytes, bytes, name, user_id, expire_hours)?;
     let openid = openid_of(db, wx, user_id)?;
     let audio = stored.mime.starts_with("audio/");
@@ -72,7 +73,7 @@ pub fn store_held(
     let url = upload::relative_url(&stored.path);
     let now = db::unix_now();
     let id = db.write_sync(|c| {
-        Ok::<_, ApiError>(store::insert_check(
+        Ok::<_, Error>(store::insert_check(
             c,
             &store::NewMediaCheck {
                 kind: "upload",
@@ -89,13 +90,13 @@ pub fn store_held(
     if let (Some(openid), true) = (openid, audio) {
         let media_url = format!("{base_url}/wechat/media/{key}");
         match wx.media_check_async(&media_url, MediaType::Audio, &openid, 2) {
-            Ok(trace) => db.write_sync(|c| Ok::<_, ApiError>(store::set_trace(c, id, &trace)?))?,
+            Ok(trace) => db.write_sync(|c| store::set_trace(c, id, &trace))?,
             Err(e) => {
                 // Not lost: the merchant decides instead of WeChat.
                 log::warn!("media_check_async: {e}");
                 let reason = format!("微信检测请求失败：{e}");
                 db.write_sync(|c| {
-                    Ok::<_, ApiError>(store::decide(c, id, "pending", "review", 0, &reason, db::unix_now())?)
+                    Ok::<_, Error>(store::decide(c, id, "pending", "review", 0, &reason, db::unix_now())?)
                 })?;
             }
         }
@@ -120,7 +121,7 @@ pub fn check_avatar(
     settings: &Settings,
     user_id: i64,
     url: &str,
-) -> Result<AvatarCheck, ApiError> {
+) -> Result<AvatarCheck> {
     if !settings.get().content_sec_check() || url.is_empty() || url.starts_with("/uploads/") {
         return Ok(AvatarCheck::Apply);
     }
@@ -133,7 +134,7 @@ pub fn check_avatar(
     let trace = match &openid {
         Some(o) => Some(wx.media_check_async(url, MediaType::Image, o, 1).map_err(|e| {
             log::warn!("media_check_async for an avatar: {e}");
-            ApiError::Upstream("内容安全检测暂时无法完成（微信服务无法访问），请稍后再试".into())
+            Error::Upstream("内容安全检测暂时无法完成（微信服务无法访问），请稍后再试".into())
         })?),
         None => None,
     };
@@ -154,7 +155,7 @@ pub fn check_avatar(
         if let Some(t) = &trace {
             store::set_trace(c, id, t)?;
         }
-        Ok::<_, ApiError>(())
+        Ok::<_, Error>(())
     })?;
     Ok(AvatarCheck::Held)
 }
@@ -164,16 +165,10 @@ pub fn check_avatar(
 const TRACE_WAIT: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Applies WeChat's verdict for `trace_id` (blocking; idempotent: only a pending check moves).
-pub fn apply_verdict(
-    db: &Db,
-    dirs: &Dirs,
-    trace_id: &str,
-    suggest: &str,
-    label: i64,
-) -> Result<(), ApiError> {
+pub fn apply_verdict(db: &Db, dirs: &Dirs, trace_id: &str, suggest: &str, label: i64) -> Result<()> {
     let mut found = None;
     for _ in 0..30 {
-        found = db.read_sync(|c| Ok::<_, ApiError>(store::check_by_trace(c, trace_id)?))?;
+        found = db.read_sync(|c| store::check_by_trace(c, trace_id))?;
         if found.is_some() {
             break;
         }
@@ -195,19 +190,17 @@ pub fn apply_verdict(
                 if store::decide(c, check.id, "pending", "review", label, "微信建议人工审核", now)? {
                     record(c, &check, "review", label, now)?;
                 }
-                Ok::<_, ApiError>(())
+                Ok(())
             })
         }
     }
 }
 
 /// The merchant's decision on a held item: publish it, or remove it.
-pub fn merchant_decide(db: &Db, dirs: &Dirs, id: i64, publish_it: bool) -> Result<(), ApiError> {
-    let check = db
-        .read_sync(|c| Ok::<_, ApiError>(store::check_by_id(c, id)?))?
-        .ok_or(ApiError::NotFound("待审核的媒体"))?;
+pub fn merchant_decide(db: &Db, dirs: &Dirs, id: i64, publish_it: bool) -> Result<()> {
+    let check = db.read_sync(|c| store::check_by_id(c, id))?.ok_or(Error::NotFound(Entity::HeldMedia))?;
     if !matches!(check.status.as_str(), "pending" | "review") {
-        return Err(ApiError::Forbidden("这项媒体已经处理过了".into()));
+        return Err(Error::refused("这项媒体已经处理过了"));
     }
     let from = check.status.clone();
     if publish_it {
@@ -225,16 +218,16 @@ fn publish(
     to: &str,
     label: i64,
     reason: &str,
-) -> Result<(), ApiError> {
+) -> Result<()> {
     let now = db::unix_now();
     let moved = db.write_sync(|c| {
         if !store::decide(c, k.id, from, to, label, reason, now)? {
-            return Ok::<_, ApiError>(false);
+            return Ok::<_, Error>(false);
         }
         if k.kind == "avatar" {
             if let Some(uid) = k.user_id {
                 c.execute("UPDATE users SET avatar_url = ?2 WHERE id = ?1", rusqlite::params![uid, k.url])
-                    .map_err(ApiError::from)?;
+                    .map_err(Error::from)?;
             }
         }
         Ok(true)
@@ -245,18 +238,11 @@ fn publish(
     Ok(())
 }
 
-fn remove(
-    db: &Db,
-    dirs: &Dirs,
-    k: &store::MediaCheck,
-    from: &str,
-    to: &str,
-    label: i64,
-) -> Result<(), ApiError> {
+fn remove(db: &Db, dirs: &Dirs, k: &store::MediaCheck, from: &str, to: &str, label: i64) -> Result<()> {
     let now = db::unix_now();
     let removed = db.write_sync(|c| {
         if !store::decide(c, k.id, from, to, label, "", now)? {
-            return Ok::<_, ApiError>(false);
+            return Ok::<_, Error>(false);
         }
         if let Some(upload_id) = k.upload_id {
             db::upload::delete(c, upload_id)?;
@@ -282,7 +268,7 @@ fn record(
     suggest: &str,
     label: i64,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<()> {
     let target = if k.kind == "avatar" { "avatar" } else { "media" };
     let excerpt: String = k.url.chars().take(100).collect();
     checks::insert(
@@ -301,7 +287,7 @@ fn record(
     Ok(())
 }
 
-fn move_file(from: &Path, to: &Path) -> Result<(), ApiError> {
+fn move_file(from: &Path, to: &Path) -> Result<()> {
     if let Some(dir) = to.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -309,13 +295,10 @@ fn move_file(from: &Path, to: &Path) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// A held file WeChat may download: its type and bytes, while its check is pending or in review.
-pub fn held_file(
-    db: &Db,
-    dirs: &Dirs,
-    key: &str,
-) -> Result<Option<(rocket::http::ContentType, Vec<u8>)>, ApiError> {
-    let Some(k) = db.read_sync(|c| Ok::<_, ApiError>(store::check_by_fetch_key(c, key)?))? else {
+/// A held file WeChat may download, while its check is pending or in review: its extension (when
+/// its bytes say what it is) and its bytes.
+pub fn held_file(db: &Db, dirs: &Dirs, key: &str) -> Result<Option<(Option<&'static str>, Vec<u8>)>> {
+    let Some(k) = db.read_sync(|c| store::check_by_fetch_key(c, key))? else {
         return Ok(None);
     };
     if !matches!(k.status.as_str(), "pending" | "review") || k.path.is_empty() {
@@ -326,8 +309,6 @@ pub fn held_file(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e.into()),
     };
-    let ct = upload::sniff(&bytes)
-        .and_then(|(_, ext)| rocket::http::ContentType::from_extension(ext))
-        .unwrap_or(rocket::http::ContentType::Binary);
-    Ok(Some((ct, bytes)))
+    let ext = crate::sniff::file_type(&bytes).map(|(_, ext)| ext);
+    Ok(Some((ext, bytes)))
 }

@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 use crate::db::{self, message::NewMessage, message::NewSend};
-use crate::error::ApiError;
+use crate::service::error::{Entity, Error, Field, Result, Rule};
 
 /// Longest title, in characters.
 pub const MAX_TITLE: usize = 100;
@@ -17,29 +17,29 @@ pub const MAX_KIND: usize = 30;
 pub const SHOP_KIND: &str = "shop";
 
 /// Checks a message's parts; the title is required, the content may be empty.
-fn check(title: &str, content: &str, kind: &str) -> Result<(), ApiError> {
+fn check(title: &str, content: &str, kind: &str) -> Result<()> {
     let len = |s: &str| s.chars().count();
     if title.trim().is_empty() {
-        return Err(ApiError::Missing("title"));
+        return Err(Error::missing("title"));
     }
     if len(title) > MAX_TITLE {
-        return Err(ApiError::invalid("title", format!("最多 {MAX_TITLE} 个字")));
+        return Err(Error::Invalid { field: Field("title"), rule: Rule::MaxChars(MAX_TITLE) });
     }
     if len(content) > MAX_CONTENT {
-        return Err(ApiError::invalid("content", format!("最多 {MAX_CONTENT} 个字")));
+        return Err(Error::Invalid { field: Field("content"), rule: Rule::MaxChars(MAX_CONTENT) });
     }
     if len(kind) > MAX_KIND || !kind.chars().all(|ch| ch.is_ascii_alphanumeric() || "_-.".contains(ch)) {
-        return Err(ApiError::invalid("type", format!("只能包含字母、数字和 _-.，最多 {MAX_KIND} 个字符")));
+        return Err(Error::invalid("type", format!("只能包含字母、数字和 _-.，最多 {MAX_KIND} 个字符")));
     }
     Ok(())
 }
 
 /// Puts a message in one shopper's inbox, inside the caller's transaction (so an order notice is
 /// sent exactly when its order change commits); the message id. 404 when there is no such shopper.
-pub fn send(c: &Connection, user_id: i64, title: &str, content: &str, kind: &str) -> Result<i64, ApiError> {
+pub fn send(c: &Connection, user_id: i64, title: &str, content: &str, kind: &str) -> Result<i64> {
     check(title, content, kind)?;
     if !db::user::exists(c, user_id)? {
-        return Err(ApiError::NotFound("用户"));
+        return Err(Error::NotFound(Entity::User));
     }
     let m = NewMessage { kind, title: title.trim(), content, send_id: None };
     Ok(db::message::insert(c, user_id, &m, db::unix_now())?)
@@ -61,12 +61,12 @@ pub fn send_from_console(
     content: &str,
     kind: &str,
     sent_by: &str,
-) -> Result<i64, ApiError> {
+) -> Result<i64> {
     let kind = if kind.trim().is_empty() { SHOP_KIND } else { kind.trim() };
     check(title, content, kind)?;
     let user_id = match to {
         Audience::One(uid) if db::user::exists(c, uid)? => Some(uid),
-        Audience::One(_) => return Err(ApiError::NotFound("用户")),
+        Audience::One(_) => return Err(Error::NotFound(Entity::User)),
         Audience::All => None,
     };
     let now = db::unix_now();
@@ -82,7 +82,7 @@ pub fn send_from_console(
     };
     if reached == 0 {
         // Rolls the send record back too: an empty send would only clutter the merchant's list.
-        return Err(ApiError::Forbidden("还没有可以接收消息的顾客".into()));
+        return Err(Error::refused("还没有可以接收消息的顾客"));
     }
     db::message::set_recipients(c, send_id, reached)?;
     Ok(reached)

@@ -7,21 +7,21 @@ use rusqlite::Connection;
 
 use crate::db::order::{self, refund_status, status, NewParcel, OrderRow, RefundRow};
 use crate::db::order_admin::{self, Destination};
-use crate::error::ApiError;
-use crate::money::{yuan_text, MAX_FEN};
+use crate::money::{self, MAX_FEN};
+use crate::service::error::{Entity, Error, Result};
 use crate::service::ledger::{self, Account, Source};
 use crate::service::orders;
 use crate::service::outbox::ShopEvent;
 use crate::service::points;
 use crate::service::refund_wechat;
 
-const NOT_FOUND: ApiError = ApiError::NotFound("订单");
+const NOT_FOUND: Error = Error::NotFound(Entity::Order);
 
-fn wrong_state(o: &OrderRow, wanted: &str) -> ApiError {
-    ApiError::Forbidden(format!("订单{}，不能{wanted}", status::label(o.fields.status)).into())
+fn wrong_state(o: &OrderRow, wanted: &str) -> Error {
+    Error::refused(format!("订单{}，不能{wanted}", status::label(o.fields.status)))
 }
 
-fn load(c: &Connection, order_id: i64) -> Result<OrderRow, ApiError> {
+fn load(c: &Connection, order_id: i64) -> Result<OrderRow> {
     order::order(c, order_id)?.ok_or(NOT_FOUND)
 }
 
@@ -34,20 +34,20 @@ pub struct ParcelInput {
 
 /// Checks a typed parcel: both parts present, short, and a tracking number of letters, digits
 /// and dashes (what carriers print).
-fn checked_parcel(p: &ParcelInput) -> Result<NewParcel, ApiError> {
+fn checked_parcel(p: &ParcelInput) -> Result<NewParcel> {
     let carrier = p.carrier.trim();
     let tracking = p.tracking_number.trim();
     if carrier.is_empty() {
-        return Err(ApiError::Missing("carrier"));
+        return Err(Error::missing("carrier"));
     }
     if carrier.chars().count() > 30 {
-        return Err(ApiError::invalid("carrier", "最多 30 个字"));
+        return Err(Error::invalid("carrier", "最多 30 个字"));
     }
     if tracking.is_empty() {
-        return Err(ApiError::Missing("trackingNumber"));
+        return Err(Error::missing("trackingNumber"));
     }
     if tracking.len() > 40 || !tracking.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-        return Err(ApiError::invalid("trackingNumber", "应为不超过 40 位的字母、数字或短横线"));
+        return Err(Error::invalid("trackingNumber", "应为不超过 40 位的字母、数字或短横线"));
     }
     Ok(NewParcel {
         shipper_name: carrier.to_string(),
@@ -57,49 +57,39 @@ fn checked_parcel(p: &ParcelInput) -> Result<NewParcel, ApiError> {
     })
 }
 
-/// Ships a paid delivery order in one or more parcels (1 → 2) through the orders service's
-/// [`orders::ship`], after checking what the merchant typed. Pick-up orders are written off instead.
-pub fn ship(c: &Connection, order_id: i64, parcels: &[ParcelInput], now: i64) -> Result<OrderRow, ApiError> {
-    let checked = parcels.iter().map(checked_parcel).collect::<Result<Vec<_>, _>>()?;
+/// The parcels the merchant typed, checked, for [`orders::ship`]: at least one.
+pub fn parcels(typed: &[ParcelInput]) -> Result<Vec<NewParcel>> {
+    let checked = typed.iter().map(checked_parcel).collect::<Result<Vec<_>>>()?;
     if checked.is_empty() {
-        return Err(ApiError::Missing("trackingNumber"));
+        return Err(Error::missing("trackingNumber"));
     }
-    let o = load(c, order_id)?;
-    if o.fields.peisong_type != "kd" {
-        return Err(ApiError::Forbidden("到店自提的订单无需发货，请在核销页核销提货码".into()));
-    }
-    orders::ship(c, order_id, &checked, now)
+    Ok(checked)
 }
 
 /// Sets the amount an unpaid order costs (the merchant's discount or surcharge) and records the
 /// old and new amounts as an event.
-pub fn change_price(c: &Connection, order_id: i64, fen: i64, now: i64) -> Result<OrderRow, ApiError> {
+pub fn change_price(c: &Connection, order_id: i64, fen: i64, now: i64) -> Result<OrderRow> {
     if !(0..=MAX_FEN).contains(&fen) {
-        return Err(ApiError::invalid("amountReal", "应为不小于 0 的金额"));
+        return Err(Error::invalid("amountReal", "应为不小于 0 的金额"));
     }
     let o = load(c, order_id)?;
     if !order_admin::set_amount_real(c, order_id, fen, now)? {
         return Err(wrong_state(&o, "改价"));
     }
-    let said = format!("商家改价：¥{} → ¥{}", yuan_text(o.fields.amount_real), yuan_text(fen));
+    let said = format!("商家改价：¥{} → ¥{}", money::format(o.fields.amount_real), money::format(fen));
     order::add_event(c, order_id, "price", &said, now)?;
     load(c, order_id)
 }
 
 /// Replaces the address of an unpaid delivery order and records the event.
-pub fn change_address(
-    c: &Connection,
-    order_id: i64,
-    d: &Destination,
-    now: i64,
-) -> Result<OrderRow, ApiError> {
-    let text = |name: &'static str, v: &str, max: usize, required: bool| -> Result<String, ApiError> {
+pub fn change_address(c: &Connection, order_id: i64, d: &Destination, now: i64) -> Result<OrderRow> {
+    let text = |name: &'static str, v: &str, max: usize, required: bool| -> Result<String> {
         let v = v.trim();
         if required && v.is_empty() {
-            return Err(ApiError::Missing(name));
+            return Err(Error::missing(name));
         }
         if v.chars().count() > max {
-            return Err(ApiError::invalid(name, format!("最多 {max} 个字")));
+            return Err(Error::invalid(name, format!("最多 {max} 个字")));
         }
         Ok(v.to_string())
     };
@@ -113,11 +103,11 @@ pub fn change_address(
         postcode: text("code", &d.postcode, 10, false)?,
     };
     if !d.mobile.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b'+') {
-        return Err(ApiError::invalid("mobile", "应为电话号码"));
+        return Err(Error::invalid("mobile", "应为电话号码"));
     }
     let o = load(c, order_id)?;
     if o.fields.peisong_type != "kd" {
-        return Err(ApiError::Forbidden("到店自提的订单没有收货地址".into()));
+        return Err(Error::refused("到店自提的订单没有收货地址"));
     }
     if !order_admin::set_destination(c, order_id, &d, now)? {
         return Err(wrong_state(&o, "修改地址"));
@@ -157,12 +147,12 @@ impl Decision {
     }
 }
 
-fn load_refund(c: &Connection, refund_id: i64) -> Result<RefundRow, ApiError> {
-    order::refund(c, refund_id)?.ok_or(ApiError::NotFound("售后申请"))
+fn load_refund(c: &Connection, refund_id: i64) -> Result<RefundRow> {
+    order::refund(c, refund_id)?.ok_or(Error::NotFound(Entity::Refund))
 }
 
-fn refund_closed(r: &RefundRow) -> ApiError {
-    ApiError::Forbidden(format!("售后申请{}，不能再处理", refund_status::label_of(r)).into())
+fn refund_closed(r: &RefundRow) -> Error {
+    Error::refused(format!("售后申请{}，不能再处理", refund_status::label_of(r)))
 }
 
 /// Where the shopper sends a return: the merchant gives it when approving one.
@@ -176,14 +166,14 @@ pub struct ReturnAddress {
 
 impl ReturnAddress {
     /// The address trimmed and checked; errors name the field.
-    pub fn checked(&self) -> Result<ReturnAddress, ApiError> {
-        let text = |name: &'static str, v: &str, max: usize| -> Result<String, ApiError> {
+    pub fn checked(&self) -> Result<ReturnAddress> {
+        let text = |name: &'static str, v: &str, max: usize| -> Result<String> {
             let v = v.trim();
             if v.is_empty() {
-                return Err(ApiError::Missing(name));
+                return Err(Error::missing(name));
             }
             if v.chars().count() > max {
-                return Err(ApiError::invalid(name, format!("最多 {max} 个字")));
+                return Err(Error::invalid(name, format!("最多 {max} 个字")));
             }
             Ok(v.to_string())
         };
@@ -193,7 +183,7 @@ impl ReturnAddress {
             address: text("address", &self.address, 200)?,
         };
         if !a.mobile.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b'+') {
-            return Err(ApiError::invalid("mobile", "应为电话号码"));
+            return Err(Error::invalid("mobile", "应为电话号码"));
         }
         Ok(a)
     }
@@ -205,7 +195,7 @@ impl ReturnAddress {
 }
 
 /// The address the merchant gave for the last return (the console offers it again).
-pub fn last_return_address(c: &Connection) -> Result<ReturnAddress, ApiError> {
+pub fn last_return_address(c: &Connection) -> Result<ReturnAddress> {
     Ok(serde_json::from_str(&order_admin::last_return_address(c)?).unwrap_or_default())
 }
 
@@ -219,12 +209,14 @@ fn money_of(r: &RefundRow) -> i64 {
 }
 
 /// Refuses a refund of more than the order still holds: (fen it held before this refund).
-fn check_left(c: &Connection, o: &OrderRow, money: i64) -> Result<i64, ApiError> {
+fn check_left(c: &Connection, o: &OrderRow, money: i64) -> Result<i64> {
     let left = o.fields.amount_real - order_admin::refunded_total(c, o.id)?;
     if money > left {
-        return Err(ApiError::Forbidden(
-            format!("该订单最多还能退 ¥{}，申请的 ¥{} 超出", yuan_text(left.max(0)), yuan_text(money)).into(),
-        ));
+        return Err(Error::refused(format!(
+            "该订单最多还能退 ¥{}，申请的 ¥{} 超出",
+            money::format(left.max(0)),
+            money::format(money)
+        )));
     }
     Ok(left)
 }
@@ -240,21 +232,22 @@ pub fn approve_refund(
     remark: &str,
     return_to: Option<&ReturnAddress>,
     now: i64,
-) -> Result<Decision, ApiError> {
+) -> Result<Decision> {
     let r = load_refund(c, refund_id)?;
     let o = load(c, r.refund.order_id)?;
     if r.refund.kind == refund_status::RETURN_REFUND {
         if r.status != refund_status::PENDING {
             return Err(match r.status {
-                refund_status::APPROVED => ApiError::Forbidden(
-                    format!("已同意退货（{}），收到退货后请确认收货", refund_status::label_of(&r)).into(),
-                ),
+                refund_status::APPROVED => Error::refused(format!(
+                    "已同意退货（{}），收到退货后请确认收货",
+                    refund_status::label_of(&r)
+                )),
                 _ => refund_closed(&r),
             });
         }
-        let address = return_to.ok_or(ApiError::Missing("linkMan"))?.checked()?;
+        let address = return_to.ok_or(Error::missing("linkMan"))?.checked()?;
         check_left(c, &o, money_of(&r))?;
-        let json = serde_json::to_string(&address).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let json = serde_json::to_string(&address).map_err(|e| Error::Internal(e.to_string()))?;
         if !order_admin::approve_return(c, refund_id, &json, remark.trim(), now)? {
             return Err(refund_closed(&r));
         }
@@ -293,15 +286,16 @@ pub fn receive_return(
     restock: bool,
     remark: &str,
     now: i64,
-) -> Result<Decision, ApiError> {
+) -> Result<Decision> {
     let r = load_refund(c, refund_id)?;
     if r.refund.kind != refund_status::RETURN_REFUND {
-        return Err(ApiError::Forbidden(
-            format!("{}申请没有退货，无需确认收货", refund_status::type_label(r.refund.kind)).into(),
-        ));
+        return Err(Error::refused(format!(
+            "{}申请没有退货，无需确认收货",
+            refund_status::type_label(r.refund.kind)
+        )));
     }
     if r.status == refund_status::APPROVED && r.back_tracking_number.is_empty() {
-        return Err(ApiError::Forbidden("买家尚未填写寄回快递单号，收到退货后再确认".into()));
+        return Err(Error::refused("买家尚未填写寄回快递单号，收到退货后再确认"));
     }
     if r.status != refund_status::APPROVED {
         return Err(refund_closed(&r));
@@ -324,7 +318,7 @@ pub fn receive_return(
 
 /// Puts a return's pieces back into stock (the line's, or every line's for a whole-order
 /// request); lines that booked calendar days are left to the order's close. How many pieces.
-fn restock_return(c: &Connection, r: &RefundRow) -> Result<i64, ApiError> {
+fn restock_return(c: &Connection, r: &RefundRow) -> Result<i64> {
     let lines = order::lines(c, r.refund.order_id)?;
     let booked = order::bookings_of(c, &[r.refund.order_id])?;
     let mut pieces = 0;
@@ -358,7 +352,7 @@ fn refund_money(
     left: i64,
     what: &str,
     now: i64,
-) -> Result<Decision, ApiError> {
+) -> Result<Decision> {
     let refund_id = r.id;
     let wechat =
         refund_wechat::plan_for_order(c, refund_id, o.id, &o.order_number, r.refund.user_id, money, now)?;
@@ -380,9 +374,11 @@ fn refund_money(
     }
     let mut said = match (to_balance, to_wechat) {
         (0, 0) => what.to_string(),
-        (m, 0) => format!("{what}，退款 ¥{} 至余额", yuan_text(m)),
-        (0, w) => format!("{what}，退款 ¥{} 原路退回微信支付", yuan_text(w)),
-        (m, w) => format!("{what}，退款 ¥{} 原路退回微信支付，¥{} 至余额", yuan_text(w), yuan_text(m)),
+        (m, 0) => format!("{what}，退款 ¥{} 至余额", money::format(m)),
+        (0, w) => format!("{what}，退款 ¥{} 原路退回微信支付", money::format(w)),
+        (m, w) => {
+            format!("{what}，退款 ¥{} 原路退回微信支付，¥{} 至余额", money::format(w), money::format(m))
+        }
     };
     let (score, growth) = points::take_back_order_reward(c, o, refund_id, money, left)?;
     if score != Default::default() || growth != Default::default() {
@@ -411,17 +407,17 @@ fn refund_money(
 
 /// Rejects an open after-sale request with the merchant's reason; a return whose goods are
 /// already on their way back cannot be rejected (confirm receipt, or settle it with the shopper).
-pub fn reject_refund(c: &Connection, refund_id: i64, remark: &str, now: i64) -> Result<Decision, ApiError> {
+pub fn reject_refund(c: &Connection, refund_id: i64, remark: &str, now: i64) -> Result<Decision> {
     let remark = remark.trim();
     if remark.is_empty() {
-        return Err(ApiError::Missing("remark"));
+        return Err(Error::missing("remark"));
     }
     if remark.chars().count() > 200 {
-        return Err(ApiError::invalid("remark", "最多 200 个字"));
+        return Err(Error::invalid("remark", "最多 200 个字"));
     }
     let r = load_refund(c, refund_id)?;
     if r.refund.kind == refund_status::RETURN_REFUND && !r.back_tracking_number.is_empty() {
-        return Err(ApiError::Forbidden("买家已寄回商品，请确认收货后退款".into()));
+        return Err(Error::refused("买家已寄回商品，请确认收货后退款"));
     }
     if !order_admin::decide_refund(c, refund_id, refund_status::REJECTED, remark, now)? {
         return Err(refund_closed(&r));
@@ -433,7 +429,7 @@ pub fn reject_refund(c: &Connection, refund_id: i64, remark: &str, now: i64) -> 
 
 /// Closes an unpaid order for the merchant through the shopper's own close
 /// ([`orders::close`]), so stock, deduction points and the coupon go back the same way.
-pub fn close(c: &Connection, order_id: i64, now: i64) -> Result<OrderRow, ApiError> {
+pub fn close(c: &Connection, order_id: i64, now: i64) -> Result<OrderRow> {
     let o = load(c, order_id)?;
     if o.fields.status != status::UNPAID || !orders::close(c, order_id, "商家关闭订单", now)? {
         return Err(wrong_state(&o, "关闭"));
@@ -442,24 +438,24 @@ pub fn close(c: &Connection, order_id: i64, now: i64) -> Result<OrderRow, ApiErr
 }
 
 /// The order a pick-up code belongs to, for the write-off page to show before confirming.
-pub fn find_by_hx(c: &Connection, hx_number: &str) -> Result<OrderRow, ApiError> {
+pub fn find_by_hx(c: &Connection, hx_number: &str) -> Result<OrderRow> {
     let hx = hx_number.trim();
     if hx.is_empty() {
-        return Err(ApiError::Missing("hxNumber"));
+        return Err(Error::missing("hxNumber"));
     }
-    order::by_hx_number(c, hx)?.ok_or(ApiError::NotFound("核销码"))
+    order::by_hx_number(c, hx)?.ok_or(Error::NotFound(Entity::WriteOffCode))
 }
 
 /// Writes off a pick-up code at the counter (1 or 2 → 3) through the shopper API's write-off.
-pub fn write_off(c: &Connection, hx_number: &str, now: i64) -> Result<OrderRow, ApiError> {
+pub fn write_off(c: &Connection, hx_number: &str, now: i64) -> Result<OrderRow> {
     let o = find_by_hx(c, hx_number)?;
     orders::write_off(c, &o.fields.hx_number.unwrap_or_default(), None, now)
 }
 
 /// A day typed in a filter ("YYYY-MM-DD"); None when empty.
-pub fn day(name: &'static str, v: Option<&str>) -> Result<Option<String>, ApiError> {
+pub fn day(name: &'static str, v: Option<&str>) -> Result<Option<String>> {
     let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
     let f = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(v, &f).map_err(|_| ApiError::invalid(name, "应为 YYYY-MM-DD 格式的日期"))?;
+    time::Date::parse(v, &f).map_err(|_| Error::invalid(name, "应为 YYYY-MM-DD 格式的日期"))?;
     Ok(Some(v.to_string()))
 }

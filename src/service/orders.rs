@@ -9,30 +9,26 @@ use rusqlite::Connection;
 
 use crate::db::order::{self, refund_status, status, NewRefund, OrderRow};
 use crate::db::reputation::NewReputation;
-use crate::error::ApiError;
-use crate::service::checkout::{self, ScoreRule};
+use crate::service::coupons;
+use crate::service::error::{Entity, Error, Result};
 use crate::service::ledger::{self, Account, Source};
 use crate::service::outbox::ShopEvent;
 use crate::service::reputation;
 use crate::service::security::Verdict;
+use crate::settings::registry;
 
-/// Setting keys (the `settings` table; edited in the console's shop settings).
+/// Setting keys (the `settings` table; edited on the console's 订单设置 page).
 pub mod keys {
-    /// Minutes an unpaid order stays open (default 30).
-    pub const CLOSE_MINUTES: &str = "orderCloseMinutes";
-    /// Days after shipping when receipt is confirmed for the shopper (default 7).
-    pub const AUTO_CONFIRM_DAYS: &str = "orderAutoConfirmDays";
-    /// Days after receipt when a default good review is left (default 7).
-    pub const AUTO_REVIEW_DAYS: &str = "orderAutoReviewDays";
-    /// Points worth 1 yuan at checkout (0 or unset: points cannot lower the price).
-    pub const SCORE_PER_YUAN: &str = "scoreDeductionPerYuan";
-    /// Largest share of the goods' price points may pay, in percent (default 50).
-    pub const SCORE_MAX_PERCENT: &str = "scoreDeductionMaxPercent";
-    /// Shopper ids (comma-separated) who are shop staff: they may look up orders by write-off
-    /// code (orderDetail with hxNumber) and write them off (orderHX).
-    pub const HX_STAFF: &str = "orderHxStaff";
-    /// Seconds between two runs of the order jobs (default 60).
-    pub const JOB_INTERVAL_SECS: &str = "orderJobIntervalSecs";
+    pub use crate::settings::keys::orders::*;
+}
+
+/// The shop's points-for-money rule as the preview answers it (`scoreDeductionRules`).
+#[derive(Debug, Clone, Copy)]
+pub struct ScoreRule {
+    /// Points per 1 yuan.
+    pub score: i64,
+    /// Fen those points are worth (100 = 1 yuan).
+    pub money: i64,
 }
 
 /// The shop's order rules, read from its settings.
@@ -48,41 +44,28 @@ pub struct OrderRules {
 }
 
 impl Default for OrderRules {
+    /// The settings registry's defaults.
     fn default() -> Self {
-        OrderRules {
-            close_minutes: 30,
-            auto_confirm_days: 7,
-            auto_review_days: 7,
-            score_per_yuan: 0,
-            score_max_percent: 50,
-            hx_staff: Vec::new(),
-            job_interval_secs: 60,
-        }
+        OrderRules::from_lookup(|_| None)
     }
 }
 
 impl OrderRules {
     /// The rules from a settings lookup; unset or unreadable values keep their defaults.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> OrderRules {
-        let d = OrderRules::default();
-        let num = |key: &str, default: i64, min: i64, max: i64| {
-            get(key)
-                .and_then(|v| v.trim().parse::<i64>().ok())
-                .filter(|v| (min..=max).contains(v))
-                .unwrap_or(default)
-        };
+        let num = |key: &str| registry::get(key).whole_number(get(key).as_deref()).unwrap_or(0);
         OrderRules {
-            close_minutes: num(keys::CLOSE_MINUTES, d.close_minutes, 1, 60 * 24 * 30),
-            auto_confirm_days: num(keys::AUTO_CONFIRM_DAYS, d.auto_confirm_days, 1, 365),
-            auto_review_days: num(keys::AUTO_REVIEW_DAYS, d.auto_review_days, 1, 365),
-            score_per_yuan: num(keys::SCORE_PER_YUAN, d.score_per_yuan, 0, 1_000_000),
-            score_max_percent: num(keys::SCORE_MAX_PERCENT, d.score_max_percent, 0, 100),
+            close_minutes: num(keys::CLOSE_MINUTES),
+            auto_confirm_days: num(keys::AUTO_CONFIRM_DAYS),
+            auto_review_days: num(keys::AUTO_REVIEW_DAYS),
+            score_per_yuan: num(keys::SCORE_PER_YUAN),
+            score_max_percent: num(keys::SCORE_MAX_PERCENT),
             hx_staff: get(keys::HX_STAFF)
                 .unwrap_or_default()
                 .split(',')
                 .filter_map(|s| s.trim().parse::<i64>().ok())
                 .collect(),
-            job_interval_secs: num(keys::JOB_INTERVAL_SECS, d.job_interval_secs, 1, 3600),
+            job_interval_secs: num(keys::JOB_INTERVAL_SECS),
         }
     }
 
@@ -92,7 +75,7 @@ impl OrderRules {
     }
 
     /// The rules straight from the database (jobs).
-    pub fn load(c: &Connection) -> Result<OrderRules, ApiError> {
+    pub fn load(c: &Connection) -> Result<OrderRules> {
         let all: std::collections::HashMap<String, String> =
             crate::db::settings::all_settings(c)?.into_iter().collect();
         Ok(OrderRules::from_lookup(|k| all.get(k).cloned()))
@@ -109,15 +92,15 @@ impl OrderRules {
 
     /// (fen off, points spent) for `requested` points on `base` fen of goods: at most the shop's
     /// share of `base`, and no more points than that buys.
-    pub fn score_deduction(&self, requested: i64, base: i64) -> Result<(i64, i64), ApiError> {
+    pub fn score_deduction(&self, requested: i64, base: i64) -> Result<(i64, i64)> {
         if requested < 0 {
-            return Err(ApiError::invalid("deductionScore", "不能为负数"));
+            return Err(Error::invalid("deductionScore", "不能为负数"));
         }
         if requested == 0 {
             return Ok((0, 0));
         }
         if self.score_per_yuan <= 0 {
-            return Err(ApiError::invalid("deductionScore", "本店未开启积分抵扣"));
+            return Err(Error::invalid("deductionScore", "本店未开启积分抵扣"));
         }
         let rate = self.score_per_yuan;
         let cap = base.max(0).saturating_mul(self.score_max_percent) / 100;
@@ -138,19 +121,19 @@ impl OrderRules {
 }
 
 /// What the templates call an order that is not the shopper's: 404 "订单不存在".
-pub const NOT_FOUND: ApiError = ApiError::NotFound("订单");
+pub const NOT_FOUND: Error = Error::NotFound(Entity::Order);
 
-fn own(c: &Connection, user_id: i64, order_id: i64) -> Result<OrderRow, ApiError> {
+fn own(c: &Connection, user_id: i64, order_id: i64) -> Result<OrderRow> {
     order::order_of(c, user_id, order_id)?.ok_or(NOT_FOUND)
 }
 
-fn wrong_state(o: &OrderRow, wanted: &str) -> ApiError {
-    ApiError::Forbidden(format!("订单{}，不能{wanted}", status::label(o.fields.status)).into())
+fn wrong_state(o: &OrderRow, wanted: &str) -> Error {
+    Error::refused(format!("订单{}，不能{wanted}", status::label(o.fields.status)))
 }
 
 /// What goes with a payment, once the order is marked paid: the goods' points price, the goods'
 /// sales counters, the shopper's total consumed and the event.
-pub fn settle_paid(c: &Connection, order_id: i64, now: i64) -> Result<(), ApiError> {
+pub fn settle_paid(c: &Connection, order_id: i64, now: i64) -> Result<()> {
     let o = order::order(c, order_id)?.ok_or(NOT_FOUND)?;
     if o.fields.score > 0 {
         let reason = format!("订单 {} 积分支付", o.order_number);
@@ -168,7 +151,7 @@ pub fn settle_paid(c: &Connection, order_id: i64, now: i64) -> Result<(), ApiErr
     if o.fields.amount_real > 0 {
         ledger::add_consumed(c, o.fields.user_id, o.fields.amount_real)?;
     }
-    checkout::use_coupon(c, order_id, now)?;
+    coupons::use_locked(c, order_id, now)?;
     order::add_event(c, order_id, "pay", "支付成功", now)?;
     crate::service::outbox::enqueue_event(c, o.fields.user_id, ShopEvent::OrderPaid { order_id }, now)?;
     Ok(())
@@ -176,7 +159,7 @@ pub fn settle_paid(c: &Connection, order_id: i64, now: i64) -> Result<(), ApiErr
 
 /// orderPay: pays the shopper's unpaid order from their balance (40000 with the amount due when
 /// it is short; 30001 when the goods' points are short).
-pub fn pay_from_balance(c: &Connection, user_id: i64, order_id: i64, now: i64) -> Result<OrderRow, ApiError> {
+pub fn pay_from_balance(c: &Connection, user_id: i64, order_id: i64, now: i64) -> Result<OrderRow> {
     let o = own(c, user_id, order_id)?;
     if o.fields.status != status::UNPAID {
         return Err(wrong_state(&o, "支付"));
@@ -202,7 +185,7 @@ pub fn pay_from_balance(c: &Connection, user_id: i64, order_id: i64, now: i64) -
 
 /// Gives back the stock an order's lines hold: every booked calendar day (slot) once, and when
 /// `goods_too`, the SKU (goods) stock of the lines that booked no day.
-fn give_back_stock(c: &Connection, order_id: i64, goods_too: bool) -> Result<(), ApiError> {
+fn give_back_stock(c: &Connection, order_id: i64, goods_too: bool) -> Result<()> {
     let bookings = order::bookings_of(c, &[order_id])?;
     for b in &bookings {
         crate::service::calendar::give_back(c, b)?;
@@ -225,7 +208,7 @@ fn give_back_stock(c: &Connection, order_id: i64, goods_too: bool) -> Result<(),
 /// Closes an unpaid order and gives back what it held: stock per SKU, booked calendar days
 /// (slots), deduction points, the coupon. False (and nothing given back) when the order was no
 /// longer unpaid.
-pub fn close(c: &Connection, order_id: i64, reason: &str, now: i64) -> Result<bool, ApiError> {
+pub fn close(c: &Connection, order_id: i64, reason: &str, now: i64) -> Result<bool> {
     let Some(o) = order::order(c, order_id)? else { return Ok(false) };
     if !order::mark_closed(c, order_id, reason, now)? {
         return Ok(false);
@@ -243,7 +226,7 @@ pub fn close(c: &Connection, order_id: i64, reason: &str, now: i64) -> Result<bo
             &o.id.to_string(),
         )?;
     }
-    checkout::release_coupon(c, order_id, now)?;
+    coupons::release(c, order_id, now)?;
     order::add_event(c, order_id, "close", reason, now)?;
     Ok(true)
 }
@@ -256,7 +239,7 @@ pub const REFUNDED_REASON: &str = "订单已全额退款";
 /// and an order still awaiting shipment puts its goods back in stock (they never left the shop;
 /// goods that were shipped come back only through a return the merchant restocks). The coupon
 /// stays used. False when the order was not paid and open (closed already).
-pub fn close_refunded(c: &Connection, order_id: i64, now: i64) -> Result<bool, ApiError> {
+pub fn close_refunded(c: &Connection, order_id: i64, now: i64) -> Result<bool> {
     let o = order::order(c, order_id)?.ok_or(NOT_FOUND)?;
     let from = o.fields.status;
     if from <= status::UNPAID || !order::mark_refunded_closed(c, order_id, from, REFUNDED_REASON, now)? {
@@ -273,7 +256,7 @@ pub fn close_refunded(c: &Connection, order_id: i64, now: i64) -> Result<bool, A
 }
 
 /// orderClose: the shopper cancels their unpaid order.
-pub fn close_by_shopper(c: &Connection, user_id: i64, order_id: i64, now: i64) -> Result<(), ApiError> {
+pub fn close_by_shopper(c: &Connection, user_id: i64, order_id: i64, now: i64) -> Result<()> {
     let o = own(c, user_id, order_id)?;
     if o.fields.status != status::UNPAID || !close(c, order_id, "用户取消订单", now)? {
         return Err(wrong_state(&o, "关闭"));
@@ -282,18 +265,19 @@ pub fn close_by_shopper(c: &Connection, user_id: i64, order_id: i64, now: i64) -
 }
 
 /// orderDelete: hides a closed or completed order from its shopper.
-pub fn delete_by_shopper(c: &Connection, user_id: i64, order_id: i64, now: i64) -> Result<(), ApiError> {
+pub fn delete_by_shopper(c: &Connection, user_id: i64, order_id: i64, now: i64) -> Result<()> {
     let o = own(c, user_id, order_id)?;
     if !order::user_delete(c, user_id, order_id, now)? {
-        return Err(ApiError::Forbidden(
-            format!("订单{}，只有已关闭或已完成的订单可以删除", status::label(o.fields.status)).into(),
-        ));
+        return Err(Error::refused(format!(
+            "订单{}，只有已关闭或已完成的订单可以删除",
+            status::label(o.fields.status)
+        )));
     }
     Ok(())
 }
 
 /// orderDelivery: the shopper confirms receipt of a shipped order (2 → 3).
-pub fn confirm_receipt(c: &Connection, user_id: i64, order_id: i64, now: i64) -> Result<(), ApiError> {
+pub fn confirm_receipt(c: &Connection, user_id: i64, order_id: i64, now: i64) -> Result<()> {
     let o = own(c, user_id, order_id)?;
     if !order::mark_received(c, order_id, &[status::SHIPPED], now)? {
         return Err(wrong_state(&o, "确认收货"));
@@ -304,7 +288,7 @@ pub fn confirm_receipt(c: &Connection, user_id: i64, order_id: i64, now: i64) ->
 }
 
 /// The job's receipt confirmation; false when the order was no longer shipped.
-pub fn auto_confirm(c: &Connection, order_id: i64, now: i64) -> Result<bool, ApiError> {
+pub fn auto_confirm(c: &Connection, order_id: i64, now: i64) -> Result<bool> {
     if !order::mark_received(c, order_id, &[status::SHIPPED], now)? {
         return Ok(false);
     }
@@ -327,13 +311,7 @@ pub struct LineReview {
 
 /// orderReputation: reviews lines of a received order (through `reputation::add_checked_review`,
 /// so the goods' counters move and a held text stays hidden) and completes it (3 → 4).
-pub fn review(
-    c: &Connection,
-    user_id: i64,
-    order_id: i64,
-    reviews: &[LineReview],
-    now: i64,
-) -> Result<(), ApiError> {
+pub fn review(c: &Connection, user_id: i64, order_id: i64, reviews: &[LineReview], now: i64) -> Result<()> {
     let o = own(c, user_id, order_id)?;
     if o.fields.status != status::RECEIVED {
         return Err(wrong_state(&o, "评价"));
@@ -341,7 +319,7 @@ pub fn review(
     let lines = order::lines(c, order_id)?;
     for r in reviews {
         let Some(line) = lines.iter().find(|l| l.id == r.order_goods_id) else {
-            return Err(ApiError::invalid("reputations", format!("订单中没有商品记录 {}", r.order_goods_id)));
+            return Err(Error::invalid("reputations", format!("订单中没有商品记录 {}", r.order_goods_id)));
         };
         let new = NewReputation {
             order_goods_id: Some(line.id),
@@ -362,16 +340,16 @@ pub fn review(
 }
 
 /// Stores a line's review; a goods deleted since is skipped (its reviews would have nowhere to show).
-fn add_line_review(c: &Connection, r: &NewReputation, verdict: &Verdict, now: i64) -> Result<(), ApiError> {
+fn add_line_review(c: &Connection, r: &NewReputation, verdict: &Verdict, now: i64) -> Result<()> {
     match reputation::add_checked_review(c, r, verdict, now) {
-        Ok(_) | Err(ApiError::NotFound(_)) => Ok(()),
+        Ok(_) | Err(Error::NotFound(_)) => Ok(()),
         Err(e) => Err(e),
     }
 }
 
 /// The job's default good review of every line not yet reviewed, completing the order; false
 /// when the order was no longer awaiting review.
-pub fn auto_review(c: &Connection, order_id: i64, now: i64) -> Result<bool, ApiError> {
+pub fn auto_review(c: &Connection, order_id: i64, now: i64) -> Result<bool> {
     let Some(o) = order::order(c, order_id)? else { return Ok(false) };
     if o.fields.status != status::RECEIVED {
         return Ok(false);
@@ -401,13 +379,8 @@ pub fn auto_review(c: &Connection, order_id: i64, now: i64) -> Result<bool, ApiE
 
 /// orderHX: staff write off a pick-up order by its code (1 or 2 → 3); `ext_json` (a JSON object)
 /// is merged into the order's extension fields.
-pub fn write_off(
-    c: &Connection,
-    hx_number: &str,
-    ext_json: Option<&str>,
-    now: i64,
-) -> Result<OrderRow, ApiError> {
-    let o = order::by_hx_number(c, hx_number)?.ok_or(ApiError::NotFound("核销码"))?;
+pub fn write_off(c: &Connection, hx_number: &str, ext_json: Option<&str>, now: i64) -> Result<OrderRow> {
+    let o = order::by_hx_number(c, hx_number)?.ok_or(Error::NotFound(Entity::WriteOffCode))?;
     if !order::mark_received(c, o.id, &[status::PAID, status::SHIPPED], now)? {
         return Err(wrong_state(&o, "核销"));
     }
@@ -415,7 +388,7 @@ pub fn write_off(
         let mut ext: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(&o.fields.ext_json).unwrap_or_default();
         let add: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(extra).map_err(|_| ApiError::invalid("extJsonStr", "应为 JSON 对象"))?;
+            serde_json::from_str(extra).map_err(|_| Error::invalid("extJsonStr", "应为 JSON 对象"))?;
         ext.extend(add);
         order::set_ext_json(c, o.id, &serde_json::Value::Object(ext).to_string(), now)?;
     }
@@ -454,13 +427,13 @@ pub struct RefundInput {
 
 /// refundApply: opens an after-sale request on a paid order (20000 when one is open already).
 /// A return or an exchange needs the goods shipped (or handed over) first.
-pub fn apply_refund(c: &Connection, user_id: i64, r: &RefundInput, now: i64) -> Result<i64, ApiError> {
+pub fn apply_refund(c: &Connection, user_id: i64, r: &RefundInput, now: i64) -> Result<i64> {
     let o = own(c, user_id, r.order_id)?;
     if matches!(o.fields.status, status::UNPAID | status::CLOSED) {
         return Err(wrong_state(&o, "申请售后"));
     }
     if r.kind != refund_status::REFUND_ONLY && o.fields.status == status::PAID {
-        return Err(ApiError::invalid("type", "订单尚未发货，只能申请仅退款"));
+        return Err(Error::invalid("type", "订单尚未发货，只能申请仅退款"));
     }
     let (most, number) = match r.order_goods_id {
         Some(line_id) => {
@@ -468,12 +441,12 @@ pub fn apply_refund(c: &Connection, user_id: i64, r: &RefundInput, now: i64) -> 
             let line = lines
                 .iter()
                 .find(|l| l.id == line_id)
-                .ok_or_else(|| ApiError::invalid("orderGoodsId", "不是该订单的商品"))?;
+                .ok_or_else(|| Error::invalid("orderGoodsId", "不是该订单的商品"))?;
             let number = match r.number {
                 None | Some(0) => line.line.number,
                 Some(n) if (1..=line.line.number).contains(&n) => n,
                 Some(_) => {
-                    return Err(ApiError::invalid("number", format!("应在 1 到 {} 件之间", line.line.number)))
+                    return Err(Error::invalid("number", format!("应在 1 到 {} 件之间", line.line.number)))
                 }
             };
             let pieces = if number == line.line.number {
@@ -490,7 +463,7 @@ pub fn apply_refund(c: &Connection, user_id: i64, r: &RefundInput, now: i64) -> 
     let most = most.min(left.max(0));
     let amount = r.amount.unwrap_or(most);
     if !(0..=most).contains(&amount) {
-        return Err(ApiError::invalid("amount", format!("应在 0 到 {} 元之间", crate::money::yuan(most))));
+        return Err(Error::invalid("amount", format!("应在 0 到 {} 元之间", crate::money::to_yuan(most))));
     }
     let new = NewRefund {
         order_id: o.id,
@@ -504,7 +477,7 @@ pub fn apply_refund(c: &Connection, user_id: i64, r: &RefundInput, now: i64) -> 
         pics: serde_json::to_string(&r.pics).unwrap_or_else(|_| "[]".into()),
         number,
     };
-    let id = order::insert_refund(c, &new, now)?.ok_or(ApiError::RefundOpen)?;
+    let id = order::insert_refund(c, &new, now)?.ok_or(Error::RefundOpen)?;
     order::set_has_refund(c, o.id, now)?;
     order::add_event(c, o.id, "refund", &format!("申请售后：{}", r.reason), now)?;
     Ok(id)
@@ -512,16 +485,10 @@ pub fn apply_refund(c: &Connection, user_id: i64, r: &RefundInput, now: i64) -> 
 
 /// refundApplyCancel: withdraws the shopper's open request(s) on an order (or one line); a
 /// return whose goods are on their way back can no longer be withdrawn.
-pub fn cancel_refund(
-    c: &Connection,
-    user_id: i64,
-    order_id: i64,
-    line: Option<i64>,
-    now: i64,
-) -> Result<(), ApiError> {
+pub fn cancel_refund(c: &Connection, user_id: i64, order_id: i64, line: Option<i64>, now: i64) -> Result<()> {
     let o = own(c, user_id, order_id)?;
     if order::cancel_refunds(c, o.id, line, now)? == 0 {
-        return Err(ApiError::NotFound("处理中的售后申请"));
+        return Err(Error::NotFound(Entity::OpenRefund));
     }
     order::add_event(c, o.id, "refund", "撤销售后申请", now)?;
     Ok(())
@@ -545,21 +512,21 @@ pub fn set_back_logistics(
     shipper_name: &str,
     tracking_number: &str,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<()> {
     let o = own(c, user_id, of.order_id)?;
     let shipper = shipper_name.trim();
     if shipper.is_empty() {
-        return Err(ApiError::Missing("shipperName"));
+        return Err(Error::missing("shipperName"));
     }
     if shipper.chars().count() > 30 {
-        return Err(ApiError::invalid("shipperName", "最多 30 个字"));
+        return Err(Error::invalid("shipperName", "最多 30 个字"));
     }
     let tracking = tracking_number.trim();
     if tracking.is_empty() {
-        return Err(ApiError::Missing("trackingNumber"));
+        return Err(Error::missing("trackingNumber"));
     }
     if tracking.len() > 40 || !tracking.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-        return Err(ApiError::invalid("trackingNumber", "应为不超过 40 位的字母、数字或短横线"));
+        return Err(Error::invalid("trackingNumber", "应为不超过 40 位的字母、数字或短横线"));
     }
     let refunds = order::refunds(c, o.id)?;
     let open = |r: &&order::RefundRow| matches!(r.status, refund_status::PENDING | refund_status::APPROVED);
@@ -572,19 +539,15 @@ pub fn set_back_logistics(
             })
         }
     }
-    .ok_or(ApiError::NotFound("售后申请"))?;
+    .ok_or(Error::NotFound(Entity::Refund))?;
     if r.refund.kind != refund_status::RETURN_REFUND {
-        return Err(ApiError::Forbidden(
-            format!("{}申请无需寄回商品", refund_status::type_label(r.refund.kind)).into(),
-        ));
+        return Err(Error::refused(format!("{}申请无需寄回商品", refund_status::type_label(r.refund.kind))));
     }
     if r.status == refund_status::PENDING {
-        return Err(ApiError::Forbidden("商家同意退货后才能填写寄回单号".into()));
+        return Err(Error::refused("商家同意退货后才能填写寄回单号"));
     }
     if !order::set_back_logistics(c, r.id, shipper, tracking, now)? {
-        return Err(ApiError::Forbidden(
-            format!("售后申请{}，不能再填写寄回单号", refund_status::label_of(r)).into(),
-        ));
+        return Err(Error::refused(format!("售后申请{}，不能再填写寄回单号", refund_status::label_of(r))));
     }
     order::add_event(c, o.id, "refund", &format!("买家寄回商品：{shipper} {tracking}"), now)?;
     Ok(())
@@ -608,17 +571,17 @@ pub fn detail(
     id: Option<i64>,
     hx_number: Option<&str>,
     rules: &OrderRules,
-) -> Result<OrderDetail, ApiError> {
+) -> Result<OrderDetail> {
     let o = match (hx_number, id) {
         (Some(hx), _) => {
-            let o = order::by_hx_number(c, hx)?.ok_or(ApiError::NotFound("核销码"))?;
+            let o = order::by_hx_number(c, hx)?.ok_or(Error::NotFound(Entity::WriteOffCode))?;
             if o.fields.user_id != user_id && !rules.is_hx_staff(user_id) {
-                return Err(ApiError::Forbidden("只有本店核销员可以按核销码查看订单".into()));
+                return Err(Error::denied("只有本店核销员可以按核销码查看订单"));
             }
             o
         }
         (None, Some(id)) => own(c, user_id, id)?,
-        (None, None) => return Err(ApiError::Missing("id")),
+        (None, None) => return Err(Error::missing("id")),
     };
     Ok(OrderDetail {
         lines: order::lines(c, o.id)?,
@@ -640,7 +603,7 @@ pub struct OrderPage {
     pub buyer: Option<crate::db::user::User>,
 }
 
-pub fn page(c: &Connection, f: &order::OrderFilter, offset: i64, limit: i64) -> Result<OrderPage, ApiError> {
+pub fn page(c: &Connection, f: &order::OrderFilter, offset: i64, limit: i64) -> Result<OrderPage> {
     let (orders, total) = order::list(c, f, offset, limit)?;
     let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
     let buyer = match f.user_id {
@@ -657,24 +620,24 @@ pub fn page(c: &Connection, f: &order::OrderFilter, offset: i64, limit: i64) -> 
     })
 }
 
-/// The merchant ships a paid order (1 → 2) in one or more parcels (carrier + tracking number);
-/// for the console and the merchant API. Delivery orders need at least one parcel.
-pub fn ship(
-    c: &Connection,
-    order_id: i64,
-    parcels: &[order::NewParcel],
-    now: i64,
-) -> Result<OrderRow, ApiError> {
+/// The merchant ships a paid order (1 → 2): a delivery order in one or more parcels (carrier +
+/// tracking number; the console and the merchant API check what was typed with
+/// `order_admin::parcels`), a pick-up order with none, which says it is ready at the store
+/// (pick-up orders are otherwise written off at the counter).
+pub fn ship(c: &Connection, order_id: i64, parcels: &[order::NewParcel], now: i64) -> Result<OrderRow> {
     let o = order::order(c, order_id)?.ok_or(NOT_FOUND)?;
+    if o.fields.peisong_type != "kd" && !parcels.is_empty() {
+        return Err(Error::refused("到店自提的订单无需发货，请在核销页核销提货码"));
+    }
     if o.fields.peisong_type == "kd" && parcels.is_empty() {
-        return Err(ApiError::Missing("trackingNumber"));
+        return Err(Error::missing("trackingNumber"));
     }
     for p in parcels {
         if p.shipper_name.trim().is_empty() {
-            return Err(ApiError::Missing("carrier"));
+            return Err(Error::missing("carrier"));
         }
         if p.tracking_number.trim().is_empty() {
-            return Err(ApiError::Missing("trackingNumber"));
+            return Err(Error::missing("trackingNumber"));
         }
     }
     if !order::mark_shipped(c, order_id, now)? {
@@ -704,7 +667,7 @@ pub struct OrderRefunds {
     pub refunds: Vec<order::RefundRow>,
 }
 
-pub fn refunds_of(c: &Connection, user_id: i64, order_id: i64) -> Result<OrderRefunds, ApiError> {
+pub fn refunds_of(c: &Connection, user_id: i64, order_id: i64) -> Result<OrderRefunds> {
     let o = own(c, user_id, order_id)?;
     Ok(OrderRefunds {
         status: o.fields.status,

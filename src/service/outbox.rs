@@ -14,7 +14,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::db::{self, outbox, outbox::NewMessage};
-use crate::error::ApiError;
+use crate::service::error::{Error, Result, Rule};
 
 /// A shop event that may send the shopper a subscription message.
 #[derive(Debug, Clone)]
@@ -297,60 +297,60 @@ pub struct TemplateInput {
 const MAX_FIELDS: usize = 10;
 
 /// Checks a page path as WeChat takes it: no leading '/', printable, ≤ 512 characters.
-fn check_page(page: &str) -> Result<String, ApiError> {
+fn check_page(page: &str) -> Result<String> {
     let page = page.trim().trim_start_matches('/');
     if page.len() > 512 || !page.chars().all(|c| c.is_ascii_graphic()) {
-        return Err(ApiError::invalid("page", "应为小程序页面路径，例如 pages/order-details/index?id=1"));
+        return Err(Error::invalid("page", "应为小程序页面路径，例如 pages/order-details/index?id=1"));
     }
     Ok(page.to_string())
 }
 
-fn check_template_id(id: &str) -> Result<String, ApiError> {
+fn check_template_id(id: &str) -> Result<String> {
     let id = id.trim();
     if id.is_empty() {
-        return Err(ApiError::Missing("templateId"));
+        return Err(Error::missing("templateId"));
     }
     if id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-        return Err(ApiError::invalid("templateId", "应为微信公众平台里订阅消息模板的模板 ID"));
+        return Err(Error::invalid("templateId", "应为微信公众平台里订阅消息模板的模板 ID"));
     }
     Ok(id.to_string())
 }
 
 /// Checks and stores one event's mapping.
-pub fn save_template(c: &Connection, input: &TemplateInput, now: i64) -> Result<(), ApiError> {
-    let info = event_info(&input.event).ok_or_else(|| ApiError::invalid("event", "未知的事件"))?;
+pub fn save_template(c: &Connection, input: &TemplateInput, now: i64) -> Result<()> {
+    let info = event_info(&input.event).ok_or_else(|| Error::invalid("event", "未知的事件"))?;
     let template_id = check_template_id(&input.template_id)?;
     let page = check_page(&input.page)?;
     let fields: Vec<FieldMap> = input.fields.iter().filter(|f| !f.key.trim().is_empty()).cloned().collect();
     if fields.is_empty() {
-        return Err(ApiError::invalid("fields", "至少填写一个模板关键词"));
+        return Err(Error::invalid("fields", "至少填写一个模板关键词"));
     }
     if fields.len() > MAX_FIELDS {
-        return Err(ApiError::invalid("fields", "最多 10 个模板关键词"));
+        return Err(Error::invalid("fields", "最多 10 个模板关键词"));
     }
     let mut seen = Vec::new();
     let mut clean = Vec::new();
     for f in fields {
         let key = f.key.trim().to_string();
         let kind = kind_of(&key).ok_or_else(|| {
-            ApiError::invalid("fields", format!("关键词 {key} 无效：应为 thing2、amount3 这样的类型加编号"))
+            Error::invalid("fields", format!("关键词 {key} 无效：应为 thing2、amount3 这样的类型加编号"))
         })?;
         if seen.contains(&key) {
-            return Err(ApiError::invalid("fields", format!("关键词 {key} 重复")));
+            return Err(Error::invalid("fields", format!("关键词 {key} 重复")));
         }
         seen.push(key.clone());
         let source = Source::parse(&f.source)
             .filter(|s| info.sources.contains(s))
-            .ok_or_else(|| ApiError::invalid("fields", format!("关键词 {key} 的取值来源不适用于该事件")))?;
+            .ok_or_else(|| Error::invalid("fields", format!("关键词 {key} 的取值来源不适用于该事件")))?;
         if !source.kinds().contains(&kind) {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "fields",
                 format!("关键词 {key} 是 {kind} 类型，不能填{}", source.label()),
             ));
         }
         let text = f.text.trim().to_string();
         if source == Text && !value_fits(kind, &text) {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "fields",
                 format!("关键词 {key} 的固定文字不符合微信 {kind} 类型的规则（{}）", rule_of(kind)),
             ));
@@ -358,7 +358,7 @@ pub fn save_template(c: &Connection, input: &TemplateInput, now: i64) -> Result<
         let label = f.label.trim().chars().take(20).collect();
         clean.push(FieldMap { key, label, source: source.key().into(), text });
     }
-    let fields = serde_json::to_string(&clean).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let fields = serde_json::to_string(&clean).map_err(|e| Error::Internal(e.to_string()))?;
     let row = outbox::TemplateRow {
         event: info.key.into(),
         template_id,
@@ -404,7 +404,7 @@ struct Facts {
     pickup_code: String,
 }
 
-fn order_facts(c: &Connection, order_id: i64, f: &mut Facts) -> Result<bool, ApiError> {
+fn order_facts(c: &Connection, order_id: i64, f: &mut Facts) -> Result<bool> {
     let Some(o) = db::order::order(c, order_id)? else { return Ok(false) };
     f.order_number = o.order_number;
     f.amount_fen = o.fields.amount_real;
@@ -423,7 +423,7 @@ fn order_facts(c: &Connection, order_id: i64, f: &mut Facts) -> Result<bool, Api
     Ok(true)
 }
 
-fn facts(c: &Connection, event: &ShopEvent, now: i64) -> Result<Option<Facts>, ApiError> {
+fn facts(c: &Connection, event: &ShopEvent, now: i64) -> Result<Option<Facts>> {
     let mut f = Facts { time: now, ..Facts::default() };
     let found = match event {
         ShopEvent::OrderPaid { order_id } => {
@@ -465,10 +465,6 @@ fn facts(c: &Connection, event: &ShopEvent, now: i64) -> Result<Option<Facts>, A
     Ok(found.then_some(f))
 }
 
-fn yuan(fen: i64) -> String {
-    format!("{}.{:02}", fen / 100, (fen % 100).abs())
-}
-
 fn clock(secs: i64, with_time: bool) -> String {
     let Ok(t) = time::OffsetDateTime::from_unix_timestamp(secs) else { return String::new() };
     let t = t.to_offset(time::macros::offset!(+8));
@@ -485,8 +481,8 @@ fn value(field: &FieldMap, kind: &str, f: &Facts) -> String {
     let raw = match Source::parse(&field.source).unwrap_or(Text) {
         OrderNumber => f.order_number.clone(),
         GoodsName => f.goods_name.clone(),
-        Amount if kind == "number" => yuan(f.amount_fen),
-        Amount => format!("¥{}", yuan(f.amount_fen)),
+        Amount if kind == "number" => crate::money::format(f.amount_fen),
+        Amount => format!("¥{}", crate::money::format(f.amount_fen)),
         Time => clock(f.time, kind != "date"),
         Status => f.status.clone(),
         ExpressCompany => f.express_company.clone(),
@@ -515,7 +511,7 @@ pub struct Value {
 /// Puts the message `event` sends into the outbox, inside the caller's transaction (so it exists
 /// iff the event commits). Does nothing when the event is not mapped (or switched off), or the
 /// shopper has no WeChat openid.
-pub fn enqueue_event(c: &Connection, user_id: i64, event: ShopEvent, now: i64) -> Result<(), ApiError> {
+pub fn enqueue_event(c: &Connection, user_id: i64, event: ShopEvent, now: i64) -> Result<()> {
     let Some(t) = outbox::template(c, event.key())?.filter(|t| t.enabled) else { return Ok(()) };
     let Some(account) = db::wechat::by_user(c, user_id)? else { return Ok(()) };
     let Some(facts) = facts(c, &event, now)? else { return Ok(()) };
@@ -534,8 +530,8 @@ pub fn enqueue_event(c: &Connection, user_id: i64, event: ShopEvent, now: i64) -
         touser: account.openid,
         template_id: t.template_id,
         page: t.page,
-        data: serde_json::to_string(&data).map_err(|e| ApiError::Internal(e.to_string()))?,
-        labels: serde_json::to_string(&labels).map_err(|e| ApiError::Internal(e.to_string()))?,
+        data: serde_json::to_string(&data).map_err(|e| Error::Internal(e.to_string()))?,
+        labels: serde_json::to_string(&labels).map_err(|e| Error::Internal(e.to_string()))?,
     };
     outbox::insert(c, &msg, now)?;
     wake();
@@ -560,25 +556,25 @@ pub struct DirectMessage {
 /// Puts a message the shopper's mini-program asked for into the outbox, addressed to that
 /// shopper only. Subscription keys must be WeChat's kinds (`thing1`...) and their values are
 /// made to fit; official-account keys (`first`, `keyword1`, `remark`) are free text.
-pub fn enqueue_direct(c: &Connection, user_id: i64, m: &DirectMessage, now: i64) -> Result<i64, ApiError> {
+pub fn enqueue_direct(c: &Connection, user_id: i64, m: &DirectMessage, now: i64) -> Result<i64> {
     let template_id = check_template_id(&m.template_id).map_err(|e| match e {
-        ApiError::Missing(_) => ApiError::Missing("template_id"),
-        _ => ApiError::invalid("template_id", "应为微信模板 ID"),
+        Error::Invalid { rule: Rule::Required, .. } => Error::missing("template_id"),
+        _ => Error::invalid("template_id", "应为微信模板 ID"),
     })?;
-    let page = check_page(&m.page).map_err(|_| ApiError::invalid("url", "应为小程序页面路径"))?;
+    let page = check_page(&m.page).map_err(|_| Error::invalid("url", "应为小程序页面路径"))?;
     if m.data.is_empty() {
-        return Err(ApiError::Missing("postJsonString"));
+        return Err(Error::missing("postJsonString"));
     }
     if m.data.len() > MAX_FIELDS + 2 {
-        return Err(ApiError::invalid("postJsonString", "模板关键词太多"));
+        return Err(Error::invalid("postJsonString", "模板关键词太多"));
     }
     let account = db::wechat::by_user(c, user_id)?
-        .ok_or_else(|| ApiError::Forbidden("你的账号还没有绑定微信，收不到微信消息".into()))?;
+        .ok_or_else(|| Error::refused("你的账号还没有绑定微信，收不到微信消息"))?;
     let mut data = Data::new();
     for (key, v) in &m.data {
         let value = if m.channel == CHANNEL_SUBSCRIBE {
             let kind = kind_of(key).ok_or_else(|| {
-                ApiError::invalid(
+                Error::invalid(
                     "postJsonString",
                     format!("{key} 不是订阅消息的关键词（应为 thing1、amount2 这样）"),
                 )
@@ -597,8 +593,8 @@ pub fn enqueue_direct(c: &Connection, user_id: i64, m: &DirectMessage, now: i64)
         touser: account.openid,
         template_id,
         page,
-        data: serde_json::to_string(&data).map_err(|e| ApiError::Internal(e.to_string()))?,
-        labels: serde_json::to_string(&labels).map_err(|e| ApiError::Internal(e.to_string()))?,
+        data: serde_json::to_string(&data).map_err(|e| Error::Internal(e.to_string()))?,
+        labels: serde_json::to_string(&labels).map_err(|e| Error::Internal(e.to_string()))?,
     };
     let id = outbox::insert(c, &msg, now)?;
     wake();

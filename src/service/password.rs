@@ -3,7 +3,7 @@
 //! runs on Rocket's blocking threads: at most [`workers`] run at a time, each worker keeps one memory
 //! buffer for its whole life (a flood costs no more memory than the pool holds, and nothing is freed
 //! for the allocator to keep), and callers wait in a short queue. A full queue, or a wait past
-//! [`MAX_WAIT`], is answered `ApiError::Busy` (503): callers count the attempt before they ask.
+//! [`MAX_WAIT`], is answered `Error::Busy` (503): callers count the attempt before they ask.
 
 use std::num::NonZeroUsize;
 use std::str::FromStr;
@@ -15,7 +15,7 @@ use argon2::password_hash::{rand_core::OsRng, Output, ParamsString, PasswordHash
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rocket::tokio::sync::oneshot;
 
-use crate::error::ApiError;
+use crate::service::error::{Error, Result};
 
 /// Longest a hash may wait in the queue; past it the caller is answered "busy".
 pub const MAX_WAIT: Duration = Duration::from_secs(3);
@@ -33,10 +33,10 @@ pub fn workers() -> usize {
 }
 
 /// Hashes a new password with argon2id (default parameters) and a random salt: a PHC string.
-pub async fn hash(password: String) -> Result<String, ApiError> {
+pub async fn hash(password: String) -> Result<String> {
     match submit(Work::Hash(password))?.await {
         Ok(Ok(Done::Hashed(h))) => Ok(h),
-        Ok(Ok(Done::Checked(_))) => Err(ApiError::Internal("password pool answered a check".into())),
+        Ok(Ok(Done::Checked(_))) => Err(Error::Internal("password pool answered a check".into())),
         Ok(Err(e)) => Err(e),
         Err(_) => Err(stopped()),
     }
@@ -44,27 +44,27 @@ pub async fn hash(password: String) -> Result<String, ApiError> {
 
 /// Checks a password against a stored PHC hash. With no hash (no account, or no password set) a
 /// dummy hash is checked, so the answer takes as long as for a real account, and is false.
-pub async fn verify(password: String, stored: Option<String>) -> Result<bool, ApiError> {
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool> {
     match submit(Work::Verify { password, stored })?.await {
         Ok(Ok(Done::Checked(right))) => Ok(right),
-        Ok(Ok(Done::Hashed(_))) => Err(ApiError::Internal("password pool answered a hash".into())),
+        Ok(Ok(Done::Hashed(_))) => Err(Error::Internal("password pool answered a hash".into())),
         Ok(Err(e)) => Err(e),
         Err(_) => Err(stopped()),
     }
 }
 
 /// [`hash`] for a thread outside the async runtime (start-up, the CLI).
-pub fn hash_blocking(password: &str) -> Result<String, ApiError> {
+pub fn hash_blocking(password: &str) -> Result<String> {
     match submit(Work::Hash(password.to_string()))?.blocking_recv() {
         Ok(Ok(Done::Hashed(h))) => Ok(h),
-        Ok(Ok(Done::Checked(_))) => Err(ApiError::Internal("password pool answered a check".into())),
+        Ok(Ok(Done::Checked(_))) => Err(Error::Internal("password pool answered a check".into())),
         Ok(Err(e)) => Err(e),
         Err(_) => Err(stopped()),
     }
 }
 
-fn stopped() -> ApiError {
-    ApiError::Internal("password worker stopped".into())
+fn stopped() -> Error {
+    Error::Internal("password worker stopped".into())
 }
 
 enum Work {
@@ -77,21 +77,21 @@ enum Done {
     Checked(bool),
 }
 
-type Answer = oneshot::Receiver<Result<Done, ApiError>>;
+type Answer = oneshot::Receiver<Result<Done>>;
 
 struct Job {
     work: Work,
     queued: Instant,
-    reply: oneshot::Sender<Result<Done, ApiError>>,
+    reply: oneshot::Sender<Result<Done>>,
 }
 
 /// Queues work for the pool; a full queue is "busy" at once.
-fn submit(work: Work) -> Result<Answer, ApiError> {
-    let queue = pool().as_ref().map_err(|e| ApiError::Internal(e.clone()))?;
+fn submit(work: Work) -> Result<Answer> {
+    let queue = pool().as_ref().map_err(|e| Error::Internal(e.clone()))?;
     let (reply, answer) = oneshot::channel();
     match queue.try_send(Job { work, queued: Instant::now(), reply }) {
         Ok(()) => Ok(answer),
-        Err(TrySendError::Full(_)) => Err(ApiError::Busy),
+        Err(TrySendError::Full(_)) => Err(Error::Busy),
         Err(TrySendError::Disconnected(_)) => Err(stopped()),
     }
 }
@@ -130,7 +130,7 @@ fn serve(jobs: &Mutex<Receiver<Job>>) {
             continue; // the caller has gone (client disconnected): nothing to answer
         }
         if job.queued.elapsed() > MAX_WAIT {
-            let _ = job.reply.send(Err(ApiError::Busy));
+            let _ = job.reply.send(Err(Error::Busy));
             continue;
         }
         let done = match job.work {
@@ -151,11 +151,11 @@ fn blocks(memory: &mut Vec<Block>, n: usize) -> &mut [Block] {
     &mut memory[..n]
 }
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(format!("argon2: {e}"))
+fn internal(e: impl std::fmt::Display) -> Error {
+    Error::Internal(format!("argon2: {e}"))
 }
 
-fn hash_with(memory: &mut Vec<Block>, password: &str) -> Result<String, ApiError> {
+fn hash_with(memory: &mut Vec<Block>, password: &str) -> Result<String> {
     let params = Params::default();
     let salt = SaltString::generate(&mut OsRng);
     let mut salt_buf = [0u8; 64];
@@ -180,7 +180,7 @@ fn hash_with(memory: &mut Vec<Block>, password: &str) -> Result<String, ApiError
     Ok(phc.to_string())
 }
 
-fn verify_with(memory: &mut Vec<Block>, password: &str, stored: Option<&str>) -> Result<bool, ApiError> {
+fn verify_with(memory: &mut Vec<Block>, password: &str, stored: Option<&str>) -> Result<bool> {
     static DUMMY: OnceLock<String> = OnceLock::new();
     let Some(stored) = stored else {
         let dummy = match DUMMY.get() {
@@ -219,7 +219,7 @@ fn is_right(memory: &mut Vec<Block>, password: &str, stored: &str) -> bool {
             )
             .map_err(internal)?;
         // Output's equality is constant-time.
-        Ok::<_, ApiError>(Output::new(&out).map_err(internal)? == expected)
+        Ok::<_, Error>(Output::new(&out).map_err(internal)? == expected)
     })();
     checked.unwrap_or_else(|e| {
         log::warn!("password check against an unusable stored hash: {e}");
@@ -271,7 +271,7 @@ mod tests {
         assert!(!rt.block_on(verify("pool-secreT".into(), Some(h))).unwrap());
 
         let asked: Vec<_> = (0..300).map(|_| submit(Work::Hash("flood".into()))).collect();
-        let busy = asked.iter().filter(|a| matches!(a, Err(ApiError::Busy))).count();
+        let busy = asked.iter().filter(|a| matches!(a, Err(Error::Busy))).count();
         let room = workers() * (QUEUE_PER_WORKER + 2);
         assert!(busy >= 300 - room, "{busy} of 300 refused, room for {room}");
         // Dropped answers: the workers skip those jobs without hashing.

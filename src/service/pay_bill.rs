@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use crate::db::pay_bill::{self as store, BillRow, DiscountRow, NewBill};
 use crate::db::{self};
-use crate::error::ApiError;
-use crate::money::{yuan_text, MAX_FEN};
+use crate::money::{self, MAX_FEN};
+use crate::service::error::{Entity, Error, Result};
 use crate::service::funds::{action_fen, action_id, shop_date};
 use crate::service::ledger::{self, Account, Source};
 
@@ -38,9 +38,9 @@ pub fn best(rules: &[DiscountRow], money: i64) -> Quote {
 }
 
 /// Prices a bill of `money` fen with the shop's rules.
-pub fn quote(c: &Connection, money: i64) -> Result<Quote, ApiError> {
+pub fn quote(c: &Connection, money: i64) -> Result<Quote> {
     if money <= 0 || money > MAX_FEN {
-        return Err(ApiError::invalid("money", "应为大于 0 的金额"));
+        return Err(Error::invalid("money", "应为大于 0 的金额"));
     }
     Ok(best(&store::discounts(c)?, money))
 }
@@ -58,22 +58,22 @@ pub struct BillInput {
 
 /// Checks the bill and prices it: an unknown or closed shop → 404; a client price that differs
 /// from the server's → 300 naming `param`.
-fn price(c: &Connection, input: &BillInput, param: &'static str) -> Result<Quote, ApiError> {
+fn price(c: &Connection, input: &BillInput, param: &'static str) -> Result<Quote> {
     if let Some(shop) = input.shop_id.filter(|s| *s != 0) {
         let open = db::shops::get(c, shop)?.is_some_and(|s| s.status == 0);
         if !open {
-            return Err(ApiError::NotFound("门店"));
+            return Err(Error::NotFound(Entity::Shop));
         }
     }
     let q = quote(c, input.money)?;
     if let Some(expected) = input.expected_real.filter(|e| *e != q.real_money) {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             param,
             format!(
                 "消费 {} 元优惠后应付 {} 元，与页面显示的 {} 元不符（优惠规则可能刚有变化），请重新确认",
-                yuan_text(q.money),
-                yuan_text(q.real_money),
-                yuan_text(expected)
+                money::format(q.money),
+                money::format(q.real_money),
+                money::format(expected)
             ),
         ));
     }
@@ -88,15 +88,17 @@ fn record(
     q: &Quote,
     paid_by: &'static str,
     now: i64,
-) -> Result<BillRow, ApiError> {
+) -> Result<BillRow> {
     let shop_id = input.shop_id.filter(|s| *s != 0);
     let bill =
         NewBill { user_id, shop_id, money: q.money, discount: q.discount, real_money: q.real_money, paid_by };
     let id = store::insert(c, &bill, &shop_date(now), now)?;
-    let row = store::get(c, id)?.ok_or(ApiError::NotFound("买单记录"))?;
+    let row = store::get(c, id)?.ok_or(Error::NotFound(Entity::PayBill))?;
     let why = match q.discount {
         0 => format!("买单 {}", row.number),
-        d => format!("买单 {}（消费 {} 元，优惠 {} 元）", row.number, yuan_text(q.money), yuan_text(d)),
+        d => {
+            format!("买单 {}（消费 {} 元，优惠 {} 元）", row.number, money::format(q.money), money::format(d))
+        }
     };
     ledger::post(c, user_id, Account::Balance, -q.real_money, &why, Source::PayBill, &id.to_string())?;
     ledger::add_consumed(c, user_id, q.real_money)?;
@@ -104,21 +106,16 @@ fn record(
 }
 
 /// Pays a bill from the balance, in the caller's transaction.
-pub fn pay_from_balance(
-    c: &Connection,
-    user_id: i64,
-    input: &BillInput,
-    now: i64,
-) -> Result<BillRow, ApiError> {
+pub fn pay_from_balance(c: &Connection, user_id: i64, input: &BillInput, now: i64) -> Result<BillRow> {
     let q = price(c, input, "realMoney")?;
     record(c, user_id, input, &q, "balance", now)
 }
 
 /// The bill a nextAction type 4 asks for: `{type:4, uid, money, shopId?}`; `uid`, when sent, must
 /// be the paying shopper (the template sends its own uid).
-fn from_action(user_id: i64, action: &Value) -> Result<BillInput, ApiError> {
+fn from_action(user_id: i64, action: &Value) -> Result<BillInput> {
     if action_id(action, "uid")?.is_some_and(|uid| uid != user_id) {
-        return Err(ApiError::invalid("nextAction", "uid 不是当前登录的用户"));
+        return Err(Error::invalid("nextAction", "uid 不是当前登录的用户"));
     }
     Ok(BillInput {
         money: action_fen(action, "money")?,
@@ -130,30 +127,30 @@ fn from_action(user_id: i64, action: &Value) -> Result<BillInput, ApiError> {
 /// At `wxpay` time: refuses a type-4 nextAction that could not be applied — a bad amount, another
 /// shopper's uid, an unknown shop, or a WeChat amount (`money_fen`) that is not what the bill
 /// costs after the discount.
-pub fn check_wechat(c: &Connection, user_id: i64, action: &Value, money_fen: i64) -> Result<(), ApiError> {
+pub fn check_wechat(c: &Connection, user_id: i64, action: &Value, money_fen: i64) -> Result<()> {
     let input = BillInput { expected_real: Some(money_fen), ..from_action(user_id, action)? };
     price(c, &input, "money").map(|_| ())
 }
 
 /// Inside the payment notify's transaction, after the paid amount was credited to the balance:
 /// records the bill and pays it from the balance (source `pay_bill`, paid_by `wxpay`).
-pub fn apply_paid(c: &Connection, user_id: i64, action: &Value, now: i64) -> Result<(), ApiError> {
+pub fn apply_paid(c: &Connection, user_id: i64, action: &Value, now: i64) -> Result<()> {
     let input = from_action(user_id, action)?;
     let q = price(c, &input, "money")?;
     record(c, user_id, &input, &q, "wxpay", now).map(|_| ())
 }
 
 /// Adds a rule or changes the discount of the rule with the same threshold (console, merchant).
-pub fn put_rule(c: &Connection, consume: i64, discounts: i64, now: i64) -> Result<(), ApiError> {
+pub fn put_rule(c: &Connection, consume: i64, discounts: i64, now: i64) -> Result<()> {
     if consume <= 0 || consume > MAX_FEN {
-        return Err(ApiError::invalid("consume", "应为大于 0 的金额"));
+        return Err(Error::invalid("consume", "应为大于 0 的金额"));
     }
     if discounts <= 0 || discounts >= consume {
-        return Err(ApiError::invalid("discounts", "应大于 0 且小于消费门槛"));
+        return Err(Error::invalid("discounts", "应大于 0 且小于消费门槛"));
     }
     let rules = store::discounts(c)?;
     if rules.len() >= MAX_RULES && !rules.iter().any(|r| r.consume == consume) {
-        return Err(ApiError::Forbidden(format!("最多设置 {MAX_RULES} 条买单优惠").into()));
+        return Err(Error::refused(format!("最多设置 {MAX_RULES} 条买单优惠")));
     }
     Ok(store::put_discount(c, consume, discounts, now)?)
 }

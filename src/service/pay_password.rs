@@ -7,7 +7,7 @@
 use super::codes::{self, Channel};
 use super::password;
 use crate::db::{self, pay_password as store, Db};
-use crate::error::ApiError;
+use crate::service::error::{Entity, Error, Result};
 
 /// Wrong tries allowed within [`WINDOW_SECS`] before the lockout.
 pub const MAX_FAILS: i64 = 5;
@@ -15,47 +15,47 @@ pub const MAX_FAILS: i64 = 5;
 pub const WINDOW_SECS: i64 = 15 * 60;
 
 /// A pay password: exactly 6 digits.
-pub fn digits(name: &'static str, v: &str) -> Result<String, ApiError> {
+pub fn digits(name: &'static str, v: &str) -> Result<String> {
     if v.len() != 6 || !v.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::invalid(name, "支付密码应为 6 位数字"));
+        return Err(Error::invalid(name, "支付密码应为 6 位数字"));
     }
     Ok(v.to_string())
 }
 
 /// setPayPassword: the first pay password; 403 when one is set already (modify or reset it).
-pub async fn set(db: &Db, user_id: i64, pwd: String) -> Result<(), ApiError> {
+pub async fn set(db: &Db, user_id: i64, pwd: String) -> Result<()> {
     let hash = password::hash(pwd).await?;
     let added =
-        db.write(move |c| Ok::<_, ApiError>(store::insert(c, user_id, &hash, db::unix_now())?)).await?;
+        db.write(move |c| store::insert(c, user_id, &hash, db::unix_now()).map_err(Error::from)).await?;
     if !added {
         return Err(already_set());
     }
     Ok(())
 }
 
-fn already_set() -> ApiError {
-    ApiError::Forbidden("已设置过支付密码，请使用修改支付密码或通过短信验证码重置".into())
+fn already_set() -> Error {
+    Error::refused("已设置过支付密码，请使用修改支付密码或通过短信验证码重置")
 }
 
 /// modifyPayPassword: the old pay password (a wrong one counts as a wrong try) proves the change.
-pub async fn modify(db: &Db, user_id: i64, old: String, new: String) -> Result<(), ApiError> {
+pub async fn modify(db: &Db, user_id: i64, old: String, new: String) -> Result<()> {
     let Some(hash_old) = check(db, user_id, Some(old), "pwdOld").await? else {
-        return Err(ApiError::Forbidden("尚未设置支付密码，请先设置".into()));
+        return Err(Error::refused("尚未设置支付密码，请先设置"));
     };
     let hash = password::hash(new).await?;
     let replaced = db
-        .write(move |c| Ok::<_, ApiError>(store::replace(c, user_id, &hash_old, &hash, db::unix_now())?))
+        .write(move |c| store::replace(c, user_id, &hash_old, &hash, db::unix_now()).map_err(Error::from))
         .await?;
     if !replaced {
         // Changed (or reset) by another request between the check and this write.
-        return Err(ApiError::Forbidden("支付密码刚被修改，请重新输入".into()));
+        return Err(Error::refused("支付密码刚被修改，请重新输入"));
     }
     Ok(())
 }
 
 /// resetPayPassword: a new pay password for the account of `mobile`, proved by an SMS code.
 /// Clears any lockout.
-pub async fn reset(db: &Db, mobile: String, code: String, pwd: String) -> Result<(), ApiError> {
+pub async fn reset(db: &Db, mobile: String, code: String, pwd: String) -> Result<()> {
     codes::require_live(db, Channel::Sms, &mobile).await?;
     let hash = password::hash(pwd).await?;
     db.write(move |c| {
@@ -63,9 +63,9 @@ pub async fn reset(db: &Db, mobile: String, code: String, pwd: String) -> Result
         if let Err(refusal) = codes::redeem(c, Channel::Sms, &mobile, &code, now)? {
             return Ok(Err(refusal));
         }
-        let u = db::user::by_mobile(c, &mobile)?.ok_or(ApiError::NotFound("该手机号的账号"))?;
+        let u = db::user::by_mobile(c, &mobile)?.ok_or(Error::NotFound(Entity::AccountWithMobile))?;
         if u.status != 0 {
-            return Err(ApiError::Forbidden("账号已被禁用".into()));
+            return Err(Error::denied("账号已被禁用"));
         }
         store::upsert(c, u.id, &hash, now)?;
         Ok(Ok(()))
@@ -81,47 +81,43 @@ pub async fn check(
     user_id: i64,
     pwd: Option<String>,
     param: &'static str,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<String>> {
     // Most shoppers set none: a read answers them without the writer.
-    let Some(stored) = db.read(move |c| Ok::<_, ApiError>(store::get(c, user_id)?)).await? else {
+    let Some(stored) = db.read(move |c| store::get(c, user_id).map_err(Error::from)).await? else {
         return Ok(None);
     };
     let now = db::unix_now();
     if stored.locked_until > now {
         return Err(locked(stored.locked_until - now));
     }
-    let pwd = pwd.ok_or_else(|| ApiError::invalid(param, "请输入支付密码"))?;
+    let pwd = pwd.ok_or_else(|| Error::invalid(param, "请输入支付密码"))?;
     let Some((nth, hash)) = db.write(move |c| count_try(c, user_id, now)).await?? else {
         return Ok(None); // removed in between (the account is gone)
     };
     let right = match password::verify(pwd, Some(hash.clone())).await {
         Ok(right) => right,
         Err(e) => {
-            if matches!(e, ApiError::Busy) {
+            if never_checked(&e) {
                 // Never checked: the try does not count.
-                db.write(move |c| Ok::<_, ApiError>(store::take_back_fail(c, user_id)?)).await?;
+                db.write(move |c| store::take_back_fail(c, user_id).map_err(Error::from)).await?;
             }
             return Err(e);
         }
     };
     if right {
-        db.write(move |c| Ok::<_, ApiError>(store::set_fails(c, user_id, 0, 0, 0)?)).await?;
+        db.write(move |c| store::set_fails(c, user_id, 0, 0, 0).map_err(Error::from)).await?;
         return Ok(Some(hash));
     }
     if nth < MAX_FAILS {
-        return Err(ApiError::PayPasswordWrong { left: MAX_FAILS - nth });
+        return Err(Error::PayPasswordWrong { left: MAX_FAILS - nth });
     }
-    db.write(move |c| Ok::<_, ApiError>(store::set_fails(c, user_id, 0, 0, now + WINDOW_SECS)?)).await?;
+    db.write(move |c| store::set_fails(c, user_id, 0, 0, now + WINDOW_SECS).map_err(Error::from)).await?;
     Err(locked(WINDOW_SECS))
 }
 
 /// Counts a try before it is checked: `Some((nth try in the window, hash))`, `None` when no pay
 /// password is set, 429 while locked or while the window's tries are all taken.
-fn count_try(
-    c: &rusqlite::Connection,
-    user_id: i64,
-    now: i64,
-) -> Result<Result<Option<(i64, String)>, ApiError>, ApiError> {
+fn count_try(c: &rusqlite::Connection, user_id: i64, now: i64) -> Result<Result<Option<(i64, String)>>> {
     let Some(cur) = store::get(c, user_id)? else { return Ok(Ok(None)) };
     if cur.locked_until > now {
         return Ok(Err(locked(cur.locked_until - now)));
@@ -136,19 +132,26 @@ fn count_try(
     Ok(Ok(Some((fails + 1, cur.hash))))
 }
 
-fn locked(secs: i64) -> ApiError {
-    ApiError::RateLimited(format!("支付密码错误次数过多，请 {}后再试", codes::wait_text(secs)))
+/// True when the password pool answered busy: the password was never checked.
+fn never_checked(e: &Error) -> bool {
+    matches!(e, Error::Busy)
+}
+
+fn locked(secs: i64) -> Error {
+    Error::RateLimited(format!("支付密码错误次数过多，请 {}后再试", codes::wait_text(secs)).into())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::service::error::Field;
 
     #[test]
     fn a_pay_password_is_exactly_six_digits() {
         assert_eq!(digits("pwd", "012345").unwrap(), "012345");
         for bad in ["12345", "1234567", "12345a", "１２３４５６", ""] {
-            assert_eq!(digits("pwd", bad).unwrap_err().code(), 300, "{bad}");
+            // Answered as code 300 naming the field.
+            assert!(matches!(digits("pwd", bad), Err(Error::Invalid { field: Field("pwd"), .. })), "{bad}");
         }
     }
 }

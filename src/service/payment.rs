@@ -13,9 +13,9 @@ use serde_json::Value;
 
 use crate::db::payment::{self as store, status, NewPayment, Payment};
 use crate::db::{self, Db};
-use crate::error::ApiError;
-use crate::money::yuan_text;
+use crate::money;
 use crate::service::coupons::{self, Fetch};
+use crate::service::error::{Entity, Error, Result};
 use crate::service::ledger::{self, Account, Source};
 use crate::service::{levels, orders};
 use crate::wechat::pay::{self, PayCreds, PayError, RequestPayment, TradeState, UnifiedOrder};
@@ -37,9 +37,9 @@ pub enum Action {
     Recharge,
     /// Type 0: pay these orders (a comma list in `id`).
     Orders(Vec<i64>),
-    /// Type 4: pay-bill (买单), served by `service::pay_bill` once it exists.
+    /// Type 4: pay-bill (买单), served by `service::pay_bill`.
     PayBill(Value),
-    /// Type 5: a deposit, served by `service::deposit` once it exists.
+    /// Type 5: a deposit, served by `service::deposit`.
     Deposit(Value),
     /// Type 6: buy a member level price.
     Level { price_id: i64, auto_renew: bool },
@@ -47,8 +47,8 @@ pub enum Action {
     Coupon { rule_id: i64, pwd: Option<String> },
 }
 
-fn bad_action(why: impl Into<String>) -> ApiError {
-    ApiError::invalid("nextAction", why.into())
+fn bad_action(why: impl Into<String>) -> Error {
+    Error::invalid("nextAction", why.into())
 }
 
 /// A JSON number, or a string holding one.
@@ -63,7 +63,7 @@ fn int_of(v: Option<&Value>) -> Option<i64> {
 impl Action {
     /// Parses `nextAction` (absent or empty = recharge). Unknown types (13 distributor, 14 team
     /// leader...) and malformed JSON are refused: never accepted and then lost.
-    pub fn parse(text: Option<&str>) -> Result<Action, ApiError> {
+    pub fn parse(text: Option<&str>) -> Result<Action> {
         let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(Action::Recharge) };
         let v: Value = serde_json::from_str(text).map_err(|e| bad_action(format!("不是合法的 JSON：{e}")))?;
         if !v.is_object() {
@@ -122,24 +122,21 @@ impl Action {
 
 /// Checks, before WeChat is asked, that the purpose can be served with `money` fen (the rest
 /// coming from the balance at notify time); answers the orders it pays.
-pub fn check_action(c: &Connection, user_id: i64, action: &Action, money: i64) -> Result<Vec<i64>, ApiError> {
+pub fn check_action(c: &Connection, user_id: i64, action: &Action, money: i64) -> Result<Vec<i64>> {
     let too_much =
-        |need: i64| ApiError::invalid("money", format!("支付金额超过应付金额 {} 元", yuan_text(need)));
+        |need: i64| Error::invalid("money", format!("支付金额超过应付金额 {} 元", money::format(need)));
     match action {
         Action::Recharge => Ok(Vec::new()),
         Action::Orders(ids) => {
             let mut need = 0;
             for id in ids {
-                let o = db::order::order_of(c, user_id, *id)?.ok_or(orders::NOT_FOUND)?;
+                let o = db::order::order_of(c, user_id, *id)?.ok_or(Error::NotFound(Entity::Order))?;
                 if o.fields.status != db::order::status::UNPAID {
-                    return Err(ApiError::Forbidden(
-                        format!(
-                            "订单 {} {}，不能支付",
-                            o.order_number,
-                            db::order::status::label(o.fields.status)
-                        )
-                        .into(),
-                    ));
+                    return Err(Error::refused(format!(
+                        "订单 {} {}，不能支付",
+                        o.order_number,
+                        db::order::status::label(o.fields.status)
+                    )));
                 }
                 need += o.fields.amount_real;
             }
@@ -155,14 +152,14 @@ pub fn check_action(c: &Connection, user_id: i64, action: &Action, money: i64) -
         Action::Level { price_id, .. } => {
             let price = db::levels::price_by_id(c, *price_id)?
                 .filter(|p| p.fields.status == 0)
-                .ok_or(ApiError::NotFound("会员价格"))?;
+                .ok_or(Error::NotFound(Entity::LevelPrice))?;
             if money > price.fields.price_fen {
                 return Err(too_much(price.fields.price_fen));
             }
             Ok(Vec::new())
         }
         Action::Coupon { rule_id, .. } => {
-            let rule = db::coupons::rule(c, *rule_id)?.ok_or(ApiError::NotFound("优惠券"))?;
+            let rule = db::coupons::rule(c, *rule_id)?.ok_or(Error::NotFound(Entity::Coupon))?;
             if rule.f.need_amount <= 0 {
                 return Err(bad_action("该优惠券无需付款，请直接领取"));
             }
@@ -192,14 +189,14 @@ pub fn new_out_trade_no(now: i64) -> String {
 
 /// Checks the purpose and records the pending payment (before WeChat is asked, so a notify can
 /// always find it). 403 when the shopper has no WeChat account to pay with.
-pub fn create(c: &Connection, s: &Start, now: i64) -> Result<Payment, ApiError> {
+pub fn create(c: &Connection, s: &Start, now: i64) -> Result<Payment> {
     if s.money <= 0 || s.money > MAX_PAYMENT_FEN {
-        return Err(ApiError::invalid("money", "支付金额应在 0.01 到 100000 元之间"));
+        return Err(Error::invalid("money", "支付金额应在 0.01 到 100000 元之间"));
     }
     let order_ids = check_action(c, s.user_id, s.action, s.money)?;
     let openid = db::wechat::by_user(c, s.user_id)?
         .map(|a| a.openid)
-        .ok_or_else(|| ApiError::Forbidden("请先使用微信登录后再用微信支付".into()))?;
+        .ok_or_else(|| Error::refused("请先使用微信登录后再用微信支付"))?;
     let no = new_out_trade_no(now);
     let p = NewPayment {
         out_trade_no: &no,
@@ -212,7 +209,7 @@ pub fn create(c: &Connection, s: &Start, now: i64) -> Result<Payment, ApiError> 
         sign_type: s.sign_type.as_str(),
     };
     let id = store::insert(c, &p, &order_ids, now)?;
-    store::by_id(c, id)?.ok_or(ApiError::NotFound("支付记录"))
+    store::by_id(c, id)?.ok_or(Error::NotFound(Entity::Payment))
 }
 
 /// What the unified order of a recorded payment needs besides the payment.
@@ -227,7 +224,7 @@ pub struct Prepay<'a> {
 /// Asks WeChat for the prepay_id of a payment [`create`] recorded and answers the signed
 /// `wx.requestPayment` fields; when WeChat refuses, the payment is closed and the refusal answered.
 /// Blocking; WeChat is called outside any transaction.
-pub fn prepay(db: &Db, wx: &WeChat, p: &Payment, asked: &Prepay) -> Result<RequestPayment, ApiError> {
+pub fn prepay(db: &Db, wx: &WeChat, p: &Payment, asked: &Prepay) -> Result<RequestPayment> {
     let o = UnifiedOrder {
         body: asked.body,
         out_trade_no: &p.out_trade_no,
@@ -239,14 +236,12 @@ pub fn prepay(db: &Db, wx: &WeChat, p: &Payment, asked: &Prepay) -> Result<Reque
     };
     match wx.unified_order(&asked.creds, &o) {
         Ok(prepay_id) => {
-            db.write_sync(|c| {
-                store::set_prepay(c, p.id, &prepay_id, db::unix_now()).map_err(ApiError::from)
-            })?;
+            db.write_sync(|c| store::set_prepay(c, p.id, &prepay_id, db::unix_now()).map_err(Error::from))?;
             Ok(pay::request_payment(&asked.creds, &prepay_id, db::unix_now()))
         }
         Err(e) => {
             let why = e.to_string();
-            db.write_sync(|c| store::mark_closed(c, p.id, &why, db::unix_now()).map_err(ApiError::from))?;
+            db.write_sync(|c| store::mark_closed(c, p.id, &why, db::unix_now()).map_err(Error::from))?;
             Err(e.into())
         }
     }
@@ -271,20 +266,20 @@ pub fn apply_paid(
     transaction_id: &str,
     paid_fen: i64,
     now: i64,
-) -> Result<Applied, ApiError> {
-    let p = store::by_id(c, payment_id)?.ok_or(ApiError::NotFound("支付记录"))?;
+) -> Result<Applied> {
+    let p = store::by_id(c, payment_id)?.ok_or(Error::NotFound(Entity::Payment))?;
     if paid_fen != p.money {
-        return Err(ApiError::invalid("total_fee", "金额与支付单不符"));
+        return Err(Error::invalid("total_fee", "金额与支付单不符"));
     }
     if !store::mark_paid(c, p.id, transaction_id, paid_fen, now)? {
         return if p.transaction_id.as_deref() == Some(transaction_id) {
             Ok(Applied::Already)
         } else {
-            Err(ApiError::Forbidden("该支付单已由另一笔微信交易支付".into()))
+            Err(Error::refused("该支付单已由另一笔微信交易支付"))
         };
     }
     let source_id = p.id.to_string();
-    let reason = format!("微信支付 {} 元入账", yuan_text(paid_fen));
+    let reason = format!("微信支付 {} 元入账", money::format(paid_fen));
     ledger::post(c, p.user_id, Account::Balance, paid_fen, &reason, Source::Payment, &source_id)?;
     // The purpose runs in a savepoint: when it fails only it is undone, the money stays.
     c.execute_batch("SAVEPOINT payment_purpose")?;
@@ -296,7 +291,7 @@ pub fn apply_paid(
         }
         Err(e) => {
             c.execute_batch("ROLLBACK TO payment_purpose; RELEASE payment_purpose")?;
-            let why = e.msg();
+            let why = stored_reason(&e);
             store::mark_apply_failed(c, p.id, &why, now)?;
             Ok(Applied::Failed(why))
         }
@@ -304,12 +299,12 @@ pub fn apply_paid(
 }
 
 /// Spends from the balance for the payment's purpose.
-fn serve(c: &Connection, p: &Payment, action: &Action, paid_fen: i64, now: i64) -> Result<(), ApiError> {
+fn serve(c: &Connection, p: &Payment, action: &Action, paid_fen: i64, now: i64) -> Result<()> {
     match action {
         Action::Recharge => {
             let bonus = store::best_bonus(c, paid_fen)?;
             if bonus > 0 {
-                let reason = format!("充值 {} 元赠送", yuan_text(paid_fen));
+                let reason = format!("充值 {} 元赠送", money::format(paid_fen));
                 ledger::post(
                     c,
                     p.user_id,
@@ -336,7 +331,18 @@ fn serve(c: &Connection, p: &Payment, action: &Action, paid_fen: i64, now: i64) 
         }
         Action::Coupon { rule_id, pwd } => {
             let f = Fetch { rule_id: *rule_id, pwd: pwd.as_deref(), detect: false };
-            coupons::fetch(c, p.user_id, &f, now).map(|_| ())
+            coupons::fetch(c, p.user_id, &f, now)?;
+            Ok(())
+        }
+    }
+}
+
+/// WeChat Pay's refusals and failures, in its own words (they name what WeChat Pay answered).
+impl From<PayError> for Error {
+    fn from(e: PayError) -> Self {
+        match e {
+            PayError::NotConfigured(_) => Error::Unsupported(e.to_string().into()),
+            other => Error::Upstream(other.to_string().into()),
         }
     }
 }
@@ -378,10 +384,10 @@ pub fn verify_notify(creds: &PayCreds, f: &BTreeMap<String, String>) -> Result<N
 
 /// Applies a verified notify in the caller's transaction. An error is the FAIL reason, and the
 /// caller rolls back: unknown out_trade_no, another amount, another transaction.
-pub fn apply_notify(c: &Connection, n: &Notified, now: i64) -> Result<Applied, ApiError> {
-    let p = store::by_out_trade_no(c, &n.out_trade_no)?.ok_or(ApiError::NotFound("支付单 out_trade_no"))?;
+pub fn apply_notify(c: &Connection, n: &Notified, now: i64) -> Result<Applied> {
+    let p = store::by_out_trade_no(c, &n.out_trade_no)?.ok_or(Error::NotFound(Entity::PaymentOrder))?;
     if n.total_fee != p.money {
-        return Err(ApiError::invalid("total_fee", "与支付单金额不符"));
+        return Err(Error::invalid("total_fee", "与支付单金额不符"));
     }
     apply_paid(c, p.id, &n.transaction_id, n.total_fee, now)
 }
@@ -406,17 +412,17 @@ fn past_window(p: &Payment, now: i64) -> bool {
 /// Asks WeChat about one payment and acts on the answer: applies it when paid; closes it (at
 /// WeChat, then here) when its time is up or its orders are all closed. Blocking: WeChat is
 /// called outside any transaction.
-pub fn reconcile(db: &Db, wx: &WeChat, payment_id: i64, now: i64) -> Result<Reconciled, ApiError> {
+pub fn reconcile(db: &Db, wx: &WeChat, payment_id: i64, now: i64) -> Result<Reconciled> {
     let p = db
-        .read_sync(|c| store::by_id(c, payment_id).map_err(ApiError::from))?
-        .ok_or(ApiError::NotFound("支付记录"))?;
+        .read_sync(|c| store::by_id(c, payment_id).map_err(Error::from))?
+        .ok_or(Error::NotFound(Entity::Payment))?;
     if p.status != status::PENDING {
         return Ok(Reconciled::Settled(p.status));
     }
     let creds = wx.pay_creds()?;
-    db.write_sync(|c| store::count_query(c, p.id, now).map_err(ApiError::from))?;
+    db.write_sync(|c| store::count_query(c, p.id, now).map_err(Error::from))?;
     let state = wx.order_query(&creds, &p.out_trade_no)?;
-    let orders_closed = || db.read_sync(|c| store::orders_all_closed(c, p.id).map_err(ApiError::from));
+    let orders_closed = || db.read_sync(|c| store::orders_all_closed(c, p.id).map_err(Error::from));
     match state {
         TradeState::Paid { transaction_id, total_fee } => {
             let done = db.write_sync(|c| apply_paid(c, p.id, &transaction_id, total_fee, now))?;
@@ -427,9 +433,9 @@ pub fn reconcile(db: &Db, wx: &WeChat, payment_id: i64, now: i64) -> Result<Reco
                 return Ok(Reconciled::Pending);
             }
             // Money of it is being refunded: it was paid, and closing it would hide that money.
-            if db.read_sync(|c| {
-                crate::db::payment_refund::payment_has_refunds(c, p.id).map_err(ApiError::from)
-            })? {
+            if db
+                .read_sync(|c| crate::db::payment_refund::payment_has_refunds(c, p.id).map_err(Error::from))?
+            {
                 return Ok(Reconciled::Pending);
             }
             match wx.close_order(&creds, &p.out_trade_no) {
@@ -448,18 +454,18 @@ pub fn reconcile(db: &Db, wx: &WeChat, payment_id: i64, now: i64) -> Result<Reco
 }
 
 /// Closes the payment here; a payment that is no longer pending, or has refunds, stays as it is.
-fn close_here(db: &Db, p: &Payment, why: &str, now: i64) -> Result<Reconciled, ApiError> {
-    if db.write_sync(|c| store::mark_closed(c, p.id, why, now).map_err(ApiError::from))? {
+fn close_here(db: &Db, p: &Payment, why: &str, now: i64) -> Result<Reconciled> {
+    if db.write_sync(|c| store::mark_closed(c, p.id, why, now).map_err(Error::from))? {
         return Ok(Reconciled::Closed);
     }
     let now_status =
-        db.read_sync(|c| store::by_id(c, p.id).map_err(ApiError::from))?.map_or(p.status, |q| q.status);
+        db.read_sync(|c| store::by_id(c, p.id).map_err(Error::from))?.map_or(p.status, |q| q.status);
     Ok(Reconciled::Settled(now_status))
 }
 
 /// Every way payments and paid orders disagree with the ledger, in words for the operator: each
 /// paid order's balance debit must be in the ledger, and each paid payment's credit (plus bonus).
-pub fn check(c: &Connection) -> Result<Vec<String>, ApiError> {
+pub fn check(c: &Connection) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     for (id, expected, credited) in store::uncredited(c)? {
         problems.push(format!("支付单 #{id} 应入账 {expected} 分，余额流水记录 {credited} 分"));
@@ -470,9 +476,21 @@ pub fn check(c: &Connection) -> Result<Vec<String>, ApiError> {
     Ok(problems)
 }
 
+/// Why a paid purpose could not be served, kept on the payment: for the common refusals the same
+/// words the mini-program answers, so the console and the merchant API show Chinese.
+fn stored_reason(e: &Error) -> String {
+    match e {
+        Error::NotFound(what) => format!("{}不存在", crate::present::noun(*what)),
+        Error::NotEnoughBalance { .. } => "余额不足".into(),
+        Error::NotEnoughPoints { .. } => "积分不足".into(),
+        other => other.reason(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::service::error::Field;
 
     #[test]
     fn next_actions_parse_as_the_templates_send_them() {
@@ -491,8 +509,8 @@ mod tests {
         assert_eq!(Action::parse(Some(r#"{"type":4,"money":1}"#)).unwrap().type_code(), 4);
         for bad in [r#"{"type":13}"#, r#"{"type":0,"id":"1,x"}"#, r#"{"id":1}"#, "[]", "{", r#"{"type":6}"#] {
             let e = Action::parse(Some(bad)).unwrap_err();
-            assert_eq!(e.code(), 300, "{bad}");
-            assert!(e.msg().contains("nextAction"), "{bad}: {}", e.msg());
+            // Answered as code 300 naming nextAction.
+            assert!(matches!(e, Error::Invalid { field: Field("nextAction"), .. }), "{bad}: {e:?}");
         }
     }
 

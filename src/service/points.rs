@@ -6,33 +6,13 @@ use rusqlite::Connection;
 
 use crate::db::points::{Code, Sign, SignRule};
 use crate::db::{self, ledger::Account};
-use crate::error::ApiError;
+use crate::service::error::{Entity, Error, Field, Result, Rule};
 use crate::service::ledger::{self, Source};
+use crate::settings::registry;
 
 /// Setting keys (the `settings` table; edited on the console's 积分 page).
 pub mod keys {
-    /// Points a new shopper gets on registration (0 or unset: none).
-    pub const REGISTER: &str = "scoreRegister";
-    /// Points per whole yuan paid, given when the shopper receives the order (0 or unset: none).
-    pub const PER_YUAN_SPENT: &str = "scorePerYuanSpent";
-    /// Points a sharer gets for a share opened in a WeChat group (0 or unset: off).
-    pub const SHARE_GROUP: &str = "scoreShareGroup";
-    /// Groups a sharer is paid for per day (default 3).
-    pub const SHARE_GROUP_DAILY_MAX: &str = "scoreShareGroupDailyMax";
-    /// Points for 1 yuan of balance in scoreExchangeCash (0 or unset: off).
-    pub const CASH_RATE: &str = "scoreToCashPerYuan";
-    /// Points for 1 growth point in exchangeScoreToGrowth (0 or unset: off).
-    pub const GROWTH_RATE: &str = "scoreToGrowthRate";
-
-    /// Every key with its range, for settings validation.
-    pub const RANGES: &[(&str, i64, i64)] = &[
-        (REGISTER, 0, 1_000_000),
-        (PER_YUAN_SPENT, 0, 10_000),
-        (SHARE_GROUP, 0, 1_000_000),
-        (SHARE_GROUP_DAILY_MAX, 1, 100),
-        (CASH_RATE, 0, 1_000_000),
-        (GROWTH_RATE, 0, 1_000_000),
-    ];
+    pub use crate::settings::keys::points::*;
 }
 
 /// The shop's points rules, read from its settings.
@@ -49,21 +29,14 @@ pub struct PointRules {
 impl PointRules {
     /// The rules from a settings lookup; unset or out-of-range values keep their defaults.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> PointRules {
-        let num = |key: &str, default: i64| {
-            let (_, min, max) =
-                keys::RANGES.iter().find(|(k, _, _)| *k == key).copied().unwrap_or((key, 0, 0));
-            get(key)
-                .and_then(|v| v.trim().parse::<i64>().ok())
-                .filter(|v| (min..=max).contains(v))
-                .unwrap_or(default)
-        };
+        let num = |key: &str| registry::get(key).whole_number(get(key).as_deref()).unwrap_or(0);
         PointRules {
-            register: num(keys::REGISTER, 0),
-            per_yuan_spent: num(keys::PER_YUAN_SPENT, 0),
-            share_group: num(keys::SHARE_GROUP, 0),
-            share_group_daily_max: num(keys::SHARE_GROUP_DAILY_MAX, 3),
-            cash_rate: num(keys::CASH_RATE, 0),
-            growth_rate: num(keys::GROWTH_RATE, 0),
+            register: num(keys::REGISTER),
+            per_yuan_spent: num(keys::PER_YUAN_SPENT),
+            share_group: num(keys::SHARE_GROUP),
+            share_group_daily_max: num(keys::SHARE_GROUP_DAILY_MAX),
+            cash_rate: num(keys::CASH_RATE),
+            growth_rate: num(keys::GROWTH_RATE),
         }
     }
 
@@ -73,21 +46,11 @@ impl PointRules {
     }
 
     /// The rules straight from the database (inside other services' transactions).
-    pub fn load(c: &Connection) -> Result<PointRules, ApiError> {
+    pub fn load(c: &Connection) -> Result<PointRules> {
         let all: std::collections::HashMap<String, String> =
             db::settings::all_settings(c)?.into_iter().collect();
         Ok(PointRules::from_lookup(|k| all.get(k).cloned()))
     }
-}
-
-/// Checks a points setting; None when `key` is not one.
-pub fn check_setting(key: &str, value: &str) -> Option<Result<(), ApiError>> {
-    let &(name, min, max) = keys::RANGES.iter().find(|(k, _, _)| *k == key)?;
-    Some(match value.parse::<i64>() {
-        _ if value.is_empty() => Ok(()),
-        Ok(n) if (min..=max).contains(&n) => Ok(()),
-        _ => Err(ApiError::invalid(name, format!("应为 {min} 到 {max} 之间的整数"))),
-    })
 }
 
 /// The shop-local day (days since 1970-01-01 in UTC+8) of an instant.
@@ -101,50 +64,50 @@ pub fn sign_reward(rules: &[SignRule], streak: i64) -> i64 {
 }
 
 /// Checks and replaces the sign-in rules: streak days 1–366, each once, points 0–1,000,000.
-pub fn save_sign_rules(c: &Connection, rules: &[SignRule], now: i64) -> Result<(), ApiError> {
+pub fn save_sign_rules(c: &Connection, rules: &[SignRule], now: i64) -> Result<()> {
     let mut seen = std::collections::HashSet::new();
     for r in rules {
         if !(1..=366).contains(&r.continuous) {
-            return Err(ApiError::invalid("continuous", "连续天数应在 1 到 366 之间"));
+            return Err(Error::invalid("continuous", "连续天数应在 1 到 366 之间"));
         }
         if !(0..=1_000_000).contains(&r.score) {
-            return Err(ApiError::invalid("score", "积分应在 0 到 1000000 之间"));
+            return Err(Error::invalid("score", "积分应在 0 到 1000000 之间"));
         }
         if !seen.insert(r.continuous) {
-            return Err(ApiError::invalid("continuous", format!("连续第 {} 天重复设置", r.continuous)));
+            return Err(Error::invalid("continuous", format!("连续第 {} 天重复设置", r.continuous)));
         }
     }
     Ok(db::points::replace_sign_rules(c, rules, now)?)
 }
 
 /// scoreSign: today's sign-in (once per shop-local day), its streak and its points.
-pub fn sign(c: &Connection, user_id: i64, now: i64) -> Result<Sign, ApiError> {
+pub fn sign(c: &Connection, user_id: i64, now: i64) -> Result<Sign> {
     let rules = db::points::sign_rules(c)?;
     if rules.is_empty() {
-        return Err(ApiError::Forbidden("本店未开启签到送积分".into()));
+        return Err(Error::refused("本店未开启签到送积分"));
     }
     let day = local_day(now);
     let continuous = db::points::sign_on(c, user_id, day - 1)?.map_or(1, |s| s.continuous + 1);
     let score = sign_reward(&rules, continuous);
     let Some(id) = db::points::insert_sign(c, user_id, day, continuous, score, now)? else {
-        return Err(ApiError::AlreadySigned);
+        return Err(Error::AlreadySigned);
     };
     let reason = format!("连续签到第 {continuous} 天");
     ledger::post(c, user_id, Account::Score, score, &reason, Source::Sign, &id.to_string())?;
-    db::points::sign_on(c, user_id, day)?.ok_or(ApiError::Internal("sign-in row vanished".into()))
+    db::points::sign_on(c, user_id, day)?.ok_or(Error::internal("sign-in row vanished"))
 }
 
 /// scoreExchange: redeems a code the merchant made; each code once.
-pub fn redeem_code(c: &Connection, user_id: i64, number: &str, now: i64) -> Result<Code, ApiError> {
-    let code = db::points::code_by_number(c, number)?.ok_or(ApiError::NoData("积分券不存在"))?;
+pub fn redeem_code(c: &Connection, user_id: i64, number: &str, now: i64) -> Result<Code> {
+    let code = db::points::code_by_number(c, number)?.ok_or(Error::NoMatch(Entity::PointsCode))?;
     if code.date_used > 0 {
-        return Err(ApiError::Forbidden("该积分券已被使用".into()));
+        return Err(Error::refused("该积分券已被使用"));
     }
     if code.date_end > 0 && code.date_end <= now {
-        return Err(ApiError::Forbidden("该积分券已过期".into()));
+        return Err(Error::refused("该积分券已过期"));
     }
     if !db::points::use_code(c, code.id, user_id, now)? {
-        return Err(ApiError::Forbidden("该积分券已被使用".into()));
+        return Err(Error::refused("该积分券已被使用"));
     }
     let reason = format!("积分券 {} 兑换", code.number);
     ledger::post(c, user_id, Account::Score, code.score, &reason, Source::ScoreCode, &code.id.to_string())?;
@@ -162,45 +125,32 @@ pub struct Exchanged {
 
 /// scoreExchangeCash: `points` (at most) → balance at `cash_rate` points per yuan, in the caller's
 /// transaction; only the points that buy whole fen are taken.
-pub fn exchange_cash(
-    c: &Connection,
-    user_id: i64,
-    points: i64,
-    rules: &PointRules,
-) -> Result<Exchanged, ApiError> {
+pub fn exchange_cash(c: &Connection, user_id: i64, points: i64, rules: &PointRules) -> Result<Exchanged> {
     if rules.cash_rate <= 0 {
-        return Err(ApiError::Forbidden("本店未开启积分兑换余额".into()));
+        return Err(Error::refused("本店未开启积分兑换余额"));
     }
     check_points(points)?;
     let fen = points.saturating_mul(100) / rules.cash_rate;
     if fen == 0 {
-        return Err(ApiError::invalid(
-            "deductionScore",
-            format!("{} 积分兑换 1 元，积分太少", rules.cash_rate),
-        ));
+        return Err(Error::invalid("deductionScore", format!("{} 积分兑换 1 元，积分太少", rules.cash_rate)));
     }
     // The points that buy exactly `fen`, rounded up so the shop never gives money away.
     let score = (fen * rules.cash_rate + 99) / 100;
-    let reason = format!("{score} 积分兑换余额 {} 元", crate::money::yuan_text(fen));
+    let reason = format!("{score} 积分兑换余额 {} 元", crate::money::format(fen));
     ledger::post(c, user_id, Account::Score, -score, &reason, Source::Exchange, "cash")?;
     ledger::post(c, user_id, Account::Balance, fen, &reason, Source::Exchange, "cash")?;
     Ok(Exchanged { score, gave: fen })
 }
 
 /// exchangeScoreToGrowth: `points` (at most) → growth at `growth_rate` points per growth point.
-pub fn exchange_growth(
-    c: &Connection,
-    user_id: i64,
-    points: i64,
-    rules: &PointRules,
-) -> Result<Exchanged, ApiError> {
+pub fn exchange_growth(c: &Connection, user_id: i64, points: i64, rules: &PointRules) -> Result<Exchanged> {
     if rules.growth_rate <= 0 {
-        return Err(ApiError::Forbidden("本店未开启积分兑换成长值".into()));
+        return Err(Error::refused("本店未开启积分兑换成长值"));
     }
     check_points(points)?;
     let growth = points / rules.growth_rate;
     if growth == 0 {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "deductionScore",
             format!("{} 积分兑换 1 成长值，积分太少", rules.growth_rate),
         ));
@@ -212,36 +162,31 @@ pub fn exchange_growth(
     Ok(Exchanged { score, gave: growth })
 }
 
-fn check_points(points: i64) -> Result<(), ApiError> {
+fn check_points(points: i64) -> Result<()> {
     if !(1..=1_000_000_000).contains(&points) {
-        return Err(ApiError::invalid("deductionScore", "应为正整数"));
+        return Err(Error::invalid("deductionScore", "应为正整数"));
     }
     Ok(())
 }
 
 /// shareGroupGetScore: pays the sharer for a share opened in group `open_gid`, once per group and
 /// day and for at most the daily number of groups; the points given.
-pub fn award_share(
-    c: &Connection,
-    sharer: i64,
-    open_gid: &str,
-    rules: &PointRules,
-    now: i64,
-) -> Result<i64, ApiError> {
+pub fn award_share(c: &Connection, sharer: i64, open_gid: &str, rules: &PointRules, now: i64) -> Result<i64> {
     if rules.share_group <= 0 {
-        return Err(ApiError::Forbidden("本店未开启转发到群送积分".into()));
+        return Err(Error::refused("本店未开启转发到群送积分"));
     }
     if !db::user::exists(c, sharer)? {
-        return Err(ApiError::NotFound("分享人"));
+        return Err(Error::NotFound(Entity::Sharer));
     }
     let day = local_day(now);
     if db::points::shares_on(c, sharer, day)? >= rules.share_group_daily_max {
-        return Err(ApiError::Forbidden(
-            format!("今天的转发奖励已达上限（每天 {} 个群）", rules.share_group_daily_max).into(),
-        ));
+        return Err(Error::refused(format!(
+            "今天的转发奖励已达上限（每天 {} 个群）",
+            rules.share_group_daily_max
+        )));
     }
     if !db::points::insert_share(c, sharer, open_gid, day, rules.share_group, now)? {
-        return Err(ApiError::Forbidden("今天转发到这个群的奖励已经领过了".into()));
+        return Err(Error::refused("今天转发到这个群的奖励已经领过了"));
     }
     ledger::post(
         c,
@@ -256,7 +201,7 @@ pub fn award_share(
 }
 
 /// Registration points for a new shopper (called where accounts are created); answers the id.
-pub fn welcome(c: &Connection, user_id: i64) -> Result<i64, ApiError> {
+pub fn welcome(c: &Connection, user_id: i64) -> Result<i64> {
     let rules = PointRules::load(c)?;
     if rules.register > 0 {
         ledger::post(c, user_id, Account::Score, rules.register, "注册赠送", Source::Register, "")?;
@@ -266,7 +211,7 @@ pub fn welcome(c: &Connection, user_id: i64) -> Result<i64, ApiError> {
 
 /// Points for the money paid on an order (less what was refunded before), once the shopper has
 /// received it (called after the order's status moved, so once per order).
-pub fn award_order(c: &Connection, order_id: i64) -> Result<(), ApiError> {
+pub fn award_order(c: &Connection, order_id: i64) -> Result<()> {
     let rules = PointRules::load(c)?;
     if rules.per_yuan_spent <= 0 {
         return Ok(());
@@ -311,7 +256,7 @@ pub fn take_back_order_reward(
     refund_id: i64,
     refund: i64,
     remaining: i64,
-) -> Result<(TakenBack, TakenBack), ApiError> {
+) -> Result<(TakenBack, TakenBack)> {
     if refund <= 0 || remaining <= 0 {
         return Ok(Default::default());
     }
@@ -371,39 +316,35 @@ pub fn account_label(a: Account) -> &'static str {
 
 /// A manual change by the merchant (signed fen or points) with its required reason; the new value.
 /// Refused, changing nothing, when it would leave the account negative.
-pub fn adjust(
-    c: &Connection,
-    user_id: i64,
-    account: Account,
-    amount: i64,
-    reason: &str,
-) -> Result<i64, ApiError> {
+pub fn adjust(c: &Connection, user_id: i64, account: Account, amount: i64, reason: &str) -> Result<i64> {
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(ApiError::Missing("reason"));
+        return Err(Error::missing("reason"));
     }
     if reason.chars().count() > 100 {
-        return Err(ApiError::invalid("reason", "最多 100 个字"));
+        return Err(Error::Invalid { field: Field("reason"), rule: Rule::MaxChars(100) });
     }
     if amount == 0 {
-        return Err(ApiError::invalid("amount", "不能为 0"));
+        return Err(Error::invalid("amount", "不能为 0"));
     }
     if amount.abs() > 100_000_000_000 {
-        return Err(ApiError::invalid("amount", "超出范围"));
+        return Err(Error::invalid("amount", "超出范围"));
     }
     if !db::user::exists(c, user_id)? {
-        return Err(ApiError::NotFound("用户"));
+        return Err(Error::NotFound(Entity::User));
     }
     let now = ledger::accounts_of(c, user_id)?.get(account);
     if now + amount < 0 {
         let shown = |v: i64| match account {
-            Account::Balance | Account::Freeze => format!("{} 元", crate::money::yuan_text(v)),
+            Account::Balance | Account::Freeze => format!("{} 元", crate::money::format(v)),
             _ => v.to_string(),
         };
-        return Err(ApiError::Forbidden(
-            format!("{}不足：当前 {}，不能减少 {}", account_label(account), shown(now), shown(-amount))
-                .into(),
-        ));
+        return Err(Error::refused(format!(
+            "{}不足：当前 {}，不能减少 {}",
+            account_label(account),
+            shown(now),
+            shown(-amount)
+        )));
     }
     ledger::post(c, user_id, account, amount, reason, Source::Admin, "")
 }
@@ -437,12 +378,12 @@ pub fn kind_of(source_type: &str) -> (i64, &'static str) {
 }
 
 /// The ledger source of a `type` number, for filters.
-pub fn source_of_kind(kind: i64, param: &'static str) -> Result<&'static str, ApiError> {
+pub fn source_of_kind(kind: i64, param: &'static str) -> Result<&'static str> {
     KINDS
         .iter()
         .find(|(k, _, _)| *k == kind)
         .map(|(_, s, _)| *s)
-        .ok_or_else(|| ApiError::invalid(param, format!("未知的类型 {kind}")))
+        .ok_or_else(|| Error::invalid(param, format!("未知的类型 {kind}")))
 }
 
 /// One rule of what the shop gives points for (scoreRules).
@@ -510,13 +451,13 @@ pub struct NewCodes {
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 /// Makes a batch of random 12-character codes (1–1000); answers the batch name.
-pub fn create_codes(c: &Connection, new: &NewCodes, now: i64) -> Result<String, ApiError> {
+pub fn create_codes(c: &Connection, new: &NewCodes, now: i64) -> Result<String> {
     use rand::Rng;
     if !(1..=1000).contains(&new.count) {
-        return Err(ApiError::invalid("count", "应为 1 到 1000"));
+        return Err(Error::invalid("count", "应为 1 到 1000"));
     }
     if !(1..=1_000_000).contains(&new.score) {
-        return Err(ApiError::invalid("score", "应为 1 到 1000000"));
+        return Err(Error::invalid("score", "应为 1 到 1000000"));
     }
     let batch = if new.batch.trim().is_empty() {
         db::format_unix(now).replace(['-', ':', ' '], "")

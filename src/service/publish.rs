@@ -8,8 +8,8 @@ use rusqlite::Connection;
 
 use crate::db::calendar::{self as cal, Publisher};
 use crate::db::catalog::{self, GoodsRow};
-use crate::error::ApiError;
 use crate::service::catalog::{add_goods, replace_goods, NewGoods, Stock, StockPlan};
+use crate::service::error::{Entity, Error, Result};
 use crate::service::video::check_video;
 
 /// Most goods one shopper may have published at once (a bound on what one account can store).
@@ -35,11 +35,11 @@ pub fn review_str(review: i64) -> &'static str {
 
 /// The goods `id` if `user_id` published it: 404 when there is no such goods, 403 when it is
 /// someone else's or the merchant's own.
-pub fn owned(c: &Connection, user_id: i64, id: i64) -> Result<(GoodsRow, Publisher), ApiError> {
-    let goods = catalog::goods(c, id)?.ok_or(ApiError::NotFound("商品"))?;
+pub fn owned(c: &Connection, user_id: i64, id: i64) -> Result<(GoodsRow, Publisher)> {
+    let goods = catalog::goods(c, id)?.ok_or(Error::NotFound(Entity::Goods))?;
     match cal::publisher(c, id)? {
         Some(p) if p.user_id == user_id => Ok((goods, p)),
-        _ => Err(ApiError::Forbidden("只能修改或删除自己发布的商品".into())),
+        _ => Err(Error::denied("只能修改或删除自己发布的商品")),
     }
 }
 
@@ -53,15 +53,15 @@ pub fn publish(
     mut g: NewGoods,
     stock: Stock,
     now: i64,
-) -> Result<i64, ApiError> {
+) -> Result<i64> {
     if let Some(video_id) = g.fields.video_id {
         check_video(c, video_id, Some(user_id))?;
     }
     if g.pics.len() > MAX_PICS {
-        return Err(ApiError::invalid("pics", format!("最多 {MAX_PICS} 张图片")));
+        return Err(Error::invalid("pics", format!("最多 {MAX_PICS} 张图片")));
     }
     if g.fields.content.chars().count() > MAX_CONTENT {
-        return Err(ApiError::invalid("content", format!("最多 {MAX_CONTENT} 个字")));
+        return Err(Error::invalid("content", format!("最多 {MAX_CONTENT} 个字")));
     }
     g.specs.clear();
     g.skus.clear();
@@ -70,7 +70,7 @@ pub fn publish(
         None => {
             let (_, count) = cal::goods_of(c, user_id, 0, 0)?;
             if count >= MAX_GOODS_PER_SHOPPER {
-                return Err(ApiError::Forbidden(
+                return Err(Error::Refused(
                     format!("最多发布 {MAX_GOODS_PER_SHOPPER} 个商品，请先删除不再出售的商品").into(),
                 ));
             }
@@ -98,7 +98,7 @@ pub fn publish(
 }
 
 /// deleteMyGoods: deletes the shopper's own goods with everything that belongs to it.
-pub fn unpublish(c: &Connection, user_id: i64, id: i64) -> Result<(), ApiError> {
+pub fn unpublish(c: &Connection, user_id: i64, id: i64) -> Result<()> {
     owned(c, user_id, id)?;
     catalog::delete_goods(c, id)?;
     Ok(())
@@ -110,7 +110,7 @@ pub fn mine(
     user_id: i64,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<(GoodsRow, Publisher)>, i64), ApiError> {
+) -> Result<(Vec<(GoodsRow, Publisher)>, i64)> {
     let (rows, total) = cal::goods_of(c, user_id, offset, limit)?;
     let mut out = Vec::with_capacity(rows.len());
     for p in rows {
@@ -127,7 +127,7 @@ pub fn to_review(
     review: i64,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<(GoodsRow, Publisher)>, i64), ApiError> {
+) -> Result<(Vec<(GoodsRow, Publisher)>, i64)> {
     let (rows, total) = cal::by_review(c, review, offset, limit)?;
     let mut out = Vec::with_capacity(rows.len());
     for p in rows {
@@ -140,9 +140,9 @@ pub fn to_review(
 
 /// The merchant's decision: approve puts the goods on the shelf; reject (a reason is required,
 /// the shopper sees it) keeps it off. 404 for goods no shopper published.
-pub fn review(c: &Connection, goods_id: i64, approve: bool, reason: &str, now: i64) -> Result<(), ApiError> {
+pub fn review(c: &Connection, goods_id: i64, approve: bool, reason: &str, now: i64) -> Result<()> {
     if cal::publisher(c, goods_id)?.is_none() {
-        return Err(ApiError::NotFound("用户发布的商品"));
+        return Err(Error::NotFound(Entity::ShopperGoods));
     }
     let reason = reason.trim();
     if approve {
@@ -150,10 +150,10 @@ pub fn review(c: &Connection, goods_id: i64, approve: bool, reason: &str, now: i
         catalog::set_goods_status(c, goods_id, 0, now)?;
     } else {
         if reason.is_empty() {
-            return Err(ApiError::Missing("reason"));
+            return Err(Error::missing("reason"));
         }
         if reason.chars().count() > 200 {
-            return Err(ApiError::invalid("reason", "最多 200 个字"));
+            return Err(Error::invalid("reason", "最多 200 个字"));
         }
         cal::set_review(c, goods_id, REJECTED, reason, now)?;
         catalog::set_goods_status(c, goods_id, 1, now)?;

@@ -21,11 +21,11 @@ use rusqlite::Connection;
 use crate::config::Config;
 use crate::db::payment_refund::{self as rows, state, NewRefund, Outcome, RefundRow};
 use crate::db::{self, order, Db};
-use crate::error::ApiError;
-use crate::money::yuan_text;
+use crate::money;
+use crate::service::error::{Entity, Error, Field, Result, Rule};
 use crate::service::ledger::{self, Account, Source};
 use crate::settings::Settings;
-use crate::wechat::pay::PayCreds;
+use crate::wechat::pay::{PayConfigError, PayCreds};
 use crate::wechat::refund::{self as wx, RefundCall, RefundError, RefundState};
 
 /// What refunds need to reach WeChat Pay: the merchant in force and our notify URL. Managed by
@@ -47,12 +47,14 @@ impl WxRefunds {
     }
 
     /// The merchant in force now.
-    pub fn creds(&self) -> Result<PayCreds, ApiError> {
-        PayCreds::from_settings(&self.settings.get(), &self.loopback).map_err(|e| match e {
-            crate::wechat::pay::PayConfigError::Missing(what) => {
-                ApiError::Unsupported(format!("微信支付未配置：缺少{what}").into())
-            }
-        })
+    pub fn creds(&self) -> Result<PayCreds> {
+        self.creds_or_why().map_err(|why| Error::Unsupported(why.into()))
+    }
+
+    /// The merchant in force now, or the sentence saying what is not configured.
+    fn creds_or_why(&self) -> Result<PayCreds, String> {
+        PayCreds::from_settings(&self.settings.get(), &self.loopback)
+            .map_err(|PayConfigError::Missing(what)| format!("微信支付未配置：缺少{what}"))
     }
 
     pub fn notify_url(&self) -> &str {
@@ -62,7 +64,7 @@ impl WxRefunds {
 
 /// How much of a refund of `money` fen on `order_id` would go back to WeChat now (the console
 /// shows it before the merchant confirms).
-pub fn wechat_share(c: &Connection, order_id: i64, money: i64) -> Result<i64, ApiError> {
+pub fn wechat_share(c: &Connection, order_id: i64, money: i64) -> Result<i64> {
     let Some(p) = rows::paid_payment_of_order(c, order_id)? else { return Ok(0) };
     Ok(money.min(p.paid_fen - rows::refunded_of_payment(c, p.id)?).max(0))
 }
@@ -79,7 +81,7 @@ pub fn plan_for_order(
     user_id: i64,
     money: i64,
     now: i64,
-) -> Result<Option<(i64, i64)>, ApiError> {
+) -> Result<Option<(i64, i64)>> {
     if money <= 0 {
         return Ok(None);
     }
@@ -113,23 +115,25 @@ pub fn start_payment_refund(
     fen: i64,
     reason: &str,
     now: i64,
-) -> Result<i64, ApiError> {
+) -> Result<i64> {
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(ApiError::Missing("reason"));
+        return Err(Error::missing("reason"));
     }
     if reason.chars().count() > 80 {
-        return Err(ApiError::invalid("reason", "最多 80 个字"));
+        return Err(Error::Invalid { field: Field("reason"), rule: Rule::MaxChars(80) });
     }
     if fen <= 0 {
-        return Err(ApiError::invalid("amount", "应为大于 0 的金额"));
+        return Err(Error::invalid("amount", "应为大于 0 的金额"));
     }
-    let p = rows::paid_payment_by_id(c, payment_id)?.ok_or(ApiError::NotFound("已支付的微信支付记录"))?;
+    let p = rows::paid_payment_by_id(c, payment_id)?.ok_or(Error::NotFound(Entity::PaidWechatPayment))?;
     let left = p.paid_fen - rows::refunded_of_payment(c, p.id)?;
     if fen > left {
-        return Err(ApiError::Forbidden(
-            format!("这笔支付最多还能退 ¥{}，申请的 ¥{} 超出", yuan_text(left.max(0)), yuan_text(fen)).into(),
-        ));
+        return Err(Error::refused(format!(
+            "这笔支付最多还能退 ¥{}，申请的 ¥{} 超出",
+            money::format(left.max(0)),
+            money::format(fen)
+        )));
     }
     let nr =
         NewRefund { payment_id: p.id, user_id: p.user_id, refund_fee: fen, reason, order_refund_id: None };
@@ -137,16 +141,13 @@ pub fn start_payment_refund(
     let why = format!("微信支付 {} 原路退款：{reason}", p.out_trade_no);
     match ledger::post(c, p.user_id, Account::Balance, -fen, &why, Source::WechatRefund, &id.to_string()) {
         Ok(_) => {}
-        Err(ApiError::NotEnoughBalance { .. }) => {
+        Err(Error::NotEnoughBalance { .. }) => {
             let have = ledger::accounts_of(c, p.user_id)?.balance;
-            return Err(ApiError::Forbidden(
-                format!(
-                    "买家余额只有 ¥{}，这笔支付的钱已被消费，不能原路退回 ¥{}",
-                    yuan_text(have),
-                    yuan_text(fen)
-                )
-                .into(),
-            ));
+            return Err(Error::refused(format!(
+                "买家余额只有 ¥{}，这笔支付的钱已被消费，不能原路退回 ¥{}",
+                money::format(have),
+                money::format(fen)
+            )));
         }
         Err(e) => return Err(e),
     }
@@ -154,25 +155,24 @@ pub fn start_payment_refund(
     Ok(id)
 }
 
-fn load(c: &Connection, id: i64) -> Result<RefundRow, ApiError> {
-    rows::get(c, id)?.ok_or(ApiError::NotFound("微信退款"))
+fn load(c: &Connection, id: i64) -> Result<RefundRow> {
+    rows::get(c, id)?.ok_or(Error::NotFound(Entity::WechatRefund))
 }
 
 /// Asks WeChat for refund `id` (pending, or failed and retried) under its own out_refund_no and
 /// records the answer: processing when accepted, failed with WeChat's words otherwise. Blocking:
-/// call it after the deciding transaction committed (spawn_blocking from handlers). A refund
+/// call it after the deciding transaction committed ([`send_now`] from handlers). A refund
 /// that is neither pending nor failed is answered as it is, without calling WeChat.
-pub fn send(db: &Db, wx_refunds: &WxRefunds, id: i64) -> Result<RefundRow, ApiError> {
+pub fn send(db: &Db, wx_refunds: &WxRefunds, id: i64) -> Result<RefundRow> {
     let now = db::unix_now();
     let (row, go) = db.write_sync(|c| {
         let row = load(c, id)?;
-        let go = rows::start_attempt(c, id, now)?;
-        Ok::<_, ApiError>((row, go))
+        rows::start_attempt(c, id, now).map(|go| (row, go)).map_err(Error::from)
     })?;
     if !go {
         return Ok(row);
     }
-    let answer = wx_refunds.creds().map(|creds| {
+    let answer = wx_refunds.creds_or_why().map(|creds| {
         let call = RefundCall {
             transaction_id: &row.transaction_id,
             out_trade_no: &row.out_trade_no,
@@ -194,8 +194,8 @@ pub fn send(db: &Db, wx_refunds: &WxRefunds, id: i64) -> Result<RefundRow, ApiEr
                 log::warn!("wechat refund {}: {e}", row.out_refund_no);
                 rows::mark_failed(c, id, e.code(), &e.describe(), now)?;
             }
-            Err(e) => {
-                rows::mark_failed(c, id, "CONFIG", &e.msg(), now)?;
+            Err(why) => {
+                rows::mark_failed(c, id, "CONFIG", why, now)?;
             }
         }
         load(c, id)
@@ -203,7 +203,7 @@ pub fn send(db: &Db, wx_refunds: &WxRefunds, id: i64) -> Result<RefundRow, ApiEr
 }
 
 /// Asks WeChat how refund `id` stands (refundquery) and applies a final answer. Blocking.
-pub fn query_now(db: &Db, wx_refunds: &WxRefunds, id: i64) -> Result<RefundRow, ApiError> {
+pub fn query_now(db: &Db, wx_refunds: &WxRefunds, id: i64) -> Result<RefundRow> {
     let row = db.read_sync(|c| load(c, id))?;
     if !matches!(row.status.as_str(), state::PENDING | state::PROCESSING | state::FAILED) {
         return Ok(row);
@@ -227,7 +227,7 @@ pub fn query_now(db: &Db, wx_refunds: &WxRefunds, id: i64) -> Result<RefundRow, 
 /// Applies what WeChat reports about refund `id` (notify or query), once: SUCCESS takes the
 /// frozen money out ("退回微信支付"); REFUNDCLOSE / CHANGE puts it back on the balance;
 /// PROCESSING marks a pending or failed refund as accepted. True when something changed.
-pub fn apply_state(c: &Connection, id: i64, s: &RefundState, now: i64) -> Result<bool, ApiError> {
+pub fn apply_state(c: &Connection, id: i64, s: &RefundState, now: i64) -> Result<bool> {
     let row = load(c, id)?;
     let outcome = Outcome {
         refund_id: s.refund_id.clone(),
@@ -253,7 +253,7 @@ pub fn apply_state(c: &Connection, id: i64, s: &RefundState, now: i64) -> Result
                 &source_id,
             )?;
             if let Some(order_id) = row.order_id {
-                let said = format!("¥{} 已原路退回微信支付", yuan_text(row.refund_fee));
+                let said = format!("¥{} 已原路退回微信支付", money::format(row.refund_fee));
                 order::add_event(c, order_id, "refund", &said, now)?;
             }
             Ok(true)
@@ -290,7 +290,7 @@ pub fn apply_state(c: &Connection, id: i64, s: &RefundState, now: i64) -> Result
                 &source_id,
             )?;
             if let Some(order_id) = row.order_id {
-                let said = format!("微信退款未成功，¥{} 已改退至余额", yuan_text(row.refund_fee));
+                let said = format!("微信退款未成功，¥{} 已改退至余额", money::format(row.refund_fee));
                 order::add_event(c, order_id, "refund", &said, now)?;
             }
             Ok(true)
@@ -301,7 +301,7 @@ pub fn apply_state(c: &Connection, id: i64, s: &RefundState, now: i64) -> Result
 }
 
 /// Why a refund notify was refused (answered FAIL: WeChat repeats it).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum NotifyError {
     #[error("{0}")]
     Bad(&'static str),
@@ -309,14 +309,12 @@ pub enum NotifyError {
     Unknown,
     #[error("amount differs")]
     Amount,
+    /// The store failed; its own words.
     #[error("database: {0}")]
     Db(String),
-}
-
-impl From<ApiError> for NotifyError {
-    fn from(e: ApiError) -> Self {
-        NotifyError::Db(e.to_string())
-    }
+    /// Applying the refund's result failed; the notify's adapter words it.
+    #[error("database: {0}")]
+    Apply(#[from] Error),
 }
 
 impl From<rusqlite::Error> for NotifyError {
@@ -366,19 +364,15 @@ pub fn apply_notify(c: &Connection, s: &RefundState, now: i64) -> Result<bool, N
 }
 
 /// [`send`] from async code (a handler), on the blocking pool; the refund as it now stands.
-pub async fn send_now(db: &Db, wx_refunds: &WxRefunds, id: i64) -> Result<RefundRow, ApiError> {
+pub async fn send_now(db: &Db, wx_refunds: &WxRefunds, id: i64) -> Result<RefundRow> {
     let (db, wx_refunds) = (db.clone(), wx_refunds.clone());
-    rocket::tokio::task::spawn_blocking(move || send(&db, &wx_refunds, id))
-        .await
-        .map_err(|_| ApiError::Busy)?
+    db::blocking(move || send(&db, &wx_refunds, id)).await
 }
 
 /// [`query_now`] from async code.
-pub async fn query_async(db: &Db, wx_refunds: &WxRefunds, id: i64) -> Result<RefundRow, ApiError> {
+pub async fn query_async(db: &Db, wx_refunds: &WxRefunds, id: i64) -> Result<RefundRow> {
     let (db, wx_refunds) = (db.clone(), wx_refunds.clone());
-    rocket::tokio::task::spawn_blocking(move || query_now(&db, &wx_refunds, id))
-        .await
-        .map_err(|_| ApiError::Busy)?
+    db::blocking(move || query_now(&db, &wx_refunds, id)).await
 }
 
 /// A sentence for the merchant about a refund just sent.
@@ -386,10 +380,10 @@ pub fn sent_words(r: &RefundRow) -> String {
     match r.status.as_str() {
         state::FAILED => format!(
             "¥{} 原路退回微信支付失败：{}（可在“微信退款”页重试）",
-            yuan_text(r.refund_fee),
+            money::format(r.refund_fee),
             r.err_code_des
         ),
-        state::SUCCESS => format!("¥{} 已原路退回微信支付", yuan_text(r.refund_fee)),
-        _ => format!("¥{} 正在原路退回微信支付", yuan_text(r.refund_fee)),
+        state::SUCCESS => format!("¥{} 已原路退回微信支付", money::format(r.refund_fee)),
+        _ => format!("¥{} 正在原路退回微信支付", money::format(r.refund_fee)),
     }
 }

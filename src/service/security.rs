@@ -3,7 +3,7 @@
 //!
 //! One decision for every writer: [`check_text`] answers `Off` (the setting is off: WeChat is not
 //! called), `Pass`, or `Review` (store it, but hidden until the merchant shows it); a risky text
-//! answers [`ApiError::ContentRisky`] (87014) and is recorded, not stored; WeChat unreachable answers
+//! answers [`Error::ContentRisky`] (87014) and is recorded, not stored; WeChat unreachable answers
 //! 502, so no unchecked text is published. A shopper WeChat cannot check (no openid for the current
 //! appid, or not seen by WeChat in the last 2 hours: errcode 61010) is held for review rather than
 //! refused.
@@ -11,7 +11,7 @@
 use rusqlite::Connection;
 
 use crate::db::{self, security as store, Db};
-use crate::error::ApiError;
+use crate::service::error::{Error, Result};
 use crate::settings::Settings;
 use crate::wechat::{Suggest, WeChat, WxError, IMG_CHECK_MAX_BYTES, IMG_CHECK_MAX_SIDE, SEC_CHECK_MAX_CHARS};
 
@@ -78,30 +78,22 @@ pub async fn check_text(
     user_id: i64,
     scene: Scene,
     text: &str,
-) -> Result<Verdict, ApiError> {
+) -> Result<Verdict> {
     if !settings.get().content_sec_check() {
         return Ok(Verdict::Off);
     }
     let (db, wx, text) = (db.clone(), wx.clone(), text.to_string());
-    rocket::tokio::task::spawn_blocking(move || check_text_blocking(&db, &wx, user_id, scene, &text))
-        .await
-        .map_err(|e| ApiError::Internal(format!("content check task: {e}")))?
+    db::blocking(move || check_text_blocking(&db, &wx, user_id, scene, &text)).await
 }
 
 /// [`check_text`] for threads that may block (jobs, tests); the setting is not consulted.
-pub fn check_text_blocking(
-    db: &Db,
-    wx: &WeChat,
-    user_id: i64,
-    scene: Scene,
-    text: &str,
-) -> Result<Verdict, ApiError> {
+pub fn check_text_blocking(db: &Db, wx: &WeChat, user_id: i64, scene: Scene, text: &str) -> Result<Verdict> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(Verdict::Pass);
     }
     let appid = wx.creds().map_err(unreachable)?.appid;
-    let account = db.read_sync(|c| Ok::<_, ApiError>(db::wechat::by_user(c, user_id)?))?;
+    let account = db.read_sync(|c| db::wechat::by_user(c, user_id))?;
     let Some(openid) = account.filter(|a| a.appid == appid).map(|a| a.openid) else {
         return Ok(Verdict::Review {
             label: 0, reason: "顾客没有本小程序的微信身份，无法送微信检测".into()
@@ -131,7 +123,7 @@ pub fn check_text_blocking(
             let now = db::unix_now();
             let excerpt = excerpt(text);
             db.write_sync(|c| {
-                Ok::<_, ApiError>(store::insert(
+                Ok::<_, Error>(store::insert(
                     c,
                     &store::NewCheck {
                         user_id: Some(user_id),
@@ -145,7 +137,7 @@ pub fn check_text_blocking(
                     now,
                 )?)
             })?;
-            Err(ApiError::ContentRisky)
+            Err(Error::ContentRisky)
         }
     }
 }
@@ -160,7 +152,7 @@ pub fn record_held(
     verdict: &Verdict,
     text: &str,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<()> {
     let Verdict::Review { label, reason } = verdict else { return Ok(()) };
     store::insert(
         c,
@@ -189,11 +181,11 @@ pub fn check_image(
     user_id: Option<i64>,
     name: &str,
     bytes: &[u8],
-) -> Result<(), ApiError> {
+) -> Result<()> {
     if !settings.get().content_sec_check() {
         return Ok(());
     }
-    if !crate::service::upload::sniff(bytes).is_some_and(|(mime, _)| mime.starts_with("image/")) {
+    if !crate::sniff::file_type(bytes).is_some_and(|(mime, _)| mime.starts_with("image/")) {
         return Ok(());
     }
     let jpeg = checkable_jpeg(bytes)?;
@@ -202,7 +194,7 @@ pub fn check_image(
             let now = db::unix_now();
             let excerpt = excerpt(name);
             db.write_sync(|c| {
-                Ok::<_, ApiError>(store::insert(
+                Ok::<_, Error>(store::insert(
                     c,
                     &store::NewCheck {
                         user_id,
@@ -216,16 +208,15 @@ pub fn check_image(
                     now,
                 )?)
             })?;
-            Err(ApiError::ContentRisky)
+            Err(Error::ContentRisky)
         }
         Suggest::Pass | Suggest::Review => Ok(()),
     }
 }
 
 /// The picture as imgSecCheck takes it: within 750 × 1334 pixels, JPEG, at most 1 MB.
-fn checkable_jpeg(bytes: &[u8]) -> Result<Vec<u8>, ApiError> {
-    let img =
-        image::load_from_memory(bytes).map_err(|_| ApiError::invalid("upfile", "图片已损坏，无法识别"))?;
+fn checkable_jpeg(bytes: &[u8]) -> Result<Vec<u8>> {
+    let img = image::load_from_memory(bytes).map_err(|_| Error::invalid("upfile", "图片已损坏，无法识别"))?;
     let (w, h) = IMG_CHECK_MAX_SIDE;
     let img = if img.width() > w || img.height() > h { img.thumbnail(w, h) } else { img };
     let rgb = img.to_rgb8();
@@ -233,12 +224,12 @@ fn checkable_jpeg(bytes: &[u8]) -> Result<Vec<u8>, ApiError> {
         let mut out = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
             .encode_image(&rgb)
-            .map_err(|e| ApiError::Internal(format!("jpeg for imgSecCheck: {e}")))?;
+            .map_err(|e| Error::Internal(format!("jpeg for imgSecCheck: {e}")))?;
         if out.len() <= IMG_CHECK_MAX_BYTES {
             return Ok(out);
         }
     }
-    Err(ApiError::Internal("picture still over 1 MB at JPEG quality 35".into()))
+    Err(Error::Internal("picture still over 1 MB at JPEG quality 35".into()))
 }
 
 /// The visible text of sanitised HTML (tags dropped, text kept), for checking rich content.
@@ -247,13 +238,13 @@ pub fn plain_text(html: &str) -> String {
 }
 
 /// A WeChat failure while the check is on: 502, and nothing is published.
-fn unreachable(e: WxError) -> ApiError {
+fn unreachable(e: WxError) -> Error {
     log::warn!("content security check failed: {e}");
     match e {
         WxError::NotConfigured(what) => {
-            ApiError::Upstream(format!("内容安全检测无法进行：微信未配置 {what}，请联系商家"))
+            Error::Upstream(format!("内容安全检测无法进行：微信未配置 {what}，请联系商家").into())
         }
-        _ => ApiError::Upstream("内容安全检测暂时无法完成（微信服务无法访问），请稍后再试".into()),
+        _ => Error::Upstream("内容安全检测暂时无法完成（微信服务无法访问），请稍后再试".into()),
     }
 }
 

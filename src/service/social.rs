@@ -7,25 +7,25 @@
 use rusqlite::Connection;
 
 use crate::db::{self, follow, friend::FriendRow, user::User};
-use crate::error::ApiError;
+use crate::service::error::{Entity, Error, Result};
 
-const NO_USER: ApiError = ApiError::NotFound("用户");
+const NO_USER: Error = Error::NotFound(Entity::User);
 
 /// The shopper `uid`, if their account exists and is not disabled; 404 otherwise.
-fn active(c: &Connection, uid: i64) -> Result<User, ApiError> {
+fn active(c: &Connection, uid: i64) -> Result<User> {
     db::user::by_id(c, uid)?.filter(|u| u.status == 0).ok_or(NO_USER)
 }
 
 /// Refuses acting on oneself, naming the parameter.
-fn not_self(me: i64, uid: i64, what: &str) -> Result<(), ApiError> {
+fn not_self(me: i64, uid: i64, what: &str) -> Result<()> {
     if me == uid {
-        return Err(ApiError::invalid("uid", format!("不能{what}自己")));
+        return Err(Error::invalid("uid", format!("不能{what}自己")));
     }
     Ok(())
 }
 
 /// Befriends `uid` (both ways); an existing friendship is answered as it is.
-pub fn add_friend(c: &Connection, me: i64, uid: i64) -> Result<FriendRow, ApiError> {
+pub fn add_friend(c: &Connection, me: i64, uid: i64) -> Result<FriendRow> {
     not_self(me, uid, "添加")?;
     active(c, uid)?;
     db::friend::befriend(c, me, uid, db::unix_now())?;
@@ -33,7 +33,7 @@ pub fn add_friend(c: &Connection, me: i64, uid: i64) -> Result<FriendRow, ApiErr
 }
 
 /// Ends the friendship with `uid` (both ways); none to end is fine too.
-pub fn delete_friend(c: &Connection, me: i64, uid: i64) -> Result<(), ApiError> {
+pub fn delete_friend(c: &Connection, me: i64, uid: i64) -> Result<()> {
     not_self(me, uid, "删除")?;
     if !db::user::exists(c, uid)? {
         return Err(NO_USER);
@@ -43,16 +43,16 @@ pub fn delete_friend(c: &Connection, me: i64, uid: i64) -> Result<(), ApiError> 
 }
 
 /// A friend's profile as a friend may see it: 404 for no such shopper, 403 for a non-friend.
-pub fn friend_detail(c: &Connection, me: i64, uid: i64) -> Result<FriendRow, ApiError> {
+pub fn friend_detail(c: &Connection, me: i64, uid: i64) -> Result<FriendRow> {
     if let Some(f) = db::friend::friend_of(c, me, uid)? {
         return Ok(f);
     }
     active(c, uid)?;
-    Err(ApiError::Forbidden("只能查看好友的资料，请先添加对方为好友".into()))
+    Err(Error::denied("只能查看好友的资料，请先添加对方为好友"))
 }
 
 /// Follows `uid`; following again changes nothing.
-pub fn follow(c: &Connection, me: i64, uid: i64) -> Result<(), ApiError> {
+pub fn follow(c: &Connection, me: i64, uid: i64) -> Result<()> {
     not_self(me, uid, "关注")?;
     active(c, uid)?;
     follow::follow(c, me, uid, db::unix_now())?;
@@ -60,7 +60,7 @@ pub fn follow(c: &Connection, me: i64, uid: i64) -> Result<(), ApiError> {
 }
 
 /// Stops following `uid`; not following is fine too.
-pub fn unfollow(c: &Connection, me: i64, uid: i64) -> Result<(), ApiError> {
+pub fn unfollow(c: &Connection, me: i64, uid: i64) -> Result<()> {
     not_self(me, uid, "取消关注")?;
     if !db::user::exists(c, uid)? {
         return Err(NO_USER);
@@ -82,7 +82,7 @@ pub struct Card {
 }
 
 /// `uid`'s card for `me`; 404 for no such (or a disabled) shopper. `me` may look at themself.
-pub fn card(c: &Connection, me: i64, uid: i64) -> Result<Card, ApiError> {
+pub fn card(c: &Connection, me: i64, uid: i64) -> Result<Card> {
     let user = active(c, uid)?;
     Ok(Card {
         user,

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use crate::db::catalog;
 use crate::db::goods_rules::{self, NewTier, TierRow};
-use crate::error::ApiError;
+use crate::service::error::{Entity, Error, Result};
 use crate::service::limits::sku_for_key;
 
 /// The tiers that apply to one SKU (or to goods without specs), by quantity.
@@ -30,9 +30,9 @@ pub fn unit_price(
     sku_key: Option<&str>,
     number: i64,
     base_fen: i64,
-) -> Result<i64, ApiError> {
+) -> Result<i64> {
     if number < 1 {
-        return Err(ApiError::invalid("number", "购买数量至少为 1"));
+        return Err(Error::invalid("number", "购买数量至少为 1"));
     }
     let sku = sku_for_key(c, goods_id, sku_key)?;
     let tiers = applicable(goods_rules::tiers(c, goods_id)?, sku);
@@ -42,7 +42,7 @@ pub fn unit_price(
 
 /// The tiers a shopper sees for one SKU (or the goods' own tiers when `sku_key` is None and the
 /// goods has no SKU tiers chosen), by quantity.
-pub fn tiers_for(c: &Connection, goods_id: i64, sku_key: Option<&str>) -> Result<Vec<TierRow>, ApiError> {
+pub fn tiers_for(c: &Connection, goods_id: i64, sku_key: Option<&str>) -> Result<Vec<TierRow>> {
     let sku = sku_for_key(c, goods_id, sku_key)?;
     Ok(applicable(goods_rules::tiers(c, goods_id)?, sku))
 }
@@ -61,25 +61,25 @@ pub struct TierInput {
 pub const MAX_TIERS: usize = 100;
 
 /// Replaces the goods' tiers; errors name the field and nothing is written.
-pub fn save_tiers(c: &Connection, goods_id: i64, list: &[TierInput]) -> Result<(), ApiError> {
+pub fn save_tiers(c: &Connection, goods_id: i64, list: &[TierInput]) -> Result<()> {
     if catalog::goods(c, goods_id)?.is_none() {
-        return Err(ApiError::NotFound("商品"));
+        return Err(Error::NotFound(Entity::Goods));
     }
     if list.len() > MAX_TIERS {
-        return Err(ApiError::invalid("tiers", format!("最多 {MAX_TIERS} 档阶梯价")));
+        return Err(Error::invalid("tiers", format!("最多 {MAX_TIERS} 档阶梯价")));
     }
     let mut seen = HashSet::new();
     let mut rows = Vec::with_capacity(list.len());
     for t in list {
         if !(2..=1_000_000).contains(&t.number) {
-            return Err(ApiError::invalid("number", "阶梯价的起购数量应在 2 到 1000000 之间"));
+            return Err(Error::invalid("number", "阶梯价的起购数量应在 2 到 1000000 之间"));
         }
         if !(0..=100_000_000).contains(&t.price) {
-            return Err(ApiError::invalid("price", "阶梯单价应在 0 到 100 万元之间"));
+            return Err(Error::invalid("price", "阶梯单价应在 0 到 100 万元之间"));
         }
         let sku_id = sku_for_key(c, goods_id, t.property_child_ids.as_deref())?;
         if !seen.insert((sku_id, t.number)) {
-            return Err(ApiError::invalid("number", format!("起购数量 {} 重复了", t.number)));
+            return Err(Error::invalid("number", format!("起购数量 {} 重复了", t.number)));
         }
         rows.push(NewTier { sku_id, number: t.number, price: t.price });
     }

@@ -5,33 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::db::{self, Db};
-use crate::error::ApiError;
-
-/// The file types we accept, recognised by their first bytes (never by the name the client gave).
-pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
-    let starts = |sig: &[u8]| bytes.starts_with(sig);
-    if starts(&[0xFF, 0xD8, 0xFF]) {
-        Some(("image/jpeg", "jpg"))
-    } else if starts(b"\x89PNG\r\n\x1a\n") {
-        Some(("image/png", "png"))
-    } else if starts(b"GIF87a") || starts(b"GIF89a") {
-        Some(("image/gif", "gif"))
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some(("image/webp", "webp"))
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WAVE" {
-        Some(("audio/wav", "wav"))
-    } else if starts(b"ID3") || starts(&[0xFF, 0xFB]) || starts(&[0xFF, 0xF3]) || starts(&[0xFF, 0xF2]) {
-        Some(("audio/mpeg", "mp3"))
-    } else if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" && &bytes[8..11] == b"M4A" {
-        Some(("audio/mp4", "m4a"))
-    } else if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
-        Some(("video/mp4", "mp4"))
-    } else if starts(b"%PDF-") {
-        Some(("application/pdf", "pdf"))
-    } else {
-        None
-    }
-}
+use crate::service::error::{Error, Result};
+use crate::sniff::file_type;
 
 /// What was stored.
 #[derive(Debug, Clone)]
@@ -70,21 +45,19 @@ pub fn store(
     name: &str,
     user_id: Option<i64>,
     expire_hours: Option<i64>,
-) -> Result<Stored, ApiError> {
+) -> Result<Stored> {
     if bytes.is_empty() {
-        return Err(ApiError::invalid("upfile", "文件为空"));
+        return Err(Error::invalid("upfile", "文件为空"));
     }
     if bytes.len() as u64 > max_bytes {
-        return Err(ApiError::TooLarge { what: "文件", limit: limit_text(max_bytes) });
+        return Err(Error::TooLarge { what: "文件", limit: limit_text(max_bytes) });
     }
-    let (mime, ext) = sniff(bytes).ok_or_else(|| {
-        ApiError::BadFileType(
-            "只接受 jpg、png、gif、webp 图片，mp4 视频，mp3、m4a、wav 音频和 pdf 文件".into(),
-        )
+    let (mime, ext) = file_type(bytes).ok_or_else(|| {
+        Error::BadFileType("只接受 jpg、png、gif、webp 图片，mp4 视频，mp3、m4a、wav 音频和 pdf 文件".into())
     })?;
     if let Some(h) = expire_hours {
         if !(1..=24 * 365 * 10).contains(&h) {
-            return Err(ApiError::invalid("expireHours", "应在 1 到 87600 小时之间"));
+            return Err(Error::invalid("expireHours", "应在 1 到 87600 小时之间"));
         }
     }
     let now = time::OffsetDateTime::now_utc();
@@ -113,7 +86,7 @@ pub fn store(
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(crate::settings::DEFAULT_UPLOAD_QUOTA_MB);
         if used + row.size > quota_mb * 1024 * 1024 {
-            return Err(ApiError::QuotaFull { limit: limit_text((quota_mb * 1024 * 1024) as u64) });
+            return Err(Error::QuotaFull { limit: limit_text((quota_mb * 1024 * 1024) as u64) });
         }
         Ok(db::upload::insert(c, &row)?)
     });
@@ -134,8 +107,8 @@ pub fn store(
 }
 
 /// Writes a file through a temporary name so a half-written file never has the final name.
-fn write_new(full: &Path, bytes: &[u8]) -> Result<(), ApiError> {
-    let dir = full.parent().ok_or_else(|| ApiError::Internal("upload path has no parent".into()))?;
+fn write_new(full: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = full.parent().ok_or_else(|| Error::Internal("upload path has no parent".into()))?;
     std::fs::create_dir_all(dir)?;
     let tmp: PathBuf = full.with_extension("part");
     let result = (|| {
@@ -151,11 +124,11 @@ fn write_new(full: &Path, bytes: &[u8]) -> Result<(), ApiError> {
 }
 
 /// Deletes a stored file and its row; false when there was no such upload.
-pub fn remove(db: &Db, uploads_dir: &Path, id: i64) -> Result<bool, ApiError> {
-    let Some(row) = db.read_sync(|c| Ok::<_, ApiError>(db::upload::by_id(c, id)?))? else {
+pub fn remove(db: &Db, uploads_dir: &Path, id: i64) -> Result<bool> {
+    let Some(row) = db.read_sync(|c| db::upload::by_id(c, id))? else {
         return Ok(false);
     };
-    db.write_sync(|c| Ok::<_, ApiError>(db::upload::delete(c, id)?))?;
+    db.write_sync(|c| db::upload::delete(c, id))?;
     match std::fs::remove_file(uploads_dir.join(&row.path)) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
         _ => Ok(true),
@@ -173,14 +146,6 @@ pub fn limit_text(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn types_come_from_the_bytes_not_the_name() {
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n....").unwrap().1, "png");
-        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]).unwrap().1, "jpg");
-        assert!(sniff(b"<script>alert(1)</script>").is_none());
-        assert!(sniff(b"MZ\x90\x00").is_none());
-    }
 
     #[test]
     fn names_lose_their_directories() {

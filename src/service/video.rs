@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 use crate::db::{self, upload::Upload};
-use crate::error::ApiError;
+use crate::service::error::{Entity, Error, Result};
 
 /// A stored video and its cover picture ("/uploads/…" or absolute; None when no goods shows it).
 pub struct Video {
@@ -17,26 +17,26 @@ fn is_video(u: &Upload) -> bool {
 }
 
 /// videoDetail: the upload `id` when it is a video; 404 otherwise.
-pub fn video(c: &Connection, id: i64) -> Result<Video, ApiError> {
-    let upload = db::upload::by_id(c, id)?.filter(is_video).ok_or(ApiError::NotFound("视频"))?;
+pub fn video(c: &Connection, id: i64) -> Result<Video> {
+    let upload = db::upload::by_id(c, id)?.filter(is_video).ok_or(Error::NotFound(Entity::Video))?;
     let cover = db::calendar::cover_of_video(c, id)?;
     Ok(Video { upload, cover })
 }
 
 /// A goods may show upload `id` only when it is a kept (not temporary) video; a shopper's goods
 /// (`owner` set) only a video that shopper uploaded. Errors name `videoId`.
-pub fn check_video(c: &Connection, id: i64, owner: Option<i64>) -> Result<(), ApiError> {
+pub fn check_video(c: &Connection, id: i64, owner: Option<i64>) -> Result<()> {
     let Some(u) = db::upload::by_id(c, id)? else {
-        return Err(ApiError::invalid("videoId", "视频不存在，请先上传视频"));
+        return Err(Error::invalid("videoId", "视频不存在，请先上传视频"));
     };
     if !is_video(&u) {
-        return Err(ApiError::invalid("videoId", "该文件不是视频"));
+        return Err(Error::invalid("videoId", "该文件不是视频"));
     }
     if u.expires_at.is_some() {
-        return Err(ApiError::invalid("videoId", "临时文件会被定期清理，不能用作商品视频"));
+        return Err(Error::invalid("videoId", "临时文件会被定期清理，不能用作商品视频"));
     }
     if owner.is_some() && u.user_id != owner {
-        return Err(ApiError::invalid("videoId", "只能使用自己上传的视频"));
+        return Err(Error::invalid("videoId", "只能使用自己上传的视频"));
     }
     Ok(())
 }

@@ -8,8 +8,8 @@
 use rusqlite::Connection;
 
 use crate::db::withdraw::{self as store, status, WithdrawalRow};
-use crate::error::ApiError;
-use crate::money::yuan_text;
+use crate::money;
+use crate::service::error::{Entity, Error, Field, Result, Rule};
 use crate::service::funds::{day_start, reason, shop_date};
 use crate::service::ledger::{self, Account, Source};
 use crate::settings::Snapshot;
@@ -54,15 +54,17 @@ pub fn apply(
     rules: WithdrawRules,
     input: &WithdrawInput,
     now: i64,
-) -> Result<WithdrawalRow, ApiError> {
+) -> Result<WithdrawalRow> {
     if input.money < rules.min_fen {
-        return Err(ApiError::invalid("money", format!("最低提现金额为 {} 元", yuan_text(rules.min_fen))));
+        return Err(Error::invalid("money", format!("最低提现金额为 {} 元", money::format(rules.min_fen))));
     }
     if store::count_since(c, user_id, day_start(now))? >= rules.daily_count {
-        return Err(ApiError::RateLimited(format!("每天最多申请提现 {} 次，请明天再试", rules.daily_count)));
+        return Err(Error::RateLimited(
+            format!("每天最多申请提现 {} 次，请明天再试", rules.daily_count).into(),
+        ));
     }
     let id = store::insert(c, user_id, input.money, &input.remark, &input.ext_json, &shop_date(now), now)?;
-    let row = store::get(c, id)?.ok_or(ApiError::NotFound("提现记录"))?;
+    let row = store::get(c, id)?.ok_or(Error::NotFound(Entity::Withdrawal))?;
     let why = format!("申请提现 {}", row.number);
     ledger::post(c, user_id, Account::Balance, -input.money, &why, Source::Withdrawal, &id.to_string())?;
     ledger::post(c, user_id, Account::Freeze, input.money, &why, Source::Withdrawal, &id.to_string())?;
@@ -82,27 +84,23 @@ pub enum Decision {
 /// freeze, reject puts it back on the balance. `by` records who decided. 404 for an unknown id,
 /// 403 when it was already decided. (A notification to the shopper belongs here once messages
 /// exist: this is the one place every decision passes.)
-pub fn decide(
-    c: &Connection,
-    id: i64,
-    decision: &Decision,
-    by: &str,
-    now: i64,
-) -> Result<WithdrawalRow, ApiError> {
-    let w = store::get(c, id)?.ok_or(ApiError::NotFound("提现记录"))?;
+pub fn decide(c: &Connection, id: i64, decision: &Decision, by: &str, now: i64) -> Result<WithdrawalRow> {
+    let w = store::get(c, id)?.ok_or(Error::NotFound(Entity::Withdrawal))?;
     let (to, why, reference) = match decision {
         Decision::Approve { reference } => {
             if reference.chars().count() > 100 {
-                return Err(ApiError::invalid("reference", "最多 100 个字"));
+                return Err(Error::Invalid { field: Field("reference"), rule: Rule::MaxChars(100) });
             }
             (status::APPROVED, String::new(), reference.trim().to_string())
         }
         Decision::Reject { reason: r } => (status::REJECTED, reason(r)?, String::new()),
     };
     if !store::decide(c, id, to, &why, &reference, by, now)? {
-        return Err(ApiError::Forbidden(
-            format!("提现 {} 已处理（{}），不能重复处理", w.number, status::label(w.status)).into(),
-        ));
+        return Err(Error::refused(format!(
+            "提现 {} 已处理（{}），不能重复处理",
+            w.number,
+            status::label(w.status)
+        )));
     }
     let source_id = id.to_string();
     match to {
@@ -123,5 +121,5 @@ pub fn decide(
         reason: why,
     };
     crate::service::outbox::enqueue_event(c, w.user_id, event, now)?;
-    store::get(c, id)?.ok_or(ApiError::NotFound("提现记录"))
+    store::get(c, id)?.ok_or(Error::NotFound(Entity::Withdrawal))
 }

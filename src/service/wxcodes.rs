@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 use crate::db::{self, wxcodes::Scheme, Db};
-use crate::error::ApiError;
+use crate::service::error::{Entity, Error, Result};
 use crate::service::qr::{self, Look};
 use crate::service::upload;
 use crate::wechat::codes::{
@@ -35,16 +35,16 @@ fn wechat_safe(c: char) -> bool {
 }
 
 /// A scene: 1–32 visible characters of WeChat's set.
-pub fn scene(v: &str) -> Result<String, ApiError> {
+pub fn scene(v: &str) -> Result<String> {
     let n = v.chars().count();
     if n == 0 {
-        return Err(ApiError::Missing("scene"));
+        return Err(Error::missing("scene"));
     }
     if n > 32 {
-        return Err(ApiError::invalid("scene", format!("最多 32 个字符，收到 {n} 个")));
+        return Err(Error::invalid("scene", format!("最多 32 个字符，收到 {n} 个")));
     }
     if let Some(bad) = v.chars().find(|c| !wechat_safe(*c)) {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "scene",
             format!("不能包含“{bad}”：只能用数字、英文字母和 !#$&'()*+,/:;=?@-._~（中文请先自行编码）"),
         ));
@@ -53,65 +53,65 @@ pub fn scene(v: &str) -> Result<String, ApiError> {
 }
 
 /// A page path as codes B and schemes want it: no leading `/`, no query, at most 128 characters.
-pub fn page(name: &'static str, v: &str) -> Result<String, ApiError> {
+pub fn page(name: &'static str, v: &str) -> Result<String> {
     if v.starts_with('/') {
-        return Err(ApiError::invalid(name, "不要以 / 开头，例如 pages/index/index"));
+        return Err(Error::invalid(name, "不要以 / 开头，例如 pages/index/index"));
     }
     if v.contains('?') {
-        return Err(ApiError::invalid(name, "不能带参数（参数请放在 scene / query 里）"));
+        return Err(Error::invalid(name, "不能带参数（参数请放在 scene / query 里）"));
     }
     path_chars(name, v)
 }
 
 /// A path with an optional query (codes A and C): at most 128 characters.
-pub fn path_with_query(name: &'static str, v: &str) -> Result<String, ApiError> {
+pub fn path_with_query(name: &'static str, v: &str) -> Result<String> {
     if v.is_empty() {
-        return Err(ApiError::Missing(name));
+        return Err(Error::missing(name));
     }
     let v = v.trim_start_matches('/');
     let (path, query) = v.split_once('?').unwrap_or((v, ""));
     path_chars(name, path)?;
     if let Some(bad) = query.chars().find(|c| !wechat_safe(*c) && *c != '%') {
-        return Err(ApiError::invalid(name, format!("参数部分不能包含“{bad}”")));
+        return Err(Error::invalid(name, format!("参数部分不能包含“{bad}”")));
     }
     if v.chars().count() > 128 {
-        return Err(ApiError::invalid(name, "最长 128 个字符"));
+        return Err(Error::invalid(name, "最长 128 个字符"));
     }
     Ok(v.to_string())
 }
 
-fn path_chars(name: &'static str, v: &str) -> Result<String, ApiError> {
+fn path_chars(name: &'static str, v: &str) -> Result<String> {
     if v.chars().count() > 128 {
-        return Err(ApiError::invalid(name, "最长 128 个字符"));
+        return Err(Error::invalid(name, "最长 128 个字符"));
     }
     if let Some(bad) = v.chars().find(|c| !(c.is_ascii_alphanumeric() || "/_-.".contains(*c))) {
-        return Err(ApiError::invalid(name, format!("页面路径不能包含“{bad}”")));
+        return Err(Error::invalid(name, format!("页面路径不能包含“{bad}”")));
     }
     Ok(v.to_string())
 }
 
 /// A width within `range`, or `default`.
-pub fn width(name: &'static str, v: Option<i64>, range: (i64, i64), default: i64) -> Result<u32, ApiError> {
+pub fn width(name: &'static str, v: Option<i64>, range: (i64, i64), default: i64) -> Result<u32> {
     let w = v.unwrap_or(default);
     if !(range.0..=range.1).contains(&w) {
-        return Err(ApiError::invalid(name, format!("应在 {} 到 {} 像素之间，收到 {w}", range.0, range.1)));
+        return Err(Error::invalid(name, format!("应在 {} 到 {} 像素之间，收到 {w}", range.0, range.1)));
     }
     Ok(w as u32)
 }
 
 /// release (default), trial or develop.
-pub fn env_version(name: &'static str, v: Option<&str>) -> Result<String, ApiError> {
+pub fn env_version(name: &'static str, v: Option<&str>) -> Result<String> {
     match v.filter(|s| !s.is_empty()).unwrap_or("release") {
         e @ ("release" | "trial" | "develop") => Ok(e.to_string()),
-        other => Err(ApiError::invalid(name, format!("应为 release、trial 或 develop，收到“{other}”"))),
+        other => Err(Error::invalid(name, format!("应为 release、trial 或 develop，收到“{other}”"))),
     }
 }
 
 /// A line colour: JSON `{"r": 0, "g": 0, "b": 0}` (numbers or numeric strings, 0–255).
-pub fn line_color(name: &'static str, v: &str) -> Result<Rgb, ApiError> {
-    let bad = || ApiError::invalid(name, r#"应为颜色 JSON，例如 {"r":0,"g":0,"b":0}，每项 0 到 255"#);
+pub fn line_color(name: &'static str, v: &str) -> Result<Rgb> {
+    let bad = || Error::invalid(name, r#"应为颜色 JSON，例如 {"r":0,"g":0,"b":0}，每项 0 到 255"#);
     let value: serde_json::Value = serde_json::from_str(v).map_err(|_| bad())?;
-    let part = |k: &str| -> Result<u8, ApiError> {
+    let part = |k: &str| -> Result<u8> {
         let n = match value.get(k) {
             Some(serde_json::Value::Number(n)) => n.as_i64(),
             Some(serde_json::Value::String(s)) => s.trim().parse::<i64>().ok(),
@@ -123,10 +123,10 @@ pub fn line_color(name: &'static str, v: &str) -> Result<Rgb, ApiError> {
 }
 
 /// Hours before a stored image is deleted (the client's `expireHours`), 1 to ten years.
-pub fn expire_hours(v: Option<i64>) -> Result<Option<i64>, ApiError> {
+pub fn expire_hours(v: Option<i64>) -> Result<Option<i64>> {
     match v {
         Some(h) if !(1..=24 * 365 * 10).contains(&h) => {
-            Err(ApiError::invalid("expireHours", "应在 1 到 87600 小时之间"))
+            Err(Error::invalid("expireHours", "应在 1 到 87600 小时之间"))
         }
         other => Ok(other),
     }
@@ -179,7 +179,7 @@ impl CodeSpec {
     }
 
     /// The image: from WeChat, or drawn here.
-    fn draw(&self, wx: &WeChat) -> Result<Vec<u8>, ApiError> {
+    fn draw(&self, wx: &WeChat) -> Result<Vec<u8>> {
         match self {
             CodeSpec::Unlimit(u) => wx.wxa_code_unlimit(u).map_err(|e| code_error(e, &u.page)),
             CodeSpec::A(a) => wx.wxa_code(a).map_err(|e| code_error(e, &a.path)),
@@ -190,18 +190,18 @@ impl CodeSpec {
 }
 
 /// WeChat's refusals of a code in the shop's words; 41030 keeps its code for the templates.
-pub fn code_error(e: WxError, page: &str) -> ApiError {
+pub fn code_error(e: WxError, page: &str) -> Error {
     match e {
         WxError::Api { errcode: 41030, .. } => {
-            ApiError::PageNotReleased(if page.is_empty() { "（首页）".into() } else { page.to_string() })
+            Error::PageNotReleased(if page.is_empty() { "（首页）".into() } else { page.to_string() })
         }
         WxError::Api { errcode: 40097 | 40169, errmsg } => {
-            ApiError::Upstream(format!("微信认为小程序码参数无效：{errmsg}"))
+            Error::Upstream(format!("微信认为小程序码参数无效：{errmsg}").into())
         }
         WxError::Api { errcode: 45009 | 45029, .. } => {
-            ApiError::Upstream("小程序码的生成次数已达微信的上限，请稍后再试".into())
+            Error::Upstream("小程序码的生成次数已达微信的上限，请稍后再试".into())
         }
-        WxError::Api { errcode: 85096, .. } => ApiError::Upstream("临时小程序不能生成小程序码".into()),
+        WxError::Api { errcode: 85096, .. } => Error::Upstream("临时小程序不能生成小程序码".into()),
         other => other.into(),
     }
 }
@@ -221,14 +221,14 @@ pub fn code_image(
     wx: &WeChat,
     spec: &CodeSpec,
     expire_hours: Option<i64>,
-) -> Result<db::wxcodes::StoredCode, ApiError> {
+) -> Result<db::wxcodes::StoredCode> {
     let key = spec.key(expire_hours);
     let now = db::unix_now();
-    if let Some(found) = store.db.read_sync(|c| Ok::<_, ApiError>(db::wxcodes::by_key(c, &key)?))? {
+    if let Some(found) = store.db.read_sync(|c| db::wxcodes::by_key(c, &key))? {
         match found.expires_at {
             Some(t) if t < now + EXPIRING_SOON_SECS => {
                 // Its file goes soon: make a new one instead of handing out a dying link.
-                store.db.write_sync(|c| Ok::<_, ApiError>(db::wxcodes::forget(c, found.id)?))?;
+                store.db.write_sync(|c| db::wxcodes::forget(c, found.id))?;
             }
             _ => return Ok(found),
         }
@@ -238,16 +238,14 @@ pub fn code_image(
     let stored =
         upload::store(store.db, store.uploads_dir, store.max_bytes, &bytes, &name, None, expire_hours)?;
     let (kind, summary) = (spec.kind(), spec.summary());
-    let fresh = store
-        .db
-        .write_sync(|c| Ok::<_, ApiError>(db::wxcodes::insert(c, kind, &key, &summary, stored.id, now)?))?;
+    let fresh = store.db.write_sync(|c| db::wxcodes::insert(c, kind, &key, &summary, stored.id, now))?;
     if !fresh {
         upload::remove(store.db, store.uploads_dir, stored.id)?;
     }
     store
         .db
-        .read_sync(|c| Ok::<_, ApiError>(db::wxcodes::by_key(c, &key)?))?
-        .ok_or_else(|| ApiError::Internal("stored code vanished".into()))
+        .read_sync(|c| db::wxcodes::by_key(c, &key))?
+        .ok_or_else(|| Error::Internal("stored code vanished".into()))
 }
 
 /// How long a URL scheme lasts.
@@ -276,38 +274,35 @@ pub struct SchemeInput {
 
 impl SchemeInput {
     /// Checks every field against WeChat's rules; 300 naming the field at fault.
-    pub fn checked(self, now: i64) -> Result<SchemeInput, ApiError> {
+    pub fn checked(self, now: i64) -> Result<SchemeInput> {
         let path = page("path", self.path.trim())?;
         let query = self.query.trim().to_string();
         if query.chars().count() > 1024 {
-            return Err(ApiError::invalid("query", "最长 1024 个字符"));
+            return Err(Error::invalid("query", "最长 1024 个字符"));
         }
         if let Some(bad) = query.chars().find(|c| !wechat_safe(*c) && *c != '%') {
-            return Err(ApiError::invalid("query", format!("不能包含“{bad}”")));
+            return Err(Error::invalid("query", format!("不能包含“{bad}”")));
         }
         let env_version = env_version("envVersion", Some(&self.env_version))?;
         match self.expiry {
-            Expiry::At(t) if t <= now => return Err(ApiError::invalid("expireTime", "应晚于现在")),
+            Expiry::At(t) if t <= now => return Err(Error::invalid("expireTime", "应晚于现在")),
             Expiry::At(t) if t > now + SCHEME_MAX_DAYS * 86_400 => {
-                return Err(ApiError::invalid("expireTime", format!("最长 {SCHEME_MAX_DAYS} 天后")))
+                return Err(Error::invalid("expireTime", format!("最长 {SCHEME_MAX_DAYS} 天后")))
             }
             Expiry::Days(d) if !(1..=SCHEME_MAX_DAYS).contains(&d) => {
-                return Err(ApiError::invalid(
-                    "expireInterval",
-                    format!("应在 1 到 {SCHEME_MAX_DAYS} 天之间"),
-                ))
+                return Err(Error::invalid("expireInterval", format!("应在 1 到 {SCHEME_MAX_DAYS} 天之间")))
             }
             _ => {}
         }
         if self.remark.chars().count() > 100 {
-            return Err(ApiError::invalid("remark", "最长 100 个字符"));
+            return Err(Error::invalid("remark", "最长 100 个字符"));
         }
         Ok(SchemeInput { path, query, env_version, remark: self.remark.trim().to_string(), ..self })
     }
 }
 
 /// Asks WeChat for a URL scheme and records it. Blocking.
-pub fn make_scheme(db: &Db, wx: &WeChat, input: SchemeInput) -> Result<Scheme, ApiError> {
+pub fn make_scheme(db: &Db, wx: &WeChat, input: SchemeInput) -> Result<Scheme> {
     let now = db::unix_now();
     let input = input.checked(now)?;
     let (expire_type, expire_time, expire_interval, expires_at) = match input.expiry {
@@ -340,21 +335,21 @@ pub fn make_scheme(db: &Db, wx: &WeChat, input: SchemeInput) -> Result<Scheme, A
         remark: input.remark,
         date_add: now,
     };
-    row.id = db.write_sync(|c| Ok::<_, ApiError>(db::wxcodes::insert_scheme(c, &row)?))?;
+    row.id = db.write_sync(|c| db::wxcodes::insert_scheme(c, &row))?;
     Ok(row)
 }
 
 /// generatescheme's refusals in the shop's words.
-fn scheme_error(e: WxError, path: &str) -> ApiError {
+fn scheme_error(e: WxError, path: &str) -> Error {
     match e {
-        WxError::Api { errcode: 40165, .. } => ApiError::invalid("path", format!("微信找不到页面 {path}")),
-        WxError::Api { errcode: 40212, .. } => ApiError::invalid("query", "微信认为参数格式不对"),
-        WxError::Api { errcode: 85401, .. } => ApiError::invalid("expireTime", "微信不接受这个失效时间"),
+        WxError::Api { errcode: 40165, .. } => Error::invalid("path", format!("微信找不到页面 {path}")),
+        WxError::Api { errcode: 40212, .. } => Error::invalid("query", "微信认为参数格式不对"),
+        WxError::Api { errcode: 85401, .. } => Error::invalid("expireTime", "微信不接受这个失效时间"),
         WxError::Api { errcode: 85079, .. } => {
-            ApiError::Upstream("小程序还没有发布上线，不能生成 URL Scheme".into())
+            Error::Upstream("小程序还没有发布上线，不能生成 URL Scheme".into())
         }
         WxError::Api { errcode: 44990 | 45009, .. } => {
-            ApiError::Upstream("URL Scheme 生成太频繁或已达今日上限，请稍后再试".into())
+            Error::Upstream("URL Scheme 生成太频繁或已达今日上限，请稍后再试".into())
         }
         other => other.into(),
     }
@@ -404,19 +399,19 @@ pub struct LiveCache {
 
 impl LiveCache {
     /// The mini-program's live rooms (the first 100, WeChat's order). Blocking.
-    pub fn rooms(&self, wx: &WeChat) -> Result<Arc<Vec<LiveRoom>>, ApiError> {
+    pub fn rooms(&self, wx: &WeChat) -> Result<Arc<Vec<LiveRoom>>> {
         self.rooms.get(0, || wx.live_rooms(0, LIVE_PAGE)).map_err(live_error)
     }
 
     /// A room's recordings (the first 100). Blocking.
-    pub fn replays(&self, wx: &WeChat, room_id: i64) -> Result<Arc<Vec<LiveReplay>>, ApiError> {
+    pub fn replays(&self, wx: &WeChat, room_id: i64) -> Result<Arc<Vec<LiveReplay>>> {
         self.replays.get(room_id, || wx.live_replays(room_id, 0, LIVE_PAGE)).map_err(live_error)
     }
 }
 
-fn live_error(e: WxError) -> ApiError {
+fn live_error(e: WxError) -> Error {
     match e {
-        WxError::Api { errcode: 9410000 | 9410001, .. } => ApiError::NotFound("直播间"),
+        WxError::Api { errcode: 9410000 | 9410001, .. } => Error::NotFound(Entity::LiveRoom),
         other => other.into(),
     }
 }

@@ -171,7 +171,7 @@ impl WeChat {
                 .map_err(|e| WxError::Transport(e.to_string()))?;
             // Branch on the bytes, not the header: a PNG or JPEG is the code, anything else is
             // WeChat's JSON error.
-            if crate::service::upload::sniff(&bytes).is_some_and(|(mime, _)| mime.starts_with("image/")) {
+            if crate::sniff::file_type(&bytes).is_some_and(|(mime, _)| mime.starts_with("image/")) {
                 return Ok(bytes);
             }
             let text = String::from_utf8_lossy(&bytes);

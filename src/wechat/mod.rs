@@ -20,7 +20,6 @@ use serde::Deserialize;
 
 use crate::config::Config;
 use crate::db::{self, Db};
-use crate::error::ApiError;
 use crate::settings::Settings;
 
 /// The sandbox's own appid and secret (what the simulator accepts).
@@ -48,35 +47,20 @@ pub enum WxError {
     Api { errcode: i64, errmsg: String },
     #[error("WeChat is not configured: {0}")]
     NotConfigured(&'static str),
+    /// The access-token store (the database) failed; `busy` when no connection was free in time.
+    #[error("the token store failed (busy: {busy})")]
+    Store { busy: bool },
+}
+
+impl From<db::Error> for WxError {
+    fn from(e: db::Error) -> Self {
+        WxError::Store { busy: matches!(e, db::Error::Unavailable) }
+    }
 }
 
 impl WxError {
     fn is_token_error(&self) -> bool {
         matches!(self, WxError::Api { errcode: 40001 | 40014 | 42001, .. })
-    }
-}
-
-/// The token store (or the blocking pool) failed: said in the words a shopper gets for any such failure.
-impl From<db::Error> for WxError {
-    fn from(e: db::Error) -> Self {
-        WxError::Transport(ApiError::from(e).msg())
-    }
-}
-
-impl From<WxError> for ApiError {
-    fn from(e: WxError) -> Self {
-        match e {
-            WxError::Transport(t) => ApiError::Upstream(format!("微信服务暂时无法访问：{t}")),
-            WxError::Api { errcode: -1, .. } => ApiError::Upstream("微信系统繁忙，请稍后再试".into()),
-            WxError::Api { errcode: 40029 | 40163, .. } => {
-                ApiError::invalid("code", "微信登录凭证无效或已被使用，请重新调用 wx.login")
-            }
-            WxError::Api { errcode: 45011, .. } => ApiError::TooMany,
-            WxError::Api { errcode, errmsg } => {
-                ApiError::Upstream(format!("微信返回错误 {errcode}：{errmsg}"))
-            }
-            WxError::NotConfigured(what) => ApiError::Unsupported(format!("微信未配置：{what}").into()),
-        }
     }
 }
 

@@ -21,31 +21,8 @@ pub const SANDBOX_PAY_KEY: &str = "sandboxpaykey0000000000000000000";
 /// WeChat's production pay host.
 pub const PRODUCTION_BASE: &str = "https://api.mch.weixin.qq.com";
 
-/// The v2 signature algorithms (`sign_type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SignType {
-    #[default]
-    Md5,
-    HmacSha256,
-}
-
-impl SignType {
-    /// The wire name (`signType` for wx.requestPayment, `sign_type` in XML).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SignType::Md5 => "MD5",
-            SignType::HmacSha256 => "HMAC-SHA256",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<SignType> {
-        match s {
-            "MD5" | "" => Some(SignType::Md5),
-            "HMAC-SHA256" => Some(SignType::HmacSha256),
-            _ => None,
-        }
-    }
-}
+/// The v2 signature algorithms (`sign_type`): the setting `wxpaySignType` names them.
+pub use crate::settings::SignType;
 
 /// The merchant in force now (environment > console > sandbox).
 #[derive(Clone)]
@@ -273,15 +250,6 @@ impl PayError {
         match self {
             PayError::Business { code, .. } => Some(code),
             _ => None,
-        }
-    }
-}
-
-impl From<PayError> for crate::error::ApiError {
-    fn from(e: PayError) -> Self {
-        match e {
-            PayError::NotConfigured(_) => crate::error::ApiError::Unsupported(e.to_string().into()),
-            other => crate::error::ApiError::Upstream(other.to_string()),
         }
     }
 }

@@ -3,9 +3,7 @@
 //! wrong passwords (one answer for unknown accounts), the rate limit, disabled shoppers.
 
 use serde_json::Value;
-use xiaodian::error::ApiError;
 
-use crate::codes::{age_codes, mail_code, sms_code};
 use crate::support::*;
 
 const M_REGISTER: &str = "/shop/user/m/register";
@@ -33,12 +31,6 @@ fn token_of(res: &Value) -> String {
 
 fn token_alive(app: &TestApp, token: &str) -> bool {
     app.get("/shop/user/check-token", &[("token", token)])["code"] == 0
-}
-
-fn disable(app: &TestApp, uid: i64) {
-    app.db
-        .write_sync(|c| Ok::<_, ApiError>(c.execute("UPDATE users SET status = 1 WHERE id = ?1", [uid])?))
-        .unwrap();
 }
 
 /// Registers a mobile account with a password and autoLogin; the login answer.
@@ -182,7 +174,7 @@ fn disabled_shoppers_cannot_log_in_by_password_or_code_nor_reset() {
     let app = TestApp::new();
     let res = mobile_account(&app, "13800138007", "secret-7");
     let uid = res["data"]["uid"].as_i64().unwrap();
-    disable(&app, uid);
+    app.disable_keeping_logins(uid);
     let by_pwd = app.post(M_LOGIN, &[("mobile", "13800138007"), ("pwd", "secret-7")]);
     assert_code(&by_pwd, 403);
     assert!(msg(&by_pwd).contains("禁用"), "{by_pwd}");

@@ -1,156 +1,11 @@
 //! Console tests (login, CSRF, pages), through HTTP like a browser: cookies kept by hand, redirects
 //! not followed so they can be asserted.
 
-use std::collections::BTreeMap;
-use std::time::Duration;
-
 use xiaodian::service::site::{self, NoticeInput};
 
 use crate::support::*;
 
-const PASSWORD: &str = "test-admin-password";
-
-/// One answer: status, headers that matter here, body text.
-pub struct Page {
-    pub status: u16,
-    pub location: Option<String>,
-    pub set_cookies: Vec<String>,
-    pub body: String,
-}
-
-impl Page {
-    #[track_caller]
-    pub fn assert_has(&self, text: &str) -> &Self {
-        assert!(self.body.contains(text), "expected {text:?} in HTTP {} page:\n{}", self.status, self.body);
-        self
-    }
-
-    /// Where a redirect points ("" when it is not one).
-    pub fn location(&self) -> &str {
-        self.location.as_deref().unwrap_or("")
-    }
-
-    fn cookie(&self, name: &str) -> Option<&str> {
-        self.set_cookies.iter().map(String::as_str).find(|c| c.starts_with(&format!("{name}=")))
-    }
-
-    /// The page's CSRF token (the first hidden `csrf` field).
-    pub fn csrf(&self) -> String {
-        let at = self.body.find("name=\"csrf\" value=\"").expect("page has a csrf field") + 19;
-        self.body[at..at + 64].to_string()
-    }
-}
-
-/// A browser with its own cookie jar.
-pub struct Browser<'a> {
-    app: &'a TestApp,
-    agent: ureq::Agent,
-    jar: BTreeMap<String, String>,
-}
-
-impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Browser<'a> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .max_redirects_will_error(false)
-            .timeout_global(Some(Duration::from_secs(30)))
-            .build()
-            .into();
-        Browser { app, agent, jar: BTreeMap::new() }
-    }
-
-    /// A signed-in browser.
-    pub fn staff(app: &'a TestApp) -> Browser<'a> {
-        let mut b = Browser::new(app);
-        let res = b.login("admin", PASSWORD);
-        assert_eq!(res.status, 303, "login failed: {}", res.body);
-        b
-    }
-
-    fn cookie_header(&self) -> String {
-        self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
-    }
-
-    fn keep(&mut self, mut res: ureq::http::Response<ureq::Body>) -> Page {
-        let set_cookies: Vec<String> =
-            res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
-        for c in &set_cookies {
-            let (name, rest) = c.split_once('=').unwrap();
-            let value = rest.split(';').next().unwrap();
-            if value.is_empty() || c.contains("Max-Age=0") {
-                self.jar.remove(name);
-            } else {
-                self.jar.insert(name.to_string(), value.to_string());
-            }
-        }
-        let location = res.headers().get("location").map(|v| v.to_str().unwrap().to_string());
-        let status = res.status().as_u16();
-        Page { status, location, set_cookies, body: res.body_mut().read_to_string().unwrap() }
-    }
-
-    pub fn get(&mut self, path: &str) -> Page {
-        let res = self.agent.get(&self.app.url(path)).header("Cookie", &self.cookie_header()).call().unwrap();
-        self.keep(res)
-    }
-
-    pub fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        let res = self
-            .agent
-            .post(&self.app.url(path))
-            .header("Cookie", &self.cookie_header())
-            .send_form(form.iter().copied())
-            .unwrap();
-        self.keep(res)
-    }
-
-    /// A multipart post with one file field `file`.
-    pub fn post_file(&mut self, path: &str, fields: &[(&str, &str)], name: &str, bytes: &[u8]) -> Page {
-        let (body, ct) = multipart("file", name, bytes, fields);
-        let res = self
-            .agent
-            .post(&self.app.url(path))
-            .header("Cookie", &self.cookie_header())
-            .header("Content-Type", &ct)
-            .send(&body[..])
-            .unwrap();
-        self.keep(res)
-    }
-
-    /// A post with a body built by hand (e.g. multipart with several file fields).
-    pub fn post_body(&mut self, path: &str, content_type: &str, body: &[u8]) -> Page {
-        let res = self
-            .agent
-            .post(&self.app.url(path))
-            .header("Cookie", &self.cookie_header())
-            .header("Content-Type", content_type)
-            .send(body)
-            .unwrap();
-        self.keep(res)
-    }
-
-    /// Opens the login page (for its double-submit token) and signs in.
-    fn login(&mut self, username: &str, password: &str) -> Page {
-        let token = self.get("/admin/login").csrf();
-        self.post(
-            "/admin/login",
-            &[("username", username), ("password", password), ("csrf", &token), ("next", "/admin")],
-        )
-    }
-
-    /// The session's CSRF token, read from a page like a form would carry it.
-    pub fn csrf(&mut self) -> String {
-        self.get("/admin/password").csrf()
-    }
-}
-
-fn count(app: &TestApp, table: &str) -> i64 {
-    app.query(|c| c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)))
-}
-
-fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
-    rocket::tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
-}
+const PASSWORD: &str = CONSOLE_PASSWORD;
 
 #[test]
 fn the_login_page_renders_and_other_pages_send_strangers_there() {
@@ -179,7 +34,7 @@ fn a_wrong_password_or_unknown_name_gets_one_message_and_no_session() {
         assert!(res.cookie("xiaodian_admin").is_none());
         assert_eq!(b.get("/admin").status, 303);
     }
-    assert_eq!(count(&app, "admin_sessions"), 0);
+    assert_eq!(app.count("admin_sessions"), 0);
 }
 
 #[test]
@@ -192,7 +47,7 @@ fn the_sixth_failure_in_a_row_is_rate_limited_even_with_the_right_password() {
     let res = b.login("admin", PASSWORD);
     assert_eq!(res.status, 429);
     res.assert_has("尝试次数过多，请 15 分钟后再试");
-    assert_eq!(count(&app, "admin_sessions"), 0);
+    assert_eq!(app.count("admin_sessions"), 0);
     // Another account name is counted on its own.
     assert_eq!(b.login("someone-else", "x").status, 401);
 }
@@ -346,8 +201,8 @@ fn a_non_image_in_the_banner_form_is_refused_and_the_form_comes_back_filled() {
     let res = b.post_file("/admin/banners/new", &fields, "notes.txt", b"just some text");
     assert_eq!(res.status, 422);
     res.assert_has("只能上传 jpg、png、gif 或 webp 图片").assert_has("value=\"不是图片\"");
-    assert_eq!(count(&app, "banners"), 0);
-    assert_eq!(count(&app, "uploads"), 0);
+    assert_eq!(app.count("banners"), 0);
+    assert_eq!(app.count("uploads"), 0);
 }
 
 #[test]
@@ -379,7 +234,7 @@ fn a_banner_without_a_picture_is_sent_back_with_the_reason() {
     let res = b.post_file("/admin/banners/new", &form, "", b"");
     assert_eq!(res.status, 422);
     res.assert_has("小程序 AppID跳转其他小程序时必须填写 appid");
-    assert_eq!(count(&app, "banners"), 0);
+    assert_eq!(app.count("banners"), 0);
 }
 
 #[test]
@@ -402,10 +257,7 @@ fn posts_without_or_with_a_wrong_csrf_token_are_refused_and_change_nothing() {
     assert_eq!(res.status, 403);
     assert_eq!(b.post("/admin/shop", &[("shop_name", "黑店"), ("quota_mb", "1")]).status, 403);
     assert_eq!(b.post("/admin/keys", &[("name", "k")]).status, 403);
-    assert_eq!(
-        count(&app, "notices") + count(&app, "banners") + count(&app, "uploads") + count(&app, "api_keys"),
-        0
-    );
+    assert_eq!(app.count("notices") + app.count("banners") + app.count("uploads") + app.count("api_keys"), 0);
     assert_eq!(app.settings.get().shop_name(), "小店");
     // Another session's token is no good either.
     let mut other = Browser::staff(&app);
@@ -418,7 +270,7 @@ fn posts_without_or_with_a_wrong_csrf_token_are_refused_and_change_nothing() {
     let mine = b.csrf();
     right.push(("csrf", mine.as_str()));
     assert_eq!(b.post("/admin/notices/new", &right).status, 303);
-    assert_eq!(count(&app, "notices"), 1);
+    assert_eq!(app.count("notices"), 1);
 }
 
 #[test]
@@ -438,15 +290,15 @@ fn deleting_a_notice_asks_first_and_needs_a_post_with_the_token() {
         .assert_has("确定要删除")
         .assert_has("五一放假")
         .assert_has(&format!("action=\"/admin/notices/{id}/delete\""));
-    assert_eq!(count(&app, "notices"), 1, "the GET only asks");
+    assert_eq!(app.count("notices"), 1, "the GET only asks");
 
     assert_eq!(b.post(&format!("/admin/notices/{id}/delete"), &[]).status, 403);
-    assert_eq!(count(&app, "notices"), 1);
+    assert_eq!(app.count("notices"), 1);
 
     let csrf = confirm.csrf();
     let res = b.post(&format!("/admin/notices/{id}/delete"), &[("csrf", &csrf)]);
     assert_eq!(res.status, 303);
-    assert_eq!(count(&app, "notices"), 0);
+    assert_eq!(app.count("notices"), 0);
     b.get("/admin/notices").assert_has("公告已删除");
     assert_code(&app.post("/shop/notice/list", &[]), 700);
 }
@@ -473,7 +325,7 @@ fn changing_the_password_checks_it_ends_other_sessions_and_retires_the_old_one()
     assert_eq!(res.status, 303);
     mine.get("/admin").assert_has("密码已修改");
     assert_eq!(laptop.get("/admin").status, 303, "other sessions end");
-    assert_eq!(count(&app, "admin_sessions"), 1);
+    assert_eq!(app.count("admin_sessions"), 1);
 
     assert_eq!(Browser::new(&app).login("admin", PASSWORD).status, 401);
     assert_eq!(Browser::new(&app).login("admin", "new-password-1").status, 303);
@@ -490,7 +342,7 @@ fn logging_out_ends_the_session_for_good() {
     assert_eq!(res.location.as_deref(), Some("/admin/login"));
     assert!(!b.jar.contains_key("xiaodian_admin"), "the cookie is cleared");
     b.get("/admin/login").assert_has("已退出登录");
-    assert_eq!(count(&app, "admin_sessions"), 0);
+    assert_eq!(app.count("admin_sessions"), 0);
     // Replaying the old cookie does not work.
     let mut replay = Browser::new(&app);
     replay.jar = stolen;
@@ -526,7 +378,7 @@ fn a_new_api_key_is_shown_once_and_only_its_hash_is_kept() {
     let id: i64 = app.query(|c| c.query_row("SELECT id FROM api_keys", [], |r| r.get(0)));
     b.get(&format!("/admin/keys/{id}/delete")).assert_has("确定要删除");
     assert_eq!(b.post(&format!("/admin/keys/{id}/delete"), &[("csrf", &csrf)]).status, 303);
-    assert_eq!(count(&app, "api_keys"), 0);
+    assert_eq!(app.count("api_keys"), 0);
 }
 
 #[test]
@@ -662,7 +514,7 @@ fn files_are_uploaded_listed_and_deleted_with_confirmation() {
         app.query(|c| c.query_row("SELECT id, path FROM uploads", [], |r| Ok((r.get(0)?, r.get(1)?))));
     b.get(&format!("/admin/files/{id}/delete")).assert_has("确定要删除").assert_has("logo.png");
     assert_eq!(b.post(&format!("/admin/files/{id}/delete"), &[("csrf", &csrf)]).status, 303);
-    assert_eq!(count(&app, "uploads"), 0);
+    assert_eq!(app.count("uploads"), 0);
     assert!(!app.cfg.uploads_dir().join(path).exists());
 }
 
@@ -677,8 +529,8 @@ fn the_merchant_api_under_admin_api_keeps_its_own_json_errors() {
 #[test]
 fn the_code_outbox_lists_codes_newest_first_and_searches_by_target() {
     let app = TestApp::new();
-    let code = crate::codes::sms_code(&app, "13800138000");
-    crate::codes::mail_code(&app, "alice@example.com");
+    let code = sms_code(&app, "13800138000");
+    mail_code(&app, "alice@example.com");
     let mut b = Browser::staff(&app);
     let page = b.get("/admin/codes");
     assert_eq!(page.status, 200);

@@ -1,6 +1,5 @@
 //! Console: WeChat settings (environment wins, the connection test) and shoppers.
 
-use crate::admin::Browser;
 use crate::support::*;
 
 #[test]

@@ -127,12 +127,7 @@ fn yourself_unknown_and_disabled_shoppers_and_callers_without_a_token_are_refuse
     let app = TestApp::new();
     let (alice, token) = app.login_wechat("code-alice");
     let (dave, _) = app.login_wechat("code-dave");
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE users SET status = 1 WHERE id = ?1", [dave])
-                .map_err(xiaodian::error::ApiError::from)
-        })
-        .unwrap();
+    app.disable(dave);
     let uid = dave.to_string();
     for (path, get) in [
         (CHECK, true),

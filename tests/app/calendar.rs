@@ -4,32 +4,17 @@
 
 use serde_json::{json, Value};
 use xiaodian::db;
+use xiaodian::error::ApiError;
 use xiaodian::service::calendar;
 
 use crate::support::*;
 
 const KEY: &str = "calendar-key-123";
 
-fn app_with_key() -> TestApp {
-    TestApp::with(|c| c.admin_api_key = Some(KEY.into()))
-}
-
-/// A merchant API call; (status, JSON body or Null).
-pub fn api(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-    merchant_call(app, KEY, method, path, body)
-}
-
 #[track_caller]
 fn refused(res: (u16, Value), status: u16, field: Option<&str>) {
     assert_eq!(res.0, status, "{}", res.1);
     assert_eq!(res.1["field"].as_str(), field, "{}", res.1);
-}
-
-/// Creates goods through the merchant API; its id.
-pub fn goods(app: &TestApp, body: Value) -> i64 {
-    let (status, g) = api(app, "POST", "/goods", Some(&body));
-    assert_eq!(status, 201, "{g}");
-    g["id"].as_i64().unwrap()
 }
 
 /// The day `n` days after today in the shop's time zone.
@@ -39,20 +24,20 @@ fn day(n: i64) -> String {
 
 #[test]
 fn daily_prices_are_set_for_a_range_and_read_from_today_on() {
-    let app = app_with_key();
-    let room = goods(&app, json!({"name": "湖景大床房", "minPrice": 388, "stores": 10}));
+    let app = TestApp::with_key(KEY);
+    let room = app.api_goods(json!({"name": "湖景大床房", "minPrice": 388, "stores": 10}));
     let path = format!("/goods/{room}/calendar");
     let empty = app.get("/shop/shop/goods/price/day", &[("goodsId", &room.to_string())]);
     assert_code(&empty, 700);
 
     let (status, days) =
-        api(&app, "PUT", &path, Some(&json!({"from": day(-1), "to": day(2), "price": 399.5, "stores": 3})));
+        app.api("PUT", &path, Some(&json!({"from": day(-1), "to": day(2), "price": 399.5, "stores": 3})));
     assert_eq!(status, 200, "{days}");
     assert_eq!(days.as_array().unwrap().len(), 4);
     // Day 1 is set already: a stock over it says which calendar version it is based on.
-    let (_, tag, _) = crate::stale_stock::tagged_call(&app, KEY, "GET", &path, None, None);
+    let tag = app.merchant(KEY).get(&path).header("etag").to_string();
     let full = json!({"from": day(1), "to": day(1), "price": 599, "stores": 0});
-    assert_eq!(crate::stale_stock::tagged_call(&app, KEY, "PUT", &path, Some(&full), Some(&tag)).0, 200);
+    assert_eq!(app.merchant(KEY).if_match(Some(&tag)).json("PUT", &path, &full).status, 200);
 
     let res = app.get("/shop/shop/goods/price/day", &[("goodsId", &room.to_string()), ("priceId", "")]);
     assert_code(&res, 0);
@@ -65,24 +50,22 @@ fn daily_prices_are_set_for_a_range_and_read_from_today_on() {
     assert_eq!((list[1]["price"].as_f64(), list[1]["stores"].as_i64()), (Some(599.0), Some(0)));
 
     // Checkout's view of one day.
-    let found = app.db.read_sync(|c| calendar::day_price(c, room, None, &day(2))).unwrap().unwrap();
+    let found = app.query(|c| calendar::day_price(c, room, None, &day(2))).unwrap();
     assert_eq!((found.price, found.stores), (39950, 3));
-    assert!(app.db.read_sync(|c| calendar::day_price(c, room, None, &day(30))).unwrap().is_none());
-    let bad = app.db.read_sync(|c| calendar::day_price(c, room, None, "明天")).unwrap_err();
+    assert!(app.query(|c| calendar::day_price(c, room, None, &day(30))).is_none());
+    let bad = ApiError::from(app.db.read_sync(|c| calendar::day_price(c, room, None, "明天")).unwrap_err());
     assert!(bad.msg().contains("day"), "{}", bad.msg());
 
-    let (status, gone) = api(&app, "DELETE", &format!("{path}?from={}&to={}", day(0), day(0)), None);
+    let (status, gone) = app.api("DELETE", &format!("{path}?from={}&to={}", day(0), day(0)), None);
     assert_eq!((status, gone["removed"].as_i64()), (200, Some(1)));
-    let (_, left) = api(&app, "GET", &path, None);
+    let (_, left) = app.api("GET", &path, None);
     assert_eq!(left.as_array().unwrap().len(), 2, "{left}");
 }
 
 #[test]
 fn goods_with_specs_keep_a_calendar_per_sku() {
-    let app = app_with_key();
-    let id = goods(
-        &app,
-        json!({"name": "景区门票", "properties": [{"name": "票种", "values": ["成人", "儿童"]}],
+    let app = TestApp::with_key(KEY);
+    let id = app.api_goods(json!({"name": "景区门票", "properties": [{"name": "票种", "values": ["成人", "儿童"]}],
                "skuList": [{"values": ["成人"], "price": 120, "stores": 9}, {"values": ["儿童"], "price": 60, "stores": 9}]}),
     );
     let detail = app.get("/shop/shop/goods/detail", &[("id", &id.to_string())]);
@@ -90,8 +73,7 @@ fn goods_with_specs_keep_a_calendar_per_sku() {
     let (adult_key, child_key) =
         (skus[0]["propertyChildIds"].as_str().unwrap(), skus[1]["propertyChildIds"].as_str().unwrap());
     let path = format!("/goods/{id}/calendar");
-    let (s, _) = api(
-        &app,
+    let (s, _) = app.api(
         "PUT",
         &path,
         Some(
@@ -99,14 +81,13 @@ fn goods_with_specs_keep_a_calendar_per_sku() {
         ),
     );
     assert_eq!(s, 200);
-    api(
-        &app,
+    app.api(
         "PUT",
         &path,
         Some(&json!({"propertyChildIds": child_key, "from": day(0), "to": day(0), "price": 70, "stores": 5})),
     );
     refused(
-        api(&app, "PUT", &path, Some(&json!({"from": day(0), "to": day(0), "price": 1, "stores": 1}))),
+        app.api("PUT", &path, Some(&json!({"from": day(0), "to": day(0), "price": 1, "stores": 1}))),
         422,
         Some("propertyChildIds"),
     );
@@ -125,14 +106,14 @@ fn goods_with_specs_keep_a_calendar_per_sku() {
     assert_code(&stranger, 300);
 
     // Keys arrive in any order and are read the same way.
-    let child = app.db.read_sync(|c| calendar::day_price(c, id, Some(child_key), &day(0))).unwrap().unwrap();
+    let child = app.query(|c| calendar::day_price(c, id, Some(child_key), &day(0))).unwrap();
     assert_eq!(child.price, 7000);
 }
 
 #[test]
 fn time_slots_answer_bookable_days_and_each_days_slots() {
-    let app = app_with_key();
-    let id = goods(&app, json!({"name": "羽毛球场地", "minPrice": 50, "stores": 100}));
+    let app = TestApp::with_key(KEY);
+    let id = app.api_goods(json!({"name": "羽毛球场地", "minPrice": 50, "stores": 100}));
     let path = format!("/goods/{id}/time-slots");
     let gid = id.to_string();
     assert_code(&app.post("/shop/shop/goods/times/days", &[("goodsId", &gid)]), 700);
@@ -141,15 +122,15 @@ fn time_slots_answer_bookable_days_and_each_days_slots() {
         {"name": "09:00-10:00", "price": 50, "stores": 2},
         {"name": "19:00-20:00", "price": 80.5, "stores": 1}
     ]});
-    let (status, slots) = api(&app, "PUT", &path, Some(&body));
+    let (status, slots) = app.api("PUT", &path, Some(&body));
     assert_eq!(status, 200, "{slots}");
     assert_eq!(slots.as_array().unwrap().len(), 6);
     // Day 1 is sold out in both slots.
     let sold_out = json!({"from": day(1), "to": day(1), "slots": [
         {"name": "09:00-10:00", "price": 50, "stores": 0}, {"name": "19:00-20:00", "price": 80.5, "stores": 0}
     ]});
-    let (_, tag, _) = crate::stale_stock::tagged_call(&app, KEY, "GET", &path, None, None);
-    assert_eq!(crate::stale_stock::tagged_call(&app, KEY, "PUT", &path, Some(&sold_out), Some(&tag)).0, 200);
+    let tag = app.merchant(KEY).get(&path).header("etag").to_string();
+    assert_eq!(app.merchant(KEY).if_match(Some(&tag)).json("PUT", &path, &sold_out).status, 200);
 
     let days = app.post("/shop/shop/goods/times/days", &[("goodsId", &gid), ("propertyChildIds", "")]);
     assert_code(&days, 0);
@@ -161,8 +142,7 @@ fn time_slots_answer_bookable_days_and_each_days_slots() {
     assert_eq!(list.len(), 2);
     assert_eq!(list[0]["name"], "09:00-10:00");
     assert_eq!((list[1]["price"].as_f64(), list[1]["stores"].as_i64()), (Some(80.5), Some(1)));
-    let slot =
-        app.db.read_sync(|c| calendar::time_slot(c, id, None, &day(2), "19:00-20:00")).unwrap().unwrap();
+    let slot = app.query(|c| calendar::time_slot(c, id, None, &day(2), "19:00-20:00")).unwrap();
     assert_eq!(slot.price, 8050);
 
     let bad_day = app.post("/shop/shop/goods/times/items", &[("day", "12月1日"), ("goodsId", &gid)]);
@@ -173,13 +153,13 @@ fn time_slots_answer_bookable_days_and_each_days_slots() {
     assert_code(&app.post("/shop/shop/goods/times/days", &[("goodsId", "999999")]), 404);
 
     let (s, removed) =
-        api(&app, "DELETE", &format!("{path}?from={}&to={}&name=09:00-10:00", day(0), day(2)), None);
+        app.api("DELETE", &format!("{path}?from={}&to={}&name=09:00-10:00", day(0), day(2)), None);
     assert_eq!((s, removed["removed"].as_i64()), (200, Some(3)));
     let items = app.post("/shop/shop/goods/times/items", &[("day", &day(0)), ("goodsId", &gid)]);
     assert_eq!(items["data"].as_array().unwrap().len(), 1);
 
     // Off the shelf: the shop no longer answers its calendar.
-    api(&app, "POST", &format!("/goods/{id}/off-shelf"), None);
+    app.api("POST", &format!("/goods/{id}/off-shelf"), None);
     let off = app.post("/shop/shop/goods/times/days", &[("goodsId", &gid)]);
     assert_code(&off, 404);
     assert!(off["msg"].as_str().unwrap().contains("下架"));
@@ -187,40 +167,39 @@ fn time_slots_answer_bookable_days_and_each_days_slots() {
 
 #[test]
 fn calendar_writes_refuse_bad_ranges_and_unknown_goods_and_need_the_key() {
-    let app = app_with_key();
-    let id = goods(&app, json!({"name": "房间", "minPrice": 1}));
+    let app = TestApp::with_key(KEY);
+    let id = app.api_goods(json!({"name": "房间", "minPrice": 1}));
     let path = format!("/goods/{id}/calendar");
     refused(
-        api(&app, "PUT", &path, Some(&json!({"from": day(3), "to": day(1), "price": 1, "stores": 1}))),
+        app.api("PUT", &path, Some(&json!({"from": day(3), "to": day(1), "price": 1, "stores": 1}))),
         422,
         Some("to"),
     );
     refused(
-        api(&app, "PUT", &path, Some(&json!({"from": day(0), "to": day(400), "price": 1, "stores": 1}))),
+        app.api("PUT", &path, Some(&json!({"from": day(0), "to": day(400), "price": 1, "stores": 1}))),
         422,
         Some("to"),
     );
     refused(
-        api(&app, "PUT", &path, Some(&json!({"from": "tomorrow", "to": day(1), "price": 1, "stores": 1}))),
+        app.api("PUT", &path, Some(&json!({"from": "tomorrow", "to": day(1), "price": 1, "stores": 1}))),
         422,
         Some("from"),
     );
     refused(
-        api(&app, "PUT", &path, Some(&json!({"from": day(0), "to": day(1), "price": -1, "stores": 1}))),
+        app.api("PUT", &path, Some(&json!({"from": day(0), "to": day(1), "price": -1, "stores": 1}))),
         422,
         Some("price"),
     );
     refused(
-        api(&app, "PUT", &path, Some(&json!({"from": day(0), "to": day(1), "price": 1, "stores": -5}))),
+        app.api("PUT", &path, Some(&json!({"from": day(0), "to": day(1), "price": 1, "stores": -5}))),
         422,
         Some("stores"),
     );
     let slots = format!("/goods/{id}/time-slots");
     let twice = json!({"from": day(0), "to": day(0), "slots": [{"name": "上午", "price": 1, "stores": 1}, {"name": "上午", "price": 1, "stores": 1}]});
-    refused(api(&app, "PUT", &slots, Some(&twice)), 422, Some("name"));
-    refused(api(&app, "PUT", &slots, Some(&json!({"from": day(0), "to": day(0)}))), 422, Some("slots"));
-    let (status, _) = api(
-        &app,
+    refused(app.api("PUT", &slots, Some(&twice)), 422, Some("name"));
+    refused(app.api("PUT", &slots, Some(&json!({"from": day(0), "to": day(0)}))), 422, Some("slots"));
+    let (status, _) = app.api(
         "PUT",
         "/goods/999999/calendar",
         Some(&json!({"from": day(0), "to": day(0), "price": 1, "stores": 1})),
@@ -236,8 +215,8 @@ fn calendar_writes_refuse_bad_ranges_and_unknown_goods_and_need_the_key() {
 
 #[test]
 fn the_rebate_is_the_members_level_discount() {
-    let app = app_with_key();
-    let id = goods(&app, json!({"name": "茶叶", "minPrice": 100, "stores": 1})).to_string();
+    let app = TestApp::with_key(KEY);
+    let id = app.api_goods(json!({"name": "茶叶", "minPrice": 100, "stores": 1})).to_string();
     let anyone = app.get("/shop/shop/goods/rebate/v2", &[("goodsId", &id), ("token", "")]);
     assert_code(&anyone, 0);
     assert_eq!(anyone["data"], 10.0);
@@ -245,28 +224,26 @@ fn the_rebate_is_the_members_level_discount() {
     let (uid, token) = app.shopper("会员");
     let plain = app.get("/shop/shop/goods/rebate/v2", &[("goodsId", &id), ("token", &token)]);
     assert_eq!(plain["data"], 10.0);
-    app.db
-        .write_sync(|c| {
-            let now = db::unix_now();
-            let f = db::levels::LevelFields {
-                name: "金卡".into(),
-                level: 1,
-                rebate_percent: 88,
-                ext_json: "{}".into(),
-                ..Default::default()
-            };
-            let level_id = db::levels::insert_level(c, &f, now)?;
-            let cur = db::levels::Current {
-                user_id: uid,
-                level_id,
-                price_id: None,
-                auto_renew: false,
-                date_expire: now + 86400,
-            };
-            db::levels::set_current(c, &cur, now)?;
-            Ok::<_, xiaodian::error::ApiError>(())
-        })
-        .unwrap();
+    app.write(|c| {
+        let now = db::unix_now();
+        let f = db::levels::LevelFields {
+            name: "金卡".into(),
+            level: 1,
+            rebate_percent: 88,
+            ext_json: "{}".into(),
+            ..Default::default()
+        };
+        let level_id = db::levels::insert_level(c, &f, now)?;
+        let cur = db::levels::Current {
+            user_id: uid,
+            level_id,
+            price_id: None,
+            auto_renew: false,
+            date_expire: now + 86400,
+        };
+        db::levels::set_current(c, &cur, now)?;
+        Ok::<_, Failed>(())
+    });
     let member = app.get("/shop/shop/goods/rebate/v2", &[("goodsId", &id), ("token", &token)]);
     assert_code(&member, 0);
     assert_eq!(member["data"], 8.8);
@@ -276,17 +253,9 @@ fn the_rebate_is_the_members_level_discount() {
     assert_code(&app.get("/shop/shop/goods/rebate/v2", &[("goodsId", "abc")]), 300);
 }
 
-/// The smallest bytes the upload sniffer takes for an mp4.
-pub fn tiny_mp4() -> Vec<u8> {
-    let mut v = vec![0, 0, 0, 24];
-    v.extend_from_slice(b"ftypisom\0\0\x02\0isomiso2");
-    v.extend_from_slice(&[0u8; 64]);
-    v
-}
-
 #[test]
 fn a_goods_video_must_be_an_uploaded_video_and_video_detail_answers_its_url_and_cover() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let video = app.upload("/shop/dfs/upload/file", "upfile", "demo.mp4", &tiny_mp4(), &[]);
     assert_code(&video, 0);
     let video_id = video["data"]["id"].as_i64().unwrap();
@@ -294,18 +263,12 @@ fn a_goods_video_must_be_an_uploaded_video_and_video_detail_answers_its_url_and_
     let picture_id = picture["data"]["id"].as_i64().unwrap();
 
     refused(
-        api(&app, "POST", "/goods", Some(&json!({"name": "x", "videoId": picture_id}))),
+        app.api("POST", "/goods", Some(&json!({"name": "x", "videoId": picture_id}))),
         422,
         Some("videoId"),
     );
-    refused(
-        api(&app, "POST", "/goods", Some(&json!({"name": "x", "videoId": 999999}))),
-        422,
-        Some("videoId"),
-    );
-    let id = goods(
-        &app,
-        json!({"name": "有视频的商品", "pic": "https://example.com/cover.png", "minPrice": 1, "videoId": video_id}),
+    refused(app.api("POST", "/goods", Some(&json!({"name": "x", "videoId": 999999}))), 422, Some("videoId"));
+    let id = app.api_goods(json!({"name": "有视频的商品", "pic": "https://example.com/cover.png", "minPrice": 1, "videoId": video_id}),
     );
     let detail = app.get("/shop/shop/goods/detail", &[("id", &id.to_string())]);
     assert_eq!(detail["data"]["basicInfo"]["videoId"], video_id.to_string());
@@ -342,11 +305,11 @@ fn book_slot(app: &TestApp, token: &str, goods: i64, on: &str, slot: &str) -> Va
 
 /// Stock of the goods' own calendar day.
 fn day_stores(app: &TestApp, goods: i64, on: &str) -> i64 {
-    app.db.read_sync(|c| calendar::day_price(c, goods, None, on)).unwrap().unwrap().stores
+    app.query(|c| calendar::day_price(c, goods, None, on)).unwrap().stores
 }
 
 fn slot_stores(app: &TestApp, goods: i64, on: &str, slot: &str) -> i64 {
-    app.db.read_sync(|c| calendar::time_slot(c, goods, None, on, slot)).unwrap().unwrap().stores
+    app.query(|c| calendar::time_slot(c, goods, None, on, slot)).unwrap().stores
 }
 
 fn goods_stores(app: &TestApp, goods: i64) -> i64 {
@@ -355,31 +318,31 @@ fn goods_stores(app: &TestApp, goods: i64) -> i64 {
 
 /// A hotel room: 399.50 a night with 1 room from today for three days, 599 with 2 rooms tomorrow.
 fn room(app: &TestApp) -> i64 {
-    let id = goods(app, json!({"name": "湖景大床房", "minPrice": 388, "stores": 50}));
+    let id = app.api_goods(json!({"name": "湖景大床房", "minPrice": 388, "stores": 50}));
     let path = format!("/goods/{id}/calendar");
     let all = json!({"from": day(0), "to": day(2), "price": 399.5, "stores": 1});
-    assert_eq!(api(app, "PUT", &path, Some(&all)).0, 200);
+    assert_eq!(app.api("PUT", &path, Some(&all)).0, 200);
     // Tomorrow is already set: a stock number over it names the calendar version it was read at.
     let version = app.db.read_sync(|c| db::calendar::calendar_version(c, id)).unwrap().unwrap();
     let tomorrow = json!({"from": day(1), "to": day(1), "price": 599, "stores": 2, "version": version});
-    assert_eq!(api(app, "PUT", &path, Some(&tomorrow)).0, 200);
+    assert_eq!(app.api("PUT", &path, Some(&tomorrow)).0, 200);
     id
 }
 
 /// A court: 19:00-20:00 (80 元, one court) and 20:00-21:00 (2 courts) on the next three days.
 fn court(app: &TestApp) -> i64 {
-    let id = goods(app, json!({"name": "羽毛球场地", "minPrice": 50, "stores": 100}));
+    let id = app.api_goods(json!({"name": "羽毛球场地", "minPrice": 50, "stores": 100}));
     let body = json!({"from": day(0), "to": day(2), "slots": [
         {"name": "19:00-20:00", "price": 80, "stores": 1},
         {"name": "20:00-21:00", "price": 60, "stores": 2}
     ]});
-    assert_eq!(api(app, "PUT", &format!("/goods/{id}/time-slots"), Some(&body)).0, 200);
+    assert_eq!(app.api("PUT", &format!("/goods/{id}/time-slots"), Some(&body)).0, 200);
     id
 }
 
 #[test]
 fn a_stay_takes_each_nights_stock_at_its_price_and_closing_gives_it_back_once() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let room = room(&app);
     let (_, alice) = app.shopper("alice");
     let (_, bob) = app.shopper("bob");
@@ -421,7 +384,7 @@ fn a_stay_takes_each_nights_stock_at_its_price_and_closing_gives_it_back_once() 
 
 #[test]
 fn a_booking_must_name_a_day_the_merchant_set_from_today_on() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let room = room(&app);
     let (_, alice) = app.shopper("alice");
     let plain = json!([{ "goodsId": room, "number": 1 }]).to_string();
@@ -450,7 +413,7 @@ fn a_booking_must_name_a_day_the_merchant_set_from_today_on() {
 
 #[test]
 fn a_slot_is_sold_once_and_comes_back_when_its_order_closes() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let court = court(&app);
     let (_, alice) = app.shopper("alice");
     let (_, bob) = app.shopper("bob");
@@ -489,7 +452,7 @@ fn a_slot_is_sold_once_and_comes_back_when_its_order_closes() {
 #[test]
 fn twenty_shoppers_racing_for_a_slot_with_stock_one_make_exactly_one_order() {
     use std::sync::{Arc, Barrier};
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let court = court(&app);
     let on = day(2);
     let json = Arc::new(
@@ -527,34 +490,31 @@ fn twenty_shoppers_racing_for_a_slot_with_stock_one_make_exactly_one_order() {
 
 #[test]
 fn a_fully_refunded_booking_gives_its_night_back() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let room = room(&app);
     let (uid, alice) = app.shopper("alice");
     let res = book_days(&app, &alice, room, &[day(2)], 1);
     let id = res["data"]["id"].as_i64().unwrap();
-    app.db
-        .write_sync(|c| {
-            xiaodian::service::ledger::post(
-                c,
-                uid,
-                xiaodian::service::ledger::Account::Balance,
-                39950,
-                "测试充值",
-                xiaodian::service::ledger::Source::Admin,
-                "",
-            )?;
-            xiaodian::service::orders::pay_from_balance(c, uid, id, db::unix_now())
-        })
-        .unwrap();
+    app.write(|c| {
+        xiaodian::service::ledger::post(
+            c,
+            uid,
+            xiaodian::service::ledger::Account::Balance,
+            39950,
+            "测试充值",
+            xiaodian::service::ledger::Source::Admin,
+            "",
+        )?;
+        xiaodian::service::orders::pay_from_balance(c, uid, id, db::unix_now())
+    });
     assert_eq!(day_stores(&app, room, &day(2)), 0);
     let r = xiaodian::service::orders::RefundInput {
         order_id: id,
         reason: "行程取消".into(),
         ..Default::default()
     };
-    let refund =
-        app.db.write_sync(|c| xiaodian::service::orders::apply_refund(c, uid, &r, db::unix_now())).unwrap();
-    let (status, done) = api(&app, "POST", &format!("/refunds/{refund}/approve"), None);
+    let refund = app.write(|c| xiaodian::service::orders::apply_refund(c, uid, &r, db::unix_now()));
+    let (status, done) = app.api("POST", &format!("/refunds/{refund}/approve"), None);
     assert_eq!(status, 200, "{done}");
     assert_eq!(done["orderClosed"], true);
     assert_eq!(day_stores(&app, room, &day(2)), 1, "the night is free again");
@@ -564,7 +524,7 @@ fn a_fully_refunded_booking_gives_its_night_back() {
 #[test]
 fn a_booking_closed_by_the_shopper_and_the_job_at_once_gives_its_night_back_once() {
     use std::sync::{Arc, Barrier};
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let room = room(&app);
     let (_, alice) = app.shopper("alice");
     let res = book_days(&app, &alice, room, &[day(1)], 1);

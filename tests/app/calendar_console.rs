@@ -5,8 +5,6 @@
 use serde_json::json;
 use xiaodian::service::calendar;
 
-use crate::admin::Browser;
-use crate::calendar::goods;
 use crate::support::*;
 
 fn day(n: i64) -> String {
@@ -15,8 +13,8 @@ fn day(n: i64) -> String {
 
 #[test]
 fn the_calendar_page_sets_days_and_slots_that_the_shop_then_answers() {
-    let app = TestApp::with(|c| c.admin_api_key = Some("calendar-key-123".into()));
-    let id = goods(&app, json!({"name": "山景双床房", "minPrice": 300, "stores": 5}));
+    let app = TestApp::with_key("calendar-key-123");
+    let id = app.api_goods(json!({"name": "山景双床房", "minPrice": 300, "stores": 5}));
     let gid = id.to_string();
     let path = format!("/admin/goods/{id}/calendar");
     let mut b = Browser::staff(&app);

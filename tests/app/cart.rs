@@ -3,7 +3,6 @@
 
 use serde_json::Value;
 
-use crate::orders::{plain, tee};
 use crate::support::*;
 
 const INFO: &str = "/shop/shopping-cart/info";
@@ -21,8 +20,8 @@ fn info(app: &TestApp, token: &str) -> Value {
 fn a_cart_adds_sums_edits_selects_and_empties_with_the_totals_templates_read() {
     let app = TestApp::new();
     let (_, token) = app.shopper("alice");
-    let tea = app.add_goods(plain("龙井茶", 1990, 10)).to_string();
-    let cup = app.add_goods(plain("茶杯", 500, 10)).to_string();
+    let tea = app.goods().name("龙井茶").price(1990).stock(10).create().to_string();
+    let cup = app.goods().name("茶杯").price(500).stock(10).create().to_string();
     assert_code(&info(&app, &token), 700);
 
     assert_code(&app.post(ADD, &[("token", &token), ("goodsId", &tea), ("number", "2")]), 0);
@@ -100,7 +99,7 @@ fn carts_are_per_shopper_and_per_type_and_need_a_login() {
     let app = TestApp::new();
     let (_, alice) = app.shopper("alice");
     let (_, bob) = app.shopper("bob");
-    let tea = app.add_goods(plain("龙井茶", 1990, 10)).to_string();
+    let tea = app.goods().name("龙井茶").price(1990).stock(10).create().to_string();
     assert_code(&app.post(ADD, &[("goodsId", &tea), ("number", "1")]), 2000);
     assert_code(&app.post(ADD, &[("token", &alice), ("goodsId", &tea), ("number", "1"), ("type", "vop")]), 0);
     assert_code(&info(&app, &alice), 700);
@@ -120,7 +119,7 @@ fn carts_are_per_shopper_and_per_type_and_need_a_login() {
 fn a_line_whose_goods_left_the_shelf_stays_as_invalid() {
     let app = TestApp::new();
     let (_, token) = app.shopper("alice");
-    let tea = app.add_goods(plain("龙井茶", 1990, 10));
+    let tea = app.goods().name("龙井茶").price(1990).stock(10).create();
     assert_code(&app.post(ADD, &[("token", &token), ("goodsId", &tea.to_string()), ("number", "1")]), 0);
     app.set_shelf(tea, false);
     let res = info(&app, &token);

@@ -4,7 +4,6 @@
 use serde_json::Value;
 use xiaodian::db::catalog::{self, CategoryFields, GoodsFields};
 use xiaodian::db::unix_now;
-use xiaodian::error::ApiError;
 use xiaodian::service::catalog::{create_goods, NewGoods, NewSku, NewSpec};
 
 use crate::support::*;
@@ -17,28 +16,10 @@ const DETAIL: &str = "/shop/shop/goods/detail";
 const PRICE: &str = "/shop/shop/goods/price";
 
 fn add_category(app: &TestApp, f: CategoryFields) -> i64 {
-    app.db.write_sync(|c| Ok::<_, ApiError>(catalog::insert_category(c, &f, unix_now())?)).unwrap()
+    app.write(|c| catalog::insert_category(c, &f, unix_now()))
 }
 
-fn add_goods(app: &TestApp, g: NewGoods) -> i64 {
-    app.db.write_sync(|c| create_goods(c, &g, unix_now())).unwrap()
-}
-
-/// Goods without specs: name, price in fen, stock.
-fn plain(name: &str, price: i64, stores: i64) -> NewGoods {
-    NewGoods {
-        fields: GoodsFields {
-            name: name.into(),
-            min_price: price,
-            original_price: price,
-            stores,
-            ..GoodsFields::default()
-        },
-        ..NewGoods::default()
-    }
-}
-
-/// A T-shirt in 红/蓝 × M/L; every SKU 50.00 except 蓝 L at 60.00; stock 1–4.
+/// A T-shirt in 红/蓝 × M/L; every SKU 50.00 except 蓝 L at 60.00; stock 1–4; 250 g a piece.
 fn tee(name: &str) -> NewGoods {
     let sku = |c: &str, s: &str, price, stores| NewSku {
         values: vec![c.into(), s.into()],
@@ -218,7 +199,7 @@ fn pages_count_every_match_and_an_empty_page_answers_700() {
     let app = TestApp::new();
     assert_code(&v2(&app, &[]), 700);
     for i in 1..=5 {
-        add_goods(&app, plain(&format!("笔记本 {i}"), 1000 * i, 10));
+        app.add_goods(plain(&format!("笔记本 {i}"), 1000 * i, 10));
     }
     let first = v2(&app, &[("page", "1"), ("pageSize", "2")]);
     assert_code(&first, 0);
@@ -241,21 +222,19 @@ fn lists_sort_by_price_sales_date_name_or_the_merchants_order() {
     let app = TestApp::new();
     let mut g = plain("乙 中价", 2000, 1);
     g.fields.paixu = 2;
-    let mid = add_goods(&app, g);
+    let mid = app.add_goods(g);
     let mut g = plain("甲 高价", 3000, 1);
     g.fields.paixu = 1;
-    let high = add_goods(&app, g);
+    let high = app.add_goods(g);
     let mut g = plain("丙 低价", 1000, 1);
     g.fields.paixu = 3;
-    let low = add_goods(&app, g);
+    let low = app.add_goods(g);
     // Sales come from orders; set them directly here.
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE goods SET number_orders = 7 WHERE id = ?1", [low])?;
-            c.execute("UPDATE goods SET number_orders = 3 WHERE id = ?1", [mid])?;
-            Ok::<_, ApiError>(())
-        })
-        .unwrap();
+    app.write(|c| {
+        c.execute("UPDATE goods SET number_orders = 7 WHERE id = ?1", [low])?;
+        c.execute("UPDATE goods SET number_orders = 3 WHERE id = ?1", [mid])?;
+        Ok::<_, Failed>(())
+    });
     let order = |by: &str| -> Vec<i64> {
         let res = v2(&app, &[("orderBy", by)]);
         assert_code(&res, 0);
@@ -303,15 +282,13 @@ fn chinese_names_are_found_by_substring_with_and_without_the_trigram_index() {
 fn search_finds_exactly_the_matching_goods_among_many() {
     let app = TestApp::new();
     let words = ["枣花蜜", "荆条蜜", "椴树蜜", "百花蜜"];
-    app.db
-        .write_sync(|c| {
-            for i in 0..400 {
-                let g = plain(&format!("{} 第{i}号", words[i % 4]), 100, 1);
-                create_goods(c, &g, unix_now())?;
-            }
-            Ok::<_, ApiError>(())
-        })
-        .unwrap();
+    app.write(|c| {
+        for i in 0..400 {
+            let g = plain(&format!("{} 第{i}号", words[i % 4]), 100, 1);
+            create_goods(c, &g, unix_now())?;
+        }
+        Ok::<_, Failed>(())
+    });
     let res = v2(&app, &[("nameLike", "枣花蜜"), ("pageSize", "500")]);
     assert_code(&res, 0);
     assert_eq!(res["data"]["totalRow"], 100);
@@ -329,7 +306,7 @@ fn recommend_and_marketing_flags_filter_the_list() {
     assert_code(&v2(&app, &[("miaosha", "true")]), 700);
     let mut flash = plain("秒杀 保温杯", 2900, 5);
     flash.fields.miaosha = true;
-    add_goods(&app, flash);
+    app.add_goods(flash);
     assert_eq!(names(&v2(&app, &[("miaosha", "true")])), vec!["秒杀 保温杯"]);
     assert_eq!(v2(&app, &[("miaosha", "false")])["data"]["totalRow"], 11, "false does not filter");
     assert_names_param(&v2(&app, &[("kanjia", "maybe")]), "kanjia");
@@ -354,9 +331,9 @@ fn the_v1_list_answers_a_bare_array() {
 #[test]
 fn off_shelf_goods_leave_the_lists_and_their_page_says_so() {
     let app = TestApp::new();
-    let kept = add_goods(&app, plain("台灯", 9900, 3));
-    let gone = add_goods(&app, plain("落地灯", 19900, 3));
-    app.db.write_sync(|c| Ok::<_, ApiError>(catalog::set_goods_status(c, gone, 1, unix_now())?)).unwrap();
+    let kept = app.goods().name("台灯").price(9900).stock(3).create();
+    let gone = app.goods().name("落地灯").price(19900).stock(3).create();
+    app.write(|c| catalog::set_goods_status(c, gone, 1, unix_now()));
 
     assert_eq!(names(&v2(&app, &[])), vec!["台灯"]);
     assert_code(&v2(&app, &[("nameLike", "落地灯")]), 700);
@@ -431,7 +408,7 @@ fn the_page_of_goods_without_specs_has_no_properties_at_all() {
     let mut g = plain("帆布袋", 2500, 9);
     g.fields.ext_json = r#"{"产地":"义乌"}"#.into();
     g.pics = vec!["https://img.example.com/bag.png".into()];
-    let id = add_goods(&app, g);
+    let id = app.add_goods(g);
     let res = app.get(DETAIL, &[("id", &id.to_string())]);
     assert_code(&res, 0);
     let d = res["data"].as_object().unwrap();
@@ -446,7 +423,7 @@ fn the_page_of_goods_without_specs_has_no_properties_at_all() {
 #[test]
 fn a_sku_price_is_found_whatever_the_order_of_its_pairs() {
     let app = TestApp::new();
-    let id = add_goods(&app, tee("T 恤")).to_string();
+    let id = app.add_goods(tee("T 恤")).to_string();
     let page = app.get(DETAIL, &[("id", &id)]);
     let props = page["data"]["properties"].as_array().unwrap().clone();
     let value = |p: usize, name: &str| -> String {
@@ -475,7 +452,7 @@ fn a_sku_price_is_found_whatever_the_order_of_its_pairs() {
     assert_eq!(red_large["data"]["price"], 50.0, "the spec chosen changes the price");
 
     // A value of another goods, half a choice, nonsense, or no choice at all: refused by name.
-    let other = add_goods(&app, tee("另一件 T 恤")).to_string();
+    let other = app.add_goods(tee("另一件 T 恤")).to_string();
     let other_page = app.get(DETAIL, &[("id", &other)]);
     let foreign = format!(
         "{}:{},{large}",
@@ -492,7 +469,7 @@ fn a_sku_price_is_found_whatever_the_order_of_its_pairs() {
 #[test]
 fn goods_without_specs_answer_their_own_price() {
     let app = TestApp::new();
-    let id = add_goods(&app, plain("保温杯", 8900, 6)).to_string();
+    let id = app.goods().name("保温杯").price(8900).stock(6).create().to_string();
     let res = app.post(PRICE, &[("goodsId", &id), ("propertyChildIds", "")]);
     assert_code(&res, 0);
     assert_eq!((res["data"]["price"].as_f64(), res["data"]["stores"].as_i64()), (Some(89.0), Some(6)));

@@ -3,10 +3,9 @@
 //! any `goods…` table, the way a future writer might — shows in the very next answer.
 
 use serde_json::Value;
-use xiaodian::db::catalog::{self, CategoryFields, GoodsFields};
+use xiaodian::db::catalog::{self, CategoryFields};
 use xiaodian::db::unix_now;
 use xiaodian::error::ApiError;
-use xiaodian::service::catalog::{create_goods, NewGoods, NewSku, NewSpec};
 
 use crate::support::*;
 
@@ -15,18 +14,7 @@ const DETAIL: &str = "/shop/shop/goods/detail";
 const PRICE: &str = "/shop/shop/goods/price";
 
 fn add_goods(app: &TestApp, name: &str, category_id: Option<i64>, price: i64) -> i64 {
-    let g = NewGoods {
-        fields: GoodsFields {
-            name: name.into(),
-            category_id,
-            min_price: price,
-            original_price: price,
-            stores: 10,
-            ..GoodsFields::default()
-        },
-        ..NewGoods::default()
-    };
-    app.db.write_sync(|c| create_goods(c, &g, unix_now())).unwrap()
+    app.goods().name(name).fields(|f| f.category_id = category_id).price(price).stock(10).create()
 }
 
 fn detail(app: &TestApp, id: i64) -> Value {
@@ -35,7 +23,7 @@ fn detail(app: &TestApp, id: i64) -> Value {
 
 /// Runs SQL on the writer, as any code in the shop writes.
 fn write_sql(app: &TestApp, sql: &str, id: i64) {
-    app.db.write_sync(|c| Ok::<_, ApiError>(c.execute(sql, [id])?)).unwrap();
+    app.write(|c| c.execute(sql, [id]));
 }
 
 #[test]
@@ -54,7 +42,7 @@ fn a_price_change_and_a_shelf_off_show_in_the_next_list_and_goods_page() {
     assert_eq!(list()["data"]["result"][0]["minPrice"], 88.0);
     assert_eq!(detail(&app, tea)["data"]["basicInfo"]["minPrice"], 88.0);
 
-    app.db.write_sync(|c| Ok::<_, ApiError>(catalog::set_goods_status(c, tea, 1, unix_now())?)).unwrap();
+    app.write(|c| catalog::set_goods_status(c, tea, 1, unix_now()));
     assert_code(&list(), 700);
     assert_eq!(detail(&app, tea)["msg"], "商品已下架");
     assert_eq!(app.post(LIST_V2, &[])["data"]["totalRow"], 1, "the cached total follows too");
@@ -63,14 +51,14 @@ fn a_price_change_and_a_shelf_off_show_in_the_next_list_and_goods_page() {
 #[test]
 fn stock_taken_from_a_sku_shows_in_the_price_and_the_goods_page() {
     let app = TestApp::new();
-    let sku = |v: &str, stores| NewSku { values: vec![v.into()], price: 3000, stores, ..NewSku::default() };
-    let g = NewGoods {
-        fields: GoodsFields { name: "保温杯".into(), ..GoodsFields::default() },
-        specs: vec![NewSpec { name: "颜色".into(), values: vec!["白".into(), "黑".into()] }],
-        skus: vec![sku("白", 5), sku("黑", 7)],
-        ..NewGoods::default()
-    };
-    let id = app.db.write_sync(|c| create_goods(c, &g, unix_now())).unwrap();
+    let id = app
+        .goods()
+        .name("保温杯")
+        .spec("颜色", &["白", "黑"])
+        .price(3000)
+        .sku(&["白"], 3000, 5)
+        .stock(7)
+        .create();
     let page = detail(&app, id);
     let key = page["data"]["skuList"][0]["propertyChildIds"].as_str().unwrap().to_string();
     let price = || app.post(PRICE, &[("goodsId", &id.to_string()), ("propertyChildIds", &key)]);
@@ -86,14 +74,11 @@ fn stock_taken_from_a_sku_shows_in_the_price_and_the_goods_page() {
 
 #[test]
 fn merchant_api_edits_and_category_renames_show_at_once() {
-    let app = TestApp::with(|c| c.admin_api_key = Some("cache-key-123".into()));
-    let cat = app
-        .db
-        .write_sync(|c| {
-            let f = CategoryFields { name: "茶叶".into(), ..CategoryFields::default() };
-            Ok::<_, ApiError>(catalog::insert_category(c, &f, unix_now())?)
-        })
-        .unwrap();
+    let app = TestApp::with_key("cache-key-123");
+    let cat = app.write(|c| {
+        let f = CategoryFields { name: "茶叶".into(), ..CategoryFields::default() };
+        catalog::insert_category(c, &f, unix_now())
+    });
     let id = add_goods(&app, "铁观音 250g", Some(cat), 6800);
     let in_category = || app.post(LIST_V2, &[("categoryId", &cat.to_string())]);
     assert_eq!(in_category()["data"]["totalRow"], 1);

@@ -4,7 +4,6 @@
 use serde_json::Value;
 use xiaodian::db::cms::{self, ArticleFields, CategoryFields};
 use xiaodian::db::unix_now;
-use xiaodian::error::ApiError;
 use xiaodian::service::cms::save_shop_article;
 
 use crate::support::*;
@@ -37,7 +36,7 @@ fn add_category(app: &TestApp, name: &str, kind: &str, is_use: bool) -> i64 {
         ext_json: "{}".into(),
         ..Default::default()
     };
-    app.db.write_sync(|c| Ok::<_, ApiError>(cms::insert_category(c, &f, unix_now())?)).unwrap()
+    app.write(|c| cms::insert_category(c, &f, unix_now()))
 }
 
 fn add_article(app: &TestApp, category: Option<i64>, title: &str, tags: &str, paixu: i64) -> i64 {
@@ -49,7 +48,7 @@ fn add_article(app: &TestApp, category: Option<i64>, title: &str, tags: &str, pa
         paixu,
         ..Default::default()
     };
-    app.db.write_sync(|c| save_shop_article(c, None, f, unix_now())).unwrap()
+    app.write(|c| save_shop_article(c, None, f, unix_now()))
 }
 
 fn ids(res: &Value) -> Vec<i64> {
@@ -266,9 +265,7 @@ fn pages_by_key_and_tags_by_use() {
     let app = TestApp::new();
     assert_code(&app.get(PAGE, &[("key", "about")]), 700);
     assert_code(&app.get(PAGE, &[]), 300);
-    app.db
-        .write_sync(|c| Ok::<_, ApiError>(cms::save_page(c, "about", "关于我们", "<p>你好</p>", unix_now())?))
-        .unwrap();
+    app.write(|c| cms::save_page(c, "about", "关于我们", "<p>你好</p>", unix_now()));
     let res = app.get(PAGE, &[("key", "about")]);
     assert_code(&res, 0);
     assert_eq!(res["data"]["info"]["title"], "关于我们");
@@ -313,7 +310,7 @@ fn comments_need_a_login_a_real_article_and_count_when_shown() {
     assert_eq!(app.post(COMMENT_LIST, &[("type", "1"), ("refId", &a), ("pid", "0")])["data"]["totalRow"], 1);
 
     // Hiding takes it out of the list and the count.
-    app.db.write_sync(|c| Ok::<_, ApiError>(cms::set_comment_status(c, first, 1)?)).unwrap();
+    app.write(|c| cms::set_comment_status(c, first, 1));
     assert_eq!(app.get(DETAIL_V2, &[("id", &a)])["data"]["info"]["numberComment"], 1);
     assert_eq!(app.post(COMMENT_LIST, &[("type", "1"), ("refId", &a)])["data"]["totalRow"], 1);
 
@@ -351,49 +348,45 @@ fn site_statistics_count_published_articles_views_favs_and_comments() {
 }
 
 /// A merchant API call with the test key: (status, JSON body or Null).
-fn merchant(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-    merchant_call(app, "cms-test-key", method, path, body)
-}
 
 #[test]
 fn the_merchant_api_creates_lists_updates_and_deletes_articles() {
-    let app = TestApp::with(|c| c.admin_api_key = Some("cms-test-key".into()));
+    let app = TestApp::with_key("cms-test-key");
     let help = add_category(&app, "帮助", "", true);
     let body = serde_json::json!({
         "categoryId": help, "title": "配送说明", "content": "<p>次日达<script>x()</script></p>", "tags": "配送"
     });
-    let (status, created) = merchant(&app, "POST", "/articles", Some(&body));
+    let (status, created) = app.api("POST", "/articles", Some(&body));
     assert_eq!(status, 201, "{created}");
     assert_eq!(created["content"], "<p>次日达</p>");
     let id = created["id"].as_i64().unwrap();
     assert_eq!(ids(&app.post(LIST_V2, &[("keywords", "配送说明")])), vec![id]);
 
-    let (status, list) = merchant(&app, "GET", "/articles?search=配送&page=1&pageSize=10", None);
+    let (status, list) = app.api("GET", "/articles?search=配送&page=1&pageSize=10", None);
     assert_eq!(status, 200, "{list}");
     assert_eq!(list["total"], 1);
 
     let hidden = serde_json::json!({ "categoryId": help, "title": "配送说明", "status": 2 });
-    assert_eq!(merchant(&app, "PUT", &format!("/articles/{id}"), Some(&hidden)).0, 200);
+    assert_eq!(app.api("PUT", &format!("/articles/{id}"), Some(&hidden)).0, 200);
     assert_code(&app.get(DETAIL_V2, &[("id", &id.to_string())]), 404);
-    assert_eq!(merchant(&app, "GET", "/articles?status=2", None).1["total"], 1);
+    assert_eq!(app.api("GET", "/articles?status=2", None).1["total"], 1);
 
     for (bad, field) in [
         (serde_json::json!({ "title": "" }), "title"),
         (serde_json::json!({ "title": "x", "status": 7 }), "status"),
         (serde_json::json!({ "title": "x", "categoryId": 999 }), "categoryId"),
     ] {
-        let (status, res) = merchant(&app, "POST", "/articles", Some(&bad));
+        let (status, res) = app.api("POST", "/articles", Some(&bad));
         assert_eq!(status, 422, "{res}");
         assert_eq!(res["field"], field, "{res}");
     }
-    assert_eq!(merchant(&app, "PUT", "/articles/999", Some(&hidden)).0, 404);
-    assert_eq!(merchant(&app, "DELETE", &format!("/articles/{id}"), None).0, 204);
-    assert_eq!(merchant(&app, "DELETE", &format!("/articles/{id}"), None).0, 404);
+    assert_eq!(app.api("PUT", "/articles/999", Some(&hidden)).0, 404);
+    assert_eq!(app.api("DELETE", &format!("/articles/{id}"), None).0, 204);
+    assert_eq!(app.api("DELETE", &format!("/articles/{id}"), None).0, 404);
 }
 
 #[test]
 fn the_console_edits_articles_and_hides_shows_and_deletes_comments() {
-    use crate::admin::Browser;
     let app = TestApp::new();
     let help = add_category(&app, "帮助中心", "", true);
     let mut b = Browser::staff(&app);
@@ -470,7 +463,6 @@ fn article_form<'a>(
 
 #[test]
 fn the_console_edits_article_categories_and_single_pages() {
-    use crate::admin::Browser;
     let app = TestApp::new();
     let mut b = Browser::staff(&app);
     b.get("/admin/article-categories").assert_has("<h1>文章分类").assert_has("还没有文章分类");

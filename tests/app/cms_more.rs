@@ -26,7 +26,7 @@ fn article(app: &TestApp, title: &str, tags: &str, status: i64) -> String {
         status,
         ..Default::default()
     };
-    app.db.write_sync(|c| save_shop_article(c, None, f, unix_now())).unwrap().to_string()
+    app.write(|c| save_shop_article(c, None, f, unix_now())).to_string()
 }
 
 #[test]

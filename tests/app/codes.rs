@@ -10,72 +10,13 @@ use base64::Engine;
 use xiaodian::db;
 use xiaodian::error::ApiError;
 use xiaodian::service::codes::{self, Channel};
+use xiaodian::service::error::Error as ServiceError;
 
 use crate::support::*;
 
-pub const SMS_GET: &str = "/shop/verification/sms/get";
 const SMS_BY_TOKEN: &str = "/shop/verification/sms/get-by-token";
 const SMS_CHECK: &str = "/shop/verification/sms/check";
-pub const MAIL_GET: &str = "/shop/verification/mail/get";
 const MAIL_CHECK: &str = "/shop/verification/mail/check";
-
-/// The first run of exactly six digits in a text.
-pub fn six_digits(text: &str) -> Option<String> {
-    text.split(|c: char| !c.is_ascii_digit()).find(|run| run.len() == 6).map(str::to_string)
-}
-
-/// The newest outbox message to a target, from the database.
-pub fn outbox(app: &TestApp, target: &str) -> (String, String) {
-    app.query(|c| {
-        c.query_row(
-            "SELECT content, status FROM code_outbox WHERE target = ?1 ORDER BY id DESC LIMIT 1",
-            [target],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-    })
-}
-
-/// Sends an SMS code and reads it back from the outbox.
-pub fn sms_code(app: &TestApp, mobile: &str) -> String {
-    assert_code(&app.get(SMS_GET, &[("mobile", mobile)]), 0);
-    let (content, status) = outbox(app, mobile);
-    assert_eq!(status, "outbox");
-    six_digits(&content).unwrap_or_else(|| panic!("no code in {content}"))
-}
-
-/// Sends an e-mail code and reads it back from the outbox.
-pub fn mail_code(app: &TestApp, mail: &str) -> String {
-    assert_code(&app.get(MAIL_GET, &[("mail", mail)]), 0);
-    six_digits(&outbox(app, mail).0).unwrap()
-}
-
-/// Moves every stored send of a target back in time, as if it happened `secs` earlier.
-pub fn age_codes(app: &TestApp, target: &str, secs: i64) {
-    app.db
-        .write_sync(|c| {
-            c.execute(
-                "UPDATE verification_codes SET date_add = date_add - ?2, expires_at = expires_at - ?2
-                 WHERE target = ?1",
-                rusqlite::params![target, secs],
-            )?;
-            Ok::<_, ApiError>(())
-        })
-        .unwrap();
-}
-
-/// Sets shop settings straight in the database and reloads them.
-pub fn set(app: &TestApp, pairs: &[(&str, &str)]) {
-    let settings = app.settings.clone();
-    app.db
-        .write_sync(|c| {
-            for (k, v) in pairs {
-                db::settings::set_setting(c, k, v)?;
-            }
-            settings.reload(c)?;
-            Ok::<_, ApiError>(())
-        })
-        .unwrap();
-}
 
 fn msg(res: &serde_json::Value) -> &str {
     res["msg"].as_str().unwrap()
@@ -140,16 +81,11 @@ fn a_code_expires_after_ten_minutes() {
     let app = TestApp::new();
     // With an explicit clock, straight through the service.
     let t0 = 1_800_000_000;
-    let (_, code) = app.db.write_sync(|c| codes::issue(c, Channel::Sms, "13800138002", None, t0)).unwrap();
-    let late = app
-        .db
-        .write_sync(|c| codes::redeem(c, Channel::Sms, "13800138002", &code, t0 + codes::TTL_SECS))
-        .unwrap();
-    assert!(matches!(&late, Err(ApiError::CodeWrong(m)) if m.contains("过期")), "{late:?}");
-    let in_time = app
-        .db
-        .write_sync(|c| codes::redeem(c, Channel::Sms, "13800138002", &code, t0 + codes::TTL_SECS - 1))
-        .unwrap();
+    let (_, code) = app.write(|c| codes::issue(c, Channel::Sms, "13800138002", None, t0));
+    let late = app.write(|c| codes::redeem(c, Channel::Sms, "13800138002", &code, t0 + codes::TTL_SECS));
+    assert!(matches!(&late, Err(ServiceError::CodeWrong(m)) if m.contains("过期")), "{late:?}");
+    let in_time =
+        app.write(|c| codes::redeem(c, Channel::Sms, "13800138002", &code, t0 + codes::TTL_SECS - 1));
     assert!(in_time.is_ok(), "{in_time:?}");
 
     // And over HTTP, with the stored code aged past its life.
@@ -190,22 +126,20 @@ fn one_send_a_minute_per_target_with_the_wait_spelled_out() {
 fn ten_sends_a_day_per_target() {
     let app = TestApp::new();
     let t0 = 1_800_000_000;
-    app.db
-        .write_sync(|c| {
-            for i in 0..codes::PER_TARGET_PER_DAY {
-                codes::issue(c, Channel::Mail, "a@example.com", Some(&format!("10.0.0.{i}")), t0 + i * 120)?;
-            }
-            let eleventh = codes::issue(c, Channel::Mail, "a@example.com", Some("10.0.1.1"), t0 + 3600);
-            let e = eleventh.unwrap_err();
-            assert_eq!(e.code(), 429);
-            // The first send leaves the 24-hour window 23 hours later.
-            assert!(e.msg().contains("23 小时"), "{}", e.msg());
-            assert!(e.msg().contains("邮箱"), "{}", e.msg());
-            let next_day = codes::issue(c, Channel::Mail, "a@example.com", Some("10.0.1.1"), t0 + 86_400 + 1);
-            assert!(next_day.is_ok(), "{next_day:?}");
-            Ok::<_, ApiError>(())
-        })
-        .unwrap();
+    app.write(|c| {
+        for i in 0..codes::PER_TARGET_PER_DAY {
+            codes::issue(c, Channel::Mail, "a@example.com", Some(&format!("10.0.0.{i}")), t0 + i * 120)?;
+        }
+        let eleventh = codes::issue(c, Channel::Mail, "a@example.com", Some("10.0.1.1"), t0 + 3600);
+        let e = ApiError::from(eleventh.unwrap_err());
+        assert_eq!(e.code(), 429);
+        // The first send leaves the 24-hour window 23 hours later.
+        assert!(e.msg().contains("23 小时"), "{}", e.msg());
+        assert!(e.msg().contains("邮箱"), "{}", e.msg());
+        let next_day = codes::issue(c, Channel::Mail, "a@example.com", Some("10.0.1.1"), t0 + 86_400 + 1);
+        assert!(next_day.is_ok(), "{next_day:?}");
+        Ok::<_, Failed>(())
+    });
 }
 
 #[test]
@@ -223,7 +157,7 @@ fn twenty_sends_an_hour_per_client_ip() {
 #[test]
 fn the_image_captcha_is_needed_when_the_shop_asks_for_it() {
     let app = TestApp::new();
-    set(&app, &[("smsNeedPicCode", "1")]);
+    app.set_settings(&[("smsNeedPicCode", "1")]);
     assert_code(&app.get(SMS_GET, &[("mobile", "13800138007")]), 301);
     let (status, _) = app.get_raw("/shop/verification/pic/get", &[("key", "k-1")]);
     assert_eq!(status, 200);
@@ -235,7 +169,7 @@ fn the_image_captcha_is_needed_when_the_shop_asks_for_it() {
     assert_code(&app.get(SMS_GET, &[("mobile", "13800138007"), ("key", "k-2"), ("picCode", &pic)]), 0);
     // E-mail codes never need it.
     mail_code(&app, "b@example.com");
-    set(&app, &[("smsNeedPicCode", "0")]);
+    app.set_settings(&[("smsNeedPicCode", "0")]);
     sms_code(&app, "13800138008");
 }
 
@@ -258,7 +192,7 @@ fn get_by_token_sends_to_the_shoppers_bound_mobile() {
     let res = app.get(SMS_BY_TOKEN, &[("token", &token)]);
     assert_code(&res, 403);
     assert!(msg(&res).contains("绑定手机号"), "{res}");
-    app.db.write_sync(|c| Ok::<_, ApiError>(db::user::set_mobile(c, uid, "13700137000")?)).unwrap();
+    app.set_mobile(uid, "13700137000");
     assert_code(&app.get(SMS_BY_TOKEN, &[("token", &token)]), 0);
     let code = six_digits(&outbox(&app, "13700137000").0).unwrap();
     assert_code(&app.post(SMS_CHECK, &[("mobile", "13700137000"), ("code", &code)]), 0);
@@ -356,7 +290,7 @@ fn mail_text(data: &str) -> String {
 
 /// Leaves sandbox mode (codes then go to real providers) without touching WeChat.
 fn production(app: &TestApp) {
-    set(app, &[("wechatAppid", "wx0000000000000001"), ("wechatSecret", "s")]);
+    app.set_settings(&[("wechatAppid", "wx0000000000000001"), ("wechatSecret", "s")]);
 }
 
 #[test]
@@ -365,18 +299,15 @@ fn with_smtp_configured_the_code_arrives_by_mail_and_the_outbox_hides_it() {
     let (port, received) = smtp_server();
     production(&app);
     let port = port.to_string();
-    set(
-        &app,
-        &[
-            ("smtpHost", "127.0.0.1"),
-            ("smtpPort", &port),
-            ("smtpSecurity", "none"),
-            ("smtpUser", "shop@example.com"),
-            ("smtpPassword", "smtp-secret"),
-            ("smtpFrom", "测试小店 <shop@example.com>"),
-            ("shopName", "测试小店"),
-        ],
-    );
+    app.set_settings(&[
+        ("smtpHost", "127.0.0.1"),
+        ("smtpPort", &port),
+        ("smtpSecurity", "none"),
+        ("smtpUser", "shop@example.com"),
+        ("smtpPassword", "smtp-secret"),
+        ("smtpFrom", "测试小店 <shop@example.com>"),
+        ("shopName", "测试小店"),
+    ]);
     assert_code(&app.get(MAIL_GET, &[("mail", "carol@example.com")]), 0);
     let mail = received.recv_timeout(Duration::from_secs(10)).expect("the mail arrived");
     let credentials = base64::engine::general_purpose::STANDARD.decode(&mail.auth).unwrap();
@@ -397,15 +328,12 @@ fn an_unreachable_smtp_server_answers_502_and_the_outbox_records_the_failure() {
     let app = TestApp::new();
     production(&app);
     let port = free_port().to_string();
-    set(
-        &app,
-        &[
-            ("smtpHost", "127.0.0.1"),
-            ("smtpPort", &port),
-            ("smtpSecurity", "none"),
-            ("smtpFrom", "shop@example.com"),
-        ],
-    );
+    app.set_settings(&[
+        ("smtpHost", "127.0.0.1"),
+        ("smtpPort", &port),
+        ("smtpSecurity", "none"),
+        ("smtpFrom", "shop@example.com"),
+    ]);
     let res = app.get(MAIL_GET, &[("mail", "dave@example.com")]);
     assert_code(&res, 502);
     assert!(msg(&res).contains("邮件发送失败"), "{res}");
@@ -463,17 +391,14 @@ fn tencent_stub(answer: &'static str) -> (String, mpsc::Receiver<Request>) {
 
 fn tencent_settings(app: &TestApp, base: &str) {
     production(app);
-    set(
-        app,
-        &[
-            ("smsApiBase", base),
-            ("smsSecretId", "AKIDtest"),
-            ("smsSecretKey", "sms-secret-key"),
-            ("smsSdkAppId", "1400000001"),
-            ("smsSignName", "测试小店"),
-            ("smsTemplateId", "1234567"),
-        ],
-    );
+    app.set_settings(&[
+        ("smsApiBase", base),
+        ("smsSecretId", "AKIDtest"),
+        ("smsSecretKey", "sms-secret-key"),
+        ("smsSdkAppId", "1400000001"),
+        ("smsSignName", "测试小店"),
+        ("smsTemplateId", "1234567"),
+    ]);
 }
 
 #[test]
@@ -535,7 +460,7 @@ fn a_tencent_error_answers_502_and_the_outbox_keeps_the_reason() {
         r#"{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"The provided credentials could not be validated."},"RequestId":"b1"}}"#,
     );
     tencent_settings(&app, &base);
-    set(&app, &[("smsTemplateMinutes", "1")]);
+    app.set_settings(&[("smsTemplateMinutes", "1")]);
     let res = app.get(SMS_GET, &[("mobile", "13800138011")]);
     assert_code(&res, 502);
     assert!(msg(&res).contains("短信发送失败"), "{res}");
@@ -551,7 +476,7 @@ fn a_tencent_error_answers_502_and_the_outbox_keeps_the_reason() {
 #[test]
 fn sandbox_mode_keeps_codes_in_the_outbox_even_with_a_provider_configured() {
     let app = TestApp::new();
-    set(&app, &[("smtpHost", "127.0.0.1"), ("smtpPort", "1"), ("smtpFrom", "shop@example.com")]);
+    app.set_settings(&[("smtpHost", "127.0.0.1"), ("smtpPort", "1"), ("smtpFrom", "shop@example.com")]);
     mail_code(&app, "erin@example.com");
     assert_eq!(outbox(&app, "erin@example.com").1, "outbox");
 }

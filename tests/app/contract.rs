@@ -68,7 +68,7 @@ fn malformed_bodies_are_refused_clearly() {
 /// Method, path, parameters, the expected code, and a word the message must contain.
 type Case<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, i64, &'a str);
 
-/// Every route of this issue, called with missing and malformed values: a clear envelope each time.
+/// Every site, file and tool route, called with missing and malformed values: a clear envelope each time.
 #[test]
 fn every_route_answers_bad_input_with_a_named_parameter_and_no_panic() {
     let app = TestApp::new();
@@ -153,12 +153,7 @@ fn every_route_answers_bad_input_with_a_named_parameter_and_no_panic() {
 fn a_disabled_shopper_is_refused_even_with_a_live_token() {
     let app = TestApp::new();
     let (id, token) = app.shopper("乙");
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE users SET status = 1 WHERE id = ?1", [id])?;
-            Ok::<_, xiaodian::error::ApiError>(())
-        })
-        .unwrap();
+    app.disable_keeping_logins(id);
     let res = app.post("/shop/json/set", &[("token", &token), ("content", "{}")]);
     assert_code(&res, 403);
 }
@@ -167,12 +162,10 @@ fn a_disabled_shopper_is_refused_even_with_a_live_token() {
 fn an_expired_token_answers_2000() {
     let app = TestApp::new();
     let (_, token) = app.shopper("丙");
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE user_tokens SET expires_at = 0", [])?;
-            Ok::<_, xiaodian::error::ApiError>(())
-        })
-        .unwrap();
+    app.write(|c| {
+        c.execute("UPDATE user_tokens SET expires_at = 0", [])?;
+        Ok::<_, Failed>(())
+    });
     assert_code(&app.post("/shop/json/delete", &[("token", &token), ("id", "1")]), 2000);
 }
 

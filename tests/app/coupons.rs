@@ -21,10 +21,6 @@ const MERGE: &str = "/shop/discounts/merge";
 
 const DAY: i64 = 86_400;
 
-fn now() -> i64 {
-    xiaodian::db::unix_now()
-}
-
 /// 10 元 off orders from 100 元, valid for 30 days from now, 100 of them, 1 per shopper.
 fn ten_off() -> RuleFields {
     RuleFields {
@@ -42,7 +38,7 @@ fn ten_off() -> RuleFields {
 }
 
 fn create_rule(app: &TestApp, f: RuleFields) -> i64 {
-    app.db.write_sync(|c| coupons::save_rule(c, None, f, now())).unwrap()
+    app.coupon().fields(|r| *r = f).create()
 }
 
 fn fetch(app: &TestApp, token: &str, id: i64, extra: &[(&str, &str)]) -> Value {
@@ -57,7 +53,7 @@ fn credit(app: &TestApp, uid: i64, account: Account, amount: i64) {
 }
 
 fn accounts(app: &TestApp, uid: i64) -> (i64, i64) {
-    let a = app.db.read_sync(|c| ledger::accounts_of(c, uid)).unwrap();
+    let a = app.query(|c| ledger::accounts_of(c, uid));
     (a.balance, a.score)
 }
 
@@ -150,7 +146,7 @@ fn fetch_coupons_answers_each_code_the_templates_check() {
     credit(&app, uid, Account::Balance, 490);
     assert_code(&fetch(&app, &token, for_money, &[]), 0);
     assert_eq!(accounts(&app, uid).0, 0, "9.90 taken from the balance");
-    assert!(app.db.read_sync(ledger::check).unwrap().is_empty(), "ledger consistent");
+    assert!(app.query(ledger::check).is_empty(), "ledger consistent");
 
     let secret = create_rule(&app, RuleFields { pwd: "8888".into(), ..ten_off() });
     let res = fetch(&app, &token, secret, &[]);
@@ -184,7 +180,7 @@ fn fifty_shoppers_racing_for_ten_coupons_get_exactly_ten() {
     assert_eq!(codes.iter().filter(|c| **c == 0).count(), 10, "{codes:?}");
     assert_eq!(codes.iter().filter(|c| **c == 20002).count(), 40, "{codes:?}");
     let (held, taken): (i64, i64) = app.query(|c| {
-        Ok((
+        Ok::<_, Failed>((
             c.query_row("SELECT count(*) FROM coupon_users WHERE rule_id = ?1", [id], |r| r.get(0))?,
             c.query_row("SELECT number_taken FROM coupon_rules WHERE id = ?1", [id], |r| r.get(0))?,
         ))
@@ -211,13 +207,7 @@ fn one_shopper_racing_for_a_limited_coupon_gets_only_the_limit() {
 
 /// Gives `uid` a coupon of a new rule built from `f`; the held coupon's id.
 fn give(app: &TestApp, uid: i64, f: RuleFields) -> i64 {
-    let rule = create_rule(app, f);
-    app.db
-        .write_sync(|c| {
-            let r = store::rule(c, rule)?.unwrap();
-            coupons::grant(c, &r, uid, "admin", now())
-        })
-        .unwrap()
+    app.coupon().fields(|r| *r = f).give_to(uid, "admin")
 }
 
 fn line(goods_id: i64, category_id: Option<i64>, amount: i64) -> CouponLine {
@@ -240,7 +230,9 @@ fn checkout_discounts_respect_threshold_scope_and_never_exceed_the_scoped_amount
     let t = now();
     let lines = [line(7, Some(1), 3000), line(8, Some(3), 9000)];
 
-    let d = |id: i64, lines: &[CouponLine]| app.db.read_sync(|c| coupons::discount(c, uid, id, lines, t));
+    let d = |id: i64, lines: &[CouponLine]| {
+        app.db.read_sync(|c| coupons::discount(c, uid, id, lines, t)).map_err(ApiError::from)
+    };
     assert_eq!(d(all, &lines).unwrap(), 1000);
     assert_eq!(d(big, &lines).unwrap(), 12000, "capped at the order's amount");
     assert_eq!(d(goods_only, &lines).unwrap(), 1000);
@@ -250,10 +242,11 @@ fn checkout_discounts_respect_threshold_scope_and_never_exceed_the_scoped_amount
     assert_eq!(below.code(), 20001, "{below:?}");
     assert!(below.msg().contains("100.00"));
     assert_eq!(d(goods_only, &[line(9, None, 5000)]).unwrap_err().code(), 20001);
-    let not_mine = app.db.read_sync(|c| coupons::discount(c, other, all, &lines, t)).unwrap_err();
+    let not_mine =
+        ApiError::from(app.db.read_sync(|c| coupons::discount(c, other, all, &lines, t)).unwrap_err());
     assert_eq!(not_mine.code(), 404);
 
-    let usable = app.db.read_sync(|c| coupons::usable(c, uid, &lines, t)).unwrap();
+    let usable = app.query(|c| coupons::usable(c, uid, &lines, t));
     let ids: Vec<i64> = usable.iter().map(|u| u.id).collect();
     assert_eq!(ids, vec![big, cat_discount, all, goods_only], "biggest discount first");
     assert_eq!(usable[0].discount_fen, 12000);
@@ -261,7 +254,7 @@ fn checkout_discounts_respect_threshold_scope_and_never_exceed_the_scoped_amount
     assert_eq!(json["moneyType"], 1);
     assert_eq!(json["money"], 8.0);
     assert!(json.get("moneyHreshold").is_some() && json.get("name").is_some());
-    let small = app.db.read_sync(|c| coupons::usable(c, uid, &[line(8, Some(3), 5000)], t)).unwrap();
+    let small = app.query(|c| coupons::usable(c, uid, &[line(8, Some(3), 5000)], t));
     assert!(small.iter().all(|u| u.id != all), "below the threshold is not offered");
 }
 
@@ -280,22 +273,22 @@ fn a_coupon_locks_to_one_order_only_and_release_is_idempotent() {
     let id = give(&app, uid, ten_off());
     let t = now();
 
-    app.db.write_sync(|c| coupons::lock(c, uid, id, 501, t)).unwrap();
+    app.write(|c| coupons::lock(c, uid, id, 501, t));
     assert_eq!(status_of(&app, id), (1, Some(501)));
-    let second = app.db.write_sync(|c| coupons::lock(c, uid, id, 502, t)).unwrap_err();
+    let second = ApiError::from(app.db.write_sync(|c| coupons::lock(c, uid, id, 502, t)).unwrap_err());
     assert_eq!(second.code(), 20001, "{second:?}");
     assert_eq!(status_of(&app, id), (1, Some(501)), "the first order keeps it");
 
-    app.db.write_sync(|c| coupons::release(c, 501, t)).unwrap();
-    app.db.write_sync(|c| coupons::release(c, 501, t)).unwrap();
+    app.write(|c| coupons::release(c, 501, t));
+    app.write(|c| coupons::release(c, 501, t));
     assert_eq!(status_of(&app, id), (0, None));
 
-    app.db.write_sync(|c| coupons::lock(c, uid, id, 502, t)).unwrap();
-    assert_eq!(app.db.write_sync(|c| coupons::use_locked(c, 502, t)).unwrap(), 1);
+    app.write(|c| coupons::lock(c, uid, id, 502, t));
+    assert_eq!(app.write(|c| coupons::use_locked(c, 502, t)), 1);
     assert_eq!(status_of(&app, id).0, 2);
-    app.db.write_sync(|c| coupons::release(c, 502, t)).unwrap();
+    app.write(|c| coupons::release(c, 502, t));
     assert_eq!(status_of(&app, id).0, 2, "releasing a paid order's coupon changes nothing");
-    let used = app.db.write_sync(|c| coupons::lock(c, uid, id, 503, t)).unwrap_err();
+    let used = ApiError::from(app.db.write_sync(|c| coupons::lock(c, uid, id, 503, t)).unwrap_err());
     assert_eq!(used.code(), 20001);
 }
 
@@ -325,7 +318,7 @@ fn the_expiry_job_expires_ended_coupons_and_a_released_late_coupon_comes_back_ex
     let locked = give(&app, uid, RuleFields { valid_type: 1, valid_days: 1, ..ten_off() });
     let long = give(&app, uid, ten_off());
     let t = now();
-    app.db.write_sync(|c| coupons::lock(c, uid, locked, 77, t)).unwrap();
+    app.write(|c| coupons::lock(c, uid, locked, 77, t));
 
     let n = xiaodian::jobs::coupons::run_once(&app.db, t + 2 * DAY).unwrap();
     assert_eq!(n, 1);
@@ -334,7 +327,7 @@ fn the_expiry_job_expires_ended_coupons_and_a_released_late_coupon_comes_back_ex
     assert_eq!(status_of(&app, long).0, 0);
     assert_eq!(xiaodian::jobs::coupons::run_once(&app.db, t + 2 * DAY).unwrap(), 0, "nothing twice");
 
-    app.db.write_sync(|c| coupons::release(c, 77, t + 2 * DAY)).unwrap();
+    app.write(|c| coupons::release(c, 77, t + 2 * DAY));
     assert_eq!(status_of(&app, locked), (3, None));
     let res = app.get(MY, &[("token", &token), ("status", "3")]);
     assert_eq!(res["data"].as_array().unwrap().len(), 2);
@@ -344,10 +337,7 @@ fn the_expiry_job_expires_ended_coupons_and_a_released_late_coupon_comes_back_ex
 fn a_shopper_gives_a_usable_coupon_to_another_by_id_or_mobile() {
     let app = TestApp::new();
     let (alice, a_token) = app.shopper("alice");
-    let (bob, b_token) = app.shopper("bob");
-    app.db
-        .write_sync(|c| xiaodian::db::user::set_mobile(c, bob, "13900001111").map_err(ApiError::from))
-        .unwrap();
+    let (bob, b_token) = app.new_shopper("bob").mobile("13900001111").create();
     let first = give(&app, alice, ten_off());
     let second = give(&app, alice, ten_off());
 
@@ -362,7 +352,7 @@ fn a_shopper_gives_a_usable_coupon_to_another_by_id_or_mobile() {
     assert_code(&res, 404);
     let res = app.post(SEND, &[("token", &b_token), ("id", &first.to_string()), ("uid", &bob.to_string())]);
     assert_code(&res, 300);
-    app.db.write_sync(|c| coupons::lock(c, bob, first, 9, now())).unwrap();
+    app.write(|c| coupons::lock(c, bob, first, 9, now()));
     let res = app.post(SEND, &[("token", &b_token), ("id", &first.to_string()), ("uid", &alice.to_string())]);
     assert_code(&res, 20001);
     let res = app.post(SEND, &[("token", &b_token), ("id", &second.to_string())]);
@@ -377,7 +367,7 @@ fn an_exchange_code_gives_one_coupon_once() {
     let (_, a_token) = app.shopper("alice");
     let (_, b_token) = app.shopper("bob");
     let rule = create_rule(&app, RuleFields { number_total: 0, ..ten_off() });
-    app.db.write_sync(|c| Ok::<_, ApiError>(store::insert_code(c, rule, "C0001", "P123", now())?)).unwrap();
+    app.write(|c| store::insert_code(c, rule, "C0001", "P123", now()));
 
     let res = app.post(EXCHANGE, &[("token", &a_token), ("number", "C0001"), ("pwd", "wrong")]);
     assert_code(&res, 300);
@@ -399,12 +389,7 @@ fn merging_hands_in_exactly_the_listed_coupons_for_a_better_one() {
     assert_code(&app.get(MERGE_LIST, &[]), 700);
     let small = create_rule(&app, RuleFields { name: "小券".into(), ..ten_off() });
     let prize = create_rule(&app, RuleFields { name: "大券".into(), money: 5000, ..ten_off() });
-    let merge_id = app
-        .db
-        .write_sync(|c| {
-            Ok::<_, ApiError>(store::insert_merge(c, "三张小券换大券", prize, &[(small, 3)], now())?)
-        })
-        .unwrap();
+    let merge_id = app.write(|c| store::insert_merge(c, "三张小券换大券", prize, &[(small, 3)], now()));
     let res = app.get(MERGE_LIST, &[]);
     assert_code(&res, 0);
     assert_eq!(res["data"][0]["name"], "三张小券换大券");
@@ -413,12 +398,10 @@ fn merging_hands_in_exactly_the_listed_coupons_for_a_better_one() {
 
     let held: Vec<i64> = (0..3)
         .map(|_| {
-            app.db
-                .write_sync(|c| {
-                    let r = store::rule(c, small)?.unwrap();
-                    coupons::grant(c, &r, uid, "admin", now())
-                })
-                .unwrap()
+            app.write(|c| {
+                let r = store::rule(c, small)?.unwrap();
+                coupons::grant(c, &r, uid, "admin", now())
+            })
         })
         .collect();
     let two = format!("{},{}", held[0], held[1]);

@@ -1,9 +1,7 @@
 //! The console's 优惠券 and 虚拟商品 sections and the merchant API's /coupons, through HTTP.
 
-use serde_json::{json, Value};
-use xiaodian::error::ApiError;
+use serde_json::json;
 
-use crate::admin::Browser;
 use crate::support::*;
 
 fn count(app: &TestApp, sql: &str) -> i64 {
@@ -91,10 +89,7 @@ fn the_merchant_creates_edits_switches_off_issues_and_deletes_a_coupon_in_the_co
     b.post(&format!("/admin/coupons/{id}/on"), &[("csrf", &csrf)]);
     assert_code(&app.get("/shop/discounts/coupons", &[]), 0);
 
-    let (uid, token) = app.shopper("alice");
-    app.db
-        .write_sync(|c| xiaodian::db::user::set_mobile(c, uid, "13800001234").map_err(ApiError::from))
-        .unwrap();
+    let (_, token) = app.new_shopper("alice").mobile("13800001234").create();
     b.get(&format!("/admin/coupons/{id}/issue")).assert_has("八折券");
     let res = b.post(&format!("/admin/coupons/{id}/issue"), &[("csrf", &csrf), ("users", "99999")]);
     assert_eq!(res.status, 422);
@@ -200,72 +195,53 @@ fn virtual_goods_and_their_cards_are_managed_in_the_console() {
 
 const KEY: &str = "test-key-coupons";
 
-fn merchant(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let req = ureq::http::Request::builder()
-        .method(method)
-        .uri(app.url(&format!("/admin/api/v1{path}")))
-        .header("Authorization", format!("Bearer {KEY}"));
-    let mut res = match body {
-        Some(b) => agent
-            .run(req.header("Content-Type", "application/json").body(b.to_string().into_bytes()).unwrap()),
-        None => agent.run(req.body(()).unwrap()),
-    }
-    .unwrap();
-    let text = res.body_mut().read_to_string().unwrap();
-    (res.status().as_u16(), if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() })
-}
-
 #[test]
 fn the_merchant_api_manages_coupon_rules_and_issues_coupons() {
-    let app = TestApp::with(|c| c.admin_api_key = Some(KEY.into()));
+    let app = TestApp::with_key(KEY);
     let body = json!({
         "name": "新人券", "moneyType": 0, "money": 5, "moneyHreshold": 30,
         "validType": 0, "dateStart": "2026-01-01 00:00:00", "dateEnd": "2099-01-01 00:00:00",
         "numberTotal": 100, "perUser": 1
     });
-    let (status, created) = merchant(&app, "POST", "/coupons", Some(&body));
+    let (status, created) = app.api("POST", "/coupons", Some(&body));
     assert_eq!(status, 201, "{created}");
     assert_eq!(created["money"], 5.0);
     assert_eq!(created["dateEnd"], "2099-01-01 00:00:00");
     let id = created["id"].as_i64().unwrap();
 
-    let (status, bad) =
-        merchant(&app, "POST", "/coupons", Some(&json!({"name": "x", "money": 5, "validType": 1})));
+    let (status, bad) = app.api("POST", "/coupons", Some(&json!({"name": "x", "money": 5, "validType": 1})));
     assert_eq!(status, 422, "{bad}");
     assert_eq!(bad["field"], "validDays");
-    let (status, bad) = merchant(&app, "POST", "/coupons", Some(&json!({"name": "x", "colour": "red"})));
+    let (status, bad) = app.api("POST", "/coupons", Some(&json!({"name": "x", "colour": "red"})));
     assert_eq!(status, 422, "{bad}");
 
-    let (status, page) = merchant(&app, "GET", "/coupons?search=新人", None);
+    let (status, page) = app.api("GET", "/coupons?search=新人", None);
     assert_eq!(status, 200);
     assert_eq!(page["total"], 1, "{page}");
 
     let put = json!({"name": "新人八折", "moneyType": 1, "discountPercent": 80, "validType": 1, "validDays": 3, "numberTotal": 100});
-    let (status, replaced) = merchant(&app, "PUT", &format!("/coupons/{id}"), Some(&put));
+    let (status, replaced) = app.api("PUT", &format!("/coupons/{id}"), Some(&put));
     assert_eq!(status, 200, "{replaced}");
     assert_eq!(replaced["discountPercent"], 80);
     assert!(replaced["money"].is_null());
 
     let (uid, token) = app.shopper("alice");
-    let (status, issued) =
-        merchant(&app, "POST", &format!("/coupons/{id}/issue"), Some(&json!({"userIds": [uid]})));
+    let (status, issued) = app.api("POST", &format!("/coupons/{id}/issue"), Some(&json!({"userIds": [uid]})));
     assert_eq!(status, 200, "{issued}");
     assert_eq!(issued["issued"], 1);
     assert_eq!(app.get("/shop/discounts/my", &[("token", &token)])["data"][0]["name"], "新人八折");
-    let (status, _) =
-        merchant(&app, "POST", &format!("/coupons/{id}/issue"), Some(&json!({"userIds": [424242]})));
+    let (status, _) = app.api("POST", &format!("/coupons/{id}/issue"), Some(&json!({"userIds": [424242]})));
     assert_eq!(status, 404);
-    let (status, _) = merchant(&app, "POST", &format!("/coupons/{id}/issue"), Some(&json!({"userIds": []})));
+    let (status, _) = app.api("POST", &format!("/coupons/{id}/issue"), Some(&json!({"userIds": []})));
     assert_eq!(status, 422);
 
-    let (status, _) = merchant(&app, "DELETE", &format!("/coupons/{id}"), None);
+    let (status, _) = app.api("DELETE", &format!("/coupons/{id}"), None);
     assert_eq!(status, 409, "held coupons keep their rule");
-    let (status, _) = merchant(&app, "GET", "/coupons/424242", None);
+    let (status, _) = app.api("GET", "/coupons/424242", None);
     assert_eq!(status, 404);
-    let (status, spare) = merchant(&app, "POST", "/coupons", Some(&body));
+    let (status, spare) = app.api("POST", "/coupons", Some(&body));
     assert_eq!(status, 201);
-    let (status, _) = merchant(&app, "DELETE", &format!("/coupons/{}", spare["id"]), None);
+    let (status, _) = app.api("DELETE", &format!("/coupons/{}", spare["id"]), None);
     assert_eq!(status, 204);
 }
 

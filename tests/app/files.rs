@@ -129,12 +129,10 @@ fn the_cleanup_job_removes_expired_uploads() {
 #[test]
 fn the_file_store_quota_is_kept_and_nothing_is_left_behind() {
     let app = TestApp::new();
-    app.db
-        .write_sync(|c| {
-            xiaodian::db::settings::set_setting(c, "uploadQuotaMb", "1")?;
-            Ok::<_, xiaodian::error::ApiError>(())
-        })
-        .unwrap();
+    app.write(|c| {
+        xiaodian::db::settings::set_setting(c, "uploadQuotaMb", "1")?;
+        Ok::<_, Failed>(())
+    });
     let big = [tiny_png(), vec![0u8; 700 * 1024]].concat();
     assert_code(&app.upload("/shop/dfs/upload/file", "upfile", "a.png", &big, &[]), 0);
     let res = app.upload("/shop/dfs/upload/file", "upfile", "b.png", &big, &[]);

@@ -10,15 +10,6 @@ const KEY: &str = "freight-key-123";
 const FREIGHT: &str = "/shop/shop/goods/price/freight";
 const DETAIL: &str = "/shop/shop/goods/detail";
 
-fn app_with_key() -> TestApp {
-    TestApp::with(|c| c.admin_api_key = Some(KEY.into()))
-}
-
-/// A merchant API call: (status, JSON body or Null).
-pub fn api(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-    merchant_call(app, KEY, method, path, body)
-}
-
 /// 8 元 for the first piece, 2 元 each further piece; 广东 5 元 + 1 元; free from 99 元, or from
 /// 3 pieces in 上海.
 fn template() -> Value {
@@ -35,7 +26,7 @@ fn template() -> Value {
 }
 
 fn create_template(app: &TestApp, body: &Value) -> i64 {
-    let (status, t) = api(app, "POST", "/freight-templates", Some(body));
+    let (status, t) = app.api("POST", "/freight-templates", Some(body));
     assert_eq!(status, 201, "{t}");
     t["id"].as_i64().unwrap()
 }
@@ -43,7 +34,7 @@ fn create_template(app: &TestApp, body: &Value) -> i64 {
 fn create_goods(app: &TestApp, name: &str, logistics_id: i64) -> i64 {
     let body =
         json!({"name": name, "minPrice": 30, "stores": 10, "weight": 500, "logisticsId": logistics_id});
-    let (status, g) = api(app, "POST", "/goods", Some(&body));
+    let (status, g) = app.api("POST", "/goods", Some(&body));
     assert_eq!(status, 201, "{g}");
     g["id"].as_i64().unwrap()
 }
@@ -57,30 +48,30 @@ fn line(template: Option<i64>, number: i64, amount: i64) -> FreightLine {
 }
 
 fn charge(app: &TestApp, lines: Vec<FreightLine>, dest: Destination) -> (i64, bool) {
-    let q = app.db.read_sync(move |c| quote(c, &lines, &dest)).unwrap();
+    let q = app.query(move |c| quote(c, &lines, &dest));
     (q.amount, q.needs_logistics)
 }
 
 #[test]
 fn a_template_round_trips_and_goods_point_at_it() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let id = create_template(&app, &template());
-    let (status, t) = api(&app, "GET", &format!("/freight-templates/{id}"), None);
+    let (status, t) = app.api("GET", &format!("/freight-templates/{id}"), None);
     assert_eq!(status, 200);
     assert_eq!(t["name"], "全国快递");
     assert_eq!(t["firstAmount"], 8.0);
     assert_eq!(t["regions"][1]["regionIds"], json!(["440300"]));
     assert_eq!(t["freeRules"][0]["minAmount"], 99.0);
     let goods = create_goods(&app, "帆布包", id);
-    let (_, g) = api(&app, "GET", &format!("/goods/{goods}"), None);
+    let (_, g) = app.api("GET", &format!("/goods/{goods}"), None);
     assert_eq!(g["logisticsId"], id);
-    let (_, list) = api(&app, "GET", "/freight-templates", None);
+    let (_, list) = app.api("GET", "/freight-templates", None);
     assert_eq!(list[0]["goodsCount"], 1);
 }
 
 #[test]
 fn the_goods_page_shows_its_template_and_goods_without_one_show_none() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let id = create_template(&app, &template());
     let with = create_goods(&app, "帆布包", id);
     let without = create_goods(&app, "电子书", 0);
@@ -100,7 +91,7 @@ fn the_goods_page_shows_its_template_and_goods_without_one_show_none() {
 
 #[test]
 fn price_freight_answers_the_fees_of_the_closest_region() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let id = create_template(&app, &template()).to_string();
     let ask = |extra: &[(&str, &str)]| {
         let mut q = vec![("templateId", id.as_str()), ("type", "0")];
@@ -125,7 +116,7 @@ fn price_freight_answers_the_fees_of_the_closest_region() {
 
 #[test]
 fn price_freight_refuses_bad_input_naming_it() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let id = create_template(&app, &template()).to_string();
     let res = app.get(FREIGHT, &[]);
     assert_code(&res, 300);
@@ -143,7 +134,7 @@ fn price_freight_refuses_bad_input_naming_it() {
 
 #[test]
 fn the_quote_charges_per_template_with_region_fees_and_free_rules() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let t = Some(create_template(&app, &template()));
     // Default fees: 8 + 2 × 2.
     assert_eq!(charge(&app, vec![line(t, 3, 3000)], to("110000", "110100")), (1200, true));
@@ -162,7 +153,7 @@ fn the_quote_charges_per_template_with_region_fees_and_free_rules() {
 
 #[test]
 fn by_weight_templates_charge_per_started_step_and_free_templates_charge_nothing() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let heavy = json!({"name": "按重量", "feeType": 1, "firstNumber": 1, "firstAmount": 10,
                        "addNumber": 0.5, "addAmount": 3});
     let id = create_template(&app, &heavy);
@@ -184,49 +175,45 @@ fn by_weight_templates_charge_per_started_step_and_free_templates_charge_nothing
 
 #[test]
 fn a_template_in_use_cannot_be_deleted_and_an_unused_one_can() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let id = create_template(&app, &template());
     let goods = create_goods(&app, "帆布包", id);
-    let (status, body) = api(&app, "DELETE", &format!("/freight-templates/{id}"), None);
+    let (status, body) = app.api("DELETE", &format!("/freight-templates/{id}"), None);
     assert_eq!(status, 409, "{body}");
     assert!(body["error"].as_str().unwrap().contains("1 个商品"), "{body}");
-    let (status, _) = api(&app, "PUT", &format!("/goods/{goods}"), Some(&json!({"name": "帆布包"})));
+    let (status, _) = app.api("PUT", &format!("/goods/{goods}"), Some(&json!({"name": "帆布包"})));
     assert_eq!(status, 200);
-    let (status, _) = api(&app, "DELETE", &format!("/freight-templates/{id}"), None);
+    let (status, _) = app.api("DELETE", &format!("/freight-templates/{id}"), None);
     assert_eq!(status, 204);
-    let (status, _) = api(&app, "GET", &format!("/freight-templates/{id}"), None);
+    let (status, _) = app.api("GET", &format!("/freight-templates/{id}"), None);
     assert_eq!(status, 404);
-    let (status, _) = api(&app, "DELETE", &format!("/freight-templates/{id}"), None);
+    let (status, _) = app.api("DELETE", &format!("/freight-templates/{id}"), None);
     assert_eq!(status, 404);
 }
 
 #[test]
 fn bad_templates_and_unknown_templates_on_goods_are_refused_naming_the_field() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let mut bad = template();
     bad["regions"][0]["regionIds"] = json!(["999999"]);
-    let (status, body) = api(&app, "POST", "/freight-templates", Some(&bad));
+    let (status, body) = app.api("POST", "/freight-templates", Some(&bad));
     assert_eq!((status, body["field"].as_str()), (422, Some("regions")), "{body}");
     let mut district = template();
     district["regions"][0]["regionIds"] = json!(["440305"]);
-    let (status, body) = api(&app, "POST", "/freight-templates", Some(&district));
+    let (status, body) = app.api("POST", "/freight-templates", Some(&district));
     assert_eq!((status, body["field"].as_str()), (422, Some("regions")), "{body}");
-    let (status, body) = api(&app, "POST", "/freight-templates", Some(&json!({"name": " "})));
+    let (status, body) = app.api("POST", "/freight-templates", Some(&json!({"name": " "})));
     assert_eq!((status, body["field"].as_str()), (422, Some("name")), "{body}");
     let (status, body) =
-        api(&app, "POST", "/freight-templates", Some(&json!({"name": "x", "firstNumber": 1.5})));
+        app.api("POST", "/freight-templates", Some(&json!({"name": "x", "firstNumber": 1.5})));
     assert_eq!((status, body["field"].as_str()), (422, Some("firstNumber")), "{body}");
-    let (status, body) = api(
-        &app,
-        "POST",
-        "/freight-templates",
-        Some(&json!({"name": "x", "freeRules": [{"regionIds": []}]})),
-    );
+    let (status, body) =
+        app.api("POST", "/freight-templates", Some(&json!({"name": "x", "freeRules": [{"regionIds": []}]})));
     assert_eq!((status, body["field"].as_str()), (422, Some("freeRules")), "{body}");
-    let (status, body) = api(&app, "POST", "/goods", Some(&json!({"name": "包", "logisticsId": 77})));
+    let (status, body) = app.api("POST", "/goods", Some(&json!({"name": "包", "logisticsId": 77})));
     assert_eq!((status, body["field"].as_str()), (422, Some("logisticsId")), "{body}");
-    let (_, list) = api(&app, "GET", "/freight-templates", None);
+    let (_, list) = app.api("GET", "/freight-templates", None);
     assert_eq!(list, json!([]));
-    let (status, _) = api(&app, "PUT", "/freight-templates/42", Some(&template()));
+    let (status, _) = app.api("PUT", "/freight-templates/42", Some(&template()));
     assert_eq!(status, 404);
 }

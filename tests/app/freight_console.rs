@@ -2,17 +2,11 @@
 
 use serde_json::json;
 
-use crate::admin::Browser;
-use crate::freight::api;
 use crate::support::*;
-
-fn app_with_key() -> TestApp {
-    TestApp::with(|c| c.admin_api_key = Some("freight-key-123".into()))
-}
 
 #[test]
 fn a_template_made_in_the_console_charges_in_the_shop_and_cannot_go_while_used() {
-    let app = app_with_key();
+    let app = TestApp::with_key("freight-key-123");
     let mut b = Browser::staff(&app);
     b.get("/admin/freight").assert_has("还没有运费模板");
     let form = b.get("/admin/freight/new");
@@ -43,7 +37,7 @@ fn a_template_made_in_the_console_charges_in_the_shop_and_cannot_go_while_used()
     assert_eq!(res.status, 303, "{}", res.body);
     let list = b.get("/admin/freight");
     list.assert_has("快递").assert_has("1 条地区运费").assert_has("1 条包邮条件");
-    let (_, all) = api(&app, "GET", "/freight-templates", None);
+    let (_, all) = app.api("GET", "/freight-templates", None);
     let id = all[0]["id"].as_i64().unwrap();
     assert_eq!(all[0]["addAmount"], 2.5);
     assert_eq!(all[0]["regions"][0]["regionIds"], json!(["440000", "450000"]));
@@ -71,12 +65,12 @@ fn a_template_made_in_the_console_charges_in_the_shop_and_cannot_go_while_used()
     assert_eq!(res.status, 422);
     res.assert_has("默认运费的首件（首重）应为大于 0 的整数件数").assert_has("快递改");
     // In use: the delete is refused with the reason.
-    let (_, g) = api(&app, "POST", "/goods", Some(&json!({"name": "包", "logisticsId": id})));
+    let (_, g) = app.api("POST", "/goods", Some(&json!({"name": "包", "logisticsId": id})));
     b.get(&format!("/admin/freight/{id}/delete")).assert_has("确定要删除");
     let res = b.post(&format!("/admin/freight/{id}/delete"), &[("csrf", &csrf)]);
     assert_eq!(res.status, 303);
     b.get("/admin/freight").assert_has("1 个商品在用");
-    api(&app, "DELETE", &format!("/goods/{}", g["id"]), None);
+    app.api("DELETE", &format!("/goods/{}", g["id"]), None);
     let res = b.post(&format!("/admin/freight/{id}/delete"), &[("csrf", &csrf)]);
     assert_eq!(res.status, 303);
     b.get("/admin/freight").assert_has("运费模板已删除").assert_has("还没有运费模板");
@@ -84,8 +78,8 @@ fn a_template_made_in_the_console_charges_in_the_shop_and_cannot_go_while_used()
 
 #[test]
 fn the_rules_page_saves_limits_tiers_and_additions() {
-    let app = app_with_key();
-    let (_, g) = api(&app, "POST", "/goods", Some(&json!({"name": "牛肉面", "minPrice": 18, "stores": 9})));
+    let app = TestApp::with_key("freight-key-123");
+    let (_, g) = app.api("POST", "/goods", Some(&json!({"name": "牛肉面", "minPrice": 18, "stores": 9})));
     let id = g["id"].as_i64().unwrap();
     let mut b = Browser::staff(&app);
     let page = b.get(&format!("/admin/goods/{id}/rules"));

@@ -19,24 +19,8 @@ fn profile(app: &TestApp, uid: i64, token: &str, nick: &str) {
         &[("token", token), ("nick", nick), ("avatarUrl", &avatar), ("gender", "2"), ("city", "深圳")],
     );
     assert_code(&res, 0);
-    app.db
-        .write_sync(|c| {
-            c.execute(
-                "UPDATE users SET mobile = ?2, email = ?3 WHERE id = ?1",
-                rusqlite::params![uid, format!("1380013{uid:04}"), format!("{nick}@example.com")],
-            )
-            .map_err(xiaodian::error::ApiError::from)
-        })
-        .unwrap();
-}
-
-fn disable(app: &TestApp, uid: i64) {
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE users SET status = 1 WHERE id = ?1", [uid])
-                .map_err(xiaodian::error::ApiError::from)
-        })
-        .unwrap();
+    app.set_mobile(uid, &format!("1380013{uid:04}"));
+    app.set_email(uid, &format!("{nick}@example.com"));
 }
 
 fn friends_of(app: &TestApp, token: &str, extra: &[(&str, &str)]) -> Value {
@@ -110,7 +94,7 @@ fn strangers_yourself_unknown_and_disabled_shoppers_are_refused() {
     let (alice, token) = app.login_wechat("code-alice");
     let (carol, _) = app.login_wechat("code-carol");
     let (dave, _) = app.login_wechat("code-dave");
-    disable(&app, dave);
+    app.disable(dave);
 
     for (path, get) in [(LIST, false), (ADD, false), (DELETE, false), (DETAIL, true)] {
         let form = [("uid", carol.to_string())];
@@ -153,15 +137,13 @@ fn the_list_pages_and_filters_by_uids_and_friendship_dates() {
         others.push(uid);
     }
     // The first friendship was made at noon on 2020-01-01 in Shanghai (04:00 UTC).
-    app.db
-        .write_sync(|c| {
-            c.execute(
-                "UPDATE user_friends SET date_add = 1577851200 WHERE friend_id = ?1 OR user_id = ?1",
-                [others[0]],
-            )
-            .map_err(xiaodian::error::ApiError::from)
-        })
-        .unwrap();
+    app.write(|c| {
+        c.execute(
+            "UPDATE user_friends SET date_add = 1577851200 WHERE friend_id = ?1 OR user_id = ?1",
+            [others[0]],
+        )
+        .map_err(xiaodian::error::ApiError::from)
+    });
 
     let first = friends_of(&app, &token, &[("pageSize", "2")]);
     assert_code(&first, 0);

@@ -4,10 +4,10 @@
 //! nextAction types 4 and 5.
 
 use serde_json::{json, Value};
+use xiaodian::error::ApiError;
 use xiaodian::service::ledger::{self, Account};
 use xiaodian::service::{deposit, pay_bill, withdraw};
 
-use crate::orders::{create, one_line, plain};
 use crate::support::*;
 
 const APPLY: &str = "/shop/user/withDraw/apply";
@@ -17,10 +17,6 @@ const AMOUNT: &str = "/shop/user/amount";
 
 fn msg(res: &Value) -> &str {
     res["msg"].as_str().unwrap_or_default()
-}
-
-fn check(app: &TestApp) -> Vec<String> {
-    app.db.read_sync(ledger::check).unwrap()
 }
 
 fn ledger_sum(app: &TestApp, uid: i64, source: &str) -> i64 {
@@ -72,7 +68,7 @@ fn a_withdrawal_freezes_the_money_and_is_listed_for_its_shopper_only() {
     let (_, bob) = app.shopper("bob");
     assert_code(&app.get(DETAIL, &[("token", &bob), ("id", &id)]), 404);
     assert_code(&app.post(LOGS, &[("token", &bob)]), 700);
-    assert!(check(&app).is_empty(), "{:?}", check(&app));
+    assert!(app.ledger_check().is_empty(), "{:?}", app.ledger_check());
 }
 
 #[test]
@@ -102,7 +98,7 @@ fn withdrawals_refuse_bad_amounts_the_minimum_an_overdraft_and_the_daily_count()
     let third = app.post(APPLY, &[("token", &token), ("money", "5")]);
     assert_code(&third, 429);
     assert!(msg(&third).contains("2 次"), "{third}");
-    assert!(check(&app).is_empty());
+    assert!(app.ledger_check().is_empty());
 }
 
 #[test]
@@ -125,7 +121,7 @@ fn raced_withdrawals_never_take_more_than_the_balance() {
     assert_eq!((a.balance, a.freeze), (1_000, 9_000));
     let rows: i64 = app.query(|c| c.query_row("SELECT count(*) FROM withdrawals", [], |r| r.get(0)));
     assert_eq!(rows, 3, "a refused request leaves no record");
-    assert!(check(&app).is_empty(), "{:?}", check(&app));
+    assert!(app.ledger_check().is_empty(), "{:?}", app.ledger_check());
 }
 
 #[test]
@@ -136,7 +132,9 @@ fn approving_pays_out_of_freeze_and_rejecting_puts_it_back_on_the_balance_once()
     let second = app.post(APPLY, &[("token", &token), ("money", "20")])["data"]["id"].as_i64().unwrap();
 
     let decide = |id, d: withdraw::Decision| {
-        app.db.write_sync(|c| withdraw::decide(c, id, &d, "测试", xiaodian::db::unix_now()))
+        app.db
+            .write_sync(|c| withdraw::decide(c, id, &d, "测试", xiaodian::db::unix_now()))
+            .map_err(ApiError::from)
     };
     let paid = decide(first, withdraw::Decision::Approve { reference: "WX123".into() }).unwrap();
     assert_eq!((paid.status, paid.pay_reference.as_str(), paid.decided_by.as_str()), (1, "WX123", "测试"));
@@ -157,7 +155,7 @@ fn approving_pays_out_of_freeze_and_rejecting_puts_it_back_on_the_balance_once()
     assert_eq!(logs["data"]["totalRow"], 1);
     assert_eq!(logs["data"]["result"][0]["rejectionReason"], "账户信息不全");
     assert_eq!(logs["data"]["result"][0]["statusStr"], "已拒绝");
-    assert!(check(&app).is_empty());
+    assert!(app.ledger_check().is_empty());
 }
 
 const DEPOSIT_PAY: &str = "/shop/deposit/pay";
@@ -194,20 +192,20 @@ fn a_deposit_is_held_in_freeze_and_returned_to_the_balance_on_request() {
     assert_code(&app.post(DEPOSIT_BACK, &[("token", &token), ("id", &id.to_string())]), 403);
 
     let now = xiaodian::db::unix_now();
-    let refused = app.db.write_sync(|c| deposit::decide(c, id, false, "雨伞未归还", "测试", now)).unwrap();
+    let refused = app.write(|c| deposit::decide(c, id, false, "雨伞未归还", "测试", now));
     assert_eq!((refused.status, refused.refuse_reason.as_str()), (0, "雨伞未归还"));
     assert_eq!(app.account(uid).freeze, 8_000, "a refusal keeps it held");
     let info = app.get(DEPOSIT_INFO, &[("token", &token), ("id", &id.to_string())]);
     assert_eq!(info["data"]["refuseReason"], "雨伞未归还");
 
     assert_code(&app.post(DEPOSIT_BACK, &[("token", &token), ("id", &id.to_string())]), 0);
-    app.db.write_sync(|c| deposit::decide(c, id, true, "", "测试", now)).unwrap();
+    app.write(|c| deposit::decide(c, id, true, "", "测试", now));
     let a = app.account(uid);
     assert_eq!((a.balance, a.freeze), (10_000, 0));
-    let again = app.db.write_sync(|c| deposit::decide(c, id, true, "", "测试", now));
+    let again = app.db.write_sync(|c| deposit::decide(c, id, true, "", "测试", now)).map_err(ApiError::from);
     assert_eq!(again.unwrap_err().code(), 403, "returned once only");
     assert_eq!(app.post(DEPOSIT_LIST, &[("token", &token), ("status", "2")])["data"]["totalRow"], 1);
-    assert!(check(&app).is_empty());
+    assert!(app.ledger_check().is_empty());
 }
 
 const INVOICE_APPLY: &str = "/shop/invoice/apply";
@@ -246,7 +244,7 @@ fn an_invoice_is_asked_for_checked_against_its_order_and_issued() {
     assert_code(&app.post(INVOICE_APPLY, &invoice_form(&token, "1.001")), 300);
 
     // Against an order: its own, paid, and not above what was paid for it.
-    let tea = app.add_goods(plain("龙井茶", 19_900, 10));
+    let tea = app.goods().name("龙井茶").price(19_900).stock(10).create();
     let order = create(&app, &token, &one_line(tea, 1, ""), &[]);
     let order_id = order["data"]["id"].as_i64().unwrap().to_string();
     let mut on_order = invoice_form(&token, "100");
@@ -257,7 +255,7 @@ fn an_invoice_is_asked_for_checked_against_its_order_and_issued() {
         app.query(|c| c.query_row("SELECT amount_real FROM orders WHERE id = ?1", [&order_id], |r| r.get(0)));
     assert!(real >= 19_900, "{real}");
     assert_code(&app.post(INVOICE_APPLY, &on_order), 0);
-    let left = xiaodian::money::yuan_text(real - 10_000);
+    let left = xiaodian::money::format(real - 10_000);
     let mut too_much = invoice_form(&token, "200");
     too_much.push(("orderId", &order_id));
     let over = app.post(INVOICE_APPLY, &too_much);
@@ -269,7 +267,11 @@ fn an_invoice_is_asked_for_checked_against_its_order_and_issued() {
     assert_code(&app.post(INVOICE_APPLY, &bobs), 404);
 
     let now = xiaodian::db::unix_now();
-    let issue = |d| app.db.write_sync(|c| xiaodian::service::invoice::decide(c, id, &d, "测试", now));
+    let issue = |d| {
+        app.db
+            .write_sync(|c| xiaodian::service::invoice::decide(c, id, &d, "测试", now))
+            .map_err(ApiError::from)
+    };
     use xiaodian::service::invoice::Decision;
     assert_eq!(issue(Decision::Issue { number: " ".into(), file: String::new() }).unwrap_err().code(), 300);
     let js = Decision::Issue { number: "0001".into(), file: "javascript:alert(1)".into() };
@@ -289,12 +291,10 @@ fn an_invoice_is_asked_for_checked_against_its_order_and_issued() {
 const BILL: &str = "/shop/payBill/pay";
 
 fn rules(app: &TestApp) {
-    app.db
-        .write_sync(|c| {
-            pay_bill::put_rule(c, 10_000, 1_000, 0)?;
-            pay_bill::put_rule(c, 20_000, 3_000, 0)
-        })
-        .unwrap();
+    app.write(|c| {
+        pay_bill::put_rule(c, 10_000, 1_000, 0)?;
+        pay_bill::put_rule(c, 20_000, 3_000, 0)
+    });
 }
 
 #[test]
@@ -340,7 +340,7 @@ fn pay_bill_applies_the_best_discount_and_takes_it_from_the_balance() {
     assert_code(&app.post(BILL, &[("token", &token), ("money", "10")]), 300);
     assert_code(&app.post(BILL, &[("token", &token), ("money", "10"), ("pwd", "000000")]), 401);
     assert_code(&app.post(BILL, &[("token", &token), ("money", "10"), ("pwd", "123456")]), 0);
-    assert!(check(&app).is_empty());
+    assert!(app.ledger_check().is_empty());
 }
 
 #[test]
@@ -350,7 +350,9 @@ fn the_wechat_hooks_check_and_apply_pay_bill_and_deposit_actions() {
     let (uid, _) = app.shopper("alice");
     let (other, _) = app.shopper("bob");
     let bill = json!({"type": 4, "uid": uid, "money": "150"});
-    let check_bill = |action: &Value, fen| app.db.read_sync(|c| pay_bill::check_wechat(c, uid, action, fen));
+    let check_bill = |action: &Value, fen| {
+        app.db.read_sync(|c| pay_bill::check_wechat(c, uid, action, fen)).map_err(ApiError::from)
+    };
     check_bill(&bill, 14_000).unwrap();
     assert_eq!(check_bill(&bill, 15_000).unwrap_err().code(), 300, "money mismatch");
     assert_eq!(check_bill(&json!({"type": 4, "uid": other, "money": 150}), 14_000).unwrap_err().code(), 300);
@@ -359,30 +361,27 @@ fn the_wechat_hooks_check_and_apply_pay_bill_and_deposit_actions() {
 
     // The notify credits the balance with what WeChat collected, then applies, in one transaction.
     let now = xiaodian::db::unix_now();
-    app.db
-        .write_sync(|c| {
-            ledger::post(c, uid, Account::Balance, 14_000, "微信支付", ledger::Source::Payment, "p1")?;
-            pay_bill::apply_paid(c, uid, &bill, now)
-        })
-        .unwrap();
+    app.write(|c| {
+        ledger::post(c, uid, Account::Balance, 14_000, "微信支付", ledger::Source::Payment, "p1")?;
+        pay_bill::apply_paid(c, uid, &bill, now)
+    });
     assert_eq!(app.account(uid).balance, 0);
     let paid_by: String = app.query(|c| c.query_row("SELECT paid_by FROM pay_bills", [], |r| r.get(0)));
     assert_eq!(paid_by, "wxpay");
 
     let dep = json!({"type": 5, "amount": 80});
-    let check_dep = |fen| app.db.read_sync(|c| deposit::check_wechat(c, uid, &dep, fen));
+    let check_dep =
+        |fen| app.db.read_sync(|c| deposit::check_wechat(c, uid, &dep, fen)).map_err(ApiError::from);
     check_dep(8_000).unwrap();
     check_dep(3_000).unwrap();
     assert_eq!(check_dep(9_000).unwrap_err().code(), 300);
     assert_eq!(check_dep(0).unwrap_err().code(), 300);
     app.credit(uid, Account::Balance, 5_000);
-    app.db
-        .write_sync(|c| {
-            ledger::post(c, uid, Account::Balance, 3_000, "微信支付", ledger::Source::Payment, "p2")?;
-            deposit::apply_paid(c, uid, &dep, now)
-        })
-        .unwrap();
+    app.write(|c| {
+        ledger::post(c, uid, Account::Balance, 3_000, "微信支付", ledger::Source::Payment, "p2")?;
+        deposit::apply_paid(c, uid, &dep, now)
+    });
     let a = app.account(uid);
     assert_eq!((a.balance, a.freeze), (0, 8_000));
-    assert!(check(&app).is_empty(), "{:?}", check(&app));
+    assert!(app.ledger_check().is_empty(), "{:?}", app.ledger_check());
 }

@@ -4,14 +4,9 @@
 use serde_json::json;
 use xiaodian::service::ledger::{self, Account};
 
-use crate::admin::Browser;
 use crate::support::*;
 
 const KEY: &str = "funds-key-123";
-
-fn app_with_key() -> TestApp {
-    TestApp::with(|c| c.admin_api_key = Some(KEY.into()))
-}
 
 /// Alice with 100.00 who asked to withdraw 30.00: (uid, token, withdrawal id).
 fn withdrawal(app: &TestApp) -> (i64, String, i64) {
@@ -23,7 +18,7 @@ fn withdrawal(app: &TestApp) -> (i64, String, i64) {
 }
 
 fn clean(app: &TestApp) {
-    let problems = app.db.read_sync(ledger::check).unwrap();
+    let problems = app.query(ledger::check);
     assert!(problems.is_empty(), "{problems:?}");
 }
 
@@ -211,39 +206,33 @@ fn pay_bill_rules_are_edited_and_bills_listed_in_the_console() {
 
 #[test]
 fn the_merchant_api_lists_approves_and_rejects_withdrawals() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let (uid, token, first) = withdrawal(&app);
     let second = app.post("/shop/user/withDraw/apply", &[("token", &token), ("money", "20")])["data"]["id"]
         .as_i64()
         .unwrap();
-    let (status, list) = merchant_call(&app, KEY, "GET", "/withdrawals?status=0", None);
+    let (status, list) = app.api("GET", "/withdrawals?status=0", None);
     assert_eq!(status, 200);
     assert_eq!(list["total"], 2);
     assert_eq!(list["items"][0]["moneyFen"], 2_000);
-    assert_eq!(merchant_call(&app, "wrong", "GET", "/withdrawals", None).0, 401);
-    assert_eq!(merchant_call(&app, KEY, "GET", "/withdrawals?status=9", None).0, 422);
+    assert_eq!(app.merchant("wrong").get("/withdrawals").status, 401);
+    assert_eq!(app.api("GET", "/withdrawals?status=9", None).0, 422);
 
     let body = json!({"reference": "WX-1"});
-    let (status, w) = merchant_call(&app, KEY, "POST", &format!("/withdrawals/{first}/approve"), Some(&body));
+    let (status, w) = app.api("POST", &format!("/withdrawals/{first}/approve"), Some(&body));
     assert_eq!(status, 200, "{w}");
     assert_eq!(w["status"], 1);
     assert_eq!(w["payReference"], "WX-1");
     assert!(w["decidedBy"].as_str().unwrap().contains("API"));
-    assert_eq!(merchant_call(&app, KEY, "POST", &format!("/withdrawals/{first}/approve"), None).0, 409);
+    assert_eq!(app.api("POST", &format!("/withdrawals/{first}/approve"), None).0, 409);
 
-    let (status, e) =
-        merchant_call(&app, KEY, "POST", &format!("/withdrawals/{second}/reject"), Some(&json!({})));
+    let (status, e) = app.api("POST", &format!("/withdrawals/{second}/reject"), Some(&json!({})));
     assert_eq!(status, 422, "{e}");
-    let (status, w) = merchant_call(
-        &app,
-        KEY,
-        "POST",
-        &format!("/withdrawals/{second}/reject"),
-        Some(&json!({"reason": "信息有误"})),
-    );
+    let (status, w) =
+        app.api("POST", &format!("/withdrawals/{second}/reject"), Some(&json!({"reason": "信息有误"})));
     assert_eq!(status, 200);
     assert_eq!(w["statusStr"], "已拒绝");
-    assert_eq!(merchant_call(&app, KEY, "POST", "/withdrawals/999/approve", None).0, 404);
+    assert_eq!(app.api("POST", "/withdrawals/999/approve", None).0, 404);
     let a = app.account(uid);
     assert_eq!((a.balance, a.freeze), (7_000, 0));
     clean(&app);

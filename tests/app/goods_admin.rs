@@ -4,44 +4,10 @@
 
 use serde_json::{json, Value};
 
-use crate::admin::Browser;
 use crate::support::*;
 
 const KEY: &str = "goods-key-123";
 const DETAIL: &str = "/shop/shop/goods/detail";
-
-fn app_with_key() -> TestApp {
-    TestApp::with(|c| c.admin_api_key = Some(KEY.into()))
-}
-
-/// Sends a merchant API call; answers (status, JSON body or Null).
-fn call(app: &TestApp, method: &str, path: &str, body: Option<&Value>, key: Option<&str>) -> (u16, Value) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let mut req = ureq::http::Request::builder().method(method).uri(app.url(&format!("/admin/api/v1{path}")));
-    if let Some(k) = key {
-        req = req.header("Authorization", format!("Bearer {k}"));
-    }
-    let mut res = match body {
-        Some(b) => agent
-            .run(req.header("Content-Type", "application/json").body(b.to_string().into_bytes()).unwrap()),
-        None => agent.run(req.body(()).unwrap()),
-    }
-    .unwrap();
-    let text = res.body_mut().read_to_string().unwrap();
-    let json = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() };
-    (res.status().as_u16(), json)
-}
-
-fn api(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-    call(app, method, path, body, Some(KEY))
-}
-
-#[track_caller]
-fn refused(res: (u16, Value), status: u16, field: Option<&str>) {
-    assert_eq!(res.0, status, "{}", res.1);
-    assert!(res.1["error"].as_str().is_some_and(|e| !e.is_empty()), "{}", res.1);
-    assert_eq!(res.1["field"].as_str(), field, "{}", res.1);
-}
 
 fn detail(app: &TestApp, id: i64) -> Value {
     app.get(DETAIL, &[("id", &id.to_string())])
@@ -66,39 +32,39 @@ fn shirt() -> Value {
 
 #[test]
 fn calls_without_the_key_get_401() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     for (method, path) in [("GET", "/goods"), ("GET", "/categories"), ("POST", "/goods/1/on-shelf")] {
-        let res = call(&app, method, path, None, None);
+        let res = Merchant::with_header(&app, None).call(method, path, None).pair();
         assert_eq!(res.0, 401, "{method} {path}");
-        let res = call(&app, method, path, None, Some("wrong"));
+        let res = app.merchant("wrong").call(method, path, None).pair();
         assert_eq!(res.0, 401, "{method} {path}");
     }
 }
 
 #[test]
 fn categories_round_trip_and_moving_one_relevels_its_subtree() {
-    let app = app_with_key();
-    let (s, top) = api(&app, "POST", "/categories", Some(&json!({"name": "服装"})));
+    let app = TestApp::with_key(KEY);
+    let (s, top) = app.api("POST", "/categories", Some(&json!({"name": "服装"})));
     assert_eq!(s, 201, "{top}");
     let top_id = top["id"].as_i64().unwrap();
-    let (_, other) = api(&app, "POST", "/categories", Some(&json!({"name": "食品"})));
+    let (_, other) = app.api("POST", "/categories", Some(&json!({"name": "食品"})));
     let other_id = other["id"].as_i64().unwrap();
-    let (_, mid) = api(&app, "POST", "/categories", Some(&json!({"name": "上衣", "pid": top_id})));
+    let (_, mid) = app.api("POST", "/categories", Some(&json!({"name": "上衣", "pid": top_id})));
     let mid_id = mid["id"].as_i64().unwrap();
     assert_eq!(mid["level"], 2);
-    let (_, leaf) = api(&app, "POST", "/categories", Some(&json!({"name": "T恤", "pid": mid_id})));
+    let (_, leaf) = app.api("POST", "/categories", Some(&json!({"name": "T恤", "pid": mid_id})));
     let leaf_id = leaf["id"].as_i64().unwrap();
     assert_eq!(leaf["level"], 3);
 
     // Move 上衣 (with T恤) to the top: both levels follow.
     let (s, moved) =
-        api(&app, "PUT", &format!("/categories/{mid_id}"), Some(&json!({"name": "上衣", "pid": 0})));
+        app.api("PUT", &format!("/categories/{mid_id}"), Some(&json!({"name": "上衣", "pid": 0})));
     assert_eq!(s, 200, "{moved}");
     assert_eq!((moved["pid"].as_i64(), moved["level"].as_i64()), (Some(0), Some(1)));
-    assert_eq!(api(&app, "GET", &format!("/categories/{leaf_id}"), None).1["level"], 2);
+    assert_eq!(app.api("GET", &format!("/categories/{leaf_id}"), None).1["level"], 2);
     // ...and under 食品: levels 2 and 3 again.
-    api(&app, "PUT", &format!("/categories/{mid_id}"), Some(&json!({"name": "上衣", "pid": other_id})));
-    assert_eq!(api(&app, "GET", &format!("/categories/{leaf_id}"), None).1["level"], 3);
+    app.api("PUT", &format!("/categories/{mid_id}"), Some(&json!({"name": "上衣", "pid": other_id})));
+    assert_eq!(app.api("GET", &format!("/categories/{leaf_id}"), None).1["level"], 3);
     // The shop sees the new tree at once.
     let all = app.get("/shop/shop/goods/category/all", &[]);
     assert_code(&all, 0);
@@ -107,35 +73,35 @@ fn categories_round_trip_and_moving_one_relevels_its_subtree() {
 
     // Under itself or its own child: refused, naming pid.
     refused(
-        api(&app, "PUT", &format!("/categories/{mid_id}"), Some(&json!({"name": "上衣", "pid": leaf_id}))),
+        app.api("PUT", &format!("/categories/{mid_id}"), Some(&json!({"name": "上衣", "pid": leaf_id}))),
         422,
         Some("pid"),
     );
     refused(
-        api(&app, "PUT", &format!("/categories/{mid_id}"), Some(&json!({"name": "上衣", "pid": mid_id}))),
+        app.api("PUT", &format!("/categories/{mid_id}"), Some(&json!({"name": "上衣", "pid": mid_id}))),
         422,
         Some("pid"),
     );
-    refused(api(&app, "POST", "/categories", Some(&json!({"name": ""}))), 422, Some("name"));
-    refused(api(&app, "POST", "/categories", Some(&json!({"name": "x", "pid": 9999}))), 422, Some("pid"));
-    refused(api(&app, "POST", "/categories", Some(&json!({"name": "x".repeat(51)}))), 422, Some("name"));
+    refused(app.api("POST", "/categories", Some(&json!({"name": ""}))), 422, Some("name"));
+    refused(app.api("POST", "/categories", Some(&json!({"name": "x", "pid": 9999}))), 422, Some("pid"));
+    refused(app.api("POST", "/categories", Some(&json!({"name": "x".repeat(51)}))), 422, Some("name"));
 
     // A category with children cannot be deleted; a leaf can.
-    refused(api(&app, "DELETE", &format!("/categories/{mid_id}"), None), 409, None);
-    assert_eq!(api(&app, "DELETE", &format!("/categories/{leaf_id}"), None).0, 204);
-    assert_eq!(api(&app, "DELETE", &format!("/categories/{mid_id}"), None).0, 204);
-    refused(api(&app, "GET", &format!("/categories/{mid_id}"), None), 404, None);
+    refused(app.api("DELETE", &format!("/categories/{mid_id}"), None), 409, None);
+    assert_eq!(app.api("DELETE", &format!("/categories/{leaf_id}"), None).0, 204);
+    assert_eq!(app.api("DELETE", &format!("/categories/{mid_id}"), None).0, 204);
+    refused(app.api("GET", &format!("/categories/{mid_id}"), None), 404, None);
     let _ = top_id;
 }
 
 #[test]
 fn goods_with_specs_are_created_edited_and_shown_by_the_shop_at_once() {
-    let app = app_with_key();
-    let (_, cat) = api(&app, "POST", "/categories", Some(&json!({"name": "服装"})));
+    let app = TestApp::with_key(KEY);
+    let (_, cat) = app.api("POST", "/categories", Some(&json!({"name": "服装"})));
     let cat_id = cat["id"].as_i64().unwrap();
     let mut body = shirt();
     body["categoryId"] = json!(cat_id);
-    let (s, g) = api(&app, "POST", "/goods", Some(&body));
+    let (s, g) = app.api("POST", "/goods", Some(&body));
     assert_eq!(s, 201, "{g}");
     let id = g["id"].as_i64().unwrap();
     assert_eq!(g["stores"], 18);
@@ -145,7 +111,7 @@ fn goods_with_specs_are_created_edited_and_shown_by_the_shop_at_once() {
     assert_eq!(g["pic"], "https://example.com/a.png");
 
     // A category with goods cannot be deleted.
-    refused(api(&app, "DELETE", &format!("/categories/{cat_id}"), None), 409, None);
+    refused(app.api("DELETE", &format!("/categories/{cat_id}"), None), 409, None);
 
     let d = detail(&app, id);
     assert_code(&d, 0);
@@ -158,7 +124,7 @@ fn goods_with_specs_are_created_edited_and_shown_by_the_shop_at_once() {
     edit["version"] = g["version"].clone();
     edit["name"] = json!("有机棉T恤");
     edit["skuList"][3]["price"] = json!(99.5);
-    let (s, g2) = api(&app, "PUT", &format!("/goods/{id}"), Some(&edit));
+    let (s, g2) = app.api("PUT", &format!("/goods/{id}"), Some(&edit));
     assert_eq!(s, 200, "{g2}");
     let keys: Vec<&str> =
         g["skuList"].as_array().unwrap().iter().map(|s| s["propertyChildIds"].as_str().unwrap()).collect();
@@ -176,34 +142,34 @@ fn goods_with_specs_are_created_edited_and_shown_by_the_shop_at_once() {
     assert_code(&app.post("/shop/shop/goods/list", &[("nameLike", "纯棉T恤")]), 700);
 
     // Off the shelf: the shop no longer shows it; back on: it does.
-    assert_eq!(api(&app, "POST", &format!("/goods/{id}/off-shelf"), None).1["status"], 1);
+    assert_eq!(app.api("POST", &format!("/goods/{id}/off-shelf"), None).1["status"], 1);
     assert_code(&detail(&app, id), 404);
-    assert_eq!(api(&app, "POST", &format!("/goods/{id}/on-shelf"), None).1["status"], 0);
+    assert_eq!(app.api("POST", &format!("/goods/{id}/on-shelf"), None).1["status"], 0);
     assert_code(&detail(&app, id), 0);
 
     // Listed with filters.
-    let (_, list) = api(&app, "GET", &format!("/goods?categoryId={cat_id}&status=0&search=有机"), None);
+    let (_, list) = app.api("GET", &format!("/goods?categoryId={cat_id}&status=0&search=有机"), None);
     assert_eq!(list["total"], 1, "{list}");
-    let (_, none) = api(&app, "GET", "/goods?status=1", None);
+    let (_, none) = app.api("GET", "/goods?status=1", None);
     assert_eq!(none["total"], 0, "{none}");
 
     // Deleted: gone from the API and the shop, with its SKUs.
-    assert_eq!(api(&app, "DELETE", &format!("/goods/{id}"), None).0, 204);
-    refused(api(&app, "GET", &format!("/goods/{id}"), None), 404, None);
+    assert_eq!(app.api("DELETE", &format!("/goods/{id}"), None).0, 204);
+    refused(app.api("GET", &format!("/goods/{id}"), None), 404, None);
     assert_code(&detail(&app, id), 404);
     assert_eq!(app.query(|c| c.query_row("SELECT count(*) FROM goods_skus", [], |r| r.get::<_, i64>(0))), 0);
 }
 
 #[test]
 fn regenerating_the_sku_matrix_keeps_existing_prices_and_stock() {
-    let app = app_with_key();
-    let (_, g) = api(&app, "POST", "/goods", Some(&shirt()));
+    let app = TestApp::with_key(KEY);
+    let (_, g) = app.api("POST", "/goods", Some(&shirt()));
     let id = g["id"].as_i64().unwrap();
     // Add a size and drop nothing; send no skuList: every combination is made.
     let mut edit = shirt();
     edit["properties"][1]["values"] = json!(["M", "L", "XL"]);
     edit.as_object_mut().unwrap().remove("skuList");
-    let (s, g2) = api(&app, "PUT", &format!("/goods/{id}"), Some(&edit));
+    let (s, g2) = app.api("PUT", &format!("/goods/{id}"), Some(&edit));
     assert_eq!(s, 200, "{g2}");
     let skus = g2["skuList"].as_array().unwrap();
     assert_eq!(skus.len(), 6, "{g2}");
@@ -215,21 +181,20 @@ fn regenerating_the_sku_matrix_keeps_existing_prices_and_stock() {
     assert_eq!(g2["stores"], 18);
     // Dropping 黑 removes its SKUs; the goods' stock follows.
     edit["properties"][0]["values"] = json!(["白"]);
-    let (_, g3) = api(&app, "PUT", &format!("/goods/{id}"), Some(&edit));
+    let (_, g3) = app.api("PUT", &format!("/goods/{id}"), Some(&edit));
     assert_eq!(g3["skuList"].as_array().unwrap().len(), 3, "{g3}");
     assert_eq!(g3["stores"], 7);
 }
 
 #[test]
 fn stock_is_set_per_sku_or_for_the_goods() {
-    let app = app_with_key();
-    let (_, g) = api(&app, "POST", "/goods", Some(&shirt()));
+    let app = TestApp::with_key(KEY);
+    let (_, g) = app.api("POST", "/goods", Some(&shirt()));
     let id = g["id"].as_i64().unwrap();
     let key = g["skuList"][0]["propertyChildIds"].as_str().unwrap().to_string();
     let path = format!("/goods/{id}/stock");
     let v = g["version"].clone();
-    let (s, g2) = api(
-        &app,
+    let (s, g2) = app.api(
         "PUT",
         &path,
         Some(&json!({"skus": [{"propertyChildIds": key, "stores": 100}], "version": v})),
@@ -240,8 +205,7 @@ fn stock_is_set_per_sku_or_for_the_goods() {
     // A key of another goods, a negative stock, or the goods-wide form: refused, nothing written.
     let v = g2["version"].clone();
     refused(
-        api(
-            &app,
+        app.api(
             "PUT",
             &path,
             Some(&json!({"skus": [{"propertyChildIds": "999:999,", "stores": 1}], "version": v})),
@@ -250,8 +214,7 @@ fn stock_is_set_per_sku_or_for_the_goods() {
         Some("skus"),
     );
     refused(
-        api(
-            &app,
+        app.api(
             "PUT",
             &path,
             Some(&json!({"skus": [{"propertyChildIds": key, "stores": -1}], "version": v})),
@@ -259,24 +222,23 @@ fn stock_is_set_per_sku_or_for_the_goods() {
         422,
         Some("skus"),
     );
-    refused(api(&app, "PUT", &path, Some(&json!({"stores": 5, "version": v}))), 422, Some("stores"));
-    refused(api(&app, "PUT", &path, Some(&json!({"stores": "many"}))), 422, Some("stores"));
-    assert_eq!(api(&app, "GET", &format!("/goods/{id}"), None).1["stores"], 115);
+    refused(app.api("PUT", &path, Some(&json!({"stores": 5, "version": v}))), 422, Some("stores"));
+    refused(app.api("PUT", &path, Some(&json!({"stores": "many"}))), 422, Some("stores"));
+    assert_eq!(app.api("GET", &format!("/goods/{id}"), None).1["stores"], 115);
 
-    let (_, plain) =
-        api(&app, "POST", "/goods", Some(&json!({"name": "茶杯", "minPrice": 12.5, "stores": 3})));
+    let (_, plain) = app.api("POST", "/goods", Some(&json!({"name": "茶杯", "minPrice": 12.5, "stores": 3})));
     let pid = plain["id"].as_i64().unwrap();
     let v = plain["version"].clone();
-    let (_, p2) = api(&app, "PUT", &format!("/goods/{pid}/stock"), Some(&json!({"stores": 9, "version": v})));
+    let (_, p2) = app.api("PUT", &format!("/goods/{pid}/stock"), Some(&json!({"stores": 9, "version": v})));
     assert_eq!(p2["stores"], 9);
     assert_eq!(detail(&app, pid)["data"]["basicInfo"]["stores"], 9);
-    refused(api(&app, "PUT", &format!("/goods/{pid}/stock"), Some(&json!({"skus": []}))), 422, Some("skus"));
-    refused(api(&app, "PUT", "/goods/424242/stock", Some(&json!({"stores": 1, "version": 1}))), 404, None);
+    refused(app.api("PUT", &format!("/goods/{pid}/stock"), Some(&json!({"skus": []}))), 422, Some("skus"));
+    refused(app.api("PUT", "/goods/424242/stock", Some(&json!({"stores": 1, "version": 1}))), 404, None);
 }
 
 #[test]
 fn inconsistent_goods_are_refused_naming_the_field_and_write_nothing() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let cases: Vec<(Value, &str)> = vec![
         (json!({"name": ""}), "name"),
         (json!({"name": "x".repeat(101)}), "name"),
@@ -299,43 +261,42 @@ fn inconsistent_goods_are_refused_naming_the_field_and_write_nothing() {
         (json!({"name": "a", "properties": [{"name": "颜色", "values": ["白", "白"]}]}), "properties"),
     ];
     for (body, field) in cases {
-        refused(api(&app, "POST", "/goods", Some(&body)), 422, Some(field));
+        refused(app.api("POST", "/goods", Some(&body)), 422, Some(field));
     }
     assert_eq!(app.query(|c| c.query_row("SELECT count(*) FROM goods", [], |r| r.get::<_, i64>(0))), 0);
 
     // An edit that would make a SKU inconsistent leaves the goods as it was.
-    let (_, g) = api(&app, "POST", "/goods", Some(&shirt()));
+    let (_, g) = app.api("POST", "/goods", Some(&shirt()));
     let id = g["id"].as_i64().unwrap();
     let mut bad = shirt();
     bad["version"] = g["version"].clone();
     bad["skuList"][0]["price"] = json!(-5);
-    refused(api(&app, "PUT", &format!("/goods/{id}"), Some(&bad)), 422, Some("skuList"));
+    refused(app.api("PUT", &format!("/goods/{id}"), Some(&bad)), 422, Some("skuList"));
     bad["skuList"][0]["price"] = json!(1);
     bad["skuList"][0]["values"] = json!(["红", "M"]);
     bad["name"] = json!("改了");
-    refused(api(&app, "PUT", &format!("/goods/{id}"), Some(&bad)), 422, Some("skuList"));
-    let (_, same) = api(&app, "GET", &format!("/goods/{id}"), None);
+    refused(app.api("PUT", &format!("/goods/{id}"), Some(&bad)), 422, Some("skuList"));
+    let (_, same) = app.api("GET", &format!("/goods/{id}"), None);
     assert_eq!(same["name"], "纯棉T恤");
     assert_eq!(same["skuList"], g["skuList"]);
     let mut stranger = shirt();
     stranger["version"] = json!(1);
-    refused(api(&app, "PUT", "/goods/424242", Some(&stranger)), 404, None);
-    refused(api(&app, "DELETE", "/goods/424242", None), 404, None);
+    refused(app.api("PUT", "/goods/424242", Some(&stranger)), 404, None);
+    refused(app.api("DELETE", "/goods/424242", None), 404, None);
 }
 
 #[test]
 fn the_goods_console_lists_filters_and_moves_goods_in_bulk() {
-    let app = app_with_key();
-    let (_, cat) = api(&app, "POST", "/categories", Some(&json!({"name": "茶叶"})));
+    let app = TestApp::with_key(KEY);
+    let (_, cat) = app.api("POST", "/categories", Some(&json!({"name": "茶叶"})));
     let cat_id = cat["id"].as_i64().unwrap();
-    let (_, tea) = api(
-        &app,
+    let (_, tea) = app.api(
         "POST",
         "/goods",
         Some(&json!({"name": "西湖龙井", "categoryId": cat_id, "minPrice": 128.5, "stores": 5})),
     );
     let (_, cup) =
-        api(&app, "POST", "/goods", Some(&json!({"name": "白瓷茶杯", "minPrice": 9.9, "stores": 2})));
+        app.api("POST", "/goods", Some(&json!({"name": "白瓷茶杯", "minPrice": 9.9, "stores": 2})));
     let (tea, cup) = (tea["id"].as_i64().unwrap().to_string(), cup["id"].as_i64().unwrap().to_string());
 
     let mut b = Browser::staff(&app);
@@ -367,17 +328,17 @@ fn the_goods_console_lists_filters_and_moves_goods_in_bulk() {
     let confirm = b.post("/admin/goods/bulk", &[("csrf", &csrf), ("action", "delete"), ("ids", &cup)]);
     assert_eq!(confirm.status, 200);
     confirm.assert_has("白瓷茶杯").assert_has("确认删除");
-    assert_eq!(api(&app, "GET", &format!("/goods/{cup}"), None).0, 200);
+    assert_eq!(app.api("GET", &format!("/goods/{cup}"), None).0, 200);
     assert_eq!(b.post("/admin/goods/bulk-delete", &[("csrf", "x"), ("ids", &cup)]).status, 403);
     assert_eq!(b.post("/admin/goods/bulk-delete", &[("csrf", &csrf), ("ids", &cup)]).status, 303);
-    assert_eq!(api(&app, "GET", &format!("/goods/{cup}"), None).0, 404);
+    assert_eq!(app.api("GET", &format!("/goods/{cup}"), None).0, 404);
     // Nothing checked: a clear refusal, not a crash.
     assert_eq!(b.post("/admin/goods/bulk", &[("csrf", &csrf), ("action", "off")]).status, 400);
 }
 
 #[test]
 fn the_category_console_adds_moves_and_refuses_to_delete_a_category_in_use() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let mut b = Browser::staff(&app);
     let form = b.get("/admin/categories/new");
     assert_eq!(form.status, 200);
@@ -451,7 +412,7 @@ fn the_category_console_adds_moves_and_refuses_to_delete_a_category_in_use() {
         ],
     );
     assert_eq!(moved.status, 303, "{}", moved.body);
-    assert_eq!(api(&app, "GET", &format!("/categories/{green}"), None).1["level"], 3);
+    assert_eq!(app.api("GET", &format!("/categories/{green}"), None).1["level"], 3);
 
     // In use: the deletion is refused saying why; an empty leaf goes after confirmation.
     b.get(&format!("/admin/categories/{tea}/delete")).assert_has("确认删除");
@@ -459,5 +420,5 @@ fn the_category_console_adds_moves_and_refuses_to_delete_a_category_in_use() {
     assert_eq!(refused.status, 400);
     refused.assert_has("子分类");
     assert_eq!(b.post(&format!("/admin/categories/{green}/delete"), &[("csrf", &csrf)]).status, 303);
-    assert_eq!(api(&app, "GET", &format!("/categories/{green}"), None).0, 404);
+    assert_eq!(app.api("GET", &format!("/categories/{green}"), None).0, 404);
 }

@@ -4,111 +4,9 @@
 
 use serde_json::Value;
 
-use crate::admin::{Browser, Page};
 use crate::support::*;
 
 const DETAIL: &str = "/shop/shop/goods/detail";
-
-/// Undoes askama's HTML escaping of attribute values and text (named and numeric entities).
-fn unescape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let Some(end) = rest.find(';').filter(|&e| e <= 8) else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let entity = &rest[1..end];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => entity
-                .strip_prefix("#x")
-                .map(|h| u32::from_str_radix(h, 16))
-                .or_else(|| entity.strip_prefix('#').map(str::parse::<u32>))
-                .and_then(Result::ok)
-                .and_then(char::from_u32),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let key = format!(" {name}=\"");
-    let at = tag.find(&key)? + key.len();
-    let end = tag[at..].find('"')? + at;
-    Some(unescape(&tag[at..end]))
-}
-
-/// What a browser would send from the page's editor form (without any button).
-pub fn form_fields(page: &Page) -> Vec<(String, String)> {
-    let start = page.body.find("class=\"goods-editor\"").expect("the editor form");
-    let end = page.body[start..].find("</form>").unwrap() + start;
-    let form = &page.body[start..end];
-    let mut out = Vec::new();
-    let mut rest = form;
-    while let Some(at) = rest.find('<') {
-        rest = &rest[at..];
-        let close = rest.find('>').unwrap();
-        let tag = &rest[..=close];
-        if tag.starts_with("<input") {
-            let kind = attr(tag, "type").unwrap_or_default();
-            if let Some(name) = attr(tag, "name") {
-                let skip = kind == "file" || (kind == "checkbox" && !tag.contains(" checked"));
-                if !skip {
-                    out.push((name, attr(tag, "value").unwrap_or_default()));
-                }
-            }
-        } else if tag.starts_with("<textarea") {
-            let body_end = rest.find("</textarea>").unwrap();
-            out.push((attr(tag, "name").unwrap(), unescape(&rest[close + 1..body_end])));
-        } else if tag.starts_with("<select") {
-            let sel_end = rest.find("</select>").unwrap();
-            let options = &rest[close..sel_end];
-            let chosen = options
-                .split("<option")
-                .skip(1)
-                .find(|o| o.contains(" selected"))
-                .or_else(|| options.split("<option").nth(1))
-                .and_then(|o| attr(o, "value"))
-                .unwrap_or_default();
-            out.push((attr(tag, "name").unwrap(), chosen));
-        }
-        rest = &rest[close..];
-    }
-    out
-}
-
-/// Presses `action` on the editor in `page` after typing `typed` (name → value; new names added).
-pub fn press(b: &mut Browser, path: &str, page: &Page, typed: &[(&str, &str)], action: &str) -> Page {
-    let mut fields = form_fields(page);
-    for (name, value) in typed {
-        match fields.iter_mut().find(|(n, _)| n == name) {
-            Some(f) => f.1 = value.to_string(),
-            None => fields.push((name.to_string(), value.to_string())),
-        }
-    }
-    fields.push(("action".into(), action.into()));
-    let form: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    b.post(path, &form)
-}
 
 /// `press` with one picture file chosen in the gallery's file input.
 fn press_with_file(b: &mut Browser, path: &str, page: &Page, action: &str, bytes: &[u8]) -> Page {
@@ -118,29 +16,12 @@ fn press_with_file(b: &mut Browser, path: &str, page: &Page, action: &str, bytes
     b.post_file(path, &form, "photo.png", bytes)
 }
 
-pub fn value_of(page: &Page, name: &str) -> String {
-    form_fields(page).into_iter().find(|(n, _)| n == name).map(|(_, v)| v).unwrap_or_default()
-}
-
-/// The SKU table's row index for a label such as "白 / M".
-pub fn row_of(page: &Page, label: &str) -> usize {
-    let fields = form_fields(page);
-    let combo = serde_json::to_string(&label.split(" / ").collect::<Vec<_>>()).unwrap();
-    let name = fields.iter().find(|(n, v)| n.ends_with(".combo") && *v == combo).expect(label).0.clone();
-    name["skus[".len()..name.find(']').unwrap()].parse().unwrap()
-}
-
 fn png(r: u8, g: u8, b: u8) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     image::RgbImage::from_pixel(2, 2, image::Rgb([r, g, b]))
         .write_to(&mut out, image::ImageFormat::Png)
         .unwrap();
     out.into_inner()
-}
-
-pub fn id_from(page: &Page) -> i64 {
-    assert_eq!(page.status, 303, "{}", page.body);
-    page.location().trim_start_matches("/admin/goods/").parse().unwrap()
 }
 
 /// The shop's SKUs of a goods as (names, price, stores).
@@ -446,16 +327,7 @@ fn a_picture_uploaded_for_the_content_goes_in_at_the_cursor_and_empty_file_input
 #[test]
 fn the_editor_sets_and_clears_the_goods_freight_template() {
     let app = TestApp::new();
-    let tid: i64 = app
-        .db
-        .write_sync(|c| {
-            c.execute(
-                "INSERT INTO freight_templates (name, date_add, date_update) VALUES ('全国快递', 0, 0)",
-                [],
-            )?;
-            Ok::<_, xiaodian::error::ApiError>(c.last_insert_rowid())
-        })
-        .unwrap();
+    let tid = app.freight_template("全国快递", 0, 0);
     let mut b = Browser::staff(&app);
     let new = b.get("/admin/goods/new");
     new.assert_has("全国快递").assert_has("不设置（包邮，无需物流）");

@@ -3,9 +3,9 @@
 //! services checkout calls; refusals name the field and write nothing.
 
 use serde_json::{json, Value};
+use xiaodian::error::ApiError;
 use xiaodian::service::{additions, limits, tiers};
 
-use crate::freight::api;
 use crate::support::*;
 
 const LIMITATION: &str = "/shop/shop/goods/limitation";
@@ -14,10 +14,6 @@ const ADDITION: &str = "/shop/shop/goods/goodsAddition";
 const DETAIL: &str = "/shop/shop/goods/detail";
 const LIST_V2: &str = "/shop/shop/goods/list/v2";
 
-fn app_with_key() -> TestApp {
-    TestApp::with(|c| c.admin_api_key = Some("freight-key-123".into()))
-}
-
 /// A tee in 白/黑 (50 元); answers (goods id, the 黑 SKU's key, its id).
 fn tee(app: &TestApp) -> (i64, String, i64) {
     let body = json!({
@@ -25,7 +21,7 @@ fn tee(app: &TestApp) -> (i64, String, i64) {
         "properties": [{"name": "颜色", "values": ["白", "黑"]}],
         "skuList": [{"values": ["白"], "price": 50, "stores": 9}, {"values": ["黑"], "price": 60, "stores": 9}]
     });
-    let (status, g) = api(app, "POST", "/goods", Some(&body));
+    let (status, g) = app.api("POST", "/goods", Some(&body));
     assert_eq!(status, 201, "{g}");
     let black = &g["skuList"][1];
     (
@@ -37,18 +33,18 @@ fn tee(app: &TestApp) -> (i64, String, i64) {
 
 fn noodles(app: &TestApp) -> i64 {
     let (status, g) =
-        api(app, "POST", "/goods", Some(&json!({"name": "牛肉面", "minPrice": 18, "stores": 99})));
+        app.api("POST", "/goods", Some(&json!({"name": "牛肉面", "minPrice": 18, "stores": 99})));
     assert_eq!(status, 201, "{g}");
     g["id"].as_i64().unwrap()
 }
 
 fn put(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
-    api(app, "PUT", path, Some(&body))
+    app.api("PUT", path, Some(&body))
 }
 
 #[test]
 fn limits_round_trip_and_the_shop_answers_them_per_sku() {
-    let app = app_with_key();
+    let app = TestApp::with_key("freight-key-123");
     let (id, black, black_id) = tee(&app);
     let res = app.get(LIMITATION, &[("goodsId", &id.to_string())]);
     assert_code(&res, 700);
@@ -81,18 +77,18 @@ fn limits_round_trip_and_the_shop_answers_them_per_sku() {
     let list = app.post(LIST_V2, &[("nameLike", "T恤")]);
     assert_eq!(list["data"]["result"][0]["limitation"], true);
     // The service checkout calls: goods-wide rules only without a key.
-    let rules = app.db.read_sync(move |c| limits::rules(c, id, None)).unwrap();
+    let rules = app.query(move |c| limits::rules(c, id, None));
     assert_eq!(rules.len(), 1);
     assert_eq!(rules[0].buy_numbers, 2);
     let key = black.clone();
-    let rules = app.db.read_sync(move |c| limits::rules(c, id, Some(&key))).unwrap();
+    let rules = app.query(move |c| limits::rules(c, id, Some(&key)));
     assert_eq!(rules.len(), 2);
     assert!(rules[1].window_start(xiaodian::db::unix_now()).is_some());
 }
 
 #[test]
 fn bad_limits_are_refused_naming_the_field_and_keep_the_old_ones() {
-    let app = app_with_key();
+    let app = TestApp::with_key("freight-key-123");
     let (id, _, black_id) = tee(&app);
     let path = format!("/goods/{id}/limits");
     put(&app, &path, json!({"items": [{"unit": 4, "buyNumbers": 2}]}));
@@ -106,7 +102,7 @@ fn bad_limits_are_refused_naming_the_field_and_keep_the_old_ones() {
         let (status, body) = put(&app, &path, json!({"items": [item]}));
         assert_eq!((status, body["field"].as_str()), (422, Some(field)), "{body}");
     }
-    let (_, now) = api(&app, "GET", &path, None);
+    let (_, now) = app.api("GET", &path, None);
     assert_eq!(
         now["items"],
         json!([{"propertyChildIds": "", "userLevelId": 0, "unit": 4, "duration": 1, "buyNumbers": 2}])
@@ -123,7 +119,7 @@ fn bad_limits_are_refused_naming_the_field_and_keep_the_old_ones() {
 
 #[test]
 fn tiers_lower_the_unit_price_by_quantity_and_sku_tiers_win() {
-    let app = app_with_key();
+    let app = TestApp::with_key("freight-key-123");
     let (id, black, _) = tee(&app);
     let (status, body) = put(
         &app,
@@ -146,7 +142,7 @@ fn tiers_lower_the_unit_price_by_quantity_and_sku_tiers_win() {
     assert_eq!(page["data"]["priceMultilevels"][1]["price"], 40.0);
     let price = |key: Option<&str>, n: i64, base: i64| {
         let key = key.map(str::to_string);
-        app.db.read_sync(move |c| tiers::unit_price(c, id, key.as_deref(), n, base)).unwrap()
+        app.query(move |c| tiers::unit_price(c, id, key.as_deref(), n, base))
     };
     assert_eq!(price(None, 2, 5000), 5000);
     assert_eq!(price(None, 3, 5000), 4500);
@@ -156,6 +152,7 @@ fn tiers_lower_the_unit_price_by_quantity_and_sku_tiers_win() {
     // A tier never raises a price.
     assert_eq!(price(None, 3, 4200), 4200);
     let e = app.db.read_sync(move |c| tiers::unit_price(c, id, Some("1:999,"), 1, 1)).unwrap_err();
+    let e = xiaodian::error::ApiError::from(e);
     assert!(e.msg().contains("propertyChildIds"));
     let (status, body) = put(
         &app,
@@ -181,7 +178,7 @@ fn menu() -> Value {
 
 #[test]
 fn additions_are_listed_and_a_choice_is_priced_and_labelled() {
-    let app = app_with_key();
+    let app = TestApp::with_key("freight-key-123");
     let id = noodles(&app);
     assert_code(&app.get(ADDITION, &[("goodsId", &id.to_string())]), 700);
     let (status, body) = put(&app, &format!("/goods/{id}/additions"), menu());
@@ -206,7 +203,7 @@ fn additions_are_listed_and_a_choice_is_priced_and_labelled() {
     );
     let chosen =
         format!(r#"[{{"id":{beef},"pid":{g2}}},{{"id":"{egg}","pid":"{g2}"}},{{"id":{spicy},"pid":{g1}}}]"#);
-    let pick = app.db.read_sync(move |c| additions::pick(c, id, &chosen)).unwrap();
+    let pick = app.query(move |c| additions::pick(c, id, &chosen));
     assert_eq!(pick.extra, 1000);
     assert_eq!(pick.label, "口味:微辣，加料:鸡蛋、牛肉");
     assert_eq!(
@@ -221,7 +218,7 @@ fn additions_are_listed_and_a_choice_is_priced_and_labelled() {
 
 #[test]
 fn a_bad_choice_of_additions_is_refused_naming_the_parameter() {
-    let app = app_with_key();
+    let app = TestApp::with_key("freight-key-123");
     let id = noodles(&app);
     let other = noodles(&app);
     put(&app, &format!("/goods/{id}/additions"), menu());
@@ -240,13 +237,13 @@ fn a_bad_choice_of_additions_is_refused_naming_the_parameter() {
         (format!(r#"[{{"id":{},"pid":{}}}]"#, groups[0]["items"][0]["id"], groups[1]["id"]), "不属于"),
     ];
     for (json, why) in cases {
-        let e = app.db.read_sync(move |c| additions::pick(c, id, &json)).unwrap_err();
+        let e = ApiError::from(app.db.read_sync(move |c| additions::pick(c, id, &json)).unwrap_err());
         assert_eq!(e.code(), 300);
         assert!(e.msg().contains("addition") && e.msg().contains(why), "{}", e.msg());
     }
-    let ok = app.db.read_sync(move |c| additions::pick(c, id, &format!("[{mild}]"))).unwrap();
+    let ok = app.query(move |c| additions::pick(c, id, &format!("[{mild}]")));
     assert_eq!((ok.extra, ok.label.as_str()), (0, "口味:不辣"));
-    let none = app.db.read_sync(move |c| additions::pick(c, other + 1000, "")).unwrap();
+    let none = app.query(move |c| additions::pick(c, other + 1000, ""));
     assert_eq!(none.json, "[]");
     let (status, body) =
         put(&app, &format!("/goods/{id}/additions"), json!({"groups": [{"name": "口味", "items": []}]}));
@@ -262,10 +259,10 @@ fn a_bad_choice_of_additions_is_refused_naming_the_parameter() {
 
 #[test]
 fn rules_of_goods_off_the_shelf_are_not_shown() {
-    let app = app_with_key();
+    let app = TestApp::with_key("freight-key-123");
     let id = noodles(&app);
     put(&app, &format!("/goods/{id}/additions"), menu());
-    let (status, _) = api(&app, "POST", &format!("/goods/{id}/off-shelf"), None);
+    let (status, _) = app.api("POST", &format!("/goods/{id}/off-shelf"), None);
     assert_eq!(status, 200);
     let res = app.get(ADDITION, &[("goodsId", &id.to_string())]);
     assert_code(&res, 404);

@@ -13,7 +13,6 @@ use sha1::{Digest, Sha1};
 use xiaodian::sandbox::wechat::openid_for;
 use xiaodian::wechat::SANDBOX_APPID;
 
-use crate::admin::Browser;
 use crate::support::*;
 
 const TOKEN: &str = "kefuToken123";

@@ -11,32 +11,14 @@ const AMOUNT: &str = "/shop/user/amount";
 
 /// Posts one ledger change in its own transaction, as a caller would.
 pub fn post(app: &TestApp, uid: i64, account: Account, amount: i64) -> Result<i64, ApiError> {
-    app.db.write_sync(|c| ledger::post(c, uid, account, amount, "测试调整", Source::Admin, "t"))
+    app.db
+        .write_sync(|c| ledger::post(c, uid, account, amount, "测试调整", Source::Admin, "t"))
+        .map_err(ApiError::from)
 }
 
 /// Credits `fen` to the shopper's balance.
 pub fn credit(app: &TestApp, uid: i64, fen: i64) {
     post(app, uid, Account::Balance, fen).unwrap();
-}
-
-pub fn ledger_rows(app: &TestApp, uid: i64) -> i64 {
-    app.query(|c| c.query_row("SELECT count(*) FROM ledger WHERE user_id = ?1", [uid], |r| r.get(0)))
-}
-
-/// The stored balance and the sum of its ledger rows.
-pub fn balance_and_sum(app: &TestApp, uid: i64) -> (i64, i64) {
-    app.query(|c| {
-        c.query_row(
-            "SELECT (SELECT coalesce(max(balance), 0) FROM user_accounts WHERE user_id = ?1),
-                    (SELECT coalesce(sum(amount), 0) FROM ledger WHERE user_id = ?1 AND account = 'balance')",
-            [uid],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-    })
-}
-
-pub fn check(app: &TestApp) -> Vec<String> {
-    app.db.read_sync(ledger::check).unwrap()
 }
 
 #[test]
@@ -57,7 +39,7 @@ fn a_new_shopper_has_zero_amounts_as_numbers_and_strangers_get_2000() {
         app.query(|c| c.query_row("SELECT count(*) FROM user_accounts", [], |r| r.get::<_, i64>(0))),
         0
     );
-    assert_eq!(ledger_rows(&app, uid), 0);
+    assert_eq!(app.ledger_rows(uid), 0);
 }
 
 #[test]
@@ -97,7 +79,7 @@ fn credits_show_in_user_amount_as_yuan_numbers() {
     for (row, (account, amount, after)) in rows.iter().zip(expected) {
         assert_eq!((row.0.as_str(), row.1, row.2), (account, amount, after));
     }
-    assert!(check(&app).is_empty(), "{:?}", check(&app));
+    assert!(app.ledger_check().is_empty(), "{:?}", app.ledger_check());
 }
 
 #[test]
@@ -106,7 +88,7 @@ fn an_overdraft_is_refused_with_what_is_due_and_writes_nothing() {
     let (uid, token) = app.shopper("carol");
     credit(&app, uid, 500);
     post(&app, uid, Account::Score, 30).unwrap();
-    let rows_before = ledger_rows(&app, uid);
+    let rows_before = app.ledger_rows(uid);
 
     let err = post(&app, uid, Account::Balance, -800).unwrap_err();
     assert!(matches!(err, ApiError::NotEnoughBalance { due_fen: 300 }), "{err:?}");
@@ -122,7 +104,7 @@ fn an_overdraft_is_refused_with_what_is_due_and_writes_nothing() {
     assert_eq!(post(&app, uid, Account::Freeze, -1).unwrap_err().code(), 403);
     assert_eq!(post(&app, uid, Account::Growth, -1).unwrap_err().code(), 403);
 
-    assert_eq!(ledger_rows(&app, uid), rows_before);
+    assert_eq!(app.ledger_rows(uid), rows_before);
     let res = app.get(AMOUNT, &[("token", &token)]);
     assert_eq!(res["data"]["balance"], 5.0);
     assert_eq!(res["data"]["score"], 30);
@@ -136,7 +118,7 @@ fn an_overdraft_is_refused_with_what_is_due_and_writes_nothing() {
         c.query_row("SELECT count(*) FROM user_accounts WHERE user_id = ?1", [dave], |r| r.get(0))
     });
     assert_eq!(rows, 0);
-    assert!(check(&app).is_empty(), "{:?}", check(&app));
+    assert!(app.ledger_check().is_empty(), "{:?}", app.ledger_check());
 }
 
 #[test]
@@ -145,7 +127,7 @@ fn a_zero_amount_writes_no_row() {
     let (uid, _) = app.shopper("erin");
     credit(&app, uid, 100);
     assert_eq!(post(&app, uid, Account::Balance, 0).unwrap(), 100);
-    assert_eq!(ledger_rows(&app, uid), 1);
+    assert_eq!(app.ledger_rows(uid), 1);
 }
 
 #[test]
@@ -158,7 +140,7 @@ fn ledger_rows_cannot_be_edited_or_deleted() {
         let err = res.expect_err(sql);
         assert!(format!("{err:?}").contains("immutable"), "{sql}: {err:?}");
     }
-    assert_eq!(balance_and_sum(&app, uid), (100, 100));
+    assert_eq!(app.balance_and_sum(uid), (100, 100));
 }
 
 #[test]
@@ -169,33 +151,29 @@ fn the_check_finds_a_hand_corrupted_account_and_a_broken_chain() {
     credit(&app, gina, 1000);
     post(&app, gina, Account::Balance, -250).unwrap();
     post(&app, hank, Account::Score, 40).unwrap();
-    assert!(check(&app).is_empty(), "{:?}", check(&app));
+    assert!(app.ledger_check().is_empty(), "{:?}", app.ledger_check());
 
     // Someone edits a balance by hand, outside the ledger.
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE user_accounts SET balance = balance + 1 WHERE user_id = ?1", [gina])
-                .map_err(ApiError::from)
-        })
-        .unwrap();
-    let problems = check(&app);
+    app.write(|c| {
+        c.execute("UPDATE user_accounts SET balance = balance + 1 WHERE user_id = ?1", [gina])
+            .map_err(ApiError::from)
+    });
+    let problems = app.ledger_check();
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].contains(&format!("用户 {gina}")) && problems[0].contains("balance"), "{problems:?}");
     assert!(problems[0].contains("751") && problems[0].contains("750"), "{problems:?}");
 
     // Hank's points are right, but a row written past the rules (triggers do not stop inserts)
     // both breaks the sum and the chain of `after` values.
-    app.db
-        .write_sync(|c| {
-            c.execute(
-                "INSERT INTO ledger (user_id, account, amount, after, reason, source_type, date_add)
+    app.write(|c| {
+        c.execute(
+            "INSERT INTO ledger (user_id, account, amount, after, reason, source_type, date_add)
                  VALUES (?1, 'score', 5, 99, '伪造', 'admin', 0)",
-                [hank],
-            )
-            .map_err(ApiError::from)
-        })
-        .unwrap();
-    let problems = check(&app);
+            [hank],
+        )
+        .map_err(ApiError::from)
+    });
+    let problems = app.ledger_check();
     assert_eq!(problems.len(), 3, "{problems:?}");
     assert!(
         problems.iter().any(|p| p.contains(&format!("用户 {hank}")) && p.contains("score")),

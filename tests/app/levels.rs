@@ -3,12 +3,12 @@
 //! history, userDetail's level, and the expiry job.
 
 use serde_json::Value;
-use xiaodian::db::{self, levels::LevelFields, levels::PriceFields};
+use xiaodian::db;
 use xiaodian::error::ApiError;
 use xiaodian::jobs;
-use xiaodian::service::levels::{Benefits, DAY};
+use xiaodian::service::ledger::Account;
+use xiaodian::service::levels::DAY;
 
-use crate::ledger::{balance_and_sum, check, credit, ledger_rows};
 use crate::support::*;
 
 pub const LIST: &str = "/shop/user/level/list";
@@ -17,47 +17,9 @@ pub const PRICES: &str = "/shop/user/level/prices";
 pub const BUY: &str = "/shop/user/level/buy";
 pub const LOGS: &str = "/shop/user/level/buyLogs";
 
-/// Adds a level; returns its id.
-pub fn level(app: &TestApp, name: &str, number: i64, rebate_percent: i64, gift: i64, shown: bool) -> i64 {
-    let f = LevelFields {
-        name: name.into(),
-        level: number,
-        pic: "/uploads/2026/11/vip.png".into(),
-        remark: format!("{name}的介绍"),
-        rebate_percent,
-        upgrade_send_score: gift,
-        ext_json: Benefits(vec![
-            ("专属客服".into(), "7×24 小时".into()),
-            ("生日礼".into(), "双倍积分".into()),
-        ])
-        .to_json(),
-        paixu: number,
-        status: if shown { 0 } else { 1 },
-    };
-    app.db.write_sync(|c| Ok::<_, ApiError>(db::levels::insert_level(c, &f, db::unix_now())?)).unwrap()
-}
-
-/// Adds a price to a level; returns its id.
-pub fn price(app: &TestApp, level_id: i64, days: i64, fen: i64, on_sale: bool) -> i64 {
-    let f = PriceFields {
-        days,
-        price_fen: fen,
-        original_price_fen: fen * 2,
-        paixu: 0,
-        status: if on_sale { 0 } else { 1 },
-    };
-    app.db
-        .write_sync(|c| Ok::<_, ApiError>(db::levels::insert_price(c, level_id, &f, db::unix_now())?))
-        .unwrap()
-}
-
 pub fn buy(app: &TestApp, token: &str, price_id: i64, auto_renew: bool) -> Value {
     let (id, renew) = (price_id.to_string(), auto_renew.to_string());
     app.post(BUY, &[("token", token), ("userLevelPriceId", &id), ("isAutoRenew", &renew), ("remark", "测试")])
-}
-
-fn count(app: &TestApp, table: &str) -> i64 {
-    app.query(|c| c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)))
 }
 
 /// The shopper's current level and expiry, straight from the table.
@@ -88,13 +50,13 @@ fn list_detail_and_prices_answer_what_the_templates_read() {
     let app = TestApp::new();
     assert_code(&app.post(LIST, &[]), 700);
 
-    let gold = level(&app, "黄金会员", 2, 88, 100, true);
-    let silver = level(&app, "白银会员", 1, 100, 0, true);
-    let hidden = level(&app, "内部会员", 9, 50, 0, false);
-    let month = price(&app, gold, 30, 1990, true);
-    let year = price(&app, gold, 365, 19900, true);
-    price(&app, gold, 7, 0, false);
-    price(&app, hidden, 30, 100, true);
+    let gold = app.level("黄金会员", 2).rebate(88).gift(100).create();
+    let silver = app.level("白银会员", 1).create();
+    let hidden = app.level("内部会员", 9).rebate(50).hidden().create();
+    let month = app.level_price(gold, 30, 1990, true);
+    let year = app.level_price(gold, 365, 19900, true);
+    app.level_price(gold, 7, 0, false);
+    app.level_price(hidden, 30, 100, true);
 
     let res = app.post(LIST, &[("page", "1"), ("pageSize", "1")]);
     assert_code(&res, 0);
@@ -153,10 +115,10 @@ fn list_detail_and_prices_answer_what_the_templates_read() {
 fn buying_with_enough_balance_pays_through_the_ledger_and_sets_the_level() {
     let app = TestApp::new();
     let (uid, token) = app.shopper("alice");
-    let gold = level(&app, "黄金会员", 2, 88, 100, true);
-    level(&app, "钻石会员", 3, 70, 0, true);
-    let month = price(&app, gold, 30, 1990, true);
-    credit(&app, uid, 10_000);
+    let gold = app.level("黄金会员", 2).rebate(88).gift(100).create();
+    app.level("钻石会员", 3).rebate(70).create();
+    let month = app.level_price(gold, 30, 1990, true);
+    app.credit(uid, Account::Balance, 10_000);
 
     let detail = app.get("/shop/user/detail", &[("token", &token)]);
     assert_eq!(detail["data"]["userLevel"]["id"], 0);
@@ -213,33 +175,33 @@ fn buying_with_enough_balance_pays_through_the_ledger_and_sets_the_level() {
         reasons,
         [("购买会员 黄金会员".to_string(), -1990), ("升级会员 黄金会员 赠送积分".to_string(), 100)]
     );
-    assert_eq!(balance_and_sum(&app, uid), (8010, 8010));
-    assert!(check(&app).is_empty(), "{:?}", check(&app));
+    assert_eq!(app.balance_and_sum(uid), (8010, 8010));
+    assert!(app.ledger_check().is_empty(), "{:?}", app.ledger_check());
 }
 
 #[test]
 fn a_short_balance_answers_40000_with_the_amount_due_and_writes_nothing() {
     let app = TestApp::new();
     let (uid, token) = app.shopper("bob");
-    let gold = level(&app, "黄金会员", 2, 88, 100, true);
-    let month = price(&app, gold, 30, 1990, true);
+    let gold = app.level("黄金会员", 2).rebate(88).gift(100).create();
+    let month = app.level_price(gold, 30, 1990, true);
 
     // Never had any money: the whole price is due, and no accounts row appears.
     let res = buy(&app, &token, month, false);
     assert_code(&res, 40000);
     assert_eq!(res["msg"], "余额不足");
     assert_eq!(res["data"], 19.9);
-    assert_eq!(count(&app, "user_accounts"), 0);
+    assert_eq!(app.count("user_accounts"), 0);
 
-    credit(&app, uid, 500);
-    let rows = ledger_rows(&app, uid);
+    app.credit(uid, Account::Balance, 500);
+    let rows = app.ledger_rows(uid);
     let res = buy(&app, &token, month, false);
     assert_code(&res, 40000);
     assert!(res["data"].is_number(), "{res}");
     assert_eq!(res["data"], 14.9);
 
-    assert_eq!(ledger_rows(&app, uid), rows);
-    assert_eq!(count(&app, "user_level_buys"), 0);
+    assert_eq!(app.ledger_rows(uid), rows);
+    assert_eq!(app.count("user_level_buys"), 0);
     assert_eq!(current(&app, uid), None);
     assert_eq!(balance_of(&app, &token), 5.0);
     assert_eq!(app.get("/shop/user/amount", &[("token", &token)])["data"]["score"], 0, "no gift either");
@@ -250,9 +212,9 @@ fn a_short_balance_answers_40000_with_the_amount_due_and_writes_nothing() {
 fn twenty_concurrent_buys_with_balance_for_three_succeed_exactly_three_times() {
     let app = TestApp::new();
     let (uid, token) = app.shopper("carol");
-    let gold = level(&app, "黄金会员", 2, 88, 0, true);
-    let month = price(&app, gold, 30, 1990, true);
-    credit(&app, uid, 3 * 1990);
+    let gold = app.level("黄金会员", 2).rebate(88).create();
+    let month = app.level_price(gold, 30, 1990, true);
+    app.credit(uid, Account::Balance, 3 * 1990);
 
     let codes: Vec<i64> = std::thread::scope(|s| {
         let handles: Vec<_> =
@@ -262,27 +224,27 @@ fn twenty_concurrent_buys_with_balance_for_three_succeed_exactly_three_times() {
     assert_eq!(codes.iter().filter(|c| **c == 0).count(), 3, "{codes:?}");
     assert_eq!(codes.iter().filter(|c| **c == 40000).count(), 17, "{codes:?}");
 
-    assert_eq!(balance_and_sum(&app, uid), (0, 0));
+    assert_eq!(app.balance_and_sum(uid), (0, 0));
     let lowest: i64 =
         app.query(|c| c.query_row("SELECT min(after) FROM ledger WHERE user_id = ?1", [uid], |r| r.get(0)));
     assert_eq!(lowest, 0, "the balance never went below zero");
-    assert_eq!(count(&app, "user_level_buys"), 3);
+    assert_eq!(app.count("user_level_buys"), 3);
     // One new level and two extensions: 90 days in all.
     let (_, expire, _) = current(&app, uid).unwrap();
     near(expire, db::unix_now() + 90 * DAY);
-    assert!(check(&app).is_empty(), "{:?}", check(&app));
+    assert!(app.ledger_check().is_empty(), "{:?}", app.ledger_check());
 }
 
 #[test]
 fn buying_the_same_level_extends_it_and_another_level_starts_now() {
     let app = TestApp::new();
     let (uid, token) = app.shopper("dave");
-    let silver = level(&app, "白银会员", 1, 95, 10, true);
-    let gold = level(&app, "黄金会员", 2, 88, 100, true);
-    let silver_month = price(&app, silver, 30, 100, true);
-    let gold_month = price(&app, gold, 30, 200, true);
-    let gold_week = price(&app, gold, 7, 50, true);
-    credit(&app, uid, 10_000);
+    let silver = app.level("白银会员", 1).rebate(95).gift(10).create();
+    let gold = app.level("黄金会员", 2).rebate(88).gift(100).create();
+    let silver_month = app.level_price(silver, 30, 100, true);
+    let gold_month = app.level_price(gold, 30, 200, true);
+    let gold_week = app.level_price(gold, 7, 50, true);
+    app.credit(uid, Account::Balance, 10_000);
     let score =
         |app: &TestApp| app.get("/shop/user/amount", &[("token", &token)])["data"]["score"].as_i64().unwrap();
 
@@ -321,25 +283,23 @@ fn buying_the_same_level_extends_it_and_another_level_starts_now() {
     assert_eq!(logs["data"]["totalRow"], 4);
     assert_eq!(logs["data"]["totalPage"], 2);
     assert_eq!(logs["data"]["result"][0]["levelId"], gold, "newest first");
-    assert_eq!(balance_and_sum(&app, uid), (10_000 - 550, 10_000 - 550));
+    assert_eq!(app.balance_and_sum(uid), (10_000 - 550, 10_000 - 550));
 }
 
 #[test]
 fn a_level_past_its_expiry_reads_as_lapsed_before_the_job_runs() {
     let app = TestApp::new();
     let (uid, token) = app.shopper("erin");
-    let gold = level(&app, "黄金会员", 2, 88, 0, true);
-    let month = price(&app, gold, 30, 0, true);
+    let gold = app.level("黄金会员", 2).rebate(88).create();
+    let month = app.level_price(gold, 30, 0, true);
     assert_code(&buy(&app, &token, month, false), 0);
-    app.db
-        .write_sync(|c| {
-            c.execute(
-                "UPDATE user_levels_current SET date_expire = ?2 WHERE user_id = ?1",
-                [uid, db::unix_now() - 1],
-            )
-            .map_err(ApiError::from)
-        })
-        .unwrap();
+    app.write(|c| {
+        c.execute(
+            "UPDATE user_levels_current SET date_expire = ?2 WHERE user_id = ?1",
+            [uid, db::unix_now() - 1],
+        )
+        .map_err(ApiError::from)
+    });
     let detail = app.get("/shop/user/detail", &[("token", &token)]);
     assert_eq!(detail["data"]["userLevel"]["id"], 0);
     assert_eq!(detail["data"]["base"]["levelExpire"], "");
@@ -352,14 +312,14 @@ fn a_level_past_its_expiry_reads_as_lapsed_before_the_job_runs() {
 #[test]
 fn the_job_renews_with_balance_and_lapses_without() {
     let app = TestApp::new();
-    let gold = level(&app, "黄金会员", 2, 88, 100, true);
-    let month = price(&app, gold, 30, 1990, true);
+    let gold = app.level("黄金会员", 2).rebate(88).gift(100).create();
+    let month = app.level_price(gold, 30, 1990, true);
     let (rich, rich_token) = app.shopper("rich");
     let (poor, poor_token) = app.shopper("poor");
     let (once, once_token) = app.shopper("once");
-    credit(&app, rich, 2 * 1990);
-    credit(&app, poor, 1990 + 500);
-    credit(&app, once, 2 * 1990);
+    app.credit(rich, Account::Balance, 2 * 1990);
+    app.credit(poor, Account::Balance, 1990 + 500);
+    app.credit(once, Account::Balance, 2 * 1990);
     assert_code(&buy(&app, &rich_token, month, true), 0);
     assert_code(&buy(&app, &poor_token, month, true), 0);
     assert_code(&buy(&app, &once_token, month, false), 0);
@@ -402,24 +362,19 @@ fn the_job_renews_with_balance_and_lapses_without() {
 
     // Running again at the same moment changes nothing.
     assert_eq!(run(expire + 60), jobs::levels::Swept::default());
-    assert!(check(&app).is_empty(), "{:?}", check(&app));
+    assert!(app.ledger_check().is_empty(), "{:?}", app.ledger_check());
 }
 
 #[test]
 fn auto_renewal_stops_when_its_price_is_taken_off_sale() {
     let app = TestApp::new();
-    let gold = level(&app, "黄金会员", 2, 88, 0, true);
-    let month = price(&app, gold, 30, 100, true);
+    let gold = app.level("黄金会员", 2).rebate(88).create();
+    let month = app.level_price(gold, 30, 100, true);
     let (uid, token) = app.shopper("gina");
-    credit(&app, uid, 1000);
+    app.credit(uid, Account::Balance, 1000);
     assert_code(&buy(&app, &token, month, true), 0);
     let (_, expire, _) = current(&app, uid).unwrap();
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE user_level_prices SET status = 1 WHERE id = ?1", [month])
-                .map_err(ApiError::from)
-        })
-        .unwrap();
+    app.set_price_on_sale(month, false);
     let swept = jobs::levels::run_once(&app.db, expire + 1).unwrap();
     assert_eq!((swept.renewed, swept.lapsed), (0, 1));
     assert_eq!(balance_of(&app, &token), 9.0);
@@ -429,12 +384,12 @@ fn auto_renewal_stops_when_its_price_is_taken_off_sale() {
 fn a_free_price_needs_no_balance_and_moves_no_money() {
     let app = TestApp::new();
     let (uid, token) = app.shopper("hank");
-    let trial = level(&app, "体验会员", 1, 100, 0, true);
-    let week = price(&app, trial, 7, 0, true);
+    let trial = app.level("体验会员", 1).create();
+    let week = app.level_price(trial, 7, 0, true);
     let res = buy(&app, &token, week, false);
     assert_code(&res, 0);
     assert_eq!(res["data"]["money"], 0.0);
-    assert_eq!(ledger_rows(&app, uid), 0);
+    assert_eq!(app.ledger_rows(uid), 0);
     near(current(&app, uid).unwrap().1, db::unix_now() + 7 * DAY);
 }
 
@@ -442,12 +397,12 @@ fn a_free_price_needs_no_balance_and_moves_no_money() {
 fn buying_needs_a_token_valid_parameters_and_a_price_on_sale() {
     let app = TestApp::new();
     let (uid, token) = app.shopper("ivan");
-    credit(&app, uid, 10_000);
-    let gold = level(&app, "黄金会员", 2, 88, 0, true);
-    let hidden_level = level(&app, "内部会员", 9, 50, 0, false);
-    let on_sale = price(&app, gold, 30, 100, true);
-    let off_sale = price(&app, gold, 7, 10, false);
-    let of_hidden = price(&app, hidden_level, 30, 100, true);
+    app.credit(uid, Account::Balance, 10_000);
+    let gold = app.level("黄金会员", 2).rebate(88).create();
+    let hidden_level = app.level("内部会员", 9).rebate(50).hidden().create();
+    let on_sale = app.level_price(gold, 30, 100, true);
+    let off_sale = app.level_price(gold, 7, 10, false);
+    let of_hidden = app.level_price(hidden_level, 30, 100, true);
     let id = on_sale.to_string();
 
     assert_code(&app.post(BUY, &[("userLevelPriceId", &id)]), 2000);
@@ -472,7 +427,7 @@ fn buying_needs_a_token_valid_parameters_and_a_price_on_sale() {
         assert_code(&res, 404);
         assert_eq!(res["msg"], format!("{what}不存在"));
     }
-    assert_eq!(count(&app, "user_level_buys"), 0);
+    assert_eq!(app.count("user_level_buys"), 0);
     assert_eq!(balance_of(&app, &token), 100.0);
     // JSON bodies work as forms do.
     let body = serde_json::json!({"token": token, "userLevelPriceId": on_sale, "isAutoRenew": true});

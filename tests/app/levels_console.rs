@@ -4,9 +4,7 @@ use serde_json::{json, Value};
 use xiaodian::db;
 use xiaodian::error::ApiError;
 
-use crate::admin::{Browser, Page};
-use crate::ledger::credit;
-use crate::levels::{buy, level, price, INFO, LIST};
+use crate::levels::{buy, INFO, LIST};
 use crate::support::*;
 
 /// The console tests' browser, with the level form's upload shape.
@@ -34,10 +32,6 @@ impl<'a> Console<'a> {
     fn csrf(&mut self) -> String {
         self.get("/admin/levels/new").csrf()
     }
-}
-
-fn count(app: &TestApp, table: &str) -> i64 {
-    app.query(|c| c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)))
 }
 
 /// The level form's fields with `csrf`.
@@ -77,7 +71,7 @@ fn levels_and_prices_are_made_in_the_console_and_reach_the_shop() {
         .assert_has("会员等级已创建")
         .assert_has("还没有价格")
         .assert_has("专属客服：7×24 小时");
-    assert_eq!(count(&app, "uploads"), 1);
+    assert_eq!(app.count("uploads"), 1);
 
     let res = app.get(INFO, &[("id", &id.to_string())]);
     assert_code(&res, 0);
@@ -124,14 +118,14 @@ fn levels_and_prices_are_made_in_the_console_and_reach_the_shop() {
         assert_eq!(res.status, 422, "{price}");
         res.assert_has(why).assert_has(&format!("value=\"{price}\""));
     }
-    assert_eq!(count(&app, "user_level_prices"), 1);
+    assert_eq!(app.count("user_level_prices"), 1);
     let res = b.post_file("/admin/levels/new", &level_form(&csrf, "重复", "2", "9"), None);
     assert_eq!(res.status, 422);
     res.assert_has("已被「黄金会员」使用").assert_has("value=\"重复\"");
     let res = b.post_file("/admin/levels/new", &level_form(&csrf, "折扣错", "3", "12"), None);
     assert_eq!(res.status, 422);
     res.assert_has("折扣");
-    assert_eq!(count(&app, "user_levels"), 1);
+    assert_eq!(app.count("user_levels"), 1);
 
     // Editing a price and the level.
     let price_id: i64 = app.query(|c| c.query_row("SELECT id FROM user_level_prices", [], |r| r.get(0)));
@@ -162,16 +156,16 @@ fn levels_and_prices_are_made_in_the_console_and_reach_the_shop() {
     // Deleting a price asks first.
     b.get(&format!("{page}/delete")).assert_has("确定要删除").assert_has("1 年");
     assert_eq!(b.post(&format!("{page}/delete"), &[("csrf", &csrf)]).status, 303);
-    assert_eq!(count(&app, "user_level_prices"), 0);
+    assert_eq!(app.count("user_level_prices"), 0);
 }
 
 #[test]
 fn a_level_shoppers_hold_cannot_be_deleted_and_forms_need_the_csrf_token() {
     let app = TestApp::new();
-    let gold = level(&app, "黄金会员", 2, 88, 0, true);
-    let month = price(&app, gold, 30, 100, true);
+    let gold = app.level("黄金会员", 2).rebate(88).create();
+    let month = app.level_price(gold, 30, 100, true);
     let (uid, token) = app.shopper("alice");
-    credit(&app, uid, 1000);
+    app.credit(uid, xiaodian::service::ledger::Account::Balance, 1000);
     assert_code(&buy(&app, &token, month, false), 0);
 
     let mut b = Console::signed_in(&app);
@@ -188,26 +182,24 @@ fn a_level_shoppers_hold_cannot_be_deleted_and_forms_need_the_csrf_token() {
     assert_eq!(b.post(&format!("/admin/levels/{gold}/prices/new"), &price_form).status, 403);
     assert_eq!(b.post_file("/admin/levels/new", &level_form("nope", "x", "5", "9")[..], None).status, 403);
     assert_eq!(b.post(&format!("/admin/levels/{gold}/prices/{month}/delete"), &[]).status, 403);
-    assert_eq!((count(&app, "user_levels"), count(&app, "user_level_prices")), (1, 1));
+    assert_eq!((app.count("user_levels"), app.count("user_level_prices")), (1, 1));
 
     // With it, the delete is refused while Alice holds the level.
     let res = b.post(&delete, &[("csrf", &csrf)]);
     assert_eq!(res.status, 303);
     b.get(res.location()).assert_has("还有 1 位会员持有这个等级");
-    assert_eq!(count(&app, "user_levels"), 1);
+    assert_eq!(app.count("user_levels"), 1);
 
     // Once her level has run out, it goes (her purchase record stays, without the level).
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE user_levels_current SET date_expire = ?1", [db::unix_now() - 1])
-                .map_err(ApiError::from)
-        })
-        .unwrap();
+    app.write(|c| {
+        c.execute("UPDATE user_levels_current SET date_expire = ?1", [db::unix_now() - 1])
+            .map_err(ApiError::from)
+    });
     let res = b.post(&delete, &[("csrf", &csrf)]);
     assert_eq!(res.status, 303);
     b.get(res.location()).assert_has("会员等级已删除");
-    assert_eq!((count(&app, "user_levels"), count(&app, "user_level_prices")), (0, 0));
-    assert_eq!(count(&app, "user_levels_current"), 0);
+    assert_eq!((app.count("user_levels"), app.count("user_level_prices")), (0, 0));
+    assert_eq!(app.count("user_levels_current"), 0);
     let logs = app.post("/shop/user/level/buyLogs", &[("token", &token)]);
     assert_eq!(logs["data"]["result"][0]["levelName"], "黄金会员");
     assert_eq!(logs["data"]["result"][0]["levelId"], 0);
@@ -224,26 +216,13 @@ fn call(
     body: Option<&Value>,
     key: Option<&str>,
 ) -> (u16, String, Value) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let mut req = ureq::http::Request::builder().method(method).uri(app.url(&format!("/admin/api/v1{path}")));
-    if let Some(k) = key {
-        req = req.header("Authorization", format!("Bearer {k}"));
-    }
-    let mut res = match body {
-        Some(b) => agent
-            .run(req.header("Content-Type", "application/json").body(b.to_string().into_bytes()).unwrap()),
-        None => agent.run(req.body(()).unwrap()),
-    }
-    .unwrap();
-    let location = res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-    let text = res.body_mut().read_to_string().unwrap();
-    let json = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() };
-    (res.status().as_u16(), location, json)
+    let res = Merchant::with_header(app, key.map(|k| format!("Bearer {k}"))).call(method, path, body);
+    (res.status, res.header("location").to_string(), res.body)
 }
 
 #[test]
 fn the_merchant_api_creates_reads_replaces_and_deletes_levels_and_prices() {
-    let app = TestApp::with(|c| c.admin_api_key = Some(KEY.into()));
+    let app = TestApp::with_key(KEY);
     let api = |method: &str, path: &str, body: Option<&Value>| call(&app, method, path, body, Some(KEY));
 
     for (method, path) in
@@ -309,7 +288,7 @@ fn the_merchant_api_creates_reads_replaces_and_deletes_levels_and_prices() {
     assert_eq!((p["price"].as_f64(), p["originalPrice"].as_f64()), (Some(199.0), Some(0.0)));
 
     // Refusals name the field and write nothing.
-    let before = (count(&app, "user_levels"), count(&app, "user_level_prices"));
+    let before = (app.count("user_levels"), app.count("user_level_prices"));
     for (path, body, field) in [
         ("/member-levels".to_string(), json!({"level": 4}), "name"),
         ("/member-levels".to_string(), json!({"name": "x", "level": 0}), "level"),
@@ -328,7 +307,7 @@ fn the_merchant_api_creates_reads_replaces_and_deletes_levels_and_prices() {
         assert_eq!(status, 422, "{body}: {res}");
         assert_eq!(res["field"], field, "{body}: {res}");
     }
-    assert_eq!((count(&app, "user_levels"), count(&app, "user_level_prices")), before);
+    assert_eq!((app.count("user_levels"), app.count("user_level_prices")), before);
 
     // Unknown things are 404.
     assert_eq!(api("GET", "/member-levels/999", None).0, 404);
@@ -341,21 +320,19 @@ fn the_merchant_api_creates_reads_replaces_and_deletes_levels_and_prices() {
     assert_eq!(api("DELETE", &format!("/member-levels/{id}/prices/999"), None).0, 404);
 
     // A level a shopper holds cannot be deleted (409); its price can.
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE user_levels SET status = 0", []).map_err(ApiError::from)?;
-            Ok::<_, ApiError>(())
-        })
-        .unwrap();
+    app.write(|c| {
+        c.execute("UPDATE user_levels SET status = 0", []).map_err(ApiError::from)?;
+        Ok::<_, Failed>(())
+    });
     let (uid, token) = app.shopper("bob");
-    credit(&app, uid, 100_000);
+    app.credit(uid, xiaodian::service::ledger::Account::Balance, 100_000);
     assert_code(&buy(&app, &token, price_id, false), 0);
     let (status, _, body) = api("DELETE", &format!("/member-levels/{id}"), None);
     assert_eq!(status, 409, "{body}");
     assert!(body["error"].as_str().unwrap().contains("1 位会员"), "{body}");
     assert_eq!(api("GET", &format!("/member-levels/{id}"), None).2["holders"], 1);
     assert_eq!(api("DELETE", &format!("/member-levels/{id}/prices/{price_id}"), None).0, 204);
-    assert_eq!(count(&app, "user_level_prices"), 0);
+    assert_eq!(app.count("user_level_prices"), 0);
 
     let (_, _, other) = api("POST", "/member-levels", Some(&json!({"name": "白银", "level": 1})));
     assert_eq!(api("DELETE", &format!("/member-levels/{}", other["id"]), None).0, 204);

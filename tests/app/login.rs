@@ -248,12 +248,7 @@ fn a_disabled_shopper_cannot_log_in_and_the_session_key_never_leaves_the_server(
     ] {
         assert!(!answer.contains(&key), "session_key leaked: {answer}");
     }
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE users SET status = 1 WHERE id = ?1", [uid])?;
-            Ok::<_, xiaodian::error::ApiError>(())
-        })
-        .unwrap();
+    app.disable(uid);
     assert_code(&app.post("/shop/user/wxapp/authorize", &[("code", "code-ned")]), 403);
 }
 
@@ -326,10 +321,9 @@ mod floods {
     use std::time::Duration;
 
     use serde_json::Value;
-    use xiaodian::error::ApiError;
     use xiaodian::service::attempts::{self, Door};
+    use xiaodian::service::error::Error as ServiceError;
 
-    use crate::codes::{mail_code, sms_code};
     use crate::support::*;
 
     const ADMIN_PASSWORD: &str = "test-admin-password";
@@ -564,11 +558,7 @@ mod floods {
                 assert_eq!(console_login(&agent(), &app, &token, "admin", "wrong-1", None).0, 401);
             }
             // Three minutes pass.
-            app.db
-                .write_sync(|c| {
-                    Ok::<_, ApiError>(c.execute("UPDATE login_attempts SET until = until - 180", [])?)
-                })
-                .unwrap();
+            app.write(|c| c.execute("UPDATE login_attempts SET until = until - 180", []));
         }
         let app = TestApp::with(|c| c.data_dir = dir.clone());
         let res = app.post(U_LOGIN, &[("username", "restart_user"), ("pwd", "right-secret")]);
@@ -600,12 +590,12 @@ mod floods {
             let attempt = attempts::reserve_try(&app.db, Door::Shop, "username:careful", None).await.unwrap();
             let attempt = attempt.unwrap();
             assert_eq!(rows(), before + 1);
-            let busy: Result<(), ApiError> =
-                attempts::unless_busy(&app.db, &attempt, Err(ApiError::Busy)).await;
-            assert!(matches!(busy, Err(ApiError::Busy)));
+            let busy: Result<(), ServiceError> =
+                attempts::unless_busy(&app.db, &attempt, Err(ServiceError::Busy)).await;
+            assert!(matches!(busy, Err(ServiceError::Busy)));
             assert_eq!(rows(), before, "the pool never checked it");
-            let wrong: Result<(), ApiError> =
-                attempts::unless_busy(&app.db, &attempt, Err(ApiError::BadLogin)).await;
+            let wrong: Result<(), ServiceError> =
+                attempts::unless_busy(&app.db, &attempt, Err(ServiceError::BadLogin)).await;
             assert!(wrong.is_err());
         });
     }

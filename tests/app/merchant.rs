@@ -3,105 +3,10 @@
 
 use serde_json::{json, Value};
 use xiaodian::db;
-use xiaodian::error::ApiError;
 
 use crate::support::*;
 
 const KEY: &str = "test-key-123";
-
-/// An app that accepts [`KEY`] from its configuration.
-fn app_with_key() -> TestApp {
-    TestApp::with(|c| c.admin_api_key = Some(KEY.into()))
-}
-
-/// One answer: status, headers and body (JSON, or Null when empty).
-struct Res {
-    status: u16,
-    headers: ureq::http::HeaderMap,
-    body: Value,
-}
-
-impl Res {
-    fn header(&self, name: &str) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
-    }
-
-    /// Asserts a failure: the status, a JSON body with a message, and the field named (if any).
-    #[track_caller]
-    fn fails(&self, status: u16, field: Option<&str>) {
-        assert_eq!(self.status, status, "{}", self.body);
-        assert!(
-            self.header("content-type").starts_with("application/json"),
-            "{}",
-            self.header("content-type")
-        );
-        assert!(self.body["error"].as_str().is_some_and(|e| !e.is_empty()), "{}", self.body);
-        assert_eq!(self.body["field"].as_str(), field, "{}", self.body);
-    }
-}
-
-/// A client of the merchant API with (or without) a key.
-struct Merchant<'a> {
-    app: &'a TestApp,
-    auth: Option<String>,
-    agent: ureq::Agent,
-}
-
-impl<'a> Merchant<'a> {
-    fn new(app: &'a TestApp, key: &str) -> Merchant<'a> {
-        Merchant::with_header(app, Some(format!("Bearer {key}")))
-    }
-
-    fn with_header(app: &'a TestApp, auth: Option<String>) -> Merchant<'a> {
-        let agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-        Merchant { app, auth, agent }
-    }
-
-    fn send(&self, method: &str, path: &str, content_type: &str, body: Option<Vec<u8>>) -> Res {
-        let mut req =
-            ureq::http::Request::builder().method(method).uri(self.app.url(&format!("/admin/api/v1{path}")));
-        if let Some(a) = &self.auth {
-            req = req.header("Authorization", a);
-        }
-        let mut res = match body {
-            Some(bytes) => self.agent.run(req.header("Content-Type", content_type).body(bytes).unwrap()),
-            None => self.agent.run(req.body(()).unwrap()),
-        }
-        .unwrap();
-        let text = res.body_mut().read_to_string().unwrap();
-        let body = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{method} {path}: not JSON ({e}): {text}"))
-        };
-        Res { status: res.status().as_u16(), headers: res.headers().clone(), body }
-    }
-
-    fn get(&self, path: &str) -> Res {
-        self.send("GET", path, "", None)
-    }
-
-    fn delete(&self, path: &str) -> Res {
-        self.send("DELETE", path, "", None)
-    }
-
-    fn json(&self, method: &str, path: &str, body: &Value) -> Res {
-        self.send(method, path, "application/json", Some(body.to_string().into_bytes()))
-    }
-
-    fn raw(&self, method: &str, path: &str, body: &str) -> Res {
-        self.send(method, path, "application/json", Some(body.as_bytes().to_vec()))
-    }
-
-    fn upload(&self, field: &str, name: &str, bytes: &[u8]) -> Res {
-        let (body, ct) = multipart(field, name, bytes, &[]);
-        self.send("POST", "/uploads", &ct, Some(body))
-    }
-}
-
-fn count(app: &TestApp, table: &str) -> i64 {
-    app.query(|c| c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)))
-}
 
 /// Files under data/uploads, at any depth.
 fn stored_files(app: &TestApp) -> usize {
@@ -119,7 +24,7 @@ fn banner(title: &str) -> Value {
 
 #[test]
 fn calls_without_a_valid_key_get_401_with_a_bearer_challenge() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     for auth in
         [None, Some("Bearer wrong-key".to_string()), Some(format!("Basic {KEY}")), Some("Bearer ".into())]
     {
@@ -129,7 +34,7 @@ fn calls_without_a_valid_key_get_401_with_a_bearer_challenge() {
     }
     let res = Merchant::with_header(&app, None).json("POST", "/banners", &banner("x"));
     res.fails(401, None);
-    assert_eq!(count(&app, "banners"), 0);
+    assert_eq!(app.count("banners"), 0);
 
     let res = Merchant::new(&app, KEY).get("/settings");
     assert_eq!(res.status, 200, "{}", res.body);
@@ -148,14 +53,8 @@ fn keys_made_in_the_console_work_and_record_their_use() {
     let app = TestApp::new();
     let key = xiaodian::secret::new_token();
     let hash = xiaodian::secret::hash_token(&key);
-    let id = app
-        .db
-        .write_sync(|c| {
-            Ok::<_, ApiError>(db::admin::insert_api_key(c, "ci", &key[..8], &hash, db::unix_now())?)
-        })
-        .unwrap();
-    let used =
-        || app.db.read_sync(db::admin::api_keys).unwrap().into_iter().find(|k| k.id == id).unwrap().date_used;
+    let id = app.write(|c| db::admin::insert_api_key(c, "ci", &key[..8], &hash, db::unix_now()));
+    let used = || app.query(db::admin::api_keys).into_iter().find(|k| k.id == id).unwrap().date_used;
     assert_eq!(used(), None);
 
     let res = Merchant::new(&app, &key).get("/banners");
@@ -163,13 +62,13 @@ fn keys_made_in_the_console_work_and_record_their_use() {
     assert_eq!(res.body, json!([]));
     assert!(used().is_some_and(|t| t >= db::unix_now() - 5));
 
-    app.db.write_sync(|c| Ok::<_, ApiError>(db::admin::delete_api_key(c, id)?)).unwrap();
+    app.write(|c| db::admin::delete_api_key(c, id));
     Merchant::new(&app, &key).get("/banners").fails(401, None);
 }
 
 #[test]
 fn settings_are_read_and_patched_field_by_field() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let m = Merchant::new(&app, KEY);
     let res = m.get("/settings");
     assert_eq!(res.body["shopName"], "小店");
@@ -188,7 +87,7 @@ fn settings_are_read_and_patched_field_by_field() {
 
 #[test]
 fn bad_settings_are_refused_naming_the_field_and_nothing_changes() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let m = Merchant::new(&app, KEY);
     let cases = [
         (json!({"shopName": "新名字", "subDomain": "Admin"}), "subDomain"),
@@ -209,8 +108,115 @@ fn bad_settings_are_refused_naming_the_field_and_nothing_changes() {
 }
 
 #[test]
+fn every_setting_that_is_not_secret_is_read_with_its_type() {
+    let app = TestApp::with_key(KEY);
+    let res = Merchant::new(&app, KEY).get("/settings");
+    assert_eq!(res.status, 200, "{}", res.body);
+    let b = &res.body;
+    // Text, whole numbers (null when unset without a default) and flags, each with its default.
+    assert_eq!(
+        (&b["miniprogramState"], &b["kefuFormat"], &b["smtpHost"]),
+        (&json!("formal"), &json!("json"), &json!(""))
+    );
+    assert_eq!(
+        (&b["orderCloseMinutes"], &b["withdrawDailyCount"], &b["smtpPort"]),
+        (&json!(30), &json!(3), &Value::Null)
+    );
+    assert_eq!((&b["kefuTransfer"], &b["smsNeedPicCode"]), (&json!(false), &json!(false)));
+    for secret in ["wechatSecret", "wxpayKey", "smsSecretKey", "smtpPassword"] {
+        assert!(b.get(secret).is_none(), "{secret} answered: {b}");
+    }
+    assert_eq!((&b["secretsSet"], &b["fromEnvironment"]), (&json!([]), &json!([])));
+    for s in xiaodian::settings::REGISTRY.iter().filter(|s| !s.secret) {
+        assert!(b.get(s.key).is_some(), "{} missing: {b}", s.key);
+    }
+}
+
+#[test]
+fn any_setting_is_patched_with_its_type_and_secrets_are_written_but_never_answered() {
+    let app = TestApp::with_key(KEY);
+    let m = Merchant::new(&app, KEY);
+    let body = json!({
+        "kefuFormat": " xml ",
+        "orderCloseMinutes": 45,
+        "smtpPort": 587,
+        "kefuTransfer": true,
+        "contentSecCheck": null,
+        "smtpPassword": "hunter2-secret",
+        "wxpayKey": "k".repeat(32),
+    });
+    let res = m.json("PATCH", "/settings", &body);
+    assert_eq!(res.status, 200, "{}", res.body);
+    let b = &res.body;
+    assert_eq!(
+        (&b["kefuFormat"], &b["orderCloseMinutes"], &b["smtpPort"]),
+        (&json!("xml"), &json!(45), &json!(587))
+    );
+    assert_eq!((&b["kefuTransfer"], &b["contentSecCheck"]), (&json!(true), &json!(false)));
+    assert_eq!(b["secretsSet"], json!(["smtpPassword", "wxpayKey"]));
+    let text = m.get("/settings").body.to_string();
+    assert!(!text.contains("hunter2") && !text.contains(&"k".repeat(32)), "{text}");
+
+    // The shop runs on what was written.
+    let snap = app.settings.get();
+    assert!(snap.kefu_xml() && snap.kefu_transfer());
+    assert_eq!(snap.get("smtpPassword"), Some("hunter2-secret"));
+    assert_eq!(xiaodian::service::orders::OrderRules::of(&snap).close_minutes, 45);
+    assert_eq!(m.json("PATCH", "/settings", &json!({"kefuTransfer": false})).body["kefuTransfer"], false);
+}
+
+#[test]
+fn a_bad_setting_is_refused_naming_it_and_nothing_is_written() {
+    let app = TestApp::with_key(KEY);
+    let m = Merchant::new(&app, KEY);
+    let cases = [
+        (
+            json!({"kefuFormat": "xml", "orderCloseMinutes": 0}),
+            "orderCloseMinutes",
+            "应为 1 到 43200 之间的整数",
+        ),
+        (json!({"orderCloseMinutes": "45"}), "orderCloseMinutes", "whole number"),
+        (json!({"kefuFormat": "yaml"}), "kefuFormat", "应为 json 或 xml"),
+        (json!({"kefuTransfer": 1}), "kefuTransfer", "true or false"),
+        (json!({"wxpayKey": "too-short"}), "wxpayKey", "API 密钥应为 32 位字母或数字"),
+        (json!({"smtpFrom": "not a mailbox"}), "smtpFrom", "应为邮箱地址"),
+        (json!({"apiBase": "https://elsewhere"}), "apiBase", "not a setting"),
+        (json!({"secretsSet": []}), "secretsSet", "not a setting"),
+    ];
+    for (body, field, words) in cases {
+        let res = m.json("PATCH", "/settings", &body);
+        res.fails(422, Some(field));
+        let error = res.body["error"].as_str().unwrap();
+        assert!(error.starts_with(&format!("{field}: ")) && error.contains(words), "{error}");
+    }
+    assert_eq!(app.query(xiaodian::db::settings::all_settings).len(), 0);
+    assert_eq!(m.get("/settings").body["kefuFormat"], "json");
+}
+
+#[test]
+fn settings_the_environment_fixes_are_shown_but_cannot_be_patched() {
+    let app = TestApp::with(|c| {
+        c.admin_api_key = Some(KEY.into());
+        c.wechat.appid = Some("wx0123456789abcdef".into());
+        c.wechat.secret = Some("from-the-environment".into());
+    });
+    let m = Merchant::new(&app, KEY);
+    let b = m.get("/settings").body;
+    assert_eq!(b["wechatAppid"], "wx0123456789abcdef");
+    assert_eq!(
+        (&b["fromEnvironment"], &b["secretsSet"]),
+        (&json!(["wechatAppid", "wechatSecret"]), &json!(["wechatSecret"]))
+    );
+    assert!(!b.to_string().contains("from-the-environment"));
+    let res = m.json("PATCH", "/settings", &json!({"shopName": "x", "wechatAppid": "wx1111111111111111"}));
+    res.fails(409, None);
+    assert!(res.body["error"].as_str().unwrap().contains("XIAODIAN_WECHAT_APPID"), "{}", res.body);
+    assert_eq!(m.get("/settings").body["shopName"], "小店");
+}
+
+#[test]
 fn patching_the_subdomain_moves_the_shop() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let m = Merchant::new(&app, KEY);
     assert_code(&app.get("/shop/config/vipLevel", &[]), 0);
     let res = m.json("PATCH", "/settings", &json!({"subDomain": "newshop"}));
@@ -236,7 +242,7 @@ fn a_subdomain_fixed_by_the_environment_cannot_be_patched() {
 
 #[test]
 fn config_values_round_trip_and_reach_the_shop() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let m = Merchant::new(&app, KEY);
     m.get("/config-values/mallName").fails(404, None);
 
@@ -267,19 +273,19 @@ fn config_values_round_trip_and_reach_the_shop() {
 
 #[test]
 fn bad_config_values_name_the_field_and_write_nothing() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let m = Merchant::new(&app, KEY);
     m.json("PUT", "/config-values/a,b", &json!({"value": "1"})).fails(422, Some("key"));
     m.json("PUT", "/config-values/k", &json!({"value": "x".repeat(20_001)})).fails(422, Some("value"));
     m.json("PUT", "/config-values/k", &json!({"remark": "no value"})).fails(422, Some("value"));
     m.json("PUT", "/config-values/k", &json!({"value": 1})).fails(422, Some("value"));
     m.json("PUT", "/config-values/k", &json!({"value": "1", "note": "typo"})).fails(422, Some("note"));
-    assert_eq!(count(&app, "config_values"), 0);
+    assert_eq!(app.count("config_values"), 0);
 }
 
 #[test]
 fn banners_round_trip_and_the_shop_follows_every_change() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let m = Merchant::new(&app, KEY);
     let res = m.json("POST", "/banners", &banner("春季上新"));
     assert_eq!(res.status, 201, "{}", res.body);
@@ -319,7 +325,7 @@ fn banners_round_trip_and_the_shop_follows_every_change() {
 
 #[test]
 fn bad_banners_are_refused_naming_the_field_and_nothing_is_written() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let m = Merchant::new(&app, KEY);
     let mut long_title = banner("");
     long_title["title"] = json!("长".repeat(101));
@@ -344,12 +350,12 @@ fn bad_banners_are_refused_naming_the_field_and_nothing_is_written() {
     m.raw("POST", "/banners", "").fails(422, None);
     m.raw("POST", "/banners", "[1, 2]").fails(422, None);
     m.get("/banners/abc").fails(422, Some("id"));
-    assert_eq!(count(&app, "banners"), 0);
+    assert_eq!(app.count("banners"), 0);
 }
 
 #[test]
 fn ad_positions_are_put_by_key_and_deleted_by_id() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let m = Merchant::new(&app, KEY);
     let slot = json!({"val": "https://img.example.com/pop.png", "url": "/pages/coupons/index", "remark": "首页弹窗"});
     let res = m.json("PUT", "/ad-positions/indexPop", &slot);
@@ -371,7 +377,7 @@ fn ad_positions_are_put_by_key_and_deleted_by_id() {
 
     m.json("PUT", "/ad-positions/x", &json!({"status": 5})).fails(422, Some("status"));
     m.json("PUT", "/ad-positions/x", &json!({"value": "typo"})).fails(422, Some("value"));
-    assert_eq!(count(&app, "ad_positions"), 1);
+    assert_eq!(app.count("ad_positions"), 1);
 
     assert_eq!(m.delete(&format!("/ad-positions/{id}")).status, 204);
     assert_code(&app.get("/shop/site/adPosition/info", &[("key", "indexPop")]), 700);
@@ -381,12 +387,12 @@ fn ad_positions_are_put_by_key_and_deleted_by_id() {
 
 #[test]
 fn notices_round_trip_with_paging_and_search() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let m = Merchant::new(&app, KEY);
     m.json("POST", "/notices", &json!({"content": "no title"})).fails(422, Some("title"));
     m.json("POST", "/notices", &json!({"title": "x".repeat(101)})).fails(422, Some("title"));
     m.json("POST", "/notices", &json!({"title": "x", "isShow": "yes"})).fails(422, Some("isShow"));
-    assert_eq!(count(&app, "notices"), 0);
+    assert_eq!(app.count("notices"), 0);
 
     let mut ids = Vec::new();
     for i in 0..3 {
@@ -423,7 +429,7 @@ fn notices_round_trip_with_paging_and_search() {
 
 #[test]
 fn friendly_links_round_trip() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let m = Merchant::new(&app, KEY);
     m.json("POST", "/friendly-links", &json!({"linkUrl": "https://example.com"})).fails(422, Some("title"));
     let res = m.json(
@@ -452,7 +458,7 @@ fn friendly_links_round_trip() {
 
 #[test]
 fn uploads_are_stored_listed_served_and_deleted() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let m = Merchant::new(&app, KEY);
     let png = tiny_png();
     let res = m.upload("file", "logo.png", &png);
@@ -482,18 +488,18 @@ fn uploads_are_stored_listed_served_and_deleted() {
     assert_eq!(m.delete(&format!("/uploads/{id}")).status, 204);
     assert_eq!(app.get_raw(url.strip_prefix(&app.base).unwrap(), &[]).0, 404);
     m.delete(&format!("/uploads/{id}")).fails(404, None);
-    assert_eq!(count(&app, "uploads"), 1);
+    assert_eq!(app.count("uploads"), 1);
 }
 
 #[test]
 fn bad_uploads_name_the_file_field_and_store_nothing() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let m = Merchant::new(&app, KEY);
     m.upload("file", "evil.html", b"<script>alert(1)</script>").fails(422, Some("file"));
     m.upload("file", "empty.png", b"").fails(422, Some("file"));
     m.upload("upfile", "a.png", &tiny_png()).fails(422, Some("file"));
     m.raw("POST", "/uploads", "{}").fails(415, Some("file"));
-    assert_eq!((count(&app, "uploads"), stored_files(&app)), (0, 0));
+    assert_eq!((app.count("uploads"), stored_files(&app)), (0, 0));
 }
 
 #[test]
@@ -505,12 +511,12 @@ fn oversized_uploads_get_413_and_store_nothing() {
     let mut big = tiny_png();
     big.resize(2000, 0);
     Merchant::new(&app, KEY).upload("file", "big.png", &big).fails(413, Some("file"));
-    assert_eq!((count(&app, "uploads"), stored_files(&app)), (0, 0));
+    assert_eq!((app.count("uploads"), stored_files(&app)), (0, 0));
 }
 
 #[test]
 fn unknown_routes_wrong_methods_and_broken_bodies_answer_json() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let m = Merchant::new(&app, KEY);
     m.get("/nope").fails(404, None);
     Merchant::with_header(&app, None).get("/nope").fails(404, None);
@@ -521,7 +527,7 @@ fn unknown_routes_wrong_methods_and_broken_bodies_answer_json() {
     m.raw("PATCH", "/settings", "{\"shopName\": \"a\",}").fails(422, None);
     let huge = json!({"title": "x", "content": "a".repeat(1024 * 1024 + 1)});
     m.json("POST", "/notices", &huge).fails(413, None);
-    assert_eq!(count(&app, "notices"), 0);
+    assert_eq!(app.count("notices"), 0);
 
     // Outside v1 but under /admin/api: still JSON, never HTML.
     let (status, body) = app.get_raw("/admin/api/v2/banners", &[]);
@@ -532,7 +538,7 @@ fn unknown_routes_wrong_methods_and_broken_bodies_answer_json() {
 
 #[test]
 fn users_are_listed_found_and_disabled_through_the_merchant_api() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let m = Merchant::new(&app, KEY);
     let (uid, token) = app.login_wechat("code-merchant-user");
     app.post("/shop/user/modify", &[("token", &token), ("nick", "阿梅")]);
@@ -556,13 +562,13 @@ fn users_are_listed_found_and_disabled_through_the_merchant_api() {
 
 #[test]
 fn shops_round_trip_and_applications_are_approved_by_status() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let m = Merchant::new(&app, KEY);
     m.json("POST", "/shops", &json!({"address": "no name"})).fails(422, Some("name"));
     m.json("POST", "/shops", &json!({"name": "x", "latitude": 91.0})).fails(422, Some("latitude"));
     m.json("POST", "/shops", &json!({"name": "x", "status": 5})).fails(422, Some("status"));
     m.json("POST", "/shops", &json!({"name": "x", "extJson": [1]})).fails(422, Some("extJson"));
-    assert_eq!(count(&app, "shops"), 0);
+    assert_eq!(app.count("shops"), 0);
 
     let res = m.json(
         "POST",
@@ -600,14 +606,14 @@ fn reviews_are_replied_to_hidden_and_shown() {
     use xiaodian::db::catalog::GoodsFields;
     use xiaodian::db::reputation::NewReputation;
     use xiaodian::service::catalog::{create_goods, NewGoods};
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let m = Merchant::new(&app, KEY);
     let (uid, _) = app.shopper("阿丽");
     let g = NewGoods {
         fields: GoodsFields { name: "龙井".into(), ..GoodsFields::default() },
         ..NewGoods::default()
     };
-    let goods = app.db.write_sync(|c| create_goods(c, &g, xiaodian::db::unix_now())).unwrap();
+    let goods = app.write(|c| create_goods(c, &g, xiaodian::db::unix_now()));
     let r = NewReputation {
         goods_id: goods,
         user_id: uid,
@@ -616,10 +622,7 @@ fn reviews_are_replied_to_hidden_and_shown() {
         remark: "好".into(),
         ..NewReputation::default()
     };
-    let id = app
-        .db
-        .write_sync(|c| xiaodian::service::reputation::add_review(c, &r, xiaodian::db::unix_now()))
-        .unwrap();
+    let id = app.write(|c| xiaodian::service::reputation::add_review(c, &r, xiaodian::db::unix_now()));
 
     let list = m.get(&format!("/reputations?goodsId={goods}"));
     assert_eq!(list.status, 200, "{}", list.body);

@@ -5,7 +5,6 @@ use serde_json::Value;
 use xiaodian::error::ApiError;
 use xiaodian::service::message;
 
-use crate::admin::Browser;
 use crate::support::*;
 
 const LIST: &str = "/shop/user/message/list";
@@ -13,7 +12,7 @@ const READ: &str = "/shop/user/message/read";
 const DELETE: &str = "/shop/user/message/del";
 
 fn send(app: &TestApp, uid: i64, title: &str, kind: &str) -> i64 {
-    app.db.write_sync(|c| message::send(c, uid, title, &format!("{title}的内容"), kind)).unwrap()
+    app.write(|c| message::send(c, uid, title, &format!("{title}的内容"), kind))
 }
 
 fn inbox(app: &TestApp, token: &str, extra: &[(&str, &str)]) -> Value {
@@ -115,8 +114,9 @@ fn another_shoppers_message_is_not_found_and_bad_requests_are_named() {
 fn the_send_function_checks_its_input_and_its_shopper() {
     let app = TestApp::new();
     let (uid, _) = app.login_wechat("code-alice");
-    let try_send =
-        |uid: i64, title: &str, kind: &str| app.db.write_sync(|c| message::send(c, uid, title, "", kind));
+    let try_send = |uid: i64, title: &str, kind: &str| {
+        app.db.write_sync(|c| message::send(c, uid, title, "", kind)).map_err(ApiError::from)
+    };
     assert!(matches!(try_send(999_999, "订单已支付", "order"), Err(ApiError::NotFound("用户"))));
     assert!(matches!(try_send(uid, "  ", "order"), Err(ApiError::Missing("title"))));
     assert!(matches!(
@@ -200,11 +200,7 @@ fn the_console_sends_to_one_shopper_or_to_all_and_lists_what_it_sent() {
     assert_code(&inbox(&app, &bob_token, &[]), 700);
 
     // To all: every shopper whose account is not disabled.
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE users SET status = 1 WHERE id = ?1", [dave]).map_err(ApiError::from)
-        })
-        .unwrap();
+    app.disable_keeping_logins(dave);
     let (status, _) =
         b.send(&[("to", "all"), ("uid", ""), ("title", "国庆放假通知"), ("content", ""), ("kind", "notice")]);
     assert_eq!(status, 303);

@@ -4,14 +4,13 @@
 use serde_json::json;
 use xiaodian::service::publish;
 
-use crate::calendar::{goods, tiny_mp4};
 use crate::support::*;
 
 const PUT: &str = "/shop/shop/goods/putOrUpdate";
 const DETAIL: &str = "/shop/shop/goods/detail";
 
 fn approve(app: &TestApp, id: i64) {
-    app.db.write_sync(|c| publish::review(c, id, true, "", xiaodian::db::unix_now())).unwrap();
+    app.write(|c| publish::review(c, id, true, "", xiaodian::db::unix_now()));
 }
 
 #[test]
@@ -58,22 +57,22 @@ fn a_shoppers_goods_waits_off_the_shelf_until_approved_and_goes_back_to_review_w
     assert_eq!(edited["data"]["reviewStatus"], 0);
     assert_code(&app.get(DETAIL, &[("id", &sid)]), 404);
 
-    app.db.write_sync(|c| publish::review(c, id, false, "图片不清楚", xiaodian::db::unix_now())).unwrap();
+    app.write(|c| publish::review(c, id, false, "图片不清楚", xiaodian::db::unix_now()));
     let mine = app.post("/shop/shop/goods/mygoods", &[("token", &alice)]);
     assert_eq!(mine["data"]["result"][0]["reviewStatus"], 2);
     assert_eq!(mine["data"]["result"][0]["reviewRemark"], "图片不清楚");
     let no_reason = app.db.write_sync(|c| publish::review(c, id, false, " ", 0)).unwrap_err();
-    assert!(no_reason.msg().contains("reason"));
+    assert!(xiaodian::error::ApiError::from(no_reason).msg().contains("reason"));
 }
 
 #[test]
 fn only_the_owner_may_edit_or_delete_and_the_merchants_goods_are_nobodys() {
-    let app = TestApp::with(|c| c.admin_api_key = Some("calendar-key-123".into()));
+    let app = TestApp::with_key("calendar-key-123");
     let (_, alice) = app.login_wechat("code-alice");
     let (_, bob) = app.login_wechat("code-bob");
     let res = app.post(PUT, &[("token", &alice), ("name", "旧书"), ("minPrice", "5")]);
     let id = res["data"]["id"].as_i64().unwrap().to_string();
-    let shop_goods = goods(&app, json!({"name": "店铺自营", "minPrice": 9})).to_string();
+    let shop_goods = app.api_goods(json!({"name": "店铺自营", "minPrice": 9})).to_string();
 
     assert_code(&app.post(PUT, &[("token", &bob), ("id", &id), ("name", "抢走"), ("minPrice", "1")]), 403);
     assert_code(&app.post("/shop/shop/goods/del", &[("token", &bob), ("id", &id)]), 403);

@@ -8,16 +8,11 @@ use serde_json::Value;
 use xiaodian::jobs::{auto_review, close_unpaid, confirm_receipt};
 use xiaodian::service::ledger::Account;
 
-use crate::orders::{create, one_line, plain, ship, tee};
 use crate::support::*;
 
 const PAY: &str = "/shop/order/pay";
 const DETAIL: &str = "/shop/order/detail";
 const DAY: i64 = 86_400;
-
-fn now() -> i64 {
-    xiaodian::db::unix_now()
-}
 
 fn status_of(app: &TestApp, id: &str) -> i64 {
     app.query(|c| c.query_row("SELECT status FROM orders WHERE id = ?1", [id], |r| r.get(0)))
@@ -41,7 +36,7 @@ fn agent() -> ureq::Agent {
 fn unpaid_orders_close_at_their_deadline_and_give_their_stock_back_once() {
     let app = TestApp::new();
     let (_, token) = app.shopper("alice");
-    let tea = app.add_goods(plain("龙井茶", 1990, 5));
+    let tea = app.goods().name("龙井茶").price(1990).stock(5).create();
     let res = create(&app, &token, &one_line(tea, 2, ""), &[]);
     let id = res["data"]["id"].as_i64().unwrap().to_string();
     assert_eq!(app.goods_stores(tea), 3);
@@ -66,7 +61,7 @@ fn unpaid_orders_close_at_their_deadline_and_give_their_stock_back_once() {
 fn shipped_orders_are_received_and_then_reviewed_after_the_set_days() {
     let app = TestApp::new();
     let (uid, token) = app.shopper("alice");
-    let tea = app.add_goods(plain("龙井茶", 1990, 5));
+    let tea = app.goods().name("龙井茶").price(1990).stock(5).create();
     app.credit(uid, Account::Balance, 10_000);
     let res = create(&app, &token, &one_line(tea, 1, ""), &[]);
     let id = res["data"]["id"].as_i64().unwrap().to_string();
@@ -94,15 +89,7 @@ fn two_hundred_buyers_for_the_last_ten_units_make_exactly_ten_orders() {
     let app = TestApp::new();
     let shirt = app.add_goods(tee("T恤"));
     let key = app.tee_key(shirt, "蓝", "L");
-    app.query(|c| {
-        c.execute(
-            "UPDATE goods_skus SET stores = 10 WHERE goods_id = ?1 AND property_child_ids = ?2",
-            rusqlite::params![
-                shirt,
-                xiaodian::service::catalog::key_text(&xiaodian::service::catalog::parse_key(&key).unwrap())
-            ],
-        )
-    });
+    app.set_sku_stock(shirt, &key, 10);
     let json = Arc::new(one_line(shirt, 1, &key));
     let url = Arc::new(app.url("/shop/order/create"));
     let start = Arc::new(Barrier::new(200));
@@ -143,7 +130,7 @@ fn two_hundred_buyers_for_the_last_ten_units_make_exactly_ten_orders() {
 #[test]
 fn the_close_job_racing_payments_never_closes_a_paid_order() {
     let app = TestApp::new();
-    let tea = app.add_goods(plain("龙井茶", 1990, 100));
+    let tea = app.goods().name("龙井茶").price(1990).stock(100).create();
     let mut buyers = Vec::new();
     for i in 0..40 {
         let (uid, token) = app.shopper(&format!("buyer{i}"));

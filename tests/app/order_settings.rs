@@ -1,7 +1,5 @@
 //! 订单设置 in the console: the order jobs' timeouts, points deduction and write-off staff.
 
-use crate::admin::Browser;
-use crate::orders::{create, one_line, plain};
 use crate::support::*;
 
 const PAGE: &str = "/admin/order-settings";
@@ -42,7 +40,7 @@ fn the_merchant_sets_the_order_rules_and_new_orders_follow_them() {
 
     // A new order closes 45 minutes after it was placed.
     let (_, token) = app.shopper("alice");
-    let tea = app.add_goods(plain("龙井茶", 1990, 10));
+    let tea = app.goods().name("龙井茶").price(1990).stock(10).create();
     let order = create(&app, &token, &one_line(tea, 1, ""), &[]);
     assert_code(&order, 0);
     let id = order["data"]["id"].as_i64().unwrap();

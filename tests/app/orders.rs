@@ -2,159 +2,10 @@
 //! write-off, after-sale), lists and statistics, and stock under concurrent buyers.
 
 use serde_json::Value;
-use xiaodian::db::catalog::GoodsFields;
 use xiaodian::db::unix_now;
-use xiaodian::error::ApiError;
-use xiaodian::service::catalog::{create_goods, NewGoods, NewSku, NewSpec};
-use xiaodian::service::ledger::{self, Account, Source};
+use xiaodian::service::ledger::Account;
 
 use crate::support::*;
-
-/// Goods without specs: name, price in fen, stock.
-pub fn plain(name: &str, price: i64, stores: i64) -> NewGoods {
-    NewGoods {
-        fields: GoodsFields {
-            name: name.into(),
-            min_price: price,
-            original_price: price,
-            stores,
-            ..GoodsFields::default()
-        },
-        ..NewGoods::default()
-    }
-}
-
-/// A T-shirt in 红/蓝 × M/L; every SKU 50.00 except 蓝 L at 60.00; stock 1–4.
-pub fn tee(name: &str) -> NewGoods {
-    let sku = |c: &str, s: &str, price, stores| NewSku {
-        values: vec![c.into(), s.into()],
-        price,
-        original_price: 8000,
-        stores,
-        ..NewSku::default()
-    };
-    NewGoods {
-        fields: GoodsFields { name: name.into(), ..GoodsFields::default() },
-        specs: vec![
-            NewSpec { name: "颜色".into(), values: vec!["红".into(), "蓝".into()] },
-            NewSpec { name: "尺码".into(), values: vec!["M".into(), "L".into()] },
-        ],
-        skus: vec![
-            sku("红", "M", 5000, 1),
-            sku("红", "L", 5000, 2),
-            sku("蓝", "M", 5000, 3),
-            sku("蓝", "L", 6000, 4),
-        ],
-        ..NewGoods::default()
-    }
-}
-
-impl TestApp {
-    pub fn add_goods(&self, g: NewGoods) -> i64 {
-        self.db.write_sync(|c| create_goods(c, &g, unix_now())).unwrap()
-    }
-
-    /// ((property id, value id) of `color`, (property id, value id) of `size`) of a tee.
-    pub fn spec_ids(&self, goods: i64, color: &str, size: &str) -> ((i64, i64), (i64, i64)) {
-        let pick = |prop: &str, value: &str| {
-            self.query(|c| {
-                c.query_row(
-                    "SELECT p.id, v.id FROM goods_properties p JOIN goods_property_children v ON v.property_id = p.id
-                     WHERE p.goods_id = ?1 AND p.name = ?2 AND v.name = ?3",
-                    rusqlite::params![goods, prop, value],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-            })
-        };
-        (pick("颜色", color), pick("尺码", size))
-    }
-
-    /// The "pid:cid,pid:cid" key of a tee's SKU.
-    pub fn tee_key(&self, goods: i64, color: &str, size: &str) -> String {
-        let (a, b) = self.spec_ids(goods, color, size);
-        format!("{}:{},{}:{}", a.0, a.1, b.0, b.1)
-    }
-
-    /// Puts a goods on a freight template of 8 元 for the first piece and 2 元 for each further one.
-    pub fn ship_by_template(&self, goods: i64) {
-        self.query(|c| {
-            c.execute(
-                "INSERT INTO freight_templates (name, fee_type, first_number, first_amount, add_number, add_amount,
-                                                date_add, date_update)
-                 VALUES ('快递', 0, 1, 800, 1, 200, 0, 0)",
-                [],
-            )?;
-            let id = c.last_insert_rowid();
-            c.execute("UPDATE goods SET logistics_id = ?2 WHERE id = ?1", rusqlite::params![goods, id])
-        });
-    }
-
-    pub fn set_shelf(&self, goods: i64, on: bool) {
-        self.query(|c| {
-            c.execute("UPDATE goods SET status = ?2 WHERE id = ?1", rusqlite::params![goods, i64::from(!on)])
-        });
-    }
-
-    pub fn goods_stores(&self, goods: i64) -> i64 {
-        self.query(|c| c.query_row("SELECT stores FROM goods WHERE id = ?1", [goods], |r| r.get(0)))
-    }
-
-    pub fn sku_stores(&self, goods: i64, key: &str) -> i64 {
-        let canonical =
-            xiaodian::service::catalog::key_text(&xiaodian::service::catalog::parse_key(key).unwrap());
-        self.query(|c| {
-            c.query_row(
-                "SELECT stores FROM goods_skus WHERE goods_id = ?1 AND property_child_ids = ?2",
-                rusqlite::params![goods, canonical],
-                |r| r.get(0),
-            )
-        })
-    }
-
-    /// Credits a shopper's balance (fen) or points through the ledger.
-    pub fn credit(&self, user: i64, account: Account, amount: i64) {
-        self.db
-            .write_sync(|c| ledger::post(c, user, account, amount, "测试入账", Source::Admin, ""))
-            .unwrap();
-    }
-
-    pub fn account(&self, user: i64) -> ledger::Accounts {
-        self.db.read_sync(|c| ledger::accounts_of(c, user)).unwrap()
-    }
-
-    /// Sets a shop setting and reloads the in-memory copy.
-    pub fn set_setting(&self, key: &str, value: &str) {
-        self.db
-            .write_sync(|c| Ok::<_, ApiError>(xiaodian::db::settings::set_setting(c, key, value)?))
-            .unwrap();
-        self.db.read_sync(|c| Ok::<_, ApiError>(self.settings.reload(c)?)).unwrap();
-    }
-}
-
-/// A goodsJsonStr with one line.
-pub fn one_line(goods: i64, number: i64, key: &str) -> String {
-    serde_json::json!([{ "goodsId": goods, "number": number, "propertyChildIds": key, "logisticsType": 0 }])
-        .to_string()
-}
-
-pub const CREATE: &str = "/shop/order/create";
-
-/// Creates a kd order with one line; the answer.
-pub fn create(app: &TestApp, token: &str, goods_json: &str, extra: &[(&str, &str)]) -> Value {
-    let mut form = vec![
-        ("token", token),
-        ("goodsJsonStr", goods_json),
-        ("peisongType", "kd"),
-        ("linkMan", "张三"),
-        ("mobile", "13800138000"),
-        ("provinceId", "440000"),
-        ("cityId", "440300"),
-        ("districtId", "440305"),
-        ("address", "科技园南区 1 栋 101"),
-    ];
-    form.extend_from_slice(extra);
-    app.post(CREATE, &form)
-}
 
 const LIST: &str = "/shop/order/list";
 const DETAIL: &str = "/shop/order/detail";
@@ -168,18 +19,6 @@ const HX: &str = "/shop/order/hx";
 
 fn id_of(res: &Value) -> String {
     res["data"]["id"].as_i64().unwrap_or_else(|| panic!("no order id: {res}")).to_string()
-}
-
-/// Ships an order as the merchant would (the console and merchant API call the same service).
-pub fn ship(app: &TestApp, order_id: &str) {
-    let parcel = xiaodian::db::order::NewParcel {
-        shipper_code: "SF".into(),
-        shipper_name: "顺丰速运".into(),
-        tracking_number: "SF1234567890".into(),
-        traces: r#"[{"AcceptStation":"已揽收","AcceptTime":"2026-11-23 10:00:00"}]"#.into(),
-    };
-    let id: i64 = order_id.parse().unwrap();
-    app.db.write_sync(|c| xiaodian::service::orders::ship(c, id, &[parcel], unix_now())).unwrap();
 }
 
 #[test]
@@ -235,7 +74,7 @@ fn checkout_refuses_what_it_cannot_sell_naming_the_problem() {
     let app = TestApp::new();
     let (_, token) = app.shopper("alice");
     let shirt = app.add_goods(tee("T恤"));
-    let tea = app.add_goods(plain("龙井茶", 1990, 3));
+    let tea = app.goods().name("龙井茶").price(1990).stock(3).create();
     let res = create(&app, &token, &one_line(shirt, 1, ""), &[]);
     assert_code(&res, 30002);
     let res = create(&app, &token, &one_line(tea, 4, ""), &[]);
@@ -260,7 +99,7 @@ fn checkout_refuses_what_it_cannot_sell_naming_the_problem() {
 fn paying_from_the_balance_needs_enough_and_moves_the_order_and_the_sales() {
     let app = TestApp::new();
     let (uid, token) = app.shopper("alice");
-    let tea = app.add_goods(plain("龙井茶", 1990, 10));
+    let tea = app.goods().name("龙井茶").price(1990).stock(10).create();
     let id = id_of(&create(&app, &token, &one_line(tea, 2, ""), &[]));
     app.credit(uid, Account::Balance, 1000);
     let res = app.post(PAY, &[("token", &token), ("orderId", &id)]);
@@ -320,7 +159,7 @@ fn closing_returns_stock_and_points_once_however_often_it_is_asked() {
 fn an_order_goes_from_paid_to_shipped_to_received_to_reviewed() {
     let app = TestApp::new();
     let (uid, token) = app.shopper("alice");
-    let tea = app.add_goods(plain("龙井茶", 1990, 10));
+    let tea = app.goods().name("龙井茶").price(1990).stock(10).create();
     app.credit(uid, Account::Balance, 10_000);
     let id = id_of(&create(&app, &token, &one_line(tea, 1, ""), &[]));
     assert_code(&app.post(DELIVERY, &[("token", &token), ("orderId", &id)]), 403);
@@ -367,20 +206,18 @@ fn a_free_order_is_created_paid_and_a_pick_up_order_is_written_off_by_staff() {
     let app = TestApp::new();
     let (_, token) = app.shopper("alice");
     let (staff_id, staff) = app.shopper("店员");
-    let gift = app.add_goods(plain("赠品", 0, 5));
+    let gift = app.goods().name("赠品").price(0).stock(5).create();
     let res = create(&app, &token, &one_line(gift, 1, ""), &[]);
     assert_code(&res, 0);
     assert_eq!(res["data"]["status"], 1, "nothing to pay: created paid");
 
     let shop = app
-        .db
-        .write_sync(|c| {
+        .write(|c| {
             let f = xiaodian::db::shops::ShopFields { name: "东站自提点".into(), ..Default::default() };
-            Ok::<_, ApiError>(xiaodian::db::shops::insert(c, &f, None, 0, unix_now())?)
+            xiaodian::db::shops::insert(c, &f, None, 0, unix_now())
         })
-        .unwrap()
         .to_string();
-    let tea = app.add_goods(plain("龙井茶", 0, 5));
+    let tea = app.goods().name("龙井茶").price(0).stock(5).create();
     let res = app.post(
         CREATE,
         &[
@@ -415,7 +252,7 @@ const REFUNDS: &str = "/shop/order/refund";
 /// A paid order of `number` teas for a new shopper: (uid, token, order id, tea id).
 fn paid_order(app: &TestApp, nick: &str, number: i64) -> (i64, String, String, i64) {
     let (uid, token) = app.shopper(nick);
-    let tea = app.add_goods(plain("龙井茶", 1990, 10));
+    let tea = app.goods().name("龙井茶").price(1990).stock(10).create();
     app.credit(uid, Account::Balance, 100_000);
     let id = id_of(&create(app, &token, &one_line(tea, number, ""), &[]));
     assert_code(&app.post(PAY, &[("token", &token), ("orderId", &id)]), 0);
@@ -473,7 +310,7 @@ fn one_after_sale_request_per_line_is_open_at_a_time() {
     let (_, bob) = app.shopper("bob");
     assert_code(&app.get(REFUNDS, &[("token", &bob), ("orderId", &id)]), 404);
     let (_, unpaid_token) = app.shopper("carol");
-    let tea = app.add_goods(plain("红茶", 100, 5));
+    let tea = app.goods().name("红茶").price(100).stock(5).create();
     let unpaid = id_of(&create(&app, &unpaid_token, &one_line(tea, 1, ""), &[]));
     assert_code(
         &app.post(REFUND_APPLY, &[("token", &unpaid_token), ("orderId", &unpaid), ("reason", "x")]),
@@ -506,18 +343,16 @@ fn purchases_show_in_the_dynamic_the_history_and_the_daily_sales() {
 
     let sales = app.get("/shop/site/statistics/saleroom", &[("token", &token)]);
     assert_code(&sales, 403);
-    app.db
-        .write_sync(|c| {
-            Ok::<_, ApiError>(xiaodian::db::settings::put_config_value(
-                c,
-                "statistics_saleroom_open",
-                "1",
-                "",
-                unix_now(),
-            )?)
-        })
-        .unwrap();
-    app.db.read_sync(|c| Ok::<_, ApiError>(app.settings.reload(c)?)).unwrap();
+    app.write(|c| {
+        Ok::<_, Failed>(xiaodian::db::settings::put_config_value(
+            c,
+            "statistics_saleroom_open",
+            "1",
+            "",
+            unix_now(),
+        )?)
+    });
+    app.query(|c| app.settings.reload(c));
     let sales = app.get("/shop/site/statistics/saleroom", &[("token", &token)]);
     assert_code(&sales, 0);
     assert_eq!(sales["data"][0]["saleroom"], 59.7);
@@ -531,17 +366,9 @@ fn purchases_show_in_the_dynamic_the_history_and_the_daily_sales() {
 fn checkout_applies_price_tiers_add_ons_and_purchase_limits() {
     let app = TestApp::new();
     let (_, token) = app.shopper("alice");
-    let tea = app.add_goods(plain("奶茶", 1000, 100));
-    let (group, pearl) = app.query(|c| {
-        c.execute("INSERT INTO goods_price_tiers (goods_id, number, price) VALUES (?1, 3, 800)", [tea])?;
-        c.execute(
-            "INSERT INTO goods_addition_groups (goods_id, name, required, multiple) VALUES (?1, '加料', 0, 1)",
-            [tea],
-        )?;
-        let group = c.last_insert_rowid();
-        c.execute("INSERT INTO goods_addition_items (group_id, name, price) VALUES (?1, '珍珠', 200)", [group])?;
-        Ok((group, c.last_insert_rowid()))
-    });
+    let tea = app.goods().name("奶茶").price(1000).stock(100).create();
+    app.price_tier(tea, 3, 800);
+    let (group, pearl) = app.add_on(tea, "加料", "珍珠", 200);
     let line = |n: i64, add: bool| {
         let mut l = serde_json::json!({"goodsId": tea, "number": n});
         if add {
@@ -565,12 +392,7 @@ fn checkout_applies_price_tiers_add_ons_and_purchase_limits() {
     assert_code(&app.post(CREATE, &[("token", &token), ("goodsJsonStr", &bad), ("calculate", "true")]), 300);
 
     // At most 4 per shopper ever.
-    app.query(|c| {
-        c.execute(
-            "INSERT INTO goods_limits (goods_id, unit, duration, buy_numbers) VALUES (?1, 5, 1, 4)",
-            [tea],
-        )
-    });
+    app.purchase_limit(tea, 5, 1, 4);
     assert_code(&create(&app, &token, &line(3, false), &[]), 0);
     let res = create(&app, &token, &line(2, false), &[]);
     assert_code(&res, 300);
@@ -580,32 +402,20 @@ fn checkout_applies_price_tiers_add_ons_and_purchase_limits() {
 
 /// A coupon of 10 元 off from 30 元, held by `user`; the held coupon's id.
 fn ten_off_coupon(app: &TestApp, user: i64) -> i64 {
-    use xiaodian::db::coupons::RuleFields;
-    use xiaodian::service::coupons;
-    app.db
-        .write_sync(|c| {
-            let f = RuleFields {
-                name: "满30减10".into(),
-                money: 1000,
-                money_hreshold: 3000,
-                date_start: unix_now() - 60,
-                date_end: unix_now() + 86_400,
-                number_total: 100,
-                per_user: 5,
-                ..Default::default()
-            };
-            let id = coupons::save_rule(c, None, f, unix_now())?;
-            let rule = xiaodian::db::coupons::rule(c, id)?.unwrap();
-            coupons::grant(c, &rule, user, "test", unix_now())
-        })
-        .unwrap()
+    let now = unix_now();
+    app.coupon()
+        .name("满30减10")
+        .threshold(3000)
+        .valid(now - 60, now + 86_400)
+        .per_user(5)
+        .give_to(user, "test")
 }
 
 #[test]
 fn a_coupon_is_offered_used_once_and_given_back_when_the_order_closes() {
     let app = TestApp::new();
     let (uid, token) = app.shopper("alice");
-    let tea = app.add_goods(plain("龙井茶", 1990, 10));
+    let tea = app.goods().name("龙井茶").price(1990).stock(10).create();
     let coupon = ten_off_coupon(&app, uid).to_string();
     let json = one_line(tea, 2, "");
     let res = app.post(CREATE, &[("token", &token), ("goodsJsonStr", &json), ("calculate", "true")]);
@@ -635,7 +445,7 @@ fn with_the_content_check_on_a_risky_review_is_refused_and_a_doubtful_one_is_sto
     let app = TestApp::new();
     app.set_setting("contentSecCheck", "1");
     let (uid, token) = app.login_wechat("code-reviewer");
-    let tea = app.add_goods(plain("龙井茶", 1990, 10));
+    let tea = app.goods().name("龙井茶").price(1990).stock(10).create();
     app.credit(uid, Account::Balance, 10_000);
     let received = |app: &TestApp| {
         let id = id_of(&create(app, &token, &one_line(tea, 1, ""), &[]));
@@ -687,7 +497,7 @@ fn first_line(app: &TestApp, token: &str, id: &str) -> String {
 fn a_line_offers_the_after_sales_its_order_allows_and_a_return_needs_the_goods_shipped() {
     let app = TestApp::new();
     let (_, token) = app.shopper("alice");
-    let tea = app.add_goods(plain("龙井茶", 1990, 10));
+    let tea = app.goods().name("龙井茶").price(1990).stock(10).create();
     let unpaid = id_of(&create(&app, &token, &one_line(tea, 1, ""), &[]));
     let d = app.get(DETAIL, &[("token", &token), ("id", &unpaid)]);
     assert_eq!(d["data"]["goods"][0]["afterSale"], "", "nothing before payment");
@@ -784,11 +594,9 @@ fn a_parcel_is_sent_back_only_for_an_approved_return() {
         address: "杭州市西湖区文三路 1 号".into(),
     };
     let refund_id: i64 = ret.parse().unwrap();
-    app.db
-        .write_sync(|c| {
-            xiaodian::service::order_admin::approve_refund(c, refund_id, "", Some(&address), unix_now())
-        })
-        .unwrap();
+    app.write(|c| {
+        xiaodian::service::order_admin::approve_refund(c, refund_id, "", Some(&address), unix_now())
+    });
     let res = back(&[("applyId", &ret), ("shipperName", "顺丰速运"), ("trackingNumber", "SF 1; DROP")]);
     assert_code(&res, 300);
     assert!(res["msg"].as_str().unwrap().contains("trackingNumber"), "{res}");

@@ -4,91 +4,17 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde_json::json;
 use xiaodian::db::outbox as store;
 use xiaodian::db::unix_now;
-use xiaodian::error::ApiError;
 use xiaodian::jobs::outbox::{self as job, Drained, LEASE_SECS};
 use xiaodian::sandbox::wechat::openid_for;
 use xiaodian::service::ledger::Account;
-use xiaodian::service::outbox::{save_template, FieldMap, TemplateInput};
 use xiaodian::wechat::WeChat;
 
-use crate::admin::Browser;
-use crate::orders::{create, one_line, plain, ship};
 use crate::support::*;
 
 const PAY: &str = "/shop/order/pay";
-const CONTROL: &str = "/sandbox/wechat/control/messages";
-
-fn field(key: &str, label: &str, source: &str, text: &str) -> FieldMap {
-    FieldMap { key: key.into(), label: label.into(), source: source.into(), text: text.into() }
-}
-
-impl TestApp {
-    /// Maps an event to a template with the given keys.
-    fn map_event(&self, event: &str, template_id: &str, page: &str, fields: Vec<FieldMap>) {
-        let input = TemplateInput {
-            event: event.into(),
-            template_id: template_id.into(),
-            page: page.into(),
-            enabled: true,
-            fields,
-        };
-        self.db.write_sync(|c| save_template(c, &input, unix_now())).unwrap();
-    }
-
-    /// The order-paid mapping most tests use.
-    fn map_paid(&self) {
-        self.map_event(
-            "order_paid",
-            "TPL_PAID",
-            "pages/order-details/index",
-            vec![
-                field("character_string1", "订单号", "order_number", ""),
-                field("thing2", "商品", "goods_name", ""),
-                field("amount3", "金额", "amount", ""),
-                field("time4", "支付时间", "time", ""),
-                field("phrase5", "状态", "status", ""),
-            ],
-        );
-    }
-
-    /// One run of the outbox job at `now`, with a WeChat client of its own (as after a restart).
-    fn drain_at(&self, now: i64) -> Drained {
-        let wechat = WeChat::new(&self.cfg, self.db.clone(), self.settings.clone());
-        job::run_once(&self.db, &wechat, now).unwrap()
-    }
-
-    fn drain(&self) -> Drained {
-        self.drain_at(unix_now())
-    }
-
-    fn received(&self) -> Value {
-        self.sandbox_get(CONTROL, &[("limit", "1000")])
-    }
-
-    fn faults(&self, body: Value) {
-        assert_eq!(self.sandbox_post(CONTROL, &body)["errcode"], 0);
-    }
-
-    fn outbox(&self) -> Vec<store::MessageRow> {
-        self.db
-            .read_sync(|c| Ok::<_, ApiError>(store::page(c, &store::Filter::default(), 0, 1000)?.0))
-            .unwrap()
-    }
-
-    /// A shopper logged in through WeChat with a paid one-line order; (uid, token, order id).
-    fn paid_by_wechat_shopper(&self, code: &str, goods_name: &str) -> (i64, String, String) {
-        let (uid, token) = self.login_wechat(code);
-        let goods = self.add_goods(plain(goods_name, 1990, 10));
-        self.credit(uid, Account::Balance, 100_000);
-        let res = create(self, &token, &one_line(goods, 1, ""), &[]);
-        let id = res["data"]["id"].as_i64().unwrap_or_else(|| panic!("no order: {res}")).to_string();
-        assert_code(&self.post(PAY, &[("token", &token), ("orderId", &id)]), 0);
-        (uid, token, id)
-    }
-}
 
 #[test]
 fn a_paid_order_sends_one_subscription_message_with_the_mapped_fields() {
@@ -138,7 +64,7 @@ fn nothing_is_queued_for_an_unmapped_event_or_a_shopper_without_wechat() {
     // Mapped, but the shopper signed up without WeChat: nothing either.
     app.map_paid();
     let (uid, token) = app.shopper("无微信");
-    let goods = app.add_goods(plain("碧螺春", 1000, 5));
+    let goods = app.goods().name("碧螺春").price(1000).stock(5).create();
     app.credit(uid, Account::Balance, 10_000);
     let id = create(&app, &token, &one_line(goods, 1, ""), &[])["data"]["id"].as_i64().unwrap().to_string();
     assert_code(&app.post(PAY, &[("token", &token), ("orderId", &id)]), 0);
@@ -240,8 +166,7 @@ fn pending_and_interrupted_messages_survive_a_restart_and_go_out_after_it() {
         app.paid_by_wechat_shopper("code-gus", "龙井茶");
         app.paid_by_wechat_shopper("code-hal", "碧螺春");
         // A send that was claimed and then the process died before it reported back.
-        let claimed =
-            app.db.write_sync(|c| Ok::<_, ApiError>(store::claim_due(c, now, now + LEASE_SECS, 1)?)).unwrap();
+        let claimed = app.write(|c| store::claim_due(c, now, now + LEASE_SECS, 1));
         assert_eq!(claimed.len(), 1);
     }
     let app = TestApp::with(|c| c.data_dir = data.clone());
@@ -264,18 +189,18 @@ fn shipping_refunds_pick_up_and_timeouts_send_their_own_templates() {
         "TPL_SHIP",
         "",
         vec![
-            field("thing1", "快递公司", "express_company", ""),
-            field("character_string2", "快递单号", "express_number", ""),
-            field("thing3", "备注", "text", "请留意查收"),
+            template_field("thing1", "快递公司", "express_company", ""),
+            template_field("character_string2", "快递单号", "express_number", ""),
+            template_field("thing3", "备注", "text", "请留意查收"),
         ],
     );
     app.map_event(
         "refund_decided",
         "TPL_REFUND",
         "pages/order/refund",
-        vec![field("phrase1", "结果", "status", ""), field("thing2", "说明", "reason", "")],
+        vec![template_field("phrase1", "结果", "status", ""), template_field("thing2", "说明", "reason", "")],
     );
-    app.map_event("order_closed", "TPL_CLOSE", "", vec![field("thing1", "原因", "reason", "")]);
+    app.map_event("order_closed", "TPL_CLOSE", "", vec![template_field("thing1", "原因", "reason", "")]);
     let (_, token, id) = app.paid_by_wechat_shopper("code-ivy", "龙井茶");
     ship(&app, &id);
     let res = app.post(
@@ -291,13 +216,11 @@ fn shipping_refunds_pick_up_and_timeouts_send_their_own_templates() {
     );
     assert_code(&res, 0);
     let refund_id: i64 = app.query(|c| c.query_row("SELECT id FROM order_refunds", [], |r| r.get(0)));
-    app.db
-        .write_sync(|c| xiaodian::service::order_admin::reject_refund(c, refund_id, "商品已拆封", unix_now()))
-        .unwrap();
+    app.write(|c| xiaodian::service::order_admin::reject_refund(c, refund_id, "商品已拆封", unix_now()));
     // An unpaid order past its deadline is closed by the order job.
-    let goods = app.add_goods(plain("碧螺春", 1000, 5));
+    let goods = app.goods().name("碧螺春").price(1000).stock(5).create();
     let unpaid = create(&app, &token, &one_line(goods, 1, ""), &[])["data"]["id"].as_i64().unwrap();
-    app.query(|c| c.execute("UPDATE orders SET close_at = 1 WHERE id = ?1", [unpaid]));
+    app.write(|c| c.execute("UPDATE orders SET close_at = 1 WHERE id = ?1", [unpaid]));
     assert_eq!(xiaodian::jobs::close_unpaid::run_once(&app.db, unix_now()).unwrap(), 1);
 
     // A pick-up order the merchant marks ready ("ships" without a parcel).
@@ -305,17 +228,15 @@ fn shipping_refunds_pick_up_and_timeouts_send_their_own_templates() {
         "pickup_ready",
         "TPL_PICKUP",
         "",
-        vec![field("character_string1", "提货码", "pickup_code", "")],
+        vec![template_field("character_string1", "提货码", "pickup_code", "")],
     );
     let shop = app
-        .db
-        .write_sync(|c| {
+        .write(|c| {
             let f = xiaodian::db::shops::ShopFields { name: "东站自提点".into(), ..Default::default() };
-            Ok::<_, ApiError>(xiaodian::db::shops::insert(c, &f, None, 0, unix_now())?)
+            xiaodian::db::shops::insert(c, &f, None, 0, unix_now())
         })
-        .unwrap()
         .to_string();
-    let gift = app.add_goods(plain("赠品", 0, 5));
+    let gift = app.goods().name("赠品").price(0).stock(5).create();
     let res = app.post(
         "/shop/order/create",
         &[
@@ -328,7 +249,7 @@ fn shipping_refunds_pick_up_and_timeouts_send_their_own_templates() {
     assert_code(&res, 0);
     let hx = res["data"]["hxNumber"].as_str().unwrap().to_string();
     let pickup = res["data"]["id"].as_i64().unwrap();
-    app.db.write_sync(|c| xiaodian::service::orders::ship(c, pickup, &[], unix_now())).unwrap();
+    app.write(|c| xiaodian::service::orders::ship(c, pickup, &[], unix_now()));
 
     assert_eq!(app.drain().sent, 4);
     let got = app.received();
@@ -401,7 +322,7 @@ fn the_console_maps_an_event_checking_keys_against_wechats_rules() {
     ]);
     let res = b.post("/admin/subscribe-messages/order_shipped", &good);
     assert_eq!(res.status, 303, "{}", res.body);
-    let row = app.db.read_sync(|c| Ok::<_, ApiError>(store::template(c, "order_shipped")?)).unwrap().unwrap();
+    let row = app.query(|c| store::template(c, "order_shipped")).unwrap();
     assert_eq!(row.template_id, "TPL_SHIP");
     assert_eq!(row.page, "pages/order/index", "the leading slash WeChat refuses is dropped");
     b.get("/admin/subscribe-messages").assert_has("TPL_SHIP");
@@ -513,9 +434,9 @@ fn a_withdrawal_decision_sends_its_template() {
         "TPL_WITHDRAW",
         "pages/asset/index",
         vec![
-            field("amount1", "金额", "amount", ""),
-            field("phrase2", "结果", "status", ""),
-            field("thing3", "说明", "reason", ""),
+            template_field("amount1", "金额", "amount", ""),
+            template_field("phrase2", "结果", "status", ""),
+            template_field("thing3", "说明", "reason", ""),
         ],
     );
     let (uid, token) = app.login_wechat("code-wendy");
@@ -524,11 +445,9 @@ fn a_withdrawal_decision_sends_its_template() {
     assert_code(&res, 0);
     let id = res["data"]["id"].as_i64().unwrap();
     assert!(app.outbox().is_empty(), "asking for a withdrawal sends nothing");
-    app.db
-        .write_sync(|c| {
-            withdraw::decide(c, id, &Decision::Reject { reason: "账户信息不全".into() }, "测试", unix_now())
-        })
-        .unwrap();
+    app.write(|c| {
+        withdraw::decide(c, id, &Decision::Reject { reason: "账户信息不全".into() }, "测试", unix_now())
+    });
     assert_eq!(app.drain(), Drained { sent: 1, retry: 0, failed: 0 });
     let m = &app.received()["messages"][0];
     assert_eq!(m["templateId"], "TPL_WITHDRAW");

@@ -2,11 +2,8 @@
 //! asking for it (missing, wrong, right, and the lockout after 5 wrong tries).
 
 use serde_json::Value;
-use xiaodian::error::ApiError;
 use xiaodian::service::ledger::Account;
 
-use crate::codes::sms_code;
-use crate::orders::{create, one_line, plain};
 use crate::support::*;
 
 const SET: &str = "/shop/user/paypwd/set";
@@ -18,7 +15,7 @@ const PAY: &str = "/shop/order/pay";
 fn shopper_with_order(app: &TestApp) -> (i64, String, String) {
     let (uid, token) = app.login_wechat("code-alice");
     app.credit(uid, Account::Balance, 10_000);
-    let tea = app.add_goods(plain("龙井茶", 1990, 10));
+    let tea = app.goods().name("龙井茶").price(1990).stock(10).create();
     let res = create(app, &token, &one_line(tea, 1, ""), &[]);
     assert_code(&res, 0);
     let id = res["data"]["id"].as_i64().unwrap().to_string();
@@ -110,15 +107,13 @@ fn five_wrong_tries_lock_paying_for_fifteen_minutes_even_with_the_right_password
     assert_eq!(app.account(uid).balance, 10_000);
 
     // Once the lockout has passed, the right password pays.
-    app.db
-        .write_sync(|c| {
-            c.execute(
-                "UPDATE pay_passwords SET locked_until = locked_until - 15 * 60 WHERE user_id = ?1",
-                [uid],
-            )?;
-            Ok::<_, ApiError>(())
-        })
-        .unwrap();
+    app.write(|c| {
+        c.execute(
+            "UPDATE pay_passwords SET locked_until = locked_until - 15 * 60 WHERE user_id = ?1",
+            [uid],
+        )?;
+        Ok::<_, Failed>(())
+    });
     assert_code(&pay(&app, &token, &id, Some("123456")), 0);
 }
 
@@ -140,12 +135,7 @@ fn an_sms_code_resets_a_forgotten_pay_password_and_lifts_the_lockout() {
     let app = TestApp::new();
     let (uid, token, id) = shopper_with_order(&app);
     let mobile = "13900139000";
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE users SET mobile = ?2 WHERE id = ?1", rusqlite::params![uid, mobile])?;
-            Ok::<_, ApiError>(())
-        })
-        .unwrap();
+    app.set_mobile(uid, mobile);
     assert_code(&app.post(SET, &[("token", &token), ("pwd", "123456")]), 0);
     for _ in 0..5 {
         pay(&app, &token, &id, Some("000000"));

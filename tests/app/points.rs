@@ -5,34 +5,23 @@
 use serde_json::json;
 use xiaodian::db::points::SignRule;
 use xiaodian::db::unix_now;
-use xiaodian::error::ApiError;
 use xiaodian::service::ledger::Account;
 use xiaodian::service::points::{self, keys, NewCodes};
 
-use crate::orders::{create, one_line, plain, ship};
 use crate::support::*;
 
 fn set_sign_rules(app: &TestApp, rules: &[(i64, i64)]) {
     let rules: Vec<SignRule> =
         rules.iter().map(|&(continuous, score)| SignRule { continuous, score }).collect();
-    app.db.write_sync(|c| points::save_sign_rules(c, &rules, unix_now())).unwrap();
+    app.write(|c| points::save_sign_rules(c, &rules, unix_now()));
 }
 
 /// Pretends the shopper signed in yesterday with a streak of `continuous`.
 fn signed_yesterday(app: &TestApp, user: i64, continuous: i64) {
     let day = points::local_day(unix_now()) - 1;
-    app.db
-        .write_sync(|c| {
-            Ok::<_, ApiError>(xiaodian::db::points::insert_sign(
-                c,
-                user,
-                day,
-                continuous,
-                0,
-                unix_now() - 86_400,
-            )?)
-        })
-        .unwrap();
+    app.write(|c| {
+        Ok::<_, Failed>(xiaodian::db::points::insert_sign(c, user, day, continuous, 0, unix_now() - 86_400)?)
+    });
 }
 
 #[test]
@@ -219,9 +208,9 @@ fn a_redemption_code_gives_its_points_once() {
     let (alice, token) = app.shopper("alice");
     let (bob, bob_token) = app.shopper("bob");
     let new = NewCodes { count: 2, score: 80, batch: "双十一".into(), date_end: 0 };
-    app.db.write_sync(|c| points::create_codes(c, &new, unix_now())).unwrap();
+    app.write(|c| points::create_codes(c, &new, unix_now()));
     let expired = NewCodes { count: 1, score: 80, batch: "旧券".into(), date_end: unix_now() - 1 };
-    app.db.write_sync(|c| points::create_codes(c, &expired, unix_now())).unwrap();
+    app.write(|c| points::create_codes(c, &expired, unix_now()));
     let number = |batch: &str| -> String {
         app.query(|c| {
             c.query_row("SELECT number FROM score_codes WHERE batch = ?1 LIMIT 1", [batch], |r| r.get(0))
@@ -342,7 +331,7 @@ fn the_shop_gives_points_for_registering_and_for_a_received_order() {
     assert_eq!(app.account(uid).score, 30, "a second login is no registration");
 
     app.credit(uid, Account::Balance, 10_000);
-    let goods = app.add_goods(plain("保温杯", 4_550, 5));
+    let goods = app.goods().name("保温杯").price(4_550).stock(5).create();
     let order = create(&app, &token, &one_line(goods, 1, ""), &[]);
     assert_code(&order, 0);
     let id = order["data"]["id"].as_i64().unwrap().to_string();

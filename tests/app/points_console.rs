@@ -7,7 +7,6 @@ use std::process::Command;
 use serde_json::json;
 use xiaodian::service::ledger::Account;
 
-use crate::admin::Browser;
 use crate::support::*;
 
 const KEY: &str = "points-test-key";
@@ -182,11 +181,9 @@ fn a_manual_adjustment_needs_a_reason_a_confirmation_and_never_goes_below_zero()
 
 #[test]
 fn the_merchant_api_adjusts_accounts_with_a_reason_and_lists_the_ledger() {
-    let app = TestApp::with(|c| c.admin_api_key = Some(KEY.into()));
+    let app = TestApp::with_key(KEY);
     let (alice, _) = app.shopper("alice");
-    let call = |method: &str, path: &str, body: Option<&serde_json::Value>| {
-        merchant_call(&app, KEY, method, path, body)
-    };
+    let call = |method: &str, path: &str, body: Option<&serde_json::Value>| app.api(method, path, body);
     let adjust = format!("/users/{alice}/adjustments");
 
     let (status, body) = call("POST", &adjust, Some(&json!({"account": "score", "amount": 100})));

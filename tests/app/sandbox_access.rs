@@ -5,9 +5,7 @@
 use serde_json::{json, Value};
 use xiaodian::db::payment::status;
 
-use crate::admin::Browser;
 use crate::support::*;
-use crate::wxpay::{prepay_of, wxpay};
 
 /// Every control route, with a body that would do something.
 fn controls() -> Vec<(&'static str, &'static str, Value)> {
@@ -89,7 +87,7 @@ fn an_anonymous_caller_cannot_pay_an_order_or_read_a_shoppers_code() {
     assert_eq!(status, 401);
     assert_eq!(paid(&app), status::PENDING);
 
-    let code = crate::codes::sms_code(&app, "13800138007");
+    let code = sms_code(&app, "13800138007");
     let (status, body) = app.get_raw("/sandbox/codes/latest", &[("target", "13800138007")]);
     assert_eq!(status, 401);
     assert!(!String::from_utf8_lossy(&body).contains(&code));

@@ -40,7 +40,7 @@ fn article(app: &TestApp) -> String {
         ArticleFields {
             title: "活动通知".into(), content: "<p>周末活动</p>".into(), ..Default::default()
         };
-    app.db.write_sync(|c| save_shop_article(c, None, f, unix_now())).unwrap().to_string()
+    app.write(|c| save_shop_article(c, None, f, unix_now())).to_string()
 }
 
 fn comment_count(app: &TestApp) -> i64 {
@@ -142,7 +142,7 @@ fn text_wechat_wants_reviewed_is_stored_awaiting_the_merchant() {
         },
         ..NewGoods::default()
     };
-    let goods = app.db.write_sync(|c| create_goods(c, &g, unix_now())).unwrap();
+    let goods = app.write(|c| create_goods(c, &g, unix_now()));
     let wx = WeChat::new(&app.cfg, app.db.clone(), app.settings.clone());
     let verdict = check_text_blocking(&app.db, &wx, uid, Scene::Reputation, "团购价太贵").unwrap();
     assert!(matches!(verdict, Verdict::Review { .. }), "{verdict:?}");
@@ -154,7 +154,7 @@ fn text_wechat_wants_reviewed_is_stored_awaiting_the_merchant() {
         remark: "团购价太贵".into(),
         ..Default::default()
     };
-    let review = app.db.write_sync(|c| add_checked_review(c, &r, &verdict, unix_now())).unwrap();
+    let review = app.write(|c| add_checked_review(c, &r, &verdict, unix_now()));
     let shown: i64 = app
         .query(|c| c.query_row("SELECT status FROM goods_reputations WHERE id = ?1", [review], |r| r.get(0)));
     assert_eq!(shown, 1);
@@ -171,7 +171,7 @@ fn text_wechat_wants_reviewed_is_stored_awaiting_the_merchant() {
     );
 
     // The merchant sees them: comments awaiting review, articles awaiting review, the log.
-    let mut b = crate::admin::Browser::staff(&app);
+    let mut b = Browser::staff(&app);
     b.get("/admin/comments").assert_has("有人团购吗").assert_has("待审核").assert_has("通过并显示");
     b.get("/admin/articles").assert_has("团购心得").assert_has("待审核");
     b.get("/admin/wechat").assert_has("最近拦截与待审核的内容").assert_has("团购价太贵");
@@ -216,9 +216,9 @@ fn wechat_unreachable_while_the_check_is_on_answers_502_and_publishes_nothing() 
 
 #[test]
 fn the_console_and_the_merchant_api_switch_the_check() {
-    let app = TestApp::with(|c| c.admin_api_key = Some("sec-test-key".into()));
+    let app = TestApp::with_key("sec-test-key");
     assert!(!app.settings.get().content_sec_check(), "off by default");
-    let mut b = crate::admin::Browser::staff(&app);
+    let mut b = Browser::staff(&app);
     b.get("/admin/wechat").assert_has("内容安全检测").assert_has("还没有被拦截或待审核的内容");
     let csrf = b.csrf();
     let on = b.post("/admin/wechat/security", &[("csrf", csrf.as_str()), ("enabled", "1")]);
@@ -237,7 +237,7 @@ fn the_console_and_the_merchant_api_switch_the_check() {
 }
 
 fn merchant_patch(app: &TestApp, body: &Value) -> (u16, Value) {
-    merchant_call(app, "sec-test-key", "PATCH", "/settings", Some(body))
+    app.api("PATCH", "/settings", Some(body))
 }
 
 #[test]

@@ -1,10 +1,9 @@
 //! The shopper-facing extras around goods: favourites and the read side of reviews.
 
-use xiaodian::db::catalog::{self, GoodsFields};
+use xiaodian::db::catalog::{self};
 use xiaodian::db::reputation::NewReputation;
 use xiaodian::db::unix_now;
 use xiaodian::error::ApiError;
-use xiaodian::service::catalog::{create_goods, NewGoods};
 use xiaodian::service::reputation::add_review;
 
 use crate::support::*;
@@ -19,18 +18,7 @@ const REPUTATION_V2: &str = "/shop/shop/goods/reputation/v2";
 const DETAIL: &str = "/shop/shop/goods/detail";
 
 fn goods(app: &TestApp, name: &str) -> i64 {
-    let g = NewGoods {
-        fields: GoodsFields {
-            name: name.into(),
-            min_price: 1000,
-            original_price: 1000,
-            stores: 5,
-            pic: "/uploads/a.png".into(),
-            ..GoodsFields::default()
-        },
-        ..NewGoods::default()
-    };
-    app.db.write_sync(|c| create_goods(c, &g, unix_now())).unwrap()
+    app.goods().name(name).price(1000).stock(5).pic("/uploads/a.png").create()
 }
 
 fn review(
@@ -49,7 +37,7 @@ fn review(
         pics: vec!["/uploads/r.png".into()],
         ..NewReputation::default()
     };
-    app.db.write_sync(|c| add_review(c, &r, unix_now()))
+    app.db.write_sync(|c| add_review(c, &r, unix_now())).map_err(ApiError::from)
 }
 
 fn number_fav(app: &TestApp, goods_id: i64) -> i64 {
@@ -116,7 +104,7 @@ fn favourites_belong_to_their_shopper_and_need_real_goods() {
     assert_code(&app.post(FAV_DELETE, &[("token", &alice)]), 300);
 
     let id: i64 = tea.parse().unwrap();
-    app.db.write_sync(|c| Ok::<_, ApiError>(catalog::set_goods_status(c, id, 1, unix_now())?)).unwrap();
+    app.write(|c| catalog::set_goods_status(c, id, 1, unix_now()));
     let off = app.post(FAV_ADD, &[("token", &bob), ("goodsId", &tea)]);
     assert_code(&off, 404);
     assert!(off["msg"].as_str().unwrap().contains("下架"));
@@ -158,7 +146,7 @@ fn reviews_are_paged_with_the_reviewer_and_hidden_ones_are_not_shown() {
     assert_eq!(info["numberReputation"], 3);
     assert_eq!(info["numberGoodReputation"], 1);
 
-    app.db.write_sync(|c| Ok::<_, ApiError>(xiaodian::db::reputation::set_status(c, second, 1)?)).unwrap();
+    app.write(|c| xiaodian::db::reputation::set_status(c, second, 1));
     assert_eq!(app.post(REPUTATION_V2, &[("goodsId", &t)])["data"]["totalRow"], 2);
     assert_eq!(app.get(DETAIL, &[("id", &t)])["data"]["basicInfo"]["numberReputation"], 2);
 
@@ -181,11 +169,12 @@ fn a_review_is_checked_before_it_is_stored() {
         stars: 4,
         ..NewReputation::default()
     };
-    app.db.write_sync(|c| add_review(c, &line, unix_now())).unwrap();
-    assert!(matches!(app.db.write_sync(|c| add_review(c, &line, unix_now())), Err(ApiError::Forbidden(_))));
+    app.write(|c| add_review(c, &line, unix_now()));
+    let twice = app.db.write_sync(|c| add_review(c, &line, unix_now())).map_err(ApiError::from);
+    assert!(matches!(twice, Err(ApiError::Forbidden(_))));
     let bad_stars = NewReputation { stars: 0, order_goods_id: None, ..line };
     assert!(matches!(
-        app.db.write_sync(|c| add_review(c, &bad_stars, unix_now())),
+        app.db.write_sync(|c| add_review(c, &bad_stars, unix_now())).map_err(ApiError::from),
         Err(ApiError::Invalid { name: "stars", .. })
     ));
 }
@@ -210,7 +199,7 @@ fn shop(app: &TestApp, name: &str, city: &str, at: Option<(f64, f64)>, pick_poin
         ext_json: "{\"停车\":\"免费\"}".into(),
         ..ShopFields::default()
     };
-    app.db.write_sync(|c| Ok::<_, ApiError>(shops::insert(c, &f, None, shops::OPEN, unix_now())?)).unwrap()
+    app.write(|c| shops::insert(c, &f, None, shops::OPEN, unix_now()))
 }
 
 const HANGZHOU: &str = "330100000000";
@@ -297,7 +286,7 @@ fn a_shoppers_application_waits_for_the_merchant() {
     assert_code(&mine, 0);
     assert_eq!(mine["data"][0]["name"], "阿丽水果店");
 
-    app.db.write_sync(|c| Ok::<_, ApiError>(shops::set_status(c, id, shops::OPEN, unix_now())?)).unwrap();
+    app.write(|c| shops::set_status(c, id, shops::OPEN, unix_now()));
     assert_eq!(app.post(SHOPS, &[])["data"][0]["name"], "阿丽水果店");
 
     assert_code(&app.post(SHOP_APPLY, &[("token", &token)]), 300);

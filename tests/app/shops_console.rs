@@ -4,7 +4,6 @@
 
 use serde_json::Value;
 
-use crate::admin::Browser;
 use crate::support::*;
 
 fn shop_form<'a>(csrf: &'a str, typed: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
@@ -159,29 +158,17 @@ fn a_shoppers_shop_application_is_approved_and_another_rejected() {
 fn goods_with_reviews(app: &TestApp) -> (i64, [i64; 3]) {
     let (alice, _) = app.shopper("阿丽");
     let (bob, _) = app.shopper("小博");
-    app.query(|c| {
-        c.execute("INSERT INTO goods (name, min_price, date_add, date_update) VALUES ('龙井茶', 100, 1, 1)", [])?;
-        let goods = c.last_insert_rowid();
-        c.execute("INSERT INTO goods (name, min_price, date_add, date_update) VALUES ('茶杯', 100, 1, 1)", [])?;
-        let cup = c.last_insert_rowid();
-        let mut ids = [0; 3];
-        for (i, (user, level, remark)) in
-            [(alice, 2, "香气很好"), (bob, 1, "一般般"), (bob, 0, "包装破了")].into_iter().enumerate()
-        {
-            let pics = if level == 0 { "[\"https://example.com/broken.png\"]" } else { "[]" };
-            c.execute(
-                "INSERT INTO goods_reputations (goods_id, user_id, reputation, stars, remark, pics, date_add)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 100)",
-                rusqlite::params![goods, user, level, level + 3, remark, pics],
-            )?;
-            ids[i] = c.last_insert_rowid();
-        }
-        c.execute(
-            "INSERT INTO goods_reputations (goods_id, user_id, reputation, remark, date_add) VALUES (?1, ?2, 2, '杯子不错', 100)",
-            rusqlite::params![cup, alice],
-        )?;
-        Ok((goods, ids))
-    })
+    let goods = app.goods().name("龙井茶").price(100).create();
+    let cup = app.goods().name("茶杯").price(100).create();
+    let mut ids = [0; 3];
+    for (i, (user, level, remark)) in
+        [(alice, 2, "香气很好"), (bob, 1, "一般般"), (bob, 0, "包装破了")].into_iter().enumerate()
+    {
+        let pics: &[&str] = if level == 0 { &["https://example.com/broken.png"] } else { &[] };
+        ids[i] = app.review(goods, user, level, level + 3, remark, pics);
+    }
+    app.review(cup, alice, 2, 5, "杯子不错", &[]);
+    (goods, ids)
 }
 
 fn shown_reviews(app: &TestApp, goods: i64) -> Value {

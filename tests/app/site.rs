@@ -1,13 +1,10 @@
 //! Config values, banners, ad slots, notices, friendly links, statistics, regions.
 
 use xiaodian::db::site::BannerInput;
+use xiaodian::error::ApiError;
 use xiaodian::service::site::{self, AdInput, NoticeInput, PartnerInput};
 
 use crate::support::*;
-
-fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
-    rocket::tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
-}
 
 fn banner(kind: &str, title: &str, paixu: i64, status: i64) -> BannerInput {
     BannerInput {
@@ -52,7 +49,7 @@ fn config_values_are_served_one_or_many_and_follow_edits() {
     assert!(block_on(site::delete_config_value(&app.db, &app.settings, "mallName".into())).unwrap());
     assert_code(&app.get("/shop/config/value", &[("key", "mallName")]), 700);
     let bad = block_on(site::put_config_value(&app.db, &app.settings, "a,b".into(), "1".into(), "".into()));
-    assert!(bad.unwrap_err().msg().contains("key"));
+    assert!(bad.map_err(ApiError::from).unwrap_err().msg().contains("key"));
 }
 
 #[test]
@@ -90,14 +87,26 @@ fn banner_edits_are_checked_before_anything_is_written() {
     let app = TestApp::new();
     let mut b = banner("index", "x", 0, 0);
     b.pic_url = String::new();
-    assert!(block_on(site::save_banner(&app.db, &app.cache, None, b)).unwrap_err().msg().contains("picUrl"));
+    assert!(block_on(site::save_banner(&app.db, &app.cache, None, b))
+        .map_err(ApiError::from)
+        .unwrap_err()
+        .msg()
+        .contains("picUrl"));
     let mut b = banner("index", "x", 0, 0);
     b.link_type = 1;
-    assert!(block_on(site::save_banner(&app.db, &app.cache, None, b)).unwrap_err().msg().contains("appid"));
+    assert!(block_on(site::save_banner(&app.db, &app.cache, None, b))
+        .map_err(ApiError::from)
+        .unwrap_err()
+        .msg()
+        .contains("appid"));
     let b = banner("index", &"长".repeat(101), 0, 0);
-    assert!(block_on(site::save_banner(&app.db, &app.cache, None, b)).unwrap_err().msg().contains("title"));
+    assert!(block_on(site::save_banner(&app.db, &app.cache, None, b))
+        .map_err(ApiError::from)
+        .unwrap_err()
+        .msg()
+        .contains("title"));
     let missing = block_on(site::save_banner(&app.db, &app.cache, Some(999), banner("index", "x", 0, 0)));
-    assert_eq!(missing.unwrap_err().code(), 404);
+    assert_eq!(missing.map_err(ApiError::from).unwrap_err().code(), 404);
     assert_eq!(app.query(|c| c.query_row("SELECT count(*) FROM banners", [], |r| r.get::<_, i64>(0))), 0);
 }
 
@@ -192,13 +201,11 @@ fn site_statistics_count_the_file_store_and_name_the_appid() {
 fn the_shop_is_found_by_its_appid_only() {
     let app = TestApp::new();
     assert_code(&app.get("/subdomain/appid/wxapp", &[("appid", "wx123")]), 700);
-    app.db
-        .write_sync(|c| {
-            xiaodian::db::settings::set_setting(c, "wechatAppid", "wx123")?;
-            app.settings.reload(c)?;
-            Ok::<_, xiaodian::error::ApiError>(())
-        })
-        .unwrap();
+    app.write(|c| {
+        xiaodian::db::settings::set_setting(c, "wechatAppid", "wx123")?;
+        app.settings.reload(c)?;
+        Ok::<_, Failed>(())
+    });
     let res = app.get("/subdomain/appid/wxapp", &[("appid", "wx123")]);
     assert_code(&res, 0);
     assert_eq!(res["data"], "shop");
@@ -227,7 +234,7 @@ fn subdomain_changes_take_effect_at_once() {
     assert_code(&app.get("/shop/config/vipLevel", &[]), 406);
     let bad =
         block_on(site::set_settings(&app.db, &app.settings, vec![("subDomain".into(), "admin".into())]));
-    assert!(bad.unwrap_err().msg().contains("subDomain"));
+    assert!(bad.map_err(ApiError::from).unwrap_err().msg().contains("subDomain"));
 }
 
 #[test]

@@ -8,47 +8,13 @@ use xiaodian::db::ledger::Account;
 use xiaodian::db::unix_now;
 use xiaodian::service::calendar;
 
-use crate::admin::{Browser, Page};
-use crate::goods_editor::{id_from, press, row_of, value_of};
-use crate::orders::{create, one_line, plain, tee};
 use crate::support::*;
 
 const KEY: &str = "stale-stock-key-123";
 const CLOSE: &str = "/shop/order/close";
 const PAY: &str = "/shop/order/pay";
 
-fn app_with_key() -> TestApp {
-    TestApp::with(|c| c.admin_api_key = Some(KEY.into()))
-}
-
 /// A merchant API call, with `If-Match` when given: (status, ETag, JSON body or Null).
-pub fn tagged_call(
-    app: &TestApp,
-    key: &str,
-    method: &str,
-    path: &str,
-    body: Option<&Value>,
-    if_match: Option<&str>,
-) -> (u16, String, Value) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let mut req = ureq::http::Request::builder()
-        .method(method)
-        .uri(app.url(&format!("/admin/api/v1{path}")))
-        .header("Authorization", format!("Bearer {key}"));
-    if let Some(tag) = if_match {
-        req = req.header("If-Match", tag);
-    }
-    let mut res = match body {
-        Some(b) => agent.run(req.header("Content-Type", "application/json").body(b.to_string()).unwrap()),
-        None => agent.run(req.body(()).unwrap()),
-    }
-    .unwrap();
-    let etag = res.headers().get("etag").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-    let text = res.body_mut().read_to_string().unwrap();
-    let json = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() };
-    (res.status().as_u16(), etag, json)
-}
-
 fn api(
     app: &TestApp,
     method: &str,
@@ -56,7 +22,8 @@ fn api(
     body: Option<&Value>,
     if_match: Option<&str>,
 ) -> (u16, String, Value) {
-    tagged_call(app, KEY, method, path, body, if_match)
+    let res = app.merchant(KEY).if_match(if_match).call(method, path, body);
+    (res.status, res.header("etag").to_string(), res.body)
 }
 
 /// Places a kd order of `number` pieces (SKU `key`, "" for none); its id.
@@ -78,11 +45,11 @@ fn characteristic(app: &TestApp, goods: i64) -> String {
 fn a_console_form_opened_before_an_order_keeps_the_orders_stock_and_closing_it_oversells_nothing() {
     let app = TestApp::new();
     let (_, token) = app.shopper("alice");
-    let tea = app.add_goods(plain("龙井茶", 1990, 5));
+    let tea = app.goods().name("龙井茶").price(1990).stock(5).create();
     let path = format!("/admin/goods/{tea}");
     let mut b = Browser::staff(&app);
 
-    // The sequence: the editor shows 5, a shopper orders 3, the merchant saves a new
+    // The sequence that lost stock: the editor shows 5, a shopper orders 3, the merchant saves a new
     // selling point only. The order's stock stands, and closing the order puts back exactly 3.
     let opened = b.get(&path);
     assert_eq!(value_of(&opened, "f.stores"), "5");
@@ -168,7 +135,7 @@ fn sku_stock_in_a_stale_console_form_is_checked_row_by_row() {
 
 #[test]
 fn the_merchant_api_refuses_a_stale_goods_put_with_the_goods_as_it_is_now() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let (_, token) = app.shopper("alice");
     let (s, etag, g) =
         api(&app, "POST", "/goods", Some(&json!({"name": "龙井茶", "minPrice": 19.9, "stores": 5})), None);
@@ -177,7 +144,7 @@ fn the_merchant_api_refuses_a_stale_goods_put_with_the_goods_as_it_is_now() {
     assert_eq!(etag, format!("\"{}\"", g["version"]));
     let path = format!("/goods/{id}");
 
-    // The sequence: read at 5, a shopper orders 3, a PUT without stock changes the selling
+    // The sequence that lost stock: read at 5, a shopper orders 3, a PUT without stock changes the selling
     // point and leaves the stock alone; closing the order puts back exactly 3.
     let order_id = order(&app, &token, id, 3, "");
     let put = json!({"name": "龙井茶", "minPrice": 19.9, "characteristic": "明前新茶"});
@@ -221,7 +188,7 @@ fn body_version(etag: &str) -> Value {
 
 #[test]
 fn the_stock_endpoint_sets_against_a_version_and_adds_without_one() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let (_, token) = app.shopper("alice");
     let (_, _, g) =
         api(&app, "POST", "/goods", Some(&json!({"name": "茶杯", "minPrice": 12.5, "stores": 5})), None);
@@ -276,7 +243,7 @@ fn the_stock_endpoint_sets_against_a_version_and_adds_without_one() {
 
 #[test]
 fn a_put_of_goods_with_specs_leaves_each_skus_stock_it_does_not_send() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let (_, token) = app.shopper("alice");
     let body = json!({"name": "T恤", "properties": [{"name": "颜色", "values": ["白", "黑"]}],
                       "skuList": [{"values": ["白"], "price": 59, "stores": 3}, {"values": ["黑"], "price": 59, "stores": 4}]});
@@ -308,21 +275,11 @@ fn day(n: i64) -> String {
 
 /// What a booking's order does to a day's stock (calendar orders are the orders module's).
 fn book_day(app: &TestApp, goods: i64, day: &str) {
-    app.query(|c| {
-        c.execute(
-            "UPDATE goods_day_prices SET stores = stores - 1 WHERE goods_id = ?1 AND day = ?2",
-            rusqlite::params![goods, day],
-        )
-    });
+    assert!(app.write(|c| xiaodian::db::calendar::take_day(c, goods, None, day, 1)));
 }
 
 fn book_slot(app: &TestApp, goods: i64, day: &str, name: &str) {
-    app.query(|c| {
-        c.execute(
-            "UPDATE goods_time_slots SET stores = stores - 1 WHERE goods_id = ?1 AND day = ?2 AND name = ?3",
-            rusqlite::params![goods, day, name],
-        )
-    });
+    assert!(app.write(|c| xiaodian::db::calendar::take_slot(c, goods, None, day, name, 1)));
 }
 
 fn day_stock(app: &TestApp, goods: i64) -> Vec<(String, i64, i64)> {
@@ -334,7 +291,7 @@ fn day_stock(app: &TestApp, goods: i64) -> Vec<(String, i64, i64)> {
 #[test]
 fn a_day_booked_while_the_calendar_page_is_open_is_not_overwritten() {
     let app = TestApp::new();
-    let room = app.add_goods(plain("湖景大床房", 38800, 10));
+    let room = app.goods().name("湖景大床房").price(38800).stock(10).create();
     let path = format!("/admin/goods/{room}/calendar");
     let days = format!("{path}/days");
     let mut b = Browser::staff(&app);
@@ -416,13 +373,13 @@ fn a_day_booked_while_the_calendar_page_is_open_is_not_overwritten() {
     assert_eq!(refused.status, 409, "{}", refused.body);
     refused.assert_has(&format!("{} 09:00-10:00 的库存在你读取之后变成了 2", day(0)));
     refused.assert_has("09:00-10:00</textarea>");
-    let slot = app.db.read_sync(|c| calendar::time_slot(c, room, None, &day(0), "09:00-10:00")).unwrap();
+    let slot = app.query(|c| calendar::time_slot(c, room, None, &day(0), "09:00-10:00"));
     assert_eq!(slot.unwrap().stores, 2);
 }
 
 #[test]
 fn calendar_stock_sent_as_a_number_needs_the_version_and_a_booked_day_is_not_overwritten() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let (_, _, g) = api(&app, "POST", "/goods", Some(&json!({"name": "湖景房", "minPrice": 388})), None);
     let room = g["id"].as_i64().unwrap();
     let path = format!("/goods/{room}/calendar");
@@ -492,12 +449,9 @@ fn coupon_counts(app: &TestApp, id: i64) -> (i64, i64) {
 
 #[test]
 fn coupons_taken_while_a_rule_is_edited_stay_taken() {
-    let app = app_with_key();
+    let app = TestApp::with_key(KEY);
     let (_, token) = app.shopper("alice");
-    let id = app
-        .db
-        .write_sync(|c| xiaodian::service::coupons::save_rule(c, None, coupon_rule(10), unix_now()))
-        .unwrap();
+    let id = app.coupon().fields(|f| *f = coupon_rule(10)).create();
     let path = format!("/admin/coupons/{id}");
     let mut b = Browser::staff(&app);
     let opened = b.get(&path);
@@ -571,7 +525,7 @@ fn a_shoppers_goods_edited_without_a_stock_keeps_what_orders_left() {
     );
     assert_code(&res, 0);
     let id = res["data"]["id"].as_i64().unwrap();
-    app.db.write_sync(|c| xiaodian::service::publish::review(c, id, true, "", unix_now())).unwrap();
+    app.write(|c| xiaodian::service::publish::review(c, id, true, "", unix_now()));
     order(&app, &bob, id, 2, "");
     let res = app.post(
         "/shop/shop/goods/putOrUpdate",

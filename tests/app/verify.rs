@@ -13,12 +13,7 @@ fn a_referrer_is_good_when_the_shopper_exists_and_is_not_disabled() {
     let app = TestApp::new();
     let (alice, _) = app.login_wechat("code-alice");
     let (dave, _) = app.login_wechat("code-dave");
-    app.db
-        .write_sync(|c| {
-            c.execute("UPDATE users SET status = 1 WHERE id = ?1", [dave])
-                .map_err(xiaodian::error::ApiError::from)
-        })
-        .unwrap();
+    app.disable(dave);
 
     assert_code(&app.get(REFERRER, &[("referrer", &alice.to_string())]), 0);
     for wrong in [dave.to_string(), "999999".to_string(), "-1".to_string()] {

@@ -12,12 +12,8 @@ const INFO: &str = "/shop/virtualTrader/info";
 const BUY: &str = "/shop/virtualTrader/buy";
 const LOGS: &str = "/shop/virtualTrader/buy/logs";
 
-fn now() -> i64 {
-    xiaodian::db::unix_now()
-}
-
 fn create(app: &TestApp, f: GoodsFields) -> i64 {
-    app.db.write_sync(|c| virtual_goods::save(c, None, f, now())).unwrap()
+    app.write(|c| virtual_goods::save(c, None, f, now()))
 }
 
 fn course() -> GoodsFields {
@@ -40,7 +36,7 @@ fn credit(app: &TestApp, uid: i64, fen: i64) {
 }
 
 fn balance(app: &TestApp, uid: i64) -> i64 {
-    app.db.read_sync(|c| ledger::accounts_of(c, uid)).unwrap().balance
+    app.query(|c| ledger::accounts_of(c, uid)).balance
 }
 
 #[test]
@@ -85,7 +81,7 @@ fn paid_content_is_shown_only_after_buying_it_from_the_balance() {
     assert_code(&res, 0);
     assert_eq!(res["data"]["result"][0]["name"], "摄影入门课");
     assert_eq!(res["data"]["result"][0]["amount"], 9.9);
-    assert!(app.db.read_sync(ledger::check).unwrap().is_empty());
+    assert!(app.query(ledger::check).is_empty());
 
     assert_code(&app.post(LOGS, &[]), 2000);
     assert_code(&app.post(BUY, &[("token", &token), ("id", "999")]), 404);
@@ -100,7 +96,7 @@ fn each_card_is_sold_once_and_goes_to_its_buyer() {
     let (_, token) = app.shopper("alice");
     let (_, other) = app.shopper("bob");
     let id = create(&app, cards(0));
-    app.db.write_sync(|c| virtual_goods::add_cards(c, id, "CARD-A\n\n CARD-B \n", now())).unwrap();
+    app.write(|c| virtual_goods::add_cards(c, id, "CARD-A\n\n CARD-B \n", now()));
     let id_s = id.to_string();
     assert_eq!(app.post(LIST, &[])["data"]["result"][0]["stores"], 2);
 
@@ -123,7 +119,7 @@ fn each_card_is_sold_once_and_goes_to_its_buyer() {
 fn two_shoppers_racing_for_the_last_card_give_one_sale() {
     let app = TestApp::new();
     let id = create(&app, cards(100));
-    app.db.write_sync(|c| virtual_goods::add_cards(c, id, "LAST-ONE", now())).unwrap();
+    app.write(|c| virtual_goods::add_cards(c, id, "LAST-ONE", now()));
     let buyers: Vec<(i64, String)> = (0..8).map(|i| app.shopper(&format!("b{i}"))).collect();
     for (uid, _) in &buyers {
         credit(&app, *uid, 100);

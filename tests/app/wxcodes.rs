@@ -3,7 +3,6 @@
 
 use serde_json::{json, Value};
 
-use crate::admin::Browser;
 use crate::support::*;
 
 const KEY: &str = "test-key-wxcodes";
@@ -159,20 +158,20 @@ fn common_qrcode_draws_any_text_locally_at_the_width_asked() {
 
 #[test]
 fn url_schemes_are_made_and_listed_through_the_merchant_api() {
-    let app = TestApp::with(|c| c.admin_api_key = Some(KEY.into()));
+    let app = TestApp::with_key(KEY);
     let body = json!({ "path": "pages/index/index", "query": "id=1&from=sms", "expireType": 1, "expireInterval": 7, "remark": "短信" });
-    let (status, made) = merchant_call(&app, KEY, "POST", "/url-schemes", Some(&body));
+    let (status, made) = app.api("POST", "/url-schemes", Some(&body));
     assert_eq!(status, 201, "{made}");
     assert!(made["openlink"].as_str().unwrap().starts_with("weixin://dl/business/?t="), "{made}");
     assert_eq!(made["expireInterval"], 7);
     assert!(made["expiresAt"].is_string());
     assert_eq!(sandbox_calls(&app, "generatescheme"), 1);
 
-    let (status, list) = merchant_call(&app, KEY, "GET", "/url-schemes", None);
+    let (status, list) = app.api("GET", "/url-schemes", None);
     assert_eq!(status, 200);
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["openlink"], made["openlink"]);
-    let (status, one) = merchant_call(&app, KEY, "GET", &format!("/url-schemes/{}", made["id"]), None);
+    let (status, one) = app.api("GET", &format!("/url-schemes/{}", made["id"]), None);
     assert_eq!((status, &one["query"]), (200, &json!("id=1&from=sms")));
 
     for (body, field) in [
@@ -184,15 +183,14 @@ fn url_schemes_are_made_and_listed_through_the_merchant_api() {
         (json!({ "envVersion": "beta" }), "envVersion"),
         (json!({ "colour": "red" }), "colour"),
     ] {
-        let (status, res) = merchant_call(&app, KEY, "POST", "/url-schemes", Some(&body));
+        let (status, res) = app.api("POST", "/url-schemes", Some(&body));
         assert_eq!(status, 422, "{body} → {res}");
         assert_eq!(res["field"], field, "{body} → {res}");
     }
     // WeChat refuses a page that is not released: passed on as the path's fault.
-    let (status, res) =
-        merchant_call(&app, KEY, "POST", "/url-schemes", Some(&json!({ "path": "pages/secret/index" })));
+    let (status, res) = app.api("POST", "/url-schemes", Some(&json!({ "path": "pages/secret/index" })));
     assert_eq!((status, &res["field"]), (422, &json!("path")), "{res}");
-    assert_eq!(merchant_call(&app, KEY, "GET", "/url-schemes", None).1["total"], 1);
+    assert_eq!(app.api("GET", "/url-schemes", None).1["total"], 1);
 }
 
 #[test]

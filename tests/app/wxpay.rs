@@ -7,36 +7,13 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 use xiaodian::db::ledger::Account;
 use xiaodian::db::unix_now;
-use xiaodian::error::ApiError;
 use xiaodian::service::payment::RECONCILE_AFTER_SECS;
 use xiaodian::wechat::pay::{self, SignType, SANDBOX_MCH_ID, SANDBOX_PAY_KEY};
 use xiaodian::wechat::{WeChat, SANDBOX_APPID};
 
-use crate::orders::{create, one_line, plain};
 use crate::support::*;
 
-pub const WXPAY: &str = "/shop/pay/wx/wxapp";
 const NOTIFY: &str = "/notify/wxpay";
-
-/// wxpay with `money` yuan and an optional nextAction; the answer.
-pub fn wxpay(app: &TestApp, token: &str, money: &str, next_action: Option<&str>) -> Value {
-    let mut form = vec![("token", token), ("money", money), ("remark", "测试支付")];
-    if let Some(a) = next_action {
-        form.push(("nextAction", a));
-    }
-    app.post(WXPAY, &form)
-}
-
-/// The prepay_id in a wxpay answer's `package`.
-pub fn prepay_of(res: &Value) -> String {
-    assert_code(res, 0);
-    res["data"]["package"].as_str().unwrap().trim_start_matches("prepay_id=").to_string()
-}
-
-/// The sandbox pays a prepay and notifies the shop (`notify` false: paid silently).
-pub fn sandbox_pay(app: &TestApp, prepay_id: &str, notify: bool) -> Value {
-    app.sandbox_post("/sandbox/pay/control/pay", &json!({ "prepay_id": prepay_id, "notify": notify }))
-}
 
 /// A shopper who logged in through WeChat (needed for an openid).
 fn shopper(app: &TestApp, code: &str) -> (i64, String) {
@@ -45,7 +22,7 @@ fn shopper(app: &TestApp, code: &str) -> (i64, String) {
 
 /// An order of goods priced `fen`; its id.
 fn order_of(app: &TestApp, token: &str, fen: i64) -> i64 {
-    let g = app.add_goods(plain("测试商品", fen, 10));
+    let g = app.goods().name("测试商品").price(fen).stock(10).create();
     let res = create(app, token, &one_line(g, 1, ""), &[]);
     assert_code(&res, 0);
     res["data"]["id"].as_i64().unwrap()
@@ -55,10 +32,6 @@ fn order_status(app: &TestApp, token: &str, id: i64) -> i64 {
     let res = app.get("/shop/order/detail", &[("token", token), ("id", &id.to_string())]);
     assert_code(&res, 0);
     res["data"]["orderInfo"]["status"].as_i64().unwrap()
-}
-
-fn ledger_rows(app: &TestApp, uid: i64) -> i64 {
-    app.query(|c| c.query_row("SELECT COUNT(*) FROM ledger WHERE user_id = ?1", [uid], |r| r.get(0)))
 }
 
 fn payment_status(app: &TestApp, out_trade_no: &str) -> (i64, String) {
@@ -76,9 +49,9 @@ fn out_trade_no_of(app: &TestApp, prepay_id: &str) -> String {
 }
 
 fn check_is_clean(app: &TestApp) {
-    let problems = app.db.read_sync(xiaodian::service::payment::check).unwrap();
+    let problems = app.query(xiaodian::service::payment::check);
     assert!(problems.is_empty(), "{problems:?}");
-    let problems = app.db.read_sync(xiaodian::service::ledger::check).unwrap();
+    let problems = app.query(xiaodian::service::ledger::check);
     assert!(problems.is_empty(), "{problems:?}");
 }
 
@@ -175,13 +148,11 @@ fn one_payment_pays_a_comma_list_of_orders() {
 fn a_recharge_gets_the_best_bonus_as_its_own_ledger_row() {
     let app = TestApp::new();
     assert_code(&app.get("/shop/user/recharge/send/rule", &[]), 700);
-    app.db
-        .write_sync(|c| {
-            xiaodian::db::payment::put_recharge_rule(c, 5000, 300, unix_now())?;
-            xiaodian::db::payment::put_recharge_rule(c, 10000, 1000, unix_now())?;
-            Ok::<_, ApiError>(xiaodian::db::payment::put_recharge_rule(c, 20000, 3000, unix_now())?)
-        })
-        .unwrap();
+    app.write(|c| {
+        xiaodian::db::payment::put_recharge_rule(c, 5000, 300, unix_now())?;
+        xiaodian::db::payment::put_recharge_rule(c, 10000, 1000, unix_now())?;
+        xiaodian::db::payment::put_recharge_rule(c, 20000, 3000, unix_now())
+    });
     let rules = app.get("/shop/user/recharge/send/rule", &[]);
     assert_code(&rules, 0);
     assert_eq!(rules["data"][1]["confine"], 100.0);
@@ -190,7 +161,7 @@ fn a_recharge_gets_the_best_bonus_as_its_own_ledger_row() {
     let res = wxpay(&app, &token, "150", None);
     sandbox_pay(&app, &prepay_of(&res), true);
     assert_eq!(app.account(uid).balance, 16000, "150 paid + 10 bonus (best rule reached: 100 → 10)");
-    assert_eq!(ledger_rows(&app, uid), 2, "the payment and the bonus are two rows");
+    assert_eq!(app.ledger_rows(uid), 2, "the payment and the bonus are two rows");
     let logs = app.post("/shop/user/payLogs", &[("token", &token)]);
     assert_eq!(logs["data"][0]["sendMoney"], 10.0);
     assert_eq!(logs["data"][0]["nextAction"], "");
@@ -201,11 +172,11 @@ fn a_recharge_gets_the_best_bonus_as_its_own_ledger_row() {
 fn a_member_level_and_a_coupon_can_be_bought_by_wechat_pay() {
     let app = TestApp::new();
     let (uid, token) = shopper(&app, "code-alice");
-    let gold = crate::levels::level(&app, "黄金会员", 1, 95, 0, true);
-    let month = crate::levels::price(&app, gold, 30, 1990, true);
+    let gold = app.level("黄金会员", 1).rebate(95).create();
+    let month = app.level_price(gold, 30, 1990, true);
     let res = wxpay(&app, &token, "19.9", Some(&format!("{{\"type\":6,\"userLevelPriceId\":{month}}}")));
     sandbox_pay(&app, &prepay_of(&res), true);
-    let held = app.db.read_sync(|c| xiaodian::service::levels::held(c, uid, unix_now())).unwrap();
+    let held = app.query(|c| xiaodian::service::levels::held(c, uid, unix_now()));
     assert_eq!(held.map(|(l, _)| l.id), Some(gold));
 
     let rule = xiaodian::db::coupons::RuleFields {
@@ -220,8 +191,7 @@ fn a_member_level_and_a_coupon_can_be_bought_by_wechat_pay() {
         need_amount: 990,
         ..Default::default()
     };
-    let rule_id =
-        app.db.write_sync(|c| xiaodian::service::coupons::save_rule(c, None, rule, unix_now())).unwrap();
+    let rule_id = app.coupon().fields(|f| *f = rule).create();
     let res = wxpay(&app, &token, "9.9", Some(&format!("{{\"type\":7,\"couponRuleId\":{rule_id}}}")));
     sandbox_pay(&app, &prepay_of(&res), true);
     let owned: i64 = app.query(|c| {
@@ -256,7 +226,7 @@ fn a_pay_bill_and_a_deposit_can_be_paid_by_wechat_pay() {
     let deposits = app.post("/shop/deposit/list", &[("token", &token)]);
     assert_code(&deposits, 0);
     check_is_clean(&app);
-    assert!(app.db.read_sync(xiaodian::service::ledger::check).unwrap().is_empty());
+    assert!(app.query(xiaodian::service::ledger::check).is_empty());
 }
 
 #[test]
@@ -350,7 +320,7 @@ fn forged_notifies_are_refused_and_a_replay_changes_nothing() {
     let (_, garbage) = app.post_raw(NOTIFY, "text/xml", b"<!DOCTYPE x><xml></xml>");
     assert!(garbage.contains("FAIL"));
     assert_eq!(order_status(&app, &token, id), 0, "nothing changed");
-    assert_eq!(ledger_rows(&app, uid), 0);
+    assert_eq!(app.ledger_rows(uid), 0);
     assert_eq!(payment_status(&app, &no).0, 0);
 
     // The genuine notify, then its replays: applied once; the answer is WeChat's exact bytes.
@@ -359,15 +329,15 @@ fn forged_notifies_are_refused_and_a_replay_changes_nothing() {
         res["answer"],
         "<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>"
     );
-    let rows = ledger_rows(&app, uid);
+    let rows = app.ledger_rows(uid);
     assert_eq!(rows, 2, "credit and order debit");
     for _ in 0..3 {
         assert_eq!(forge(json!({}))["acknowledged"], true);
     }
-    assert_eq!(ledger_rows(&app, uid), rows, "replays change nothing");
+    assert_eq!(app.ledger_rows(uid), rows, "replays change nothing");
     let other_tx = forge(json!({"transaction_id": "4200000000000000000000000099"}));
     assert_eq!(other_tx["acknowledged"], false, "another transaction for a paid payment is refused");
-    assert_eq!(ledger_rows(&app, uid), rows);
+    assert_eq!(app.ledger_rows(uid), rows);
     assert_eq!(order_status(&app, &token, id), 1);
     check_is_clean(&app);
 }
@@ -435,7 +405,7 @@ fn reconciliation_applies_a_lost_notify_once_even_racing_the_notify() {
         assert_eq!(notify.join().unwrap()["acknowledged"], true);
     });
     assert_eq!(order_status(&app, &token, id), 1);
-    assert_eq!(ledger_rows(&app, uid), 2, "one credit, one debit");
+    assert_eq!(app.ledger_rows(uid), 2, "one credit, one debit");
     assert_eq!(payment_status(&app, &no).0, 1);
     check_is_clean(&app);
 }
@@ -543,5 +513,5 @@ fn the_sandbox_repeats_a_failed_notify_until_the_shop_says_success() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     assert_eq!(app.account(uid).balance, 300, "a repeat got through");
-    assert_eq!(ledger_rows(&app, uid), 1);
+    assert_eq!(app.ledger_rows(uid), 1);
 }

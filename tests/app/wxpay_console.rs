@@ -2,15 +2,13 @@
 
 use serde_json::Value;
 
-use crate::admin::Browser;
 use crate::support::*;
-use crate::wxpay::{prepay_of, sandbox_pay, wxpay};
 
 /// A pending WeChat payment of a 20 元 order: (out_trade_no, prepay_id, order id).
 fn pending_order_payment(app: &TestApp) -> (String, String, i64) {
     let (_, token) = app.login_wechat("code-alice");
-    let g = app.add_goods(crate::orders::plain("控制台商品", 2000, 5));
-    let order = crate::orders::create(app, &token, &crate::orders::one_line(g, 1, ""), &[]);
+    let g = app.goods().name("控制台商品").price(2000).stock(5).create();
+    let order = create(app, &token, &one_line(g, 1, ""), &[]);
     let id = order["data"]["id"].as_i64().unwrap();
     let prepay = prepay_of(&wxpay(app, &token, "20", Some(&format!("{{\"type\":0,\"id\":{id}}}"))));
     let no: String = app.query(|c| {
@@ -139,10 +137,10 @@ const KEY: &str = "pay-key-123";
 
 #[test]
 fn the_merchant_api_lists_and_shows_payments() {
-    let app = TestApp::with(|c| c.admin_api_key = Some(KEY.into()));
+    let app = TestApp::with_key(KEY);
     let (no, prepay, order) = pending_order_payment(&app);
     sandbox_pay(&app, &prepay, true);
-    let (status, list) = merchant_call(&app, KEY, "GET", "/payments?status=1", None);
+    let (status, list) = app.api("GET", "/payments?status=1", None);
     assert_eq!(status, 200, "{list}");
     assert_eq!(list["total"], 1);
     let p = &list["items"][0];
@@ -151,13 +149,13 @@ fn the_merchant_api_lists_and_shows_payments() {
     assert_eq!(p["paidFen"], 2000);
     assert_eq!(p["orderIds"], Value::from(vec![order]));
     assert!(p["transactionId"].is_string());
-    let (_, none) = merchant_call(&app, KEY, "GET", "/payments?status=0", None);
+    let (_, none) = app.api("GET", "/payments?status=0", None);
     assert_eq!(none["total"], 0);
-    let (status, one) = merchant_call(&app, KEY, "GET", &format!("/payments/{}", p["id"]), None);
+    let (status, one) = app.api("GET", &format!("/payments/{}", p["id"]), None);
     assert_eq!(status, 200);
     assert_eq!(one["statusStr"], "已支付");
-    assert_eq!(merchant_call(&app, KEY, "GET", "/payments/99999", None).0, 404);
-    let (status, bad) = merchant_call(&app, KEY, "GET", "/payments?status=9", None);
+    assert_eq!(app.api("GET", "/payments/99999", None).0, 404);
+    let (status, bad) = app.api("GET", "/payments?status=9", None);
     assert_eq!(status, 422, "{bad}");
-    assert_eq!(merchant_call(&app, "wrong", "GET", "/payments", None).0, 401);
+    assert_eq!(app.merchant("wrong").get("/payments").status, 401);
 }

@@ -9,40 +9,22 @@ use aes::cipher::{BlockCipherEncrypt, KeyInit};
 use base64::Engine;
 use md5::{Digest, Md5};
 use serde_json::{json, Value};
-use xiaodian::db::catalog::GoodsFields;
 use xiaodian::db::unix_now;
-use xiaodian::service::catalog::{create_goods, NewGoods};
 use xiaodian::service::ledger::{self, Account, Source};
 use xiaodian::service::orders::{self, RefundInput};
 use xiaodian::wechat::pay::{self, SANDBOX_MCH_ID, SANDBOX_PAY_KEY};
 use xiaodian::wechat::SANDBOX_APPID;
 
-use crate::admin::Browser;
 use crate::support::*;
 
 const KEY: &str = "wxrefund-key-123";
 
 fn app() -> TestApp {
-    TestApp::with(|c| c.admin_api_key = Some(KEY.into()))
-}
-
-fn api(app: &TestApp, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-    merchant_call(app, KEY, method, path, body)
+    TestApp::with_key(KEY)
 }
 
 fn goods(app: &TestApp, name: &str, fen: i64) -> i64 {
-    let g = NewGoods {
-        fields: GoodsFields {
-            name: name.into(),
-            min_price: fen,
-            original_price: fen,
-            stores: 100,
-            pic: "/uploads/a.png".into(),
-            ..GoodsFields::default()
-        },
-        ..NewGoods::default()
-    };
-    app.db.write_sync(|c| create_goods(c, &g, unix_now())).unwrap()
+    app.goods().name(name).price(fen).stock(100).pic("/uploads/a.png").create()
 }
 
 fn place(app: &TestApp, token: &str, goods_id: i64) -> i64 {
@@ -75,43 +57,45 @@ fn amount_of(app: &TestApp, order_id: i64) -> i64 {
 fn paid_by_wechat(app: &TestApp, user_id: i64, orders: &[i64], extra: i64) -> i64 {
     let fen: i64 = orders.iter().map(|o| amount_of(app, *o)).sum::<i64>() + extra;
     let now = unix_now();
-    app.db
-        .write_sync(|c| {
-            let action = if orders.is_empty() { -1 } else { 0 };
-            c.execute(
-                "INSERT INTO payments (out_trade_no, user_id, openid, money, action_type, status, transaction_id,
-                                       paid_fen, date_add, date_update, date_paid)
-                 VALUES ('XD' || hex(randomblob(8)), ?1, 'openid-test', ?2, ?3, 1,
-                         '42000' || hex(randomblob(8)), ?2, ?4, ?4, ?4)",
-                rusqlite::params![user_id, fen, action, now],
-            )?;
-            let payment = c.last_insert_rowid();
-            ledger::post(c, user_id, Account::Balance, fen, "微信支付", Source::Payment, &payment.to_string())?;
-            for o in orders {
-                c.execute("INSERT INTO payment_orders (payment_id, order_id) VALUES (?1, ?2)", [payment, *o])?;
-                orders::pay_from_balance(c, user_id, *o, now)?;
-            }
-            Ok::<_, xiaodian::error::ApiError>(payment)
-        })
-        .unwrap()
+    let no = xiaodian::service::payment::new_out_trade_no(now);
+    let transaction_id = format!("42000{}", &xiaodian::secret::new_token()[..16]);
+    app.write(|c| {
+        let p = xiaodian::db::payment::NewPayment {
+            out_trade_no: &no,
+            user_id,
+            openid: "openid-test",
+            money: fen,
+            remark: "",
+            next_action: "",
+            action_type: if orders.is_empty() { -1 } else { 0 },
+            sign_type: "MD5",
+        };
+        let payment = xiaodian::db::payment::insert(c, &p, orders, now)?;
+        xiaodian::db::payment::mark_paid(c, payment, &transaction_id, fen, now)?;
+        ledger::post(c, user_id, Account::Balance, fen, "微信支付", Source::Payment, &payment.to_string())?;
+        for o in orders {
+            orders::pay_from_balance(c, user_id, *o, now)?;
+        }
+        Ok::<_, Failed>(payment)
+    })
 }
 
 fn apply_refund(app: &TestApp, user_id: i64, order_id: i64, amount: Option<i64>) -> i64 {
     let r = RefundInput { order_id, reason: "不想要了".into(), amount, ..RefundInput::default() };
-    app.db.write_sync(|c| orders::apply_refund(c, user_id, &r, unix_now())).unwrap()
+    app.write(|c| orders::apply_refund(c, user_id, &r, unix_now()))
 }
 
 fn accounts(app: &TestApp, user_id: i64) -> ledger::Accounts {
-    app.db.read_sync(|c| ledger::accounts_of(c, user_id)).unwrap()
+    app.query(|c| ledger::accounts_of(c, user_id))
 }
 
 fn ledger_ok(app: &TestApp) {
-    let problems = app.db.read_sync(ledger::check).unwrap();
+    let problems = app.query(ledger::check);
     assert!(problems.is_empty(), "{problems:?}");
 }
 
 fn wechat_refund(app: &TestApp, id: i64) -> Value {
-    let (status, r) = api(app, "GET", &format!("/wechat-refunds/{id}"), None);
+    let (status, r) = app.api("GET", &format!("/wechat-refunds/{id}"), None);
     assert_eq!(status, 200, "{r}");
     r
 }
@@ -136,7 +120,7 @@ fn sandbox_next(app: &TestApp, mode: &str, err_code: &str) {
 }
 
 fn approve(app: &TestApp, refund: i64) -> Value {
-    let (status, done) = api(app, "POST", &format!("/refunds/{refund}/approve"), None);
+    let (status, done) = app.api("POST", &format!("/refunds/{refund}/approve"), None);
     assert_eq!(status, 200, "{done}");
     done
 }
@@ -183,13 +167,13 @@ fn a_wechat_paid_order_is_refunded_to_wechat_and_the_ledger_stays_whole() {
     assert!(events.contains("原路退回微信支付"), "{events}");
 
     // The merchant API lists it under its status; a bad status is refused naming the parameter.
-    let (status, list) = api(&app, "GET", "/wechat-refunds?status=success", None);
+    let (status, list) = app.api("GET", "/wechat-refunds?status=success", None);
     assert_eq!(status, 200, "{list}");
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["id"], id);
-    let (status, bad) = api(&app, "GET", "/wechat-refunds?status=paid", None);
+    let (status, bad) = app.api("GET", "/wechat-refunds?status=paid", None);
     assert_eq!(status, 422, "{bad}");
-    assert_eq!(api(&app, "GET", "/wechat-refunds/999", None).0, 404);
+    assert_eq!(app.api("GET", "/wechat-refunds/999", None).0, 404);
 }
 
 #[test]
@@ -201,9 +185,7 @@ fn one_payment_for_two_orders_is_refunded_in_parts_never_beyond_what_it_paid() {
     let a = place(&app, &at, tea);
     let b = place(&app, &at, cup);
     // WeChat paid 60 of the 70 due; the other 10 came from the balance.
-    app.db
-        .write_sync(|c| ledger::post(c, alice, Account::Balance, 1000, "测试充值", Source::Admin, "t"))
-        .unwrap();
+    app.write(|c| ledger::post(c, alice, Account::Balance, 1000, "测试充值", Source::Admin, "t"));
     let payment = paid_by_wechat(&app, alice, &[a, b], -1000);
 
     let ra = apply_refund(&app, alice, a, None);
@@ -419,10 +401,8 @@ fn the_job_sends_a_refund_left_pending_and_queries_one_left_processing() {
     paid_by_wechat(&app, alice, &[order], 0);
     let refund = apply_refund(&app, alice, order, None);
     // The decision committed but the process stopped before calling WeChat.
-    let decided = app
-        .db
-        .write_sync(|c| xiaodian::service::order_admin::approve_refund(c, refund, "", None, unix_now()))
-        .unwrap();
+    let decided =
+        app.write(|c| xiaodian::service::order_admin::approve_refund(c, refund, "", None, unix_now()));
     let id = decided.wechat_refund.unwrap();
     assert_eq!(wechat_refund(&app, id)["status"], "pending");
     let wx = xiaodian::service::refund_wechat::WxRefunds::new(&app.cfg, app.settings.clone());
@@ -490,7 +470,7 @@ fn a_recharge_is_refunded_only_while_the_balance_still_holds_it() {
     // The shopper spends most of the rest: refunding 50 more is refused and says why.
     let tea = goods(&app, "龙井茶", 5000);
     let order = place(&app, &at, tea);
-    app.db.write_sync(|c| orders::pay_from_balance(c, alice, order, unix_now())).unwrap();
+    app.write(|c| orders::pay_from_balance(c, alice, order, unix_now()));
     let res = b.post(
         "/admin/wechat-refunds/new",
         &[("csrf", &csrf), ("payment", &p), ("amount", "50"), ("reason", "退款"), ("confirm", "true")],
@@ -514,12 +494,10 @@ fn orders_paid_from_the_balance_are_still_refunded_to_the_balance() {
     let (alice, at) = app.login_wechat("code-alice");
     let tea = goods(&app, "龙井茶", 5000);
     let order = place(&app, &at, tea);
-    app.db
-        .write_sync(|c| {
-            ledger::post(c, alice, Account::Balance, 5000, "测试充值", Source::Admin, "t")?;
-            orders::pay_from_balance(c, alice, order, unix_now())
-        })
-        .unwrap();
+    app.write(|c| {
+        ledger::post(c, alice, Account::Balance, 5000, "测试充值", Source::Admin, "t")?;
+        orders::pay_from_balance(c, alice, order, unix_now())
+    });
     let done = approve(&app, apply_refund(&app, alice, order, None));
     assert_eq!(done["refunded"], 50.0);
     assert_eq!(done["toWechat"], 0.0);
@@ -577,7 +555,6 @@ fn payment_of_prepay(app: &TestApp, prepay: &str) -> i64 {
 
 #[test]
 fn a_returned_wechat_paid_order_is_refunded_to_wechat_closed_and_its_payment_stays_paid() {
-    use crate::wxpay::{prepay_of, sandbox_pay, wxpay};
     let app = app();
     let (alice, at) = app.login_wechat("code-alice");
     let tea = goods(&app, "龙井茶", 5000);
@@ -589,21 +566,20 @@ fn a_returned_wechat_paid_order_is_refunded_to_wechat_closed_and_its_payment_sta
     assert_eq!(sandbox_pay(&app, &paid, true)["delivered"], true);
     let (paid, unused) = (payment_of_prepay(&app, &paid), payment_of_prepay(&app, &unused));
     assert_eq!(payment_status_of(&app, paid), 1);
-    app.db
-        .write_sync(|c| {
-            let p = xiaodian::service::order_admin::ParcelInput {
-                carrier: "顺丰速运".into(),
-                tracking_number: "SF0001".into(),
-            };
-            xiaodian::service::order_admin::ship(c, order, &[p], unix_now())
-        })
-        .unwrap();
+    app.write(|c| {
+        let p = xiaodian::service::order_admin::ParcelInput {
+            carrier: "顺丰速运".into(),
+            tracking_number: "SF0001".into(),
+        };
+        let parcels = xiaodian::service::order_admin::parcels(&[p])?;
+        xiaodian::service::orders::ship(c, order, &parcels, unix_now())
+    });
 
     let r = RefundInput { order_id: order, kind: 1, reason: "不合适".into(), ..RefundInput::default() };
-    let refund = app.db.write_sync(|c| orders::apply_refund(c, alice, &r, unix_now())).unwrap();
+    let refund = app.write(|c| orders::apply_refund(c, alice, &r, unix_now()));
     let address =
         json!({"returnAddress": {"linkMan": "售后部", "mobile": "0571-88880000", "address": "文三路 1 号"}});
-    let (status, approved) = api(&app, "POST", &format!("/refunds/{refund}/approve"), Some(&address));
+    let (status, approved) = app.api("POST", &format!("/refunds/{refund}/approve"), Some(&address));
     assert_eq!((status, approved["toWechat"].as_f64()), (200, Some(0.0)), "{approved}");
     let sent = app.post(
         "/shop/order/refundApply/setBackLogistics",
@@ -617,7 +593,7 @@ fn a_returned_wechat_paid_order_is_refunded_to_wechat_closed_and_its_payment_sta
     );
     assert_code(&sent, 0);
     let (status, done) =
-        api(&app, "POST", &format!("/refunds/{refund}/receive"), Some(&json!({"restock": true})));
+        app.api("POST", &format!("/refunds/{refund}/receive"), Some(&json!({"restock": true})));
     assert_eq!(status, 200, "{done}");
     assert_eq!(done["toWechat"], 50.0);
     assert_eq!(done["orderClosed"], true);
@@ -632,7 +608,7 @@ fn a_returned_wechat_paid_order_is_refunded_to_wechat_closed_and_its_payment_sta
     let a = accounts(&app, alice);
     assert_eq!((a.balance, a.freeze), (0, 0), "the 50 元 went back to WeChat");
     ledger_ok(&app);
-    assert!(app.db.read_sync(xiaodian::service::audit::run_checks).unwrap().is_empty());
+    assert!(app.query(xiaodian::service::audit::run_checks).is_empty());
 }
 
 #[test]
@@ -642,40 +618,33 @@ fn the_reconciliation_never_closes_a_payment_that_has_refunds() {
     let old = unix_now() - xiaodian::service::payment::PAY_WINDOW_SECS - 60;
     // A payment row still pending here although money of it is on its way back: WeChat does not
     // know its number (ORDERNOTEXIST), which would close any other pending payment past its window.
-    let payment = app
-        .db
-        .write_sync(|c| {
-            c.execute(
-                "INSERT INTO payments (out_trade_no, user_id, openid, money, action_type, status, date_add, date_update)
-                 VALUES ('XDPENDINGWITHREFUND', ?1, 'openid-test', 5000, -1, 0, ?2, ?2)",
-                rusqlite::params![alice, old],
-            )?;
-            let id = c.last_insert_rowid();
-            c.execute(
-                "INSERT INTO payment_refunds (payment_id, user_id, out_refund_no, refund_fee, reason, date_add, date_update)
-                 VALUES (?1, ?2, 'XDRTEST0001', 1000, '测试', ?3, ?3)",
-                rusqlite::params![id, alice, old],
-            )?;
-            Ok::<_, xiaodian::error::ApiError>(id)
-        })
-        .unwrap();
-    let lone = app
-        .db
-        .write_sync(|c| {
-            c.execute(
-                "INSERT INTO payments (out_trade_no, user_id, openid, money, action_type, status, date_add, date_update)
-                 VALUES ('XDPENDINGALONE', ?1, 'openid-test', 5000, -1, 0, ?2, ?2)",
-                rusqlite::params![alice, old],
-            )?;
-            Ok::<_, xiaodian::error::ApiError>(c.last_insert_rowid())
-        })
-        .unwrap();
+    let pending = |no: &'static str| xiaodian::db::payment::NewPayment {
+        out_trade_no: no,
+        user_id: alice,
+        openid: "openid-test",
+        money: 5000,
+        remark: "",
+        next_action: "",
+        action_type: -1,
+        sign_type: "MD5",
+    };
+    let payment = app.write(|c| {
+        let id = xiaodian::db::payment::insert(c, &pending("XDPENDINGWITHREFUND"), &[], old)?;
+        let refund = xiaodian::db::payment_refund::NewRefund {
+            payment_id: id,
+            user_id: alice,
+            refund_fee: 1000,
+            reason: "测试",
+            order_refund_id: None,
+        };
+        xiaodian::db::payment_refund::insert(c, &refund, old)?;
+        Ok::<_, Failed>(id)
+    });
+    let lone = app.write(|c| xiaodian::db::payment::insert(c, &pending("XDPENDINGALONE"), &[], old));
     let wx = xiaodian::wechat::WeChat::new(&app.cfg, app.db.clone(), app.settings.clone());
     assert_eq!(xiaodian::jobs::pay_reconcile::run_once(&app.db, &wx, unix_now()).unwrap(), 1);
     assert_eq!(payment_status_of(&app, lone), 2, "the job did run: the one without refunds closed");
     assert_eq!(payment_status_of(&app, payment), 0, "a payment with refunds is never closed");
-    let closed = app.db.write_sync(|c| {
-        Ok::<_, xiaodian::error::ApiError>(xiaodian::db::payment::mark_closed(c, payment, "x", unix_now())?)
-    });
-    assert!(!closed.unwrap());
+    let closed = app.write(|c| xiaodian::db::payment::mark_closed(c, payment, "x", unix_now()));
+    assert!(!closed);
 }

@@ -88,7 +88,7 @@ if [ "$MODE" = wxpay ]; then
   exit 0
 fi
 
-# Issue 7: WeChat's message push — signed customer-service messages, each stored once.
+# WeChat's message push — signed customer-service messages, each stored once.
 #   tests/bench/bench.sh callback [seconds] [connections]
 if [ "$MODE" = callback ]; then
   $BIN --port "$PORT" --data "$DATA" >/dev/null & PID=$!
@@ -112,7 +112,7 @@ fi
 # First start creates and fills the database.
 $BIN --port "$PORT" --data "$DATA" --demo >/dev/null & PID=$!
 wait_up; kill -TERM $PID; wait $PID || true
-# Issue 5: a hot SKU with plenty of stock for the orderCreate runs.
+# A hot SKU with plenty of stock for the orderCreate runs.
 HOT=$(sqlite3 "$DATA/xiaodian.db" "SELECT goods_id || '|' || property_child_ids FROM goods_skus
   WHERE goods_id NOT IN (SELECT goods_id FROM goods_limits) ORDER BY id LIMIT 1")
 sqlite3 "$DATA/xiaodian.db" "UPDATE goods_skus SET stores = 100000000 WHERE goods_id = ${HOT%%|*} AND property_child_ids = '${HOT#*|}'"
@@ -139,7 +139,7 @@ run healthz "$BASE/healthz"
 run banners "$BASE/shop/banner/list?type=index"
 run queryConfigBatch "$BASE/shop/config/values?keys=mallName,wxpay_api_url,order_pay_user_balance,needIdCheck,needBindMobile,zt_open_hx"
 run province "$BASE/common/region/v2/province"
-# Issue 3: the cost of the token guard, and sandbox logins per second.
+# The cost of the token guard, and sandbox logins per second.
 TOKEN=$(curl -s -X POST "$BASE/shop/user/wxapp/authorize" -d code=bench-token | python3 -c 'import json,sys;print(json.load(sys.stdin)["data"]["token"])')
 curl -s -X POST "$BASE/shop/user/modify" -d "token=$TOKEN&nick=bench" >/dev/null
 run "notice detail (public)" "$BASE/shop/notice/detail?id=1"
@@ -148,7 +148,7 @@ run "check-token (token)" "$BASE/shop/user/check-token?token=$TOKEN"
 run "vipLevel (public)" "$BASE/shop/config/vipLevel"
 out=$(wrk -t2 -c32 -d"${SECS}s" --latency -s tests/bench/authorize.lua "$BASE/shop/user/wxapp/authorize" 2>&1)
 printf '%-22s %10s req/s   p99 %s\n' "authorize (sandbox)" "$(awk '/Requests\/sec/{print $2}' <<<"$out")" "$(awk '$1=="99%"{print $2}' <<<"$out")"
-# Issue 5: orderCreate for one line of the hot SKU (stock contention on one row) as 200 shoppers,
+# orderCreate for one line of the hot SKU (stock contention on one row) as 200 shoppers,
 # and the same as a preview (calculate=true).
 TOKENS="$DATA/tokens.txt"
 for i in $(seq 1 200); do
