@@ -86,9 +86,9 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
             wechat.clone(),
         );
     }
-    let wx_refunds = service::refund_wechat::WxRefunds::new(&cfg, settings.clone());
+    let wx_refunds = service::wechat_refund::WxRefunds::new(&cfg, settings.clone());
     if cfg.jobs {
-        jobs::start_wxrefund(&jobs, db.clone(), wx_refunds.clone());
+        jobs::start_wechat_refund(&jobs, db.clone(), wx_refunds.clone());
     }
     let rocket = rocket::custom(figment(&cfg))
         .manage(db.clone())

@@ -10,7 +10,7 @@ use super::page::{done, render, render_as, whole_setting, Answer, Html, Posted, 
 use crate::db::Db;
 use crate::error::AdminError;
 use crate::service;
-use crate::service::orders::{keys, OrderRules};
+use crate::service::order::{keys, OrderRules};
 use crate::settings::{keys as setting_keys, Settings};
 
 pub fn routes() -> Vec<Route> {

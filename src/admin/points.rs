@@ -12,7 +12,7 @@ use super::page::{
 use crate::db::points::{Code, SignRule};
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
-use crate::service::orders::{keys as order_keys, OrderRules};
+use crate::service::order::{keys as order_keys, OrderRules};
 use crate::service::points::{self, keys, PointRules};
 use crate::settings::Settings;
 

@@ -7,12 +7,12 @@ use rocket::{get, post, routes, Route, State};
 
 use super::auth::Empty;
 use super::page::{done, failed, render, when, Answer, Html, Pager, Posted, Staff};
-use crate::db::payment_refund::{self as rows, state, PaidPayment, RefundRow};
+use crate::db::wechat_refund::{self as rows, state, PaidPayment, RefundRow};
 use crate::db::{self, Db};
 use crate::error::{AdminError, ApiError};
 use crate::money;
 use crate::service::ledger;
-use crate::service::refund_wechat::{self, WxRefunds};
+use crate::service::wechat_refund::{self, WxRefunds};
 use crate::wechat::refund::check_cert;
 
 pub fn routes() -> Vec<Route> {
@@ -161,7 +161,7 @@ async fn query(
 ) -> Result<Answer, AdminError> {
     load(db, id).await?;
     let back = format!("/admin/wechat-refunds/{id}");
-    match refund_wechat::query_async(db, wx, id).await.map_err(ApiError::from) {
+    match wechat_refund::query_async(db, wx, id).await.map_err(ApiError::from) {
         Ok(r) => Ok(done(back, format!("已向微信查询：{}", state::label(&r.status)))),
         Err(e @ (ApiError::Busy | ApiError::Internal(_))) => Err(e.into()),
         Err(e) => Ok(failed(back, e.msg())),
@@ -183,10 +183,10 @@ async fn retry(
     if before.status != state::FAILED {
         return Ok(failed(back, format!("该退款{}，无需重试", state::label(&before.status))));
     }
-    let r = refund_wechat::send_now(db, wx, id).await?;
+    let r = wechat_refund::send_now(db, wx, id).await?;
     match r.status.as_str() {
-        state::FAILED => Ok(failed(back, refund_wechat::sent_words(&r))),
-        _ => Ok(done(back, refund_wechat::sent_words(&r))),
+        state::FAILED => Ok(failed(back, wechat_refund::sent_words(&r))),
+        _ => Ok(done(back, wechat_refund::sent_words(&r))),
     }
 }
 
@@ -291,7 +291,7 @@ async fn create(
     let reason = f.reason.clone();
     // A refusal rolls the whole transaction back (the refund row goes with it).
     let started: Result<i64, ApiError> = db
-        .write(move |c| refund_wechat::start_payment_refund(c, payment_id, fen, &reason, db::unix_now()))
+        .write(move |c| wechat_refund::start_payment_refund(c, payment_id, fen, &reason, db::unix_now()))
         .await
         .map_err(ApiError::from);
     let id = match started {
@@ -299,6 +299,6 @@ async fn create(
         Err(e @ (ApiError::Busy | ApiError::Internal(_))) => return Err(e.into()),
         Err(e) => return again(staff, found, e.msg()),
     };
-    let r = refund_wechat::send_now(db, wx, id).await?;
-    Ok(done(format!("/admin/wechat-refunds/{id}"), refund_wechat::sent_words(&r)))
+    let r = wechat_refund::send_now(db, wx, id).await?;
+    Ok(done(format!("/admin/wechat-refunds/{id}"), wechat_refund::sent_words(&r)))
 }

@@ -7,6 +7,7 @@ pub mod address;
 pub mod attention;
 pub mod calendar;
 pub mod cart;
+pub mod catalog;
 pub mod cms;
 pub mod codes;
 pub mod comment;
@@ -17,7 +18,6 @@ pub mod favourites;
 pub mod files;
 pub mod friend;
 pub mod funds;
-pub mod goods;
 pub mod goods_rules;
 pub mod guards;
 pub mod invoice;
@@ -193,7 +193,7 @@ pub fn routes() -> Vec<FileRoutes> {
         user_password,
         ledger,
         levels,
-        goods,
+        catalog,
         cms,
         comment,
         news_sign,

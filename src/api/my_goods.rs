@@ -4,7 +4,7 @@
 use rocket::{post, routes, Route, State};
 use serde::Serialize;
 
-use super::goods::GoodsView;
+use super::catalog::GoodsView;
 use super::{ApiResult, Authed, BaseUrl, Page, Paging, Params, Reply};
 use crate::db::calendar::Publisher;
 use crate::db::catalog::{GoodsFields, GoodsRow};

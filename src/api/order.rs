@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::regions::Regions;
 use crate::service::calendar::Booking;
 use crate::service::checkout::{self, AdditionChoice, CheckoutInput, Destination, LineInput, Peisong};
-use crate::service::orders::{self, LineReview, OrderRules};
+use crate::service::order::{self, LineReview, OrderRules};
 use crate::service::pay_password;
 use crate::service::security::{self, Scene, Verdict};
 use crate::settings::Settings;
@@ -218,7 +218,7 @@ async fn list(
         has_refund: req.p.opt_bool("hasRefund")?.filter(|&r| r),
         order_number: req.p.opt_text("orderNumber", 40)?.map(str::to_string),
     };
-    let page = db.read(move |c| orders::page(c, &f, paging.offset(), paging.limit())).await?;
+    let page = db.read(move |c| order::page(c, &f, paging.offset(), paging.limit())).await?;
     if page.orders.is_empty() {
         return Err(ApiError::Empty);
     }
@@ -291,7 +291,7 @@ async fn detail(
     let id = req.p.opt_int("id")?;
     let hx = req.p.opt_text("hxNumber", 40)?.map(str::to_string);
     let (user, rules) = (req.user_id, OrderRules::of(&settings.get()));
-    let d = db.read(move |c| orders::detail(c, user, id, hx.as_deref(), &rules)).await?;
+    let d = db.read(move |c| order::detail(c, user, id, hx.as_deref(), &rules)).await?;
     let first = d.lines.first().map_or(0, |l| l.line.goods_id);
     let traces =
         d.parcels.first().and_then(|p| serde_json::from_str(&p.parcel.traces).ok()).unwrap_or_default();
@@ -323,19 +323,19 @@ where
 /// and coupon go back.
 #[post("/order/close", data = "<req>")]
 async fn close(req: Authed, db: &State<Db>) -> ApiResult<()> {
-    order_move(&req, db, orders::close_by_shopper).await
+    order_move(&req, db, order::close_by_shopper).await
 }
 
 /// POST /<sub>/order/delete — orderDelete; logged-in shopper, own closed or completed order.
 #[post("/order/delete", data = "<req>")]
 async fn delete(req: Authed, db: &State<Db>) -> ApiResult<()> {
-    order_move(&req, db, orders::delete_by_shopper).await
+    order_move(&req, db, order::delete_by_shopper).await
 }
 
 /// POST /<sub>/order/delivery — orderDelivery; logged-in shopper, own shipped order (2 → 3).
 #[post("/order/delivery", data = "<req>")]
 async fn delivery(req: Authed, db: &State<Db>) -> ApiResult<()> {
-    order_move(&req, db, orders::confirm_receipt).await
+    order_move(&req, db, order::confirm_receipt).await
 }
 
 /// POST /<sub>/order/pay — orderPay (+V2); logged-in shopper, own unpaid order, from the balance
@@ -346,7 +346,7 @@ async fn pay(req: Authed, db: &State<Db>) -> ApiResult<OrderView> {
     let (user, id) = (req.user_id, req.p.int("orderId")?);
     let pwd = req.p.opt_text("pwd", 20)?.map(str::to_string);
     pay_password::check(db, user, pwd, "pwd").await?;
-    let o = db.write(move |c| orders::pay_from_balance(c, user, id, db::unix_now())).await?;
+    let o = db.write(move |c| order::pay_from_balance(c, user, id, db::unix_now())).await?;
     Ok(Reply(OrderView::new(&o, 0)))
 }
 
@@ -359,7 +359,7 @@ async fn hx(req: Authed, db: &State<Db>, settings: &State<Settings>) -> ApiResul
     }
     let code = req.p.text("hxNumber", 40)?.to_string();
     let ext = req.p.opt_text("extJsonStr", MAX_EXT_JSON)?.map(str::to_string);
-    let o = db.write(move |c| orders::write_off(c, &code, ext.as_deref(), db::unix_now())).await?;
+    let o = db.write(move |c| order::write_off(c, &code, ext.as_deref(), db::unix_now())).await?;
     Ok(Reply(OrderView::new(&o, 0)))
 }
 
@@ -444,7 +444,7 @@ async fn reputation(
     for r in &mut reviews {
         r.verdict = security::check_text(db, wx, settings, user, Scene::Reputation, &r.remark).await?;
     }
-    db.write(move |c| orders::review(c, user, order_id, &reviews, db::unix_now())).await?;
+    db.write(move |c| order::review(c, user, order_id, &reviews, db::unix_now())).await?;
     Ok(Reply(()))
 }
 

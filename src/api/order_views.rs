@@ -135,7 +135,7 @@ impl LineView {
         let mine: Vec<&BookingRow> = bookings.iter().filter(|b| b.order_goods_id == l.id).collect();
         let slot = mine.iter().find(|b| b.booking.slot.is_some());
         LineView {
-            after_sale: crate::service::orders::after_sale_kinds(order_status),
+            after_sale: crate::service::order::after_sale_kinds(order_status),
             days: mine.iter().filter(|b| b.booking.slot.is_none()).map(|b| b.booking.day.clone()).collect(),
             goods_times_day: slot.map(|b| b.booking.day.clone()),
             goods_times_item: slot.and_then(|b| b.booking.slot.clone()),

@@ -13,7 +13,7 @@ use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::money::to_yuan;
 use crate::service::account;
-use crate::service::orders::OrderRules;
+use crate::service::order::OrderRules;
 use crate::service::points::{self, PointRules};
 use crate::settings::Settings;
 use crate::wechat::WeChat;

@@ -9,7 +9,7 @@ use super::{ApiResult, Authed, BaseUrl, Params, Reply};
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::money;
-use crate::service::orders::{self, RefundInput, ReturnOf};
+use crate::service::order::{self, RefundInput, ReturnOf};
 
 pub fn routes() -> Vec<Route> {
     routes![apply, detail, cancel, back_logistics, list]
@@ -66,7 +66,7 @@ fn refund_input(p: &Params) -> Result<RefundInput, ApiError> {
 #[post("/order/refundApply/apply", data = "<req>")]
 async fn apply(req: Authed, db: &State<Db>) -> ApiResult<i64> {
     let (user, input) = (req.user_id, refund_input(&req.p)?);
-    Ok(Reply(db.write(move |c| orders::apply_refund(c, user, &input, db::unix_now())).await?))
+    Ok(Reply(db.write(move |c| order::apply_refund(c, user, &input, db::unix_now())).await?))
 }
 
 /// GET /<sub>/order/refundApply/info — refundApplyDetail; logged-in shopper, own order: the
@@ -76,7 +76,7 @@ async fn apply(req: Authed, db: &State<Db>) -> ApiResult<i64> {
 async fn detail(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<Vec<RefundDetailView>> {
     let (user, order_id) = (req.user_id, req.p.int("orderId")?);
     let line = req.p.opt_int("orderGoodsId")?;
-    let d = db.read(move |c| orders::refunds_of(c, user, order_id)).await?;
+    let d = db.read(move |c| order::refunds_of(c, user, order_id)).await?;
     let views: Vec<RefundDetailView> = d
         .refunds
         .iter()
@@ -107,7 +107,7 @@ async fn detail(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<Vec<Ref
 async fn cancel(req: Authed, db: &State<Db>) -> ApiResult<()> {
     let (user, order_id, line) =
         (req.user_id, req.p.int("orderId")?, req.p.opt_int("orderGoodsId")?.filter(|&l| l > 0));
-    db.write(move |c| orders::cancel_refund(c, user, order_id, line, db::unix_now())).await?;
+    db.write(move |c| order::cancel_refund(c, user, order_id, line, db::unix_now())).await?;
     Ok(Reply(()))
 }
 
@@ -133,7 +133,7 @@ async fn back_logistics(req: Authed, db: &State<Db>) -> ApiResult<()> {
         .ok_or(ApiError::Missing("trackingNumber"))?
         .to_string();
     let user = req.user_id;
-    db.write(move |c| orders::set_back_logistics(c, user, of, &shipper, &number, db::unix_now())).await?;
+    db.write(move |c| order::set_back_logistics(c, user, of, &shipper, &number, db::unix_now())).await?;
     Ok(Reply(()))
 }
 
@@ -142,7 +142,7 @@ async fn back_logistics(req: Authed, db: &State<Db>) -> ApiResult<()> {
 #[get("/order/refund")]
 async fn list(req: Authed, db: &State<Db>) -> ApiResult<Vec<RefundView>> {
     let (user, order_id) = (req.user_id, req.p.int("orderId")?);
-    let d = db.read(move |c| orders::refunds_of(c, user, order_id)).await?;
+    let d = db.read(move |c| order::refunds_of(c, user, order_id)).await?;
     if d.refunds.is_empty() {
         return Err(ApiError::Empty);
     }

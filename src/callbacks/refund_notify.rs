@@ -6,7 +6,7 @@ use rocket::{post, routes, Data, Route, State};
 
 use crate::db::{self, Db};
 use crate::error::ApiError;
-use crate::service::refund_wechat::{self, NotifyError, WxRefunds};
+use crate::service::wechat_refund::{self, NotifyError, WxRefunds};
 use crate::wechat::pay;
 
 pub fn routes() -> Vec<Route> {
@@ -26,10 +26,10 @@ async fn refund_notify(db: &State<Db>, wx: &State<WxRefunds>, data: Data<'_>) ->
     };
     let read = pay::from_xml(&body).map_err(|_| NotifyError::Bad("bad XML")).and_then(|fields| {
         let creds = wx.creds().map_err(|_| NotifyError::Bad("pay is not configured"))?;
-        refund_wechat::read_notify(&fields, &creds)
+        wechat_refund::read_notify(&fields, &creds)
     });
     let applied = match read {
-        Ok(state) => db.write(move |c| refund_wechat::apply_notify(c, &state, db::unix_now())).await,
+        Ok(state) => db.write(move |c| wechat_refund::apply_notify(c, &state, db::unix_now())).await,
         Err(e) => Err(e),
     };
     let answer = match applied {

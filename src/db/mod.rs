@@ -31,7 +31,6 @@ pub mod outbox;
 pub mod pay_bill;
 pub mod pay_password;
 pub mod payment;
-pub mod payment_refund;
 pub mod points;
 pub mod reputation;
 pub mod security;
@@ -42,6 +41,7 @@ pub mod upload;
 pub mod user;
 pub mod virtual_goods;
 pub mod wechat;
+pub mod wechat_refund;
 pub mod withdraw;
 pub mod wxcodes;
 

@@ -4,7 +4,7 @@
 
 use crate::db::{self, Db};
 use crate::service::error::{Error, Result};
-use crate::service::orders::{self, OrderRules};
+use crate::service::order::{self, OrderRules};
 
 const BATCH: i64 = 500;
 
@@ -15,7 +15,7 @@ pub fn run_once(db: &Db, now: i64) -> Result<usize> {
     let due = db.read_sync(|c| db::order::received_before(c, cutoff, BATCH).map_err(Error::from))?;
     let mut done = 0;
     for id in due {
-        match db.write_sync(|c| orders::auto_review(c, id, now)) {
+        match db.write_sync(|c| order::auto_review(c, id, now)) {
             Ok(true) => done += 1,
             Ok(false) => {}
             Err(e) => log::warn!("reviewing order {id}: {e:?}"),

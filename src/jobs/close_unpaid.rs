@@ -5,7 +5,7 @@
 
 use crate::db::{self, Db};
 use crate::service::error::{Error, Result};
-use crate::service::orders;
+use crate::service::order;
 use crate::service::outbox::{self, ShopEvent};
 
 /// How many orders one run looks at; the rest wait for the next run.
@@ -28,7 +28,7 @@ pub fn run_once(db: &Db, now: i64) -> Result<usize> {
 
 /// Closes one overdue order and tells its shopper (when the shop maps that event to a template).
 fn close_for_timeout(c: &rusqlite::Connection, id: i64, now: i64) -> Result<bool> {
-    let closed = orders::close(c, id, "超时未支付，系统自动关闭", now)?;
+    let closed = order::close(c, id, "超时未支付，系统自动关闭", now)?;
     if closed {
         if let Some(o) = db::order::order(c, id)? {
             outbox::enqueue_event(c, o.fields.user_id, ShopEvent::OrderClosed { order_id: id }, now)?;

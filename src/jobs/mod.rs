@@ -8,7 +8,7 @@ pub mod coupons;
 pub mod levels;
 pub mod outbox;
 pub mod pay_reconcile;
-pub mod wxrefund;
+pub mod wechat_refund;
 
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
@@ -110,7 +110,7 @@ pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) 
     // Order deadlines: unpaid orders close, shipped ones are received, received ones reviewed.
     // The interval is the `orderJobIntervalSecs` setting as it was at start-up.
     let every = orders_db
-        .read_sync(crate::service::orders::OrderRules::load)
+        .read_sync(crate::service::order::OrderRules::load)
         .map(|r| r.job_interval_secs)
         .unwrap_or(60);
     jobs.spawn("orders", Duration::from_secs(every as u64), move || {
@@ -129,9 +129,9 @@ pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) 
 
 /// Starts the WeChat refund job: every minute it queries refunds WeChat has not finished and
 /// sends again those left pending or failed for a passing reason.
-pub fn start_wxrefund(jobs: &Jobs, db: crate::db::Db, wx: crate::service::refund_wechat::WxRefunds) {
-    jobs.spawn("wxrefund", Duration::from_secs(60), move || {
-        if let Err(e) = wxrefund::run_once(&db, &wx, crate::db::unix_now()) {
+pub fn start_wechat_refund(jobs: &Jobs, db: crate::db::Db, wx: crate::service::wechat_refund::WxRefunds) {
+    jobs.spawn("wechat_refund", Duration::from_secs(60), move || {
+        if let Err(e) = wechat_refund::run_once(&db, &wx, crate::db::unix_now()) {
             log::warn!("wechat refund job: {e}");
         }
     });

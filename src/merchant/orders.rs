@@ -13,9 +13,9 @@ use crate::db::{self, Db};
 use crate::error::{ApiError, MerchantError};
 use crate::money::to_yuan;
 use crate::service::error::{Error as ServiceError, Rule};
+use crate::service::order;
 use crate::service::order_admin::{self as admin, Decision, ParcelInput, ReturnAddress};
-use crate::service::orders;
-use crate::service::refund_wechat::{self, WxRefunds};
+use crate::service::wechat_refund::{self, WxRefunds};
 
 pub fn routes() -> Vec<Route> {
     routes![list, show, ship, close, price, refunds, approve, receive, reject]
@@ -432,7 +432,7 @@ async fn ship(
 ) -> Answer<Json<OrderDetailView>> {
     let parcels = body.0.parcels();
     db.write(move |c| {
-        admin::parcels(&parcels).and_then(|p| orders::ship(c, id, &p, db::unix_now())).map_err(named)
+        admin::parcels(&parcels).and_then(|p| order::ship(c, id, &p, db::unix_now())).map_err(named)
     })
     .await?;
     Ok(Json(load(db, id).await?))
@@ -502,7 +502,7 @@ pub struct DecisionBody {
 /// sends it again).
 async fn send_wechat(db: &Db, wx: &WxRefunds, d: &Decision) {
     if let Some(wechat) = d.wechat_refund {
-        if let Err(e) = refund_wechat::send_now(db, wx, wechat).await {
+        if let Err(e) = wechat_refund::send_now(db, wx, wechat).await {
             log::warn!("wechat refund {wechat} not sent: {e}");
         }
     }

@@ -6,7 +6,7 @@ use rocket::{get, routes, FromForm, Route, State};
 use serde::Serialize;
 
 use super::{Answer, ApiKey, Paged, Paging, Problem};
-use crate::db::payment_refund::{self as rows, state, RefundRow};
+use crate::db::wechat_refund::{self as rows, state, RefundRow};
 use crate::db::{self, Db};
 use crate::error::MerchantError;
 use crate::money::to_yuan;

@@ -4,7 +4,7 @@
 //! The rules other parts of the shop own are each called from exactly one place here:
 //! [`unit_price`] (`service::tiers`), [`pick_additions`] (`service::additions`), [`check_limits`]
 //! (`service::limits`), [`freight`] (`service::freight`), [`coupon_discount`] / [`usable_coupons`]
-//! and the coupon's lock in [`place`] (`service::coupons`; `service::orders` releases or uses it),
+//! and the coupon's lock in [`place`] (`service::coupons`; `service::order` releases or uses it),
 //! and calendar bookings (`service::calendar`: priced in [`price_line`], required by
 //! [`check_calendar_chosen`], their day's or slot's stock taken in [`take_line_stock`]).
 
@@ -18,7 +18,7 @@ use crate::service::catalog::{self, Quote};
 use crate::service::coupons;
 use crate::service::error::{Error, Result};
 use crate::service::ledger::{self, Account, Source};
-use crate::service::orders::{OrderRules, ScoreRule};
+use crate::service::order::{OrderRules, ScoreRule};
 
 /// Most lines one order (or one cart) may hold.
 pub const MAX_LINES: usize = 100;
@@ -558,7 +558,7 @@ pub fn place(
     }
     order::add_event(c, id, "create", "下单", now)?;
     if free {
-        crate::service::orders::settle_paid(c, id, now)?;
+        crate::service::order::settle_paid(c, id, now)?;
     }
     let order = order::order(c, id)?.ok_or_else(|| Error::Internal(format!("order {id} vanished")))?;
     Ok(Placed { order, priced })

@@ -10,10 +10,9 @@ use crate::db::order_admin::{self, Destination};
 use crate::money::{self, MAX_FEN};
 use crate::service::error::{Entity, Error, Result};
 use crate::service::ledger::{self, Account, Source};
-use crate::service::orders;
 use crate::service::outbox::ShopEvent;
 use crate::service::points;
-use crate::service::refund_wechat;
+use crate::service::wechat_refund;
 
 const NOT_FOUND: Error = Error::NotFound(Entity::Order);
 
@@ -57,7 +56,7 @@ fn checked_parcel(p: &ParcelInput) -> Result<NewParcel> {
     })
 }
 
-/// The parcels the merchant typed, checked, for [`orders::ship`]: at least one.
+/// The parcels the merchant typed, checked, for [`super::order::ship`]: at least one.
 pub fn parcels(typed: &[ParcelInput]) -> Result<Vec<NewParcel>> {
     let checked = typed.iter().map(checked_parcel).collect::<Result<Vec<_>>>()?;
     if checked.is_empty() {
@@ -125,7 +124,7 @@ pub struct Decision {
     /// awaiting its goods).
     pub refunded: i64,
     /// Fen going back to the WeChat payment that paid the order, and the `payment_refunds` row
-    /// the caller sends to WeChat after the commit ([`refund_wechat::send`]).
+    /// the caller sends to WeChat after the commit ([`wechat_refund::send`]).
     pub to_wechat: i64,
     pub wechat_refund: Option<i64>,
     /// The shopper's balance afterwards (None when it did not move).
@@ -340,10 +339,10 @@ fn restock_return(c: &Connection, r: &RefundRow) -> Result<i64> {
 }
 
 /// Sends `money` of a finished request back the way the order was paid — the share a WeChat
-/// payment paid goes back to WeChat ([`refund_wechat::plan_for_order`]: frozen until WeChat
+/// payment paid goes back to WeChat ([`wechat_refund::plan_for_order`]: frozen until WeChat
 /// confirms), the rest to the shopper's balance through the ledger — takes back the points and
 /// growth given for the order in proportion ([`points::take_back_order_reward`]), and closes the
-/// order when nothing of it is left ([`orders::close_refunded`]). `left`: fen the order held before.
+/// order when nothing of it is left ([`super::order::close_refunded`]). `left`: fen the order held before.
 fn refund_money(
     c: &Connection,
     r: &RefundRow,
@@ -355,7 +354,7 @@ fn refund_money(
 ) -> Result<Decision> {
     let refund_id = r.id;
     let wechat =
-        refund_wechat::plan_for_order(c, refund_id, o.id, &o.order_number, r.refund.user_id, money, now)?;
+        wechat_refund::plan_for_order(c, refund_id, o.id, &o.order_number, r.refund.user_id, money, now)?;
     let to_wechat = wechat.map_or(0, |(_, fen)| fen);
     let to_balance = money - to_wechat;
     let mut balance = None;
@@ -394,7 +393,7 @@ fn refund_money(
     }
     order::add_event(c, o.id, "refund", &said, now)?;
     // A refund that gives back all the order still held empties it: the order closes.
-    let order_closed = money > 0 && money >= left && orders::close_refunded(c, o.id, now)?;
+    let order_closed = money > 0 && money >= left && super::order::close_refunded(c, o.id, now)?;
     Ok(Decision {
         refund: load_refund(c, refund_id)?,
         refunded: to_balance,
@@ -428,10 +427,10 @@ pub fn reject_refund(c: &Connection, refund_id: i64, remark: &str, now: i64) -> 
 }
 
 /// Closes an unpaid order for the merchant through the shopper's own close
-/// ([`orders::close`]), so stock, deduction points and the coupon go back the same way.
+/// ([`super::order::close`]), so stock, deduction points and the coupon go back the same way.
 pub fn close(c: &Connection, order_id: i64, now: i64) -> Result<OrderRow> {
     let o = load(c, order_id)?;
-    if o.fields.status != status::UNPAID || !orders::close(c, order_id, "商家关闭订单", now)? {
+    if o.fields.status != status::UNPAID || !super::order::close(c, order_id, "商家关闭订单", now)? {
         return Err(wrong_state(&o, "关闭"));
     }
     load(c, order_id)
@@ -449,7 +448,7 @@ pub fn find_by_hx(c: &Connection, hx_number: &str) -> Result<OrderRow> {
 /// Writes off a pick-up code at the counter (1 or 2 → 3) through the shopper API's write-off.
 pub fn write_off(c: &Connection, hx_number: &str, now: i64) -> Result<OrderRow> {
     let o = find_by_hx(c, hx_number)?;
-    orders::write_off(c, &o.fields.hx_number.unwrap_or_default(), None, now)
+    super::order::write_off(c, &o.fields.hx_number.unwrap_or_default(), None, now)
 }
 
 /// A day typed in a filter ("YYYY-MM-DD"); None when empty.

@@ -17,7 +17,7 @@ use crate::money;
 use crate::service::coupons::{self, Fetch};
 use crate::service::error::{Entity, Error, Result};
 use crate::service::ledger::{self, Account, Source};
-use crate::service::{levels, orders};
+use crate::service::{levels, order};
 use crate::wechat::pay::{self, PayCreds, PayError, RequestPayment, TradeState, UnifiedOrder};
 use crate::wechat::WeChat;
 
@@ -320,7 +320,7 @@ fn serve(c: &Connection, p: &Payment, action: &Action, paid_fen: i64, now: i64) 
         }
         Action::Orders(_) => {
             for id in store::orders_of(c, p.id)? {
-                orders::pay_from_balance(c, p.user_id, id, now)?;
+                order::pay_from_balance(c, p.user_id, id, now)?;
             }
             Ok(())
         }
@@ -434,7 +434,7 @@ pub fn reconcile(db: &Db, wx: &WeChat, payment_id: i64, now: i64) -> Result<Reco
             }
             // Money of it is being refunded: it was paid, and closing it would hide that money.
             if db
-                .read_sync(|c| crate::db::payment_refund::payment_has_refunds(c, p.id).map_err(Error::from))?
+                .read_sync(|c| crate::db::wechat_refund::payment_has_refunds(c, p.id).map_err(Error::from))?
             {
                 return Ok(Reconciled::Pending);
             }

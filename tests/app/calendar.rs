@@ -505,15 +505,15 @@ fn a_fully_refunded_booking_gives_its_night_back() {
             xiaodian::service::ledger::Source::Admin,
             "",
         )?;
-        xiaodian::service::orders::pay_from_balance(c, uid, id, db::unix_now())
+        xiaodian::service::order::pay_from_balance(c, uid, id, db::unix_now())
     });
     assert_eq!(day_stores(&app, room, &day(2)), 0);
-    let r = xiaodian::service::orders::RefundInput {
+    let r = xiaodian::service::order::RefundInput {
         order_id: id,
         reason: "行程取消".into(),
         ..Default::default()
     };
-    let refund = app.write(|c| xiaodian::service::orders::apply_refund(c, uid, &r, db::unix_now()));
+    let refund = app.write(|c| xiaodian::service::order::apply_refund(c, uid, &r, db::unix_now()));
     let (status, done) = app.api("POST", &format!("/refunds/{refund}/approve"), None);
     assert_eq!(status, 200, "{done}");
     assert_eq!(done["orderClosed"], true);

@@ -55,7 +55,7 @@ mod support;
 mod tools;
 mod verify;
 mod virtual_goods;
+mod wechat_refund;
 mod wxcodes;
 mod wxpay;
 mod wxpay_console;
-mod wxrefund;

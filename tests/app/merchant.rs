@@ -161,7 +161,7 @@ fn any_setting_is_patched_with_its_type_and_secrets_are_written_but_never_answer
     let snap = app.settings.get();
     assert!(snap.kefu_xml() && snap.kefu_transfer());
     assert_eq!(snap.get("smtpPassword"), Some("hunter2-secret"));
-    assert_eq!(xiaodian::service::orders::OrderRules::of(&snap).close_minutes, 45);
+    assert_eq!(xiaodian::service::order::OrderRules::of(&snap).close_minutes, 45);
     assert_eq!(m.json("PATCH", "/settings", &json!({"kefuTransfer": false})).body["kefuTransfer"], false);
 }
 

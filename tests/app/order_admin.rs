@@ -5,7 +5,7 @@
 use serde_json::json;
 use xiaodian::db::unix_now;
 use xiaodian::service::ledger::{self, Account, Source};
-use xiaodian::service::orders::{self, RefundInput};
+use xiaodian::service::order::{self, RefundInput};
 
 use crate::support::*;
 
@@ -43,13 +43,13 @@ pub(crate) fn pay(app: &TestApp, user_id: i64, order_id: i64) {
     app.write(|c| {
         let due = xiaodian::db::order::order(c, order_id)?.unwrap().fields.amount_real;
         ledger::post(c, user_id, Account::Balance, due, "测试充值", Source::Admin, "test")?;
-        orders::pay_from_balance(c, user_id, order_id, unix_now())
+        order::pay_from_balance(c, user_id, order_id, unix_now())
     });
 }
 
 pub(crate) fn apply_refund(app: &TestApp, user_id: i64, order_id: i64, amount: Option<i64>) -> i64 {
     let r = RefundInput { order_id, reason: "不想要了".into(), amount, ..RefundInput::default() };
-    app.write(|c| orders::apply_refund(c, user_id, &r, unix_now()))
+    app.write(|c| order::apply_refund(c, user_id, &r, unix_now()))
 }
 
 pub(crate) fn order_status(app: &TestApp, id: i64) -> i64 {

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use xiaodian::db::unix_now;
 use xiaodian::service::ledger::{self, Account, Source};
-use xiaodian::service::orders::{self, RefundInput};
+use xiaodian::service::order::{self, RefundInput};
 
 use crate::order_admin::{apply_refund, balance, goods, order_status, pay, place, refund_rows, stores, KEY};
 use crate::support::*;
@@ -17,7 +17,7 @@ fn ship_it(app: &TestApp, id: i64) {
     };
     app.write(|c| {
         let parcels = xiaodian::service::order_admin::parcels(&[p])?;
-        xiaodian::service::orders::ship(c, id, &parcels, unix_now())
+        xiaodian::service::order::ship(c, id, &parcels, unix_now())
     });
 }
 
@@ -321,7 +321,7 @@ fn an_exchange_moves_no_money_and_does_not_count_as_refunded() {
         amount: Some(5000),
         ..Default::default()
     };
-    let exchange = app.write(|c| orders::apply_refund(c, alice, &r, unix_now()));
+    let exchange = app.write(|c| order::apply_refund(c, alice, &r, unix_now()));
     let d = app.write(|c| xiaodian::service::order_admin::approve_refund(c, exchange, "", None, unix_now()));
     assert_eq!((d.refunded, d.order_closed), (0, false));
     assert_eq!(order_status(&app, id), 2);

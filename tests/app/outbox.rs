@@ -249,7 +249,7 @@ fn shipping_refunds_pick_up_and_timeouts_send_their_own_templates() {
     assert_code(&res, 0);
     let hx = res["data"]["hxNumber"].as_str().unwrap().to_string();
     let pickup = res["data"]["id"].as_i64().unwrap();
-    app.write(|c| xiaodian::service::orders::ship(c, pickup, &[], unix_now()));
+    app.write(|c| xiaodian::service::order::ship(c, pickup, &[], unix_now()));
 
     assert_eq!(app.drain().sent, 4);
     let got = app.received();

@@ -15,8 +15,8 @@ use crate::db::{self, Db};
 use crate::error::AdminError;
 use crate::money;
 use crate::service::error::Error as ServiceError;
+use crate::service::order;
 use crate::service::order_admin::{self as rules, ParcelInput};
-use crate::service::orders;
 
 pub fn routes() -> Vec<Route> {
     routes![detail, ship, price, address, confirm_close, close, slip]
@@ -153,7 +153,7 @@ pub(super) async fn ship(
         .map(|(carrier, tracking_number)| ParcelInput { carrier, tracking_number })
         .collect();
     act(db, id, "已发货", move |c| {
-        rules::parcels(&parcels).and_then(|p| orders::ship(c, id, &p, db::unix_now()))
+        rules::parcels(&parcels).and_then(|p| order::ship(c, id, &p, db::unix_now()))
     })
     .await
 }

@@ -14,7 +14,7 @@ use crate::error::AdminError;
 use crate::money;
 use crate::service::error::Error as ServiceError;
 use crate::service::order_admin::{self as rules, ReturnAddress};
-use crate::service::refund_wechat::{self, WxRefunds};
+use crate::service::wechat_refund::{self, WxRefunds};
 
 pub fn routes() -> Vec<Route> {
     routes![refunds, confirm_approve, approve, confirm_receive, receive, reject]
@@ -167,7 +167,7 @@ pub(super) async fn confirm_approve(staff: Staff, db: &State<Db>, id: i64) -> Re
     }
     let money = if r.refund.kind == refund_status::EXCHANGE { 0 } else { r.refund.amount };
     let order_id = o.row.id;
-    let to_wechat = db.read(move |c| refund_wechat::wechat_share(c, order_id, money)).await?;
+    let to_wechat = db.read(move |c| wechat_refund::wechat_share(c, order_id, money)).await?;
     render(&ApprovePage {
         staff,
         id,
@@ -234,8 +234,8 @@ pub(super) async fn after_refund(
     };
     let closed = if d.order_closed { "，订单已全额退款并关闭" } else { "" };
     let Some(wechat) = d.wechat_refund else { return Ok(done("/admin/refunds", format!("{ok}{closed}"))) };
-    let r = refund_wechat::send_now(db, wx, wechat).await?;
-    Ok(done("/admin/refunds", format!("{ok}，{}{closed}", refund_wechat::sent_words(&r))))
+    let r = wechat_refund::send_now(db, wx, wechat).await?;
+    Ok(done("/admin/refunds", format!("{ok}，{}{closed}", wechat_refund::sent_words(&r))))
 }
 
 /// POST /admin/refunds/<id>/approve — staff only. A refund only is refunded the way the order was
@@ -280,7 +280,7 @@ pub(super) async fn confirm_receive(staff: Staff, db: &State<Db>, id: i64) -> Re
     let o = find(db, r.refund.order_id).await?;
     let money = r.refund.amount;
     let order_id = o.row.id;
-    let to_wechat = db.read(move |c| refund_wechat::wechat_share(c, order_id, money)).await?;
+    let to_wechat = db.read(move |c| wechat_refund::wechat_share(c, order_id, money)).await?;
     render(&ReceivePage {
         staff,
         id,

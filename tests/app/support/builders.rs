@@ -512,5 +512,5 @@ pub fn ship(app: &TestApp, order_id: &str) {
         traces: r#"[{"AcceptStation":"已揽收","AcceptTime":"2026-11-23 10:00:00"}]"#.into(),
     };
     let id: i64 = order_id.parse().unwrap();
-    app.write(|c| xiaodian::service::orders::ship(c, id, &[parcel], unix_now()));
+    app.write(|c| xiaodian::service::order::ship(c, id, &[parcel], unix_now()));
 }

@@ -11,7 +11,7 @@ use md5::{Digest, Md5};
 use serde_json::{json, Value};
 use xiaodian::db::unix_now;
 use xiaodian::service::ledger::{self, Account, Source};
-use xiaodian::service::orders::{self, RefundInput};
+use xiaodian::service::order::{self, RefundInput};
 use xiaodian::wechat::pay::{self, SANDBOX_MCH_ID, SANDBOX_PAY_KEY};
 use xiaodian::wechat::SANDBOX_APPID;
 
@@ -74,7 +74,7 @@ fn paid_by_wechat(app: &TestApp, user_id: i64, orders: &[i64], extra: i64) -> i6
         xiaodian::db::payment::mark_paid(c, payment, &transaction_id, fen, now)?;
         ledger::post(c, user_id, Account::Balance, fen, "微信支付", Source::Payment, &payment.to_string())?;
         for o in orders {
-            orders::pay_from_balance(c, user_id, *o, now)?;
+            order::pay_from_balance(c, user_id, *o, now)?;
         }
         Ok::<_, Failed>(payment)
     })
@@ -82,7 +82,7 @@ fn paid_by_wechat(app: &TestApp, user_id: i64, orders: &[i64], extra: i64) -> i6
 
 fn apply_refund(app: &TestApp, user_id: i64, order_id: i64, amount: Option<i64>) -> i64 {
     let r = RefundInput { order_id, reason: "不想要了".into(), amount, ..RefundInput::default() };
-    app.write(|c| orders::apply_refund(c, user_id, &r, unix_now()))
+    app.write(|c| order::apply_refund(c, user_id, &r, unix_now()))
 }
 
 fn accounts(app: &TestApp, user_id: i64) -> ledger::Accounts {
@@ -405,24 +405,24 @@ fn the_job_sends_a_refund_left_pending_and_queries_one_left_processing() {
         app.write(|c| xiaodian::service::order_admin::approve_refund(c, refund, "", None, unix_now()));
     let id = decided.wechat_refund.unwrap();
     assert_eq!(wechat_refund(&app, id)["status"], "pending");
-    let wx = xiaodian::service::refund_wechat::WxRefunds::new(&app.cfg, app.settings.clone());
-    let later = unix_now() + xiaodian::jobs::wxrefund::IDLE + 1;
+    let wx = xiaodian::service::wechat_refund::WxRefunds::new(&app.cfg, app.settings.clone());
+    let later = unix_now() + xiaodian::jobs::wechat_refund::IDLE + 1;
     // WeChat accepts it and then never notifies.
     sandbox_next(&app, "hold", "");
-    assert_eq!(xiaodian::jobs::wxrefund::run_once(&app.db, &wx, later).unwrap(), 1);
+    assert_eq!(xiaodian::jobs::wechat_refund::run_once(&app.db, &wx, later).unwrap(), 1);
     let no = wait_for(&app, id, "processing")["outRefundNo"].as_str().unwrap().to_string();
     assert_eq!(
-        xiaodian::jobs::wxrefund::run_once(&app.db, &wx, unix_now()).unwrap(),
+        xiaodian::jobs::wechat_refund::run_once(&app.db, &wx, unix_now()).unwrap(),
         0,
         "just touched: left alone"
     );
     app.sandbox_post(&format!("/sandbox/pay/control/refund-settle/{no}"), &json!({}));
-    assert_eq!(xiaodian::jobs::wxrefund::run_once(&app.db, &wx, later + 120).unwrap(), 1);
+    assert_eq!(xiaodian::jobs::wechat_refund::run_once(&app.db, &wx, later + 120).unwrap(), 1);
     let r = wechat_refund(&app, id);
     assert_eq!(r["status"], "success");
     assert_eq!(r["attempts"], 1);
     assert_eq!(
-        xiaodian::jobs::wxrefund::run_once(&app.db, &wx, later + 240).unwrap(),
+        xiaodian::jobs::wechat_refund::run_once(&app.db, &wx, later + 240).unwrap(),
         0,
         "nothing left open"
     );
@@ -470,7 +470,7 @@ fn a_recharge_is_refunded_only_while_the_balance_still_holds_it() {
     // The shopper spends most of the rest: refunding 50 more is refused and says why.
     let tea = goods(&app, "龙井茶", 5000);
     let order = place(&app, &at, tea);
-    app.write(|c| orders::pay_from_balance(c, alice, order, unix_now()));
+    app.write(|c| order::pay_from_balance(c, alice, order, unix_now()));
     let res = b.post(
         "/admin/wechat-refunds/new",
         &[("csrf", &csrf), ("payment", &p), ("amount", "50"), ("reason", "退款"), ("confirm", "true")],
@@ -496,7 +496,7 @@ fn orders_paid_from_the_balance_are_still_refunded_to_the_balance() {
     let order = place(&app, &at, tea);
     app.write(|c| {
         ledger::post(c, alice, Account::Balance, 5000, "测试充值", Source::Admin, "t")?;
-        orders::pay_from_balance(c, alice, order, unix_now())
+        order::pay_from_balance(c, alice, order, unix_now())
     });
     let done = approve(&app, apply_refund(&app, alice, order, None));
     assert_eq!(done["refunded"], 50.0);
@@ -572,11 +572,11 @@ fn a_returned_wechat_paid_order_is_refunded_to_wechat_closed_and_its_payment_sta
             tracking_number: "SF0001".into(),
         };
         let parcels = xiaodian::service::order_admin::parcels(&[p])?;
-        xiaodian::service::orders::ship(c, order, &parcels, unix_now())
+        xiaodian::service::order::ship(c, order, &parcels, unix_now())
     });
 
     let r = RefundInput { order_id: order, kind: 1, reason: "不合适".into(), ..RefundInput::default() };
-    let refund = app.write(|c| orders::apply_refund(c, alice, &r, unix_now()));
+    let refund = app.write(|c| order::apply_refund(c, alice, &r, unix_now()));
     let address =
         json!({"returnAddress": {"linkMan": "售后部", "mobile": "0571-88880000", "address": "文三路 1 号"}});
     let (status, approved) = app.api("POST", &format!("/refunds/{refund}/approve"), Some(&address));
@@ -630,14 +630,14 @@ fn the_reconciliation_never_closes_a_payment_that_has_refunds() {
     };
     let payment = app.write(|c| {
         let id = xiaodian::db::payment::insert(c, &pending("XDPENDINGWITHREFUND"), &[], old)?;
-        let refund = xiaodian::db::payment_refund::NewRefund {
+        let refund = xiaodian::db::wechat_refund::NewRefund {
             payment_id: id,
             user_id: alice,
             refund_fee: 1000,
             reason: "测试",
             order_refund_id: None,
         };
-        xiaodian::db::payment_refund::insert(c, &refund, old)?;
+        xiaodian::db::wechat_refund::insert(c, &refund, old)?;
         Ok::<_, Failed>(id)
     });
     let lone = app.write(|c| xiaodian::db::payment::insert(c, &pending("XDPENDINGALONE"), &[], old));

@@ -2,10 +2,10 @@
 //! decision and the call), ones WeChat accepted but never notified (refundquery), and failed
 //! ones whose error may pass (sent again under the same out_refund_no, a few times at most).
 
-use crate::db::payment_refund::{self as rows, state};
+use crate::db::wechat_refund::{self as rows, state};
 use crate::db::Db;
 use crate::service::error::{Error, Result};
-use crate::service::refund_wechat::{self, WxRefunds};
+use crate::service::wechat_refund::{self, WxRefunds};
 use crate::wechat::refund::TRANSIENT;
 
 /// A refund untouched this long (seconds) is looked at; younger ones are still in someone's hands.
@@ -20,11 +20,11 @@ pub fn run_once(db: &Db, wx: &WxRefunds, now: i64) -> Result<usize> {
     let n = open.len();
     for r in open {
         let done = match r.status.as_str() {
-            state::PROCESSING => refund_wechat::query_now(db, wx, r.id),
-            _ => refund_wechat::send(db, wx, r.id),
+            state::PROCESSING => wechat_refund::query_now(db, wx, r.id),
+            _ => wechat_refund::send(db, wx, r.id),
         };
         if let Err(e) = done {
-            log::warn!("wxrefund job, refund {}: {e}", r.out_refund_no);
+            log::warn!("wechat_refund job, refund {}: {e}", r.out_refund_no);
         }
     }
     Ok(n)

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use rusqlite::Connection;
 
 use crate::config::Config;
-use crate::db::payment_refund::{self as rows, state, NewRefund, Outcome, RefundRow};
+use crate::db::wechat_refund::{self as rows, state, NewRefund, Outcome, RefundRow};
 use crate::db::{self, order, Db};
 use crate::money;
 use crate::service::error::{Entity, Error, Field, Result, Rule};
