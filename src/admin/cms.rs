@@ -51,7 +51,7 @@ struct ArticleList {
 impl ArticleList {
     /// The status label the list shows.
     fn status_label(&self, s: &i64) -> &'static str {
-        crate::api::cms::status_str(*s)
+        crate::present::article_status(*s)
     }
 
     fn category_name(&self, id: &Option<i64>) -> String {

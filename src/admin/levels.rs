@@ -11,11 +11,11 @@ use super::images::FileStore;
 use super::page::{
     done, failed, number, render, render_as, Answer, Confirm, Html, Pager, Posted, Problem, Staff, PER_PAGE,
 };
-use crate::api::levels::term;
 use crate::db::levels::{Level, Price, PriceFields};
 use crate::db::{self, Db};
 use crate::error::AdminError;
 use crate::money;
+use crate::present::term;
 use crate::service::error::Error as ServiceError;
 use crate::service::levels::{self, Benefits, LevelInput};
 
