@@ -185,9 +185,8 @@ struct SkuChoice {
 
 fn spec_key(text: Option<&str>) -> Result<Option<String>, ApiError> {
     let Some(text) = text else { return Ok(None) };
-    let choices: Vec<SkuChoice> = serde_json::from_str(text).map_err(|e| {
-        ApiError::invalid("sku", format!("应为 [{{optionId, optionValueId}}] 形式的 JSON 数组：{e}"))
-    })?;
+    let choices: Vec<SkuChoice> =
+        super::params::json_param("sku", text, "[{optionId, optionValueId}] 形式的 JSON 数组")?;
     let key: String = choices.iter().map(|c| format!("{}:{},", c.option_id, c.option_value_id)).collect();
     Ok(Some(key).filter(|k| !k.is_empty()))
 }

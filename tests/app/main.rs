@@ -28,6 +28,7 @@ mod goods_editor;
 mod goods_rules;
 mod kefu;
 mod ledger;
+mod lenient;
 mod levels;
 mod levels_console;
 mod login;
