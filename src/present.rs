@@ -1,5 +1,6 @@
-//! Words the shop shows to people, shared by the mini-program API and the console: what things are
-//! called. Below the adapters, above nothing but `service::error`.
+//! What the shop shows to people, shared by the mini-program API, the console and the merchant API:
+//! what things are called, the words for a state, and the base URL links are made with. Below the
+//! adapters, above nothing but `service::error`.
 
 use crate::service::error::{Entity, Identity};
 
@@ -53,5 +54,42 @@ pub fn identity(i: Identity) -> &'static str {
         Identity::Mobile => "该手机号",
         Identity::Username => "该用户名",
         Identity::Email => "该邮箱",
+    }
+}
+
+/// The word for an article's status: 0 published, 1 awaiting review, anything else hidden.
+pub fn article_status(status: i64) -> &'static str {
+    match status {
+        0 => "已发布",
+        1 => "待审核",
+        _ => "已隐藏",
+    }
+}
+
+/// A membership term in the largest whole unit, as (count, unit code, unit word): 365 days →
+/// (1, 2, "年"), 90 → (3, 1, "个月"), 7 → (7, 0, "天").
+pub fn term(days: i64) -> (i64, i64, &'static str) {
+    if days % 365 == 0 {
+        (days / 365, 2, "年")
+    } else if days % 30 == 0 {
+        (days / 30, 1, "个月")
+    } else {
+        (days, 0, "天")
+    }
+}
+
+/// The public base URL links are made with: the configured one, else the one the client used.
+/// Each adapter reads it from the request with the guard in `api::guards`.
+pub struct BaseUrl(pub String);
+
+impl BaseUrl {
+    /// An absolute URL for a stored link: our own files are stored as "/uploads/…" (so a new
+    /// domain never breaks them), links elsewhere are stored whole.
+    pub fn absolute(&self, stored: &str) -> String {
+        if stored.starts_with('/') {
+            format!("{}{stored}", self.0)
+        } else {
+            stored.to_string()
+        }
     }
 }

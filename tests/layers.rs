@@ -240,6 +240,23 @@ fn is_core(m: &Module) -> bool {
     !ADAPTERS.contains(&area(m)) && !TOP.iter().any(|t| area(m).starts_with(t))
 }
 
+/// Every import from an area to an area it must not import, as "from → to".
+fn imports_against(rules: &[(&str, &[&str])]) -> Vec<String> {
+    let (_, edges) = graph();
+    let mut wrong = Vec::new();
+    for (from, to) in &edges {
+        for (area_from, banned) in rules {
+            if area(from) != *area_from {
+                continue;
+            }
+            for t in to.iter().filter(|t| banned.contains(&area(t))) {
+                wrong.push(format!("{} → {}", name(from), name(t)));
+            }
+        }
+    }
+    wrong
+}
+
 #[test]
 fn no_file_imports_itself_through_others() {
     let (_, edges) = graph();
@@ -275,19 +292,17 @@ fn arrows_point_down_inside_the_core() {
         ("settings", &["service", "wechat", "jobs"]),
         ("service", &["jobs"]),
     ];
-    let (_, edges) = graph();
-    let mut wrong = Vec::new();
-    for (from, to) in &edges {
-        for (area_from, banned) in rules {
-            if area(from) != *area_from {
-                continue;
-            }
-            for t in to.iter().filter(|t| banned.contains(&area(t))) {
-                wrong.push(format!("{} → {}", name(from), name(t)));
-            }
-        }
-    }
+    let wrong = imports_against(rules);
     assert!(wrong.is_empty(), "arrows pointing up:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_mini_program_api_and_the_merchant_surfaces_never_import_each_other() {
+    // Each answers its own wire format; what they share lives below them (`present`, `service`).
+    let rules: &[(&str, &[&str])] =
+        &[("admin", &["api"]), ("merchant", &["api"]), ("api", &["admin", "merchant"])];
+    let wrong = imports_against(rules);
+    assert!(wrong.is_empty(), "one surface imports another:\n{}", wrong.join("\n"));
 }
 
 #[test]

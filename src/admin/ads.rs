@@ -3,12 +3,12 @@
 use askama::Template;
 use rocket::form::{self, FromForm};
 use rocket::fs::TempFile;
-use rocket::http::Status;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::{AdminSession, Empty};
+use super::crud;
 use super::images::FileStore;
-use super::page::{done, number, render, render_as, Answer, Confirm, Html, Posted, Problem, Staff};
+use super::page::{done, number, render, Answer, Html, Posted, Problem, Staff};
 use crate::cache::Cache;
 use crate::db::site::AdPosition;
 use crate::db::{self, Db};
@@ -82,14 +82,10 @@ fn new_page(staff: Staff, key: Option<&str>) -> Result<Html, AdminError> {
     render(&EditPage { staff, id: None, f, error: None })
 }
 
-async fn find(db: &Db, id: i64) -> Result<AdPosition, AdminError> {
-    db.read(move |c| db::site::ad_position_by_id(c, id)).await?.ok_or(AdminError::NotFound)
-}
-
 /// GET /admin/ads/<id> — staff only.
 #[get("/ads/<id>")]
 async fn edit_page(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let a = find(db, id).await?;
+    let a = crud::found(db, id, db::site::ad_position_by_id).await?;
     let f = Fields { key: a.key, val: a.val, url: a.url, remark: a.remark, status: a.status.to_string() };
     render(&EditPage { staff, id: Some(id), f, error: None })
 }
@@ -108,7 +104,7 @@ async fn create(
     let taken = db.read(move |c| db::site::ad_position(c, &key)).await?;
     if taken.is_some() {
         let msg = format!("广告位 {} 已存在，请在列表里编辑它", form.f.key.trim());
-        return again(staff, None, form.f, Problem::Say(msg));
+        return crud::again(Problem::Say(msg), |error| EditPage { staff, id: None, f: form.f, error });
     }
     save(staff, None, 0, form, db, cache, &store).await
 }
@@ -123,14 +119,9 @@ async fn update(
     cache: &State<Cache>,
     store: FileStore,
 ) -> Result<Answer, AdminError> {
-    let a = find(db, id).await?;
+    let a = crud::found(db, id, db::site::ad_position_by_id).await?;
     form.0.f.key = a.key;
     save(staff, Some(id), a.kind, form.0, db, cache, &store).await
-}
-
-fn again(staff: Staff, id: Option<i64>, f: Fields, problem: Problem) -> Result<Answer, AdminError> {
-    let page = EditPage { staff, id, f, error: Some(problem.message()?) };
-    Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
 }
 
 /// Saves the slot; `kind` is its stored type, kept as is (the console does not edit it).
@@ -156,24 +147,17 @@ async fn save(
         };
         service::site::put_ad_position(db, cache, input).await.map_err(|e| Problem::refused(e, LABELS))
     };
-    match saved.await {
-        Ok(_) => Ok(done("/admin/ads", format!("广告位 {} 已保存", f.key.trim()))),
-        Err(problem) => again(staff, id, f, problem),
-    }
+    let saved = saved.await;
+    let message = format!("广告位 {} 已保存", f.key.trim());
+    crud::saved(saved, "/admin/ads", message, |error| EditPage { staff, id, f, error })
 }
 
 /// GET /admin/ads/<id>/delete — staff only; asks before deleting.
 #[get("/ads/<id>/delete")]
 async fn confirm_delete(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let a = find(db, id).await?;
-    render(&Confirm {
-        staff,
-        title: "删除广告位".into(),
-        what: format!("广告位 {}", a.key),
-        warning: "删除后，小程序读取这个广告位时将不再显示它。",
-        action: format!("/admin/ads/{id}/delete"),
-        back: "/admin/ads".into(),
-    })
+    let a = crud::found(db, id, db::site::ad_position_by_id).await?;
+    let warning = "删除后，小程序读取这个广告位时将不再显示它。";
+    crud::ask_delete(staff, "/admin/ads", id, "删除广告位", format!("广告位 {}", a.key), warning)
 }
 
 /// POST /admin/ads/<id>/delete — staff only.

@@ -3,14 +3,12 @@
 use askama::Template;
 use rocket::form::{self, FromForm};
 use rocket::fs::TempFile;
-use rocket::http::Status;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::{AdminSession, Empty};
+use super::crud;
 use super::images::FileStore;
-use super::page::{
-    done, number, render, render_as, search, Answer, Confirm, Html, Pager, Posted, Problem, Staff,
-};
+use super::page::{done, number, render, search, Answer, Html, Pager, Posted, Problem, Staff};
 use crate::cache::Cache;
 use crate::db::site::{Banner, BannerInput};
 use crate::db::{self, Db};
@@ -156,7 +154,7 @@ async fn new_page(staff: Staff, db: &State<Db>) -> Result<Html, AdminError> {
 /// GET /admin/banners/<id> — staff only.
 #[get("/banners/<id>")]
 async fn edit_page(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let b = db.read(move |c| db::site::banner_by_id(c, id)).await?.ok_or(AdminError::NotFound)?;
+    let b = crud::found(db, id, db::site::banner_by_id).await?;
     render(&EditPage { staff, id: Some(id), f: Fields::of(b), types: all_types(db).await?, error: None })
 }
 
@@ -205,9 +203,8 @@ async fn save(
     match saved.await {
         Ok(_) => Ok(done("/admin/banners", "轮播图已保存")),
         Err(problem) => {
-            let page =
-                EditPage { staff, id, f, types: all_types(db).await?, error: Some(problem.message()?) };
-            Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
+            let types = all_types(db).await?;
+            crud::again(problem, |error| EditPage { staff, id, f, types, error })
         }
     }
 }
@@ -215,16 +212,11 @@ async fn save(
 /// GET /admin/banners/<id>/delete — staff only; asks before deleting.
 #[get("/banners/<id>/delete")]
 async fn confirm_delete(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let b = db.read(move |c| db::site::banner_by_id(c, id)).await?.ok_or(AdminError::NotFound)?;
+    let b = crud::found(db, id, db::site::banner_by_id).await?;
     let title = if b.title.is_empty() { format!("#{}", b.id) } else { b.title };
-    render(&Confirm {
-        staff,
-        title: "删除轮播图".into(),
-        what: format!("轮播图「{title}」（类型 {}）", b.kind),
-        warning: "删除后小程序里立即不再显示。图片文件仍保留在“文件”里。",
-        action: format!("/admin/banners/{id}/delete"),
-        back: "/admin/banners".into(),
-    })
+    let what = format!("轮播图「{title}」（类型 {}）", b.kind);
+    let warning = "删除后小程序里立即不再显示。图片文件仍保留在“文件”里。";
+    crud::ask_delete(staff, "/admin/banners", id, "删除轮播图", what, warning)
 }
 
 /// POST /admin/banners/<id>/delete — staff only.

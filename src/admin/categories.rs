@@ -4,12 +4,12 @@
 use askama::Template;
 use rocket::form::{self, FromForm};
 use rocket::fs::TempFile;
-use rocket::http::Status;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::Empty;
+use super::crud;
 use super::images::FileStore;
-use super::page::{done, number, render, render_as, words, Answer, Confirm, Html, Posted, Problem, Staff};
+use super::page::{done, number, render, words, Answer, Html, Posted, Problem, Staff};
 use crate::db::catalog::{self, CategoryFields, CategoryRow};
 use crate::db::{self, Db};
 use crate::error::AdminError;
@@ -95,14 +95,10 @@ async fn new_page(staff: Staff, db: &State<Db>) -> Result<Html, AdminError> {
     render(&EditPage { staff, id: None, f, parents: parents(db, None).await?, error: None })
 }
 
-async fn find(db: &Db, id: i64) -> Result<CategoryRow, AdminError> {
-    db.read(move |c| catalog::category(c, id)).await?.ok_or(AdminError::NotFound)
-}
-
 /// GET /admin/categories/<id> — staff only.
 #[get("/categories/<id>")]
 async fn edit_page(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let r = find(db, id).await?.fields;
+    let r = crud::found(db, id, catalog::category).await?.fields;
     let f = Fields {
         name: r.name,
         pid: r.pid.unwrap_or(0).to_string(),
@@ -148,7 +144,7 @@ async fn save(
     let CategoryForm { file, mut f } = form;
     // Keep the category's own extJson: the console does not edit it.
     let ext_json = match id {
-        Some(id) => find(db, id).await?.fields.ext_json,
+        Some(id) => crud::found(db, id, catalog::category).await?.fields.ext_json,
         None => "{}".into(),
     };
     let saved = async {
@@ -172,8 +168,7 @@ async fn save(
         Ok(_) => Ok(done("/admin/categories", "分类已保存")),
         Err(problem) => {
             let error = Some(problem.message()?);
-            let page = EditPage { staff, id, f, parents: parents(db, id).await?, error };
-            Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
+            crud::sent_back(&EditPage { staff, id, f, parents: parents(db, id).await?, error })
         }
     }
 }
@@ -181,15 +176,10 @@ async fn save(
 /// GET /admin/categories/<id>/delete — staff only; asks before deleting.
 #[get("/categories/<id>/delete")]
 async fn confirm_delete(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let r = find(db, id).await?;
-    render(&Confirm {
-        staff,
-        title: "删除分类".into(),
-        what: format!("分类「{}」", r.fields.name),
-        warning: "有子分类或商品的分类不能删除；删除后无法恢复。",
-        action: format!("/admin/categories/{id}/delete"),
-        back: "/admin/categories".into(),
-    })
+    let r = crud::found(db, id, catalog::category).await?;
+    let (what, warning) =
+        (format!("分类「{}」", r.fields.name), "有子分类或商品的分类不能删除；删除后无法恢复。");
+    crud::ask_delete(staff, "/admin/categories", id, "删除分类", what, warning)
 }
 
 /// POST /admin/categories/<id>/delete — staff only.

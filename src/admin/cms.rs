@@ -4,14 +4,12 @@
 use askama::Template;
 use rocket::form::{self, FromForm};
 use rocket::fs::TempFile;
-use rocket::http::Status;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::{AdminSession, Empty};
+use super::crud;
 use super::images::FileStore;
-use super::page::{
-    done, number, render, render_as, search, Answer, Confirm, Html, Pager, Posted, Problem, Staff, PER_PAGE,
-};
+use super::page::{done, number, render, search, Answer, Html, Pager, Posted, Problem, Staff, PER_PAGE};
 use crate::db::cms::{
     self as store, ArticleFields, ArticleFilter, ArticleRow, CategoryRow, CommentFilter, CommentRow,
 };
@@ -51,7 +49,7 @@ struct ArticleList {
 impl ArticleList {
     /// The status label the list shows.
     fn status_label(&self, s: &i64) -> &'static str {
-        crate::api::cms::status_str(*s)
+        crate::present::article_status(*s)
     }
 
     fn category_name(&self, id: &Option<i64>) -> String {
@@ -183,10 +181,6 @@ async fn categories(db: &Db) -> Result<Vec<CategoryRow>, AdminError> {
     Ok(db.read(|c| store::categories(c, false)).await?)
 }
 
-async fn find(db: &Db, id: i64) -> Result<ArticleRow, AdminError> {
-    db.read(move |c| store::article(c, id)).await?.ok_or(AdminError::NotFound)
-}
-
 /// GET /admin/articles/new — staff only.
 #[get("/articles/new")]
 async fn new_article(staff: Staff, db: &State<Db>) -> Result<Html, AdminError> {
@@ -197,7 +191,7 @@ async fn new_article(staff: Staff, db: &State<Db>) -> Result<Html, AdminError> {
 /// GET /admin/articles/<id> — staff only.
 #[get("/articles/<id>")]
 async fn edit_article(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let f = Fields::of(find(db, id).await?);
+    let f = Fields::of(crud::found(db, id, store::article).await?);
     render(&ArticleEdit { staff, id: Some(id), f, categories: categories(db).await?, error: None })
 }
 
@@ -242,14 +236,8 @@ async fn save(
     match saved.await {
         Ok(_) => Ok(done("/admin/articles", "文章已保存")),
         Err(problem) => {
-            let page = ArticleEdit {
-                staff,
-                id,
-                f,
-                categories: categories(db).await?,
-                error: Some(problem.message()?),
-            };
-            Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
+            let categories = categories(db).await?;
+            crud::again(problem, |error| ArticleEdit { staff, id, f, categories, error })
         }
     }
 }
@@ -257,15 +245,10 @@ async fn save(
 /// GET /admin/articles/<id>/delete — staff only; asks before deleting.
 #[get("/articles/<id>/delete")]
 async fn confirm_delete_article(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let a = find(db, id).await?;
-    render(&Confirm {
-        staff,
-        title: "删除文章".into(),
-        what: format!("文章「{}」", a.fields.title),
-        warning: "删除后小程序里立即不再显示，收藏和点赞记录一并删除，无法恢复。",
-        action: format!("/admin/articles/{id}/delete"),
-        back: "/admin/articles".into(),
-    })
+    let a = crud::found(db, id, store::article).await?;
+    let what = format!("文章「{}」", a.fields.title);
+    let warning = "删除后小程序里立即不再显示，收藏和点赞记录一并删除，无法恢复。";
+    crud::ask_delete(staff, "/admin/articles", id, "删除文章", what, warning)
 }
 
 /// POST /admin/articles/<id>/delete — staff only.
@@ -329,16 +312,10 @@ async fn set_comment_status(
 /// GET /admin/comments/<id>/delete — staff only; asks before deleting.
 #[get("/comments/<id>/delete")]
 async fn confirm_delete_comment(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let m = db.read(move |c| store::comment(c, id)).await?.ok_or(AdminError::NotFound)?;
+    let m = crud::found(db, id, store::comment).await?;
     let preview: String = m.content.chars().take(30).collect();
-    render(&Confirm {
-        staff,
-        title: "删除评论".into(),
-        what: format!("评论「{preview}」"),
-        warning: "删除后无法恢复；只想让小程序不再显示时，请用“隐藏”。",
-        action: format!("/admin/comments/{id}/delete"),
-        back: "/admin/comments".into(),
-    })
+    let warning = "删除后无法恢复；只想让小程序不再显示时，请用“隐藏”。";
+    crud::ask_delete(staff, "/admin/comments", id, "删除评论", format!("评论「{preview}」"), warning)
 }
 
 /// POST /admin/comments/<id>/delete — staff only.

@@ -7,9 +7,9 @@ use rocket::http::{ContentType, Header, Status};
 use rocket::{get, post, routes, Responder, Route, State};
 
 use super::auth::{AdminSession, Empty};
+use super::crud;
 use super::page::{
-    done, failed, render, render_as, search, words, Answer, Confirm, Html, Pager, Posted, Problem, Staff,
-    PER_PAGE,
+    done, failed, render, render_as, search, Answer, Confirm, Html, Pager, Posted, Problem, Staff, PER_PAGE,
 };
 use crate::db::coupons::{self as store, Code, Merge, Rule, RuleFields};
 use crate::db::{self, Db};
@@ -301,7 +301,7 @@ fn new_page(staff: Staff) -> Result<Html, AdminError> {
 }
 
 async fn find(db: &Db, id: i64) -> Result<Rule, AdminError> {
-    db.read(move |c| store::rule(c, id)).await?.ok_or(AdminError::NotFound)
+    crud::found(db, id, store::rule).await
 }
 
 /// GET /admin/coupons/<id> — staff only.
@@ -343,8 +343,7 @@ async fn save(staff: Staff, id: Option<i64>, f: RuleForm, db: &Db) -> Result<Ans
                 Some(id) => Some(find(db, id).await?.number_taken),
                 None => None,
             };
-            let page = EditPage { staff, id, f, taken, error };
-            Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
+            crud::sent_back(&EditPage { staff, id, f, taken, error })
         }
     }
 }
@@ -375,14 +374,9 @@ async fn switch(
 #[get("/coupons/<id>/delete")]
 async fn confirm_delete(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
     let r = find(db, id).await?;
-    render(&Confirm {
-        staff,
-        title: "删除优惠券".into(),
-        what: format!("优惠券「{}」", r.f.name),
-        warning: "只有还没有发给任何顾客的优惠券才能删除；已发出的请改为下架。它的兑换码会一起删除。",
-        action: format!("/admin/coupons/{id}/delete"),
-        back: "/admin/coupons".into(),
-    })
+    let what = format!("优惠券「{}」", r.f.name);
+    let warning = "只有还没有发给任何顾客的优惠券才能删除；已发出的请改为下架。它的兑换码会一起删除。";
+    crud::ask_delete(staff, "/admin/coupons", id, "删除优惠券", what, warning)
 }
 
 /// POST /admin/coupons/<id>/delete — staff only.
@@ -393,12 +387,8 @@ async fn delete(
     _form: Posted<Empty>,
     db: &State<Db>,
 ) -> Result<Answer, AdminError> {
-    match db.write(move |c| service::delete_rule(c, id)).await {
-        Ok(()) => Ok(done("/admin/coupons", "优惠券已删除")),
-        Err(ServiceError::NotFound(_)) => Err(AdminError::NotFound),
-        Err(e @ ServiceError::Refused(_)) => Ok(failed("/admin/coupons", words(e))),
-        Err(e) => Err(e.into()),
-    }
+    let deleted = db.write(move |c| service::delete_rule(c, id)).await;
+    crud::deleted(deleted, "/admin/coupons", "优惠券已删除")
 }
 
 #[derive(FromForm, Default)]

@@ -4,9 +4,9 @@ use askama::Template;
 use rocket::{get, routes, Route, State};
 
 use super::page::{render, Html, Staff};
-use crate::api::BaseUrl;
 use crate::db::{self, Db};
 use crate::error::AdminError;
+use crate::present::BaseUrl;
 use crate::settings::{keys, Settings};
 
 pub fn routes() -> Vec<Route> {

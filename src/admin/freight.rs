@@ -3,17 +3,16 @@
 
 use askama::Template;
 use rocket::form::FromForm;
-use rocket::http::Status;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::{AdminSession, Empty};
-use super::page::{done, failed, render, render_as, Answer, Confirm, Html, Posted, Problem, Staff};
+use super::crud;
+use super::page::{render, Answer, Html, Posted, Problem, Staff};
 use crate::db::freight::{self, Fees, FreeRule, RegionFees, TemplateFields};
 use crate::db::{self, Db};
 use crate::error::AdminError;
 use crate::money;
 use crate::regions::{Region, Regions};
-use crate::service::error::Error as ServiceError;
 use crate::service::freight as rules;
 
 pub fn routes() -> Vec<Route> {
@@ -345,7 +344,7 @@ async fn edit_page(
     regions: &State<Regions>,
     id: i64,
 ) -> Result<Html, AdminError> {
-    let t = db.read(move |c| freight::template(c, id)).await?.ok_or(AdminError::NotFound)?;
+    let t = crud::found(db, id, freight::template).await?;
     render(&edit_page_of(staff, Some(id), TemplateForm::of(&t.fields, regions), regions, None))
 }
 
@@ -388,27 +387,18 @@ async fn save(
             .map_err(|e| Problem::refused(e, LABELS)),
         Err(p) => Err(p),
     };
-    match saved {
-        Ok(_) => Ok(done("/admin/freight", "运费模板已保存")),
-        Err(p) => {
-            let page = edit_page_of(staff, id, form, regions, Some(p.message()?));
-            Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
-        }
-    }
+    crud::saved(saved, "/admin/freight", "运费模板已保存", |error| {
+        edit_page_of(staff, id, form, regions, error)
+    })
 }
 
 /// GET /admin/freight/<id>/delete — staff only; asks before deleting.
 #[get("/freight/<id>/delete")]
 async fn confirm_delete(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let t = db.read(move |c| freight::template(c, id)).await?.ok_or(AdminError::NotFound)?;
-    render(&Confirm {
-        staff,
-        title: "删除运费模板".into(),
-        what: format!("运费模板「{}」", t.fields.name),
-        warning: "还有商品在用的模板不能删除，请先在商品编辑里换一个模板。",
-        action: format!("/admin/freight/{id}/delete"),
-        back: "/admin/freight".into(),
-    })
+    let t = crud::found(db, id, freight::template).await?;
+    let what = format!("运费模板「{}」", t.fields.name);
+    let warning = "还有商品在用的模板不能删除，请先在商品编辑里换一个模板。";
+    crud::ask_delete(staff, "/admin/freight", id, "删除运费模板", what, warning)
 }
 
 /// POST /admin/freight/<id>/delete — staff only; refused while goods use the template.
@@ -419,9 +409,6 @@ async fn delete(
     _form: Posted<Empty>,
     db: &State<Db>,
 ) -> Result<Answer, AdminError> {
-    match db.write(move |c| rules::delete_template(c, id)).await {
-        Ok(()) => Ok(done("/admin/freight", "运费模板已删除")),
-        Err(ServiceError::NotFound(_)) => Err(AdminError::NotFound),
-        Err(e) => Ok(failed("/admin/freight", Problem::refused(e, &[]).message()?)),
-    }
+    let deleted = db.write(move |c| rules::delete_template(c, id)).await;
+    crud::deleted(deleted, "/admin/freight", "运费模板已删除")
 }

@@ -9,10 +9,10 @@ use rocket::request::{self, FromRequest, Request};
 use rocket::tokio::io::AsyncReadExt;
 
 use super::page::Problem;
-use crate::api::BaseUrl;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::AdminError;
+use crate::present::BaseUrl;
 use crate::service::upload::{self, Stored};
 
 /// Where console uploads go, and the public URL they are served at.

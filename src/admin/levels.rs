@@ -3,19 +3,19 @@
 use askama::Template;
 use rocket::form::{self, FromForm};
 use rocket::fs::TempFile;
-use rocket::http::Status;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::{AdminSession, Empty};
+use super::crud;
 use super::images::FileStore;
 use super::page::{
-    done, failed, number, render, render_as, Answer, Confirm, Html, Pager, Posted, Problem, Staff, PER_PAGE,
+    done, failed, number, render, Answer, Confirm, Html, Pager, Posted, Problem, Staff, PER_PAGE,
 };
-use crate::api::levels::term;
 use crate::db::levels::{Level, Price, PriceFields};
 use crate::db::{self, Db};
 use crate::error::AdminError;
 use crate::money;
+use crate::present::term;
 use crate::service::error::Error as ServiceError;
 use crate::service::levels::{self, Benefits, LevelInput};
 
@@ -331,8 +331,7 @@ async fn save(
                 Some(id) => find(db, id).await?.1,
                 None => Vec::new(),
             };
-            let page = EditPage { error: Some(problem.message()?), ..EditPage::new(staff, id, f, prices) };
-            Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
+            crud::again(problem, |error| EditPage { error, ..EditPage::new(staff, id, f, prices) })
         }
     }
 }
@@ -381,17 +380,12 @@ async fn add_price(
         let input = form.input()?;
         levels::save_price(db, id, None, input).await.map_err(|e| Problem::refused(e, LABELS))
     };
-    match saved.await {
-        Ok(_) => Ok(done(format!("/admin/levels/{id}"), "价格已添加")),
-        Err(problem) => {
-            let page = EditPage {
-                new_price: form,
-                price_error: Some(problem.message()?),
-                ..EditPage::new(staff, Some(id), Fields::of(&level), prices)
-            };
-            Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
-        }
-    }
+    let saved = saved.await;
+    crud::saved(saved, &format!("/admin/levels/{id}"), "价格已添加", |price_error| EditPage {
+        new_price: form,
+        price_error,
+        ..EditPage::new(staff, Some(id), Fields::of(&level), prices)
+    })
 }
 
 #[derive(Template)]
@@ -438,13 +432,14 @@ async fn update_price(
         let input = p.input()?;
         levels::save_price(db, id, Some(price_id), input).await.map_err(|e| Problem::refused(e, LABELS))
     };
-    match saved.await {
-        Ok(_) => Ok(done(format!("/admin/levels/{id}"), "价格已保存")),
-        Err(problem) => {
-            let page = PricePage { staff, level, price_id, p, error: Some(problem.message()?) };
-            Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
-        }
-    }
+    let saved = saved.await;
+    crud::saved(saved, &format!("/admin/levels/{id}"), "价格已保存", |error| PricePage {
+        staff,
+        level,
+        price_id,
+        p,
+        error,
+    })
 }
 
 /// GET /admin/levels/<id>/prices/<price_id>/delete — staff only; asks before deleting.

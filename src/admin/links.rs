@@ -3,12 +3,12 @@
 use askama::Template;
 use rocket::form::{self, FromForm};
 use rocket::fs::TempFile;
-use rocket::http::Status;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::{AdminSession, Empty};
+use super::crud;
 use super::images::FileStore;
-use super::page::{done, number, render, render_as, Answer, Confirm, Html, Pager, Posted, Problem, Staff};
+use super::page::{done, number, render, Answer, Html, Pager, Posted, Problem, Staff};
 use crate::cache::Cache;
 use crate::db::site::Partner;
 use crate::db::{self, Db};
@@ -70,14 +70,10 @@ fn new_page(staff: Staff) -> Result<Html, AdminError> {
     render(&EditPage { staff, id: None, f, error: None })
 }
 
-async fn find(db: &Db, id: i64) -> Result<Partner, AdminError> {
-    db.read(move |c| db::site::partner_by_id(c, id)).await?.ok_or(AdminError::NotFound)
-}
-
 /// GET /admin/links/<id> — staff only.
 #[get("/links/<id>")]
 async fn edit_page(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let p = find(db, id).await?;
+    let p = crud::found(db, id, db::site::partner_by_id).await?;
     let f = Fields {
         kind: p.kind,
         title: p.title,
@@ -135,27 +131,16 @@ async fn save(
         };
         service::site::save_partner(db, cache, id, input).await.map_err(|e| Problem::refused(e, LABELS))
     };
-    match saved.await {
-        Ok(_) => Ok(done("/admin/links", "友情链接已保存")),
-        Err(problem) => {
-            let page = EditPage { staff, id, f, error: Some(problem.message()?) };
-            Ok(Answer::Page(render_as(Status::UnprocessableEntity, &page)?))
-        }
-    }
+    let saved = saved.await;
+    crud::saved(saved, "/admin/links", "友情链接已保存", |error| EditPage { staff, id, f, error })
 }
 
 /// GET /admin/links/<id>/delete — staff only; asks before deleting.
 #[get("/links/<id>/delete")]
 async fn confirm_delete(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let p = find(db, id).await?;
-    render(&Confirm {
-        staff,
-        title: "删除友情链接".into(),
-        what: format!("友情链接「{}」", p.title),
-        warning: "删除后小程序里立即不再显示。",
-        action: format!("/admin/links/{id}/delete"),
-        back: "/admin/links".into(),
-    })
+    let p = crud::found(db, id, db::site::partner_by_id).await?;
+    let what = format!("友情链接「{}」", p.title);
+    crud::ask_delete(staff, "/admin/links", id, "删除友情链接", what, "删除后小程序里立即不再显示。")
 }
 
 /// POST /admin/links/<id>/delete — staff only.

@@ -10,6 +10,7 @@ mod cms_setup;
 mod codes;
 mod config_values;
 mod coupons;
+mod crud;
 mod dashboard;
 mod deposits;
 mod files;

@@ -2,13 +2,11 @@
 
 use askama::Template;
 use rocket::form::FromForm;
-use rocket::http::Status;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::{AdminSession, Empty};
-use super::page::{
-    done, render, render_as, search, Answer, Confirm, Html, Pager, Posted, Problem, Staff, PER_PAGE,
-};
+use super::crud;
+use super::page::{done, render, search, Answer, Html, Pager, Posted, Problem, Staff, PER_PAGE};
 use crate::cache::Cache;
 use crate::db::site::Notice;
 use crate::db::{self, Db};
@@ -78,14 +76,10 @@ fn new_page(staff: Staff) -> Result<Html, AdminError> {
     })
 }
 
-async fn find(db: &Db, id: i64) -> Result<Notice, AdminError> {
-    db.read(move |c| db::site::notice_by_id(c, id)).await?.ok_or(AdminError::NotFound)
-}
-
 /// GET /admin/notices/<id> — staff only.
 #[get("/notices/<id>")]
 async fn edit_page(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let n = find(db, id).await?;
+    let n = crud::found(db, id, db::site::notice_by_id).await?;
     let form = NoticeForm { kind: n.kind, title: n.title, content: n.content, is_show: n.is_show };
     render(&EditPage { staff, id: Some(id), form, error: None })
 }
@@ -126,27 +120,17 @@ async fn save(
         content: form.content.clone(),
         is_show: form.is_show,
     };
-    match service::site::save_notice(db, cache, id, input).await {
-        Ok(_) => Ok(done("/admin/notices", "公告已保存")),
-        Err(e) => {
-            let error = Some(Problem::refused(e, LABELS).message()?);
-            Ok(Answer::Page(render_as(Status::UnprocessableEntity, &EditPage { staff, id, form, error })?))
-        }
-    }
+    let saved =
+        service::site::save_notice(db, cache, id, input).await.map_err(|e| Problem::refused(e, LABELS));
+    crud::saved(saved, "/admin/notices", "公告已保存", |error| EditPage { staff, id, form, error })
 }
 
 /// GET /admin/notices/<id>/delete — staff only; asks before deleting.
 #[get("/notices/<id>/delete")]
 async fn confirm_delete(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let n = find(db, id).await?;
-    render(&Confirm {
-        staff,
-        title: "删除公告".into(),
-        what: format!("公告「{}」", n.title),
-        warning: "删除后小程序里立即不再显示，无法恢复。",
-        action: format!("/admin/notices/{id}/delete"),
-        back: "/admin/notices".into(),
-    })
+    let n = crud::found(db, id, db::site::notice_by_id).await?;
+    let (what, warning) = (format!("公告「{}」", n.title), "删除后小程序里立即不再显示，无法恢复。");
+    crud::ask_delete(staff, "/admin/notices", id, "删除公告", what, warning)
 }
 
 /// POST /admin/notices/<id>/delete — staff only.

@@ -8,10 +8,10 @@ use rocket::http::Status;
 use rocket::{get, post, routes, Route, State};
 
 use super::page::{done, render, render_as, Answer, Html, Posted, Problem, Staff};
-use crate::api::BaseUrl;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::AdminError;
+use crate::present::BaseUrl;
 use crate::service;
 use crate::settings::{keys, Settings};
 

@@ -4,13 +4,13 @@
 use askama::Template;
 use rocket::form::{self, FromForm};
 use rocket::fs::TempFile;
-use rocket::http::Status;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::Empty;
+use super::crud;
 use super::images::FileStore;
 use super::page::{
-    done, failed, number, render, render_as, search, Answer, Confirm, Html, Pager, Posted, Problem, Staff,
+    done, failed, number, render, search, Answer, Confirm, Html, Pager, Posted, Problem, Staff,
 };
 use crate::db::shops::{self, ShopFields, ShopFilter, ShopRow};
 use crate::db::{self, Db};
@@ -184,10 +184,6 @@ fn coordinate(label: &str, text: &str) -> Result<Option<f64>, Problem> {
     }
 }
 
-async fn find(db: &Db, id: i64) -> Result<ShopRow, AdminError> {
-    db.read(move |c| shops::get(c, id)).await?.ok_or(AdminError::NotFound)
-}
-
 /// GET /admin/shops/new — staff only.
 #[get("/shops/new")]
 async fn new_page(staff: Staff) -> Result<Html, AdminError> {
@@ -202,7 +198,7 @@ async fn new_page(staff: Staff) -> Result<Html, AdminError> {
 /// GET /admin/shops/<id> — staff only. Applications open here too, with approve / reject.
 #[get("/shops/<id>")]
 async fn edit_page(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let shop = find(db, id).await?;
+    let shop = crud::found(db, id, shops::get).await?;
     let f = fields_of(&shop.fields);
     render(&EditPage { staff, shop: Some(shop), f, error: None })
 }
@@ -239,7 +235,7 @@ async fn save(
 ) -> Result<Answer, AdminError> {
     let ShopForm { file, mut f } = form;
     let shop = match id {
-        Some(id) => Some(find(db, id).await?),
+        Some(id) => Some(crud::found(db, id, shops::get).await?),
         None => None,
     };
     // The console does not edit extJson: a stored shop keeps its own.
@@ -271,13 +267,8 @@ async fn save(
             .await
             .map_err(|e| Problem::refused(e, LABELS))
     };
-    match saved.await {
-        Ok(_) => Ok(done(back_to(shop.as_ref()), "门店已保存")),
-        Err(problem) => {
-            let error = Some(problem.message()?);
-            Ok(Answer::Page(render_as(Status::UnprocessableEntity, &EditPage { staff, shop, f, error })?))
-        }
-    }
+    let (saved, back) = (saved.await, back_to(shop.as_ref()));
+    crud::saved(saved, &back, "门店已保存", |error| EditPage { staff, shop, f, error })
 }
 
 /// The list tab a shop belongs on.
@@ -291,7 +282,7 @@ fn back_to(shop: Option<&ShopRow>) -> String {
 /// GET /admin/shops/<id>/delete — staff only; asks before deleting.
 #[get("/shops/<id>/delete")]
 async fn confirm_delete(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
-    let shop = find(db, id).await?;
+    let shop = crud::found(db, id, shops::get).await?;
     render(&Confirm {
         staff,
         title: "删除门店".into(),
@@ -305,13 +296,13 @@ async fn confirm_delete(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, A
 /// POST /admin/shops/<id>/delete — staff only; from the confirmation page.
 #[post("/shops/<id>/delete", data = "<_form>")]
 async fn delete(_staff: Staff, id: i64, _form: Posted<Empty>, db: &State<Db>) -> Result<Answer, AdminError> {
-    let shop = find(db, id).await?;
+    let shop = crud::found(db, id, shops::get).await?;
     db.write(move |c| shops::delete(c, id)).await?;
     Ok(done(back_to(Some(&shop)), format!("门店「{}」已删除", shop.fields.name)))
 }
 
 async fn decide(db: &Db, id: i64, approve: bool) -> Result<Answer, AdminError> {
-    let shop = find(db, id).await?;
+    let shop = crud::found(db, id, shops::get).await?;
     let decided = db.write(move |c| rules::decide_application(c, id, approve, db::unix_now())).await;
     match decided {
         Ok(()) if approve => {

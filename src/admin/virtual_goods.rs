@@ -2,13 +2,12 @@
 
 use askama::Template;
 use rocket::form::FromForm;
-use rocket::http::Status;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::{AdminSession, Empty};
+use super::crud;
 use super::page::{
-    done, failed, number, render, render_as, search, words, Answer, Confirm, Html, Pager, Posted, Problem,
-    Staff, PER_PAGE,
+    done, failed, number, render, search, Answer, Html, Pager, Posted, Problem, Staff, PER_PAGE,
 };
 use crate::db::virtual_goods::{self as store, Card, Goods, GoodsFields};
 use crate::db::{self, Db};
@@ -132,7 +131,7 @@ fn new_page(staff: Staff) -> Result<Html, AdminError> {
 }
 
 async fn find(db: &Db, id: i64) -> Result<Goods, AdminError> {
-    db.read(move |c| store::by_id(c, id)).await?.ok_or(AdminError::NotFound)
+    crud::found(db, id, store::by_id).await
 }
 
 /// GET /admin/virtual-goods/<id> — staff only.
@@ -169,27 +168,21 @@ async fn save(staff: Staff, id: Option<i64>, f: GoodsForm, db: &Db) -> Result<An
         }
         Err(p) => Err(p),
     };
-    match saved {
-        Ok(_) => Ok(done("/admin/virtual-goods", "虚拟商品已保存")),
-        Err(p) => {
-            let error = Some(p.message()?);
-            Ok(Answer::Page(render_as(Status::UnprocessableEntity, &EditPage { staff, id, f, error })?))
-        }
-    }
+    crud::saved(saved, "/admin/virtual-goods", "虚拟商品已保存", |error| EditPage {
+        staff,
+        id,
+        f,
+        error,
+    })
 }
 
 /// GET /admin/virtual-goods/<id>/delete — staff only; asks before deleting.
 #[get("/virtual-goods/<id>/delete")]
 async fn confirm_delete(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminError> {
     let g = find(db, id).await?;
-    render(&Confirm {
-        staff,
-        title: "删除虚拟商品".into(),
-        what: format!("虚拟商品「{}」", g.f.name),
-        warning: "只有还没卖出过的商品才能删除（卡密库存一起删除）；卖出过的请改为下架。",
-        action: format!("/admin/virtual-goods/{id}/delete"),
-        back: "/admin/virtual-goods".into(),
-    })
+    let what = format!("虚拟商品「{}」", g.f.name);
+    let warning = "只有还没卖出过的商品才能删除（卡密库存一起删除）；卖出过的请改为下架。";
+    crud::ask_delete(staff, "/admin/virtual-goods", id, "删除虚拟商品", what, warning)
 }
 
 /// POST /admin/virtual-goods/<id>/delete — staff only.
@@ -200,12 +193,8 @@ async fn delete(
     _form: Posted<Empty>,
     db: &State<Db>,
 ) -> Result<Answer, AdminError> {
-    match db.write(move |c| service::delete(c, id)).await {
-        Ok(()) => Ok(done("/admin/virtual-goods", "虚拟商品已删除")),
-        Err(ServiceError::NotFound(_)) => Err(AdminError::NotFound),
-        Err(e @ ServiceError::Refused(_)) => Ok(failed("/admin/virtual-goods", words(e))),
-        Err(e) => Err(e.into()),
-    }
+    let deleted = db.write(move |c| service::delete(c, id)).await;
+    crud::deleted(deleted, "/admin/virtual-goods", "虚拟商品已删除")
 }
 
 #[derive(Template)]

@@ -9,12 +9,12 @@ use rocket::{get, post, routes, Route, State};
 
 use super::auth::Empty;
 use super::page::{done, failed, render, render_as, Answer, Html, Posted, Problem, Staff};
-use crate::api::guards::BaseUrl;
 use crate::config::Config;
 use crate::db::kefu::MediaCheck;
 use crate::db::security::CheckRow;
 use crate::db::{self, Db};
 use crate::error::AdminError;
+use crate::present::BaseUrl;
 use crate::sandbox::wechat::SandboxWeChat;
 use crate::service;
 use crate::service::media_check;

@@ -13,6 +13,7 @@ use super::{ApiResult, Authed, BaseUrl, MaybeAuthed, Page, Paging, Params, Reply
 use crate::db::cms::{self as store, ArticleFields, ArticleFilter, ArticleRow, CategoryRow};
 use crate::db::{self, Db};
 use crate::error::ApiError;
+use crate::present;
 use crate::service::cms as rules;
 use crate::service::security::{self, Scene};
 use crate::settings::Settings;
@@ -143,17 +144,9 @@ pub struct ArticleView {
     pub date_update: String,
 }
 
-pub fn status_str(status: i64) -> &'static str {
-    match status {
-        0 => "已发布",
-        1 => "待审核",
-        _ => "已隐藏",
-    }
-}
-
 impl ArticleView {
     /// `with_content` false leaves the rich text out of lists (it can be large).
-    pub fn new(a: ArticleRow, base: &BaseUrl, with_content: bool) -> Self {
+    fn new(a: ArticleRow, base: &BaseUrl, with_content: bool) -> Self {
         let f = a.fields;
         ArticleView {
             id: a.id,
@@ -169,7 +162,7 @@ impl ArticleView {
             paixu: f.paixu,
             is_recommend: f.is_recommend,
             status: f.status,
-            status_str: status_str(f.status),
+            status_str: present::article_status(f.status),
             number_read: a.number_read,
             number_fav: a.number_fav,
             number_comment: a.number_comment,

@@ -15,6 +15,7 @@ use rocket::request::{self, FromRequest, Request};
 use super::params::{read_body, Params};
 use crate::db::{self, Db};
 use crate::error::ApiError;
+pub use crate::present::BaseUrl;
 use crate::secret;
 
 /// The error of a failed guard, kept for the catcher (Rocket does not hand it over).
@@ -180,21 +181,7 @@ impl<'r> FromData<'r> for MaybeAuthed {
     }
 }
 
-/// The public base URL links are made with: the configured one, else the one the client used.
-pub struct BaseUrl(pub String);
-
-impl BaseUrl {
-    /// An absolute URL for a stored link: our own files are stored as "/uploads/…" (so a new
-    /// domain never breaks them), links elsewhere are stored whole.
-    pub fn absolute(&self, stored: &str) -> String {
-        if stored.starts_with('/') {
-            format!("{}{stored}", self.0)
-        } else {
-            stored.to_string()
-        }
-    }
-}
-
+/// The base URL from the config, else from the request's Host; every adapter uses this guard.
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for BaseUrl {
     type Error = ApiError;

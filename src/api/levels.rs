@@ -9,6 +9,7 @@ use crate::db::levels::{Buy, BuyKind, Level, Price};
 use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::money::to_yuan;
+use crate::present::term;
 use crate::service::levels::{self, Benefits};
 
 pub fn routes() -> Vec<Route> {
@@ -69,17 +70,6 @@ pub struct PriceView {
     pub original_price: f64,
     pub paixu: i64,
     pub status: i64,
-}
-
-/// A term in the largest whole unit: 365 days → 1 年, 90 → 3 个月, 7 → 7 天.
-pub fn term(days: i64) -> (i64, i64, &'static str) {
-    if days % 365 == 0 {
-        (days / 365, 2, "年")
-    } else if days % 30 == 0 {
-        (days / 30, 1, "个月")
-    } else {
-        (days, 0, "天")
-    }
 }
 
 impl From<Price> for PriceView {

@@ -5,20 +5,80 @@ use rocket::http::Status;
 use rocket::response::status::Created;
 use rocket::serde::json::Json;
 use rocket::{delete, get, post, put, routes, FromForm, Route, State};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::body::{opt_int, opt_text};
 use super::{Answer, ApiKey, JsonBody, Paged, Paging, Problem, BASE};
-use crate::api::cms::ArticleView;
-use crate::api::BaseUrl;
-use crate::db::cms::{self as store, ArticleFields, ArticleFilter};
+use crate::db::cms::{self as store, ArticleFields, ArticleFilter, ArticleRow};
 use crate::db::{self, Db};
 use crate::error::MerchantError;
+use crate::present::{self, BaseUrl};
 use crate::service::cms as rules;
 use crate::service::error::Error as ServiceError;
 
 pub fn routes() -> Vec<Route> {
     routes![list, create, show, replace, remove]
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArticleView {
+    pub id: i64,
+    /// 0 when uncategorised.
+    pub category_id: i64,
+    /// The shopper who wrote it; 0 for the shop's own articles.
+    pub uid: i64,
+    pub title: String,
+    pub descript: String,
+    /// Sanitised HTML; empty in lists.
+    pub content: String,
+    /// Absolute, or empty when there is no picture.
+    pub pic: String,
+    pub author: String,
+    pub tags: String,
+    pub keywords: String,
+    pub paixu: i64,
+    pub is_recommend: bool,
+    /// 0 published, 1 awaiting review, 2 hidden.
+    pub status: i64,
+    pub status_str: &'static str,
+    pub number_read: i64,
+    pub number_fav: i64,
+    pub number_comment: i64,
+    pub number_useful: i64,
+    pub number_useless: i64,
+    pub date_add: String,
+    pub date_update: String,
+}
+
+impl ArticleView {
+    /// `with_content` false leaves the rich text out of lists (it can be large).
+    fn new(a: ArticleRow, base: &BaseUrl, with_content: bool) -> Self {
+        let f = a.fields;
+        ArticleView {
+            id: a.id,
+            category_id: f.category_id.unwrap_or(0),
+            uid: a.user_id.unwrap_or(0),
+            title: f.title,
+            descript: f.descript,
+            content: if with_content { f.content } else { String::new() },
+            pic: if f.pic.is_empty() { String::new() } else { base.absolute(&f.pic) },
+            author: f.author,
+            tags: f.tags,
+            keywords: f.keywords,
+            paixu: f.paixu,
+            is_recommend: f.is_recommend,
+            status: f.status,
+            status_str: present::article_status(f.status),
+            number_read: a.number_read,
+            number_fav: a.number_fav,
+            number_comment: a.number_comment,
+            number_useful: a.number_useful,
+            number_useless: a.number_useless,
+            date_add: db::format_unix(a.date_add),
+            date_update: db::format_unix(a.date_update),
+        }
+    }
 }
 
 /// A whole article as POST and PUT send it; absent fields take their defaults (published).

@@ -9,9 +9,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{Answer, ApiKey, JsonBody, Problem};
-use crate::api::BaseUrl;
 use crate::db::{self, Db};
 use crate::error::MerchantError;
+use crate::present::BaseUrl;
 use crate::service;
 use crate::settings::{keys, registry, Kind, Setting, Settings, Snapshot, REGISTRY};
 use crate::wechat::WeChat;

@@ -11,10 +11,10 @@ use serde::Serialize;
 
 use super::body::opt_text;
 use super::{Answer, ApiKey, Paged, Paging, Problem, BASE};
-use crate::api::BaseUrl;
 use crate::config::Config;
 use crate::db::{self, upload::Upload, Db};
 use crate::error::{ApiError, MerchantError};
+use crate::present::BaseUrl;
 use crate::service::error::Error as ServiceError;
 use crate::service::upload;
 
