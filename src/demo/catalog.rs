@@ -11,13 +11,13 @@ use crate::service::catalog::{create_goods, NewGoods, NewSku, NewSpec};
 
 /// A spec and its values.
 fn spec(name: &str, values: &[&str]) -> NewSpec {
-    NewSpec { name: name.into(), values: values.iter().map(std::string::ToString::to_string).collect() }
+    NewSpec { name: name.into(), values: values.iter().map(ToString::to_string).collect() }
 }
 
 /// A SKU: its values (one per spec), price and original price in fen, stock, weight in grams.
 fn sku(values: &[&str], price: i64, original_price: i64, stores: i64, weight: i64, code: &str) -> NewSku {
     NewSku {
-        values: values.iter().map(std::string::ToString::to_string).collect(),
+        values: values.iter().map(ToString::to_string).collect(),
         price,
         original_price,
         stores,
