@@ -64,7 +64,7 @@ impl Params {
     /// An optional text of at most `max` characters.
     pub fn opt_text(&self, name: &'static str, max: usize) -> Result<Option<&str>, ApiError> {
         match self.get(name) {
-            Some(v) => check_len(name, v, max).map(|_| Some(v)),
+            Some(v) => check_len(name, v, max).map(|()| Some(v)),
             None => Ok(None),
         }
     }
@@ -101,6 +101,7 @@ impl Params {
     }
 
     /// These parameters with `pairs` added (a pair replaces a parameter of the same name).
+    #[must_use]
     pub fn merged(&self, pairs: impl IntoIterator<Item = (String, String)>) -> Params {
         let mut map = self.map.clone();
         map.extend(pairs);
