@@ -405,6 +405,8 @@ fn entity_words(e: Entity) -> &'static str {
         Entity::Goods => "goods",
         Entity::HeldMedia => "held media",
         Entity::Invoice => "invoice",
+        Entity::KanjiaSet => "bargain set",
+        Entity::KanjiaJoin => "bargain",
         Entity::Level => "member level",
         Entity::LevelPrice => "member level price",
         Entity::LiveRoom => "live room",

@@ -22,6 +22,8 @@ pub mod goods_rules;
 pub mod guards;
 pub mod invoice;
 pub mod json;
+// bargain (kanjia)
+pub mod kanjia;
 pub mod ledger;
 pub mod levels;
 pub mod media;
@@ -221,6 +223,8 @@ pub fn routes() -> Vec<FileRoutes> {
         pay,
         template_msg,
         points,
+        // bargain (kanjia)
+        kanjia,
     );
     let root = by_file!(
         "/", "src/api";

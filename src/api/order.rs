@@ -131,7 +131,20 @@ fn parse_checkout(p: &Params, regions: &Regions) -> Result<CheckoutInput, ApiErr
         remark: p.opt_text("remark", MAX_REMARK)?.unwrap_or("").to_string(),
         ext_json,
         is_can_hx: p.opt_bool("isCanHx")?.unwrap_or(false),
+        kanjia_set: marketing_of(p)?,
     })
+}
+
+/// `kjid` (a bargain set); `pingtuanOpenId` (a group) is refused until group buying is served,
+/// so a group order is never charged the normal price. Both at once is a bad request.
+fn marketing_of(p: &Params) -> Result<Option<i64>, ApiError> {
+    let kjid = p.opt_int("kjid")?.filter(|&id| id > 0);
+    let tuan = p.opt_int("pingtuanOpenId")?.filter(|&id| id > 0);
+    match (kjid, tuan) {
+        (Some(_), Some(_)) => Err(ApiError::invalid("pingtuanOpenId", "砍价和拼团不能同时使用")),
+        (_, Some(_)) => Err(ApiError::Unsupported("拼团功能尚未开放".into())),
+        (kjid, None) => Ok(kjid),
+    }
 }
 
 /// A region id, which must be one of the built-in regions when sent.

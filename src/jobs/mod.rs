@@ -3,8 +3,10 @@
 pub mod auto_review;
 pub mod cleanup;
 pub mod close_unpaid;
+// bargain (kanjia)
 pub mod confirm_receipt;
 pub mod coupons;
+pub mod kanjia_expiry;
 pub mod levels;
 pub mod outbox;
 pub mod pay_reconcile;
@@ -122,6 +124,10 @@ pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) 
         }
         if let Err(e) = auto_review::run_once(&orders_db, now) {
             log::warn!("default reviews: {e}");
+        }
+        // bargain (kanjia)
+        if let Err(e) = kanjia_expiry::run_once(&orders_db, now) {
+            log::warn!("ending bargain sets: {e}");
         }
     });
 }

@@ -14,6 +14,8 @@ mod config_values;
 mod coupons;
 mod freight;
 mod goods_rules;
+// bargain (kanjia)
+mod kanjia;
 mod ledger;
 mod levels;
 mod links;
@@ -68,6 +70,8 @@ pub fn routes() -> Vec<FileRoutes> {
         wechat_refunds,
         payments,
         ledger,
+        // bargain (kanjia)
+        kanjia,
     );
     // The catalogue is a folder: it pairs each of its files with the routes defined there.
     files.extend(catalog::routes());

@@ -314,6 +314,9 @@ pub enum Entity {
     Goods,
     HeldMedia,
     Invoice,
+    // bargain (kanjia)
+    KanjiaSet,
+    KanjiaJoin,
     Level,
     LevelPrice,
     LiveRoom,

@@ -18,6 +18,8 @@ pub mod freight;
 pub mod funds;
 pub mod identity;
 pub mod invoice;
+// bargain (kanjia)
+pub mod kanjia;
 pub mod kefu;
 pub mod ledger;
 pub mod levels;
