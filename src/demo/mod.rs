@@ -5,6 +5,8 @@ mod calendar;
 mod catalog;
 mod cms;
 mod coupons;
+// distribution (三级分销)
+mod fx;
 mod rules;
 mod shopfront;
 
@@ -117,6 +119,7 @@ pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
     shopfront::fill_shops(db)?;
     calendar::fill(db, &urls)?;
     coupons::fill(db)?;
+    fx::fill(db)?;
     Ok(true)
 }
 

@@ -5,6 +5,8 @@ pub mod cleanup;
 pub mod close_unpaid;
 pub mod confirm_receipt;
 pub mod coupons;
+// distribution (三级分销)
+pub mod fx_settle;
 pub mod levels;
 pub mod outbox;
 pub mod pay_reconcile;
@@ -123,6 +125,9 @@ pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) 
         }
         if let Err(e) = auto_review::run_once(&orders_db, now) {
             log::warn!("default reviews: {e}");
+        }
+        if let Err(e) = fx_settle::run_once(&orders_db, now) {
+            log::warn!("settling commissions: {e}");
         }
     });
 }

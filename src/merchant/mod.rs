@@ -27,6 +27,8 @@ mod uploads;
 mod users;
 mod wechat_refunds;
 mod withdrawals;
+// distribution (三级分销)
+mod fx;
 mod wxcodes;
 
 use rocket::http::Status;
@@ -68,6 +70,8 @@ pub fn routes() -> Vec<FileRoutes> {
         wechat_refunds,
         payments,
         ledger,
+        // distribution (三级分销)
+        fx,
     );
     // The catalogue is a folder: it pairs each of its files with the routes defined there.
     files.extend(catalog::routes());
