@@ -214,7 +214,7 @@ fn serve(cfg: Config) -> ExitCode {
         let mut shown = cfg.clone();
         shown.port = port;
         let url = shown.public_url();
-        let settings = rocket.state::<xiaodian::settings::Settings>().map(|s| s.get());
+        let settings = rocket.state::<xiaodian::settings::Settings>().map(xiaodian::settings::Settings::get);
         let sub = settings.as_ref().map(|s| s.subdomain().to_string()).unwrap_or_default();
         println!("xiaodian {} — data in {}", env!("CARGO_PKG_VERSION"), cfg.data_dir.display());
         println!("  API base:   {url}/{sub}");

@@ -450,6 +450,7 @@ async fn reputation(
 
 /// orderStatistics: counts per status as the badges read them.
 #[derive(Serialize)]
+#[allow(clippy::struct_field_names)] // the wire names are count_id_*
 struct StatisticsView {
     count_id_no_pay: i64,
     count_id_no_transfer: i64,

@@ -63,7 +63,7 @@ impl Params {
     /// An optional text of at most `max` characters.
     pub fn opt_text(&self, name: &'static str, max: usize) -> Result<Option<&str>, ApiError> {
         match self.get(name) {
-            Some(v) => check_len(name, v, max).map(|_| Some(v)),
+            Some(v) => check_len(name, v, max).map(|()| Some(v)),
             None => Ok(None),
         }
     }
@@ -95,13 +95,14 @@ impl Params {
     pub fn opt_bool(&self, name: &'static str) -> Result<Option<bool>, ApiError> {
         match self.get(name) {
             None => Ok(None),
-            Some("true") | Some("1") => Ok(Some(true)),
-            Some("false") | Some("0") => Ok(Some(false)),
+            Some("true" | "1") => Ok(Some(true)),
+            Some("false" | "0") => Ok(Some(false)),
             Some(v) => Err(ApiError::invalid(name, format!("应为 true 或 false，收到“{}”", clip(v)))),
         }
     }
 
     /// These parameters with `pairs` added (a pair replaces a parameter of the same name).
+    #[must_use]
     pub fn merged(&self, pairs: impl IntoIterator<Item = (String, String)>) -> Params {
         let mut map = self.map.clone();
         map.extend(pairs);

@@ -57,7 +57,7 @@ pub fn run(c: &mut Connection) -> Result<(), MigrateError> {
     if found == 0 {
         tx.execute_batch(SCHEMA)?;
     } else {
-        for step in &STEPS[(found - 1) as usize..] {
+        for step in &STEPS[usize::try_from(found - 1).expect("found is a known version")..] {
             tx.execute_batch(step)?;
         }
     }

@@ -413,11 +413,13 @@ fn check_calendar_chosen(c: &Connection, l: &PricedLine) -> Result<()> {
 
 /// Refuses when the same SKU (or calendar day / slot), over all lines, needs more than is left.
 fn check_stock(lines: &[PricedLine]) -> Result<()> {
-    // Units wanted per stock holder (goods id, SKU id), with a line to name it by.
-    let mut wanted: std::collections::BTreeMap<(i64, Option<i64>), (i64, &PricedLine)> = Default::default();
-    // Units wanted per calendar day (slot): a booking takes no goods stock.
     type DayKey<'a> = (i64, Option<i64>, &'a str, Option<&'a str>);
-    let mut booked: std::collections::BTreeMap<DayKey, (i64, &PricedLine, &BookedUnit)> = Default::default();
+    // Units wanted per stock holder (goods id, SKU id), with a line to name it by.
+    let mut wanted: std::collections::BTreeMap<(i64, Option<i64>), (i64, &PricedLine)> =
+        std::collections::BTreeMap::default();
+    // Units wanted per calendar day (slot): a booking takes no goods stock.
+    let mut booked: std::collections::BTreeMap<DayKey, (i64, &PricedLine, &BookedUnit)> =
+        std::collections::BTreeMap::default();
     for l in lines {
         let (goods, sku) = (l.quote.goods.id, l.quote.sku.as_ref().map(|s| s.id));
         match &l.booking {

@@ -150,9 +150,11 @@ pub fn check_action(c: &Connection, user_id: i64, action: &Action, money: i64) -
             Ok(ids.clone())
         }
         Action::PayBill(v) => {
-            crate::service::pay_bill::check_wechat(c, user_id, v, money).map(|_| Vec::new())
+            crate::service::pay_bill::check_wechat(c, user_id, v, money).map(|()| Vec::new())
         }
-        Action::Deposit(v) => crate::service::deposit::check_wechat(c, user_id, v, money).map(|_| Vec::new()),
+        Action::Deposit(v) => {
+            crate::service::deposit::check_wechat(c, user_id, v, money).map(|()| Vec::new())
+        }
         Action::Level { price_id, .. } => {
             let price = db::levels::price_by_id(c, *price_id)?
                 .filter(|p| p.fields.status == 0)
@@ -367,7 +369,7 @@ pub struct Notified {
 /// Checks a pay notify's fields: SUCCESS, our signature, our appid and mch_id, a paid result.
 /// The error is the FAIL reason answered to WeChat.
 pub fn verify_notify(creds: &PayCreds, f: &BTreeMap<String, String>) -> Result<Notified, String> {
-    let get = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
+    let get = |k: &str| f.get(k).map_or("", String::as_str);
     if get("return_code") != "SUCCESS" {
         return Err("return_code 不是 SUCCESS".into());
     }

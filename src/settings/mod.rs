@@ -372,7 +372,7 @@ impl Settings {
 
     /// The current snapshot (cheap: an Arc clone).
     pub fn get(&self) -> Arc<Snapshot> {
-        self.current.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
     /// Re-reads the tables; call after every committed write to settings or config values.
@@ -385,7 +385,7 @@ impl Settings {
             subdomain_override: self.subdomain_override.clone(),
             wechat_env: self.wechat_env.clone(),
         };
-        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(snap);
+        *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(snap);
         Ok(())
     }
 }
