@@ -428,6 +428,7 @@ fn entity_words(e: Entity) -> &'static str {
         Entity::Video => "video",
         Entity::WechatRefund => "WeChat refund",
         Entity::Withdrawal => "withdrawal",
+        Entity::FxApplication => "distributor application",
         Entity::WriteOffCode => "write-off code",
     }
 }

@@ -72,6 +72,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("coupons", "/admin/coupons", "优惠券"),
     ("virtual-goods", "/admin/virtual-goods", "虚拟商品"),
     ("withdrawals", "/admin/withdrawals", "提现"),
+    ("fx", "/admin/fx", "分销"),
     ("deposits", "/admin/deposits", "押金"),
     ("invoices", "/admin/invoices", "发票"),
     ("pay-bill", "/admin/pay-bill", "买单"),

@@ -18,6 +18,8 @@ pub mod favourites;
 pub mod files;
 pub mod friend;
 pub mod funds;
+// distribution (三级分销)
+pub mod fx;
 pub mod goods_rules;
 pub mod guards;
 pub mod invoice;
@@ -225,6 +227,8 @@ pub fn routes() -> Vec<FileRoutes> {
         points,
         // bargain (kanjia)
         kanjia,
+        // distribution (三级分销)
+        fx,
     );
     let root = by_file!(
         "/", "src/api";

@@ -111,7 +111,7 @@ pub const MODULES: &[Module] = &[
     m("photo", "照片售卖", NotOffered, "/photo/"),
     m("mock", "接口模拟", NotOffered, "/mock/"),
     // not yet: marketing
-    m("kanjia", "砍价", NotYet, "/shop/goods/kanjia/"),
+    m("kanjia", "砍价", Served, "/shop/goods/kanjia/"),
     m("pingtuan", "拼团", NotYet, "/shop/goods/pingtuan/"),
     m("distribution", "分销", NotYet, "/saleDistribution/ /bonusLog/ /chuchuan/ /chuchuanGoods/ /user/bindSaleman /user/bindSeller /user/detail/spreadUser /bengenSaleTongji/"),
     m("partner", "合伙人", NotYet, "/partner/ /user/bindPartner"),

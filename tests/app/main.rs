@@ -23,6 +23,7 @@ mod freight_console;
 mod friends;
 mod funds;
 mod funds_console;
+mod fx;
 mod goods_admin;
 mod goods_editor;
 mod goods_rules;
