@@ -113,7 +113,8 @@ pub const MODULES: &[Module] = &[
     // not yet: marketing
     m("kanjia", "砍价", Served, "/shop/goods/kanjia/"),
     m("pingtuan", "拼团", NotYet, "/shop/goods/pingtuan/"),
-    m("distribution", "分销", NotYet, "/saleDistribution/ /bonusLog/ /chuchuan/ /chuchuanGoods/ /user/bindSaleman /user/bindSeller /user/detail/spreadUser /bengenSaleTongji/"),
+    m("distribution", "分销", Served, "/saleDistribution/apply /saleDistribution/buy /saleDistribution/commision/log /saleDistribution/members /saleDistribution/my/commision /saleDistribution/setting /user/bindSeller /user/detail/spreadUser"),
+    m("distribution-reports", "分销报表与城市合伙", NotYet, "/saleDistribution/ /bonusLog/ /chuchuan/ /chuchuanGoods/ /user/bindSaleman /bengenSaleTongji/"),
     m("partner", "合伙人", NotYet, "/partner/ /user/bindPartner"),
     m("community", "社区团购", NotYet, "/community/ /communityLeader/ /communityOrder/"),
     m("seckill", "秒杀", NotYet, "/goods/seckill/"),
