@@ -116,7 +116,7 @@ impl Lenient {
     }
 }
 
-impl<'de> IntoDeserializer<'de, Error> for Lenient {
+impl IntoDeserializer<'_, Error> for Lenient {
     type Deserializer = Lenient;
 
     fn into_deserializer(self) -> Lenient {

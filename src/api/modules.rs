@@ -8,6 +8,8 @@
 //! 404. `client_methods.tsv` lists the client's paths; README's code table and `docs/modules.md`
 //! are generated from this table (`xiaodian routes --write`, checked by a test).
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 /// What this shop does with a module.
@@ -296,15 +298,16 @@ pub fn listing() -> String {
             State::NotConnected(s) => s,
             _ => "",
         };
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} ({}) |\n",
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} ({}) |",
             m.key,
             m.name,
             m.state.key(),
             service,
             names.len(),
             names.join(", ")
-        ));
+        );
     }
     out
 }
@@ -332,18 +335,18 @@ pub fn readme_block() -> String {
             _ => None,
         })
         .collect();
-    out.push_str(&format!(
-        "| 501 `notConnected` | needs an outside service this shop has not connected: {} |\n",
+    let _ = writeln!(
+        out,
+        "| 501 `notConnected` | needs an outside service this shop has not connected: {} |",
         connected.join("；")
-    ));
-    out.push_str(&format!(
-        "| 501 `notOffered` | another product of the same client, not a shop: {} |\n",
+    );
+    let _ = writeln!(
+        out,
+        "| 501 `notOffered` | another product of the same client, not a shop: {} |",
         names(|s| s == State::NotOffered)
-    ));
-    out.push_str(&format!(
-        "| 501 `notYet` | a shop module not built yet: {} |\n",
-        names(|s| s == State::NotYet)
-    ));
+    );
+    let _ =
+        writeln!(out, "| 501 `notYet` | a shop module not built yet: {} |", names(|s| s == State::NotYet));
     out
 }
 
@@ -409,7 +412,7 @@ mod tests {
             let own = matching.iter().any(|r| !r.trim_start_matches(super::super::SHOP_BASE).contains('<'));
             match module.state {
                 State::Served if matching.is_empty() => {
-                    wrong.push(format!("{} {}: served by {} but no route", c.name, c.path, module.key))
+                    wrong.push(format!("{} {}: served by {} but no route", c.name, c.path, module.key));
                 }
                 State::Served => {}
                 _ if own => wrong.push(format!(
