@@ -46,6 +46,7 @@ pub fn noun(e: Entity) -> &'static str {
         Entity::Video => "视频",
         Entity::WechatRefund => "微信退款",
         Entity::Withdrawal => "提现记录",
+        Entity::FxApplication => "分销商申请",
         Entity::WriteOffCode => "核销码",
     }
 }

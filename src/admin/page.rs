@@ -72,6 +72,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("coupons", "/admin/coupons", "优惠券"),
     ("virtual-goods", "/admin/virtual-goods", "虚拟商品"),
     ("withdrawals", "/admin/withdrawals", "提现"),
+    ("fx", "/admin/fx", "分销"),
     ("deposits", "/admin/deposits", "押金"),
     ("invoices", "/admin/invoices", "发票"),
     ("pay-bill", "/admin/pay-bill", "买单"),
@@ -159,7 +160,8 @@ pub struct Html {
     pub body: String,
 }
 
-const CSP: &str = "default-src 'self'; img-src 'self' data: https: http:; style-src 'self'; \
+/// `blob:` pictures are the previews of files chosen in a form, before they are uploaded.
+const CSP: &str = "default-src 'self'; img-src 'self' data: blob: https: http:; style-src 'self'; \
                    script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
                    frame-ancestors 'none'";
 

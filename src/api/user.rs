@@ -426,8 +426,8 @@ pub struct ReferrerView {
     pub avatar_url: String,
 }
 
-/// userDetail: `base`, `ext` and `userLevel` are always objects; the distribution objects the
-/// templates look for are null until those features exist.
+/// userDetail: `base`, `ext` and `userLevel` are always objects; `base.isSeller` says whether the
+/// shopper is a distributor; the partner and team objects are null (partners are not served).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserDetail {
@@ -447,20 +447,20 @@ pub struct UserDetail {
 #[get("/user/detail")]
 async fn detail(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<UserDetail> {
     let uid = req.user_id;
-    let level_base = BaseUrl(base.0.clone());
-    let (u, referrer, user_level) = db
-        .read(move |c| {
-            let u = db::user::by_id(c, uid)?.ok_or(ApiError::NotLoggedIn)?;
-            let referrer = match u.referrer_id {
-                Some(r) => db::user::by_id(c, r)?,
-                None => None,
-            };
-            let level = user_level(c, &level_base, uid, db::unix_now())?;
-            Ok::<_, ApiError>((u, referrer, level))
-        })
-        .await?;
+    Ok(Reply(db.read(move |c| detail_of(c, &base, uid)?.ok_or(ApiError::NotLoggedIn)).await?))
+}
+
+/// The userDetail answer of shopper `uid` (None when there is no such shopper).
+pub fn detail_of(c: &rusqlite::Connection, base: &BaseUrl, uid: i64) -> Result<Option<UserDetail>, ApiError> {
+    let Some(u) = db::user::by_id(c, uid)? else { return Ok(None) };
+    let referrer = match u.referrer_id {
+        Some(r) => db::user::by_id(c, r)?,
+        None => None,
+    };
+    let user_level = user_level(c, base, uid, db::unix_now())?;
+    let is_seller = db::fx::is_seller(c, uid)?;
     let ext = serde_json::from_str(&u.ext_json).unwrap_or_else(|_| serde_json::json!({}));
-    Ok(Reply(UserDetail {
+    Ok(Some(UserDetail {
         base: UserBase {
             id: u.id,
             nick: u.nick,
@@ -475,7 +475,7 @@ async fn detail(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<UserDet
             source: u.source,
             status: u.status,
             is_idcard_check: false,
-            is_seller: false,
+            is_seller,
             is_team_leader: false,
             is_team_member: false,
             pwd_pay: false,

@@ -17,6 +17,8 @@ pub mod favourites;
 pub mod follow;
 pub mod freight;
 pub mod friend;
+// distribution (三级分销)
+pub mod fx;
 pub mod goods_rules;
 pub mod invoice;
 pub mod json;

@@ -7,6 +7,8 @@ mod catalog;
 mod cms;
 mod coupons;
 mod marketing;
+// distribution (三级分销)
+mod fx;
 mod rules;
 mod shopfront;
 
@@ -121,6 +123,7 @@ pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
     coupons::fill(db)?;
     // bargain (kanjia)
     marketing::fill(db)?;
+    fx::fill(db)?;
     Ok(true)
 }
 

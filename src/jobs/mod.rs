@@ -7,6 +7,8 @@ pub mod close_unpaid;
 pub mod confirm_receipt;
 pub mod coupons;
 pub mod kanjia_expiry;
+// distribution (三级分销)
+pub mod fx_settle;
 pub mod levels;
 pub mod outbox;
 pub mod pay_reconcile;
@@ -128,6 +130,10 @@ pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) 
         // bargain (kanjia)
         if let Err(e) = kanjia_expiry::run_once(&orders_db, now) {
             log::warn!("ending bargain sets: {e}");
+        }
+        // distribution (三级分销)
+        if let Err(e) = fx_settle::run_once(&orders_db, now) {
+            log::warn!("settling commissions: {e}");
         }
     });
 }

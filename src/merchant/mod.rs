@@ -29,6 +29,8 @@ mod uploads;
 mod users;
 mod wechat_refunds;
 mod withdrawals;
+// distribution (三级分销)
+mod fx;
 mod wxcodes;
 
 use rocket::http::Status;
@@ -72,6 +74,8 @@ pub fn routes() -> Vec<FileRoutes> {
         ledger,
         // bargain (kanjia)
         kanjia,
+        // distribution (三级分销)
+        fx,
     );
     // The catalogue is a folder: it pairs each of its files with the routes defined there.
     files.extend(catalog::routes());

@@ -81,7 +81,7 @@ impl PricedLine {
 /// Reads an add-on list sent as a JSON string (`addition`, `goodsAdditionList`); "" = none.
 pub fn parse_additions(name: &'static str, text: Option<&str>) -> Result<Vec<AdditionChoice>> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(Vec::new()) };
-    let mut list: Vec<AdditionChoice> = serde_json::from_str(text)
+    let mut list: Vec<AdditionChoice> = crate::lenient::from_str(text)
         .map_err(|e| Error::invalid(name, format!("应为 [{{id, pid}}] 形式的 JSON 数组：{e}")))?;
     list.sort_unstable();
     list.dedup();

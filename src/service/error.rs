@@ -311,6 +311,8 @@ pub enum Entity {
     Deposit,
     FreightTemplate,
     FriendlyLink,
+    /// A distributor application (分销商申请).
+    FxApplication,
     Goods,
     HeldMedia,
     Invoice,

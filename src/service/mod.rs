@@ -16,6 +16,8 @@ pub mod error;
 pub mod fetch;
 pub mod freight;
 pub mod funds;
+// distribution (三级分销)
+pub mod fx;
 pub mod identity;
 pub mod invoice;
 // bargain (kanjia)

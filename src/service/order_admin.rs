@@ -393,6 +393,7 @@ fn refund_money(
         }
     }
     order::add_event(c, o.id, "refund", &said, now)?;
+    crate::service::fx::on_refund(c, o.id, money, left, now)?;
     // A refund that gives back all the order still held empties it: the order closes.
     let order_closed = money > 0 && money >= left && super::order::close_refunded(c, o.id, now)?;
     Ok(Decision {
