@@ -53,7 +53,7 @@ fn cur_price(app: &TestApp, kjid: i64, joiner: i64) -> f64 {
 
 /// Fen as the answers carry yuan.
 fn fen(yuan: f64) -> i64 {
-    (yuan * 100.0).round() as i64
+    xiaodian::money::from_yuan(yuan).expect("a yuan amount")
 }
 
 fn bargain_order(app: &TestApp, token: &str, goods: i64, kjid: i64, number: i64) -> Value {
@@ -176,7 +176,7 @@ fn friends_cut_within_the_range_once_each_and_the_last_cut_reaches_the_floor_exa
         assert!(twice["msg"].as_str().unwrap().contains("砍过"), "{twice}");
     }
     assert_eq!(price, fen(60.0), "three cuts of at most 30 元 reach a 40 元 gap by the sixth help");
-    assert_eq!(cur_price(&app, kjid, owner), 60.0);
+    assert_eq!(fen(cur_price(&app, kjid, owner)), 6000);
     let d = info(&app, kjid, &owner.to_string());
     assert_eq!(d["data"]["kanjiaInfo"]["helpNumber"].as_i64().unwrap(), cuts.len() as i64);
     assert_eq!(d["data"]["joiner"]["nick"], "owner");
