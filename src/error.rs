@@ -68,6 +68,10 @@ pub enum ApiError {
     /// A feature that needs a provider this shop has not configured, or that xiaodian does not offer.
     #[error("{0}")]
     Unsupported(Cow<'static, str>),
+    /// A method of a client module this shop does not serve (not connected, not offered, not
+    /// yet): the message names the module and why; `data` is `{module, state, service?}`.
+    #[error("{msg}")]
+    ModuleClosed { msg: String, data: crate::api::modules::Closed },
     /// A balance payment the shopper's balance cannot cover; `data` is the amount still due (yuan).
     #[error("余额不足")]
     NotEnoughBalance { due_fen: i64 },
@@ -157,7 +161,7 @@ impl ApiError {
             ApiError::BadFileType(_) => 415,
             ApiError::TooMany => 429,
             ApiError::Internal(_) => 500,
-            ApiError::Unsupported(_) => 501,
+            ApiError::Unsupported(_) | ApiError::ModuleClosed { .. } => 501,
             ApiError::Upstream(_) => 502,
             ApiError::NotEnoughScore { .. } => 30001,
             ApiError::NotEnoughBalance { .. } => 40000,
@@ -200,6 +204,7 @@ impl ApiError {
             ApiError::NotEnoughBalance { due_fen } => Value::from(crate::money::to_yuan(*due_fen)),
             ApiError::NotEnoughScore { due } => Value::from(*due),
             ApiError::CouponMustPay { due_fen } => Value::from(crate::money::to_yuan(*due_fen)),
+            ApiError::ModuleClosed { data, .. } => serde_json::to_value(data).unwrap_or_default(),
             _ => Value::Null,
         }
     }
@@ -400,6 +405,8 @@ fn entity_words(e: Entity) -> &'static str {
         Entity::Goods => "goods",
         Entity::HeldMedia => "held media",
         Entity::Invoice => "invoice",
+        Entity::KanjiaSet => "bargain set",
+        Entity::KanjiaJoin => "bargain",
         Entity::Level => "member level",
         Entity::LevelPrice => "member level price",
         Entity::LiveRoom => "live room",

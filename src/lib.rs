@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod jobs;
+pub mod lenient;
 pub mod logging;
 pub mod merchant;
 pub mod money;

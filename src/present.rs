@@ -23,6 +23,8 @@ pub fn noun(e: Entity) -> &'static str {
         Entity::Goods => "商品",
         Entity::HeldMedia => "待审核的媒体",
         Entity::Invoice => "发票",
+        Entity::KanjiaSet => "砍价活动",
+        Entity::KanjiaJoin => "砍价记录",
         Entity::Level => "会员等级",
         Entity::LevelPrice => "会员价格",
         Entity::LiveRoom => "直播间",

@@ -160,7 +160,8 @@ pub struct Html {
     pub body: String,
 }
 
-const CSP: &str = "default-src 'self'; img-src 'self' data: https: http:; style-src 'self'; \
+/// `blob:` pictures are the previews of files chosen in a form, before they are uploaded.
+const CSP: &str = "default-src 'self'; img-src 'self' data: blob: https: http:; style-src 'self'; \
                    script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
                    frame-ancestors 'none'";
 

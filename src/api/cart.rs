@@ -187,9 +187,8 @@ struct SkuChoice {
 
 fn spec_key(text: Option<&str>) -> Result<Option<String>, ApiError> {
     let Some(text) = text else { return Ok(None) };
-    let choices: Vec<SkuChoice> = serde_json::from_str(text).map_err(|e| {
-        ApiError::invalid("sku", format!("应为 [{{optionId, optionValueId}}] 形式的 JSON 数组：{e}"))
-    })?;
+    let choices: Vec<SkuChoice> =
+        super::params::json_param("sku", text, "[{optionId, optionValueId}] 形式的 JSON 数组")?;
     let key = choices.iter().fold(String::new(), |mut key, c| {
         let _ = write!(key, "{}:{},", c.option_id, c.option_value_id);
         key

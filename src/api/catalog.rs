@@ -172,8 +172,9 @@ pub struct GoodsView {
     /// The goods' own price tiers on the goods page; absent in lists and when it has none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price_multilevels: Option<Vec<super::goods_rules::TierView>>,
+    /// True while the goods has a usable bargain set.
     pub kanjia: bool,
-    /// 0 until the goods has a bargain (kanjia) price.
+    /// The lowest floor of the goods' usable bargain sets; 0 without one.
     pub kanjia_price: f64,
     pub miaosha: bool,
     pub pingtuan: bool,
@@ -226,8 +227,8 @@ impl GoodsView {
             has_addition: false,
             limitation: false,
             price_multilevels: None,
-            kanjia: f.kanjia,
-            kanjia_price: 0.0,
+            kanjia: g.kanjia_floor.is_some(),
+            kanjia_price: g.kanjia_floor.map_or(0.0, to_yuan),
             miaosha: f.miaosha,
             pingtuan: f.pingtuan,
             pingtuan_price: 0.0,

@@ -16,23 +16,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 pub fn root_routes() -> Vec<Route> {
-    routes![map_distance, jdvop_get, jdvop_post]
-}
-
-fn jdvop() -> ApiError {
-    ApiError::Unsupported("本店不提供京东商品（jdvop）接口".into())
-}
-
-/// GET /jdvop/.. — the JD goods methods; anyone. Not offered: a clear 501, never a fake list.
-#[get("/jdvop/<_path..>")]
-fn jdvop_get(_path: std::path::PathBuf) -> ApiError {
-    jdvop()
-}
-
-/// POST /jdvop/.. — the JD cart and goods methods; anyone. Not offered.
-#[post("/jdvop/<_path..>")]
-fn jdvop_post(_path: std::path::PathBuf) -> ApiError {
-    jdvop()
+    routes![map_distance]
 }
 
 /// GET /<sub>/verification/pic/get — graphValidateCodeUrl's image; anyone. A PNG; a new code per call.

@@ -29,6 +29,8 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/number_orders.sql"),
     include_str!("migrations/order_returns.sql"),
     include_str!("migrations/login_attempts.sql"),
+    // bargain (kanjia)
+    include_str!("migrations/kanjia.sql"),
     // distribution (三级分销)
     include_str!("migrations/distribution.sql"),
 ];

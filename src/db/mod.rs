@@ -22,6 +22,8 @@ pub mod fx;
 pub mod goods_rules;
 pub mod invoice;
 pub mod json;
+// bargain (kanjia)
+pub mod kanjia;
 pub mod kefu;
 pub mod ledger;
 pub mod levels;

@@ -3,8 +3,10 @@
 pub mod auto_review;
 pub mod cleanup;
 pub mod close_unpaid;
+// bargain (kanjia)
 pub mod confirm_receipt;
 pub mod coupons;
+pub mod kanjia_expiry;
 // distribution (三级分销)
 pub mod fx_settle;
 pub mod levels;
@@ -125,6 +127,11 @@ pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) 
         if let Err(e) = auto_review::run_once(&orders_db, now) {
             log::warn!("default reviews: {e}");
         }
+        // bargain (kanjia)
+        if let Err(e) = kanjia_expiry::run_once(&orders_db, now) {
+            log::warn!("ending bargain sets: {e}");
+        }
+        // distribution (三级分销)
         if let Err(e) = fx_settle::run_once(&orders_db, now) {
             log::warn!("settling commissions: {e}");
         }

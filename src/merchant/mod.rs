@@ -14,6 +14,8 @@ mod config_values;
 mod coupons;
 mod freight;
 mod goods_rules;
+// bargain (kanjia)
+mod kanjia;
 mod ledger;
 mod levels;
 mod links;
@@ -70,6 +72,8 @@ pub fn routes() -> Vec<FileRoutes> {
         wechat_refunds,
         payments,
         ledger,
+        // bargain (kanjia)
+        kanjia,
         // distribution (三级分销)
         fx,
     );

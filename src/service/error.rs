@@ -316,6 +316,9 @@ pub enum Entity {
     Goods,
     HeldMedia,
     Invoice,
+    // bargain (kanjia)
+    KanjiaSet,
+    KanjiaJoin,
     Level,
     LevelPrice,
     LiveRoom,

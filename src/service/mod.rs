@@ -20,6 +20,8 @@ pub mod funds;
 pub mod fx;
 pub mod identity;
 pub mod invoice;
+// bargain (kanjia)
+pub mod kanjia;
 pub mod kefu;
 pub mod ledger;
 pub mod levels;

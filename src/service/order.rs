@@ -152,6 +152,7 @@ pub fn settle_paid(c: &Connection, order_id: i64, now: i64) -> Result<()> {
         ledger::add_consumed(c, o.fields.user_id, o.fields.amount_real)?;
     }
     coupons::use_locked(c, order_id, now)?;
+    crate::service::kanjia::on_paid(c, order_id, now)?;
     crate::service::fx::on_paid(c, order_id, now)?;
     order::add_event(c, order_id, "pay", "支付成功", now)?;
     crate::service::outbox::enqueue_event(c, o.fields.user_id, ShopEvent::OrderPaid { order_id }, now)?;
@@ -228,6 +229,7 @@ pub fn close(c: &Connection, order_id: i64, reason: &str, now: i64) -> Result<bo
         )?;
     }
     coupons::release(c, order_id, now)?;
+    crate::service::kanjia::on_closed(c, order_id, now)?;
     order::add_event(c, order_id, "close", reason, now)?;
     Ok(true)
 }

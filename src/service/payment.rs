@@ -55,11 +55,7 @@ fn bad_action(why: impl Into<String>) -> Error {
 
 /// A JSON number, or a string holding one.
 fn int_of(v: Option<&Value>) -> Option<i64> {
-    match v? {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
+    crate::lenient::int(v?)
 }
 
 impl Action {
@@ -76,7 +72,7 @@ impl Action {
             0 => {
                 let ids: Option<Vec<i64>> = match v.get("id") {
                     Some(Value::Number(n)) => n.as_i64().map(|n| vec![n]),
-                    Some(Value::String(s)) => s.split(',').map(|p| p.trim().parse().ok()).collect(),
+                    Some(Value::String(s)) => s.split(',').map(crate::lenient::int_text).collect(),
                     _ => None,
                 };
                 let mut ids =
@@ -93,8 +89,7 @@ impl Action {
             6 => {
                 let price_id = int_of(v.get("userLevelPriceId").or(v.get("priceId")).or(v.get("id")))
                     .ok_or_else(|| bad_action("type 6 需要 userLevelPriceId"))?;
-                let auto_renew = matches!(v.get("isAutoRenew"), Some(Value::Bool(true)))
-                    || matches!(v.get("isAutoRenew"), Some(Value::String(s)) if s == "true");
+                let auto_renew = v.get("isAutoRenew").and_then(crate::lenient::boolean) == Some(true);
                 Ok(Action::Level { price_id, auto_renew })
             }
             7 => {

@@ -112,11 +112,7 @@ pub fn line_color(name: &'static str, v: &str) -> Result<Rgb> {
     let bad = || Error::invalid(name, r#"应为颜色 JSON，例如 {"r":0,"g":0,"b":0}，每项 0 到 255"#);
     let value: serde_json::Value = serde_json::from_str(v).map_err(|_| bad())?;
     let part = |k: &str| -> Result<u8> {
-        let n = match value.get(k) {
-            Some(serde_json::Value::Number(n)) => n.as_i64(),
-            Some(serde_json::Value::String(s)) => s.trim().parse::<i64>().ok(),
-            _ => None,
-        };
+        let n = value.get(k).and_then(crate::lenient::int);
         n.and_then(|n| u8::try_from(n).ok()).ok_or_else(bad)
     };
     Ok(Rgb { r: part("r")?, g: part("g")?, b: part("b")? })

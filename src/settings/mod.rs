@@ -141,6 +141,13 @@ pub mod keys {
         /// Seconds between two runs of the order jobs (default 60).
         pub const JOB_INTERVAL_SECS: &str = "orderJobIntervalSecs";
     }
+    /// Bargain (砍价) rules' keys.
+    pub mod kanjia {
+        /// '1': a shopper may help (cut) their own bargain once. Off by default.
+        pub const SELF_HELP: &str = "kanjiaSelfHelp";
+        /// Most cuts one helper may make on one bargain set's bargains per day (default 10).
+        pub const HELPS_PER_DAY: &str = "kanjiaHelpsPerDay";
+    }
     /// Message push (客服消息): the Token set in the mini-program's 开发设置 › 消息推送.
     pub const KEFU_TOKEN: &str = "kefuToken";
     /// Message push: the 43-character EncodingAESKey; set = the encrypted (safe) mode.

@@ -468,6 +468,27 @@ pub static REGISTRY: &[Setting] = &[
         env: None,
         about: "Seconds between two runs of the order jobs.",
     },
+    // 砍价 (bargain)
+    Setting {
+        key: keys::kanjia::SELF_HELP,
+        label: "允许帮自己砍价",
+        check: Check::Flag { said: YES_NO },
+        default: "0",
+        secret: false,
+        editors: API_ONLY,
+        env: None,
+        about: "A shopper may cut their own bargain once (the helper's one help per bargain).",
+    },
+    Setting {
+        key: keys::kanjia::HELPS_PER_DAY,
+        label: "每人每天每个砍价活动最多帮砍次数",
+        check: Check::Int { min: 1, max: 10_000, blank: true },
+        default: "10",
+        secret: false,
+        editors: API_ONLY,
+        env: None,
+        about: "Most cuts one helper may make on one bargain set's bargains per day (against help farms).",
+    },
     Setting {
         key: keys::COUPON_EXPIRY_INTERVAL_SECS,
         label: "优惠券过期检查间隔（秒）",

@@ -28,7 +28,10 @@ mod goods_admin;
 mod goods_editor;
 mod goods_rules;
 mod kefu;
+// bargain (kanjia)
+mod kanjia;
 mod ledger;
+mod lenient;
 mod levels;
 mod levels_console;
 mod login;
