@@ -359,79 +359,36 @@ pub struct CommissionLog {
     pub user_inviter: BTreeMap<String, Nick>,
 }
 
-/// POST /<sub>/saleDistribution/commision/log — fxCommisionLog; logged-in shopper. The
-/// shopper's commission, newest first, with the orders, their goods and the buyers' referrers;
-/// filters isSettlement, level, unit, uids (the buyer), dateAddBegin/End; 700 when none.
-#[post("/saleDistribution/commision/log", data = "<req>")]
-async fn commission_log(req: Authed, db: &State<Db>, settings: &State<Settings>) -> ApiResult<CommissionLog> {
-    open_for_reads(settings)?;
-    let status = req.p.opt_bool("isSettlement")?.map(|s| {
-        if s {
-            store::commission_status::SETTLED
-        } else {
-            store::commission_status::PENDING
-        }
-    });
-    let filter = CommissionFilter {
-        user_id: Some(req.user_id),
-        status,
-        level: req.p.opt_int("level")?,
-        unit: req.p.opt_int("unit")?,
-        buyer: req.p.opt_int("uids")?,
-        from: day_param(&req.p, "dateAddBegin", false)?,
-        to: day_param(&req.p, "dateAddEnd", true)?,
-    };
-    let paging = Paging::from(&req.p)?;
-    let (offset, limit) = (paging.offset(), paging.limit());
-    let (total, rows, orders, inviters) = db
-        .read(move |c| {
-            let (total, rows) = store::commissions(c, &filter, offset, limit)?;
-            let mut orders = Vec::new();
-            let mut inviters = HashMap::new();
-            for m in &rows {
-                if !orders.iter().any(|(o, _): &(db::order::OrderRow, _)| o.id == m.order_id) {
-                    if let Some(o) = db::order::order(c, m.order_id)? {
-                        let lines = db::order::lines(c, o.id)?;
-                        orders.push((o, lines));
-                    }
-                }
-                if let std::collections::hash_map::Entry::Vacant(e) = inviters.entry(m.buyer_id) {
-                    let referrer = db::user::by_id(c, m.buyer_id)?.and_then(|u| u.referrer_id);
-                    let nick = match referrer {
-                        Some(r) => db::user::by_id(c, r)?.map(|u| u.nick).unwrap_or_default(),
-                        None => String::new(),
-                    };
-                    e.insert(nick);
-                }
+type LogOrders = Vec<(db::order::OrderRow, Vec<db::order::LineRow>)>;
+
+/// The orders (with their lines) of a page of commissions, and each buyer's referrer's nick.
+fn log_extras(
+    c: &rusqlite::Connection,
+    rows: &[store::Commission],
+) -> db::Result<(LogOrders, HashMap<i64, String>)> {
+    let mut orders: LogOrders = Vec::new();
+    let mut inviters = HashMap::new();
+    for m in rows {
+        if !orders.iter().any(|(o, _)| o.id == m.order_id) {
+            if let Some(o) = db::order::order(c, m.order_id)? {
+                let lines = db::order::lines(c, o.id)?;
+                orders.push((o, lines));
             }
-            Ok::<_, crate::service::error::Error>((total, rows, orders, inviters))
-        })
-        .await?;
-    if rows.is_empty() {
-        return Err(ApiError::Empty);
+        }
+        if let std::collections::hash_map::Entry::Vacant(e) = inviters.entry(m.buyer_id) {
+            let referrer = db::user::by_id(c, m.buyer_id)?.and_then(|u| u.referrer_id);
+            let nick = match referrer {
+                Some(r) => db::user::by_id(c, r)?.map(|u| u.nick).unwrap_or_default(),
+                None => String::new(),
+            };
+            e.insert(nick);
+        }
     }
-    let result = rows
-        .into_iter()
-        .map(|m| CommissionView {
-            id: m.id,
-            order_id: m.order_id,
-            goods_name: m.goods_name.clone(),
-            money: if m.unit == 0 {
-                to_yuan(m.amount - m.cancelled)
-            } else {
-                (m.amount - m.cancelled) as f64
-            },
-            bili: m.percent,
-            level: m.level,
-            unit: m.unit,
-            is_settlement: m.status == store::commission_status::SETTLED,
-            status: m.status,
-            status_str: fx::status_label(&m),
-            uids: m.buyer_id,
-            nicks: m.buyer_nick,
-            date_add: db::format_unix(m.date_add),
-        })
-        .collect();
+    Ok((orders, inviters))
+}
+
+/// `orderList` and `goodsMap` (by order id) of the commission log.
+fn order_views(orders: LogOrders) -> (Vec<LogOrder>, BTreeMap<String, Vec<LogGoods>>) {
     let mut goods_map = BTreeMap::new();
     let mut order_list = Vec::new();
     for (o, lines) in orders {
@@ -459,6 +416,66 @@ async fn commission_log(req: Authed, db: &State<Db>, settings: &State<Settings>)
             remark: o.fields.remark,
         });
     }
+    (order_list, goods_map)
+}
+
+impl From<store::Commission> for CommissionView {
+    fn from(m: store::Commission) -> Self {
+        let left = m.amount - m.cancelled;
+        CommissionView {
+            id: m.id,
+            order_id: m.order_id,
+            status_str: fx::status_label(&m),
+            goods_name: m.goods_name,
+            money: if m.unit == 0 { to_yuan(left) } else { left as f64 },
+            bili: m.percent,
+            level: m.level,
+            unit: m.unit,
+            is_settlement: m.status == store::commission_status::SETTLED,
+            status: m.status,
+            uids: m.buyer_id,
+            nicks: m.buyer_nick,
+            date_add: db::format_unix(m.date_add),
+        }
+    }
+}
+
+/// POST /<sub>/saleDistribution/commision/log — fxCommisionLog; logged-in shopper. The
+/// shopper's commission, newest first, with the orders, their goods and the buyers' referrers;
+/// filters isSettlement, level, unit, uids (the buyer), dateAddBegin/End; 700 when none.
+#[post("/saleDistribution/commision/log", data = "<req>")]
+async fn commission_log(req: Authed, db: &State<Db>, settings: &State<Settings>) -> ApiResult<CommissionLog> {
+    open_for_reads(settings)?;
+    let status = req.p.opt_bool("isSettlement")?.map(|s| {
+        if s {
+            store::commission_status::SETTLED
+        } else {
+            store::commission_status::PENDING
+        }
+    });
+    let filter = CommissionFilter {
+        user_id: Some(req.user_id),
+        status,
+        level: req.p.opt_int("level")?,
+        unit: req.p.opt_int("unit")?,
+        buyer: req.p.opt_int("uids")?,
+        from: day_param(&req.p, "dateAddBegin", false)?,
+        to: day_param(&req.p, "dateAddEnd", true)?,
+    };
+    let paging = Paging::from(&req.p)?;
+    let (offset, limit) = (paging.offset(), paging.limit());
+    let (total, rows, orders, inviters) = db
+        .read(move |c| {
+            let (total, rows) = store::commissions(c, &filter, offset, limit)?;
+            let (orders, inviters) = log_extras(c, &rows)?;
+            Ok::<_, crate::db::Error>((total, rows, orders, inviters))
+        })
+        .await?;
+    if rows.is_empty() {
+        return Err(ApiError::Empty);
+    }
+    let result = rows.into_iter().map(CommissionView::from).collect();
+    let (order_list, goods_map) = order_views(orders);
     let user_inviter = inviters.into_iter().map(|(k, nick)| (k.to_string(), Nick { nick })).collect();
     Ok(Reply(CommissionLog { page: paging.page(result, total)?, order_list, goods_map, user_inviter }))
 }

@@ -115,8 +115,8 @@ pub const MODULES: &[Module] = &[
     // not yet: marketing
     m("kanjia", "砍价", Served, "/shop/goods/kanjia/"),
     m("pingtuan", "拼团", NotYet, "/shop/goods/pingtuan/"),
-    m("distribution", "分销", Served, "/saleDistribution/apply /saleDistribution/buy /saleDistribution/commision/log /saleDistribution/members /saleDistribution/my/commision /saleDistribution/setting /user/bindSeller /user/detail/spreadUser"),
-    m("distribution-reports", "分销报表与城市合伙", NotYet, "/saleDistribution/ /bonusLog/ /chuchuan/ /chuchuanGoods/ /user/bindSaleman /bengenSaleTongji/"),
+    m("distribution", "分销", Served, "/saleDistribution/setting /saleDistribution/apply /saleDistribution/apply/progress /saleDistribution/buy /saleDistribution/members /saleDistribution/members/statistics /saleDistribution/commision/log /saleDistribution/my/commision /user/bindSeller /user/detail/spreadUser"),
+    m("distribution-more", "分销（V2 接口、排行、城市与团队报表、出串、奖金）", NotYet, "/saleDistribution/ /saleDistribution/apply/v2 /saleDistribution/apply/progress/v2 /bonusLog/ /chuchuan/ /chuchuanGoods/ /user/bindSaleman /bengenSaleTongji/"),
     m("partner", "合伙人", NotYet, "/partner/ /user/bindPartner"),
     m("community", "社区团购", NotYet, "/community/ /communityLeader/ /communityOrder/"),
     m("seckill", "秒杀", NotYet, "/goods/seckill/"),

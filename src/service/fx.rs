@@ -286,7 +286,8 @@ pub fn on_paid(c: &Connection, order_id: i64, now: i64) -> Result<()> {
         }
         for l in &lines {
             // The line's share of what was paid for the goods (coupons and points spread evenly).
-            let base = (i128::from(l.line.amount) * i128::from(goods_paid) / i128::from(amount_goods)) as i64;
+            let share = i128::from(l.line.amount) * i128::from(goods_paid) / i128::from(amount_goods);
+            let base = i64::try_from(share).unwrap_or(l.line.amount);
             let amount = commission_of(base, percent, rules.unit);
             if amount <= 0 {
                 continue;

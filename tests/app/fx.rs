@@ -43,8 +43,9 @@ fn make_seller(app: &TestApp, token: &str) {
     assert_eq!(app.get("/shop/saleDistribution/apply/progress", &[("token", token)])["data"]["status"], 2);
 }
 
-fn pending(app: &TestApp, token: &str) -> f64 {
-    app.get("/shop/user/amount", &[("token", token)])["data"]["fxCommisionPaying"].as_f64().unwrap()
+/// `userAmount.fxCommisionPaying`, yuan.
+fn pending(app: &TestApp, token: &str) -> Value {
+    app.get("/shop/user/amount", &[("token", token)])["data"]["fxCommisionPaying"].clone()
 }
 
 fn check_clean(app: &TestApp) {
@@ -128,9 +129,9 @@ fn a_three_level_chain_earns_on_payment_settles_after_the_freeze_and_a_refund_ca
     let goods = app.goods().name("茶叶").price(10_000).stock(10).create();
     let id = order_id(&create(&app, &dt, &one_line(goods, 1, ""), &[]));
     assert_code(&app.post("/shop/order/pay", &[("token", &dt), ("orderId", &id)]), 0);
-    assert_eq!(pending(&app, &ct), 10.0, "level 1: 10%");
-    assert_eq!(pending(&app, &bt), 5.0, "level 2: 5%");
-    assert_eq!(pending(&app, &at), 2.0, "level 3: 2%");
+    assert_eq!(pending(&app, &ct), json!(10.0), "level 1: 10%");
+    assert_eq!(pending(&app, &bt), json!(5.0), "level 2: 5%");
+    assert_eq!(pending(&app, &at), json!(2.0), "level 3: 2%");
     let log = app.post("/shop/saleDistribution/commision/log", &[("token", &ct)]);
     assert_code(&log, 0);
     assert_eq!(log["data"]["result"][0]["money"], 10.0);
@@ -158,7 +159,7 @@ fn a_three_level_chain_earns_on_payment_settles_after_the_freeze_and_a_refund_ca
     assert_code(&app.post("/shop/order/delivery", &[("token", &dt), ("orderId", &id)]), 0);
     assert_eq!(fx_settle::run_once(&app.db, now()).unwrap(), 0, "frozen for a day");
     assert_eq!(fx_settle::run_once(&app.db, now() + 86_401).unwrap(), 3);
-    assert_eq!(pending(&app, &ct), 0.0);
+    assert_eq!(pending(&app, &ct), json!(0.0));
     assert_eq!(app.account(c).balance, 1000);
     assert_eq!(app.account(b).balance, 500);
     let stats = app.get("/shop/saleDistribution/my/commision", &[("token", &ct), ("days", "0")]);
@@ -170,11 +171,11 @@ fn a_three_level_chain_earns_on_payment_settles_after_the_freeze_and_a_refund_ca
     assert_code(&app.post("/shop/order/pay", &[("token", &dt), ("orderId", &id2)]), 0);
     let part = apply_refund(&app, d, id2.parse().unwrap(), Some(4000));
     app.write(|x| xiaodian::service::order_admin::approve_refund(x, part, "", None, unix_now()));
-    assert_eq!(pending(&app, &ct), 6.0);
-    assert_eq!(pending(&app, &at), 1.2);
+    assert_eq!(pending(&app, &ct), json!(6.0));
+    assert_eq!(pending(&app, &at), json!(1.2));
     let rest = apply_refund(&app, d, id2.parse().unwrap(), None);
     app.write(|x| xiaodian::service::order_admin::approve_refund(x, rest, "", None, unix_now()));
-    assert_eq!(pending(&app, &ct), 0.0, "a full refund cancels the rest");
+    assert_eq!(pending(&app, &ct), json!(0.0), "a full refund cancels the rest");
     assert_eq!(app.account(c).balance, 1000, "settled commission is not clawed back");
     check_clean(&app);
 }
