@@ -1675,3 +1675,6 @@ CREATE TABLE login_attempts (
 ) STRICT;
 CREATE INDEX login_attempts_key ON login_attempts(key, until);
 CREATE INDEX login_attempts_until ON login_attempts(until);
+-- console dashboard: the open work by status (src/db/dashboard.rs)
+CREATE INDEX orders_status ON orders(status, peisong_type);
+CREATE INDEX order_refunds_status ON order_refunds(status);

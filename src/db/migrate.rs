@@ -29,6 +29,8 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/number_orders.sql"),
     include_str!("migrations/order_returns.sql"),
     include_str!("migrations/login_attempts.sql"),
+    // console dashboard
+    include_str!("migrations/console_dashboard.sql"),
 ];
 
 /// The version `schema.sql` describes.
