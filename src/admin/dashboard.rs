@@ -37,6 +37,7 @@ struct Today {
 }
 
 /// Fen as yuan for the page ("12.30").
+#[allow(clippy::trivially_copy_pass_by_ref)] // askama passes template arguments by reference
 pub fn yuan(fen: &i64) -> String {
     money::format(*fen)
 }

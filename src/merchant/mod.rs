@@ -14,6 +14,8 @@ mod config_values;
 mod coupons;
 mod freight;
 mod goods_rules;
+// bargain (kanjia)
+mod kanjia;
 mod ledger;
 mod levels;
 mod links;
@@ -27,6 +29,8 @@ mod uploads;
 mod users;
 mod wechat_refunds;
 mod withdrawals;
+// distribution (三级分销)
+mod fx;
 mod wxcodes;
 
 use rocket::http::Status;
@@ -68,6 +72,10 @@ pub fn routes() -> Vec<FileRoutes> {
         wechat_refunds,
         payments,
         ledger,
+        // bargain (kanjia)
+        kanjia,
+        // distribution (三级分销)
+        fx,
     );
     // The catalogue is a folder: it pairs each of its files with the routes defined there.
     files.extend(catalog::routes());

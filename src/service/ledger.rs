@@ -44,6 +44,11 @@ pub enum Source {
     Exchange,
     /// Points for the money paid on a received order (source_id: the order id).
     OrderReward,
+    // distribution (三级分销)
+    /// A distributorship bought from the balance (source_id: the buyer's id).
+    FxBuy,
+    /// Commission settled into the balance or points (source_id: the `fx_commissions` id).
+    FxCommission,
 }
 
 impl Source {
@@ -66,6 +71,8 @@ impl Source {
             Source::ScoreCode => "score_code",
             Source::Exchange => "exchange",
             Source::OrderReward => "order_reward",
+            Source::FxBuy => "fx_buy",
+            Source::FxCommission => "fx_commission",
         }
     }
 }
