@@ -23,7 +23,7 @@ struct Counts {
 }
 
 /// The day's figures: open work, sales, the 30-day chart, best sellers, low stock.
-struct Today {
+struct DayFigures {
     work: db::dashboard::Work,
     today: db::dashboard::Sales,
     month: db::dashboard::Sales,
@@ -100,7 +100,7 @@ struct Dashboard {
     config_values: usize,
     quota: i64,
     steps: Vec<Step>,
-    day: Today,
+    day: DayFigures,
 }
 
 impl Dashboard {
@@ -174,7 +174,7 @@ async fn dashboard(
     let chart_start = day_start - (CHART_DAYS - 1) * 86400;
     let day = db
         .read(move |c| {
-            Ok::<_, AdminError>(Today {
+            Ok::<_, AdminError>(DayFigures {
                 work: db::dashboard::work(c)?,
                 today: db::dashboard::sales_since(c, day_start)?,
                 month: db::dashboard::sales_since(c, month_start)?,
