@@ -1810,3 +1810,6 @@ CREATE INDEX fx_commissions_user ON fx_commissions(user_id, status, id);
 CREATE INDEX fx_commissions_order ON fx_commissions(order_id);
 CREATE INDEX fx_commissions_buyer ON fx_commissions(buyer_id, user_id);
 CREATE INDEX fx_commissions_due ON fx_commissions(settle_after) WHERE status = 0;
+-- console dashboard: the open work by status (src/db/dashboard.rs)
+CREATE INDEX orders_status ON orders(status, peisong_type);
+CREATE INDEX order_refunds_status ON order_refunds(status);

@@ -94,6 +94,28 @@ impl Regions {
         self.by_id.get(id).map(|&i| &self.items[i])
     }
 
+    /// The embedded regions, parsed once, for code with no Rocket state at hand.
+    pub fn shared() -> &'static Regions {
+        static SHARED: std::sync::OnceLock<Regions> = std::sync::OnceLock::new();
+        SHARED.get_or_init(Regions::load)
+    }
+
+    /// "浙江省 杭州市 西湖区 文三路 100 号": the names of the region ids an address holds, then the
+    /// street; unknown or empty ids are left out, and a city named like its province once.
+    pub fn full_address(&self, ids: [&str; 3], street: &str) -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        for name in ids.iter().filter_map(|id| self.get(id)).map(|r| r.name.as_str()) {
+            if parts.last() != Some(&name) {
+                parts.push(name);
+            }
+        }
+        let street = street.trim();
+        if !street.is_empty() {
+            parts.push(street);
+        }
+        parts.join(" ")
+    }
+
     /// Number of regions of all levels.
     pub fn len(&self) -> usize {
         self.items.len()
@@ -133,6 +155,16 @@ mod tests {
 
     fn regions() -> Regions {
         Regions::load()
+    }
+
+    #[test]
+    fn a_full_address_names_its_regions_before_the_street() {
+        let r = regions();
+        assert_eq!(
+            r.full_address(["330000", "330100", "330106"], "文三路 100 号"),
+            "浙江省 杭州市 西湖区 文三路 100 号"
+        );
+        assert_eq!(r.full_address(["", "999999", ""], " 文三路 "), "文三路");
     }
 
     fn names(list: &[Region]) -> Vec<&str> {

@@ -6,6 +6,7 @@ use rocket::{get, routes, Route, State};
 use super::page::{render, Html, Staff};
 use crate::db::{self, Db};
 use crate::error::AdminError;
+use crate::money;
 use crate::present::BaseUrl;
 use crate::settings::{keys, Settings};
 
@@ -19,6 +20,65 @@ struct Counts {
     files: i64,
     bytes: i64,
     users: i64,
+}
+
+/// The day's figures: open work, sales, the 30-day chart, best sellers, low stock.
+struct DayFigures {
+    work: db::dashboard::Work,
+    today: db::dashboard::Sales,
+    month: db::dashboard::Sales,
+    chart: Chart,
+    top: Vec<db::dashboard::TopGoods>,
+    low: Vec<(i64, String, i64)>,
+    /// The shop's date today, "YYYY-MM-DD", for the orders list's filter.
+    date: String,
+    /// The first day of this month, "YYYY-MM-01".
+    month_first: String,
+}
+
+/// Fen as yuan for the page ("12.30").
+#[allow(clippy::trivially_copy_pass_by_ref)] // askama passes template arguments by reference
+pub fn yuan(fen: &i64) -> String {
+    money::format(*fen)
+}
+
+/// How many days the sales chart shows, and what counts as low stock.
+const CHART_DAYS: i64 = 30;
+const LOW_STOCK: i64 = 5;
+
+/// A server-drawn bar chart: one bar per day, heights in the SVG's own units.
+struct Chart {
+    /// (x, y, height, title) of each bar.
+    bars: Vec<(i64, i64, i64, String)>,
+    /// The highest day's amount in yuan, for the axis label.
+    top: String,
+    total: String,
+}
+
+const CHART_W: i64 = 600;
+const CHART_H: i64 = 120;
+
+impl Chart {
+    /// Bars for the `days` days ending `last_day` (days since the epoch in the shop's clock).
+    fn new(daily: &[(i64, db::dashboard::Sales)], last_day: i64, days: i64) -> Chart {
+        let fen_of =
+            |day: i64| daily.iter().find(|(d, _)| *d == day).map_or((0, 0), |(_, s)| (s.fen, s.orders));
+        let max = daily.iter().map(|(_, s)| s.fen).max().unwrap_or(0).max(1);
+        let step = CHART_W / days;
+        let bars = (0..days)
+            .map(|i| {
+                let day = last_day - days + 1 + i;
+                let (fen, orders) = fen_of(day);
+                let h = if fen == 0 { 0 } else { (fen * CHART_H / max).max(2) };
+                let date = db::format_unix(day * 86400 - db::dashboard::SHOP_OFFSET + 43200);
+                let title =
+                    format!("{} · ¥{} · {orders} 单", date.get(..10).unwrap_or_default(), money::format(fen));
+                (i * step + 2, CHART_H - h, h, title)
+            })
+            .collect();
+        let total = daily.iter().map(|(_, s)| s.fen).sum();
+        Chart { bars, top: money::format(if max == 1 { 0 } else { max }), total: money::format(total) }
+    }
 }
 
 /// One line of the first-steps checklist.
@@ -40,6 +100,7 @@ struct Dashboard {
     config_values: usize,
     quota: i64,
     steps: Vec<Step>,
+    day: DayFigures,
 }
 
 impl Dashboard {
@@ -104,6 +165,27 @@ async fn dashboard(
             })
         })
         .await?;
+    let now = db::unix_now();
+    let day_no = (now + db::dashboard::SHOP_OFFSET) / 86400;
+    let day_start = day_no * 86400 - db::dashboard::SHOP_OFFSET;
+    let date = db::format_unix(now).get(..10).unwrap_or_default().to_string();
+    let month_start =
+        day_start - (date.get(8..10).and_then(|d| d.parse::<i64>().ok()).unwrap_or(1) - 1) * 86400;
+    let chart_start = day_start - (CHART_DAYS - 1) * 86400;
+    let day = db
+        .read(move |c| {
+            Ok::<_, AdminError>(DayFigures {
+                work: db::dashboard::work(c)?,
+                today: db::dashboard::sales_since(c, day_start)?,
+                month: db::dashboard::sales_since(c, month_start)?,
+                chart: Chart::new(&db::dashboard::daily_sales(c, chart_start)?, day_no, CHART_DAYS),
+                top: db::dashboard::top_goods(c, chart_start, 5)?,
+                low: db::dashboard::low_stock(c, LOW_STOCK, 5)?,
+                month_first: format!("{}01", date.get(..8).unwrap_or_default()),
+                date,
+            })
+        })
+        .await?;
     let snap = settings.get();
     let sub_domain = snap.subdomain().to_string();
     let api_base = format!("{}/{sub_domain}", base.0);
@@ -116,6 +198,7 @@ async fn dashboard(
         config_values: snap.config.len(),
         quota: snap.upload_quota_bytes(),
         steps,
+        day,
     };
     render(&page)
 }
@@ -123,6 +206,16 @@ async fn dashboard(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_chart_has_a_bar_a_day_scaled_to_the_best_day() {
+        let s = |fen| db::dashboard::Sales { orders: 1, fen };
+        let c = Chart::new(&[(100, s(5000)), (98, s(2500))], 100, 3);
+        let heights: Vec<i64> = c.bars.iter().map(|b| b.2).collect();
+        assert_eq!(heights, [CHART_H / 2, 0, CHART_H]);
+        assert_eq!((c.top.as_str(), c.total.as_str()), ("50.00", "75.00"));
+        assert!(c.bars[2].3.contains("¥50.00 · 1 单"), "{}", c.bars[2].3);
+    }
 
     #[test]
     fn a_new_shop_has_every_step_open() {

@@ -15,6 +15,9 @@ use crate::error::AdminError;
 use crate::present::BaseUrl;
 use crate::service::upload::{self, Stored};
 
+/// The picture types a picture field takes: its hint and its refusal say the same.
+pub const PICTURE_TYPES: &str = "jpg、png、gif 或 webp";
+
 /// Where console uploads go, and the public URL they are served at.
 pub struct FileStore {
     db: Db,
@@ -77,7 +80,7 @@ impl FileStore {
         read.await.map_err(|e| AdminError::Internal(format!("reading upload: {e}")))?;
         if images_only && !crate::sniff::file_type(&bytes).is_some_and(|(mime, _)| mime.starts_with("image/"))
         {
-            return Err(Problem::Say("只能上传 jpg、png、gif 或 webp 图片".into()));
+            return Err(Problem::Say(format!("只能上传 {PICTURE_TYPES} 图片")));
         }
         let (db, dir, max) = (self.db.clone(), self.dir.clone(), self.max_bytes);
         crate::db::blocking(move || upload::store(&db, &dir, max, &bytes, &name, None, None))

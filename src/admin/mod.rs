@@ -48,6 +48,7 @@ mod virtual_goods;
 mod wechat;
 mod wechat_refunds;
 mod withdrawals;
+mod words;
 pub(crate) mod wxcodes;
 
 use rocket::Catcher;

@@ -38,63 +38,138 @@ pub struct NavItem {
     pub active: bool,
 }
 
-const NAV: &[(&str, &str, &str)] = &[
-    ("dashboard", "/admin", "概览"),
-    ("shop", "/admin/shop", "店铺设置"),
-    ("wechat", "/admin/wechat", "微信设置"),
-    ("wxcodes", "/admin/wxcodes", "小程序码"),
-    ("sandbox", "/admin/sandbox", "沙箱记录"),
-    ("users", "/admin/users", "用户"),
-    ("config", "/admin/config", "系统参数"),
-    ("banners", "/admin/banners", "轮播图"),
-    ("ads", "/admin/ads", "广告位"),
-    ("notices", "/admin/notices", "公告"),
-    ("messages", "/admin/messages", "站内消息"),
-    ("links", "/admin/links", "友情链接"),
-    ("levels", "/admin/levels", "会员等级"),
-    ("points", "/admin/points", "积分"),
-    ("goods", "/admin/goods", "商品"),
-    ("goods-review", "/admin/goods-review", "商品审核"),
-    ("categories", "/admin/categories", "商品分类"),
-    ("orders", "/admin/orders", "订单"),
-    ("payments", "/admin/payments", "支付记录"),
-    ("refunds", "/admin/refunds", "售后"),
-    ("wechat-refunds", "/admin/wechat-refunds", "微信退款"),
-    ("writeoff", "/admin/writeoff", "核销"),
-    ("order-settings", "/admin/order-settings", "订单设置"),
-    ("freight", "/admin/freight", "运费模板"),
-    ("reputations", "/admin/reputations", "商品评价"),
-    ("shops", "/admin/shops", "门店"),
-    ("articles", "/admin/articles", "文章"),
-    ("article-categories", "/admin/article-categories", "文章分类"),
-    ("pages", "/admin/pages", "单页"),
-    ("comments", "/admin/comments", "评论"),
-    ("coupons", "/admin/coupons", "优惠券"),
-    ("virtual-goods", "/admin/virtual-goods", "虚拟商品"),
-    ("withdrawals", "/admin/withdrawals", "提现"),
-    ("fx", "/admin/fx", "分销"),
-    ("deposits", "/admin/deposits", "押金"),
-    ("invoices", "/admin/invoices", "发票"),
-    ("pay-bill", "/admin/pay-bill", "买单"),
-    ("files", "/admin/files", "文件"),
-    ("kefu", "/admin/kefu", "客服消息"),
-    ("codes", "/admin/codes", "验证码发件箱"),
-    ("subscribe-messages", "/admin/subscribe-messages", "订阅消息"),
-    ("outbox", "/admin/outbox", "消息发送记录"),
-    ("keys", "/admin/keys", "API 密钥"),
-    ("password", "/admin/password", "修改密码"),
+/// One section of the sidebar; the one holding the current page is open.
+pub struct NavGroup {
+    pub label: &'static str,
+    pub open: bool,
+    pub items: Vec<NavItem>,
+}
+
+type Entry = (&'static str, &'static str, &'static str);
+
+/// The sidebar: sections of (key, href, label); the key is the path's first segment.
+const NAV: &[(&str, &[Entry])] = &[
+    (
+        "店铺",
+        &[
+            ("dashboard", "/admin", "概览"),
+            ("shop", "/admin/shop", "店铺设置"),
+            ("shops", "/admin/shops", "门店"),
+            ("banners", "/admin/banners", "轮播图"),
+            ("ads", "/admin/ads", "广告位"),
+            ("notices", "/admin/notices", "公告"),
+            ("links", "/admin/links", "友情链接"),
+            ("articles", "/admin/articles", "文章"),
+            ("article-categories", "/admin/article-categories", "文章分类"),
+            ("pages", "/admin/pages", "单页"),
+            ("comments", "/admin/comments", "评论"),
+        ],
+    ),
+    (
+        "商品",
+        &[
+            ("goods", "/admin/goods", "商品"),
+            ("categories", "/admin/categories", "商品分类"),
+            ("goods-review", "/admin/goods-review", "商品审核"),
+            ("reputations", "/admin/reputations", "商品评价"),
+            ("freight", "/admin/freight", "运费模板"),
+            ("virtual-goods", "/admin/virtual-goods", "虚拟商品"),
+        ],
+    ),
+    (
+        "订单",
+        &[
+            ("orders", "/admin/orders", "订单"),
+            ("writeoff", "/admin/writeoff", "核销"),
+            ("refunds", "/admin/refunds", "售后"),
+            ("invoices", "/admin/invoices", "发票"),
+            ("order-settings", "/admin/order-settings", "订单设置"),
+        ],
+    ),
+    (
+        "营销",
+        &[
+            ("coupons", "/admin/coupons", "优惠券"),
+            ("points", "/admin/points", "积分"),
+            ("pay-bill", "/admin/pay-bill", "买单"),
+            ("fx", "/admin/fx", "分销"),
+            ("messages", "/admin/messages", "站内消息"),
+        ],
+    ),
+    (
+        "资金",
+        &[
+            ("payments", "/admin/payments", "支付记录"),
+            ("wechat-refunds", "/admin/wechat-refunds", "微信退款"),
+            ("withdrawals", "/admin/withdrawals", "提现"),
+            ("deposits", "/admin/deposits", "押金"),
+        ],
+    ),
+    (
+        "用户",
+        &[
+            ("users", "/admin/users", "用户"),
+            ("levels", "/admin/levels", "会员等级"),
+            ("kefu", "/admin/kefu", "客服消息"),
+        ],
+    ),
+    (
+        "微信",
+        &[
+            ("wechat", "/admin/wechat", "微信设置"),
+            ("wxcodes", "/admin/wxcodes", "小程序码"),
+            ("subscribe-messages", "/admin/subscribe-messages", "订阅消息"),
+            ("outbox", "/admin/outbox", "消息发送记录"),
+            ("sandbox", "/admin/sandbox", "沙箱记录"),
+        ],
+    ),
+    (
+        "系统",
+        &[
+            ("config", "/admin/config", "系统参数"),
+            ("files", "/admin/files", "文件"),
+            ("codes", "/admin/codes", "验证码发件箱"),
+            ("keys", "/admin/keys", "API 密钥"),
+            ("password", "/admin/password", "修改密码"),
+        ],
+    ),
 ];
 
+fn entries() -> impl Iterator<Item = &'static Entry> {
+    NAV.iter().flat_map(|(_, items)| items.iter())
+}
+
 impl Staff {
-    /// The sidebar, with the current section lit.
-    pub fn nav(&self) -> Vec<NavItem> {
-        NAV.iter().map(|&(key, href, label)| NavItem { href, label, active: key == self.section }).collect()
+    /// The sidebar's sections, the current one open and its page lit.
+    pub fn nav(&self) -> Vec<NavGroup> {
+        NAV.iter()
+            .map(|&(label, items)| NavGroup {
+                label,
+                open: items.iter().any(|(key, _, _)| *key == self.section),
+                items: items
+                    .iter()
+                    .map(|&(key, href, label)| NavItem { href, label, active: key == self.section })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// "订单 › 核销": where the current page sits, for the folded phone menu.
+    pub fn place(&self) -> String {
+        NAV.iter()
+            .find_map(|(group, items)| {
+                items
+                    .iter()
+                    .find(|(key, _, _)| *key == self.section)
+                    .map(|(_, _, label)| format!("{group} › {label}"))
+            })
+            .unwrap_or_default()
     }
 }
 
 fn section_of(path: &str) -> &'static str {
     let first = path.trim_start_matches("/admin").trim_start_matches('/').split('/').next().unwrap_or("");
-    NAV.iter().find(|(key, _, _)| *key == first).map_or("dashboard", |(key, _, _)| key)
+    entries().find(|(key, _, _)| *key == first).map_or("dashboard", |(key, _, _)| key)
 }
 
 #[rocket::async_trait]
@@ -507,6 +582,19 @@ mod tests {
         assert_eq!((p.page, p.pages, p.offset()), (3, 3, 50));
         assert_eq!(p.link, "?q=%E7%BA%A2+%E8%89%B2&page=");
         assert_eq!(Pager::new(None, 0, &[]).pages, 1);
+    }
+
+    #[test]
+    fn every_page_sits_in_one_section_and_only_its_own_section_opens() {
+        let keys: Vec<&str> = entries().map(|(key, _, _)| *key).collect();
+        let mut unique = keys.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(keys.len(), unique.len(), "a page listed twice");
+        assert_eq!(
+            NAV.iter().map(|(g, _)| *g).collect::<Vec<_>>(),
+            ["店铺", "商品", "订单", "营销", "资金", "用户", "微信", "系统"]
+        );
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/kanjia.sql"),
     // distribution (三级分销)
     include_str!("migrations/distribution.sql"),
+    // console dashboard
+    include_str!("migrations/console_dashboard.sql"),
 ];
 
 /// The version `schema.sql` describes.

@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod cms;
 pub mod codes;
 pub mod coupons;
+pub mod dashboard;
 pub mod deposit;
 pub mod favourites;
 pub mod follow;

@@ -130,6 +130,8 @@ pub struct OrderDetail {
     pub parcels: Vec<ParcelRow>,
     pub refunds: Vec<RefundRow>,
     pub events: Vec<EventRow>,
+    /// The WeChat payment that paid it, if one did.
+    pub payment: Option<super::payment::Payment>,
 }
 
 /// One order with its lines, parcels, after-sale requests and events; None when there is none.
@@ -141,6 +143,7 @@ pub fn detail(c: &Connection, id: i64) -> Result<Option<OrderDetail>> {
         parcels: order::parcels_of(c, &[id])?,
         refunds: order::refunds(c, id)?,
         events: order::events(c, id)?,
+        payment: super::payment::paid_for_order(c, id)?,
         listed: ListedOrder { order: o, nick, user_mobile },
     }))
 }

@@ -127,6 +127,18 @@ pub fn by_out_trade_no(c: &Connection, no: &str) -> Result<Option<Payment>> {
         .optional()?)
 }
 
+/// The WeChat payment that paid an order (the latest, should there be more), if one did.
+pub fn paid_for_order(c: &Connection, order_id: i64) -> Result<Option<Payment>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM payments WHERE status IN (?2, ?3)
+           AND id IN (SELECT payment_id FROM payment_orders WHERE order_id = ?1)
+         ORDER BY id DESC LIMIT 1"
+    );
+    Ok(c.prepare_cached(&sql)?
+        .query_row(params![order_id, status::PAID, status::APPLY_FAILED], row)
+        .optional()?)
+}
+
 /// The orders a payment pays (nextAction type 0), in id order.
 pub fn orders_of(c: &Connection, payment_id: i64) -> Result<Vec<i64>> {
     let mut st =

@@ -234,6 +234,23 @@ pub fn delete_template(c: &Connection, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// The shop's free-shipping express template, which a new goods uses unless the merchant picks
+/// another: the first template marked free, or a new one named 快递包邮 when there is none.
+pub fn free_express_template(c: &Connection, now: i64) -> Result<i64> {
+    if let Some(t) = freight::all_templates(c)?.into_iter().find(|t| t.fields.is_free) {
+        return Ok(t.id);
+    }
+    let free = TemplateFields {
+        name: "快递包邮".into(),
+        fee_type: 0,
+        is_free: true,
+        fees: Fees { first_number: 1, first_amount: 0, add_number: 1, add_amount: 0 },
+        region_fees: Vec::new(),
+        free_rules: Vec::new(),
+    };
+    Ok(freight::insert_template(c, &free, now)?)
+}
+
 /// Checks a goods' `logisticsId`: None or an existing template.
 pub fn check_goods_template(c: &Connection, id: Option<i64>) -> Result<()> {
     match id {

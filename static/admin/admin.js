@@ -1,6 +1,10 @@
 /* xiaodian console: small conveniences. Every page also works without JavaScript. */
 'use strict';
 (function () {
+  /* On a phone the menu starts folded (its summary names the current page). */
+  var menu = document.querySelector('[data-menu]');
+  if (menu && window.matchMedia('(max-width: 760px)').matches) { menu.open = false; }
+
   /* Copy buttons: data-copy="<id of the element whose text to copy>". */
   document.querySelectorAll('[data-copy]').forEach(function (btn) {
     btn.addEventListener('click', function () {
@@ -106,6 +110,25 @@
       sent = true;
       var body = new URLSearchParams({ csrf: box.getAttribute('data-csrf'), command: 'typing' });
       fetch(box.getAttribute('data-typing-url'), { method: 'POST', body: body, credentials: 'same-origin', redirect: 'manual' });
+    });
+  });
+
+  /* Address pickers: choosing a province lists its cities, a city its districts. */
+  document.querySelectorAll('[data-regions]').forEach(function (box) {
+    box.querySelectorAll('[data-region-next]').forEach(function (sel) {
+      sel.addEventListener('change', function () {
+        var next = box.querySelector('[name="' + sel.getAttribute('data-region-next') + '"]');
+        var after = next && next.getAttribute('data-region-next');
+        [next, after && box.querySelector('[name="' + after + '"]')].forEach(function (s) {
+          if (s) { s.length = 1; s.value = ''; }
+        });
+        if (!next || !sel.value) { return; }
+        fetch('/admin/regions/' + encodeURIComponent(sel.value), { credentials: 'same-origin' })
+          .then(function (res) { return res.ok ? res.json() : []; })
+          .then(function (list) {
+            list.forEach(function (r) { next.add(new Option(r.name, r.id)); });
+          });
+      });
     });
   });
 

@@ -330,7 +330,7 @@ fn the_editor_sets_and_clears_the_goods_freight_template() {
     let tid = app.freight_template("全国快递", 0, 0);
     let mut b = Browser::staff(&app);
     let new = b.get("/admin/goods/new");
-    new.assert_has("全国快递").assert_has("不设置（包邮，无需物流）");
+    new.assert_has("全国快递").assert_has("无需物流（虚拟商品或服务，下单不填收货地址）");
     let typed =
         [("f.name", "运费测试"), ("f.price", "10"), ("f.stores", "5"), ("f.logistics", &tid.to_string())];
     let id = id_from(&press(&mut b, "/admin/goods/new", &new, &typed, "save"));
@@ -355,4 +355,41 @@ fn the_editor_sets_and_clears_the_goods_freight_template() {
     assert_eq!(stored(&app), Some(tid));
     id_from(&press(&mut b, &path, &edit, &[("f.logistics", "0")], "save"));
     assert_eq!(stored(&app), None);
+}
+
+#[test]
+fn a_new_goods_ships_by_free_express_so_its_order_needs_an_address() {
+    let app = TestApp::new();
+    let mut b = Browser::staff(&app);
+    let new = b.get("/admin/goods/new");
+    assert_eq!(value_of(&new, "f.logistics"), "free", "express with free shipping is the default");
+    let typed = [("f.name", "纯棉T恤"), ("f.price", "59"), ("f.stores", "10")];
+    let id = id_from(&press(&mut b, "/admin/goods/new", &new, &typed, "save"));
+
+    let template: Option<i64> =
+        app.query(|c| c.query_row("SELECT logistics_id FROM goods WHERE id = ?1", [id], |r| r.get(0)));
+    let free: (String, i64) = app.query(|c| {
+        c.query_row("SELECT name, is_free FROM freight_templates WHERE id = ?1", [template.unwrap()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+    });
+    assert_eq!(free, ("快递包邮".to_string(), 1));
+
+    // A second goods reuses the same free template instead of making another.
+    let new = b.get("/admin/goods/new");
+    let second =
+        id_from(&press(&mut b, "/admin/goods/new", &new, &[("f.name", "围巾"), ("f.price", "9")], "save"));
+    let again: Option<i64> =
+        app.query(|c| c.query_row("SELECT logistics_id FROM goods WHERE id = ?1", [second], |r| r.get(0)));
+    assert_eq!(again, template);
+
+    let (_, token) = app.shopper("alice");
+    let line = one_line(id, 1, "");
+    let bare = app
+        .post(CREATE, &[("token", token.as_str()), ("goodsJsonStr", line.as_str()), ("peisongType", "kd")]);
+    assert_code(&bare, 300);
+    assert!(bare["msg"].as_str().unwrap().contains("linkMan"), "{bare}");
+    let placed = create(&app, &token, &line, &[]);
+    assert_code(&placed, 0);
+    assert_eq!(placed["data"]["amountLogistics"], 0.0, "free shipping: {placed}");
 }

@@ -378,3 +378,49 @@ fn the_packing_slip_is_a_printable_page_of_the_order() {
     assert!(css.body.contains("@media print"));
     assert_eq!(b.get("/admin/orders/999999/slip").status, 404);
 }
+
+#[test]
+fn the_order_page_slip_and_export_show_the_whole_address_the_price_change_and_how_it_was_paid() {
+    let app = TestApp::new();
+    let (alice, at) = app.shopper("爱丽丝");
+    let tea = goods(&app, "龙井茶", 5000, 10);
+    let id = place(&app, &at, tea, 1, "13800000001", false);
+    let mut b = Browser::staff(&app);
+    let page = b.get(&format!("/admin/orders/{id}"));
+    page.assert_has("北京市 东城区 长安街 1 号");
+    assert!(!page.body.contains("商家改价"), "no change yet");
+    // The pickers hold the order's regions by name, and list a province's cities on demand.
+    page.assert_has(r#"<option value="110101" selected>东城区</option>"#);
+    let cities = b.get("/admin/regions/330000");
+    assert_eq!(cities.status, 200);
+    cities.assert_has(r#"{"id":"330100","name":"杭州市"}"#);
+    assert_eq!(b.get("/admin/regions/999999").body, "[]");
+
+    let csrf = page.csrf();
+    b.post(&format!("/admin/orders/{id}/price"), &[("csrf", &csrf), ("amount", "38.8")]);
+    b.get(&format!("/admin/orders/{id}")).assert_has("商家改价").assert_has("−¥11.20");
+    pay(&app, alice, id);
+    b.get(&format!("/admin/orders/{id}")).assert_has("余额支付 ¥38.80");
+    b.get(&format!("/admin/orders/{id}/slip")).assert_has("北京市 东城区 长安街 1 号");
+    b.get("/admin/orders/export.csv").assert_has("北京市 东城区 长安街 1 号");
+}
+
+#[test]
+fn the_dashboard_counts_the_open_work_and_todays_sales_and_links_each_figure_to_its_list() {
+    let app = TestApp::new();
+    let (alice, at) = app.shopper("爱丽丝");
+    let tea = goods(&app, "龙井茶", 5000, 3);
+    let paid = place(&app, &at, tea, 1, "13800000001", false);
+    pay(&app, alice, paid);
+    place(&app, &at, tea, 1, "13800000001", false);
+    let mut b = Browser::staff(&app);
+    let page = b.get("/admin");
+    assert_eq!(page.status, 200);
+    page.assert_has(r#"href="/admin/orders?status=1"><b>1</b><span>待发货"#)
+        .assert_has(r#"href="/admin/orders?status=0"><b>1</b><span>待付款"#)
+        .assert_has("<b>¥50.00</b><span>今日成交 · 1 单")
+        .assert_has("龙井茶</a> <span class=\"muted\">1 件 · ¥50.00")
+        // Three in stock, two taken by the orders: low.
+        .assert_has("剩 1")
+        .assert_has("<svg class=\"chart\"");
+}

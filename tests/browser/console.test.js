@@ -129,9 +129,18 @@ async function editBanner(page) {
 
 async function shipOrder(page, order) {
   await page.goto(`${BASE_URL}/admin/orders`)
+  // The sidebar: the current section open, the page lit; on a phone the menu folds behind its place.
+  assert.deepEqual(await page.locator('.nav-group[open] > summary').allTextContents(), ['订单'])
+  assert.equal((await page.locator('.nav a.active').textContent()).trim(), '订单')
+  const folded = await page.locator('[data-menu]').evaluate(menu => !menu.open)
+  assert.equal(folded, page.viewportSize().width < 760, 'the menu folds on a phone only')
+  if (folded) assert.match(await page.locator('[data-menu] > summary').textContent(), /订单 › 订单/)
   await page.fill('input[name=q]', order.number)
   await submit(page, page.locator('form.toolbar button[type=submit]'))
   await submit(page, page.locator(`a[href="/admin/orders/${order.id}"]`).first())
+  const text = await page.locator('main').innerText()
+  assert.match(text, /浙江省 杭州市 西湖区 文三路 100 号/, 'the whole address, regions by name')
+  assert.match(text, /微信支付 ¥[\d.]+（交易号 \S+）/, 'the real pay channel and its transaction id')
   await page.fill('input[name=carrier]', '顺丰速运')
   await page.fill('input[name=tracking]', 'SF1234567890')
   await submit(page, page.locator(`form[action="/admin/orders/${order.id}/ship"] button[type=submit]`))

@@ -6,6 +6,10 @@ use rocket::fs::TempFile;
 use crate::money;
 use crate::service::catalog::Stock;
 
+/// The freight choice a new goods starts with: express, free of charge (the shop's free template,
+/// made when it has none yet).
+pub(super) const FREE_EXPRESS: &str = "free";
+
 /// The goods' own fields as typed (money in 元, text as sent back on a refusal).
 #[derive(FromForm, Default, Clone, Debug)]
 pub(super) struct Fields {
@@ -29,8 +33,9 @@ pub(super) struct Fields {
     #[field(default = String::new())]
     pub(super) stores_was: String,
     pub(super) content: String,
-    /// The freight template's id; "0" = none (free shipping).
-    #[field(default = String::from("0"))]
+    /// The freight template's id; [`FREE_EXPRESS`] = the shop's free-shipping template; "0" = no
+    /// delivery at all (virtual goods, services: no address is asked for).
+    #[field(default = String::from(FREE_EXPRESS))]
     pub(super) logistics: String,
     /// Where in `content` (in characters) an inserted picture goes; admin.js keeps it current.
     #[field(default = String::new())]

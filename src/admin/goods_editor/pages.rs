@@ -4,7 +4,7 @@ use askama::Template;
 use rocket::http::Status;
 use rocket::{get, post, routes, Route, State};
 
-use super::form::{Editor, EditorForm, Fields, SkuLine, SpecInput};
+use super::form::{Editor, EditorForm, Fields, SkuLine, SpecInput, FREE_EXPRESS};
 use super::goods::{editor_of, refresh_stock};
 use super::press::press;
 use super::specs::{combo_of, sku_values};
@@ -112,6 +112,8 @@ pub(super) async fn page(
 pub(super) async fn new_page(staff: Staff, db: &State<Db>) -> Result<Html, AdminError> {
     let f = Fields {
         category: "0".into(),
+        // Express with free shipping: the shopper gives an address, nothing is charged for it.
+        logistics: FREE_EXPRESS.into(),
         on_shelf: true,
         paixu: "0".into(),
         min_buy: "1".into(),

@@ -3,7 +3,7 @@
 use rocket::form::{self};
 use rocket::fs::TempFile;
 
-use super::form::{Editor, EditorForm};
+use super::form::{Editor, EditorForm, FREE_EXPRESS};
 use super::goods::to_new_goods;
 use super::pages::{show, stale, stored};
 use super::specs::{read_specs, regenerate};
@@ -173,11 +173,15 @@ pub(super) async fn press(
         _ => return Err(AdminError::BadInput("不认识的操作".into())),
     }
 
+    let now = db::unix_now();
+    if e.f.logistics == FREE_EXPRESS {
+        let free = db.write(move |c| crate::service::freight::free_express_template(c, now)).await?;
+        e.f.logistics = free.to_string();
+    }
     let (goods, plan) = match to_new_goods(&e, base.clone().unwrap_or_default()) {
         Ok(g) => g,
         Err(m) => return show(staff, db, id, e, logistics_id, Some(m), None).await,
     };
-    let now = db::unix_now();
     let saved = db
         .write(move |c| match id {
             None => Ok(rules::add_goods(c, goods, now)?),

@@ -3,7 +3,9 @@
 
 use askama::Template;
 use rocket::form::FromForm;
+use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route, State};
+use serde::Serialize;
 
 use super::list::Row;
 use super::refunds::RefundRow;
@@ -11,15 +13,17 @@ use crate::admin::auth::{AdminSession, Empty};
 use crate::admin::page::{done, failed, render, said, when, when_opt, Answer, Html, Posted, Staff};
 use crate::db::order::{LineRow, OrderRow};
 use crate::db::order_admin::{self, Destination, OrderDetail, QueuedRefund};
+use crate::db::payment::Payment;
 use crate::db::{self, Db};
 use crate::error::AdminError;
 use crate::money;
+use crate::regions::Regions;
 use crate::service::error::Error as ServiceError;
 use crate::service::order;
 use crate::service::order_admin::{self as rules, ParcelInput};
 
 pub fn routes() -> Vec<Route> {
-    routes![detail, ship, price, address, confirm_close, close, slip]
+    routes![detail, ship, price, address, region_children, confirm_close, close, slip]
 }
 
 /// The order page's view of one order.
@@ -28,11 +32,18 @@ pub struct View {
     pub peisong_type: String,
     pub hx_number: String,
     pub shop_name_zt: String,
-    pub province_id: String,
-    pub city_id: String,
-    pub district_id: String,
+    /// The street part of the address, as the shopper typed it (the form edits it).
+    pub street: String,
+    /// How it was paid: "微信支付 ¥59.00（交易号 …）", the balance part, or "" while unpaid.
+    pub paid_by: String,
+    /// What 改价 changed: "+¥5.00" / "−¥5.00", "" when the price was not changed.
+    pub adjustment: String,
+    /// The address form's region pickers: (id, name, chosen) of provinces, the province's cities,
+    /// the city's districts.
+    pub provinces: Vec<(String, String, bool)>,
+    pub cities: Vec<(String, String, bool)>,
+    pub districts: Vec<(String, String, bool)>,
     pub postcode: String,
-    pub amount_paid_balance: String,
     pub close_reason: String,
     pub date_close: String,
     pub date_receive: String,
@@ -54,11 +65,13 @@ impl View {
             peisong_type: f.peisong_type.clone(),
             hx_number: f.hx_number.clone().unwrap_or_default(),
             shop_name_zt: f.shop_name_zt.clone(),
-            province_id: f.province_id.clone(),
-            city_id: f.city_id.clone(),
-            district_id: f.district_id.clone(),
+            street: f.address.clone(),
+            paid_by: paid_by(o, d.payment.as_ref()),
+            adjustment: adjustment(o),
+            provinces: choices(ROOT_REGION, &f.province_id),
+            cities: choices(&f.province_id, &f.city_id),
+            districts: choices(&f.city_id, &f.district_id),
             postcode: f.postcode.clone(),
-            amount_paid_balance: money::format(o.amount_paid_balance),
             close_reason: o.close_reason.clone(),
             date_close: when_opt(&o.date_close),
             date_receive: when_opt(&o.date_receive),
@@ -94,6 +107,66 @@ impl View {
             events: d.events.iter().map(|e| (when(&e.date_add), e.remark.clone())).collect(),
             row: Row::new(d.listed.clone(), &refs),
         }
+    }
+}
+
+/// The parent id of the provinces in the region data.
+const ROOT_REGION: &str = "0";
+
+/// The regions under `parent` as picker options, `chosen` marked; none for an empty parent.
+fn choices(parent: &str, chosen: &str) -> Vec<(String, String, bool)> {
+    let children = if parent.is_empty() { None } else { Regions::shared().children(parent) };
+    children.unwrap_or_default().iter().map(|r| (r.id.clone(), r.name.clone(), r.id == chosen)).collect()
+}
+
+/// One region a picker offers.
+#[derive(Serialize)]
+pub(super) struct RegionChoice {
+    id: String,
+    name: String,
+}
+
+/// GET /admin/regions/<pid> — staff only. The cities of a province or the districts of a city,
+/// for the address form's pickers (JSON; an unknown id answers an empty list).
+#[get("/regions/<pid>")]
+pub(super) fn region_children(_admin: AdminSession, pid: &str) -> Json<Vec<RegionChoice>> {
+    let list = if pid == ROOT_REGION { None } else { Regions::shared().children(pid) };
+    Json(
+        list.unwrap_or_default()
+            .iter()
+            .map(|r| RegionChoice { id: r.id.clone(), name: r.name.clone() })
+            .collect(),
+    )
+}
+
+/// The payment channels of a paid order in words: WeChat Pay with its transaction id, the balance.
+fn paid_by(o: &OrderRow, payment: Option<&Payment>) -> String {
+    if matches!(o.fields.status, 0 | -1) && o.fields.date_pay.is_none() {
+        return String::new();
+    }
+    let mut parts = Vec::new();
+    let mut wechat = 0;
+    if let Some(p) = payment {
+        wechat = p.paid_fen.unwrap_or(p.money).min(o.fields.amount_real);
+        let no = p.transaction_id.as_deref().unwrap_or("—");
+        parts.push(format!("微信支付 ¥{}（交易号 {no}）", money::format(wechat)));
+    }
+    // A WeChat payment is credited to the balance and spent from it: only the rest is the balance's.
+    let balance = (o.amount_paid_balance - wechat).max(0);
+    if balance > 0 || parts.is_empty() {
+        parts.push(format!("余额支付 ¥{}", money::format(balance)));
+    }
+    parts.join(" + ")
+}
+
+/// The merchant's price change: what was paid against what the goods, freight and discounts made.
+fn adjustment(o: &OrderRow) -> String {
+    let f = &o.fields;
+    let computed = (f.amount_goods + f.amount_logistics - f.amount_coupon - f.amount_score_deduction).max(0);
+    match f.amount_real - computed {
+        0 => String::new(),
+        d if d > 0 => format!("+¥{}", money::format(d)),
+        d => format!("−¥{}", money::format(-d)),
     }
 }
 

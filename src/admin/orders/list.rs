@@ -76,7 +76,8 @@ impl Row {
             peisong: if f.peisong_type == "zq" { "到店自提" } else { "快递" },
             link_man: f.link_man.clone(),
             mobile: f.mobile.clone(),
-            address: f.address.clone(),
+            address: crate::regions::Regions::shared()
+                .full_address([&f.province_id, &f.city_id, &f.district_id], &f.address),
             remark: f.remark.clone(),
             has_refund: o.has_refund,
             date_add: when(&o.date_add),
