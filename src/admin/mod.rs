@@ -4,6 +4,7 @@ mod ads;
 mod assets;
 mod auth;
 mod banners;
+mod cards;
 mod categories;
 mod cms;
 mod cms_setup;
@@ -106,6 +107,8 @@ pub fn routes() -> Vec<FileRoutes> {
         points,
         user_ledger,
         kefu,
+        // cards, account deletion, member codes
+        cards,
     )
 }
 

@@ -7,11 +7,30 @@ use crate::error::ApiError;
 use crate::regions::{Region, Regions};
 
 pub fn routes() -> Vec<Route> {
-    routes![province_v2, child_v2]
+    routes![province_v2, child_v2, cities_v2]
 }
 
 pub fn root_routes() -> Vec<Route> {
-    routes![province, child]
+    routes![province, child, districts]
+}
+
+/// Every region one level below each of `parents`, in their order.
+fn below(regions: &Regions, parents: &[Region]) -> Vec<Region> {
+    parents.iter().flat_map(|p| regions.children(&p.id).unwrap_or_default().iter().cloned()).collect()
+}
+
+/// GET /<sub>/region/city — cityV2; anyone. Every city (`pid` its province), for the address
+/// parser that matches typed text against them.
+#[get("/region/city")]
+fn cities_v2(regions: &State<Regions>) -> ApiResult<Vec<Region>> {
+    Ok(Reply(below(regions, regions.provinces())))
+}
+
+/// GET /common/region/v2/districts — districts; anyone. Every district (`pid` its city).
+#[get("/common/region/v2/districts")]
+fn districts(regions: &State<Regions>) -> ApiResult<Vec<Region>> {
+    let cities = below(regions, regions.provinces());
+    Ok(Reply(below(regions, &cities)))
 }
 
 fn children(regions: &Regions, p: &Params) -> Result<Vec<Region>, ApiError> {

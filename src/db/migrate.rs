@@ -29,6 +29,9 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/number_orders.sql"),
     include_str!("migrations/order_returns.sql"),
     include_str!("migrations/login_attempts.sql"),
+    // cards, account deletion, member codes
+    include_str!("migrations/cards.sql"),
+    include_str!("migrations/member_codes.sql"),
 ];
 
 /// The version `schema.sql` describes.

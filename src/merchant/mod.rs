@@ -9,6 +9,7 @@ mod ads;
 mod articles;
 mod banners;
 mod calendar;
+mod cards;
 mod catalog;
 mod config_values;
 mod coupons;
@@ -68,6 +69,8 @@ pub fn routes() -> Vec<FileRoutes> {
         wechat_refunds,
         payments,
         ledger,
+        // cards, account deletion, member codes
+        cards,
     );
     // The catalogue is a folder: it pairs each of its files with the routes defined there.
     files.extend(catalog::routes());

@@ -44,6 +44,10 @@ pub enum Source {
     Exchange,
     /// Points for the money paid on a received order (source_id: the order id).
     OrderReward,
+    /// A card bought (source_id: the `card_users` id).
+    Card,
+    /// Accounts zeroed when the shopper deleted their account (source_id empty).
+    AccountDeleted,
 }
 
 impl Source {
@@ -66,6 +70,8 @@ impl Source {
             Source::ScoreCode => "score_code",
             Source::Exchange => "exchange",
             Source::OrderReward => "order_reward",
+            Source::Card => "card",
+            Source::AccountDeleted => "account_deleted",
         }
     }
 }

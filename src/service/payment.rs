@@ -45,6 +45,8 @@ pub enum Action {
     Level { price_id: i64, auto_renew: bool },
     /// Type 7: buy a coupon.
     Coupon { rule_id: i64, pwd: Option<String> },
+    /// Type 10: buy a card (次卡 / 储值卡).
+    Card { card_id: i64 },
 }
 
 fn bad_action(why: impl Into<String>) -> Error {
@@ -101,8 +103,12 @@ impl Action {
                 let pwd = v.get("pwd").and_then(Value::as_str).map(str::to_string);
                 Ok(Action::Coupon { rule_id, pwd })
             }
+            10 => {
+                let card_id = int_of(v.get("id")).ok_or_else(|| bad_action("type 10 需要会员卡 id"))?;
+                Ok(Action::Card { card_id })
+            }
             other => Err(bad_action(format!(
-                "不支持的类型 {other}（本店支持 0 订单、6 会员、7 优惠券，或不传为充值）"
+                "不支持的类型 {other}（本店支持 0 订单、6 会员、7 优惠券、10 会员卡，或不传为充值）"
             ))),
         }
     }
@@ -116,6 +122,7 @@ impl Action {
             Action::Deposit(_) => 5,
             Action::Level { .. } => 6,
             Action::Coupon { .. } => 7,
+            Action::Card { .. } => 10,
         }
     }
 }
@@ -165,6 +172,13 @@ pub fn check_action(c: &Connection, user_id: i64, action: &Action, money: i64) -
             }
             if money > rule.f.need_amount {
                 return Err(too_much(rule.f.need_amount));
+            }
+            Ok(Vec::new())
+        }
+        Action::Card { card_id } => {
+            let card = crate::service::cards::on_sale(c, *card_id)?;
+            if money > card.f.price {
+                return Err(too_much(card.f.price));
             }
             Ok(Vec::new())
         }
@@ -334,6 +348,7 @@ fn serve(c: &Connection, p: &Payment, action: &Action, paid_fen: i64, now: i64) 
             coupons::fetch(c, p.user_id, &f, now)?;
             Ok(())
         }
+        Action::Card { card_id } => crate::service::cards::buy(c, p.user_id, *card_id, now).map(|_| ()),
     }
 }
 
