@@ -70,7 +70,7 @@ pub struct Cache {
 impl Cache {
     /// The cached answer for `key`, or the topic's generation to pass to [`Cache::put`].
     pub fn get(&self, topic: Topic, key: &str) -> Result<Arc<[u8]>, u64> {
-        let slots = self.slots.read().unwrap_or_else(|p| p.into_inner());
+        let slots = self.slots.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         match slots.get(&topic) {
             Some(slot) => slot.answers.get(key).cloned().ok_or(slot.generation),
             None => Err(0),
@@ -82,7 +82,7 @@ impl Cache {
     /// miss, the epoch to pass to [`Cache::put`].
     pub fn get_at(&self, topic: Topic, key: &str, epoch: u64) -> Result<Arc<[u8]>, u64> {
         {
-            let slots = self.slots.read().unwrap_or_else(|p| p.into_inner());
+            let slots = self.slots.read().unwrap_or_else(std::sync::PoisonError::into_inner);
             match slots.get(&topic) {
                 Some(slot) if slot.generation == epoch => return slot.answers.get(key).cloned().ok_or(epoch),
                 // A reader that read the epoch before a newer one was adopted: its answer may be stale.
@@ -91,7 +91,7 @@ impl Cache {
                 _ => {}
             }
         }
-        let mut slots = self.slots.write().unwrap_or_else(|p| p.into_inner());
+        let mut slots = self.slots.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         let slot = slots.entry(topic).or_default();
         if slot.generation < epoch {
             slot.generation = epoch;
@@ -102,7 +102,7 @@ impl Cache {
 
     /// Stores an answer computed at `generation`; ignored when a write happened since.
     pub fn put(&self, topic: Topic, key: String, generation: u64, answer: Arc<[u8]>) {
-        let mut slots = self.slots.write().unwrap_or_else(|p| p.into_inner());
+        let mut slots = self.slots.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         let slot = slots.entry(topic).or_default();
         if slot.generation != generation {
             return;
@@ -123,7 +123,7 @@ impl Cache {
 
     /// Drops every answer of `topic`; call after the write commits.
     pub fn invalidate(&self, topic: Topic) {
-        let mut slots = self.slots.write().unwrap_or_else(|p| p.into_inner());
+        let mut slots = self.slots.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         let slot = slots.entry(topic).or_default();
         slot.generation += 1;
         slot.clear();

@@ -161,10 +161,7 @@ impl Captchas {
         if key_too_long(key) {
             return CheckOutcome::Missing;
         }
-        let entry = match self.lock().map.remove(key) {
-            Some(e) => e,
-            None => return CheckOutcome::Missing,
-        };
+        let Some(entry) = self.lock().map.remove(key) else { return CheckOutcome::Missing };
         if self.is_expired(&entry, now) {
             CheckOutcome::Missing
         } else if code.trim().eq_ignore_ascii_case(&entry.code) {
@@ -215,7 +212,7 @@ impl Captchas {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         // A panic elsewhere cannot leave the map half-updated, so poisoning is safe to ignore.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -235,6 +232,7 @@ fn dark_colour(rng: &mut impl Rng) -> Rgb<u8> {
     Rgb([rng.gen_range(10..110), rng.gen_range(10..110), rng.gen_range(10..110)])
 }
 
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // pixels are checked against the image first
 fn render(code: &str, rng: &mut impl Rng) -> RgbImage {
     let bg = Rgb([rng.gen_range(236..=250), rng.gen_range(236..=250), rng.gen_range(236..=250)]);
     let mut img = RgbImage::from_pixel(WIDTH, HEIGHT, bg);
@@ -291,6 +289,7 @@ fn render(code: &str, rng: &mut impl Rng) -> RgbImage {
 }
 
 /// Bresenham line, clipped to the image.
+#[allow(clippy::cast_sign_loss)] // only non-negative points are drawn
 fn draw_line(img: &mut RgbImage, (mut x0, mut y0): (i32, i32), (x1, y1): (i32, i32), c: Rgb<u8>) {
     let dx = (x1 - x0).abs();
     let dy = -(y1 - y0).abs();
@@ -331,7 +330,7 @@ mod tests {
     const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
     fn store() -> Captchas {
-        Captchas::new(Duration::from_secs(300), 100)
+        Captchas::new(Duration::from_mins(5), 100)
     }
 
     #[test]
@@ -428,7 +427,7 @@ mod tests {
 
     #[test]
     fn expired_code_is_missing_and_removed() {
-        let c = Captchas::new(Duration::from_secs(60), 10);
+        let c = Captchas::new(Duration::from_mins(1), 10);
         let t0 = Instant::now();
         c.issue_at("fresh", t0).unwrap();
         c.issue_at("stale", t0).unwrap();
@@ -436,7 +435,7 @@ mod tests {
         let stale = c.peek("stale").unwrap();
         let just_before = t0 + Duration::from_secs(59);
         assert_eq!(c.check_at("fresh", &fresh, just_before), CheckOutcome::Ok);
-        let at_expiry = t0 + Duration::from_secs(60);
+        let at_expiry = t0 + Duration::from_mins(1);
         assert_eq!(c.check_at("stale", &stale, at_expiry), CheckOutcome::Missing);
         assert!(c.peek("stale").is_none());
     }
@@ -444,7 +443,7 @@ mod tests {
     #[test]
     fn eviction_keeps_size_bounded_and_drops_oldest() {
         let max = 5;
-        let c = Captchas::new(Duration::from_secs(300), max);
+        let c = Captchas::new(Duration::from_mins(5), max);
         for i in 0..(max * 3) {
             c.issue(&format!("k{i}")).unwrap();
             assert!(c.len() <= max);
@@ -461,7 +460,7 @@ mod tests {
 
     #[test]
     fn full_store_purges_expired_before_evicting_live() {
-        let c = Captchas::new(Duration::from_secs(60), 3);
+        let c = Captchas::new(Duration::from_mins(1), 3);
         let t0 = Instant::now();
         c.issue_at("old1", t0).unwrap();
         c.issue_at("old2", t0).unwrap();
@@ -476,7 +475,7 @@ mod tests {
 
     #[test]
     fn zero_capacity_still_holds_one() {
-        let c = Captchas::new(Duration::from_secs(60), 0);
+        let c = Captchas::new(Duration::from_mins(1), 0);
         c.issue("a").unwrap();
         c.issue("b").unwrap();
         assert_eq!(c.len(), 1);

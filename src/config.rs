@@ -214,21 +214,23 @@ impl Config {
                 "XIAODIAN_IP_HEADER" => self.ip_header = Some(v.to_string()).filter(|v| !v.is_empty()),
                 "XIAODIAN_WECHAT_APPID" => self.wechat.appid = Some(v.to_string()).filter(|v| !v.is_empty()),
                 "XIAODIAN_WECHAT_SECRET" => {
-                    self.wechat.secret = Some(v.to_string()).filter(|v| !v.is_empty())
+                    self.wechat.secret = Some(v.to_string()).filter(|v| !v.is_empty());
                 }
                 "XIAODIAN_WECHAT_API_BASE" => {
-                    self.wechat.api_base = Some(v.trim_end_matches('/').to_string()).filter(|v| !v.is_empty())
+                    self.wechat.api_base =
+                        Some(v.trim_end_matches('/').to_string()).filter(|v| !v.is_empty());
                 }
                 "XIAODIAN_WXPAY_MCHID" => {
-                    self.wechat.pay_mch_id = Some(v.to_string()).filter(|v| !v.is_empty())
+                    self.wechat.pay_mch_id = Some(v.to_string()).filter(|v| !v.is_empty());
                 }
                 "XIAODIAN_WXPAY_KEY" => self.wechat.pay_key = Some(v.to_string()).filter(|v| !v.is_empty()),
                 "XIAODIAN_WECHAT_PAY_BASE" => {
-                    self.wechat.pay_base = Some(v.trim_end_matches('/').to_string()).filter(|v| !v.is_empty())
+                    self.wechat.pay_base =
+                        Some(v.trim_end_matches('/').to_string()).filter(|v| !v.is_empty());
                 }
                 "XIAODIAN_WXPAY_CERT" => self.wechat.pay_cert = Some(v.to_string()).filter(|v| !v.is_empty()),
                 "XIAODIAN_WXPAY_CERT_KEY" => {
-                    self.wechat.pay_cert_key = Some(v.to_string()).filter(|v| !v.is_empty())
+                    self.wechat.pay_cert_key = Some(v.to_string()).filter(|v| !v.is_empty());
                 }
                 "XIAODIAN_WORKERS" => self.workers = v.parse::<usize>().map_err(|e| invalid(key, e))?.max(1),
                 _ => self.unknown_env.push(key.clone()),
@@ -274,24 +276,23 @@ impl Config {
             IpAddr::V4(a) if a.is_unspecified() => "127.0.0.1".to_string(),
             IpAddr::V6(a) if a.is_unspecified() => "[::1]".to_string(),
             IpAddr::V6(a) => format!("[{a}]"),
-            a => a.to_string(),
+            a @ IpAddr::V4(_) => a.to_string(),
         };
         format!("http://{host}:{}", self.port)
     }
 
     /// The public URL of the shop, without a trailing slash.
     pub fn public_url(&self) -> String {
-        match &self.base_url {
-            Some(u) => u.clone(),
-            None => {
-                let host = match self.address {
-                    IpAddr::V4(a) if a.is_unspecified() => "127.0.0.1".to_string(),
-                    IpAddr::V6(a) if a.is_unspecified() => "[::1]".to_string(),
-                    IpAddr::V6(a) => format!("[{a}]"),
-                    a => a.to_string(),
-                };
-                format!("http://{host}:{}", self.port)
-            }
+        if let Some(u) = &self.base_url {
+            u.clone()
+        } else {
+            let host = match self.address {
+                IpAddr::V4(a) if a.is_unspecified() => "127.0.0.1".to_string(),
+                IpAddr::V6(a) if a.is_unspecified() => "[::1]".to_string(),
+                IpAddr::V6(a) => format!("[{a}]"),
+                a @ IpAddr::V4(_) => a.to_string(),
+            };
+            format!("http://{host}:{}", self.port)
         }
     }
 

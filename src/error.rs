@@ -68,6 +68,10 @@ pub enum ApiError {
     /// A feature that needs a provider this shop has not configured, or that xiaodian does not offer.
     #[error("{0}")]
     Unsupported(Cow<'static, str>),
+    /// A method of a client module this shop does not serve (not connected, not offered, not
+    /// yet): the message names the module and why; `data` is `{module, state, service?}`.
+    #[error("{msg}")]
+    ModuleClosed { msg: String, data: crate::api::modules::Closed },
     /// A balance payment the shopper's balance cannot cover; `data` is the amount still due (yuan).
     #[error("余额不足")]
     NotEnoughBalance { due_fen: i64 },
@@ -143,6 +147,7 @@ pub enum ApiError {
 
 impl ApiError {
     /// The business code of the envelope. README lists this table.
+    #[allow(clippy::match_same_arms)] // one arm per error reads as the table README prints
     pub fn code(&self) -> i32 {
         match self {
             ApiError::Missing(_) | ApiError::Invalid { .. } => 300,
@@ -156,7 +161,7 @@ impl ApiError {
             ApiError::BadFileType(_) => 415,
             ApiError::TooMany => 429,
             ApiError::Internal(_) => 500,
-            ApiError::Unsupported(_) => 501,
+            ApiError::Unsupported(_) | ApiError::ModuleClosed { .. } => 501,
             ApiError::Upstream(_) => 502,
             ApiError::NotEnoughScore { .. } => 30001,
             ApiError::NotEnoughBalance { .. } => 40000,
@@ -192,12 +197,14 @@ impl ApiError {
     }
 
     /// Extra `data` some codes carry (e.g. the amount still due); null otherwise.
+    #[allow(clippy::match_same_arms)] // each error names its own amount
     pub fn data(&self) -> Value {
         match self {
             // A number, not text: templates do arithmetic on the amount still due.
             ApiError::NotEnoughBalance { due_fen } => Value::from(crate::money::to_yuan(*due_fen)),
             ApiError::NotEnoughScore { due } => Value::from(*due),
             ApiError::CouponMustPay { due_fen } => Value::from(crate::money::to_yuan(*due_fen)),
+            ApiError::ModuleClosed { data, .. } => serde_json::to_value(data).unwrap_or_default(),
             _ => Value::Null,
         }
     }
@@ -403,6 +410,8 @@ fn entity_words(e: Entity) -> &'static str {
         Entity::Goods => "goods",
         Entity::HeldMedia => "held media",
         Entity::Invoice => "invoice",
+        Entity::KanjiaSet => "bargain set",
+        Entity::KanjiaJoin => "bargain",
         Entity::Level => "member level",
         Entity::LevelPrice => "member level price",
         Entity::LiveRoom => "live room",
@@ -424,6 +433,7 @@ fn entity_words(e: Entity) -> &'static str {
         Entity::Video => "video",
         Entity::WechatRefund => "WeChat refund",
         Entity::Withdrawal => "withdrawal",
+        Entity::FxApplication => "distributor application",
         Entity::WriteOffCode => "write-off code",
     }
 }

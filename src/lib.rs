@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod jobs;
+pub mod lenient;
 pub mod logging;
 pub mod merchant;
 pub mod money;
@@ -96,7 +97,7 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .manage(cache::Cache::default())
         .manage(api::guards::TokenCache::default())
         .manage(regions::Regions::load())
-        .manage(Arc::new(captcha::Captchas::new(Duration::from_secs(300), 50_000)))
+        .manage(Arc::new(captcha::Captchas::new(Duration::from_mins(5), 50_000)))
         .manage(api::tools::UniqueIds::default())
         .manage(wechat)
         .manage(sandbox::wechat::SandboxWeChat::default())

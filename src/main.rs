@@ -54,7 +54,7 @@ enum Command {
     },
     /// Print every route (method, public path, handler, source file) as docs/routes.md holds it
     Routes {
-        /// Rewrite docs/routes.md and the index in docs/merchant-api.md (run from the repository root)
+        /// Rewrite docs/routes.md, the index in docs/merchant-api.md, docs/modules.md and README's module block (run from the repository root)
         #[arg(long)]
         write: bool,
     },
@@ -141,12 +141,16 @@ fn routes(write: bool) -> ExitCode {
         print!("{}", xiaodian::routing::listing(&areas));
         return ExitCode::SUCCESS;
     }
-    match xiaodian::routing::write_docs(std::path::Path::new("."), &areas) {
+    let root = std::path::Path::new(".");
+    match xiaodian::routing::write_docs(root, &areas).and_then(|()| xiaodian::api::modules::write_docs(root))
+    {
         Ok(()) => {
             println!(
-                "wrote {} and the index in {}",
+                "wrote {}, the index in {}, {} and the module block in {}",
                 xiaodian::routing::ROUTES_MD,
-                xiaodian::routing::MERCHANT_MD
+                xiaodian::routing::MERCHANT_MD,
+                xiaodian::api::modules::MODULES_MD,
+                xiaodian::api::modules::README
             );
             ExitCode::SUCCESS
         }
@@ -214,7 +218,7 @@ fn serve(cfg: Config) -> ExitCode {
         let mut shown = cfg.clone();
         shown.port = port;
         let url = shown.public_url();
-        let settings = rocket.state::<xiaodian::settings::Settings>().map(|s| s.get());
+        let settings = rocket.state::<xiaodian::settings::Settings>().map(xiaodian::settings::Settings::get);
         let sub = settings.as_ref().map(|s| s.subdomain().to_string()).unwrap_or_default();
         println!("xiaodian {} — data in {}", env!("CARGO_PKG_VERSION"), cfg.data_dir.display());
         println!("  API base:   {url}/{sub}");

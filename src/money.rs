@@ -38,6 +38,7 @@ pub fn parse(text: &str) -> Option<i64> {
 
 /// A yuan number from JSON to fen; None when negative, not finite, over [`MAX_FEN`] or with more
 /// than two decimals (19.9 is fine although it is 19.899… as a double).
+#[allow(clippy::cast_possible_truncation)] // rounded and checked against MAX_FEN
 pub fn from_yuan(yuan: f64) -> Option<i64> {
     if !yuan.is_finite() || yuan < 0.0 {
         return None;
@@ -65,6 +66,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::float_cmp)] // to_yuan divides by 100, giving the nearest f64 as the literal does
     fn fen_reads_as_yuan() {
         assert_eq!(to_yuan(1990), 19.9);
         assert_eq!(format(1990), "19.90");

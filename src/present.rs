@@ -27,6 +27,8 @@ pub fn noun(e: Entity) -> &'static str {
         Entity::Goods => "商品",
         Entity::HeldMedia => "待审核的媒体",
         Entity::Invoice => "发票",
+        Entity::KanjiaSet => "砍价活动",
+        Entity::KanjiaJoin => "砍价记录",
         Entity::Level => "会员等级",
         Entity::LevelPrice => "会员价格",
         Entity::LiveRoom => "直播间",
@@ -48,6 +50,7 @@ pub fn noun(e: Entity) -> &'static str {
         Entity::Video => "视频",
         Entity::WechatRefund => "微信退款",
         Entity::Withdrawal => "提现记录",
+        Entity::FxApplication => "分销商申请",
         Entity::WriteOffCode => "核销码",
     }
 }

@@ -78,7 +78,7 @@ fn start_up_prints_where_things_are_and_sigterm_shuts_down_cleanly() {
     };
     assert!(exit.success(), "exit status {exit:?}");
     let wal = dir.path().join("xiaodian.db-wal");
-    let wal_len = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    let wal_len = std::fs::metadata(&wal).map_or(0, |m| m.len());
     assert_eq!(wal_len, 0, "the WAL is checkpointed at shutdown");
 
     // The write survived, and a second start prints no new password.

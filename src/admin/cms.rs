@@ -46,6 +46,8 @@ struct ArticleList {
     pager: Pager,
 }
 
+// Methods the template calls on the page; askama passes their arguments by reference.
+#[allow(clippy::unused_self, clippy::trivially_copy_pass_by_ref, clippy::ref_option)]
 impl ArticleList {
     /// The status label the list shows.
     fn status_label(&self, s: &i64) -> &'static str {

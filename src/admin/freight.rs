@@ -4,6 +4,7 @@
 use askama::Template;
 use rocket::form::FromForm;
 use rocket::{get, post, routes, Route, State};
+use std::fmt::Write as _;
 
 use super::auth::{AdminSession, Empty};
 use super::crud;
@@ -61,10 +62,10 @@ fn summary(f: &TemplateFields) -> String {
         money::format(f.fees.add_amount)
     );
     if !f.region_fees.is_empty() {
-        s.push_str(&format!("；{} 条地区运费", f.region_fees.len()));
+        let _ = write!(s, "；{} 条地区运费", f.region_fees.len());
     }
     if !f.free_rules.is_empty() {
-        s.push_str(&format!("；{} 条包邮条件", f.free_rules.len()));
+        let _ = write!(s, "；{} 条包邮条件", f.free_rules.len());
     }
     s
 }
@@ -139,6 +140,7 @@ fn units(fee_type: i64, v: &str, label: &str) -> Result<i64, Problem> {
     let v = v.trim();
     if fee_type == 1 {
         match v.parse::<f64>() {
+            #[allow(clippy::cast_possible_truncation)] // rounded, and at most 1e9 grams
             Ok(kg) if kg.is_finite() && kg > 0.0 && kg <= 1e6 => Ok((kg * 1000.0).round().max(1.0) as i64),
             _ => Err(Problem::Say(format!("{label}应为大于 0 的千克数"))),
         }

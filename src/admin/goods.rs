@@ -29,6 +29,7 @@ struct ListPage {
     pager: Pager,
 }
 
+#[allow(clippy::unused_self)] // the template calls it as a method on the page
 impl ListPage {
     fn price(&self, g: &GoodsRow) -> String {
         money::format(g.fields.min_price)

@@ -72,7 +72,7 @@ impl FileStore {
             .raw_name()
             .map(|n| n.dangerous_unsafe_unsanitized_raw().as_str().to_string())
             .unwrap_or_default();
-        let mut bytes = Vec::with_capacity(file.len() as usize);
+        let mut bytes = Vec::with_capacity(usize::try_from(file.len()).unwrap_or(0));
         let read = async { file.open().await?.read_to_end(&mut bytes).await };
         read.await.map_err(|e| AdminError::Internal(format!("reading upload: {e}")))?;
         if images_only && !crate::sniff::file_type(&bytes).is_some_and(|(mime, _)| mime.starts_with("image/"))

@@ -196,7 +196,7 @@ async fn picture<'r>(
         .raw_name()
         .map(|n| n.dangerous_unsafe_unsanitized_raw().as_str().to_string())
         .unwrap_or_default();
-    let mut bytes = Vec::with_capacity(file.len() as usize);
+    let mut bytes = Vec::with_capacity(usize::try_from(file.len()).unwrap_or(0));
     let read = async { file.open().await?.read_to_end(&mut bytes).await };
     read.await.map_err(|e| AdminError::Internal(format!("reading upload: {e}")))?;
     let Some((mime, _)) = crate::sniff::file_type(&bytes).filter(|(m, _)| m.starts_with("image/")) else {

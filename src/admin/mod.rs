@@ -17,6 +17,8 @@ mod deposits;
 mod files;
 mod freight;
 mod funds;
+// distribution (三级分销)
+mod fx;
 mod goods;
 mod goods_calendar;
 mod goods_editor;
@@ -107,6 +109,8 @@ pub fn routes() -> Vec<FileRoutes> {
         points,
         user_ledger,
         kefu,
+        // distribution (三级分销)
+        fx,
         // cards, account deletion, member codes
         cards,
     )

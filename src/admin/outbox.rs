@@ -127,7 +127,7 @@ fn info_of(event: &str) -> Result<&'static EventInfo, AdminError> {
 
 fn padded(mut fields: Vec<FieldForm>) -> Vec<FieldForm> {
     while fields.len() < FIELD_ROWS {
-        fields.push(Default::default());
+        fields.push(<FieldForm as Default>::default());
     }
     fields
 }

@@ -74,6 +74,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("coupons", "/admin/coupons", "优惠券"),
     ("virtual-goods", "/admin/virtual-goods", "虚拟商品"),
     ("withdrawals", "/admin/withdrawals", "提现"),
+    ("fx", "/admin/fx", "分销"),
     ("deposits", "/admin/deposits", "押金"),
     ("invoices", "/admin/invoices", "发票"),
     ("pay-bill", "/admin/pay-bill", "买单"),
@@ -105,7 +106,7 @@ impl<'r> FromRequest<'r> for Staff {
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
         let session = match req.guard::<AdminSession>().await {
             request::Outcome::Success(s) => s,
-            request::Outcome::Error((status, _)) => return request::Outcome::Error((status, ())),
+            request::Outcome::Error((status, ())) => return request::Outcome::Error((status, ())),
             request::Outcome::Forward(status) => return request::Outcome::Forward(status),
         };
         let snap = req.rocket().state::<Settings>().map(Settings::get).unwrap_or_default();
@@ -135,7 +136,7 @@ impl<'r, T: FromForm<'r> + Send + 'r> rocket::data::FromData<'r> for Posted<T> {
         use rocket::outcome::Outcome::{Error, Forward, Success};
         let expected = match req.guard::<AdminSession>().await {
             Success(s) => s.csrf,
-            Error((status, _)) | Forward(status) => return Error((status, AdminError::Csrf)),
+            Error((status, ())) | Forward(status) => return Error((status, AdminError::Csrf)),
         };
         let form = match Form::<Contextual<'r, T>>::from_data(req, data).await {
             Success(form) => form.into_inner(),
@@ -161,7 +162,8 @@ pub struct Html {
     pub body: String,
 }
 
-const CSP: &str = "default-src 'self'; img-src 'self' data: https: http:; style-src 'self'; \
+/// `blob:` pictures are the previews of files chosen in a form, before they are uploaded.
+const CSP: &str = "default-src 'self'; img-src 'self' data: blob: https: http:; style-src 'self'; \
                    script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
                    frame-ancestors 'none'";
 
@@ -346,7 +348,8 @@ impl Pager {
 
     /// This page's slice of a list held in memory.
     pub fn slice<T>(&self, items: Vec<T>) -> Vec<T> {
-        items.into_iter().skip(self.offset() as usize).take(PER_PAGE as usize).collect()
+        let skip = usize::try_from(self.offset()).unwrap_or(usize::MAX);
+        items.into_iter().skip(skip).take(usize::try_from(PER_PAGE).unwrap_or(usize::MAX)).collect()
     }
 }
 
@@ -356,6 +359,7 @@ pub fn search(q: Option<&str>) -> Option<String> {
 }
 
 /// "YYYY-MM-DD HH:MM" in the shop's time zone, "—" for never.
+#[allow(clippy::trivially_copy_pass_by_ref)] // askama passes template arguments by reference
 pub fn when(secs: &i64) -> String {
     match *secs {
         0 => "—".into(),
@@ -364,11 +368,13 @@ pub fn when(secs: &i64) -> String {
 }
 
 /// Like [`when`] for optional times.
+#[allow(clippy::ref_option)] // askama passes template arguments by reference
 pub fn when_opt(secs: &Option<i64>) -> String {
     when(&secs.unwrap_or(0))
 }
 
 /// A byte count for people: "12.3 MB".
+#[allow(clippy::trivially_copy_pass_by_ref)] // askama passes template arguments by reference
 pub fn size(bytes: &i64) -> String {
     let b = *bytes as f64;
     if b >= 1024.0 * 1024.0 * 1024.0 {

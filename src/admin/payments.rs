@@ -112,7 +112,7 @@ async fn detail(staff: Staff, db: &State<Db>, id: i64) -> Result<Html, AdminErro
         })
         .await?
         .ok_or(AdminError::NotFound)?;
-    let paid = p.paid_fen.map(money::format).unwrap_or_else(|| "—".into());
+    let paid = p.paid_fen.map_or_else(|| "—".into(), money::format);
     let bonus = money::format(p.bonus_fen);
     render(&DetailPage { staff, row: Row::new(p), orders, paid, bonus })
 }

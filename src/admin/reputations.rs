@@ -34,6 +34,7 @@ struct ListPage {
     here: String,
 }
 
+#[allow(clippy::unused_self)] // the template calls these as methods on the page
 impl ListPage {
     fn level_text(&self, r: &ReputationRow) -> &'static str {
         match r.reputation {
@@ -44,7 +45,8 @@ impl ListPage {
     }
 
     fn stars(&self, r: &ReputationRow) -> String {
-        "★".repeat(r.stars.clamp(0, 5) as usize) + &"☆".repeat((5 - r.stars).clamp(0, 5) as usize)
+        let count = |n: i64| usize::try_from(n.clamp(0, 5)).unwrap_or(0);
+        "★".repeat(count(r.stars)) + &"☆".repeat(count(5 - r.stars))
     }
 }
 

@@ -39,11 +39,12 @@ fn record(
     call: Option<&str>,
     page: Option<i64>,
 ) -> Result<Html, AdminError> {
-    let call = call.map(str::trim).unwrap_or("").to_string();
+    let call = call.map_or("", str::trim).to_string();
     let what = Some(call.as_str()).filter(|c| !c.is_empty());
     let (_, total) = sandbox.recorded(what, 0, 0);
     let pager = Pager::new(page, total as i64, &[("call", &call)]);
-    let (rows, _) = sandbox.recorded(what, pager.offset() as usize, PER_PAGE as usize);
+    let offset = usize::try_from(pager.offset()).unwrap_or(usize::MAX);
+    let (rows, _) = sandbox.recorded(what, offset, usize::try_from(PER_PAGE).unwrap_or(usize::MAX));
     let unpaid = if staff.sandbox { pay.unpaid() } else { Vec::new() };
     render(&RecordPage { staff, kinds: sandbox.recorded_kinds(), call, rows, pager, unpaid })
 }

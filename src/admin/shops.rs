@@ -59,6 +59,7 @@ struct ListPage {
     pager: Pager,
 }
 
+#[allow(clippy::unused_self)] // the template calls it as a method on the page
 impl ListPage {
     fn tabs(&self) -> &'static [(i64, &'static str)] {
         TABS

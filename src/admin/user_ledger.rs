@@ -40,6 +40,7 @@ struct LedgerPage {
     error: Option<String>,
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // askama passes template arguments by reference
 impl LedgerPage {
     /// An amount or value in the account's unit, for people.
     fn shown(account: &str, v: &i64) -> String {

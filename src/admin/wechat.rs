@@ -88,7 +88,15 @@ fn page(
         secret: String::new(),
         api_base: snap.wechat_api_base().unwrap_or("").to_string(),
     });
-    let log = sandbox.log.lock().unwrap_or_else(|p| p.into_inner()).iter().rev().take(20).cloned().collect();
+    let log = sandbox
+        .log
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .rev()
+        .take(20)
+        .cloned()
+        .collect();
     WechatPage {
         staff,
         form,

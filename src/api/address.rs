@@ -93,7 +93,7 @@ impl AddressView {
 }
 
 fn parse_ext(text: &str) -> serde_json::Value {
-    serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::Object(Default::default()))
+    serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::Object(serde_json::Map::default()))
 }
 
 /// defaultAddress / addressDetail: `{info, extJson}`.
@@ -112,6 +112,7 @@ impl AddressDetail {
 }
 
 /// The region as a whole: changed together or not at all.
+#[allow(clippy::struct_field_names)] // named as the provinceId / cityId / ... parameters
 struct RegionChoice {
     province_id: String,
     city_id: String,
@@ -144,7 +145,7 @@ impl AddressInput {
         };
         Ok(AddressInput {
             link_man: text("linkMan", 30)?,
-            mobile: text("mobile", 20)?.map(|m| check_mobile(&m).map(|_| m)).transpose()?,
+            mobile: text("mobile", 20)?.map(|m| check_mobile(&m).map(|()| m)).transpose()?,
             region: region(p, regions, new)?,
             address: text("address", 200)?,
             code: p.opt_text("code", 10)?.map(check_postcode).transpose()?,

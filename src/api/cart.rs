@@ -3,6 +3,8 @@
 //! (off the shelf, deleted, its SKU gone) stays with `status` 1 so the shopper can remove it.
 //! Every change answers the whole cart; `shippingCarInfo` answers 700 when it is empty.
 
+use std::fmt::Write as _;
+
 use rocket::{get, post, routes, Route, State};
 use serde::{Deserialize, Serialize};
 
@@ -132,7 +134,7 @@ fn item_view(base: &BaseUrl, l: CartLine) -> CartItemView {
         number: l.row.number,
         selected: l.row.selected,
         stores,
-        status: if l.priced.is_some() { 0 } else { 1 },
+        status: i64::from(l.priced.is_none()),
         property_child_ids: l.row.property_child_ids,
         sku,
         additions,
@@ -185,10 +187,12 @@ struct SkuChoice {
 
 fn spec_key(text: Option<&str>) -> Result<Option<String>, ApiError> {
     let Some(text) = text else { return Ok(None) };
-    let choices: Vec<SkuChoice> = serde_json::from_str(text).map_err(|e| {
-        ApiError::invalid("sku", format!("应为 [{{optionId, optionValueId}}] 形式的 JSON 数组：{e}"))
-    })?;
-    let key: String = choices.iter().map(|c| format!("{}:{},", c.option_id, c.option_value_id)).collect();
+    let choices: Vec<SkuChoice> =
+        super::params::json_param("sku", text, "[{optionId, optionValueId}] 形式的 JSON 数组")?;
+    let key = choices.iter().fold(String::new(), |mut key, c| {
+        let _ = write!(key, "{}:{},", c.option_id, c.option_value_id);
+        key
+    });
     Ok(Some(key).filter(|k| !k.is_empty()))
 }
 

@@ -38,7 +38,7 @@ fn kg(grams: i64) -> f64 {
 
 /// A free-form JSON object stored as text; `{}` when empty or unreadable.
 fn json_object(text: &str) -> serde_json::Value {
-    serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::Object(Default::default()))
+    serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::Object(serde_json::Map::default()))
 }
 
 #[derive(Serialize)]
@@ -172,8 +172,9 @@ pub struct GoodsView {
     /// The goods' own price tiers on the goods page; absent in lists and when it has none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price_multilevels: Option<Vec<super::goods_rules::TierView>>,
+    /// True while the goods has a usable bargain set.
     pub kanjia: bool,
-    /// 0 until the goods has a bargain (kanjia) price.
+    /// The lowest floor of the goods' usable bargain sets; 0 without one.
     pub kanjia_price: f64,
     pub miaosha: bool,
     pub pingtuan: bool,
@@ -226,8 +227,8 @@ impl GoodsView {
             has_addition: false,
             limitation: false,
             price_multilevels: None,
-            kanjia: f.kanjia,
-            kanjia_price: 0.0,
+            kanjia: g.kanjia_floor.is_some(),
+            kanjia_price: g.kanjia_floor.map_or(0.0, to_yuan),
             miaosha: f.miaosha,
             pingtuan: f.pingtuan,
             pingtuan_price: 0.0,
@@ -264,6 +265,7 @@ fn terms(p: &Params, name: &'static str, field: TextField) -> Result<Vec<(TextFi
 }
 
 /// A price bound in yuan, as fen.
+#[allow(clippy::cast_possible_truncation)] // rounded and checked to be at most 1e11 fen
 fn price_bound(p: &Params, name: &'static str) -> Result<Option<i64>, ApiError> {
     if p.get(name).is_none() {
         return Ok(None);
@@ -347,13 +349,12 @@ impl ListRequest {
             filter.category_ids = Some(catalog::category_subtree(c, id)?);
         }
         let total_key = format!("total:{:?}", GoodsFilter { order: GoodsOrder::Shelf, ..filter.clone() });
-        let total = match totals.get(&total_key) {
-            Some(total) => total,
-            None => {
-                let total = catalog::shelf_count(c, &filter)?;
-                totals.put(total_key, total);
-                total
-            }
+        let total = if let Some(total) = totals.get(&total_key) {
+            total
+        } else {
+            let total = catalog::shelf_count(c, &filter)?;
+            totals.put(total_key, total);
+            total
         };
         let rows = if total <= paging.offset() {
             Vec::new()

@@ -52,7 +52,7 @@ const MAX_TAGS: usize = 200;
 const MAX_CONTENT: usize = 50_000;
 
 fn json_object(text: &str) -> serde_json::Value {
-    serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::Object(Default::default()))
+    serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::Object(serde_json::Map::default()))
 }
 
 #[derive(Serialize)]

@@ -57,7 +57,7 @@ impl CommentView {
             pid: m.pid,
             content: m.content,
             ext_json: serde_json::from_str(&m.ext_json)
-                .unwrap_or_else(|_| serde_json::Value::Object(Default::default())),
+                .unwrap_or_else(|_| serde_json::Value::Object(serde_json::Map::default())),
             status: m.status,
             status_str: match m.status {
                 0 => "显示",

@@ -278,7 +278,7 @@ async fn detail(p: Params, db: &State<Db>) -> ApiResult<RuleDetail> {
     let id = p.int("id")?;
     let rule = db.read(move |c| store::rule(c, id)).await?;
     let rule = rule.filter(|r| r.f.status == 0).ok_or(ApiError::NotFound("优惠券"))?;
-    let kind = if rule.f.scope == store::SCOPE_CATEGORIES { 1 } else { 0 };
+    let kind = i64::from(rule.f.scope == store::SCOPE_CATEGORIES);
     let coupon_refs = rule.f.refs.iter().map(|&ref_id| CouponRef { kind, ref_id }).collect();
     Ok(Reply(RuleDetail { info: RuleView::new(&rule, false, db::unix_now()), coupon_refs }))
 }

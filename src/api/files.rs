@@ -129,7 +129,7 @@ async fn receive(
         .raw_name()
         .map(|n| n.dangerous_unsafe_unsanitized_raw().as_str().to_string())
         .unwrap_or_default();
-    let mut bytes = Vec::with_capacity(file.len() as usize);
+    let mut bytes = Vec::with_capacity(usize::try_from(file.len()).unwrap_or(0));
     file.open().await?.read_to_end(&mut bytes).await?;
     let (db, dir, max) = (db.clone(), cfg.uploads_dir(), cfg.upload_max_bytes);
     let (wx, settings) = (wx.clone(), settings.clone());

@@ -24,14 +24,14 @@ struct GuardFailure(Mutex<Option<ApiError>>);
 /// Records `e` for the catcher and fails the guard.
 pub(crate) fn fail<T, F>(req: &Request<'_>, e: ApiError) -> Outcome<T, (Status, ApiError), F> {
     let slot = req.local_cache(|| GuardFailure(Mutex::new(None)));
-    *slot.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.clone());
+    *slot.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e.clone());
     Outcome::Error((Status::BadRequest, e))
 }
 
 /// The error a guard recorded for this request, if any.
 pub(crate) fn failure(req: &Request<'_>) -> Option<ApiError> {
     let slot = req.local_cache(|| GuardFailure(Mutex::new(None)));
-    slot.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    slot.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
 }
 
 /// Resolves a token to a user id: None for no token, 2000 for a dead one or a disabled user.
@@ -54,7 +54,7 @@ const TOKEN_CACHE_MAX: usize = 100_000;
 
 impl TokenCache {
     fn get(&self, hash: &str, now: i64) -> Option<i64> {
-        let map = self.map.read().unwrap_or_else(|p| p.into_inner());
+        let map = self.map.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         let (uid, expires, epoch, seen) = map.get(hash)?;
         let fresh = *epoch == db::user::token_epoch() && seen.elapsed().as_secs() < TOKEN_CACHE_SECS;
         (fresh && *expires > now).then_some(*uid)
@@ -62,7 +62,7 @@ impl TokenCache {
 
     /// Remembers a lookup made at revocation `epoch` (read before the database was asked).
     fn put(&self, hash: String, uid: i64, expires: i64, epoch: u64) {
-        let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
+        let mut map = self.map.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         if map.len() >= TOKEN_CACHE_MAX {
             map.clear();
         }

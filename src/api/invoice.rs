@@ -100,9 +100,8 @@ fn check_email(email: String) -> Result<String, ApiError> {
 
 /// The request's fields, checked: a company title (type 0, the default) needs a tax number.
 fn parse(p: &Params) -> Result<NewInvoice, ApiError> {
-    let title_type = match p.opt_int("type")?.unwrap_or(0) {
-        t @ (0 | 1) => t,
-        _ => return Err(ApiError::invalid("type", "应为 0（企业）或 1（个人）")),
+    let title_type @ (0 | 1) = p.opt_int("type")?.unwrap_or(0) else {
+        return Err(ApiError::invalid("type", "应为 0（企业）或 1（个人）"));
     };
     let tfn = match (title_type, p.opt_text("tfn", 30)?) {
         (_, Some(t)) => check_tfn(t)?,

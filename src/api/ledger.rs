@@ -21,7 +21,7 @@ pub struct AmountView {
     pub score: i64,
     pub growth: i64,
     pub totle_consumed: f64,
-    /// Commission awaiting settlement: 0 until distribution exists.
+    /// Money commission given at payment and not yet settled (distribution), yuan.
     pub fx_commision_paying: f64,
 }
 
@@ -30,13 +30,18 @@ pub struct AmountView {
 #[get("/user/amount")]
 async fn amount(req: Authed, db: &State<Db>) -> ApiResult<AmountView> {
     let uid = req.user_id;
-    let a = db.read(move |c| ledger::accounts_of(c, uid)).await?;
+    let (a, fx) = db
+        .read(move |c| {
+            let pending = crate::db::fx::totals(c, uid, 0, None, None)?.pending;
+            Ok::<_, crate::service::error::Error>((ledger::accounts_of(c, uid)?, pending))
+        })
+        .await?;
     Ok(Reply(AmountView {
         balance: to_yuan(a.balance),
         freeze: to_yuan(a.freeze),
         score: a.score,
         growth: a.growth,
         totle_consumed: to_yuan(a.totle_consumed),
-        fx_commision_paying: 0.0,
+        fx_commision_paying: to_yuan(fx),
     }))
 }

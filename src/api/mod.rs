@@ -20,14 +20,19 @@ pub mod favourites;
 pub mod files;
 pub mod friend;
 pub mod funds;
+// distribution (三级分销)
+pub mod fx;
 pub mod goods_rules;
 pub mod guards;
 pub mod invoice;
 pub mod json;
+// bargain (kanjia)
+pub mod kanjia;
 pub mod ledger;
 pub mod levels;
 pub mod media;
 pub mod message;
+pub mod modules;
 pub mod my_goods;
 pub mod news_sign;
 pub mod order;
@@ -222,6 +227,10 @@ pub fn routes() -> Vec<FileRoutes> {
         pay,
         template_msg,
         points,
+        // bargain (kanjia)
+        kanjia,
+        // distribution (三级分销)
+        fx,
         // cards, account deletion, member codes
         cards,
         account,
@@ -305,12 +314,25 @@ fn explain_miss(req: &Request<'_>) -> ApiError {
     }
     let first = original.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
     let ours = req.rocket().state::<Settings>().map(|s| s.get().subdomain().to_string()).unwrap_or_default();
+    if let Some(closed) = closed_module(&original, &first, &ours) {
+        return closed;
+    }
     let top_level = crate::settings::RESERVED.contains(&first.as_str());
     if first.is_empty() || first == ours || top_level || now_path.starts_with(SHOP_BASE) {
         ApiError::UnknownPath(original)
     } else {
         ApiError::WrongShop { asked: first, ours }
     }
+}
+
+/// The answer for a method of a client module this shop does not serve (see [`modules`]).
+fn closed_module(original: &str, first: &str, ours: &str) -> Option<ApiError> {
+    let (sub, path) = match original.strip_prefix('/').and_then(|p| p.strip_prefix(first)) {
+        Some(rest) if !ours.is_empty() && first == ours => (true, rest),
+        _ => (false, original),
+    };
+    let module = modules::for_client_path(sub, path).filter(|m| m.state != modules::State::Served)?;
+    Some(ApiError::ModuleClosed { msg: modules::refusal(module), data: modules::Closed::of(module) })
 }
 
 #[rocket::catch(default)]

@@ -52,7 +52,7 @@ async fn sign_users(p: Params, db: &State<Db>) -> ApiResult<Page<SignView>> {
             nick: s.nick,
             avatar_url: s.avatar_url,
             ext_json: serde_json::from_str(&s.ext_json)
-                .unwrap_or_else(|_| serde_json::Value::Object(Default::default())),
+                .unwrap_or_else(|_| serde_json::Value::Object(serde_json::Map::default())),
             date_add: db::format_unix(s.date_add),
         })
         .collect();

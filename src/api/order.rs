@@ -31,29 +31,12 @@ pub fn routes() -> Vec<Route> {
 const MAX_EXT_JSON: usize = 4096;
 const MAX_REMARK: usize = 500;
 
-/// A goods id or number sent as a JSON number or a string.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Num {
-    N(i64),
-    S(String),
-}
-
-impl Num {
-    fn get(&self) -> Option<i64> {
-        match self {
-            Num::N(n) => Some(*n),
-            Num::S(s) => s.trim().parse().ok(),
-        }
-    }
-}
-
 /// One element of `goodsJsonStr`.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RawLine {
-    goods_id: Num,
-    number: Option<Num>,
+    goods_id: i64,
+    number: Option<i64>,
     property_child_ids: Option<String>,
     /// An array of {id, pid}, or the same as a JSON string.
     goods_addition_list: Option<serde_json::Value>,
@@ -88,19 +71,16 @@ fn booking_of(l: &RawLine) -> Result<Option<Booking>, ApiError> {
 
 fn parse_lines(text: &str) -> Result<Vec<LineInput>, ApiError> {
     let bad = |why: String| ApiError::invalid("goodsJsonStr", why);
-    let raw: Vec<RawLine> =
-        serde_json::from_str(text).map_err(|e| bad(format!("应为商品 JSON 数组：{e}")))?;
+    let raw: Vec<RawLine> = super::params::json_param("goodsJsonStr", text, "商品 JSON 数组")?;
     raw.into_iter()
         .map(|l| {
             let booking = booking_of(&l)?;
-            let goods_id = l.goods_id.get().ok_or_else(|| bad("goodsId 应为整数".into()))?;
-            let number =
-                l.number.map_or(Some(1), |n| n.get()).ok_or_else(|| bad("number 应为整数".into()))?;
+            let (goods_id, number) = (l.goods_id, l.number.unwrap_or(1));
             let additions: Vec<AdditionChoice> = match l.goods_addition_list {
                 None | Some(serde_json::Value::Null) => Vec::new(),
                 Some(serde_json::Value::String(s)) => checkout::parse_additions("goodsJsonStr", Some(&s))?,
                 Some(v) => {
-                    serde_json::from_value(v).map_err(|e| bad(format!("goodsAdditionList 无效：{e}")))?
+                    crate::lenient::from_value(v).map_err(|e| bad(format!("goodsAdditionList 无效：{e}")))?
                 }
             };
             Ok(LineInput { goods_id, number, property_child_ids: l.property_child_ids, additions, booking })
@@ -151,7 +131,20 @@ fn parse_checkout(p: &Params, regions: &Regions) -> Result<CheckoutInput, ApiErr
         remark: p.opt_text("remark", MAX_REMARK)?.unwrap_or("").to_string(),
         ext_json,
         is_can_hx: p.opt_bool("isCanHx")?.unwrap_or(false),
+        kanjia_set: marketing_of(p)?,
     })
+}
+
+/// `kjid` (a bargain set); `pingtuanOpenId` (a group) is refused until group buying is served,
+/// so a group order is never charged the normal price. Both at once is a bad request.
+fn marketing_of(p: &Params) -> Result<Option<i64>, ApiError> {
+    let kjid = p.opt_int("kjid")?.filter(|&id| id > 0);
+    let tuan = p.opt_int("pingtuanOpenId")?.filter(|&id| id > 0);
+    match (kjid, tuan) {
+        (Some(_), Some(_)) => Err(ApiError::invalid("pingtuanOpenId", "砍价和拼团不能同时使用")),
+        (_, Some(_)) => Err(ApiError::Unsupported("拼团功能尚未开放".into())),
+        (kjid, None) => Ok(kjid),
+    }
 }
 
 /// A region id, which must be one of the built-in regions when sent.
@@ -367,9 +360,9 @@ async fn hx(req: Authed, db: &State<Db>, settings: &State<Settings>) -> ApiResul
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RawReview {
-    id: Num,
-    reputation: Option<Num>,
-    reputation_number: Option<Num>,
+    id: i64,
+    reputation: Option<i64>,
+    reputation_number: Option<i64>,
     #[serde(default)]
     remark: String,
     #[serde(default)]
@@ -381,19 +374,14 @@ struct RawReview {
 #[serde(rename_all = "camelCase")]
 struct RawReputation {
     token: Option<String>,
-    order_id: Num,
+    order_id: i64,
     reputations: Vec<RawReview>,
 }
 
-fn parse_reviews(raw: Vec<RawReview>) -> Result<Vec<LineReview>, ApiError> {
-    let bad = |why: &str| ApiError::invalid("postJsonString", why.to_string());
+fn parse_reviews(raw: Vec<RawReview>) -> Vec<LineReview> {
     raw.into_iter()
         .map(|r| {
-            let stars = r
-                .reputation_number
-                .as_ref()
-                .map_or(Some(5), Num::get)
-                .ok_or_else(|| bad("reputationNumber 应为整数"))?;
+            let stars = r.reputation_number.unwrap_or(5);
             // The templates map stars to 0 bad / 1 medium / 2 good themselves; follow the stars when absent.
             let fallback = if stars <= 1 {
                 0
@@ -402,19 +390,15 @@ fn parse_reviews(raw: Vec<RawReview>) -> Result<Vec<LineReview>, ApiError> {
             } else {
                 2
             };
-            let reputation = r
-                .reputation
-                .as_ref()
-                .map_or(Some(fallback), Num::get)
-                .ok_or_else(|| bad("reputation 应为整数"))?;
-            Ok(LineReview {
-                order_goods_id: r.id.get().ok_or_else(|| bad("id 应为订单商品 id"))?,
+            let reputation = r.reputation.unwrap_or(fallback);
+            LineReview {
+                order_goods_id: r.id,
                 reputation,
                 stars,
                 remark: r.remark,
                 pics: r.pics,
                 verdict: Verdict::Off,
-            })
+            }
         })
         .collect()
 }
@@ -429,17 +413,15 @@ async fn reputation(
     settings: &State<Settings>,
 ) -> ApiResult<()> {
     let text = req.p.text("postJsonString", 100_000)?;
-    let raw: RawReputation = serde_json::from_str(text)
-        .map_err(|e| ApiError::invalid("postJsonString", format!("不是有效的评价 JSON：{e}")))?;
+    let raw: RawReputation = super::params::json_param("postJsonString", text, "评价 JSON")?;
     let user = match req.user_id {
         Some(u) => u,
         None => {
             super::guards::user_for_token(db, raw.token.as_deref()).await?.ok_or(ApiError::NotLoggedIn)?
         }
     };
-    let order_id =
-        raw.order_id.get().ok_or_else(|| ApiError::invalid("postJsonString", "orderId 应为整数"))?;
-    let mut reviews = parse_reviews(raw.reputations)?;
+    let order_id = raw.order_id;
+    let mut reviews = parse_reviews(raw.reputations);
     // Shoppers' words pass the shop's content check before anything is written.
     for r in &mut reviews {
         r.verdict = security::check_text(db, wx, settings, user, Scene::Reputation, &r.remark).await?;
@@ -450,6 +432,7 @@ async fn reputation(
 
 /// orderStatistics: counts per status as the badges read them.
 #[derive(Serialize)]
+#[allow(clippy::struct_field_names)] // the wire names are count_id_*
 struct StatisticsView {
     count_id_no_pay: i64,
     count_id_no_transfer: i64,

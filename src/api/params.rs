@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::guards::fail;
 use crate::error::ApiError;
+use crate::lenient;
 
 /// Largest accepted form or JSON body.
 pub const BODY_LIMIT_KIB: usize = 1024;
@@ -63,7 +64,7 @@ impl Params {
     /// An optional text of at most `max` characters.
     pub fn opt_text(&self, name: &'static str, max: usize) -> Result<Option<&str>, ApiError> {
         match self.get(name) {
-            Some(v) => check_len(name, v, max).map(|_| Some(v)),
+            Some(v) => check_len(name, v, max).map(|()| Some(v)),
             None => Ok(None),
         }
     }
@@ -73,11 +74,12 @@ impl Params {
         self.opt_int(name)?.ok_or(ApiError::Missing(name))
     }
 
-    /// An optional integer.
+    /// An optional integer (`"1"`, `" 1 "`; `""` is absent; never `"1.5"` or `"abc"`).
     pub fn opt_int(&self, name: &'static str) -> Result<Option<i64>, ApiError> {
         self.get(name)
             .map(|v| {
-                v.parse::<i64>().map_err(|_| ApiError::invalid(name, format!("应为整数，收到“{}”", clip(v))))
+                lenient::int_text(v)
+                    .ok_or_else(|| ApiError::invalid(name, format!("应为整数，收到“{}”", clip(v))))
             })
             .transpose()
     }
@@ -85,23 +87,21 @@ impl Params {
     /// A required decimal number that must be finite.
     pub fn float(&self, name: &'static str) -> Result<f64, ApiError> {
         let v = self.get(name).ok_or(ApiError::Missing(name))?;
-        match v.parse::<f64>() {
-            Ok(x) if x.is_finite() => Ok(x),
-            _ => Err(ApiError::invalid(name, format!("应为数字，收到“{}”", clip(v)))),
-        }
+        lenient::float_text(v).ok_or_else(|| ApiError::invalid(name, format!("应为数字，收到“{}”", clip(v))))
     }
 
     /// An optional boolean: true/false/1/0.
     pub fn opt_bool(&self, name: &'static str) -> Result<Option<bool>, ApiError> {
-        match self.get(name) {
-            None => Ok(None),
-            Some("true") | Some("1") => Ok(Some(true)),
-            Some("false") | Some("0") => Ok(Some(false)),
-            Some(v) => Err(ApiError::invalid(name, format!("应为 true 或 false，收到“{}”", clip(v)))),
-        }
+        self.get(name)
+            .map(|v| {
+                lenient::bool_text(v)
+                    .ok_or_else(|| ApiError::invalid(name, format!("应为 true 或 false，收到“{}”", clip(v))))
+            })
+            .transpose()
     }
 
     /// These parameters with `pairs` added (a pair replaces a parameter of the same name).
+    #[must_use]
     pub fn merged(&self, pairs: impl IntoIterator<Item = (String, String)>) -> Params {
         let mut map = self.map.clone();
         map.extend(pairs);
@@ -112,6 +112,15 @@ impl Params {
     pub fn token(&self) -> Option<&str> {
         self.get("token")
     }
+}
+
+/// Reads a JSON-in-a-string parameter the lenient way; a refusal names the parameter and the shape.
+pub fn json_param<T: serde::de::DeserializeOwned>(
+    name: &'static str,
+    text: &str,
+    shape: &str,
+) -> Result<T, ApiError> {
+    lenient::from_str(text).map_err(|e| ApiError::invalid(name, format!("应为 {shape}：{e}")))
 }
 
 fn check_len(name: &'static str, v: &str, max: usize) -> Result<(), ApiError> {

@@ -1,9 +1,8 @@
 //! WeChat Pay for the shopper: `wxpay` / `payVariableUrl` (a unified order answering the five
-//! `wx.requestPayment` fields), `payQuery`, `payLogs`, `rechargeSendRules`; the other channels
-//! of the client answer "not available". WeChat's notify is in `callbacks::pay_notify`.
+//! `wx.requestPayment` fields), `payQuery`, `payLogs`, `rechargeSendRules`; the client's other
+//! channels answer 501 from the module table (`api::modules`). WeChat's notify is in `callbacks::pay_notify`.
 
 use std::net::IpAddr;
-use std::path::PathBuf;
 
 use rocket::{get, post, routes, Route, State};
 use serde::Serialize;
@@ -21,7 +20,7 @@ use crate::wechat::pay::RequestPayment;
 use crate::wechat::WeChat;
 
 pub fn routes() -> Vec<Route> {
-    routes![wxpay_wxapp, query, logs, recharge_rules, other_channel_post, other_channel_get]
+    routes![wxpay_wxapp, query, logs, recharge_rules]
 }
 
 /// Largest `nextAction` accepted, characters.
@@ -201,66 +200,4 @@ async fn recharge_rules(db: &State<Db>) -> ApiResult<Vec<RechargeRuleView>> {
             .map(|r| RechargeRuleView { id: r.id, confine: to_yuan(r.confine), send: to_yuan(r.send) })
             .collect(),
     ))
-}
-
-/// The client's other pay channels (FOMO, 扫呗, 威富通, Alipay, Stripe...): xiaodian takes WeChat
-/// Pay only, so these answer 501 naming the channel; any other /pay path is unknown.
-const OTHER_CHANNELS: &[&str] = &[
-    "airwallex/wxapp",
-    "alipay/gate/app",
-    "alipay/gate/h5",
-    "alipay/gate/mp",
-    "alipay/gate/paymentCode",
-    "alipay/gate/pc",
-    "alipay/gate/qrcode",
-    "alipay/semiAutomatic/payurl",
-    "bestpay/h5",
-    "bestpay/proCreateOrder",
-    "ccvv/wxapp",
-    "fomo/checkout",
-    "fomo/payNow",
-    "fomo/wxapp",
-    "ipaynow/wxapp",
-    "kasipay/h5",
-    "lcsw/wxapp",
-    "paypal/checkout",
-    "payxpert/wxapp",
-    "sandpay/hmpay/jsapi",
-    "stripe/addCard",
-    "stripe/cardList",
-    "stripe/charge",
-    "stripe/deleteCard",
-    "tt/ecpay",
-    "tt/microapp",
-    "wepayez/wxapp",
-    "wx/app",
-    "wx/h5",
-    "wx/jsapi",
-    "wx/paymentCode",
-    "wx/qrcode",
-    "wx/requestMerchantTransfer",
-    "wxfws/wxapp",
-    "wxsph/getpaymentparams",
-];
-
-fn other_channel(path: PathBuf) -> ApiError {
-    let p = path.to_string_lossy().replace('\\', "/");
-    if OTHER_CHANNELS.contains(&p.as_str()) {
-        ApiError::Unsupported(format!("本店未开通该支付方式（/pay/{p}），请使用微信支付").into())
-    } else {
-        ApiError::UnknownPath(format!("/pay/{p}"))
-    }
-}
-
-/// POST /<sub>/pay/... — wxpayFOMO, payNow, fomoCheckout, wxpayFWS, wxpaySaobei, wxpayWepayez,
-/// alipay, alipayQrcode and the client's other channels; anyone: 501 "not available".
-#[post("/pay/<path..>", rank = 20)]
-fn other_channel_post(path: PathBuf) -> ApiError {
-    other_channel(path)
-}
-
-/// GET /<sub>/pay/... — the same for channels the client reads with GET (stripe cardList).
-#[get("/pay/<path..>", rank = 20)]
-fn other_channel_get(path: PathBuf) -> ApiError {
-    other_channel(path)
 }

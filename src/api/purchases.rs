@@ -137,7 +137,7 @@ struct SaleroomView {
     amount: f64,
     saleroom: f64,
     number: i64,
-    /// Distribution commission: no distribution in xiaodian, always 0.
+    /// Distribution commission (with `uid`: what the caller earned, pending and settled), yuan.
     estimate_commission: f64,
 }
 
@@ -151,8 +151,16 @@ fn day(p: &Params, name: &'static str, default: &str) -> Result<time::Date, ApiE
 /// GET /<sub>/site/statistics/saleroom — siteStatisticsSaleroom; logged-in shopper, only when the
 /// config value `statistics_saleroom_open` is 1. The shop's paid sales per day (UTC+8) between
 /// `dateBegin` and `dateEnd` (default today), oldest first; 700 when none.
+///
+/// With `uid` (the caller's own id, as the distribution centre sends it): one row for the period
+/// from `dateBegin` to `dateEnd` (each `yyyyMMdd`, `yyyyMM` or `YYYY-MM-DD`), `saleroom` being
+/// the sales that gave the caller commission and `estimateCommission` that commission (money,
+/// pending and settled); 700 while distribution is off, 403 for another uid.
 #[get("/site/statistics/saleroom")]
 async fn saleroom(req: Authed, db: &State<Db>, settings: &State<Settings>) -> ApiResult<Vec<SaleroomView>> {
+    if let Some(uid) = req.p.opt_int("uid")? {
+        return own_saleroom(&req, uid, db, settings).await;
+    }
     if settings.get().config.get(SALEROOM_SWITCH).is_none_or(|v| v.value != "1") {
         return Err(ApiError::Forbidden("本店未开启销售额统计（配置项 statistics_saleroom_open）".into()));
     }
@@ -180,4 +188,27 @@ async fn saleroom(req: Authed, db: &State<Db>, settings: &State<Settings>) -> Ap
             })
             .collect(),
     ))
+}
+
+/// siteStatisticsSaleroom with `uid`: the caller's distribution sales and commission in a period.
+async fn own_saleroom(req: &Authed, uid: i64, db: &Db, settings: &Settings) -> ApiResult<Vec<SaleroomView>> {
+    if uid != req.user_id {
+        return Err(ApiError::Forbidden("只能查看自己的分销统计".into()));
+    }
+    if !crate::service::fx::FxRules::of(&settings.get()).open {
+        return Err(ApiError::NoData("本店未开启分销"));
+    }
+    let today = db::now_text()[..10].to_string();
+    let begin = req.p.opt_text("dateBegin", 10)?.unwrap_or(&today).to_string();
+    let end = req.p.opt_text("dateEnd", 10)?.unwrap_or(&begin).to_string();
+    let (from, _) = crate::service::fx::period("dateBegin", &begin)?;
+    let (_, to) = crate::service::fx::period("dateEnd", &end)?;
+    let t = db.read(move |c| db::fx::totals(c, uid, 0, from, to)).await?;
+    Ok(Reply(vec![SaleroomView {
+        day: begin,
+        amount: to_yuan(t.base),
+        saleroom: to_yuan(t.base),
+        number: t.orders,
+        estimate_commission: to_yuan(t.pending + t.settled),
+    }]))
 }

@@ -167,10 +167,11 @@ async fn nearest(
 }
 
 /// The requested page of a full list.
-fn page_of(all: Vec<ShopView>, paging: Paging) -> Result<(Vec<ShopView>, i64), ApiError> {
+fn page_of(all: Vec<ShopView>, paging: Paging) -> (Vec<ShopView>, i64) {
     let total = all.len() as i64;
-    let page = all.into_iter().skip(paging.offset() as usize).take(paging.limit() as usize).collect();
-    Ok((page, total))
+    let (skip, take) = (usize::try_from(paging.offset()), usize::try_from(paging.limit()));
+    let page = all.into_iter().skip(skip.unwrap_or(usize::MAX)).take(take.unwrap_or(usize::MAX)).collect();
+    (page, total)
 }
 
 /// POST /<sub>/shop/subshop/list — fetchShops; anyone. Open shops nearest first (curlatitude /
@@ -179,7 +180,7 @@ fn page_of(all: Vec<ShopView>, paging: Paging) -> Result<(Vec<ShopView>, i64), A
 #[post("/shop/subshop/list", data = "<p>")]
 async fn list_v1(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<Vec<ShopView>> {
     let paging = Paging::from(&p)?;
-    let (list, _) = page_of(nearest(&p, db, &base, false).await?, paging)?;
+    let (list, _) = page_of(nearest(&p, db, &base, false).await?, paging);
     if list.is_empty() {
         return Err(ApiError::Empty);
     }
@@ -191,7 +192,7 @@ async fn list_v1(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<Vec<Shop
 #[post("/shop/subshop/list/v2", data = "<p>")]
 async fn list_v2(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<Page<ShopView>> {
     let paging = Paging::from(&p)?;
-    let (list, total) = page_of(nearest(&p, db, &base, false).await?, paging)?;
+    let (list, total) = page_of(nearest(&p, db, &base, false).await?, paging);
     Ok(Reply(paging.page(list, total)?))
 }
 
@@ -200,7 +201,7 @@ async fn list_v2(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<Page<Sho
 #[post("/shop/subshop/pickPoints", data = "<p>")]
 async fn pick_points(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<Page<ShopView>> {
     let paging = Paging::from(&p)?;
-    let (list, total) = page_of(nearest(&p, db, &base, true).await?, paging)?;
+    let (list, total) = page_of(nearest(&p, db, &base, true).await?, paging);
     Ok(Reply(paging.page(list, total)?))
 }
 
@@ -219,7 +220,7 @@ async fn detail(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<ShopDetai
     let shop = db.read(move |c| shops::get(c, id)).await?;
     let shop = shop.filter(|s| s.status == shops::OPEN).ok_or(NOT_FOUND)?;
     let ext_json = serde_json::from_str(&shop.fields.ext_json)
-        .unwrap_or_else(|_| serde_json::Value::Object(Default::default()));
+        .unwrap_or_else(|_| serde_json::Value::Object(serde_json::Map::default()));
     Ok(Reply(ShopDetail { info: ShopView::new(shop, 0.0, &base), ext_json }))
 }
 

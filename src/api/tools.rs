@@ -16,23 +16,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 pub fn root_routes() -> Vec<Route> {
-    routes![map_distance, jdvop_get, jdvop_post]
-}
-
-fn jdvop() -> ApiError {
-    ApiError::Unsupported("本店不提供京东商品（jdvop）接口".into())
-}
-
-/// GET /jdvop/.. — the JD goods methods; anyone. Not offered: a clear 501, never a fake list.
-#[get("/jdvop/<_path..>")]
-fn jdvop_get(_path: std::path::PathBuf) -> ApiError {
-    jdvop()
-}
-
-/// POST /jdvop/.. — the JD cart and goods methods; anyone. Not offered.
-#[post("/jdvop/<_path..>")]
-fn jdvop_post(_path: std::path::PathBuf) -> ApiError {
-    jdvop()
+    routes![map_distance]
 }
 
 /// GET /<sub>/verification/pic/get — graphValidateCodeUrl's image; anyone. A PNG; a new code per call.
@@ -65,7 +49,7 @@ pub struct UniqueIds {
 
 impl UniqueIds {
     pub fn next(&self) -> u64 {
-        let now = (db::unix_now_ms() as u64).saturating_mul(1000);
+        let now = u64::try_from(db::unix_now_ms()).unwrap_or(0).saturating_mul(1000);
         let mut prev = self.last.load(Ordering::Relaxed);
         loop {
             let next = now.max(prev + 1);
@@ -127,6 +111,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::float_cmp)] // the same point is exactly zero apart
     fn beijing_to_shanghai_is_about_1067_km() {
         let km = distance_km(39.9042, 116.4074, 31.2304, 121.4737);
         assert!((km - 1067.0).abs() < 5.0, "{km}");

@@ -46,9 +46,9 @@ impl<'a> FromParam<'a> for WxKind {
     }
 }
 
-fn referrer(p: &Params) -> Result<Option<i64>, ApiError> {
+fn referrer(p: &Params) -> Option<i64> {
     // Templates send an empty or non-numeric referrer when there is none: ignore it, never fail login.
-    Ok(p.get("referrer").and_then(|r| r.parse::<i64>().ok()))
+    p.get("referrer").and_then(|r| r.parse::<i64>().ok())
 }
 
 /// `rawData` + `signature` when the client sent them (wx.getUserInfo does), to check against the
@@ -61,7 +61,7 @@ fn signed_raw(p: &Params) -> Result<Option<(String, String)>, ApiError> {
     }
 }
 
-fn check_signature(signed: &Option<(String, String)>, session_key: &str) -> Result<(), ApiError> {
+fn check_signature(signed: Option<&(String, String)>, session_key: &str) -> Result<(), ApiError> {
     match signed {
         Some((raw, sig)) if !crate::wechat::crypto::signature_ok(raw, session_key, sig) => {
             Err(ApiError::invalid("signature", "与 rawData 不符：数据被改动过，或登录状态已过期"))
@@ -77,7 +77,7 @@ fn code(p: &Params) -> Result<String, ApiError> {
 /// POST /<sub>/user/wxapp/authorize (and wxappService) — authorize; anyone. Registers an unknown openid, then logs in.
 #[post("/user/<_kind>/authorize", data = "<p>")]
 async fn authorize(_kind: WxKind, p: Params, db: &State<Db>, wx: &State<WeChat>) -> ApiResult<Login> {
-    let if_unknown = IfUnknown::Register { referrer: referrer(&p)? };
+    let if_unknown = IfUnknown::Register { referrer: referrer(&p) };
     Ok(Reply(account::wechat_login(db, wx, code(&p)?, if_unknown).await?))
 }
 
@@ -97,7 +97,7 @@ async fn register_complex(
         _ => return Err(ApiError::UnknownPath(format!("/user/wxapp/register/{how}"))),
     };
     let code = code(&p)?;
-    let referrer = referrer(&p)?;
+    let referrer = referrer(&p);
     let sealed = if complex {
         Some((p.text("encryptedData", 10_000)?.to_string(), p.text("iv", 64)?.to_string()))
     } else {
@@ -107,7 +107,7 @@ async fn register_complex(
     let (db, wx) = (db.inner().clone(), wx.inner().clone());
     let login = blocking(move || {
         let session = wx.code2session(&code)?;
-        check_signature(&signed, &session.session_key)?;
+        check_signature(signed.as_ref(), &session.session_key)?;
         let appid = wx.creds()?.appid;
         let info = match &sealed {
             Some((data, iv)) => Some(account::open_data(&session.session_key, data, iv, &appid)?),
@@ -138,7 +138,7 @@ async fn register_complex(
 #[post("/user/<_kind>/login", data = "<p>")]
 async fn login(_kind: WxKind, p: Params, db: &State<Db>, wx: &State<WeChat>) -> ApiResult<Login> {
     let if_unknown = if p.opt_bool("autoReg")?.unwrap_or(false) {
-        IfUnknown::Register { referrer: referrer(&p)? }
+        IfUnknown::Register { referrer: referrer(&p) }
     } else {
         IfUnknown::Refuse
     };
@@ -176,7 +176,7 @@ async fn login_mobile(_kind: WxKind, p: Params, db: &State<Db>, wx: &State<WeCha
 
 fn unknown_rule(p: &Params) -> Result<IfUnknown, ApiError> {
     Ok(if p.opt_bool("autoReg")?.unwrap_or(false) {
-        IfUnknown::Register { referrer: referrer(p)? }
+        IfUnknown::Register { referrer: referrer(p) }
     } else {
         IfUnknown::Refuse
     })
@@ -208,23 +208,20 @@ pub struct MobileView {
 
 /// The session key to open data with: a fresh one when a login code is sent, else the stored one.
 fn session_key_for(db: &Db, wx: &WeChat, user_id: i64, code: Option<&str>) -> Result<String, ApiError> {
-    match code {
-        Some(code) => {
-            let s = wx.code2session(code)?;
-            let now = db::unix_now();
-            let account = db.read_sync(|c| db::wechat::by_user(c, user_id))?;
-            match account {
-                Some(a) if a.openid == s.openid => {
-                    db.write_sync(|c| db::wechat::set_session_key(c, user_id, &s.session_key, None, now))?;
-                    Ok(s.session_key)
-                }
-                _ => Err(ApiError::Forbidden("登录凭证不属于当前用户".into())),
+    if let Some(code) = code {
+        let s = wx.code2session(code)?;
+        let now = db::unix_now();
+        let account = db.read_sync(|c| db::wechat::by_user(c, user_id))?;
+        match account {
+            Some(a) if a.openid == s.openid => {
+                db.write_sync(|c| db::wechat::set_session_key(c, user_id, &s.session_key, None, now))?;
+                Ok(s.session_key)
             }
+            _ => Err(ApiError::Forbidden("登录凭证不属于当前用户".into())),
         }
-        None => {
-            let account = db.read_sync(|c| db::wechat::by_user(c, user_id))?;
-            account.map(|a| a.session_key).filter(|k| !k.is_empty()).ok_or(ApiError::SessionStale)
-        }
+    } else {
+        let account = db.read_sync(|c| db::wechat::by_user(c, user_id))?;
+        account.map(|a| a.session_key).filter(|k| !k.is_empty()).ok_or(ApiError::SessionStale)
     }
 }
 
@@ -321,7 +318,7 @@ async fn decode(_kind: WxKind, p: Params, wx: &State<WeChat>) -> ApiResult<serde
     let wx = wx.inner().clone();
     let mut json = blocking(move || {
         let s = wx.code2session(&code)?;
-        check_signature(&signed, &s.session_key)?;
+        check_signature(signed.as_ref(), &s.session_key)?;
         Ok(account::open_data(&s.session_key, &data, &iv, &wx.creds()?.appid)?)
     })
     .await?;
@@ -429,8 +426,8 @@ pub struct ReferrerView {
     pub avatar_url: String,
 }
 
-/// userDetail: `base`, `ext` and `userLevel` are always objects; the distribution objects the
-/// templates look for are null until those features exist.
+/// userDetail: `base`, `ext` and `userLevel` are always objects; `base.isSeller` says whether the
+/// shopper is a distributor; the partner and team objects are null (partners are not served).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserDetail {
@@ -450,20 +447,20 @@ pub struct UserDetail {
 #[get("/user/detail")]
 async fn detail(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<UserDetail> {
     let uid = req.user_id;
-    let level_base = BaseUrl(base.0.clone());
-    let (u, referrer, user_level) = db
-        .read(move |c| {
-            let u = db::user::by_id(c, uid)?.ok_or(ApiError::NotLoggedIn)?;
-            let referrer = match u.referrer_id {
-                Some(r) => db::user::by_id(c, r)?,
-                None => None,
-            };
-            let level = user_level(c, &level_base, uid, db::unix_now())?;
-            Ok::<_, ApiError>((u, referrer, level))
-        })
-        .await?;
+    Ok(Reply(db.read(move |c| detail_of(c, &base, uid)?.ok_or(ApiError::NotLoggedIn)).await?))
+}
+
+/// The userDetail answer of shopper `uid` (None when there is no such shopper).
+pub fn detail_of(c: &rusqlite::Connection, base: &BaseUrl, uid: i64) -> Result<Option<UserDetail>, ApiError> {
+    let Some(u) = db::user::by_id(c, uid)? else { return Ok(None) };
+    let referrer = match u.referrer_id {
+        Some(r) => db::user::by_id(c, r)?,
+        None => None,
+    };
+    let user_level = user_level(c, base, uid, db::unix_now())?;
+    let is_seller = db::fx::is_seller(c, uid)?;
     let ext = serde_json::from_str(&u.ext_json).unwrap_or_else(|_| serde_json::json!({}));
-    Ok(Reply(UserDetail {
+    Ok(Some(UserDetail {
         base: UserBase {
             id: u.id,
             nick: u.nick,
@@ -478,7 +475,7 @@ async fn detail(req: Authed, db: &State<Db>, base: BaseUrl) -> ApiResult<UserDet
             source: u.source,
             status: u.status,
             is_idcard_check: false,
-            is_seller: false,
+            is_seller,
             is_team_leader: false,
             is_team_member: false,
             pwd_pay: false,

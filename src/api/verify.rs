@@ -65,6 +65,7 @@ fn check_name(name: &str) -> Result<(), ApiError> {
 /// An 18-character resident ID number (GB 11643-1999): region, a real birth date, sequence, and
 /// the ISO 7064 MOD 11-2 check character.
 pub fn check_id_number(no: &str) -> Result<(), &'static str> {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     let b = no.as_bytes();
     if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
         return Err("应为 18 位：17 位数字加 1 位数字或 X");
@@ -74,15 +75,15 @@ pub fn check_id_number(no: &str) -> Result<(), &'static str> {
         return Err("前两位不是有效的省级行政区代码");
     }
     let num = |r: std::ops::Range<usize>| no[r].parse::<u16>().unwrap_or(0);
-    let birth = time::Month::try_from(num(10..12) as u8)
+    let two = |r: std::ops::Range<usize>| no[r].parse::<u8>().unwrap_or(0);
+    let birth = time::Month::try_from(two(10..12))
         .ok()
-        .and_then(|m| time::Date::from_calendar_date(i32::from(num(6..10)), m, num(12..14) as u8).ok());
+        .and_then(|m| time::Date::from_calendar_date(i32::from(num(6..10)), m, two(12..14)).ok());
     let today = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date();
     match birth {
         Some(d) if d.year() >= 1900 && d <= today => {}
         _ => return Err("出生日期无效"),
     }
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     let sum: u32 = b[..17].iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
     let expected = b"10X98765432"[(sum % 11) as usize];
     if b[17].to_ascii_uppercase() != expected {

@@ -2,6 +2,7 @@
 
 use super::Result;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+use std::fmt::Write as _;
 
 /// A friend as their friend sees them: never the mobile, e-mail or anything private.
 #[derive(Debug, Clone)]
@@ -80,7 +81,7 @@ pub fn list_of(
     );
     if !f.uids.is_empty() {
         let marks: Vec<String> = (0..f.uids.len()).map(|i| format!("?{}", i + 4)).collect();
-        cond.push_str(&format!(" AND f.friend_id IN ({})", marks.join(", ")));
+        let _ = write!(cond, " AND f.friend_id IN ({})", marks.join(", "));
     }
     let mut args: Vec<rusqlite::types::Value> = vec![user_id.into(), f.since.into(), f.before.into()];
     args.extend(f.uids.iter().map(|&u| rusqlite::types::Value::from(u)));

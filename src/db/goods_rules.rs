@@ -264,7 +264,7 @@ pub fn flags(c: &Connection, ids: &[i64]) -> Result<std::collections::HashMap<i6
     if ids.is_empty() {
         return Ok(out);
     }
-    let list: String = ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+    let list: String = ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
     // The ids are integers we formatted ourselves, so inlining them is safe; one statement per page.
     let mut st = c.prepare(&format!(
         "SELECT g.id,

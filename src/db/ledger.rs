@@ -3,6 +3,7 @@
 
 use super::Result;
 use rusqlite::{params, Connection, OptionalExtension};
+use std::fmt::Write as _;
 
 /// One of a shopper's ledgered values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,7 +239,7 @@ pub fn entries_of(
     let mut sql = String::from(" FROM ledger WHERE user_id = ?");
     let mut args: Vec<Value> = vec![Value::Integer(user_id)];
     let marks = |n: usize| vec!["?"; n].join(", ");
-    sql.push_str(&format!(" AND account IN ({})", marks(f.accounts.len())));
+    let _ = write!(sql, " AND account IN ({})", marks(f.accounts.len()));
     args.extend(f.accounts.iter().map(|a| Value::Text(a.as_str().into())));
     match f.income {
         Some(true) => sql.push_str(" AND amount > 0"),
@@ -246,7 +247,7 @@ pub fn entries_of(
         None => {}
     }
     if !f.sources.is_empty() {
-        sql.push_str(&format!(" AND source_type IN ({})", marks(f.sources.len())));
+        let _ = write!(sql, " AND source_type IN ({})", marks(f.sources.len()));
         args.extend(f.sources.iter().map(|s| Value::Text(s.clone())));
     }
     if let Some(id) = &f.source_id {

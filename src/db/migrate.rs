@@ -29,6 +29,10 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/number_orders.sql"),
     include_str!("migrations/order_returns.sql"),
     include_str!("migrations/login_attempts.sql"),
+    // bargain (kanjia)
+    include_str!("migrations/kanjia.sql"),
+    // distribution (三级分销)
+    include_str!("migrations/distribution.sql"),
     // cards, account deletion, member codes
     include_str!("migrations/cards.sql"),
     include_str!("migrations/member_codes.sql"),
@@ -58,7 +62,7 @@ pub fn run(c: &mut Connection) -> Result<(), MigrateError> {
     if found == 0 {
         tx.execute_batch(SCHEMA)?;
     } else {
-        for step in &STEPS[(found - 1) as usize..] {
+        for step in &STEPS[usize::try_from(found - 1).expect("found is a known version")..] {
             tx.execute_batch(step)?;
         }
     }

@@ -18,9 +18,13 @@ pub mod favourites;
 pub mod follow;
 pub mod freight;
 pub mod friend;
+// distribution (三级分销)
+pub mod fx;
 pub mod goods_rules;
 pub mod invoice;
 pub mod json;
+// bargain (kanjia)
+pub mod kanjia;
 pub mod kefu;
 pub mod ledger;
 pub mod levels;
@@ -261,7 +265,7 @@ impl Db {
         E: From<Error>,
     {
         // A panic while holding the lock leaves no open transaction (it rolls back on drop).
-        let mut c = self.inner.write.lock().unwrap_or_else(|p| p.into_inner());
+        let mut c = self.inner.write.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(Error::from)?;
         let out = match f(&tx) {
             Ok(out) => out,
@@ -286,7 +290,7 @@ impl Db {
 
     /// Writes everything in the WAL back into the main file (clean shutdown).
     pub fn checkpoint(&self) -> Result<()> {
-        let c = self.inner.write.lock().unwrap_or_else(|p| p.into_inner());
+        let c = self.inner.write.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         Ok(c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?)
     }
 
@@ -345,7 +349,7 @@ pub fn format_unix(secs: i64) -> String {
 
 /// Milliseconds since the Unix epoch.
 pub fn unix_now_ms() -> i64 {
-    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+    i64::try_from(time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]

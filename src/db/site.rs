@@ -364,23 +364,20 @@ pub fn save_partner(
     status: i64,
     now: i64,
 ) -> Result<Option<i64>> {
-    match id {
-        Some(id) => {
-            let n = c.execute(
-                "UPDATE friendly_partners SET type = ?2, title = ?3, pic_url = ?4, link_url = ?5, paixu = ?6,
-                     status = ?7 WHERE id = ?1",
-                params![id, kind, title, pic_url, link_url, paixu, status],
-            )?;
-            Ok((n == 1).then_some(id))
-        }
-        None => {
-            c.execute(
-                "INSERT INTO friendly_partners (type, title, pic_url, link_url, paixu, status, date_add)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![kind, title, pic_url, link_url, paixu, status, now],
-            )?;
-            Ok(Some(c.last_insert_rowid()))
-        }
+    if let Some(id) = id {
+        let n = c.execute(
+            "UPDATE friendly_partners SET type = ?2, title = ?3, pic_url = ?4, link_url = ?5, paixu = ?6,
+                 status = ?7 WHERE id = ?1",
+            params![id, kind, title, pic_url, link_url, paixu, status],
+        )?;
+        Ok((n == 1).then_some(id))
+    } else {
+        c.execute(
+            "INSERT INTO friendly_partners (type, title, pic_url, link_url, paixu, status, date_add)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![kind, title, pic_url, link_url, paixu, status, now],
+        )?;
+        Ok(Some(c.last_insert_rowid()))
     }
 }
 

@@ -66,7 +66,7 @@ pub fn forget(c: &Connection, id: i64) -> Result<bool> {
 /// Stored codes of the given kinds, newest first, and how many there are.
 pub fn list(c: &Connection, kinds: &[&str], offset: i64, limit: i64) -> Result<(Vec<StoredCode>, i64)> {
     // At most four kinds: bound as a fixed list so the statement stays cacheable.
-    let mut k = kinds.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let mut k = kinds.iter().map(ToString::to_string).collect::<Vec<_>>();
     k.resize(4, String::new());
     let total = c
         .prepare_cached("SELECT count(*) FROM wx_codes WHERE kind IN (?1, ?2, ?3, ?4)")?

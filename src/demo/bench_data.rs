@@ -282,8 +282,8 @@ fn one_goods(rng: &mut StdRng, n: usize, category_id: i64, word: &str, pics: &[S
     let colours = &COLOURS[..rng.gen_range(2..=COLOURS.len())];
     let sizes = &SIZES[..rng.gen_range(2..=SIZES.len())];
     let specs = vec![
-        NewSpec { name: "颜色".into(), values: colours.iter().map(|v| v.to_string()).collect() },
-        NewSpec { name: "尺码".into(), values: sizes.iter().map(|v| v.to_string()).collect() },
+        NewSpec { name: "颜色".into(), values: colours.iter().map(ToString::to_string).collect() },
+        NewSpec { name: "尺码".into(), values: sizes.iter().map(ToString::to_string).collect() },
     ];
     let mut sku_list = Vec::new();
     for (i, colour) in colours.iter().enumerate() {

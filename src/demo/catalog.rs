@@ -2,6 +2,7 @@
 //! goods with pictures, rich content, and specs whose SKUs each have their own price and stock.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use crate::db::catalog::{self, CategoryFields, GoodsFields};
 use crate::db::{self, Db};
@@ -10,13 +11,13 @@ use crate::service::catalog::{create_goods, NewGoods, NewSku, NewSpec};
 
 /// A spec and its values.
 fn spec(name: &str, values: &[&str]) -> NewSpec {
-    NewSpec { name: name.into(), values: values.iter().map(|v| v.to_string()).collect() }
+    NewSpec { name: name.into(), values: values.iter().map(ToString::to_string).collect() }
 }
 
 /// A SKU: its values (one per spec), price and original price in fen, stock, weight in grams.
 fn sku(values: &[&str], price: i64, original_price: i64, stores: i64, weight: i64, code: &str) -> NewSku {
     NewSku {
-        values: values.iter().map(|v| v.to_string()).collect(),
+        values: values.iter().map(ToString::to_string).collect(),
         price,
         original_price,
         stores,
@@ -28,13 +29,17 @@ fn sku(values: &[&str], price: i64, original_price: i64, stores: i64, weight: i6
 
 /// Rich content: paragraphs, then the goods' picture.
 fn content(paragraphs: &[&str], pic: &str) -> String {
-    let mut html: String = paragraphs.iter().map(|p| format!("<p>{p}</p>")).collect();
-    html.push_str(&format!("<p><img src=\"{pic}\" style=\"width:100%\"/></p>"));
+    let mut html = paragraphs.iter().fold(String::new(), |mut html, p| {
+        let _ = write!(html, "<p>{p}</p>");
+        html
+    });
+    let _ = write!(html, "<p><img src=\"{pic}\" style=\"width:100%\"/></p>");
     html
 }
 
 /// Adds the demo catalogue in one transaction. `pics` maps a file name in static/demo to its
 /// stored "/uploads/…" link.
+#[allow(clippy::too_many_lines)] // the demo catalogue is one list of data
 pub fn fill(db: &Db, pics: &HashMap<String, String>) -> Result<(), ApiError> {
     let pic = |name: &str| {
         pics.get(name)

@@ -2,9 +2,13 @@
 
 pub mod bench_data;
 mod calendar;
+// bargain (kanjia)
 mod catalog;
 mod cms;
 mod coupons;
+mod marketing;
+// distribution (三级分销)
+mod fx;
 mod rules;
 mod shopfront;
 
@@ -118,6 +122,9 @@ pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
     shopfront::fill_shops(db)?;
     calendar::fill(db, &urls)?;
     coupons::fill(db)?;
+    // bargain (kanjia)
+    marketing::fill(db)?;
+    fx::fill(db)?;
     Ok(true)
 }
 

@@ -227,7 +227,7 @@ pub fn interval_secs(db: &Db) -> u64 {
 fn sleep_secs(db: &Db, now: i64) -> u64 {
     let interval = interval_secs(db);
     match db.read_sync(|c| outbox::next_due(c).map_err(Error::from)) {
-        Ok(Some(due)) => (due - now).clamp(1, interval as i64) as u64,
+        Ok(Some(due)) => u64::try_from((due - now).clamp(1, interval as i64)).unwrap_or(interval),
         _ => interval,
     }
 }

@@ -88,12 +88,11 @@ impl RangeQuery<'_> {
             Some(f) => cal::day_text(cal::parse_day("from", &f)?),
             None => cal::day_text(cal::today()),
         };
-        let to = match opt_text("to", self.to, 10)? {
-            Some(t) => t,
-            None => {
-                let first = cal::parse_day("from", &from)?;
-                cal::day_text(first + time::Duration::days(cal::MAX_RANGE_DAYS - 1))
-            }
+        let to = if let Some(t) = opt_text("to", self.to, 10)? {
+            t
+        } else {
+            let first = cal::parse_day("from", &from)?;
+            cal::day_text(first + time::Duration::days(cal::MAX_RANGE_DAYS - 1))
         };
         let days = cal::day_range(&from, &to)?;
         Ok(Range {

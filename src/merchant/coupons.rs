@@ -143,7 +143,7 @@ impl Default for CouponBody {
 }
 
 /// "YYYY-MM-DD HH:MM[:SS]" in the shop's time zone; 0 for "".
-fn parse_time(field: &'static str, v: &str) -> Result<i64, Problem> {
+pub(super) fn parse_time(field: &'static str, v: &str) -> Result<i64, Problem> {
     let v = v.trim();
     if v.is_empty() {
         return Ok(0);

@@ -29,6 +29,7 @@ fn number_out(fee_type: i64, n: i64) -> f64 {
 }
 
 /// Pieces (whole numbers) or kilograms (to the gram) as stored pieces or grams.
+#[allow(clippy::cast_possible_truncation)] // rounded or whole, and checked to be at most 1e12
 fn number_in(field: &'static str, fee_type: i64, n: f64) -> Result<i64, Problem> {
     let ok = n.is_finite() && n > 0.0 && n <= 1e9;
     if fee_type == 1 && ok {

@@ -239,9 +239,10 @@ async fn replace(
 /// DELETE /admin/api/v1/member-levels/<id> — merchant key. 204; 409 while shoppers hold it; 404.
 #[delete("/member-levels/<id>")]
 async fn remove(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Status> {
-    match levels::delete_level(db, id).await? {
-        true => Ok(Status::NoContent),
-        false => Err(MerchantError::NotFound("member level").into()),
+    if levels::delete_level(db, id).await? {
+        Ok(Status::NoContent)
+    } else {
+        Err(MerchantError::NotFound("member level").into())
     }
 }
 
@@ -286,8 +287,9 @@ async fn replace_price(
 /// DELETE /admin/api/v1/member-levels/<id>/prices/<price_id> — merchant key. 204, or 404.
 #[delete("/member-levels/<id>/prices/<price_id>")]
 async fn remove_price(_key: ApiKey, db: &State<Db>, id: i64, price_id: i64) -> Answer<Status> {
-    match levels::delete_price(db, id, price_id).await? {
-        true => Ok(Status::NoContent),
-        false => Err(MerchantError::NotFound("price").into()),
+    if levels::delete_price(db, id, price_id).await? {
+        Ok(Status::NoContent)
+    } else {
+        Err(MerchantError::NotFound("price").into())
     }
 }

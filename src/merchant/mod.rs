@@ -15,6 +15,8 @@ mod config_values;
 mod coupons;
 mod freight;
 mod goods_rules;
+// bargain (kanjia)
+mod kanjia;
 mod ledger;
 mod levels;
 mod links;
@@ -28,6 +30,8 @@ mod uploads;
 mod users;
 mod wechat_refunds;
 mod withdrawals;
+// distribution (三级分销)
+mod fx;
 mod wxcodes;
 
 use rocket::http::Status;
@@ -69,6 +73,10 @@ pub fn routes() -> Vec<FileRoutes> {
         wechat_refunds,
         payments,
         ledger,
+        // bargain (kanjia)
+        kanjia,
+        // distribution (三级分销)
+        fx,
         // cards, account deletion, member codes
         cards,
     );

@@ -137,12 +137,12 @@ struct Recorded(Mutex<Option<Problem>>);
 /// Records `p` for the catcher and fails the guard with its status.
 pub fn fail<T, F>(req: &Request<'_>, p: Problem) -> Outcome<T, (Status, Problem), F> {
     let slot = req.local_cache(|| Recorded(Mutex::new(None)));
-    *slot.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(p.clone());
+    *slot.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(p.clone());
     Outcome::Error((p.status, p))
 }
 
 /// The problem a guard recorded for this request, if any.
 pub fn recorded(req: &Request<'_>) -> Option<Problem> {
     let slot = req.local_cache(|| Recorded(Mutex::new(None)));
-    slot.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    slot.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
 }

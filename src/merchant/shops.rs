@@ -192,8 +192,8 @@ async fn list(_key: ApiKey, db: &State<Db>, q: ListQuery<'_>) -> Answer<Json<Pag
     let total = all.len() as i64;
     let page: Vec<ShopView> = all
         .into_iter()
-        .skip(paging.offset() as usize)
-        .take(paging.page_size as usize)
+        .skip(usize::try_from(paging.offset()).unwrap_or(usize::MAX))
+        .take(usize::try_from(paging.page_size).unwrap_or(usize::MAX))
         .map(Into::into)
         .collect();
     Ok(Json(paging.wrap(page, total)))

@@ -112,7 +112,7 @@ async fn receive(db: &Db, cfg: &Config, form: UploadForm<'_>) -> Answer<Upload> 
         return Err(too_large(cfg));
     }
     let name = file.raw_name().map(|n| n.dangerous_unsafe_unsanitized_raw().as_str().to_string());
-    let mut bytes = Vec::with_capacity(file.len() as usize);
+    let mut bytes = Vec::with_capacity(usize::try_from(file.len()).unwrap_or(0));
     file.open().await.map_err(ApiError::from)?.read_to_end(&mut bytes).await.map_err(ApiError::from)?;
     let (db, dir, max) = (db.clone(), cfg.uploads_dir(), cfg.upload_max_bytes);
     let s = crate::db::blocking(move || {

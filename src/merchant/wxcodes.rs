@@ -70,6 +70,7 @@ pub struct SchemeBody {
 /// A time as unix seconds or as shop-local text.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
+#[allow(clippy::unsafe_derive_deserialize)] // the unsafe is inside the time macros' expansion
 pub enum TimeValue {
     Unix(i64),
     Text(String),

@@ -103,7 +103,7 @@ pub struct SandboxCodes {
 
 impl SandboxCodes {
     fn with<T>(&self, f: impl FnOnce(&mut CodesState) -> T) -> T {
-        f(&mut self.state.lock().unwrap_or_else(|p| p.into_inner()))
+        f(&mut self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 }
 
@@ -152,7 +152,8 @@ fn look(v: &Value) -> Result<Look, CodeAnswer> {
     let width = match v.get("width") {
         None | Some(Value::Null) => 430,
         Some(w) => {
-            w.as_i64().filter(|w| (280..=1280).contains(w)).ok_or_else(|| fail(40097, "invalid width"))?
+            let w = w.as_u64().and_then(|w| u32::try_from(w).ok()).filter(|w| (280..=1280).contains(w));
+            w.ok_or_else(|| fail(40097, "invalid width"))?
         }
     };
     let auto = flag(v, "auto_color", false).ok_or_else(|| fail(40097, "invalid auto_color"))?;
@@ -167,7 +168,7 @@ fn look(v: &Value) -> Result<Look, CodeAnswer> {
         }
         _ => [0, 0, 0],
     };
-    Ok(Look { width: width as u32, color, transparent: hyaline })
+    Ok(Look { width, color, transparent: hyaline })
 }
 
 /// Spends one code of the daily quota; false when none is left.
@@ -360,7 +361,8 @@ fn live_info(
         return err(BAD_TOKEN.0, BAD_TOKEN.1);
     }
     let Some(v) = parse(body) else { return err(47001, "data format error") };
-    let start = v.get("start").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let start =
+        v.get("start").and_then(Value::as_u64).map_or(0, |s| usize::try_from(s).unwrap_or(usize::MAX));
     let Some(limit) = v.get("limit").and_then(Value::as_u64).filter(|l| (1..=100).contains(l)) else {
         return err(47001, "data format error: limit must be 1-100");
     };
@@ -374,7 +376,8 @@ fn live_info(
             return err(9410001, "room not found");
         }
         let all = state.replays.get(&room_id).cloned().unwrap_or_default();
-        let page: Vec<_> = all.iter().skip(start).take(limit as usize).collect();
+        let page: Vec<_> =
+            all.iter().skip(start).take(usize::try_from(limit).expect("limit is at most 100")).collect();
         sb.note("getliveinfo", format!("replays of room {room_id}: {} of {}", page.len(), all.len()));
         return Json(json!({ "errcode": 0, "errmsg": "ok", "live_replay": page, "total": all.len() }));
     }
@@ -382,7 +385,8 @@ fn live_info(
         sb.note("getliveinfo", "rooms: none".into());
         return err(1, "no room");
     }
-    let page: Vec<_> = state.rooms.iter().skip(start).take(limit as usize).collect();
+    let page: Vec<_> =
+        state.rooms.iter().skip(start).take(usize::try_from(limit).expect("limit is at most 100")).collect();
     sb.note("getliveinfo", format!("rooms: {} of {}", page.len(), state.rooms.len()));
     Json(json!({ "errcode": 0, "errmsg": "ok", "room_info": page, "total": state.rooms.len() }))
 }

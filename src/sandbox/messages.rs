@@ -69,7 +69,7 @@ fn wx(errcode: i64, errmsg: &str) -> Answer {
 impl SandboxMessages {
     /// The fault to answer before looking at the request, if any.
     fn fault(&self) -> Option<Answer> {
-        let mut f = self.faults.lock().unwrap_or_else(|p| p.into_inner());
+        let mut f = self.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if f.down {
             return Some((Status::ServiceUnavailable, Json(json!("Service Unavailable"))));
         }
@@ -81,21 +81,21 @@ impl SandboxMessages {
     }
 
     fn refuses(&self, openid: &str) -> bool {
-        self.faults.lock().unwrap_or_else(|p| p.into_inner()).refuse.contains(openid)
+        self.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner).refuse.contains(openid)
     }
 
     fn knows_template(&self, id: &str) -> bool {
-        let f = self.faults.lock().unwrap_or_else(|p| p.into_inner());
+        let f = self.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         f.templates.is_empty() || f.templates.iter().any(|t| t == id)
     }
 
     fn keep(&self, r: Received) {
-        let mut list = self.received.lock().unwrap_or_else(|p| p.into_inner());
+        let mut list = self.received.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if list.len() >= KEEP {
             list.pop_front();
         }
         list.push_back(r);
-        *self.total.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+        *self.total.lock().unwrap_or_else(std::sync::PoisonError::into_inner) += 1;
     }
 }
 
@@ -296,10 +296,13 @@ pub struct ReceivedList {
 /// GET /sandbox/wechat/control/messages?limit= — what the simulator received (newest 100 by default).
 #[get("/sandbox/wechat/control/messages?<limit>")]
 fn received(_op: SandboxOperator, msgs: &State<SandboxMessages>, limit: Option<usize>) -> Json<ReceivedList> {
-    let list = msgs.received.lock().unwrap_or_else(|p| p.into_inner());
+    let list = msgs.received.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let n = limit.unwrap_or(100).min(KEEP);
     let messages = list.iter().skip(list.len().saturating_sub(n)).cloned().collect();
-    Json(ReceivedList { total: *msgs.total.lock().unwrap_or_else(|p| p.into_inner()), messages })
+    Json(ReceivedList {
+        total: *msgs.total.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+        messages,
+    })
 }
 
 #[derive(Deserialize)]
@@ -316,7 +319,7 @@ struct ControlBody {
 #[post("/sandbox/wechat/control/messages", data = "<body>")]
 fn control(_op: SandboxOperator, msgs: &State<SandboxMessages>, body: Json<ControlBody>) -> Json<Value> {
     let body = body.into_inner();
-    let mut f = msgs.faults.lock().unwrap_or_else(|p| p.into_inner());
+    let mut f = msgs.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(d) = body.down {
         f.down = d;
     }
@@ -330,8 +333,8 @@ fn control(_op: SandboxOperator, msgs: &State<SandboxMessages>, body: Json<Contr
         f.templates = t;
     }
     if body.clear {
-        msgs.received.lock().unwrap_or_else(|p| p.into_inner()).clear();
-        *msgs.total.lock().unwrap_or_else(|p| p.into_inner()) = 0;
+        msgs.received.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+        *msgs.total.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = 0;
     }
     Json(json!({ "errcode": 0, "errmsg": "ok", "down": f.down, "busy": f.busy, "refuse": f.refuse.len() }))
 }

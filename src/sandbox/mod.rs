@@ -57,8 +57,7 @@ impl<'r> FromRequest<'r> for SandboxOperator {
         let status = if req.headers().contains("Authorization") {
             match req.guard::<ApiKey>().await {
                 Outcome::Success(_) => return Outcome::Success(SandboxOperator),
-                Outcome::Error((status, _)) => status,
-                Outcome::Forward(status) => status,
+                Outcome::Error((status, _)) | Outcome::Forward(status) => status,
             }
         } else {
             match req.guard::<AdminSession>().await {

@@ -154,7 +154,7 @@ fn unified_order(_on: SandboxOn, body: String, sb: &State<SandboxPay>, log: &Sta
         return fail("out_trade_no 超长");
     }
     log.note("pay.unifiedorder", format!("{no} {total_fee} 分"));
-    let mut orders = sb.orders.lock().unwrap_or_else(|p| p.into_inner());
+    let mut orders = sb.orders.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(o) = orders.get(&no) {
         let err = match o.state {
             "SUCCESS" => Some(("ORDERPAID", "该订单已支付")),
@@ -196,7 +196,7 @@ fn order_query(_on: SandboxOn, body: String, sb: &State<SandboxPay>, log: &State
     };
     let no = f.get("out_trade_no").cloned().unwrap_or_default();
     log.note("pay.orderquery", no.clone());
-    let orders = sb.orders.lock().unwrap_or_else(|p| p.into_inner());
+    let orders = sb.orders.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let Some(o) = orders.get(&no) else {
         return answer(BTreeMap::new(), st, Some(("ORDERNOTEXIST", "此交易订单号不存在")));
     };
@@ -220,7 +220,7 @@ fn close_order(_on: SandboxOn, body: String, sb: &State<SandboxPay>, log: &State
     };
     let no = f.get("out_trade_no").cloned().unwrap_or_default();
     log.note("pay.closeorder", no.clone());
-    let mut orders = sb.orders.lock().unwrap_or_else(|p| p.into_inner());
+    let mut orders = sb.orders.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let err = match orders.get_mut(&no) {
         None => Some(("ORDERNOTEXIST", "此交易订单号不存在")),
         Some(o) if o.state == "SUCCESS" => Some(("ORDERPAID", "该订单已支付")),
@@ -235,7 +235,7 @@ fn close_order(_on: SandboxOn, body: String, sb: &State<SandboxPay>, log: &State
 impl SandboxPay {
     /// Marks the order (by prepay_id or out_trade_no) paid; the order as it now is.
     fn pay(&self, prepay_id: Option<&str>, out_trade_no: Option<&str>) -> Result<SbOrder, String> {
-        let mut orders = self.orders.lock().unwrap_or_else(|p| p.into_inner());
+        let mut orders = self.orders.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let o = orders
             .values_mut()
             .find(|o| {
@@ -255,7 +255,7 @@ impl SandboxPay {
 
     /// The orders waiting for a payment, newest first.
     pub fn unpaid(&self) -> Vec<Unpaid> {
-        let orders = self.orders.lock().unwrap_or_else(|p| p.into_inner());
+        let orders = self.orders.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut list: Vec<Unpaid> = orders
             .values()
             .filter(|o| o.state == "NOTPAY")
@@ -271,7 +271,7 @@ impl SandboxPay {
     }
 
     fn find(&self, out_trade_no: &str) -> Option<SbOrder> {
-        self.orders.lock().unwrap_or_else(|p| p.into_inner()).get(out_trade_no).cloned()
+        self.orders.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(out_trade_no).cloned()
     }
 
     /// Sends a notify once; the shop's answer body (or the transport error).
@@ -292,7 +292,7 @@ impl SandboxPay {
         let ok = first.as_deref().is_ok_and(acknowledged);
         if !ok {
             std::thread::spawn(move || {
-                let waits = schedule.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                let waits = schedule.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
                 for ms in waits {
                     std::thread::sleep(Duration::from_millis(ms));
                     if Self::deliver(&agent, &url, &xml).as_deref().is_ok_and(acknowledged) {
@@ -488,6 +488,6 @@ fn control_schedule(
     sb: &State<SandboxPay>,
 ) -> Json<serde_json::Value> {
     let ms: Vec<u64> = req.ms.iter().take(20).copied().collect();
-    *sb.schedule_ms.lock().unwrap_or_else(|p| p.into_inner()) = ms.clone();
+    sb.schedule_ms.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone_from(&ms);
     Json(serde_json::json!({ "ms": ms }))
 }

@@ -126,7 +126,7 @@ fn refund(
         return signed(Err(("PARAM_ERROR", "缺少 out_refund_no / transaction_id 或金额无效")));
     }
     log.note("pay/refund", format!("{out_refund_no} {refund_fee}/{total_fee} 分"));
-    let mut refunds = state.refunds.lock().unwrap_or_else(|p| p.into_inner());
+    let mut refunds = state.refunds.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     // One out_refund_no refunds once: a repeat is answered with the first refund.
     if let Some(r) = refunds.get(&out_refund_no) {
         if r.refund_fee != refund_fee || r.trade != trade {
@@ -135,7 +135,7 @@ fn refund(
         return signed(Ok(accepted(r)));
     }
     let next = {
-        let mut q = state.next.lock().unwrap_or_else(|p| p.into_inner());
+        let mut q = state.next.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if q.is_empty() {
             Next::Succeed
         } else {
@@ -255,7 +255,7 @@ fn refund_query(
     };
     let out_refund_no = m.get("out_refund_no").cloned().unwrap_or_default();
     log.note("pay/refundquery", out_refund_no.clone());
-    let refunds = state.refunds.lock().unwrap_or_else(|p| p.into_inner());
+    let refunds = state.refunds.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let Some(r) = refunds.get(&out_refund_no) else {
         return signed(Err(("REFUNDNOTEXIST", "退款订单查询失败")));
     };
@@ -310,7 +310,7 @@ fn next_refund(
             })
         }
     };
-    state.next.lock().unwrap_or_else(|p| p.into_inner()).push(next);
+    state.next.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(next);
     Json(ControlAnswer { errcode: 0, errmsg: "ok".into() })
 }
 
@@ -322,7 +322,7 @@ fn settle_refund(
     state: &State<SandboxRefunds>,
     out_refund_no: &str,
 ) -> Json<ControlAnswer> {
-    let mut refunds = state.refunds.lock().unwrap_or_else(|p| p.into_inner());
+    let mut refunds = state.refunds.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     match refunds.get_mut(out_refund_no) {
         Some(r) => {
             r.status = "SUCCESS".into();

@@ -100,13 +100,13 @@ pub fn openid_for(code: &str) -> String {
 
 impl SandboxWeChat {
     pub(crate) fn note(&self, what: &str, detail: String) {
-        let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+        let mut log = self.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if log.len() >= 1000 {
             log.remove(0);
         }
         log.push((what.to_string(), detail.clone()));
         drop(log);
-        let mut record = self.record.lock().unwrap_or_else(|p| p.into_inner());
+        let mut record = self.record.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if record.len() >= RECORD_KEEP {
             record.pop_front();
         }
@@ -116,14 +116,14 @@ impl SandboxWeChat {
 
     /// Recorded calls, newest first, of one kind (`what`) or all: one page and the total.
     pub fn recorded(&self, what: Option<&str>, offset: usize, limit: usize) -> (Vec<Noted>, usize) {
-        let record = self.record.lock().unwrap_or_else(|p| p.into_inner());
+        let record = self.record.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let matching = || record.iter().rev().filter(|n| what.is_none_or(|w| n.what == w));
         (matching().skip(offset).take(limit).cloned().collect(), matching().count())
     }
 
     /// The kinds of call recorded so far, with how many of each, by name.
     pub fn recorded_kinds(&self) -> Vec<(String, usize)> {
-        let record = self.record.lock().unwrap_or_else(|p| p.into_inner());
+        let record = self.record.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut kinds = std::collections::BTreeMap::<String, usize>::new();
         for n in record.iter() {
             *kinds.entry(n.what.clone()).or_default() += 1;
@@ -138,16 +138,16 @@ impl SandboxWeChat {
 
     /// True when the openid logged in since the sandbox started (WeChat's "visited recently").
     pub(crate) fn knows_openid(&self, openid: &str) -> bool {
-        self.session_keys.lock().unwrap_or_else(|p| p.into_inner()).contains_key(openid)
+        self.session_keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains_key(openid)
     }
 
     pub(crate) fn valid_token(&self, token: &str) -> bool {
-        self.tokens.lock().unwrap_or_else(|p| p.into_inner()).contains(token)
+        self.tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains(token)
     }
 
     fn issue_token(&self) -> String {
         let token = format!("sandbox-{}", crate::secret::new_token());
-        self.tokens.lock().unwrap_or_else(|p| p.into_inner()).insert(token.clone());
+        self.tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(token.clone());
         token
     }
 }
@@ -184,7 +184,10 @@ fn jscode2session(
     }
     let openid = openid_for(code);
     let session_key = random_b64(16);
-    sb.session_keys.lock().unwrap_or_else(|p| p.into_inner()).insert(openid.clone(), session_key.clone());
+    sb.session_keys
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .insert(openid.clone(), session_key.clone());
     sb.note("code2Session", format!("code {code} → openid {openid}"));
     Json(json!({ "openid": openid, "session_key": session_key }))
 }
@@ -258,7 +261,7 @@ fn phone_number(
     if code.is_empty() || code.starts_with("invalid") {
         return err(40029, "invalid code");
     }
-    if !sb.used_phone_codes.lock().unwrap_or_else(|p| p.into_inner()).insert(code.clone()) {
+    if !sb.used_phone_codes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(code.clone()) {
         return err(40029, "invalid code (already used)");
     }
     let phone = phone_for(&code);
@@ -275,7 +278,7 @@ fn phone_number(
 /// POST /sandbox/wechat/control/expire-tokens — makes every issued token invalid (tests WeChat's 40001).
 #[post("/sandbox/wechat/control/expire-tokens")]
 fn expire_tokens(_op: SandboxOperator, sb: &State<SandboxWeChat>) -> Json<Value> {
-    sb.tokens.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    sb.tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
     Json(json!({ "errcode": 0, "errmsg": "ok" }))
 }
 
@@ -289,7 +292,8 @@ struct EncryptBody {
 /// `data` plus a watermark, encrypted with the openid's current session_key, and its signature.
 #[post("/sandbox/wechat/control/encrypt", data = "<body>")]
 fn encrypt(_op: SandboxOperator, sb: &State<SandboxWeChat>, body: Json<EncryptBody>) -> Json<Value> {
-    let Some(key) = sb.session_keys.lock().unwrap_or_else(|p| p.into_inner()).get(&body.openid).cloned()
+    let Some(key) =
+        sb.session_keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&body.openid).cloned()
     else {
         return err(40003, "no session for this openid: log in first");
     };
@@ -338,7 +342,7 @@ fn msg_sec_check(
     if openid.is_empty() {
         return err(40003, "invalid openid");
     }
-    if !sb.session_keys.lock().unwrap_or_else(|p| p.into_inner()).contains_key(openid) {
+    if !sb.session_keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains_key(openid) {
         return err(61010, "user access record expired");
     }
     if !matches!(body.scene, Some(1..=4)) {
@@ -348,7 +352,7 @@ fn msg_sec_check(
     if content.chars().count() > crate::wechat::SEC_CHECK_MAX_CHARS {
         return err(47001, "data format error: content too long");
     }
-    let words = sb.sec_words.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let words = sb.sec_words.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
     let hit = |list: &[String]| list.iter().find(|w| !w.is_empty() && content.contains(w.as_str())).cloned();
     let (suggest, label, keyword) = match (hit(&words.risky), hit(&words.review)) {
         (Some(w), _) => ("risky", SANDBOX_SEC_LABEL, Some(w)),
@@ -430,7 +434,7 @@ async fn img_sec_check(
 /// GET /sandbox/wechat/control/sec-words — the word lists msgSecCheck flags.
 #[get("/sandbox/wechat/control/sec-words")]
 fn sec_words(_op: SandboxOperator, sb: &State<SandboxWeChat>) -> Json<SecWords> {
-    Json(sb.sec_words.lock().unwrap_or_else(|p| p.into_inner()).clone())
+    Json(sb.sec_words.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone())
 }
 
 /// POST /sandbox/wechat/control/sec-words — replaces the word lists (`{risky: [...], review: [...]}`).
@@ -440,7 +444,7 @@ fn set_sec_words(_op: SandboxOperator, sb: &State<SandboxWeChat>, body: Json<Sec
     for list in [&mut words.risky, &mut words.review] {
         list.retain(|w| !w.trim().is_empty());
     }
-    *sb.sec_words.lock().unwrap_or_else(|p| p.into_inner()) = words.clone();
+    *sb.sec_words.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = words.clone();
     Json(words)
 }
 

@@ -55,38 +55,35 @@ pub fn login_session(
     mobile: Option<&str>,
 ) -> Result<Login> {
     let now = db::unix_now();
-    let user_id = match db::wechat::by_openid(c, appid, &s.openid)? {
-        Some(a) => {
-            db::wechat::set_session_key(c, a.user_id, &s.session_key, s.unionid.as_deref(), now)?;
-            a.user_id
-        }
-        None => {
-            // A phone login may find the shopper's account by the number first.
-            let existing = match mobile {
-                Some(m) => db::user::by_mobile(c, m)?.map(|u| u.id),
-                None => None,
-            };
-            let user_id = match (existing, if_unknown) {
-                (Some(id), _) => id,
-                (None, IfUnknown::Refuse) => return Err(Error::NotRegistered),
-                (None, IfUnknown::Register { referrer }) => {
-                    let referrer = valid_referrer(c, referrer)?;
-                    crate::service::points::welcome(c, db::user::create(c, "wxapp", referrer, mobile, now)?)?
-                }
-            };
-            if db::wechat::by_user(c, user_id)?.is_some() {
-                return Err(Error::Taken(Identity::Mobile));
+    let user_id = if let Some(a) = db::wechat::by_openid(c, appid, &s.openid)? {
+        db::wechat::set_session_key(c, a.user_id, &s.session_key, s.unionid.as_deref(), now)?;
+        a.user_id
+    } else {
+        // A phone login may find the shopper's account by the number first.
+        let existing = match mobile {
+            Some(m) => db::user::by_mobile(c, m)?.map(|u| u.id),
+            None => None,
+        };
+        let user_id = match (existing, if_unknown) {
+            (Some(id), _) => id,
+            (None, IfUnknown::Refuse) => return Err(Error::NotRegistered),
+            (None, IfUnknown::Register { referrer }) => {
+                let referrer = valid_referrer(c, referrer)?;
+                crate::service::points::welcome(c, db::user::create(c, "wxapp", referrer, mobile, now)?)?
             }
-            let account = Account {
-                user_id,
-                appid: appid.to_string(),
-                openid: s.openid.clone(),
-                unionid: s.unionid.clone(),
-                session_key: s.session_key.clone(),
-            };
-            db::wechat::insert(c, &account, now)?;
-            user_id
+        };
+        if db::wechat::by_user(c, user_id)?.is_some() {
+            return Err(Error::Taken(Identity::Mobile));
         }
+        let account = Account {
+            user_id,
+            appid: appid.to_string(),
+            openid: s.openid.clone(),
+            unionid: s.unionid.clone(),
+            session_key: s.session_key.clone(),
+        };
+        db::wechat::insert(c, &account, now)?;
+        user_id
     };
     if let Some(m) = mobile {
         bind_mobile(c, user_id, m)?;

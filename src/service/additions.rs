@@ -33,7 +33,7 @@ pub struct AdditionPick {
 
 /// Reads the id or pid of one chosen item: a number or a text of digits.
 fn id_of(v: &serde_json::Value) -> Option<i64> {
-    v.as_i64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    crate::lenient::int(v)
 }
 
 /// Parses the client's `[{id, pid}]`; "" and "[]" are no choice. Errors name `param`.

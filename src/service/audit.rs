@@ -12,6 +12,9 @@ pub type Check = (&'static str, fn(&Connection) -> Result<Vec<String>>);
 pub const CHECKS: &[Check] = &[
     ("accounts equal the sum of their ledger", ledger::check),
     ("every paid order and payment has its money", crate::service::payment::check),
+    // bargain (kanjia)
+    ("every bargain's cuts add up to its price", crate::service::kanjia::check),
+    ("every commission has its order line and its money", crate::service::fx::check),
 ];
 
 /// Runs every check; each difference in words (prefixed with the check's name); empty when all agree.

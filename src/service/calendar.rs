@@ -364,23 +364,20 @@ pub fn set_days(
     let set = cal::days(c, goods_id, sku_id, &days[0], &days[days.len() - 1], MAX_RANGE_DAYS)?;
     let mut conflicts = Vec::new();
     for day in &days {
-        let (price, stores) = match set.iter().find(|d| &d.day == day) {
-            Some(d) => {
-                let what = || (format!("{day} 的库存"), day.clone());
-                match stock_over(s.stores, s.based_on, d.stores, d.version, what)? {
-                    Ok(n) => (s.price.unwrap_or(d.price), n),
-                    Err(conflict) => {
-                        conflicts.push(conflict);
-                        continue;
-                    }
+        let (price, stores) = if let Some(d) = set.iter().find(|d| &d.day == day) {
+            let what = || (format!("{day} 的库存"), day.clone());
+            match stock_over(s.stores, s.based_on, d.stores, d.version, what)? {
+                Ok(n) => (s.price.unwrap_or(d.price), n),
+                Err(conflict) => {
+                    conflicts.push(conflict);
+                    continue;
                 }
             }
-            None => {
-                let price = s
-                    .price
-                    .ok_or_else(|| Error::invalid("price", format!("{day} 还没有设置过，需要填写价格")))?;
-                (price, fresh_stock(s.stores, &format!("{day} "))?)
-            }
+        } else {
+            let price = s
+                .price
+                .ok_or_else(|| Error::invalid("price", format!("{day} 还没有设置过，需要填写价格")))?;
+            (price, fresh_stock(s.stores, &format!("{day} "))?)
         };
         cal::put_day(c, goods_id, sku_id, day, price, stores, now)?;
     }
@@ -452,23 +449,20 @@ pub fn set_slots(
     for day in &days {
         for s in slots {
             let name = s.name.trim();
-            let (price, stores) = match set.iter().find(|t| &t.day == day && t.name == name) {
-                Some(t) => {
-                    let what = || (format!("{day} {name} 的库存"), format!("{day} {name}"));
-                    match stock_over(s.stores, based_on, t.stores, t.version, what)? {
-                        Ok(n) => (s.price.unwrap_or(t.price), n),
-                        Err(conflict) => {
-                            conflicts.push(conflict);
-                            continue;
-                        }
+            let (price, stores) = if let Some(t) = set.iter().find(|t| &t.day == day && t.name == name) {
+                let what = || (format!("{day} {name} 的库存"), format!("{day} {name}"));
+                match stock_over(s.stores, based_on, t.stores, t.version, what)? {
+                    Ok(n) => (s.price.unwrap_or(t.price), n),
+                    Err(conflict) => {
+                        conflicts.push(conflict);
+                        continue;
                     }
                 }
-                None => {
-                    let price = s.price.ok_or_else(|| {
-                        Error::invalid("price", format!("{day} {name} 还没有设置过，需要填写价格"))
-                    })?;
-                    (price, fresh_stock(s.stores, &format!("{day} {name} "))?)
-                }
+            } else {
+                let price = s.price.ok_or_else(|| {
+                    Error::invalid("price", format!("{day} {name} 还没有设置过，需要填写价格"))
+                })?;
+                (price, fresh_stock(s.stores, &format!("{day} {name} "))?)
             };
             cal::put_slot(c, goods_id, sku_id, day, name, price, stores, now)?;
         }

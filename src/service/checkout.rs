@@ -81,7 +81,7 @@ impl PricedLine {
 /// Reads an add-on list sent as a JSON string (`addition`, `goodsAdditionList`); "" = none.
 pub fn parse_additions(name: &'static str, text: Option<&str>) -> Result<Vec<AdditionChoice>> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(Vec::new()) };
-    let mut list: Vec<AdditionChoice> = serde_json::from_str(text)
+    let mut list: Vec<AdditionChoice> = crate::lenient::from_str(text)
         .map_err(|e| Error::invalid(name, format!("应为 [{{id, pid}}] 形式的 JSON 数组：{e}")))?;
     list.sort_unstable();
     list.dedup();
@@ -315,6 +315,8 @@ pub struct CheckoutInput {
     pub ext_json: String,
     /// `isCanHx`: give the order a write-off code (pick-up orders always get one).
     pub is_can_hx: bool,
+    /// `kjid`: the bargain set whose current price the caller's bargain buys the goods at.
+    pub kanjia_set: Option<i64>,
 }
 
 /// An order's money worked out.
@@ -351,8 +353,11 @@ pub fn price(
     if input.lines.len() > MAX_LINES {
         return Err(Error::invalid("goodsJsonStr", format!("一个订单最多 {MAX_LINES} 种商品")));
     }
-    let lines =
+    let mut lines =
         input.lines.iter().map(|l| price_line(c, l, "goodsJsonStr")).collect::<Result<Vec<_>, _>>()?;
+    if let Some(set_id) = input.kanjia_set {
+        bargain_price(c, user_id, set_id, &mut lines, now)?;
+    }
     for l in &lines {
         check_calendar_chosen(c, l)?;
     }
@@ -397,6 +402,26 @@ pub fn price(
     })
 }
 
+/// A bargain order (`kjid`): one line, the set's goods, one piece, at the bargain's current
+/// price (plus any add-ons).
+fn bargain_price(
+    c: &Connection,
+    user_id: i64,
+    set_id: i64,
+    lines: &mut [PricedLine],
+    now: i64,
+) -> Result<()> {
+    let [line] = lines else {
+        return Err(Error::invalid("goodsJsonStr", "砍价订单只能有一种商品"));
+    };
+    let j = crate::service::kanjia::for_order(c, user_id, set_id, line.quote.goods.id, line.number, now)?;
+    if line.booking.is_some() {
+        return Err(Error::invalid("goodsJsonStr", "预约商品不能砍价购买"));
+    }
+    line.unit_price = j.cur_price.saturating_add(line.additions_price);
+    Ok(())
+}
+
 /// A goods that sells by calendar is booked for a day (slot): a line without one is refused
 /// (300 naming `goodsJsonStr`) rather than sold from no day at all.
 fn check_calendar_chosen(c: &Connection, l: &PricedLine) -> Result<()> {
@@ -413,11 +438,13 @@ fn check_calendar_chosen(c: &Connection, l: &PricedLine) -> Result<()> {
 
 /// Refuses when the same SKU (or calendar day / slot), over all lines, needs more than is left.
 fn check_stock(lines: &[PricedLine]) -> Result<()> {
-    // Units wanted per stock holder (goods id, SKU id), with a line to name it by.
-    let mut wanted: std::collections::BTreeMap<(i64, Option<i64>), (i64, &PricedLine)> = Default::default();
-    // Units wanted per calendar day (slot): a booking takes no goods stock.
     type DayKey<'a> = (i64, Option<i64>, &'a str, Option<&'a str>);
-    let mut booked: std::collections::BTreeMap<DayKey, (i64, &PricedLine, &BookedUnit)> = Default::default();
+    // Units wanted per stock holder (goods id, SKU id), with a line to name it by.
+    let mut wanted: std::collections::BTreeMap<(i64, Option<i64>), (i64, &PricedLine)> =
+        std::collections::BTreeMap::default();
+    // Units wanted per calendar day (slot): a booking takes no goods stock.
+    let mut booked: std::collections::BTreeMap<DayKey, (i64, &PricedLine, &BookedUnit)> =
+        std::collections::BTreeMap::default();
     for l in lines {
         let (goods, sku) = (l.quote.goods.id, l.quote.sku.as_ref().map(|s| s.id));
         match &l.booking {
@@ -555,6 +582,11 @@ pub fn place(
     if let Some(coupon) = input.coupon_user_id {
         // A conditional UPDATE: two orders racing for one coupon cannot both have it.
         coupons::lock(c, user_id, coupon, id, now)?;
+    }
+    if let Some(set_id) = input.kanjia_set {
+        let join =
+            crate::service::kanjia::for_order(c, user_id, set_id, priced.lines[0].quote.goods.id, 1, now)?;
+        crate::service::kanjia::hold(c, join.id, id)?;
     }
     order::add_event(c, id, "create", "下单", now)?;
     if free {

@@ -190,8 +190,8 @@ pub fn issue(
     Ok((id, code))
 }
 
-fn refuse(msg: impl Into<std::borrow::Cow<'static, str>>) -> Result<Result<(), Error>> {
-    Ok(Err(Error::CodeWrong(msg.into())))
+fn refuse(msg: impl Into<std::borrow::Cow<'static, str>>) -> Result<(), Error> {
+    Err(Error::CodeWrong(msg.into()))
 }
 
 /// The target's live code, or why there is none (never sent, used, dead, expired). Reads only:
@@ -242,9 +242,9 @@ pub fn redeem(
     let dead = tries >= MAX_WRONG;
     store::add_wrong_try(c, row.id, dead)?;
     if dead {
-        refuse("验证码错误次数过多，已失效，请重新获取")
+        Ok(refuse("验证码错误次数过多，已失效，请重新获取"))
     } else {
-        refuse(format!("验证码错误，还可以再试 {} 次", MAX_WRONG - tries))
+        Ok(refuse(format!("验证码错误，还可以再试 {} 次", MAX_WRONG - tries)))
     }
 }
 

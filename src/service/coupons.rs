@@ -294,7 +294,7 @@ pub fn merge(c: &Connection, user_id: i64, merge_id: i64, coupon_ids: &[i64], no
     let mut ids = coupon_ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    let mut counts: std::collections::BTreeMap<i64, i64> = Default::default();
+    let mut counts: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::default();
     for id in &ids {
         let held = store::held(c, user_id, *id)?.ok_or(NOT_FOUND)?;
         state_usable(&held, now)?;

@@ -316,9 +316,14 @@ pub enum Entity {
     Deposit,
     FreightTemplate,
     FriendlyLink,
+    /// A distributor application (分销商申请).
+    FxApplication,
     Goods,
     HeldMedia,
     Invoice,
+    // bargain (kanjia)
+    KanjiaSet,
+    KanjiaJoin,
     Level,
     LevelPrice,
     LiveRoom,

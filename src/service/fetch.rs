@@ -21,7 +21,7 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// IPv4 ranges that are not the public internet (IANA special-purpose registry and multicast).
 const V4_NOT_PUBLIC: &[(Ipv4Addr, u8)] = &[
-    (Ipv4Addr::new(0, 0, 0, 0), 8),       // "this network"
+    (Ipv4Addr::UNSPECIFIED, 8),           // "this network"
     (Ipv4Addr::new(10, 0, 0, 0), 8),      // private
     (Ipv4Addr::new(100, 64, 0, 0), 10),   // carrier-grade NAT
     (Ipv4Addr::new(127, 0, 0, 0), 8),     // loopback
@@ -82,6 +82,7 @@ pub fn is_public(ip: IpAddr) -> bool {
             }
             // 6to4: a relay tunnels to the IPv4 address in bits 16..48.
             if in_v6(a, (Ipv6Addr::new(0x2002, 0, 0, 0, 0, 0, 0, 0), 16)) {
+                #[allow(clippy::cast_possible_truncation)] // the low 32 bits are the address
                 return is_public(IpAddr::V4(Ipv4Addr::from((bits >> 80) as u32)));
             }
             // Only 2000::/3 is allocated as global unicast; within it, the special ranges above.

@@ -52,10 +52,8 @@ impl Destination {
             3
         } else if has(&self.city_id) {
             2
-        } else if has(&self.province_id) {
-            1
         } else {
-            0
+            u8::from(has(&self.province_id))
         }
     }
 }

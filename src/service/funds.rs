@@ -40,9 +40,7 @@ pub fn action_id(action: &Value, name: &'static str) -> Result<Option<i64>> {
     let id = match action.get(name) {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
-        Some(Value::Number(n)) => n.as_i64(),
-        Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
-        Some(_) => None,
+        Some(v) => crate::lenient::int(v),
     };
     id.map(Some).ok_or_else(|| Error::invalid("nextAction", format!("{name} 应为整数")))
 }

@@ -257,16 +257,15 @@ pub async fn register_with_code(
         if existing.is_some() && !auto_login {
             return Err(ident.taken());
         }
-        let id = match existing {
-            Some(u) => u.id,
-            None => {
-                let mut profile = profile;
-                profile.referrer = valid_referrer(c, profile.referrer)?;
-                crate::service::points::welcome(
-                    c,
-                    db::user::create_account(c, &ident.account(Some(hash), &profile), now)?,
-                )?
-            }
+        let id = if let Some(u) = existing {
+            u.id
+        } else {
+            let mut profile = profile;
+            profile.referrer = valid_referrer(c, profile.referrer)?;
+            crate::service::points::welcome(
+                c,
+                db::user::create_account(c, &ident.account(Some(hash), &profile), now)?,
+            )?
         };
         Ok(Ok(auto_login.then(|| login_user(c, id, now)).transpose()?))
     })

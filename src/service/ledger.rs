@@ -44,6 +44,11 @@ pub enum Source {
     Exchange,
     /// Points for the money paid on a received order (source_id: the order id).
     OrderReward,
+    // distribution (三级分销)
+    /// A distributorship bought from the balance (source_id: the buyer's id).
+    FxBuy,
+    /// Commission settled into the balance or points (source_id: the `fx_commissions` id).
+    FxCommission,
     /// A card bought (source_id: the `card_users` id).
     Card,
     /// Accounts zeroed when the shopper deleted their account (source_id empty).
@@ -70,6 +75,8 @@ impl Source {
             Source::ScoreCode => "score_code",
             Source::Exchange => "exchange",
             Source::OrderReward => "order_reward",
+            Source::FxBuy => "fx_buy",
+            Source::FxCommission => "fx_commission",
             Source::Card => "card",
             Source::AccountDeleted => "account_deleted",
         }

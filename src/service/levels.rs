@@ -177,6 +177,7 @@ impl LevelInput {
 }
 
 /// "8.8" 折 typed or sent → percent paid (88); 10 折 is no discount.
+#[allow(clippy::cast_possible_truncation)] // rounded and checked to be within 1..=100
 pub fn rebate_percent(rebate: f64) -> Result<i64> {
     let tenths = rebate * 10.0;
     if !rebate.is_finite() || (tenths - tenths.round()).abs() > 1e-6 || !(0.1..=10.0).contains(&rebate) {

@@ -107,16 +107,16 @@ impl LimitRule {
             LimitUnit::Day => today - Duration::days(back),
             LimitUnit::Week => {
                 today
-                    - Duration::days(today.weekday().number_days_from_monday() as i64)
+                    - Duration::days(i64::from(today.weekday().number_days_from_monday()))
                     - Duration::weeks(back)
             }
             LimitUnit::Month => {
-                let months = today.year() as i64 * 12 + today.month() as i64 - 1 - back;
-                let month = Month::try_from((months.rem_euclid(12) + 1) as u8).ok()?;
-                Date::from_calendar_date(months.div_euclid(12) as i32, month, 1).ok()?
+                let months = i64::from(today.year()) * 12 + today.month() as i64 - 1 - back;
+                let month = Month::try_from(u8::try_from(months.rem_euclid(12) + 1).ok()?).ok()?;
+                Date::from_calendar_date(i32::try_from(months.div_euclid(12)).ok()?, month, 1).ok()?
             }
             LimitUnit::Year => {
-                Date::from_calendar_date(today.year() - back as i32, Month::January, 1).ok()?
+                Date::from_calendar_date(today.year() - i32::try_from(back).ok()?, Month::January, 1).ok()?
             }
         };
         Some(start.with_time(Time::MIDNIGHT).assume_offset(offset).unix_timestamp())

@@ -17,8 +17,12 @@ pub mod error;
 pub mod fetch;
 pub mod freight;
 pub mod funds;
+// distribution (三级分销)
+pub mod fx;
 pub mod identity;
 pub mod invoice;
+// bargain (kanjia)
+pub mod kanjia;
 pub mod kefu;
 pub mod ledger;
 pub mod levels;

@@ -152,6 +152,8 @@ pub fn settle_paid(c: &Connection, order_id: i64, now: i64) -> Result<()> {
         ledger::add_consumed(c, o.fields.user_id, o.fields.amount_real)?;
     }
     coupons::use_locked(c, order_id, now)?;
+    crate::service::kanjia::on_paid(c, order_id, now)?;
+    crate::service::fx::on_paid(c, order_id, now)?;
     order::add_event(c, order_id, "pay", "支付成功", now)?;
     crate::service::outbox::enqueue_event(c, o.fields.user_id, ShopEvent::OrderPaid { order_id }, now)?;
     Ok(())
@@ -227,6 +229,7 @@ pub fn close(c: &Connection, order_id: i64, reason: &str, now: i64) -> Result<bo
         )?;
     }
     coupons::release(c, order_id, now)?;
+    crate::service::kanjia::on_closed(c, order_id, now)?;
     order::add_event(c, order_id, "close", reason, now)?;
     Ok(true)
 }
@@ -284,6 +287,7 @@ pub fn confirm_receipt(c: &Connection, user_id: i64, order_id: i64, now: i64) ->
     }
     order::add_event(c, order_id, "receive", "确认收货", now)?;
     crate::service::points::award_order(c, order_id)?;
+    crate::service::fx::on_received(c, order_id, now)?;
     Ok(())
 }
 
@@ -294,6 +298,7 @@ pub fn auto_confirm(c: &Connection, order_id: i64, now: i64) -> Result<bool> {
     }
     order::add_event(c, order_id, "receive", "超时自动确认收货", now)?;
     crate::service::points::award_order(c, order_id)?;
+    crate::service::fx::on_received(c, order_id, now)?;
     Ok(true)
 }
 
@@ -394,6 +399,7 @@ pub fn write_off(c: &Connection, hx_number: &str, ext_json: Option<&str>, now: i
     }
     order::add_event(c, o.id, "hx", "到店核销", now)?;
     crate::service::points::award_order(c, o.id)?;
+    crate::service::fx::on_received(c, o.id, now)?;
     order::order(c, o.id)?.ok_or(NOT_FOUND)
 }
 

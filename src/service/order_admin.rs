@@ -4,6 +4,7 @@
 //! transaction and each change is guarded by the status it leaves, so doing it twice does it once.
 
 use rusqlite::Connection;
+use std::fmt::Write as _;
 
 use crate::db::order::{self, refund_status, status, NewParcel, OrderRow, RefundRow};
 use crate::db::order_admin::{self, Destination};
@@ -380,18 +381,19 @@ fn refund_money(
         }
     };
     let (score, growth) = points::take_back_order_reward(c, o, refund_id, money, left)?;
-    if score != Default::default() || growth != Default::default() {
+    if score != points::TakenBack::default() || growth != points::TakenBack::default() {
         order_admin::set_reward_back(c, refund_id, (score.taken, score.short), (growth.taken, growth.short))?;
         for (t, name) in [(score, "积分"), (growth, "成长值")] {
             if t.taken > 0 {
-                said.push_str(&format!("，扣回赠送的{name} {}", t.taken));
+                let _ = write!(said, "，扣回赠送的{name} {}", t.taken);
             }
             if t.short > 0 {
-                said.push_str(&format!("（{name}已被使用，{} 未能扣回）", t.short));
+                let _ = write!(said, "（{name}已被使用，{} 未能扣回）", t.short);
             }
         }
     }
     order::add_event(c, o.id, "refund", &said, now)?;
+    crate::service::fx::on_refund(c, o.id, money, left, now)?;
     // A refund that gives back all the order still held empties it: the order closes.
     let order_closed = money > 0 && money >= left && super::order::close_refunded(c, o.id, now)?;
     Ok(Decision {

@@ -61,7 +61,9 @@ pub enum Source {
     Text,
 }
 
-use Source::*;
+use Source::{
+    Amount, ExpressCompany, ExpressNumber, GoodsName, OrderNumber, PickupCode, Reason, Status, Text, Time,
+};
 
 impl Source {
     pub const ALL: &'static [Source] = &[
@@ -458,7 +460,7 @@ fn facts(c: &Connection, event: &ShopEvent, now: i64) -> Result<Option<Facts>> {
         ShopEvent::WithdrawalDecided { amount_fen, approved, reason, .. } => {
             f.status = if *approved { "提现成功" } else { "提现失败" }.into();
             f.amount_fen = *amount_fen;
-            f.reason = reason.clone();
+            f.reason.clone_from(reason);
             true
         }
     };
@@ -619,20 +621,22 @@ static WAKE: (Mutex<u64>, Condvar) = (Mutex::new(0), Condvar::new());
 
 pub fn wake() {
     let (lock, cvar) = &WAKE;
-    *lock.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+    *lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner) += 1;
     cvar.notify_all();
 }
 
 /// The wake-up count now; pass it to [`wait_for_work`].
 pub fn wake_count() -> u64 {
-    *WAKE.0.lock().unwrap_or_else(|p| p.into_inner())
+    *WAKE.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Waits until [`wake`] is called after `seen` was read, or `timeout` passes.
 pub fn wait_for_work(seen: u64, timeout: Duration) {
     let (lock, cvar) = &WAKE;
-    let guard = lock.lock().unwrap_or_else(|p| p.into_inner());
-    let _ = cvar.wait_timeout_while(guard, timeout, |n| *n == seen).unwrap_or_else(|p| p.into_inner());
+    let guard = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _ = cvar
+        .wait_timeout_while(guard, timeout, |n| *n == seen)
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
 }
 
 #[cfg(test)]

@@ -45,6 +45,8 @@ pub enum Action {
     Level { price_id: i64, auto_renew: bool },
     /// Type 7: buy a coupon.
     Coupon { rule_id: i64, pwd: Option<String> },
+    /// Type 13: buy the distributorship (service::fx::buy).
+    FxBuy,
     /// Type 10: buy a card (次卡 / 储值卡).
     Card { card_id: i64 },
 }
@@ -55,16 +57,12 @@ fn bad_action(why: impl Into<String>) -> Error {
 
 /// A JSON number, or a string holding one.
 fn int_of(v: Option<&Value>) -> Option<i64> {
-    match v? {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
+    crate::lenient::int(v?)
 }
 
 impl Action {
-    /// Parses `nextAction` (absent or empty = recharge). Unknown types (13 distributor, 14 team
-    /// leader...) and malformed JSON are refused: never accepted and then lost.
+    /// Parses `nextAction` (absent or empty = recharge). Unknown types (14 team leader...) and
+    /// malformed JSON are refused: never accepted and then lost.
     pub fn parse(text: Option<&str>) -> Result<Action> {
         let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(Action::Recharge) };
         let v: Value = serde_json::from_str(text).map_err(|e| bad_action(format!("不是合法的 JSON：{e}")))?;
@@ -76,7 +74,7 @@ impl Action {
             0 => {
                 let ids: Option<Vec<i64>> = match v.get("id") {
                     Some(Value::Number(n)) => n.as_i64().map(|n| vec![n]),
-                    Some(Value::String(s)) => s.split(',').map(|p| p.trim().parse().ok()).collect(),
+                    Some(Value::String(s)) => s.split(',').map(crate::lenient::int_text).collect(),
                     _ => None,
                 };
                 let mut ids =
@@ -93,8 +91,7 @@ impl Action {
             6 => {
                 let price_id = int_of(v.get("userLevelPriceId").or(v.get("priceId")).or(v.get("id")))
                     .ok_or_else(|| bad_action("type 6 需要 userLevelPriceId"))?;
-                let auto_renew = matches!(v.get("isAutoRenew"), Some(Value::Bool(true)))
-                    || matches!(v.get("isAutoRenew"), Some(Value::String(s)) if s == "true");
+                let auto_renew = v.get("isAutoRenew").and_then(crate::lenient::boolean) == Some(true);
                 Ok(Action::Level { price_id, auto_renew })
             }
             7 => {
@@ -103,12 +100,13 @@ impl Action {
                 let pwd = v.get("pwd").and_then(Value::as_str).map(str::to_string);
                 Ok(Action::Coupon { rule_id, pwd })
             }
+            13 => Ok(Action::FxBuy),
             10 => {
                 let card_id = int_of(v.get("id")).ok_or_else(|| bad_action("type 10 需要会员卡 id"))?;
                 Ok(Action::Card { card_id })
             }
             other => Err(bad_action(format!(
-                "不支持的类型 {other}（本店支持 0 订单、6 会员、7 优惠券、10 会员卡，或不传为充值）"
+                "不支持的类型 {other}（本店支持 0 订单、6 会员、7 优惠券、10 会员卡、13 分销商，或不传为充值）"
             ))),
         }
     }
@@ -122,6 +120,7 @@ impl Action {
             Action::Deposit(_) => 5,
             Action::Level { .. } => 6,
             Action::Coupon { .. } => 7,
+            Action::FxBuy => 13,
             Action::Card { .. } => 10,
         }
     }
@@ -153,9 +152,11 @@ pub fn check_action(c: &Connection, user_id: i64, action: &Action, money: i64) -
             Ok(ids.clone())
         }
         Action::PayBill(v) => {
-            crate::service::pay_bill::check_wechat(c, user_id, v, money).map(|_| Vec::new())
+            crate::service::pay_bill::check_wechat(c, user_id, v, money).map(|()| Vec::new())
         }
-        Action::Deposit(v) => crate::service::deposit::check_wechat(c, user_id, v, money).map(|_| Vec::new()),
+        Action::Deposit(v) => {
+            crate::service::deposit::check_wechat(c, user_id, v, money).map(|()| Vec::new())
+        }
         Action::Level { price_id, .. } => {
             let price = db::levels::price_by_id(c, *price_id)?
                 .filter(|p| p.fields.status == 0)
@@ -175,6 +176,7 @@ pub fn check_action(c: &Connection, user_id: i64, action: &Action, money: i64) -
             }
             Ok(Vec::new())
         }
+        Action::FxBuy => crate::service::fx::check_buy(c, user_id, money).map(|()| Vec::new()),
         Action::Card { card_id } => {
             let card = crate::service::cards::on_sale(c, *card_id)?;
             if money > card.f.price {
@@ -348,6 +350,10 @@ fn serve(c: &Connection, p: &Payment, action: &Action, paid_fen: i64, now: i64) 
             coupons::fetch(c, p.user_id, &f, now)?;
             Ok(())
         }
+        Action::FxBuy => {
+            let rules = crate::service::fx::FxRules::load(c)?;
+            crate::service::fx::buy(c, &rules, p.user_id, now)
+        }
         Action::Card { card_id } => crate::service::cards::buy(c, p.user_id, *card_id, now).map(|_| ()),
     }
 }
@@ -373,7 +379,7 @@ pub struct Notified {
 /// Checks a pay notify's fields: SUCCESS, our signature, our appid and mch_id, a paid result.
 /// The error is the FAIL reason answered to WeChat.
 pub fn verify_notify(creds: &PayCreds, f: &BTreeMap<String, String>) -> Result<Notified, String> {
-    let get = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
+    let get = |k: &str| f.get(k).map_or("", String::as_str);
     if get("return_code") != "SUCCESS" {
         return Err("return_code 不是 SUCCESS".into());
     }
@@ -522,7 +528,8 @@ mod tests {
             Action::Coupon { rule_id: 9, pwd: None }
         );
         assert_eq!(Action::parse(Some(r#"{"type":4,"money":1}"#)).unwrap().type_code(), 4);
-        for bad in [r#"{"type":13}"#, r#"{"type":0,"id":"1,x"}"#, r#"{"id":1}"#, "[]", "{", r#"{"type":6}"#] {
+        assert_eq!(Action::parse(Some(r#"{"type":13}"#)).unwrap(), Action::FxBuy);
+        for bad in [r#"{"type":14}"#, r#"{"type":0,"id":"1,x"}"#, r#"{"id":1}"#, "[]", "{", r#"{"type":6}"#] {
             let e = Action::parse(Some(bad)).unwrap_err();
             // Answered as code 300 naming nextAction.
             assert!(matches!(e, Error::Invalid { field: Field("nextAction"), .. }), "{bad}: {e:?}");

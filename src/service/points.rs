@@ -3,6 +3,7 @@
 //! growth), and the merchant's manual adjustments. Every movement goes through service::ledger.
 
 use rusqlite::Connection;
+use std::fmt::Write as _;
 
 use crate::db::points::{Code, Sign, SignRule};
 use crate::db::{self, ledger::Account};
@@ -285,7 +286,7 @@ pub fn take_back_order_reward(
             let what = account_label(account);
             let mut reason = format!("订单 {} 退款，扣回消费赠送的{what}", o.order_number);
             if short > 0 {
-                reason.push_str(&format!("（{what}不足，少扣 {short}）"));
+                let _ = write!(reason, "（{what}不足，少扣 {short}）");
             }
             ledger::post(c, user, account, -taken, &reason, Source::Refund, &refund_id.to_string())?;
         }

@@ -30,6 +30,7 @@ impl Look {
 
 /// Draws `text` as a QR code exactly `look.width` pixels square and encodes it as PNG.
 /// `param` names the request parameter blamed when the text does not fit.
+#[allow(clippy::cast_possible_truncation)] // a QR code is at most 177 modules wide
 pub fn png(text: &str, look: Look, param: &'static str) -> Result<Vec<u8>> {
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
         .map_err(|_| Error::invalid(param, "内容太长，二维码放不下"))?;

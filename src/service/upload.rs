@@ -86,7 +86,9 @@ pub fn store(
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(crate::settings::DEFAULT_UPLOAD_QUOTA_MB);
         if used + row.size > quota_mb * 1024 * 1024 {
-            return Err(Error::QuotaFull { limit: limit_text((quota_mb * 1024 * 1024) as u64) });
+            return Err(Error::QuotaFull {
+                limit: limit_text(u64::try_from(quota_mb * 1024 * 1024).unwrap_or(0)),
+            });
         }
         Ok(db::upload::insert(c, &row)?)
     });

@@ -103,16 +103,13 @@ pub fn decide(c: &Connection, id: i64, decision: &Decision, by: &str, now: i64) 
         )));
     }
     let source_id = id.to_string();
-    match to {
-        status::APPROVED => {
-            let r = format!("提现 {} 已打款", w.number);
-            ledger::post(c, w.user_id, Account::Freeze, -w.money, &r, Source::Withdrawal, &source_id)?;
-        }
-        _ => {
-            let r = format!("提现 {} 被拒绝，退回余额：{why}", w.number);
-            ledger::post(c, w.user_id, Account::Freeze, -w.money, &r, Source::Withdrawal, &source_id)?;
-            ledger::post(c, w.user_id, Account::Balance, w.money, &r, Source::Withdrawal, &source_id)?;
-        }
+    if to == status::APPROVED {
+        let r = format!("提现 {} 已打款", w.number);
+        ledger::post(c, w.user_id, Account::Freeze, -w.money, &r, Source::Withdrawal, &source_id)?;
+    } else {
+        let r = format!("提现 {} 被拒绝，退回余额：{why}", w.number);
+        ledger::post(c, w.user_id, Account::Freeze, -w.money, &r, Source::Withdrawal, &source_id)?;
+        ledger::post(c, w.user_id, Account::Balance, w.money, &r, Source::Withdrawal, &source_id)?;
     }
     let event = crate::service::outbox::ShopEvent::WithdrawalDecided {
         withdrawal_id: id,

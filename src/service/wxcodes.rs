@@ -93,10 +93,10 @@ fn path_chars(name: &'static str, v: &str) -> Result<String> {
 /// A width within `range`, or `default`.
 pub fn width(name: &'static str, v: Option<i64>, range: (i64, i64), default: i64) -> Result<u32> {
     let w = v.unwrap_or(default);
-    if !(range.0..=range.1).contains(&w) {
-        return Err(Error::invalid(name, format!("应在 {} 到 {} 像素之间，收到 {w}", range.0, range.1)));
+    match u32::try_from(w) {
+        Ok(px) if (range.0..=range.1).contains(&w) => Ok(px),
+        _ => Err(Error::invalid(name, format!("应在 {} 到 {} 像素之间，收到 {w}", range.0, range.1))),
     }
-    Ok(w as u32)
 }
 
 /// release (default), trial or develop.
@@ -112,11 +112,7 @@ pub fn line_color(name: &'static str, v: &str) -> Result<Rgb> {
     let bad = || Error::invalid(name, r#"应为颜色 JSON，例如 {"r":0,"g":0,"b":0}，每项 0 到 255"#);
     let value: serde_json::Value = serde_json::from_str(v).map_err(|_| bad())?;
     let part = |k: &str| -> Result<u8> {
-        let n = match value.get(k) {
-            Some(serde_json::Value::Number(n)) => n.as_i64(),
-            Some(serde_json::Value::String(s)) => s.trim().parse::<i64>().ok(),
-            _ => None,
-        };
+        let n = value.get(k).and_then(crate::lenient::int);
         n.and_then(|n| u8::try_from(n).ok()).ok_or_else(bad)
     };
     Ok(Rgb { r: part("r")?, g: part("g")?, b: part("b")? })
@@ -356,7 +352,7 @@ fn scheme_error(e: WxError, path: &str) -> Error {
 }
 
 /// How long a live-room answer is reused: a burst of shoppers opening the page costs one call.
-pub const LIVE_TTL: Duration = Duration::from_secs(60);
+pub const LIVE_TTL: Duration = Duration::from_mins(1);
 /// getliveinfo's page size limit.
 const LIVE_PAGE: i64 = 100;
 
@@ -377,14 +373,14 @@ impl<T> Default for Flight<T> {
 impl<T> Flight<T> {
     fn get(&self, key: i64, fetch: impl FnOnce() -> Result<Vec<T>, WxError>) -> Result<Arc<Vec<T>>, WxError> {
         let cell = {
-            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             entries.retain(|_, (at, _)| at.elapsed() < LIVE_TTL);
             entries.entry(key).or_insert_with(|| (Instant::now(), Arc::new(OnceLock::new()))).1.clone()
         };
         let answer = cell.get_or_init(|| fetch().map(Arc::new)).clone();
         if answer.is_err() {
             // A failure is not kept: the next shopper tries again.
-            self.entries.lock().unwrap_or_else(|p| p.into_inner()).remove(&key);
+            self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&key);
         }
         answer
     }

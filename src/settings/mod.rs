@@ -98,6 +98,31 @@ pub mod keys {
         /// Points for 1 growth point in exchangeScoreToGrowth (0 or unset: off).
         pub const GROWTH_RATE: &str = "scoreToGrowthRate";
     }
+    /// Distribution (三级分销) keys: the console's 分销设置 page.
+    pub mod fx {
+        /// '1': distribution is on (off: the fx reads answer 700, the writes 403).
+        pub const OPEN: &str = "fxOpen";
+        /// How many levels above the buyer earn (1–3).
+        pub const LEVELS: &str = "fxLevels";
+        /// Percent of a line's paid amount the level-1, -2 and -3 ancestor earns (total ≤ 100).
+        pub const PERCENT_1: &str = "fxPercent1";
+        pub const PERCENT_2: &str = "fxPercent2";
+        pub const PERCENT_3: &str = "fxPercent3";
+        /// '0': commission in money (fen); '1': in points (1 point per yuan of commission).
+        pub const UNIT: &str = "fxUnit";
+        /// 'review': fxApply waits for the merchant; 'auto': fxApply makes a distributor at once.
+        pub const APPLY_MODE: &str = "fxApplyMode";
+        /// Price of a distributorship bought from the balance, fen (0: cannot be bought).
+        pub const PRICE_FEN: &str = "fxPriceFen";
+        /// Days after receipt before commission is settled into the balance (0: at receipt).
+        pub const FREEZE_DAYS: &str = "fxFreezeDays";
+        /// '1': a distributor's own purchase earns them the level-1 share (their ancestors move up).
+        pub const SELF_PURCHASE: &str = "fxSelfPurchase";
+        /// '1': bindSeller may move a shopper who already has a referrer (抢客).
+        pub const REBIND: &str = "fxRebind";
+        /// '1': only ancestors who are distributors earn; '0': every ancestor does.
+        pub const SELLERS_ONLY: &str = "fxSellersOnly";
+    }
     /// The order rules' keys (the console's 订单设置 page).
     pub mod orders {
         /// Minutes an unpaid order stays open (default 30).
@@ -115,6 +140,13 @@ pub mod keys {
         pub const HX_STAFF: &str = "orderHxStaff";
         /// Seconds between two runs of the order jobs (default 60).
         pub const JOB_INTERVAL_SECS: &str = "orderJobIntervalSecs";
+    }
+    /// Bargain (砍价) rules' keys.
+    pub mod kanjia {
+        /// '1': a shopper may help (cut) their own bargain once. Off by default.
+        pub const SELF_HELP: &str = "kanjiaSelfHelp";
+        /// Most cuts one helper may make on one bargain set's bargains per day (default 10).
+        pub const HELPS_PER_DAY: &str = "kanjiaHelpsPerDay";
     }
     /// Message push (客服消息): the Token set in the mini-program's 开发设置 › 消息推送.
     pub const KEFU_TOKEN: &str = "kefuToken";
@@ -347,7 +379,7 @@ impl Settings {
 
     /// The current snapshot (cheap: an Arc clone).
     pub fn get(&self) -> Arc<Snapshot> {
-        self.current.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
     /// Re-reads the tables; call after every committed write to settings or config values.
@@ -360,7 +392,7 @@ impl Settings {
             subdomain_override: self.subdomain_override.clone(),
             wechat_env: self.wechat_env.clone(),
         };
-        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(snap);
+        *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(snap);
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 //! labels, the merchant API's `GET/PATCH /settings` and `docs/settings.md` all read it.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use super::rules::max_chars;
 pub use super::table::REGISTRY;
@@ -202,14 +203,15 @@ pub fn markdown_table() -> String {
         if let Some(env) = s.env {
             notes.push(format!("`{env}` fixes it when set."));
         }
-        out.push_str(&format!(
-            "| `{}` | {kind} | {default} | {} | {} | {} | {} |\n",
+        let _ = writeln!(
+            out,
+            "| `{}` | {kind} | {default} | {} | {} | {} | {} |",
             s.key,
             s.label,
             s.check.describe(),
             edited.join(", "),
             notes.join(" ")
-        ));
+        );
     }
     out
 }

@@ -1,6 +1,6 @@
 //! The rows of the settings registry, grouped as the console pages group them.
 
-use super::keys::{self, orders, points};
+use super::keys::{self, fx, orders, points};
 use super::registry::{Check, Editors, Setting};
 use super::rules::{
     base_url, digits, kefu_aes_key, kefu_token, official_appid, sms_api_base, sms_region, sms_secret,
@@ -22,6 +22,7 @@ const SUBSCRIBE: &str = "订阅消息";
 const ORDERS: &str = "订单设置";
 const POINTS: &str = "积分";
 const WITHDRAWALS: &str = "提现";
+const FX: &str = "分销设置";
 
 /// "0（否）或 1（是）" flags.
 const YES_NO: &str = "应为 0（否）或 1（是）";
@@ -467,6 +468,27 @@ pub static REGISTRY: &[Setting] = &[
         env: None,
         about: "Seconds between two runs of the order jobs.",
     },
+    // 砍价 (bargain)
+    Setting {
+        key: keys::kanjia::SELF_HELP,
+        label: "允许帮自己砍价",
+        check: Check::Flag { said: YES_NO },
+        default: "0",
+        secret: false,
+        editors: API_ONLY,
+        env: None,
+        about: "A shopper may cut their own bargain once (the helper's one help per bargain).",
+    },
+    Setting {
+        key: keys::kanjia::HELPS_PER_DAY,
+        label: "每人每天每个砍价活动最多帮砍次数",
+        check: Check::Int { min: 1, max: 10_000, blank: true },
+        default: "10",
+        secret: false,
+        editors: API_ONLY,
+        env: None,
+        about: "Most cuts one helper may make on one bargain set's bargains per day (against help farms).",
+    },
     Setting {
         key: keys::COUPON_EXPIRY_INTERVAL_SECS,
         label: "优惠券过期检查间隔（秒）",
@@ -559,5 +581,126 @@ pub static REGISTRY: &[Setting] = &[
         editors: page(WITHDRAWALS),
         env: None,
         about: "Withdrawals one shopper may ask for per day.",
+    },
+    // 分销设置 (distribution)
+    Setting {
+        key: fx::OPEN,
+        label: "开启分销",
+        check: Check::Flag { said: YES_NO },
+        default: "0",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "Distribution on: referral chains earn commission, the fx methods answer.",
+    },
+    Setting {
+        key: fx::LEVELS,
+        label: "分销层级",
+        check: Check::Int { min: 1, max: 3, blank: true },
+        default: "2",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "How many levels above the buyer earn commission (1–3).",
+    },
+    Setting {
+        key: fx::PERCENT_1,
+        label: "一级佣金比例（%）",
+        check: Check::Int { min: 0, max: 100, blank: true },
+        default: "10",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "Percent of a line's paid amount the level-1 ancestor earns; the levels in use may total at most 100.",
+    },
+    Setting {
+        key: fx::PERCENT_2,
+        label: "二级佣金比例（%）",
+        check: Check::Int { min: 0, max: 100, blank: true },
+        default: "5",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "Percent the level-2 ancestor earns.",
+    },
+    Setting {
+        key: fx::PERCENT_3,
+        label: "三级佣金比例（%）",
+        check: Check::Int { min: 0, max: 100, blank: true },
+        default: "0",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "Percent the level-3 ancestor earns.",
+    },
+    Setting {
+        key: fx::UNIT,
+        label: "佣金单位",
+        check: Check::OneOf { values: &["0", "1"], said: "应为 0（金额）或 1（积分）" },
+        default: "0",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "0: commission in money; 1: in points (1 point per yuan of commission).",
+    },
+    Setting {
+        key: fx::APPLY_MODE,
+        label: "成为分销商方式",
+        check: Check::OneOf { values: &["review", "auto"], said: "应为 review（审核）或 auto（自动通过）" },
+        default: "review",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "review: fxApply waits for the merchant; auto: fxApply makes a distributor at once.",
+    },
+    Setting {
+        key: fx::PRICE_FEN,
+        label: "购买分销商价格（分）",
+        check: Check::Int { min: 0, max: 10_000_000, blank: true },
+        default: "0",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "Price of a distributorship paid from the balance (fxBuy), fen; 0: cannot be bought.",
+    },
+    Setting {
+        key: fx::FREEZE_DAYS,
+        label: "佣金冻结天数",
+        check: Check::Int { min: 0, max: 365, blank: true },
+        default: "7",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "Days after receipt before commission is settled into the balance (0: at receipt).",
+    },
+    Setting {
+        key: fx::SELF_PURCHASE,
+        label: "分销商自购返佣",
+        check: Check::Flag { said: YES_NO },
+        default: "0",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "A distributor's own purchase earns them the level-1 share (their ancestors move up a level).",
+    },
+    Setting {
+        key: fx::REBIND,
+        label: "允许抢客（重新绑定）",
+        check: Check::Flag { said: YES_NO },
+        default: "0",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "bindSeller may move a shopper who already has a referrer.",
+    },
+    Setting {
+        key: fx::SELLERS_ONLY,
+        label: "仅分销商获得佣金",
+        check: Check::Flag { said: YES_NO },
+        default: "1",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "Only ancestors who are distributors earn; off: every ancestor does.",
     },
 ];

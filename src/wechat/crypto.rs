@@ -29,7 +29,7 @@ fn b64(name: &'static str, s: &str) -> Result<Vec<u8>, CryptoError> {
 
 /// Lower-case hex of bytes (digest 0.11 outputs do not format with `{:x}`).
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 /// `sha1(raw_data + session_key)` in hex.

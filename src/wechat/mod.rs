@@ -164,8 +164,7 @@ impl WeChat {
                 secret: SANDBOX_SECRET.into(),
                 base: snap
                     .wechat_api_base()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| format!("{}/sandbox/wechat", self.inner.loopback)),
+                    .map_or_else(|| format!("{}/sandbox/wechat", self.inner.loopback), str::to_string),
                 sandbox: true,
             }),
             Some(appid) => Ok(Creds {
@@ -220,7 +219,7 @@ impl WeChat {
     /// Exchanges a `wx.login` code for the openid and session_key (once per code, see `codes`).
     pub fn code2session(&self, code: &str) -> Result<Session, WxError> {
         let cell = {
-            let mut codes = self.inner.codes.lock().unwrap_or_else(|p| p.into_inner());
+            let mut codes = self.inner.codes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             codes.retain(|_, (at, _)| at.elapsed() < CODE_REUSE);
             codes
                 .entry(code.to_string())
@@ -231,7 +230,7 @@ impl WeChat {
         let answer = cell.get_or_init(|| self.fetch_session(code)).clone();
         if answer.is_err() {
             // A failure (WeChat busy, network) may be retried with the same code.
-            self.inner.codes.lock().unwrap_or_else(|p| p.into_inner()).remove(code);
+            self.inner.codes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(code);
         }
         answer
     }
@@ -255,9 +254,14 @@ impl WeChat {
     }
 
     fn token(&self, force: bool) -> Result<String, WxError> {
+        #[derive(Deserialize)]
+        struct TokenBody {
+            access_token: String,
+            expires_in: i64,
+        }
         let c = self.creds()?;
         let now = db::unix_now();
-        let mut slot = self.inner.token.lock().unwrap_or_else(|p| p.into_inner());
+        let mut slot = self.inner.token.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if !force {
             if let Some((appid, token, expires)) = slot.as_ref() {
                 if *appid == c.appid && *expires - REFRESH_AHEAD_SECS > now {
@@ -269,11 +273,6 @@ impl WeChat {
                 *slot = Some((c.appid.clone(), token.clone(), expires));
                 return Ok(token);
             }
-        }
-        #[derive(Deserialize)]
-        struct TokenBody {
-            access_token: String,
-            expires_in: i64,
         }
         // stable_token does not invalidate tokens other tools on the same appid hold.
         let body = serde_json::json!({
@@ -289,7 +288,7 @@ impl WeChat {
 
     /// Forgets the cached token (after the merchant changes the keys).
     pub fn forget_token(&self) -> db::Result<()> {
-        *self.inner.token.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.inner.token.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
         self.inner.db.write_sync(db::wechat::delete_tokens)
     }
 
@@ -319,7 +318,9 @@ impl WeChat {
     /// meanwhile, else a forced refresh (so parallel senders refresh once, not once each).
     fn token_after_reject(&self, rejected: &str) -> Result<String, WxError> {
         let appid = self.creds()?.appid;
-        if let Some((a, t, _)) = self.inner.token.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        if let Some((a, t, _)) =
+            self.inner.token.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref()
+        {
             if *a == appid && t != rejected {
                 return Ok(t.clone());
             }

@@ -15,6 +15,7 @@ use cbc::cipher::block_padding::NoPadding;
 use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
 use serde_json::{Map, Value};
 use sha1::{Digest, Sha1};
+use std::fmt::Write as _;
 
 use super::crypto::hex;
 
@@ -114,7 +115,7 @@ pub fn encrypt(encoding_aes_key: &str, msg: &str, appid: &str) -> Result<String,
     plain.extend_from_slice(msg.as_bytes());
     plain.extend_from_slice(appid.as_bytes());
     let pad = PAD_BLOCK - plain.len() % PAD_BLOCK;
-    plain.extend(std::iter::repeat_n(pad as u8, pad));
+    plain.extend(std::iter::repeat_n(u8::try_from(pad).expect("a pad is at most one block"), pad));
     let enc = Encryptor::new_from_slices(&key, &key[..16]).map_err(|_| PushError::Key)?;
     Ok(base64::engine::general_purpose::STANDARD.encode(enc.encrypt_padded_vec::<NoPadding>(&plain)))
 }
@@ -276,9 +277,9 @@ pub fn to_xml(fields: &[(&str, &str)]) -> String {
     let mut out = String::from("<xml>");
     for (k, v) in fields {
         if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-            out.push_str(&format!("<{k}>{v}</{k}>"));
+            let _ = write!(out, "<{k}>{v}</{k}>");
         } else {
-            out.push_str(&format!("<{k}><![CDATA[{}]]></{k}>", v.replace("]]>", "]]]]><![CDATA[>")));
+            let _ = write!(out, "<{k}><![CDATA[{}]]></{k}>", v.replace("]]>", "]]]]><![CDATA[>"));
         }
     }
     out.push_str("</xml>");
@@ -292,15 +293,21 @@ pub fn json_to_xml(m: &Map<String, Value>) -> String {
         match v {
             Value::Array(items) => items.iter().for_each(|i| write(out, name, i)),
             Value::Object(m) => {
-                out.push_str(&format!("<{name}>"));
+                let _ = write!(out, "<{name}>");
                 m.iter().for_each(|(k, v)| write(out, k, v));
-                out.push_str(&format!("</{name}>"));
+                let _ = write!(out, "</{name}>");
             }
-            Value::Number(n) => out.push_str(&format!("<{name}>{n}</{name}>")),
-            Value::Bool(b) => out.push_str(&format!("<{name}>{}</{name}>", u8::from(*b))),
-            Value::Null => out.push_str(&format!("<{name}></{name}>")),
+            Value::Number(n) => {
+                let _ = write!(out, "<{name}>{n}</{name}>");
+            }
+            Value::Bool(b) => {
+                let _ = write!(out, "<{name}>{}</{name}>", u8::from(*b));
+            }
+            Value::Null => {
+                let _ = write!(out, "<{name}></{name}>");
+            }
             Value::String(s) => {
-                out.push_str(&format!("<{name}><![CDATA[{}]]></{name}>", s.replace("]]>", "]]]]><![CDATA[>")))
+                let _ = write!(out, "<{name}><![CDATA[{}]]></{name}>", s.replace("]]>", "]]]]><![CDATA[>"));
             }
         }
     }

@@ -312,7 +312,7 @@ pub fn encrypt_req_info(fields: &BTreeMap<String, String>, api_key: &str) -> Str
     let xml = pay::to_xml(fields).replacen("<xml>", "<root>", 1).replacen("</xml>", "</root>", 1);
     let mut data = xml.into_bytes();
     let pad = 16 - data.len() % 16;
-    data.extend(std::iter::repeat_n(pad as u8, pad));
+    data.extend(std::iter::repeat_n(u8::try_from(pad).expect("a pad is at most one block"), pad));
     let cipher = req_info_cipher(api_key);
     for block in data.chunks_exact_mut(16) {
         cipher.encrypt_block(block.try_into().expect("chunks of 16"));

@@ -254,6 +254,7 @@ fn the_rebate_is_the_members_level_discount() {
 }
 
 #[test]
+#[allow(clippy::case_sensitive_file_extension_comparisons)] // the server names uploads in lower case
 fn a_goods_video_must_be_an_uploaded_video_and_video_detail_answers_its_url_and_cover() {
     let app = TestApp::with_key(KEY);
     let video = app.upload("/shop/dfs/upload/file", "upfile", "demo.mp4", &tiny_mp4(), &[]);
@@ -469,7 +470,7 @@ fn twenty_shoppers_racing_for_a_slot_with_stock_one_make_exactly_one_order() {
             std::thread::spawn(move || {
                 let agent: ureq::Agent = ureq::Agent::config_builder()
                     .http_status_as_error(false)
-                    .timeout_global(Some(std::time::Duration::from_secs(60)))
+                    .timeout_global(Some(std::time::Duration::from_mins(1)))
                     .build()
                     .into();
                 start.wait();

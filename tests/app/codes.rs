@@ -146,7 +146,7 @@ fn ten_sends_a_day_per_target() {
 fn twenty_sends_an_hour_per_client_ip() {
     let app = TestApp::new();
     for i in 0..codes::PER_IP_PER_HOUR {
-        assert_code(&app.get(SMS_GET, &[("mobile", &format!("139{:08}", i))]), 0);
+        assert_code(&app.get(SMS_GET, &[("mobile", &format!("139{i:08}"))]), 0);
     }
     let res = app.get(MAIL_GET, &[("mail", "late@example.com")]);
     assert_code(&res, 429);
@@ -351,7 +351,7 @@ struct Request {
 
 impl Request {
     fn header(&self, name: &str) -> &str {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).unwrap_or("")
+        self.headers.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
     }
 }
 

@@ -190,7 +190,7 @@ fn client_address_headers_are_trusted_only_when_a_proxy_header_is_configured() {
         cfg.ip_header = header.map(str::to_string);
         let (rocket, _) = xiaodian::build(cfg).unwrap();
         rt.block_on(async {
-            rocket.ignite().await.unwrap().config().ip_header.as_ref().map(|h| h.to_string())
+            rocket.ignite().await.unwrap().config().ip_header.as_ref().map(ToString::to_string)
         })
     };
     assert_eq!(ip_header(None), None);

@@ -3,6 +3,7 @@
 use crate::support::*;
 
 #[test]
+#[allow(clippy::case_sensitive_file_extension_comparisons)] // the server names uploads in lower case
 fn an_upload_is_stored_inside_the_data_dir_and_served_back() {
     let app = TestApp::new();
     let png = tiny_png();

@@ -225,6 +225,8 @@ fn invoice_form<'a>(token: &'a str, amount: &'a str) -> Vec<(&'a str, &'a str)> 
 
 #[test]
 fn an_invoice_is_asked_for_checked_against_its_order_and_issued() {
+    use xiaodian::service::invoice::Decision;
+
     let app = TestApp::new();
     let (_, token) = rich(&app, "alice", 100_000);
     let res = app.post(INVOICE_APPLY, &invoice_form(&token, "100"));
@@ -272,7 +274,6 @@ fn an_invoice_is_asked_for_checked_against_its_order_and_issued() {
             .write_sync(|c| xiaodian::service::invoice::decide(c, id, &d, "测试", now))
             .map_err(ApiError::from)
     };
-    use xiaodian::service::invoice::Decision;
     assert_eq!(issue(Decision::Issue { number: " ".into(), file: String::new() }).unwrap_err().code(), 300);
     let js = Decision::Issue { number: "0001".into(), file: "javascript:alert(1)".into() };
     assert_eq!(issue(js).unwrap_err().code(), 300);

@@ -23,10 +23,10 @@ const KEFU_PUSH: &str = "/sandbox/wechat/control/kefu-push";
 
 fn sha1_sorted(parts: &[&str]) -> String {
     let mut v = parts.to_vec();
-    v.sort();
+    v.sort_unstable();
     let mut h = Sha1::new();
     h.update(v.concat().as_bytes());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(h.finalize())
 }
 
 fn aes_key() -> Vec<u8> {
@@ -41,11 +41,11 @@ fn aes_key() -> Vec<u8> {
 fn seal(msg: &str, appid: &str) -> String {
     let key = aes_key();
     let mut plain = b"0123456789abcdef".to_vec();
-    plain.extend_from_slice(&(msg.len() as u32).to_be_bytes());
+    plain.extend_from_slice(&u32::try_from(msg.len()).unwrap().to_be_bytes());
     plain.extend_from_slice(msg.as_bytes());
     plain.extend_from_slice(appid.as_bytes());
     let pad = 32 - plain.len() % 32;
-    plain.extend(std::iter::repeat_n(pad as u8, pad));
+    plain.extend(std::iter::repeat_n(u8::try_from(pad).expect("a pad is at most one block"), pad));
     let enc = cbc::Encryptor::<aes::Aes256>::new_from_slices(&key, &key[..16]).unwrap();
     base64::engine::general_purpose::STANDARD.encode(enc.encrypt_padded_vec::<NoPadding>(&plain))
 }

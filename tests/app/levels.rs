@@ -2,6 +2,9 @@
 //! them, buying from the balance (enough, short, concurrent, extend vs switch), the purchase
 //! history, userDetail's level, and the expiry job.
 
+// Balances are yuan with at most two decimals, the same f64 on both sides.
+#![allow(clippy::float_cmp)]
+
 use serde_json::Value;
 use xiaodian::db;
 use xiaodian::error::ApiError;

@@ -221,6 +221,7 @@ fn call(
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // one walk through the whole resource
 fn the_merchant_api_creates_reads_replaces_and_deletes_levels_and_prices() {
     let app = TestApp::with_key(KEY);
     let api = |method: &str, path: &str, body: Option<&Value>| call(&app, method, path, body, Some(KEY));

@@ -25,12 +25,16 @@ mod freight_console;
 mod friends;
 mod funds;
 mod funds_console;
+mod fx;
 mod goods_admin;
 mod goods_editor;
 mod goods_rules;
 mod growth_regions;
 mod kefu;
+// bargain (kanjia)
+mod kanjia;
 mod ledger;
+mod lenient;
 mod levels;
 mod levels_console;
 mod login;

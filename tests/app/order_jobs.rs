@@ -27,7 +27,7 @@ fn post_alone(agent: &ureq::Agent, url: &str, form: &[(&str, &str)]) -> Value {
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(60)))
+        .timeout_global(Some(Duration::from_mins(1)))
         .build()
         .into()
 }

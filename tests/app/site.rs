@@ -23,14 +23,20 @@ fn config_values_are_served_one_or_many_and_follow_edits() {
     let app = TestApp::new();
     assert_code(&app.get("/shop/config/value", &[("key", "mallName")]), 700);
     assert_code(&app.get("/shop/config/values", &[("keys", "mallName,x")]), 700);
-    block_on(site::put_config_value(&app.db, &app.settings, "mallName".into(), "我的小店".into(), "".into()))
-        .unwrap();
+    block_on(site::put_config_value(
+        &app.db,
+        &app.settings,
+        "mallName".into(),
+        "我的小店".into(),
+        String::new(),
+    ))
+    .unwrap();
     block_on(site::put_config_value(
         &app.db,
         &app.settings,
         "order_pay_user_balance".into(),
         "1".into(),
-        "".into(),
+        String::new(),
     ))
     .unwrap();
     let res = app.get("/shop/config/value", &[("key", "mallName")]);
@@ -43,12 +49,19 @@ fn config_values_are_served_one_or_many_and_follow_edits() {
     assert_eq!(list[1]["value"], "1");
     assert!(list[0]["dateUpdate"].as_str().unwrap().len() == 19);
 
-    block_on(site::put_config_value(&app.db, &app.settings, "mallName".into(), "新名字".into(), "".into()))
-        .unwrap();
+    block_on(site::put_config_value(
+        &app.db,
+        &app.settings,
+        "mallName".into(),
+        "新名字".into(),
+        String::new(),
+    ))
+    .unwrap();
     assert_eq!(app.get("/shop/config/value", &[("key", "mallName")])["data"], "新名字");
     assert!(block_on(site::delete_config_value(&app.db, &app.settings, "mallName".into())).unwrap());
     assert_code(&app.get("/shop/config/value", &[("key", "mallName")]), 700);
-    let bad = block_on(site::put_config_value(&app.db, &app.settings, "a,b".into(), "1".into(), "".into()));
+    let bad =
+        block_on(site::put_config_value(&app.db, &app.settings, "a,b".into(), "1".into(), String::new()));
     assert!(bad.map_err(ApiError::from).unwrap_err().msg().contains("key"));
 }
 

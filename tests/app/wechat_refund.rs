@@ -3,6 +3,7 @@
 //! out_refund_no, and the ledger staying consistent throughout.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use aes::cipher::{BlockCipherEncrypt, KeyInit};
@@ -217,14 +218,14 @@ fn one_payment_for_two_orders_is_refunded_in_parts_never_beyond_what_it_paid() {
 fn notify_xml(appid: &str, mch_id: &str, key: &str, info: &[(&str, String)]) -> String {
     let mut inner = String::from("<root>");
     for (k, v) in info {
-        inner.push_str(&format!("<{k}><![CDATA[{v}]]></{k}>"));
+        let _ = write!(inner, "<{k}><![CDATA[{v}]]></{k}>");
     }
     inner.push_str("</root>");
     let aes_key = hex::encode(Md5::digest(key.as_bytes()));
     let cipher = aes::Aes256::new_from_slice(aes_key.as_bytes()).unwrap();
     let mut data = inner.into_bytes();
     let pad = 16 - data.len() % 16;
-    data.extend(std::iter::repeat_n(pad as u8, pad));
+    data.extend(std::iter::repeat_n(u8::try_from(pad).expect("a pad is at most one block"), pad));
     for block in data.chunks_exact_mut(16) {
         cipher.encrypt_block(block.try_into().unwrap());
     }

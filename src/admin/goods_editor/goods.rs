@@ -33,7 +33,7 @@ pub(super) fn to_new_goods(e: &Editor, base: GoodsFields) -> Result<(NewGoods, S
         pic: e.pics.first().cloned().unwrap_or_default(),
         tags: f.tags.trim().to_string(),
         purchase_notes: f.purchase_notes.trim().to_string(),
-        status: if f.on_shelf { 0 } else { 1 },
+        status: i64::from(!f.on_shelf),
         recommend_status: i64::from(f.recommend),
         paixu: whole("排序", &f.paixu, 0, i64::MIN)?,
         min_buy_number: whole("起购数量", &f.min_buy, 1, 1)?,

@@ -113,30 +113,30 @@ pub struct Filters {
 }
 
 impl Filters {
-    fn text(v: &Option<String>) -> String {
-        v.as_deref().map(str::trim).unwrap_or_default().chars().take(50).collect()
+    fn text(v: Option<&str>) -> String {
+        v.map(str::trim).unwrap_or_default().chars().take(50).collect()
     }
 
     /// The filter, or what is wrong with it in the merchant's words.
     fn filter(&self) -> Result<AdminFilter, String> {
-        let status = match Self::text(&self.status).as_str() {
+        let status = match Self::text(self.status.as_deref()).as_str() {
             "" => None,
             s => match s.parse::<i64>() {
                 Ok(n) if STATUSES.iter().any(|(k, _)| *k == n) => Some(n),
                 _ => return Err("订单状态无效".into()),
             },
         };
-        let day = |label: &str, v: &Option<String>| {
+        let day = |label: &str, v: Option<&str>| {
             rules::day("date", Some(&Self::text(v))).map_err(|_| format!("{label}应为 YYYY-MM-DD 格式的日期"))
         };
-        let opt = |v: &Option<String>| Some(Self::text(v)).filter(|s| !s.is_empty());
+        let opt = |v: Option<&str>| Some(Self::text(v)).filter(|s| !s.is_empty());
         Ok(AdminFilter {
             status,
-            from_day: day("开始日期", &self.from)?,
-            to_day: day("结束日期", &self.to)?,
-            shopper: opt(&self.shopper),
-            goods: opt(&self.goods),
-            q: opt(&self.q),
+            from_day: day("开始日期", self.from.as_deref())?,
+            to_day: day("结束日期", self.to.as_deref())?,
+            shopper: opt(self.shopper.as_deref()),
+            goods: opt(self.goods.as_deref()),
+            q: opt(self.q.as_deref()),
             has_refund: None,
         })
     }
@@ -144,12 +144,12 @@ impl Filters {
     /// Query pairs for links (empty ones are dropped by the pager).
     fn keep(&self) -> Vec<(&'static str, String)> {
         vec![
-            ("status", Self::text(&self.status)),
-            ("from", Self::text(&self.from)),
-            ("to", Self::text(&self.to)),
-            ("shopper", Self::text(&self.shopper)),
-            ("goods", Self::text(&self.goods)),
-            ("q", Self::text(&self.q)),
+            ("status", Self::text(self.status.as_deref())),
+            ("from", Self::text(self.from.as_deref())),
+            ("to", Self::text(self.to.as_deref())),
+            ("shopper", Self::text(self.shopper.as_deref())),
+            ("goods", Self::text(self.goods.as_deref())),
+            ("q", Self::text(self.q.as_deref())),
         ]
     }
 
@@ -204,12 +204,12 @@ pub(super) async fn list(staff: Staff, db: &State<Db>, f: Filters) -> Result<Htm
         staff,
         rows,
         tabs,
-        status: Filters::text(&f.status),
-        from: Filters::text(&f.from),
-        to: Filters::text(&f.to),
-        shopper: Filters::text(&f.shopper),
-        goods: Filters::text(&f.goods),
-        q: Filters::text(&f.q),
+        status: Filters::text(f.status.as_deref()),
+        from: Filters::text(f.from.as_deref()),
+        to: Filters::text(f.to.as_deref()),
+        shopper: Filters::text(f.shopper.as_deref()),
+        goods: Filters::text(f.goods.as_deref()),
+        q: Filters::text(f.q.as_deref()),
         export: format!("/admin/orders/export.csv?{}", f.query()),
         error,
         pager: Pager::new(f.page, total, &pairs),

@@ -88,6 +88,8 @@ pub struct GoodsRow {
     pub date_update: i64,
     /// Moves on with every save and stock change (orders too): what an edit was based on.
     pub version: i64,
+    /// The lowest floor of the goods' usable bargain sets (fen); None without one.
+    pub kanjia_floor: Option<i64>,
 }
 
 pub(super) const GOODS_COLUMNS: &str =
@@ -97,7 +99,10 @@ pub(super) const GOODS_COLUMNS: &str =
      g.weight, g.logistics_id, g.ext_json, g.number_sells, g.number_orders, g.number_fav,
      g.number_views, g.number_reputation, g.number_good_reputation, g.date_add, g.date_update,
      (SELECT ',' || group_concat(p.id, ',' ORDER BY p.paixu, p.id) || ','
-        FROM goods_properties p WHERE p.goods_id = g.id), g.version";
+        FROM goods_properties p WHERE p.goods_id = g.id), g.version,
+     (SELECT min(k.min_price) FROM goods_kanjia_sets k
+        WHERE k.goods_id = g.id AND k.status = 0 AND k.number_buy < k.number
+          AND k.date_end > CAST(strftime('%s', 'now') AS INTEGER))";
 
 pub(super) fn goods_row(r: &Row) -> rusqlite::Result<GoodsRow> {
     Ok(GoodsRow {
@@ -139,6 +144,7 @@ pub(super) fn goods_row(r: &Row) -> rusqlite::Result<GoodsRow> {
         date_update: r.get(31)?,
         property_ids: r.get::<_, Option<String>>(32)?.unwrap_or_default(),
         version: r.get(33)?,
+        kanjia_floor: r.get(34)?,
     })
 }
 

@@ -4,6 +4,7 @@ use super::goods::{goods_row, GoodsRow, GOODS_COLUMNS};
 use crate::db::Result;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection};
+use std::fmt::Write as _;
 
 /// Which words of a goods a search term is matched against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +75,7 @@ pub(super) fn shelf_where(f: &GoodsFilter) -> (String, Vec<Value>) {
     let mut args: Vec<Value> = Vec::new();
     let mut in_list = |sql: &mut String, column: &str, ids: &[i64]| {
         let marks = vec!["?"; ids.len()].join(",");
-        sql.push_str(&format!(" AND {column} IN ({marks})"));
+        let _ = write!(sql, " AND {column} IN ({marks})");
         args.extend(ids.iter().map(|&i| Value::Integer(i)));
     };
     if let Some(ids) = &f.category_ids {
@@ -100,7 +101,7 @@ pub(super) fn shelf_where(f: &GoodsFilter) -> (String, Vec<Value>) {
                 TextField::Any => &["g.name", "g.tags", "g.characteristic"],
             };
             let ors: Vec<String> = columns.iter().map(|c| format!("{c} LIKE ? ESCAPE '\\'")).collect();
-            sql.push_str(&format!(" AND ({})", ors.join(" OR ")));
+            let _ = write!(sql, " AND ({})", ors.join(" OR "));
             args.extend(columns.iter().map(|_| Value::Text(pattern.clone())));
         }
     }
@@ -110,7 +111,7 @@ pub(super) fn shelf_where(f: &GoodsFilter) -> (String, Vec<Value>) {
     }
     let mut eq = |sql: &mut String, column: &str, v: Option<i64>| {
         if let Some(v) = v {
-            sql.push_str(&format!(" AND {column} = ?"));
+            let _ = write!(sql, " AND {column} = ?");
             args.push(Value::Integer(v));
         }
     };

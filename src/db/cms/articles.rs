@@ -3,6 +3,7 @@
 use crate::db::Result;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+use std::fmt::Write as _;
 
 /// What an article is made of (content already sanitised).
 #[derive(Debug, Clone, Default)]
@@ -170,7 +171,7 @@ fn article_where(f: &ArticleFilter) -> (String, Vec<Value>) {
         ("a.is_recommend", f.is_recommend.map(i64::from)),
     ] {
         if let Some(v) = v {
-            sql.push_str(&format!(" AND {column} = ?"));
+            let _ = write!(sql, " AND {column} = ?");
             args.push(Value::Integer(v));
         }
     }
@@ -188,7 +189,7 @@ fn article_where(f: &ArticleFilter) -> (String, Vec<Value>) {
         } else {
             let pattern = format!("%{}%", escape_like(term));
             let ors: Vec<String> = columns.iter().map(|c| format!("{c} LIKE ? ESCAPE '\\'")).collect();
-            sql.push_str(&format!(" AND ({})", ors.join(" OR ")));
+            let _ = write!(sql, " AND ({})", ors.join(" OR "));
             args.extend(columns.iter().map(|_| Value::Text(pattern.clone())));
         }
     }
@@ -254,7 +255,7 @@ pub fn pre_next(c: &Connection, a: &ArticleRow) -> Result<(Option<ArticleRow>, O
 /// Every tag of published articles with how many use it, most used first.
 pub fn tags(c: &Connection) -> Result<Vec<(String, i64)>> {
     let mut st = c.prepare_cached("SELECT tags FROM cms_articles WHERE status = 0 AND tags != ''")?;
-    let mut counts: std::collections::BTreeMap<String, i64> = Default::default();
+    let mut counts: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::default();
     for tags in st.query_map([], |r| r.get::<_, String>(0))? {
         for tag in tags?.split([',', '，']).map(str::trim).filter(|t| !t.is_empty()) {
             *counts.entry(tag.to_string()).or_default() += 1;

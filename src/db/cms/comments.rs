@@ -3,6 +3,7 @@
 use crate::db::Result;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+use std::fmt::Write as _;
 
 /// A new comment as checked by the API.
 #[derive(Debug, Clone)]
@@ -111,7 +112,7 @@ pub fn comments(
         ("m.user_id", f.user_id),
     ] {
         if let Some(v) = v {
-            sql.push_str(&format!(" AND {column} = ?"));
+            let _ = write!(sql, " AND {column} = ?");
             args.push(Value::Integer(v));
         }
     }

@@ -184,6 +184,7 @@ fn default_sku(f: &GoodsFields, values: Vec<String>) -> NewSku {
 /// still exists keep their key. With specs but no SKUs sent, the SKU matrix is regenerated: every
 /// combination, existing SKUs kept as they are (price and stock), new ones at the goods' price with
 /// no stock, vanished ones removed. A stock that moved under the edit refuses it all.
+#[allow(clippy::too_many_lines)] // one transaction over every table a goods row owns
 pub fn replace_goods(
     c: &Connection,
     id: i64,
@@ -281,7 +282,7 @@ pub fn replace_goods(
                         old.fields.stores
                     }
                 };
-                catalog::update_sku(c, old.id, &fields)?
+                catalog::update_sku(c, old.id, &fields)?;
             }
             None if fields.stores < 0 => {
                 return Err(Error::invalid("skuList", format!("{}不能为负数", what())).into());
@@ -327,7 +328,7 @@ pub fn replace_goods(
 /// Puts goods on (`on`) or off the shelf; unknown ids are refused naming the first.
 pub fn set_shelf(c: &Connection, ids: &[i64], on: bool, now: i64) -> Result<()> {
     for &id in ids {
-        if !catalog::set_goods_status(c, id, if on { 0 } else { 1 }, now)? {
+        if !catalog::set_goods_status(c, id, i64::from(!on), now)? {
             return Err(Error::NotFound(Entity::Goods));
         }
     }

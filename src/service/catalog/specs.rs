@@ -3,6 +3,7 @@
 
 use crate::db::catalog::PropertyRow;
 use crate::service::error::{Error, Result};
+use std::fmt::Write as _;
 
 /// Most specs (颜色, 尺码...) one goods may have, and so most pairs in a spec key.
 pub const MAX_SPECS: usize = 8;
@@ -52,7 +53,10 @@ pub fn parse_key(text: &str) -> Result<Vec<(i64, i64)>> {
 pub fn key_text(pairs: &[(i64, i64)]) -> String {
     let mut sorted = pairs.to_vec();
     sorted.sort_unstable();
-    sorted.iter().map(|(p, c)| format!("{p}:{c},")).collect()
+    sorted.iter().fold(String::new(), |mut key, (p, c)| {
+        let _ = write!(key, "{p}:{c},");
+        key
+    })
 }
 
 /// "颜色:白,尺码:L," for a canonical key, from the goods' specs (unknown ids are left out).
@@ -61,7 +65,7 @@ pub fn key_names(key: &str, specs: &[PropertyRow]) -> String {
     for (pid, cid) in parse_key(key).unwrap_or_default() {
         let Some(spec) = specs.iter().find(|s| s.id == pid) else { continue };
         if let Some(value) = spec.children.iter().find(|v| v.id == cid) {
-            out.push_str(&format!("{}:{},", spec.name, value.name));
+            let _ = write!(out, "{}:{},", spec.name, value.name);
         }
     }
     out

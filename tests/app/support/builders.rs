@@ -483,7 +483,7 @@ impl TestApp {
     pub fn set_price_on_sale(&self, price_id: i64, on_sale: bool) {
         self.write(|c| {
             let mut p = db::levels::price_by_id(c, price_id)?.expect("the price");
-            p.fields.status = if on_sale { 0 } else { 1 };
+            p.fields.status = i64::from(!on_sale);
             db::levels::update_price(c, p.level_id, p.id, &p.fields, unix_now()).map_err(Failed::from)
         });
     }
@@ -495,7 +495,7 @@ impl TestApp {
             price_fen: fen,
             original_price_fen: fen * 2,
             paixu: 0,
-            status: if on_sale { 0 } else { 1 },
+            status: i64::from(!on_sale),
         };
         self.write(|c| db::levels::insert_price(c, level_id, &f, unix_now()))
     }

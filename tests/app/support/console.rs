@@ -170,15 +170,12 @@ fn unescape(s: &str) -> String {
                 .and_then(Result::ok)
                 .and_then(char::from_u32),
         };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
+        if let Some(c) = decoded {
+            out.push(c);
+            rest = &rest[end + 1..];
+        } else {
+            out.push('&');
+            rest = &rest[1..];
         }
     }
     out.push_str(rest);
@@ -254,6 +251,7 @@ pub fn value_of(page: &Page, name: &str) -> String {
 pub fn row_of(page: &Page, label: &str) -> usize {
     let fields = form_fields(page);
     let combo = serde_json::to_string(&label.split(" / ").collect::<Vec<_>>()).unwrap();
+    #[allow(clippy::case_sensitive_file_extension_comparisons)] // a form field name, not a file
     let name = fields.iter().find(|(n, v)| n.ends_with(".combo") && *v == combo).expect(label).0.clone();
     name["skus[".len()..name.find(']').unwrap()].parse().unwrap()
 }
