@@ -289,6 +289,7 @@ impl From<crate::service::catalog::EditError> for ApiError {
 fn no_match_words(e: Entity) -> &'static str {
     match e {
         Entity::PointsCode => "积分券不存在",
+        Entity::CardPassword => "卡密不存在或已被使用",
         _ => "暂无数据",
     }
 }
@@ -395,6 +396,10 @@ fn entity_words(e: Entity) -> &'static str {
         Entity::Addition => "addition",
         Entity::Article => "article",
         Entity::Banner => "banner",
+        Entity::Card => "card",
+        Entity::CardPassword => "card password",
+        Entity::HeldCard => "held card",
+        Entity::MemberCode => "member code (or it expired)",
         Entity::CartLine => "cart line",
         Entity::Category => "category",
         Entity::Comment => "comment",

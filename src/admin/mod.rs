@@ -4,6 +4,7 @@ mod ads;
 mod assets;
 mod auth;
 mod banners;
+mod cards;
 mod categories;
 mod cms;
 mod cms_setup;
@@ -111,6 +112,8 @@ pub fn routes() -> Vec<FileRoutes> {
         kefu,
         // distribution (三级分销)
         fx,
+        // cards, account deletion, member codes
+        cards,
     )
 }
 

@@ -110,6 +110,8 @@ const NAV: &[(&str, &[Entry])] = &[
         &[
             ("users", "/admin/users", "用户"),
             ("levels", "/admin/levels", "会员等级"),
+            ("cards", "/admin/cards", "会员卡"),
+            ("member-code", "/admin/member-code", "会员码"),
             ("kefu", "/admin/kefu", "客服消息"),
         ],
     ),

@@ -38,6 +38,7 @@ impl Row {
             0 => "支付订单".to_string(),
             6 => "购买会员".to_string(),
             7 => "购买优惠券".to_string(),
+            10 => "购买会员卡".to_string(),
             t => format!("类型 {t}"),
         };
         Row { money: money::format(p.money), status: status::label(p.status), purpose, p }

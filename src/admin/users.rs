@@ -1,17 +1,18 @@
-//! 用户: find shoppers, see who they are and who referred them, disable or enable them.
+//! 用户: find shoppers (also by the member code they show at the counter), see who they are and
+//! who referred them, disable or enable them.
 
 use askama::Template;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::Empty;
 use super::page::Answer;
-use super::page::{done, render, search, Confirm, Html, Pager, Posted, Staff, PER_PAGE};
+use super::page::{done, render, said, search, Confirm, Html, Pager, Posted, Staff, PER_PAGE};
 use crate::db::{self, user::User, Db};
 use crate::error::AdminError;
 use crate::service;
 
 pub fn routes() -> Vec<Route> {
-    routes![list, detail, confirm_status, set_status]
+    routes![list, detail, confirm_status, set_status, member_code]
 }
 
 #[derive(Template)]
@@ -138,4 +139,30 @@ async fn set_status(
         return Err(AdminError::NotFound);
     }
     Ok(done(format!("/admin/users/{id}"), if status == 1 { "用户已禁用" } else { "用户已启用" }))
+}
+
+#[derive(Template)]
+#[template(path = "admin/users/member_code.html")]
+struct MemberCodePage {
+    staff: Staff,
+    code: String,
+    error: Option<String>,
+}
+
+/// GET /admin/member-code?code — staff only. A scanned or typed member code (dynamicUserCode)
+/// leads to its shopper's page; an unknown or expired one is said on the form.
+#[get("/member-code?<code>")]
+async fn member_code(staff: Staff, db: &State<Db>, code: Option<&str>) -> Result<Answer, AdminError> {
+    let code = code.map(str::trim).unwrap_or_default().to_string();
+    if code.is_empty() {
+        return Ok(Answer::Page(render(&MemberCodePage { staff, code, error: None })?));
+    }
+    let typed = code.clone();
+    match db.read(move |c| service::member_code::member(c, &typed, db::unix_now())).await {
+        Ok(user) => Ok(done(format!("/admin/users/{}", user.id), format!("会员码属于 {}", user.nick))),
+        Err(e) => {
+            let error = Some(said(e)?);
+            Ok(Answer::Page(render(&MemberCodePage { staff, code, error })?))
+        }
+    }
 }

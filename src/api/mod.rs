@@ -3,9 +3,11 @@
 //! Routes are mounted under [`SHOP_BASE`]; the [`ShopPrefix`] fairing rewrites
 //! `/{subDomain}/...` to it, so the subDomain can change at run time without re-mounting.
 
+pub mod account;
 pub mod address;
 pub mod attention;
 pub mod calendar;
+pub mod cards;
 pub mod cart;
 pub mod catalog;
 pub mod cms;
@@ -229,6 +231,9 @@ pub fn routes() -> Vec<FileRoutes> {
         kanjia,
         // distribution (三级分销)
         fx,
+        // cards, account deletion, member codes
+        cards,
+        account,
     );
     let root = by_file!(
         "/", "src/api";

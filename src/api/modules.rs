@@ -159,14 +159,14 @@ pub const MODULES: &[Module] = &[
     m("withdraw-setting", "提现设置", NotYet, "/user/withDraw/setting /user/withdrawal/setting"),
     m("gallery", "图库", NotYet, "/dfs/gallery"),
     m("common-tools", "通用工具（时间、临时数据、分布式锁、渠道数据、纯文本）", NotYet, "/common/datetime /common/days /common/diffMillis /common/strings/ /tempData/ /distributedLock/ /channelData/ /wxTemplateNumber/"),
-    // not yet: the card module and the remaining pages of the templates
-    m("card", "储值卡与次卡", NotYet, "/card/"),
-    m("user-delete", "注销账号", NotYet, "/user/delete"),
-    m("user-code", "会员动态码", NotYet, "/user/dynamicUserCode"),
-    m("growth-log", "成长值明细与兑换", NotYet, "/growthLog/"),
+    // the card module and the remaining pages of the templates
+    m("card", "储值卡与次卡", Served, "/card/"),
+    m("user-delete", "注销账号", Served, "/user/delete"),
+    m("user-code", "会员动态码", Served, "/user/dynamicUserCode"),
+    m("growth-log", "成长值明细与兑换", Served, "/growthLog/"),
     m("deposit-status", "押金支付状态", NotYet, "/deposit/payStatus"),
     m("merchant-transfer", "商家转账到零钱", NotYet, "/user/withdrawal/requestMerchantTransfer"),
-    m("region-city", "城市与区县列表", NotYet, "/common/region/v2/city /common/region/v2/districts /region/city /region/districts"),
+    m("region-city", "城市与区县列表", Served, "/common/region/v2/city /common/region/v2/districts /region/city /region/districts"),
     m("stock-notice", "到货通知", NotYet, "/shop/goods/outofstockRegistration"),
     m("order-set", "订单设置", NotYet, "/order/set"),
     m("user-bank", "提现银行卡", NotYet, "/userBank/"),
@@ -456,6 +456,6 @@ mod tests {
         let cps = module_of("/cpsTaobaoGoods/detail").unwrap();
         assert!(refusal(cps).contains("淘宝联盟"), "{}", refusal(cps));
         assert!(refusal(module_of("/tournament/list").unwrap()).contains("本店不提供"));
-        assert!(refusal(module_of("/card/list").unwrap()).contains("暂未开放"));
+        assert!(refusal(module_of("/shop/goods/pingtuan/list").unwrap()).contains("暂未开放"));
     }
 }

@@ -31,7 +31,9 @@ pub fn routes() -> Vec<Route> {
         exchange_cash,
         share_group,
         exchange_growth,
+        exchange_growth_v2,
         growth_logs,
+        growth_logs_v2,
         cash_logs,
         cash_logs_v2
     ]
@@ -320,6 +322,12 @@ async fn growth_logs(req: Authed, db: &State<Db>) -> ApiResult<Page<GrowthLogVie
     ledger_page(&req, db, vec![Account::Growth], growth_log).await
 }
 
+/// POST /<sub>/growthLog/logs — growthLogsV2; logged-in shopper. The same page as growthLogs.
+#[post("/growthLog/logs", data = "<req>")]
+async fn growth_logs_v2(req: Authed, db: &State<Db>) -> ApiResult<Page<GrowthLogView>> {
+    ledger_page(&req, db, vec![Account::Growth], growth_log).await
+}
+
 /// A money ledger row (`cashLogs.result[i]`): the balance, or money held back (`freeze`).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -437,6 +445,15 @@ async fn exchange_growth(
     let (uid, wanted, rules) = (req.user_id, req.p.int("deductionScore")?, PointRules::of(&settings.get()));
     let done = db.write(move |c| points::exchange_growth(c, uid, wanted, &rules)).await?;
     Ok(Reply(GrowthExchangeView { score: done.score, growth: done.gave }))
+}
+
+/// POST /<sub>/growthLog/exchange — exchangeScoreToGrowthV2; logged-in shopper. As
+/// exchangeScoreToGrowth; `data` is the growth gained (the template says "成功兑换 {data} 成长值").
+#[post("/growthLog/exchange", data = "<req>")]
+async fn exchange_growth_v2(req: Authed, db: &State<Db>, settings: &State<Settings>) -> ApiResult<i64> {
+    let (uid, wanted, rules) = (req.user_id, req.p.int("deductionScore")?, PointRules::of(&settings.get()));
+    let done = db.write(move |c| points::exchange_growth(c, uid, wanted, &rules)).await?;
+    Ok(Reply(done.gave))
 }
 
 /// shareGroupGetScore's answer: the points the sharer got.

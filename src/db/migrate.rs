@@ -35,6 +35,9 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/distribution.sql"),
     // console dashboard
     include_str!("migrations/console_dashboard.sql"),
+    // cards, account deletion, member codes
+    include_str!("migrations/cards.sql"),
+    include_str!("migrations/member_codes.sql"),
 ];
 
 /// The version `schema.sql` describes.

@@ -185,7 +185,10 @@ pub fn search(
 
 /// Enables (0) or disables (1) a shopper; disabling also ends every login. False when unknown.
 pub fn set_status(c: &Connection, id: i64, status: i64) -> Result<bool> {
-    let n = c.execute("UPDATE users SET status = ?2 WHERE id = ?1", params![id, status])?;
+    let n = c.execute(
+        "UPDATE users SET status = ?2 WHERE id = ?1 AND status <> ?3",
+        params![id, status, DELETED],
+    )?;
     if n == 1 && status != 0 {
         note_revocation();
         c.execute("DELETE FROM user_tokens WHERE user_id = ?1", [id])?;
@@ -300,4 +303,59 @@ pub fn delete_tokens_of(c: &Connection, user_id: i64, keep_hash: Option<&str>) -
         "DELETE FROM user_tokens WHERE user_id = ?1 AND (?2 IS NULL OR token_hash <> ?2)",
         params![user_id, keep_hash],
     )?)
+}
+
+/// `users.status` of a deleted (注销) account: anonymised, never to log in or be enabled again.
+pub const DELETED: i64 = 2;
+
+/// How many of the shopper's orders and after-sale requests are still in progress (paid but not
+/// received, or a refund not settled): an account cannot be deleted under them.
+pub fn open_business(c: &Connection, user_id: i64) -> Result<i64> {
+    Ok(c.query_row(
+        "SELECT (SELECT count(*) FROM orders WHERE user_id = ?1 AND status IN (1, 2))
+              + (SELECT count(*) FROM order_refunds WHERE user_id = ?1 AND status IN (0, 3))
+              + (SELECT count(*) FROM withdrawals WHERE user_id = ?1 AND status = 0)",
+        [user_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Removes what is only the shopper's own (logins, WeChat identity, addresses, cart, favourites,
+/// friends, messages, pay password, stored JSON, unsent subscription messages, unused coupons,
+/// member level) and anonymises the account row; what the shop keeps for its books (orders,
+/// payments, the ledger, reviews and articles) stays, pointing at the anonymous row. The openid
+/// is free afterwards, so the same WeChat user can register anew. False when the account is
+/// unknown or already deleted.
+pub fn erase(c: &Connection, user_id: i64) -> Result<bool> {
+    let n = c.execute(
+        "UPDATE users SET nick = '已注销用户', avatar_url = '', mobile = NULL, username = NULL, email = NULL,
+                password_hash = NULL, gender = 0, province = '', city = '', birthday = '', ext_json = '{}',
+                status = ?2
+         WHERE id = ?1 AND status <> ?2",
+        params![user_id, DELETED],
+    )?;
+    if n == 0 {
+        return Ok(false);
+    }
+    note_revocation();
+    for sql in [
+        "DELETE FROM user_tokens WHERE user_id = ?1",
+        "DELETE FROM wechat_accounts WHERE user_id = ?1",
+        "DELETE FROM shipping_addresses WHERE user_id = ?1",
+        "DELETE FROM cart_items WHERE user_id = ?1",
+        "DELETE FROM goods_favs WHERE user_id = ?1",
+        "DELETE FROM cms_article_favs WHERE user_id = ?1",
+        "DELETE FROM user_friends WHERE user_id = ?1 OR friend_id = ?1",
+        "DELETE FROM user_follows WHERE follower_id = ?1 OR followee_id = ?1",
+        "DELETE FROM user_messages WHERE user_id = ?1",
+        "DELETE FROM pay_passwords WHERE user_id = ?1",
+        "DELETE FROM json_data WHERE user_id = ?1",
+        "DELETE FROM message_outbox WHERE user_id = ?1 AND status = 0",
+        "DELETE FROM coupon_users WHERE user_id = ?1 AND status = 0",
+        "DELETE FROM user_levels_current WHERE user_id = ?1",
+        "DELETE FROM user_member_codes WHERE user_id = ?1",
+    ] {
+        c.execute(sql, [user_id])?;
+    }
+    Ok(true)
 }

@@ -112,7 +112,8 @@ pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
             db::site::insert_notice(c, "", title, content, true, now)?;
         }
         db::site::save_partner(c, None, "", "小店", &pic("goods-tea.png"), "https://example.com", 0, 0, now)?;
-        member_levels(c, now)
+        member_levels(c, now)?;
+        demo_cards(c, &pic("banner-2.png"), now)
     })?;
     catalog::fill(db, &urls)?;
     rules::fill(db)?;
@@ -186,6 +187,32 @@ fn member_levels(c: &rusqlite::Connection, now: i64) -> Result<(), ApiError> {
             let p = PriceFields { days, price_fen, original_price_fen, paixu: 0, status: 0 };
             insert_price(c, id, &p, now)?;
         }
+    }
+    Ok(())
+}
+
+/// Two cards on sale, so the template's 会员卡 pages and its "use a card" choice show something:
+/// a count card and a value card sold below its face value.
+fn demo_cards(c: &rusqlite::Connection, pic: &str, now: i64) -> Result<(), ApiError> {
+    use crate::db::cards::{insert_card, CardFields};
+    let cards = [
+        ("洗车次卡（10 次）", 0, 10, 19_900, 365, "到店出示会员码，每次洗车用 1 次。"),
+        ("储值卡 100 元", 1, 10_000, 9_000, 0, "储值 100 元，只需 90 元。"),
+    ];
+    for (i, (name, kind, amount, price, days, content)) in cards.into_iter().enumerate() {
+        let f = CardFields {
+            name: name.into(),
+            kind,
+            amount,
+            price,
+            days,
+            refs: String::new(),
+            pic: pic.into(),
+            content: content.into(),
+            paixu: i64::try_from(i).unwrap_or(0),
+            status: 0,
+        };
+        insert_card(c, &f, now)?;
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ mod ads;
 mod articles;
 mod banners;
 mod calendar;
+mod cards;
 mod catalog;
 mod config_values;
 mod coupons;
@@ -76,6 +77,8 @@ pub fn routes() -> Vec<FileRoutes> {
         kanjia,
         // distribution (三级分销)
         fx,
+        // cards, account deletion, member codes
+        cards,
     );
     // The catalogue is a folder: it pairs each of its files with the routes defined there.
     files.extend(catalog::routes());

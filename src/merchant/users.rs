@@ -1,4 +1,4 @@
-//! Shoppers: list and look up, disable and enable.
+//! Shoppers: list and look up (also by the member code they show), disable and enable.
 
 use rocket::serde::json::Json;
 use rocket::{get, post, routes, FromForm, Route, State};
@@ -11,7 +11,7 @@ use crate::error::MerchantError;
 use crate::service;
 
 pub fn routes() -> Vec<Route> {
-    routes![list, show, disable, enable]
+    routes![list, show, disable, enable, by_member_code]
 }
 
 #[derive(Debug, Serialize)]
@@ -111,4 +111,35 @@ async fn disable(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Json<UserView>
 #[post("/users/<id>/enable")]
 async fn enable(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Json<UserView>> {
     set_status(db, id, 0).await
+}
+
+/// Who a member code names, with what they hold (balance in yuan).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberView {
+    pub user: UserView,
+    pub balance: f64,
+    pub score: i64,
+    pub growth: i64,
+}
+
+/// GET /admin/api/v1/member-codes/<code> — merchant key. The shopper whose member code
+/// (dynamicUserCode, live five minutes) was scanned; 404 when it is unknown or expired, 422 when
+/// it is not 18 digits.
+#[get("/member-codes/<code>")]
+async fn by_member_code(_key: ApiKey, db: &State<Db>, code: &str) -> Answer<Json<MemberView>> {
+    let code = code.to_string();
+    let (user, accounts) = db
+        .read(move |c| {
+            let user = service::member_code::member(c, &code, db::unix_now())?;
+            let accounts = service::ledger::accounts_of(c, user.id)?;
+            Ok::<_, service::error::Error>((user, accounts))
+        })
+        .await?;
+    Ok(Json(MemberView {
+        user: user.into(),
+        balance: crate::money::to_yuan(accounts.balance),
+        score: accounts.score,
+        growth: accounts.growth,
+    }))
 }

@@ -5,6 +5,7 @@ use rusqlite::Connection;
 use crate::db::{self, wechat::Account, Db};
 use crate::secret;
 use crate::service::error::{Entity, Error, Identity, Result};
+use crate::service::ledger::{self, Account as Ledger, Source};
 use crate::wechat::{crypto, Session, WeChat};
 
 /// How long a login token lives.
@@ -145,5 +146,28 @@ pub async fn set_status(db: &Db, user_id: i64, status: i64) -> Result<bool> {
 pub async fn logout(db: &Db, token: &str) -> Result<()> {
     let hash = secret::hash_token(token);
     db.write(move |c| db::user::delete_token(c, &hash)).await?;
+    Ok(())
+}
+
+/// Deletes (注销) the shopper's account in one transaction, as the template's three-step page
+/// asks: refused while an order is paid but not received, a refund is unsettled or a withdrawal is
+/// pending; otherwise the balance, points and growth go to zero on the ledger, held cards are
+/// emptied on their logs, personal data is removed or anonymised (`db::user::erase`), and every
+/// login ends. Orders, payments and the ledger stay for the merchant's books.
+pub fn delete_account(c: &Connection, user_id: i64, now: i64) -> Result<()> {
+    if db::user::open_business(c, user_id)? > 0 {
+        return Err(Error::refused("您还有进行中的订单、售后或提现，处理完成后才能注销"));
+    }
+    let accounts = ledger::accounts_of(c, user_id)?;
+    for account in [Ledger::Balance, Ledger::Score, Ledger::Growth] {
+        let left = accounts.get(account);
+        if left != 0 {
+            ledger::post(c, user_id, account, -left, "账号注销清零", Source::AccountDeleted, "")?;
+        }
+    }
+    crate::service::cards::empty_all(c, user_id, "账号注销", now)?;
+    if !db::user::erase(c, user_id)? {
+        return Err(Error::NotFound(Entity::User));
+    }
     Ok(())
 }

@@ -304,6 +304,11 @@ pub enum Entity {
     Addition,
     Article,
     Banner,
+    // cards
+    Card,
+    CardPassword,
+    HeldCard,
+    MemberCode,
     CartLine,
     Category,
     Comment,

@@ -49,6 +49,10 @@ pub enum Source {
     FxBuy,
     /// Commission settled into the balance or points (source_id: the `fx_commissions` id).
     FxCommission,
+    /// A card bought (source_id: the `card_users` id).
+    Card,
+    /// Accounts zeroed when the shopper deleted their account (source_id empty).
+    AccountDeleted,
 }
 
 impl Source {
@@ -73,6 +77,8 @@ impl Source {
             Source::OrderReward => "order_reward",
             Source::FxBuy => "fx_buy",
             Source::FxCommission => "fx_commission",
+            Source::Card => "card",
+            Source::AccountDeleted => "account_deleted",
         }
     }
 }

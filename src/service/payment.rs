@@ -47,6 +47,8 @@ pub enum Action {
     Coupon { rule_id: i64, pwd: Option<String> },
     /// Type 13: buy the distributorship (service::fx::buy).
     FxBuy,
+    /// Type 10: buy a card (次卡 / 储值卡).
+    Card { card_id: i64 },
 }
 
 fn bad_action(why: impl Into<String>) -> Error {
@@ -99,8 +101,12 @@ impl Action {
                 Ok(Action::Coupon { rule_id, pwd })
             }
             13 => Ok(Action::FxBuy),
+            10 => {
+                let card_id = int_of(v.get("id")).ok_or_else(|| bad_action("type 10 需要会员卡 id"))?;
+                Ok(Action::Card { card_id })
+            }
             other => Err(bad_action(format!(
-                "不支持的类型 {other}（本店支持 0 订单、6 会员、7 优惠券、13 分销商，或不传为充值）"
+                "不支持的类型 {other}（本店支持 0 订单、6 会员、7 优惠券、10 会员卡、13 分销商，或不传为充值）"
             ))),
         }
     }
@@ -115,6 +121,7 @@ impl Action {
             Action::Level { .. } => 6,
             Action::Coupon { .. } => 7,
             Action::FxBuy => 13,
+            Action::Card { .. } => 10,
         }
     }
 }
@@ -170,6 +177,13 @@ pub fn check_action(c: &Connection, user_id: i64, action: &Action, money: i64) -
             Ok(Vec::new())
         }
         Action::FxBuy => crate::service::fx::check_buy(c, user_id, money).map(|()| Vec::new()),
+        Action::Card { card_id } => {
+            let card = crate::service::cards::on_sale(c, *card_id)?;
+            if money > card.f.price {
+                return Err(too_much(card.f.price));
+            }
+            Ok(Vec::new())
+        }
     }
 }
 
@@ -340,6 +354,7 @@ fn serve(c: &Connection, p: &Payment, action: &Action, paid_fen: i64, now: i64) 
             let rules = crate::service::fx::FxRules::load(c)?;
             crate::service::fx::buy(c, &rules, p.user_id, now)
         }
+        Action::Card { card_id } => crate::service::cards::buy(c, p.user_id, *card_id, now).map(|_| ()),
     }
 }
 

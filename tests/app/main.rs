@@ -1,5 +1,6 @@
 //! Integration tests: the real app on a loopback port, a fresh SQLite file per test.
 
+mod account_delete;
 mod accounts;
 mod address;
 mod admin;
@@ -8,6 +9,7 @@ mod attention;
 mod bad_bytes;
 mod calendar;
 mod calendar_console;
+mod cards;
 mod cart;
 mod catalog;
 mod catalogue_cache;
@@ -27,6 +29,7 @@ mod fx;
 mod goods_admin;
 mod goods_editor;
 mod goods_rules;
+mod growth_regions;
 mod kefu;
 // bargain (kanjia)
 mod kanjia;
@@ -35,6 +38,7 @@ mod lenient;
 mod levels;
 mod levels_console;
 mod login;
+mod member_code;
 mod merchant;
 mod messages;
 mod my_goods;
