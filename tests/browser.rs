@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 const BOOT_TIMEOUT: Duration = Duration::from_secs(20);
 /// Both widths, with Chromium's start-up, on a busy two-core machine.
-const SUITE_TIMEOUT: Duration = Duration::from_secs(300);
+const SUITE_TIMEOUT: Duration = Duration::from_mins(5);
 const SANDBOX_KEY: &str = "browser-suite-sandbox-key";
 const ADMIN_PASSWORD: &str = "browser-admin-password";
 const DEBIAN_CHROMIUM: &str = "/usr/bin/chromium";
