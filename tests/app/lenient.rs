@@ -161,11 +161,11 @@ fn payments_read_next_action_numbers_as_strings() {
 #[test]
 fn a_module_the_shop_does_not_serve_answers_501_naming_it_and_a_typo_stays_unknown() {
     let app = TestApp::new();
-    let res = app.post("/shop/shop/goods/kanjia/join", &[("kjid", "1")]);
+    let res = app.post("/shop/collectCard/bind", &[("id", "1")]);
     assert_code(&res, 501);
-    assert_eq!(res["data"]["module"], "kanjia");
+    assert_eq!(res["data"]["module"], "collect-card");
     assert_eq!(res["data"]["state"], "notYet");
-    assert!(res["msg"].as_str().unwrap().contains("砍价"), "{res}");
+    assert!(res["msg"].as_str().unwrap().contains("集卡"), "{res}");
 
     let cps = app.get("/shop/cpsJdGoods/detail", &[("id", "1")]);
     assert_code(&cps, 501);

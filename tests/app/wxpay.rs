@@ -236,7 +236,8 @@ fn wxpay_refuses_what_it_could_not_apply_naming_the_parameter() {
     let (_, bob) = shopper(&app, "code-bob");
     let id = order_of(&app, &token, 1000);
     let bobs = order_of(&app, &bob, 1000);
-    for bad in ["{\"type\":13}", "{\"type\":14}", "{\"type\":99}", "not json", "[1]", "{\"type\":0}"] {
+    // Type 13 (a distributorship) is served and refused by the distribution rules; 14 is not.
+    for bad in ["{\"type\":14}", "{\"type\":99}", "not json", "[1]", "{\"type\":0}"] {
         let res = wxpay(&app, &token, "1", Some(bad));
         assert_code(&res, 300);
         assert!(res["msg"].as_str().unwrap().contains("nextAction"), "{bad}: {res}");
