@@ -1,6 +1,7 @@
 //! The server halves of mini-program capabilities no client method covers: WeRun steps
 //! (`wx.getWeRunData`, decrypted with the shopper's session key) and the signed `cardExt` that
-//! `wx.addCard` takes (the `wx_card` api_ticket cached like the access token).
+//! `wx.addCard` takes (the `wx_card` api_ticket cached like the access token), and the challenge a
+//! SOTER (fingerprint / face) check signs.
 
 use rocket::{get, post, routes, Route, State};
 use serde::Serialize;
@@ -14,7 +15,7 @@ use crate::service::points::local_day;
 use crate::wechat::{card, WeChat};
 
 pub fn routes() -> Vec<Route> {
-    routes![werun_save, werun_list, card_ext]
+    routes![werun_save, werun_list, card_ext, soter_challenge]
 }
 
 /// The most steps one day may report (WeChat caps WeRun at 98,800; a little room above it).
@@ -133,4 +134,18 @@ async fn card_ext(req: Authed, db: &State<Db>, wx: &State<WeChat>) -> ApiResult<
     })
     .await?;
     Ok(Reply(ext))
+}
+
+/// A SOTER challenge.
+#[derive(Debug, Serialize)]
+pub struct Challenge {
+    pub challenge: String,
+}
+
+/// POST /<sub>/wx/soter/challenge — shopper. A new challenge for wx.startSoterAuthentication,
+/// usable once within five minutes (by `POST /<sub>/user/paypwd/reset/soter`).
+#[post("/wx/soter/challenge", data = "<req>")]
+async fn soter_challenge(req: Authed, db: &State<Db>) -> ApiResult<Challenge> {
+    let challenge = crate::service::pay_password::soter_challenge(db, req.user_id).await?;
+    Ok(Reply(Challenge { challenge }))
 }

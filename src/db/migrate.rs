@@ -42,6 +42,8 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/backups.sql"),
     // WeRun steps
     include_str!("migrations/werun.sql"),
+    // SOTER challenges
+    include_str!("migrations/soter.sql"),
 ];
 
 /// The version `schema.sql` describes.

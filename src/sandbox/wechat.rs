@@ -31,8 +31,45 @@ pub fn routes() -> Vec<Route> {
         img_sec_check,
         sec_words,
         set_sec_words,
-        getticket
+        getticket,
+        soter_verify
     ]
+}
+
+/// The signature the sandbox's "device" makes over a SOTER `json_string` (tests sign with it).
+pub fn soter_sign(json_string: &str) -> String {
+    hex_of(&Sha256::digest(format!("{SANDBOX_SECRET}:soter:{json_string}").as_bytes()))
+}
+
+#[derive(Deserialize)]
+struct SoterBody {
+    openid: Option<String>,
+    json_string: Option<String>,
+    json_signature: Option<String>,
+}
+
+/// POST /sandbox/wechat/cgi-bin/soter/verify_signature — is_ok when the signature is the
+/// sandbox device's over json_string, for an openid the sandbox has seen.
+#[post("/sandbox/wechat/cgi-bin/soter/verify_signature?<access_token>", data = "<body>")]
+fn soter_verify(
+    _on: SandboxOn,
+    sb: &State<SandboxWeChat>,
+    access_token: Option<&str>,
+    body: Json<SoterBody>,
+) -> Json<Value> {
+    if !sb.valid_token(access_token.unwrap_or("")) {
+        return err(40001, "invalid credential, access_token is invalid or not latest");
+    }
+    let openid = body.openid.as_deref().unwrap_or("");
+    if !sb.knows_openid(openid) {
+        return err(40003, "invalid openid");
+    }
+    let (Some(text), Some(sig)) = (body.json_string.as_deref(), body.json_signature.as_deref()) else {
+        return err(47001, "data format error: json_string and json_signature are required");
+    };
+    let ok = soter_sign(text) == sig;
+    sb.note("soter/verify_signature", format!("is_ok {ok}"));
+    Json(json!({ "errcode": 0, "errmsg": "ok", "is_ok": ok }))
 }
 
 /// The sandbox's `wx_card` api_ticket: the same for the sandbox's lifetime (and across restarts),

@@ -73,6 +73,55 @@ pub async fn reset(db: &Db, mobile: String, code: String, pwd: String) -> Result
     .await?
 }
 
+/// How long a SOTER challenge stays usable.
+pub const SOTER_CHALLENGE_SECS: i64 = 5 * 60;
+
+/// A new SOTER challenge for the shopper (the `challenge` of wx.startSoterAuthentication); it
+/// replaces any earlier one and is used once.
+pub async fn soter_challenge(db: &Db, user_id: i64) -> Result<String> {
+    let challenge = crate::secret::new_token();
+    let hash = crate::secret::hash_token(&challenge);
+    let expires = db::unix_now() + SOTER_CHALLENGE_SECS;
+    db.write(move |c| db::werun::put_challenge(c, user_id, &hash, expires)).await?;
+    Ok(challenge)
+}
+
+/// A new pay password proved by the shopper's fingerprint or face instead of an SMS code: the
+/// SOTER result must sign the shopper's live challenge (used up by this try, right or wrong) and
+/// WeChat must vouch for the signature. Clears any lockout.
+pub async fn reset_by_soter(
+    db: &Db,
+    wx: &crate::wechat::WeChat,
+    user_id: i64,
+    json_string: String,
+    json_signature: String,
+    pwd: String,
+) -> Result<()> {
+    let signed: serde_json::Value =
+        serde_json::from_str(&json_string).map_err(|_| Error::invalid("jsonString", "不是生物认证的结果"))?;
+    let raw = signed["raw"].as_str().ok_or_else(|| Error::invalid("jsonString", "缺少 raw（验证的挑战）"))?;
+    let hash = crate::secret::hash_token(raw);
+    let (db2, wx2) = (db.clone(), wx.clone());
+    db::blocking(move || {
+        let now = db::unix_now();
+        if !db2.write_sync(|c| db::werun::take_challenge(c, user_id, &hash, now))? {
+            return Err(Error::refused("生物认证已过期，请重新验证"));
+        }
+        let account = db2.read_sync(|c| db::wechat::by_user(c, user_id))?;
+        let openid = account
+            .map(|a| a.openid)
+            .ok_or_else(|| Error::invalid("token", "本账号没有微信身份，无法使用生物认证"))?;
+        if wx2.soter_verify(&openid, &json_string, &json_signature)? {
+            Ok(())
+        } else {
+            Err(Error::denied("生物认证未通过"))
+        }
+    })
+    .await?;
+    let hash = password::hash(pwd).await?;
+    db.write(move |c| Ok(store::upsert(c, user_id, &hash, db::unix_now())?)).await
+}
+
 /// Checks the shopper's pay password when one is set: `Ok(None)` when none is set (nothing to
 /// check), `Ok(Some(hash))` when `pwd` is right. Missing → 300 naming `param`; wrong → 401 with the
 /// tries left; locked → 429 with the wait. The try is counted before argon2 runs.

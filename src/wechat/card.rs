@@ -1,4 +1,5 @@
-//! WeChat cards (卡券): the `wx_card` api_ticket and the signed `cardExt` that `wx.addCard` takes.
+//! WeChat cards (卡券): the `wx_card` api_ticket and the signed `cardExt` that `wx.addCard` takes;
+//! and SOTER's signature check.
 
 use serde::Deserialize;
 use sha1::{Digest, Sha1};
@@ -20,6 +21,24 @@ pub fn signature(values: &[&str]) -> String {
 }
 
 impl WeChat {
+    /// SOTER: whether WeChat vouches that `json_signature` signs `json_string` (the result of
+    /// `wx.startSoterAuthentication`) with the device key of `openid`.
+    pub fn soter_verify(
+        &self,
+        openid: &str,
+        json_string: &str,
+        json_signature: &str,
+    ) -> Result<bool, WxError> {
+        #[derive(Deserialize)]
+        struct Verdict {
+            #[serde(default)]
+            is_ok: bool,
+        }
+        let body = serde_json::json!({ "openid": openid, "json_string": json_string, "json_signature": json_signature });
+        let v: Verdict = self.call_with_token("/cgi-bin/soter/verify_signature", &body)?;
+        Ok(v.is_ok)
+    }
+
     /// A live `wx_card` api_ticket: from memory, else a new one from WeChat (valid 7200 s).
     pub fn card_ticket(&self) -> Result<String, WxError> {
         #[derive(Deserialize)]

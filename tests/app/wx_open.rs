@@ -97,3 +97,48 @@ fn a_card_ext_is_signed_over_the_sorted_values_with_a_fresh_nonce() {
     assert!(bad["msg"].as_str().unwrap().contains("cardId"));
     assert_code(&app.post(CARD_EXT, &[("cardId", "p1")]), 2000);
 }
+
+#[test]
+fn a_soter_result_over_the_live_challenge_resets_the_pay_password_once() {
+    let app = TestApp::new();
+    let (_, token) = app.login_wechat("code-finger");
+    assert_code(&app.post("/shop/user/paypwd/set", &[("token", &token), ("pwd", "111111")]), 0);
+    let challenge = |t: &str| {
+        let res = app.post("/shop/wx/soter/challenge", &[("token", t)]);
+        assert_code(&res, 0);
+        res["data"]["challenge"].as_str().unwrap().to_string()
+    };
+    let result = |raw: &str| json!({"raw": raw, "fid": "101", "counter": 1, "uid": "0"}).to_string();
+    let reset = |json_string: &str, signature: &str, pwd: &str| {
+        app.post(
+            "/shop/user/paypwd/reset/soter",
+            &[("token", &token), ("jsonString", json_string), ("jsonSignature", signature), ("pwd", pwd)],
+        )
+    };
+    let sign = xiaodian::sandbox::wechat::soter_sign;
+
+    // A signature WeChat does not vouch for is refused, and uses the challenge up.
+    let raw = challenge(&token);
+    let res = reset(&result(&raw), "not-a-signature", "222222");
+    assert_code(&res, 403);
+    assert!(res["msg"].as_str().unwrap().contains("生物认证"), "{res}");
+    let again = reset(&result(&raw), &sign(&result(&raw)), "222222");
+    assert!(again["msg"].as_str().unwrap().contains("过期"), "{again}");
+
+    // The right one resets the password; replaying it does not.
+    let raw = challenge(&token);
+    let signed = result(&raw);
+    assert_code(&reset(&signed, &sign(&signed), "333333"), 0);
+    assert_ne!(reset(&signed, &sign(&signed), "444444")["code"], 0);
+    let modify = app
+        .post("/shop/user/paypwd/modify", &[("token", &token), ("pwdOld", "333333"), ("pwdNew", "555555")]);
+    assert_code(&modify, 0);
+
+    // A result over another challenge, or not a SOTER result at all.
+    challenge(&token);
+    let forged = result("a-challenge-never-issued");
+    assert!(reset(&forged, &sign(&forged), "666666")["msg"].as_str().unwrap().contains("过期"));
+    let res = reset("{}", "x", "666666");
+    assert_code(&res, 300);
+    assert!(res["msg"].as_str().unwrap().contains("jsonString"));
+}
