@@ -1880,3 +1880,13 @@ CREATE TABLE user_member_codes (
     user_id     INTEGER NOT NULL UNIQUE REFERENCES users(id),
     expires_at  INTEGER NOT NULL
 ) STRICT;
+
+-- backups
+-- Every `xiaodian backup` that finished: `xiaodian doctor` reads the newest to say how old the
+-- shop's last copy is.
+CREATE TABLE backups (
+    id        INTEGER PRIMARY KEY,
+    file      TEXT NOT NULL,
+    bytes     INTEGER NOT NULL CHECK (bytes >= 0),
+    date_add  INTEGER NOT NULL
+) STRICT;
