@@ -215,18 +215,67 @@ impl<'r, T: FromForm<'r> + Send + 'r> rocket::data::FromData<'r> for Posted<T> {
         };
         let form = match Form::<Contextual<'r, T>>::from_data(req, data).await {
             Success(form) => form.into_inner(),
-            Error((status, errors)) => return Error((status, AdminError::BadInput(errors.to_string()))),
+            Error((status, errors)) => {
+                // The catcher cannot see this error: it reads the words from the request's cache.
+                let words = req.local_cache(|| FormFault(form_errors_in_words(errors.iter()))).0.clone();
+                return Error((status, AdminError::BadInput(words)));
+            }
             Forward(f) => return Forward(f),
         };
         let given = form.context.field_value("csrf").unwrap_or("");
         if !crate::secret::same(given, &expected) {
             return Error((Status::Forbidden, AdminError::Csrf));
         }
-        match form.value {
-            Some(value) => Success(Posted(value)),
-            None => Error((form.context.status(), AdminError::BadInput("表单内容不完整".into()))),
+        if let Some(value) = form.value {
+            return Success(Posted(value));
         }
+        let words = form_errors_in_words(form.context.errors());
+        let words = req.local_cache(|| FormFault(words)).0.clone();
+        Error((form.context.status(), AdminError::BadInput(words)))
     }
+}
+
+/// What was wrong with the last form this request sent, in words, for the error page.
+struct FormFault(String);
+
+/// A form's faults as the merchant reads them: each field named, what it should be.
+fn form_errors_in_words<'a, 'v: 'a>(errors: impl Iterator<Item = &'a rocket::form::Error<'v>>) -> String {
+    use rocket::form::error::ErrorKind as K;
+    let mut said: Vec<String> = errors
+        .map(|e| {
+            let what = match &e.kind {
+                K::Missing => "没有填写".to_string(),
+                K::Int(_) => "应为整数".to_string(),
+                K::Float(_) => "应为数字".to_string(),
+                K::Bool(_) => "应为是或否".to_string(),
+                K::InvalidLength { max: Some(max), .. } => format!("太长了（最多 {max} 个字）"),
+                K::InvalidLength { min: Some(min), .. } => format!("太短了（至少 {min} 个字）"),
+                K::OutOfRange { start: Some(a), end: Some(b) } => format!("应在 {a} 到 {b} 之间"),
+                K::OutOfRange { .. } | K::InvalidChoice { .. } => "不是可选的值".to_string(),
+                K::Validation(msg) => msg.to_string(),
+                K::Duplicate => "重复提交了".to_string(),
+                K::Unexpected | K::Unknown => "不是这个表单的内容".to_string(),
+                K::Utf8(_) | K::Char(_) => "含有无法识别的字符".to_string(),
+                K::Multipart(_) | K::Io(_) => "上传中断或文件太大".to_string(),
+                _ => "格式不对".to_string(),
+            };
+            match e.name.as_ref().map(ToString::to_string).filter(|n| !n.is_empty()) {
+                Some(name) => format!("「{}」{what}", field_words(&name)),
+                None => what,
+            }
+        })
+        .collect();
+    said.dedup();
+    if said.is_empty() {
+        return "表单内容不完整".into();
+    }
+    said.truncate(5);
+    said.join("；")
+}
+
+/// A form field's name without the editor's grouping prefix (`f.price` → `price`).
+fn field_words(name: &str) -> &str {
+    name.strip_prefix("f.").unwrap_or(name)
 }
 
 /// An HTML answer with the console's headers (never cached, never framed, own scripts only).
@@ -483,21 +532,33 @@ struct ErrorPage {
     status: u16,
     title: &'static str,
     message: String,
+    /// The list the failed page belongs to (href, label), the nearest way back.
+    list: Option<(&'static str, &'static str)>,
 }
 
-fn error_page(status: Status, message: String) -> Html {
-    let title = match status.code {
+/// The section list a console path belongs to, when it is not the dashboard.
+fn list_of(path: &str) -> Option<(&'static str, &'static str)> {
+    let key = section_of(path);
+    entries().find(|(k, _, _)| *k == key && key != "dashboard").map(|&(_, href, label)| (href, label))
+}
+
+fn error_page(status: Status, title: Option<&'static str>, message: String, path: &str) -> Html {
+    let title = title.unwrap_or(match status.code {
         400 | 413 | 422 => "提交的内容有误",
         403 => "操作未被接受",
         404 => "页面不存在",
         429 => "操作太频繁",
         503 => "系统繁忙",
         _ => "出错了",
-    };
-    let page = ErrorPage { status: status.code, title, message };
+    });
+    let page = ErrorPage { status: status.code, title, message, list: list_of(path) };
     let body = page.render().unwrap_or_else(|e| format!("{} {e}", status.code));
     Html { status, body }
 }
+
+/// A record the address names does not exist (or the id is not a number).
+const NO_RECORD: &str = "找不到这条记录";
+const NO_RECORD_SAID: &str = "它可能已被删除，或地址里的编号不对。请回到列表重新打开。";
 
 impl<'r> Responder<'r, 'static> for AdminError {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
@@ -511,11 +572,12 @@ impl<'r> Responder<'r, 'static> for AdminError {
                 Status::InternalServerError
             }
         };
-        let message = match self {
-            AdminError::Internal(_) => "系统错误，请稍后再试。详细原因已写入服务器日志。".to_string(),
-            other => other.to_string(),
+        let (title, message) = match self {
+            AdminError::Internal(_) => (None, "系统错误，请稍后再试。详细原因已写入服务器日志。".to_string()),
+            AdminError::NotFound => (Some(NO_RECORD), NO_RECORD_SAID.to_string()),
+            other => (None, other.to_string()),
         };
-        error_page(status, message).respond_to(req)
+        error_page(status, title, message, req.uri().path().as_str()).respond_to(req)
     }
 }
 
@@ -560,18 +622,26 @@ fn any_error(status: Status, req: &Request<'_>) -> Caught {
     if is_merchant_api(req) {
         return Caught::Json(api_json(status));
     }
-    let message = match status.code {
-        403 => AdminError::Csrf.to_string(),
-        404 => "这个地址没有页面，可能已被删除或输错了。请回到概览，从菜单进入。".into(),
+    let path = req.uri().path().as_str();
+    let form_sent = req.method() != rocket::http::Method::Get && req.method() != rocket::http::Method::Head;
+    let fault = req.local_cache(|| FormFault(String::new())).0.clone();
+    let (status, title, message) = match status.code {
+        // A path or query that does not parse (`/admin/orders/abc`) names no record: a 404 page.
+        400 | 422 if !form_sent => (Status::NotFound, Some(NO_RECORD), NO_RECORD_SAID.to_string()),
+        400 | 422 if !fault.is_empty() => (status, None, format!("{fault}。请返回修改后再提交。")),
+        400 | 422 => (status, None, "表单内容不完整或格式不对，请返回修改后再提交。".into()),
+        403 => (status, None, AdminError::Csrf.to_string()),
+        404 => (status, None, "这个地址没有页面，可能已被删除或输错了。请从菜单进入。".into()),
         413 => {
             let max = req.rocket().state::<crate::config::Config>().map_or(0, |c| c.upload_max_bytes);
-            format!("提交的内容太大（单个文件最大 {}）。", crate::service::upload::limit_text(max))
+            let said =
+                format!("提交的内容太大（单个文件最大 {}）。", crate::service::upload::limit_text(max));
+            (status, None, said)
         }
-        400 | 422 => "表单内容不完整或格式不对，请返回后重试。".into(),
-        503 => AdminError::Busy.to_string(),
-        _ => "系统错误，请稍后再试。".into(),
+        503 => (status, None, AdminError::Busy.to_string()),
+        _ => (status, None, "系统错误，请稍后再试。".into()),
     };
-    Caught::Page(error_page(status, message))
+    Caught::Page(error_page(status, title, message, path))
 }
 
 #[cfg(test)]

@@ -25,6 +25,8 @@ mod orders;
 mod payments;
 mod reputations;
 mod settings;
+// the settings kept as lists (sign-in, recharge, pay-bill, subscription messages)
+mod shop_rules;
 mod shops;
 mod uploads;
 mod users;
@@ -52,6 +54,8 @@ pub fn routes() -> Vec<FileRoutes> {
     let mut files = by_file!(
         BASE, "src/merchant";
         settings,
+        // the settings kept as lists (sign-in, recharge, pay-bill, subscription messages)
+        shop_rules,
         config_values,
         banners,
         ads,

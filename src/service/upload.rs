@@ -36,6 +36,9 @@ pub fn clean_name(name: &str) -> String {
     base.chars().filter(|c| !c.is_control()).take(100).collect()
 }
 
+/// The types [`store`] takes, as the refusal and the console's upload hint both say them.
+pub const ACCEPTED_TYPES: &str = "jpg、png、gif、webp 图片，mp4 视频，mp3、m4a、wav 音频和 pdf 文件";
+
 /// Checks and stores `bytes`; blocking (file and database I/O). Nothing is left behind on failure.
 pub fn store(
     db: &Db,
@@ -52,9 +55,8 @@ pub fn store(
     if bytes.len() as u64 > max_bytes {
         return Err(Error::TooLarge { what: "文件", limit: limit_text(max_bytes) });
     }
-    let (mime, ext) = file_type(bytes).ok_or_else(|| {
-        Error::BadFileType("只接受 jpg、png、gif、webp 图片，mp4 视频，mp3、m4a、wav 音频和 pdf 文件".into())
-    })?;
+    let (mime, ext) =
+        file_type(bytes).ok_or_else(|| Error::BadFileType(format!("只接受 {ACCEPTED_TYPES}")))?;
     if let Some(h) = expire_hours {
         if !(1..=24 * 365 * 10).contains(&h) {
             return Err(Error::invalid("expireHours", "应在 1 到 87600 小时之间"));

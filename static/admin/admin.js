@@ -132,6 +132,28 @@
     });
   });
 
+  /* Phones: every list becomes one card per row, each cell labelled with its column's heading
+     (the orders list does this in its HTML). Without JavaScript a list scrolls sideways instead.
+     The goods editor's spec and SKU grids keep their columns. */
+  document.querySelectorAll('.table-wrap > table').forEach(function (table) {
+    if (table.classList.contains('cards') || table.matches('.specs, .skus')) { return; }
+    var heads = [];
+    table.querySelectorAll('thead tr:first-child > th').forEach(function (th) {
+      for (var n = 0; n < th.colSpan; n++) { heads.push(th.textContent.trim()); }
+    });
+    if (!heads.length) { return; }
+    table.querySelectorAll('tbody > tr').forEach(function (tr) {
+      var col = 0;
+      Array.prototype.forEach.call(tr.children, function (td) {
+        var head = heads[col];
+        col += td.colSpan;
+        if (td.colSpan > 1 || td.hasAttribute('data-label') || td.classList.contains('ops') || !head) { return; }
+        td.setAttribute('data-label', head);
+      });
+    });
+    table.classList.add('cards');
+  });
+
   /* "Back" links go back in history when there is one. */
   document.querySelectorAll('[data-back]').forEach(function (a) {
     a.addEventListener('click', function (e) {

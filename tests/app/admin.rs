@@ -138,7 +138,11 @@ fn every_console_page_renders_with_its_heading_the_nav_and_the_sandbox_banner() 
     b.get("/admin").assert_has(&format!("{}/shop", app.base)).assert_has("/sdk/xiaodian.js");
     let missing = b.get("/admin/banners/999");
     assert_eq!(missing.status, 404);
-    missing.assert_has("页面不存在");
+    missing.assert_has("找不到这条记录").assert_has("href=\"/admin/banners\">回到轮播图");
+    // A bad id is the same page, not a bare 422.
+    let bad = b.get("/admin/banners/abc");
+    assert_eq!(bad.status, 404);
+    bad.assert_has("找不到这条记录").assert_has("回到轮播图");
     assert_eq!(b.get("/admin/no-such-page").status, 404);
 }
 
@@ -613,4 +617,15 @@ fn sms_and_smtp_settings_are_saved_and_their_secrets_never_shown_back() {
     bad.assert_has("发件人应为邮箱地址");
     assert!(!bad.body.contains("typed-secret"));
     assert_eq!(app.settings.get().get("smtpPassword"), None, "nothing saved");
+}
+
+#[test]
+fn a_form_the_console_cannot_read_comes_back_as_its_own_page_naming_the_field() {
+    let app = TestApp::new();
+    let mut b = Browser::staff(&app);
+    let csrf = b.csrf();
+    let page = b.post("/admin/comments/1/status", &[("csrf", csrf.as_str()), ("status", "abc")]);
+    assert_eq!(page.status, 422);
+    page.assert_has("提交的内容有误").assert_has("「status」应为整数").assert_has("回到评论");
+    assert!(!page.body.contains("HTTP 422"), "{}", page.body);
 }

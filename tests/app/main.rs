@@ -55,6 +55,7 @@ mod points;
 mod points_console;
 mod sandbox_access;
 mod security;
+mod settings_lists;
 mod shopfront;
 mod shops_console;
 mod site;

@@ -8,7 +8,7 @@ const assert = require('node:assert/strict')
 const path = require('node:path')
 const fs = require('node:fs')
 const { chromium } = require('playwright-core')
-const { BASE_URL, paidOrder } = require('./shop')
+const { BASE_URL, paidOrder, askRefund } = require('./shop')
 
 const CHROMIUM = process.env.XIAODIAN_CHROMIUM || '/usr/bin/chromium'
 const PASSWORD = process.env.XIAODIAN_ADMIN_PASSWORD || ''
@@ -137,10 +137,12 @@ async function shipOrder(page, order) {
   if (folded) assert.match(await page.locator('[data-menu] > summary').textContent(), /订单 › 订单/)
   await page.fill('input[name=q]', order.number)
   await submit(page, page.locator('form.toolbar button[type=submit]'))
+  await fitsTheScreen(page)
   await submit(page, page.locator(`a[href="/admin/orders/${order.id}"]`).first())
   const text = await page.locator('main').innerText()
   assert.match(text, /浙江省 杭州市 西湖区 文三路 100 号/, 'the whole address, regions by name')
   assert.match(text, /微信支付 ¥[\d.]+（交易号 \S+）/, 'the real pay channel and its transaction id')
+  await fitsTheScreen(page)
   await page.fill('input[name=carrier]', '顺丰速运')
   await page.fill('input[name=tracking]', 'SF1234567890')
   await submit(page, page.locator(`form[action="/admin/orders/${order.id}/ship"] button[type=submit]`))
@@ -153,8 +155,57 @@ async function writeOff(page, order) {
   await page.fill('input[name=hx]', order.hx)
   await submit(page, page.locator('form.toolbar button[type=submit]'))
   assert.ok(await page.getByText(order.number).count() > 0, 'the code finds its order')
+  await fitsTheScreen(page)
   await submit(page, page.locator('form[action="/admin/writeoff"][method=post] button[type=submit]'))
   assert.match(await flash(page), /核销/)
+}
+
+/** On a phone nothing on the page runs wider than the screen (lists become cards). */
+async function fitsTheScreen(page) {
+  if (page.viewportSize().width >= 760) return
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  assert.ok(wide <= 1, `${new URL(page.url()).pathname} runs ${wide}px wider than the phone`)
+  // Nor does a list hide columns in a box that scrolls sideways (the goods editor's grids may).
+  const scrolled = await page.evaluate(() => Array.from(document.querySelectorAll('.table-wrap'))
+    .filter(w => !w.querySelector('.skus, .specs') && w.scrollWidth > w.clientWidth + 1).length)
+  assert.equal(scrolled, 0, `${new URL(page.url()).pathname} has a list that scrolls sideways`)
+}
+
+async function refund(page, order) {
+  await page.goto(`${BASE_URL}/admin/refunds?status=0`)
+  const row = page.locator('tbody tr', { hasText: order.number })
+  assert.equal(await row.count(), 1, 'the refund request is listed as waiting')
+  if (page.viewportSize().width < 760) {
+    // A card per request: every cell says what it is.
+    assert.equal(await row.locator('td[data-label]').first().getAttribute('data-label'), '申请时间')
+    assert.equal(await page.locator('thead').first().evaluate(h => getComputedStyle(h).display), 'none')
+  }
+  await fitsTheScreen(page)
+  await submit(page, row.locator('a[href$="/approve"]'))
+  await submit(page, page.locator('form[action$="/approve"] button[type=submit]'))
+  assert.match(await flash(page), /已同意售后申请.*(退回|退款)/)
+}
+
+async function readDashboard(page) {
+  await page.goto(`${BASE_URL}/admin`)
+  const figures = page.locator('a.stat')
+  assert.ok(await figures.count() >= 6, 'the day\'s figures are there')
+  assert.ok(await page.locator('a.stat[href^="/admin/orders?"]').count() >= 2, 'figures link to the filtered order list')
+  assert.equal(await page.locator('svg.chart').count(), 1, 'the 30-day sales chart')
+  await fitsTheScreen(page)
+}
+
+/** A wrong address is the console's own page with a way back, never a bare status. */
+async function wrongAddresses(page, problems) {
+  for (const [path, list] of [['/admin/orders/abc', '订单'], ['/admin/banners/999999', '轮播图']]) {
+    const res = await page.goto(`${BASE_URL}${path}`)
+    assert.equal(res.status(), 404, path)
+    // The browser logs the page's own 404, which is what this step asks for; anything else stays.
+    const own = `error on ${BASE_URL}${path}: Failed to load resource: the server responded with a status of 404 (Not Found)`
+    problems.splice(0, problems.length, ...problems.filter(p => p !== own))
+    assert.equal((await page.locator('h1').textContent()).trim(), '找不到这条记录', path)
+    assert.equal(await page.locator(`a.btn:has-text("回到${list}")`).count(), 1, `${path} leads back to ${list}`)
+  }
 }
 
 /** One sub-test: its own browser log, which must stay clean (and is shown when the step fails). */
@@ -176,6 +227,8 @@ for (const width of WIDTHS) {
   test(`a merchant's first week in the console at ${width.viewport.width}×${width.viewport.height}`, async (t) => {
     const delivered = await paidOrder(`code-browser-kd-${width.name}`, 'kd')
     const pickUp = await paidOrder(`code-browser-zq-${width.name}`, 'zq')
+    const refunded = await paidOrder(`code-browser-tk-${width.name}`, 'kd')
+    await askRefund(refunded)
     const { context, page, problems } = await openConsole(width)
     try {
       await step(t, problems, 'log in', () => login(page))
@@ -187,9 +240,16 @@ for (const width of WIDTHS) {
         await shoot(page, width, 'phone', 'console-order-phone.png')
       })
       await step(t, problems, 'write off a pick-up code', () => writeOff(page, pickUp))
+      await step(t, problems, 'refund a paid order', () => refund(page, refunded))
+      await step(t, problems, 'lists fit a phone', async () => {
+        for (const list of ['/admin/goods', '/admin/users', '/admin/payments', '/admin/banners']) {
+          await page.goto(`${BASE_URL}${list}`)
+          await fitsTheScreen(page)
+        }
+      })
+      await step(t, problems, 'a wrong address is a page with a way back', () => wrongAddresses(page, problems))
       await step(t, problems, 'read the dashboard', async () => {
-        await page.goto(`${BASE_URL}/admin`)
-        assert.ok(await page.locator('main h1').count() > 0)
+        await readDashboard(page)
         await shoot(page, width, 'desktop', 'console-dashboard-desktop.png')
       })
     } finally {

@@ -73,7 +73,14 @@ async function paidOrder(code, how) {
   await payByWechat(token, order)
   const detail = await api('/order/detail', { token, id: order.id }, 'GET')
   assert.equal(detail.orderInfo.status, 1, 'the order is paid')
-  return { id: order.id, number: detail.orderInfo.orderNumber, hx: detail.orderInfo.hxNumber }
+  return { id: order.id, number: detail.orderInfo.orderNumber, hx: detail.orderInfo.hxNumber, token }
 }
 
-module.exports = { BASE_URL, api, paidOrder }
+/** The shopper asks for their money back (仅退款) on a paid order they have not received. */
+async function askRefund(order) {
+  await api('/order/refundApply/apply', {
+    token: order.token, orderId: order.id, type: 0, logisticsStatus: 0, reason: '不想要了',
+  })
+}
+
+module.exports = { BASE_URL, api, paidOrder, askRefund }
