@@ -38,6 +38,8 @@ pub const STEPS: &[&str] = &[
     // cards, account deletion, member codes
     include_str!("migrations/cards.sql"),
     include_str!("migrations/member_codes.sql"),
+    // the templates' remaining pages (user bank, JSON flags, activity pages, games, unpaid deposits)
+    include_str!("migrations/shop_pages.sql"),
 ];
 
 /// The version `schema.sql` describes.

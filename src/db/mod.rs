@@ -46,6 +46,10 @@ pub mod shops;
 pub mod site;
 pub mod upload;
 pub mod user;
+// the templates' remaining pages
+pub mod activity_mall;
+pub mod number_bomb;
+pub mod user_bank;
 pub mod virtual_goods;
 pub mod wechat;
 pub mod wechat_refund;

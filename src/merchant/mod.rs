@@ -33,6 +33,9 @@ mod withdrawals;
 // distribution (三级分销)
 mod fx;
 mod wxcodes;
+// the templates' remaining pages
+mod activity_malls;
+mod deposits;
 
 use rocket::http::Status;
 use rocket::request::Request;
@@ -79,6 +82,9 @@ pub fn routes() -> Vec<FileRoutes> {
         fx,
         // cards, account deletion, member codes
         cards,
+        // the templates' remaining pages
+        activity_malls,
+        deposits,
     );
     // The catalogue is a folder: it pairs each of its files with the routes defined there.
     files.extend(catalog::routes());

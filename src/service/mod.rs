@@ -52,3 +52,5 @@ pub mod virtual_goods;
 pub mod wechat_refund;
 pub mod withdraw;
 pub mod wxcodes;
+// the templates' remaining pages
+pub mod number_bomb;

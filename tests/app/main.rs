@@ -54,6 +54,7 @@ mod points;
 mod points_console;
 mod sandbox_access;
 mod security;
+mod shop_pages;
 mod shopfront;
 mod shops_console;
 mod site;
