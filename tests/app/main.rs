@@ -32,6 +32,7 @@ mod goods_rules;
 mod growth_regions;
 mod kefu;
 // bargain (kanjia)
+mod demo_features;
 mod kanjia;
 mod ledger;
 mod lenient;
@@ -61,6 +62,7 @@ mod site;
 mod stale_stock;
 mod storage;
 mod support;
+mod template_fields;
 mod tools;
 mod verify;
 mod virtual_goods;
