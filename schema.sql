@@ -1933,3 +1933,18 @@ CREATE TABLE number_bomb_games (
     date_update  INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX number_bomb_games_user ON number_bomb_games(user_id, id);
+
+-- Monthly member benefits: what a level gives its members each month, and who got which month.
+CREATE TABLE level_monthly_benefits (
+    level_id         INTEGER PRIMARY KEY REFERENCES user_levels(id) ON DELETE CASCADE,
+    score            INTEGER NOT NULL DEFAULT 0 CHECK (score >= 0),
+    coupon_rule_ids  TEXT NOT NULL DEFAULT '',      -- comma-separated coupon rule ids
+    date_update      INTEGER NOT NULL
+) STRICT;
+CREATE TABLE level_monthly_grants (
+    user_id   INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    month     TEXT NOT NULL,                         -- shop-local YYYY-MM
+    level_id  INTEGER NOT NULL,
+    date_add  INTEGER NOT NULL,
+    PRIMARY KEY (user_id, month)
+) STRICT;

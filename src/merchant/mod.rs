@@ -36,6 +36,7 @@ mod wxcodes;
 // the templates' remaining pages
 mod activity_malls;
 mod deposits;
+mod member_monthly;
 
 use rocket::http::Status;
 use rocket::request::Request;
@@ -85,6 +86,7 @@ pub fn routes() -> Vec<FileRoutes> {
         // the templates' remaining pages
         activity_malls,
         deposits,
+        member_monthly,
     );
     // The catalogue is a folder: it pairs each of its files with the routes defined there.
     files.extend(catalog::routes());

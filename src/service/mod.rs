@@ -53,4 +53,5 @@ pub mod wechat_refund;
 pub mod withdraw;
 pub mod wxcodes;
 // the templates' remaining pages
+pub mod level_monthly;
 pub mod number_bomb;

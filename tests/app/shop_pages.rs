@@ -255,3 +255,57 @@ fn the_merchant_transfer_is_not_connected_and_says_so() {
     assert!(res["msg"].as_str().unwrap().contains("商家转账"), "{res}");
     assert_eq!(res["data"]["state"], "notConnected");
 }
+
+#[test]
+fn members_get_their_levels_monthly_points_and_coupons_once_a_month() {
+    let app = TestApp::with_key(KEY);
+    let m = Merchant::new(&app, KEY);
+    let gold = app.level("金卡", 2).create();
+    let coupon = app.coupon().name("会员月券").create();
+    let (member, _) = app.shopper("member");
+    let (lapsed, _) = app.shopper("lapsed");
+    let now = now();
+    app.write(|c| {
+        for (user, expire) in [(member, now + 86_400 * 40), (lapsed, now - 10)] {
+            let cur = xiaodian::db::levels::Current {
+                user_id: user,
+                level_id: gold,
+                price_id: None,
+                auto_renew: false,
+                date_expire: expire,
+            };
+            xiaodian::db::levels::set_current(c, &cur, now)?;
+        }
+        Ok::<_, xiaodian::db::Error>(())
+    });
+
+    let path = format!("/member-levels/{gold}/monthly");
+    m.json("PUT", &path, &json!({"sendPerMonthScore": -1})).fails(422, Some("sendPerMonthScore"));
+    m.json("PUT", &path, &json!({"sendPerMonthCoupons": "999"})).fails(422, Some("sendPerMonthCoupons"));
+    m.json("PUT", "/member-levels/9999/monthly", &json!({"sendPerMonthScore": 5})).fails(404, None);
+    let body = json!({"sendPerMonthScore": 100, "sendPerMonthCoupons": coupon.to_string()});
+    assert_eq!(m.json("PUT", &path, &body).status, 200);
+    assert_eq!(m.get(&path).body["sendPerMonthScore"], 100);
+
+    let detail = app.get("/shop/user/level/info", &[("id", &gold.to_string())]);
+    assert_eq!(detail["data"]["info"]["sendPerMonthScore"], 100);
+    assert_eq!(detail["data"]["info"]["sendPerMonthCoupons"], coupon.to_string());
+
+    assert_eq!(
+        xiaodian::jobs::level_monthly::run_once(&app.db, now).unwrap(),
+        1,
+        "the lapsed member gets nothing"
+    );
+    assert_eq!(app.account(member).score, 100);
+    assert_eq!(app.account(lapsed).score, 0);
+    let coupons: i64 = app.query(|c| {
+        c.query_row("SELECT count(*) FROM coupon_users WHERE user_id = ?1", [member], |r| r.get(0))
+    });
+    assert_eq!(coupons, 1);
+    assert_eq!(xiaodian::jobs::level_monthly::run_once(&app.db, now + 60).unwrap(), 0, "once a month");
+    assert_eq!(app.account(member).score, 100);
+    let next_month = now + 32 * 86_400;
+    assert_eq!(xiaodian::jobs::level_monthly::run_once(&app.db, next_month).unwrap(), 1);
+    assert_eq!(app.account(member).score, 200);
+    assert!(app.ledger_check().is_empty(), "{:?}", app.ledger_check());
+}

@@ -73,3 +73,18 @@ DROP TABLE deposits;
 ALTER TABLE deposits_new RENAME TO deposits;
 CREATE INDEX deposits_user ON deposits(user_id, id);
 CREATE INDEX deposits_status ON deposits(status, id);
+
+-- Monthly member benefits: what a level gives its members each month, and who got which month.
+CREATE TABLE level_monthly_benefits (
+    level_id         INTEGER PRIMARY KEY REFERENCES user_levels(id) ON DELETE CASCADE,
+    score            INTEGER NOT NULL DEFAULT 0 CHECK (score >= 0),
+    coupon_rule_ids  TEXT NOT NULL DEFAULT '',      -- comma-separated coupon rule ids
+    date_update      INTEGER NOT NULL
+) STRICT;
+CREATE TABLE level_monthly_grants (
+    user_id   INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    month     TEXT NOT NULL,                         -- shop-local YYYY-MM
+    level_id  INTEGER NOT NULL,
+    date_add  INTEGER NOT NULL,
+    PRIMARY KEY (user_id, month)
+) STRICT;
