@@ -4,15 +4,54 @@ use rocket::http::Status;
 use rocket::response::status::Created;
 use rocket::serde::json::Json;
 use rocket::{delete, get, post, put, routes, Route, State};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Answer, ApiKey, JsonBody, BASE};
-use crate::api::activity_mall::ActivityView;
 use crate::db::{self, activity_mall::ActivityPage, Db};
 use crate::error::MerchantError;
 
 pub fn routes() -> Vec<Route> {
     routes![list, create, show, replace, remove]
+}
+
+/// An activity page as the merchant API answers it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityView {
+    pub id: i64,
+    pub title: String,
+    pub title_sub: String,
+    pub date_start: String,
+    pub date_deadline: String,
+    pub address: String,
+    pub banner_type: String,
+    pub coupon_rule_ids: String,
+    pub goods_ids: String,
+    pub disclaimer_page_key: String,
+    /// 0 shown, 1 hidden.
+    pub status: i64,
+    pub date_add: String,
+    pub date_update: String,
+}
+
+impl From<ActivityPage> for ActivityView {
+    fn from(p: ActivityPage) -> Self {
+        ActivityView {
+            id: p.id,
+            title: p.title,
+            title_sub: p.title_sub,
+            date_start: p.date_start,
+            date_deadline: p.date_deadline,
+            address: p.address,
+            banner_type: p.banner_type,
+            coupon_rule_ids: p.coupon_rule_ids,
+            goods_ids: p.goods_ids,
+            disclaimer_page_key: p.disclaimer_page_key,
+            status: p.status,
+            date_add: db::format_unix(p.date_add),
+            date_update: db::format_unix(p.date_update),
+        }
+    }
 }
 
 /// A whole activity page as POST and PUT send it; absent fields take their defaults.
