@@ -143,6 +143,11 @@ pub enum ApiError {
     /// scoreSign a second time the same day (code 10000: the templates show it like a success).
     #[error("今天已经签到过了")]
     AlreadySigned,
+    // the templates' remaining pages
+    /// A number-bomb guess that missed or came too late, with the game's own code: 40000 the
+    /// bomb is smaller, 40001 larger, 30000 out of guesses (lost), 20000 the round is over.
+    #[error("{msg}")]
+    GuessMissed { code: i32, msg: &'static str },
 }
 
 impl ApiError {
@@ -188,6 +193,7 @@ impl ApiError {
             ApiError::PayPasswordWrong { .. } => 401,
             ApiError::PageNotReleased(_) => 41030,
             ApiError::AlreadySigned => 10000,
+            ApiError::GuessMissed { code, .. } => *code,
         }
     }
 
@@ -435,6 +441,10 @@ fn entity_words(e: Entity) -> &'static str {
         Entity::Withdrawal => "withdrawal",
         Entity::FxApplication => "distributor application",
         Entity::WriteOffCode => "write-off code",
+        // the templates' remaining pages
+        Entity::ActivityPage => "activity page",
+        Entity::GameRound => "game round",
+        Entity::StockWait => "stock notice registration",
     }
 }
 

@@ -52,6 +52,10 @@ pub fn noun(e: Entity) -> &'static str {
         Entity::Withdrawal => "提现记录",
         Entity::FxApplication => "分销商申请",
         Entity::WriteOffCode => "核销码",
+        // the templates' remaining pages
+        Entity::ActivityPage => "活动",
+        Entity::GameRound => "游戏记录",
+        Entity::StockWait => "到货通知登记",
     }
 }
 

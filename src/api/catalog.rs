@@ -26,6 +26,8 @@ use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::money::to_yuan;
 use crate::service::catalog as rules;
+use crate::service::points::PointRules;
+use crate::settings::Settings;
 
 pub fn routes() -> Vec<Route> {
     routes![categories, category_detail, list_v1, list_v2, detail, price]
@@ -41,7 +43,7 @@ fn json_object(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::Object(serde_json::Map::default()))
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CategoryView {
     pub id: i64,
@@ -57,6 +59,8 @@ pub struct CategoryView {
     pub is_use: bool,
     pub date_add: String,
     pub date_update: String,
+    /// The shown subcategories, each with its own (goodsCategory); empty elsewhere.
+    pub childs: Vec<CategoryView>,
 }
 
 impl CategoryView {
@@ -73,6 +77,7 @@ impl CategoryView {
             is_use: c.fields.is_use,
             date_add: db::format_unix(c.date_add),
             date_update: db::format_unix(c.date_update),
+            childs: Vec::new(),
         }
     }
 }
@@ -97,8 +102,13 @@ fn shown_categories(all: Vec<CategoryRow>) -> Vec<CategoryRow> {
 #[get("/shop/goods/category/all")]
 async fn categories(db: &State<Db>, base: BaseUrl) -> ApiResult<Vec<CategoryView>> {
     let all = db.read(catalog::all_categories).await?;
-    let list: Vec<CategoryView> =
+    let mut list: Vec<CategoryView> =
         shown_categories(all).into_iter().map(|c| CategoryView::new(c, &base)).collect();
+    // Children come after their parents: filled from the end, each child already holds its own.
+    for i in (0..list.len()).rev() {
+        let id = list[i].id;
+        list[i].childs = list[i + 1..].iter().filter(|c| c.pid == id).cloned().collect();
+    }
     if list.is_empty() {
         return Err(ApiError::Empty);
     }
@@ -180,6 +190,21 @@ pub struct GoodsView {
     pub pingtuan: bool,
     /// 0 until the goods has a group-buy (pingtuan) price.
     pub pingtuan_price: f64,
+    /// Points one unit earns when received (the shop's points per whole yuan spent × the
+    /// price's whole yuan); 0 when purchases earn none.
+    pub got_score: i64,
+    /// 0: `gotScore` is a number of points (never a percentage here).
+    pub got_score_type: i64,
+    /// Where the goods comes from: "" for the shop's own goods (the templates link JD / PDD /
+    /// Taobao goods elsewhere by this).
+    pub supply_type: &'static str,
+    /// A supplier's goods id (JD VOP); null for the shop's own goods.
+    pub yy_id: Option<String>,
+    /// A flash sale's start and end and their countdowns (ms): null, no goods has sale times.
+    pub date_start: Option<String>,
+    pub date_start_int: Option<i64>,
+    pub date_end: Option<String>,
+    pub date_end_int: Option<i64>,
     pub date_add: String,
     pub date_update: String,
 }
@@ -190,6 +215,13 @@ impl GoodsView {
         let f = flags.copied().unwrap_or_default();
         self.has_addition = f.has_additions;
         self.limitation = f.has_limits;
+        self
+    }
+
+    /// Sets the points one unit at `min_price_fen` earns at `per_yuan` points per whole yuan spent.
+    #[must_use]
+    pub fn with_points(mut self, min_price_fen: i64, per_yuan: i64) -> Self {
+        self.got_score = (min_price_fen / 100).saturating_mul(per_yuan);
         self
     }
 
@@ -232,6 +264,14 @@ impl GoodsView {
             miaosha: f.miaosha,
             pingtuan: f.pingtuan,
             pingtuan_price: 0.0,
+            got_score: 0,
+            got_score_type: 0,
+            supply_type: "",
+            yy_id: None,
+            date_start: None,
+            date_start_int: None,
+            date_end: None,
+            date_end_int: None,
             date_add: db::format_unix(g.date_add),
             date_update: db::format_unix(g.date_update),
         }
@@ -451,17 +491,27 @@ async fn list_v1(
     p: Params,
     db: &State<Db>,
     cache: &State<Cache>,
+    settings: &State<Settings>,
     base: BaseUrl,
 ) -> Result<RawEnvelope, ApiError> {
     let request = ListRequest::parse(&p)?;
-    let key = request.key("goods", &base);
+    // The points a purchase earns come from a setting: it is part of the answer's key.
+    let per_yuan = PointRules::of(&settings.get()).per_yuan_spent;
+    let key = request.key("goods", &base).map(|k| format!("{k}:p{per_yuan}"));
     catalogue_answer(cache, db, key, move |c, totals| {
         let (rows, _, _) = request.run(c, totals)?;
         if rows.is_empty() {
             return Err(ApiError::Empty);
         }
         let flags = goods_rules::flags(c, &rows.iter().map(|g| g.id).collect::<Vec<_>>())?;
-        Ok(rows.iter().map(|g| GoodsView::new(g, &base).with_flags(flags.get(&g.id))).collect::<Vec<_>>())
+        Ok(rows
+            .iter()
+            .map(|g| {
+                GoodsView::new(g, &base)
+                    .with_flags(flags.get(&g.id))
+                    .with_points(g.fields.min_price, per_yuan)
+            })
+            .collect::<Vec<_>>())
     })
     .await
 }
@@ -475,15 +525,26 @@ async fn list_v2(
     p: Params,
     db: &State<Db>,
     cache: &State<Cache>,
+    settings: &State<Settings>,
     base: BaseUrl,
 ) -> Result<RawEnvelope, ApiError> {
     let request = ListRequest::parse(&p)?;
-    let key = request.key("goodsv2", &base);
+    // The points a purchase earns come from a setting: it is part of the answer's key.
+    let per_yuan = PointRules::of(&settings.get()).per_yuan_spent;
+    let key = request.key("goodsv2", &base).map(|k| format!("{k}:p{per_yuan}"));
     catalogue_answer(cache, db, key, move |c, totals| {
         let (rows, total, paging) = request.run(c, totals)?;
         let flags = goods_rules::flags(c, &rows.iter().map(|g| g.id).collect::<Vec<_>>())?;
-        paging
-            .page(rows.iter().map(|g| GoodsView::new(g, &base).with_flags(flags.get(&g.id))).collect(), total)
+        paging.page(
+            rows.iter()
+                .map(|g| {
+                    GoodsView::new(g, &base)
+                        .with_flags(flags.get(&g.id))
+                        .with_points(g.fields.min_price, per_yuan)
+                })
+                .collect(),
+            total,
+        )
     })
     .await
 }

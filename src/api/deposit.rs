@@ -12,7 +12,7 @@ use crate::money;
 use crate::service::deposit;
 
 pub fn routes() -> Vec<Route> {
-    routes![pay, list, info, back_apply]
+    routes![pay, list, info, back_apply, pay_asked]
 }
 
 #[derive(Serialize)]
@@ -22,7 +22,7 @@ pub struct DepositView {
     pub number: String,
     pub uid: i64,
     pub amount: f64,
-    /// 0 已支付 (held), 1 申请退回中, 2 已退回.
+    /// -1 待支付 (asked by the merchant), 0 已支付 (held), 1 申请退回中, 2 已退回.
     pub status: i64,
     pub status_str: &'static str,
     pub ref_code: String,
@@ -95,4 +95,13 @@ async fn info(req: Authed, db: &State<Db>) -> ApiResult<DepositView> {
 async fn back_apply(req: Authed, db: &State<Db>) -> ApiResult<DepositView> {
     let (user, id) = (req.user_id, req.p.int("id")?);
     Ok(Reply(db.write(move |c| deposit::ask_return(c, user, id, db::unix_now())).await?.into()))
+}
+
+/// POST /<sub>/deposit/payStatus — payStatusDepositV2 (common); logged-in shopper, own deposit
+/// `id` the merchant asked for (status -1): pays it from the balance; 40000 with the amount still
+/// due when the balance is short (the template then tops up by WeChat); 403 when not unpaid.
+#[post("/deposit/payStatus", data = "<req>")]
+async fn pay_asked(req: Authed, db: &State<Db>) -> ApiResult<DepositView> {
+    let (user, id) = (req.user_id, req.p.int("id")?);
+    Ok(Reply(db.write(move |c| deposit::pay_asked(c, user, id, db::unix_now())).await?.into()))
 }

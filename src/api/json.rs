@@ -7,11 +7,11 @@ use rocket::{post, routes, Route, State};
 use serde::Serialize;
 
 use super::{ApiResult, Authed, MaybeAuthed, Page, Paging, Reply};
-use crate::db::{self, json::JsonFilter, Db};
+use crate::db::{self, json::Flag, json::JsonFilter, Db};
 use crate::error::ApiError;
 
 pub fn routes() -> Vec<Route> {
-    routes![set, list, list_v2, delete]
+    routes![set, list, list_v2, delete, top, highlight]
 }
 
 /// Largest stored document, in bytes.
@@ -31,6 +31,10 @@ pub struct JsonView {
     pub uid: Option<i64>,
     pub date_add: String,
     pub date_update: String,
+    /// Pinned by its owner (jsonTopv2).
+    pub is_top: bool,
+    /// Marked by its owner (jsonHighlightv2).
+    pub is_highlight: bool,
 }
 
 impl From<db::json::JsonRow> for JsonView {
@@ -44,6 +48,8 @@ impl From<db::json::JsonRow> for JsonView {
             uid: r.user_id,
             date_add: db::format_unix(r.date_add),
             date_update: db::format_unix(r.date_update),
+            is_top: r.is_top,
+            is_highlight: r.is_highlight,
         }
     }
 }
@@ -127,4 +133,34 @@ async fn delete(req: Authed, db: &State<Db>) -> ApiResult<()> {
     })
     .await?;
     Ok(Reply(()))
+}
+
+/// Sets `flag` on the caller's own row `id` to the boolean parameter `name`.
+async fn flag(req: Authed, db: &Db, flag: Flag, name: &'static str) -> ApiResult<JsonView> {
+    let (id, on, user) =
+        (req.p.int("id")?, req.p.opt_bool(name)?.ok_or(ApiError::Missing(name))?, req.user_id);
+    let row = db
+        .write(move |c| {
+            let row = db::json::by_id(c, id)?.ok_or(ApiError::NotFound("JSON 数据"))?;
+            if row.user_id != Some(user) {
+                return Err(ApiError::Forbidden("只能修改自己的数据".into()));
+            }
+            db::json::set_flag(c, id, flag, on, db::unix_now())?;
+            db::json::by_id(c, id)?.ok_or(ApiError::NotFound("JSON 数据"))
+        })
+        .await?;
+    Ok(Reply(row.into()))
+}
+
+/// POST /<sub>/json/top — jsonTopv2 (and jsonTop); logged-in owner. Pins (`isTop=true`) or unpins row `id`.
+#[post("/json/top", data = "<req>")]
+async fn top(req: Authed, db: &State<Db>) -> ApiResult<JsonView> {
+    flag(req, db, Flag::Top, "isTop").await
+}
+
+/// POST /<sub>/json/highlight — jsonHighlightv2 (and jsonHighlight); logged-in owner. Marks
+/// (`isHighlight=true`) or unmarks row `id`.
+#[post("/json/highlight", data = "<req>")]
+async fn highlight(req: Authed, db: &State<Db>) -> ApiResult<JsonView> {
+    flag(req, db, Flag::Highlight, "isHighlight").await
 }

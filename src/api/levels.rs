@@ -5,6 +5,7 @@ use rocket::{get, post, routes, Route, State};
 use serde::Serialize;
 
 use super::{ApiResult, Authed, BaseUrl, Page, Paging, Params, Reply};
+use crate::db::level_monthly::Monthly;
 use crate::db::levels::{Buy, BuyKind, Level, Price};
 use crate::db::{self, Db};
 use crate::error::ApiError;
@@ -30,6 +31,10 @@ pub struct LevelView {
     /// 折: 8.8 means members pay 88%; 10 is no discount.
     pub rebate: f64,
     pub upgrade_send_score: i64,
+    /// Points each member gets each month (0: none).
+    pub send_per_month_score: i64,
+    /// Coupon rule ids each member gets each month, comma-separated ("": none).
+    pub send_per_month_coupons: String,
     pub paixu: i64,
     pub status: i64,
     pub date_add: String,
@@ -47,6 +52,8 @@ impl LevelView {
             remark: f.remark,
             rebate: f.rebate_percent as f64 / 10.0,
             upgrade_send_score: f.upgrade_send_score,
+            send_per_month_score: 0,
+            send_per_month_coupons: String::new(),
             paixu: f.paixu,
             status: f.status,
             date_add: db::format_unix(l.date_add),
@@ -161,12 +168,13 @@ async fn list(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<Page<LevelV
 }
 
 /// The shown level `id` with its prices on sale; 404 for a hidden or unknown one.
-async fn shown_level(db: &Db, id: i64) -> Result<(Level, Vec<Price>), ApiError> {
+async fn shown_level(db: &Db, id: i64) -> Result<(Level, Vec<Price>, Monthly), ApiError> {
     db.read(move |c| {
         let level =
             db::levels::level_by_id(c, id)?.filter(|l| l.fields.status == 0).ok_or(LEVEL_NOT_FOUND)?;
         let prices = db::levels::prices_of(c, id, true)?;
-        Ok((level, prices))
+        let monthly = db::level_monthly::of_level(c, id)?.unwrap_or_default();
+        Ok((level, prices, monthly))
     })
     .await
 }
@@ -174,10 +182,13 @@ async fn shown_level(db: &Db, id: i64) -> Result<(Level, Vec<Price>), ApiError> 
 /// GET /<sub>/user/level/info?id — userLevelDetail; anyone.
 #[get("/user/level/info")]
 async fn detail(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<LevelDetail> {
-    let (level, prices) = shown_level(db, p.int("id")?).await?;
+    let (level, prices, monthly) = shown_level(db, p.int("id")?).await?;
+    let mut info = LevelView::new(&base, level.clone());
+    info.send_per_month_score = monthly.score;
+    info.send_per_month_coupons = monthly.coupon_rule_ids;
     Ok(Reply(LevelDetail {
         ext_json: Benefits::parse(&level.fields.ext_json),
-        info: LevelView::new(&base, level),
+        info,
         prices: prices.into_iter().map(Into::into).collect(),
     }))
 }
@@ -185,7 +196,7 @@ async fn detail(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<LevelDeta
 /// GET /<sub>/user/level/prices?levelId — userLevelPrices; anyone. A bare array; 700 when the level sells none.
 #[get("/user/level/prices")]
 async fn prices(p: Params, db: &State<Db>) -> ApiResult<Vec<PriceView>> {
-    let (_, prices) = shown_level(db, p.int("levelId")?).await?;
+    let (_, prices, _) = shown_level(db, p.int("levelId")?).await?;
     if prices.is_empty() {
         return Err(ApiError::Empty);
     }

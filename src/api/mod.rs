@@ -4,6 +4,8 @@
 //! `/{subDomain}/...` to it, so the subDomain can change at run time without re-mounting.
 
 pub mod account;
+// the templates' remaining pages
+pub mod activity_mall;
 pub mod address;
 pub mod attention;
 pub mod calendar;
@@ -20,6 +22,8 @@ pub mod favourites;
 pub mod files;
 pub mod friend;
 pub mod funds;
+pub mod number_bomb;
+pub mod user_bank;
 // distribution (三级分销)
 pub mod fx;
 pub mod goods_rules;
@@ -241,6 +245,10 @@ pub fn routes() -> Vec<FileRoutes> {
         account,
         // WeRun steps and card signatures
         wx_open,
+        // the templates' remaining pages
+        user_bank,
+        activity_mall,
+        number_bomb,
     );
     let root = by_file!(
         "/", "src/api";

@@ -24,7 +24,7 @@ use crate::settings::Settings;
 use crate::wechat::WeChat;
 
 pub fn routes() -> Vec<Route> {
-    routes![create, list, detail, close, delete, pay, delivery, hx, reputation, statistics]
+    routes![create, list, detail, close, delete, pay, delivery, hx, reputation, statistics, order_set]
 }
 
 /// Largest `extJsonStr` / `remark`, in characters.
@@ -456,5 +456,34 @@ async fn statistics(req: Authed, db: &State<Db>) -> ApiResult<StatisticsView> {
         count_id_no_reputation: of(status::RECEIVED),
         count_id_success: of(status::DONE),
         count_id_close: of(status::CLOSED),
+    }))
+}
+
+/// The shop's order rules as `orderSet` answers them.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderSetView {
+    /// Minutes an unpaid order stays open before it is closed.
+    pub close_minutes: i64,
+    /// Days after shipping when receipt is confirmed for the shopper.
+    pub auto_confirm_days: i64,
+    /// Days after receipt when a default good review is left.
+    pub auto_review_days: i64,
+    /// Points worth 1 yuan at checkout (0: points cannot lower the price).
+    pub score_deduction_per_yuan: i64,
+    /// Largest share of the goods' price points may pay, in percent.
+    pub score_deduction_max_percent: i64,
+}
+
+/// GET /<sub>/order/set — orderSet; anyone. The shop's order rules (closing, receipt, reviews, points).
+#[get("/order/set")]
+fn order_set(settings: &State<Settings>) -> ApiResult<OrderSetView> {
+    let r = OrderRules::of(&settings.get());
+    Ok(Reply(OrderSetView {
+        close_minutes: r.close_minutes,
+        auto_confirm_days: r.auto_confirm_days,
+        auto_review_days: r.auto_review_days,
+        score_deduction_per_yuan: r.score_per_yuan,
+        score_deduction_max_percent: r.score_max_percent,
     }))
 }

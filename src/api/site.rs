@@ -37,15 +37,22 @@ pub struct BannerView {
     pub status: i64,
     pub remark: String,
     pub date_add: String,
+    /// The picture again, under the name the activity page (pages/huodong) reads.
+    pub pic: String,
+    /// The title again, as the activity page's tag.
+    pub tag: String,
 }
 
 impl BannerView {
     fn new(b: site::Banner, base: &BaseUrl) -> Self {
+        let pic_url = base.absolute(&b.pic_url);
         BannerView {
             id: b.id,
             kind: b.kind,
+            pic: pic_url.clone(),
+            tag: b.title.clone(),
             title: b.title,
-            pic_url: base.absolute(&b.pic_url),
+            pic_url,
             link_type: b.link_type,
             link_url: b.link_url,
             appid: b.appid,

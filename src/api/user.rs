@@ -360,6 +360,8 @@ pub struct UserBase {
     pub is_seller: bool,
     pub is_team_leader: bool,
     pub is_team_member: bool,
+    /// The distribution team the shopper belongs to: null, this shop has no teams.
+    pub team_id: Option<i64>,
     pub pwd_pay: bool,
     pub has_password: bool,
     pub date_add: String,
@@ -478,6 +480,7 @@ pub fn detail_of(c: &rusqlite::Connection, base: &BaseUrl, uid: i64) -> Result<O
             is_seller,
             is_team_leader: false,
             is_team_member: false,
+            team_id: None,
             pwd_pay: false,
             has_password: u.has_password,
             date_add: db::format_unix(u.date_add),

@@ -2,6 +2,7 @@
 //! sends both to the oss host), and the live rooms (`wxaMpLiveRooms`, `wxaMpLiveRoomHisVedios`).
 
 use rocket::{get, post, routes, Route, State};
+use serde::Serialize;
 
 use super::{ApiResult, BaseUrl, Params, Reply};
 use crate::config::Config;
@@ -104,13 +105,30 @@ async fn content_qrcode(
 /// GET /<sub>/wx/live/rooms — wxaMpLiveRooms; anyone. WeChat's room list in its own field names
 /// (cached 60 s); 700 when there is no room.
 #[get("/wx/live/rooms")]
-async fn live_rooms(wx: &State<WeChat>, live: &State<LiveCache>) -> ApiResult<Vec<LiveRoom>> {
+async fn live_rooms(wx: &State<WeChat>, live: &State<LiveCache>) -> ApiResult<Vec<LiveRoomView>> {
     let (wx, live) = (wx.inner().clone(), live.inner().clone());
     let rooms = crate::db::blocking(move || live.rooms(&wx)).await?;
     if rooms.is_empty() {
         return Err(ApiError::Empty);
     }
-    Ok(Reply(rooms.to_vec()))
+    Ok(Reply(rooms.iter().cloned().map(LiveRoomView::from).collect()))
+}
+
+/// A live room in WeChat's field names plus its start as shop time (pages/live reads `start_time_str`).
+#[derive(Serialize)]
+pub struct LiveRoomView {
+    #[serde(flatten)]
+    pub room: LiveRoom,
+    /// `yyyy-MM-dd HH:mm:ss`; "" when WeChat gave no start.
+    pub start_time_str: String,
+}
+
+impl From<LiveRoom> for LiveRoomView {
+    fn from(room: LiveRoom) -> Self {
+        let start_time_str =
+            if room.start_time > 0 { crate::db::format_unix(room.start_time) } else { String::new() };
+        LiveRoomView { room, start_time_str }
+    }
 }
 
 /// GET /<sub>/wx/live/his?roomId= — wxaMpLiveRoomHisVedios; anyone. A room's recordings (cached

@@ -5,12 +5,15 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 /// Deposit states (`deposits.status`).
 pub mod status {
+    /// Asked for by the merchant, not paid yet.
+    pub const UNPAID: i64 = -1;
     pub const HELD: i64 = 0;
     pub const RETURN_ASKED: i64 = 1;
     pub const RETURNED: i64 = 2;
 
     pub fn label(status: i64) -> &'static str {
         match status {
+            UNPAID => "待支付",
             HELD => "已支付",
             RETURN_ASKED => "申请退回中",
             RETURNED => "已退回",
@@ -71,15 +74,32 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<DepositRow> {
     })
 }
 
-/// Inserts a held deposit; its id. Number: "YJ" + the shop's date + the id.
-pub fn insert(c: &Connection, user_id: i64, d: &NewDeposit, date: &str, now: i64) -> Result<i64> {
+/// Inserts a deposit in `status` (held, or unpaid when the merchant asks for it); its id.
+/// Number: "YJ" + the shop's date + the id.
+pub fn insert(
+    c: &Connection,
+    user_id: i64,
+    d: &NewDeposit,
+    status: i64,
+    date: &str,
+    now: i64,
+) -> Result<i64> {
     let id: i64 = c.query_row("SELECT coalesce(max(id), 0) + 1 FROM deposits", [], |r| r.get(0))?;
     c.execute(
-        "INSERT INTO deposits (id, number, user_id, amount, ref_code, remark, ext_json, date_add, date_update)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-        params![id, format!("YJ{date}{id:06}"), user_id, d.amount, d.ref_code, d.remark, d.ext_json, now],
+        "INSERT INTO deposits (id, number, user_id, amount, ref_code, remark, ext_json, status, date_add, date_update)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        params![id, format!("YJ{date}{id:06}"), user_id, d.amount, d.ref_code, d.remark, d.ext_json, status, now],
     )?;
     Ok(id)
+}
+
+/// Unpaid → held; false when the deposit is not the shopper's or not unpaid.
+pub fn mark_paid(c: &Connection, user_id: i64, id: i64, now: i64) -> Result<bool> {
+    let n = c.execute(
+        "UPDATE deposits SET status = 0, date_update = ?3 WHERE id = ?1 AND user_id = ?2 AND status = -1",
+        params![id, user_id, now],
+    )?;
+    Ok(n == 1)
 }
 
 pub fn get(c: &Connection, id: i64) -> Result<Option<DepositRow>> {

@@ -12,6 +12,8 @@ pub struct JsonRow {
     pub content: String,
     pub date_add: i64,
     pub date_update: i64,
+    pub is_top: bool,
+    pub is_highlight: bool,
 }
 
 /// Which rows a list asks for; `user_id` None = the shop's public rows.
@@ -23,7 +25,7 @@ pub struct JsonFilter {
     pub ref_id: Option<String>,
 }
 
-const COLUMNS: &str = "id, user_id, type, ref_id, content, date_add, date_update";
+const COLUMNS: &str = "id, user_id, type, ref_id, content, date_add, date_update, is_top, is_highlight";
 
 fn json_row(r: &Row) -> rusqlite::Result<JsonRow> {
     Ok(JsonRow {
@@ -34,6 +36,8 @@ fn json_row(r: &Row) -> rusqlite::Result<JsonRow> {
         content: r.get(4)?,
         date_add: r.get(5)?,
         date_update: r.get(6)?,
+        is_top: r.get(7)?,
+        is_highlight: r.get(8)?,
     })
 }
 
@@ -80,4 +84,19 @@ pub fn update(c: &Connection, id: i64, kind: &str, ref_id: &str, content: &str, 
 
 pub fn delete(c: &Connection, id: i64) -> Result<bool> {
     Ok(c.execute("DELETE FROM json_data WHERE id = ?1", [id])? == 1)
+}
+
+/// A flag its owner sets on a row.
+#[derive(Debug, Clone, Copy)]
+pub enum Flag {
+    Top,
+    Highlight,
+}
+
+pub fn set_flag(c: &Connection, id: i64, flag: Flag, on: bool, now: i64) -> Result<bool> {
+    let sql = match flag {
+        Flag::Top => "UPDATE json_data SET is_top = ?2, date_update = ?3 WHERE id = ?1",
+        Flag::Highlight => "UPDATE json_data SET is_highlight = ?2, date_update = ?3 WHERE id = ?1",
+    };
+    Ok(c.execute(sql, params![id, on, now])? == 1)
 }

@@ -44,6 +44,8 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/werun.sql"),
     // SOTER challenges
     include_str!("migrations/soter.sql"),
+    // the templates' remaining pages (user bank, JSON flags, activity pages, games, unpaid deposits)
+    include_str!("migrations/shop_pages.sql"),
 ];
 
 /// The version `schema.sql` describes.

@@ -47,6 +47,11 @@ pub mod shops;
 pub mod site;
 pub mod upload;
 pub mod user;
+// the templates' remaining pages
+pub mod activity_mall;
+pub mod level_monthly;
+pub mod number_bomb;
+pub mod user_bank;
 pub mod virtual_goods;
 pub mod wechat;
 pub mod wechat_refund;

@@ -6,6 +6,8 @@ mod calendar;
 mod catalog;
 mod cms;
 mod coupons;
+// what the config values advertise
+mod features;
 mod marketing;
 // distribution (三级分销)
 mod fx;
@@ -125,6 +127,8 @@ pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
     // bargain (kanjia)
     marketing::fill(db)?;
     fx::fill(db)?;
+    // what the config values advertise
+    features::fill(db)?;
     Ok(true)
 }
 

@@ -10,6 +10,8 @@ pub mod kanjia_expiry;
 // distribution (三级分销)
 pub mod fx_settle;
 pub mod levels;
+// the templates' remaining pages: monthly member benefits
+pub mod level_monthly;
 pub mod outbox;
 pub mod pay_reconcile;
 pub mod wechat_refund;
@@ -90,6 +92,9 @@ pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) 
     jobs.spawn("levels", Duration::from_mins(10), move || {
         if let Err(e) = levels::run_once(&levels_db, crate::db::unix_now()) {
             log::warn!("member levels job: {e}");
+        }
+        if let Err(e) = level_monthly::run_once(&levels_db, crate::db::unix_now()) {
+            log::warn!("monthly member benefits: {e}");
         }
     });
     // Expires ended coupons; ticks each minute and runs when the interval setting says it is due.

@@ -35,6 +35,10 @@ mod withdrawals;
 // distribution (三级分销)
 mod fx;
 mod wxcodes;
+// the templates' remaining pages
+mod activity_malls;
+mod deposits;
+mod member_monthly;
 
 use rocket::http::Status;
 use rocket::request::Request;
@@ -83,6 +87,10 @@ pub fn routes() -> Vec<FileRoutes> {
         fx,
         // cards, account deletion, member codes
         cards,
+        // the templates' remaining pages
+        activity_malls,
+        deposits,
+        member_monthly,
     );
     // The catalogue is a folder: it pairs each of its files with the routes defined there.
     files.extend(catalog::routes());

@@ -23,12 +23,42 @@ pub fn pay(c: &Connection, user_id: i64, d: &NewDeposit, now: i64) -> Result<Dep
     if d.amount <= 0 || d.amount > MAX_FEN {
         return Err(Error::invalid("amount", "应为大于 0 的金额"));
     }
-    let id = store::insert(c, user_id, d, &shop_date(now), now)?;
+    let id = store::insert(c, user_id, d, status::HELD, &shop_date(now), now)?;
     let row = store::get(c, id)?.ok_or(NOT_FOUND)?;
-    let why = format!("支付押金 {}", row.number);
-    ledger::post(c, user_id, Account::Balance, -d.amount, &why, Source::Deposit, &id.to_string())?;
-    ledger::post(c, user_id, Account::Freeze, d.amount, &why, Source::Deposit, &id.to_string())?;
+    hold(c, &row)?;
     Ok(row)
+}
+
+/// Moves a deposit's amount balance → freeze, on the ledger.
+fn hold(c: &Connection, d: &DepositRow) -> Result<()> {
+    let why = format!("支付押金 {}", d.number);
+    ledger::post(c, d.user_id, Account::Balance, -d.amount, &why, Source::Deposit, &d.id.to_string())?;
+    ledger::post(c, d.user_id, Account::Freeze, d.amount, &why, Source::Deposit, &d.id.to_string())?;
+    Ok(())
+}
+
+/// The merchant asks shopper `user_id` for a deposit (status -1 待支付), which the shopper then
+/// pays with [`pay_asked`]. 404 for an unknown shopper.
+pub fn ask(c: &Connection, user_id: i64, d: &NewDeposit, now: i64) -> Result<DepositRow> {
+    if d.amount <= 0 || d.amount > MAX_FEN {
+        return Err(Error::invalid("amount", "应为大于 0 的金额"));
+    }
+    if !crate::db::user::exists(c, user_id)? {
+        return Err(Error::NotFound(Entity::User));
+    }
+    let id = store::insert(c, user_id, d, status::UNPAID, &shop_date(now), now)?;
+    store::get(c, id)?.ok_or(NOT_FOUND)
+}
+
+/// The shopper pays a deposit the merchant asked for, from the balance (payStatusDepositV2):
+/// 40000 with the amount short when the balance cannot cover it; 403 when it is not unpaid.
+pub fn pay_asked(c: &Connection, user_id: i64, id: i64, now: i64) -> Result<DepositRow> {
+    let d = owned(c, user_id, id)?;
+    if !store::mark_paid(c, user_id, id, now)? {
+        return Err(Error::refused(format!("押金{}，无需支付", status::label(d.status))));
+    }
+    hold(c, &d)?;
+    owned(c, user_id, id)
 }
 
 /// The shopper's own deposit; 404 for anyone else's.

@@ -346,4 +346,8 @@ pub enum Entity {
     WechatRefund,
     Withdrawal,
     WriteOffCode,
+    // the templates' remaining pages
+    ActivityPage,
+    GameRound,
+    StockWait,
 }

@@ -53,6 +53,11 @@ pub enum Source {
     Card,
     /// Accounts zeroed when the shopper deleted their account (source_id empty).
     AccountDeleted,
+    // the templates' remaining pages
+    /// A round of the number-bomb game paid or won (source_id: the `number_bomb_games` id).
+    Game,
+    /// A member level's monthly points (source_id: `level id:month`).
+    MemberMonthly,
 }
 
 impl Source {
@@ -79,6 +84,8 @@ impl Source {
             Source::FxCommission => "fx_commission",
             Source::Card => "card",
             Source::AccountDeleted => "account_deleted",
+            Source::Game => "game",
+            Source::MemberMonthly => "member_monthly",
         }
     }
 }

@@ -52,3 +52,6 @@ pub mod virtual_goods;
 pub mod wechat_refund;
 pub mod withdraw;
 pub mod wxcodes;
+// the templates' remaining pages
+pub mod level_monthly;
+pub mod number_bomb;

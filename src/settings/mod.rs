@@ -156,6 +156,20 @@ pub mod keys {
     pub const KEFU_FORMAT: &str = "kefuFormat";
     /// '1': shoppers' messages are handed to WeChat's customer-service system (transfer_customer_service).
     pub const KEFU_TRANSFER: &str = "kefuTransfer";
+    // the templates' remaining pages
+    /// The number-bomb game (数字炸弹): on/off, the numbers, the guesses, its price and prize in points.
+    pub mod number_bomb {
+        /// '1': shoppers may play.
+        pub const ON: &str = "numberBombOn";
+        /// The bomb hides in 1..=this (default 100).
+        pub const MAX_NUMBER: &str = "numberBombMaxNumber";
+        /// Guesses a round allows (default 7).
+        pub const MAX_GUESS: &str = "numberBombMaxGuess";
+        /// Points a round costs (default 0).
+        pub const USE_SCORE: &str = "numberBombUseScore";
+        /// Points a win earns (default 10).
+        pub const WIN_SCORE: &str = "numberBombWinScore";
+    }
 }
 
 /// The file store's default size limit.

@@ -1,6 +1,6 @@
 //! The rows of the settings registry, grouped as the console pages group them.
 
-use super::keys::{self, fx, orders, points};
+use super::keys::{self, fx, number_bomb, orders, points};
 use super::registry::{Check, Editors, Setting};
 use super::rules::{
     base_url, digits, kefu_aes_key, kefu_token, official_appid, sms_api_base, sms_region, sms_secret,
@@ -702,5 +702,56 @@ pub static REGISTRY: &[Setting] = &[
         editors: page(FX),
         env: None,
         about: "Only ancestors who are distributors earn; off: every ancestor does.",
+    },
+    // the templates' remaining pages: the number-bomb game
+    Setting {
+        key: number_bomb::ON,
+        label: "开启数字炸弹游戏",
+        check: Check::Flag { said: "应为 0（关闭）或 1（开启）" },
+        default: "0",
+        secret: false,
+        editors: API_ONLY,
+        env: None,
+        about: "Shoppers may play the number-bomb guessing game (gameNumberBomb*).",
+    },
+    Setting {
+        key: number_bomb::MAX_NUMBER,
+        label: "数字炸弹最大数字",
+        check: Check::Int { min: 2, max: 1000, blank: true },
+        default: "100",
+        secret: false,
+        editors: API_ONLY,
+        env: None,
+        about: "The bomb hides in 1 to this number.",
+    },
+    Setting {
+        key: number_bomb::MAX_GUESS,
+        label: "数字炸弹每局可猜次数",
+        check: Check::Int { min: 1, max: 100, blank: true },
+        default: "7",
+        secret: false,
+        editors: API_ONLY,
+        env: None,
+        about: "Guesses one round allows.",
+    },
+    Setting {
+        key: number_bomb::USE_SCORE,
+        label: "数字炸弹每局消耗积分",
+        check: Check::Int { min: 0, max: 1_000_000, blank: true },
+        default: "0",
+        secret: false,
+        editors: API_ONLY,
+        env: None,
+        about: "Points a round costs (0: free).",
+    },
+    Setting {
+        key: number_bomb::WIN_SCORE,
+        label: "数字炸弹猜中奖励积分",
+        check: Check::Int { min: 0, max: 1_000_000, blank: true },
+        default: "10",
+        secret: false,
+        editors: API_ONLY,
+        env: None,
+        about: "Points a shopper earns for finding the bomb.",
     },
 ];
