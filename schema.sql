@@ -1881,6 +1881,16 @@ CREATE TABLE user_member_codes (
     expires_at  INTEGER NOT NULL
 ) STRICT;
 
+-- backups
+-- Every `xiaodian backup` that finished: `xiaodian doctor` reads the newest to say how old the
+-- shop's last copy is.
+CREATE TABLE backups (
+    id        INTEGER PRIMARY KEY,
+    file      TEXT NOT NULL,
+    bytes     INTEGER NOT NULL CHECK (bytes >= 0),
+    date_add  INTEGER NOT NULL
+) STRICT;
+
 -- pingtuan (group buy)
 -- A group-buy set per goods: the group price (per goods, and per SKU in goods_pingtuan_sku_prices),
 -- the group size, how long a group may wait for its members, the set's end and where a failed

@@ -9,7 +9,11 @@
 //! writer can forget it (use [`Cache::get_at`] for it, never [`Cache::invalidate`]).
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
+
+/// Without a configured base URL, answers carry the Host the client sent; only this many hosts'
+/// answers are cached, so a client that varies Host cannot fill the cache with copies.
+pub const MAX_HOSTS: usize = 4;
 
 /// What a cached answer was built from; writes invalidate a whole topic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -65,9 +69,28 @@ impl Slot {
 #[derive(Clone, Default)]
 pub struct Cache {
     slots: Arc<RwLock<HashMap<Topic, Slot>>>,
+    hosts: Arc<Mutex<Vec<String>>>,
 }
 
 impl Cache {
+    /// Whether answers built for `host` may be cached: one of the first [`MAX_HOSTS`] hosts seen.
+    pub fn admits_host(&self, host: &str) -> bool {
+        let mut hosts = self.hosts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if hosts.iter().any(|h| h == host) {
+            return true;
+        }
+        if hosts.len() < MAX_HOSTS {
+            hosts.push(host.to_string());
+            return true;
+        }
+        false
+    }
+
+    /// Bytes (keys and answers) held now, over every topic.
+    pub fn bytes(&self) -> usize {
+        self.slots.read().unwrap_or_else(std::sync::PoisonError::into_inner).values().map(|s| s.bytes).sum()
+    }
+
     /// The cached answer for `key`, or the topic's generation to pass to [`Cache::put`].
     pub fn get(&self, topic: Topic, key: &str) -> Result<Arc<[u8]>, u64> {
         let slots = self.slots.read().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -160,6 +183,16 @@ mod tests {
         assert!(cache.get_at(Topic::Catalogue, "k", 1).is_err());
         cache.put(Topic::Catalogue, "k".into(), 1, Arc::from(&b"at 1"[..]));
         assert_eq!(&*cache.get_at(Topic::Catalogue, "k", 1).unwrap(), b"at 1");
+    }
+
+    #[test]
+    fn only_the_first_hosts_are_admitted() {
+        let cache = Cache::default();
+        for i in 0..MAX_HOSTS {
+            assert!(cache.admits_host(&format!("h{i}")));
+        }
+        assert!(!cache.admits_host("one-more"));
+        assert!(cache.admits_host("h0"), "a known host stays admitted");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod delivery;
 pub mod demo;
+pub mod doctor;
 pub mod error;
 pub mod jobs;
 pub mod lenient;

@@ -88,11 +88,18 @@ pub fn term(days: i64) -> (i64, i64, &'static str) {
     }
 }
 
-/// The public base URL links are made with: the configured one, else the one the client used.
-/// Each adapter reads it from the request with the guard in `api::guards`.
-pub struct BaseUrl(pub String);
+/// The public base URL links are made with: the configured one, else the one the client used; and
+/// whether answers built with it may be cached (always for the configured one, else only for the
+/// first few hosts seen, see [`crate::cache::MAX_HOSTS`]). Each adapter reads it from the request
+/// with the guard in `api::guards`.
+pub struct BaseUrl(pub String, pub bool);
 
 impl BaseUrl {
+    /// `key` when answers for this base may be cached, else None (answer without the cache).
+    pub fn cache_key(&self, key: String) -> Option<String> {
+        self.1.then_some(key)
+    }
+
     /// An absolute URL for a stored link: our own files are stored as "/uploads/…" (so a new
     /// domain never breaks them), links elsewhere are stored whole.
     pub fn absolute(&self, stored: &str) -> String {

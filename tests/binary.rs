@@ -1,4 +1,4 @@
-//! The binary as an operator runs it: start-up lines, clean shutdown on SIGTERM, backup.
+//! The binary as an operator runs it: start-up lines, clean shutdown on SIGTERM, backup, doctor.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -104,6 +104,17 @@ fn backup_writes_a_consistent_copy() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The doctor sees the backup just made, and fails the sandbox shop with exit code 1.
+    let doctor = Command::new(env!("CARGO_BIN_EXE_xiaodian"))
+        .args(["doctor", "--port", &port.to_string(), "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&doctor.stdout);
+    assert_eq!(doctor.status.code(), Some(1), "{report}");
+    assert!(report.contains("✔ 备份：0 小时前") && report.contains("copy.db"), "{report}");
+    assert!(report.contains("✔ 支付通知地址可达"), "the running shop answers its notify route: {report}");
+    assert!(report.contains("✘ 微信小程序 AppID"), "{report}");
     child.kill().unwrap();
     child.wait().unwrap();
     let c = rusqlite::Connection::open(&dest).unwrap();

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 /// The areas that answer HTTP: each turns the domain's answers into its own wire format.
 /// `routing` is the adapters' shared route table (rocket's `Route`), so it stands with them.
 const ADAPTERS: &[&str] = &["api", "admin", "merchant", "sandbox", "callbacks", "error", "routing"];
-/// Built on top of everything (demo data, the crate root, the binary).
-const TOP: &[&str] = &["demo", "lib", "main"];
+/// Built on top of everything (demo data, the readiness check, the crate root, the binary).
+const TOP: &[&str] = &["demo", "doctor", "lib", "main"];
 
 type Module = Vec<String>;
 

@@ -333,9 +333,12 @@ impl ListRequest {
     }
 
     /// The cache key of this list's page (`what` names the answer's shape).
-    fn key(&self, what: &str, base: &BaseUrl) -> String {
+    fn key(&self, what: &str, base: &BaseUrl) -> Option<String> {
         let ListRequest { category_id, filter, paging } = self;
-        format!("{what}:{}:{category_id:?}:{filter:?}:{}:{}", base.0, paging.page, paging.page_size)
+        base.cache_key(format!(
+            "{what}:{}:{category_id:?}:{filter:?}:{}:{}",
+            base.0, paging.page, paging.page_size
+        ))
     }
 
     /// One page of on-shelf goods and the total; the category becomes its subtree here. The total
@@ -386,11 +389,12 @@ impl Totals {
 
 /// Answers a catalogue read from the answer cache, or runs `query` on a read connection and caches
 /// its answer for the current catalogue epoch. "No data" answers (700, 404, off shelf) are cached
-/// too: a search with no hit costs as much as one with hits, and is asked as often.
+/// too: a search with no hit costs as much as one with hits, and is asked as often. With no `key`
+/// (a base URL whose answers are not cached) the answer is built and not stored.
 async fn catalogue_answer<T, F>(
     cache: &Cache,
     db: &Db,
-    key: String,
+    key: Option<String>,
     query: F,
 ) -> Result<RawEnvelope, ApiError>
 where
@@ -400,7 +404,11 @@ where
     // The epoch is read before the query: an answer built from rows older than a commit is then
     // stored under the epoch that commit has already ended, and never served after it.
     let epoch = db.catalogue_epoch();
-    match cache.get_at(Topic::Catalogue, &key, epoch) {
+    let hit = match &key {
+        Some(key) => cache.get_at(Topic::Catalogue, key, epoch),
+        None => Err(epoch),
+    };
+    match hit {
         Ok(answer) => Ok(RawEnvelope(answer)),
         Err(epoch) => {
             let totals = Totals { cache: cache.clone(), epoch };
@@ -411,7 +419,9 @@ where
                 }
                 Err(e) => return Err(e),
             };
-            cache.put(Topic::Catalogue, key, epoch, answer.clone());
+            if let Some(key) = key {
+                cache.put(Topic::Catalogue, key, epoch, answer.clone());
+            }
             Ok(RawEnvelope(answer))
         }
     }
@@ -651,7 +661,7 @@ async fn detail(
     base: BaseUrl,
 ) -> Result<RawEnvelope, ApiError> {
     let id = p.int("id")?;
-    let key = format!("detail:{}:{id}", base.0);
+    let key = base.cache_key(format!("detail:{}:{id}", base.0));
     catalogue_answer(cache, db, key, move |c, _| {
         let page = rules::goods_page(c, id)?;
         let extras = super::goods_rules::DetailExtras::load(c, &page.goods)?;
@@ -671,7 +681,7 @@ async fn detail(
 async fn price(p: Params, db: &State<Db>, cache: &State<Cache>) -> Result<RawEnvelope, ApiError> {
     let goods_id = p.int("goodsId")?;
     let key = p.opt_text("propertyChildIds", 200)?.map(str::to_string);
-    let cache_key = format!("price:{goods_id}:{key:?}");
+    let cache_key = Some(format!("price:{goods_id}:{key:?}"));
     catalogue_answer(cache, db, cache_key, move |c, _| {
         let quote = rules::quote(c, goods_id, key.as_deref())?;
         let mut v = match &quote.sku {

@@ -188,11 +188,19 @@ impl<'r> FromRequest<'r> for BaseUrl {
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ApiError> {
         let cfg = req.rocket().state::<crate::config::Config>();
         if let Some(url) = cfg.and_then(|c| c.base_url.clone()) {
-            return Outcome::Success(BaseUrl(url));
+            return Outcome::Success(BaseUrl(url, true));
         }
         match req.host() {
-            Some(host) => Outcome::Success(BaseUrl(format!("http://{host}"))),
-            None => Outcome::Success(BaseUrl(cfg.map(crate::config::Config::public_url).unwrap_or_default())),
+            Some(host) => {
+                let url = format!("http://{host}");
+                let cacheable =
+                    req.rocket().state::<crate::cache::Cache>().is_some_and(|c| c.admits_host(&url));
+                Outcome::Success(BaseUrl(url, cacheable))
+            }
+            None => Outcome::Success(BaseUrl(
+                cfg.map(crate::config::Config::public_url).unwrap_or_default(),
+                true,
+            )),
         }
     }
 }

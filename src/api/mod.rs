@@ -158,18 +158,22 @@ impl<'r> Responder<'r, 'static> for ApiError {
     }
 }
 
-/// Answers from the cache, or runs `query` on a read connection and caches its answer.
+/// Answers from the cache, or runs `query` on a read connection and caches its answer; with no
+/// `key` (a base URL whose answers are not cached) it just runs `query`.
 pub async fn cached<T, F>(
     cache: &Cache,
     db: &Db,
     topic: Topic,
-    key: String,
+    key: Option<String>,
     query: F,
 ) -> Result<RawEnvelope, ApiError>
 where
     T: Serialize + Send + 'static,
     F: FnOnce(&rusqlite::Connection) -> Result<T, ApiError> + Send + 'static,
 {
+    let Some(key) = key else {
+        return Ok(RawEnvelope(envelope_bytes(&db.read(query).await?)?.into()));
+    };
     match cache.get(topic, &key) {
         Ok(answer) => Ok(RawEnvelope(answer)),
         Err(generation) => {

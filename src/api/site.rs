@@ -67,7 +67,7 @@ async fn banners(
     base: BaseUrl,
 ) -> Result<RawEnvelope, ApiError> {
     let kind = p.opt_text("type", 50)?.map(str::to_string);
-    let key = format!("banners:{}:{}", base.0, kind.as_deref().unwrap_or(""));
+    let key = base.cache_key(format!("banners:{}:{}", base.0, kind.as_deref().unwrap_or("")));
     cached(cache, db, Topic::Site, key, move |c| {
         let list: Vec<BannerView> =
             site::shown_banners(c, kind.as_deref())?.into_iter().map(|b| BannerView::new(b, &base)).collect();
@@ -132,7 +132,7 @@ async fn ad_position(
     base: BaseUrl,
 ) -> Result<RawEnvelope, ApiError> {
     let key = p.text("key", 100)?.to_string();
-    let cache_key = format!("ad:{}:{key}", base.0);
+    let cache_key = base.cache_key(format!("ad:{}:{key}", base.0));
     cached(cache, db, Topic::Site, cache_key, move |c| match site::ad_position(c, &key)? {
         Some(a) if a.status == 0 => Ok(AdView::new(a, &base)),
         _ => Err(ApiError::Empty),
@@ -201,7 +201,7 @@ pub struct NoticePage {
 #[get("/notice/last-one")]
 async fn notice_last_one(p: Params, db: &State<Db>, cache: &State<Cache>) -> Result<RawEnvelope, ApiError> {
     let kind = p.opt_text("type", 50)?.map(str::to_string);
-    let key = format!("notice-last:{}", kind.as_deref().unwrap_or(""));
+    let key = Some(format!("notice-last:{}", kind.as_deref().unwrap_or("")));
     cached(cache, db, Topic::Site, key, move |c| {
         let (mut list, _) = site::shown_notices(c, kind.as_deref(), 0, 1)?;
         list.pop().map(NoticeView::from).ok_or(ApiError::Empty)
@@ -253,7 +253,7 @@ async fn partners(
     base: BaseUrl,
 ) -> Result<RawEnvelope, ApiError> {
     let kind = p.opt_text("type", 50)?.map(str::to_string);
-    let key = format!("partners:{}:{}", base.0, kind.as_deref().unwrap_or(""));
+    let key = base.cache_key(format!("partners:{}:{}", base.0, kind.as_deref().unwrap_or("")));
     cached(cache, db, Topic::Site, key, move |c| {
         let list: Vec<PartnerView> = site::shown_partners(c, kind.as_deref())?
             .into_iter()

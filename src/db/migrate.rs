@@ -38,6 +38,8 @@ pub const STEPS: &[&str] = &[
     // cards, account deletion, member codes
     include_str!("migrations/cards.sql"),
     include_str!("migrations/member_codes.sql"),
+    // the record of backups `xiaodian doctor` reads
+    include_str!("migrations/backups.sql"),
     // group buy (pingtuan)
     include_str!("migrations/pingtuan.sql"),
 ];

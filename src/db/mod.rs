@@ -6,6 +6,7 @@
 pub mod address;
 pub mod admin;
 pub mod attempts;
+pub mod backups;
 pub mod calendar;
 pub mod cards;
 pub mod cart;

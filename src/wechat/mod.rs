@@ -286,6 +286,21 @@ impl WeChat {
         Ok(t.access_token)
     }
 
+    /// Asks WeChat whether the appid and secret in force are accepted (`stable_token` without a
+    /// forced refresh, so tokens other tools hold stay valid); the token itself is not kept.
+    pub fn check_credentials(&self) -> Result<(), WxError> {
+        #[derive(Deserialize)]
+        struct TokenBody {
+            #[allow(dead_code, reason = "read to prove the answer is a token, then dropped")]
+            access_token: String,
+        }
+        let c = self.creds()?;
+        let body = serde_json::json!({
+            "grant_type": "client_credential", "appid": c.appid, "secret": c.secret, "force_refresh": false,
+        });
+        self.post_json::<TokenBody>(&format!("{}/cgi-bin/stable_token", c.base), &body).map(|_| ())
+    }
+
     /// Forgets the cached token (after the merchant changes the keys).
     pub fn forget_token(&self) -> db::Result<()> {
         *self.inner.token.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;

@@ -143,3 +143,50 @@ fn deep_pages_in_every_order_match_the_whole_sorted_list() {
     }
     assert_code(&app.post(LIST_V2, &[("pageSize", "3"), ("page", "4")]), 700);
 }
+
+/// GET `path` over a plain socket with the `Host` header `host`; the answer's body.
+fn get_with_host(app: &TestApp, path: &str, host: &str) -> Value {
+    use std::io::{Read, Write};
+    let addr = app.url("").trim_start_matches("http://").to_string();
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let body = &raw[raw.find("\r\n\r\n").unwrap() + 4..];
+    // The answer may come chunked: its JSON starts at the first brace and ends at the last.
+    serde_json::from_str(&body[body.find('{').unwrap()..=body.rfind('}').unwrap()]).unwrap()
+}
+
+#[test]
+fn without_a_base_url_only_a_few_hosts_are_cached_and_the_rest_still_answer() {
+    let app = TestApp::new();
+    let tea = add_goods(&app, "明前龙井茶", None, 9900);
+    app.write(|c| c.execute("UPDATE goods SET pic = '/uploads/tea.png' WHERE id = ?1", [tea]));
+    let path = format!("{DETAIL}?id={tea}");
+    for i in 0..xiaodian::cache::MAX_HOSTS {
+        get_with_host(&app, &path, &format!("shop{i}.example"));
+    }
+    let full = app.cache.bytes();
+    assert!(full > 0);
+    // A client varying Host gets its answers, with its own links, and the cache does not grow.
+    for i in 0..50 {
+        let host = format!("flood{i}.example");
+        let answer = get_with_host(&app, &path, &host);
+        assert_eq!(answer["code"], 0, "{answer}");
+        assert_eq!(answer["data"]["basicInfo"]["pic"], format!("http://{host}/uploads/tea.png"));
+    }
+    assert_eq!(app.cache.bytes(), full, "answers for hosts past the first few are not stored");
+}
+
+#[test]
+fn with_a_base_url_every_host_shares_one_cached_answer() {
+    let app = TestApp::with(|c| c.base_url = Some("https://shop.example.com".into()));
+    let tea = add_goods(&app, "明前龙井茶", None, 9900);
+    let path = format!("{DETAIL}?id={tea}");
+    get_with_host(&app, &path, "a.example");
+    let one = app.cache.bytes();
+    for i in 0..20 {
+        get_with_host(&app, &path, &format!("other{i}.example"));
+    }
+    assert_eq!(app.cache.bytes(), one);
+}

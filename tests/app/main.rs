@@ -19,6 +19,7 @@ mod codes;
 mod contract;
 mod coupons;
 mod coupons_console;
+mod doctor;
 mod files;
 mod freight;
 mod freight_console;
