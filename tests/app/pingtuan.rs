@@ -500,3 +500,87 @@ fn the_goods_list_bargain_filter_follows_active_sets_not_the_old_flag() {
         listed["data"].as_array().unwrap().iter().map(|g| g["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, vec![tea]);
 }
+
+#[test]
+fn the_console_creates_sets_with_checks_shows_groups_and_fails_one_after_a_confirmation() {
+    let app = TestApp::with_key(KEY);
+    let tea = app.goods().name("龙井茶").price(10000).stock(10).create();
+    let mut b = Browser::staff(&app);
+    let page = b.get("/admin/pingtuan");
+    assert_eq!(page.status, 200);
+    page.assert_has("新建拼团活动").assert_has("拼团");
+    let csrf = page.csrf();
+    let goods = tea.to_string();
+    let form = |price: &str, size: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("goods_id", goods.clone()),
+            ("price", price.to_string()),
+            ("number_persion", size.to_string()),
+            ("timeout_hours", "24".into()),
+            ("refund_type", "0".into()),
+            ("days", "3".into()),
+        ]
+    };
+    for (price, size, said) in [("100", "3", "拼团价"), ("60", "1", "成团人数"), ("六十", "3", "拼团价")]
+    {
+        let f = form(price, size);
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = b.post("/admin/pingtuan", &f);
+        assert_eq!(res.status, 422, "{price} {size}");
+        res.assert_has(said);
+    }
+    assert_eq!(app.count("goods_pingtuan_sets"), 0);
+    let f = form("60", "3");
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(b.post("/admin/pingtuan", &f).status, 303);
+    assert_eq!(app.count("goods_pingtuan_sets"), 1);
+
+    let (o, token) = app.shopper("opener");
+    let tuan = open(&app, &token, tea);
+    app.credit(o, Account::Balance, 10000);
+    let id = order_id(&group_order(&app, &token, tea, tuan));
+    assert_code(&app.post(PAY, &[("token", &token), ("orderId", &id)]), 0);
+    b.get("/admin/pingtuan").assert_has(&format!("/admin/pingtuan/groups/{tuan}"));
+    let group = b.get(&format!("/admin/pingtuan/groups/{tuan}"));
+    group.assert_has("拼团中（待成团）").assert_has("设为失败并退款");
+    let ask = b.get(&format!("/admin/pingtuan/groups/{tuan}/fail"));
+    ask.assert_has("确认设为失败");
+    assert_eq!(tuan_state(&app, tuan).0, 0, "asking changes nothing");
+    let done = b.post(&format!("/admin/pingtuan/groups/{tuan}/fail"), &[("csrf", &ask.csrf())]);
+    assert_eq!(done.status, 303);
+    assert_eq!(tuan_state(&app, tuan).0, 2);
+    assert_eq!(order_status(&app, &id), -1);
+    assert_eq!(app.account(o).balance, 10000);
+
+    // The bargain section: a set that breaks a rule is refused, a good one is listed.
+    let page = b.get("/admin/kanjia");
+    assert_eq!(page.status, 200);
+    let csrf = page.csrf();
+    let bargain = |min: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("goods_id", goods.clone()),
+            ("original_price", "100".to_string()),
+            ("min_price", min.to_string()),
+            ("help_min", "1".into()),
+            ("help_max", "2".into()),
+            ("number", "5".into()),
+            ("days", "3".into()),
+        ]
+    };
+    let f = bargain("120");
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = b.post("/admin/kanjia", &f);
+    assert_eq!(res.status, 422);
+    res.assert_has("底价");
+    let f = bargain("60");
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = b.post("/admin/kanjia", &f);
+    assert_eq!(res.status, 303);
+    let set: i64 = app.query(|c| c.query_row("SELECT id FROM goods_kanjia_sets", [], |r| r.get(0)));
+    b.get(&format!("/admin/kanjia/{set}")).assert_has("停止活动").assert_has("还没有人发起砍价");
+    let page = b.get(&format!("/admin/kanjia/{set}"));
+    assert_eq!(b.post(&format!("/admin/kanjia/{set}/stop"), &[("csrf", &page.csrf())]).status, 303);
+    b.get(&format!("/admin/kanjia/{set}")).assert_has("砍价活动已停止");
+}
