@@ -9,6 +9,7 @@
 //! writer can forget it (use [`Cache::get_at`] for it, never [`Cache::invalidate`]).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 /// Without a configured base URL, answers carry the Host the client sent; only this many hosts'
@@ -25,21 +26,26 @@ pub enum Topic {
 }
 
 impl Topic {
-    /// Most bytes (keys and answers) the topic keeps; past it a quarter of its answers go.
-    fn budget(self) -> usize {
+    /// The topic's share of the answer budget: the catalogue is what grows with the shop.
+    fn share(self, answers: usize) -> usize {
         match self {
-            Topic::Site => 4 << 20,
-            // ~20,000 goods pages or ~3,000 list pages: the hot part of a large catalogue.
-            Topic::Catalogue => 48 << 20,
+            Topic::Site => answers / 8,
+            Topic::Catalogue => answers - answers / 8,
         }
     }
+}
+
+/// A cached answer and when it was last read (the cache's clock), for least-recently-used eviction.
+struct Entry {
+    answer: Arc<[u8]>,
+    used: AtomicU64,
 }
 
 #[derive(Default)]
 struct Slot {
     generation: u64,
     bytes: usize,
-    answers: HashMap<String, Arc<[u8]>>,
+    answers: HashMap<String, Entry>,
 }
 
 impl Slot {
@@ -48,16 +54,21 @@ impl Slot {
         self.bytes = 0;
     }
 
-    /// Drops an arbitrary quarter of the answers (hash order): cheap, and hot answers come back
-    /// on their next request.
+    /// Drops the least recently read quarter of the answers: one sort per quarter of the budget
+    /// written, and the answers shoppers keep asking for stay.
     fn shed(&mut self) {
-        let mut n = 0usize;
+        let mut used: Vec<u64> = self.answers.values().map(|e| e.used.load(Ordering::Relaxed)).collect();
+        if used.is_empty() {
+            return;
+        }
+        let nth = used.len() / 4;
+        let (_, cut, _) = used.select_nth_unstable(nth);
+        let cut = *cut;
         let mut freed = 0usize;
-        self.answers.retain(|k, v| {
-            n += 1;
-            let keep = !n.is_multiple_of(4);
+        self.answers.retain(|k, e| {
+            let keep = e.used.load(Ordering::Relaxed) > cut;
             if !keep {
-                freed += k.len() + v.len();
+                freed += k.len() + e.answer.len();
             }
             keep
         });
@@ -66,13 +77,33 @@ impl Slot {
 }
 
 /// The shared answer cache.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Cache {
     slots: Arc<RwLock<HashMap<Topic, Slot>>>,
     hosts: Arc<Mutex<Vec<String>>>,
+    /// Bytes (keys and answers) all topics may hold together.
+    budget: usize,
+    clock: Arc<AtomicU64>,
+}
+
+impl Default for Cache {
+    fn default() -> Cache {
+        Cache::new(crate::config::DEFAULT_CACHE_MB << 20)
+    }
 }
 
 impl Cache {
+    /// A cache whose answers hold at most `budget` bytes.
+    pub fn new(budget: usize) -> Cache {
+        Cache { slots: Arc::default(), hosts: Arc::default(), budget, clock: Arc::default() }
+    }
+
+    /// The answer's entry, marked as read now.
+    fn touch(&self, e: &Entry) -> Arc<[u8]> {
+        e.used.store(self.clock.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
+        e.answer.clone()
+    }
+
     /// Whether answers built for `host` may be cached: one of the first [`MAX_HOSTS`] hosts seen.
     pub fn admits_host(&self, host: &str) -> bool {
         let mut hosts = self.hosts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -95,7 +126,7 @@ impl Cache {
     pub fn get(&self, topic: Topic, key: &str) -> Result<Arc<[u8]>, u64> {
         let slots = self.slots.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         match slots.get(&topic) {
-            Some(slot) => slot.answers.get(key).cloned().ok_or(slot.generation),
+            Some(slot) => slot.answers.get(key).map(|e| self.touch(e)).ok_or(slot.generation),
             None => Err(0),
         }
     }
@@ -107,7 +138,9 @@ impl Cache {
         {
             let slots = self.slots.read().unwrap_or_else(std::sync::PoisonError::into_inner);
             match slots.get(&topic) {
-                Some(slot) if slot.generation == epoch => return slot.answers.get(key).cloned().ok_or(epoch),
+                Some(slot) if slot.generation == epoch => {
+                    return slot.answers.get(key).map(|e| self.touch(e)).ok_or(epoch)
+                }
                 // A reader that read the epoch before a newer one was adopted: its answer may be stale.
                 Some(slot) if slot.generation > epoch => return Err(epoch),
                 None if epoch == 0 => return Err(0),
@@ -131,16 +164,18 @@ impl Cache {
             return;
         }
         let size = key.len() + answer.len();
-        if size > topic.budget() / 8 {
+        let budget = topic.share(self.budget);
+        if size > budget / 8 {
             return;
         }
-        while slot.bytes + size > topic.budget() && !slot.answers.is_empty() {
+        while slot.bytes + size > budget && !slot.answers.is_empty() {
             slot.shed();
         }
         let key_len = key.len();
         slot.bytes += size;
-        if let Some(old) = slot.answers.insert(key, answer) {
-            slot.bytes -= key_len + old.len();
+        let entry = Entry { answer, used: AtomicU64::new(self.clock.fetch_add(1, Ordering::Relaxed)) };
+        if let Some(old) = slot.answers.insert(key, entry) {
+            slot.bytes -= key_len + old.answer.len();
         }
     }
 
@@ -196,17 +231,21 @@ mod tests {
     }
 
     #[test]
-    fn a_full_topic_sheds_answers_instead_of_growing() {
-        let cache = Cache::default();
+    fn a_full_topic_sheds_the_least_recently_read_answers_instead_of_growing() {
+        let cache = Cache::new(8 << 20);
         let answer: Arc<[u8]> = vec![0u8; 64 << 10].into();
+        cache.put(Topic::Catalogue, "hot".into(), 0, answer.clone());
         for i in 0..2_000 {
             cache.put(Topic::Catalogue, format!("k{i}"), 0, answer.clone());
+            assert!(cache.get(Topic::Catalogue, "hot").is_ok(), "read all along, kept at {i}");
         }
         let slots = cache.slots.read().unwrap();
         let slot = &slots[&Topic::Catalogue];
-        let counted: usize = slot.answers.iter().map(|(k, v)| k.len() + v.len()).sum();
+        let counted: usize = slot.answers.iter().map(|(k, e)| k.len() + e.answer.len()).sum();
         assert_eq!(slot.bytes, counted);
-        assert!(slot.bytes <= Topic::Catalogue.budget());
-        assert!(slot.answers.len() > 100, "most recent answers are kept");
+        assert!(slot.bytes <= Topic::Catalogue.share(8 << 20));
+        assert!(cache.bytes() <= 8 << 20);
+        assert!(slot.answers.len() > 50, "most recent answers are kept");
+        assert!(!slot.answers.contains_key("k0"), "the oldest unread answer went first");
     }
 }

@@ -20,6 +20,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "XIAODIAN_ADMIN_PASSWORD",
     "XIAODIAN_ADMIN_API_KEY",
     "XIAODIAN_UPLOAD_MAX_MB",
+    "XIAODIAN_CACHE_MB",
     "XIAODIAN_FETCH_ALLOW_PRIVATE",
     "XIAODIAN_WORKERS",
     "XIAODIAN_IP_HEADER",
@@ -52,6 +53,8 @@ pub struct Config {
     pub admin_api_key: Option<String>,
     /// Largest accepted upload, in bytes.
     pub upload_max_bytes: u64,
+    /// Bytes the in-memory caches (answers, token lookups) may hold together.
+    pub cache_bytes: usize,
     /// Lets `uploadFileFromUrl` fetch from loopback / private addresses (tests only).
     pub fetch_allow_private: bool,
     /// Fill an empty shop with demo data at start-up.
@@ -80,6 +83,7 @@ struct FileSettings {
     subdomain: Option<String>,
     admin_api_key: Option<String>,
     upload_max_mb: Option<u64>,
+    cache_mb: Option<usize>,
     workers: Option<usize>,
 }
 
@@ -102,6 +106,17 @@ pub enum ConfigError {
     File { path: String, reason: String },
 }
 
+/// The caches' budget when none is set, in MB.
+pub const DEFAULT_CACHE_MB: usize = 32;
+
+/// A cache budget in MB as bytes: at least 1 MB (a smaller cache only costs misses), at most 4 GB.
+fn cache_mb(mb: usize) -> Result<usize, &'static str> {
+    match mb {
+        1..=4096 => Ok(mb << 20),
+        _ => Err("a cache budget in MB from 1 to 4096"),
+    }
+}
+
 fn invalid(name: &str, reason: impl ToString) -> ConfigError {
     ConfigError::Invalid { name: name.to_string(), reason: reason.to_string() }
 }
@@ -118,6 +133,7 @@ impl Config {
             admin_password: None,
             admin_api_key: None,
             upload_max_bytes: 10 * 1024 * 1024,
+            cache_bytes: DEFAULT_CACHE_MB << 20,
             fetch_allow_private: false,
             demo: false,
             jobs: true,
@@ -188,6 +204,9 @@ impl Config {
         if let Some(mb) = f.upload_max_mb {
             self.upload_max_bytes = mb * 1024 * 1024;
         }
+        if let Some(mb) = f.cache_mb {
+            self.cache_bytes = cache_mb(mb).map_err(|e| invalid("cache_mb", e))?;
+        }
         if let Some(w) = f.workers {
             self.workers = w.max(1);
         }
@@ -209,6 +228,10 @@ impl Config {
                 "XIAODIAN_UPLOAD_MAX_MB" => {
                     let mb: u64 = v.parse().map_err(|e| invalid(key, e))?;
                     self.upload_max_bytes = mb * 1024 * 1024;
+                }
+                "XIAODIAN_CACHE_MB" => {
+                    self.cache_bytes =
+                        cache_mb(v.parse().map_err(|e| invalid(key, e))?).map_err(|e| invalid(key, e))?;
                 }
                 "XIAODIAN_FETCH_ALLOW_PRIVATE" => self.fetch_allow_private = v == "1" || v == "true",
                 "XIAODIAN_IP_HEADER" => self.ip_header = Some(v.to_string()).filter(|v| !v.is_empty()),
@@ -334,5 +357,20 @@ mod tests {
         let flags = Flags { data_dir: Some(dir.path().into()), ..Flags::default() };
         let err = Config::from_layers(flags, &env).unwrap_err().to_string();
         assert!(err.contains("XIAODIAN_PORT"), "{err}");
+    }
+
+    #[test]
+    fn the_cache_budget_is_read_in_megabytes_and_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let flags = Flags { data_dir: Some(dir.path().into()), ..Flags::default() };
+        let cfg = Config::from_layers(flags.clone(), &HashMap::new()).unwrap();
+        assert_eq!(cfg.cache_bytes, 32 << 20);
+        let env: HashMap<String, String> = [("XIAODIAN_CACHE_MB".to_string(), "8".to_string())].into();
+        assert_eq!(Config::from_layers(flags.clone(), &env).unwrap().cache_bytes, 8 << 20);
+        for bad in ["0", "-1", "lots", "5000"] {
+            let env: HashMap<String, String> = [("XIAODIAN_CACHE_MB".to_string(), bad.to_string())].into();
+            let err = Config::from_layers(flags.clone(), &env).unwrap_err().to_string();
+            assert!(err.contains("XIAODIAN_CACHE_MB"), "{bad}: {err}");
+        }
     }
 }

@@ -97,8 +97,9 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
     let rocket = rocket::custom(figment(&cfg))
         .manage(db.clone())
         .manage(settings)
-        .manage(cache::Cache::default())
-        .manage(api::guards::TokenCache::default())
+        // One budget: seven eighths for answers, one for token lookups.
+        .manage(cache::Cache::new(cfg.cache_bytes - cfg.cache_bytes / 8))
+        .manage(api::guards::TokenCache::new(cfg.cache_bytes / 8))
         .manage(regions::Regions::load())
         .manage(Arc::new(captcha::Captchas::new(Duration::from_mins(5), 50_000)))
         .manage(api::tools::UniqueIds::default())

@@ -58,6 +58,7 @@ pub mod user_password;
 pub mod verify;
 pub mod virtual_goods;
 pub mod withdraw;
+pub mod wx_open;
 pub mod wxcodes;
 
 use std::sync::Arc;
@@ -242,6 +243,8 @@ pub fn routes() -> Vec<FileRoutes> {
         // cards, account deletion, member codes
         cards,
         account,
+        // WeRun steps and card signatures
+        wx_open,
     );
     let root = by_file!(
         "/", "src/api";

@@ -40,6 +40,8 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/member_codes.sql"),
     // the record of backups `xiaodian doctor` reads
     include_str!("migrations/backups.sql"),
+    // WeRun steps
+    include_str!("migrations/werun.sql"),
     // group buy (pingtuan)
     include_str!("migrations/pingtuan.sql"),
 ];

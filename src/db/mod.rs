@@ -52,6 +52,7 @@ pub mod user;
 pub mod virtual_goods;
 pub mod wechat;
 pub mod wechat_refund;
+pub mod werun;
 pub mod withdraw;
 pub mod wxcodes;
 

@@ -30,8 +30,42 @@ pub fn routes() -> Vec<Route> {
         msg_sec_check,
         img_sec_check,
         sec_words,
-        set_sec_words
+        set_sec_words,
+        getticket
     ]
+}
+
+/// The sandbox's `wx_card` api_ticket: the same for the sandbox's lifetime (and across restarts),
+/// so a test can check a cardExt signature.
+pub fn card_ticket() -> String {
+    let d = Sha256::digest(format!("{SANDBOX_SECRET}:wx_card").as_bytes());
+    format!("sandbox-ticket-{}", hex_of(&d[..16]))
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::new(), |mut out, b| {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
+/// GET /sandbox/wechat/cgi-bin/ticket/getticket — the `wx_card` api_ticket for a live token.
+#[get("/sandbox/wechat/cgi-bin/ticket/getticket?<access_token>&<type>")]
+fn getticket(
+    _on: SandboxOn,
+    sb: &State<SandboxWeChat>,
+    access_token: Option<&str>,
+    r#type: Option<&str>,
+) -> Json<Value> {
+    if !sb.valid_token(access_token.unwrap_or("")) {
+        return err(40001, "invalid credential, access_token is invalid or not latest");
+    }
+    if r#type != Some("wx_card") {
+        return err(40097, "invalid args: type must be wx_card or jsapi");
+    }
+    sb.note("getticket", "wx_card api_ticket".into());
+    Json(json!({ "errcode": 0, "errmsg": "ok", "ticket": card_ticket(), "expires_in": 7200 }))
 }
 
 /// What the simulator remembers (in memory: a restart is like WeChat forgetting sessions).

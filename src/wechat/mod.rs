@@ -4,6 +4,7 @@
 //! With no appid configured the shop is in sandbox mode and every call goes, over real HTTP, to
 //! xiaodian's own simulator at `/sandbox/wechat` (src/sandbox).
 
+pub mod card;
 pub mod codes;
 pub mod crypto;
 pub mod kefu;
@@ -128,6 +129,8 @@ struct Inner {
     // A login code is good for one code2Session: concurrent or repeated logins with the same code
     // (double taps, retries) share the first answer instead of getting 40163 from WeChat.
     codes: Mutex<HashMap<String, (Instant, SessionCell)>>,
+    // The wx_card api_ticket (appid, ticket, expiry), fetched like the token, one at a time.
+    card_ticket: Mutex<Option<(String, String, i64)>>,
 }
 
 /// One code2Session answer, computed once and shared by everyone who asked with the same code.
@@ -151,6 +154,7 @@ impl WeChat {
                 loopback: cfg.loopback_url(),
                 token: Mutex::new(None),
                 codes: Mutex::new(HashMap::new()),
+                card_ticket: Mutex::new(None),
             }),
         }
     }

@@ -66,6 +66,7 @@ mod tools;
 mod verify;
 mod virtual_goods;
 mod wechat_refund;
+mod wx_open;
 mod wxcodes;
 mod wxpay;
 mod wxpay_console;
