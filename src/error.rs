@@ -418,6 +418,9 @@ fn entity_words(e: Entity) -> &'static str {
         Entity::Invoice => "invoice",
         Entity::KanjiaSet => "bargain set",
         Entity::KanjiaJoin => "bargain",
+        // group buy (pingtuan)
+        Entity::PingtuanSet => "group-buy set",
+        Entity::PingtuanTuan => "group",
         Entity::Level => "member level",
         Entity::LevelPrice => "member level price",
         Entity::LiveRoom => "live room",

@@ -91,6 +91,8 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
     let wx_refunds = service::wechat_refund::WxRefunds::new(&cfg, settings.clone());
     if cfg.jobs {
         jobs::start_wechat_refund(&jobs, db.clone(), wx_refunds.clone());
+        // group buy (pingtuan)
+        jobs::start_pingtuan(&jobs, db.clone(), wx_refunds.clone());
     }
     let rocket = rocket::custom(figment(&cfg))
         .manage(db.clone())

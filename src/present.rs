@@ -29,6 +29,9 @@ pub fn noun(e: Entity) -> &'static str {
         Entity::Invoice => "发票",
         Entity::KanjiaSet => "砍价活动",
         Entity::KanjiaJoin => "砍价记录",
+        // group buy (pingtuan)
+        Entity::PingtuanSet => "拼团活动",
+        Entity::PingtuanTuan => "拼团",
         Entity::Level => "会员等级",
         Entity::LevelPrice => "会员价格",
         Entity::LiveRoom => "直播间",

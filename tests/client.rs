@@ -231,4 +231,16 @@ fn apifm_wxapi_client_suite() {
         "the apifm-wxapi client suite failed.\n----- node output -----\n{output}\n----- xiaodian log -----\n{}",
         read(&log)
     );
+    // What the suite left behind (orders, refunds, bargains, groups) passes the operator's audit.
+    let audit = Command::new(env!("CARGO_BIN_EXE_xiaodian"))
+        .args(["check", "--data"])
+        .arg(&data)
+        .output()
+        .expect("run xiaodian check");
+    assert!(
+        audit.status.success(),
+        "`xiaodian check` after the client suite:\n{}{}",
+        String::from_utf8_lossy(&audit.stdout),
+        String::from_utf8_lossy(&audit.stderr)
+    );
 }

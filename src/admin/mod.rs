@@ -30,6 +30,8 @@ mod kefu;
 mod keys;
 mod levels;
 mod links;
+// bargain (kanjia) and group buy (pingtuan)
+mod marketing;
 mod messages;
 mod notices;
 mod order_settings;
@@ -114,6 +116,8 @@ pub fn routes() -> Vec<FileRoutes> {
         fx,
         // cards, account deletion, member codes
         cards,
+        // bargain (kanjia) and group buy (pingtuan)
+        marketing,
     )
 }
 

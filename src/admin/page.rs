@@ -93,6 +93,9 @@ const NAV: &[(&str, &[Entry])] = &[
             ("points", "/admin/points", "积分"),
             ("pay-bill", "/admin/pay-bill", "买单"),
             ("fx", "/admin/fx", "分销"),
+            // bargain (kanjia) and group buy (pingtuan)
+            ("kanjia", "/admin/kanjia", "砍价"),
+            ("pingtuan", "/admin/pingtuan", "拼团"),
             ("messages", "/admin/messages", "站内消息"),
         ],
     ),

@@ -26,6 +26,7 @@ use crate::db::{self, Db};
 use crate::error::ApiError;
 use crate::money::to_yuan;
 use crate::service::catalog as rules;
+use crate::service::pingtuan;
 use crate::service::points::PointRules;
 use crate::settings::Settings;
 
@@ -187,8 +188,9 @@ pub struct GoodsView {
     /// The lowest floor of the goods' usable bargain sets; 0 without one.
     pub kanjia_price: f64,
     pub miaosha: bool,
+    /// True while the goods has a usable group-buy set.
     pub pingtuan: bool,
-    /// 0 until the goods has a group-buy (pingtuan) price.
+    /// The group price of the goods' usable group-buy set; 0 without one.
     pub pingtuan_price: f64,
     /// Points one unit earns when received (the shop's points per whole yuan spent × the
     /// price's whole yuan); 0 when purchases earn none.
@@ -262,8 +264,8 @@ impl GoodsView {
             kanjia: g.kanjia_floor.is_some(),
             kanjia_price: g.kanjia_floor.map_or(0.0, to_yuan),
             miaosha: f.miaosha,
-            pingtuan: f.pingtuan,
-            pingtuan_price: 0.0,
+            pingtuan: g.pingtuan_price.is_some(),
+            pingtuan_price: g.pingtuan_price.map_or(0.0, to_yuan),
             got_score: 0,
             got_score_type: 0,
             supply_type: "",
@@ -615,7 +617,7 @@ pub struct SkuView {
     /// Kilograms.
     pub weight: f64,
     pub code: String,
-    /// 0 until the goods has a group-buy (pingtuan) price.
+    /// The SKU's group price while the goods has a usable group-buy set; 0 otherwise.
     pub pingtuan_price: f64,
 }
 
@@ -724,7 +726,12 @@ async fn detail(
     catalogue_answer(cache, db, key, move |c, _| {
         let page = rules::goods_page(c, id)?;
         let extras = super::goods_rules::DetailExtras::load(c, &page.goods)?;
-        Ok(extras.apply(GoodsDetail::new(page, &base)))
+        let mut d = extras.apply(GoodsDetail::new(page, &base));
+        let group = group_set(c, id)?;
+        for s in d.sku_list.iter_mut().flatten() {
+            s.pingtuan_price = group.as_ref().map_or(0.0, |g| to_yuan(pingtuan::price_of(g, Some(s.id))));
+        }
+        Ok(d)
     })
     .await
 }
@@ -738,10 +745,23 @@ async fn price(p: Params, db: &State<Db>, cache: &State<Cache>) -> Result<RawEnv
     let cache_key = Some(format!("price:{goods_id}:{key:?}"));
     catalogue_answer(cache, db, cache_key, move |c, _| {
         let quote = rules::quote(c, goods_id, key.as_deref())?;
-        Ok(match &quote.sku {
+        let mut v = match &quote.sku {
             Some(sku) => SkuView::new(sku, quote.names.clone()),
             None => SkuView::of_goods(&quote.goods),
-        })
+        };
+        if let Some(g) = group_set(c, goods_id)? {
+            v.pingtuan_price = to_yuan(pingtuan::price_of(&g, quote.sku.as_ref().map(|s| s.id)));
+        }
+        Ok(v)
     })
     .await
+}
+
+// group buy (pingtuan)
+/// The goods' usable group-buy set, whose prices the SKUs answer as `pingtuanPrice`.
+fn group_set(
+    c: &rusqlite::Connection,
+    goods_id: i64,
+) -> Result<Option<crate::db::pingtuan::SetRow>, crate::service::error::Error> {
+    Ok(pingtuan::sets_for(c, &[goods_id], db::unix_now())?.into_iter().next())
 }

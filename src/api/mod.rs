@@ -32,6 +32,7 @@ pub mod invoice;
 pub mod json;
 // bargain (kanjia)
 pub mod kanjia;
+// group buy (pingtuan)
 pub mod ledger;
 pub mod levels;
 pub mod media;
@@ -45,6 +46,7 @@ pub mod params;
 pub mod pay;
 pub mod pay_bill;
 pub mod pay_password;
+pub mod pingtuan;
 pub mod points;
 pub mod purchases;
 pub mod rebate;
@@ -238,6 +240,8 @@ pub fn routes() -> Vec<FileRoutes> {
         points,
         // bargain (kanjia)
         kanjia,
+        // group buy (pingtuan)
+        pingtuan,
         // distribution (三级分销)
         fx,
         // cards, account deletion, member codes

@@ -114,7 +114,7 @@ pub const MODULES: &[Module] = &[
     m("mock", "接口模拟", NotOffered, "/mock/"),
     // not yet: marketing
     m("kanjia", "砍价", Served, "/shop/goods/kanjia/"),
-    m("pingtuan", "拼团", NotYet, "/shop/goods/pingtuan/"),
+    m("pingtuan", "拼团", Served, "/shop/goods/pingtuan/"),
     m("distribution", "分销", Served, "/saleDistribution/setting /saleDistribution/apply /saleDistribution/apply/progress /saleDistribution/buy /saleDistribution/members /saleDistribution/members/statistics /saleDistribution/commision/log /saleDistribution/my/commision /user/bindSeller /user/detail/spreadUser"),
     m("distribution-more", "分销（V2 接口、排行、城市与团队报表、出串、奖金）", NotYet, "/saleDistribution/ /saleDistribution/apply/v2 /saleDistribution/apply/progress/v2 /bonusLog/ /chuchuan/ /chuchuanGoods/ /user/bindSaleman /bengenSaleTongji/"),
     m("partner", "合伙人", NotYet, "/partner/ /user/bindPartner"),
@@ -456,6 +456,6 @@ mod tests {
         let cps = module_of("/cpsTaobaoGoods/detail").unwrap();
         assert!(refusal(cps).contains("淘宝联盟"), "{}", refusal(cps));
         assert!(refusal(module_of("/tournament/list").unwrap()).contains("本店不提供"));
-        assert!(refusal(module_of("/shop/goods/pingtuan/list").unwrap()).contains("暂未开放"));
+        assert!(refusal(module_of("/partner/list").unwrap()).contains("暂未开放"));
     }
 }

@@ -120,6 +120,7 @@ fn parse_checkout(p: &Params, regions: &Regions) -> Result<CheckoutInput, ApiErr
             _ => return Err(ApiError::invalid("extJsonStr", "应为 JSON 对象")),
         },
     };
+    let (kjid, tuan) = marketing_of(p)?;
     Ok(CheckoutInput {
         lines: parse_lines(p.text("goodsJsonStr", 100_000)?)?,
         peisong,
@@ -131,20 +132,19 @@ fn parse_checkout(p: &Params, regions: &Regions) -> Result<CheckoutInput, ApiErr
         remark: p.opt_text("remark", MAX_REMARK)?.unwrap_or("").to_string(),
         ext_json,
         is_can_hx: p.opt_bool("isCanHx")?.unwrap_or(false),
-        kanjia_set: marketing_of(p)?,
+        kanjia_set: kjid,
+        pingtuan_tuan: tuan,
     })
 }
 
-/// `kjid` (a bargain set); `pingtuanOpenId` (a group) is refused until group buying is served,
-/// so a group order is never charged the normal price. Both at once is a bad request.
-fn marketing_of(p: &Params) -> Result<Option<i64>, ApiError> {
+/// `kjid` (a bargain set) and `pingtuanOpenId` (a group); both at once is a bad request.
+fn marketing_of(p: &Params) -> Result<(Option<i64>, Option<i64>), ApiError> {
     let kjid = p.opt_int("kjid")?.filter(|&id| id > 0);
     let tuan = p.opt_int("pingtuanOpenId")?.filter(|&id| id > 0);
-    match (kjid, tuan) {
-        (Some(_), Some(_)) => Err(ApiError::invalid("pingtuanOpenId", "砍价和拼团不能同时使用")),
-        (_, Some(_)) => Err(ApiError::Unsupported("拼团功能尚未开放".into())),
-        (kjid, None) => Ok(kjid),
+    if kjid.is_some() && tuan.is_some() {
+        return Err(ApiError::invalid("pingtuanOpenId", "砍价和拼团不能同时使用"));
     }
+    Ok((kjid, tuan))
 }
 
 /// A region id, which must be one of the built-in regions when sent.

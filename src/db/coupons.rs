@@ -411,6 +411,17 @@ pub fn release(c: &Connection, order_id: i64, now: i64) -> Result<usize> {
     .execute(params![order_id, now])?)
 }
 
+// group buy (pingtuan)
+/// Gives the coupons a refunded order used back to its shopper (expired ones as expired); how many.
+pub fn give_back_used(c: &Connection, order_id: i64, now: i64) -> Result<usize> {
+    Ok(c.prepare_cached(
+        "UPDATE coupon_users SET status = CASE WHEN date_end <= ?2 THEN 3 ELSE 0 END, order_id = NULL,
+            date_use = NULL, date_update = ?2
+         WHERE order_id = ?1 AND status = 2",
+    )?
+    .execute(params![order_id, now])?)
+}
+
 /// Marks a usable coupon of the shopper as used without an order (merged away); false when it was
 /// not usable.
 pub fn use_without_order(c: &Connection, user_id: i64, id: i64, now: i64) -> Result<bool> {

@@ -112,6 +112,15 @@ pub fn end_expired(c: &Connection, now: i64) -> Result<usize> {
     Ok(c.execute("UPDATE goods_kanjia_sets SET status = 2 WHERE status = 0 AND date_end <= ?1", [now])?)
 }
 
+/// Bargains of a set held by unpaid orders (they reserve a place in the quota until paid or closed).
+pub fn held_unpaid(c: &Connection, set_id: i64) -> Result<i64> {
+    Ok(c.query_row(
+        "SELECT count(*) FROM kanjia_joins WHERE set_id = ?1 AND status = 0 AND order_id IS NOT NULL",
+        [set_id],
+        |r| r.get(0),
+    )?)
+}
+
 /// Counts one more paid bargain order against the set's quota.
 pub fn add_bought(c: &Connection, set_id: i64) -> Result<()> {
     c.execute("UPDATE goods_kanjia_sets SET number_buy = number_buy + 1 WHERE id = ?1", [set_id])?;

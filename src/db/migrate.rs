@@ -46,6 +46,8 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/soter.sql"),
     // the templates' remaining pages (user bank, JSON flags, activity pages, games, unpaid deposits)
     include_str!("migrations/shop_pages.sql"),
+    // group buy (pingtuan)
+    include_str!("migrations/pingtuan.sql"),
 ];
 
 /// The version `schema.sql` describes.

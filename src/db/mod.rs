@@ -27,6 +27,7 @@ pub mod invoice;
 pub mod json;
 // bargain (kanjia)
 pub mod kanjia;
+// group buy (pingtuan)
 pub mod kefu;
 pub mod ledger;
 pub mod levels;
@@ -39,6 +40,7 @@ pub mod outbox;
 pub mod pay_bill;
 pub mod pay_password;
 pub mod payment;
+pub mod pingtuan;
 pub mod points;
 pub mod reputation;
 pub mod security;

@@ -1,5 +1,5 @@
-//! The demo shop's bargain: the honey has an active bargain set, so the template's goods page
-//! shows the 砍价 flow in the sandbox.
+//! The demo shop's marketing: the honey has an active bargain set and the rice bowls an active
+//! group-buy set, so the template's goods page shows the 砍价 and 拼团 flows in the sandbox.
 
 use crate::db::catalog::{self, MerchantGoodsFilter};
 use crate::db::kanjia::SetFields;
@@ -25,6 +25,22 @@ pub fn fill(db: &Db) -> Result<(), ApiError> {
             date_end: now + 30 * 86_400,
         };
         crate::service::kanjia::create_set(c, &set, now)?;
+        // group buy (pingtuan): groups of 3 at 55 元 for 24 hours; a failed group's money goes
+        // back the way it was paid.
+        let bowls = all
+            .iter()
+            .find(|g| g.fields.name.contains("饭碗"))
+            .ok_or_else(|| ApiError::Internal("demo goods “饭碗” is missing".into()))?;
+        let group = crate::db::pingtuan::SetFields {
+            goods_id: bowls.id,
+            price: 5500,
+            sku_prices: Vec::new(),
+            number_persion: 3,
+            timeout_hours: 24,
+            refund_type: crate::db::pingtuan::refund_type::WECHAT,
+            date_end: now + 30 * 86_400,
+        };
+        crate::service::pingtuan::create_set(c, &group, now)?;
         Ok(())
     })
 }

@@ -124,7 +124,7 @@ pub fn fill_if_empty(db: &Db, cfg: &Config) -> Result<bool, ApiError> {
     shopfront::fill_shops(db)?;
     calendar::fill(db, &urls)?;
     coupons::fill(db)?;
-    // bargain (kanjia)
+    // bargain (kanjia) and group buy (pingtuan)
     marketing::fill(db)?;
     fx::fill(db)?;
     // what the config values advertise

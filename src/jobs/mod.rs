@@ -14,6 +14,8 @@ pub mod levels;
 pub mod level_monthly;
 pub mod outbox;
 pub mod pay_reconcile;
+// group buy (pingtuan)
+pub mod pingtuan;
 pub mod wechat_refund;
 
 use std::sync::{Arc, Condvar, Mutex};
@@ -149,6 +151,17 @@ pub fn start_wechat_refund(jobs: &Jobs, db: crate::db::Db, wx: crate::service::w
     jobs.spawn("wechat_refund", Duration::from_mins(1), move || {
         if let Err(e) = wechat_refund::run_once(&db, &wx, crate::db::unix_now()) {
             log::warn!("wechat refund job: {e}");
+        }
+    });
+}
+
+// group buy (pingtuan)
+/// Starts the group-buy job: every 30 seconds it fails the groups past their deadline (refunding
+/// their paid members) and ends the sets past theirs, so a group fails within a minute.
+pub fn start_pingtuan(jobs: &Jobs, db: crate::db::Db, wx: crate::service::wechat_refund::WxRefunds) {
+    jobs.spawn("pingtuan", Duration::from_secs(30), move || {
+        if let Err(e) = pingtuan::run_once(&db, Some(&wx), crate::db::unix_now()) {
+            log::warn!("group buy job: {e}");
         }
     });
 }

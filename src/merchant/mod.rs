@@ -17,12 +17,14 @@ mod freight;
 mod goods_rules;
 // bargain (kanjia)
 mod kanjia;
+// group buy (pingtuan)
 mod ledger;
 mod levels;
 mod links;
 mod notices;
 mod orders;
 mod payments;
+mod pingtuan;
 mod reputations;
 mod settings;
 // the settings kept as lists (sign-in, recharge, pay-bill, subscription messages)
@@ -83,6 +85,8 @@ pub fn routes() -> Vec<FileRoutes> {
         ledger,
         // bargain (kanjia)
         kanjia,
+        // group buy (pingtuan)
+        pingtuan,
         // distribution (三级分销)
         fx,
         // cards, account deletion, member codes

@@ -15,6 +15,8 @@ pub const CHECKS: &[Check] = &[
     // bargain (kanjia)
     ("every bargain's cuts add up to its price", crate::service::kanjia::check),
     ("every commission has its order line and its money", crate::service::fx::check),
+    // group buy (pingtuan)
+    ("every group's member orders follow the group", crate::service::pingtuan::check),
 ];
 
 /// Runs every check; each difference in words (prefixed with the check's name); empty when all agree.

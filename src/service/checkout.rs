@@ -317,6 +317,9 @@ pub struct CheckoutInput {
     pub is_can_hx: bool,
     /// `kjid`: the bargain set whose current price the caller's bargain buys the goods at.
     pub kanjia_set: Option<i64>,
+    // group buy (pingtuan)
+    /// `pingtuanOpenId`: the group (tuan) the caller opens or joins at the group price.
+    pub pingtuan_tuan: Option<i64>,
 }
 
 /// An order's money worked out.
@@ -357,6 +360,9 @@ pub fn price(
         input.lines.iter().map(|l| price_line(c, l, "goodsJsonStr")).collect::<Result<Vec<_>, _>>()?;
     if let Some(set_id) = input.kanjia_set {
         bargain_price(c, user_id, set_id, &mut lines, now)?;
+    }
+    if let Some(tuan_id) = input.pingtuan_tuan {
+        group_price(c, user_id, tuan_id, &mut lines, now)?;
     }
     for l in &lines {
         check_calendar_chosen(c, l)?;
@@ -419,6 +425,22 @@ fn bargain_price(
         return Err(Error::invalid("goodsJsonStr", "预约商品不能砍价购买"));
     }
     line.unit_price = j.cur_price.saturating_add(line.additions_price);
+    Ok(())
+}
+
+// group buy (pingtuan)
+/// A group order (`pingtuanOpenId`): one line, the group's goods, at the set's group price for
+/// the SKU (plus any add-ons).
+fn group_price(c: &Connection, user_id: i64, tuan_id: i64, lines: &mut [PricedLine], now: i64) -> Result<()> {
+    let [line] = lines else {
+        return Err(Error::invalid("goodsJsonStr", "拼团订单只能有一种商品"));
+    };
+    let sku = line.quote.sku.as_ref().map(|s| s.id);
+    let (_, price) = crate::service::pingtuan::for_order(c, user_id, tuan_id, line.quote.goods.id, sku, now)?;
+    if line.booking.is_some() {
+        return Err(Error::invalid("goodsJsonStr", "预约商品不能拼团购买"));
+    }
+    line.unit_price = price.saturating_add(line.additions_price);
     Ok(())
 }
 
@@ -587,6 +609,13 @@ pub fn place(
         let join =
             crate::service::kanjia::for_order(c, user_id, set_id, priced.lines[0].quote.goods.id, 1, now)?;
         crate::service::kanjia::hold(c, join.id, id)?;
+    }
+    if let Some(tuan_id) = input.pingtuan_tuan {
+        let line = &priced.lines[0];
+        let sku = line.quote.sku.as_ref().map(|s| s.id);
+        let (tuan, _) =
+            crate::service::pingtuan::for_order(c, user_id, tuan_id, line.quote.goods.id, sku, now)?;
+        crate::service::pingtuan::hold(c, &tuan, user_id, id, now)?;
     }
     order::add_event(c, id, "create", "下单", now)?;
     if free {

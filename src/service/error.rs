@@ -324,6 +324,9 @@ pub enum Entity {
     // bargain (kanjia)
     KanjiaSet,
     KanjiaJoin,
+    // group buy (pingtuan)
+    PingtuanSet,
+    PingtuanTuan,
     Level,
     LevelPrice,
     LiveRoom,

@@ -1,8 +1,9 @@
 //! Bargains (砍价): a shopper starts a bargain on a goods' set at its original price, friends each
 //! cut it once by a random amount within the set's range, never below the floor (the last cut
 //! possible reaches it exactly), and the owner buys one at the current price (`orderCreate` with
-//! `kjid`). A paid order counts against the set's quota and marks the bargain bought; a closed
-//! unpaid order lets the bargain be bought again.
+//! `kjid`). An unpaid bargain order reserves a place in the set's quota (placing one is refused
+//! when paid and reserved places fill it); payment counts it and marks the bargain bought; a
+//! closed unpaid order gives the place back and lets the bargain be bought again.
 //!
 //! Every function takes the caller's connection: writes run in one `BEGIN IMMEDIATE`, so two
 //! helpers of one hot bargain cut one after the other and no cut is lost or doubled.
@@ -182,6 +183,11 @@ pub fn for_order(
     }
     if let Some(why) = closed_reason(&s, now) {
         return Err(Error::refused(why));
+    }
+    // An unpaid bargain order reserves its place in the quota: paid and unpaid orders together
+    // never exceed it, so payments arriving at once cannot sell one more than the set allows.
+    if s.number_buy + rows::held_unpaid(c, s.id)? >= s.fields.number {
+        return Err(Error::refused("砍价名额已被其他待支付订单占用，请稍后再试"));
     }
     Ok(j)
 }

@@ -23,6 +23,7 @@ pub mod identity;
 pub mod invoice;
 // bargain (kanjia)
 pub mod kanjia;
+// group buy (pingtuan)
 pub mod kefu;
 pub mod ledger;
 pub mod levels;
@@ -37,6 +38,7 @@ pub mod password;
 pub mod pay_bill;
 pub mod pay_password;
 pub mod payment;
+pub mod pingtuan;
 pub mod points;
 pub mod publish;
 pub mod qr;

@@ -156,6 +156,8 @@ pub fn settle_paid(c: &Connection, order_id: i64, now: i64) -> Result<()> {
     crate::service::fx::on_paid(c, order_id, now)?;
     order::add_event(c, order_id, "pay", "支付成功", now)?;
     crate::service::outbox::enqueue_event(c, o.fields.user_id, ShopEvent::OrderPaid { order_id }, now)?;
+    // group buy (pingtuan): last, so a payment for a finished group is refunded after all of the above.
+    crate::service::pingtuan::on_paid(c, order_id, now)?;
     Ok(())
 }
 
@@ -230,6 +232,7 @@ pub fn close(c: &Connection, order_id: i64, reason: &str, now: i64) -> Result<bo
     }
     coupons::release(c, order_id, now)?;
     crate::service::kanjia::on_closed(c, order_id, now)?;
+    crate::service::pingtuan::on_closed(c, order_id)?;
     order::add_event(c, order_id, "close", reason, now)?;
     Ok(true)
 }
@@ -644,6 +647,11 @@ pub fn ship(c: &Connection, order_id: i64, parcels: &[order::NewParcel], now: i6
         }
         if p.tracking_number.trim().is_empty() {
             return Err(Error::missing("trackingNumber"));
+        }
+    }
+    if o.fields.status == status::PAID {
+        if let Some(why) = crate::service::pingtuan::ship_blocker(c, order_id)? {
+            return Err(Error::refused(why));
         }
     }
     if !order::mark_shipped(c, order_id, now)? {

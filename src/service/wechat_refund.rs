@@ -82,6 +82,34 @@ pub fn plan_for_order(
     money: i64,
     now: i64,
 ) -> Result<Option<(i64, i64)>> {
+    let reason = format!("订单 {order_number} 售后退款");
+    plan_order_money(c, Some(order_refund_id), order_id, user_id, money, &reason, now)
+}
+
+// group buy (pingtuan)
+/// Like [`plan_for_order`] for a paid order refunded without an after-sale request (a failed
+/// group): the share its WeChat payment still holds goes back to WeChat (frozen meanwhile);
+/// the caller refunds the rest to the balance. (refund row id, fen to WeChat) or None.
+pub fn plan_for_paid_order(
+    c: &Connection,
+    order_id: i64,
+    user_id: i64,
+    money: i64,
+    reason: &str,
+    now: i64,
+) -> Result<Option<(i64, i64)>> {
+    plan_order_money(c, None, order_id, user_id, money, reason, now)
+}
+
+fn plan_order_money(
+    c: &Connection,
+    order_refund_id: Option<i64>,
+    order_id: i64,
+    user_id: i64,
+    money: i64,
+    reason: &str,
+    now: i64,
+) -> Result<Option<(i64, i64)>> {
     if money <= 0 {
         return Ok(None);
     }
@@ -91,16 +119,9 @@ pub fn plan_for_order(
     if fen <= 0 {
         return Ok(None);
     }
-    let reason = format!("订单 {order_number} 售后退款");
-    let nr = NewRefund {
-        payment_id: p.id,
-        user_id,
-        refund_fee: fen,
-        reason: &reason,
-        order_refund_id: Some(order_refund_id),
-    };
+    let nr = NewRefund { payment_id: p.id, user_id, refund_fee: fen, reason, order_refund_id };
     let id = rows::insert(c, &nr, now)?;
-    let why = format!("订单 {order_number} 售后退款，原路退回微信支付处理中");
+    let why = format!("{reason}，原路退回微信支付处理中");
     ledger::post(c, user_id, Account::Freeze, fen, &why, Source::WechatRefund, &id.to_string())?;
     Ok(Some((id, fen)))
 }

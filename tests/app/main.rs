@@ -52,6 +52,7 @@ mod order_settings;
 mod orders;
 mod outbox;
 mod pay_password;
+mod pingtuan;
 mod points;
 mod points_console;
 mod sandbox_access;

@@ -90,6 +90,8 @@ pub struct GoodsRow {
     pub version: i64,
     /// The lowest floor of the goods' usable bargain sets (fen); None without one.
     pub kanjia_floor: Option<i64>,
+    /// The group price of the goods' usable group-buy set (fen); None without one.
+    pub pingtuan_price: Option<i64>,
 }
 
 pub(super) const GOODS_COLUMNS: &str =
@@ -102,7 +104,10 @@ pub(super) const GOODS_COLUMNS: &str =
         FROM goods_properties p WHERE p.goods_id = g.id), g.version,
      (SELECT min(k.min_price) FROM goods_kanjia_sets k
         WHERE k.goods_id = g.id AND k.status = 0 AND k.number_buy < k.number
-          AND k.date_end > CAST(strftime('%s', 'now') AS INTEGER))";
+          AND k.date_end > CAST(strftime('%s', 'now') AS INTEGER)),
+     (SELECT min(t.price) FROM goods_pingtuan_sets t
+        WHERE t.goods_id = g.id AND t.status = 0
+          AND t.date_end > CAST(strftime('%s', 'now') AS INTEGER))";
 
 pub(super) fn goods_row(r: &Row) -> rusqlite::Result<GoodsRow> {
     Ok(GoodsRow {
@@ -145,6 +150,7 @@ pub(super) fn goods_row(r: &Row) -> rusqlite::Result<GoodsRow> {
         property_ids: r.get::<_, Option<String>>(32)?.unwrap_or_default(),
         version: r.get(33)?,
         kanjia_floor: r.get(34)?,
+        pingtuan_price: r.get(35)?,
     })
 }
 

@@ -116,9 +116,20 @@ pub(super) fn shelf_where(f: &GoodsFilter) -> (String, Vec<Value>) {
         }
     };
     eq(&mut sql, "g.recommend_status", f.recommend_status);
-    eq(&mut sql, "g.kanjia", f.kanjia.map(i64::from));
     eq(&mut sql, "g.miaosha", f.miaosha.map(i64::from));
-    eq(&mut sql, "g.pingtuan", f.pingtuan.map(i64::from));
+    // Bargain and group buy follow the goods' usable sets, not the goods' own flags.
+    for (wanted, table, usable) in
+        [(f.kanjia, "goods_kanjia_sets", "s.number_buy < s.number"), (f.pingtuan, "goods_pingtuan_sets", "1")]
+    {
+        if let Some(wanted) = wanted {
+            let _ = write!(
+                sql,
+                " AND {}EXISTS (SELECT 1 FROM {table} s WHERE s.goods_id = g.id AND s.status = 0 AND {usable}
+                   AND s.date_end > CAST(strftime('%s', 'now') AS INTEGER))",
+                if wanted { "" } else { "NOT " }
+            );
+        }
+    }
     if let Some(v) = f.price_min {
         sql.push_str(" AND g.min_price >= ?");
         args.push(Value::Integer(v));
