@@ -1911,6 +1911,8 @@ CREATE TABLE soter_challenges (
     user_id        INTEGER PRIMARY KEY REFERENCES users(id),
     challenge_hash TEXT NOT NULL,
     expires_at     INTEGER NOT NULL
+) STRICT;
+
 -- shop_pages
 -- The templates' remaining pages: a withdrawal bank card per shopper, pinned and highlighted JSON
 -- rows, activity pages (活动商城), the number-bomb game, deposits the merchant asks a shopper to
@@ -1975,6 +1977,8 @@ CREATE TABLE level_monthly_grants (
     level_id  INTEGER NOT NULL,
     date_add  INTEGER NOT NULL,
     PRIMARY KEY (user_id, month)
+) STRICT;
+
 -- pingtuan (group buy)
 -- A group-buy set per goods: the group price (per goods, and per SKU in goods_pingtuan_sku_prices),
 -- the group size, how long a group may wait for its members, the set's end and where a failed
