@@ -15,6 +15,7 @@ use crate::db::kanjia::{HelpRow, JoinRow, SetRow as KanjiaSet};
 use crate::db::pingtuan::{MemberRow, SetRow as GroupSet, TuanRow};
 use crate::db::{self, Db};
 use crate::error::AdminError;
+use crate::service::order::GROUP_ORDERS;
 use crate::service::wechat_refund::{self, WxRefunds};
 use crate::service::{kanjia, pingtuan};
 
@@ -385,7 +386,9 @@ async fn group_decide(
     let back = format!("/admin/pingtuan/groups/{id}");
     let now = db::unix_now();
     match action {
-        "fail" => match db.write(move |c| pingtuan::fail(c, id, "商家取消拼团，订单已退款", now)).await
+        "fail" => match db
+            .write(move |c| pingtuan::fail(c, id, "商家取消拼团，订单已退款", now, GROUP_ORDERS))
+            .await
         {
             Ok(refunds) => {
                 for r in refunds {
@@ -397,7 +400,7 @@ async fn group_decide(
             }
             Err(e) => Ok(failed(back, said(e)?)),
         },
-        "succeed" => match db.write(move |c| pingtuan::succeed(c, id, now)).await {
+        "succeed" => match db.write(move |c| pingtuan::succeed(c, id, now, GROUP_ORDERS)).await {
             Ok(_) => Ok(done(back, "已设为拼团成功，订单可以发货了")),
             Err(e) => Ok(failed(back, said(e)?)),
         },

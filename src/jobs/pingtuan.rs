@@ -6,6 +6,7 @@
 
 use crate::db::Db;
 use crate::service::error::{Error, Result};
+use crate::service::order::GROUP_ORDERS;
 use crate::service::pingtuan;
 use crate::service::wechat_refund::{self, WxRefunds};
 
@@ -24,7 +25,8 @@ pub struct Swept {
 pub fn run_once(db: &Db, wx: Option<&WxRefunds>, now: i64) -> Result<Swept> {
     let mut swept = Swept::default();
     for id in db.read_sync(|c| pingtuan::due(c, now, BATCH))? {
-        let refunds = match db.write_sync(|c| pingtuan::fail(c, id, "拼团超时未成团，订单已退款", now))
+        let refunds = match db
+            .write_sync(|c| pingtuan::fail(c, id, "拼团超时未成团，订单已退款", now, GROUP_ORDERS))
         {
             Ok(r) => r,
             // Finished meanwhile (filled, or failed by the merchant): nothing to do.

@@ -13,6 +13,7 @@ use crate::db::pingtuan::{MemberRow, SetFields, SetRow, TuanRow};
 use crate::db::{self, Db};
 use crate::error::MerchantError;
 use crate::money::to_yuan;
+use crate::service::order::GROUP_ORDERS;
 use crate::service::pingtuan;
 use crate::service::wechat_refund::{self, WxRefunds};
 
@@ -263,7 +264,8 @@ async fn group(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Json<GroupDetail
 #[post("/pingtuan-groups/<id>/fail")]
 async fn fail(_key: ApiKey, db: &State<Db>, wx: &State<WxRefunds>, id: i64) -> Answer<Json<GroupDetail>> {
     let now = db::unix_now();
-    let refunds = db.write(move |c| pingtuan::fail(c, id, "商家取消拼团，订单已退款", now)).await?;
+    let refunds =
+        db.write(move |c| pingtuan::fail(c, id, "商家取消拼团，订单已退款", now, GROUP_ORDERS)).await?;
     for &r in &refunds {
         if let Err(e) = wechat_refund::send_now(db, wx, r).await {
             log::warn!("wechat refund {r} not sent: {e}");
@@ -277,6 +279,6 @@ async fn fail(_key: ApiKey, db: &State<Db>, wx: &State<WxRefunds>, id: i64) -> A
 #[post("/pingtuan-groups/<id>/succeed")]
 async fn succeed(_key: ApiKey, db: &State<Db>, id: i64) -> Answer<Json<GroupDetail>> {
     let now = db::unix_now();
-    db.write(move |c| pingtuan::succeed(c, id, now)).await?;
+    db.write(move |c| pingtuan::succeed(c, id, now, GROUP_ORDERS)).await?;
     group_detail(db, id, Vec::new()).await
 }

@@ -157,7 +157,7 @@ pub fn settle_paid(c: &Connection, order_id: i64, now: i64) -> Result<()> {
     order::add_event(c, order_id, "pay", "支付成功", now)?;
     crate::service::outbox::enqueue_event(c, o.fields.user_id, ShopEvent::OrderPaid { order_id }, now)?;
     // group buy (pingtuan): last, so a payment for a finished group is refunded after all of the above.
-    crate::service::pingtuan::on_paid(c, order_id, now)?;
+    crate::service::pingtuan::on_paid(c, order_id, now, GROUP_ORDERS)?;
     Ok(())
 }
 
@@ -208,6 +208,10 @@ fn give_back_stock(c: &Connection, order_id: i64, goods_too: bool) -> Result<()>
     }
     Ok(())
 }
+
+/// What group buy may do to orders (see [`crate::service::pingtuan::Orders`]).
+pub const GROUP_ORDERS: crate::service::pingtuan::Orders =
+    crate::service::pingtuan::Orders { close, close_refunded };
 
 /// Closes an unpaid order and gives back what it held: stock per SKU, booked calendar days
 /// (slots), deduction points, the coupon. False (and nothing given back) when the order was no

@@ -131,6 +131,14 @@ pub fn hold(c: &Connection, t: &TuanRow, user_id: i64, order_id: i64, now: i64) 
     Ok(())
 }
 
+/// The order steps group buy takes, handed in by `service::order` (which calls group buy at
+/// payment and close, so group buy cannot name it back): [`crate::service::order::GROUP_ORDERS`].
+#[derive(Clone, Copy)]
+pub struct Orders {
+    pub close: fn(&Connection, i64, &str, i64) -> Result<bool>,
+    pub close_refunded: fn(&Connection, i64, i64) -> Result<bool>,
+}
+
 /// What a payment did to a group order; WeChat refunds to send after the commit.
 #[derive(Debug, Default)]
 pub struct Settled {
@@ -140,7 +148,7 @@ pub struct Settled {
 /// At payment (in `settle_paid`): the member is paid; the opener's payment lists the group with
 /// its deadline; the payment that fills the group makes it succeed. A payment for a group that
 /// finished meanwhile, or an opener's payment after the set stopped or ended, is refunded at once.
-pub fn on_paid(c: &Connection, order_id: i64, now: i64) -> Result<Settled> {
+pub fn on_paid(c: &Connection, order_id: i64, now: i64, orders: Orders) -> Result<Settled> {
     let Some(m) = rows::member_by_order(c, order_id)? else { return Ok(Settled::default()) };
     if !rows::mark_member_paid(c, m.id, now)? {
         return Ok(Settled::default());
@@ -169,7 +177,7 @@ pub fn on_paid(c: &Connection, order_id: i64, now: i64) -> Result<Settled> {
     if let Some(why) = late {
         let m = rows::member_by_order(c, order_id)?.ok_or(Error::NotFound(Entity::PingtuanTuan))?;
         let reason = format!("{why}，支付已退回");
-        settled.wechat_refunds.extend(refund_member(c, &s, &m, &reason, now)?);
+        settled.wechat_refunds.extend(refund_member(c, &s, &m, &reason, now, orders)?);
         if t.status == tuan_status::OPENED {
             rows::finish(c, t.id, tuan_status::OPENED, tuan_status::FAILED, now)?;
         }
@@ -177,14 +185,14 @@ pub fn on_paid(c: &Connection, order_id: i64, now: i64) -> Result<Settled> {
     }
     let t = tuan_of(c, t.id)?;
     if t.status == tuan_status::GOING && t.help_number >= t.number_persion {
-        succeed_going(c, &t, now)?;
+        succeed_going(c, &t, now, orders)?;
     }
     Ok(settled)
 }
 
 /// A group in progress is full (or the merchant says so): it succeeds and its paid member orders
 /// are released for shipping; unpaid seat holders (only when the merchant forces it) are closed.
-fn succeed_going(c: &Connection, t: &TuanRow, now: i64) -> Result<()> {
+fn succeed_going(c: &Connection, t: &TuanRow, now: i64, orders: Orders) -> Result<()> {
     if !rows::finish(c, t.id, tuan_status::GOING, tuan_status::SUCCESS, now)? {
         return Err(Error::refused("该团不在拼团中"));
     }
@@ -193,7 +201,7 @@ fn succeed_going(c: &Connection, t: &TuanRow, now: i64) -> Result<()> {
         match m.status {
             member_status::PAID => order::add_event(c, m.order_id, "pingtuan", "拼团成功，等待发货", now)?,
             member_status::UNPAID => {
-                crate::service::order::close(c, m.order_id, "拼团已结束", now)?;
+                (orders.close)(c, m.order_id, "拼团已结束", now)?;
             }
             _ => {}
         }
@@ -219,7 +227,14 @@ pub fn on_closed(c: &Connection, order_id: i64) -> Result<()> {
 
 /// Refunds a paid member's whole order the set's way and closes it with its stock, points and
 /// coupon returned. The WeChat refund created, if any (send it after the commit).
-fn refund_member(c: &Connection, s: &SetRow, m: &MemberRow, reason: &str, now: i64) -> Result<Option<i64>> {
+fn refund_member(
+    c: &Connection,
+    s: &SetRow,
+    m: &MemberRow,
+    reason: &str,
+    now: i64,
+    orders: Orders,
+) -> Result<Option<i64>> {
     let o: OrderRow = order::order(c, m.order_id)?.ok_or(Error::NotFound(Entity::Order))?;
     if !rows::mark_member_refunded(c, m.id)? || o.fields.status != order_status::PAID {
         return Ok(None);
@@ -252,7 +267,7 @@ fn refund_member(c: &Connection, s: &SetRow, m: &MemberRow, reason: &str, now: i
     };
     order::add_event(c, o.id, "refund", &said, now)?;
     crate::service::fx::on_refund(c, o.id, money, money, now)?;
-    crate::service::order::close_refunded(c, o.id, now)?;
+    (orders.close_refunded)(c, o.id, now)?;
     crate::db::coupons::give_back_used(c, o.id, now)?;
     Ok(wechat.map(|(id, _)| id))
 }
@@ -260,7 +275,7 @@ fn refund_member(c: &Connection, s: &SetRow, m: &MemberRow, reason: &str, now: i
 /// A group fails (its deadline passed short, or the merchant fails it): every paid member order
 /// is refunded and closed, unpaid ones are closed. The WeChat refunds to send after the commit.
 /// Refused (nothing changed) when the group is not in progress.
-pub fn fail(c: &Connection, tuan_id: i64, reason: &str, now: i64) -> Result<Vec<i64>> {
+pub fn fail(c: &Connection, tuan_id: i64, reason: &str, now: i64, orders: Orders) -> Result<Vec<i64>> {
     let t = tuan_of(c, tuan_id)?;
     let s = set_of(c, t.set_id)?;
     if !rows::finish(c, t.id, tuan_status::GOING, tuan_status::FAILED, now)? {
@@ -270,9 +285,9 @@ pub fn fail(c: &Connection, tuan_id: i64, reason: &str, now: i64) -> Result<Vec<
     let mut refunds = Vec::new();
     for m in rows::members_of(c, t.id)? {
         match m.status {
-            member_status::PAID => refunds.extend(refund_member(c, &s, &m, reason, now)?),
+            member_status::PAID => refunds.extend(refund_member(c, &s, &m, reason, now, orders)?),
             member_status::UNPAID => {
-                crate::service::order::close(c, m.order_id, reason, now)?;
+                (orders.close)(c, m.order_id, reason, now)?;
             }
             _ => {}
         }
@@ -282,12 +297,12 @@ pub fn fail(c: &Connection, tuan_id: i64, reason: &str, now: i64) -> Result<Vec<
 
 /// The merchant declares a group in progress successful (its paid members ship; unpaid seat
 /// holders are closed). Refused when it is not in progress.
-pub fn succeed(c: &Connection, tuan_id: i64, now: i64) -> Result<TuanRow> {
+pub fn succeed(c: &Connection, tuan_id: i64, now: i64, orders: Orders) -> Result<TuanRow> {
     let t = tuan_of(c, tuan_id)?;
     if t.status != tuan_status::GOING {
         return Err(Error::refused("该团不在拼团中，不能设为成功"));
     }
-    succeed_going(c, &t, now)?;
+    succeed_going(c, &t, now, orders)?;
     tuan_of(c, tuan_id)
 }
 
