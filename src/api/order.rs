@@ -284,12 +284,23 @@ async fn detail(
     let id = req.p.opt_int("id")?;
     let hx = req.p.opt_text("hxNumber", 40)?.map(str::to_string);
     let (user, rules) = (req.user_id, OrderRules::of(&settings.get()));
-    let d = db.read(move |c| order::detail(c, user, id, hx.as_deref(), &rules)).await?;
+    let (d, waiting) = db
+        .read(move |c| {
+            let d = order::detail(c, user, id, hx.as_deref(), &rules)?;
+            let waiting = crate::service::pingtuan::waiting_words(c, d.order.id)?;
+            Ok::<_, crate::service::error::Error>((d, waiting))
+        })
+        .await?;
     let first = d.lines.first().map_or(0, |l| l.line.goods_id);
     let traces =
         d.parcels.first().and_then(|p| serde_json::from_str(&p.parcel.traces).ok()).unwrap_or_default();
+    let mut order_info = OrderView::new(&d.order, first);
+    // A paid order waiting for its group reads 拼团中, not 待发货.
+    if let Some(words) = waiting {
+        order_info.status_str = words;
+    }
     Ok(Reply(OrderDetailView {
-        order_info: OrderView::new(&d.order, first),
+        order_info,
         goods: d.lines.iter().map(|l| LineView::new(&base, l, d.order.fields.status, &d.bookings)).collect(),
         logistics: LogisticsView::new(regions, &d.order, d.parcels.first()),
         logistics_traces: traces,

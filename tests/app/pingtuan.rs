@@ -197,8 +197,10 @@ fn a_group_of_three_is_listed_once_its_opener_paid_and_ships_when_full() {
     assert!(list["data"]["result"][0]["dateEnd"].as_str().is_some_and(|d| d.len() == 19));
     assert_eq!(app.get(DEFAULT, &[("goodsId", &tea.to_string())])["data"]["id"], tuan);
 
-    // Paid but waiting: not shippable, and the console says why.
+    // Paid but waiting: not shippable, the console says why, and the shopper's order reads 拼团中.
     assert_eq!(order_status(&app, &first), 1);
+    let detail = app.get("/shop/order/detail", &[("token", &token), ("id", &first)]);
+    assert_eq!(detail["data"]["orderInfo"]["statusStr"], "拼团中", "{detail}");
     let (status, p) = ship(&app, &first);
     assert_eq!(status, 409, "{p}");
     assert!(p.to_string().contains("拼团中"), "{p}");
@@ -221,6 +223,8 @@ fn a_group_of_three_is_listed_once_its_opener_paid_and_ships_when_full() {
     assert_eq!(mine["data"]["result"][0]["tuanInfo"]["id"], tuan, "{mine}");
     assert_eq!(mine["data"]["totalRow"], 1);
 
+    let detail = app.get("/shop/order/detail", &[("token", &token), ("id", &first)]);
+    assert_eq!(detail["data"]["orderInfo"]["statusStr"], "待发货", "full: ready to ship");
     for id in [&first, &second, &third] {
         let (status, p) = ship(&app, id);
         assert_eq!(status, 200, "{p}");
