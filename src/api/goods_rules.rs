@@ -6,7 +6,7 @@
 use rocket::{get, routes, Route, State};
 use serde::Serialize;
 
-use super::catalog::GoodsDetail;
+use super::goods_page::GoodsDetail;
 use super::{ApiResult, Params, Reply};
 use crate::db::catalog::GoodsRow;
 use crate::db::freight::{self, Fees, Template};

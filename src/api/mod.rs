@@ -26,6 +26,7 @@ pub mod number_bomb;
 pub mod user_bank;
 // distribution (三级分销)
 pub mod fx;
+pub mod goods_page;
 pub mod goods_rules;
 pub mod guards;
 pub mod invoice;
@@ -212,6 +213,7 @@ pub fn routes() -> Vec<FileRoutes> {
         ledger,
         levels,
         catalog,
+        goods_page,
         cms,
         comment,
         news_sign,

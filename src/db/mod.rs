@@ -47,6 +47,7 @@ pub mod security;
 pub mod settings;
 pub mod shops;
 pub mod site;
+pub mod soter;
 pub mod upload;
 pub mod user;
 // the templates' remaining pages

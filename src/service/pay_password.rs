@@ -82,7 +82,7 @@ pub async fn soter_challenge(db: &Db, user_id: i64) -> Result<String> {
     let challenge = crate::secret::new_token();
     let hash = crate::secret::hash_token(&challenge);
     let expires = db::unix_now() + SOTER_CHALLENGE_SECS;
-    db.write(move |c| db::werun::put_challenge(c, user_id, &hash, expires)).await?;
+    db.write(move |c| db::soter::put_challenge(c, user_id, &hash, expires)).await?;
     Ok(challenge)
 }
 
@@ -104,7 +104,7 @@ pub async fn reset_by_soter(
     let (db2, wx2) = (db.clone(), wx.clone());
     db::blocking(move || {
         let now = db::unix_now();
-        if !db2.write_sync(|c| db::werun::take_challenge(c, user_id, &hash, now))? {
+        if !db2.write_sync(|c| db::soter::take_challenge(c, user_id, &hash, now))? {
             return Err(Error::refused("生物认证已过期，请重新验证"));
         }
         let account = db2.read_sync(|c| db::wechat::by_user(c, user_id))?;
