@@ -117,6 +117,11 @@ impl Cache {
         false
     }
 
+    /// The most bytes all topics may hold together.
+    pub fn budget(&self) -> usize {
+        self.budget
+    }
+
     /// Bytes (keys and answers) held now, over every topic.
     pub fn bytes(&self) -> usize {
         self.slots.read().unwrap_or_else(std::sync::PoisonError::into_inner).values().map(|s| s.bytes).sum()

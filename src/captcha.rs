@@ -18,6 +18,9 @@ const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPRSTUVWXYZ";
 const CODE_LEN: usize = 4;
 /// Longest key accepted, in characters, so callers cannot store huge keys.
 pub const MAX_KEY_CHARS: usize = 64;
+/// What one stored code costs at most: a key of [`MAX_KEY_CHARS`] four-byte characters, the code,
+/// and the map's own share.
+pub const ENTRY_BYTES: usize = MAX_KEY_CHARS * 4 + CODE_LEN + 96;
 
 /// Width of the rendered image in pixels.
 pub const WIDTH: u32 = 120;
@@ -175,6 +178,21 @@ impl Captchas {
     #[doc(hidden)]
     pub fn peek(&self, key: &str) -> Option<String> {
         self.lock().map.get(key).map(|e| e.code.clone())
+    }
+
+    /// A store whose codes live for `ttl`, holding at most `budget` bytes by [`ENTRY_BYTES`] each.
+    pub fn with_budget(ttl: Duration, budget: usize) -> Self {
+        Self::new(ttl, budget / ENTRY_BYTES)
+    }
+
+    /// Bytes held now (by the per-entry estimate).
+    pub fn bytes(&self) -> usize {
+        self.len() * ENTRY_BYTES
+    }
+
+    /// The most bytes it may hold.
+    pub fn budget(&self) -> usize {
+        self.max_entries * ENTRY_BYTES
     }
 
     /// Number of stored codes, including expired ones not yet purged.

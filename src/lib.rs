@@ -97,11 +97,11 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
     let rocket = rocket::custom(figment(&cfg))
         .manage(db.clone())
         .manage(settings)
-        // One budget: seven eighths for answers, one for token lookups.
+        // One budget: seven eighths for answers, a sixteenth for token lookups, one for captchas.
         .manage(cache::Cache::new(cfg.cache_bytes - cfg.cache_bytes / 8))
-        .manage(api::guards::TokenCache::new(cfg.cache_bytes / 8))
+        .manage(api::guards::TokenCache::new(cfg.cache_bytes / 16))
         .manage(regions::Regions::load())
-        .manage(Arc::new(captcha::Captchas::new(Duration::from_mins(5), 50_000)))
+        .manage(Arc::new(captcha::Captchas::with_budget(Duration::from_mins(5), cfg.cache_bytes / 16)))
         .manage(api::tools::UniqueIds::default())
         .manage(wechat)
         .manage(sandbox::wechat::SandboxWeChat::default())

@@ -97,19 +97,25 @@ fn shown_categories(all: Vec<CategoryRow>) -> Vec<CategoryRow> {
 /// GET /<sub>/shop/goods/category/all — goodsCategory(V2); anyone. The shown categories as one
 /// flat list (parents first; `pid`/`level` make the tree); 700 when there are none.
 #[get("/shop/goods/category/all")]
-async fn categories(db: &State<Db>, base: BaseUrl) -> ApiResult<Vec<CategoryView>> {
-    let all = db.read(catalog::all_categories).await?;
-    let mut list: Vec<CategoryView> =
-        shown_categories(all).into_iter().map(|c| CategoryView::new(c, &base)).collect();
-    // Children come after their parents: filled from the end, each child already holds its own.
-    for i in (0..list.len()).rev() {
-        let id = list[i].id;
-        list[i].childs = list[i + 1..].iter().filter(|c| c.pid == id).cloned().collect();
-    }
-    if list.is_empty() {
-        return Err(ApiError::Empty);
-    }
-    Ok(Reply(list))
+async fn categories(db: &State<Db>, cache: &State<Cache>, base: BaseUrl) -> Result<RawEnvelope, ApiError> {
+    // Every home page asks for it: answered from the catalogue cache like the lists.
+    let key = base.cache_key(format!("categories:{}", base.0));
+    catalogue_answer(cache, db, key, move |c, _| {
+        let mut list: Vec<CategoryView> = shown_categories(catalog::all_categories(c)?)
+            .into_iter()
+            .map(|c| CategoryView::new(c, &base))
+            .collect();
+        // Children come after their parents: filled from the end, each child already holds its own.
+        for i in (0..list.len()).rev() {
+            let id = list[i].id;
+            list[i].childs = list[i + 1..].iter().filter(|c| c.pid == id).cloned().collect();
+        }
+        if list.is_empty() {
+            return Err(ApiError::Empty);
+        }
+        Ok(list)
+    })
+    .await
 }
 
 /// goodsCategoryDetail: `{info, extJson}`.
@@ -448,7 +454,7 @@ where
         Ok(answer) => Ok(RawEnvelope(answer)),
         Err(epoch) => {
             let totals = Totals { cache: cache.clone(), epoch };
-            let answer: Arc<[u8]> = match db.read(move |c| query(c, &totals)).await {
+            let answer: Arc<[u8]> = match db.read_quick(move |c| query(c, &totals)).await {
                 Ok(value) => envelope_bytes(&value)?.into(),
                 Err(e @ (ApiError::Empty | ApiError::NotFound(_) | ApiError::OffShelf)) => {
                     super::error_envelope_bytes(&e).into()

@@ -60,6 +60,11 @@ impl TokenCache {
         TokenCache { map: RwLock::default(), max: (budget / TOKEN_ENTRY_BYTES).max(1) }
     }
 
+    /// The most bytes it may hold.
+    pub fn budget(&self) -> usize {
+        self.max * TOKEN_ENTRY_BYTES
+    }
+
     /// Bytes held now (by the per-entry estimate).
     pub fn bytes(&self) -> usize {
         self.map.read().unwrap_or_else(std::sync::PoisonError::into_inner).len() * TOKEN_ENTRY_BYTES
@@ -104,7 +109,7 @@ async fn resolve_with(
     }
     let key = hash.clone();
     let epoch = db::user::token_epoch();
-    let found = db.read(move |c| db::user::token_owner(c, &key, now)).await?;
+    let found = db.read_quick(move |c| db::user::token_owner(c, &key, now)).await?;
     match found {
         Some((id, false, expires)) => {
             if let Some(c) = cache {

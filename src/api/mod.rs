@@ -178,12 +178,12 @@ where
     F: FnOnce(&rusqlite::Connection) -> Result<T, ApiError> + Send + 'static,
 {
     let Some(key) = key else {
-        return Ok(RawEnvelope(envelope_bytes(&db.read(query).await?)?.into()));
+        return Ok(RawEnvelope(envelope_bytes(&db.read_quick(query).await?)?.into()));
     };
     match cache.get(topic, &key) {
         Ok(answer) => Ok(RawEnvelope(answer)),
         Err(generation) => {
-            let value = db.read(query).await?;
+            let value = db.read_quick(query).await?;
             let answer: Arc<[u8]> = envelope_bytes(&value)?.into();
             cache.put(topic, key, generation, answer.clone());
             Ok(RawEnvelope(answer))

@@ -218,13 +218,18 @@ async fn notice_last_one(p: Params, db: &State<Db>, cache: &State<Cache>) -> Res
 
 /// POST /<sub>/notice/list — noticeList; anyone. Shown notices, newest first, paged; 700 when none.
 #[post("/notice/list", data = "<p>")]
-async fn notice_list(p: Params, db: &State<Db>) -> ApiResult<NoticePage> {
+async fn notice_list(p: Params, db: &State<Db>, cache: &State<Cache>) -> Result<RawEnvelope, ApiError> {
     let kind = p.opt_text("type", 50)?.map(str::to_string);
     let paging = Paging::from(&p)?;
-    let (list, total) =
-        db.read(move |c| site::shown_notices(c, kind.as_deref(), paging.offset(), paging.limit())).await?;
-    let page = paging.page(list.into_iter().map(NoticeView::from).collect(), total)?;
-    Ok(Reply(NoticePage { data_list: page.result, total_row: page.total_row, total_page: page.total_page }))
+    // A home page call: cached like the last notice, dropped by every notice write.
+    let key =
+        Some(format!("notice-list:{}:{}:{}", kind.as_deref().unwrap_or(""), paging.page, paging.page_size));
+    cached(cache, db, Topic::Site, key, move |c| {
+        let (list, total) = site::shown_notices(c, kind.as_deref(), paging.offset(), paging.limit())?;
+        let page = paging.page(list.into_iter().map(NoticeView::from).collect(), total)?;
+        Ok(NoticePage { data_list: page.result, total_row: page.total_row, total_page: page.total_page })
+    })
+    .await
 }
 
 /// GET /<sub>/notice/detail — noticeDetail; anyone. 404 for an unknown or hidden notice.

@@ -264,15 +264,15 @@ pub fn flags(c: &Connection, ids: &[i64]) -> Result<std::collections::HashMap<i6
     if ids.is_empty() {
         return Ok(out);
     }
-    let list: String = ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
-    // The ids are integers we formatted ourselves, so inlining them is safe; one statement per page.
-    let mut st = c.prepare(&format!(
+    // Placeholders, not the ids inlined: one prepared statement per page size, reused by every page.
+    let marks = vec!["?"; ids.len()].join(",");
+    let mut st = c.prepare_cached(&format!(
         "SELECT g.id,
                 EXISTS (SELECT 1 FROM goods_limits l WHERE l.goods_id = g.id),
                 EXISTS (SELECT 1 FROM goods_addition_groups a WHERE a.goods_id = g.id)
-         FROM goods g WHERE g.id IN ({list})"
+         FROM goods g WHERE g.id IN ({marks})"
     ))?;
-    let mut rows = st.query([])?;
+    let mut rows = st.query(rusqlite::params_from_iter(ids.iter()))?;
     while let Some(r) = rows.next()? {
         let f = RuleFlags { has_limits: r.get(1)?, has_additions: r.get(2)? };
         if f != RuleFlags::default() {

@@ -253,6 +253,21 @@ impl Db {
         blocking(move || db.write_sync(f)).await
     }
 
+    /// [`Db::read`] for the short reads of the shop window (lists, goods pages, cached answers, token
+    /// lookups): run on the calling task when a reader is idle, since handing a read of a few dozen
+    /// microseconds to the blocking pool and back costs more than the read; on the pool otherwise.
+    pub async fn read_quick<T, E, F>(&self, f: F) -> std::result::Result<T, E>
+    where
+        F: FnOnce(&Connection) -> std::result::Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<Error> + Send + 'static,
+    {
+        match self.inner.read.try_get() {
+            Some(c) => in_snapshot(&c, f),
+            None => self.read(f).await,
+        }
+    }
+
     /// [`Db::read`] for threads that may block (jobs, CLI, tests).
     pub fn read_sync<T, E, F>(&self, f: F) -> std::result::Result<T, E>
     where
@@ -260,13 +275,7 @@ impl Db {
         E: From<Error>,
     {
         let c = self.inner.read.get().map_err(|_| Error::Unavailable)?;
-        // One read transaction for all of f's statements: one consistent snapshot, and the WAL
-        // read lock is taken once instead of once per statement.
-        c.execute_batch("BEGIN").map_err(|_| Error::Unavailable)?;
-        let snapshot = ReadSnapshot(&c);
-        let out = f(snapshot.0);
-        drop(snapshot);
-        out
+        in_snapshot(&c, f)
     }
 
     /// [`Db::write`] for threads that may block (jobs, CLI, tests).
@@ -318,6 +327,20 @@ impl Db {
         let src = Connection::open_with_flags(&self.inner.path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         Ok(src.backup(rusqlite::MAIN_DB, dest, None)?)
     }
+}
+
+/// Runs `f` in one read transaction: one consistent snapshot, and the WAL read lock taken once
+/// instead of once per statement.
+fn in_snapshot<T, E, F>(c: &Connection, f: F) -> std::result::Result<T, E>
+where
+    F: FnOnce(&Connection) -> std::result::Result<T, E>,
+    E: From<Error>,
+{
+    c.execute_batch("BEGIN").map_err(|_| Error::Unavailable)?;
+    let snapshot = ReadSnapshot(c);
+    let out = f(snapshot.0);
+    drop(snapshot);
+    out
 }
 
 /// Ends a read transaction however its work ends, a panic included: a pooled connection left

@@ -138,6 +138,9 @@ type SessionCell = Arc<OnceLock<Result<Session, WxError>>>;
 
 /// How long the answer for a login code is reused.
 const CODE_REUSE: Duration = Duration::from_secs(10);
+/// Login codes remembered at once: beyond it a code is exchanged without being shared, so a flood
+/// of distinct codes cannot grow the map (about 200 bytes each: code, session and the map's share).
+const MAX_SHARED_CODES: usize = 4096;
 
 impl WeChat {
     pub fn new(cfg: &Config, db: Db, settings: Settings) -> WeChat {
@@ -225,6 +228,9 @@ impl WeChat {
         let cell = {
             let mut codes = self.inner.codes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             codes.retain(|_, (at, _)| at.elapsed() < CODE_REUSE);
+            if codes.len() >= MAX_SHARED_CODES && !codes.contains_key(code) {
+                return self.fetch_session(code);
+            }
             codes
                 .entry(code.to_string())
                 .or_insert_with(|| (Instant::now(), Arc::new(OnceLock::new())))

@@ -190,3 +190,66 @@ fn with_a_base_url_every_host_shares_one_cached_answer() {
     }
     assert_eq!(app.cache.bytes(), one);
 }
+
+#[test]
+fn the_home_page_categories_and_notices_are_cached_and_follow_every_write() {
+    let app = TestApp::new();
+    let cat = app.write(|c| {
+        let f = CategoryFields { name: "水果".into(), ..CategoryFields::default() };
+        catalog::insert_category(c, &f, unix_now())
+    });
+    let categories = || app.get("/shop/shop/goods/category/all", &[]);
+    for _ in 0..2 {
+        assert_eq!(categories()["data"][0]["name"], "水果");
+    }
+    write_sql(&app, "UPDATE goods_categories SET name = '时令水果' WHERE id = ?1", cat);
+    assert_eq!(categories()["data"][0]["name"], "时令水果");
+    write_sql(&app, "UPDATE goods_categories SET is_use = 0 WHERE id = ?1", cat);
+    assert_code(&categories(), 700);
+
+    let notice = |title: &str, is_show: bool| xiaodian::service::site::NoticeInput {
+        kind: String::new(),
+        title: title.into(),
+        content: "内容".into(),
+        is_show,
+    };
+    let id = block_on(xiaodian::service::site::save_notice(&app.db, &app.cache, None, notice("开业", true)))
+        .unwrap();
+    let notices = || app.post("/shop/notice/list", &[]);
+    for _ in 0..2 {
+        assert_eq!(notices()["data"]["dataList"][0]["title"], "开业");
+    }
+    block_on(xiaodian::service::site::save_notice(&app.db, &app.cache, Some(id), notice("开业大吉", true)))
+        .unwrap();
+    assert_eq!(notices()["data"]["dataList"][0]["title"], "开业大吉");
+    block_on(xiaodian::service::site::save_notice(&app.db, &app.cache, Some(id), notice("开业大吉", false)))
+        .unwrap();
+    assert_code(&notices(), 700);
+}
+
+#[test]
+fn the_memory_report_names_each_cache_within_the_one_budget() {
+    let app = TestApp::with(|c| {
+        c.admin_api_key = Some("memory-key-123".into());
+        c.cache_bytes = 4 << 20;
+    });
+    add_goods(&app, "明前龙井茶", None, 9900);
+    app.post(LIST_V2, &[]);
+    app.get_raw("/shop/verification/pic/get", &[("key", "memory-1")]);
+    let res = Merchant::new(&app, "memory-key-123").get("/memory");
+    let body = res.body;
+    assert_eq!(res.status, 200, "{body}");
+    assert!(body["rssBytes"].as_u64().unwrap() > 1 << 20, "{body}");
+    assert_eq!(body["cacheBudget"], 4 << 20);
+    let caches = body["caches"].as_array().unwrap();
+    let of =
+        |name: &str| caches.iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("{name}: {body}"));
+    assert!(of("answers")["bytes"].as_u64().unwrap() > 0, "the list was cached: {body}");
+    assert!(of("captchas")["bytes"].as_u64().unwrap() > 0, "a captcha is held: {body}");
+    let budgets: u64 = caches.iter().map(|c| c["budget"].as_u64().unwrap()).sum();
+    assert!(budgets <= 4 << 20, "the caches share the one budget: {body}");
+    for c in caches {
+        assert!(c["bytes"].as_u64() <= c["budget"].as_u64(), "{c}");
+    }
+    assert_eq!(Merchant::with_header(&app, None).get("/memory").status, 401);
+}

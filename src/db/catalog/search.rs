@@ -160,6 +160,10 @@ pub fn shelf_count(c: &Connection, f: &GoodsFilter) -> Result<i64> {
         .query_row(params_from_iter(args.iter()), |r| r.get(0))?)
 }
 
+/// The goods columns a list reads: lists never show the rich text, so it stays unread.
+static LIST_COLUMNS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| GOODS_COLUMNS.replacen("g.content", "'' AS content", 1));
+
 /// One page of on-shelf goods matching `f`, in its order.
 pub fn shelf_page(c: &Connection, f: &GoodsFilter, offset: i64, limit: i64) -> Result<Vec<GoodsRow>> {
     let (filter, args) = shelf_where(f);
@@ -174,10 +178,9 @@ pub fn shelf_page(c: &Connection, f: &GoodsFilter, offset: i64, limit: i64) -> R
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    // Lists never show the rich text: leave it unread.
-    let columns = GOODS_COLUMNS.replacen("g.content", "'' AS content", 1);
     let marks = vec!["?"; ids.len()].join(",");
-    let mut st = c.prepare_cached(&format!("SELECT {columns} FROM goods g WHERE g.id IN ({marks})"))?;
+    let mut st =
+        c.prepare_cached(&format!("SELECT {} FROM goods g WHERE g.id IN ({marks})", *LIST_COLUMNS))?;
     let mut rows: Vec<GoodsRow> =
         st.query_map(params_from_iter(ids.iter()), goods_row)?.collect::<rusqlite::Result<_>>()?;
     let rank: std::collections::HashMap<i64, usize> =

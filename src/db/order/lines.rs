@@ -93,7 +93,7 @@ pub fn lines_of(c: &Connection, order_ids: &[i64]) -> Result<Vec<LineRow>> {
         return Ok(Vec::new());
     }
     let marks = (1..=order_ids.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
-    let mut st = c.prepare(&format!(
+    let mut st = c.prepare_cached(&format!(
         "SELECT {LINE_COLUMNS} FROM order_goods WHERE order_id IN ({marks}) ORDER BY order_id, id"
     ))?;
     let rows = st.query_map(params_from_iter(order_ids.iter()), line_row)?;
