@@ -99,7 +99,7 @@ pub fn build(cfg: Config) -> Result<(Rocket<Build>, Boot), BootError> {
         .manage(settings)
         // One budget: seven eighths for answers, a sixteenth for token lookups, one for captchas.
         .manage(cache::Cache::new(cfg.cache_bytes - cfg.cache_bytes / 8))
-        .manage(api::guards::TokenCache::new(cfg.cache_bytes / 16))
+        .manage(cache::TokenCache::new(cfg.cache_bytes / 16))
         .manage(regions::Regions::load())
         .manage(Arc::new(captcha::Captchas::with_budget(Duration::from_mins(5), cfg.cache_bytes / 16)))
         .manage(api::tools::UniqueIds::default())

@@ -3,9 +3,7 @@
 //! A handler that takes [`Authed`] answers 2000 to anyone without a live token; one that takes
 //! [`MaybeAuthed`] serves both, but an invalid token still answers 2000.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, RwLock};
-use std::time::Instant;
+use std::sync::Mutex;
 
 use rocket::data::{self, Data, FromData};
 use rocket::http::Status;
@@ -13,6 +11,7 @@ use rocket::outcome::Outcome;
 use rocket::request::{self, FromRequest, Request};
 
 use super::params::{read_body, Params};
+use crate::cache::TokenCache;
 use crate::db::{self, Db};
 use crate::error::ApiError;
 pub use crate::present::BaseUrl;
@@ -38,57 +37,6 @@ pub(crate) fn failure(req: &Request<'_>) -> Option<ApiError> {
 async fn resolve(req: &Request<'_>, token: Option<&str>) -> Result<Option<i64>, ApiError> {
     let db = req.rocket().state::<Db>().ok_or_else(|| ApiError::Internal("Db not managed".into()))?;
     resolve_with(db, req.rocket().state::<TokenCache>(), token).await
-}
-
-/// Live tokens seen lately, so a guarded request costs no extra database read. An entry is trusted
-/// for at most [`TOKEN_CACHE_SECS`], and not at all once any token was revoked after it was read
-/// (logout, disabling, a password change: see `db::user::token_epoch`).
-pub struct TokenCache {
-    map: RwLock<HashMap<String, (i64, i64, u64, Instant)>>,
-    /// Most lookups kept: the cache's byte budget over what one costs.
-    max: usize,
-}
-
-/// How long a cached token is trusted before the database is asked again.
-pub const TOKEN_CACHE_SECS: u64 = 30;
-/// What one remembered lookup costs: the 64-character hash, its value and the map's own share.
-const TOKEN_ENTRY_BYTES: usize = 160;
-
-impl TokenCache {
-    /// A cache of token lookups holding at most `budget` bytes.
-    pub fn new(budget: usize) -> TokenCache {
-        TokenCache { map: RwLock::default(), max: (budget / TOKEN_ENTRY_BYTES).max(1) }
-    }
-
-    /// The most bytes it may hold.
-    pub fn budget(&self) -> usize {
-        self.max * TOKEN_ENTRY_BYTES
-    }
-
-    /// Bytes held now (by the per-entry estimate).
-    pub fn bytes(&self) -> usize {
-        self.map.read().unwrap_or_else(std::sync::PoisonError::into_inner).len() * TOKEN_ENTRY_BYTES
-    }
-
-    fn get(&self, hash: &str, now: i64) -> Option<i64> {
-        let map = self.map.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (uid, expires, epoch, seen) = map.get(hash)?;
-        let fresh = *epoch == db::user::token_epoch() && seen.elapsed().as_secs() < TOKEN_CACHE_SECS;
-        (fresh && *expires > now).then_some(*uid)
-    }
-
-    /// Remembers a lookup made at revocation `epoch` (read before the database was asked).
-    fn put(&self, hash: String, uid: i64, expires: i64, epoch: u64) {
-        let mut map = self.map.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if map.len() >= self.max {
-            // Lookups older than the trust window are useless; if none are, start over.
-            map.retain(|_, (_, _, _, seen)| seen.elapsed().as_secs() < TOKEN_CACHE_SECS);
-            if map.len() >= self.max {
-                map.clear();
-            }
-        }
-        map.insert(hash, (uid, expires, epoch, Instant::now()));
-    }
 }
 
 /// Resolves a token outside a guard (multipart uploads carry it as a form field).

@@ -8,8 +8,7 @@ use rocket::{get, routes, Route, State};
 use serde::Serialize;
 
 use super::{Answer, ApiKey};
-use crate::api::guards::TokenCache;
-use crate::cache::Cache;
+use crate::cache::{Cache, TokenCache};
 use crate::captcha::Captchas;
 use crate::config::Config;
 
