@@ -78,6 +78,26 @@ fn order_status(app: &TestApp, id: &str) -> i64 {
     app.query(|c| c.query_row("SELECT status FROM orders WHERE id = ?1", [id], |r| r.get(0)))
 }
 
+/// The `statusStr` orderList answers for the shopper's order `id` (in all of their orders, and in
+/// the 待发货 tab, status 1).
+fn listed_status(app: &TestApp, token: &str, id: &str) -> String {
+    let mut said = Vec::new();
+    for status in [None, Some("1")] {
+        let mut form = vec![("token", token)];
+        form.extend(status.map(|s| ("status", s)));
+        let list = app.post("/shop/order/list", &form);
+        assert_code(&list, 0);
+        let order = list["data"]["orderList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"].as_i64().is_some_and(|n| n.to_string() == id));
+        said.push(order.unwrap_or_else(|| panic!("order {id} not listed: {list}"))["statusStr"].clone());
+    }
+    assert_eq!(said[0], said[1], "every list says the same");
+    said[0].as_str().unwrap().to_string()
+}
+
 fn ship(app: &TestApp, id: &str) -> (u16, Value) {
     let parcel = json!({"carrier": "顺丰速运", "trackingNumber": "SF1234567890"});
     app.api("POST", &format!("/orders/{id}/ship"), Some(&parcel))
@@ -201,6 +221,7 @@ fn a_group_of_three_is_listed_once_its_opener_paid_and_ships_when_full() {
     assert_eq!(order_status(&app, &first), 1);
     let detail = app.get("/shop/order/detail", &[("token", &token), ("id", &first)]);
     assert_eq!(detail["data"]["orderInfo"]["statusStr"], "拼团中", "{detail}");
+    assert_eq!(listed_status(&app, &token, &first), "拼团中");
     let (status, p) = ship(&app, &first);
     assert_eq!(status, 409, "{p}");
     assert!(p.to_string().contains("拼团中"), "{p}");
@@ -225,6 +246,7 @@ fn a_group_of_three_is_listed_once_its_opener_paid_and_ships_when_full() {
 
     let detail = app.get("/shop/order/detail", &[("token", &token), ("id", &first)]);
     assert_eq!(detail["data"]["orderInfo"]["statusStr"], "待发货", "full: ready to ship");
+    assert_eq!(listed_status(&app, &token, &first), "待发货");
     for id in [&first, &second, &third] {
         let (status, p) = ship(&app, id);
         assert_eq!(status, 200, "{p}");
@@ -440,6 +462,51 @@ fn a_payment_for_a_group_that_can_no_longer_start_is_applied_and_refunded() {
 }
 
 #[test]
+fn a_wechat_payment_arriving_after_the_group_failed_and_closed_the_order_goes_back_through_wechat() {
+    let app = TestApp::with_key(KEY);
+    let tea = app.goods().name("龙井茶").price(10000).stock(10).create();
+    group_set(&app, tea, 3, 1);
+    let (opener, token) = app.shopper("opener");
+    let tuan = open(&app, &token, tea);
+    app.credit(opener, Account::Balance, 10000);
+    let first = order_id(&group_order(&app, &token, tea, tuan));
+    assert_code(&app.post(PAY, &[("token", &token), ("orderId", &first)]), 0);
+    // A member orders, opens WeChat Pay, and pays only after the merchant failed the group.
+    let (member, member_token) = app.login_wechat("code-late-member");
+    let id = order_id(&group_order(&app, &member_token, tea, tuan));
+    let action = format!("{{\"type\":0,\"id\":{id}}}");
+    let prepay = prepay_of(&wxpay(&app, &member_token, "60.00", Some(&action)));
+    assert_eq!(app.api("POST", &format!("/pingtuan-groups/{tuan}/fail"), None).0, 200);
+    assert_eq!(order_status(&app, &id), -1, "the unpaid member order closed with the group");
+    assert_eq!(sandbox_pay(&app, &prepay, true)["delivered"], true);
+
+    // Not kept in the balance: frozen on its way back to WeChat, then gone from the shop.
+    assert_eq!(order_status(&app, &id), -1);
+    assert_eq!(app.account(member).balance, 0, "not left in the balance");
+    let (refund, fee): (i64, i64) = app.query(|c| {
+        c.query_row(
+            "SELECT r.id, r.refund_fee FROM payment_refunds r JOIN payments p ON p.id = r.payment_id
+             WHERE p.user_id = ?1",
+            [member],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    });
+    assert_eq!(fee, 6000);
+    assert_eq!(app.account(member).freeze, 6000);
+    let wx = xiaodian::service::wechat_refund::WxRefunds::new(&app.cfg, app.settings.clone());
+    xiaodian::jobs::wechat_refund::run_once(&app.db, &wx, now() + 3600).unwrap();
+    wait_refund(&app, refund, "success");
+    assert_eq!(app.account(member).freeze, 0, "the money left the shop through WeChat Pay");
+    assert_eq!(app.account(member).balance, 0);
+    let detail = app.get("/shop/order/detail", &[("token", &member_token), ("id", &id)]);
+    assert!(detail.to_string().contains("原路退回微信支付"), "{detail}");
+    // The opener, paid from the balance, was refunded to it by the failure (refund type 1 sends
+    // only WeChat payments back to WeChat).
+    assert_eq!(app.account(opener).balance, 10000);
+    checks_clean(&app);
+}
+
+#[test]
 fn the_merchant_succeeds_a_group_by_hand_and_its_paid_members_ship() {
     let app = TestApp::with_key(KEY);
     let tea = app.goods().name("龙井茶").price(10000).stock(10).create();
@@ -539,6 +606,7 @@ fn the_console_creates_sets_with_checks_shows_groups_and_fails_one_after_a_confi
     let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(b.post("/admin/pingtuan", &f).status, 303);
     assert_eq!(app.count("goods_pingtuan_sets"), 1);
+    console_sku_prices(&app, &mut b, &csrf);
 
     let (o, token) = app.shopper("opener");
     let tuan = open(&app, &token, tea);
@@ -587,4 +655,66 @@ fn the_console_creates_sets_with_checks_shows_groups_and_fails_one_after_a_confi
     let page = b.get(&format!("/admin/kanjia/{set}"));
     assert_eq!(b.post(&format!("/admin/kanjia/{set}/stop"), &[("csrf", &page.csrf())]).status, 303);
     b.get(&format!("/admin/kanjia/{set}")).assert_has("砍价活动已停止");
+}
+
+/// The console's set form takes per-SKU group prices (the page lists a goods' SKUs and their ids),
+/// refuses lines that are not "规格编号 拼团价", SKUs of other goods, twice the same SKU and prices
+/// not below the SKU's own, and the shopper is charged the SKU's group price.
+fn console_sku_prices(app: &TestApp, b: &mut Browser, csrf: &str) {
+    let tee = app.add_goods(tee("拼团T恤"));
+    let blue_l = app.tee_key(tee, "蓝", "L");
+    let sku_id = |key: &str| -> i64 {
+        let key = xiaodian::service::catalog::key_text(&xiaodian::service::catalog::parse_key(key).unwrap());
+        app.query(|c| {
+            c.query_row(
+                "SELECT id FROM goods_skus WHERE goods_id = ?1 AND property_child_ids = ?2",
+                rusqlite::params![tee, key],
+                |r| r.get(0),
+            )
+        })
+    };
+    let (blue, red) = (sku_id(&blue_l), sku_id(&app.tee_key(tee, "红", "M")));
+    b.get(&format!("/admin/pingtuan?goods={tee}"))
+        .assert_has(&format!("<td>{blue}</td>"))
+        .assert_has("¥60.00");
+    let goods = tee.to_string();
+    let post = |b: &mut Browser, lines: &str| {
+        let f = [
+            ("csrf", csrf),
+            ("goods_id", goods.as_str()),
+            ("price", "40"),
+            ("sku_prices", lines),
+            ("number_persion", "2"),
+            ("timeout_hours", "24"),
+            ("refund_type", "0"),
+            ("days", "3"),
+        ];
+        b.post("/admin/pingtuan", &f)
+    };
+    for (lines, said) in [
+        (format!("{blue} 四十五"), "规格拼团价".to_string()),
+        (format!("{blue}"), "应为“规格编号 拼团价”".to_string()),
+        ("999999 10".to_string(), "不属于该商品".to_string()),
+        (format!("{blue} 45\n{blue} 44"), "填了两次".to_string()),
+        (format!("{blue} 60"), "应低于其售价 ¥60.00".to_string()),
+        (format!("{blue} 0"), "应大于 0".to_string()),
+    ] {
+        let res = post(b, &lines);
+        assert_eq!(res.status, 422, "{lines}");
+        res.assert_has(&said);
+    }
+    assert_eq!(app.count("goods_pingtuan_sets"), 1, "nothing saved");
+    assert_eq!(post(b, &format!("{blue} 45\n\n{red}，30.5")).status, 303);
+    let s = app.get(SET, &[("goodsId", &goods)]);
+    assert_code(&s, 0);
+    b.get("/admin/pingtuan")
+        .assert_has(&format!("规格 {blue}：¥45.00"))
+        .assert_has(&format!("规格 {red}：¥30.50"));
+
+    // The shopper pays the SKU's group price.
+    let (_, token) = app.shopper("tee-opener");
+    let tuan = open(app, &token, tee);
+    let res = create(app, &token, &one_line(tee, 1, &blue_l), &[("pingtuanOpenId", &tuan.to_string())]);
+    assert_code(&res, 0);
+    assert_eq!(res["data"]["amountReal"].as_f64(), Some(45.0), "{res}");
 }
