@@ -45,6 +45,7 @@ const KANJIA_LABELS: &[(&str, &str)] = &[
 
 const PINGTUAN_LABELS: &[(&str, &str)] = &[
     ("pingtuanPrice", "拼团价"),
+    ("skuPrices", "规格拼团价"),
     ("numberPersion", "成团人数"),
     ("timeoutHours", "成团时限"),
     ("refundType", "退款方式"),
@@ -85,6 +86,28 @@ pub fn order_words(s: &i64) -> &'static str {
 
 fn bad(field: &'static str, rule: &'static str) -> crate::service::error::Error {
     crate::service::error::Error::invalid(field, rule)
+}
+
+/// The form's per-SKU group prices: one "规格编号 拼团价" a line (a space, comma, = or colon
+/// between them); blank lines are skipped. The service checks the SKUs and the prices.
+fn sku_prices(text: &str) -> Result<Vec<(i64, i64)>, crate::service::error::Error> {
+    let separator = |c: char| c.is_whitespace() || matches!(c, '=' | ',' | '，' | ':' | '：');
+    let mut prices = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let mut parts = line.split(separator).filter(|p| !p.is_empty());
+        let parsed = match (parts.next(), parts.next(), parts.next()) {
+            (Some(sku), Some(price), None) => sku.parse::<i64>().ok().zip(fen(price)),
+            _ => None,
+        };
+        let Some(pair) = parsed else {
+            return Err(crate::service::error::Error::invalid(
+                "skuPrices",
+                format!("“{line}”应为“规格编号 拼团价”，例如 12 55.00"),
+            ));
+        };
+        prices.push(pair);
+    }
+    Ok(prices)
 }
 
 // ---- 砍价
@@ -211,6 +234,9 @@ async fn kanjia_stop(
 struct PingtuanForm {
     goods_id: i64,
     price: String,
+    /// Per-SKU group prices, one "规格编号 拼团价" a line (optional: none when absent).
+    #[field(default = String::new())]
+    sku_prices: String,
     number_persion: i64,
     timeout_hours: i64,
     refund_type: i64,
@@ -225,6 +251,8 @@ struct PingtuanPage {
     groups: Vec<TuanRow>,
     now: i64,
     form: PingtuanForm,
+    /// The SKUs of the goods in the form (their ids are what per-SKU group prices name).
+    skus: Vec<db::catalog::SkuRow>,
     error: Option<String>,
 }
 
@@ -240,8 +268,10 @@ async fn pingtuan_page(
     form: PingtuanForm,
     error: Option<String>,
 ) -> Result<Html, AdminError> {
-    let (sets, groups) = db
-        .read(|c| {
+    let goods = form.goods_id;
+    let (sets, groups, skus) = db
+        .read(move |c| {
+            let skus = if goods > 0 { db::catalog::skus(c, goods)? } else { Vec::new() };
             let sets = db::pingtuan::all_sets(c, None)?;
             let mut groups = Vec::new();
             for s in &sets {
@@ -249,17 +279,19 @@ async fn pingtuan_page(
             }
             groups.sort_by_key(|t| -t.id);
             groups.truncate(usize::try_from(GROUPS_SHOWN).unwrap_or(100));
-            Ok::<_, db::Error>((sets, groups))
+            Ok::<_, db::Error>((sets, groups, skus))
         })
         .await?;
     let status = if error.is_some() { Status::UnprocessableEntity } else { Status::Ok };
-    render_as(status, &PingtuanPage { staff, sets, groups, now: db::unix_now(), form, error })
+    render_as(status, &PingtuanPage { staff, sets, groups, now: db::unix_now(), form, skus, error })
 }
 
-/// GET /admin/pingtuan — staff only. Every group-buy set, a form for a new one, the newest groups.
-#[get("/pingtuan")]
-async fn pingtuan_list(staff: Staff, db: &State<Db>) -> Result<Html, AdminError> {
+/// GET /admin/pingtuan — staff only. Every group-buy set, a form for a new one (for `goods`: with
+/// its SKUs, whose ids per-SKU group prices name), the newest groups.
+#[get("/pingtuan?<goods>")]
+async fn pingtuan_list(staff: Staff, db: &State<Db>, goods: Option<i64>) -> Result<Html, AdminError> {
     let form = PingtuanForm {
+        goods_id: goods.unwrap_or(0),
         number_persion: 3,
         timeout_hours: 24,
         days: 7,
@@ -277,13 +309,14 @@ async fn pingtuan_create(
 ) -> Result<Answer, AdminError> {
     let f = form.0;
     let now = db::unix_now();
-    let saved = match fen(&f.price) {
-        None => Err(bad("pingtuanPrice", "应为金额")),
-        Some(price) => {
+    let saved = match (fen(&f.price), sku_prices(&f.sku_prices)) {
+        (None, _) => Err(bad("pingtuanPrice", "应为金额")),
+        (_, Err(e)) => Err(e),
+        (Some(price), Ok(sku_prices)) => {
             let fields = crate::db::pingtuan::SetFields {
                 goods_id: f.goods_id,
                 price,
-                sku_prices: Vec::new(),
+                sku_prices,
                 number_persion: f.number_persion,
                 timeout_hours: f.timeout_hours,
                 refund_type: f.refund_type,

@@ -19,6 +19,7 @@ use crate::service::calendar::Booking;
 use crate::service::checkout::{self, AdditionChoice, CheckoutInput, Destination, LineInput, Peisong};
 use crate::service::order::{self, LineReview, OrderRules};
 use crate::service::pay_password;
+use crate::service::pingtuan;
 use crate::service::security::{self, Scene, Verdict};
 use crate::settings::Settings;
 use crate::wechat::WeChat;
@@ -211,7 +212,14 @@ async fn list(
         has_refund: req.p.opt_bool("hasRefund")?.filter(|&r| r),
         order_number: req.p.opt_text("orderNumber", 40)?.map(str::to_string),
     };
-    let page = db.read(move |c| order::page(c, &f, paging.offset(), paging.limit())).await?;
+    let (page, waiting) = db
+        .read(move |c| {
+            let page = order::page(c, &f, paging.offset(), paging.limit())?;
+            let ids: Vec<i64> = page.orders.iter().map(|o| o.id).collect();
+            let waiting = pingtuan::waiting_orders(c, &ids)?;
+            Ok::<_, crate::service::error::Error>((page, waiting))
+        })
+        .await?;
     if page.orders.is_empty() {
         return Err(ApiError::Empty);
     }
@@ -234,7 +242,7 @@ async fn list(
             logistics_map.insert(o.id.to_string(), l);
         }
         let first = page.lines.iter().find(|l| l.order_id == o.id).map_or(0, |l| l.line.goods_id);
-        order_list.push(OrderView::new(o, first));
+        order_list.push(OrderView::new(o, first).waiting_for_group(&waiting));
     }
     let user_map = page.buyer.iter().map(|u| (u.id.to_string(), BuyerView::new(&base, u))).collect();
     let total_page = (page.total + paging.page_size - 1) / paging.page_size;
@@ -287,18 +295,14 @@ async fn detail(
     let (d, waiting) = db
         .read(move |c| {
             let d = order::detail(c, user, id, hx.as_deref(), &rules)?;
-            let waiting = crate::service::pingtuan::waiting_words(c, d.order.id)?;
+            let waiting = pingtuan::waiting_orders(c, &[d.order.id])?;
             Ok::<_, crate::service::error::Error>((d, waiting))
         })
         .await?;
     let first = d.lines.first().map_or(0, |l| l.line.goods_id);
     let traces =
         d.parcels.first().and_then(|p| serde_json::from_str(&p.parcel.traces).ok()).unwrap_or_default();
-    let mut order_info = OrderView::new(&d.order, first);
-    // A paid order waiting for its group reads 拼团中, not 待发货.
-    if let Some(words) = waiting {
-        order_info.status_str = words;
-    }
+    let order_info = OrderView::new(&d.order, first).waiting_for_group(&waiting);
     Ok(Reply(OrderDetailView {
         order_info,
         goods: d.lines.iter().map(|l| LineView::new(&base, l, d.order.fields.status, &d.bookings)).collect(),

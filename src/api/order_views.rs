@@ -63,6 +63,16 @@ pub struct OrderView {
 }
 
 impl OrderView {
+    /// A paid order waiting for its group reads 拼团中, not 待发货: `waiting` are the orders
+    /// `service::pingtuan::waiting_orders` found waiting (the one rule for every order answer).
+    #[must_use]
+    pub fn waiting_for_group(mut self, waiting: &[i64]) -> OrderView {
+        if waiting.contains(&self.id) {
+            self.status_str = crate::service::pingtuan::WAITING_WORDS;
+        }
+        self
+    }
+
     pub fn new(o: &OrderRow, first_goods: i64) -> OrderView {
         let f = &o.fields;
         let close = if f.status == status::UNPAID { f.close_at } else { o.date_close };

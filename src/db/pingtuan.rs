@@ -293,6 +293,17 @@ pub fn take_seat(c: &Connection, tuan_id: i64, statuses: &[i64]) -> Result<bool>
     Ok(n == 1)
 }
 
+/// The orders among `order_ids` that are paid and wait for their group (in progress) to fill.
+pub fn waiting_orders(c: &Connection, order_ids: &[i64]) -> Result<Vec<i64>> {
+    let ids = serde_json::to_string(order_ids).unwrap_or_else(|_| "[]".into());
+    let mut st = c.prepare_cached(
+        "SELECT m.order_id FROM pingtuan_members m JOIN pingtuan_tuans t ON t.id = m.tuan_id
+         WHERE m.order_id IN (SELECT value FROM json_each(?1)) AND m.status = 1 AND t.status = 0",
+    )?;
+    let rows = st.query_map([ids], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Frees a seat of a member that left unpaid.
 pub fn free_seat(c: &Connection, tuan_id: i64) -> Result<()> {
     c.execute("UPDATE pingtuan_tuans SET seats = max(seats - 1, help_number) WHERE id = ?1", [tuan_id])?;
@@ -418,6 +429,11 @@ pub fn mark_member_refunded(c: &Connection, member_id: i64) -> Result<bool> {
     Ok(c.execute("UPDATE pingtuan_members SET status = 2 WHERE id = ?1 AND status = 1", [member_id])? == 1)
 }
 
+/// Marks an unpaid member of a failed group refunded (its payment arrived after the failure).
+pub fn mark_unpaid_member_refunded(c: &Connection, member_id: i64) -> Result<bool> {
+    Ok(c.execute("UPDATE pingtuan_members SET status = 2 WHERE id = ?1 AND status = 0", [member_id])? == 1)
+}
+
 /// Removes an unpaid member (its order closed); false when it was not unpaid.
 pub fn delete_member(c: &Connection, member_id: i64) -> Result<bool> {
     Ok(c.execute("DELETE FROM pingtuan_members WHERE id = ?1 AND status = 0", [member_id])? == 1)
@@ -499,7 +515,7 @@ pub fn inconsistent(c: &Connection) -> Result<Vec<(i64, String)>> {
     let mut st = c.prepare(
         "SELECT t.id, o.order_number, t.status, m.status, o.status
          FROM pingtuan_members m JOIN pingtuan_tuans t ON t.id = m.tuan_id JOIN orders o ON o.id = m.order_id
-         WHERE (m.status = 0 AND o.status != 0)
+         WHERE (m.status = 0 AND o.status != 0 AND NOT (t.status = 2 AND o.status = -1))
             OR (m.status = 1 AND t.status IN (0, 3) AND o.status != 1)
             OR (m.status = 2 AND o.status != -1)",
     )?;

@@ -4,7 +4,8 @@
 //!
 //! Applying credits the paid money to the shopper's balance first, then spends from the balance
 //! for the purpose, so "the rest from the balance" falls out naturally; when the purpose cannot be
-//! served any more (order closed meanwhile...) the money simply stays in the balance.
+//! served any more (order closed meanwhile...) the money simply stays in the balance — except for
+//! an order its failed group closed, whose money goes back the group's way (`service::pingtuan`).
 
 use std::collections::BTreeMap;
 
@@ -309,6 +310,11 @@ pub fn apply_paid(
             c.execute_batch("ROLLBACK TO payment_purpose; RELEASE payment_purpose")?;
             let why = stored_reason(&e);
             store::mark_apply_failed(c, p.id, &why, now)?;
+            // group buy (pingtuan): money for an order its failed group closed goes back the group's way.
+            if matches!(Action::parse(Some(&p.next_action)), Ok(Action::Orders(_))) {
+                let orders = store::orders_of(c, p.id)?;
+                crate::service::pingtuan::refund_late_payment(c, p.id, &orders, paid_fen, now)?;
+            }
             Ok(Applied::Failed(why))
         }
     }

@@ -211,8 +211,13 @@ fn succeed_going(c: &Connection, t: &TuanRow, now: i64, orders: Orders) -> Resul
 
 /// A closed unpaid order leaves its group: its seat frees; an opener's unpaid order takes its
 /// unlisted group with it.
+/// A failed group keeps its closed unpaid members, so that a payment still arriving for one is
+/// refunded the group's way ([`refund_late_payment`]).
 pub fn on_closed(c: &Connection, order_id: i64) -> Result<()> {
     let Some(m) = rows::member_by_order(c, order_id)? else { return Ok(()) };
+    if m.status != member_status::UNPAID || tuan_of(c, m.tuan_id)?.status == tuan_status::FAILED {
+        return Ok(());
+    }
     if !rows::delete_member(c, m.id)? {
         return Ok(());
     }
@@ -223,6 +228,44 @@ pub fn on_closed(c: &Connection, order_id: i64) -> Result<()> {
         rows::free_seat(c, t.id)?;
     }
     Ok(())
+}
+
+/// A WeChat payment applied to the balance whose orders could not be paid any more: when one of
+/// them is an unpaid member order that its group's failure closed, the money goes back the set's
+/// way — through WeChat Pay for refund type 1 (frozen until WeChat confirms; the WeChat refund job
+/// sends it if no one does sooner), else it stays in the balance — and the member is marked
+/// refunded. The WeChat refund created, if any. Runs in the payment's transaction.
+pub fn refund_late_payment(
+    c: &Connection,
+    payment_id: i64,
+    order_ids: &[i64],
+    fen: i64,
+    now: i64,
+) -> Result<Option<i64>> {
+    for &order_id in order_ids {
+        let Some(m) = rows::member_by_order(c, order_id)? else { continue };
+        let t = tuan_of(c, m.tuan_id)?;
+        if m.status != member_status::UNPAID || t.status != tuan_status::FAILED {
+            continue;
+        }
+        let o: OrderRow = order::order(c, order_id)?.ok_or(Error::NotFound(Entity::Order))?;
+        if o.fields.status != order_status::CLOSED || !rows::mark_unpaid_member_refunded(c, m.id)? {
+            continue;
+        }
+        let s = set_of(c, t.set_id)?;
+        let yuan = money::format(fen);
+        if s.fields.refund_type == refund_type::WECHAT {
+            let why = format!("订单 {} 拼团已失败，支付原路退回", o.order_number);
+            let id = crate::service::wechat_refund::start_payment_refund(c, payment_id, fen, &why, now)?;
+            let said = format!("拼团已失败，订单关闭后到账的 ¥{yuan} 原路退回微信支付");
+            order::add_event(c, order_id, "refund", &said, now)?;
+            return Ok(Some(id));
+        }
+        let said = format!("拼团已失败，订单关闭后到账的 ¥{yuan} 已存入余额");
+        order::add_event(c, order_id, "refund", &said, now)?;
+        return Ok(None);
+    }
+    Ok(None)
 }
 
 /// Refunds a paid member's whole order the set's way and closes it with its stock, points and
@@ -324,14 +367,16 @@ pub fn ship_blocker(c: &Connection, order_id: i64) -> Result<Option<String>> {
     })
 }
 
-/// The order's group words for its status ("拼团中") while it waits; None otherwise.
-pub fn waiting_words(c: &Connection, order_id: i64) -> Result<Option<&'static str>> {
-    let Some(m) = rows::member_by_order(c, order_id)? else { return Ok(None) };
-    if m.status != member_status::PAID {
-        return Ok(None);
+/// What a paid order waiting for its group reads instead of 待发货 (orderDetail, orderList).
+pub const WAITING_WORDS: &str = "拼团中";
+
+/// The orders among `order_ids` that are paid and wait for their group to fill: they read
+/// [`WAITING_WORDS`] and cannot ship yet.
+pub fn waiting_orders(c: &Connection, order_ids: &[i64]) -> Result<Vec<i64>> {
+    if order_ids.is_empty() {
+        return Ok(Vec::new());
     }
-    let t = tuan_of(c, m.tuan_id)?;
-    Ok((t.status == tuan_status::GOING).then_some("拼团中"))
+    Ok(rows::waiting_orders(c, order_ids)?)
 }
 
 /// A set as the merchant sends it, to check.
@@ -368,13 +413,23 @@ pub fn check_set(c: &Connection, f: &SetFields, now: i64) -> Result<()> {
     Ok(())
 }
 
-/// Creates a set for a goods (console, merchant API, demo). SKU prices must name the goods' SKUs.
+/// Creates a set for a goods (console, merchant API, demo). SKU prices must name the goods' SKUs,
+/// each once, each below that SKU's own price.
 pub fn create_set(c: &Connection, f: &SetFields, now: i64) -> Result<SetRow> {
     check_set(c, f, now)?;
     let skus = crate::db::catalog::skus(c, f.goods_id)?;
-    for (sku, _) in &f.sku_prices {
-        if !skus.iter().any(|s| s.id == *sku) {
+    for (i, (sku, price)) in f.sku_prices.iter().enumerate() {
+        let Some(row) = skus.iter().find(|s| s.id == *sku) else {
             return Err(Error::invalid("skuPrices", format!("规格 {sku} 不属于该商品")));
+        };
+        if f.sku_prices[..i].iter().any(|(other, _)| other == sku) {
+            return Err(Error::invalid("skuPrices", format!("规格 {sku} 填了两次")));
+        }
+        if row.fields.price > 0 && *price >= row.fields.price {
+            return Err(Error::invalid(
+                "skuPrices",
+                format!("规格 {sku} 的拼团价应低于其售价 ¥{}", money::format(row.fields.price)),
+            ));
         }
     }
     if !rows::active_sets(c, &[f.goods_id], now)?.is_empty() {

@@ -10,6 +10,8 @@ use xiaodian::service::ledger::Account;
 
 use crate::support::*;
 
+mod console;
+
 const KEY: &str = "merchant-key-pingtuan-0123456789";
 const SET: &str = "/shop/shop/goods/pingtuan/set";
 const SETS: &str = "/shop/shop/goods/pingtuan/sets";
@@ -76,6 +78,26 @@ fn tuan_state(app: &TestApp, tuan: i64) -> (i64, i64, i64) {
 
 fn order_status(app: &TestApp, id: &str) -> i64 {
     app.query(|c| c.query_row("SELECT status FROM orders WHERE id = ?1", [id], |r| r.get(0)))
+}
+
+/// The `statusStr` orderList answers for the shopper's order `id` (in all of their orders, and in
+/// the 待发货 tab, status 1).
+fn listed_status(app: &TestApp, token: &str, id: &str) -> String {
+    let mut said = Vec::new();
+    for status in [None, Some("1")] {
+        let mut form = vec![("token", token)];
+        form.extend(status.map(|s| ("status", s)));
+        let list = app.post("/shop/order/list", &form);
+        assert_code(&list, 0);
+        let order = list["data"]["orderList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"].as_i64().is_some_and(|n| n.to_string() == id));
+        said.push(order.unwrap_or_else(|| panic!("order {id} not listed: {list}"))["statusStr"].clone());
+    }
+    assert_eq!(said[0], said[1], "every list says the same");
+    said[0].as_str().unwrap().to_string()
 }
 
 fn ship(app: &TestApp, id: &str) -> (u16, Value) {
@@ -201,6 +223,7 @@ fn a_group_of_three_is_listed_once_its_opener_paid_and_ships_when_full() {
     assert_eq!(order_status(&app, &first), 1);
     let detail = app.get("/shop/order/detail", &[("token", &token), ("id", &first)]);
     assert_eq!(detail["data"]["orderInfo"]["statusStr"], "拼团中", "{detail}");
+    assert_eq!(listed_status(&app, &token, &first), "拼团中");
     let (status, p) = ship(&app, &first);
     assert_eq!(status, 409, "{p}");
     assert!(p.to_string().contains("拼团中"), "{p}");
@@ -225,6 +248,7 @@ fn a_group_of_three_is_listed_once_its_opener_paid_and_ships_when_full() {
 
     let detail = app.get("/shop/order/detail", &[("token", &token), ("id", &first)]);
     assert_eq!(detail["data"]["orderInfo"]["statusStr"], "待发货", "full: ready to ship");
+    assert_eq!(listed_status(&app, &token, &first), "待发货");
     for id in [&first, &second, &third] {
         let (status, p) = ship(&app, id);
         assert_eq!(status, 200, "{p}");
@@ -440,6 +464,51 @@ fn a_payment_for_a_group_that_can_no_longer_start_is_applied_and_refunded() {
 }
 
 #[test]
+fn a_wechat_payment_arriving_after_the_group_failed_and_closed_the_order_goes_back_through_wechat() {
+    let app = TestApp::with_key(KEY);
+    let tea = app.goods().name("龙井茶").price(10000).stock(10).create();
+    group_set(&app, tea, 3, 1);
+    let (opener, token) = app.shopper("opener");
+    let tuan = open(&app, &token, tea);
+    app.credit(opener, Account::Balance, 10000);
+    let first = order_id(&group_order(&app, &token, tea, tuan));
+    assert_code(&app.post(PAY, &[("token", &token), ("orderId", &first)]), 0);
+    // A member orders, opens WeChat Pay, and pays only after the merchant failed the group.
+    let (member, member_token) = app.login_wechat("code-late-member");
+    let id = order_id(&group_order(&app, &member_token, tea, tuan));
+    let action = format!("{{\"type\":0,\"id\":{id}}}");
+    let prepay = prepay_of(&wxpay(&app, &member_token, "60.00", Some(&action)));
+    assert_eq!(app.api("POST", &format!("/pingtuan-groups/{tuan}/fail"), None).0, 200);
+    assert_eq!(order_status(&app, &id), -1, "the unpaid member order closed with the group");
+    assert_eq!(sandbox_pay(&app, &prepay, true)["delivered"], true);
+
+    // Not kept in the balance: frozen on its way back to WeChat, then gone from the shop.
+    assert_eq!(order_status(&app, &id), -1);
+    assert_eq!(app.account(member).balance, 0, "not left in the balance");
+    let (refund, fee): (i64, i64) = app.query(|c| {
+        c.query_row(
+            "SELECT r.id, r.refund_fee FROM payment_refunds r JOIN payments p ON p.id = r.payment_id
+             WHERE p.user_id = ?1",
+            [member],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    });
+    assert_eq!(fee, 6000);
+    assert_eq!(app.account(member).freeze, 6000);
+    let wx = xiaodian::service::wechat_refund::WxRefunds::new(&app.cfg, app.settings.clone());
+    xiaodian::jobs::wechat_refund::run_once(&app.db, &wx, now() + 3600).unwrap();
+    wait_refund(&app, refund, "success");
+    assert_eq!(app.account(member).freeze, 0, "the money left the shop through WeChat Pay");
+    assert_eq!(app.account(member).balance, 0);
+    let detail = app.get("/shop/order/detail", &[("token", &member_token), ("id", &id)]);
+    assert!(detail.to_string().contains("原路退回微信支付"), "{detail}");
+    // The opener, paid from the balance, was refunded to it by the failure (refund type 1 sends
+    // only WeChat payments back to WeChat).
+    assert_eq!(app.account(opener).balance, 10000);
+    checks_clean(&app);
+}
+
+#[test]
 fn the_merchant_succeeds_a_group_by_hand_and_its_paid_members_ship() {
     let app = TestApp::with_key(KEY);
     let tea = app.goods().name("龙井茶").price(10000).stock(10).create();
@@ -503,88 +572,4 @@ fn the_goods_list_bargain_filter_follows_active_sets_not_the_old_flag() {
     let ids: Vec<i64> =
         listed["data"].as_array().unwrap().iter().map(|g| g["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, vec![tea]);
-}
-
-#[test]
-fn the_console_creates_sets_with_checks_shows_groups_and_fails_one_after_a_confirmation() {
-    let app = TestApp::with_key(KEY);
-    let tea = app.goods().name("龙井茶").price(10000).stock(10).create();
-    let mut b = Browser::staff(&app);
-    let page = b.get("/admin/pingtuan");
-    assert_eq!(page.status, 200);
-    page.assert_has("新建拼团活动").assert_has("拼团");
-    let csrf = page.csrf();
-    let goods = tea.to_string();
-    let form = |price: &str, size: &str| {
-        vec![
-            ("csrf", csrf.clone()),
-            ("goods_id", goods.clone()),
-            ("price", price.to_string()),
-            ("number_persion", size.to_string()),
-            ("timeout_hours", "24".into()),
-            ("refund_type", "0".into()),
-            ("days", "3".into()),
-        ]
-    };
-    for (price, size, said) in [("100", "3", "拼团价"), ("60", "1", "成团人数"), ("六十", "3", "拼团价")]
-    {
-        let f = form(price, size);
-        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let res = b.post("/admin/pingtuan", &f);
-        assert_eq!(res.status, 422, "{price} {size}");
-        res.assert_has(said);
-    }
-    assert_eq!(app.count("goods_pingtuan_sets"), 0);
-    let f = form("60", "3");
-    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(b.post("/admin/pingtuan", &f).status, 303);
-    assert_eq!(app.count("goods_pingtuan_sets"), 1);
-
-    let (o, token) = app.shopper("opener");
-    let tuan = open(&app, &token, tea);
-    app.credit(o, Account::Balance, 10000);
-    let id = order_id(&group_order(&app, &token, tea, tuan));
-    assert_code(&app.post(PAY, &[("token", &token), ("orderId", &id)]), 0);
-    b.get("/admin/pingtuan").assert_has(&format!("/admin/pingtuan/groups/{tuan}"));
-    let group = b.get(&format!("/admin/pingtuan/groups/{tuan}"));
-    group.assert_has("拼团中（待成团）").assert_has("设为失败并退款");
-    let ask = b.get(&format!("/admin/pingtuan/groups/{tuan}/fail"));
-    ask.assert_has("确认设为失败");
-    assert_eq!(tuan_state(&app, tuan).0, 0, "asking changes nothing");
-    let done = b.post(&format!("/admin/pingtuan/groups/{tuan}/fail"), &[("csrf", &ask.csrf())]);
-    assert_eq!(done.status, 303);
-    assert_eq!(tuan_state(&app, tuan).0, 2);
-    assert_eq!(order_status(&app, &id), -1);
-    assert_eq!(app.account(o).balance, 10000);
-
-    // The bargain section: a set that breaks a rule is refused, a good one is listed.
-    let page = b.get("/admin/kanjia");
-    assert_eq!(page.status, 200);
-    let csrf = page.csrf();
-    let bargain = |min: &str| {
-        vec![
-            ("csrf", csrf.clone()),
-            ("goods_id", goods.clone()),
-            ("original_price", "100".to_string()),
-            ("min_price", min.to_string()),
-            ("help_min", "1".into()),
-            ("help_max", "2".into()),
-            ("number", "5".into()),
-            ("days", "3".into()),
-        ]
-    };
-    let f = bargain("120");
-    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let res = b.post("/admin/kanjia", &f);
-    assert_eq!(res.status, 422);
-    res.assert_has("底价");
-    let f = bargain("60");
-    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let res = b.post("/admin/kanjia", &f);
-    assert_eq!(res.status, 303);
-    let set: i64 = app.query(|c| c.query_row("SELECT id FROM goods_kanjia_sets", [], |r| r.get(0)));
-    b.get(&format!("/admin/kanjia/{set}")).assert_has("停止活动").assert_has("还没有人发起砍价");
-    let page = b.get(&format!("/admin/kanjia/{set}"));
-    assert_eq!(b.post(&format!("/admin/kanjia/{set}/stop"), &[("csrf", &page.csrf())]).status, 303);
-    b.get(&format!("/admin/kanjia/{set}")).assert_has("砍价活动已停止");
 }
