@@ -72,6 +72,14 @@ pub fn remove_role(c: &Connection, user_id: i64) -> Result<bool> {
     Ok(c.execute("DELETE FROM partner_roles WHERE user_id = ?1", [user_id])? == 1)
 }
 
+/// A partner's leaders lose their partner (the partner became a leader themselves).
+pub fn detach_leaders(c: &Connection, partner_id: i64) -> Result<usize> {
+    Ok(c.execute(
+        "UPDATE partner_roles SET parent_id = NULL WHERE parent_id = ?1 AND role = 2",
+        [partner_id],
+    )?)
+}
+
 /// One person below a leader or partner, with what their orders gave the one above.
 #[derive(Debug, Clone)]
 pub struct TeamRow {

@@ -226,7 +226,13 @@ pub fn appoint(c: &Connection, user_id: i64, to: i64, source: &str, now: i64) ->
             store::remove_role(c, user_id)?;
             Ok(())
         }
-        role::LEADER => make_leader(c, &rules, user_id, source, now),
+        role::LEADER => {
+            // A partner made a leader: leaders cannot be under a leader, so theirs lose them.
+            if store::role_of(c, user_id)?.is_some_and(|r| r.role == role::PARTNER) {
+                store::detach_leaders(c, user_id)?;
+            }
+            make_leader(c, &rules, user_id, source, now)
+        }
         role::PARTNER => {
             // A leader who becomes a partner keeps their members' team: they move up with them.
             store::set_role(c, user_id, role::PARTNER, None, source, now)?;

@@ -349,6 +349,11 @@ fn a_partnership_is_bought_from_the_balance_and_the_merchant_lists_roles_targets
     let (_, leaders) = app.api("GET", "/fx/partners?role=2", None);
     assert_eq!(leaders["items"][0]["parentId"], p, "{leaders}");
     assert_eq!(app.api("GET", "/fx/partners?role=5", None).0, 422);
+    appoint(&app, p, 2);
+    assert_eq!(detail(&app, &pt)["base"]["isTeamLeader"], true, "a partner made a leader");
+    assert!(detail(&app, &lt)["parentPartnerInfo"].is_null(), "no leader under a leader");
+    appoint(&app, p, 3);
+    assert_code(&app.post("/shop/user/bindPartner", &[("token", &lt), ("uid", &p.to_string())]), 0);
     appoint(&app, p, 0);
     assert!(detail(&app, &pt)["partnerInfo"].is_null(), "the role taken away");
     assert!(detail(&app, &lt)["parentPartnerInfo"].is_null(), "the leader lost their partner");
