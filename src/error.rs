@@ -443,6 +443,7 @@ fn entity_words(e: Entity) -> &'static str {
         Entity::WechatRefund => "WeChat refund",
         Entity::Withdrawal => "withdrawal",
         Entity::FxApplication => "distributor application",
+        Entity::FxCommission => "commission",
         Entity::WriteOffCode => "write-off code",
         // the templates' remaining pages
         Entity::ActivityPage => "activity page",

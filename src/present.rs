@@ -54,6 +54,7 @@ pub fn noun(e: Entity) -> &'static str {
         Entity::WechatRefund => "微信退款",
         Entity::Withdrawal => "提现记录",
         Entity::FxApplication => "分销商申请",
+        Entity::FxCommission => "佣金记录",
         Entity::WriteOffCode => "核销码",
         // the templates' remaining pages
         Entity::ActivityPage => "活动",

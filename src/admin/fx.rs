@@ -289,12 +289,15 @@ struct CommissionRow {
     order_number: String,
     goods_name: String,
     buyer: String,
-    level: i64,
+    level_str: String,
     percent: i64,
     amount: String,
     cancelled: String,
     status_str: &'static str,
     date_add: String,
+    clawable: bool,
+    clawed: String,
+    claw_reason: String,
 }
 
 #[derive(Template)]
@@ -341,12 +344,19 @@ async fn commissions(
             order_number: m.order_number,
             goods_name: m.goods_name,
             buyer: format!("{}（{}）", m.buyer_nick, m.buyer_id),
-            level: m.level,
+            level_str: match m.kind {
+                store::kind::LEADER => "团队长".into(),
+                store::kind::PARTNER => "合伙人".into(),
+                _ => m.level.to_string(),
+            },
             percent: m.percent,
             amount: amount_words(m.amount, m.unit),
             cancelled: amount_words(m.cancelled, m.unit),
             status_str: commission_status::label(m.status),
             date_add: when(&m.date_add),
+            clawable: m.status == commission_status::SETTLED && m.clawed < m.amount - m.cancelled,
+            clawed: amount_words(m.clawed, m.unit),
+            claw_reason: m.claw_reason,
         })
         .collect();
     render(&CommissionsPage { staff, rows, status, pager })

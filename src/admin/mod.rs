@@ -19,6 +19,8 @@ mod freight;
 mod funds;
 // distribution (三级分销)
 mod fx;
+// partners, commission rules, targets, a distributor's tree
+mod fx_team;
 mod goods;
 mod goods_calendar;
 mod goods_editor;
@@ -114,6 +116,8 @@ pub fn routes() -> Vec<FileRoutes> {
         kefu,
         // distribution (三级分销)
         fx,
+        // partners, commission rules, targets, a distributor's tree
+        fx_team,
         // cards, account deletion, member codes
         cards,
         // bargain (kanjia) and group buy (pingtuan)

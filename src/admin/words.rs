@@ -38,6 +38,7 @@ pub fn pay_purpose(next_action: &str) -> String {
         Ok(Action::Level { price_id, .. }) => format!("购买会员等级（价格 #{price_id}）"),
         Ok(Action::Coupon { rule_id, .. }) => format!("购买优惠券（#{rule_id}）"),
         Ok(Action::FxBuy) => "购买分销商资格".into(),
+        Ok(Action::TeamLeaderBuy) => "购买团队长".into(),
         Ok(Action::Card { card_id }) => format!("购买会员卡（#{card_id}）"),
         Err(_) => "无法识别的用途".into(),
     }

@@ -421,7 +421,7 @@ fn order_views(orders: LogOrders) -> (Vec<LogOrder>, BTreeMap<String, Vec<LogGoo
 
 impl From<store::Commission> for CommissionView {
     fn from(m: store::Commission) -> Self {
-        let left = m.amount - m.cancelled;
+        let left = m.amount - m.cancelled - m.clawed;
         CommissionView {
             id: m.id,
             order_id: m.order_id,

@@ -26,11 +26,14 @@ pub mod number_bomb;
 pub mod user_bank;
 // distribution (三级分销)
 pub mod fx;
+// partners, distribution ranks and targets
+pub mod fx_reports;
 pub mod goods_page;
 pub mod goods_rules;
 pub mod guards;
 pub mod invoice;
 pub mod json;
+pub mod partner;
 // bargain (kanjia)
 pub mod kanjia;
 // group buy (pingtuan)
@@ -246,6 +249,9 @@ pub fn routes() -> Vec<FileRoutes> {
         pingtuan,
         // distribution (三级分销)
         fx,
+        // partners, distribution ranks and targets
+        fx_reports,
+        partner,
         // cards, account deletion, member codes
         cards,
         account,

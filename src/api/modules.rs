@@ -115,9 +115,10 @@ pub const MODULES: &[Module] = &[
     // not yet: marketing
     m("kanjia", "砍价", Served, "/shop/goods/kanjia/"),
     m("pingtuan", "拼团", Served, "/shop/goods/pingtuan/"),
-    m("distribution", "分销", Served, "/saleDistribution/setting /saleDistribution/apply /saleDistribution/apply/progress /saleDistribution/buy /saleDistribution/members /saleDistribution/members/statistics /saleDistribution/commision/log /saleDistribution/my/commision /user/bindSeller /user/detail/spreadUser"),
-    m("distribution-more", "分销（V2 接口、排行、城市与团队报表、出串、奖金）", NotYet, "/saleDistribution/ /saleDistribution/apply/v2 /saleDistribution/apply/progress/v2 /bonusLog/ /chuchuan/ /chuchuanGoods/ /user/bindSaleman /bengenSaleTongji/"),
-    m("partner", "合伙人", NotYet, "/partner/ /user/bindPartner"),
+    m("distribution", "分销", Served, "/saleDistribution/setting /saleDistribution/apply /saleDistribution/apply/progress /saleDistribution/buy /saleDistribution/members /saleDistribution/members/statistics /saleDistribution/commision/log /saleDistribution/my/commision /user/bindSeller /user/detail/spreadUser /saleDistribution/sale-room-rank/total /saleDistribution/sale-room-rank/daily /saleDistribution/city/list /saleDistribution/city/report /saleDistribution/team/report"),
+    m("distribution-more", "分销（V2 接口、团队排行、出串、奖金）", NotYet, "/saleDistribution/ /saleDistribution/apply/v2 /saleDistribution/apply/progress/v2 /bonusLog/ /chuchuan/ /chuchuanGoods/ /user/bindSaleman /bengenSaleTongji/"),
+    m("partner", "合伙人与团队长", Served, "/partner/ /user/bindPartner"),
+    m("partner-withdrawals", "合伙人审核团队提现", NotYet, "/partner/withdrawalLog/"),
     m("community", "社区团购", NotYet, "/community/ /communityLeader/ /communityOrder/"),
     m("seckill", "秒杀", NotYet, "/goods/seckill/"),
     m("coupon-share", "优惠券分享与核销", NotYet, "/discounts/share/ /discounts/hx /discounts/statistics"),
@@ -456,6 +457,6 @@ mod tests {
         let cps = module_of("/cpsTaobaoGoods/detail").unwrap();
         assert!(refusal(cps).contains("淘宝联盟"), "{}", refusal(cps));
         assert!(refusal(module_of("/tournament/list").unwrap()).contains("本店不提供"));
-        assert!(refusal(module_of("/partner/list").unwrap()).contains("暂未开放"));
+        assert!(refusal(module_of("/partner/withdrawalLog/list").unwrap()).contains("暂未开放"));
     }
 }

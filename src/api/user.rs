@@ -429,7 +429,8 @@ pub struct ReferrerView {
 }
 
 /// userDetail: `base`, `ext` and `userLevel` are always objects; `base.isSeller` says whether the
-/// shopper is a distributor; the partner and team objects are null (partners are not served).
+/// shopper is a distributor, `base.isTeamLeader` / `isTeamMember` and the partner objects their
+/// team role (api::partner::team_part); `saleDistributionTeam` stays null.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserDetail {
@@ -438,9 +439,9 @@ pub struct UserDetail {
     pub user_level: UserLevelView,
     pub referrer: Option<ReferrerView>,
     pub peisong_member: Option<serde_json::Value>,
-    pub partner_info: Option<serde_json::Value>,
-    pub parent_partner_info: Option<serde_json::Value>,
-    pub parent_team_leader_info: Option<serde_json::Value>,
+    pub partner_info: Option<super::partner::PartnerInfo>,
+    pub parent_partner_info: Option<super::partner::ParentInfo>,
+    pub parent_team_leader_info: Option<super::partner::ParentInfo>,
     pub sale_distribution_level: Option<serde_json::Value>,
     pub sale_distribution_team: Option<serde_json::Value>,
 }
@@ -461,6 +462,7 @@ pub fn detail_of(c: &rusqlite::Connection, base: &BaseUrl, uid: i64) -> Result<O
     };
     let user_level = user_level(c, base, uid, db::unix_now())?;
     let is_seller = db::fx::is_seller(c, uid)?;
+    let team = super::partner::team_part(c, base, uid)?;
     let ext = serde_json::from_str(&u.ext_json).unwrap_or_else(|_| serde_json::json!({}));
     Ok(Some(UserDetail {
         base: UserBase {
@@ -478,9 +480,9 @@ pub fn detail_of(c: &rusqlite::Connection, base: &BaseUrl, uid: i64) -> Result<O
             status: u.status,
             is_idcard_check: false,
             is_seller,
-            is_team_leader: false,
-            is_team_member: false,
-            team_id: None,
+            is_team_leader: team.is_team_leader,
+            is_team_member: team.is_team_member,
+            team_id: team.team_id,
             pwd_pay: false,
             has_password: u.has_password,
             date_add: db::format_unix(u.date_add),
@@ -495,9 +497,9 @@ pub fn detail_of(c: &rusqlite::Connection, base: &BaseUrl, uid: i64) -> Result<O
             avatar_url: base.absolute(&r.avatar_url),
         }),
         peisong_member: None,
-        partner_info: None,
-        parent_partner_info: None,
-        parent_team_leader_info: None,
+        partner_info: team.partner_info,
+        parent_partner_info: team.parent_partner_info,
+        parent_team_leader_info: team.parent_team_leader_info,
         sale_distribution_level: None,
         sale_distribution_team: None,
     }))

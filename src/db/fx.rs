@@ -21,6 +21,13 @@ pub mod apply_status {
     }
 }
 
+/// What share a commission is (`fx_commissions.kind`).
+pub mod kind {
+    pub const LEVEL: i64 = 0;
+    pub const LEADER: i64 = 1;
+    pub const PARTNER: i64 = 2;
+}
+
 /// Commission states (`fx_commissions.status`).
 pub mod commission_status {
     pub const PENDING: i64 = 0;
@@ -134,7 +141,7 @@ pub fn sellers(c: &Connection, offset: i64, limit: i64) -> Result<(i64, Vec<Sell
                 (SELECT count(*) FROM fx_chain f WHERE f.ancestor_id = s.user_id AND f.depth = 2),
                 (SELECT coalesce(sum(amount - cancelled), 0) FROM fx_commissions m
                   WHERE m.user_id = s.user_id AND m.status = 0 AND m.unit = 0),
-                (SELECT coalesce(sum(amount - cancelled), 0) FROM fx_commissions m
+                (SELECT coalesce(sum(amount - cancelled - clawed), 0) FROM fx_commissions m
                   WHERE m.user_id = s.user_id AND m.status = 1 AND m.unit = 0)
          FROM fx_sellers s JOIN users u ON u.id = s.user_id
          ORDER BY s.date_add DESC, s.user_id DESC LIMIT ?1 OFFSET ?2",
@@ -302,9 +309,9 @@ pub fn members(c: &Connection, f: &MemberFilter, offset: i64, limit: i64) -> Res
                 EXISTS (SELECT 1 FROM fx_sellers s WHERE s.user_id = f.user_id),
                 (SELECT max(o.date_pay) FROM orders o WHERE o.user_id = f.user_id AND o.date_pay IS NOT NULL),
                 (SELECT coalesce(sum(m.base), 0) FROM fx_commissions m
-                  WHERE m.buyer_id = f.user_id AND m.user_id = f.ancestor_id),
+                  WHERE m.buyer_id = f.user_id AND m.user_id = f.ancestor_id AND m.kind = 0),
                 (SELECT count(DISTINCT m.order_id) FROM fx_commissions m
-                  WHERE m.buyer_id = f.user_id AND m.user_id = f.ancestor_id),
+                  WHERE m.buyer_id = f.user_id AND m.user_id = f.ancestor_id AND m.kind = 0),
                 coalesce((SELECT a.totle_consumed FROM user_accounts a WHERE a.user_id = f.user_id), 0),
                 (SELECT count(*) FROM orders o WHERE o.user_id = f.user_id AND o.date_pay IS NOT NULL),
                 (SELECT coalesce(sum(o.amount_real), 0) FROM orders o
@@ -365,13 +372,15 @@ pub struct NewCommission {
     pub base: i64,
     pub percent: i64,
     pub amount: i64,
+    /// 0 a distribution level, 1 the team leader's share, 2 the partner's (db::fx::kind).
+    pub kind: i64,
 }
 
 pub fn insert_commission(c: &Connection, n: &NewCommission, now: i64) -> Result<i64> {
     c.prepare_cached(
         "INSERT INTO fx_commissions (order_id, order_goods_id, buyer_id, user_id, level, unit, base,
-                                     percent, amount, date_add)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                     percent, amount, date_add, kind)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         n.order_id,
@@ -383,7 +392,8 @@ pub fn insert_commission(c: &Connection, n: &NewCommission, now: i64) -> Result<
         n.base,
         n.percent,
         n.amount,
-        now
+        now,
+        n.kind
     ])?;
     Ok(c.last_insert_rowid())
 }
@@ -409,12 +419,17 @@ pub struct Commission {
     pub goods_name: String,
     pub buyer_nick: String,
     pub order_number: String,
+    pub kind: i64,
+    /// Taken back after settlement, with the merchant's reason.
+    pub clawed: i64,
+    pub claw_reason: String,
 }
 
 const COMMISSION_COLUMNS: &str =
     "m.id, m.order_id, m.order_goods_id, m.buyer_id, m.user_id, m.level, m.unit, \
      m.base, m.percent, m.amount, m.cancelled, m.status, m.settle_after, m.date_add, m.date_settle, \
-     coalesce(g.goods_name, ''), coalesce(b.nick, ''), coalesce(o.order_number, '')";
+     coalesce(g.goods_name, ''), coalesce(b.nick, ''), coalesce(o.order_number, ''), \
+     m.kind, m.clawed, m.claw_reason";
 const COMMISSION_FROM: &str = "fx_commissions m LEFT JOIN order_goods g ON g.id = m.order_goods_id \
      LEFT JOIN users b ON b.id = m.buyer_id LEFT JOIN orders o ON o.id = m.order_id";
 
@@ -438,6 +453,9 @@ fn commission(r: &rusqlite::Row) -> rusqlite::Result<Commission> {
         goods_name: r.get(15)?,
         buyer_nick: r.get(16)?,
         order_number: r.get(17)?,
+        kind: r.get(18)?,
+        clawed: r.get(19)?,
+        claw_reason: r.get(20)?,
     })
 }
 
@@ -446,6 +464,7 @@ fn commission(r: &rusqlite::Row) -> rusqlite::Result<Commission> {
 pub struct CommissionFilter {
     pub user_id: Option<i64>,
     pub status: Option<i64>,
+    /// A distribution level (team shares, kind 1 and 2, are left out when set).
     pub level: Option<i64>,
     pub unit: Option<i64>,
     pub buyer: Option<i64>,
@@ -461,7 +480,7 @@ pub fn commissions(
     limit: i64,
 ) -> Result<(i64, Vec<Commission>)> {
     let cond =
-        "(?1 IS NULL OR m.user_id = ?1) AND (?2 IS NULL OR m.status = ?2) AND (?3 IS NULL OR m.level = ?3)
+        "(?1 IS NULL OR m.user_id = ?1) AND (?2 IS NULL OR m.status = ?2) AND (?3 IS NULL OR (m.level = ?3 AND m.kind = 0))
          AND (?4 IS NULL OR m.unit = ?4) AND (?5 IS NULL OR m.buyer_id = ?5)
          AND (?6 IS NULL OR m.date_add >= ?6) AND (?7 IS NULL OR m.date_add < ?7)";
     let args = params![f.user_id, f.status, f.level, f.unit, f.buyer, f.from, f.to];
@@ -545,7 +564,7 @@ pub struct Totals {
 pub fn totals(c: &Connection, user_id: i64, unit: i64, from: Option<i64>, to: Option<i64>) -> Result<Totals> {
     Ok(c.query_row(
         "SELECT coalesce(sum(CASE WHEN status = 0 THEN amount - cancelled END), 0),
-                coalesce(sum(CASE WHEN status = 1 THEN amount - cancelled END), 0),
+                coalesce(sum(CASE WHEN status = 1 THEN amount - cancelled - clawed END), 0),
                 coalesce(sum(cancelled), 0),
                 coalesce(sum(base), 0),
                 count(DISTINCT order_id)
@@ -576,6 +595,10 @@ pub fn broken_commissions(c: &Connection) -> Result<Vec<(i64, String)>> {
                   WHEN m.status = 1 AND coalesce((SELECT sum(l.amount) FROM ledger l
                         WHERE l.source_type = 'fx_commission' AND l.source_id = CAST(m.id AS TEXT)
                           AND l.user_id = m.user_id), 0) <> m.amount - m.cancelled THEN 'settled'
+                  WHEN m.clawed > m.amount - m.cancelled OR (m.clawed > 0 AND m.status <> 1) THEN 'clawed'
+                  WHEN coalesce((SELECT -sum(l.amount) FROM ledger l
+                        WHERE l.source_type = 'fx_clawback' AND l.source_id = CAST(m.id AS TEXT)
+                          AND l.user_id = m.user_id), 0) <> m.clawed THEN 'clawback'
                   WHEN m.status <> 1 AND EXISTS (SELECT 1 FROM ledger l
                         WHERE l.source_type = 'fx_commission' AND l.source_id = CAST(m.id AS TEXT)) THEN 'ledger'
                 END AS what

@@ -48,6 +48,8 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/shop_pages.sql"),
     // group buy (pingtuan)
     include_str!("migrations/pingtuan.sql"),
+    // partners (合伙人/团队长), per-goods commission, claw-back, sales targets
+    include_str!("migrations/partners.sql"),
 ];
 
 /// The version `schema.sql` describes.

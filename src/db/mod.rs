@@ -22,9 +22,13 @@ pub mod freight;
 pub mod friend;
 // distribution (三级分销)
 pub mod fx;
+// partners, per-goods commission, claw-back, ranks and targets
+pub mod fx_reports;
+pub mod fx_rules;
 pub mod goods_rules;
 pub mod invoice;
 pub mod json;
+pub mod partner;
 // bargain (kanjia)
 pub mod kanjia;
 // group buy (pingtuan)

@@ -183,7 +183,7 @@ pub struct CommissionView {
     pub percent: i64,
     pub amount: i64,
     pub cancelled: i64,
-    /// Yuan of `amount − cancelled` (money only).
+    /// Yuan of `amount − cancelled − clawed` (money only).
     pub money: f64,
     /// 0 pending, 1 settled, 2 cancelled.
     pub status: i64,
@@ -191,6 +191,11 @@ pub struct CommissionView {
     pub settle_after: Option<String>,
     pub date_add: String,
     pub date_settle: Option<String>,
+    /// 0 a distribution level, 1 the team leader's share, 2 the partner's.
+    pub kind: i64,
+    /// Taken back after settlement (same unit as `amount`), with the reason.
+    pub clawed: i64,
+    pub claw_reason: String,
 }
 
 impl From<Commission> for CommissionView {
@@ -209,12 +214,15 @@ impl From<Commission> for CommissionView {
             percent: m.percent,
             amount: m.amount,
             cancelled: m.cancelled,
-            money: if m.unit == 0 { to_yuan(m.amount - m.cancelled) } else { 0.0 },
+            money: if m.unit == 0 { to_yuan(m.amount - m.cancelled - m.clawed) } else { 0.0 },
             status: m.status,
             status_str: commission_status::label(m.status),
             settle_after: m.settle_after.map(db::format_unix),
             date_add: db::format_unix(m.date_add),
             date_settle: m.date_settle.map(db::format_unix),
+            kind: m.kind,
+            clawed: m.clawed,
+            claw_reason: m.claw_reason,
         }
     }
 }

@@ -36,6 +36,8 @@ mod wechat_refunds;
 mod withdrawals;
 // distribution (三级分销)
 mod fx;
+// partners, commission rules, targets
+mod fx_team;
 mod wxcodes;
 // the templates' remaining pages
 mod activity_malls;
@@ -91,6 +93,8 @@ pub fn routes() -> Vec<FileRoutes> {
         pingtuan,
         // distribution (三级分销)
         fx,
+        // partners, commission rules, targets
+        fx_team,
         // cards, account deletion, member codes
         cards,
         // the templates' remaining pages

@@ -318,6 +318,8 @@ pub enum Entity {
     FriendlyLink,
     /// A distributor application (分销商申请).
     FxApplication,
+    // partners and commission rules
+    FxCommission,
     Goods,
     HeldMedia,
     Invoice,

@@ -5,7 +5,8 @@
 
 use rusqlite::Connection;
 
-use crate::db::fx::{self as store, apply_status, commission_status, Commission, NewCommission};
+use crate::db::fx::{self as store, apply_status, commission_status, kind, Commission, NewCommission};
+use crate::db::fx_rules::GoodsPercents;
 use crate::db::{self, order};
 use crate::money;
 use crate::service::error::{Entity, Error, Result};
@@ -75,9 +76,24 @@ impl FxRules {
         usize::try_from(level - 1).ok().and_then(|i| self.percents.get(i).copied()).unwrap_or(0)
     }
 
+    /// The percent of level `level` on goods with their own percentages `own` (None: the shop's).
+    pub fn percent_on(&self, level: i64, own: Option<&GoodsPercents>) -> i64 {
+        let shop = self.percent(level);
+        if shop == 0 && (level < 1 || level > self.levels) {
+            return 0;
+        }
+        let slot = usize::try_from(level - 1).ok();
+        own.and_then(|g| slot.and_then(|i| g.percents.get(i).copied().flatten())).unwrap_or(shop)
+    }
+
+    /// The total percent a line may give away: the levels in use plus `extra` (the team shares).
+    pub fn total_on(&self, own: Option<&GoodsPercents>, extra: i64) -> i64 {
+        (1..=self.levels).map(|l| self.percent_on(l, own)).sum::<i64>() + extra
+    }
+
     /// Refuses levels whose percentages total more than 100.
     pub fn check(&self) -> Result<()> {
-        let total: i64 = (1..=self.levels).map(|l| self.percent(l)).sum();
+        let total = self.total_on(None, 0);
         if total > 100 {
             return Err(Error::invalid(keys::PERCENT_1, format!("各级佣金比例合计 {total}%，不能超过 100%")));
         }
@@ -92,20 +108,6 @@ impl FxRules {
             Err(Error::refused("本店未开启分销"))
         }
     }
-}
-
-/// Checks settings about to be saved together with those in force: the percentages of the
-/// levels in use may total at most 100. Called by service::site before any setting is written.
-pub fn check_settings(c: &Connection, pairs: &[(String, String)]) -> Result<()> {
-    if !pairs.iter().any(|(k, _)| k.starts_with("fx")) {
-        return Ok(());
-    }
-    let mut all: std::collections::HashMap<String, String> =
-        db::settings::all_settings(c)?.into_iter().collect();
-    for (k, v) in pairs {
-        all.insert(k.clone(), v.trim().to_string());
-    }
-    FxRules::from_lookup(|k| all.get(k).cloned()).check()
 }
 
 // ---- chains
@@ -278,16 +280,20 @@ pub fn on_paid(c: &Connection, order_id: i64, now: i64) -> Result<()> {
         return Ok(());
     }
     let lines = order::lines(c, order_id)?;
+    let mut own = std::collections::HashMap::new();
+    for l in &lines {
+        if let Some(g) = db::fx_rules::goods_percents(c, l.line.goods_id)? {
+            own.insert(l.line.goods_id, g);
+        }
+    }
     for (i, earner) in earners.iter().enumerate() {
         let level = i64::try_from(i).unwrap_or(0) + 1;
-        let percent = rules.percent(level);
-        if percent == 0 || (rules.sellers_only && !store::is_seller(c, *earner)?) {
+        if rules.sellers_only && !store::is_seller(c, *earner)? {
             continue;
         }
         for l in &lines {
-            // The line's share of what was paid for the goods (coupons and points spread evenly).
-            let share = i128::from(l.line.amount) * i128::from(goods_paid) / i128::from(amount_goods);
-            let base = i64::try_from(share).unwrap_or(l.line.amount);
+            let percent = rules.percent_on(level, own.get(&l.line.goods_id));
+            let base = line_base(l.line.amount, goods_paid, amount_goods);
             let amount = commission_of(base, percent, rules.unit);
             if amount <= 0 {
                 continue;
@@ -302,11 +308,21 @@ pub fn on_paid(c: &Connection, order_id: i64, now: i64) -> Result<()> {
                 base,
                 percent,
                 amount,
+                kind: kind::LEVEL,
             };
             store::insert_commission(c, &n, now)?;
         }
     }
     Ok(())
+}
+
+/// A line's share of what was paid for the goods (coupons and points spread evenly), fen.
+pub fn line_base(line_amount: i64, goods_paid: i64, amount_goods: i64) -> i64 {
+    if amount_goods <= 0 {
+        return 0;
+    }
+    let share = i128::from(line_amount) * i128::from(goods_paid) / i128::from(amount_goods);
+    i64::try_from(share).unwrap_or(line_amount)
 }
 
 /// At receipt: the order's pending commission starts its freeze; with 0 freeze days it is
@@ -336,7 +352,11 @@ fn settle(c: &Connection, m: &Commission, now: i64) -> Result<bool> {
     if left > 0 {
         let (account, what) =
             if m.unit == 0 { (Account::Balance, "佣金") } else { (Account::Score, "积分佣金") };
-        let reason = format!("订单 {} 的{}级{what}", m.order_number, level_word(m.level));
+        let reason = match m.kind {
+            kind::LEADER => format!("订单 {} 的团队长{what}", m.order_number),
+            kind::PARTNER => format!("订单 {} 的合伙人{what}", m.order_number),
+            _ => format!("订单 {} 的{}级{what}", m.order_number, level_word(m.level)),
+        };
         ledger::post(c, m.user_id, account, left, &reason, Source::FxCommission, &m.id.to_string())?;
     }
     Ok(true)
@@ -396,6 +416,8 @@ pub fn check(c: &Connection) -> Result<Vec<String>> {
                 "amount" => "金额与基数 × 比例不符",
                 "cancelled" => "已取消但取消金额不等于佣金",
                 "settled" => "已结算但余额（积分）流水合计不等于应结金额",
+                "clawed" => "扣回金额超过已结算金额，或未结算却有扣回",
+                "clawback" => "扣回金额与扣回流水合计不符",
                 _ => "未结算却有流水",
             };
             format!("佣金 #{id} {why}")

@@ -49,6 +49,11 @@ pub enum Source {
     FxBuy,
     /// Commission settled into the balance or points (source_id: the `fx_commissions` id).
     FxCommission,
+    // partners and commission rules
+    /// A team leadership or partnership bought from the balance (source_id: the buyer's id).
+    PartnerBuy,
+    /// Settled commission the merchant took back after a refund (source_id: the `fx_commissions` id).
+    FxClawback,
     /// A card bought (source_id: the `card_users` id).
     Card,
     /// Accounts zeroed when the shopper deleted their account (source_id empty).
@@ -82,6 +87,8 @@ impl Source {
             Source::OrderReward => "order_reward",
             Source::FxBuy => "fx_buy",
             Source::FxCommission => "fx_commission",
+            Source::PartnerBuy => "partner_buy",
+            Source::FxClawback => "fx_clawback",
             Source::Card => "card",
             Source::AccountDeleted => "account_deleted",
             Source::Game => "game",

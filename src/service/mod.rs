@@ -19,8 +19,11 @@ pub mod freight;
 pub mod funds;
 // distribution (三级分销)
 pub mod fx;
+// partners, per-goods commission, claw-back, targets
+pub mod fx_rules;
 pub mod identity;
 pub mod invoice;
+pub mod partner;
 // bargain (kanjia)
 pub mod kanjia;
 // group buy (pingtuan)

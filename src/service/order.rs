@@ -154,6 +154,7 @@ pub fn settle_paid(c: &Connection, order_id: i64, now: i64) -> Result<()> {
     coupons::use_locked(c, order_id, now)?;
     crate::service::kanjia::on_paid(c, order_id, now)?;
     crate::service::fx::on_paid(c, order_id, now)?;
+    crate::service::partner::on_paid(c, order_id, now)?;
     order::add_event(c, order_id, "pay", "支付成功", now)?;
     crate::service::outbox::enqueue_event(c, o.fields.user_id, ShopEvent::OrderPaid { order_id }, now)?;
     // group buy (pingtuan): last, so a payment for a finished group is refunded after all of the above.

@@ -48,6 +48,8 @@ pub enum Action {
     Coupon { rule_id: i64, pwd: Option<String> },
     /// Type 13: buy the distributorship (service::fx::buy).
     FxBuy,
+    /// Type 14: buy the team leadership (service::partner::buy_leader).
+    TeamLeaderBuy,
     /// Type 10: buy a card (次卡 / 储值卡).
     Card { card_id: i64 },
 }
@@ -62,7 +64,7 @@ fn int_of(v: Option<&Value>) -> Option<i64> {
 }
 
 impl Action {
-    /// Parses `nextAction` (absent or empty = recharge). Unknown types (14 team leader...) and
+    /// Parses `nextAction` (absent or empty = recharge). Unknown types and
     /// malformed JSON are refused: never accepted and then lost.
     pub fn parse(text: Option<&str>) -> Result<Action> {
         let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(Action::Recharge) };
@@ -102,12 +104,13 @@ impl Action {
                 Ok(Action::Coupon { rule_id, pwd })
             }
             13 => Ok(Action::FxBuy),
+            14 => Ok(Action::TeamLeaderBuy),
             10 => {
                 let card_id = int_of(v.get("id")).ok_or_else(|| bad_action("type 10 需要会员卡 id"))?;
                 Ok(Action::Card { card_id })
             }
             other => Err(bad_action(format!(
-                "不支持的类型 {other}（本店支持 0 订单、6 会员、7 优惠券、10 会员卡、13 分销商，或不传为充值）"
+                "不支持的类型 {other}（本店支持 0 订单、6 会员、7 优惠券、10 会员卡、13 分销商、14 团队长，或不传为充值）"
             ))),
         }
     }
@@ -122,6 +125,7 @@ impl Action {
             Action::Level { .. } => 6,
             Action::Coupon { .. } => 7,
             Action::FxBuy => 13,
+            Action::TeamLeaderBuy => 14,
             Action::Card { .. } => 10,
         }
     }
@@ -178,6 +182,9 @@ pub fn check_action(c: &Connection, user_id: i64, action: &Action, money: i64) -
             Ok(Vec::new())
         }
         Action::FxBuy => crate::service::fx::check_buy(c, user_id, money).map(|()| Vec::new()),
+        Action::TeamLeaderBuy => {
+            crate::service::partner::check_buy_leader(c, user_id, money).map(|()| Vec::new())
+        }
         Action::Card { card_id } => {
             let card = crate::service::cards::on_sale(c, *card_id)?;
             if money > card.f.price {
@@ -360,6 +367,10 @@ fn serve(c: &Connection, p: &Payment, action: &Action, paid_fen: i64, now: i64) 
             let rules = crate::service::fx::FxRules::load(c)?;
             crate::service::fx::buy(c, &rules, p.user_id, now)
         }
+        Action::TeamLeaderBuy => {
+            let rules = crate::service::partner::PartnerRules::load(c)?;
+            crate::service::partner::buy_leader(c, &rules, p.user_id, now)
+        }
         Action::Card { card_id } => crate::service::cards::buy(c, p.user_id, *card_id, now).map(|_| ()),
     }
 }
@@ -535,7 +546,8 @@ mod tests {
         );
         assert_eq!(Action::parse(Some(r#"{"type":4,"money":1}"#)).unwrap().type_code(), 4);
         assert_eq!(Action::parse(Some(r#"{"type":13}"#)).unwrap(), Action::FxBuy);
-        for bad in [r#"{"type":14}"#, r#"{"type":0,"id":"1,x"}"#, r#"{"id":1}"#, "[]", "{", r#"{"type":6}"#] {
+        assert_eq!(Action::parse(Some(r#"{"type":14}"#)).unwrap(), Action::TeamLeaderBuy);
+        for bad in [r#"{"type":99}"#, r#"{"type":0,"id":"1,x"}"#, r#"{"id":1}"#, "[]", "{", r#"{"type":6}"#] {
             let e = Action::parse(Some(bad)).unwrap_err();
             // Answered as code 300 naming nextAction.
             assert!(matches!(e, Error::Invalid { field: Field("nextAction"), .. }), "{bad}: {e:?}");

@@ -46,7 +46,7 @@ pub async fn set_settings(db: &Db, s: &Settings, pairs: Vec<(String, String)>) -
     }
     let s = s.clone();
     db.write(move |c| {
-        crate::service::fx::check_settings(c, &pairs)?;
+        crate::service::fx_rules::check_settings(c, &pairs)?;
         for (k, v) in &pairs {
             db::settings::set_setting(c, k, v.trim())?;
         }

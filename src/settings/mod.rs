@@ -123,6 +123,23 @@ pub mod keys {
         /// '1': only ancestors who are distributors earn; '0': every ancestor does.
         pub const SELLERS_ONLY: &str = "fxSellersOnly";
     }
+    /// Partner (合伙人/团队长) keys: the console's 分销设置 page, section 合伙人.
+    pub mod partner {
+        /// '1': team leaders and partners are on (off: the partner reads answer 700, the writes 403).
+        pub const OPEN: &str = "partnerOpen";
+        /// Percent of a team member's paid line the team leader earns.
+        pub const PERCENT_LEADER: &str = "partnerPercentLeader";
+        /// Percent of the same line the leader's partner earns.
+        pub const PERCENT_PARTNER: &str = "partnerPercentPartner";
+        /// Price of becoming a team leader (partnerBuyTeamLeader, nextAction 14), fen; 0: not sold.
+        pub const PRICE_LEADER_FEN: &str = "partnerPriceLeaderFen";
+        /// Price of becoming a partner (partnerBuyyPartner), fen; 0: partners are only appointed.
+        pub const PRICE_PARTNER_FEN: &str = "partnerPricePartnerFen";
+        /// The member level (user_levels id) a new team leader is given; 0: none.
+        pub const LEADER_LEVEL_ID: &str = "partnerLeaderLevelId";
+        /// The member level a new team member is given; 0: none.
+        pub const MEMBER_LEVEL_ID: &str = "partnerMemberLevelId";
+    }
     /// The order rules' keys (the console's 订单设置 page).
     pub mod orders {
         /// Minutes an unpaid order stays open (default 30).

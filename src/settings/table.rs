@@ -1,6 +1,6 @@
 //! The rows of the settings registry, grouped as the console pages group them.
 
-use super::keys::{self, fx, number_bomb, orders, points};
+use super::keys::{self, fx, number_bomb, orders, partner, points};
 use super::registry::{Check, Editors, Setting};
 use super::rules::{
     base_url, digits, kefu_aes_key, kefu_token, official_appid, sms_api_base, sms_region, sms_secret,
@@ -702,6 +702,77 @@ pub static REGISTRY: &[Setting] = &[
         editors: page(FX),
         env: None,
         about: "Only ancestors who are distributors earn; off: every ancestor does.",
+    },
+    // 合伙人 (partners and team leaders)
+    Setting {
+        key: partner::OPEN,
+        label: "开启合伙人/团队长",
+        check: Check::Flag { said: YES_NO },
+        default: "0",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "Team leaders and partners on: their shares of team orders, the partner methods answer.",
+    },
+    Setting {
+        key: partner::PERCENT_LEADER,
+        label: "团队长佣金比例（%）",
+        check: Check::Int { min: 0, max: 100, blank: true },
+        default: "5",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "Percent of a team member's paid line the team leader earns; with the partner's and the distribution levels' at most 100 in total.",
+    },
+    Setting {
+        key: partner::PERCENT_PARTNER,
+        label: "合伙人佣金比例（%）",
+        check: Check::Int { min: 0, max: 100, blank: true },
+        default: "2",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "Percent of a team member's (or a leader's own) paid line the leader's partner earns.",
+    },
+    Setting {
+        key: partner::PRICE_LEADER_FEN,
+        label: "购买团队长价格（分）",
+        check: Check::Int { min: 0, max: 10_000_000, blank: true },
+        default: "0",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "Price of becoming a team leader (balance or WeChat Pay nextAction 14), fen; 0: not sold.",
+    },
+    Setting {
+        key: partner::PRICE_PARTNER_FEN,
+        label: "购买合伙人价格（分）",
+        check: Check::Int { min: 0, max: 10_000_000, blank: true },
+        default: "0",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "Price of becoming a partner from the balance, fen; 0: partners are only appointed by the merchant.",
+    },
+    Setting {
+        key: partner::LEADER_LEVEL_ID,
+        label: "团队长会员等级 ID",
+        check: Check::Int { min: 0, max: 1_000_000_000, blank: true },
+        default: "0",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "The member level a new team leader is given (0: none).",
+    },
+    Setting {
+        key: partner::MEMBER_LEVEL_ID,
+        label: "团队成员会员等级 ID",
+        check: Check::Int { min: 0, max: 1_000_000_000, blank: true },
+        default: "0",
+        secret: false,
+        editors: page(FX),
+        env: None,
+        about: "The member level a new team member is given (0: none).",
     },
     // the templates' remaining pages: the number-bomb game
     Setting {

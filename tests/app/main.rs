@@ -51,6 +51,7 @@ mod order_returns;
 mod order_settings;
 mod orders;
 mod outbox;
+mod partners;
 mod pay_password;
 mod pingtuan;
 mod points;

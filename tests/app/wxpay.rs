@@ -236,8 +236,10 @@ fn wxpay_refuses_what_it_could_not_apply_naming_the_parameter() {
     let (_, bob) = shopper(&app, "code-bob");
     let id = order_of(&app, &token, 1000);
     let bobs = order_of(&app, &bob, 1000);
-    // Type 13 (a distributorship) is served and refused by the distribution rules; 14 is not.
-    for bad in ["{\"type\":14}", "{\"type\":99}", "not json", "[1]", "{\"type\":0}"] {
+    // Types 13 (a distributorship) and 14 (a team leadership) are served and refused by their
+    // rules (403 while off); 99 is no type at all.
+    assert_code(&wxpay(&app, &token, "1", Some("{\"type\":14}")), 403);
+    for bad in ["{\"type\":99}", "not json", "[1]", "{\"type\":0}"] {
         let res = wxpay(&app, &token, "1", Some(bad));
         assert_code(&res, 300);
         assert!(res["msg"].as_str().unwrap().contains("nextAction"), "{bad}: {res}");

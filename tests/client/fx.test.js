@@ -3,6 +3,8 @@
 // application and review (one rejected first, with its reason), by fxBuy paid with WeChat Pay
 // (nextAction 13), an order by the deepest shopper paid and received, each ancestor's pending
 // commission, then settlement; a refunded order cancels its pending commission; the ledger check.
+// Partners (合伙人/团队长): a leadership bought by WeChat Pay (nextAction 14), a partner appointed by
+// the merchant, a member's order giving the leader and the partner their pending shares.
 
 'use strict'
 
@@ -163,4 +165,55 @@ test('a three-level chain: apply and review, referral, bindSeller, fxBuy by WeCh
   assert.equal((await WXAPI.userAmount(c.token)).data.balance, share(10), 'settled stays')
   const cancelled = await merchant('GET', `/fx/commissions?status=2&userId=${c.uid}`)
   assert.equal(cancelled.items.length, 1)
+})
+
+test('partners: a leadership bought by WeChat (nextAction 14), a team, the leader and partner shares pending, the ranks', async () => {
+  await merchant('PATCH', '/settings', {
+    partnerOpen: true, partnerPercentLeader: 5, partnerPercentPartner: 2, partnerPriceLeaderFen: 100,
+  })
+  const setting = await WXAPI.partnerSetting()
+  assert.equal(setting.code, 0, setting.msg)
+  assert.equal(setting.data.isOpen, true)
+  assert.equal(setting.data.priceLeader, 1)
+
+  // The partner is appointed by the merchant; the leader pays the full price by WeChat (wam's payFx).
+  const p = await login('code-node-partner-p')
+  await merchant('POST', '/fx/partners', { userId: p.uid, role: 3 })
+  const l = await login('code-node-partner-l')
+  const short = await WXAPI.partnerBuyTeamLeader(l.token)
+  assert.equal(short.code, 40000, JSON.stringify(short))
+  await wxPay(l.token, 1, { type: 14 })
+  assert.equal((await WXAPI.userDetail(l.token)).data.base.isTeamLeader, true)
+  assert.equal((await WXAPI.userAmount(l.token)).data.balance, 0, 'the payment bought it')
+  assert.equal((await WXAPI.bindPartner(l.token, p.uid)).code, 0)
+
+  // A member joins the leader's team (not their own).
+  const m = await login('code-node-partner-m')
+  assert.equal((await WXAPI.partnerBindTeamLeader(m.token, m.uid)).code, 300, 'not oneself')
+  assert.equal((await WXAPI.partnerBindTeamLeader(m.token, l.uid)).code, 0)
+  const detail = await WXAPI.userDetail(m.token)
+  assert.equal(detail.data.base.isTeamMember, true)
+  assert.equal(detail.data.parentTeamLeaderInfo.uid, l.uid)
+  assert.equal(detail.data.parentPartnerInfo.uid, p.uid)
+  assert.ok((await WXAPI.userDetail(p.token)).data.partnerInfo, 'truthy for a partner')
+  const stats = await WXAPI.partnerMembersStatistics(p.token)
+  assert.equal(stats.code, 0, stats.msg)
+  assert.deepEqual([stats.data.leaders, stats.data.members], [1, 1])
+
+  const goods = await stockedPlainGoods()
+  const paid = await order(m.token, goods.id)
+  const base = Math.round((paid.amountReal - paid.amountLogistics) * 100)
+  const share = pct => Math.round(base * pct / 100) / 100
+  assert.equal(await paying(l.token), share(5))
+  assert.equal(await paying(p.token), share(2))
+  const members = await WXAPI.partnerMembers({ token: l.token, type: 2, page: 1, pageSize: 20 })
+  assert.equal(members.code, 0, members.msg)
+  assert.equal(members.data.result[0].uid, m.uid)
+  assert.equal(members.data.statisticsCommisionMap[m.uid].amount, share(5))
+
+  // The first test's chain sold: its distributors rank by their team's sales.
+  const rank = await WXAPI.fxSaleroomRankTotal(1, 10)
+  assert.equal(rank.code, 0, rank.msg)
+  assert.equal(rank.data.result[0].rank, 1)
+  await merchant('PATCH', '/settings', { partnerOpen: false })
 })

@@ -56,7 +56,7 @@ test('a recharge by wxpay and by payVariableUrl lands in the balance and the pay
   assert.equal(query.code, 0, query.msg)
   assert.equal(query.data.money, 1)
 
-  const refused = await WXAPI.wxpay({ token, money: 1, nextAction: '{"type":14}' })
+  const refused = await WXAPI.wxpay({ token, money: 1, nextAction: '{"type":99}' })
   assert.equal(refused.code, 300)
   assert.match(refused.msg, /nextAction/)
 })
