@@ -48,6 +48,8 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/shop_pages.sql"),
     // group buy (pingtuan)
     include_str!("migrations/pingtuan.sql"),
+    // cards paying at checkout, waiting for sold-out goods
+    include_str!("migrations/card_pay_stock_notice.sql"),
 ];
 
 /// The version `schema.sql` describes.

@@ -57,3 +57,6 @@ pub mod wxcodes;
 // the templates' remaining pages
 pub mod level_monthly;
 pub mod number_bomb;
+// cards paying at checkout, and checkout's deal prices (bargain, group)
+pub mod card_pay;
+pub mod checkout_deals;

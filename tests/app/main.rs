@@ -9,6 +9,7 @@ mod attention;
 mod bad_bytes;
 mod calendar;
 mod calendar_console;
+mod card_checkout;
 mod cards;
 mod cart;
 mod catalog;
