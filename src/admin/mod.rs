@@ -45,6 +45,8 @@ mod reputations;
 mod sandbox;
 mod shop;
 mod shops;
+// the templates' remaining pages: waiting for sold-out goods
+mod stock_notices;
 mod user_ledger;
 mod users;
 mod virtual_goods;
@@ -118,6 +120,8 @@ pub fn routes() -> Vec<FileRoutes> {
         cards,
         // bargain (kanjia) and group buy (pingtuan)
         marketing,
+        // the templates' remaining pages
+        stock_notices,
     )
 }
 

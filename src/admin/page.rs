@@ -74,6 +74,8 @@ const NAV: &[(&str, &[Entry])] = &[
             ("reputations", "/admin/reputations", "商品评价"),
             ("freight", "/admin/freight", "运费模板"),
             ("virtual-goods", "/admin/virtual-goods", "虚拟商品"),
+            // waiting for sold-out goods
+            ("stock-notices", "/admin/stock-notices", "到货通知"),
         ],
     ),
     (

@@ -41,6 +41,8 @@ mod wxcodes;
 mod activity_malls;
 mod deposits;
 mod member_monthly;
+// waiting for sold-out goods
+mod stock_notices;
 
 use rocket::http::Status;
 use rocket::request::Request;
@@ -95,6 +97,8 @@ pub fn routes() -> Vec<FileRoutes> {
         activity_malls,
         deposits,
         member_monthly,
+        // waiting for sold-out goods
+        stock_notices,
     );
     // The catalogue is a folder: it pairs each of its files with the routes defined there.
     files.extend(catalog::routes());

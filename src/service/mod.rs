@@ -60,3 +60,5 @@ pub mod number_bomb;
 // cards paying at checkout, and checkout's deal prices (bargain, group)
 pub mod card_pay;
 pub mod checkout_deals;
+// waiting for sold-out goods
+pub mod stock_notice;

@@ -64,6 +64,7 @@ mod shopfront;
 mod shops_console;
 mod site;
 mod stale_stock;
+mod stock_notice;
 mod storage;
 mod support;
 mod template_fields;
