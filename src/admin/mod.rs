@@ -45,7 +45,9 @@ mod reputations;
 mod sandbox;
 mod shop;
 mod shops;
-// the templates' remaining pages: waiting for sold-out goods
+// the templates' remaining pages: waiting for sold-out goods, activity pages, monthly benefits
+mod activity_pages;
+mod member_monthly;
 mod stock_notices;
 mod user_ledger;
 mod users;
@@ -122,6 +124,8 @@ pub fn routes() -> Vec<FileRoutes> {
         marketing,
         // the templates' remaining pages
         stock_notices,
+        activity_pages,
+        member_monthly,
     )
 }
 

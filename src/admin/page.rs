@@ -98,6 +98,8 @@ const NAV: &[(&str, &[Entry])] = &[
             // bargain (kanjia) and group buy (pingtuan)
             ("kanjia", "/admin/kanjia", "砍价"),
             ("pingtuan", "/admin/pingtuan", "拼团"),
+            // the templates' remaining pages
+            ("activity-pages", "/admin/activity-pages", "活动页"),
             ("messages", "/admin/messages", "站内消息"),
         ],
     ),

@@ -62,3 +62,5 @@ pub mod card_pay;
 pub mod checkout_deals;
 // waiting for sold-out goods
 pub mod stock_notice;
+// the console's activity pages
+pub mod activity_page;

@@ -35,6 +35,7 @@ mod growth_regions;
 mod kefu;
 // bargain (kanjia)
 mod demo_features;
+mod deposit_wxpay;
 mod kanjia;
 mod ledger;
 mod lenient;
@@ -60,6 +61,7 @@ mod sandbox_access;
 mod security;
 mod settings_lists;
 mod shop_pages;
+mod shop_pages_console;
 mod shopfront;
 mod shops_console;
 mod site;
