@@ -6,16 +6,17 @@ use rocket::form::FromForm;
 use rocket::{get, post, routes, Route, State};
 
 use super::auth::{AdminSession, Empty};
+use super::crud;
 use super::funds::{decide, wanted, DecidePage, Field};
-use super::page::{render, Answer, Html, Pager, Posted, Staff};
-use crate::db::deposit::{self as store, status, DepositRow};
+use super::page::{render, Answer, Html, Pager, Posted, Problem, Staff};
+use crate::db::deposit::{self as store, status, DepositRow, NewDeposit};
 use crate::db::{self, Db};
 use crate::error::AdminError;
 use crate::money;
 use crate::service::deposit;
 
 pub fn routes() -> Vec<Route> {
-    routes![list, confirm_return, give_back, confirm_refuse, refuse]
+    routes![list, confirm_return, give_back, confirm_refuse, refuse, ask_page, ask]
 }
 
 const BACK: &str = "/admin/deposits";
@@ -75,7 +76,8 @@ async fn list(
     status: Option<&str>,
     page: Option<i64>,
 ) -> Result<Html, AdminError> {
-    let want = wanted(status, 2);
+    // -1: deposits the merchant asked for and the shopper has not paid.
+    let want = if status == Some("-1") { Some(-1) } else { wanted(status, 2) };
     let (rows, total) = db
         .read(move |c| Pager::fetch(page, |offset, limit| store::list(c, None, want, offset, limit)))
         .await?;
@@ -157,4 +159,59 @@ async fn refuse(
         deposit::decide(c, id, false, &reason, &admin.username, db::unix_now())
     })
     .await
+}
+
+/// The ask form as typed: the shopper's id, yuan, a remark.
+#[derive(FromForm, Default)]
+struct AskForm {
+    user_id: String,
+    amount: String,
+    remark: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/funds/deposit_ask.html")]
+struct AskPage {
+    staff: Staff,
+    form: AskForm,
+    error: Option<String>,
+}
+
+/// GET /admin/deposits/ask — staff only; the form asking a shopper for a deposit.
+#[get("/deposits/ask?<user_id>")]
+fn ask_page(staff: Staff, user_id: Option<i64>) -> Result<Html, AdminError> {
+    let form = AskForm {
+        user_id: user_id.map(|u| u.to_string()).unwrap_or_default(),
+        ..<AskForm as Default>::default()
+    };
+    render(&AskPage { staff, form, error: None })
+}
+
+/// POST /admin/deposits/ask — staff only. A deposit of `amount` yuan the shopper then pays in the
+/// mini-program (待支付): from the balance, or by WeChat Pay.
+#[post("/deposits/ask", data = "<form>")]
+async fn ask(staff: Staff, db: &State<Db>, form: Posted<AskForm>) -> Result<Answer, AdminError> {
+    let form = form.0;
+    let asked = async {
+        let user = super::page::number("买家 ID", &form.user_id)?;
+        let amount = money::parse(&form.amount)
+            .filter(|a| *a > 0)
+            .ok_or_else(|| Problem::Say("金额应为大于 0、最多两位小数的金额（元）".into()))?;
+        if form.remark.chars().count() > 200 {
+            return Err(Problem::Say("备注最多 200 个字".into()));
+        }
+        let d = NewDeposit {
+            amount,
+            ref_code: String::new(),
+            remark: form.remark.trim().to_string(),
+            ext_json: String::new(),
+        };
+        db.write(move |c| deposit::ask(c, user, &d, db::unix_now()))
+            .await
+            .map_err(|e| Problem::refused(e, &[("amount", "金额")]))
+    };
+    let asked = asked.await;
+    crud::saved(asked, "/admin/deposits?status=-1", "已向买家收取押金，等待买家支付", |error| {
+        AskPage { staff, form, error }
+    })
 }

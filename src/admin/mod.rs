@@ -47,6 +47,10 @@ mod reputations;
 mod sandbox;
 mod shop;
 mod shops;
+// the templates' remaining pages: waiting for sold-out goods, activity pages, monthly benefits
+mod activity_pages;
+mod member_monthly;
+mod stock_notices;
 mod user_ledger;
 mod users;
 mod virtual_goods;
@@ -122,6 +126,10 @@ pub fn routes() -> Vec<FileRoutes> {
         cards,
         // bargain (kanjia) and group buy (pingtuan)
         marketing,
+        // the templates' remaining pages
+        stock_notices,
+        activity_pages,
+        member_monthly,
     )
 }
 

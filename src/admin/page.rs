@@ -74,6 +74,8 @@ const NAV: &[(&str, &[Entry])] = &[
             ("reputations", "/admin/reputations", "商品评价"),
             ("freight", "/admin/freight", "运费模板"),
             ("virtual-goods", "/admin/virtual-goods", "虚拟商品"),
+            // waiting for sold-out goods
+            ("stock-notices", "/admin/stock-notices", "到货通知"),
         ],
     ),
     (
@@ -96,6 +98,8 @@ const NAV: &[(&str, &[Entry])] = &[
             // bargain (kanjia) and group buy (pingtuan)
             ("kanjia", "/admin/kanjia", "砍价"),
             ("pingtuan", "/admin/pingtuan", "拼团"),
+            // the templates' remaining pages
+            ("activity-pages", "/admin/activity-pages", "活动页"),
             ("messages", "/admin/messages", "站内消息"),
         ],
     ),

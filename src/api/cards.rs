@@ -136,6 +136,7 @@ impl From<Log> for LogView {
                 LogKind::Received => "好友赠送",
                 LogKind::Used => "使用",
                 LogKind::Adjusted => "调整",
+                LogKind::Returned => "退回",
             },
             amount: l.amount,
             balance: l.balance,

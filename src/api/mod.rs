@@ -24,6 +24,8 @@ pub mod friend;
 pub mod funds;
 pub mod number_bomb;
 pub mod user_bank;
+// waiting for sold-out goods
+pub mod stock_notice;
 // distribution (三级分销)
 pub mod fx;
 // partners, distribution ranks and targets
@@ -261,6 +263,8 @@ pub fn routes() -> Vec<FileRoutes> {
         user_bank,
         activity_mall,
         number_bomb,
+        // waiting for sold-out goods
+        stock_notice,
     );
     let root = by_file!(
         "/", "src/api";

@@ -168,7 +168,7 @@ pub const MODULES: &[Module] = &[
     m("deposit-status", "押金支付状态", Served, "/deposit/payStatus"),
     m("merchant-transfer", "商家转账到零钱", NotConnected("微信支付的「商家转账」产品（本店提现由商家审核后打款，无需确认收款）"), "/user/withdrawal/requestMerchantTransfer"),
     m("region-city", "城市与区县列表", Served, "/common/region/v2/city /common/region/v2/districts /region/city /region/districts"),
-    m("stock-notice", "到货通知", NotYet, "/shop/goods/outofstockRegistration"),
+    m("stock-notice", "到货通知", Served, "/shop/goods/outofstockRegistration"),
     m("order-set", "订单设置", Served, "/order/set"),
     m("user-bank", "提现银行卡", Served, "/userBank/"),
     m("json-top", "JSON 数据置顶与高亮", Served, "/json/top /json/highlight"),

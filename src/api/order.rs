@@ -135,6 +135,7 @@ fn parse_checkout(p: &Params, regions: &Regions) -> Result<CheckoutInput, ApiErr
         is_can_hx: p.opt_bool("isCanHx")?.unwrap_or(false),
         kanjia_set: kjid,
         pingtuan_tuan: tuan,
+        card_user_id: p.opt_int("cardId")?.filter(|&id| id > 0),
     })
 }
 

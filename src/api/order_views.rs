@@ -347,6 +347,9 @@ pub struct CheckoutView {
     pub coupon_amount: f64,
     pub deduction_money: f64,
     pub deduction_score: i64,
+    /// The held card paying part of the order (`cardId`), and the yuan it takes off.
+    pub card_id: Option<i64>,
+    pub amount_card: f64,
     pub amount_real: f64,
     pub score: i64,
     pub goods_number: i64,
@@ -382,6 +385,8 @@ impl CheckoutView {
             coupon_amount: to_yuan(p.amount_coupon),
             deduction_money: to_yuan(p.deduction_money),
             deduction_score: p.deduction_score,
+            card_id: p.card.as_ref().map(|u| u.held_id),
+            amount_card: to_yuan(p.card.as_ref().map_or(0, |u| u.amount)),
             amount_real: to_yuan(p.amount_real),
             score: p.score,
             goods_number: p.goods_number,

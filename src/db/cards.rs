@@ -218,6 +218,8 @@ pub enum LogKind {
     Received = 3,
     Used = 4,
     Adjusted = 5,
+    /// Given back by an order that closed unpaid or was refunded in full.
+    Returned = 6,
 }
 
 impl LogKind {
@@ -228,6 +230,7 @@ impl LogKind {
             2 => LogKind::SharedAway,
             3 => LogKind::Received,
             4 => LogKind::Used,
+            6 => LogKind::Returned,
             _ => LogKind::Adjusted,
         }
     }
@@ -360,4 +363,78 @@ pub fn passwords_of(c: &Connection, card_id: i64) -> Result<Vec<Password>> {
 /// Whether goods `id` exists (a card's `refs` name only real goods).
 pub fn goods_exists(c: &Connection, id: i64) -> Result<bool> {
     Ok(c.query_row("SELECT EXISTS (SELECT 1 FROM goods WHERE id = ?1)", [id], |r| r.get(0))?)
+}
+
+/// Adds `delta` (> 0) back to a held card whatever its state (an order giving back what it took);
+/// the new amount.
+pub fn restore_amount(c: &Connection, id: i64, delta: i64) -> Result<i64> {
+    Ok(c.query_row(
+        "UPDATE card_users SET amount = amount + ?2 WHERE id = ?1 RETURNING amount",
+        params![id, delta],
+        |r| r.get(0),
+    )?)
+}
+
+/// A held card paying part of an order.
+#[derive(Debug, Clone)]
+pub struct OrderCard {
+    pub order_id: i64,
+    pub card_user_id: i64,
+    pub user_id: i64,
+    /// Uses, or fen, taken off the card.
+    pub used: i64,
+    /// Fen taken off the order.
+    pub amount: i64,
+    pub returned: bool,
+}
+
+pub fn insert_order_card(c: &Connection, o: &OrderCard, now: i64) -> Result<()> {
+    c.execute(
+        "INSERT INTO order_cards (order_id, card_user_id, user_id, used, amount, date_add)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![o.order_id, o.card_user_id, o.user_id, o.used, o.amount, now],
+    )?;
+    Ok(())
+}
+
+pub fn order_card(c: &Connection, order_id: i64) -> Result<Option<OrderCard>> {
+    Ok(c.query_row(
+        "SELECT order_id, card_user_id, user_id, used, amount, returned FROM order_cards WHERE order_id = ?1",
+        [order_id],
+        |r| {
+            Ok(OrderCard {
+                order_id: r.get(0)?,
+                card_user_id: r.get(1)?,
+                user_id: r.get(2)?,
+                used: r.get(3)?,
+                amount: r.get(4)?,
+                returned: r.get(5)?,
+            })
+        },
+    )
+    .optional()?)
+}
+
+/// Marks what an order took off a card as given back; false when it was already (so it goes
+/// back once).
+pub fn mark_order_card_returned(c: &Connection, order_id: i64) -> Result<bool> {
+    Ok(c.execute("UPDATE order_cards SET returned = 1 WHERE order_id = ?1 AND returned = 0", [order_id])?
+        == 1)
+}
+
+/// A held card against its logs: (id, amount, sum of logs, newest log's balance).
+pub type LogSum = (i64, i64, i64, Option<i64>);
+
+/// Held cards whose amount differs from the sum of their logs, or from their newest log's balance.
+pub fn log_mismatches(c: &Connection) -> Result<Vec<LogSum>> {
+    let mut st = c.prepare(
+        "SELECT h.id, h.amount,
+                (SELECT coalesce(sum(l.amount), 0) FROM card_logs l WHERE l.card_user_id = h.id),
+                (SELECT l.balance FROM card_logs l WHERE l.card_user_id = h.id ORDER BY l.id DESC LIMIT 1)
+         FROM card_users h",
+    )?;
+    let rows = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<Vec<LogSum>>>()?;
+    Ok(rows.into_iter().filter(|(_, amount, sum, last)| amount != sum || *last != Some(*amount)).collect())
 }

@@ -102,6 +102,16 @@ pub fn mark_paid(c: &Connection, user_id: i64, id: i64, now: i64) -> Result<bool
     Ok(n == 1)
 }
 
+/// The shopper's oldest deposit the merchant asked for (unpaid) of exactly `amount` fen.
+pub fn oldest_asked(c: &Connection, user_id: i64, amount: i64) -> Result<Option<i64>> {
+    Ok(c.query_row(
+        "SELECT id FROM deposits WHERE user_id = ?1 AND amount = ?2 AND status = -1 ORDER BY id LIMIT 1",
+        params![user_id, amount],
+        |r| r.get(0),
+    )
+    .optional()?)
+}
+
 pub fn get(c: &Connection, id: i64) -> Result<Option<DepositRow>> {
     Ok(c.query_row(
         &format!("SELECT {COLUMNS} FROM deposits d LEFT JOIN users u ON u.id = d.user_id WHERE d.id = ?1"),

@@ -50,6 +50,8 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/pingtuan.sql"),
     // partners (合伙人/团队长), per-goods commission, claw-back, sales targets
     include_str!("migrations/partners.sql"),
+    // cards paying at checkout, waiting for sold-out goods
+    include_str!("migrations/card_pay_stock_notice.sql"),
 ];
 
 /// The version `schema.sql` describes.

@@ -58,6 +58,7 @@ pub mod user;
 pub mod activity_mall;
 pub mod level_monthly;
 pub mod number_bomb;
+pub mod stock_notice;
 pub mod user_bank;
 pub mod virtual_goods;
 pub mod wechat;

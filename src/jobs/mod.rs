@@ -16,6 +16,8 @@ pub mod outbox;
 pub mod pay_reconcile;
 // group buy (pingtuan)
 pub mod pingtuan;
+// waiting for sold-out goods
+pub mod stock_notice;
 pub mod wechat_refund;
 
 use std::sync::{Arc, Condvar, Mutex};
@@ -141,6 +143,10 @@ pub fn start(jobs: &Jobs, ctx: cleanup::Context, wechat: crate::wechat::WeChat) 
         // distribution (三级分销)
         if let Err(e) = fx_settle::run_once(&orders_db, now) {
             log::warn!("settling commissions: {e}");
+        }
+        // waiting for sold-out goods
+        if let Err(e) = stock_notice::run_once(&orders_db, now) {
+            log::warn!("telling shoppers goods is back: {e}");
         }
     });
 }

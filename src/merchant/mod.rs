@@ -45,6 +45,8 @@ mod deposits;
 mod member_monthly;
 // the process's memory and its caches
 mod memory;
+// waiting for sold-out goods
+mod stock_notices;
 
 use rocket::http::Status;
 use rocket::request::Request;
@@ -103,6 +105,8 @@ pub fn routes() -> Vec<FileRoutes> {
         member_monthly,
         // the process's memory and its caches
         memory,
+        // waiting for sold-out goods
+        stock_notices,
     );
     // The catalogue is a folder: it pairs each of its files with the routes defined there.
     files.extend(catalog::routes());

@@ -17,6 +17,8 @@ pub const CHECKS: &[Check] = &[
     ("every commission has its order line and its money", crate::service::fx::check),
     // group buy (pingtuan)
     ("every group's member orders follow the group", crate::service::pingtuan::check),
+    // cards paying at checkout
+    ("every held card holds what its logs add up to", crate::service::card_pay::check),
 ];
 
 /// Runs every check; each difference in words (prefixed with the check's name); empty when all agree.

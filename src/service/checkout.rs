@@ -14,7 +14,9 @@ use serde::Deserialize;
 use crate::db::order::{self, status, NewLine, NewOrder};
 use crate::db::{self, catalog::SkuRow};
 use crate::service::calendar::{self, BookedUnit, Booking, PricedBooking};
+use crate::service::card_pay;
 use crate::service::catalog::{self, Quote};
+use crate::service::checkout_deals::{Deal, DealLine};
 use crate::service::coupons;
 use crate::service::error::{Error, Result};
 use crate::service::ledger::{self, Account, Source};
@@ -211,6 +213,16 @@ fn freight(c: &Connection, lines: &[PricedLine], input: &CheckoutInput) -> Resul
     Ok((q.amount, q.needs_logistics))
 }
 
+/// The lines as a card sees them.
+fn card_lines(lines: &[PricedLine]) -> Vec<card_pay::CardLine> {
+    let line = |l: &PricedLine| card_pay::CardLine {
+        goods_id: l.quote.goods.id,
+        number: l.number,
+        amount: l.amount(),
+    };
+    lines.iter().map(line).collect()
+}
+
 /// The lines as the coupon rules see them.
 fn coupon_lines(lines: &[PricedLine]) -> Vec<coupons::CouponLine> {
     lines
@@ -320,6 +332,8 @@ pub struct CheckoutInput {
     // group buy (pingtuan)
     /// `pingtuanOpenId`: the group (tuan) the caller opens or joins at the group price.
     pub pingtuan_tuan: Option<i64>,
+    /// `cardId`: the shopper's held card paying part of the order (service::card_pay).
+    pub card_user_id: Option<i64>,
 }
 
 /// An order's money worked out.
@@ -332,6 +346,8 @@ pub struct Priced {
     pub deduction_money: i64,
     /// Points that takes.
     pub deduction_score: i64,
+    /// What the card (`cardId`) pays.
+    pub card: Option<card_pay::CardUse>,
     pub amount_real: i64,
     /// The goods' points price.
     pub score: i64,
@@ -358,11 +374,16 @@ pub fn price(
     }
     let mut lines =
         input.lines.iter().map(|l| price_line(c, l, "goodsJsonStr")).collect::<Result<Vec<_>, _>>()?;
-    if let Some(set_id) = input.kanjia_set {
-        bargain_price(c, user_id, set_id, &mut lines, now)?;
-    }
-    if let Some(tuan_id) = input.pingtuan_tuan {
-        group_price(c, user_id, tuan_id, &mut lines, now)?;
+    if let Some(deal) = Deal::of(input.kanjia_set, input.pingtuan_tuan) {
+        let [line] = lines.as_mut_slice() else { return Err(deal.one_line()) };
+        let sku_id = line.quote.sku.as_ref().map(|s| s.id);
+        let at = DealLine {
+            goods_id: line.quote.goods.id,
+            sku_id,
+            number: line.number,
+            booked: line.booking.is_some(),
+        };
+        line.unit_price = deal.price(c, user_id, &at, now)?.saturating_add(line.additions_price);
     }
     for l in &lines {
         check_calendar_chosen(c, l)?;
@@ -382,7 +403,12 @@ pub fn price(
     let amount_coupon = coupon_discount(c, user_id, input.coupon_user_id, &lines, now)?.min(amount_goods);
     let (deduction_money, deduction_score) =
         rules.score_deduction(input.deduction_score, amount_goods - amount_coupon)?;
-    let amount_real = (amount_goods + amount_logistics - amount_coupon - deduction_money).max(0);
+    let mut amount_real = (amount_goods + amount_logistics - amount_coupon - deduction_money).max(0);
+    let card = match input.card_user_id {
+        None => None,
+        Some(id) => Some(card_pay::quote(c, user_id, id, &card_lines(&lines), amount_real, now)?),
+    };
+    amount_real -= card.as_ref().map_or(0, |u| u.amount);
     // Points spent now: the deduction, and the goods' points price when nothing is left to pay
     // (such an order is created paid); otherwise the goods' points are taken at payment.
     let need = deduction_score.saturating_add(if amount_real == 0 { score } else { 0 });
@@ -402,46 +428,11 @@ pub fn price(
         amount_coupon,
         deduction_money,
         deduction_score,
+        card,
         amount_real,
         score,
         goods_number,
     })
-}
-
-/// A bargain order (`kjid`): one line, the set's goods, one piece, at the bargain's current
-/// price (plus any add-ons).
-fn bargain_price(
-    c: &Connection,
-    user_id: i64,
-    set_id: i64,
-    lines: &mut [PricedLine],
-    now: i64,
-) -> Result<()> {
-    let [line] = lines else {
-        return Err(Error::invalid("goodsJsonStr", "砍价订单只能有一种商品"));
-    };
-    let j = crate::service::kanjia::for_order(c, user_id, set_id, line.quote.goods.id, line.number, now)?;
-    if line.booking.is_some() {
-        return Err(Error::invalid("goodsJsonStr", "预约商品不能砍价购买"));
-    }
-    line.unit_price = j.cur_price.saturating_add(line.additions_price);
-    Ok(())
-}
-
-// group buy (pingtuan)
-/// A group order (`pingtuanOpenId`): one line, the group's goods, at the set's group price for
-/// the SKU (plus any add-ons).
-fn group_price(c: &Connection, user_id: i64, tuan_id: i64, lines: &mut [PricedLine], now: i64) -> Result<()> {
-    let [line] = lines else {
-        return Err(Error::invalid("goodsJsonStr", "拼团订单只能有一种商品"));
-    };
-    let sku = line.quote.sku.as_ref().map(|s| s.id);
-    let (_, price) = crate::service::pingtuan::for_order(c, user_id, tuan_id, line.quote.goods.id, sku, now)?;
-    if line.booking.is_some() {
-        return Err(Error::invalid("goodsJsonStr", "预约商品不能拼团购买"));
-    }
-    line.unit_price = price.saturating_add(line.additions_price);
-    Ok(())
 }
 
 /// A goods that sells by calendar is booked for a day (slot): a line without one is refused
@@ -600,6 +591,9 @@ pub fn place(
             Source::Order,
             &id.to_string(),
         )?;
+    }
+    if let Some(u) = &priced.card {
+        card_pay::take(c, user_id, id, &number, u, now)?;
     }
     if let Some(coupon) = input.coupon_user_id {
         // A conditional UPDATE: two orders racing for one coupon cannot both have it.

@@ -2,9 +2,10 @@
 //! `userAmount.freeze` shows it); the shopper asks for it back; the merchant returns it (freeze →
 //! balance) or refuses with a reason (it stays held).
 //!
-//! Paid by WeChat (nextAction `{type:5, amount}`, pages/asset/index.js): the notify first credits
-//! the balance with what WeChat collected, then [`apply_paid`] pays the deposit from the balance in
-//! the same transaction, exactly like [`pay`].
+//! Paid by WeChat (nextAction `{type:5, amount, id?}`, pages/asset/index.js): the notify first
+//! credits the balance with what WeChat collected, then [`apply_paid`] pays, from the balance in the
+//! same transaction, the deposit the merchant asked for (named by `id`, or the oldest asked one of
+//! that amount) exactly like [`pay_asked`], or else a new deposit exactly like [`pay`].
 
 use rusqlite::Connection;
 use serde_json::Value;
@@ -12,7 +13,7 @@ use serde_json::Value;
 use crate::db::deposit::{self as store, status, DepositRow, NewDeposit};
 use crate::money::{self, MAX_FEN};
 use crate::service::error::{Entity, Error, Result};
-use crate::service::funds::{action_fen, action_text, reason, shop_date};
+use crate::service::funds::{action_fen, action_id, action_text, reason, shop_date};
 use crate::service::ledger::{self, Account, Source};
 
 const NOT_FOUND: Error = Error::NotFound(Entity::Deposit);
@@ -103,7 +104,7 @@ pub fn decide(
     store::get(c, id)?.ok_or(NOT_FOUND)
 }
 
-/// The deposit a nextAction type 5 asks for: `{type:5, amount, remark?, refCode?}`.
+/// The deposit a nextAction type 5 asks for: `{type:5, amount, id?, remark?, refCode?}`.
 fn from_action(action: &Value) -> Result<NewDeposit> {
     Ok(NewDeposit {
         amount: action_fen(action, "amount")?,
@@ -113,11 +114,31 @@ fn from_action(action: &Value) -> Result<NewDeposit> {
     })
 }
 
-/// At `wxpay` time: refuses a type-5 nextAction that could not be applied (no or a bad amount, or
-/// a WeChat amount of `money_fen` that is not positive or is more than the deposit — the balance
-/// pays the rest when it is less).
-pub fn check_wechat(_c: &Connection, _user_id: i64, action: &Value, money_fen: i64) -> Result<()> {
-    let d = from_action(action)?;
+/// The deposit the merchant asked for that a type-5 payment pays: the one its `id` (or
+/// `depositId`) names — the shopper's own and still unpaid, else 404 / 403 — or, as the templates
+/// send only `{type:5, amount}` after payStatusDepositV2 answered 40000, the shopper's oldest
+/// asked deposit of exactly that amount. None: the payment makes a new deposit.
+fn asked_for(c: &Connection, user_id: i64, action: &Value, amount: i64) -> Result<Option<DepositRow>> {
+    let named = match action_id(action, "id")? {
+        Some(id) => Some(id),
+        None => action_id(action, "depositId")?,
+    };
+    let Some(id) = named.or(store::oldest_asked(c, user_id, amount)?) else { return Ok(None) };
+    let d = owned(c, user_id, id)?;
+    if d.status != status::UNPAID {
+        return Err(Error::refused(format!("押金{}，无需支付", status::label(d.status))));
+    }
+    Ok(Some(d))
+}
+
+/// At `wxpay` time: refuses a type-5 nextAction that could not be applied (no or a bad amount,
+/// another shopper's or an already paid asked deposit, or a WeChat amount of `money_fen` that is
+/// not positive or is more than the deposit — the balance pays the rest when it is less).
+pub fn check_wechat(c: &Connection, user_id: i64, action: &Value, money_fen: i64) -> Result<()> {
+    let mut d = from_action(action)?;
+    if let Some(asked) = asked_for(c, user_id, action, d.amount)? {
+        d.amount = asked.amount;
+    }
     if money_fen <= 0 || money_fen > d.amount {
         return Err(Error::invalid(
             "money",
@@ -128,8 +149,13 @@ pub fn check_wechat(_c: &Connection, _user_id: i64, action: &Value, money_fen: i
 }
 
 /// Inside the payment notify's transaction, after the paid amount was credited to the balance:
-/// records the deposit and pays it from the balance, as [`pay`] does. 40000 when the balance
-/// (credit included) no longer covers it; the caller then keeps the credit on the balance.
+/// pays the asked deposit (as [`pay_asked`]) or records a new one and pays it (as [`pay`]), from
+/// the balance. 40000 when the balance (credit included) no longer covers it, 403 when the asked
+/// deposit was paid meanwhile; the caller then keeps the credit on the balance.
 pub fn apply_paid(c: &Connection, user_id: i64, action: &Value, now: i64) -> Result<()> {
-    pay(c, user_id, &from_action(action)?, now).map(|_| ())
+    let d = from_action(action)?;
+    match asked_for(c, user_id, action, d.amount)? {
+        Some(asked) => pay_asked(c, user_id, asked.id, now).map(|_| ()),
+        None => pay(c, user_id, &d, now).map(|_| ()),
+    }
 }

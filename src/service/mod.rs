@@ -60,3 +60,10 @@ pub mod wxcodes;
 // the templates' remaining pages
 pub mod level_monthly;
 pub mod number_bomb;
+// cards paying at checkout, and checkout's deal prices (bargain, group)
+pub mod card_pay;
+pub mod checkout_deals;
+// waiting for sold-out goods
+pub mod stock_notice;
+// the console's activity pages
+pub mod activity_page;

@@ -215,7 +215,7 @@ pub const GROUP_ORDERS: crate::service::pingtuan::Orders =
     crate::service::pingtuan::Orders { close, close_refunded };
 
 /// Closes an unpaid order and gives back what it held: stock per SKU, booked calendar days
-/// (slots), deduction points, the coupon. False (and nothing given back) when the order was no
+/// (slots), deduction points, the coupon, the card. False (and nothing given back) when the order was no
 /// longer unpaid.
 pub fn close(c: &Connection, order_id: i64, reason: &str, now: i64) -> Result<bool> {
     let Some(o) = order::order(c, order_id)? else { return Ok(false) };
@@ -236,6 +236,7 @@ pub fn close(c: &Connection, order_id: i64, reason: &str, now: i64) -> Result<bo
         )?;
     }
     coupons::release(c, order_id, now)?;
+    crate::service::card_pay::give_back(c, order_id, &o.order_number, "关闭", now)?;
     crate::service::kanjia::on_closed(c, order_id, now)?;
     crate::service::pingtuan::on_closed(c, order_id)?;
     order::add_event(c, order_id, "close", reason, now)?;
@@ -262,6 +263,7 @@ pub fn close_refunded(c: &Connection, order_id: i64, now: i64) -> Result<bool> {
         let why = format!("订单 {} 全额退款，退回积分", o.order_number);
         ledger::post(c, o.fields.user_id, Account::Score, spent, &why, Source::Order, &o.id.to_string())?;
     }
+    crate::service::card_pay::give_back(c, order_id, &o.order_number, "全额退款", now)?;
     order::add_event(c, order_id, "close", REFUNDED_REASON, now)?;
     Ok(true)
 }

@@ -31,6 +31,8 @@ pub enum ShopEvent {
     RefundDecided { refund_id: i64 },
     /// The merchant decided a withdrawal of the shopper's balance.
     WithdrawalDecided { withdrawal_id: i64, amount_fen: i64, approved: bool, reason: String },
+    /// Sold-out goods a shopper waits for has stock again.
+    BackInStock { goods_id: i64 },
 }
 
 impl ShopEvent {
@@ -42,6 +44,7 @@ impl ShopEvent {
             ShopEvent::OrderClosed { .. } => "order_closed",
             ShopEvent::RefundDecided { .. } => "refund_decided",
             ShopEvent::WithdrawalDecided { .. } => "withdrawal_decided",
+            ShopEvent::BackInStock { .. } => "back_in_stock",
         }
     }
 }
@@ -165,6 +168,9 @@ pub const EVENTS: &[EventInfo] = &[
         key: "order_closed",
         label: "订单超时未支付关闭",
         sources: &[OrderNumber, GoodsName, Amount, Time, Status, Reason, Text],
+    },
+    EventInfo {
+        key: "back_in_stock", label: "缺货商品到货", sources: &[GoodsName, Time, Status, Text]
     },
 ];
 
@@ -461,6 +467,11 @@ fn facts(c: &Connection, event: &ShopEvent, now: i64) -> Result<Option<Facts>> {
             f.status = if *approved { "提现成功" } else { "提现失败" }.into();
             f.amount_fen = *amount_fen;
             f.reason.clone_from(reason);
+            true
+        }
+        ShopEvent::BackInStock { goods_id } => {
+            let Some(g) = db::catalog::goods(c, *goods_id)? else { return Ok(None) };
+            (f.goods_name, f.status) = (g.fields.name, "已到货".into());
             true
         }
     };
