@@ -1,7 +1,8 @@
 //! `xiaodian doctor`: is this shop ready to take real money? Each check asks the real party (WeChat,
 //! WeChat Pay, the shop's own public address, the backup record) and says what to fix.
 
-use std::time::Duration;
+use std::path::Path;
+use std::time::{Duration, SystemTime};
 
 use crate::config::Config;
 use crate::db::{self, Db};
@@ -12,6 +13,9 @@ use crate::wechat::{WeChat, WxError};
 
 /// A backup older than this (a day and some slack for the timer) is not recent.
 pub const BACKUP_MAX_AGE_SECS: i64 = 26 * 3600;
+
+/// Litestream more than this behind the database's last write is not replicating.
+pub const REPLICATION_MAX_LAG_SECS: u64 = 10 * 60;
 
 /// The outcome of one check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +64,7 @@ pub fn run(cfg: &Config, now: i64) -> Result<Vec<Finding>, String> {
         base_url(cfg),
         notify(cfg),
         backups(backup.as_ref(), now),
+        replication(&cfg.db_path()),
     ])
 }
 
@@ -246,6 +251,56 @@ fn backups(latest: Option<&db::backups::Backup>, now: i64) -> Finding {
         return Finding::fail(KEY, WHAT, format!("最近一次备份的文件已不在：{}", b.file), fix);
     }
     Finding::pass(KEY, WHAT, format!("{hours} 小时前，{} 字节：{}", b.bytes, b.file))
+}
+
+/// Litestream's local shadow copy (`.xiaodian.db-litestream` beside the database): absent means no
+/// continuous replication, which is optional; present, it must follow the database's writes.
+fn replication(db_path: &Path) -> Finding {
+    const KEY: &str = "replication";
+    const WHAT: &str = "持续复制（Litestream）";
+    let name = db_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let shadow = db_path.with_file_name(format!(".{name}-litestream"));
+    if !shadow.is_dir() {
+        return Finding::pass(
+            KEY,
+            WHAT,
+            "未使用 Litestream（可选；docs/deploy.md 说明如何复制到 S3 兼容存储）",
+        );
+    }
+    let fix = "检查 Litestream 是否在运行（systemctl status litestream；journalctl -u litestream），并用 litestream snapshots 确认远端有副本";
+    let Some(copied) = newest_write(&shadow, 4) else {
+        return Finding::fail(KEY, WHAT, format!("{} 里没有任何文件", shadow.display()), fix);
+    };
+    let wal = db_path.with_file_name(format!("{name}-wal"));
+    let written = [db_path, wal.as_path()].iter().filter_map(|p| modified(p)).max();
+    let lag = written.and_then(|w| w.duration_since(copied).ok()).unwrap_or_default();
+    if lag.as_secs() > REPLICATION_MAX_LAG_SECS {
+        let minutes = lag.as_secs() / 60;
+        return Finding::fail(KEY, WHAT, format!("Litestream 最近一次写入比数据库晚 {minutes} 分钟"), fix);
+    }
+    Finding::pass(KEY, WHAT, "Litestream 跟上了数据库的写入（远端副本请用 litestream snapshots 查看）")
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// The newest modification time of any file under `dir`, `depth` levels down at most.
+fn newest_write(dir: &Path, depth: u32) -> Option<SystemTime> {
+    let mut newest = None;
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = entry.path();
+        let seen = if path.is_dir() {
+            if depth == 0 {
+                continue;
+            }
+            newest_write(&path, depth - 1)
+        } else {
+            modified(&path)
+        };
+        newest = newest.max(seen);
+    }
+    newest
 }
 
 /// The findings as the command prints them, one line each and the fix below a failure.

@@ -1,14 +1,14 @@
 //! `xiaodian doctor` against the sandbox standing in for WeChat and WeChat Pay over real HTTP: a
 //! shop configured with the sandbox's keys passes the WeChat checks; a wrong secret, a wrong pay
 //! key, a missing certificate, a plain-http address, an unreachable notify route and an old or
-//! missing backup each fail with their fix.
+//! missing backup, and a Litestream replica left behind the database each fail with their fix.
 
 use std::path::Path;
 
 use crate::support::*;
 use xiaodian::config::Config;
 use xiaodian::db::backups::{self, Backup};
-use xiaodian::doctor::{self, Finding, BACKUP_MAX_AGE_SECS};
+use xiaodian::doctor::{self, Finding, BACKUP_MAX_AGE_SECS, REPLICATION_MAX_LAG_SECS};
 use xiaodian::settings::WechatEnv;
 use xiaodian::wechat::pay::{SANDBOX_MCH_ID, SANDBOX_PAY_KEY};
 use xiaodian::wechat::{SANDBOX_APPID, SANDBOX_SECRET};
@@ -46,9 +46,16 @@ fn record_backup(cfg: &Config, file: &Path, age: i64) {
 fn the_sandbox_shop_is_told_it_cannot_take_real_money_and_how_to_fix_each_part() {
     let app = TestApp::new();
     let all = doctor::run(&app.cfg, xiaodian::db::unix_now()).unwrap();
-    assert_eq!(all.len(), 6);
+    assert_eq!(all.len(), 7);
     let passed: Vec<&str> = all.iter().filter(|f| f.ok).map(|f| f.key).collect();
-    assert_eq!(passed, ["notify"], "only the running shop's own route answers: {}", doctor::report(&all));
+    // Continuous replication is optional: without Litestream it passes and says so.
+    assert_eq!(
+        passed,
+        ["notify", "replication"],
+        "only the shop's own route answers: {}",
+        doctor::report(&all)
+    );
+    assert!(finding(&all, "replication").detail.contains("未使用 Litestream"));
     assert!(finding(&all, "wechat").detail.contains("沙箱模式"));
     assert!(finding(&all, "wechat").fix.as_deref().unwrap().contains("AppID"));
     assert!(finding(&all, "base_url").detail.contains("未设置"));
@@ -125,4 +132,37 @@ fn an_https_address_that_does_not_answer_and_an_old_backup_fail() {
 
     cfg.base_url = Some("https://shop.example.com".into());
     assert!(finding(&doctor::run(&cfg, xiaodian::db::unix_now()).unwrap(), "base_url").ok);
+}
+
+/// Writes `file` with its modification time `age_secs` in the past.
+fn aged_file(file: &Path, age_secs: u64) {
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let f = std::fs::File::create(file).unwrap();
+    f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(age_secs)).unwrap();
+}
+
+#[test]
+fn a_litestream_replica_that_stopped_following_the_database_fails() {
+    let wechat = TestApp::new();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = configured(dir.path(), &wechat);
+    xiaodian::db::Db::open(&cfg.db_path(), 1).unwrap();
+    let shadow = dir.path().join(".xiaodian.db-litestream");
+
+    std::fs::create_dir_all(&shadow).unwrap();
+    let empty = doctor::run(&cfg, xiaodian::db::unix_now()).unwrap();
+    assert!(finding(&empty, "replication").detail.contains("没有任何文件"), "{}", doctor::report(&empty));
+
+    // The shadow WAL last written long before the database's newest write: replication stopped.
+    let wal = shadow.join("generations/0a1b/wal/00000001.wal");
+    aged_file(&wal, REPLICATION_MAX_LAG_SECS + 3600);
+    let all = doctor::run(&cfg, xiaodian::db::unix_now()).unwrap();
+    let behind = finding(&all, "replication");
+    assert!(!behind.ok && behind.detail.contains("比数据库晚 69 分钟"), "{}", doctor::report(&all));
+    assert!(behind.fix.as_deref().unwrap().contains("systemctl status litestream"));
+
+    // Written just now, it follows.
+    aged_file(&wal, 0);
+    let all = doctor::run(&cfg, xiaodian::db::unix_now()).unwrap();
+    assert!(finding(&all, "replication").ok, "{}", doctor::report(&all));
 }
