@@ -20,3 +20,7 @@ measure "goodsv2 nameLike (12 searches)" "$BASE" tests/bench/search.lua
 measure "goodsv2 4,500 cold category pages" "$BASE" tests/bench/category_pages.lua
 measure "healthz (again)" "$BASE/healthz"
 note "RSS after load" "$(rss_mb)" MB "$GOODS goods"
+note "database size" $(($(stat -c %s "$DATA/xiaodian.db") / 1048576)) MB "$GOODS goods"
+T0=$(date +%s%N)
+"$BIN" backup --data "$DATA" "$DATA/copy.db" >/dev/null
+note "xiaodian backup (shop running)" $((($(date +%s%N) - T0) / 1000000)) ms "$GOODS goods"

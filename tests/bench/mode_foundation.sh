@@ -31,6 +31,18 @@ export TOKENS="$DATA/buyers.tokens" GOODS_JSON
 export CALCULATE=true
 measure "orderCreate preview, c32" "$BASE/shop/order/create" tests/bench/order.lua 32
 export CALCULATE=false
+db_bytes() { sql "SELECT (page_count - freelist_count) * page_size FROM pragma_page_count, pragma_freelist_count, pragma_page_size"; }
+BYTES0=$(db_bytes)
+ORDERS0=$(sql "SELECT count(*) FROM orders")
 measure "orderCreate (hot SKU), c32" "$BASE/shop/order/create" tests/bench/order.lua 32
-note "orders in the database" "$(sql "SELECT count(*) FROM orders")" orders
+ORDERS1=$(sql "SELECT count(*) FROM orders")
+note "orders in the database" "$ORDERS1" orders
+# What the orders above (one line each, with their ledger and stock rows) take in the database.
+BYTES1=$(db_bytes)
+note "database growth per 10,000 orders" $(((BYTES1 - BYTES0) * 10000 / (ORDERS1 - ORDERS0 > 0 ? ORDERS1 - ORDERS0 : 1) / 1048576)) MB \
+  "$((ORDERS1 - ORDERS0)) orders added $(((BYTES1 - BYTES0) / 1048576)) MB"
+# A consistent copy while the shop runs.
+T0=$(date +%s%N)
+"$BIN" backup --data "$DATA" "$DATA/copy.db" >/dev/null
+note "xiaodian backup (shop running)" $((($(date +%s%N) - T0) / 1000000)) ms "$(($(stat -c %s "$DATA/copy.db") / 1048576)) MB database"
 note "RSS after load" "$(rss_mb)" MB
