@@ -35,13 +35,19 @@ pub fn return_sku_stock(c: &Connection, sku_id: i64, n: i64) -> Result<()> {
 /// Counts a paid order in its goods' sales: each goods sold its lines' pieces more and is in one
 /// more order, however many of its SKUs the order has.
 pub fn add_sales(c: &Connection, order_id: i64) -> Result<()> {
-    c.prepare_cached(
-        "UPDATE goods SET
-             number_sells = number_sells
-                 + (SELECT sum(l.number) FROM order_goods l WHERE l.order_id = ?1 AND l.goods_id = goods.id),
-             number_orders = number_orders + 1
-         WHERE id IN (SELECT goods_id FROM order_goods WHERE order_id = ?1)",
-    )?
-    .execute([order_id])?;
+    // The order's lines summed per goods first, through the order index: a correlated sum inside
+    // the UPDATE let SQLite walk every line ever sold of a hot goods instead.
+    let sold: Vec<(i64, i64)> = c
+        .prepare_cached(
+            "SELECT goods_id, sum(number) FROM order_goods WHERE order_id = ?1 GROUP BY goods_id",
+        )?
+        .query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut st = c.prepare_cached(
+        "UPDATE goods SET number_sells = number_sells + ?2, number_orders = number_orders + 1 WHERE id = ?1",
+    )?;
+    for (goods_id, number) in sold {
+        st.execute([goods_id, number])?;
+    }
     Ok(())
 }
