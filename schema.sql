@@ -1738,7 +1738,7 @@ CREATE TABLE fx_chain (
     PRIMARY KEY (user_id, depth),
     CHECK (ancestor_id <> user_id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX fx_chain_downline ON fx_chain(ancestor_id, depth, user_id);
+-- (its downline index, fx_chain_downline, is at the end: fx_members_page)
 CREATE TRIGGER fx_chain_insert AFTER INSERT ON users WHEN NEW.referrer_id IS NOT NULL BEGIN
     INSERT INTO fx_chain (user_id, depth, ancestor_id, date_add)
         SELECT NEW.id, 1, NEW.referrer_id, NEW.date_add
@@ -2108,3 +2108,7 @@ CREATE TABLE stock_notices (
     UNIQUE (user_id, goods_id, sku_id)
 ) STRICT;
 CREATE INDEX stock_notices_goods ON stock_notices(goods_id, status, id);
+-- fxMembers pages a distributor's downline by fx_chain alone (db::fx::members): with date_add in
+-- the downline index, the count and the walk to a deep page's OFFSET read only the index, and
+-- each member's figures are computed for the page's 20 rather than everyone before it.
+CREATE INDEX fx_chain_downline ON fx_chain(ancestor_id, depth, user_id, date_add);

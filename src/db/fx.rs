@@ -296,30 +296,36 @@ pub struct MemberFilter {
 }
 
 /// One page of the members `level` below `ancestor`, newest link first, with their figures.
+///
+/// The page is cut from fx_chain alone first (`fx_chain_downline` covers the filters, so the count
+/// and the walk past a deep page's OFFSET read only the index); the user and each figure are then
+/// looked up for the page's members only, never for the whole downline.
 pub fn members(c: &Connection, f: &MemberFilter, offset: i64, limit: i64) -> Result<(i64, Vec<Member>)> {
-    let total = c.query_row(
-        "SELECT count(*) FROM fx_chain
+    let total = c
+        .prepare_cached(
+            "SELECT count(*) FROM fx_chain
          WHERE ancestor_id = ?1 AND depth = ?2 AND (?3 IS NULL OR user_id = ?3)
            AND (?4 IS NULL OR date_add >= ?4) AND (?5 IS NULL OR date_add < ?5)",
-        params![f.ancestor, f.level, f.member, f.from, f.to],
-        |r| r.get(0),
-    )?;
+        )?
+        .query_row(params![f.ancestor, f.level, f.member, f.from, f.to], |r| r.get(0))?;
     let mut q = c.prepare_cached(
         "SELECT f.user_id, u.nick, u.avatar_url, coalesce(u.mobile, ''), f.date_add,
                 EXISTS (SELECT 1 FROM fx_sellers s WHERE s.user_id = f.user_id),
                 (SELECT max(o.date_pay) FROM orders o WHERE o.user_id = f.user_id AND o.date_pay IS NOT NULL),
                 (SELECT coalesce(sum(m.base), 0) FROM fx_commissions m
-                  WHERE m.buyer_id = f.user_id AND m.user_id = f.ancestor_id AND m.kind = 0),
+                  WHERE m.buyer_id = f.user_id AND m.user_id = ?1 AND m.kind = 0),
                 (SELECT count(DISTINCT m.order_id) FROM fx_commissions m
-                  WHERE m.buyer_id = f.user_id AND m.user_id = f.ancestor_id AND m.kind = 0),
+                  WHERE m.buyer_id = f.user_id AND m.user_id = ?1 AND m.kind = 0),
                 coalesce((SELECT a.totle_consumed FROM user_accounts a WHERE a.user_id = f.user_id), 0),
                 (SELECT count(*) FROM orders o WHERE o.user_id = f.user_id AND o.date_pay IS NOT NULL),
                 (SELECT coalesce(sum(o.amount_real), 0) FROM orders o
                   WHERE o.user_id = f.user_id AND o.date_pay IS NOT NULL)
-         FROM fx_chain f JOIN users u ON u.id = f.user_id
-         WHERE f.ancestor_id = ?1 AND f.depth = ?2 AND (?3 IS NULL OR f.user_id = ?3)
-           AND (?4 IS NULL OR f.date_add >= ?4) AND (?5 IS NULL OR f.date_add < ?5)
-         ORDER BY f.user_id DESC LIMIT ?6 OFFSET ?7",
+         FROM (SELECT user_id, date_add FROM fx_chain
+               WHERE ancestor_id = ?1 AND depth = ?2 AND (?3 IS NULL OR user_id = ?3)
+                 AND (?4 IS NULL OR date_add >= ?4) AND (?5 IS NULL OR date_add < ?5)
+               ORDER BY user_id DESC LIMIT ?6 OFFSET ?7) f
+         JOIN users u ON u.id = f.user_id
+         ORDER BY f.user_id DESC",
     )?;
     let rows = q.query_map(params![f.ancestor, f.level, f.member, f.from, f.to, limit, offset], |r| {
         Ok(Member {

@@ -52,6 +52,8 @@ pub const STEPS: &[&str] = &[
     include_str!("migrations/partners.sql"),
     // cards paying at checkout, waiting for sold-out goods
     include_str!("migrations/card_pay_stock_notice.sql"),
+    // fxMembers pages by a covering downline index
+    include_str!("migrations/fx_members_page.sql"),
 ];
 
 /// The version `schema.sql` describes.

@@ -241,3 +241,103 @@ fn the_demo_sells_the_distributorship_for_one_yuan_and_has_a_distributor_with_a_
     let counts = app.query(|c| xiaodian::db::fx::downline_counts(c, seller));
     assert_eq!((counts[0].0, counts[1].0), (2, 1));
 }
+
+/// fxMembers of a downline of a few hundred: `totalRow`/`totalPage` count them all, a page (newest
+/// link first) holds its 20 members, and `statisticsCommisionMap`/`userCashMap` have exactly the
+/// page's members with each one's own figures — on the first page, a deep one and the last. Pinned
+/// against the query that computed figures for the whole downline before paging (issue 16), so
+/// the page-first query cannot silently change an answer.
+#[test]
+fn a_page_of_a_large_downline_has_its_members_figures_and_the_totals_of_all() {
+    let app = TestApp::new();
+    open(&app, "1");
+    let (d, dt) = app.shopper("分销商");
+    make_seller(&app, &dt);
+    let mut members = Vec::new();
+    for i in 0..300 {
+        let (uid, token) = app.new_shopper(&format!("会员{i}")).mobile(&format!("139{i:08}")).create();
+        assert_code(&bind(&app, &token, d), 0);
+        members.push((uid, token));
+    }
+    members.reverse(); // newest link (highest uid) first, as the pages list them
+                       // Figures for three members: the newest (page 1), one on page 8 and the oldest (page 15).
+    let goods = app.goods().name("茶叶").price(10_000).stock(100).create();
+    let buys = [(0, 2), (150, 1), (299, 3)];
+    for &(i, orders) in &buys {
+        let (uid, token) = &members[i];
+        app.credit(*uid, Account::Balance, 100_000);
+        for _ in 0..orders {
+            let id = order_id(&create(&app, token, &one_line(goods, 1, ""), &[]));
+            assert_code(&app.post("/shop/order/pay", &[("token", token), ("orderId", &id)]), 0);
+        }
+    }
+    make_seller(&app, &members[1].1);
+    // A member of a member: level 2 of the distributor, not level 1.
+    let (_, grand) = app.shopper("孙");
+    assert_code(&bind(&app, &grand, members[0].0), 0);
+
+    let page = |page: &str, extra: &[(&str, &str)]| {
+        let mut form = vec![("token", dt.as_str()), ("level", "1"), ("pageSize", "20"), ("page", page)];
+        form.extend_from_slice(extra);
+        let res = app.post("/shop/saleDistribution/members", &form);
+        assert_code(&res, 0);
+        res["data"].clone()
+    };
+    for (n, first) in [("1", 0), ("8", 140), ("15", 280)] {
+        let data = page(n, &[]);
+        assert_eq!((data["totalRow"].clone(), data["totalPage"].clone()), (json!(300), json!(15)), "{n}");
+        let uids: Vec<i64> =
+            data["result"].as_array().unwrap().iter().map(|m| m["uids"].as_i64().unwrap()).collect();
+        let want: Vec<i64> = members[first..first + 20].iter().map(|m| m.0).collect();
+        assert_eq!(uids, want, "page {n}: its 20 members, newest link first");
+        for map in ["statisticsCommisionMap", "userCashMap"] {
+            let mut keys: Vec<i64> =
+                data[map].as_object().unwrap().keys().map(|k| k.parse().unwrap()).collect();
+            keys.sort_unstable();
+            let mut page_uids = uids.clone();
+            page_uids.sort_unstable();
+            assert_eq!(keys, page_uids, "page {n}: {map} has the page's members only");
+        }
+        for (k, m) in data["result"].as_array().unwrap().iter().enumerate() {
+            let i = first + k;
+            let uid = m["uids"].as_i64().unwrap().to_string();
+            let orders = buys.iter().find(|b| b.0 == i).map_or(0, |b| b.1);
+            let yuan = json!(f64::from(orders) * 100.0);
+            assert_eq!(m["nicks"], format!("会员{}", 299 - i));
+            assert_eq!(m["mobileMasks"], format!("139****{:04}", 299 - i));
+            assert_eq!(m["isSeller"], i == 1, "member {i}");
+            assert_eq!(m["lastOrderDate"].as_str().unwrap().is_empty(), orders == 0, "member {i}");
+            assert!(!m["dateAdd"].as_str().unwrap().is_empty());
+            let sales = &data["statisticsCommisionMap"][&uid];
+            assert_eq!(
+                (sales["saleroom"].clone(), sales["numberOrder"].clone()),
+                (yuan.clone(), json!(orders))
+            );
+            let cash = &data["userCashMap"][&uid];
+            assert_eq!(
+                (
+                    cash["totalPayNumber"].clone(),
+                    cash["totalPayAmount"].clone(),
+                    cash["totleConsumed"].clone()
+                ),
+                (json!(orders), yuan.clone(), yuan),
+                "member {i}: {cash}"
+            );
+        }
+    }
+    assert_code(&app.post("/shop/saleDistribution/members", &[("token", &dt), ("page", "16")]), 700);
+    // Filters: one member by uid, and level 2.
+    let one = page("1", &[("uids", &members[150].0.to_string())]);
+    assert_eq!(
+        (one["totalRow"].clone(), one["result"][0]["uids"].clone()),
+        (json!(1), json!(members[150].0))
+    );
+    assert_eq!(one["statisticsCommisionMap"].as_object().unwrap().len(), 1);
+    let level2 = app.post("/shop/saleDistribution/members", &[("token", &dt), ("level", "2")]);
+    assert_eq!(level2["data"]["totalRow"], 1, "{level2}");
+    let stats = app.get("/shop/saleDistribution/members/statistics", &[("token", &dt)]);
+    assert_eq!(
+        (stats["data"]["totleFansLevel1"].clone(), stats["data"]["totleChildFxsLevel1"].clone()),
+        (json!(300), json!(1))
+    );
+}
