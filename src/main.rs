@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use xiaodian::config::{Config, Flags, KNOWN_ENV};
 
-
 #[derive(Parser)]
 #[command(name = "xiaodian", version, about = "小店 — the whole backend of a WeChat mini-program shop")]
 struct Cli {
