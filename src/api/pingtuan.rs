@@ -7,7 +7,9 @@
 use rocket::{get, post, routes, Route, State};
 use serde::Serialize;
 
-use super::{ApiResult, Authed, BaseUrl, Page, Paging, Params, Reply};
+use super::catalog::catalogue_answer;
+use super::{ApiResult, Authed, BaseUrl, Page, Paging, Params, RawEnvelope, Reply};
+use crate::cache::Cache;
 use crate::db::pingtuan::{JoinedFilter, MemberRow, SetRow, TuanRow};
 use crate::db::{self, Db};
 use crate::error::ApiError;
@@ -259,7 +261,12 @@ async fn open(req: Authed, db: &State<Db>) -> ApiResult<OpenView> {
 /// POST /<sub>/shop/goods/pingtuan/list/v2 — pingtuanList; anyone. A goods' groups in a status
 /// (default 0, in progress: only groups whose opener has paid), newest first; 700 when none.
 #[post("/shop/goods/pingtuan/list/v2", data = "<p>")]
-async fn list(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<Page<TuanView>> {
+async fn list(
+    p: Params,
+    db: &State<Db>,
+    cache: &State<Cache>,
+    base: BaseUrl,
+) -> Result<RawEnvelope, ApiError> {
     let goods = opt_id(&p, "goodsId")?;
     let status = p.opt_int("status")?.unwrap_or(0);
     if !(0..=2).contains(&status) {
@@ -267,9 +274,13 @@ async fn list(p: Params, db: &State<Db>, base: BaseUrl) -> ApiResult<Page<TuanVi
     }
     let paging = Paging::from(&p)?;
     let (offset, limit) = (paging.offset(), paging.limit());
-    let (rows, total) =
-        db.read(move |c| crate::db::pingtuan::tuans_of_goods(c, goods, status, offset, limit)).await?;
-    Ok(Reply(paging.page(rows.iter().map(|t| TuanView::new(t, &base)).collect(), total)?))
+    // Every goods page asks for it: cached with the catalogue, whose epoch each group write ends.
+    let key = base.cache_key(format!("pingtuan:{}:{goods:?}:{status}:{offset}:{limit}", base.0));
+    catalogue_answer(cache, db, key, move |c, _| {
+        let (rows, total) = crate::db::pingtuan::tuans_of_goods(c, goods, status, offset, limit)?;
+        paging.page(rows.iter().map(|t| TuanView::new(t, &base)).collect(), total)
+    })
+    .await
 }
 
 /// GET /<sub>/shop/goods/pingtuan/joiner — pingtuanJoinUsers; anyone. A group's paid members,

@@ -149,13 +149,14 @@ struct Inner {
 
 /// Tables whose rows the shop window's cached answers (goodsv2, goodsDetailV2, goodsPriceV2...)
 /// are built from: every table named `goods…` (goods, categories, pictures, specs, SKUs, the
-/// search index, favourites and reviews that feed the goods' counters) and freight templates.
+/// search index, favourites and reviews that feed the goods' counters), freight templates, and
+/// group buy's sets, groups and members (the goods page's pingtuanList is cached the same way).
 ///
 /// THE RULE for new catalogue data: name its table `goods_…` (or add its prefix here). Then every
 /// write to it, through any function, trigger or cascade, drops the cached catalogue answers when it
 /// commits — no writer has to remember to (SQLite's update hook sees every row change on the one
 /// writer connection; it does not see WITHOUT ROWID tables, so do not use those for catalogue data).
-pub const CATALOGUE_TABLE_PREFIXES: &[&str] = &["goods", "logistics", "freight"];
+pub const CATALOGUE_TABLE_PREFIXES: &[&str] = &["goods", "logistics", "freight", "pingtuan"];
 
 /// True when a write to `table` changes what the shop window answers.
 pub fn is_catalogue_table(table: &str) -> bool {

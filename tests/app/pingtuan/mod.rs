@@ -233,6 +233,11 @@ fn a_group_of_three_is_listed_once_its_opener_paid_and_ships_when_full() {
     checks_clean(&app);
     let (_, third_token, third) = join_and_pay(&app, "third", tea, tuan);
     assert_eq!(tuan_state(&app, tuan), (1, 3, 3), "full: succeeded");
+    // The list (answered from the cache) follows every join at once.
+    assert_code(&app.post(LIST, &[("goodsId", &tea.to_string()), ("status", "0")]), 700);
+    let done = app.post(LIST, &[("goodsId", &tea.to_string()), ("status", "1")]);
+    assert_eq!(done["data"]["result"][0]["id"], tuan, "{done}");
+    assert_eq!(done["data"]["result"][0]["helpNumber"], 3, "{done}");
     let (_, s) = app.api("GET", &format!("/pingtuan-sets/{set}"), None);
     assert_eq!((s["numberSuccess"].as_i64(), s["numberDoing"].as_i64()), (Some(1), Some(0)), "{s}");
 
