@@ -356,6 +356,9 @@ pub const LIVE_TTL: Duration = Duration::from_mins(1);
 /// getliveinfo's page size limit.
 const LIVE_PAGE: i64 = 100;
 
+/// Most answers kept per kind: each key is a page or room a shopper names.
+const MAX_FLIGHTS: usize = 1024;
+
 /// One answer computed once and shared by everyone who asked for it while it was fresh.
 type Cell<T> = Arc<OnceLock<Result<Arc<Vec<T>>, WxError>>>;
 
@@ -375,6 +378,10 @@ impl<T> Flight<T> {
         let cell = {
             let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             entries.retain(|_, (at, _)| at.elapsed() < LIVE_TTL);
+            if entries.len() >= MAX_FLIGHTS && !entries.contains_key(&key) {
+                // Keys come from shoppers: beyond the bound an answer is fetched but not kept.
+                return fetch().map(Arc::new);
+            }
             entries.entry(key).or_insert_with(|| (Instant::now(), Arc::new(OnceLock::new()))).1.clone()
         };
         let answer = cell.get_or_init(|| fetch().map(Arc::new)).clone();
@@ -409,5 +416,22 @@ fn live_error(e: WxError) -> Error {
     match e {
         WxError::Api { errcode: 9410000 | 9410001, .. } => Error::NotFound(Entity::LiveRoom),
         other => other.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Flight, MAX_FLIGHTS};
+
+    #[test]
+    fn shoppers_naming_many_rooms_cannot_grow_the_live_cache_past_its_bound() {
+        let flight: Flight<i64> = Flight::default();
+        for key in 0..(MAX_FLIGHTS as i64 + 100) {
+            let answer = flight.get(key, || Ok(vec![key])).unwrap();
+            assert_eq!(*answer, vec![key], "every key is still answered");
+        }
+        assert_eq!(flight.entries.lock().unwrap().len(), MAX_FLIGHTS);
+        // A kept key is answered from the cache, not fetched again.
+        assert_eq!(*flight.get(3, || Ok(vec![-1])).unwrap(), vec![3]);
     }
 }
