@@ -11,6 +11,7 @@ use crate::db;
 pub mod registry;
 mod rules;
 mod table;
+mod table_fx;
 
 pub use registry::{Check, Editors, Kind, Refusal, Setting, REGISTRY};
 

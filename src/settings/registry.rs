@@ -152,7 +152,7 @@ impl Setting {
 
 /// The setting named `key`.
 pub fn find(key: &str) -> Option<&'static Setting> {
-    REGISTRY.iter().find(|s| s.key == key)
+    REGISTRY.iter().find(|s| s.key == key).copied()
 }
 
 /// The console's label of a setting key; the key itself when it is not one.
@@ -178,7 +178,7 @@ pub fn markdown_table() -> String {
         "| Key | Type | Default | Console label | Rule | Edited in | Notes |\n\
          |-----|------|---------|---------------|------|-----------|-------|\n",
     );
-    for s in REGISTRY {
+    for s in REGISTRY.iter() {
         let kind = match s.kind() {
             Kind::Text => "string",
             Kind::Integer => "integer",

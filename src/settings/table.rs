@@ -1,19 +1,22 @@
 //! The rows of the settings registry, grouped as the console pages group them.
 
-use super::keys::{self, fx, number_bomb, orders, partner, points};
+use std::sync::LazyLock;
+
+use super::keys::{self, orders, points};
 use super::registry::{Check, Editors, Setting};
 use super::rules::{
     base_url, digits, kefu_aes_key, kefu_token, official_appid, sms_api_base, sms_region, sms_secret,
     smtp_from, smtp_host, subdomain, user_ids, wechat_appid, wxpay_key, wxpay_mch_id,
 };
+use super::table_fx::DISTRIBUTION;
 
 /// Both the console page named and the merchant API.
-const fn page(name: &'static str) -> Editors {
+pub(super) const fn page(name: &'static str) -> Editors {
     Editors { console: Some(name), merchant_api: true }
 }
 
 /// Only the merchant API (no console form has the field).
-const API_ONLY: Editors = Editors { console: None, merchant_api: true };
+pub(super) const API_ONLY: Editors = Editors { console: None, merchant_api: true };
 
 const SHOP: &str = "店铺设置";
 const WECHAT: &str = "微信设置";
@@ -22,13 +25,17 @@ const SUBSCRIBE: &str = "订阅消息";
 const ORDERS: &str = "订单设置";
 const POINTS: &str = "积分";
 const WITHDRAWALS: &str = "提现";
-const FX: &str = "分销设置";
+pub(super) const FX: &str = "分销设置";
 
 /// "0（否）或 1（是）" flags.
-const YES_NO: &str = "应为 0（否）或 1（是）";
+pub(super) const YES_NO: &str = "应为 0（否）或 1（是）";
 
-/// Every editable setting, grouped as the console pages group them.
-pub static REGISTRY: &[Setting] = &[
+/// Every editable setting, grouped as the console pages group them: the rows below, then
+/// distribution's, partners' and the number-bomb game's ([`super::table_fx`]).
+pub static REGISTRY: LazyLock<Vec<&'static Setting>> =
+    LazyLock::new(|| SHOP_WIDE.iter().chain(DISTRIBUTION).collect());
+
+static SHOP_WIDE: &[Setting] = &[
     // 店铺设置
     Setting {
         key: keys::SHOP_NAME,
@@ -581,248 +588,5 @@ pub static REGISTRY: &[Setting] = &[
         editors: page(WITHDRAWALS),
         env: None,
         about: "Withdrawals one shopper may ask for per day.",
-    },
-    // 分销设置 (distribution)
-    Setting {
-        key: fx::OPEN,
-        label: "开启分销",
-        check: Check::Flag { said: YES_NO },
-        default: "0",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "Distribution on: referral chains earn commission, the fx methods answer.",
-    },
-    Setting {
-        key: fx::LEVELS,
-        label: "分销层级",
-        check: Check::Int { min: 1, max: 3, blank: true },
-        default: "2",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "How many levels above the buyer earn commission (1–3).",
-    },
-    Setting {
-        key: fx::PERCENT_1,
-        label: "一级佣金比例（%）",
-        check: Check::Int { min: 0, max: 100, blank: true },
-        default: "10",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "Percent of a line's paid amount the level-1 ancestor earns; the levels in use may total at most 100.",
-    },
-    Setting {
-        key: fx::PERCENT_2,
-        label: "二级佣金比例（%）",
-        check: Check::Int { min: 0, max: 100, blank: true },
-        default: "5",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "Percent the level-2 ancestor earns.",
-    },
-    Setting {
-        key: fx::PERCENT_3,
-        label: "三级佣金比例（%）",
-        check: Check::Int { min: 0, max: 100, blank: true },
-        default: "0",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "Percent the level-3 ancestor earns.",
-    },
-    Setting {
-        key: fx::UNIT,
-        label: "佣金单位",
-        check: Check::OneOf { values: &["0", "1"], said: "应为 0（金额）或 1（积分）" },
-        default: "0",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "0: commission in money; 1: in points (1 point per yuan of commission).",
-    },
-    Setting {
-        key: fx::APPLY_MODE,
-        label: "成为分销商方式",
-        check: Check::OneOf { values: &["review", "auto"], said: "应为 review（审核）或 auto（自动通过）" },
-        default: "review",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "review: fxApply waits for the merchant; auto: fxApply makes a distributor at once.",
-    },
-    Setting {
-        key: fx::PRICE_FEN,
-        label: "购买分销商价格（分）",
-        check: Check::Int { min: 0, max: 10_000_000, blank: true },
-        default: "0",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "Price of a distributorship paid from the balance (fxBuy), fen; 0: cannot be bought.",
-    },
-    Setting {
-        key: fx::FREEZE_DAYS,
-        label: "佣金冻结天数",
-        check: Check::Int { min: 0, max: 365, blank: true },
-        default: "7",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "Days after receipt before commission is settled into the balance (0: at receipt).",
-    },
-    Setting {
-        key: fx::SELF_PURCHASE,
-        label: "分销商自购返佣",
-        check: Check::Flag { said: YES_NO },
-        default: "0",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "A distributor's own purchase earns them the level-1 share (their ancestors move up a level).",
-    },
-    Setting {
-        key: fx::REBIND,
-        label: "允许抢客（重新绑定）",
-        check: Check::Flag { said: YES_NO },
-        default: "0",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "bindSeller may move a shopper who already has a referrer.",
-    },
-    Setting {
-        key: fx::SELLERS_ONLY,
-        label: "仅分销商获得佣金",
-        check: Check::Flag { said: YES_NO },
-        default: "1",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "Only ancestors who are distributors earn; off: every ancestor does.",
-    },
-    // 合伙人 (partners and team leaders)
-    Setting {
-        key: partner::OPEN,
-        label: "开启合伙人/团队长",
-        check: Check::Flag { said: YES_NO },
-        default: "0",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "Team leaders and partners on: their shares of team orders, the partner methods answer.",
-    },
-    Setting {
-        key: partner::PERCENT_LEADER,
-        label: "团队长佣金比例（%）",
-        check: Check::Int { min: 0, max: 100, blank: true },
-        default: "5",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "Percent of a team member's paid line the team leader earns; with the partner's and the distribution levels' at most 100 in total.",
-    },
-    Setting {
-        key: partner::PERCENT_PARTNER,
-        label: "合伙人佣金比例（%）",
-        check: Check::Int { min: 0, max: 100, blank: true },
-        default: "2",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "Percent of a team member's (or a leader's own) paid line the leader's partner earns.",
-    },
-    Setting {
-        key: partner::PRICE_LEADER_FEN,
-        label: "购买团队长价格（分）",
-        check: Check::Int { min: 0, max: 10_000_000, blank: true },
-        default: "0",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "Price of becoming a team leader (balance or WeChat Pay nextAction 14), fen; 0: not sold.",
-    },
-    Setting {
-        key: partner::PRICE_PARTNER_FEN,
-        label: "购买合伙人价格（分）",
-        check: Check::Int { min: 0, max: 10_000_000, blank: true },
-        default: "0",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "Price of becoming a partner from the balance, fen; 0: partners are only appointed by the merchant.",
-    },
-    Setting {
-        key: partner::LEADER_LEVEL_ID,
-        label: "团队长会员等级 ID",
-        check: Check::Int { min: 0, max: 1_000_000_000, blank: true },
-        default: "0",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "The member level a new team leader is given (0: none).",
-    },
-    Setting {
-        key: partner::MEMBER_LEVEL_ID,
-        label: "团队成员会员等级 ID",
-        check: Check::Int { min: 0, max: 1_000_000_000, blank: true },
-        default: "0",
-        secret: false,
-        editors: page(FX),
-        env: None,
-        about: "The member level a new team member is given (0: none).",
-    },
-    // the templates' remaining pages: the number-bomb game
-    Setting {
-        key: number_bomb::ON,
-        label: "开启数字炸弹游戏",
-        check: Check::Flag { said: "应为 0（关闭）或 1（开启）" },
-        default: "0",
-        secret: false,
-        editors: API_ONLY,
-        env: None,
-        about: "Shoppers may play the number-bomb guessing game (gameNumberBomb*).",
-    },
-    Setting {
-        key: number_bomb::MAX_NUMBER,
-        label: "数字炸弹最大数字",
-        check: Check::Int { min: 2, max: 1000, blank: true },
-        default: "100",
-        secret: false,
-        editors: API_ONLY,
-        env: None,
-        about: "The bomb hides in 1 to this number.",
-    },
-    Setting {
-        key: number_bomb::MAX_GUESS,
-        label: "数字炸弹每局可猜次数",
-        check: Check::Int { min: 1, max: 100, blank: true },
-        default: "7",
-        secret: false,
-        editors: API_ONLY,
-        env: None,
-        about: "Guesses one round allows.",
-    },
-    Setting {
-        key: number_bomb::USE_SCORE,
-        label: "数字炸弹每局消耗积分",
-        check: Check::Int { min: 0, max: 1_000_000, blank: true },
-        default: "0",
-        secret: false,
-        editors: API_ONLY,
-        env: None,
-        about: "Points a round costs (0: free).",
-    },
-    Setting {
-        key: number_bomb::WIN_SCORE,
-        label: "数字炸弹猜中奖励积分",
-        check: Check::Int { min: 0, max: 1_000_000, blank: true },
-        default: "10",
-        secret: false,
-        editors: API_ONLY,
-        env: None,
-        about: "Points a shopper earns for finding the bomb.",
     },
 ];
